@@ -1,0 +1,3 @@
+"""Flashcards: spaced repetition for people who learn from what they read."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The headless core library: storage, scheduling, generation, exchange. Never imports Qt."""
