@@ -29,6 +29,7 @@ Cloze notes keep the cloze text (``{{c1::...}}``) in ``front`` and extra text in
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,12 @@ from flashcards.core.errors import InputError
 FORMAT_VERSION = 1
 NOTE_KINDS = ("basic", "basic+reversed", "cloze")
 MAX_DECK_FILE_BYTES = 50 * 1024 * 1024
+CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+def cloze_numbers(text: str) -> list[int]:
+    """The distinct cloze numbers (``{{c1::...}}`` -> 1) in ``text``, ascending."""
+    return sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text) if int(m.group(1)) > 0})
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,8 @@ def parse_deck_toml(text: str, origin: str = "deck file") -> DeckFile:
             raise InputError(f"{where} ({note_id}) has an empty front.")
         if kind != "cloze" and not back.strip():
             raise InputError(f"{where} ({note_id}) has an empty back.")
+        if kind == "cloze" and not cloze_numbers(front):
+            raise InputError(f"{where} ({note_id}) is a cloze with no {{{{c1::...}}}} deletion.")
         tags_raw = raw.get("tags", [])
         if not isinstance(tags_raw, list) or not all(isinstance(t, str) for t in tags_raw):
             raise InputError(f"{where} tags must be a list of strings.")

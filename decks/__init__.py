@@ -1,0 +1,1 @@
+"""Shipped deck files (data), installed as flashcards.decks."""

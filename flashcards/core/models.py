@@ -1,0 +1,166 @@
+"""SQLModel tables: decks, per-deck options, notes, cards with FSRS columns, the review log.
+
+Scheduler state lives in real columns so that "what is due now in deck X" is one indexed query.
+All datetimes are stored as naive UTC and come back timezone-aware (UTC).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, Index, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlmodel import Column, Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A DateTime column that accepts only aware datetimes and returns them in UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store as naive UTC (portable across databases)."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; the core works in aware UTC datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Return an aware UTC datetime."""
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQLite text (e.g. from a hand-written query)
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+def _dt(*, index: bool = False, nullable: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
+
+
+class CardState(IntEnum):
+    """A card's learning state. 1-3 are fsrs.State's values; New is ours (never reviewed)."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+class NoteKind(StrEnum):
+    """Which cards a note makes."""
+
+    BASIC = "basic"
+    REVERSED = "basic+reversed"
+    CLOZE = "cloze"
+
+
+class Deck(SQLModel, table=True):
+    """A deck; nesting is by name (``Parent::Child``), as in Anki."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    description: str = ""
+    created: datetime = _dt()
+    modified: datetime = _dt()
+
+
+class DeckOptions(SQLModel, table=True):
+    """Per-deck scheduling options (defaults like Anki's)."""
+
+    deck_id: int = Field(primary_key=True, foreign_key="deck.id")
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    learning_steps: str = "1m 10m"
+    relearning_steps: str = "10m"
+    maximum_interval: int = 36500
+
+
+class Note(SQLModel, table=True):
+    """A note: the fields a learner edits; it makes one card per template or cloze number."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True, index=True)
+    deck_id: int = Field(foreign_key="deck.id", index=True)
+    kind: str = NoteKind.BASIC.value
+    front: str = ""
+    back: str = ""
+    tags: str = ""
+    source_title: str = ""
+    source_section: str = ""
+    source_sentence: str = ""
+    created: datetime = _dt()
+    modified: datetime = _dt()
+
+
+class Card(SQLModel, table=True):
+    """A card with its FSRS memory state in real columns."""
+
+    __table_args__ = (
+        Index("ix_card_queue", "deck_id", "suspended", "state", "due"),
+        Index("ix_card_note_ord", "note_id", "ord", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: int = Field(foreign_key="note.id")
+    deck_id: int = Field(foreign_key="deck.id")
+    ord: int = 0
+    position: int = 0
+    state: int = CardState.NEW.value
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime = _dt()
+    last_review: datetime | None = _dt(nullable=True)
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: datetime | None = _dt(nullable=True)
+
+
+class ReviewLog(SQLModel, table=True):
+    """One answer, with the card's state before it (enough to undo it exactly)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", index=True)
+    deck_id: int = Field(index=True)
+    rating: int
+    reviewed_at: datetime = _dt(index=True)
+    duration_ms: int = 0
+    state_before: int
+    state_after: int
+    interval_days: float = 0.0
+    stability_after: float | None = None
+    difficulty_after: float | None = None
+    prev_step: int | None = None
+    prev_stability: float | None = None
+    prev_difficulty: float | None = None
+    prev_due: datetime = _dt()
+    prev_last_review: datetime | None = _dt(nullable=True)
+    prev_reps: int = 0
+    prev_lapses: int = 0
+    buried_siblings: str = ""
+
+
+class Setting(SQLModel, table=True):
+    """App-wide settings and bookkeeping (schema version, shipped-deck hashes)."""
+
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
+def utcnow_guard(value: datetime) -> datetime:
+    """Check that ``value`` is aware and return it in UTC.
+
+    Raises:
+        ValueError: If ``value`` is naive.
+    """
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; pass an aware UTC datetime as `now`")
+    return value.astimezone(UTC)

@@ -1,0 +1,170 @@
+"""The only module that touches ``fsrs``: our card rows <-> ``fsrs.Card``, previews, answers.
+
+Answering applies exactly the previewed outcome: both run the same seeded computation, so a
+button label never lies. Fuzz stays on (as in Anki) but is seeded by the card id and its review
+count, so the same history always gives the same schedule.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+import fsrs
+
+from flashcards.core.models import CardState
+
+_STEP_RE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    """The per-deck scheduling options that FSRS needs."""
+
+    desired_retention: float = 0.9
+    learning_steps: str = "1m 10m"
+    relearning_steps: str = "10m"
+    maximum_interval: int = 36500
+
+
+@dataclass(frozen=True)
+class Memory:
+    """A card's scheduling state, as stored in its columns."""
+
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int = 0
+    lapses: int = 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rating does to a card: its new memory and the interval until it is due."""
+
+    rating: int
+    memory: Memory
+    interval: timedelta
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """Parse learning steps written like Anki's (``"1m 10m"``, ``"30s 1h 1d"``).
+
+    Raises:
+        ValueError: If a step is not a number followed by s, m, h or d.
+    """
+    steps = []
+    for part in text.split():
+        match = _STEP_RE.match(part.strip().lower())
+        if not match:
+            raise ValueError(f"'{part}' is not a step such as 1m, 10m, 1h or 1d")
+        steps.append(timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)]))
+    return tuple(steps)
+
+
+@lru_cache(maxsize=64)
+def _scheduler(config: SchedulerConfig) -> fsrs.Scheduler:
+    return fsrs.Scheduler(
+        desired_retention=config.desired_retention,
+        learning_steps=parse_steps(config.learning_steps),
+        relearning_steps=parse_steps(config.relearning_steps),
+        maximum_interval=config.maximum_interval,
+        enable_fuzzing=True,
+    )
+
+
+@contextmanager
+def _seeded_fuzz(seed: int) -> Iterator[None]:
+    # fsrs draws its fuzz from the module-level `random()`; seeding that generator for the span
+    # of one call (and restoring it after) makes the draw reproducible without touching fsrs.
+    saved = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(saved)
+
+
+def fuzz_seed(card_id: int, reps: int) -> int:
+    """The fuzz seed of a card's next review: its id and how many times it was reviewed."""
+    return card_id * 1_000_003 + reps
+
+
+def _to_fsrs(card_id: int, memory: Memory) -> fsrs.Card:
+    if memory.state == CardState.NEW:
+        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=memory.due)
+    return fsrs.Card(
+        card_id=card_id,
+        state=fsrs.State(memory.state),
+        step=memory.step,
+        stability=memory.stability,
+        difficulty=memory.difficulty,
+        due=memory.due,
+        last_review=memory.last_review,
+    )
+
+
+def answer(
+    card_id: int, memory: Memory, rating: int, config: SchedulerConfig, now: datetime
+) -> Outcome:
+    """Compute the outcome of answering a card with ``rating`` (1 Again .. 4 Easy) at ``now``."""
+    now = now.astimezone(UTC)
+    scheduler = _scheduler(config)
+    with _seeded_fuzz(fuzz_seed(card_id, memory.reps)):
+        new, _log = scheduler.review_card(_to_fsrs(card_id, memory), fsrs.Rating(rating), now)
+    lapses = memory.lapses + (
+        1 if memory.state == CardState.REVIEW and rating == fsrs.Rating.Again else 0
+    )
+    result = Memory(
+        state=int(new.state),
+        step=new.step,
+        stability=new.stability,
+        difficulty=new.difficulty,
+        due=new.due,
+        last_review=new.last_review,
+        reps=memory.reps + 1,
+        lapses=lapses,
+    )
+    return Outcome(rating=rating, memory=result, interval=new.due - now)
+
+
+def preview(
+    card_id: int, memory: Memory, config: SchedulerConfig, now: datetime
+) -> dict[int, Outcome]:
+    """The four outcomes (Again, Hard, Good, Easy) of answering the card at ``now``."""
+    return {rating: answer(card_id, memory, rating, config, now) for rating in (1, 2, 3, 4)}
+
+
+def retrievability(memory: Memory, config: SchedulerConfig, now: datetime) -> float | None:
+    """The predicted probability of recall at ``now`` (None for a card never reviewed)."""
+    if memory.state == CardState.NEW or memory.stability is None:
+        return None
+    return float(
+        _scheduler(config).get_card_retrievability(_to_fsrs(0, memory), now.astimezone(UTC))
+    )
+
+
+def format_interval(interval: timedelta) -> str:
+    """Label an interval as Anki does on its answer buttons: ``<1m``, ``<10m``, ``4d``, ``1.2mo``."""
+    seconds = interval.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"<{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"<{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
+    return f"{days / 365:.1f}".removesuffix(".0") + "y"

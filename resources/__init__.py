@@ -1,0 +1,1 @@
+"""App resources (articles, icons, styles), installed as flashcards.resources."""
