@@ -192,6 +192,10 @@ class Collection:
         """Call ``listener`` with a :class:`Change` after every change."""
         self._listeners.append(listener)
 
+    def notify(self, change: Change) -> None:
+        """Tell listeners what changed (for modules such as exchange that write directly)."""
+        self._changed(change)
+
     def _changed(self, change: Change) -> None:
         if change & (Change.DECKS | Change.OPTIONS):
             self._decks = None
