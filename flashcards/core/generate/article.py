@@ -29,17 +29,20 @@ _TITLE_MAX = 120
 
 @dataclass(frozen=True)
 class Article:
-    """An article ready for generation.
+    r"""An article ready for generation.
 
     Attributes:
-        text: The decoded text, newlines normalised to ``\\n``, otherwise unchanged.
+        text: The decoded text, newlines normalised to ``\n``, otherwise unchanged.
         title: The article's title (its first line or Markdown heading, else the file name).
         path: The file it was read from, if any.
+        attribution: Credit and licence for the article, from a ``<name>.source.toml`` file
+            next to it (never invented).
     """
 
     text: str
     title: str
     path: Path | None = None
+    attribution: str = ""
 
 
 def _plausibility(text: str) -> tuple[float, float]:
@@ -60,7 +63,9 @@ def _plausibility(text: str) -> tuple[float, float]:
             or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
             or 0x3000 <= code <= 0x303F  # CJK punctuation
             or 0xFF01 <= code <= 0xFF5E  # full-width ASCII
-            or 0x2010 <= code <= 0x2312  # punctuation, arrows, maths, Roman numerals, circled numbers
+            or 0x2010
+            <= code
+            <= 0x2312  # punctuation, arrows, maths, Roman numerals, circled numbers
             or 0x2460 <= code <= 0x25FF  # enclosed numbers, box drawing, shapes
             or 0x0391 <= code <= 0x03C9  # Greek (in JIS X 0208)
             or 0x0410 <= code <= 0x044F  # Cyrillic (in JIS X 0208)
@@ -96,7 +101,9 @@ def _decode(data: bytes, name: str) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 label = encoding.upper().replace("-SIG", "")
-                raise InputError(f"{name} starts with a {label} mark but is not valid {label} text.") from None
+                raise InputError(
+                    f"{name} starts with a {label} mark but is not valid {label} text."
+                ) from None
     if b"\x00" in data:
         raise InputError(f"{name} contains NUL bytes; it looks like a binary file, not text.")
     try:

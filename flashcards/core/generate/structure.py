@@ -39,9 +39,10 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+・•]|\d{1,3}[.)])\s+(\S.*)$")
 _NUMBERED_LIST = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
-_ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs mr mrs ms dr prof fig cf al no approx dept est inc ltd jr sr st".split()
+_ABBREVIATION_TEXT = (
+    "e.g i.e etc vs mr mrs ms dr prof fig cf al no approx dept est inc ltd jr sr st"
 )
+_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 _HEADING_MAX = 40
 _ITEM_MAX_JA = 20
 _ITEM_MAX_EN = 40

@@ -35,7 +35,8 @@ def is_kanji(ch: str) -> bool:
 
 def is_latin(ch: str) -> bool:
     """Whether ``ch`` is an ASCII or full-width Latin letter."""
-    return ("a" <= ch.lower() <= "z") or ("\uff21" <= ch <= "\uff3a") or ("\uff41" <= ch <= "\uff5a")
+    full_width = "\uff21" <= ch <= "\uff3a" or "\uff41" <= ch <= "\uff5a"
+    return "a" <= ch.lower() <= "z" or full_width
 
 
 def fold(text: str) -> str:

@@ -44,6 +44,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     offset = 0
     for raw in _tokenizer().tokenize(text):
+        if isinstance(raw, str):  # only produced in wakati mode, which is not used
+            continue
         surface = str(raw.surface)
         start = text.find(surface, offset)
         if start < 0:  # janome never drops characters, but stay safe

@@ -1,0 +1,150 @@
+"""Cleaning the text that ends up on a card: asides, anaphors, copulas, particles."""
+
+from __future__ import annotations
+
+import re
+
+from flashcards.core.generate.textutil import fold, is_hiragana
+from flashcards.core.generate.tokens import starts_with_particle, tokenize
+
+_BRACKETS = re.compile(r"\s?[（(]([^()（）]*)[)）]")
+_CHATTY_END = re.compile(
+    r"(ね|よ|な|なぁ|かな|けど|けれど|し|笑|w|ｗ|です|ます|でした|ました|ません|でしょう|だろう|ですが|ますが|が|か|も)[。！!?？]*$"
+)
+_CHATTY_EN = re.compile(
+    r"\b(I|I'm|I've|my|me|lol|honestly|btw|haha|you know)\b|[!?]$", re.IGNORECASE
+)
+# Words that point back into the text: a back that leans on them cannot stand alone.
+ANAPHORS_JA = (
+    "前述",
+    "上述",
+    "先述",
+    "後述",
+    "上記",
+    "下記",
+    "このうち",
+    "そのうち",
+    "前者",
+    "後者",
+    "これ",
+    "それ",
+    "あれ",
+    "この",
+    "その",
+    "あの",
+    "こちら",
+    "そちら",
+    "ここ",
+    "そこ",
+)
+_ANAPHOR_PREFIX_JA = re.compile(
+    r"^(?:このうち|そのうち|前述の|上述の|先述の|前述した|上述した)[、,]?"
+)
+_ANAPHOR_EN = re.compile(
+    r"^(this|that|these|those|it|they|such|the former|the latter|the above)\b"
+    r"|\b(above|aforementioned|previously mentioned|mentioned earlier|described earlier)\b",
+    re.IGNORECASE,
+)
+_COPULA_JA = re.compile(
+    r"(?:のことを指します|のことを指す|のことをいいます|のことを言います|のことです|のことである|のこと|"
+    r"を指します|を指す|をいいます|を言います|を意味します|を意味する|"
+    r"となります|になります|です|である|だ)$"
+)
+_POLITE = (
+    ("できます", "できる"),
+    ("します", "する"),
+    ("なります", "なる"),
+    ("います", "いる"),
+    ("あります", "ある"),
+    ("れます", "れる"),
+    ("ます", "る"),
+)
+
+
+def is_chatty_aside(content: str) -> bool:
+    """Whether a bracketed remark is a chatty aside rather than a gloss, expansion or term."""
+    stripped = content.strip()
+    if not stripped:
+        return True
+    if not any(is_hiragana(ch) for ch in stripped):
+        return bool(_CHATTY_EN.search(stripped)) or stripped in ("笑", "w", "汗")
+    if "。" in stripped or _CHATTY_END.search(stripped):
+        return True
+    # A gloss is a noun phrase; anything with a verb or auxiliary is a remark.
+    return any(t.pos in ("動詞", "助動詞", "感動詞", "終助詞") for t in tokenize(stripped))
+
+
+def drop_asides(text: str) -> str:
+    """Remove chatty bracketed asides (``(論文の題名ですね)``), keeping glosses and expansions."""
+
+    def repl(match: re.Match[str]) -> str:
+        return "" if is_chatty_aside(match.group(1)) else match.group(0)
+
+    return _BRACKETS.sub(repl, text).strip()
+
+
+def has_anaphor_ja(text: str) -> bool:
+    """Whether Japanese text leans on something said elsewhere (これ, 前述の, このうち ...)."""
+    for token in tokenize(text):
+        if token.pos == "名詞" and token.sub == "代名詞" and token.surface in ANAPHORS_JA:
+            return True
+        if token.pos == "連体詞" and token.surface in ("この", "その", "あの"):
+            return True
+        if token.surface in ("前述", "上述", "先述", "後述", "上記", "下記", "前者", "後者"):
+            return True
+    return False
+
+
+def has_anaphor_en(text: str) -> bool:
+    """Whether English text leans on something said elsewhere (this, the above ...)."""
+    return bool(_ANAPHOR_EN.search(text.strip()))
+
+
+def plain_ending_ja(text: str) -> str:
+    """Strip a trailing copula and turn a polite verb ending into the plain form."""
+    out = text.strip().rstrip("。．.、, ")
+    out = _COPULA_JA.sub("", out).rstrip("、, ")
+    for polite, plain in _POLITE:
+        if out.endswith(polite):
+            return out[: -len(polite)] + plain
+    tokens = tokenize(out) if out else ()
+    # "持たせたり" / "持たせて" -> "持たせる": a clause cut off in the middle of a list.
+    if len(tokens) >= 2 and tokens[-1].surface in ("たり", "て", "で") and tokens[-2].pos == "動詞":
+        verb = tokens[-2]
+        return out[: verb.start] + verb.base
+    return out
+
+
+def clean_back_ja(raw: str) -> str:
+    """Turn the defining part of a Japanese sentence into a card back, or "" if it is unusable."""
+    text = drop_asides(raw).strip(" 、,")
+    stripped = _ANAPHOR_PREFIX_JA.sub("", text).strip(" 、,")
+    if stripped != text:
+        # "前述のネットワーク" minus its anaphor is just "ネットワーク": too vague to keep.
+        content = [t for t in tokenize(stripped) if t.pos in ("名詞", "動詞", "形容詞")]
+        if len(content) < 2 or len(stripped) < 6:
+            return ""
+        text = stripped
+    text = plain_ending_ja(text)
+    if not text or starts_with_particle(text) or has_anaphor_ja(text):
+        return ""
+    if len(text) < 2 or len(text) > 160:
+        return ""
+    if text[0] in "、。」)）":
+        return ""
+    return text
+
+
+def clean_back_en(raw: str) -> str:
+    """Turn the defining part of an English sentence into a card back, or "" if it is unusable."""
+    text = drop_asides(raw).strip(" ,;:")
+    text = text.rstrip(".").strip()
+    if not text or has_anaphor_en(text) or len(text) < 2 or len(text) > 240:
+        return ""
+    return text
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two texts are equal once width, case and surrounding punctuation are ignored."""
+    strip = " 。.、,「」\"'()（）"
+    return fold(a).strip(strip) == fold(b).strip(strip)

@@ -1,0 +1,126 @@
+"""What a pattern reports, and the patterns shared by both languages (brackets, glossary lines)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flashcards.core.generate.structure import Sentence
+from flashcards.core.generate.terms import is_acronym, is_valid_term, whole_term
+
+_ACRONYM_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]{1,7}(?![A-Za-z0-9])")
+_STOP_WORD_TEXT = "of the and for to in on a an with by as at from via"
+_STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
+_LATIN_WORDS = re.compile(r"^[A-Za-z][A-Za-z0-9'’]*(?:[ \-][A-Za-z][A-Za-z0-9'’]*)+$")
+_GLOSSARY = re.compile(r"^\s*(?P<term>[^…:：―—]{1,40}?)\s*(?:…|\.{3}|：|:|―|—| - )\s*(?P<body>.+)$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A term and what one sentence says about it.
+
+    Attributes:
+        term: The term as written in the article.
+        back: The cleaned definition ("" when the finding only supports a cloze card).
+        sentence: The sentence it came from.
+        pattern: The name of the pattern that matched (documented in docs/generation.md).
+        strength: How strongly the pattern marks a definition (0 = only a mention signal).
+        reversible: Whether the back is specific enough to name the term (basic+reversed).
+        cloze: A ready cloze text, for patterns such as enumerations that make their own.
+    """
+
+    term: str
+    back: str
+    sentence: Sentence
+    pattern: str
+    strength: float
+    reversible: bool = False
+    cloze: str = ""
+
+
+def _initials(acronym: str, words: list[str]) -> bool:
+    """Whether the letters of ``acronym`` come, in order, from the starts of ``words``.
+
+    Each word contributes its initial and may contribute further capitals ("HyperText" gives
+    H and T); small words (of, the, and) may be skipped.
+    """
+    letters = [ch.lower() for ch in acronym if ch.isalpha()]
+    if not letters or not words:
+        return False
+
+    def match(li: int, wi: int) -> bool:
+        if wi == len(words):
+            return li == len(letters)
+        word = words[wi]
+        if word.lower() in _STOP_WORDS and match(li, wi + 1):
+            return True
+        if li == len(letters) or word[0].lower() != letters[li]:
+            return False
+        # Take the initial, then optionally inner capitals of the same word.
+        inner = [ch.lower() for ch in word[1:] if ch.isupper()]
+        for take in range(len(inner), -1, -1):
+            if inner[:take] == letters[li + 1 : li + 1 + take] and match(li + 1 + take, wi + 1):
+                return True
+        return False
+
+    return match(0, 0)
+
+
+def expansion_matches(acronym: str, expansion: str) -> bool:
+    """Whether ``expansion`` spells out ``acronym`` (``LLM`` / ``Large Language Model``)."""
+    words = [w for w in re.split(r"[ \-]+", expansion.strip()) if w]
+    return is_acronym(acronym) and _initials(acronym, words)
+
+
+def find_expansions(sentence: Sentence) -> list[Finding]:
+    """``ACR(expansion)`` and ``expansion(ACR)`` in either language, checked by initials."""
+    text = sentence.text
+    found: list[Finding] = []
+    for match in re.finditer(r"[（(]([^()（）]{2,80})[)）]", text):
+        inner = match.group(1).strip()
+        before = text[: match.start()].rstrip()
+        tail = re.search(r"([A-Za-z][A-Za-z0-9\-]*)$", before)
+        if _LATIN_WORDS.match(inner):
+            if tail and expansion_matches(tail.group(1), inner):
+                found.append(
+                    Finding(tail.group(1), inner, sentence, "acronym(expansion)", 3.0, True)
+                )
+                continue
+            # "LLMとは…物(Large Language Model)": the acronym earlier in the same sentence.
+            for acronym in reversed(_ACRONYM_IN_TEXT.findall(before)):
+                if expansion_matches(acronym, inner):
+                    found.append(
+                        Finding(acronym, inner, sentence, "acronym…(expansion)", 2.5, True)
+                    )
+                    break
+            continue
+        if is_acronym(inner):
+            words = re.findall(r"[A-Za-z][A-Za-z0-9'’\-]*", before)[-(len(inner) + 4) :]
+            for k in range(len(words)):
+                candidate = " ".join(words[k:])
+                if before.endswith(words[-1]) and expansion_matches(inner, candidate):
+                    found.append(
+                        Finding(inner, candidate, sentence, "expansion(acronym)", 3.0, True)
+                    )
+                    break
+    return found
+
+
+def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:
+    """Glossary lines ``X…Y``, ``X: Y``, ``X — Y`` where X is a whole term.
+
+    Args:
+        sentence: The sentence.
+        clean: The language's back cleaner (``str -> str``).
+    """
+    match = _GLOSSARY.match(sentence.text)
+    if not match or not callable(clean):
+        return []
+    term = match.group("term").strip().strip('*_「」"')
+    if not is_valid_term(term) or not whole_term(term):
+        return []
+    back = str(clean(match.group("body")))
+    if not back:
+        return []
+    reversible = len(back) <= 40
+    return [Finding(term, back, sentence, "glossary", 2.5, reversible)]

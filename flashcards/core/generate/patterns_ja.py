@@ -1,0 +1,335 @@
+"""Japanese definition patterns: とは, は…です, と呼ぶ, と言って, brackets, lists, clefts."""
+
+from __future__ import annotations
+
+import re
+
+from flashcards.core.generate.backs import (
+    clean_back_ja,
+    drop_asides,
+    has_anaphor_ja,
+    plain_ending_ja,
+    same_text,
+)
+from flashcards.core.generate.findings import Finding, find_expansions, find_glossary
+from flashcards.core.generate.structure import Sentence
+from flashcards.core.generate.terms import (
+    chain_ending_at,
+    chain_starting_at,
+    is_technical,
+    is_valid_term,
+    whole_term,
+)
+from flashcards.core.generate.textutil import is_hiragana, is_katakana, is_latin
+from flashcards.core.generate.tokens import tokenize
+
+_CONNECTIVE = re.compile(
+    r"^(?:ちなみに|つまり|まず|また|さらに|なお|要するに|簡単に言うと|一言で言うと|端的に言えば|"
+    r"結論から言うと|ざっくり言うと|ここで|そして|では|さて|しかし|一方|特に)[、,]"
+)
+_TOHA = re.compile(r"(?:とは|というのは|というものは|って)(?!いえ|言え|いっても|言っても)")
+_NAMING = re.compile(
+    r"を(?P<x>[^をと、。]{1,40}?)と(?:呼び|呼ん|呼ぶ|いい|言い|いう|言う|称し|称す)"
+)
+_PASSIVE_NAMING = re.compile(r"は(?P<x>[^をと、。]{1,40}?)と呼ばれ")
+_IU_TE = re.compile(r"と(?:言って|いって|言い|いい|呼ばれ(?:る)?|称して)[、,]")
+_ENUM = re.compile(r"の([0-9０-９一二三四五六七八九十]+)(?:つ|個|種類|点)")
+_CLEFT = re.compile(r"のが(?P<x>[^のが、。]{1,40}?)(?:です|だ|である)[。！!]?$")
+_EMPHASIS = re.compile(r"(?:いわゆる|所謂|特に|通称)")
+_KANJI_NUM = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_LIST_LEAD = re.compile(r"^(?:主に|おもに|特に|例えば|たとえば)")
+_NUMBERING = re.compile(
+    r"^(?:(?:\d{1,2}|[IVX]{1,4})[.．]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ][.．]?|[①-⑳]|第[0-9一二三四五六七八九十]+[章節部])\s*"
+)
+
+
+def heading_term(heading: str) -> str:
+    """The term a heading names (``Ⅰ.Transformer`` -> ``Transformer``), or ""."""
+    text = _NUMBERING.sub("", heading).strip()
+    text = re.sub(r"(?:とは|について|って何)[?？]?$", "", text).strip()
+    return text if is_valid_term(text) and whole_term(text) else ""
+
+
+def _subject_at_start(text: str, end: int, *, modified: bool = False) -> str:
+    """The term ending at ``end`` if it is the whole subject of the clause.
+
+    The subject may follow a connective (ちなみに、); with ``modified`` it may also follow a
+    relative clause ("よく聞く「~B」というのは").
+    """
+    start, term = chain_ending_at(text, end)
+    if not term:
+        quoted = re.search(r"[「『]([^「」『』]{1,40})[」』]$", text[:end])
+        if not quoted:
+            return ""
+        term, start = quoted.group(1), quoted.start()
+    lead = text[:start]
+    if lead and not _CONNECTIVE.fullmatch(lead):
+        last = tokenize(lead)[-1]
+        attributive = last.pos in ("動詞", "形容詞") or (
+            last.pos == "助動詞" and last.surface == "た"
+        )
+        if not (modified and attributive and "は" not in lead):
+            return ""
+    return term if is_valid_term(term) else ""
+
+
+def _toha(sentence: Sentence) -> list[Finding]:
+    text = sentence.text
+    found: list[Finding] = []
+    for match in _TOHA.finditer(text):
+        if match.start() == 0:
+            continue
+        term = _subject_at_start(text, match.start(), modified=True)
+        if not term:
+            continue
+        back = clean_back_ja(text[match.end() :])
+        if back and not same_text(back, term):
+            found.append(Finding(term, back, sentence, "XとはY", 3.0, len(back) <= 60))
+        break
+    return found
+
+
+def _wa_desu(sentence: Sentence) -> list[Finding]:
+    text = sentence.text.rstrip("。！!")
+    if not re.search(r"(?:です|である|だ)$", text):
+        return []
+    for token in tokenize(text):
+        if token.surface == "は" and token.pos == "助詞":
+            term = _subject_at_start(text, token.start)
+            if not term or not is_technical(term):
+                return []
+            predicate = text[token.end :]
+            if re.search(r"[はが]", predicate) and len(predicate) > 30:
+                return []
+            tail = tokenize(re.sub(r"(?:です|である|だ)$", "", predicate))
+            if not tail or tail[-1].pos != "名詞" or tail[-1].sub in ("非自立", "特殊"):
+                return []
+            back = clean_back_ja(predicate)
+            if back and not same_text(back, term) and len(back) <= 80:
+                return [Finding(term, back, sentence, "XはYです", 1.5, len(back) <= 40)]
+            return []
+    return []
+
+
+def _naming(sentence: Sentence) -> list[Finding]:
+    text = sentence.text
+    found: list[Finding] = []
+    for match in _NAMING.finditer(text):
+        term = match.group("x").strip('「」『』"')
+        if not is_valid_term(term) or not whole_term(term):
+            continue
+        clause_start = max(text.rfind("、", 0, match.start()), text.rfind("。", 0, match.start()))
+        described = text[clause_start + 1 : match.start()]
+        described = re.sub(r"の?こと$", "", described)
+        back = clean_back_ja(described)
+        if back and not same_text(back, term):
+            found.append(Finding(term, back, sentence, "YをXと呼ぶ", 3.0, True))
+    for match in _PASSIVE_NAMING.finditer(text):
+        term = match.group("x").strip('「」『』"')
+        if not is_valid_term(term) or not whole_term(term):
+            continue
+        back = clean_back_ja(text[: match.start()])
+        if back and not same_text(back, term):
+            found.append(Finding(term, back, sentence, "YはXと呼ばれる", 3.0, True))
+    return found
+
+
+def _cut_at_object_verb(text: str) -> str:
+    """Cut a description before ``を/が`` + verb ("…モデルを作ることにも…" -> "…モデル")."""
+    tokens = tokenize(text)
+    for i, token in enumerate(tokens[:-1]):
+        is_object = token.pos == "助詞" and token.surface in ("を", "が") and i > 0
+        if is_object and tokens[i - 1].pos == "名詞" and tokens[i + 1].pos == "動詞":
+            return text[: token.start]
+    return text
+
+
+def _iu_te(sentence: Sentence) -> list[Finding]:
+    text = sentence.text
+    match = _IU_TE.search(text)
+    if not match:
+        return []
+    start, term = chain_ending_at(text, match.start())
+    if not term:
+        return []
+    lead = text[:start]
+    if lead and not re.search(r"[、,]$", lead) and not _CONNECTIVE.fullmatch(lead):
+        return []
+    if not is_valid_term(term):
+        return []
+    rest = text[match.end() :].split("。")[0]
+    back = clean_back_ja(_cut_at_object_verb(rest))
+    if not back or same_text(back, term):
+        return []
+    return [Finding(term, back, sentence, "Xと言って、Y", 2.0, len(back) <= 60)]
+
+
+def _is_gloss(content: str) -> bool:
+    """A short Japanese noun phrase usable as a gloss (人工知能, 特別な文字)."""
+    if not content or len(content) > 25:
+        return False
+    tokens = tokenize(content)
+    return bool(tokens) and all(
+        t.pos in ("名詞", "接頭詞", "記号") or t.surface in ("の", "な") for t in tokens
+    )
+
+
+def _term_shaped(content: str) -> bool:
+    stripped = content.strip()
+    latin_or_kata = all(is_latin(c) or is_katakana(c) or c in " -・0123456789" for c in stripped)
+    return latin_or_kata and is_valid_term(stripped) and whole_term(stripped)
+
+
+def _brackets(sentence: Sentence) -> list[Finding]:
+    text = sentence.text
+    found: list[Finding] = []
+    for match in re.finditer(r"[（(]([^()（）]{1,60})[)）]", text):
+        inner = match.group(1).strip()
+        before = text[: match.start()]
+        if not before.strip():
+            continue
+        if " " in inner and all(is_latin(c) or c in " -" for c in inner):
+            continue  # Latin expansions are handled by the initials check
+        _, outer = chain_ending_at(text, match.start())
+        if _term_shaped(inner) and not (outer and _term_shaped(outer)):
+            # description(X): the clause before the bracket describes the term inside it.
+            cut = max(before.rfind("、"), before.rfind("。"), before.rfind(","))
+            described = before[cut + 1 :]
+            if described.startswith(("「", "『")):
+                continue
+            back = clean_back_ja(described)
+            if back and not same_text(back, inner) and len(back) >= 3:
+                found.append(Finding(inner, back, sentence, "description(X)", 2.5, _is_gloss(back)))
+        elif outer and is_valid_term(outer) and _is_gloss(inner) and not _term_shaped(inner):
+            found.append(Finding(outer, inner, sentence, "X(gloss)", 2.0, True))
+    return found
+
+
+def _enumeration(sentence: Sentence) -> list[Finding]:
+    text = sentence.text
+    match = _ENUM.search(text)
+    if not match:
+        return []
+    raw = match.group(1)
+    count = _KANJI_NUM.get(raw) or int(raw) if raw.isdigit() or raw in _KANJI_NUM else 0
+    if count < 2:
+        return []
+    before = text[: match.start()]
+    pieces = re.split(r"[、,]", before)
+    if len(pieces) < count:
+        return []
+    last = re.split(r"(?<=[^\s])(?:と|や|および|及び|、)(?=[^\s])", pieces[-1])
+    items = pieces[-count:-1] + last[-1:] if len(last) == 1 else pieces[-(count - 1) : -1] + last
+    items = [_LIST_LEAD.sub("", item).strip() for item in items][-count:]
+    if len(items) != count or not all(whole_term(i) and len(i) <= 20 for i in items):
+        return []
+    topic_text = "、".join(pieces[:-count]) if len(pieces) > count else ""
+    topic_match = re.search(r"([^、,。]+?)は[、,]?$", topic_text)
+    topic = topic_match.group(1) if topic_match else ""
+    topic = re.sub(r"(?:いわゆる|所謂)", "", topic).strip()
+    if not topic or not is_valid_term(topic) or has_anaphor_ja(topic):
+        return []
+    cloze = drop_asides(text)
+    for item in items:
+        cloze = cloze.replace(item, "{{c1::" + item + "}}", 1)
+    start = cloze.find(topic_match.group(1)) if topic_match else -1
+    if start > 0:
+        cloze = cloze[start:]
+    return [Finding(topic, "", sentence, "enumeration", 2.0, False, cloze)]
+
+
+def _heading_definition(sentence: Sentence) -> list[Finding]:
+    if not sentence.first_in_section:
+        return []
+    term = heading_term(sentence.section)
+    text = sentence.text.rstrip("。！!")
+    if not term or not re.search(r"(?:です|である|だ)$", text):
+        return []
+    tokens = tokenize(text)
+    if any(t.pos == "助詞" and t.surface in ("は", "が") for t in tokens):
+        return []
+    core = re.sub(r"(?:です|である|だ)$", "", text)
+    tail = tokenize(core)
+    if not tail or tail[-1].pos != "名詞" or term.lower() in core.lower():
+        return []
+    back = clean_back_ja(core)
+    if not back:
+        return []
+    return [Finding(term, back, sentence, "heading+definition", 2.0, len(back) <= 40)]
+
+
+def _cleft(sentence: Sentence) -> list[Finding]:
+    text = sentence.text
+    match = _CLEFT.search(text)
+    if not match:
+        return []
+    end = match.end("x")
+    start, term = chain_ending_at(text, end)
+    if not term or not is_valid_term(term) or not is_technical(term):
+        return []
+    cloze = drop_asides(text)
+    anchor = heading_term(sentence.section)
+    if has_anaphor_ja(text[: match.start()]):
+        # "これを発表したのが X です": say what これ is when the section is about one term.
+        if not anchor or not re.match(r"^(?:これ|それ)", cloze):
+            return []
+        cloze = cloze[:2] + f"({anchor})" + cloze[2:]
+    if term not in cloze:
+        return []
+    cloze = cloze.replace(term, "{{c1::" + term + "}}")
+    return [Finding(term, "", sentence, "YのがXです", 1.5, False, cloze)]
+
+
+def _emphasis(sentence: Sentence) -> list[Finding]:
+    text = sentence.text
+    found: list[Finding] = []
+    for match in _EMPHASIS.finditer(text):
+        term = chain_starting_at(text, match.end())
+        if not term:
+            after = text[match.end() :]
+            m2 = re.match(r"(?:その中に|その|この)?[^、。]{0,20}?(?<=[たるな])", after)
+            term = chain_starting_at(text, match.end() + m2.end()) if m2 else ""
+        if term and is_valid_term(term) and is_technical(term):
+            strong = match.group(0) in ("いわゆる", "所謂", "通称")
+            found.append(Finding(term, "", sentence, "so-called" if strong else "emphasis", 0.0))
+    for match in re.finditer(r"[「『]([^「」『』]{1,30})[」』]", text):
+        term = match.group(1)
+        if is_valid_term(term) and whole_term(term) and is_technical(term):
+            found.append(Finding(term, "", sentence, "quoted", 0.0))
+    return found
+
+
+def find_ja(sentence: Sentence) -> list[Finding]:
+    """Every Japanese definition or emphasis finding in one sentence."""
+    if any(is_hiragana(c) for c in sentence.text[:1]) and sentence.text.startswith("という"):
+        return []
+    findings: list[Finding] = []
+    findings += find_expansions(sentence)
+    findings += find_glossary(sentence, clean_back_ja)
+    for finder in (
+        _toha,
+        _naming,
+        _iu_te,
+        _brackets,
+        _enumeration,
+        _heading_definition,
+        _wa_desu,
+        _cleft,
+        _emphasis,
+    ):
+        findings += finder(sentence)
+    return findings
+
+
+__all__ = ["find_ja", "heading_term", "plain_ending_ja"]

@@ -1,0 +1,178 @@
+"""What counts as a term: noun chains from janome tokens, term shapes and stop words."""
+
+from __future__ import annotations
+
+import re
+
+from flashcards.core.generate.textutil import is_hiragana, is_kanji, is_katakana, is_latin
+from flashcards.core.generate.tokens import Token, tokenize
+
+_NOUN_SUBS = frozenset(
+    {"一般", "固有名詞", "サ変接続", "形容動詞語幹", "接尾", "数", "ナイ形容詞語幹"}
+)
+_CONNECTORS = frozenset({"-", ".", "+", "#", "/", "&"})
+# Nouns that are never terms on their own, whatever the text does with them.
+_STOP_TERMS_TEXT = """
+    これ それ あれ どれ ここ そこ 今回 今後 最近 当時 以前 以下 以上 上記 下記 前述 後述 本稿
+    本記事 記事 私 僕 俺 自分 皆さん 皆様 みなさん 筆者 我々 方 方法 場合 部分 話 感じ 時 時点
+    こと もの 物 人 点 件 例 等 他 全部 全体 結局 実際 一般 基本 普通 大丈夫 問題 理由 意味 説明
+    内容 情報 目的 以外 今 昔 最初 最後 次 前 後 中 上 下 左右 大きさ 種類 要素 技術 機能 形 形式
+    名前 本業 雑談 余談 まとめ 参考 詳細 注意 結果 場所 気 何 誰 他方 一方 両方 各種"""
+STOP_TERMS = frozenset(_STOP_TERMS_TEXT.split())
+_EN_STOP_TEXT = """
+    this that these those it its they them there here we you i he she his her our your their my
+    one ones thing things way ways lot lots part parts kind kinds type types example examples
+    people someone something anything everything nothing today yesterday tomorrow time times
+    first second third last next other others such same many much most more some any all each
+    every both either neither what which who whom whose when where why how also however"""
+_EN_STOP = frozenset(_EN_STOP_TEXT.split())
+_LATIN_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.+#/&' ][A-Za-z0-9]+)*[+#]*$")
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*$")
+
+
+def _letters(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def is_term_token(token: Token) -> bool:
+    """Whether a token can be part of a Japanese noun-chain term."""
+    if any(is_hiragana(ch) for ch in token.surface):
+        return False
+    if token.pos == "名詞":
+        return token.sub in _NOUN_SUBS and _letters(token.surface)
+    if token.pos == "接頭詞":
+        return token.sub == "名詞接続"
+    return token.pos == "記号" and token.sub == "アルファベット"
+
+
+def _joinable(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether token i is a connector (space, hyphen...) between two term tokens."""
+    token = tokens[i]
+    if token.surface.strip() and token.surface not in _CONNECTORS:
+        return False
+    if i == 0 or i + 1 >= len(tokens):
+        return False
+    left, right = tokens[i - 1], tokens[i + 1]
+    if not (is_term_token(left) and is_term_token(right)):
+        return False
+    # Spaces only join Latin words ("Large Language Model"); hyphens and dots join anything.
+    if not token.surface.strip():
+        return is_latin(left.surface[-1]) and is_latin(right.surface[0])
+    return True
+
+
+def _chain_bounds(tokens: tuple[Token, ...], i: int, step: int) -> int:
+    j = i
+    while 0 <= j + step < len(tokens):
+        k = j + step
+        if is_term_token(tokens[k]):
+            j = k
+            continue
+        if _joinable(tokens, k) and 0 <= k + step < len(tokens):
+            j = k + step
+            continue
+        break
+    return j
+
+
+def _trim(tokens: tuple[Token, ...], first: int, last: int) -> tuple[int, int]:
+    # A term does not start with a suffix or a bare number, nor end with a prefix.
+    while first <= last and (tokens[first].sub in ("接尾", "数") or tokens[first].pos == "記号"):
+        if tokens[first].sub == "数" and first < last and is_latin(tokens[first + 1].surface[0]):
+            break
+        first += 1
+    while last >= first and tokens[last].pos == "接頭詞":
+        last -= 1
+    return first, last
+
+
+def chain_ending_at(text: str, end: int) -> tuple[int, str]:
+    """The noun-chain term that ends exactly at character ``end`` of ``text``.
+
+    Returns:
+        ``(start, term)``; ``term`` is empty if no term ends there.
+    """
+    tokens = tokenize(text)
+    for i, token in enumerate(tokens):
+        if token.end == end:
+            if not is_term_token(token):
+                return end, ""
+            first = _chain_bounds(tokens, i, -1)
+            first, last = _trim(tokens, first, i)
+            if first > last:
+                return end, ""
+            return tokens[first].start, text[tokens[first].start : tokens[last].end]
+        if token.end > end:
+            break
+    return end, ""
+
+
+def chain_starting_at(text: str, start: int) -> str:
+    """The noun-chain term that starts exactly at character ``start`` of ``text`` (or "")."""
+    tokens = tokenize(text)
+    for i, token in enumerate(tokens):
+        if token.start == start:
+            if not is_term_token(token):
+                return ""
+            last = _chain_bounds(tokens, i, 1)
+            first, last = _trim(tokens, i, last)
+            if first != i or first > last:
+                return ""
+            return text[tokens[first].start : tokens[last].end]
+        if token.start > start:
+            break
+    return ""
+
+
+def whole_term(text: str) -> bool:
+    """Whether all of ``text`` is one term (a noun chain or a Latin name)."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if _LATIN_TERM.match(stripped):
+        return len(stripped.split()) <= 6
+    _, term = chain_ending_at(stripped, len(stripped))
+    return term == stripped
+
+
+def is_acronym(text: str) -> bool:
+    """Whether ``text`` looks like an acronym (``LLM``, ``GPT-4`` is not, ``HTTPs`` is)."""
+    return bool(_ACRONYM.match(text)) and sum(ch.isupper() for ch in text) >= 2 and len(text) <= 8
+
+
+def is_stop(term: str) -> bool:
+    """Whether ``term`` is a word that is never a card on its own."""
+    stripped = term.strip()
+    low = stripped.lower()
+    return (
+        stripped in STOP_TERMS
+        or low in _EN_STOP
+        or low.split(" ", 1)[0] in _EN_STOP
+        or all(is_hiragana(ch) for ch in stripped)
+    )
+
+
+def is_valid_term(term: str) -> bool:
+    """Whether ``term`` can be the front of a card."""
+    stripped = term.strip()
+    if not stripped or len(stripped) > 60 or is_stop(stripped):
+        return False
+    if not any(ch.isalpha() for ch in stripped):
+        return False
+    return not (len(stripped) == 1 and not (is_latin(stripped) and stripped.isupper()))
+
+
+def is_technical(term: str) -> bool:
+    """Whether a term has the shape of a technical term (not an everyday word).
+
+    Latin names and acronyms, katakana loan words, mixed terms and kanji compounds of three or
+    more characters qualify; a two-kanji everyday noun (研究, 卒論) does not.
+    """
+    stripped = term.strip()
+    if any(is_latin(ch) for ch in stripped):
+        return True
+    katakana = sum(1 for ch in stripped if is_katakana(ch))
+    if katakana >= 3:
+        return True
+    kanji = sum(1 for ch in stripped if is_kanji(ch))
+    return kanji + katakana >= 4
