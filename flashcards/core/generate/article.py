@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,11 +170,14 @@ def decode_article(data: bytes, name: str) -> Article:
 def read_article(path: Path) -> Article:
     """Read and decode an article file.
 
+    An optional ``<stem>.source.toml`` next to the file (``attribution = "..."``) supplies the
+    credit line that deck descriptions and note sources carry; nothing is invented without it.
+
     Args:
         path: The file (plain text or Markdown).
 
     Returns:
-        The article, with ``path`` set.
+        The article, with ``path`` (and ``attribution``, if the side file exists) set.
 
     Raises:
         InputError: If the file cannot be read or is not a usable article (see `decode_article`).
@@ -191,4 +195,25 @@ def read_article(path: Path) -> Article:
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     article = decode_article(data, path.name)
-    return Article(text=article.text, title=article.title, path=path)
+    return Article(
+        text=article.text, title=article.title, path=path, attribution=_sidecar_attribution(path)
+    )
+
+
+def sidecar_path(path: Path) -> Path:
+    """The optional ``<stem>.source.toml`` file next to an article that credits its source."""
+    return path.with_name(path.stem + ".source.toml")
+
+
+def _sidecar_attribution(path: Path) -> str:
+    sidecar = sidecar_path(path)
+    if not sidecar.is_file():
+        return ""
+    try:
+        data = tomllib.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"Cannot read the source notes {sidecar.name}: {exc}.") from None
+    value = data.get("attribution", "")
+    if not isinstance(value, str):
+        raise InputError(f"{sidecar.name}: 'attribution' must be text.")
+    return value.strip()

@@ -84,11 +84,15 @@ def drop_asides(text: str) -> str:
 
 
 def has_anaphor_ja(text: str) -> bool:
-    """Whether Japanese text leans on something said elsewhere (これ, 前述の, このうち ...)."""
-    for token in tokenize(text):
+    """Whether Japanese text leans on something said elsewhere (これ, 前述の, このうち ...).
+
+    A demonstrative after the first words ("テーブルとその関係") points inside the same phrase
+    and is allowed.
+    """
+    for index, token in enumerate(tokenize(text)):
         if token.pos == "名詞" and token.sub == "代名詞" and token.surface in ANAPHORS_JA:
             return True
-        if token.pos == "連体詞" and token.surface in ("この", "その", "あの"):
+        if token.pos == "連体詞" and token.surface in ("この", "その", "あの") and index < 2:
             return True
         if token.surface in ("前述", "上述", "先述", "後述", "上記", "下記", "前者", "後者"):
             return True

@@ -40,6 +40,10 @@ _OVERRIDE_KEYS = frozenset(
 )
 
 
+WEAK_STRENGTH = 2.5
+"""Definitions from weaker patterns (XはYです, lower-case "X is a Y") need the term to recur."""
+
+
 @dataclass
 class _Term:
     key: str
@@ -47,6 +51,7 @@ class _Term:
     findings: list[Finding]
     score: float = 0.0
     first_index: int = 0
+    supported: bool = False
 
 
 def _chatty(sentence: Sentence, lang: str) -> bool:
@@ -96,11 +101,12 @@ def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
             + (1.5 if key in headings else 0.0)
             + emphasis
             + 0.5 * min(2.0, math.log2(max(1, mentions)))
-            + (0.5 if is_technical(display) else 0.0)
+            + (0.5 if is_technical(display, english=lang == "en") else 0.0)
             - (1.0 if not calm else 0.0)
         )
         first = min(f.sentence.index for f in group)
-        terms.append(_Term(key, display, group, score, first))
+        supported = mentions >= 2 or key in headings
+        terms.append(_Term(key, display, group, score, first, supported))
     return terms
 
 
@@ -134,7 +140,11 @@ def _best_cloze_sentence(term: _Term, doc: Document, lang: str) -> str:
 
 def _note_for(term: _Term, doc: Document, lang: str, id_prefix: str, title: str) -> NoteSpec | None:
     definitions = sorted(
-        (f for f in term.findings if f.back and not f.cloze),
+        (
+            f
+            for f in term.findings
+            if f.back and not f.cloze and (f.strength >= WEAK_STRENGTH or term.supported)
+        ),
         key=lambda f: (-f.strength, f.sentence.index),
     )
     tags = ("generated", lang)

@@ -41,8 +41,8 @@ class Finding:
 def _initials(acronym: str, words: list[str]) -> bool:
     """Whether the letters of ``acronym`` come, in order, from the starts of ``words``.
 
-    Each word contributes its initial and may contribute further capitals ("HyperText" gives
-    H and T); small words (of, the, and) may be skipped.
+    Each word contributes its initial and may contribute further letters from inside it
+    ("HyperText" gives H and T, "Database" D and B); small words (of, the, and) may be skipped.
     """
     letters = [ch.lower() for ch in acronym if ch.isalpha()]
     if not letters or not words:
@@ -56,10 +56,20 @@ def _initials(acronym: str, words: list[str]) -> bool:
             return True
         if li == len(letters) or word[0].lower() != letters[li]:
             return False
-        # Take the initial, then optionally inner capitals of the same word.
-        inner = [ch.lower() for ch in word[1:] if ch.isupper()]
-        for take in range(len(inner), -1, -1):
-            if inner[:take] == letters[li + 1 : li + 1 + take] and match(li + 1 + take, wi + 1):
+        # Take the initial, then optionally more letters from inside the same word, in order
+        # ("DataBase" or "Database" both give D and B in DBMS).
+        rest = word[1:].lower()
+        nxt = li + 1
+        if match(nxt, wi + 1):
+            return True
+        pos = 0
+        while nxt < len(letters):
+            found = rest.find(letters[nxt], pos)
+            if found < 0:
+                return False
+            pos = found + 1
+            nxt += 1
+            if match(nxt, wi + 1):
                 return True
         return False
 
@@ -97,6 +107,8 @@ def find_expansions(sentence: Sentence) -> list[Finding]:
         if is_acronym(inner):
             words = re.findall(r"[A-Za-z][A-Za-z0-9'’\-]*", before)[-(len(inner) + 4) :]
             for k in range(len(words)):
+                if words[k].lower() in _STOP_WORDS:
+                    continue
                 candidate = " ".join(words[k:])
                 if before.endswith(words[-1]) and expansion_matches(inner, candidate):
                     found.append(

@@ -28,12 +28,11 @@ _CALLED = re.compile(
 )
 _WE_CALL = re.compile(r"\bwe\s+call\s+(?P<y>.{4,120}?)\s+(?P<x>[\"“'][^\"”']{1,50}[\"”'])")
 _SO_CALLED = re.compile(
-    r"\b(?:so-called|so called|the term|known as)\s+[\"“']?"
+    r"\b(?:so-called|so called|the term)\s+[\"“']?"
     r"(?P<x>[A-Za-z][\w\-]*(?:\s+[A-Z][\w\-]*){0,4})"
 )
 _QUOTED = re.compile(r"[\"“](?P<x>[A-Za-z][\w\- ]{1,40}?)[\"”]")
 _HEADING_LEAD = re.compile(r"^(?:It|This)\s+(?:is|refers to)\s+(?P<y>(?:an?|the)\s+.+)$")
-_CAPITALISED = re.compile(r"^(?:[A-Z0-9][\w\-+#.']*)(?:\s+[A-Z0-9][\w\-+#.']*)*$")
 
 
 def _subject_ok(term: str, sentence: Sentence) -> bool:
@@ -43,11 +42,14 @@ def _subject_ok(term: str, sentence: Sentence) -> bool:
     if any(w.lower() in ("i", "we", "you", "my", "our") for w in words):
         return False
     # A lower-case subject must look like a noun phrase, not a clause ("the weather today").
-    return is_technical(term) or len(words) <= 3
+    return is_technical(term, english=True) or len(words) <= 3
 
 
-def _strength(term: str) -> float:
-    return 3.0 if _CAPITALISED.match(term) or "-" in term else 2.5
+def _strength(term: str, verb: str = "is") -> float:
+    # A sentence-initial capital says nothing; only the term's own shape does.
+    if is_technical(term, english=True):
+        return 3.0
+    return 2.5 if verb != "is" else 2.0
 
 
 def _sentence_body(sentence: Sentence) -> str:
@@ -76,7 +78,8 @@ def _is_a(sentence: Sentence) -> list[Finding]:
         back = clean_back_en(match.group("y"))
         if back and _subject_ok(term, sentence) and not same_text(term, back):
             pattern = f"X {match.group('verb')} Y"
-            return [Finding(term, back, sentence, pattern, _strength(term), len(back) <= 90)]
+            strength = _strength(term, match.group("verb"))
+            return [Finding(term, back, sentence, pattern, strength, len(back) <= 90)]
     return []
 
 
@@ -86,9 +89,8 @@ def _called(sentence: Sentence) -> list[Finding]:
     if not match:
         return []
     term = match.group("x").strip().strip("\"“”'")
-    described = re.sub(r"^(?:A|An|The)\s+", "", match.group("y").strip())
-    described = described[0].upper() + described[1:] if described else described
-    back = clean_back_en(described)
+    term = re.sub(r"^(?:an?|the)\s+", "", term, flags=re.IGNORECASE)
+    back = clean_back_en(match.group("y").strip())
     if not back or not is_valid_term(term) or same_text(term, back):
         return []
     return [Finding(term, back, sentence, "Y is called X", 3.0, True)]
@@ -111,7 +113,8 @@ def _emphasis(sentence: Sentence) -> list[Finding]:
     for regex, pattern in ((_SO_CALLED, "so-called"), (_QUOTED, "quoted")):
         for match in regex.finditer(sentence.text):
             term = match.group("x").strip()
-            if is_valid_term(term) and is_technical(term) and len(term.split()) <= 4:
+            shaped = pattern == "so-called" or is_technical(term, english=True)
+            if is_valid_term(term) and shaped and len(term.split()) <= 4:
                 found.append(Finding(term, "", sentence, pattern, 0.0))
     return found
 

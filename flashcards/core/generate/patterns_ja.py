@@ -113,7 +113,12 @@ def _wa_desu(sentence: Sentence) -> list[Finding]:
             if re.search(r"[はが]", predicate) and len(predicate) > 30:
                 return []
             tail = tokenize(re.sub(r"(?:です|である|だ)$", "", predicate))
-            if not tail or tail[-1].pos != "名詞" or tail[-1].sub in ("非自立", "特殊"):
+            # A nominal predicate, not an evaluation ("コーヒーは大事です").
+            if (
+                not tail
+                or tail[-1].pos != "名詞"
+                or tail[-1].sub in ("非自立", "特殊", "形容動詞語幹")
+            ):
                 return []
             back = clean_back_ja(predicate)
             if back and not same_text(back, term) and len(back) <= 80:
@@ -172,7 +177,7 @@ def _iu_te(sentence: Sentence) -> list[Finding]:
     back = clean_back_ja(_cut_at_object_verb(rest))
     if not back or same_text(back, term):
         return []
-    return [Finding(term, back, sentence, "Xと言って、Y", 2.0, len(back) <= 60)]
+    return [Finding(term, back, sentence, "Xと言って、Y", 2.5, len(back) <= 60)]
 
 
 def _is_gloss(content: str) -> bool:
@@ -246,6 +251,12 @@ def _enumeration(sentence: Sentence) -> list[Finding]:
     start = cloze.find(topic_match.group(1)) if topic_match else -1
     if start > 0:
         cloze = cloze[start:]
+    # "…の4つの性質で、頭文字をとってACID特性と呼ばれます": the list has a name of its own.
+    named = re.search(r"([^、。をはが]{1,30})と(?:呼ばれ|呼び|いい|言い|いう)", text[match.end() :])
+    if named:
+        _, name = chain_ending_at(named.group(1), len(named.group(1)))
+        if name and is_valid_term(name):
+            topic = name
     return [Finding(topic, "", sentence, "enumeration", 2.0, False, cloze)]
 
 
@@ -300,8 +311,8 @@ def _emphasis(sentence: Sentence) -> list[Finding]:
             after = text[match.end() :]
             m2 = re.match(r"(?:その中に|その|この)?[^、。]{0,20}?(?<=[たるな])", after)
             term = chain_starting_at(text, match.end() + m2.end()) if m2 else ""
-        if term and is_valid_term(term) and is_technical(term):
-            strong = match.group(0) in ("いわゆる", "所謂", "通称")
+        strong = match.group(0) in ("いわゆる", "所謂", "通称")
+        if term and is_valid_term(term) and (is_technical(term) or strong and len(term) >= 3):
             found.append(Finding(term, "", sentence, "so-called" if strong else "emphasis", 0.0))
     for match in re.finditer(r"[「『]([^「」『』]{1,30})[」』]", text):
         term = match.group(1)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from flashcards.core.generate.textutil import CLOSERS, OPENERS, TERMINAL_EN, TERMINAL_JA
-from flashcards.core.generate.tokens import starts_with_particle
+from flashcards.core.generate.tokens import ends_with_particle, starts_with_particle
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,7 @@ def _is_item_line(line: _Line, lang: str) -> bool:
         and _is_short(text, lang, _ITEM_MAX_JA, _ITEM_MAX_EN)
         and not _ends_terminal(text, lang)
         and text[-1] not in "、,:：;"
+        and not any(ch in text for ch in "、,。")
         and not (lang == "ja" and starts_with_particle(text))
     )
 
@@ -149,6 +150,8 @@ def _is_title_line(lines: list[_Line], i: int, buf: str, lang: str) -> bool:
     if line.kind != "text" or not _is_short(text, lang, 25, 60):
         return False
     if _ends_terminal(text, lang) or text[-1] in "、,:：;" or text[0] in OPENERS:
+        return False
+    if lang == "ja" and ("、" in text or ends_with_particle(text)):
         return False
     if lang == "en" and not (text[0].isupper() or text[0].isdigit()):
         return False

@@ -162,13 +162,22 @@ def is_valid_term(term: str) -> bool:
     return not (len(stripped) == 1 and not (is_latin(stripped) and stripped.isupper()))
 
 
-def is_technical(term: str) -> bool:
+def is_technical(term: str, *, english: bool = False) -> bool:
     """Whether a term has the shape of a technical term (not an everyday word).
 
     Latin names and acronyms, katakana loan words, mixed terms and kanji compounds of three or
-    more characters qualify; a two-kanji everyday noun (研究, 卒論) does not.
+    more characters qualify; a two-kanji everyday noun (研究, 卒論) does not. In English text
+    (``english``) a Latin word needs more than its letters: an acronym, inner capitals, digits,
+    a hyphen or a capitalised multi-word name.
     """
     stripped = term.strip()
+    if english and stripped.isascii():
+        # English: acronyms, inner capitals, digits, hyphens or a capitalised multi-word name;
+        # a lower-case word ("coffee", "packet") is an everyday word by shape.
+        words = stripped.split()
+        inner_caps = any(ch.isupper() for w in words for ch in w[1:])
+        named = len(words) > 1 and all(w[0].isupper() for w in words if len(w) > 3)
+        return inner_caps or named or any(ch.isdigit() or ch == "-" for ch in stripped)
     if any(is_latin(ch) for ch in stripped):
         return True
     katakana = sum(1 for ch in stripped if is_katakana(ch))

@@ -66,6 +66,15 @@ def tokenize(text: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
+def ends_with_particle(text: str) -> bool:
+    """Whether ``text`` ends with a particle (a clause that continues on the next line)."""
+    stripped = text.rstrip()
+    if not stripped or not ("\u3041" <= stripped[-1] <= "\u309f"):
+        return False
+    tokens = tokenize(stripped[-12:])
+    return bool(tokens) and tokens[-1].pos == "助詞" and tokens[-1].sub != "終助詞"
+
+
 def starts_with_particle(text: str) -> bool:
     """Whether ``text`` begins with a Japanese particle or auxiliary (so it cannot stand alone)."""
     stripped = text.lstrip(" 　、,")

@@ -1,0 +1,120 @@
+"""Scoring a generated deck against a gold list: recall, precision and junk.
+
+A gold list is a TOML file::
+
+    [[terms]]
+    term = "LLM"
+    aliases = ["大規模言語モデル"]          # other names a card may use for the term
+    phrases = ["Large Language Model"]     # every phrase must appear in a correct card's answer
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from flashcards.core.deckfile import DeckFile, NoteSpec
+from flashcards.core.generate.backs import same_text
+from flashcards.core.generate.textutil import fold, term_key
+from flashcards.core.generate.tokens import starts_with_particle
+
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
+
+
+@dataclass(frozen=True)
+class GoldTerm:
+    """One term an article's cards should cover, and what a correct answer contains."""
+
+    term: str
+    aliases: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+    def keys(self) -> set[str]:
+        """The normalised names (note-id suffixes) that count as naming this term."""
+        return {term_key(name) for name in (self.term, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class Quality:
+    """How a deck measures up to a gold list."""
+
+    recall: float
+    precision: float
+    cards: int
+    junk: int
+    missing: tuple[str, ...]
+    wrong: tuple[str, ...]
+
+
+def load_gold(path: Path) -> list[GoldTerm]:
+    """Read a gold list (see the module docstring)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [
+        GoldTerm(
+            term=str(entry["term"]),
+            aliases=tuple(str(a) for a in entry.get("aliases", [])),
+            phrases=tuple(str(p) for p in entry.get("phrases", [])),
+        )
+        for entry in data.get("terms", [])
+    ]
+
+
+def _answer(note: NoteSpec) -> str:
+    if note.kind == "cloze":
+        return _CLOZE.sub(r"\1", note.front) + " " + note.back
+    return note.back
+
+
+def _well_formed(note: NoteSpec) -> bool:
+    if note.kind == "cloze":
+        return bool(_CLOZE.search(note.front))
+    return (
+        bool(note.back.strip())
+        and not starts_with_particle(note.back)
+        and not same_text(note.front, note.back)
+    )
+
+
+def note_names(note: NoteSpec, gold: GoldTerm) -> bool:
+    """Whether a note is about a gold term (by its id or, for basic notes, its front)."""
+    suffix = note.id.split("/", 1)[-1]
+    keys = gold.keys()
+    return suffix in keys or (note.kind != "cloze" and term_key(note.front) in keys)
+
+
+def note_correct(note: NoteSpec, gold: GoldTerm) -> bool:
+    """Whether a note about ``gold`` is well formed and its answer has every gold phrase."""
+    answer = fold(_answer(note))
+    return _well_formed(note) and all(fold(p) in answer for p in gold.phrases)
+
+
+def score_deck(deck: DeckFile, gold: list[GoldTerm]) -> Quality:
+    """Recall (gold terms with a correct note), precision (correct among notes naming a gold term)."""
+    covered: set[str] = set()
+    naming = 0
+    correct = 0
+    junk = 0
+    wrong: list[str] = []
+    for note in deck.notes:
+        matches = [g for g in gold if note_names(note, g)]
+        if not matches:
+            junk += 1
+            continue
+        naming += 1
+        good = [g for g in matches if note_correct(note, g)]
+        if good:
+            correct += 1
+            covered.update(g.term for g in good)
+        else:
+            wrong.append(note.id)
+    missing = tuple(g.term for g in gold if g.term not in covered)
+    return Quality(
+        recall=len(covered) / len(gold) if gold else 1.0,
+        precision=correct / naming if naming else 1.0,
+        cards=len(deck.notes),
+        junk=junk,
+        missing=missing,
+        wrong=tuple(wrong),
+    )
