@@ -1,0 +1,163 @@
+"""Shared pieces of the exchange package: records, text <-> HTML, stable ids, small parsers."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from flashcards.core.deckfile import NoteSource
+from flashcards.core.errors import InputError
+
+#: The largest total uncompressed size we accept from an archive or text file.
+MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK_END_RE = re.compile(r"</(?:div|p|li|h[1-6]|tr)\s*>", re.IGNORECASE)
+_SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as an Anki field: HTML-escaped, line breaks as ``<br>``."""
+    return html.escape(text).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def html_to_text(value: str) -> str:
+    """An Anki field (HTML) as our plain text; the inverse of :func:`text_to_html`.
+
+    Line breaks (``<br>``, closing ``</div>``) become newlines, other tags are dropped and
+    entities are decoded.
+    """
+    if "<" not in value and "&" not in value:
+        return value
+    text = _SCRIPT_RE.sub("", value)
+    text = _BR_RE.sub("\n", text)
+    blocks = _BLOCK_END_RE.search(text) is not None
+    text = _BLOCK_END_RE.sub("\n", text)
+    text = _TAG_RE.sub("", text)
+    text = html.unescape(text).replace("\xa0", " ")
+    return text.rstrip("\n") if blocks else text
+
+
+def stable_id(key: str) -> int:
+    """A stable positive 52-bit id (safe in JavaScript numbers) derived from ``key``."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return (1 << 40) + int.from_bytes(digest[:8], "big") % ((1 << 52) - (1 << 40))
+
+
+def deck_id_for(name: str) -> int:
+    """The Anki deck id of one of our decks: derived from its name, the same every export."""
+    return stable_id("flashcards/deck/" + name)
+
+
+def tags_of(text: str) -> tuple[str, ...]:
+    """Anki tags from a space-separated string, without duplicates."""
+    return tuple(dict.fromkeys(t for t in text.split() if t))
+
+
+def aware(ts: float) -> datetime:
+    """An aware UTC datetime from seconds since the epoch (clamped to a sane range)."""
+    ts = min(max(ts, 0.0), 253402214400.0)  # 9999-12-31
+    return datetime.fromtimestamp(ts, UTC)
+
+
+@dataclass
+class IncomingReview:
+    """One review from another program, already in our terms."""
+
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int
+    state_before: int
+    state_after: int
+    interval_days: float
+
+
+@dataclass
+class IncomingCard:
+    """One card's scheduling from another program, already in our terms."""
+
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    suspended: bool
+    reviews: list[IncomingReview] = field(default_factory=list)
+
+
+@dataclass
+class IncomingNote:
+    """One note read from a file, in our terms (plain text fields)."""
+
+    guid: str
+    kind: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    deck: str
+    source: NoteSource = field(default_factory=NoteSource)
+    modified: datetime | None = None  # None: always newer (text files carry no time)
+    cards: dict[int, IncomingCard] = field(default_factory=dict)
+
+
+@dataclass
+class Incoming:
+    """Everything an import brings, before it touches the collection."""
+
+    notes: list[IncomingNote]
+    main_deck: str
+    descriptions: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    """Read a protobuf varint at ``pos``; return (value, new position)."""
+    result = 0
+    shift = 0
+    while True:
+        if pos >= len(data) or shift > 63:
+            raise InputError("A protobuf message in the package is damaged.")
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
+
+
+def protobuf_fields(data: bytes) -> dict[int, list[int | bytes]]:
+    """Decode one protobuf message into {field number: [values]} (varints and byte strings).
+
+    Raises:
+        InputError: If the message is damaged.
+    """
+    out: dict[int, list[int | bytes]] = {}
+    pos = 0
+    while pos < len(data):
+        key, pos = read_varint(data, pos)
+        number, wire = key >> 3, key & 7
+        value: int | bytes
+        if wire == 0:
+            value, pos = read_varint(data, pos)
+        elif wire == 2:
+            length, pos = read_varint(data, pos)
+            if pos + length > len(data):
+                raise InputError("A protobuf message in the package is damaged.")
+            value, pos = data[pos : pos + length], pos + length
+        elif wire == 1:
+            value, pos = int.from_bytes(data[pos : pos + 8], "little"), pos + 8
+        elif wire == 5:
+            value, pos = int.from_bytes(data[pos : pos + 4], "little"), pos + 4
+        else:
+            raise InputError("A protobuf message in the package is damaged.")
+        if pos > len(data):
+            raise InputError("A protobuf message in the package is damaged.")
+        out.setdefault(number, []).append(value)
+    return out

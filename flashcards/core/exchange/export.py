@@ -1,0 +1,403 @@
+"""Export to Anki: ``.apkg`` packages (genanki, plus the learner's progress) and text files."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import genanki
+from sqlalchemy import select
+
+from flashcards.core import scheduling
+from flashcards.core.collection import CARD, DECK, LOG, NOTE, Collection, card_ords, subdeck_ids
+from flashcards.core.exchange.common import deck_id_for, tags_of, text_to_html
+from flashcards.core.exchange.notetypes import FIELDS, NAMES, build_model
+from flashcards.core.models import CardState, NoteKind, utcnow_guard
+
+#: Day numbers in a package count from a creation time this many days before "today".
+CRT_DAYS_BEFORE_TODAY = 10_000
+
+Progress = Callable[[float], None]
+
+
+def guid_of(uid: str) -> str:
+    """The Anki GUID of one of our notes: the original GUID of notes that came from Anki."""
+    return uid[5:] if uid.startswith("anki:") else str(genanki.guid_for(uid))
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    uid: str
+    deck: str
+    kind: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    title: str
+    section: str
+    sentence: str
+    modified: datetime
+
+    def fields(self) -> list[str]:
+        return [
+            text_to_html(self.front),
+            text_to_html(self.back),
+            text_to_html(self.sentence),
+            text_to_html(self.section),
+            text_to_html(self.title),
+        ]
+
+
+def _scope(col: Collection, deck: str | None) -> dict[int, str]:
+    decks = col.decks()
+    if deck is None:
+        return decks
+    col.deck_id(deck)  # raises NotFoundError for an unknown deck
+    return {i: decks[i] for i in subdeck_ids(decks, deck)}
+
+
+def _rows(col: Collection, scope: dict[int, str], everything: bool) -> list[_Row]:
+    query = select(
+        NOTE.c.id,
+        NOTE.c.uid,
+        NOTE.c.deck_id,
+        NOTE.c.kind,
+        NOTE.c.front,
+        NOTE.c.back,
+        NOTE.c.tags,
+        NOTE.c.source_title,
+        NOTE.c.source_section,
+        NOTE.c.source_sentence,
+        NOTE.c.modified,
+    ).order_by(NOTE.c.id)
+    if not everything:
+        query = query.where(NOTE.c.deck_id.in_(list(scope)))
+    with col.engine.connect() as conn:
+        result = conn.execute(query).all()
+    return [
+        _Row(
+            int(r[0]),
+            r[1],
+            scope.get(int(r[2]), "Default"),
+            r[3],
+            r[4],
+            r[5],
+            tags_of(r[6]),
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+        )
+        for r in result
+    ]
+
+
+class _Note(genanki.Note):  # type: ignore[misc]  # genanki is untyped
+    """A genanki note with our card ordinals and its own modification time."""
+
+    def __init__(self, mod: float, ords: list[int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._mod = mod
+        self._ords = ords
+
+    @property
+    def cards(self) -> list[genanki.Card]:
+        # genanki 0.13.1 gives a cloze note without a deletion zero cards; we decide instead.
+        return [genanki.Card(o) for o in self._ords]
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        # The note's modification time: Anki updates a note only when this is newer.
+        super().write_to_db(cursor, self._mod, deck_id, id_gen)
+
+
+def export_apkg(
+    col: Collection,
+    path: Path | str,
+    now: datetime,
+    deck: str | None = None,
+    with_progress: bool = False,
+    progress: Progress | None = None,
+) -> int:
+    """Write an Anki package (``.apkg``) of all decks or of one deck and its subdecks.
+
+    Ids are stable (models, fields, templates, decks, note GUIDs), so importing a later export
+    into Anki updates notes in place. With ``with_progress`` the cards keep their scheduling
+    (including the FSRS memory state) and the review log goes along.
+
+    Args:
+        col: The collection.
+        path: Where to write the package (replaced atomically).
+        now: The export time (genanki's deterministic timestamp; "today" for due days).
+        deck: Only this deck and its subdecks; None for everything.
+        with_progress: Also write the cards' scheduling and the review log.
+        progress: Called with the fraction done (0.0 to 1.0), e.g. for a progress bar.
+
+    Returns:
+        The number of notes written.
+
+    Raises:
+        NotFoundError: If ``deck`` does not exist.
+    """
+    now = utcnow_guard(now)
+    report = progress or (lambda _fraction: None)
+    report(0.0)
+    scope = _scope(col, deck)
+    rows = _rows(col, scope, deck is None)
+    with col.engine.connect() as conn:
+        descriptions = dict(
+            conn.execute(select(DECK.c.id, DECK.c.description).where(DECK.c.id.in_(list(scope))))
+            .tuples()
+            .all()
+        )
+    report(0.1)
+    models = {kind.value: build_model(kind) for kind in NoteKind}
+    gdecks: dict[str, genanki.Deck] = {}
+    for deck_id, name in sorted(scope.items(), key=lambda item: item[1]):
+        gdecks[name] = genanki.Deck(
+            deck_id_for(name), name, description=text_to_html(descriptions.get(deck_id, ""))
+        )
+    step = max(1, len(rows) // 20)
+    for index, row in enumerate(rows):
+        ords = card_ords(row.kind, row.front) or [0]
+        note = _Note(
+            row.modified.timestamp(),
+            ords,
+            model=models.get(row.kind, models[NoteKind.BASIC]),
+            fields=row.fields(),
+            tags=row.tags,
+            guid=guid_of(row.uid),
+            due=index + 1,
+        )
+        target = gdecks.get(row.deck)
+        if target is None:
+            target = gdecks[row.deck] = genanki.Deck(deck_id_for(row.deck), row.deck)
+        target.add_note(note)
+        if index % step == 0:
+            report(0.1 + 0.4 * index / max(1, len(rows)))
+    package = genanki.Package(list(gdecks.values()))
+    timestamp = now.timestamp()
+    destination = Path(path)
+    with tempfile.TemporaryDirectory(prefix="flashcards-export-") as tmp:
+        db_path = Path(tmp) / "collection.anki2"
+        db = sqlite3.connect(db_path)
+        try:
+            cursor = db.cursor()
+            package.write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
+            report(0.8)
+            _finish_collection(col, db, rows, now, with_progress)
+            db.commit()
+        finally:
+            db.close()
+        report(0.9)
+        partial = destination.with_name(destination.name + ".part")
+        _write_zip(partial, db_path, now)
+        os.replace(partial, destination)
+    report(1.0)
+    return len(rows)
+
+
+def _write_zip(path: Path, db_path: Path, now: datetime) -> None:
+    stamp = now.timetuple()[:6]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        info = zipfile.ZipInfo("collection.anki2", date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with db_path.open("rb") as src, out.open(info, "w") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        media = zipfile.ZipInfo("media", date_time=stamp)
+        out.writestr(media, "{}")
+
+
+def _finish_collection(
+    col: Collection, db: sqlite3.Connection, rows: Sequence[_Row], now: datetime, progress: bool
+) -> None:
+    """Set the package's creation day and scheduler version; with progress, cards and revlog."""
+    day_start, _ = col.day_bounds(now)
+    crt = int(day_start.timestamp()) - CRT_DAYS_BEFORE_TODAY * 86400
+    conf = json.loads(db.execute("SELECT conf FROM col").fetchone()[0])
+    conf["schedVer"] = 2  # otherwise Anki reads the package as v1 and shifts logged ratings
+    db.execute("UPDATE col SET crt = ?, conf = ?", (crt, json.dumps(conf)))
+    if progress and rows:
+        _write_progress(col, db, rows, now)
+
+
+def _anki_ivl(last_review: datetime | None, due: datetime, stability: float | None) -> int:
+    if last_review is not None:
+        return max(1, round((due - last_review).total_seconds() / 86400))
+    return max(1, round(stability or 1.0))
+
+
+def _write_progress(
+    col: Collection, db: sqlite3.Connection, rows: Sequence[_Row], now: datetime
+) -> None:
+    today = col.learner_day(now)
+
+    def day_number(moment: datetime) -> int:
+        return CRT_DAYS_BEFORE_TODAY + (col.learner_day(moment) - today).days
+
+    package_cards: dict[tuple[str, int], int] = {
+        (guid, int(ord_)): int(cid)
+        for cid, guid, ord_ in db.execute(
+            "SELECT c.id, n.guid, c.ord FROM cards c JOIN notes n ON n.id = c.nid"
+        )
+    }
+    guid_by_note = {row.id: guid_of(row.uid) for row in rows}
+    note_ids = list(guid_by_note)
+    card_rows: list[Any] = []
+    log_rows: list[Any] = []
+    with col.engine.connect() as conn:
+        for start in range(0, len(note_ids), 500):
+            chunk = note_ids[start : start + 500]
+            card_rows += conn.execute(select(CARD).where(CARD.c.note_id.in_(chunk))).all()
+        card_ids = [int(r.id) for r in card_rows]
+        for start in range(0, len(card_ids), 500):
+            chunk = card_ids[start : start + 500]
+            log_rows += conn.execute(
+                select(
+                    LOG.c.card_id,
+                    LOG.c.reviewed_at,
+                    LOG.c.rating,
+                    LOG.c.duration_ms,
+                    LOG.c.state_before,
+                    LOG.c.state_after,
+                    LOG.c.interval_days,
+                ).where(LOG.c.card_id.in_(chunk))
+            ).all()
+    ours_to_package: dict[int, int] = {}
+    updates = []
+    for card in card_rows:
+        package_id = package_cards.get((guid_by_note[int(card.note_id)], int(card.ord)))
+        if package_id is None:
+            continue
+        ours_to_package[int(card.id)] = package_id
+        state = int(card.state)
+        data = ""
+        if card.stability is not None and card.difficulty is not None:
+            memory: dict[str, float | int] = {
+                "s": round(float(card.stability), 4),
+                "d": round(float(card.difficulty), 4),
+            }
+            if card.last_review is not None:  # Anki's "last review time"; Check Database adds it
+                memory["lrt"] = int(card.last_review.timestamp())
+            data = json.dumps(memory, separators=(",", ":"))
+        ivl, factor, left = 0, 2500, 0
+        if state == CardState.NEW:
+            ctype, queue, due, factor = 0, 0, None, 0
+        elif state == CardState.REVIEW:
+            ctype, queue = 2, 2
+            due = day_number(card.due)
+            ivl = _anki_ivl(card.last_review, card.due, card.stability)
+        else:
+            ctype = 1 if state == CardState.LEARNING else 3
+            if card.due - now < timedelta(days=1):
+                queue, due = 1, int(card.due.timestamp())
+            else:
+                queue, due = 3, day_number(card.due)
+            settings = col.deck_settings(int(card.deck_id))
+            steps = scheduling.parse_steps(
+                settings.learning_steps
+                if state == CardState.LEARNING
+                else settings.relearning_steps
+            )
+            left = max(1, len(steps) - int(card.step or 0))
+            if state == CardState.RELEARNING:
+                ivl = max(1, round(card.stability or 1.0))
+        if card.suspended:
+            queue = -1
+        updates.append(
+            (
+                ctype,
+                queue,
+                due,
+                ivl,
+                factor,
+                int(card.reps),
+                int(card.lapses),
+                left,
+                data,
+                package_id,
+            )
+        )
+    db.executemany(
+        "UPDATE cards SET type = ?, queue = ?, due = COALESCE(?, due), ivl = ?, factor = ?,"
+        " reps = ?, lapses = ?, left = ? , data = ? WHERE id = ?",
+        updates,
+    )
+    revlog = []
+    used: set[int] = set()
+    last_ivl: dict[int, int] = {}
+    for log in sorted(log_rows, key=lambda r: (r.reviewed_at, r.card_id)):
+        package_id = ours_to_package.get(int(log.card_id))
+        if package_id is None:
+            continue
+        rid = int(log.reviewed_at.timestamp() * 1000)
+        while rid in used:
+            rid += 1
+        used.add(rid)
+        days = float(log.interval_days)
+        ivl = round(days) if days >= 1 else -max(1, round(days * 86400))
+        before = int(log.state_before)
+        rtype = {CardState.REVIEW: 1, CardState.RELEARNING: 2}.get(CardState(before), 0)
+        revlog.append(
+            (
+                rid,
+                package_id,
+                -1,
+                int(log.rating),
+                ivl,
+                last_ivl.get(package_id, 0),
+                0 if before == CardState.NEW else 2500,
+                max(0, int(log.duration_ms)),
+                rtype,
+            )
+        )
+        last_ivl[package_id] = ivl
+    db.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", revlog)
+
+
+def export_csv(col: Collection, path: Path | str, deck: str | None = None) -> int:
+    """Write an Anki text file (tab-separated, with headers) of all decks or one deck.
+
+    Columns: GUID, note type, deck, the five fields of our note types (HTML), tags. Anki
+    imports it into our note types (present once one of our packages was imported); our own
+    importer reads it back without loss.
+
+    Returns:
+        The number of notes written.
+
+    Raises:
+        NotFoundError: If ``deck`` does not exist.
+    """
+    scope = _scope(col, deck)
+    rows = _rows(col, scope, deck is None)
+    destination = Path(path)
+    partial = destination.with_name(destination.name + ".part")
+    with partial.open("w", encoding="utf-8", newline="") as out:
+        out.write(
+            "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n"
+            f"#tags column:{4 + len(FIELDS[NoteKind.BASIC])}\n"
+        )
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+        for row in rows:
+            writer.writerow(
+                [
+                    guid_of(row.uid),
+                    NAMES.get(row.kind, NAMES[NoteKind.BASIC]),
+                    row.deck,
+                    *row.fields(),
+                    " ".join(row.tags),
+                ]
+            )
+    os.replace(partial, destination)
+    return len(rows)

@@ -1,0 +1,364 @@
+"""Importing Anki packages and text files: one transaction that succeeds or changes nothing."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import genanki
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+from flashcards.core.collection import (
+    CARD,
+    DECK,
+    LOG,
+    NOTE,
+    Change,
+    Collection,
+    DeckSettings,
+    ImportReport,
+    card_ords,
+    normalise_deck_name,
+)
+from flashcards.core.errors import InputError
+from flashcards.core.exchange.ankidb import read_collection
+from flashcards.core.exchange.archive import extract_collection
+from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote
+from flashcards.core.exchange.text import read_text
+from flashcards.core.models import CardState, DeckOptions, utcnow_guard
+
+OPTIONS: Table = SQLModel.metadata.tables[str(DeckOptions.__tablename__)]
+_CHUNK = 500
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class ExchangeReport(ImportReport):
+    """What an import from Anki did, with what it had to leave out."""
+
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_file(
+    col: Collection, path: Path | str, now: datetime, deck: str | None = None
+) -> ExchangeReport:
+    """Import an Anki package (``.apkg``/``.colpkg``), an Anki text file or a plain CSV/TSV.
+
+    Notes are matched by GUID, so importing the same file again changes nothing; a note from
+    a package replaces ours only if it was modified later. Scheduling and review history in a
+    package come along. The import is one transaction.
+
+    Args:
+        col: The collection.
+        path: The file.
+        now: The import time.
+        deck: Put every note into this deck (for text files: instead of the file name).
+
+    Returns:
+        What was added, updated and left unchanged.
+
+    Raises:
+        InputError: If the file cannot be read, is damaged or hostile (one sentence).
+    """
+    now = utcnow_guard(now)
+    path = Path(path)
+    target = normalise_deck_name(deck) if deck else None
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise InputError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
+    if path.suffix.lower() in {".apkg", ".colpkg", ".zip"} or magic == _ZIP_MAGIC:
+        with tempfile.TemporaryDirectory(prefix="flashcards-import-") as tmp:
+            db_path, warnings = extract_collection(path, Path(tmp))
+            incoming = read_collection(db_path, path.name, now, target)
+            incoming.warnings[:0] = warnings
+    else:
+        incoming = read_text(path, target)
+    return apply_incoming(col, incoming, now)
+
+
+def _chunks(items: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _ensure_decks(
+    conn: Connection, names: Iterable[str], descriptions: dict[str, str], now: datetime
+) -> dict[str, int]:
+    known = {
+        str(r[1]): (int(r[0]), str(r[2]))
+        for r in conn.execute(select(DECK.c.id, DECK.c.name, DECK.c.description))
+    }
+    ids: dict[str, int] = {}
+    defaults = asdict(DeckSettings())
+    wanted = set(names) | set(descriptions)
+    for name in sorted(wanted, key=lambda n: n.count("::")):
+        parts = name.split("::")
+        for depth in range(1, len(parts) + 1):
+            partial = "::".join(parts[:depth])
+            description = descriptions.get(partial, "")
+            if partial not in known:
+                inserted = conn.execute(
+                    insert(DECK).values(
+                        name=partial, description=description, created=now, modified=now
+                    )
+                ).inserted_primary_key
+                assert inserted is not None
+                new_id = int(inserted[0])
+                conn.execute(insert(OPTIONS).values(deck_id=new_id, **defaults))
+                known[partial] = (int(new_id), description)
+            elif description and known[partial][1] != description:
+                conn.execute(
+                    update(DECK)
+                    .where(DECK.c.id == known[partial][0])
+                    .values(description=description, modified=now)
+                )
+                known[partial] = (known[partial][0], description)
+            ids[partial] = known[partial][0]
+    return ids
+
+
+def _note_values(note: IncomingNote) -> dict[str, Any]:
+    return {
+        "kind": note.kind,
+        "front": note.front,
+        "back": note.back,
+        "tags": " ".join(note.tags),
+        "source_title": note.source.title,
+        "source_section": note.source.section,
+        "source_sentence": note.source.sentence,
+    }
+
+
+def _card_values(card: IncomingCard | None, now: datetime) -> dict[str, Any]:
+    if card is None:
+        return {
+            "state": CardState.NEW.value,
+            "step": None,
+            "stability": None,
+            "difficulty": None,
+            "due": now,
+            "last_review": None,
+            "reps": 0,
+            "lapses": 0,
+            "suspended": False,
+        }
+    return {
+        "state": card.state,
+        "step": card.step,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "due": card.due,
+        "last_review": card.last_review,
+        "reps": card.reps,
+        "lapses": card.lapses,
+        "suspended": card.suspended,
+    }
+
+
+def _log_rows(card_id: int, deck_id: int, card: IncomingCard, skip: set[datetime]) -> list[Any]:
+    rows = []
+    for index, review in enumerate(card.reviews):
+        if review.reviewed_at in skip:
+            continue
+        rows.append(
+            {
+                "card_id": card_id,
+                "deck_id": deck_id,
+                "rating": review.rating,
+                "reviewed_at": review.reviewed_at,
+                "duration_ms": review.duration_ms,
+                "state_before": review.state_before,
+                "state_after": review.state_after,
+                "interval_days": review.interval_days,
+                "stability_after": None,
+                "difficulty_after": None,
+                "prev_step": None,
+                "prev_stability": None,
+                "prev_difficulty": None,
+                "prev_due": review.reviewed_at,
+                "prev_last_review": None,
+                "prev_reps": index,
+                "prev_lapses": 0,
+                "buried_siblings": "",
+            }
+        )
+    return rows
+
+
+def apply_incoming(col: Collection, incoming: Incoming, now: datetime) -> ExchangeReport:
+    """Write what a file brought into the collection, in one transaction.
+
+    Raises:
+        InputError: If a deck name is invalid.
+    """
+    report = ExchangeReport(deck=incoming.main_deck, warnings=list(incoming.warnings))
+    notes: dict[str, IncomingNote] = {}
+    for note in incoming.notes:
+        if note.guid in notes:
+            report.skipped += 1
+        notes[note.guid] = note  # the last one of a GUID wins, as Anki does
+    if report.skipped:
+        report.warnings.append(f"{report.skipped} note(s) repeated a GUID; the last one was kept.")
+
+    with col.engine.begin() as conn:
+        uid_to_id = {str(r[1]): int(r[0]) for r in conn.execute(select(NOTE.c.id, NOTE.c.uid))}
+        generated: dict[str, str] | None = None
+        uids: dict[str, str] = {}
+        for guid in notes:
+            if "anki:" + guid in uid_to_id:
+                uids[guid] = "anki:" + guid
+                continue
+            if generated is None:  # GUIDs our exports derived from our own note ids
+                generated = {
+                    str(genanki.guid_for(uid)): uid
+                    for uid in uid_to_id
+                    if not uid.startswith("anki:")
+                }
+            uids[guid] = generated.get(guid, "anki:" + guid)
+        deck_ids = _ensure_decks(conn, {n.deck for n in notes.values()}, incoming.descriptions, now)
+        existing = [g for g in notes if uids[g] in uid_to_id]
+        fresh = [g for g in notes if uids[g] not in uid_to_id]
+        _update_existing(conn, [(notes[g], uid_to_id[uids[g]]) for g in existing], now, report)
+        _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now)
+        report.added = len(fresh)
+    col.notify(Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS)
+    return report
+
+
+def _next_id(conn: Connection, table: Table) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+
+
+def _insert_fresh(
+    conn: Connection,
+    fresh: list[tuple[IncomingNote, str]],
+    deck_ids: dict[str, int],
+    now: datetime,
+) -> None:
+    if not fresh:
+        return
+    note_id = _next_id(conn, NOTE)
+    card_id = _next_id(conn, CARD)
+    note_rows: list[dict[str, Any]] = []
+    card_rows: list[dict[str, Any]] = []
+    log_rows: list[dict[str, Any]] = []
+    for note, uid in fresh:
+        deck_id = deck_ids[note.deck]
+        stamp = note.modified or now
+        note_rows.append(
+            _note_values(note)
+            | {"id": note_id, "uid": uid, "deck_id": deck_id, "created": stamp, "modified": stamp}
+        )
+        for ord_ in card_ords(note.kind, note.front):
+            card = note.cards.get(ord_)
+            card_rows.append(
+                {
+                    "id": card_id,
+                    "note_id": note_id,
+                    "deck_id": deck_id,
+                    "ord": ord_,
+                    "position": note_id,
+                    "buried_until": None,
+                }
+                | _card_values(card, now)
+            )
+            if card is not None and card.reviews:
+                log_rows += _log_rows(card_id, deck_id, card, set())
+            card_id += 1
+        note_id += 1
+    conn.execute(insert(NOTE), note_rows)
+    conn.execute(insert(CARD), card_rows)
+    if log_rows:
+        conn.execute(insert(LOG), log_rows)
+
+
+def _update_existing(
+    conn: Connection, pairs: list[tuple[IncomingNote, int]], now: datetime, report: ExchangeReport
+) -> None:
+    if not pairs:
+        return
+    by_id = dict((note_id, note) for note, note_id in pairs)
+    rows: dict[int, Any] = {}
+    cards: dict[int, dict[int, Any]] = {}
+    for chunk in _chunks(list(by_id)):
+        for r in conn.execute(select(NOTE).where(NOTE.c.id.in_(chunk))).mappings():
+            rows[int(r["id"])] = r
+        for c in conn.execute(
+            select(CARD.c.id, CARD.c.note_id, CARD.c.ord, CARD.c.reps).where(
+                CARD.c.note_id.in_(chunk)
+            )
+        ):
+            cards.setdefault(int(c.note_id), {})[int(c.ord)] = c
+    changed: list[dict[str, Any]] = []
+    for note_id, note in by_id.items():
+        row = rows[note_id]
+        values = _note_values(note)
+        same = all(row[k] == v for k, v in values.items())
+        newer = note.modified is None or note.modified.replace(microsecond=0) > row[
+            "modified"
+        ].replace(microsecond=0)
+        if same or not newer:
+            report.unchanged += 1
+        else:
+            report.updated += 1
+            changed.append(values | {"_id": note_id, "modified": note.modified or now})
+            have = set(cards.get(note_id, {}))
+            want = set(card_ords(note.kind, note.front))
+            gone = [cards[note_id][o].id for o in have - want]
+            if gone:
+                conn.execute(delete(LOG).where(LOG.c.card_id.in_(gone)))
+                conn.execute(delete(CARD).where(CARD.c.id.in_(gone)))
+            for o in have - want:
+                del cards[note_id][o]
+            deck_id = int(row["deck_id"])
+            new_cards = [
+                {
+                    "note_id": note_id,
+                    "deck_id": deck_id,
+                    "ord": o,
+                    "position": note_id,
+                    "buried_until": None,
+                }
+                | _card_values(note.cards.get(o), now)
+                for o in sorted(want - have)
+            ]
+            if new_cards:
+                conn.execute(insert(CARD), new_cards)
+        _merge_progress(conn, note, cards.get(note_id, {}), int(row["deck_id"]), now)
+    if changed:
+        stmt = (
+            update(NOTE)
+            .where(NOTE.c.id == bindparam("_id"))
+            .values({k: bindparam(k) for k in changed[0] if k != "_id"})
+        )
+        conn.execute(stmt, changed)
+
+
+def _merge_progress(
+    conn: Connection, note: IncomingNote, ours: dict[int, Any], deck_id: int, now: datetime
+) -> None:
+    """Take a matched card's incoming scheduling if it saw more reviews; add missing reviews."""
+    for ord_, card in note.cards.items():
+        mine = ours.get(ord_)
+        if mine is None:
+            continue
+        if card.reps > int(mine.reps):
+            values = _card_values(card, now)
+            conn.execute(update(CARD).where(CARD.c.id == mine.id).values(**values))
+        if card.reviews:
+            have = {
+                r[0]
+                for r in conn.execute(select(LOG.c.reviewed_at).where(LOG.c.card_id == mine.id))
+            }
+            rows = _log_rows(int(mine.id), deck_id, card, have)
+            if rows:
+                conn.execute(insert(LOG), rows)
