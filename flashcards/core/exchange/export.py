@@ -155,11 +155,12 @@ def export_apkg(
     scope = _scope(col, deck)
     rows = _rows(col, scope, deck is None)
     with col.engine.connect() as conn:
-        descriptions = dict(
-            conn.execute(select(DECK.c.id, DECK.c.description).where(DECK.c.id.in_(list(scope))))
-            .tuples()
-            .all()
-        )
+        descriptions = {
+            int(r[0]): str(r[1])
+            for r in conn.execute(
+                select(DECK.c.id, DECK.c.description).where(DECK.c.id.in_(list(scope)))
+            )
+        }
     report(0.1)
     models = {kind.value: build_model(kind) for kind in NoteKind}
     gdecks: dict[str, genanki.Deck] = {}

@@ -1,0 +1,59 @@
+"""Helpers of the exchange tests: a sample collection with progress, the real Anki importer."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from anki.collection import Collection as AnkiCollection
+from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from flashcards.core.collection import Collection
+from flashcards.core.deckfile import NoteSource
+
+SOURCE = NoteSource(
+    "大規模言語モデル入門", "1.LLMとは", "LLMは大量のテキストで学習した言語モデルである。"
+)
+
+
+def fill(col: Collection, now: datetime) -> dict[str, int]:
+    """Notes of every kind, nested decks, awkward text; returns note ids by a short name."""
+    col.add_deck("LLM", now, description="From the article “LLM入門” (CC BY-NC-SA 4.0).\nLine 2")
+    ids = {
+        "basic": col.add_note(
+            "LLM", "basic", "LLM", "Large Language Model <b>not bold</b> & more", now,
+            tags=["llm", "用語"], source=SOURCE,
+        ),
+        "reversed": col.add_note(
+            "LLM::Terms", "basic+reversed", "トークン", "token\nsecond line", now, tags=["ja"],
+        ),
+        "cloze": col.add_note(
+            "LLM::Terms", "cloze", "{{c1::Transformer}} uses {{c2::attention}}", "extra", now,
+            source=SOURCE,
+        ),
+        "tabs": col.add_note("Other", "basic", 'quote " and\ttab', "a;b,c", now),
+    }
+    return ids
+
+
+def study(col: Collection, now: datetime, rounds: int = 3) -> datetime:
+    """Answer every card a few times (days apart) so that cards carry progress."""
+    at = now
+    for _ in range(rounds):
+        for note_id in col.note_ids():
+            for card_id in col.note(note_id).card_ids:
+                col.answer(card_id, 3, at)
+        at += timedelta(days=3)
+    return at
+
+
+def anki_import(acol: AnkiCollection, path: Path, *, scheduling: bool = False) -> Any:
+    """Import a package into the real Anki; returns the import log."""
+    request = ImportAnkiPackageRequest(
+        package_path=str(path),
+        options=ImportAnkiPackageOptions(
+            with_scheduling=scheduling, with_deck_configs=False, merge_notetypes=False
+        ),
+    )
+    return acol.import_anki_package(request).log
