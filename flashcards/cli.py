@@ -37,8 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="flashcards",
         description="Spaced-repetition flashcards from the articles you read.",
     )
-    parser.add_argument("--data-dir", type=Path, help="folder of the collection (default: user data dir)")
-    parser.add_argument("--db", dest="db_url", help="SQLAlchemy database URL (overrides --data-dir)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="folder of the collection (default: user data dir)"
+    )
+    parser.add_argument(
+        "--db", dest="db_url", help="SQLAlchemy database URL (overrides --data-dir)"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--now", help=argparse.SUPPRESS)  # fixed clock for scripted demos and tests
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -63,15 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deck", help="deck name (default: the article's title)")
     p.add_argument("--lang", choices=("auto", "ja", "en"), default="auto")
     p.add_argument("--max-cards", type=int, help="keep at most N notes")
-    p.add_argument("--import", dest="do_import", action="store_true",
-                   help="put the cards straight into the collection")
+    p.add_argument(
+        "--import",
+        dest="do_import",
+        action="store_true",
+        help="put the cards straight into the collection",
+    )
 
     p = sub.add_parser("export", help="export to an Anki package (.apkg) or Anki text file")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--deck", help="one deck (and its subdecks); default: all decks")
     p.add_argument("--with-progress", action="store_true", help="carry scheduling and review log")
-    p.add_argument("--format", choices=("apkg", "csv"), default=None,
-                   help="default: from the file name")
+    p.add_argument(
+        "--format", choices=("apkg", "csv"), default=None, help="default: from the file name"
+    )
     return parser
 
 
@@ -177,7 +186,9 @@ def cmd_review(
         counts = {c.name: c for c in col.deck_counts(now())}
         scope = counts.get(args.deck) if args.deck else None
         if scope is not None:
-            out.write(f"\n[{card.deck_name}]  new {scope.new}  learn {scope.learn}  due {scope.review}\n")
+            out.write(
+                f"\n[{card.deck_name}]  new {scope.new}  learn {scope.learn}  due {scope.review}\n"
+            )
         else:
             out.write(f"\n[{card.deck_name}]\n")
         out.write(f"Q: {card.faces.question}\n")
@@ -198,7 +209,9 @@ def cmd_review(
         out.write(f"A: {card.faces.answer}\n")
         if card.source.sentence:
             where = " / ".join(x for x in (card.source.title, card.source.section) if x)
-            out.write(f"   Source: {card.source.sentence}" + (f" ({where})" if where else "") + "\n")
+            out.write(
+                f"   Source: {card.source.sentence}" + (f" ({where})" if where else "") + "\n"
+            )
         choices = "   ".join(f"{r} {RATING_NAMES[r]} {card.label(r)}" for r in (1, 2, 3, 4))
         out.write(choices + "\n")
         while True:
@@ -252,7 +265,9 @@ def cmd_stats(args: argparse.Namespace, out: IO[str]) -> int:
         f"Cards: {cards['new']} new, {cards['learning']} learning, {cards['review']} review, "
         f"{cards['suspended']} suspended\n"
     )
-    out.write(f"Due today: {forecast[0]}, tomorrow: {forecast[1]}, next 7 days: {sum(forecast[:7])}\n")
+    out.write(
+        f"Due today: {forecast[0]}, tomorrow: {forecast[1]}, next 7 days: {sum(forecast[:7])}\n"
+    )
     return 0
 
 
@@ -288,7 +303,9 @@ def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
     from flashcards.core import exchange
 
     col = _open(args)
-    fmt = args.format or ("csv" if args.output.suffix.lower() in {".txt", ".csv", ".tsv"} else "apkg")
+    fmt = args.format or (
+        "csv" if args.output.suffix.lower() in {".txt", ".csv", ".tsv"} else "apkg"
+    )
     if fmt == "csv":
         count = exchange.export_csv(col, args.output, deck=args.deck)
     else:

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Flag, auto
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Engine, Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from flashcards.core import scheduling
+from flashcards.core import queue, scheduling
 from flashcards.core.db import make_engine
 from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec, cloze_numbers, read_deck_file
 from flashcards.core.errors import FlashcardsError, InputError, NotFoundError
@@ -33,14 +33,13 @@ from flashcards.core.models import (
     NoteKind,
     ReviewLog,
     Setting,
+    table_of,
     utcnow_guard,
 )
 from flashcards.core.render import Faces, render
 
-CARD = cast(Table, Card.__table__)
-NOTE = cast(Table, Note.__table__)
-DECK = cast(Table, Deck.__table__)
-LOG = cast(Table, ReviewLog.__table__)
+CARD, NOTE, DECK, LOG = (table_of(m) for m in (Card, Note, Deck, ReviewLog))
+OPTIONS = table_of(DeckOptions)
 
 #: When nothing else is due, learning cards due within this span are shown early (as Anki does).
 LEARN_AHEAD = timedelta(minutes=20)
@@ -185,6 +184,11 @@ class Collection:
         self._decks: dict[int, str] | None = None
         self._options: dict[int, DeckSettings] = {}
         self._day_start_hour: int | None = None
+        # Caches, valid because this object is the collection's only writer (one app instance
+        # per data directory); each is dropped by the change that can make it stale.
+        self._ancestors: dict[int, list[int]] | None = None
+        self._totals: dict[int, int] | None = None
+        self._studied_cache: tuple[datetime, dict[int, list[int]]] | None = None
 
     # ------------------------------------------------------------------ plumbing
 
@@ -199,7 +203,10 @@ class Collection:
     def _changed(self, change: Change) -> None:
         if change & (Change.DECKS | Change.OPTIONS):
             self._decks = None
+            self._ancestors = None
             self._options.clear()
+        if change & (Change.DECKS | Change.NOTES):
+            self._totals = None
         for listener in list(self._listeners):
             listener(change)
 
@@ -285,7 +292,9 @@ class Collection:
         self._changed(Change.DECKS)
         return deck_id
 
-    def _ensure_deck(self, session: Session, name: str, now: datetime, description: str = "") -> int:
+    def _ensure_deck(
+        self, session: Session, name: str, now: datetime, description: str = ""
+    ) -> int:
         parts = name.split("::")
         deck_id = 0
         for depth in range(1, len(parts) + 1):
@@ -300,7 +309,7 @@ class Collection:
                 )
                 session.add(row)
                 session.flush()
-                session.add(DeckOptions(deck_id=row.id))
+                session.add(DeckOptions(deck_id=int(row.id or 0)))
             elif depth == len(parts) and description and row.description != description:
                 row.description = description
                 row.modified = now
@@ -354,9 +363,7 @@ class Collection:
                 r[0] for r in conn.execute(select(NOTE.c.id).where(NOTE.c.deck_id.in_(ids)))
             ]
             self._delete_notes(conn, note_ids)
-            conn.execute(delete(cast(Table, DeckOptions.__table__)).where(
-                cast(Table, DeckOptions.__table__).c.deck_id.in_(ids)
-            ))
+            conn.execute(delete(OPTIONS).where(OPTIONS.c.deck_id.in_(ids)))
             conn.execute(delete(DECK).where(DECK.c.id.in_(ids)))
         self._changed(Change.DECKS | Change.NOTES | Change.CARDS)
         return len(note_ids)
@@ -415,100 +422,81 @@ class Collection:
 
     # ------------------------------------------------------------------ counts
 
-    def _studied_today(self, conn: Connection, day_start: datetime) -> dict[int, tuple[int, int]]:
-        """Per deck: (new cards introduced, reviews done) since ``day_start``."""
-        rows = conn.execute(
-            select(LOG.c.deck_id, LOG.c.state_before, func.count())
-            .where(LOG.c.reviewed_at >= day_start)
-            .group_by(LOG.c.deck_id, LOG.c.state_before)
-        ).all()
-        studied: dict[int, tuple[int, int]] = {}
-        for deck_id, state, count in rows:
-            new, rev = studied.get(int(deck_id), (0, 0))
-            if state == CardState.NEW:
-                new += int(count)
-            elif state == CardState.REVIEW:
-                rev += int(count)
-            studied[int(deck_id)] = (new, rev)
-        return studied
+    def _tree(self) -> dict[int, list[int]]:
+        """Deck id -> ids of the deck and its ancestors (nearest first), cached with the decks."""
+        if self._ancestors is None or self._decks is None:
+            decks = self.decks()
+            by_name = {n: i for i, n in decks.items()}
+            ancestors: dict[int, list[int]] = {}
+            for deck_id, name in decks.items():
+                chain = [deck_id]
+                while "::" in name:
+                    name = name.rsplit("::", 1)[0]
+                    if name in by_name:
+                        chain.append(by_name[name])
+                ancestors[deck_id] = chain
+            self._ancestors = ancestors
+        return self._ancestors
 
-    def _remaining(
-        self, studied: dict[int, tuple[int, int]]
-    ) -> tuple[dict[int, int], dict[int, int]]:
+    def _studied(self, conn: Connection, day_start: datetime) -> dict[int, list[int]]:
+        """Per deck: [new introduced, reviews done] today; kept up to date by answer/undo."""
+        if self._studied_cache is None or self._studied_cache[0] != day_start:
+            self._studied_cache = (day_start, queue.studied_today(conn, day_start))
+        return self._studied_cache[1]
+
+    def _remaining(self, studied: dict[int, list[int]]) -> tuple[dict[int, int], dict[int, int]]:
         """Per deck: how many new cards and reviews its own limit still allows today.
 
-        A deck's limit caps its subdecks too (as in Anki), so each counts what its whole
+        A deck's limit caps its subdecks too (as in Anki), so each deck counts what its whole
         subtree studied today.
         """
-        decks = self.decks()
+        done: dict[int, list[int]] = {deck_id: [0, 0] for deck_id in self.decks()}
+        for deck_id, chain in self._tree().items():
+            new, rev = studied.get(deck_id, (0, 0))
+            for ancestor in chain:
+                done[ancestor][0] += new
+                done[ancestor][1] += rev
         new_left: dict[int, int] = {}
         rev_left: dict[int, int] = {}
-        for deck_id, name in decks.items():
-            sub = subdeck_ids(decks, name)
-            done_new = sum(studied.get(i, (0, 0))[0] for i in sub)
-            done_rev = sum(studied.get(i, (0, 0))[1] for i in sub)
+        for deck_id, (new, rev) in done.items():
             opts = self.deck_settings(deck_id)
-            new_left[deck_id] = max(0, opts.new_per_day - done_new)
-            rev_left[deck_id] = max(0, opts.reviews_per_day - done_rev)
+            new_left[deck_id] = max(0, opts.new_per_day - new)
+            rev_left[deck_id] = max(0, opts.reviews_per_day - rev)
         return new_left, rev_left
 
     def deck_counts(self, now: datetime) -> list[DeckCounts]:
         """The deck list: per deck (subdecks included), what is due now within today's limits."""
         now = utcnow_guard(now)
         day_start, day_end = self.day_bounds(now)
-        now_, end_ = now, day_end
-        due_expr = or_(
-            CARD.c.state == CardState.NEW,
-            and_(CARD.c.state.in_((CardState.LEARNING, CardState.RELEARNING)),
-                 CARD.c.due <= now_),
-            and_(CARD.c.state == CardState.REVIEW, CARD.c.due < end_),
-        )
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(CARD.c.deck_id, CARD.c.state, func.count())
-                .where(
-                    CARD.c.suspended == False,  # noqa: E712 (SQL expression)
-                    or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now_),
-                    due_expr,
-                )
-                .group_by(CARD.c.deck_id, CARD.c.state)
-            ).all()
-            totals = dict(
-                conn.execute(select(CARD.c.deck_id, func.count()).group_by(CARD.c.deck_id)).all()
-            )
-            studied = self._studied_today(conn, day_start)
-        own: dict[int, list[int]] = {}
-        for deck_id, state, count in rows:
-            entry = own.setdefault(int(deck_id), [0, 0, 0])
-            if state == CardState.NEW:
-                entry[0] += int(count)
-            elif state == CardState.REVIEW:
-                entry[2] += int(count)
-            else:
-                entry[1] += int(count)
         decks = self.decks()
-        new_left, rev_left = self._remaining(studied)
+        with self.engine.connect() as conn:
+            new_left, rev_left = self._remaining(self._studied(conn, day_start))
+            own = queue.own_counts(conn, sorted(decks), new_left, rev_left, now, day_end)
+            if self._totals is None:
+                self._totals = {int(d): int(n) for d, n in conn.execute(queue.TOTALS)}
+            totals = self._totals
         children: dict[int, list[int]] = {i: [] for i in decks}
-        by_name = {n: i for i, n in decks.items()}
-        for deck_id, name in decks.items():
-            if "::" in name:
-                parent = by_name.get(name.rsplit("::", 1)[0])
-                if parent is not None:
-                    children[parent].append(deck_id)
+        for deck_id, chain in self._tree().items():
+            if len(chain) > 1:
+                children[chain[1]].append(deck_id)
 
         memo: dict[int, tuple[int, int, int, int]] = {}
 
         def capped(deck_id: int) -> tuple[int, int, int, int]:
-            if deck_id in memo:
-                return memo[deck_id]
-            new, learn, rev = own.get(deck_id, [0, 0, 0])
-            total = int(totals.get(deck_id, 0))
-            for child in children[deck_id]:
-                c_new, c_learn, c_rev, c_total = capped(child)
-                new, learn, rev, total = new + c_new, learn + c_learn, rev + c_rev, total + c_total
-            result = (min(new, new_left[deck_id]), learn, min(rev, rev_left[deck_id]), total)
-            memo[deck_id] = result
-            return result
+            if deck_id not in memo:
+                new, learn, rev = own.get(deck_id, (0, 0, 0))
+                total = totals.get(deck_id, 0)
+                for child in children[deck_id]:
+                    c_new, c_learn, c_rev, c_total = capped(child)
+                    new, learn, rev = new + c_new, learn + c_learn, rev + c_rev
+                    total += c_total
+                memo[deck_id] = (
+                    min(new, new_left[deck_id]),
+                    learn,
+                    min(rev, rev_left[deck_id]),
+                    total,
+                )
+            return memo[deck_id]
 
         out = []
         for deck_id, name in sorted(decks.items(), key=lambda item: item[1].split("::")):
@@ -583,7 +571,9 @@ class Collection:
         # A note without a uid of its own gets one from its row id, after the insert.
         values = _note_values(spec) | {"deck_id": deck_id, "created": now, "modified": now}
         values["uid"] = spec.id or f"pending:{now.timestamp()}:{id(spec)}"
-        note_id = int(conn.execute(insert(NOTE).values(**values)).inserted_primary_key[0])
+        inserted = conn.execute(insert(NOTE).values(**values)).inserted_primary_key
+        assert inserted is not None
+        note_id = int(inserted[0])
         if not spec.id:
             conn.execute(update(NOTE).where(NOTE.c.id == note_id).values(uid=f"n{note_id}"))
         self._insert_cards(conn, note_id, deck_id, card_ords(spec.kind, spec.front), now)
@@ -801,80 +791,39 @@ class Collection:
 
     # ------------------------------------------------------------------ review
 
-    def _memory(self, row: Any) -> scheduling.Memory:
-        return scheduling.Memory(
-            state=int(row.state),
-            step=row.step,
-            stability=row.stability,
-            difficulty=row.difficulty,
-            due=row.due,
-            last_review=row.last_review,
-            reps=int(row.reps),
-            lapses=int(row.lapses),
-        )
-
     def _next_card_id(self, conn: Connection, now: datetime, deck: str | None) -> int | None:
         decks = self.decks()
-        if deck is None:
-            roots = [i for i, n in decks.items() if "::" not in n]
-            scope = list(decks)
-        else:
-            root = self.deck_id(deck)
-            roots = [root]
-            scope = subdeck_ids(decks, deck)
+        root = self.deck_id(deck) if deck is not None else None
+        scope = list(decks) if deck is None else subdeck_ids(decks, deck)
         if not scope:
             return None
         day_start, day_end = self.day_bounds(now)
-        now_, end_ = now, day_end
-        studied = self._studied_today(conn, day_start)
-        new_left, rev_left = self._remaining(studied)
-        by_name = {n: i for i, n in decks.items()}
+        new_left, rev_left = self._remaining(self._studied(conn, day_start))
+        tree = self._tree()
 
         def allowed(left: dict[int, int]) -> list[int]:
-            # A deck may give a card only if it and every ancestor up to the root allow one.
+            # A deck may give a card only if it and each ancestor up to the reviewed deck allow.
             ok = []
             for deck_id in scope:
-                name = decks[deck_id]
-                chain = [deck_id]
-                while "::" in name and chain[-1] not in roots:
-                    name = name.rsplit("::", 1)[0]
-                    parent = by_name.get(name)
-                    if parent is None:
-                        break
-                    chain.append(parent)
+                chain = tree[deck_id]
+                if root is not None:
+                    chain = chain[: chain.index(root) + 1]
                 if all(left[i] > 0 for i in chain):
                     ok.append(deck_id)
             return ok
 
-        visible = and_(
-            CARD.c.suspended == False,  # noqa: E712
-            or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now_),
+        def first(statement: Any, decks_: list[int], **params: Any) -> int | None:
+            if not decks_:
+                return None
+            found = conn.execute(statement, {"now": now, "decks": decks_, **params}).scalar()
+            return int(found) if found is not None else None
+
+        return (
+            first(queue.NEXT_LEARNING, scope, cutoff=now)
+            or first(queue.NEXT_REVIEW, allowed(rev_left), day_end=day_end)
+            or first(queue.NEXT_NEW, allowed(new_left))
+            or first(queue.NEXT_LEARNING, scope, cutoff=now + LEARN_AHEAD)
         )
-        learning = CARD.c.state.in_((CardState.LEARNING, CardState.RELEARNING))
-
-        def first(*conds: Any, order: Any) -> int | None:
-            row = conn.execute(
-                select(CARD.c.id).where(visible, *conds).order_by(*order).limit(1)
-            ).first()
-            return int(row[0]) if row else None
-
-        found = first(CARD.c.deck_id.in_(scope), learning, CARD.c.due <= now_,
-                      order=(CARD.c.due,))
-        if found is None:
-            rev_decks = allowed(rev_left)
-            if rev_decks:
-                found = first(CARD.c.deck_id.in_(rev_decks), CARD.c.state == CardState.REVIEW,
-                              CARD.c.due < end_, order=(CARD.c.due, CARD.c.id))
-        if found is None:
-            new_decks = allowed(new_left)
-            if new_decks:
-                found = first(CARD.c.deck_id.in_(new_decks), CARD.c.state == CardState.NEW,
-                              order=(CARD.c.position, CARD.c.ord))
-        if found is None:
-            ahead = now + LEARN_AHEAD
-            found = first(CARD.c.deck_id.in_(scope), learning, CARD.c.due <= ahead,
-                          order=(CARD.c.due,))
-        return found
 
     def next_card(self, now: datetime, deck: str | None = None) -> ReviewCard | None:
         """The next card to review, or None when nothing is left today.
@@ -899,23 +848,10 @@ class Collection:
             return self._review_card(conn, card_id, utcnow_guard(now))
 
     def _review_card(self, conn: Connection, card_id: int, now: datetime) -> ReviewCard:
-        row = conn.execute(
-            select(
-                CARD,
-                NOTE.c.uid,
-                NOTE.c.kind,
-                NOTE.c.front,
-                NOTE.c.back,
-                NOTE.c.source_title,
-                NOTE.c.source_section,
-                NOTE.c.source_sentence,
-            )
-            .join(NOTE, NOTE.c.id == CARD.c.note_id)
-            .where(CARD.c.id == card_id)
-        ).first()
+        row = conn.execute(queue.CARD_FOR_REVIEW, {"card_id": card_id}).first()
         if row is None:
             raise NotFoundError(f"There is no card with id {card_id}.")
-        memory = self._memory(row)
+        memory = _memory(row)
         config = self.deck_settings(int(row.deck_id)).scheduler_config()
         return ReviewCard(
             card_id=card_id,
@@ -957,69 +893,74 @@ class Collection:
             raise InputError("The answer must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
         now = utcnow_guard(now)
         at = utcnow_guard(shown_at) if shown_at is not None else now
+        day_start, day_end = self.day_bounds(now)
         with self.engine.begin() as conn:
-            row = conn.execute(select(CARD).where(CARD.c.id == card_id)).first()
+            row = conn.execute(queue.CARD_FOR_ANSWER, {"card_id": card_id}).first()
             if row is None:
                 raise NotFoundError(f"There is no card with id {card_id}.")
-            memory = self._memory(row)
+            memory = _memory(row)
             deck_id = int(row.deck_id)
             config = self.deck_settings(deck_id).scheduler_config()
             outcome = scheduling.answer(card_id, memory, rating, config, at)
             new = outcome.memory
             conn.execute(
-                update(CARD)
-                .where(CARD.c.id == card_id)
-                .values(
-                    state=new.state,
-                    step=new.step,
-                    stability=new.stability,
-                    difficulty=new.difficulty,
-                    due=new.due,
-                    last_review=new.last_review,
-                    reps=new.reps,
-                    lapses=new.lapses,
-                )
+                queue.UPDATE_MEMORY,
+                {
+                    "b_id": card_id,
+                    "b_state": new.state,
+                    "b_step": new.step,
+                    "b_stability": new.stability,
+                    "b_difficulty": new.difficulty,
+                    "b_due": new.due,
+                    "b_last_review": new.last_review,
+                    "b_reps": new.reps,
+                    "b_lapses": new.lapses,
+                },
             )
-            now_ = now
-            siblings = [
-                int(r[0])
-                for r in conn.execute(
-                    select(CARD.c.id).where(
-                        CARD.c.note_id == row.note_id,
-                        CARD.c.id != card_id,
-                        CARD.c.state.in_((CardState.NEW, CardState.REVIEW)),
-                        CARD.c.suspended == False,  # noqa: E712
-                        or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now_),
+            siblings: list[int] = []
+            if row.kind != NoteKind.BASIC:  # a basic note has no siblings to bury
+                siblings = [
+                    int(r[0])
+                    for r in conn.execute(
+                        queue.SIBLINGS, {"note_id": row.note_id, "card_id": card_id, "now": now}
                     )
-                )
-            ]
+                ]
             if siblings:
-                _, day_end = self.day_bounds(now)
                 conn.execute(
                     update(CARD).where(CARD.c.id.in_(siblings)).values(buried_until=day_end)
                 )
-            review_id = conn.execute(
-                insert(LOG).values(
-                    card_id=card_id,
-                    deck_id=deck_id,
-                    rating=rating,
-                    reviewed_at=now,
-                    duration_ms=max(0, int(duration_ms)),
-                    state_before=memory.state,
-                    state_after=new.state,
-                    interval_days=outcome.interval.total_seconds() / 86400,
-                    stability_after=new.stability,
-                    difficulty_after=new.difficulty,
-                    prev_step=memory.step,
-                    prev_stability=memory.stability,
-                    prev_difficulty=memory.difficulty,
-                    prev_due=memory.due,
-                    prev_last_review=memory.last_review,
-                    prev_reps=memory.reps,
-                    prev_lapses=memory.lapses,
-                    buried_siblings=" ".join(map(str, siblings)),
-                )
-            ).inserted_primary_key[0]
+            inserted = conn.execute(
+                queue.INSERT_LOG,
+                {
+                    "card_id": card_id,
+                    "deck_id": deck_id,
+                    "rating": rating,
+                    "reviewed_at": now,
+                    "duration_ms": max(0, int(duration_ms)),
+                    "state_before": memory.state,
+                    "state_after": new.state,
+                    "interval_days": outcome.interval.total_seconds() / 86400,
+                    "stability_after": new.stability,
+                    "difficulty_after": new.difficulty,
+                    "prev_step": memory.step,
+                    "prev_stability": memory.stability,
+                    "prev_difficulty": memory.difficulty,
+                    "prev_due": memory.due,
+                    "prev_last_review": memory.last_review,
+                    "prev_reps": memory.reps,
+                    "prev_lapses": memory.lapses,
+                    "buried_siblings": " ".join(map(str, siblings)),
+                },
+            ).inserted_primary_key
+            assert inserted is not None
+            review_id = int(inserted[0])
+        cache = self._studied_cache
+        if cache is not None and cache[0] == day_start:
+            entry = cache[1].setdefault(deck_id, [0, 0])
+            if memory.state == CardState.NEW:
+                entry[0] += 1
+            elif memory.state == CardState.REVIEW:
+                entry[1] += 1
         self._changed(Change.REVIEWS | Change.CARDS)
         return AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
 
@@ -1030,27 +971,28 @@ class Collection:
             The id of the card whose answer was undone, or None if there is nothing to undo.
         """
         with self.engine.begin() as conn:
-            log = conn.execute(select(LOG).order_by(LOG.c.id.desc()).limit(1)).first()
+            log = conn.execute(queue.LAST_LOG).first()
             if log is None:
                 return None
             conn.execute(
-                update(CARD)
-                .where(CARD.c.id == log.card_id)
-                .values(
-                    state=log.state_before,
-                    step=log.prev_step,
-                    stability=log.prev_stability,
-                    difficulty=log.prev_difficulty,
-                    due=log.prev_due,
-                    last_review=log.prev_last_review,
-                    reps=log.prev_reps,
-                    lapses=log.prev_lapses,
-                )
+                queue.UPDATE_MEMORY,
+                {
+                    "b_id": log.card_id,
+                    "b_state": log.state_before,
+                    "b_step": log.prev_step,
+                    "b_stability": log.prev_stability,
+                    "b_difficulty": log.prev_difficulty,
+                    "b_due": log.prev_due,
+                    "b_last_review": log.prev_last_review,
+                    "b_reps": log.prev_reps,
+                    "b_lapses": log.prev_lapses,
+                },
             )
             siblings = [int(s) for s in log.buried_siblings.split()]
             if siblings:
                 conn.execute(update(CARD).where(CARD.c.id.in_(siblings)).values(buried_until=None))
             conn.execute(delete(LOG).where(LOG.c.id == log.id))
+        self._studied_cache = None
         self._changed(Change.REVIEWS | Change.CARDS)
         return int(log.card_id)
 
@@ -1096,6 +1038,19 @@ class Collection:
             rows = conn.execute(select(CARD).where(CARD.c.id.in_(card_ids))).mappings().all()
         by_id = {int(r["id"]): dict(r) for r in rows}
         return [by_id[i] for i in card_ids if i in by_id]
+
+
+def _memory(row: Any) -> scheduling.Memory:
+    return scheduling.Memory(
+        state=int(row.state),
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=row.due,
+        last_review=row.last_review,
+        reps=int(row.reps),
+        lapses=int(row.lapses),
+    )
 
 
 def normalise_deck_name(name: str) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Index, TypeDecorator
+from sqlalchemy import DateTime, Index, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlmodel import Column, Field, SQLModel
 
@@ -103,7 +103,10 @@ class Card(SQLModel, table=True):
     """A card with its FSRS memory state in real columns."""
 
     __table_args__ = (
-        Index("ix_card_queue", "deck_id", "suspended", "state", "due"),
+        # Deck-list counts: seek by deck, then state and due; covering, so no row is read.
+        Index("ix_card_counts", "deck_id", "suspended", "state", "due", "buried_until"),
+        # The review queue: earliest due card of a state, then filter by deck (covering).
+        Index("ix_card_queue", "suspended", "state", "due", "deck_id", "buried_until"),
         Index("ix_card_note_ord", "note_id", "ord", unique=True),
     )
 
@@ -164,3 +167,10 @@ def utcnow_guard(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime given; pass an aware UTC datetime as `now`")
     return value.astimezone(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a SQLModel table class (for prebuilt, fast Core statements)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table

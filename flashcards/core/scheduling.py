@@ -154,7 +154,7 @@ def retrievability(memory: Memory, config: SchedulerConfig, now: datetime) -> fl
 
 
 def format_interval(interval: timedelta) -> str:
-    """Label an interval as Anki does on its answer buttons: ``<1m``, ``<10m``, ``4d``, ``1.2mo``."""
+    """Label an interval as Anki's answer buttons do: ``<1m``, ``<10m``, ``4d``, ``1.2mo``."""
     seconds = interval.total_seconds()
     if seconds < 60:
         return "<1m"

@@ -1,0 +1,176 @@
+"""The queries behind the deck list and the review queue, built once and reused.
+
+Statements are prebuilt with bound parameters so that answering and fetching the next card
+costs a few indexed lookups and no SQL construction. Counts are bounded by the daily limits
+(a deck with 50,000 new cards and a limit of 20 counts at most 20 rows), as Anki's are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Connection
+
+from flashcards.core.models import Card, CardState, Note, ReviewLog, table_of
+
+CARD, NOTE, LOG = (table_of(m) for m in (Card, Note, ReviewLog))
+
+_LEARNING = (int(CardState.LEARNING), int(CardState.RELEARNING))
+
+
+def _visible() -> Any:
+    return and_(
+        CARD.c.suspended == false(),
+        or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= bindparam("now")),
+    )
+
+
+def _first(*conds: Any) -> Select[Any]:
+    """The earliest-due visible card in the given decks matching ``conds``."""
+    return (
+        select(CARD.c.id)
+        .where(_visible(), CARD.c.deck_id.in_(bindparam("decks", expanding=True)), *conds)
+        .order_by(CARD.c.due)
+        .limit(1)
+    )
+
+
+NEXT_LEARNING = _first(CARD.c.state.in_(_LEARNING), CARD.c.due <= bindparam("cutoff"))
+NEXT_REVIEW = _first(CARD.c.state == int(CardState.REVIEW), CARD.c.due < bindparam("day_end"))
+# New cards are due at their creation time, so "earliest due" is note order.
+NEXT_NEW = _first(CARD.c.state == int(CardState.NEW))
+
+
+def _own_counts(deck: int, tag: str) -> Select[Any]:
+    """Three bounded counts of one deck's own cards: new, learning, review (due now)."""
+    d: Any = bindparam(f"d{tag}", deck)
+
+    def bounded(limit: str, *conds: Any) -> Select[Any]:
+        inner = (
+            select(CARD.c.id)
+            .where(CARD.c.deck_id == d, _visible(), *conds)
+            .limit(bindparam(limit))
+            .subquery()
+        )
+        return select(func.count()).select_from(inner)
+
+    new = bounded(f"n{tag}", CARD.c.state == int(CardState.NEW))
+    rev = bounded(
+        f"r{tag}", CARD.c.state == int(CardState.REVIEW), CARD.c.due < bindparam("day_end")
+    )
+    learn = select(func.count()).where(
+        CARD.c.deck_id == d, _visible(), CARD.c.state.in_(_LEARNING), CARD.c.due <= bindparam("now")
+    )
+    return select(new.scalar_subquery(), learn.scalar_subquery(), rev.scalar_subquery())
+
+
+_count_cache: dict[tuple[int, ...], Any] = {}
+
+
+def own_counts(
+    conn: Connection,
+    decks: Sequence[int],
+    new_left: dict[int, int],
+    rev_left: dict[int, int],
+    now: datetime,
+    day_end: datetime,
+) -> dict[int, tuple[int, int, int]]:
+    """Per deck: (new, learning, review) of its own cards due now.
+
+    New and review counts stop at what the deck's own limit still allows today.
+    """
+    if not decks:
+        return {}
+    key = tuple(decks)
+    statement = _count_cache.get(key)
+    if statement is None:
+        statement = union_all(*(_own_counts(d, str(i)) for i, d in enumerate(key)))
+        _count_cache.clear()  # the deck set changes rarely; keep one statement
+        _count_cache[key] = statement
+    params: dict[str, Any] = {"now": now, "day_end": day_end}
+    for i, deck in enumerate(key):
+        params[f"d{i}"] = deck
+        params[f"n{i}"] = new_left[deck]
+        params[f"r{i}"] = rev_left[deck]
+    rows = conn.execute(statement, params).all()
+    return {deck: (int(r[0]), int(r[1]), int(r[2])) for deck, r in zip(key, rows, strict=True)}
+
+
+TOTALS = select(CARD.c.deck_id, func.count()).group_by(CARD.c.deck_id)
+
+STUDIED_TODAY = (
+    select(LOG.c.deck_id, LOG.c.state_before, func.count())
+    .where(LOG.c.reviewed_at >= bindparam("day_start"))
+    .group_by(LOG.c.deck_id, LOG.c.state_before)
+)
+
+
+def studied_today(conn: Connection, day_start: datetime) -> dict[int, list[int]]:
+    """Per deck: [new cards introduced, reviews done] since ``day_start``."""
+    studied: dict[int, list[int]] = {}
+    for deck_id, state, count in conn.execute(STUDIED_TODAY, {"day_start": day_start}):
+        entry = studied.setdefault(int(deck_id), [0, 0])
+        if state == CardState.NEW:
+            entry[0] += int(count)
+        elif state == CardState.REVIEW:
+            entry[1] += int(count)
+    return studied
+
+
+CARD_FOR_REVIEW = (
+    select(
+        CARD,
+        NOTE.c.uid,
+        NOTE.c.kind,
+        NOTE.c.front,
+        NOTE.c.back,
+        NOTE.c.source_title,
+        NOTE.c.source_section,
+        NOTE.c.source_sentence,
+    )
+    .join(NOTE, NOTE.c.id == CARD.c.note_id)
+    .where(CARD.c.id == bindparam("card_id"))
+)
+
+CARD_FOR_ANSWER = (
+    select(CARD, NOTE.c.kind)
+    .join(NOTE, NOTE.c.id == CARD.c.note_id)
+    .where(CARD.c.id == bindparam("card_id"))
+)
+
+UPDATE_MEMORY = (
+    CARD.update()
+    .where(CARD.c.id == bindparam("b_id"))
+    .values(
+        state=bindparam("b_state"),
+        step=bindparam("b_step"),
+        stability=bindparam("b_stability"),
+        difficulty=bindparam("b_difficulty"),
+        due=bindparam("b_due", type_=CARD.c.due.type),
+        last_review=bindparam("b_last_review", type_=CARD.c.last_review.type),
+        reps=bindparam("b_reps"),
+        lapses=bindparam("b_lapses"),
+    )
+)
+
+SIBLINGS = select(CARD.c.id).where(
+    CARD.c.note_id == bindparam("note_id"),
+    CARD.c.id != bindparam("card_id"),
+    CARD.c.state.in_((int(CardState.NEW), int(CardState.REVIEW))),
+    _visible(),
+)
+
+INSERT_LOG = LOG.insert()
+LAST_LOG = select(LOG).order_by(LOG.c.id.desc()).limit(1)

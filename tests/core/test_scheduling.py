@@ -1,0 +1,153 @@
+"""Scheduling on a fixed clock: our intervals are py-fsrs's, labels never lie, properties hold."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import fsrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flashcards.core import scheduling
+from flashcards.core.collection import Collection, open_collection
+from flashcards.core.models import CardState
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _one_card(col: Collection) -> int:
+    col.add_note("D", "basic", "front", "back", T0)
+    card = col.next_card(T0)
+    assert card is not None
+    return card.card_id
+
+
+def test_intervals_equal_py_fsrs_for_the_same_history(col: Collection) -> None:
+    card_id = _one_card(col)
+    history = [
+        (3, 0),
+        (3, 10),
+        (3, 60 * 24),
+        (2, 60 * 24 * 5),
+        (1, 60 * 24 * 20),
+        (3, 15),
+        (4, 60 * 24 * 3),
+    ]
+    plain = fsrs.Scheduler(enable_fuzzing=False)
+    fuzzed = fsrs.Scheduler(enable_fuzzing=True)
+    ref = fsrs.Card(card_id=card_id)
+    t = T0
+    for reps, (rating, minutes) in enumerate(history):
+        t += timedelta(minutes=minutes)
+        result = col.answer(card_id, rating, t)
+        random.seed(scheduling.fuzz_seed(card_id, reps))
+        expected, _ = fuzzed.review_card(ref, fsrs.Rating(rating), t)
+        unfuzzed, _ = plain.review_card(ref, fsrs.Rating(rating), t)
+        row = col.card_rows([card_id])[0]
+        assert result.due == expected.due == row["due"]
+        assert row["state"] == int(expected.state)
+        assert row["stability"] == pytest.approx(unfuzzed.stability)
+        assert row["difficulty"] == pytest.approx(unfuzzed.difficulty)
+        if expected.state == fsrs.State.Review:
+            # fuzz keeps the interval near the unfuzzed one (within fsrs's fuzz range)
+            days = (expected.due - t) / timedelta(days=1)
+            base = (unfuzzed.due - t) / timedelta(days=1)
+            assert abs(days - base) <= max(1.0, 0.25 * base)
+        ref = expected
+
+
+def test_default_options_are_ankis(col: Collection) -> None:
+    deck_id = col.add_deck("D", T0)
+    opts = col.deck_settings(deck_id)
+    assert (opts.desired_retention, opts.new_per_day, opts.reviews_per_day) == (0.9, 20, 200)
+    assert scheduling.parse_steps(opts.learning_steps) == (
+        timedelta(minutes=1),
+        timedelta(minutes=10),
+    )
+    assert scheduling.parse_steps(opts.relearning_steps) == (timedelta(minutes=10),)
+    assert opts.maximum_interval == 36500
+    assert col.day_start_hour == 4
+
+
+def test_new_card_labels_match_anki(col: Collection) -> None:
+    _one_card(col)
+    card = col.next_card(T0)
+    assert card is not None
+    assert [card.label(r) for r in (1, 2, 3)] == ["<1m", "<6m", "<10m"]
+    assert card.label(4).endswith("d")
+
+
+def test_answer_applies_exactly_the_preview(col: Collection) -> None:
+    card_id = _one_card(col)
+    t = T0
+    for rating in (3, 3, 3, 3):
+        shown = col.card_for_review(card_id, t)
+        result = col.answer(card_id, rating, t + timedelta(seconds=7), shown_at=shown.shown_at)
+        assert result.due == shown.outcomes[rating].memory.due
+        assert scheduling.format_interval(result.interval) == shown.label(rating)
+        t = result.due + timedelta(hours=1)
+
+
+def test_fuzz_is_reproducible(tmp_path) -> None:
+    dues = []
+    for name in ("a", "b"):
+        col = open_collection(f"sqlite:///{tmp_path / name}.db", tz=UTC)
+        card_id = _one_card(col)
+        t = T0
+        for _ in range(6):
+            t = col.answer(card_id, 3, t).due + timedelta(hours=2)
+        dues.append(col.card_rows([card_id])[0]["due"])
+        col.close()
+    assert dues[0] == dues[1]
+
+
+def test_format_interval() -> None:
+    f = scheduling.format_interval
+    assert f(timedelta(seconds=30)) == "<1m"
+    assert f(timedelta(minutes=10)) == "<10m"
+    assert f(timedelta(hours=3)) == "<3h"
+    assert f(timedelta(days=4)) == "4d"
+    assert f(timedelta(days=36)) == "1.2mo"
+    assert f(timedelta(days=400)) == "1.1y"
+
+
+def test_parse_steps_rejects_garbage() -> None:
+    with pytest.raises(ValueError):
+        scheduling.parse_steps("1m ten")
+
+
+answers = st.lists(
+    st.tuples(st.integers(1, 4), st.integers(0, 60 * 24 * 40), st.booleans()),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seq=answers)
+def test_properties_over_any_answer_sequence(seq: list[tuple[int, int, bool]]) -> None:
+    col = open_collection("sqlite://", tz=UTC)
+    col.add_note("D", "basic+reversed", "front", "back", T0)
+    col.add_note("D::Sub", "basic", "other", "back", T0)
+    t = T0
+    for rating, minutes, undo in seq:
+        t += timedelta(minutes=minutes)
+        card = col.next_card(t)
+        if card is None:
+            continue
+        if card.state == CardState.REVIEW:
+            ivals = [card.outcomes[r].interval for r in (1, 2, 3, 4)]
+            assert ivals == sorted(ivals), ivals
+        before = col.card_rows([card.card_id])[0]
+        result = col.answer(card.card_id, rating, t)
+        assert result.due >= t
+        if undo:
+            assert col.undo() == card.card_id
+            assert col.card_rows([card.card_id])[0] == before
+        for counts in col.deck_counts(t):
+            assert min(counts.new, counts.learn, counts.review, counts.total) >= 0
+    col.close()

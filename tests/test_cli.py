@@ -1,0 +1,151 @@
+"""The command line as a user runs it: a real subprocess, a real data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DECK = """
+[deck]
+name = "CLI"
+[[notes]]
+id = "c1"
+kind = "basic+reversed"
+front = "LLM"
+back = "Large Language Model"
+source = { title = "Article", section = "1.LLMとは", sentence = "LLMとは大規模言語モデルです。" }
+[[notes]]
+id = "c2"
+front = "GPT"
+back = "Generative Pretraining Transformer"
+"""
+NOW = "2026-03-02T09:00:00+00:00"
+
+
+def run(
+    data: Path, *args: str, stdin: str = "", now: str | None = NOW
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHCARDS_")}
+    cmd = [sys.executable, "-m", "flashcards", "--data-dir", str(data)]
+    if now:
+        cmd += ["--now", now]
+    return subprocess.run(
+        cmd + list(args), input=stdin, capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def deck_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cli.toml"
+    path.write_text(DECK, encoding="utf-8")
+    return path
+
+
+def _cli_deck(data: Path) -> dict[str, int]:
+    rows = json.loads(run(data, "decks", "--json").stdout)
+    return next(r for r in rows if r["name"] == "CLI")
+
+
+def test_first_run_creates_the_collection_with_the_shipped_decks(data: Path) -> None:
+    result = run(data, "decks", "--json")
+    assert result.returncode == 0, result.stderr
+    assert (data / "collection.db").exists()
+    rows = json.loads(result.stdout)
+    assert all(set(r) == {"name", "new", "learn", "review", "total"} for r in rows)
+    assert run(data, "decks", "--json").stdout == result.stdout  # not loaded twice
+
+
+def test_import_and_decks(data: Path, deck_file: Path) -> None:
+    first = run(data, "import", str(deck_file))
+    assert first.returncode == 0 and "2 added" in first.stdout
+    again = run(data, "import", str(deck_file))
+    assert "0 added, 0 updated, 2 unchanged" in again.stdout
+    assert _cli_deck(data) == {"name": "CLI", "new": 3, "learn": 0, "review": 0, "total": 3}
+
+
+def test_review_with_piped_input_then_undo_and_eof(data: Path, deck_file: Path) -> None:
+    run(data, "import", str(deck_file))
+    # card 1: reveal, Good; card 2: reveal, Again; undo; card 2 again: reveal, Easy; then EOF
+    result = run(data, "review", "--deck", "CLI", stdin="\n3\n\n1\nu\n\n4\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Q: LLM" in out and "A: Large Language Model" in out
+    assert "Source: LLMとは大規模言語モデルです。" in out
+    assert "1 Again <1m   2 Hard <6m   3 Good <10m   4 Easy" in out
+    assert "Undone." in out
+    assert out.rstrip().endswith("2 reviewed.")
+    stats = json.loads(run(data, "stats", "--json").stdout)
+    assert stats["reviews_today"] == 2
+    assert stats["cards"]["learning"] >= 1
+    assert len(stats["due_forecast"]) == 30 and stats["streak_days"] == 1
+    counts = _cli_deck(data)
+    assert counts["learn"] == 0 and counts["new"] == 0  # sibling of LLM buried, learning not due
+
+
+def test_review_quits_on_q_and_ends_cleanly_when_empty(data: Path, deck_file: Path) -> None:
+    run(data, "import", str(deck_file))
+    assert run(data, "review", "--deck", "CLI", stdin="q\n").returncode == 0
+    done = run(data, "review", "--deck", "CLI", stdin="\n4\n\n4\n")
+    assert "Nothing more to review" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (("import", "/does/not/exist.toml"), 1, "Cannot read"),
+        (("review", "--deck", "Nope"), 1, "no deck called"),
+        (("frobnicate",), 2, "usage error"),
+        (("stats", "--deck"), 2, "usage error"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(
+    data: Path, args: tuple[str, ...], code: int, needle: str
+) -> None:
+    result = run(data, *args)
+    assert result.returncode == code
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_deck_file_changes_nothing(data: Path, tmp_path: Path, deck_file: Path) -> None:
+    run(data, "import", str(deck_file))
+    before = run(data, "decks", "--json").stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"\x00\xff\xfe garbage")
+    result = run(data, "import", str(bad))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert run(data, "decks", "--json").stdout == before
+
+
+def test_damaged_database_is_one_sentence(data: Path) -> None:
+    data.mkdir()
+    (data / "collection.db").write_bytes(b"this is not a database" * 100)
+    result = run(data, "decks")
+    assert result.returncode == 1
+    assert "cannot be opened" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_db_url_and_env_var(tmp_path: Path, deck_file: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    result = run(tmp_path / "unused", "--db", url, "import", str(deck_file))
+    assert result.returncode == 0
+    assert (tmp_path / "other.db").exists() and not (tmp_path / "unused").exists()
+
+
+@pytest.mark.parametrize("entry", [["-m", "flashcards"], ["main.py"]])
+def test_entry_points_agree(entry: list[str]) -> None:
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, *entry, "--help"], capture_output=True, text=True, cwd=root, timeout=60
+    )
+    assert result.returncode == 0 and "generate" in result.stdout
