@@ -12,7 +12,7 @@ from typing import Any
 from flashcards.core.deckfile import NOTE_KINDS, DeckFile, NoteSource, NoteSpec
 from flashcards.core.errors import InputError
 from flashcards.core.generate.article import Article
-from flashcards.core.generate.backs import drop_asides, has_anaphor_en
+from flashcards.core.generate.backs import drop_asides, has_anaphor_en, same_text
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.patterns_en import find_en, heading_term_en
 from flashcards.core.generate.patterns_ja import find_ja, heading_term
@@ -143,7 +143,10 @@ def _note_for(term: _Term, doc: Document, lang: str, id_prefix: str, title: str)
         (
             f
             for f in term.findings
-            if f.back and not f.cloze and (f.strength >= WEAK_STRENGTH or term.supported)
+            if f.back
+            and not f.cloze
+            and (f.strength >= WEAK_STRENGTH or term.supported)
+            and not same_text(f.back, term.display)
         ),
         key=lambda f: (-f.strength, f.sentence.index),
     )

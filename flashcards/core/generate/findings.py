@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flashcards.core.generate.backs import same_text
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_acronym, is_valid_term, whole_term
+from flashcards.core.generate.textutil import is_kana
+from flashcards.core.generate.tokens import tokenize
 
 _ACRONYM_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]{1,7}(?![A-Za-z0-9])")
 _STOP_WORD_TEXT = "of the and for to in on a an with by as at from via"
@@ -132,7 +135,12 @@ def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:
     if not is_valid_term(term) or not whole_term(term):
         return []
     back = str(clean(match.group("body")))
-    if not back:
+    if not back or same_text(back, term):
         return []
+    if any(is_kana(ch) for ch in back):
+        # A Japanese gloss names something ("…を取り出す命令"); "追記: 少し直しました" does not.
+        tokens = tokenize(match.group("body").rstrip("。．. "))
+        if not tokens or tokens[-1].pos != "名詞" or tokens[-1].sub == "非自立":
+            return []
     reversible = len(back) <= 40
     return [Finding(term, back, sentence, "glossary", 2.5, reversible)]

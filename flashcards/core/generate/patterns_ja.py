@@ -217,7 +217,7 @@ def _brackets(sentence: Sentence) -> list[Finding]:
             if back and not same_text(back, inner) and len(back) >= 3:
                 found.append(Finding(inner, back, sentence, "description(X)", 2.5, _is_gloss(back)))
         elif outer and is_valid_term(outer) and _is_gloss(inner) and not _term_shaped(inner):
-            found.append(Finding(outer, inner, sentence, "X(gloss)", 2.0, True))
+            found.append(Finding(outer, inner, sentence, "X(gloss)", 2.5, True))
     return found
 
 

@@ -91,7 +91,7 @@ def note_correct(note: NoteSpec, gold: GoldTerm) -> bool:
 
 
 def score_deck(deck: DeckFile, gold: list[GoldTerm]) -> Quality:
-    """Recall (gold terms with a correct note), precision (correct among notes naming a gold term)."""
+    """Recall: gold terms with a correct note; precision: correct notes among those naming one."""
     covered: set[str] = set()
     naming = 0
     correct = 0

@@ -163,8 +163,8 @@ def _is_title_line(lines: list[_Line], i: int, buf: str, lang: str) -> bool:
     return not (lang == "ja" and starts_with_particle(nxt.text))
 
 
-def _units(lines: list[_Line], lang: str) -> list[tuple[str, str]]:
-    """Group lines into (paragraph text, section heading) units."""
+def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[tuple[str, str]]:
+    """Group lines into (paragraph text, section heading) units, collecting the headings."""
     units: list[tuple[str, str]] = []
     section = ""
     buf = ""
@@ -187,6 +187,7 @@ def _units(lines: list[_Line], lang: str) -> list[tuple[str, str]]:
         if line.kind == "heading":
             flush()
             section = line.text
+            headings.append(section)
             i += 1
             continue
         end = i
@@ -215,6 +216,7 @@ def _units(lines: list[_Line], lang: str) -> list[tuple[str, str]]:
         if _is_title_line(lines, i, buf, lang):
             flush()
             section = line.text
+            headings.append(section)
             i += 1
             continue
         if _joins(buf, line.text, lang):
@@ -292,13 +294,13 @@ def parse_document(text: str, title: str, lang: str) -> Document:
         if line.text.strip().strip("#").strip() == title:
             line.kind = "heading"
         break
-    headings = tuple(line.text for line in lines if line.kind == "heading")
+    headings: list[str] = []
     sentences: list[Sentence] = []
     previous_section: str | None = None
-    for unit, section in _units(lines, lang):
+    for unit, section in _units(lines, lang, headings):
         pieces = _split_ja(unit) if lang == "ja" else _split_en(unit)
         for piece in pieces:
             first = section != previous_section
             previous_section = section
             sentences.append(Sentence(piece, section, len(sentences), first))
-    return Document(title=title, headings=headings, sentences=tuple(sentences))
+    return Document(title=title, headings=tuple(headings), sentences=tuple(sentences))

@@ -61,5 +61,6 @@ def detect_language(text: str) -> str:
     latin = sum(1 for ch in text if is_latin(ch))
     if japanese == 0 and latin == 0:
         return "en"
-    # Japanese technical prose is full of Latin terms, so a modest share of kana/kanji decides.
-    return "ja" if japanese >= 0.25 * (japanese + latin) else "en"
+    # Japanese technical prose is full of Latin terms (and English prose never has kana), so a
+    # modest share of kana/kanji decides.
+    return "ja" if japanese >= 0.1 * (japanese + latin) else "en"
