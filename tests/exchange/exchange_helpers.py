@@ -57,3 +57,45 @@ def anki_import(acol: AnkiCollection, path: Path, *, scheduling: bool = False) -
         ),
     )
     return acol.import_anki_package(request).log
+
+
+def snapshot(col: Collection) -> tuple[object, ...]:
+    """Every row of every table: to prove that a failed import changed nothing."""
+    with col.engine.connect() as conn:
+        return tuple(
+            tuple(conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1").all())
+            for table in ("deck", "deckoptions", "note", "card", "reviewlog")
+        )
+
+
+def anki_sample(acol: AnkiCollection) -> int:
+    """Fill a real Anki collection with notes of several types and some real reviews."""
+    did = acol.decks.id("Anki::Nested")
+    deck = acol.decks.get(did)
+    assert deck is not None
+    deck["desc"] = "Deck <i>description</i> &amp; more"
+    acol.decks.save(deck)
+    basic = acol.models.by_name("Basic")
+    note = acol.new_note(basic)
+    note["Front"], note["Back"] = "<b>bold</b>&nbsp;front", "back<br>line 2"
+    note.tags = ["tag1", "日本語"]
+    acol.add_note(note, did)
+    for name, fields in (
+        ("Basic (and reversed card)", ("犬", "dog")),
+        ("Cloze", ("{{c1::Paris}} is in {{c2::France}}", "extra")),
+        ("Basic (optional reversed card)", ("optional", "reverse")),
+        ("Basic (type in the answer)", ("typed", "answer")),
+    ):
+        model = acol.models.by_name(name)
+        note = acol.new_note(model)
+        for index, value in enumerate(fields):
+            note.fields[index] = value
+        acol.add_note(note, did)
+    acol.decks.select(did)
+    for _ in range(3):  # review the first cards a few times
+        card = acol.sched.getCard()
+        if card is None:
+            break
+        card.start_timer()
+        acol.sched.answerCard(card, 3)
+    return acol.note_count()

@@ -92,6 +92,11 @@ def _memory(data: str, factor: int, ivl: int, state: int) -> tuple[float, float]
     return stability, difficulty
 
 
+def _unicase(a: str, b: str) -> int:
+    x, y = a.casefold(), b.casefold()
+    return (x > y) - (x < y)
+
+
 def read_collection(db_path: Path, origin: str, now: datetime, deck: str | None) -> Incoming:
     """Read the notes, cards and review log of an Anki collection file.
 
@@ -100,6 +105,7 @@ def read_collection(db_path: Path, origin: str, now: datetime, deck: str | None)
     """
     try:
         db = sqlite3.connect(db_path)
+        db.create_collation("unicase", _unicase)  # Anki's collation of names (schema 18)
     except sqlite3.Error as exc:
         raise InputError(f"{origin} holds a damaged collection ({exc}).") from None
     try:
