@@ -1,0 +1,148 @@
+"""Builds the application in one place: QApplication, window, collection, controllers.
+
+The window is shown before the database layer is even imported (SQLAlchemy and SQLModel take
+most of a second to import); the collection opens in a worker thread and the deck list fills
+as soon as it answers. Nothing here is global: everything is built and handed what it needs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from flashcards.gui.bridge import CollectionSignals
+from flashcards.gui.clock import Clock, system_clock
+from flashcards.gui.fonts import apply_fonts
+from flashcards.gui.main_window import MainWindow
+from flashcards.gui.theme import Theme
+from flashcards.gui.workers import Report, TaskRunner
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection, DeckCounts
+    from flashcards.gui.main_controller import MainController
+
+#: With this environment variable set to 1 the app prints start-up timings and quits.
+PROBE_ENV = "FLASHCARDS_STARTUP_PROBE"
+
+
+@dataclass
+class Gui:
+    """Everything the app is made of, built once and handed around (never global)."""
+
+    app: QApplication
+    window: MainWindow
+    signals: CollectionSignals
+    theme: Theme
+    settings: QSettings
+    runner: TaskRunner
+    clock: Clock
+    col: Collection | None = None
+    controller: MainController | None = None
+    marks: dict[str, float] = field(default_factory=dict)
+
+
+def settings_for(data_dir: Path | None) -> QSettings:
+    """The GUI settings: ``gui.ini`` beside the collection when a data directory is given."""
+    folder = data_dir
+    if folder is None and os.environ.get("FLASHCARDS_DATA_DIR"):
+        folder = Path(os.environ["FLASHCARDS_DATA_DIR"]).expanduser()
+    if folder is not None:
+        return QSettings(str(folder / "gui.ini"), QSettings.Format.IniFormat)
+    return QSettings("flashcards", "Flashcards")
+
+
+def create_gui(app: QApplication, settings: QSettings, clock: Clock = system_clock) -> Gui:
+    """Build the window and the services that do not need the collection."""
+    app.setApplicationName("Flashcards")
+    app.setOrganizationName("flashcards")
+    apply_fonts(app)
+    theme = Theme(app)
+    window = MainWindow(settings)
+    return Gui(app, window, CollectionSignals(), theme, settings, TaskRunner(), clock)
+
+
+def attach_collection(
+    gui: Gui, col: Collection, counts: list[DeckCounts] | None = None
+) -> MainController:
+    """Hand the open collection to the controllers and fill the deck list."""
+    from flashcards.gui.main_controller import MainController
+
+    gui.col = col
+    col.add_listener(gui.signals.on_change)
+    controller = MainController(
+        gui.window, col, gui.clock, gui.signals, gui.settings, gui.theme, gui.runner
+    )
+    gui.controller = controller
+    controller.show_counts(
+        counts if counts is not None else col.deck_counts(gui.clock()), select_first_due=True
+    )
+    return controller
+
+
+def open_in_background(
+    gui: Gui, data_dir: Path | None, db_url: str | None, on_ready: Any = None
+) -> None:
+    """Open the user's collection in a worker thread, then attach it in the GUI thread."""
+
+    def work(_report: Report) -> tuple[Collection, list[DeckCounts]]:
+        from flashcards.core.startup import open_user_collection
+
+        col = open_user_collection(gui.clock(), data_dir, db_url)
+        return col, col.deck_counts(gui.clock())
+
+    def done(result: tuple[Collection, list[DeckCounts]]) -> None:
+        col, counts = result
+        attach_collection(gui, col, counts)
+        gui.marks["deck_list"] = time.monotonic()
+        if on_ready is not None:
+            on_ready()
+
+    def failed(exc: Exception) -> None:
+        gui.window.deck_list.set_today("The collection could not be opened.")
+        QMessageBox.critical(gui.window, "Flashcards", f"Cannot open the collection: {exc}")
+        gui.app.exit(1)
+
+    gui.runner.start(work, done, failed)
+
+
+def run_app(
+    data_dir: Path | None = None, db_url: str | None = None, clock: Clock = system_clock
+) -> int:
+    """Run the desktop app until its window closes; returns the exit status."""
+    probe = os.environ.get(PROBE_ENV) == "1"
+    started = time.monotonic()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    gui = create_gui(app, settings_for(data_dir), clock)
+    gui.window.show()
+    gui.marks["window_shown"] = time.monotonic()
+
+    def report_and_quit() -> None:
+        marks = " ".join(f"{k}={v:.4f}" for k, v in gui.marks.items())
+        sys.stderr.write(f"flashcards-startup start={started:.4f} {marks}\n")
+        sys.stderr.flush()
+        app.quit()
+
+    def ready() -> None:
+        if probe:
+            # Let the filled list paint once before quitting.
+            QTimer.singleShot(0, report_and_quit)
+
+    QTimer.singleShot(0, lambda: open_in_background(gui, data_dir, db_url, ready))
+
+    def shutdown() -> None:
+        if gui.controller is not None:
+            gui.controller.close()
+        gui.runner.wait()
+        if gui.col is not None:
+            gui.col.close()
+
+    app.aboutToQuit.connect(shutdown)
+    return app.exec()

@@ -1,0 +1,231 @@
+"""The browser's table model: card ids from a search, rows fetched lazily in blocks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from flashcards.gui.clock import Clock
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection
+    from flashcards.core.search import BrowseRow
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = (
+    ("Front", "front"),
+    ("Deck", "deck"),
+    ("Due", "due"),
+    ("Interval", "interval"),
+    ("Stability", "stability"),
+    ("Difficulty", "difficulty"),
+    ("Retrievability", "retrievability"),
+    ("Lapses", "lapses"),
+)
+#: Rows are read this many at a time, so a screenful costs one query.
+BLOCK = 128
+#: Blocks kept in memory before the oldest are dropped.
+MAX_BLOCKS = 64
+STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+
+
+class CardTableModel(QAbstractTableModel):
+    """Cards matching the current search; only the rows on screen are ever read.
+
+    Args:
+        col: The collection.
+        clock: Returns the current time.
+    """
+
+    def __init__(self, col: Collection, clock: Clock, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._col = col
+        self._clock = clock
+        self._ids: list[int] = []
+        self._blocks: dict[int, dict[int, BrowseRow]] = {}
+        self._now: datetime = clock()
+        self.query = ""
+        self.sort_column = -1
+        self.descending = False
+
+    # ------------------------------------------------------------------ searching
+
+    def search(self, query: str) -> None:
+        """Show the cards matching ``query``.
+
+        Raises:
+            InputError: If the query cannot be parsed (the model keeps its rows).
+        """
+        ids = self._find(query, self.sort_column, self.descending)
+        self.query = query
+        self._set_ids(ids)
+
+    def _find(self, query: str, column: int, descending: bool) -> list[int]:
+        from flashcards.core.search import SortKey, search_cards
+
+        keys = {0: SortKey.FRONT, 1: SortKey.DECK, 2: SortKey.DUE, 3: SortKey.INTERVAL,
+                4: SortKey.STABILITY, 5: SortKey.DIFFICULTY,
+                7: SortKey.LAPSES}  # fmt: skip
+        key = keys.get(column, SortKey.CREATED)
+        return search_cards(self._col, query, self._clock(), sort=key, descending=descending)
+
+    def _set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._blocks.clear()
+        self._now = self._clock()
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Search again (after a change); rows keep their places when the ids are unchanged."""
+        ids = self._find(self.query, self.sort_column, self.descending)
+        if ids == self._ids:
+            self._blocks.clear()
+            self._now = self._clock()
+            if ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+        else:
+            self._set_ids(ids)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (done by the database)."""
+        descending = order == Qt.SortOrder.DescendingOrder
+        ids = self._find(self.query, column, descending)
+        self.sort_column, self.descending = column, descending
+        self.layoutAboutToBeChanged.emit()
+        position = {card_id: row for row, card_id in enumerate(ids)}
+        persistent = self.persistentIndexList()
+        moved = []
+        for index in persistent:
+            card_id = self._ids[index.row()] if index.row() < len(self._ids) else None
+            row = position.get(card_id, -1) if card_id is not None else -1
+            moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+        self._ids = ids
+        self._blocks.clear()
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    # ------------------------------------------------------------------ access
+
+    def card_id(self, row: int) -> int:
+        """The card id at ``row``."""
+        return self._ids[row]
+
+    def card_ids(self) -> list[int]:
+        """All card ids shown, in order."""
+        return list(self._ids)
+
+    def row_of(self, card_id: int) -> int:
+        """The row of a card, or -1."""
+        try:
+            return self._ids.index(card_id)
+        except ValueError:
+            return -1
+
+    def browse_row(self, row: int) -> BrowseRow | None:
+        """The fetched row at ``row`` (reading its block if needed)."""
+        block_no = row // BLOCK
+        block = self._blocks.get(block_no)
+        if block is None:
+            from flashcards.core.search import browse_rows
+
+            ids = self._ids[block_no * BLOCK : (block_no + 1) * BLOCK]
+            block = {r.card_id: r for r in browse_rows(self._col, ids, self._now)}
+            if len(self._blocks) >= MAX_BLOCKS:
+                self._blocks.pop(next(iter(self._blocks)))
+            self._blocks[block_no] = block
+        return block.get(self._ids[row])
+
+    # ------------------------------------------------------------------ Qt model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
+        """Number of cards (0 under any parent: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802 (Qt API)
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section][0]
+            if role == Qt.ItemDataRole.ToolTipRole and section == 6:
+                return "Predicted probability of recall now"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text, alignment and colours."""
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+            Qt.ItemDataRole.ForegroundRole,
+        ):
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column >= 2:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        row = self.browse_row(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.suspended or row.buried:
+                from PySide6.QtGui import QPalette
+                from PySide6.QtWidgets import QApplication
+
+                return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                extra = " (suspended)" if row.suspended else " (buried)" if row.buried else ""
+                return f"{row.question}\n{STATE_NAMES.get(row.state, '')}{extra}"
+            return None
+        return cell_text(row, column, self._now)
+
+
+def cell_text(row: BrowseRow, column: int, now: datetime) -> str:
+    """What a browser cell shows."""
+    if column == 0:
+        return row.question
+    if column == 1:
+        return row.deck
+    if column == 2:
+        if row.state == 0:
+            return "new"
+        return row.due.astimezone().strftime("%Y-%m-%d" if row.state == 2 else "%m-%d %H:%M")
+    if column == 3:
+        return _days(row.interval_days) if row.interval_days is not None else ""
+    if column == 4:
+        return _days(row.stability) if row.stability is not None else ""
+    if column == 5:
+        return f"{row.difficulty:.1f}" if row.difficulty is not None else ""
+    if column == 6:
+        return f"{row.retrievability:.0%}" if row.retrievability is not None else ""
+    return str(row.lapses)
+
+
+def _days(value: float) -> str:
+    if value < 1:
+        minutes = value * 1440
+        return f"{minutes:.0f}m" if minutes < 60 else f"{minutes / 60:.0f}h"
+    if value < 30:
+        return f"{value:.1f}d".replace(".0d", "d")
+    if value < 365:
+        return f"{value / 30:.1f}mo"
+    return f"{value / 365:.1f}y"

@@ -1,0 +1,145 @@
+"""The main window: menus with their shortcuts and a stack of screens (decks, review, done)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QWidget
+
+from flashcards.gui.deck_list import DeckListView
+from flashcards.gui.review_view import DoneView, ReviewView
+
+
+class Screen(IntEnum):
+    """The screens of the main window, in stack order."""
+
+    DECKS = 0
+    REVIEW = 1
+    DONE = 2
+
+
+def _action(
+    parent: QWidget, menu: QMenu, text: str, *keys: QKeySequence | QKeySequence.StandardKey | str
+) -> QAction:
+    action = QAction(text, parent)
+    if keys:
+        action.setShortcuts([QKeySequence(k) for k in keys])
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    menu.addAction(action)
+    parent.addAction(action)
+    return action
+
+
+@dataclass
+class MainActions:
+    """Every menu action of the main window (controllers connect to them)."""
+
+    add_note: QAction
+    generate: QAction
+    import_file: QAction
+    export: QAction
+    quit: QAction
+    undo: QAction
+    browse: QAction
+    settings: QAction
+    study: QAction
+    reveal: QAction
+    rate: dict[int, QAction]
+    edit_note: QAction
+    bury: QAction
+    suspend: QAction
+    back: QAction
+    about: QAction
+
+    def review_actions(self) -> list[QAction]:
+        """The actions that only make sense while a card is on screen."""
+        return [self.reveal, *self.rate.values(), self.edit_note, self.bury, self.suspend]
+
+
+class MainWindow(QMainWindow):
+    """Lays out the screens and the menus; remembers its geometry in ``settings``."""
+
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Flashcards")
+        self._settings = settings
+        self.deck_list = DeckListView()
+        self.review = ReviewView()
+        self.done = DoneView()
+        self.stack = QStackedWidget()
+        for screen in (self.deck_list, self.review, self.done):
+            self.stack.addWidget(screen)
+        self.setCentralWidget(self.stack)
+        self.actions_ = self._build_menus()
+        self.resize(820, 620)
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+
+    def _build_menus(self) -> MainActions:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        add_note = _action(self, file, "&Add Note…", "A", "Ctrl+N")
+        generate = _action(self, file, "&Generate from Article…", "Ctrl+G")
+        file.addSeparator()
+        import_file = _action(self, file, "&Import…", "Ctrl+Shift+I")
+        export = _action(self, file, "&Export…", "Ctrl+E")
+        file.addSeparator()
+        quit_ = _action(self, file, "&Quit", QKeySequence.StandardKey.Quit, "Ctrl+Q")
+        quit_.setMenuRole(QAction.MenuRole.QuitRole)
+
+        edit = bar.addMenu("&Edit")
+        undo = _action(self, edit, "&Undo Answer", "U", "Ctrl+Z")
+        edit.addSeparator()
+        settings = _action(self, edit, "&Settings…", "Ctrl+,", "Ctrl+P")
+        settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+
+        tools = bar.addMenu("&Go")
+        study = _action(self, tools, "&Study Selected Deck", "S")
+        browse = _action(self, tools, "&Browse", "B", "Ctrl+B")
+        back = _action(self, tools, "&Deck List", "Escape", "D")
+
+        review = bar.addMenu("&Review")
+        reveal = _action(self, review, "&Show Answer / Good", "Space", "Return", "Enter")
+        review.addSeparator()
+        rate = {
+            1: _action(self, review, "Again", "1"),
+            2: _action(self, review, "Hard", "2"),
+            3: _action(self, review, "Good", "3"),
+            4: _action(self, review, "Easy", "4"),
+        }
+        review.addSeparator()
+        edit_note = _action(self, review, "&Edit Note…", "E")
+        bury = _action(self, review, "&Bury Card", "-")
+        suspend = _action(self, review, "S&uspend Card", "@")
+
+        help_ = bar.addMenu("&Help")
+        about = _action(self, help_, "&About Flashcards")
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        return MainActions(
+            add_note, generate, import_file, export, quit_, undo, browse, settings, study,
+            reveal, rate, edit_note, bury, suspend, back, about,
+        )  # fmt: skip
+
+    def show_screen(self, screen: Screen) -> None:
+        """Bring a screen to the front and give it the keyboard."""
+        self.stack.setCurrentIndex(int(screen))
+        if screen == Screen.DECKS:
+            self.deck_list.tree.setFocus()
+        elif (widget := self.stack.currentWidget()) is not None:
+            widget.setFocus()
+
+    @property
+    def current_screen(self) -> Screen:
+        """The screen in front."""
+        return Screen(self.stack.currentIndex())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        """Remember the window's geometry."""
+        self._settings.setValue("main/geometry", self.saveGeometry())
+        self._settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,237 @@
+"""Adding and editing notes: the fields form (shared with the browser) and its dialog."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flashcards.gui.clock import Clock
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection
+
+KINDS = (("basic", "Basic"), ("basic+reversed", "Basic and reversed"), ("cloze", "Cloze"))
+_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
+
+
+@dataclass(frozen=True)
+class NoteFields:
+    """What the form holds."""
+
+    kind: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    deck: str
+
+
+class NoteForm(QWidget):
+    """Kind, front, back, tags and deck of one note."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = QComboBox()
+        for value, text in KINDS:
+            self.kind.addItem(text, value)
+        self.deck = QComboBox()
+        self.deck.setEditable(True)
+        self.deck.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.front = QPlainTextEdit()
+        self.front.setObjectName("frontEdit")
+        self.back = QPlainTextEdit()
+        self.back.setObjectName("backEdit")
+        for edit in (self.front, self.back):
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(70)
+            edit.textChanged.connect(self.edited)
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("space-separated, e.g. llm basics")
+        self.tags.textEdited.connect(self.edited)
+        self.front_label = QLabel("&Front")
+        self.front_label.setBuddy(self.front)
+        self.back_label = QLabel("&Back")
+        self.back_label.setBuddy(self.back)
+        self.cloze_button = QPushButton("[…] Cloze")
+        self.cloze_button.setToolTip("Make the selected text a cloze deletion (Ctrl+Shift+C)")
+        self.cloze_button.clicked.connect(self._on_cloze)
+        QShortcut(QKeySequence("Ctrl+Shift+C"), self, self._on_cloze)
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.kind.currentIndexChanged.connect(self.edited)
+        self.deck.currentTextChanged.connect(self.edited)
+
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("&Kind", self.kind)
+        form.addRow("&Deck", self.deck)
+        form.addRow(self.front_label, self.front)
+        form.addRow("", self.cloze_button)
+        form.addRow(self.back_label, self.back)
+        form.addRow("&Tags", self.tags)
+        self._on_kind_changed()
+
+    def set_decks(self, names: list[str], current: str = "") -> None:
+        """Offer these deck names (a new name may be typed)."""
+        self.deck.blockSignals(True)
+        self.deck.clear()
+        self.deck.addItems(sorted(names, key=lambda n: n.split("::")))
+        self.deck.setCurrentText(current or (names[0] if names else "Default"))
+        self.deck.blockSignals(False)
+
+    def set_fields(self, fields: NoteFields) -> None:
+        """Show a note's fields."""
+        for widget in (self.kind, self.front, self.back, self.tags, self.deck):
+            widget.blockSignals(True)
+        index = self.kind.findData(fields.kind)
+        self.kind.setCurrentIndex(max(0, index))
+        self.front.setPlainText(fields.front)
+        self.back.setPlainText(fields.back)
+        self.tags.setText(" ".join(fields.tags))
+        self.deck.setCurrentText(fields.deck)
+        for widget in (self.kind, self.front, self.back, self.tags, self.deck):
+            widget.blockSignals(False)
+        self._on_kind_changed()
+
+    def fields(self) -> NoteFields:
+        """The fields as typed."""
+        return NoteFields(
+            kind=str(self.kind.currentData()),
+            front=self.front.toPlainText().strip(),
+            back=self.back.toPlainText().strip(),
+            tags=tuple(self.tags.text().split()),
+            deck=self.deck.currentText().strip(),
+        )
+
+    def clear_text(self) -> None:
+        """Empty the front and back for the next note (kind, deck and tags stay)."""
+        self.front.clear()
+        self.back.clear()
+        self.front.setFocus()
+
+    def _on_kind_changed(self) -> None:
+        cloze = self.kind.currentData() == "cloze"
+        self.front_label.setText("&Text" if cloze else "&Front")
+        self.back_label.setText("&Extra" if cloze else "&Back")
+        self.cloze_button.setVisible(cloze)
+
+    def _on_cloze(self) -> None:
+        if self.kind.currentData() != "cloze":
+            self.kind.setCurrentIndex(self.kind.findData("cloze"))
+        cursor = self.front.textCursor()
+        numbers = [int(n) for n in _CLOZE_NUMBER.findall(self.front.toPlainText())]
+        number = max(numbers, default=0) + 1
+        selected = cursor.selectedText()
+        cursor.insertText(f"{{{{c{number}::{selected}}}}}")
+        if not selected:
+            cursor.movePosition(cursor.MoveOperation.Left, n=2)
+            self.front.setTextCursor(cursor)
+        self.front.setFocus()
+
+
+class NoteDialog(QDialog):
+    """Add notes (the dialog stays open for the next one) or edit one note.
+
+    Args:
+        col: The collection.
+        clock: Returns the current time.
+        note_id: The note to edit, or None to add notes.
+        deck: The deck preselected when adding.
+    """
+
+    def __init__(
+        self,
+        col: Collection,
+        clock: Clock,
+        note_id: int | None = None,
+        deck: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._col = col
+        self._clock = clock
+        self.note_id = note_id
+        self.added = 0
+        self.setWindowTitle("Edit Note" if note_id is not None else "Add Note")
+        self.form = NoteForm()
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            "Save" if note_id is not None else "Add", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setToolTip("Ctrl+Enter")
+        self.save_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self._on_save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.resize(560, 440)
+        names = list(col.decks().values())
+        if note_id is not None:
+            note = col.note(note_id)
+            self.form.set_decks(names, note.deck_name)
+            self.form.set_fields(
+                NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name)
+            )
+        else:
+            self.form.set_decks(names, deck or "")
+        self.form.front.setFocus()
+
+    def _on_save(self) -> None:
+        from flashcards.core.errors import FlashcardsError
+
+        fields = self.form.fields()
+        try:
+            if not fields.deck:
+                raise _input_error("Choose or type a deck.")
+            if self.note_id is None:
+                self._col.add_note(
+                    fields.deck, fields.kind, fields.front, fields.back, self._clock(),
+                    tags=fields.tags,
+                )  # fmt: skip
+            else:
+                self._col.update_note(
+                    self.note_id, self._clock(), front=fields.front, back=fields.back,
+                    kind=fields.kind, tags=fields.tags, deck=fields.deck,
+                )  # fmt: skip
+        except FlashcardsError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.error.hide()
+        if self.note_id is None:
+            self.added += 1
+            self.setWindowTitle(f"Add Note ({self.added} added)")
+            self.form.clear_text()
+        else:
+            self.accept()
+
+
+def _input_error(message: str) -> Exception:
+    from flashcards.core.errors import InputError
+
+    return InputError(message)

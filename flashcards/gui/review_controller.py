@@ -1,0 +1,253 @@
+"""Review: decides what keys and buttons do to the card on screen, and which screen shows."""
+
+from __future__ import annotations
+
+import html
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from flashcards.gui.bridge import CollectionSignals
+from flashcards.gui.clock import Clock
+from flashcards.gui.main_window import MainActions, Screen
+from flashcards.gui.review_view import DoneView, ReviewView, source_html
+from flashcards.gui.theme import Theme
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection, ReviewCard
+
+#: Longer thinking than this counts as this long (as in Anki), so a coffee break is not study.
+MAX_ANSWER_MS = 60_000
+QUEUE_OF_STATE = {0: "new", 1: "learn", 2: "review", 3: "learn"}
+
+
+class ReviewController(QObject):
+    """Runs a review session of one deck (and its subdecks).
+
+    Args:
+        col: The collection.
+        clock: Returns the current time (aware UTC).
+        signals: The collection's change signals.
+        view: The review screen.
+        done: The "done for today" screen.
+        actions: The main window's actions (review keys live there, shown in the menu).
+        theme: The current colours.
+    """
+
+    screen_requested = Signal(object)
+    edit_note_requested = Signal(int)
+    message = Signal(str)
+
+    def __init__(
+        self,
+        col: Collection,
+        clock: Clock,
+        signals: CollectionSignals,
+        view: ReviewView,
+        done: DoneView,
+        actions: MainActions,
+        theme: Theme,
+    ) -> None:
+        super().__init__(view)
+        self._col = col
+        self._clock = clock
+        self._view = view
+        self._done = done
+        self._actions = actions
+        self._theme = theme
+        self.deck: str | None = None
+        self.card: ReviewCard | None = None
+        self._started = 0.0
+        self._active = False
+        actions.reveal.triggered.connect(self._on_primary)
+        for rating, action in actions.rate.items():
+            action.triggered.connect(lambda _=False, r=rating: self._on_rate(r))
+        actions.edit_note.triggered.connect(self._on_edit)
+        actions.bury.triggered.connect(self._on_bury)
+        actions.suspend.triggered.connect(self._on_suspend)
+        view.reveal_clicked.connect(self._on_primary)
+        view.rate_clicked.connect(self._on_rate)
+        signals.notes_changed.connect(self._on_notes_changed)
+        self._sync_actions()
+
+    # ------------------------------------------------------------------ session
+
+    def start(self, deck: str) -> None:
+        """Start reviewing ``deck``: show its next card or the done screen."""
+        self.deck = deck
+        self._active = True
+        self._show_next()
+
+    def stop(self) -> None:
+        """Leave the review (the deck list is in front again)."""
+        self._active = False
+        self.card = None
+        self._sync_actions()
+
+    @property
+    def active(self) -> bool:
+        """Whether a review session is running (review or done screen)."""
+        return self._active
+
+    def _show_next(self) -> None:
+        now = self._clock()
+        card = self._col.next_card(now, self.deck)
+        self._show(card, now)
+
+    def _show(self, card: ReviewCard | None, now: datetime) -> None:
+        self.card = card
+        if card is None:
+            self._show_done(now)
+        else:
+            self._started = time.monotonic()
+            self._update_counts(card, now)
+            self._view.show_question(self._html(card.faces.question_html))
+            self.screen_requested.emit(Screen.REVIEW)
+        self._sync_actions()
+
+    def _update_counts(self, card: ReviewCard, now: datetime) -> None:
+        counts = {c.name: c for c in self._col.deck_counts(now)}
+        scope = counts.get(self.deck or "")
+        new, learn, review = (scope.new, scope.learn, scope.review) if scope else (0, 0, 0)
+        self._view.counts.show_counts(
+            card.deck_name, new, learn, review, QUEUE_OF_STATE.get(card.state, "new")
+        )
+
+    def _html(self, text: str) -> str:
+        accent = self._theme.palette.accent
+        return text.replace('<b class="cloze">', f'<b style="color:{accent}">')
+
+    def _reveal(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        source = card.source
+        where = " · ".join(x for x in (source.section, source.title) if x)
+        self._view.show_answer(
+            self._html(card.faces.answer_html),
+            source_html(source.sentence, _term(card), where, self._theme.palette),
+            {r: card.label(r) for r in (1, 2, 3, 4)},
+        )
+        self._sync_actions()
+
+    def _show_done(self, now: datetime) -> None:
+        from flashcards.core.search import upcoming
+
+        info = upcoming(self._col, now, self.deck)
+        lines = []
+        if info.next_due is not None:
+            lines.append(f"The next card is due {_when(info.next_due, now)}.")
+        if info.due_tomorrow:
+            word = "review" if info.due_tomorrow == 1 else "reviews"
+            lines.append(f"{info.due_tomorrow} {word} will be due tomorrow.")
+        if info.new_available:
+            lines.append(
+                f"{info.new_available} new cards are waiting; today's limit is reached, "
+                "more come tomorrow."
+            )
+        if not lines:
+            lines.append("This deck has no cards yet: add notes or generate them from an article.")
+        self._done.show_message(html.escape(self.deck or ""), lines)
+        self.screen_requested.emit(Screen.DONE)
+
+    def _sync_actions(self) -> None:
+        on_card = self._active and self.card is not None
+        shown = on_card and self._view.answer_shown
+        self._actions.reveal.setEnabled(on_card)
+        for action in self._actions.rate.values():
+            action.setEnabled(shown)
+        for action in (self._actions.edit_note, self._actions.bury, self._actions.suspend):
+            action.setEnabled(on_card)
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_primary(self) -> None:
+        if self.card is None:
+            return
+        if self._view.answer_shown:
+            self._on_rate(3)
+        else:
+            self._reveal()
+
+    def _on_rate(self, rating: int) -> None:
+        card = self.card
+        if card is None or not self._view.answer_shown:
+            return
+        elapsed = min(MAX_ANSWER_MS, int((time.monotonic() - self._started) * 1000))
+        self._col.answer(card.card_id, rating, self._clock(), duration_ms=elapsed,
+                         shown_at=card.shown_at)  # fmt: skip
+        self._show_next()
+
+    def undo(self) -> bool:
+        """Undo the last answer and show its card again; False if there was nothing to undo."""
+        card_id = self._col.undo()
+        if card_id is None:
+            self.message.emit("Nothing to undo.")
+            return False
+        now = self._clock()
+        card = self._col.card_for_review(card_id, now)
+        if self.deck is None:
+            self.deck = card.deck_name
+        self._active = True
+        self._show(card, now)
+        self.message.emit("Answer undone.")
+        return True
+
+    def _on_edit(self) -> None:
+        if self.card is not None:
+            self.edit_note_requested.emit(self.card.note_id)
+
+    def _on_bury(self) -> None:
+        if self.card is not None:
+            self._col.bury([self.card.card_id], self._clock())
+            self.message.emit("Card buried until tomorrow.")
+            self._show_next()
+
+    def _on_suspend(self) -> None:
+        if self.card is not None:
+            self._col.set_suspended([self.card.card_id], True)
+            self.message.emit("Card suspended.")
+            self._show_next()
+
+    def _on_notes_changed(self) -> None:
+        # An edit of the card on screen shows at once, keeping the side that was showing.
+        card = self.card
+        if card is None or not self._active:
+            return
+        from flashcards.core.errors import NotFoundError
+
+        try:
+            fresh = self._col.card_for_review(card.card_id, card.shown_at)
+        except NotFoundError:  # the note was deleted
+            self._show_next()
+            return
+        revealed = self._view.answer_shown
+        self.card = fresh
+        self._view.show_question(self._html(fresh.faces.question_html))
+        if revealed:
+            self._reveal()
+
+
+def _term(card: ReviewCard) -> str:
+    """The words of the card worth highlighting in its source sentence."""
+    if card.kind == "cloze":
+        from flashcards.core.deckfile import CLOZE_RE
+
+        for match in CLOZE_RE.finditer(card.front):
+            if int(match.group(1)) == card.ord + 1:
+                return match.group(2)
+        return ""
+    return card.front.strip()
+
+
+def _when(due: datetime, now: datetime) -> str:
+    seconds = (due - now).total_seconds()
+    local = due.astimezone()
+    if seconds < 3600:
+        return f"in {max(1, round(seconds / 60))} min (at {local:%H:%M})"
+    if seconds < 86400:
+        return f"in {round(seconds / 3600)} h (at {local:%H:%M})"
+    days = round(seconds / 86400)
+    return f"in {days} day{'s' if days != 1 else ''} ({local:%a %d %b})"

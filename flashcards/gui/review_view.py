@@ -1,0 +1,238 @@
+"""The review screen's layout: count bar, question, answer with its source, answer buttons.
+
+The view only lays out and reports clicks; :mod:`review_controller` decides what they do.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flashcards.gui.theme import Palette
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+def _label(name: str, *, wrap: bool = True, rich: bool = True) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return label
+
+
+class CountBar(QWidget):
+    """New + learn + review counts; the queue of the current card is underlined."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.deck = QLabel()
+        self.deck.setObjectName("reviewDeck")
+        self.new = QLabel()
+        self.learn = QLabel()
+        self.review = QLabel()
+        self.new.setObjectName("countNew")
+        self.learn.setObjectName("countLearn")
+        self.review.setObjectName("countReview")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.deck)
+        layout.addStretch(1)
+        for label in (self.new, self.learn, self.review):
+            label.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(label)
+
+    def show_counts(self, deck: str, new: int, learn: int, review: int, current: str) -> None:
+        """Show the counts; ``current`` is "new", "learn" or "review"."""
+        self.deck.setText(deck)
+        for name, label, value in (
+            ("new", self.new, new),
+            ("learn", self.learn, learn),
+            ("review", self.review, review),
+        ):
+            text = f"{value}"
+            label.setText(f"<u><b>{text}</b></u>" if name == current else text)
+            label.setToolTip(f"{name}: {value}")
+
+
+class AnswerButton(QWidget):
+    """One of Again / Hard / Good / Easy with the interval it leads to above it."""
+
+    def __init__(self, rating: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.interval = QLabel()
+        self.interval.setObjectName("intervalLabel")
+        self.interval.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = QPushButton(f"{RATINGS[rating]}")
+        self.button.setObjectName(f"rate{RATINGS[rating]}")
+        self.button.setToolTip(f"{RATINGS[rating]} (key {rating})")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setMinimumWidth(96)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.interval)
+        layout.addWidget(self.button)
+
+
+class ReviewView(QWidget):
+    """Lays out one card; signals the buttons the user clicked."""
+
+    reveal_clicked = Signal()
+    rate_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("review")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.counts = CountBar()
+        self.question = _label("question")
+        self.separator = QFrame()
+        self.separator.setObjectName("answerRule")
+        self.separator.setFrameShape(QFrame.Shape.HLine)
+        self.answer = _label("answer")
+        self.source = _label("source")
+        self.source.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+        card = QWidget()
+        card.setObjectName("cardArea")
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(32, 24, 32, 24)
+        card_layout.setSpacing(16)
+        card_layout.addWidget(self.question)
+        card_layout.addWidget(self.separator)
+        card_layout.addWidget(self.answer)
+        card_layout.addSpacing(8)
+        card_layout.addWidget(self.source)
+        card_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("cardScroll")
+        scroll.setWidget(card)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.show_button = QPushButton("Show answer")
+        self.show_button.setObjectName("primaryButton")
+        self.show_button.setToolTip("Space or Enter")
+        self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.show_button.setMinimumWidth(200)
+        self.show_button.clicked.connect(self.reveal_clicked)
+        self.answer_buttons = {r: AnswerButton(r) for r in RATINGS}
+        rate_row = QWidget()
+        grid = QGridLayout(rate_row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for column, (rating, widget) in enumerate(self.answer_buttons.items()):
+            grid.addWidget(widget, 0, column)
+            widget.button.clicked.connect(lambda _=False, r=rating: self.rate_clicked.emit(r))
+        show_row = QWidget()
+        show_layout = QHBoxLayout(show_row)
+        show_layout.setContentsMargins(0, 0, 0, 0)
+        show_layout.addStretch(1)
+        show_layout.addWidget(self.show_button)
+        show_layout.addStretch(1)
+        self.bottom = QStackedWidget()
+        self.bottom.addWidget(show_row)
+        self.bottom.addWidget(rate_row)
+        self.bottom.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.bottom.setFixedHeight(rate_row.sizeHint().height() + 8)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 12)
+        layout.addWidget(self.counts)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.bottom)
+
+    def show_question(self, question_html: str) -> None:
+        """Show a card's question with the answer hidden."""
+        self.question.setText(question_html)
+        for widget in (self.separator, self.answer, self.source):
+            widget.hide()
+        self.bottom.setCurrentIndex(0)
+
+    def show_answer(self, answer_html: str, source_html: str, labels: dict[int, str]) -> None:
+        """Reveal the answer, its source and the four buttons with their intervals."""
+        self.answer.setText(answer_html)
+        self.source.setText(source_html)
+        self.separator.show()
+        self.answer.show()
+        self.source.setVisible(bool(source_html))
+        for rating, widget in self.answer_buttons.items():
+            widget.interval.setText(labels.get(rating, ""))
+        self.bottom.setCurrentIndex(1)
+
+    @property
+    def answer_shown(self) -> bool:
+        """Whether the answer side is showing."""
+        return self.bottom.currentIndex() == 1
+
+
+class DoneView(QWidget):
+    """The "done for today" screen: what comes next and when."""
+
+    back_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("done")
+        self.title = QLabel("Done for today!")
+        self.title.setObjectName("doneTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = _label("doneMessage")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.back_button = QPushButton("Back to decks")
+        self.back_button.setObjectName("primaryButton")
+        self.back_button.setToolTip("Esc")
+        self.back_button.clicked.connect(self.back_clicked)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.message)
+        layout.addSpacing(16)
+        layout.addLayout(row)
+        layout.addStretch(2)
+
+    def show_message(self, deck: str, lines: list[str]) -> None:
+        """Show the deck's name and the lines saying what comes next."""
+        self.title.setText(
+            f"Done for today with {html.escape(deck)}!" if deck else "Done for today!"
+        )
+        self.message.setText("<br>".join(lines))
+
+
+def source_html(sentence: str, term: str, where: str, palette: Palette) -> str:
+    """The source sentence with ``term`` highlighted, and its section and title below it."""
+    if not sentence:
+        return ""
+    text = html.escape(sentence)
+    if term and term in sentence:
+        marked = html.escape(term)
+        text = text.replace(
+            marked,
+            f'<span style="background-color:{palette.term_background}; font-weight:600">'
+            f"{marked}</span>",
+        )
+    out = f"<div>{text}</div>"
+    if where:
+        out += f'<div style="color:{palette.muted}; font-size:small">— {html.escape(where)}</div>'
+    return out

@@ -1,0 +1,154 @@
+"""A full review driven by key presses, checked against the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from flashcards.core.collection import CARD, LOG, Collection
+from flashcards.gui.app import Gui
+from flashcards.gui.main_window import Screen
+
+
+def _key(qtbot, gui: Gui, key: Qt.Key | str) -> None:  # noqa: ANN001
+    widget = gui.app.focusWidget() or gui.window
+    if isinstance(key, str):
+        qtbot.keyClicks(widget, key)
+    else:
+        qtbot.keyClick(widget, key)
+
+
+def _log(col: Collection) -> list[tuple[int, int]]:
+    with col.engine.connect() as conn:
+        return [(int(r[0]), int(r[1])) for r in conn.execute(select(LOG.c.card_id, LOG.c.rating))]
+
+
+def test_first_deck_with_cards_due_is_selected(gui: Gui) -> None:
+    assert gui.col is not None
+    selected = gui.window.deck_list.selected_deck()
+    assert gui.col.decks()[selected] == "English"
+    tree = gui.window.deck_list.tree
+    texts = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert texts == ["English", "LLM基礎"]
+    llm = tree.topLevelItem(1)
+    assert llm.childCount() == 1 and llm.child(0).text(0) == "応用"
+    assert [llm.text(c) for c in (1, 2, 3)] == ["3", "0", "0"]
+    assert "Studied 0 cards" in gui.window.deck_list.today.text()
+
+
+def test_review_by_keys(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    window = gui.window
+    _key(qtbot, gui, Qt.Key.Key_Down)  # from English to LLM基礎
+    _key(qtbot, gui, Qt.Key.Key_Return)  # Enter starts the selected deck
+    assert window.current_screen == Screen.REVIEW
+    review = gui.controller.review
+    first = review.card
+    assert first is not None and first.deck_name == "LLM基礎"
+    assert "トークン" in window.review.question.text()
+    assert not window.review.answer_shown
+    assert window.review.counts.new.text() == "<u><b>3</b></u>"
+
+    _key(qtbot, gui, "3")  # rating keys do nothing before the answer is shown
+    assert _log(col) == []
+    _key(qtbot, gui, Qt.Key.Key_Space)  # Space shows the answer
+    assert window.review.answer_shown
+    assert "テキストを分割した単位" in window.review.answer.text()
+    labels = [window.review.answer_buttons[r].interval.text() for r in (1, 2, 3, 4)]
+    assert labels == [first.label(r) for r in (1, 2, 3, 4)]
+    assert labels[0] == "<1m"
+
+    clock.advance(seconds=5)
+    _key(qtbot, gui, "1")  # Again
+    assert _log(col) == [(first.card_id, 1)]
+    with col.engine.connect() as conn:
+        state = conn.execute(select(CARD.c.state).where(CARD.c.id == first.card_id)).scalar()
+    assert state == 1  # learning
+
+    second = review.card
+    assert second is not None and second.card_id != first.card_id
+    _key(qtbot, gui, Qt.Key.Key_Space)
+    _key(qtbot, gui, Qt.Key.Key_Space)  # after the answer, Space is Good
+    assert _log(col)[-1] == (second.card_id, 3)
+
+    _key(qtbot, gui, "u")  # undo brings the card back, question side
+    assert _log(col) == [(first.card_id, 1)]
+    assert review.card is not None and review.card.card_id == second.card_id
+    assert not window.review.answer_shown
+    qtbot.keyClick(gui.app.focusWidget() or window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _log(col) == []
+
+    _key(qtbot, gui, Qt.Key.Key_Escape)
+    assert window.current_screen == Screen.DECKS
+    assert review.card is None
+
+
+def test_bury_suspend_and_done_screen(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    gui.controller._on_study(col.deck_id("English"))
+    review = gui.controller.review
+    first = review.card
+    assert first is not None
+    _key(qtbot, gui, "-")  # bury (the sibling is the other card)
+    second = review.card
+    assert second is not None and second.card_id != first.card_id
+    _key(qtbot, gui, "@")  # suspend
+    assert gui.window.current_screen == Screen.DONE
+    rows = col.card_rows([first.card_id, second.card_id])
+    assert rows[0]["buried_until"] is not None
+    assert rows[1]["suspended"] is True or rows[1]["suspended"] == 1
+    assert "Done for today" in gui.window.done.title.text()
+    _key(qtbot, gui, Qt.Key.Key_Escape)
+    assert gui.window.current_screen == Screen.DECKS
+
+
+def test_answer_shows_source_with_term_highlighted(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec
+
+    col.import_deck_file(
+        DeckFile(
+            "Sourced",
+            notes=[
+                NoteSpec(
+                    "s/1", "cloze", "{{c1::注意機構}}で文脈を捉える", "",
+                    source=NoteSource("LLM解説", "2.仕組み", "Transformerは注意機構で文脈を捉える。"),
+                )
+            ],
+        ),
+        clock(),
+    )  # fmt: skip
+    gui.controller._on_study(col.deck_id("Sourced"))
+    view = gui.window.review
+    assert "[...]" in view.question.text()
+    _key(qtbot, gui, Qt.Key.Key_Return)
+    assert "注意機構" in view.answer.text()
+    source = view.source.text()
+    assert "background-color" in source and ">注意機構</span>" in source
+    assert "2.仕組み" in source and "LLM解説" in source
+
+
+def test_edit_key_opens_editor_and_edit_shows(qtbot, gui: Gui, monkeypatch) -> None:  # noqa: ANN001
+    from flashcards.gui import note_editor
+
+    col = gui.col
+    assert col is not None
+    seen = []
+
+    def fake_exec(dialog: note_editor.NoteDialog) -> int:
+        seen.append(dialog.note_id)
+        dialog.form.back.setPlainText("大規模言語モデル")
+        dialog._on_save()
+        return 1
+
+    monkeypatch.setattr(note_editor.NoteDialog, "exec", fake_exec)
+    gui.controller._on_study(col.deck_id("English"))
+    card = gui.controller.review.card
+    _key(qtbot, gui, Qt.Key.Key_Space)
+    _key(qtbot, gui, "e")
+    assert seen == [card.note_id]
+    assert "大規模言語モデル" in gui.window.review.answer.text()
+    assert gui.window.review.answer_shown
