@@ -1,0 +1,114 @@
+"""Benchmark of card generation: speed (seed article, 100 kB article) and quality figures.
+
+``run()`` returns ``(name, figure, target)`` rows for the project's benchmark command;
+``python benchmarks/bench_generate.py`` prints them as a table.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "resources" / "articles" / "llm_basics_ja.txt"
+DATA = ROOT / "tests" / "data" / "articles"
+ARTICLES = [
+    (SEED, DATA / "llm_basics_ja.gold.toml"),
+    (DATA / "database_basics_ja.md", DATA / "database_basics_ja.gold.toml"),
+    (DATA / "networking_basics_en.md", DATA / "networking_basics_en.gold.toml"),
+]
+
+# Runs in a fresh interpreter so janome's dictionary load is part of the figure.
+_FRESH = """
+import sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from flashcards.core.generate import generate_deck, read_article
+deck = generate_deck(read_article(Path(sys.argv[1])))
+print(time.perf_counter() - t0, len(deck.notes))
+"""
+
+
+def _fresh_seed_seconds() -> tuple[float, int]:
+    runs = []
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", _FRESH, str(SEED)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout.split()
+        runs.append((float(out[0]), int(out[1])))
+    return min(runs)
+
+
+def _big_article() -> bytes:
+    """About 100 kB of Japanese and English text: the test articles, repeated with variations."""
+    texts = [SEED.read_text(encoding="utf-8")] + [
+        p.read_text(encoding="utf-8") for p, _ in ARTICLES[1:]
+    ]
+    parts: list[str] = []
+    i = 0
+    while len("\n\n".join(parts).encode()) < 100_000:
+        text = texts[i % len(texts)]
+        # Vary every sentence of each copy so the tokenizer cache cannot replay earlier ones.
+        parts.append(text.replace("。", f"(第{i}版)。").replace(". ", f" (v{i}). "))
+        i += 1
+    return "\n\n".join(parts).encode()[:100_000].decode("utf-8", "ignore").encode()
+
+
+def run() -> list[tuple[str, str, str]]:
+    """Measure generation and return ``(name, figure, target)`` rows."""
+    sys.path.insert(0, str(ROOT))
+    from flashcards.core.generate import decode_article, generate_deck, read_article
+    from flashcards.core.generate.quality import load_gold, score_deck
+
+    rows: list[tuple[str, str, str]] = []
+    seconds, notes = _fresh_seed_seconds()
+    rows.append(
+        (
+            "generate: seed article -> cards, fresh process",
+            f"{seconds:.2f} s ({notes} notes)",
+            "<= 1 s",
+        )
+    )
+    big = _big_article()
+    article = decode_article(big, "big.md")
+    start = time.perf_counter()
+    deck = generate_deck(article, deck_name="Big")
+    elapsed = time.perf_counter() - start
+    rows.append(
+        (
+            f"generate: {len(big) // 1000} kB article -> cards",
+            f"{elapsed:.2f} s ({len(deck.notes)} notes)",
+            "<= 5 s",
+        )
+    )
+    for path, gold in ARTICLES:
+        quality = score_deck(generate_deck(read_article(path)), load_gold(gold))
+        rows.append(
+            (
+                f"generate quality: {path.stem}",
+                f"recall {quality.recall:.2f}, precision {quality.precision:.2f}, "
+                f"junk {quality.junk}/{quality.cards}",
+                ">= 0.85 / >= 0.85",
+            )
+        )
+    return rows
+
+
+def main() -> None:
+    """Print the benchmark table."""
+    rows = run()
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    header = ("measure", "figure", "target")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    for row in (header, tuple("-" * w for w in widths), *rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
