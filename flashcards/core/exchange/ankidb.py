@@ -92,6 +92,14 @@ def _memory(data: str, factor: int, ivl: int, state: int) -> tuple[float, float]
     return stability, difficulty
 
 
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
 def _unicase(a: str, b: str) -> int:
     x, y = a.casefold(), b.casefold()
     return (x > y) - (x < y)
@@ -106,6 +114,7 @@ def read_collection(db_path: Path, origin: str, now: datetime, deck: str | None)
     try:
         db = sqlite3.connect(db_path)
         db.create_collation("unicase", _unicase)  # Anki's collation of names (schema 18)
+        db.text_factory = _text
     except sqlite3.Error as exc:
         raise InputError(f"{origin} holds a damaged collection ({exc}).") from None
     try:
@@ -117,7 +126,12 @@ def read_collection(db_path: Path, origin: str, now: datetime, deck: str | None)
             raise InputError(f"{origin} holds no Anki collection (tables are missing).")
         return _read(db, tables, origin, now, deck)
     except sqlite3.Error as exc:
-        raise InputError(f"{origin} holds a damaged collection ({exc}).") from None
+        raise InputError(f"{origin} holds a damaged collection ({_one_line(exc)}).") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        # Untrusted content that passed SQLite's checks but not ours (bad JSON, bad numbers).
+        raise InputError(
+            f"{origin} holds a damaged collection ({exc.__class__.__name__}: {_one_line(exc)})."
+        ) from None
     finally:
         db.close()
 
