@@ -70,7 +70,7 @@ def _display(findings: list[Finding]) -> str:
 
 
 def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
-    corpus = fold("\n".join(s.text for s in doc.sentences))
+    corpus = fold("\n".join([*doc.headings, *(s.text for s in doc.sentences)]))
     headings = {
         term_key(heading_term(h) if lang == "ja" else heading_term_en(h)) for h in doc.headings
     }
@@ -82,7 +82,6 @@ def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
     terms: list[_Term] = []
     for key, group in groups.items():
         display = _display(group)
-        strength = max(f.strength for f in group)
         patterns = {f.pattern for f in group}
         emphasis = (
             2.0
@@ -95,6 +94,11 @@ def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
         )
         head = re.match(r"[A-Za-z][A-Za-z0-9\-]+", display)
         mentions = max(_mentions(display, corpus), _mentions(head.group(0), corpus) if head else 0)
+        supported = mentions >= 2 or key in headings
+        # An unsupported weak definition ("Pizza is a good reward") adds nothing, not even a cloze.
+        strength = max(
+            (f.strength for f in group if f.strength >= WEAK_STRENGTH or supported), default=0.0
+        )
         calm = [f for f in group if not _chatty(f.sentence, lang)]
         score = (
             strength
@@ -105,7 +109,6 @@ def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
             - (1.0 if not calm else 0.0)
         )
         first = min(f.sentence.index for f in group)
-        supported = mentions >= 2 or key in headings
         terms.append(_Term(key, display, group, score, first, supported))
     return terms
 

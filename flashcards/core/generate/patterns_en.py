@@ -29,7 +29,8 @@ _CALLED = re.compile(
 _WE_CALL = re.compile(r"\bwe\s+call\s+(?P<y>.{4,120}?)\s+(?P<x>[\"“'][^\"”']{1,50}[\"”'])")
 _SO_CALLED = re.compile(
     r"\b(?:so-called|so called|the term)\s+[\"“']?"
-    r"(?P<x>[A-Za-z][\w\-]*(?:\s+[A-Z][\w\-]*){0,4})"
+    r"(?P<x>[A-Za-z][\w\-]*(?:\s+(?!(?:in|of|that|which|who|is|are|was|and|or|to|for|with|by|on|at|as)\b)"
+    r"[A-Za-z][\w\-]*){0,2})"
 )
 _QUOTED = re.compile(r"[\"“](?P<x>[A-Za-z][\w\- ]{1,40}?)[\"”]")
 _HEADING_LEAD = re.compile(r"^(?:It|This)\s+(?:is|refers to)\s+(?P<y>(?:an?|the)\s+.+)$")

@@ -142,6 +142,7 @@ def test_so_called_term_without_definition_becomes_cloze() -> None:
         "# T\n\n私の趣味は写真です。\n",
         "# T\n\nCoffee is a necessity for this kind of work.\n",  # one mention, everyday word
         "# T\n\nThis is a problem. It is the worst.\n",
+        "# T\n\nPizza is a good reward after a long rebase.\n",  # weak and unsupported: not even a cloze
     ],
 )
 def test_bad_backs_are_not_made(text: str) -> None:
@@ -149,6 +150,7 @@ def test_bad_backs_are_not_made(text: str) -> None:
         assert note.kind == "cloze" or note.back not in ("ネットワーク", "")
         assert not note.back.startswith(("の", "を", "これ", "それ", "前述"))
         assert note.front not in ("コーヒー", "私の趣味", "Coffee", "This", "It")
+        assert "Pizza" not in note.front
 
 
 def test_chatty_asides_are_dropped_from_cards() -> None:
@@ -161,3 +163,8 @@ def test_back_never_equals_front() -> None:
     notes = _notes("# T\n\nAPIとはAPIのことです。\nAPI…API。\n")
     for note in notes.values():
         assert note.front.strip() != note.back.strip()
+
+
+def test_so_called_takes_a_multi_word_name() -> None:
+    notes = _notes("# T\n\nMerging the same lines causes a so-called merge conflict in Git.\n")
+    assert "{{c1::merge conflict}}" in notes["merge-conflict"].front
