@@ -106,8 +106,9 @@ def _classify(text: str) -> list[_Line]:
         if match:
             lines.append(_Line("item", _clean_markdown(match.group(1))))
             continue
-        lines.append(_Line("text", _clean_markdown(stripped)))
-    return lines
+        cleaned = _clean_markdown(stripped)
+        lines.append(_Line("text", cleaned) if cleaned else _Line("blank", ""))
+    return [line if line.text or line.kind == "blank" else _Line("blank", "") for line in lines]
 
 
 def _is_short(text: str, lang: str, limit_ja: int, limit_en: int) -> bool:
@@ -119,7 +120,8 @@ def _is_short(text: str, lang: str, limit_ja: int, limit_en: int) -> bool:
 def _is_item_line(line: _Line, lang: str) -> bool:
     text = line.text
     return (
-        line.kind in ("text", "item")
+        bool(text)
+        and line.kind in ("text", "item")
         and _is_short(text, lang, _ITEM_MAX_JA, _ITEM_MAX_EN)
         and not _ends_terminal(text, lang)
         and text[-1] not in "、,:：;"
