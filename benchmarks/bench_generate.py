@@ -77,13 +77,14 @@ def run() -> list[tuple[str, str, str]]:
     )
     big = _big_article()
     article = decode_article(big, "big.md")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     deck = generate_deck(article, deck_name="Big")
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     rows.append(
         (
             f"generate: {len(big) // 1000} kB article -> cards",
-            f"{elapsed:.2f} s ({len(deck.notes)} notes)",
+            # CPU time too: wall time swings when other jobs share the machine.
+            f"{elapsed:.2f} s wall, {cpu:.2f} s CPU ({len(deck.notes)} notes)",
             "<= 5 s",
         )
     )
