@@ -201,14 +201,16 @@ def search_cards(
     for term in terms:
         cond = _condition(col, term, now)
         conditions.append(not_(cond) if term.negated else cond)
-    stmt = select(CARD.c.id).join(NOTE, NOTE.c.id == CARD.c.note_id)
+    stmt = select(CARD.c.id)
+    if sort == SortKey.FRONT or any(t.field in {"text", "tag"} for t in terms):
+        stmt = stmt.join(NOTE, NOTE.c.id == CARD.c.note_id)
     if sort == SortKey.DECK:
         stmt = stmt.join(DECK, DECK.c.id == CARD.c.deck_id)
     if sort == SortKey.INTERVAL and col.engine.dialect.name != "sqlite":
         sort = SortKey.DUE  # julianday() is SQLite's; elsewhere fall back to the due date
     stmt = stmt.where(and_(true(), *conditions)).order_by(*_order(sort, descending))
     with col.engine.connect() as conn:
-        return [int(r[0]) for r in conn.execute(stmt)]
+        return list(conn.execute(stmt).scalars().all())
 
 
 def browse_rows(col: Collection, card_ids: Sequence[int], now: datetime) -> list[BrowseRow]:

@@ -76,7 +76,9 @@ def test_review_by_keys(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
     assert _log(col) == [(first.card_id, 1)]
     assert review.card is not None and review.card.card_id == second.card_id
     assert not window.review.answer_shown
-    qtbot.keyClick(gui.app.focusWidget() or window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        gui.app.focusWidget() or window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+    )
     assert _log(col) == []
 
     _key(qtbot, gui, Qt.Key.Key_Escape)
