@@ -189,6 +189,10 @@ class Collection:
         self._ancestors: dict[int, list[int]] | None = None
         self._totals: dict[int, int] | None = None
         self._studied_cache: tuple[datetime, dict[int, list[int]]] | None = None
+        # The last card shown: its memory and previewed outcomes, so that answering it does not
+        # compute again what the preview computed (the result would be identical).
+        self._shown: tuple[int, datetime, scheduling.Memory, dict[int, scheduling.Outcome]] | None
+        self._shown = None
 
     # ------------------------------------------------------------------ plumbing
 
@@ -509,20 +513,7 @@ class Collection:
     def _insert_cards(
         self, conn: Connection, note_id: int, deck_id: int, ords: Iterable[int], now: datetime
     ) -> None:
-        rows = [
-            {
-                "note_id": note_id,
-                "deck_id": deck_id,
-                "ord": o,
-                "position": note_id,
-                "state": CardState.NEW,
-                "due": now,
-                "reps": 0,
-                "lapses": 0,
-                "suspended": False,
-            }
-            for o in ords
-        ]
+        rows = [_new_card(note_id, deck_id, o, now) for o in ords]
         if rows:
             conn.execute(insert(CARD), rows)
 
@@ -578,6 +569,37 @@ class Collection:
             conn.execute(update(NOTE).where(NOTE.c.id == note_id).values(uid=f"n{note_id}"))
         self._insert_cards(conn, note_id, deck_id, card_ords(spec.kind, spec.front), now)
         return note_id
+
+    def _bulk_insert_notes(
+        self, conn: Connection, specs: Sequence[NoteSpec], deck_id: int, now: datetime
+    ) -> None:
+        """Insert many notes that have uids, and their cards, with a few bulk statements."""
+        for start in range(0, len(specs), 5000):
+            chunk = specs[start : start + 5000]
+            conn.execute(
+                insert(NOTE),
+                [
+                    _note_values(spec)
+                    | {"uid": spec.id, "deck_id": deck_id, "created": now, "modified": now}
+                    for spec in chunk
+                ],
+            )
+            ids: dict[str, int] = {}
+            for sub in range(0, len(chunk), 500):
+                uids = [spec.id for spec in chunk[sub : sub + 500]]
+                ids.update(
+                    (str(uid), int(i))
+                    for i, uid in conn.execute(
+                        select(NOTE.c.id, NOTE.c.uid).where(NOTE.c.uid.in_(uids))
+                    )
+                )
+            cards = [
+                _new_card(ids[spec.id], deck_id, o, now)
+                for spec in chunk
+                for o in card_ords(spec.kind, spec.front)
+            ]
+            if cards:
+                conn.execute(insert(CARD), cards)
 
     def _apply_note(self, conn: Connection, note_id: int, spec: NoteSpec, now: datetime) -> None:
         """Update a note's fields and add/remove cards for a changed kind or cloze set."""
@@ -738,16 +760,18 @@ class Collection:
                     select(NOTE).where(NOTE.c.uid.in_(uids[start : start + 500]))
                 ).mappings()
             }
+            fresh: list[NoteSpec] = []
             for spec in deck_file.notes:
                 row = existing.get(spec.id)
                 if row is None:
-                    self._insert_note(conn, spec, deck_id, now)
+                    fresh.append(spec)
                     report.added += 1
                 elif _note_values(spec) == {k: row[k] for k in _note_values(spec)}:
                     report.unchanged += 1
                 else:
                     self._apply_note(conn, int(row["id"]), spec, now)
                     report.updated += 1
+            self._bulk_insert_notes(conn, fresh, deck_id, now)
             in_file = set(uids)
             report.missing = [
                 r[0]
@@ -791,7 +815,7 @@ class Collection:
 
     # ------------------------------------------------------------------ review
 
-    def _next_card_id(self, conn: Connection, now: datetime, deck: str | None) -> int | None:
+    def _next_card_row(self, conn: Connection, now: datetime, deck: str | None) -> Any:
         decks = self.decks()
         root = self.deck_id(deck) if deck is not None else None
         scope = list(decks) if deck is None else subdeck_ids(decks, deck)
@@ -812,18 +836,29 @@ class Collection:
                     ok.append(deck_id)
             return ok
 
-        def first(statement: Any, decks_: list[int], **params: Any) -> int | None:
-            if not decks_:
-                return None
-            found = conn.execute(statement, {"now": now, "decks": decks_, **params}).scalar()
-            return int(found) if found is not None else None
-
-        return (
-            first(queue.NEXT_LEARNING, scope, cutoff=now)
-            or first(queue.NEXT_REVIEW, allowed(rev_left), day_end=day_end)
-            or first(queue.NEXT_NEW, allowed(new_left))
-            or first(queue.NEXT_LEARNING, scope, cutoff=now + LEARN_AHEAD)
+        row = queue.next_card_row(
+            conn,
+            now=now,
+            cutoff=now,
+            day_end=day_end,
+            every=len(decks),
+            learn_decks=scope,
+            review_decks=allowed(rev_left),
+            new_decks=allowed(new_left),
         )
+        if row is None:
+            # Nothing else today: show learning cards due soon rather than make the learner wait.
+            row = queue.next_card_row(
+                conn,
+                now=now,
+                cutoff=now + LEARN_AHEAD,
+                day_end=day_end,
+                every=len(decks),
+                learn_decks=scope,
+                review_decks=[],
+                new_decks=[],
+            )
+        return row
 
     def next_card(self, now: datetime, deck: str | None = None) -> ReviewCard | None:
         """The next card to review, or None when nothing is left today.
@@ -833,10 +868,8 @@ class Collection:
         """
         now = utcnow_guard(now)
         with self.engine.connect() as conn:
-            card_id = self._next_card_id(conn, now, deck)
-            if card_id is None:
-                return None
-            return self._review_card(conn, card_id, now)
+            row = self._next_card_row(conn, now, deck)
+            return None if row is None else self._review_card_of(row, now)
 
     def card_for_review(self, card_id: int, now: datetime) -> ReviewCard:
         """A given card, ready to be shown (used after undo and for previews).
@@ -851,8 +884,14 @@ class Collection:
         row = conn.execute(queue.CARD_FOR_REVIEW, {"card_id": card_id}).first()
         if row is None:
             raise NotFoundError(f"There is no card with id {card_id}.")
+        return self._review_card_of(row, now)
+
+    def _review_card_of(self, row: Any, now: datetime) -> ReviewCard:
+        card_id = int(row.id)
         memory = _memory(row)
         config = self.deck_settings(int(row.deck_id)).scheduler_config()
+        outcomes = scheduling.preview(card_id, memory, config, now)
+        self._shown = (card_id, now, memory, outcomes)
         return ReviewCard(
             card_id=card_id,
             note_id=int(row.note_id),
@@ -867,7 +906,7 @@ class Collection:
             back=row.back,
             source=NoteSource(row.source_title, row.source_section, row.source_sentence),
             shown_at=now,
-            outcomes=scheduling.preview(card_id, memory, config, now),
+            outcomes=outcomes,
         )
 
     def answer(
@@ -900,8 +939,12 @@ class Collection:
                 raise NotFoundError(f"There is no card with id {card_id}.")
             memory = _memory(row)
             deck_id = int(row.deck_id)
-            config = self.deck_settings(deck_id).scheduler_config()
-            outcome = scheduling.answer(card_id, memory, rating, config, at)
+            shown = self._shown
+            if shown is not None and shown[:3] == (card_id, at, memory):
+                outcome = shown[3][rating]
+            else:
+                config = self.deck_settings(deck_id).scheduler_config()
+                outcome = scheduling.answer(card_id, memory, rating, config, at)
             new = outcome.memory
             conn.execute(
                 queue.UPDATE_MEMORY,
@@ -1038,6 +1081,22 @@ class Collection:
             rows = conn.execute(select(CARD).where(CARD.c.id.in_(card_ids))).mappings().all()
         by_id = {int(r["id"]): dict(r) for r in rows}
         return [by_id[i] for i in card_ids if i in by_id]
+
+
+def _new_card(note_id: int, deck_id: int, ord_: int, now: datetime) -> dict[str, Any]:
+    # A new card is due at its creation time: the queue takes new cards in due order, which is
+    # the order notes were added in.
+    return {
+        "note_id": note_id,
+        "deck_id": deck_id,
+        "ord": ord_,
+        "position": note_id,
+        "state": CardState.NEW,
+        "due": now,
+        "reps": 0,
+        "lapses": 0,
+        "suspended": False,
+    }
 
 
 def _memory(row: Any) -> scheduling.Memory:

@@ -17,6 +17,8 @@ from sqlalchemy import (
     bindparam,
     false,
     func,
+    literal_column,
+    null,
     or_,
     select,
     union_all,
@@ -27,7 +29,12 @@ from flashcards.core.models import Card, CardState, Note, ReviewLog, table_of
 
 CARD, NOTE, LOG = (table_of(m) for m in (Card, Note, ReviewLog))
 
-_LEARNING = (int(CardState.LEARNING), int(CardState.RELEARNING))
+# Inline literals, not bound values: an IN list of bound values is re-rendered ("expanded")
+# on every execution, which costs more than the query itself.
+_LEARNING = (
+    literal_column(str(int(CardState.LEARNING))),
+    literal_column(str(int(CardState.RELEARNING))),
+)
 
 
 def _visible() -> Any:
@@ -37,20 +44,86 @@ def _visible() -> Any:
     )
 
 
-def _first(*conds: Any) -> Select[Any]:
-    """The earliest-due visible card in the given decks matching ``conds``."""
-    return (
-        select(CARD.c.id)
-        .where(_visible(), CARD.c.deck_id.in_(bindparam("decks", expanding=True)), *conds)
-        .order_by(CARD.c.due)
-        .limit(1)
-    )
+def _pick(mode: str, tag: str, *conds: Any) -> Any:
+    """The earliest-due visible card matching ``conds`` in a set of decks, as a subquery.
+
+    ``mode`` says how the decks are filtered: ``all`` (no filter: every deck is in scope),
+    ``one`` (an equality, the common case of a leaf deck), ``many`` (an IN list), or ``none``
+    (the queue is closed today: no card).
+    """
+    if mode == "none":
+        return null()
+    query = select(CARD.c.id).where(_visible(), *conds)
+    if mode == "one":
+        query = query.where(CARD.c.deck_id == bindparam(f"deck_{tag}"))
+    elif mode == "many":
+        query = query.where(CARD.c.deck_id.in_(bindparam(f"decks_{tag}", expanding=True)))
+    return query.order_by(CARD.c.due).limit(1).scalar_subquery()
 
 
-NEXT_LEARNING = _first(CARD.c.state.in_(_LEARNING), CARD.c.due <= bindparam("cutoff"))
-NEXT_REVIEW = _first(CARD.c.state == int(CardState.REVIEW), CARD.c.due < bindparam("day_end"))
-# New cards are due at their creation time, so "earliest due" is note order.
-NEXT_NEW = _first(CARD.c.state == int(CardState.NEW))
+def _card_with_note() -> Select[Any]:
+    return select(
+        CARD,
+        NOTE.c.uid,
+        NOTE.c.kind,
+        NOTE.c.front,
+        NOTE.c.back,
+        NOTE.c.source_title,
+        NOTE.c.source_section,
+        NOTE.c.source_sentence,
+    ).join(NOTE, NOTE.c.id == CARD.c.note_id)
+
+
+_next_cache: dict[tuple[str, str, str], Any] = {}
+
+
+def _mode(decks: Sequence[int], every: int) -> str:
+    if not decks:
+        return "none"
+    if len(decks) == every:
+        return "all"
+    return "one" if len(decks) == 1 else "many"
+
+
+def next_card_row(
+    conn: Connection,
+    *,
+    now: datetime,
+    cutoff: datetime,
+    day_end: datetime,
+    every: int,
+    learn_decks: Sequence[int],
+    review_decks: Sequence[int],
+    new_decks: Sequence[int],
+) -> Any:
+    """The next card with its note, in one statement, or None.
+
+    The first learning card due by ``cutoff``, else the first review due today, else the first
+    new card, each looked for among its own decks (``every`` is the number of decks in all).
+    New cards are due at their creation time, so "earliest due" is note order.
+    """
+    key = (_mode(learn_decks, every), _mode(review_decks, every), _mode(new_decks, every))
+    statement = _next_cache.get(key)
+    if statement is None:
+        first = func.coalesce(
+            _pick(key[0], "l", CARD.c.state.in_(_LEARNING), CARD.c.due <= bindparam("cutoff")),
+            _pick(
+                key[1],
+                "r",
+                CARD.c.state == int(CardState.REVIEW),
+                CARD.c.due < bindparam("day_end"),
+            ),
+            _pick(key[2], "n", CARD.c.state == int(CardState.NEW)),
+        )
+        statement = _card_with_note().where(CARD.c.id == first)
+        _next_cache[key] = statement
+    params: dict[str, Any] = {"now": now, "cutoff": cutoff, "day_end": day_end}
+    for tag, decks, mode in zip("lrn", (learn_decks, review_decks, new_decks), key, strict=True):
+        if mode == "one":
+            params[f"deck_{tag}"] = decks[0]
+        elif mode == "many":
+            params[f"decks_{tag}"] = list(decks)
+    return conn.execute(statement, params).first()
 
 
 def _own_counts(deck: int, tag: str) -> Select[Any]:
@@ -129,20 +202,7 @@ def studied_today(conn: Connection, day_start: datetime) -> dict[int, list[int]]
     return studied
 
 
-CARD_FOR_REVIEW = (
-    select(
-        CARD,
-        NOTE.c.uid,
-        NOTE.c.kind,
-        NOTE.c.front,
-        NOTE.c.back,
-        NOTE.c.source_title,
-        NOTE.c.source_section,
-        NOTE.c.source_sentence,
-    )
-    .join(NOTE, NOTE.c.id == CARD.c.note_id)
-    .where(CARD.c.id == bindparam("card_id"))
-)
+CARD_FOR_REVIEW = _card_with_note().where(CARD.c.id == bindparam("card_id"))
 
 CARD_FOR_ANSWER = (
     select(CARD, NOTE.c.kind)

@@ -83,11 +83,10 @@ def _scheduler(config: SchedulerConfig) -> fsrs.Scheduler:
 
 
 @contextmanager
-def _seeded_fuzz(seed: int) -> Iterator[None]:
-    # fsrs draws its fuzz from the module-level `random()`; seeding that generator for the span
-    # of one call (and restoring it after) makes the draw reproducible without touching fsrs.
+def _seeded_fuzz() -> Iterator[None]:
+    # fsrs draws its fuzz from the module-level `random()`; seeding that generator inside this
+    # block (and restoring its state after) makes the draw reproducible without touching fsrs.
     saved = random.getstate()
-    random.seed(seed)
     try:
         yield
     finally:
@@ -113,14 +112,11 @@ def _to_fsrs(card_id: int, memory: Memory) -> fsrs.Card:
     )
 
 
-def answer(
-    card_id: int, memory: Memory, rating: int, config: SchedulerConfig, now: datetime
+def _review(
+    scheduler: fsrs.Scheduler, card_id: int, memory: Memory, rating: int, now: datetime
 ) -> Outcome:
-    """Compute the outcome of answering a card with ``rating`` (1 Again .. 4 Easy) at ``now``."""
-    now = now.astimezone(UTC)
-    scheduler = _scheduler(config)
-    with _seeded_fuzz(fuzz_seed(card_id, memory.reps)):
-        new, _log = scheduler.review_card(_to_fsrs(card_id, memory), fsrs.Rating(rating), now)
+    # The caller has seeded the fuzz generator for this card and review.
+    new, _log = scheduler.review_card(_to_fsrs(card_id, memory), fsrs.Rating(rating), now)
     lapses = memory.lapses + (
         1 if memory.state == CardState.REVIEW and rating == fsrs.Rating.Again else 0
     )
@@ -137,11 +133,35 @@ def answer(
     return Outcome(rating=rating, memory=result, interval=new.due - now)
 
 
+def answer(
+    card_id: int, memory: Memory, rating: int, config: SchedulerConfig, now: datetime
+) -> Outcome:
+    """Compute the outcome of answering a card with ``rating`` (1 Again .. 4 Easy) at ``now``."""
+    now = now.astimezone(UTC)
+    seed = fuzz_seed(card_id, memory.reps)
+    with _seeded_fuzz():
+        random.seed(seed)
+        return _review(_scheduler(config), card_id, memory, rating, now)
+
+
 def preview(
     card_id: int, memory: Memory, config: SchedulerConfig, now: datetime
 ) -> dict[int, Outcome]:
-    """The four outcomes (Again, Hard, Good, Easy) of answering the card at ``now``."""
-    return {rating: answer(card_id, memory, rating, config, now) for rating in (1, 2, 3, 4)}
+    """The four outcomes (Again, Hard, Good, Easy) of answering the card at ``now``.
+
+    Each rating draws its fuzz from the same seed, so for a review card the fuzzed intervals
+    keep the order of the unfuzzed ones (Hard <= Good <= Easy), which independent draws
+    would not guarantee.
+    """
+    now = now.astimezone(UTC)
+    scheduler = _scheduler(config)
+    seed = fuzz_seed(card_id, memory.reps)
+    outcomes = {}
+    with _seeded_fuzz():
+        for rating in (1, 2, 3, 4):
+            random.seed(seed)
+            outcomes[rating] = _review(scheduler, card_id, memory, rating, now)
+    return outcomes
 
 
 def retrievability(memory: Memory, config: SchedulerConfig, now: datetime) -> float | None:
