@@ -284,6 +284,10 @@ def cmd_generate(args: argparse.Namespace, out: IO[str]) -> int:
     deck = generate_deck(
         article, deck_name=args.deck, lang=args.lang, max_cards=args.max_cards, existing=existing
     )
+    if not deck.notes:
+        from flashcards.core.errors import InputError
+
+        raise InputError(f"No key terms with definitions were found in {args.article.name}.")
     if args.do_import:
         col = _open(args)
         report = col.import_deck_file(deck, _now(args))
