@@ -17,7 +17,9 @@ from flashcards.core.collection import Collection
 from flashcards.core.errors import InputError
 
 FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 _cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import re
@@ -14,6 +15,7 @@ from flashcards.core.errors import InputError
 #: The largest total uncompressed size we accept from an archive or text file.
 MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
 
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#x27;", "'"), ("&nbsp;", " "))
 _TAG_RE = re.compile(r"<[^>]*>")
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK_END_RE = re.compile(r"</(?:div|p|li|h[1-6]|tr)\s*>", re.IGNORECASE)
@@ -31,15 +33,32 @@ def html_to_text(value: str) -> str:
     Line breaks (``<br>``, closing ``</div>``) become newlines, other tags are dropped and
     entities are decoded.
     """
-    if "<" not in value and "&" not in value:
-        return value
-    text = _SCRIPT_RE.sub("", value)
-    text = _BR_RE.sub("\n", text)
-    blocks = _BLOCK_END_RE.search(text) is not None
-    text = _BLOCK_END_RE.sub("\n", text)
-    text = _TAG_RE.sub("", text)
-    text = html.unescape(text).replace("\xa0", " ")
+    text = value
+    blocks = False
+    if "<br>" in text:
+        text = text.replace("<br>", "\n")
+    if "<" in text:
+        text = _SCRIPT_RE.sub("", text)
+        text = _BR_RE.sub("\n", text)
+        blocks = _BLOCK_END_RE.search(text) is not None
+        if blocks:
+            text = _BLOCK_END_RE.sub("\n", text)
+        text = _TAG_RE.sub("", text)
+    if "&" in text:
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+        if text.count("&") == text.count("&amp;"):
+            text = text.replace("&amp;", "&")
+        else:
+            text = html.unescape(text)
+        text = text.replace("\xa0", " ")
     return text.rstrip("\n") if blocks else text
+
+
+def content_guid(*parts: str) -> str:
+    """A GUID for a note that came without one (a text row): derived from its content."""
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=9).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
 def stable_id(key: str) -> int:

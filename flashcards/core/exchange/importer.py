@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +234,77 @@ def apply_incoming(col: Collection, incoming: Incoming, now: datetime) -> Exchan
     return report
 
 
+_NOTE_COLUMNS = (
+    "id",
+    "uid",
+    "deck_id",
+    "kind",
+    "front",
+    "back",
+    "tags",
+    "source_title",
+    "source_section",
+    "source_sentence",
+    "created",
+    "modified",
+)
+_CARD_COLUMNS = (
+    "id",
+    "note_id",
+    "deck_id",
+    "ord",
+    "position",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "buried_until",
+)
+
+
+class _Rows:
+    """Rows for one table as tuples; on SQLite they go straight through the driver."""
+
+    def __init__(self, conn: Connection, table: Table, names: tuple[str, ...]) -> None:
+        self.conn = conn
+        self.table = table
+        self.names = names
+        self.rows: list[tuple[Any, ...]] = []
+        self.sqlite = conn.dialect.name == "sqlite"
+        self._cache: dict[datetime, str] = {}
+
+    def time(self, value: datetime | None) -> Any:
+        """A datetime as the column stores it (naive UTC text with microseconds on SQLite)."""
+        if value is None or not self.sqlite:
+            return value
+        text = self._cache.get(value)
+        if text is None:
+            text = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+            self._cache[value] = text
+        return text
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        if not self.sqlite:
+            self.conn.execute(
+                insert(self.table), [dict(zip(self.names, r, strict=True)) for r in self.rows]
+            )
+            return
+        if len(self.rows) > 2000:  # keep the growing indexes in memory during a big insert
+            self.conn.exec_driver_sql("PRAGMA cache_size = -262144")
+        marks = ", ".join("?" * len(self.names))
+        self.conn.exec_driver_sql(
+            f"INSERT INTO {self.table.name} ({', '.join(self.names)}) VALUES ({marks})",
+            self.rows,
+        )
+
+
 def _next_id(conn: Connection, table: Table) -> int:
     return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
@@ -248,35 +319,60 @@ def _insert_fresh(
         return
     note_id = _next_id(conn, NOTE)
     card_id = _next_id(conn, CARD)
-    note_rows: list[dict[str, Any]] = []
-    card_rows: list[dict[str, Any]] = []
+    notes = _Rows(conn, NOTE, _NOTE_COLUMNS)
+    cards = _Rows(conn, CARD, _CARD_COLUMNS)
     log_rows: list[dict[str, Any]] = []
+    when = notes.time(now)
+    new_card = (CardState.NEW.value, None, None, None, when, None, 0, 0, False, None)
     for note, uid in fresh:
         deck_id = deck_ids[note.deck]
-        stamp = note.modified or now
-        note_rows.append(
-            _note_values(note)
-            | {"id": note_id, "uid": uid, "deck_id": deck_id, "created": stamp, "modified": stamp}
+        stamp = notes.time(note.modified) if note.modified is not None else when
+        source = note.source
+        notes.rows.append(
+            (
+                note_id,
+                uid,
+                deck_id,
+                note.kind,
+                note.front,
+                note.back,
+                " ".join(note.tags),
+                source.title,
+                source.section,
+                source.sentence,
+                stamp,
+                stamp,
+            )
         )
         for ord_ in card_ords(note.kind, note.front):
             card = note.cards.get(ord_)
-            card_rows.append(
-                {
-                    "id": card_id,
-                    "note_id": note_id,
-                    "deck_id": deck_id,
-                    "ord": ord_,
-                    "position": note_id,
-                    "buried_until": None,
-                }
-                | _card_values(card, now)
-            )
-            if card is not None and card.reviews:
+            if card is None:
+                cards.rows.append((card_id, note_id, deck_id, ord_, note_id, *new_card))
+            else:
+                cards.rows.append(
+                    (
+                        card_id,
+                        note_id,
+                        deck_id,
+                        ord_,
+                        note_id,
+                        card.state,
+                        card.step,
+                        card.stability,
+                        card.difficulty,
+                        cards.time(card.due),
+                        cards.time(card.last_review),
+                        card.reps,
+                        card.lapses,
+                        card.suspended,
+                        None,
+                    )
+                )
                 log_rows += _log_rows(card_id, deck_id, card, set())
             card_id += 1
         note_id += 1
-    conn.execute(insert(NOTE), note_rows)
-    conn.execute(insert(CARD), card_rows)
+    notes.flush()
+    cards.flush()
     if log_rows:
         conn.execute(insert(LOG), log_rows)
 

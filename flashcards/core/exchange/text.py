@@ -7,8 +7,6 @@ import io
 import re
 from pathlib import Path
 
-import genanki
-
 from flashcards.core.collection import normalise_deck_name
 from flashcards.core.deckfile import NoteSource, cloze_numbers
 from flashcards.core.errors import InputError
@@ -16,6 +14,7 @@ from flashcards.core.exchange.common import (
     MAX_UNCOMPRESSED_BYTES,
     Incoming,
     IncomingNote,
+    content_guid,
     html_to_text,
     tags_of,
 )
@@ -140,6 +139,9 @@ def read_text(path: Path, deck: str | None) -> Incoming:
     incoming = Incoming(notes=[], main_deck=deck_default)
     width: int | None = None
     skipped = 0
+    last_meta = max(meta, default=-1)
+    cloze, basic = NoteKind.CLOZE.value, NoteKind.BASIC.value
+    no_source = NoteSource()
     try:
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
@@ -152,9 +154,9 @@ def read_text(path: Path, deck: str | None) -> Incoming:
                     raise InputError(
                         f"{origin}, line {number}: {len(row)} columns where {width} were expected."
                     )
-            if meta and max(meta) >= len(row):
+            if meta and last_meta >= len(row):
                 raise InputError(f"{origin}, line {number}: a header names a missing column.")
-            fields = [v for i, v in enumerate(row) if i not in meta]
+            fields = [v for i, v in enumerate(row) if i not in meta] if meta else row
             if not fields:
                 raise InputError(f"{origin}, line {number}: the row has no fields.")
             if is_html:
@@ -162,16 +164,16 @@ def read_text(path: Path, deck: str | None) -> Incoming:
             kind = _kind_of(row[type_col]) if type_col is not None else default_kind
             front = fields[0]
             back = fields[1] if len(fields) > 1 else ""
-            if kind == NoteKind.CLOZE and not cloze_numbers(front):
-                kind = NoteKind.BASIC
+            if kind == cloze and not cloze_numbers(front):
+                kind = basic
             if not front.strip():
                 skipped += 1
                 continue
-            source = NoteSource()
+            source = no_source
             if (
-                row[type_col if type_col is not None else 0]
+                type_col is not None
                 and len(fields) >= 5
-                and (type_col is not None and row[type_col].strip().casefold() in _KIND_BY_NAME)
+                and row[type_col].strip().casefold() in _KIND_BY_NAME
             ):
                 source = NoteSource(fields[4], fields[3], fields[2])
             name = deck
@@ -183,13 +185,13 @@ def read_text(path: Path, deck: str | None) -> Incoming:
             guid = row[guid_col].strip() if guid_col is not None else ""
             incoming.notes.append(
                 IncomingNote(
-                    guid=guid or str(genanki.guid_for("text-import", front)),
+                    guid=guid or content_guid("text", front),
                     kind=kind,
                     front=front,
                     back=back,
-                    tags=tags_of(
-                        " ".join((*shared_tags, row[tags_col] if tags_col is not None else ""))
-                    ),
+                    tags=tags_of(" ".join((*shared_tags, row[tags_col])))
+                    if tags_col is not None
+                    else shared_tags,
                     deck=name or deck_default,
                     source=source,
                 )
