@@ -77,10 +77,10 @@ class BrowserWindow(QMainWindow):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for column, width in enumerate((260, 150, 96, 72, 76, 76, 100, 60)):
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(40)
+        for column, width in enumerate((240, 130, 96, 64, 70, 70, 96, 56)):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
         self.form = NoteForm()
         self.save_button = QPushButton("Save note")
@@ -111,7 +111,8 @@ class BrowserWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(editor)
         self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([880, 320])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)

@@ -138,7 +138,7 @@ class ReviewController(QObject):
         info = upcoming(self._col, now, self.deck)
         lines = []
         if info.next_due is not None:
-            lines.append(f"The next card is due {_when(info.next_due, now)}.")
+            lines.append(f"The next card is due {html.escape(_when(info.next_due, now))}.")
         if info.due_tomorrow:
             word = "review" if info.due_tomorrow == 1 else "reviews"
             lines.append(f"{info.due_tomorrow} {word} will be due tomorrow.")
@@ -149,7 +149,7 @@ class ReviewController(QObject):
             )
         if not lines:
             lines.append("This deck has no cards yet: add notes or generate them from an article.")
-        self._done.show_message(html.escape(self.deck or ""), lines)
+        self._done.show_message(self.deck or "", lines)
         self.screen_requested.emit(Screen.DONE)
 
     def _sync_actions(self) -> None:

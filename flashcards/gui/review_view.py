@@ -193,6 +193,8 @@ class DoneView(QWidget):
         self.setObjectName("done")
         self.title = QLabel("Done for today!")
         self.title.setObjectName("doneTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = _label("doneMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -213,7 +215,7 @@ class DoneView(QWidget):
         layout.addStretch(2)
 
     def show_message(self, deck: str, lines: list[str]) -> None:
-        """Show the deck's name and the lines saying what comes next."""
+        """Show the deck's name (plain text) and the lines (HTML) saying what comes next."""
         self.title.setText(
             f"Done for today with {html.escape(deck)}!" if deck else "Done for today!"
         )

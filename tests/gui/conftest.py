@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 from flashcards.core.collection import Collection
 from flashcards.gui.app import Gui, attach_collection, create_gui
 
-
 #: The offscreen platform plugin says this whenever a top-level window gets a minimum size; it
 #: is a limitation of the test platform, not a problem of ours.
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"

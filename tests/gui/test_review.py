@@ -9,6 +9,8 @@ from flashcards.core.collection import CARD, LOG, Collection
 from flashcards.gui.app import Gui
 from flashcards.gui.main_window import Screen
 
+SENTENCE = "Transformerは注意機構で文脈を捉える。"
+
 
 def _key(qtbot, gui: Gui, key: Qt.Key | str) -> None:  # noqa: ANN001
     widget = gui.app.focusWidget() or gui.window
@@ -117,7 +119,7 @@ def test_answer_shows_source_with_term_highlighted(qtbot, gui: Gui, clock) -> No
             notes=[
                 NoteSpec(
                     "s/1", "cloze", "{{c1::注意機構}}で文脈を捉える", "",
-                    source=NoteSource("LLM解説", "2.仕組み", "Transformerは注意機構で文脈を捉える。"),
+                    source=NoteSource("LLM解説", "2.仕組み", SENTENCE),
                 )
             ],
         ),

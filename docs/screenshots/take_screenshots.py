@@ -1,0 +1,134 @@
+"""Take the screenshots in this folder: the real app, shipped deck, throwaway data dir.
+
+Run under a real X server (Xvfb) so real fonts render::
+
+    Xvfb :42 -screen 0 1280x800x24 & DISPLAY=:42 python docs/screenshots/take_screenshots.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from flashcards.core.paths import resources_dir
+from flashcards.core.startup import open_user_collection
+from flashcards.gui.app import attach_collection, create_gui
+from flashcards.gui.browser import BrowserWindow
+from flashcards.gui.generate_dialog import GenerateDialog
+from flashcards.gui.note_editor import NoteDialog
+from flashcards.gui.settings_dialog import SettingsDialog
+
+OUT = Path(__file__).parent
+
+
+def settle(ms: int = 150) -> None:
+    """Let Qt lay out and paint."""
+    QTest.qWait(ms)
+
+
+def shot(widget: QWidget, name: str) -> None:
+    """Save a picture of ``widget``."""
+    settle()
+    widget.grab().save(str(OUT / name))
+    print("saved", name)
+
+
+def key(app: QApplication, k: Qt.Key | str) -> None:
+    """Press a key in the focused widget."""
+    target = app.focusWidget() or app.activeWindow()
+    if isinstance(k, str):
+        QTest.keyClicks(target, k)
+    else:
+        QTest.keyClick(target, k)
+    settle(50)
+
+
+def main() -> int:
+    """Take every screenshot."""
+    app = QApplication(sys.argv[:1])
+    data = Path(tempfile.mkdtemp(prefix="flashcards-shots-"))
+    now = datetime.now(UTC)
+    clock = [now]
+    gui = create_gui(app, QSettings(str(data / "gui.ini"), QSettings.Format.IniFormat),
+                     lambda: clock[0])  # fmt: skip
+    col = open_user_collection(now, data)
+    controller = attach_collection(gui, col)
+    window = gui.window
+    window.resize(900, 640)
+    window.show()
+    window.activateWindow()
+    settle(300)
+
+    # Some history so the deck list's today line and the browser have something to show.
+    deck = next(n for n in col.decks().values() if "::" not in n)
+    controller._on_study(col.deck_id(deck))
+    for rating in (3, 3, 1, 4, 3, 2):
+        key(app, Qt.Key.Key_Space)
+        key(app, str(rating))
+        clock[0] += timedelta(seconds=20)
+    controller._on_back()
+    shot(window, "deck_list.png")
+
+    controller._on_study(col.deck_id(deck))
+    shot(window, "review_question.png")
+    key(app, Qt.Key.Key_Space)
+    shot(window, "review_answer.png")
+    controller._on_back()
+
+    browser = BrowserWindow(col, gui.clock, gui.signals, gui.settings)
+    browser.resize(1200, 640)
+    browser.show()
+    browser.table.selectRow(1)
+    shot(browser, "browse.png")
+    browser.close()
+
+    note_id = col.note_ids(deck)[0]
+    editor = NoteDialog(col, gui.clock, note_id=note_id, parent=window)
+    editor.show()
+    shot(editor, "edit.png")
+    editor.close()
+
+    generate = GenerateDialog(col, gui.clock, gui.runner, window)
+    generate.show()
+    generate.set_path(resources_dir() / "articles" / "llm_basics_ja.txt")
+    generate.deck_name.setText("LLM記事 (preview)")
+    generate.generate_button.click()
+    for _ in range(300):
+        settle(100)
+        if generate.deck_file is not None:
+            break
+    shot(generate, "generate.png")
+    generate.close()
+
+    settings = SettingsDialog(col, col.deck_id(deck), window)
+    settings.show()
+    shot(settings, "settings.png")
+    settings.close()
+
+    # Finish today's cards of a small deck to reach the done screen.
+    small = col.add_deck("Done demo", now)
+    col.add_note("Done demo", "basic", "自己注意", "self-attention", now)
+    controller._on_study(small)
+    key(app, Qt.Key.Key_Space)
+    key(app, "3")
+    while controller.review.card is not None:
+        clock[0] += timedelta(minutes=30)
+        controller._on_study(small)
+        if controller.review.card is None:
+            break
+        key(app, Qt.Key.Key_Space)
+        key(app, "3")
+    shot(window, "done.png")
+    controller.close()
+    col.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
