@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         import_file = _action(self, file, "&Import…", "Ctrl+Shift+I")
         export = _action(self, file, "&Export…", "Ctrl+E")
         file.addSeparator()
-        quit_ = _action(self, file, "&Quit", QKeySequence.StandardKey.Quit, "Ctrl+Q")
+        quit_ = _action(self, file, "&Quit", QKeySequence.StandardKey.Quit)
         quit_.setMenuRole(QAction.MenuRole.QuitRole)
 
         edit = bar.addMenu("&Edit")

@@ -156,3 +156,15 @@ def test_edit_key_opens_editor_and_edit_shows(qtbot, gui: Gui, monkeypatch) -> N
     assert seen == [card.note_id]
     assert "大規模言語モデル" in gui.window.review.answer.text()
     assert gui.window.review.answer_shown
+
+
+def test_no_two_actions_share_a_shortcut(gui: Gui) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    seen: dict[str, str] = {}
+    for action in gui.window.actions():
+        for sequence in action.shortcuts():
+            text = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+            assert text not in seen, f"{text} is used by {seen[text]!r} and {action.text()!r}"
+            seen[text] = action.text()
+    assert {"Space", "1", "4", "U", "Ctrl+Z", "E", "-", "@", "Esc", "S"} <= set(seen)
