@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import Flag, auto
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -37,6 +37,9 @@ from flashcards.core.models import (
     utcnow_guard,
 )
 from flashcards.core.render import Faces, render
+
+if TYPE_CHECKING:
+    from flashcards.core.stats import StatsReport
 
 CARD, NOTE, DECK, LOG = (table_of(m) for m in (Card, Note, Deck, ReviewLog))
 OPTIONS = table_of(DeckOptions)
@@ -193,6 +196,9 @@ class Collection:
         # compute again what the preview computed (the result would be identical).
         self._shown: tuple[int, datetime, scheduling.Memory, dict[int, scheduling.Outcome]] | None
         self._shown = None
+        # Review ids answered through this object, newest last: undo takes back the learner's
+        # own answers of this session, never a review that came in with an import.
+        self._answered: list[int] = []
 
     # ------------------------------------------------------------------ plumbing
 
@@ -997,6 +1003,7 @@ class Collection:
             ).inserted_primary_key
             assert inserted is not None
             review_id = int(inserted[0])
+        self._answered.append(review_id)
         cache = self._studied_cache
         if cache is not None and cache[0] == day_start:
             entry = cache[1].setdefault(deck_id, [0, 0])
@@ -1008,14 +1015,16 @@ class Collection:
         return AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
 
     def undo(self) -> int | None:
-        """Undo the last answer: restore its card exactly and remove its log row.
+        """Undo the last answer of this session: restore its card exactly, remove its log row.
 
         Returns:
             The id of the card whose answer was undone, or None if there is nothing to undo.
         """
+        if not self._answered:
+            return None
         with self.engine.begin() as conn:
-            log = conn.execute(queue.LAST_LOG).first()
-            if log is None:
+            log = conn.execute(queue.LOG_BY_ID, {"review_id": self._answered.pop()}).first()
+            if log is None:  # deleted meanwhile (its note was deleted): nothing to restore
                 return None
             conn.execute(
                 queue.UPDATE_MEMORY,
@@ -1040,9 +1049,8 @@ class Collection:
         return int(log.card_id)
 
     def can_undo(self) -> bool:
-        """Whether there is an answer to undo."""
-        with self.engine.connect() as conn:
-            return conn.execute(select(LOG.c.id).limit(1)).first() is not None
+        """Whether there is an answer of this session to undo."""
+        return bool(self._answered)
 
     def bury(self, card_ids: Sequence[int], now: datetime) -> None:
         """Hide cards until the next day starts."""
@@ -1057,23 +1065,15 @@ class Collection:
             conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(suspended=suspended))
         self._changed(Change.CARDS)
 
+    def stats_report(self, now: datetime, deck: str | None = None) -> StatsReport:
+        """Statistics for all decks, or for ``deck`` and its subdecks, at ``now``."""
+        from flashcards.core.stats_data import load_report
+
+        return load_report(self, utcnow_guard(now), deck)
+
     def stats_summary(self, now: datetime, deck: str | None = None) -> dict[str, object]:
-        """The numbers of ``flashcards stats`` for all decks or one deck and its subdecks."""
-        from flashcards.core import stats
-
-        now = utcnow_guard(now)
-        logs, cards = _log_rows(self, deck)
-        return stats.summary(
-            [stats.LogRow(*row) for row in logs],
-            [stats.CardRow(*row) for row in cards],
-            now,
-            self.learner_day,
-        )
-
-    def learner_day(self, moment: datetime) -> date:
-        """The learner's calendar day of ``moment`` (days start at the day-start hour)."""
-        local = moment.astimezone(self.tz) if self.tz is not None else moment.astimezone()
-        return (local - timedelta(hours=self.day_start_hour)).date()
+        """The object ``flashcards stats --json`` prints."""
+        return self.stats_report(now, deck).as_json()
 
     def card_rows(self, card_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Raw card columns (as dicts) for the given ids, in the order asked."""
@@ -1168,16 +1168,3 @@ __all__ = [
     "ReviewCard",
     "open_collection",
 ]
-
-
-def _log_rows(collection: Collection, deck: str | None) -> tuple[list[Any], list[Any]]:
-    """Review log and card rows for the stats, optionally for one deck and its subdecks."""
-    log_query = select(LOG.c.reviewed_at, LOG.c.rating, LOG.c.state_before, LOG.c.duration_ms)
-    card_query = select(CARD.c.state, CARD.c.due, CARD.c.suspended)
-    if deck is not None:
-        collection.deck_id(deck)
-        ids = subdeck_ids(collection.decks(), deck)
-        log_query = log_query.where(LOG.c.deck_id.in_(ids))
-        card_query = card_query.where(CARD.c.deck_id.in_(ids))
-    with collection.engine.connect() as conn:
-        return list(conn.execute(log_query)), list(conn.execute(card_query))

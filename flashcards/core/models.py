@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Table, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Float, Index, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlmodel import Column, Field, SQLModel
 
@@ -127,6 +127,24 @@ class Card(SQLModel, table=True):
     buried_until: datetime | None = _dt(nullable=True)
 
 
+def _epoch_ms(value: datetime) -> int:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp() * 1000)
+
+
+def _reviewed_ms(context: Any) -> int:
+    return _epoch_ms(context.get_current_parameters()["reviewed_at"])
+
+
+def _prev_interval(context: Any) -> float:
+    params = context.get_current_parameters()
+    due, last = params.get("prev_due"), params.get("prev_last_review")
+    if params.get("state_before") != CardState.REVIEW or due is None or last is None:
+        return 0.0
+    return max(0.0, (_epoch_ms(due) - _epoch_ms(last)) / 86_400_000)
+
+
 class ReviewLog(SQLModel, table=True):
     """One answer, with the card's state before it (enough to undo it exactly)."""
 
@@ -149,6 +167,15 @@ class ReviewLog(SQLModel, table=True):
     prev_reps: int = 0
     prev_lapses: int = 0
     buried_siblings: str = ""
+    # Derived on insert (whoever writes the row): the review time as epoch milliseconds and the
+    # interval the card had before the review, so that the statistics can bucket a million
+    # reviews by day and by maturity in portable SQL (integer arithmetic, no date functions).
+    reviewed_ms: int = Field(
+        default=None, sa_column=Column(BigInteger, default=_reviewed_ms, nullable=False, index=True)
+    )
+    prev_interval_days: float = Field(
+        default=None, sa_column=Column(Float, default=_prev_interval, nullable=False)
+    )
 
 
 class Setting(SQLModel, table=True):

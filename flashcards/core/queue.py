@@ -31,7 +31,7 @@ CARD, NOTE, LOG = (table_of(m) for m in (Card, Note, ReviewLog))
 
 # Inline literals, not bound values: an IN list of bound values is re-rendered ("expanded")
 # on every execution, which costs more than the query itself.
-_LEARNING = (
+_LEARNING: tuple[Any, ...] = (
     literal_column(str(int(CardState.LEARNING))),
     literal_column(str(int(CardState.RELEARNING))),
 )
@@ -233,4 +233,4 @@ SIBLINGS = select(CARD.c.id).where(
 )
 
 INSERT_LOG = LOG.insert()
-LAST_LOG = select(LOG).order_by(LOG.c.id.desc()).limit(1)
+LOG_BY_ID = select(LOG).where(LOG.c.id == bindparam("review_id"))

@@ -173,6 +173,19 @@ def retrievability(memory: Memory, config: SchedulerConfig, now: datetime) -> fl
     )
 
 
+_DECAY = -fsrs.scheduler.DEFAULT_PARAMETERS[20]
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
+
+
+def forgetting_curve(elapsed_days: float, stability: float) -> float:
+    """FSRS's probability of recall ``elapsed_days`` after a review, for a card's ``stability``.
+
+    The same formula as ``fsrs.Scheduler.get_card_retrievability`` with the default parameters
+    our decks use, without building an ``fsrs.Card`` per card (the stats read 100,000 of them).
+    """
+    return float((1 + _FACTOR * elapsed_days / stability) ** _DECAY)
+
+
 def format_interval(interval: timedelta) -> str:
     """Label an interval as Anki's answer buttons do: ``<1m``, ``<10m``, ``4d``, ``1.2mo``."""
     seconds = interval.total_seconds()

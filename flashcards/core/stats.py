@@ -1,78 +1,171 @@
-"""Numbers for the stats screen and ``flashcards stats``: pure functions over rows.
+"""Numbers for the Stats screen and ``flashcards stats``: pure functions over plain rows.
 
-The collection hands in plain tuples read from the database; everything here is computed
-from them and a ``now``, so it can be tested against review logs worked out by hand.
+The collection aggregates the review log in SQL into :class:`LogBucket` rows (one per learner
+day, kind of review and button) and reads the cards as :class:`CardStat` rows; everything here
+is computed from those and the day number of "today", so it can be tested against review logs
+worked out by hand.
+
+Days are learner days: they start at the day-start hour (4 a.m.) in the learner's time zone and
+are numbered from the Unix epoch, so day ``n`` and day ``n + 1`` are consecutive.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flashcards.core.models import CardState
 
+#: Anki calls a card mature once its interval reaches 21 days.
+MATURE_DAYS = 21.0
+KINDS = ("learn", "young", "mature", "relearn")
+PERIODS = {"today": 1, "yesterday": 1, "week": 7, "month": 30, "year": 365}
+
 
 @dataclass(frozen=True)
-class LogRow:
-    """One review: when, the button (1-4), and the card's state before it."""
+class LogBucket:
+    """Reviews of one kind answered with one button on one learner day."""
 
-    reviewed_at: datetime
+    day: int
+    kind: str
     rating: int
-    state_before: int
+    count: int
     duration_ms: int = 0
 
 
 @dataclass(frozen=True)
-class CardRow:
-    """One card's state, as the stats need it."""
+class CardStat:
+    """One card as the statistics see it."""
 
     state: int
-    due: datetime
     suspended: bool
+    due_day: int
+    interval_days: float | None
+    stability: float | None
+    difficulty: float | None
+    retrievability: float | None
 
 
-DayOf = Callable[[datetime], date]
+def review_kind(state_before: int, prev_interval_days: float) -> str:
+    """The kind of a review: learn, young, mature or relearn (by the card's state before it)."""
+    if state_before == CardState.REVIEW:
+        return "mature" if prev_interval_days >= MATURE_DAYS else "young"
+    if state_before == CardState.RELEARNING:
+        return "relearn"
+    return "learn"
 
 
-def streak_days(days_with_reviews: Iterable[date], today: date) -> int:
-    """Consecutive days with at least one review, ending today (or yesterday, if none yet today)."""
+def reviews_per_day(buckets: Iterable[LogBucket], today: int, days: int) -> list[dict[str, int]]:
+    """Reviews per kind on each of the last ``days`` days, oldest first (today last)."""
+    out = [dict.fromkeys(KINDS, 0) for _ in range(days)]
+    for b in buckets:
+        index = days - 1 - (today - b.day)
+        if 0 <= index < days:
+            out[index][b.kind] += b.count
+    return out
+
+
+def minutes_per_day(buckets: Iterable[LogBucket], today: int, days: int) -> list[float]:
+    """Minutes spent reviewing on each of the last ``days`` days, oldest first."""
+    out = [0.0] * days
+    for b in buckets:
+        index = days - 1 - (today - b.day)
+        if 0 <= index < days:
+            out[index] += b.duration_ms / 60000
+    return out
+
+
+def daily_counts(buckets: Iterable[LogBucket]) -> dict[int, int]:
+    """Reviews per day number (days without reviews are absent)."""
+    counts: dict[int, int] = {}
+    for b in buckets:
+        counts[b.day] = counts.get(b.day, 0) + b.count
+    return counts
+
+
+def streak_days(days_with_reviews: Iterable[int], today: int) -> int:
+    """Consecutive days with a review, ending today (or yesterday, if none yet today)."""
     days = set(days_with_reviews)
-    day = today if today in days else today - timedelta(days=1)
+    day = today if today in days else today - 1
     count = 0
     while day in days:
         count += 1
-        day -= timedelta(days=1)
+        day -= 1
     return count
 
 
-def retention(logs: Iterable[LogRow]) -> float | None:
-    """True retention: the share of reviews of cards in review state not answered Again."""
-    passed = failed = 0
-    for log in logs:
-        if log.state_before == CardState.REVIEW:
-            if log.rating == 1:
-                failed += 1
-            else:
-                passed += 1
-    total = passed + failed
-    return passed / total if total else None
+@dataclass(frozen=True)
+class Retention:
+    """Passed and failed first reviews of review-state cards in a period."""
+
+    passed: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        """Reviews counted."""
+        return self.passed + self.failed
+
+    @property
+    def rate(self) -> float | None:
+        """The share passed, or None when there were none."""
+        return self.passed / self.total if self.total else None
 
 
-def due_forecast(cards: Iterable[CardRow], day_of: DayOf, today: date, days: int) -> list[int]:
-    """Cards due on each of the next ``days`` days, today first (overdue cards count as today)."""
+def retention_table(buckets: Iterable[LogBucket], today: int) -> dict[str, dict[str, Retention]]:
+    """True retention per period (today, yesterday, week, month, year), young/mature/all.
+
+    Only reviews of cards in review state count (a card's first review of the day: a card that
+    lapses goes to relearning, so its later reviews that day are not review-state reviews);
+    Again is a failure, every other button a pass.
+    """
+    spans = {
+        "today": (today, today),
+        "yesterday": (today - 1, today - 1),
+        "week": (today - 6, today),
+        "month": (today - 29, today),
+        "year": (today - 364, today),
+    }
+    acc = {p: {k: [0, 0] for k in ("young", "mature", "all")} for p in spans}
+    for b in buckets:
+        if b.kind not in ("young", "mature"):
+            continue
+        for period, (first, last) in spans.items():
+            if first <= b.day <= last:
+                slot = 1 if b.rating == 1 else 0
+                acc[period][b.kind][slot] += b.count
+                acc[period]["all"][slot] += b.count
+    return {
+        period: {k: Retention(v[0], v[1]) for k, v in row.items()} for period, row in acc.items()
+    }
+
+
+def answer_buttons(buckets: Iterable[LogBucket], today: int, days: int) -> dict[str, list[int]]:
+    """How often each button (Again, Hard, Good, Easy) was pressed per kind, last ``days`` days."""
+    out = {k: [0, 0, 0, 0] for k in ("learn", "young", "mature")}
+    for b in buckets:
+        if today - days < b.day <= today and 1 <= b.rating <= 4:
+            kind = "learn" if b.kind == "relearn" else b.kind
+            out[kind][b.rating - 1] += b.count
+    return out
+
+
+def future_due(cards: Iterable[CardStat], today: int, days: int) -> list[int]:
+    """Cards due on each of the next ``days`` days, today first (overdue counts as today)."""
     counts = [0] * days
     for card in cards:
         if card.suspended or card.state == CardState.NEW:
             continue
-        offset = max(0, (day_of(card.due) - today).days)
+        offset = max(0, card.due_day - today)
         if offset < days:
             counts[offset] += 1
     return counts
 
 
-def card_counts(cards: Iterable[CardRow]) -> dict[str, int]:
-    """Cards by state: new, learning (incl. relearning), review; suspended counted apart."""
+def card_counts(cards: Iterable[CardStat]) -> dict[str, int]:
+    """Cards by state: new, learning (relearning included), review; suspended apart."""
     counts = {"new": 0, "learning": 0, "review": 0, "suspended": 0}
     for card in cards:
         if card.suspended:
@@ -86,25 +179,129 @@ def card_counts(cards: Iterable[CardRow]) -> dict[str, int]:
     return counts
 
 
-def summary(
-    logs: Sequence[LogRow], cards: Sequence[CardRow], now: datetime, day_of: DayOf
-) -> dict[str, object]:
-    """The numbers of ``flashcards stats --json``.
+@dataclass(frozen=True)
+class Histogram:
+    """Counts of values in equal-width bins from ``start`` in steps of ``width``."""
 
-    Args:
-        logs: The review log (any order).
-        cards: All cards in scope.
-        now: The current time.
-        day_of: Maps a time to the learner's day (respecting the day-start hour and time zone).
+    start: float
+    width: float
+    counts: tuple[int, ...]
+
+    def labels(self, fmt: Callable[[float], str] = lambda x: f"{x:g}") -> list[str]:
+        """A label per bin such as ``"0-10"``; the last bin takes everything above."""
+        out = []
+        for i in range(len(self.counts)):
+            low = self.start + i * self.width
+            last = i == len(self.counts) - 1
+            out.append(f"{fmt(low)}+" if last else f"{fmt(low)}-{fmt(low + self.width)}")
+        return out
+
+
+def histogram(values: Iterable[float], start: float, width: float, bins: int) -> Histogram:
+    """Put values into ``bins`` bins; values below ``start`` go to the first, above to the last."""
+    counts = [0] * bins
+    for value in values:
+        index = min(bins - 1, max(0, int(math.floor((value - start) / width))))
+        counts[index] += 1
+    return Histogram(start, width, tuple(counts))
+
+
+def distributions(cards: Sequence[CardStat]) -> dict[str, Histogram]:
+    """Histograms of the reviewed cards' interval, stability, difficulty and retrievability.
+
+    Interval and stability are in days (weekly bins), difficulty on FSRS's 1-10 scale,
+    retrievability in percent.
     """
-    today = day_of(now)
-    month_ago = now - timedelta(days=30)
-    today_logs = [log for log in logs if day_of(log.reviewed_at) == today]
+    seen = [c for c in cards if c.state != CardState.NEW]
     return {
-        "reviews_today": len(today_logs),
-        "minutes_today": round(sum(log.duration_ms for log in today_logs) / 60000, 1),
-        "streak_days": streak_days((day_of(log.reviewed_at) for log in logs), today),
-        "retention_30d": retention(log for log in logs if log.reviewed_at >= month_ago),
-        "due_forecast": due_forecast(cards, day_of, today, 30),
-        "cards": card_counts(cards),
+        "interval": histogram((c.interval_days or 0 for c in seen), 0, 7, 16),
+        "stability": histogram((c.stability or 0 for c in seen), 0, 7, 16),
+        "difficulty": histogram((c.difficulty or 1 for c in seen), 1, 0.5, 18),
+        "retrievability": histogram(
+            ((c.retrievability or 0) * 100 for c in seen if c.retrievability is not None),
+            0,
+            5,
+            20,
+        ),
     }
+
+
+def heatmap(buckets: Iterable[LogBucket], today: int, days: int = 365) -> list[int]:
+    """Reviews on each of the last ``days`` days, oldest first: the calendar heat map."""
+    counts = daily_counts(buckets)
+    return [counts.get(today - days + 1 + i, 0) for i in range(days)]
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    """Everything the Stats screen shows."""
+
+    today: int
+    reviews_today: int
+    minutes_today: float
+    streak_days: int
+    reviews_per_day: list[dict[str, int]]
+    minutes_per_day: list[float]
+    future_due_month: list[int]
+    future_due_year: list[int]
+    retention: dict[str, dict[str, Retention]]
+    cards: dict[str, int]
+    distributions: dict[str, Histogram]
+    buttons: dict[str, list[int]]
+    heatmap: list[int]
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        """The ``flashcards stats --json`` object (keys of the foundation issue kept)."""
+        month = self.retention["month"]["all"].rate
+        return {
+            "reviews_today": self.reviews_today,
+            "minutes_today": round(self.minutes_today, 1),
+            "streak_days": self.streak_days,
+            "retention_30d": None if month is None else round(month, 4),
+            "due_forecast": self.future_due_month,
+            "cards": self.cards,
+            "retention": {
+                period: {k: r.rate for k, r in row.items()}
+                for period, row in self.retention.items()
+            },
+            "reviews_last_30_days": self.reviews_per_day[-30:],
+            "answer_buttons_30d": self.buttons,
+            "due_next_year": sum(self.future_due_year),
+        }
+
+
+def build_report(
+    buckets: Sequence[LogBucket], cards: Sequence[CardStat], today: int
+) -> StatsReport:
+    """Compute the whole report for ``today`` (a learner day number)."""
+    per_day = daily_counts(buckets)
+    minutes = minutes_per_day(buckets, today, 365)
+    return StatsReport(
+        today=today,
+        reviews_today=per_day.get(today, 0),
+        minutes_today=minutes[-1],
+        streak_days=streak_days(per_day, today),
+        reviews_per_day=reviews_per_day(buckets, today, 365),
+        minutes_per_day=minutes,
+        future_due_month=future_due(cards, today, 30),
+        future_due_year=future_due(cards, today, 365),
+        retention=retention_table(buckets, today),
+        cards=card_counts(cards),
+        distributions=distributions(cards),
+        buttons=answer_buttons(buckets, today, 30),
+        heatmap=heatmap(buckets, today, 365),
+    )
+
+
+def day_number(moment: datetime, shift: timedelta) -> int:
+    """The learner day of ``moment``: whole days since the epoch after adding ``shift``.
+
+    ``shift`` is the time zone's offset minus the day-start hour.
+    """
+    return int((moment.timestamp() + shift.total_seconds()) // 86400)
+
+
+def day_date(day: int) -> date:
+    """The calendar date a learner day number stands for."""
+    return date(1970, 1, 1) + timedelta(days=day)
