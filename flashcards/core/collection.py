@@ -9,18 +9,18 @@ Time is always passed in as an aware datetime (``now``); nothing here reads the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Flag, auto
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from flashcards.core import queue, scheduling
+from flashcards.core import overview, queue, scheduling
 from flashcards.core.db import make_engine
 from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec, cloze_numbers, read_deck_file
 from flashcards.core.errors import FlashcardsError, InputError, NotFoundError
@@ -33,9 +33,11 @@ from flashcards.core.models import (
     NoteKind,
     ReviewLog,
     Setting,
+    UTCDateTime,
     table_of,
     utcnow_guard,
 )
+from flashcards.core.overview import DeckCounts
 from flashcards.core.render import Faces, render
 
 if TYPE_CHECKING:
@@ -56,23 +58,6 @@ class Change(Flag):
     CARDS = auto()
     REVIEWS = auto()
     OPTIONS = auto()
-
-
-@dataclass(frozen=True)
-class DeckCounts:
-    """One row of the deck list: what is due now within today's limits."""
-
-    deck_id: int
-    name: str
-    new: int
-    learn: int
-    review: int
-    total: int
-
-    @property
-    def depth(self) -> int:
-        """How deeply the deck is nested (0 for a top-level deck)."""
-        return self.name.count("::")
 
 
 @dataclass(frozen=True)
@@ -191,7 +176,7 @@ class Collection:
         # per data directory); each is dropped by the change that can make it stale.
         self._ancestors: dict[int, list[int]] | None = None
         self._totals: dict[int, int] | None = None
-        self._studied_cache: tuple[datetime, dict[int, list[int]]] | None = None
+        self._studied_cache: tuple[datetime, list[list[Any]]] | None = None
         # The last card shown: its memory and previewed outcomes, so that answering it does not
         # compute again what the preview computed (the result would be identical).
         self._shown: tuple[int, datetime, scheduling.Memory, dict[int, scheduling.Outcome]] | None
@@ -264,13 +249,7 @@ class Collection:
 
     def day_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         """The UTC start and end of the learner's day containing ``now``."""
-        now = utcnow_guard(now)
-        local = now.astimezone(self.tz) if self.tz is not None else now.astimezone()
-        start = local.replace(hour=self.day_start_hour, minute=0, second=0, microsecond=0)
-        if local < start:
-            start -= timedelta(days=1)
-        end = start + timedelta(days=1)
-        return start.astimezone(UTC), end.astimezone(UTC)
+        return overview.day_bounds(utcnow_guard(now), self.tz, self.day_start_hour)
 
     # ------------------------------------------------------------------ decks
 
@@ -435,84 +414,85 @@ class Collection:
     def _tree(self) -> dict[int, list[int]]:
         """Deck id -> ids of the deck and its ancestors (nearest first), cached with the decks."""
         if self._ancestors is None or self._decks is None:
-            decks = self.decks()
-            by_name = {n: i for i, n in decks.items()}
-            ancestors: dict[int, list[int]] = {}
-            for deck_id, name in decks.items():
-                chain = [deck_id]
-                while "::" in name:
-                    name = name.rsplit("::", 1)[0]
-                    if name in by_name:
-                        chain.append(by_name[name])
-                ancestors[deck_id] = chain
-            self._ancestors = ancestors
+            self._ancestors = overview.ancestors(self.decks())
         return self._ancestors
 
-    def _studied(self, conn: Connection, day_start: datetime) -> dict[int, list[int]]:
-        """Per deck: [new introduced, reviews done] today; kept up to date by answer/undo."""
+    def _fetch(self, conn: Connection) -> overview.Fetch:
+        """Run the overview's plain SQL through SQLAlchemy, datetimes stored as ours are."""
+
+        def fetch(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+            statement = text(sql).bindparams(
+                *(
+                    bindparam(k, type_=UTCDateTime())
+                    for k, v in params.items()
+                    if isinstance(v, datetime)
+                )
+            )
+            return conn.execute(statement, dict(params)).all()
+
+        return fetch
+
+    def _studied_rows(self, conn: Connection, day_start: datetime) -> list[list[Any]]:
+        """Today's review counts per deck and state; kept up to date by answer/undo."""
         if self._studied_cache is None or self._studied_cache[0] != day_start:
-            self._studied_cache = (day_start, queue.studied_today(conn, day_start))
+            rows = self._fetch(conn)(overview.STUDIED_SQL, {"day_start": day_start})
+            self._studied_cache = (day_start, [list(r) for r in rows])
         return self._studied_cache[1]
 
-    def _remaining(self, studied: dict[int, list[int]]) -> tuple[dict[int, int], dict[int, int]]:
-        """Per deck: how many new cards and reviews its own limit still allows today.
+    def _remaining(
+        self, conn: Connection, day_start: datetime
+    ) -> tuple[dict[int, int], dict[int, int]]:
+        """Per deck: how many new cards and reviews its own limit still allows today."""
+        limits = {
+            deck_id: (opts.new_per_day, opts.reviews_per_day)
+            for deck_id in self.decks()
+            for opts in (self.deck_settings(deck_id),)
+        }
+        studied = overview.studied_today(self._studied_rows(conn, day_start))
+        return overview.remaining(limits, self._tree(), studied)
 
-        A deck's limit caps its subdecks too (as in Anki), so each deck counts what its whole
-        subtree studied today.
-        """
-        done: dict[int, list[int]] = {deck_id: [0, 0] for deck_id in self.decks()}
-        for deck_id, chain in self._tree().items():
-            new, rev = studied.get(deck_id, (0, 0))
-            for ancestor in chain:
-                done[ancestor][0] += new
-                done[ancestor][1] += rev
-        new_left: dict[int, int] = {}
-        rev_left: dict[int, int] = {}
-        for deck_id, (new, rev) in done.items():
-            opts = self.deck_settings(deck_id)
-            new_left[deck_id] = max(0, opts.new_per_day - new)
-            rev_left[deck_id] = max(0, opts.reviews_per_day - rev)
-        return new_left, rev_left
+    def learner_day(self, moment: datetime) -> date:
+        """The learner's calendar day of ``moment`` (days start at the day-start hour)."""
+        local = moment.astimezone(self.tz) if self.tz is not None else moment.astimezone()
+        return (local - timedelta(hours=self.day_start_hour)).date()
+
+    def today(self, now: datetime) -> tuple[int, float, int]:
+        """Today's line: cards studied today, minutes spent on them, and the streak in days."""
+        now = utcnow_guard(now)
+        day_start, _ = self.day_bounds(now)
+        with self.engine.connect() as conn:
+            rows = self._studied_rows(conn, day_start)
+            local = now.astimezone(self.tz) if self.tz is not None else now.astimezone()
+            shift = (local.utcoffset() or timedelta(0)) - timedelta(hours=self.day_start_hour)
+            streak = overview.streak(self._fetch(conn), now, shift)
+        reviews = sum(int(r[2]) for r in rows)
+        return reviews, sum(int(r[3] or 0) for r in rows) / 60000, streak
+
+    def overview(self, now: datetime) -> overview.Overview:
+        """The deck list and today's line, as :func:`overview.read_sqlite` reads them."""
+        reviews, minutes, streak = self.today(now)
+        return overview.Overview(self.deck_counts(now), reviews, minutes, streak)
 
     def deck_counts(self, now: datetime) -> list[DeckCounts]:
         """The deck list: per deck (subdecks included), what is due now within today's limits."""
         now = utcnow_guard(now)
         day_start, day_end = self.day_bounds(now)
         decks = self.decks()
+        order = sorted(decks)
         with self.engine.connect() as conn:
-            new_left, rev_left = self._remaining(self._studied(conn, day_start))
-            own = queue.own_counts(conn, sorted(decks), new_left, rev_left, now, day_end)
+            new_left, rev_left = self._remaining(conn, day_start)
+            own: dict[int, tuple[int, int, int]] = {}
+            if order:
+                params = overview.own_counts_params(order, new_left, rev_left)
+                params |= {"now": now, "day_end": day_end}
+                sql = overview.own_counts_sql(len(order))
+                for deck, new, learn, rev in self._fetch(conn)(sql, params):
+                    own[int(deck)] = (int(new), int(learn), int(rev))
             if self._totals is None:
-                self._totals = {int(d): int(n) for d, n in conn.execute(queue.TOTALS)}
+                rows = self._fetch(conn)(overview.TOTALS_SQL, {})
+                self._totals = {int(d): int(n) for d, n in rows}
             totals = self._totals
-        children: dict[int, list[int]] = {i: [] for i in decks}
-        for deck_id, chain in self._tree().items():
-            if len(chain) > 1:
-                children[chain[1]].append(deck_id)
-
-        memo: dict[int, tuple[int, int, int, int]] = {}
-
-        def capped(deck_id: int) -> tuple[int, int, int, int]:
-            if deck_id not in memo:
-                new, learn, rev = own.get(deck_id, (0, 0, 0))
-                total = totals.get(deck_id, 0)
-                for child in children[deck_id]:
-                    c_new, c_learn, c_rev, c_total = capped(child)
-                    new, learn, rev = new + c_new, learn + c_learn, rev + c_rev
-                    total += c_total
-                memo[deck_id] = (
-                    min(new, new_left[deck_id]),
-                    learn,
-                    min(rev, rev_left[deck_id]),
-                    total,
-                )
-            return memo[deck_id]
-
-        out = []
-        for deck_id, name in sorted(decks.items(), key=lambda item: item[1].split("::")):
-            new, learn, rev, total = capped(deck_id)
-            out.append(DeckCounts(deck_id, name, new, learn, rev, total))
-        return out
+        return overview.deck_list(decks, self._tree(), own, totals, new_left, rev_left)
 
     # ------------------------------------------------------------------ notes
 
@@ -828,7 +808,7 @@ class Collection:
         if not scope:
             return None
         day_start, day_end = self.day_bounds(now)
-        new_left, rev_left = self._remaining(self._studied(conn, day_start))
+        new_left, rev_left = self._remaining(conn, day_start)
         tree = self._tree()
 
         def allowed(left: dict[int, int]) -> list[int]:
@@ -1006,11 +986,7 @@ class Collection:
         self._answered.append(review_id)
         cache = self._studied_cache
         if cache is not None and cache[0] == day_start:
-            entry = cache[1].setdefault(deck_id, [0, 0])
-            if memory.state == CardState.NEW:
-                entry[0] += 1
-            elif memory.state == CardState.REVIEW:
-                entry[1] += 1
+            cache[1].append([deck_id, memory.state, 1, max(0, int(duration_ms))])
         self._changed(Change.REVIEWS | Change.CARDS)
         return AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
 

@@ -21,7 +21,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.engine import Connection
 
@@ -124,82 +123,6 @@ def next_card_row(
         elif mode == "many":
             params[f"decks_{tag}"] = list(decks)
     return conn.execute(statement, params).first()
-
-
-def _own_counts(deck: int, tag: str) -> Select[Any]:
-    """Three bounded counts of one deck's own cards: new, learning, review (due now)."""
-    d: Any = bindparam(f"d{tag}", deck)
-
-    def bounded(limit: str, *conds: Any) -> Select[Any]:
-        inner = (
-            select(CARD.c.id)
-            .where(CARD.c.deck_id == d, _visible(), *conds)
-            .limit(bindparam(limit))
-            .subquery()
-        )
-        return select(func.count()).select_from(inner)
-
-    new = bounded(f"n{tag}", CARD.c.state == int(CardState.NEW))
-    rev = bounded(
-        f"r{tag}", CARD.c.state == int(CardState.REVIEW), CARD.c.due < bindparam("day_end")
-    )
-    learn = select(func.count()).where(
-        CARD.c.deck_id == d, _visible(), CARD.c.state.in_(_LEARNING), CARD.c.due <= bindparam("now")
-    )
-    return select(new.scalar_subquery(), learn.scalar_subquery(), rev.scalar_subquery())
-
-
-_count_cache: dict[tuple[int, ...], Any] = {}
-
-
-def own_counts(
-    conn: Connection,
-    decks: Sequence[int],
-    new_left: dict[int, int],
-    rev_left: dict[int, int],
-    now: datetime,
-    day_end: datetime,
-) -> dict[int, tuple[int, int, int]]:
-    """Per deck: (new, learning, review) of its own cards due now.
-
-    New and review counts stop at what the deck's own limit still allows today.
-    """
-    if not decks:
-        return {}
-    key = tuple(decks)
-    statement = _count_cache.get(key)
-    if statement is None:
-        statement = union_all(*(_own_counts(d, str(i)) for i, d in enumerate(key)))
-        _count_cache.clear()  # the deck set changes rarely; keep one statement
-        _count_cache[key] = statement
-    params: dict[str, Any] = {"now": now, "day_end": day_end}
-    for i, deck in enumerate(key):
-        params[f"d{i}"] = deck
-        params[f"n{i}"] = new_left[deck]
-        params[f"r{i}"] = rev_left[deck]
-    rows = conn.execute(statement, params).all()
-    return {deck: (int(r[0]), int(r[1]), int(r[2])) for deck, r in zip(key, rows, strict=True)}
-
-
-TOTALS = select(CARD.c.deck_id, func.count()).group_by(CARD.c.deck_id)
-
-STUDIED_TODAY = (
-    select(LOG.c.deck_id, LOG.c.state_before, func.count())
-    .where(LOG.c.reviewed_at >= bindparam("day_start"))
-    .group_by(LOG.c.deck_id, LOG.c.state_before)
-)
-
-
-def studied_today(conn: Connection, day_start: datetime) -> dict[int, list[int]]:
-    """Per deck: [new cards introduced, reviews done] since ``day_start``."""
-    studied: dict[int, list[int]] = {}
-    for deck_id, state, count in conn.execute(STUDIED_TODAY, {"day_start": day_start}):
-        entry = studied.setdefault(int(deck_id), [0, 0])
-        if state == CardState.NEW:
-            entry[0] += int(count)
-        elif state == CardState.REVIEW:
-            entry[1] += int(count)
-    return studied
 
 
 CARD_FOR_REVIEW = _card_with_note().where(CARD.c.id == bindparam("card_id"))

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
 from flashcards.core.collection import Collection, open_collection
-from flashcards.core.db import DB_FILENAME, default_data_dir, sqlite_url
-from flashcards.core.paths import shipped_decks_dir
+from flashcards.core.paths import resolve_url, shipped_decks_dir
 
-
-def resolve_url(data_dir: Path | None = None, db_url: str | None = None) -> tuple[str, Path]:
-    """The database URL and data directory from the options, the environment or the defaults.
-
-    Precedence: ``db_url`` argument, ``FLASHCARDS_DB_URL``, then ``collection.db`` in the data
-    directory (``data_dir`` argument, ``FLASHCARDS_DATA_DIR``, the platform's user data dir).
-    """
-    folder = data_dir if data_dir is not None else default_data_dir()
-    url = db_url or os.environ.get("FLASHCARDS_DB_URL") or sqlite_url(folder / DB_FILENAME)
-    return url, folder
+__all__ = ["open_user_collection", "resolve_url"]
 
 
 def open_user_collection(

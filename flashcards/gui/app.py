@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from flashcards.gui.bridge import CollectionSignals
 from flashcards.gui.clock import Clock, system_clock
+from flashcards.gui.deck_list import first_due_deck, today_text
 from flashcards.gui.fonts import apply_fonts
 from flashcards.gui.main_window import MainWindow
 from flashcards.gui.theme import Theme
@@ -86,6 +87,29 @@ def attach_collection(
     return controller
 
 
+def fill_from_file(gui: Gui, data_dir: Path | None, db_url: str | None) -> bool:
+    """Show the deck list of an existing SQLite collection before the collection service is up.
+
+    Returns False (and shows nothing) on a first run, for other databases, or when the file
+    cannot be read this way; the service fills the list a moment later in every case.
+    """
+    from flashcards.core.overview import read_sqlite
+    from flashcards.core.paths import resolve_url, sqlite_file
+
+    path = sqlite_file(resolve_url(data_dir, db_url)[0])
+    snapshot = read_sqlite(path, gui.clock()) if path is not None else None
+    if snapshot is None or gui.controller is not None:
+        return False
+    view = gui.window.deck_list
+    view.show_counts(snapshot.counts, first_due_deck(snapshot.counts))
+    if snapshot.counts:
+        view.set_today(
+            today_text(snapshot.reviews_today, snapshot.minutes_today, snapshot.streak_days)
+        )
+    gui.marks["deck_list"] = time.monotonic()
+    return True
+
+
 def open_in_background(
     gui: Gui, data_dir: Path | None, db_url: str | None, on_ready: Any = None
 ) -> None:
@@ -100,7 +124,8 @@ def open_in_background(
     def done(result: tuple[Collection, list[DeckCounts]]) -> None:
         col, counts = result
         attach_collection(gui, col, counts)
-        gui.marks["deck_list"] = time.monotonic()
+        gui.marks.setdefault("deck_list", time.monotonic())
+        gui.marks["collection_ready"] = time.monotonic()
         if on_ready is not None:
             on_ready()
 
@@ -135,7 +160,13 @@ def run_app(
             # Let the filled list paint once before quitting.
             QTimer.singleShot(0, report_and_quit)
 
-    QTimer.singleShot(0, lambda: open_in_background(gui, data_dir, db_url, ready))
+    def start() -> None:
+        # Paint the deck list from the database file at once (stdlib sqlite3, no ORM), then
+        # open the collection service in the background; it takes over when it is ready.
+        fill_from_file(gui, data_dir, db_url)
+        open_in_background(gui, data_dir, db_url, ready)
+
+    QTimer.singleShot(0, start)
 
     def shutdown() -> None:
         if gui.controller is not None:

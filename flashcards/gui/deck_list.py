@@ -157,11 +157,8 @@ def first_due_deck(counts: Sequence[DeckCounts]) -> int | None:
     return pick[0].deck_id if pick else None
 
 
-def today_text(summary: dict[str, object]) -> str:
+def today_text(reviews: int, minutes: float, streak: int) -> str:
     """The line under the deck list: ``Studied 12 cards in 4 min today · 3-day streak``."""
-    reviews = int(str(summary.get("reviews_today", 0)))
-    minutes = float(str(summary.get("minutes_today", 0.0)))
-    streak = int(str(summary.get("streak_days", 0)))
     card_word = "card" if reviews == 1 else "cards"
     minute_text = f"{minutes:.0f}" if minutes >= 1 or minutes == 0 else "<1"
     line = f"Studied {reviews} {card_word} in {minute_text} min today"

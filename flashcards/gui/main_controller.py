@@ -122,7 +122,7 @@ class MainController(QObject):
     def _update_today(self) -> None:
         if not self._counts:
             return
-        self.window.deck_list.set_today(today_text(self.col.stats_summary(self._clock())))
+        self.window.deck_list.set_today(today_text(*self.col.today(self._clock())))
 
     def _on_collection_changed(self) -> None:
         if self.window.current_screen == Screen.DECKS:

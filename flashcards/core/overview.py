@@ -1,0 +1,284 @@
+"""The deck list and today's line, from plain SQL that any driver can run.
+
+This module imports nothing heavier than the standard library, so the desktop app can show the
+deck list of an existing collection with Python's own ``sqlite3`` while SQLAlchemy and SQLModel
+are still loading (they take most of a second to import). The collection service runs the very
+same SQL through SQLAlchemy, and both turn the rows into counts with the same functions here.
+
+The SQL is portable: named parameters, no date functions (days are counted on the integer
+``reviewed_ms`` column), booleans compared with a bound value.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+#: A function that runs one SQL statement with named parameters and returns its rows.
+Fetch = Callable[[str, Mapping[str, Any]], Sequence[Sequence[Any]]]
+
+DAY_MS = 86_400_000
+
+DECKS_SQL = (
+    "SELECT deck.id, deck.name, deckoptions.new_per_day, deckoptions.reviews_per_day "
+    "FROM deck LEFT JOIN deckoptions ON deckoptions.deck_id = deck.id"
+)
+DAY_START_SQL = "SELECT value FROM setting WHERE key = 'day_start_hour'"
+#: Per deck and state before the review: reviews since the start of the day, and their time.
+STUDIED_SQL = (
+    "SELECT deck_id, state_before, count(*), sum(duration_ms) FROM reviewlog "
+    "WHERE reviewed_at >= :day_start GROUP BY deck_id, state_before"
+)
+TOTALS_SQL = "SELECT deck_id, count(*) FROM card GROUP BY deck_id"
+#: The learner days (numbered from the epoch) with reviews since a time, newest first.
+REVIEW_DAYS_SQL = (
+    "SELECT DISTINCT (reviewed_ms + :shift) / 86400000 AS day FROM reviewlog "
+    "WHERE reviewed_ms >= :since ORDER BY day DESC"
+)
+
+_VISIBLE = "suspended = :no AND (buried_until IS NULL OR buried_until <= :now)"
+# One row per deck: its own new cards (at most what its limit allows), learning cards due now,
+# and reviews due today (at most what its limit allows). Each count is an index seek.
+_OWN_COUNTS = (
+    "SELECT :d{i}, "
+    "(SELECT count(*) FROM (SELECT 1 FROM card WHERE deck_id = :d{i} AND "
+    + _VISIBLE
+    + " AND state = 0 LIMIT :n{i}) AS new_{i}), "
+    "(SELECT count(*) FROM card WHERE deck_id = :d{i} AND "
+    + _VISIBLE
+    + " AND state IN (1, 3) AND due <= :now), "
+    "(SELECT count(*) FROM (SELECT 1 FROM card WHERE deck_id = :d{i} AND "
+    + _VISIBLE
+    + " AND state = 2 AND due < :day_end LIMIT :r{i}) AS review_{i})"
+)
+
+
+def own_counts_sql(decks: int) -> str:
+    """The statement counting the own cards of ``decks`` decks (parameters d0, n0, r0, ...)."""
+    return " UNION ALL ".join(_OWN_COUNTS.format(i=i) for i in range(decks))
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    """One row of the deck list: what is due now within today's limits."""
+
+    deck_id: int
+    name: str
+    new: int
+    learn: int
+    review: int
+    total: int
+
+    @property
+    def depth(self) -> int:
+        """How deeply the deck is nested (0 for a top-level deck)."""
+        return self.name.count("::")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The deck list and today's line."""
+
+    counts: list[DeckCounts]
+    reviews_today: int
+    minutes_today: float
+    streak_days: int
+
+
+def day_bounds(now: datetime, tz: tzinfo | None, day_start_hour: int) -> tuple[datetime, datetime]:
+    """The UTC start and end of the learner's day containing ``now``."""
+    local = now.astimezone(tz) if tz is not None else now.astimezone()
+    start = local.replace(hour=day_start_hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    end = start + timedelta(days=1)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def ancestors(decks: Mapping[int, str]) -> dict[int, list[int]]:
+    """Deck id -> the deck and its ancestors' ids, nearest first (nesting is by ``::``)."""
+    by_name = {n: i for i, n in decks.items()}
+    out: dict[int, list[int]] = {}
+    for deck_id, name in decks.items():
+        chain = [deck_id]
+        while "::" in name:
+            name = name.rsplit("::", 1)[0]
+            if name in by_name:
+                chain.append(by_name[name])
+        out[deck_id] = chain
+    return out
+
+
+def studied_today(rows: Iterable[Sequence[Any]]) -> dict[int, list[int]]:
+    """Per deck: [new cards introduced, reviews done] from :data:`STUDIED_SQL` rows."""
+    studied: dict[int, list[int]] = {}
+    for deck_id, state, count, _ms in rows:
+        entry = studied.setdefault(int(deck_id), [0, 0])
+        if state == 0:
+            entry[0] += int(count)
+        elif state == 2:
+            entry[1] += int(count)
+    return studied
+
+
+def remaining(
+    limits: Mapping[int, tuple[int, int]],
+    tree: Mapping[int, list[int]],
+    studied: Mapping[int, list[int]],
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per deck: how many new cards and reviews its own limit still allows today.
+
+    A deck's limit caps its subdecks too (as in Anki), so each deck counts what its whole
+    subtree studied today.
+
+    Args:
+        limits: deck id -> (new per day, reviews per day).
+        tree: deck id -> the deck and its ancestors (see :func:`ancestors`).
+        studied: deck id -> [new introduced, reviews done] today.
+    """
+    done = {deck_id: [0, 0] for deck_id in limits}
+    for deck_id, chain in tree.items():
+        new, rev = studied.get(deck_id, (0, 0))
+        for ancestor in chain:
+            done[ancestor][0] += new
+            done[ancestor][1] += rev
+    new_left = {d: max(0, limits[d][0] - n) for d, (n, _r) in done.items()}
+    rev_left = {d: max(0, limits[d][1] - r) for d, (_n, r) in done.items()}
+    return new_left, rev_left
+
+
+def own_counts_params(
+    decks: Sequence[int], new_left: Mapping[int, int], rev_left: Mapping[int, int]
+) -> dict[str, Any]:
+    """The per-deck parameters of :func:`own_counts_sql`."""
+    params: dict[str, Any] = {"no": False}
+    for i, deck in enumerate(decks):
+        params[f"d{i}"] = deck
+        params[f"n{i}"] = new_left[deck]
+        params[f"r{i}"] = rev_left[deck]
+    return params
+
+
+def deck_list(
+    decks: Mapping[int, str],
+    tree: Mapping[int, list[int]],
+    own: Mapping[int, tuple[int, int, int]],
+    totals: Mapping[int, int],
+    new_left: Mapping[int, int],
+    rev_left: Mapping[int, int],
+) -> list[DeckCounts]:
+    """The deck list, sorted as a tree: each deck counts its subdecks, capped by its limits."""
+    children: dict[int, list[int]] = {i: [] for i in decks}
+    for deck_id, chain in tree.items():
+        if len(chain) > 1:
+            children[chain[1]].append(deck_id)
+    memo: dict[int, tuple[int, int, int, int]] = {}
+
+    def capped(deck_id: int) -> tuple[int, int, int, int]:
+        if deck_id not in memo:
+            new, learn, rev = own.get(deck_id, (0, 0, 0))
+            total = totals.get(deck_id, 0)
+            for child in children[deck_id]:
+                c_new, c_learn, c_rev, c_total = capped(child)
+                new, learn, rev = new + c_new, learn + c_learn, rev + c_rev
+                total += c_total
+            new, rev = min(new, new_left[deck_id]), min(rev, rev_left[deck_id])
+            memo[deck_id] = (new, learn, rev, total)
+        return memo[deck_id]
+
+    out = []
+    for deck_id, name in sorted(decks.items(), key=lambda item: item[1].split("::")):
+        new, learn, rev, total = capped(deck_id)
+        out.append(DeckCounts(deck_id, name, new, learn, rev, total))
+    return out
+
+
+def streak(fetch: Fetch, now: datetime, shift: timedelta) -> int:
+    """Consecutive learner days with reviews, ending today (or yesterday if none yet today).
+
+    Looks back a month first and further only when the streak is that long, so a long review
+    log is not read whole.
+    """
+    shift_ms = int(shift.total_seconds() * 1000)
+    now_ms = int(now.timestamp() * 1000)
+    today = (now_ms + shift_ms) // DAY_MS
+    span = 32
+    while True:
+        since = now_ms - span * DAY_MS
+        days = [int(r[0]) for r in fetch(REVIEW_DAYS_SQL, {"shift": shift_ms, "since": since})]
+        day = today if days and days[0] == today else today - 1
+        count = 0
+        for d in days:
+            if d == day:
+                count += 1
+                day -= 1
+            elif d < day:
+                break
+        if count < span - 2 or since <= 0:
+            return count
+        span *= 4
+
+
+def _db_time(moment: datetime) -> str:
+    # How SQLAlchemy stores our datetimes in SQLite: naive UTC, microseconds always written.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def read_sqlite(path: Path, now: datetime, tz: tzinfo | None = None) -> Overview | None:
+    """The overview of the SQLite collection at ``path``, read with ``sqlite3`` alone.
+
+    Returns None when the file is missing or cannot be read this way (an older schema, a
+    damaged file): the caller then waits for the collection service, which says what is wrong.
+    """
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error:
+        return None
+    try:
+
+        def fetch(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+            values = {k: _db_time(v) if isinstance(v, datetime) else v for k, v in params.items()}
+            return conn.execute(sql, values).fetchall()
+
+        row = fetch(DAY_START_SQL, {})
+        hour = int(row[0][0]) if row else 4
+        return compute(fetch, now, tz, hour)
+    except (sqlite3.Error, ValueError, KeyError):
+        return None
+    finally:
+        conn.close()
+
+
+def compute(fetch: Fetch, now: datetime, tz: tzinfo | None, day_start_hour: int) -> Overview:
+    """The overview from scratch (no caches), through any ``fetch``."""
+    day_start, day_end = day_bounds(now, tz, day_start_hour)
+    rows = fetch(DECKS_SQL, {})
+    decks = {int(r[0]): str(r[1]) for r in rows}
+    limits = {
+        int(r[0]): (20 if r[2] is None else int(r[2]), 200 if r[3] is None else int(r[3]))
+        for r in rows
+    }
+    tree = ancestors(decks)
+    studied_rows = fetch(STUDIED_SQL, {"day_start": day_start})
+    new_left, rev_left = remaining(limits, tree, studied_today(studied_rows))
+    order = sorted(decks)
+    own: dict[int, tuple[int, int, int]] = {}
+    if order:
+        params = own_counts_params(order, new_left, rev_left) | {"now": now, "day_end": day_end}
+        for deck, new, learn, rev in fetch(own_counts_sql(len(order)), params):
+            own[int(deck)] = (int(new), int(learn), int(rev))
+    totals = {int(d): int(n) for d, n in fetch(TOTALS_SQL, {})}
+    local = now.astimezone(tz) if tz is not None else now.astimezone()
+    shift = (local.utcoffset() or timedelta(0)) - timedelta(hours=day_start_hour)
+    return Overview(
+        counts=deck_list(decks, tree, own, totals, new_left, rev_left),
+        reviews_today=sum(int(r[2]) for r in studied_rows),
+        minutes_today=sum(int(r[3] or 0) for r in studied_rows) / 60000,
+        streak_days=streak(fetch, now, shift),
+    )
