@@ -45,3 +45,32 @@ def test_startup_probe_prints_timings(tmp_path: Path) -> None:
     marks = dict(part.split("=") for part in line.split()[1:])
     assert float(marks["start"]) <= float(marks["window_shown"]) <= float(marks["deck_list"])
     assert (tmp_path / "data" / "collection.db").exists()
+
+
+def test_existing_collection_is_painted_before_the_service_opens(
+    qtbot,
+    tmp_path: Path,
+    clock,  # noqa: ANN001
+) -> None:
+    from flashcards.core.collection import open_collection
+    from flashcards.core.paths import sqlite_url
+    from flashcards.gui.app import fill_from_file
+
+    data = tmp_path / "data"
+    data.mkdir()
+    col = open_collection(sqlite_url(data / "collection.db"))
+    col.add_note("Morning", "basic", "q", "a", clock())
+    col.add_note("Morning::Sub", "basic", "q2", "a", clock())
+    col.close()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    gui = create_gui(app, QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat), clock)
+    qtbot.addWidget(gui.window)
+    gui.window.show()
+    assert fill_from_file(gui, data, None)
+    assert gui.col is None  # the service is not open yet, the list is already there
+    tree = gui.window.deck_list.tree
+    item = tree.topLevelItem(0)
+    assert item is not None and item.text(0) == "Morning" and item.text(1) == "2"
+    assert gui.window.deck_list.selected_deck() is not None
+    assert not fill_from_file(gui, tmp_path / "first-run", None)  # no file yet: nothing shown
