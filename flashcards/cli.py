@@ -81,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format", choices=("apkg", "csv"), default=None, help="default: from the file name"
     )
+
+    p = sub.add_parser("backup", help="back up the collection now (into backups/)")
+    p.add_argument("--list", action="store_true", help="list the backups instead")
+
+    p = sub.add_parser(
+        "restore", help="replace the collection with a backup (the current file is kept aside)"
+    )
+    p.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="backup to restore (default: newest)"
+    )
     return parser
 
 
@@ -94,13 +104,41 @@ def _now(args: argparse.Namespace) -> datetime:
     return datetime.now(UTC)
 
 
-def _open(args: argparse.Namespace) -> Collection:
-    from flashcards.core.startup import open_user_collection
+#: Instance locks taken by this run of the command (released when ``main`` returns).
+_LOCKS: list[Any] = []
+
+
+def _locate(args: argparse.Namespace) -> tuple[str, Path | None]:
+    """The database URL, and its SQLite file (None for a database server), locked for us."""
+    from flashcards.core.db import sqlite_path
+    from flashcards.core.instance import InstanceLock
+    from flashcards.core.startup import resolve_url
 
     data_dir = args.data_dir
     if data_dir is None and os.environ.get("FLASHCARDS_DATA_DIR"):
         data_dir = Path(os.environ["FLASHCARDS_DATA_DIR"])
-    return open_user_collection(_now(args), data_dir, args.db_url)
+    url, _folder = resolve_url(data_dir, args.db_url)
+    path = sqlite_path(url)
+    if path is not None and not _LOCKS:
+        # One writer per collection file: the desktop app or this command, not both.
+        _LOCKS.append(InstanceLock(path.parent).acquire())
+    return url, path
+
+
+def _open(args: argparse.Namespace) -> Collection:
+    from flashcards.core.db import DamagedCollectionError, NewerCollectionError
+    from flashcards.core.errors import CollectionError
+    from flashcards.core.startup import open_user_collection
+
+    url, path = _locate(args)
+    try:
+        return open_user_collection(_now(args), db_url=url)
+    except (DamagedCollectionError, NewerCollectionError) as exc:
+        if path is None:
+            raise
+        from flashcards.core.backup import damaged_advice
+
+        raise CollectionError(f"{str(exc).rstrip('.')}; {damaged_advice(path)}.") from None
 
 
 # ---------------------------------------------------------------------------- commands
@@ -320,6 +358,53 @@ def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, out: IO[str]) -> int:
+    """Back up the collection now, or list the backups."""
+    from flashcards.core import backup
+    from flashcards.core.collection import open_collection
+
+    url, _path = _locate(args)
+    path = backup.require_sqlite(url)
+    if args.list:
+        infos = backup.list_backups(path)
+        if not infos:
+            out.write(f"No backups yet in {backup.backup_dir(path)}.\n")
+        for info in infos:
+            taken = info.taken.strftime("%Y-%m-%d %H:%M:%S UTC")
+            out.write(f"{info.path.name}  {taken}  {info.size / 1024:.0f} KiB\n")
+        return 0
+    col = open_collection(url)  # checks the file: a damaged collection is not backed up
+    try:
+        keep = backup.keep_setting(col.get_setting(backup.KEEP_SETTING, str(backup.DEFAULT_KEEP)))
+    finally:
+        col.close()
+    made = backup.create_backup(path, _now(args), keep)
+    out.write(f"Backed up the collection to {made} (keeping the newest {keep}).\n")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, out: IO[str]) -> int:
+    """Replace the collection with a backup; the current file is kept aside."""
+    from flashcards.core import backup
+    from flashcards.core.errors import CollectionError, InputError
+
+    url, _path = _locate(args)
+    path = backup.require_sqlite(url)
+    if args.file is not None:
+        chosen: Path = args.file
+        if not chosen.is_file():
+            raise InputError(f"There is no backup file {chosen}.")
+    else:
+        good = backup.newest_good_backup(path)
+        if good is None:
+            raise CollectionError(f"There is no good backup in {backup.backup_dir(path)}.")
+        chosen = good.path
+    aside = backup.restore_backup(path, chosen, _now(args))
+    kept = f"; the previous collection is kept as {aside}" if aside else ""
+    out.write(f"Restored {chosen.name}{kept}.\n")
+    return 0
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desktop app."""
     from flashcards.gui.app import run_app
@@ -340,6 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "stats": cmd_stats,
             "generate": cmd_generate,
             "export": cmd_export,
+            "backup": cmd_backup,
+            "restore": cmd_restore,
         }
         if args.command == "review":
             return cmd_review(args, sys.stdout, sys.stdin)
@@ -363,3 +450,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "details).\n"
             )
         return 1
+    finally:
+        while _LOCKS:
+            _LOCKS.pop().release()

@@ -1,20 +1,83 @@
-"""The database engine: a SQLite file by default, any SQLAlchemy URL by choice."""
+"""The database engine: a SQLite file by default, any SQLAlchemy URL by choice.
+
+Durability: SQLite runs in WAL mode with ``synchronous=NORMAL``. In WAL mode NORMAL never
+corrupts the file and keeps every committed transaction across an application crash or a kill
+(the commit is in the WAL before ``COMMIT`` returns); only a power cut or an OS crash can lose
+the last few commits, and even then the file stays consistent. FULL would add one fsync per
+answer (milliseconds on a laptop SSD, far more on a spinning disk or SD card) to guard against
+that last case only; the automatic backups cover it better. Anki makes the same choice.
+
+Before SQLAlchemy touches a SQLite file it is checked with ``PRAGMA quick_check``, so a damaged
+file is reported (:class:`DamagedCollectionError`) instead of being written to.
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import SQLModel, create_engine
 
 from flashcards.core import models
 from flashcards.core.errors import CollectionError
+from flashcards.core.migrations import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    read_version,
+    stamp_new,
+    upgrade,
+)
 
-SCHEMA_VERSION = 1
 DB_FILENAME = "collection.db"
+#: The folder, inside the data directory, that holds the automatic and manual backups.
+BACKUP_DIRNAME = "backups"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+__all__ = [
+    "APPLICATION_ID",
+    "BACKUP_DIRNAME",
+    "DB_FILENAME",
+    "SCHEMA_VERSION",
+    "DamagedCollectionError",
+    "NewerCollectionError",
+    "NotACollectionError",
+    "check_sqlite_file",
+    "default_data_dir",
+    "make_engine",
+    "sqlite_path",
+    "sqlite_url",
+]
+
+
+class DamagedCollectionError(CollectionError):
+    """The collection file is damaged (truncated, overwritten, not a database)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"The collection {path} is damaged ({reason}).")
+        self.path = path
+        self.reason = reason
+
+
+class NewerCollectionError(CollectionError):
+    """The collection was written by a newer version of the app."""
+
+    def __init__(self, path: Path | None, version: int) -> None:
+        where = f" {path}" if path is not None else ""
+        super().__init__(
+            f"The collection{where} was written by a newer version of Flashcards "
+            f"(schema {version}; this one reads up to {SCHEMA_VERSION})."
+        )
+        self.path = path
+        self.version = version
+
+
+class NotACollectionError(CollectionError):
+    """The database is a valid database, but not a Flashcards collection."""
 
 
 def default_data_dir() -> Path:
@@ -32,11 +95,60 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None (in-memory SQLite or another database)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    raw = url.removeprefix("sqlite:///").split("?", 1)[0]
+    if not raw or raw == ":memory:":
+        return None
+    return Path(raw)
+
+
+# ---------------------------------------------------------------------------- errors
+
+_FULL, _READONLY, _CORRUPT, _NOTADB, _IOERR, _CANTOPEN, _BUSY = 13, 8, 11, 26, 10, 14, 5
+
+
+def describe_sqlite_error(exc: BaseException) -> str | None:
+    """One readable clause for the SQLite errors a user can meet, else None.
+
+    Full disk, read-only file or folder, damage, I/O errors and another program holding the
+    file. Constraint violations and programming errors return None (they are bugs, not the
+    user's environment).
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return None
+    primary = code & 0xFF
+    if primary == _FULL:
+        return "the disk is full"
+    if primary == _READONLY:
+        return "the collection file or its folder is read-only"
+    if primary in (_CORRUPT, _NOTADB):
+        return "the database file is damaged"
+    if primary == _IOERR:
+        return "the disk reported an input/output error"
+    if primary == _CANTOPEN:
+        return "the file cannot be opened (missing folder, no permission or read-only folder)"
+    if primary == _BUSY:
+        return "another program is using the collection file"
+    return None
+
+
+def _translate_error(context: ExceptionContext) -> BaseException | None:
+    reason = describe_sqlite_error(context.original_exception)
+    if reason is None:
+        return None
+    # The transaction is rolled back by the caller's `with` block: nothing is half-written.
+    return CollectionError(
+        f"The collection could not be written because {reason}; what was saved before is safe."
+    )
+
+
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
-    # WAL lets the GUI read while an answer commits; NORMAL in WAL mode never corrupts the file
-    # and survives an application crash (the kill test); only an OS crash can drop the last
-    # commits, which is Anki's trade-off too.
+    # See the module docstring for why WAL + NORMAL.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -44,51 +156,156 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+# ---------------------------------------------------------------------------- checks
+
+
+def check_sqlite_file(path: Path) -> str | None:
+    """Check a SQLite collection file without changing it; the problem found, or None.
+
+    Checks the header, runs ``PRAGMA quick_check`` (every page and index is read) and looks
+    for the marks of a Flashcards collection. A newer schema is not a problem here (see
+    :func:`file_schema_version`).
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+    except OSError as exc:
+        return f"it cannot be read: {exc.strerror or exc}"
+    wal = Path(f"{path}-wal")
+    if not head and not (wal.exists() and wal.stat().st_size):
+        return "the file is empty"
+    if head and not head.startswith(SQLITE_HEADER):
+        return "the file is not a SQLite database"
+    if head and len(head) < 100:
+        return "the file is truncated"
+    try:
+        conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    except sqlite3.Error as exc:
+        return f"it cannot be opened: {exc}"
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if [r[0] for r in rows] != ["ok"]:
+            first = str(rows[0][0]) if rows else "no answer"
+            return f"the integrity check failed: {first}"
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.Error as exc:
+        return str(describe_sqlite_error(exc) or exc)
+    finally:
+        conn.close()
+    if app_id not in (0, APPLICATION_ID) or (names and "setting" not in names):
+        return "it is a SQLite database of another program, not a Flashcards collection"
+    return None
+
+
+def file_schema_version(path: Path) -> int:
+    """The schema version of a (checked) collection file; 0 if it has none yet."""
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    try:
+        row = conn.execute("SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+    try:
+        return int(row[0]) if row else 0
+    except ValueError:
+        return 0
+
+
+def _preflight(path: Path) -> None:
+    if not path.exists():
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CollectionError(f"Cannot read the collection {path}: {exc.strerror}.") from None
+    if size == 0 and not Path(f"{path}-wal").exists():
+        # A crash while the very first run created the file leaves it empty: start afresh,
+        # unless backups exist, which means a collection used to be here.
+        backups = path.parent / BACKUP_DIRNAME
+        if not (backups.is_dir() and any(backups.glob("*.db"))):
+            return
+    problem = check_sqlite_file(path)
+    if problem is None:
+        return
+    if "another program" in problem:
+        raise NotACollectionError(f"{path} is not a Flashcards collection ({problem}).")
+    raise DamagedCollectionError(path, problem)
+
+
+# ---------------------------------------------------------------------------- engine
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` and create or check the schema.
+    """Create an engine for ``url`` and create, check or upgrade the schema.
+
+    A SQLite file is checked before anything is written to it, and backed up (into
+    ``backups/`` beside it) before a schema upgrade.
 
     Raises:
-        CollectionError: If the database cannot be opened, is damaged, or is from a newer version.
+        DamagedCollectionError: If the SQLite file is damaged; it is left untouched.
+        NewerCollectionError: If the collection is from a newer version of the app.
+        NotACollectionError: If the database belongs to another program.
+        CollectionError: If the database cannot be opened for another reason.
     """
-    is_sqlite = url.startswith("sqlite")
-    if is_sqlite and url.startswith("sqlite:///") and url != "sqlite://":
-        path = Path(url.removeprefix("sqlite:///"))
-        if path.name and str(path) != ":memory:":
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise CollectionError(
-                    f"Cannot create the data directory {path.parent}: {exc.strerror or exc}."
-                ) from None
+    path = sqlite_path(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CollectionError(
+                f"Cannot create the data directory {path.parent}: {exc.strerror or exc}."
+            ) from None
+        _preflight(path)
     try:
         engine = create_engine(url)
     except Exception as exc:  # a malformed URL or a missing driver
         raise CollectionError(f"Cannot use the database URL {url!r}: {exc}.") from None
-    if is_sqlite:
+    if url.startswith("sqlite"):
         event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "handle_error", _translate_error)
     try:
-        _prepare_schema(engine)
+        _prepare_schema(engine, path)
+    except CollectionError:
+        engine.dispose()
+        raise
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
-        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+        orig = getattr(exc, "orig", None)
+        reason = describe_sqlite_error(orig) if orig is not None else None
+        reason = reason or (str(orig) if orig is not None else str(exc))
         raise CollectionError(f"The collection database cannot be opened ({reason}).") from None
     return engine
 
 
-def _prepare_schema(engine: Engine) -> None:
+def _prepare_schema(engine: Engine, path: Path | None) -> None:
     tables = set(inspect(engine).get_table_names())
-    if "setting" in tables:
-        with Session(engine) as session:
-            row = session.get(models.Setting, "schema_version")
-            version = int(row.value) if row else 0
-        if version > SCHEMA_VERSION:
-            raise CollectionError(
-                f"The collection was written by a newer version of Flashcards "
-                f"(schema {version}; this one reads {SCHEMA_VERSION})."
-            )
+    if not tables:
+        SQLModel.metadata.create_all(engine)
+        with engine.begin() as conn:
+            stamp_new(conn)
+        return
+    if "setting" not in tables:
+        raise NotACollectionError(
+            "The database is not a Flashcards collection (it holds other tables); "
+            "use an empty database or a new data directory."
+        )
+    with engine.connect() as conn:
+        version = read_version(conn)
+    if version > SCHEMA_VERSION:
+        raise NewerCollectionError(path, version)
+    if version < SCHEMA_VERSION:
+        if path is not None:
+            from flashcards.core.backup import backup_before_upgrade
+
+            backup_before_upgrade(path, version)
+        upgrade(engine, version)
+    # Tables added by a later version that need no data migration (idempotent).
     SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        if session.get(models.Setting, "schema_version") is None:
-            session.add(models.Setting(key="schema_version", value=str(SCHEMA_VERSION)))
-            session.commit()
-        session.exec(select(models.Setting).limit(1)).all()
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1 FROM setting LIMIT 1")).all()
+
+
+# Keep the models module imported for its side effect: it registers the tables.
+_ = models

@@ -1,0 +1,166 @@
+"""Schema versions and the steps between them: a small versioned scheme instead of Alembic.
+
+Why not Alembic: the collection is one user's file, opened by one process, upgraded in place
+on open; Alembic's script directory, ``env.py`` and revision graph buy nothing here and would
+add a dependency and startup time. What the scheme keeps from Alembic is the discipline: the
+version lives in the database (the ``setting`` row ``schema_version``, mirrored in SQLite's
+``PRAGMA user_version``), every version after the first has exactly one upgrade step, steps run
+in order, and a test upgrades a collection made with the first schema.
+
+Each step is idempotent (it checks before it adds) and the version is stamped after it, so a
+step interrupted by a crash is simply run again on the next open. For a SQLite file the caller
+also takes a backup before the first step (see :func:`flashcards.core.backup`).
+
+Versions:
+    1. The first schema (decks, options, notes, cards, review log, settings).
+    2. ``reviewlog.reviewed_ms`` and ``reviewlog.prev_interval_days`` (derived columns for
+       fast statistics), backfilled; SQLite files get the Flashcards ``application_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, column, inspect, table, text, update
+from sqlalchemy.engine import Connection
+
+from flashcards.core.models import CardState, UTCDateTime
+
+SCHEMA_VERSION = 2
+#: SQLite ``PRAGMA application_id`` of a Flashcards collection ("FLCD").
+APPLICATION_ID = 0x464C4344
+
+_BATCH = 5000
+
+
+def _columns(conn: Connection, table_name: str) -> set[str]:
+    return {c["name"] for c in inspect(conn).get_columns(table_name)}
+
+
+def _detect_version(conn: Connection) -> int:
+    """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "reviewed_ms" in _columns(conn, "reviewlog"):
+        return 2
+    return 1
+
+
+def read_version(conn: Connection) -> int:
+    """The schema version recorded in the collection."""
+    row = conn.execute(text("SELECT value FROM setting WHERE key = 'schema_version'")).first()
+    if row is None:
+        return _detect_version(conn)
+    try:
+        return int(row[0])
+    except ValueError:
+        return _detect_version(conn)
+
+
+def _stamp(conn: Connection, version: int) -> None:
+    updated = conn.execute(
+        text("UPDATE setting SET value = :v WHERE key = 'schema_version'"), {"v": str(version)}
+    )
+    if not updated.rowcount:
+        conn.execute(
+            text("INSERT INTO setting (key, value) VALUES ('schema_version', :v)"),
+            {"v": str(version)},
+        )
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+
+
+def stamp_new(conn: Connection) -> None:
+    """Record the current version in a collection whose tables were just created."""
+    _stamp(conn, SCHEMA_VERSION)
+
+
+# ---------------------------------------------------------------------------- steps
+
+
+def _epoch_ms(value: datetime) -> int:
+    return int(value.astimezone(UTC).timestamp() * 1000)
+
+
+def _to_v2(engine: Engine) -> None:
+    with engine.begin() as conn:
+        have = _columns(conn, "reviewlog")
+        if "reviewed_ms" not in have:
+            conn.execute(
+                text("ALTER TABLE reviewlog ADD COLUMN reviewed_ms BIGINT NOT NULL DEFAULT 0")
+            )
+        if "prev_interval_days" not in have:
+            conn.execute(
+                text("ALTER TABLE reviewlog ADD COLUMN prev_interval_days FLOAT NOT NULL DEFAULT 0")
+            )
+        conn.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_reviewlog_reviewed_ms ON reviewlog (reviewed_ms)")
+        )
+    log = table(
+        "reviewlog",
+        column("id"),
+        column("reviewed_at", UTCDateTime()),
+        column("state_before"),
+        column("prev_due", UTCDateTime()),
+        column("prev_last_review", UTCDateTime()),
+        column("reviewed_ms"),
+        column("prev_interval_days"),
+    )
+    query = (
+        log.select()
+        .with_only_columns(
+            log.c.id, log.c.reviewed_at, log.c.state_before, log.c.prev_due, log.c.prev_last_review
+        )
+        .where(log.c.reviewed_ms == 0)
+        .order_by(log.c.id)
+        .limit(_BATCH)
+    )
+    fill = (
+        update(log)
+        .where(log.c.id == bindparam("b_id"))
+        .values(reviewed_ms=bindparam("b_ms"), prev_interval_days=bindparam("b_iv"))
+    )
+    while True:
+        with engine.begin() as conn:
+            rows = conn.execute(query).all()
+            if not rows:
+                return
+            values: list[dict[str, Any]] = []
+            for row_id, reviewed, state_before, prev_due, prev_last in rows:
+                interval = 0.0
+                if state_before == CardState.REVIEW and prev_due and prev_last:
+                    interval = max(0.0, (_epoch_ms(prev_due) - _epoch_ms(prev_last)) / 86_400_000)
+                # max(1, ...) keeps a (theoretical) review at the epoch from being refilled.
+                values.append(
+                    {"b_id": row_id, "b_ms": max(1, _epoch_ms(reviewed)), "b_iv": interval}
+                )
+            conn.execute(fill, values)
+
+
+#: ``STEPS[n]`` upgrades a collection from version ``n`` to ``n + 1``.
+STEPS: dict[int, Callable[[Engine], None]] = {1: _to_v2}
+
+
+def upgrade(
+    engine: Engine,
+    version: int,
+    target: int = SCHEMA_VERSION,
+    steps: dict[int, Callable[[Engine], None]] | None = None,
+) -> int:
+    """Run the steps from ``version`` up to ``target``, stamping each; returns the new version.
+
+    Raises:
+        ValueError: If a step is missing (a programming error).
+    """
+    steps = STEPS if steps is None else steps
+    version = max(version, 1)  # 0: a first-schema collection without its version row
+    while version < target:
+        step = steps.get(version)
+        if step is None:
+            raise ValueError(f"no migration from schema {version}")
+        step(engine)
+        version += 1
+        with engine.begin() as conn:
+            _stamp(conn, version)
+    return version
