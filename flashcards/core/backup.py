@@ -110,12 +110,12 @@ def _copy_database(source: Path, dest: Path) -> None:
     _fsync_file(dest)
 
 
-def _problem(exc: BaseException) -> str:
+def _problem(exc: BaseException, folder: Path) -> str:
     from flashcards.core.db import describe_sqlite_error
 
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
-    return describe_sqlite_error(exc) or str(exc)
+    return describe_sqlite_error(exc, folder) or str(exc)
 
 
 def write_backup(db_path: Path, dest: Path) -> Path:
@@ -132,7 +132,9 @@ def write_backup(db_path: Path, dest: Path) -> Path:
         _fsync_dir(dest.parent)
     except (OSError, sqlite3.Error) as exc:
         _remove_quietly(tmp)
-        raise CollectionError(f"The backup {dest} could not be written: {_problem(exc)}.") from None
+        raise CollectionError(
+            f"The backup {dest} could not be written: {_problem(exc, dest.parent)}."
+        ) from None
     return dest
 
 
@@ -253,7 +255,7 @@ def restore_backup(db_path: Path, backup: Path, now: datetime) -> Path | None:
     except (OSError, sqlite3.Error) as exc:
         _remove_quietly(tmp)
         raise CollectionError(
-            f"{backup.name} could not be copied into place: {_problem(exc)}; "
+            f"{backup.name} could not be copied into place: {_problem(exc, db_path.parent)}; "
             "the collection is unchanged."
         ) from None
     aside: Path | None = None

@@ -14,11 +14,12 @@ file is reported (:class:`DamagedCollectionError`) instead of being written to.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import Engine, event, inspect
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import SQLModel, create_engine
@@ -110,17 +111,30 @@ def sqlite_path(url: str) -> Path | None:
 _FULL, _READONLY, _CORRUPT, _NOTADB, _IOERR, _CANTOPEN, _BUSY = 13, 8, 11, 26, 10, 14, 5
 
 
-def describe_sqlite_error(exc: BaseException) -> str | None:
+def _disk_full(folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        usage = shutil.disk_usage(folder)
+    except OSError:
+        return False
+    return usage.free < 256 * 1024
+
+
+def describe_sqlite_error(exc: BaseException, folder: Path | None = None) -> str | None:
     """One readable clause for the SQLite errors a user can meet, else None.
 
     Full disk, read-only file or folder, damage, I/O errors and another program holding the
     file. Constraint violations and programming errors return None (they are bugs, not the
-    user's environment).
+    user's environment). ``folder`` (of the database) tells a full disk from other I/O errors:
+    SQLite reports a full disk as an I/O error when the shared-memory file cannot grow.
     """
     code = getattr(exc, "sqlite_errorcode", None)
     if not isinstance(code, int):
         return None
     primary = code & 0xFF
+    if primary in (_FULL, _IOERR, _CANTOPEN) and _disk_full(folder):
+        return "the disk is full"
     if primary == _FULL:
         return "the disk is full"
     if primary == _READONLY:
@@ -137,7 +151,11 @@ def describe_sqlite_error(exc: BaseException) -> str | None:
 
 
 def _translate_error(context: ExceptionContext) -> BaseException | None:
-    reason = describe_sqlite_error(context.original_exception)
+    engine = context.engine
+    path = sqlite_path(str(engine.url)) if engine is not None else None
+    reason = describe_sqlite_error(
+        context.original_exception, path.parent if path is not None else None
+    )
     if reason is None:
         return None
     # The transaction is rolled back by the caller's `with` block: nothing is half-written.
@@ -165,6 +183,10 @@ def check_sqlite_file(path: Path) -> str | None:
     Checks the header, runs ``PRAGMA quick_check`` (every page and index is read) and looks
     for the marks of a Flashcards collection. A newer schema is not a problem here (see
     :func:`file_schema_version`).
+
+    Raises:
+        CollectionError: If the file cannot be checked for a reason that is not damage (a
+            read-only folder, a full disk, an I/O error, another program holding it).
     """
     try:
         with path.open("rb") as handle:
@@ -186,11 +208,19 @@ def check_sqlite_file(path: Path) -> str | None:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         if [r[0] for r in rows] != ["ok"]:
             first = str(rows[0][0]) if rows else "no answer"
+            first = " ".join(first.replace("*** in database main ***", "").split())[:120]
             return f"the integrity check failed: {first}"
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.Error as exc:
-        return str(describe_sqlite_error(exc) or exc)
+        reason = describe_sqlite_error(exc, path.parent)
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if reason is not None and code not in (_CORRUPT, _NOTADB):
+            # The file may be fine: its folder is read-only, the disk is full or failing.
+            raise CollectionError(f"The collection {path} cannot be opened: {reason}.") from None
+        return str(reason or exc)
+    except UnicodeDecodeError:
+        return "its table list is not valid text"
     finally:
         conn.close()
     if app_id not in (0, APPLICATION_ID) or (names and "setting" not in names):
@@ -273,7 +303,8 @@ def make_engine(url: str) -> Engine:
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
         orig = getattr(exc, "orig", None)
-        reason = describe_sqlite_error(orig) if orig is not None else None
+        folder = path.parent if path is not None else None
+        reason = describe_sqlite_error(orig, folder) if orig is not None else None
         reason = reason or (str(orig) if orig is not None else str(exc))
         raise CollectionError(f"The collection database cannot be opened ({reason}).") from None
     return engine
@@ -303,8 +334,22 @@ def _prepare_schema(engine: Engine, path: Path | None) -> None:
         upgrade(engine, version)
     # Tables added by a later version that need no data migration (idempotent).
     SQLModel.metadata.create_all(engine)
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1 FROM setting LIMIT 1")).all()
+    missing = _missing_columns(engine)
+    if missing:
+        reason = f"its tables lack {', '.join(missing[:3])}"
+        if path is not None:
+            raise DamagedCollectionError(path, reason)
+        raise CollectionError(f"The collection database is damaged ({reason}).")
+
+
+def _missing_columns(engine: Engine) -> list[str]:
+    """Model columns absent from the database (damage SQLite's own check cannot see)."""
+    found = inspect(engine)
+    missing = []
+    for table in SQLModel.metadata.sorted_tables:
+        have = {c["name"] for c in found.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
+    return missing
 
 
 # Keep the models module imported for its side effect: it registers the tables.

@@ -1,0 +1,172 @@
+"""Schema versioning: a collection made with the first schema is upgraded in place, safely."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from flashcards.core import migrations
+from flashcards.core.collection import open_collection
+from flashcards.core.db import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    NewerCollectionError,
+    make_engine,
+    sqlite_url,
+)
+
+SCHEMA1 = Path(__file__).with_name("data") / "collection_schema1.sql"
+
+
+def schema1_collection(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA1.read_text(encoding="utf-8"))
+    conn.close()
+    return path
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def shape(path: Path) -> dict[str, object]:
+    """Tables, columns (name, type, not null, pk) and indexes: what a schema is, minus defaults."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        out: dict[str, object] = {}
+        for t in sorted(tables):
+            cols = {
+                (r[1], r[2].upper(), r[3], r[5]) for r in conn.execute(f"PRAGMA table_info({t})")
+            }
+            idx = {(r[1], r[2]) for r in conn.execute(f"PRAGMA index_list({t})")}
+            out[t] = (cols, idx)
+        return out
+    finally:
+        conn.close()
+
+
+def expected_ms(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def test_first_schema_collection_is_upgraded_with_backup_and_nothing_lost(tmp_path: Path) -> None:
+    db = schema1_collection(tmp_path / "collection.db")
+    before = sqlite3.connect(db)
+    logs = before.execute(
+        "SELECT id, reviewed_at, state_before, prev_due, prev_last_review FROM reviewlog"
+    ).fetchall()
+    counts = [before.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("note", "card")]
+    before.close()
+    assert len(logs) == 155
+    original = digest(db)
+
+    col = open_collection(sqlite_url(db), tz=UTC)
+    # A backup of the first-schema file was taken before the upgrade, byte-for-byte the data.
+    saved = tmp_path / "backups" / "before-schema-2.db"
+    assert saved.exists()
+    check = sqlite3.connect(saved)
+    assert check.execute("SELECT value FROM setting WHERE key='schema_version'").fetchone() == (
+        "1",
+    )
+    assert check.execute("SELECT COUNT(*) FROM reviewlog").fetchone() == (155,)
+    check.close()
+    assert digest(db) != original
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT value FROM setting WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert conn.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+    assert [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("note", "card")] == (
+        counts
+    )
+    filled = {
+        r[0]: r[1:]
+        for r in conn.execute("SELECT id, reviewed_ms, prev_interval_days FROM reviewlog")
+    }
+    conn.close()
+    for row_id, reviewed_at, state_before, prev_due, prev_last in logs:
+        ms, interval = filled[row_id]
+        assert ms == expected_ms(reviewed_at)
+        if state_before == 2:
+            assert interval == pytest.approx(
+                (expected_ms(prev_due) - expected_ms(prev_last)) / 86_400_000
+            )
+        else:
+            assert interval == 0.0
+
+    # The upgraded collection works: counts, stats and a new answer.
+    now = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+    assert any(c.name == "Old::Sub" for c in col.deck_counts(now))
+    card = col.next_card(now + timedelta(days=30))
+    assert card is not None
+    col.answer(card.card_id, 3, now + timedelta(days=30))
+    col.stats_summary(now + timedelta(days=30))
+    col.close()
+
+    # Same shape as a collection created fresh by this version.
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)
+
+
+def test_opening_an_upgraded_collection_again_changes_nothing(tmp_path: Path) -> None:
+    db = schema1_collection(tmp_path / "collection.db")
+    make_engine(sqlite_url(db)).dispose()
+    upgraded = shape(db)
+    make_engine(sqlite_url(db)).dispose()
+    assert shape(db) == upgraded
+    assert len(list((tmp_path / "backups").iterdir())) == 1  # no second pre-upgrade backup
+
+
+def test_a_step_interrupted_by_a_crash_is_redone(tmp_path: Path) -> None:
+    db = schema1_collection(tmp_path / "collection.db")
+    engine = create_engine(sqlite_url(db))
+    migrations.STEPS[1](engine)  # the step ran, the process died before the version stamp
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE reviewlog SET reviewed_ms = 0 WHERE id % 2 = 0")  # half-way backfill
+    conn.commit()
+    conn.close()
+    engine.dispose()
+    make_engine(sqlite_url(db)).dispose()
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM reviewlog WHERE reviewed_ms = 0").fetchone() == (0,)
+    assert conn.execute("SELECT value FROM setting WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+    conn.close()
+
+
+def test_a_failing_step_leaves_the_version_unchanged(tmp_path: Path) -> None:
+    db = schema1_collection(tmp_path / "collection.db")
+    engine = create_engine(sqlite_url(db))
+
+    def boom(_engine: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        migrations.upgrade(engine, 1, target=2, steps={1: boom})
+    with engine.connect() as conn:
+        assert migrations.read_version(conn) == 1
+    engine.dispose()
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "collection.db"
+    open_collection(sqlite_url(db)).close()
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE setting SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    original = digest(db)
+    with pytest.raises(NewerCollectionError) as info:
+        open_collection(sqlite_url(db))
+    assert "newer version" in str(info.value) and "\n" not in str(info.value)
+    assert digest(db) == original
