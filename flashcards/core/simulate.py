@@ -120,7 +120,8 @@ def simulate(
         days: How many days to simulate.
         seed: Seeds the generator: the same seed gives the same reviews.
         deck: Review only this deck (and its subdecks); all decks when None.
-        minutes_per_day: The learner stops for the day after this much answering time.
+        minutes_per_day: The learner's usual answering time a day: each day they stop after
+            between half and 1.2 times this much.
         skip_probability: The chance that the learner skips a day altogether.
 
     Returns:
@@ -132,12 +133,13 @@ def simulate(
     learner = Learner(rng)
     summary = SimulationSummary(days=days)
     now = start.astimezone(UTC)
-    budget = minutes_per_day * 60
     for day in range(days):
         session = start + timedelta(days=day, minutes=rng.uniform(-120, 120))
         now = max(now, session.astimezone(UTC))
         if day > 0 and rng.random() < skip_probability:
             continue
+        # Some days the learner has more time than others.
+        budget = minutes_per_day * 60 * rng.uniform(0.5, 1.2)
         spent = 0.0
         studied = False
         while spent < budget:

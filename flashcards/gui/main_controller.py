@@ -20,6 +20,7 @@ from flashcards.gui.workers import TaskRunner
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection, DeckCounts
     from flashcards.gui.browser import BrowserWindow
+    from flashcards.gui.stats_window import StatsWindow
 
 
 class MainController(QObject):
@@ -54,6 +55,7 @@ class MainController(QObject):
         self._theme = theme
         self._runner = runner
         self.browser: BrowserWindow | None = None
+        self.stats: StatsWindow | None = None
         self._counts: list[DeckCounts] = []
         self.review = ReviewController(
             col, clock, signals, window.review, window.done, window.actions_, theme
@@ -71,6 +73,7 @@ class MainController(QObject):
         a.undo.triggered.connect(self._on_undo)
         a.add_note.triggered.connect(self._on_add_note)
         a.browse.triggered.connect(self._on_browse)
+        a.stats.triggered.connect(self._on_stats)
         a.generate.triggered.connect(self._on_generate)
         a.import_file.triggered.connect(self.exchange.ask_import)
         a.export.triggered.connect(self.exchange.ask_export)
@@ -85,6 +88,7 @@ class MainController(QObject):
         self.exchange.message.connect(self._on_message)
         signals.changed.connect(self._on_collection_changed)
         theme.changed.connect(self.refresh_decks)
+        theme.changed.connect(self._on_theme_changed)
         self._add_deck_menu()
         self._sync_actions()
 
@@ -197,6 +201,26 @@ class MainController(QObject):
         self.browser.raise_()
         self.browser.activateWindow()
 
+    def _on_stats(self) -> None:
+        from flashcards.gui.stats_window import StatsWindow
+
+        if self.stats is None:
+            self.stats = StatsWindow(
+                self.col,
+                self._clock,
+                self._signals,
+                self._settings,
+                self._runner,
+                dark=self._theme.dark,
+            )
+        self.stats.show()
+        self.stats.raise_()
+        self.stats.activateWindow()
+
+    def _on_theme_changed(self) -> None:
+        if self.stats is not None:
+            self.stats.set_dark(self._theme.dark)
+
     def _on_generate(self) -> None:
         from flashcards.gui.generate_dialog import GenerateDialog, describe_import
 
@@ -238,7 +262,9 @@ class MainController(QObject):
             self.col.delete_deck(deck_id)
 
     def close(self) -> None:
-        """Close the browser and wait for background work before the collection closes."""
+        """Close the browser and the statistics; wait for background work to end."""
         if self.browser is not None:
             self.browser.close()
+        if self.stats is not None:
+            self.stats.close()
         self._runner.wait()

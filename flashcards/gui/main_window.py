@@ -53,6 +53,7 @@ class MainActions:
     suspend: QAction
     back: QAction
     about: QAction
+    stats: QAction
 
     def review_actions(self) -> list[QAction]:
         """The actions that only make sense while a card is on screen."""
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Go")
         study = _action(self, tools, "&Study Selected Deck", "S")
         browse = _action(self, tools, "&Browse", "B", "Ctrl+B")
+        stats = _action(self, tools, "S&tatistics", "T", "Ctrl+Shift+S")
         back = _action(self, tools, "&Deck List", "Escape", "D")
 
         review = bar.addMenu("&Review")
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
         return MainActions(
             add_note, generate, import_file, export, quit_, undo, browse, settings, study,
-            reveal, rate, edit_note, bury, suspend, back, about,
+            reveal, rate, edit_note, bury, suspend, back, about, stats,
         )  # fmt: skip
 
     def show_screen(self, screen: Screen) -> None:
