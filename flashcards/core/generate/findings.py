@@ -14,7 +14,10 @@ from flashcards.core.generate.tokens import tokenize
 _ACRONYM_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]{1,7}(?![A-Za-z0-9])")
 _STOP_WORD_TEXT = "of the and for to in on a an with by as at from via"
 _STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
-_LATIN_WORDS = re.compile(r"^[A-Za-z][A-Za-z0-9'’]*(?:[ \-][A-Za-z][A-Za-z0-9'’]*)+$")
+# Two or more Latin words; chemical names keep their locants ("ribulose-1,5-bisphosphate").
+_LATIN_WORDS = re.compile(
+    r"^[A-Za-z][A-Za-z0-9'’]*(?:(?:[ \-/]|-\d+(?:,\d+)*-)[A-Za-z][A-Za-z0-9'’]*)+$"
+)
 _GLOSSARY = re.compile(r"^\s*(?P<term>[^…:：―—]{1,40}?)\s*(?:…|\.{3}|：|:|―|—| - )\s*(?P<body>.+)$")
 
 
@@ -30,6 +33,8 @@ class Finding:
         strength: How strongly the pattern marks a definition (0 = only a mention signal).
         reversible: Whether the back is specific enough to name the term (basic+reversed).
         cloze: A ready cloze text, for patterns such as enumerations that make their own.
+        alias: Another name the article gives the term in brackets (``重ね合わせ(superposition)``),
+            shown next to it on the front.
     """
 
     term: str
@@ -39,6 +44,7 @@ class Finding:
     strength: float
     reversible: bool = False
     cloze: str = ""
+    alias: str = ""
 
 
 def _initials(acronym: str, words: list[str]) -> bool:
@@ -81,7 +87,7 @@ def _initials(acronym: str, words: list[str]) -> bool:
 
 def expansion_matches(acronym: str, expansion: str) -> bool:
     """Whether ``expansion`` spells out ``acronym`` (``LLM`` / ``Large Language Model``)."""
-    words = [w for w in re.split(r"[ \-]+", expansion.strip()) if w]
+    words = [w for w in re.split(r"[ \-/]+", expansion.strip()) if w and not w[0].isdigit()]
     return is_acronym(acronym) and _initials(acronym, words)
 
 

@@ -26,6 +26,12 @@ _EN_STOP_TEXT = """
     first second third last next other others such same many much most more some any all each
     every both either neither what which who whom whose when where why how also however"""
 _EN_STOP = frozenset(_EN_STOP_TEXT.split())
+# Words that cannot start a multi-word term ("this thing", "some people"); nouns such as
+# "time" or "type" can ("time signature", "type system").
+_EN_NOUN_STOP_TEXT = """
+    one ones thing things way ways lot lots part parts kind kinds type types example examples
+    people today yesterday tomorrow time times"""
+_EN_NOUN_STOP = frozenset(_EN_NOUN_STOP_TEXT.split())
 _LATIN_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.+#/&' ][A-Za-z0-9]+)*[+#]*$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*$")
 
@@ -147,7 +153,7 @@ def is_stop(term: str) -> bool:
     return (
         stripped in STOP_TERMS
         or low in _EN_STOP
-        or low.split(" ", 1)[0] in _EN_STOP
+        or (low.split(" ", 1)[0] in _EN_STOP - _EN_NOUN_STOP)
         or all(is_hiragana(ch) for ch in stripped)
     )
 
