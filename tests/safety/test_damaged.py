@@ -20,6 +20,7 @@ from flashcards.core.collection import open_collection
 from flashcards.core.db import (
     DamagedCollectionError,
     NotACollectionError,
+    check_sqlite_file,
     make_engine,
     sqlite_url,
 )
@@ -81,6 +82,14 @@ def test_damaged_file_is_reported_and_left_untouched(
     assert message.startswith(f"The collection {db} is damaged (") and "\n" not in message
     assert db.read_bytes() == bad
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
+
+
+def test_cheap_check_of_a_large_file_still_sees_truncation(tmp_path: Path, pristine: bytes) -> None:
+    db = tmp_path / "collection.db"
+    db.write_bytes(pristine[: len(pristine) - 4096])
+    assert check_sqlite_file(db, full=False) == "the file is truncated"
+    db.write_bytes(pristine)
+    assert check_sqlite_file(db, full=False) is None
 
 
 def test_an_empty_file_without_backups_is_a_fresh_start(tmp_path: Path) -> None:
