@@ -141,6 +141,18 @@ def _best_cloze_sentence(term: _Term, doc: Document, lang: str) -> str:
     return ""
 
 
+def _front(term: _Term, back: str) -> str:
+    """The term with the other name the article gives it (``重ね合わせ (superposition)``)."""
+    alias = next((f.alias for f in sorted(term.findings, key=_order) if f.alias), "")
+    if not alias or fold(alias) in fold(back) or fold(alias) in fold(term.display):
+        return term.display
+    return f"{term.display} ({alias})"
+
+
+def _order(finding: Finding) -> tuple[float, int]:
+    return (-finding.strength, finding.sentence.index)
+
+
 def _note_for(term: _Term, doc: Document, lang: str, id_prefix: str, title: str) -> NoteSpec | None:
     definitions = sorted(
         (
@@ -173,7 +185,7 @@ def _note_for(term: _Term, doc: Document, lang: str, id_prefix: str, title: str)
         )
         kind = "basic+reversed" if reversible else "basic"
         source = NoteSource(title, primary.sentence.section, primary.sentence.text)
-        return NoteSpec(note_id, kind, term.display, back, tags, source)
+        return NoteSpec(note_id, kind, _front(term, back), back, tags, source)
     made = sorted(
         (f for f in term.findings if f.cloze), key=lambda f: (-f.strength, f.sentence.index)
     )
@@ -346,13 +358,15 @@ def generate_deck(
     language = detect_language(article.text) if lang == "auto" else lang
     report(0.0, "Reading the article structure")
     doc = parse_document(article.text, article.title, language)
-    finder = find_ja if language == "ja" else find_en
     findings: list[Finding] = []
     total = max(1, len(doc.sentences))
     step = max(1, total // 4)
     report(0.1, f"Looking for terms in {len(doc.sentences)} sentences")
     for i, sentence in enumerate(doc.sentences):
-        findings += finder(sentence)
+        if language == "ja":
+            findings += find_ja(sentence, doc.sentences[i - 1] if i else None)
+        else:
+            findings += find_en(sentence)
         if (i + 1) % step == 0:
             report(0.1 + 0.75 * (i + 1) / total, f"Analysed {i + 1} of {total} sentences")
     report(0.9, "Choosing cards")

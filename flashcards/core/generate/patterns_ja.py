@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flashcards.core.generate.backs import (
     clean_back_ja,
@@ -20,7 +21,7 @@ from flashcards.core.generate.terms import (
     is_valid_term,
     whole_term,
 )
-from flashcards.core.generate.textutil import is_hiragana, is_katakana, is_latin
+from flashcards.core.generate.textutil import is_hiragana, is_kanji, is_katakana, is_latin
 from flashcards.core.generate.tokens import tokenize
 
 _CONNECTIVE = re.compile(
@@ -29,9 +30,22 @@ _CONNECTIVE = re.compile(
 )
 _TOHA = re.compile(r"(?:とは|というのは|というものは|って)(?!いえ|言え|いっても|言っても)")
 _NAMING = re.compile(
-    r"を(?P<x>[^をと、。]{1,40}?)と(?:呼び|呼ん|呼ぶ|いい|言い|いう|言う|称し|称す)"
+    r"を(?:総称して|まとめて|略して|一括して|合わせて)?(?P<x>[^をと、。]{1,40}?)"
+    r"と(?:呼び|呼ん|呼ぶ|いい|言い|いう|言う|称し|称す)"
 )
 _PASSIVE_NAMING = re.compile(r"は(?P<x>[^をと、。]{1,40}?)と呼ばれ")
+# "これを相乗効果と呼びます": the thing named is the previous sentence.
+_BACK_REFERENCE = frozenset({"これ", "それ", "このこと", "そのこと", "この現象", "この効果"})
+# Readings and English names in brackets after a Japanese term: 親藩(しんぱん), 乳化(emulsion).
+_NAME_BRACKET = re.compile(r"[（(](?P<inner>[ぁ-ゖー・\s]{1,30}|[A-Za-z][A-Za-z\-' ]{1,50})[)）]")
+_TOPIC_LEAD = re.compile(r"^(?:いわゆる|所謂|なお、|また、|ちなみに、|一方、|さらに、|特に、)")
+# Endings that say "this is what X means": Xは…を指します / のことです / を意味します / をいいます.
+_DEFINING_END = re.compile(
+    r"(?:のことを指します|のことを指す|のことをいいます|のことを言います|のことです|のことである|"
+    r"を指します|を指す|をいいます|を言います|を意味します|を意味する)$"
+)
+_LEADING_ANAPHOR_JA = re.compile(r"^(?:これ|それ|この|その|あれ|こう|そう)")
+_EXISTENTIAL_END = re.compile(r"(?:も|が)(?:あります|ありました|ある|あった|います|いました|いる)$")
 _IU_TE = re.compile(r"と(?:言って|いって|言い|いい|呼ばれ(?:る)?|称して)[、,]")
 _ENUM = re.compile(r"の([0-9０-９一二三四五六七八九十]+)(?:つ|個|種類|点)")
 _CLEFT = re.compile(r"のが(?P<x>[^のが、。]{1,40}?)(?:です|だ|である)[。！!]?$")
@@ -84,13 +98,83 @@ def _subject_at_start(text: str, end: int, *, modified: bool = False) -> str:
     return term if is_valid_term(term) else ""
 
 
-def _toha(sentence: Sentence) -> list[Finding]:
+def _relaxed_topic(text: str, end: int, names: frozenset[str] = frozenset()) -> str:
+    """The whole phrase before ``end`` when a sentence opens with it as its topic.
+
+    janome splits terms such as 重ね合わせ, 量子もつれ or 享保の改革 into pieces a noun chain cannot
+    hold; at the very start of a sentence (after いわゆる or a connective) the phrase up to the
+    topic particle is the term if it is short and noun-like (nouns, verb stems, の), or if the
+    sentence marked it as a name with a bracket (``names``). A leading place name is context, not
+    part of the term (長崎の出島 -> 出島).
+    """
+    lead = _TOPIC_LEAD.match(text)
+    start = lead.end() if lead else 0
+    phrase = text[start:end].strip()
+    if not phrase or len(phrase) > 15 or any(c in phrase for c in "、,。「」『』()（）"):
+        return ""
+    if phrase in names:
+        return phrase
+    tokens = [t for t in tokenize(text) if t.start >= start and t.end <= end]
+    if not tokens or tokens[-1].end != end or tokens[0].start != start:
+        return ""  # the phrase does not end on a word boundary ("間違っていたら")
+    if tokens[-1].pos == "助詞" or tokens[0].pos in ("助詞", "助動詞"):
+        return ""
+    for token in tokens:
+        if token.pos == "助詞" and not (token.surface == "の" and token.sub == "連体化"):
+            return ""
+        if token.pos in ("助動詞", "形容詞", "連体詞", "副詞", "感動詞", "接続詞", "記号"):
+            return ""
+        if token.pos == "名詞" and token.sub in ("代名詞", "非自立"):
+            return ""
+        if token.pos == "動詞" and token is tokens[-1] and token.surface == token.base:
+            return ""  # a clause (…する), not a noun
+    if len(tokens) >= 3 and tokens[1].surface == "の" and tokens[0].detail == "地域":
+        phrase = text[tokens[2].start : end]
+    return phrase if is_valid_term(phrase) and not has_anaphor_ja(phrase) else ""
+
+
+def _bracket_name(before: str) -> str:
+    """The name right before a bracket: the clause's opening phrase, else a noun chain."""
+    cut = max(before.rfind("、"), before.rfind("。"), before.rfind(","))
+    clause = before[cut + 1 :]
+    lead = _TOPIC_LEAD.match(clause)
+    phrase = clause[lead.end() if lead else 0 :]
+    tokens = tokenize(phrase)
+    # A bracket marks where a name ends, so the opening phrase may hold what janome misreads as
+    # a particle (量子もつれ = 量子 / も / つれ), but not a case particle, a verb or an auxiliary.
+    if (
+        0 < len(phrase) <= 12
+        and is_valid_term(phrase)
+        and not any(
+            t.pos == "助動詞"
+            or (t.pos == "助詞" and t.surface not in ("の", "も"))
+            or (t.pos == "動詞" and t is tokens[-1] and t.surface == t.base)
+            for t in tokens
+        )
+    ):
+        return phrase
+    _, name = chain_ending_at(before, len(before))
+    return name if is_valid_term(name) else ""
+
+
+def _topic(
+    text: str, end: int, *, modified: bool = False, names: frozenset[str] = frozenset()
+) -> str:
+    """The term that is the topic ending at ``end``: a noun chain, else a relaxed phrase."""
+    strict = _subject_at_start(text, end, modified=modified)
+    relaxed = _relaxed_topic(text, end, names)
+    if relaxed and (not strict or (relaxed.endswith(strict) and len(relaxed) > len(strict))):
+        return relaxed
+    return strict
+
+
+def _toha(sentence: Sentence, names: frozenset[str] = frozenset()) -> list[Finding]:
     text = sentence.text
     found: list[Finding] = []
     for match in _TOHA.finditer(text):
         if match.start() == 0:
             continue
-        term = _subject_at_start(text, match.start(), modified=True)
+        term = _topic(text, match.start(), modified=True, names=names)
         if not term:
             continue
         back = clean_back_ja(text[match.end() :])
@@ -100,54 +184,117 @@ def _toha(sentence: Sentence) -> list[Finding]:
     return found
 
 
-def _wa_desu(sentence: Sentence) -> list[Finding]:
-    text = sentence.text.rstrip("。！!")
-    if not re.search(r"(?:です|である|だ)$", text):
-        return []
+def _parallel(predicate: str) -> tuple[str, str]:
+    """Split "A…、Xは B…" (two topics in one sentence) into the first predicate and the rest."""
+    for match in re.finditer(r"、(?=([^、。はが]{1,15})は)", predicate):
+        rest = predicate[match.end() :]
+        if _topic(rest, len(match.group(1))):
+            return predicate[: match.start()], rest
+    return predicate, ""
+
+
+def _has_modifier(core: str) -> bool:
+    """Whether a nominal predicate has a clause or の-phrase restricting its head noun."""
+    tokens = tokenize(core)
+    return any(t.pos in ("動詞", "形容詞", "助動詞") for t in tokens[:-1]) or any(
+        t.surface == "の" and t.sub == "連体化" for t in tokens[:-1]
+    )
+
+
+def _wa_desu(
+    sentence: Sentence, text: str | None = None, names: frozenset[str] = frozenset()
+) -> list[Finding]:
+    text = (sentence.text if text is None else text).rstrip("。！!")
     for token in tokenize(text):
         if token.surface == "は" and token.pos == "助詞":
-            term = _subject_at_start(text, token.start)
-            if not term or not is_technical(term):
+            term = _topic(text, token.start, names=names)
+            if not term:
                 return []
-            predicate = text[token.end :]
-            if re.search(r"[はが]", predicate) and len(predicate) > 30:
-                return []
-            tail = tokenize(re.sub(r"(?:です|である|だ)$", "", predicate))
-            # A nominal predicate, not an evaluation ("コーヒーは大事です").
-            if (
-                not tail
-                or tail[-1].pos != "名詞"
-                or tail[-1].sub in ("非自立", "特殊", "形容動詞語幹")
-            ):
-                return []
-            back = clean_back_ja(predicate)
-            if back and not same_text(back, term) and len(back) <= 80:
-                return [Finding(term, back, sentence, "XはYです", 1.5, len(back) <= 40)]
-            return []
+            predicate, rest = _parallel(text[token.end :])
+            ending = re.search(r"(?:です|である|だ)$", text)
+            found: list[Finding] = []
+            if rest:
+                found += _wa_desu(sentence, rest)
+                if ending and not _DEFINING_END.search(predicate):
+                    predicate += ending.group(0)  # "親藩は…の大名、譜代大名は…のことです"
+            found[:0] = _wa_definition(sentence, term, predicate)
+            return found
     return []
 
 
-def _naming(sentence: Sentence) -> list[Finding]:
+def _wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Finding]:
+    defining = _DEFINING_END.search(predicate)
+    if not defining and not re.search(r"(?:です|である|だ)$", predicate):
+        return []
+    tokens = tokenize(predicate)
+    if not defining and any(
+        t.surface == "は" and t.pos == "助詞" and not (i and tokens[i - 1].sub == "格助詞")
+        for i, t in enumerate(tokens)
+    ):
+        return []  # another topic: a comparison or a story, not a definition ("では" is fine)
+    core = re.sub(r"(?:の?こと)?(?:です|である|だ)$", "", predicate)
+    core = re.sub(r"[、,\s]+$", "", core)
+    if defining:
+        strength = 3.0
+    else:
+        tail = tokenize(core)
+        # A nominal predicate, not an evaluation ("コーヒーは大事です").
+        if (
+            not tail
+            or tail[-1].pos != "名詞"
+            or tail[-1].sub in ("非自立", "特殊", "形容動詞語幹", "代名詞")
+        ):
+            return []
+        strength = 2.5 if _has_modifier(core) and len(core) >= 6 else 1.5
+        if strength < 2.5 and not is_technical(term):
+            return []
+    back = clean_back_ja(predicate)
+    if back and not same_text(back, term) and len(back) <= 80:
+        return [Finding(term, back, sentence, "XはYです", strength, len(back) <= 40)]
+    return []
+
+
+def _named(raw: str) -> str:
+    return re.sub(r"[（(][^()（）]*[)）]", "", raw).strip('「」『』" ')
+
+
+def _naming(sentence: Sentence, previous: Sentence | None = None) -> list[Finding]:
     text = sentence.text
     found: list[Finding] = []
     for match in _NAMING.finditer(text):
-        term = match.group("x").strip('「」『』"')
-        if not is_valid_term(term) or not whole_term(term):
+        term = _named(match.group("x"))
+        single = len(term) == 1 and is_kanji(term)  # "…を総称して藩と呼びます"
+        if not single and (not is_valid_term(term) or not whole_term(term)):
             continue
         clause_start = max(text.rfind("、", 0, match.start()), text.rfind("。", 0, match.start()))
         described = text[clause_start + 1 : match.start()]
         described = re.sub(r"の?こと$", "", described)
+        if described in _BACK_REFERENCE and clause_start < 0:
+            found += _named_previous(term, sentence, previous)
+            continue
         back = clean_back_ja(described)
         if back and not same_text(back, term):
             found.append(Finding(term, back, sentence, "YをXと呼ぶ", 3.0, True))
     for match in _PASSIVE_NAMING.finditer(text):
-        term = match.group("x").strip('「」『』"')
+        term = _named(match.group("x"))
         if not is_valid_term(term) or not whole_term(term):
             continue
         back = clean_back_ja(text[: match.start()])
         if back and not same_text(back, term):
             found.append(Finding(term, back, sentence, "YはXと呼ばれる", 3.0, True))
     return found
+
+
+def _named_previous(term: str, sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """The previous sentence as the back of ``これをXと呼びます`` (これ = what was just said)."""
+    if previous is None or previous.section != sentence.section or len(previous.text) > 100:
+        return []
+    if _LEADING_ANAPHOR_JA.match(previous.text) or term in previous.text:
+        return []
+    back = clean_back_ja(previous.text)
+    if not back or has_anaphor_ja(back):
+        return []
+    return [Finding(term, back, sentence, "Y。これをXと呼ぶ", 2.5, False)]
 
 
 def _cut_at_object_verb(text: str) -> str:
@@ -160,20 +307,25 @@ def _cut_at_object_verb(text: str) -> str:
     return text
 
 
-def _iu_te(sentence: Sentence) -> list[Finding]:
+def _iu_te(sentence: Sentence, names: frozenset[str] = frozenset()) -> list[Finding]:
     text = sentence.text
     match = _IU_TE.search(text)
     if not match:
         return []
     start, term = chain_ending_at(text, match.start())
+    relaxed = _relaxed_topic(text, match.start(), names)
+    if relaxed and (not term or relaxed.endswith(term)):
+        start, term = match.start() - len(relaxed), relaxed
     if not term:
         return []
     lead = text[:start]
-    if lead and not re.search(r"[、,]$", lead) and not _CONNECTIVE.fullmatch(lead):
+    opens = not lead or re.search(r"[、,]$", lead) or _CONNECTIVE.fullmatch(lead)
+    if not opens and not _TOPIC_LEAD.fullmatch(lead):
         return []
     if not is_valid_term(term):
         return []
-    rest = text[match.end() :].split("。")[0]
+    rest = text[match.end() :].split("。")[0].rstrip("。！!")
+    rest = _EXISTENTIAL_END.sub("", rest)  # "…褐変もあります": the description is "…褐変"
     back = clean_back_ja(_cut_at_object_verb(rest))
     if not back or same_text(back, term):
         return []
@@ -321,25 +473,64 @@ def _emphasis(sentence: Sentence) -> list[Finding]:
     return found
 
 
-def find_ja(sentence: Sentence) -> list[Finding]:
-    """Every Japanese definition or emphasis finding in one sentence."""
+def _plain(sentence: Sentence) -> tuple[Sentence, dict[str, str]]:
+    """The sentence without readings and English names in brackets, and {term: English name}.
+
+    ``重ね合わせ(superposition)は、…`` is matched as ``重ね合わせは、…``; the English name goes
+    with the term. Brackets after Latin text (``GPT(Generative …)``) are expansions and stay.
+    """
+    aliases: dict[str, str] = {}
+    pieces: list[str] = []
+    last = 0
+    text = sentence.text
+    for match in _NAME_BRACKET.finditer(text):
+        before = text[: match.start()]
+        if not before or is_latin(before[-1]) or before[-1] in " 　":
+            continue
+        name = _bracket_name(before)
+        if not name:
+            continue  # "持たせたり(Tool-Integrated)": the bracket names no term before it
+        inner = match.group("inner").strip()
+        if is_latin(inner[0]):
+            aliases[name] = inner
+        pieces.append(text[last : match.start()])
+        last = match.end()
+    if not pieces:
+        return sentence, aliases
+    pieces.append(text[last:])
+    return replace(sentence, text="".join(pieces)), aliases
+
+
+def find_ja(sentence: Sentence, previous: Sentence | None = None) -> list[Finding]:
+    """Every Japanese definition or emphasis finding in one sentence.
+
+    Args:
+        sentence: The sentence.
+        previous: The sentence before it, for "これを X と呼びます".
+    """
     if any(is_hiragana(c) for c in sentence.text[:1]) and sentence.text.startswith("という"):
         return []
+    plain, aliases = _plain(sentence)
+    names = frozenset(aliases)
     findings: list[Finding] = []
     findings += find_expansions(sentence)
-    findings += find_glossary(sentence, clean_back_ja)
+    findings += find_glossary(plain, clean_back_ja)
+    findings += _naming(plain, previous)
+    findings += _toha(plain, names)
+    findings += _iu_te(plain, names)
+    findings += _wa_desu(plain, names=names)
     for finder in (
-        _toha,
-        _naming,
-        _iu_te,
         _brackets,
         _enumeration,
         _heading_definition,
-        _wa_desu,
         _cleft,
         _emphasis,
     ):
-        findings += finder(sentence)
+        findings += finder(plain)
+    if plain is not sentence:
+        findings = [
+            replace(f, sentence=sentence, alias=aliases.get(f.term, f.alias)) for f in findings
+        ]
     return findings
 
 

@@ -18,6 +18,7 @@ class Token:
     base: str
     start: int
     end: int
+    detail: str = "*"  # the second sub-category: "地域" for place names, "人名" ...
 
     @property
     def is_particle(self) -> bool:
@@ -60,6 +61,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
                 base=str(raw.base_form),
                 start=start,
                 end=end,
+                detail=parts[2] if len(parts) > 2 else "*",
             )
         )
         offset = end
