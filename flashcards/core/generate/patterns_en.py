@@ -23,9 +23,11 @@ _LEAD = (
 _DET = r"(?:(?:An?|The)\s+)?"
 _NP = r"(?P<x>[A-Za-z0-9][\w\-+#./' ]{0,58}?)"
 _SUBJECT = _DET + _NP
-_IS_A = re.compile(_LEAD + _SUBJECT + r"\s+(?:is|are)\s+(?P<y>(?:an?|the|one of the)\s+.+)$")
+_IS_A = re.compile(_LEAD + _SUBJECT + r"\s+(?:is|are)\s+(?P<y>(?:an?|the|one of the|any)\s+.+)$")
 # "Accidentals are symbols such as sharps …": a plural subject, a bare plural noun, a modifier.
-_ARE_BARE = re.compile(_LEAD + _SUBJECT + r"\s+are\s+(?P<y>(?!not\b)[a-z][\w\-]*s\b.+)$")
+_ARE_BARE = re.compile(
+    _LEAD + _SUBJECT + r"\s+are\s+(?P<y>(?!not\b)(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*s\b.+)$"
+)
 _ALIAS_VERB = (
     r"(?:also|sometimes|often|more commonly|usually)\s+(?:called|known as|referred to as|named)"
 )
@@ -56,7 +58,7 @@ _NAMED_SUBJECT = re.compile(
 # "the interest rate, or the price of borrowing money" / "Dynamics, or the loudness …, are …".
 _OR_GLOSS = re.compile(
     r"(?:^|\b(?:the|an?)\s+)(?P<x>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*){0,4}),\s+or\s+"
-    r"(?P<y>(?:the|an?|its|their)\s+[^,;]{3,80}?)\s*(?:,\s*(?P<rest>.+))?$"
+    r"(?P<y>(?:the|an?|its|their)\s+[^,;]{3,80}?|[a-z][\w\-]+)\s*(?:,\s*(?P<rest>.+))?$"
 )
 _REFERS = re.compile(
     _LEAD + _SUBJECT + r"\s+(?P<verb>refers to|means|is defined as|denotes|stands for)\s+(?P<y>.+)$"
@@ -100,6 +102,7 @@ _PRONOUN_CLAUSE = re.compile(
 # A definition's noun is followed by what restricts it; an evaluation is not.
 _MODIFIER = re.compile(
     r"\b(?:that|which|who|whose|where|of|for|in|on|with|between|within|by|from|to|such as|used"
+    r"|around|at|into|under|over|inside|through|across|against"
     r"|built|made|found|measured|played|written|produced|defined|called|consisting|containing)\b"
 )
 _EVALUATIVE_TEXT = """
@@ -185,7 +188,10 @@ def _alias_back(rest: str | None, alias: str) -> tuple[str, bool]:
     alias = re.sub(r"^(?:its|their)\s+", "", alias.strip().strip("\"“”'"))
     if not rest:
         return f"Also called {alias}", False
-    verb = re.match(r"(?:is|are)\s+(?P<y>(?:an?|the|one of the|what)\s.+)$", rest)
+    verb = re.match(r"(?:is|are)\s+(?P<y>(?:an?|the|one of the|what|any)\s.+)$", rest)
+    bare = _ARE_BARE.match("X " + rest)
+    if not verb and bare and _definitional("a " + bare.group("y")):
+        verb = bare
     if verb:
         body = _cut_back(verb.group("y"))
     elif re.match(r"[a-z][\w']*s\b", rest) and not _FINITE.match(rest):
@@ -218,7 +224,8 @@ def _clause(clause: str, sentence: Sentence) -> list[Finding]:
         term = _term_of(match.group("x"))
         rest = match.group("rest")
         back, _ = _alias_back(rest, match.group("y")) if rest else ("", False)
-        if not back:
+        bare = " " not in match.group("y")
+        if not back and not bare:  # "Tea, or coffee, is fine" glosses nothing
             back = _cut_back(re.sub(r"^(?:its|their)\s+", "the ", match.group("y")))
         found = _finding(term, back, sentence, "X, or Y", 2.5)
         if found:

@@ -33,6 +33,7 @@ _NAMING = re.compile(
     r"を(?:総称して|まとめて|略して|一括して|合わせて)?(?P<x>[^をと、。]{1,40}?)"
     r"と(?:呼び|呼ん|呼ぶ|いい|言い|いう|言う|称し|称す)"
 )
+_NAMING_PAIR = re.compile(r"(?:^|、)(?P<y>[^、。]{2,40}?)を(?P<x>[^、。をと]{1,20})(?=、)")
 _PASSIVE_NAMING = re.compile(r"は(?P<x>[^をと、。]{1,40}?)と呼ばれ")
 # "これを相乗効果と呼びます": the thing named is the previous sentence.
 _BACK_REFERENCE = frozenset({"これ", "それ", "このこと", "そのこと", "この現象", "この効果"})
@@ -43,6 +44,10 @@ _TOPIC_LEAD = re.compile(r"^(?:いわゆる|所謂|なお、|また、|ちなみ
 _DEFINING_END = re.compile(
     r"(?:のことを指します|のことを指す|のことをいいます|のことを言います|のことです|のことである|"
     r"を指します|を指す|をいいます|を言います|を意味します|を意味する)$"
+)
+# "卒論は、…大変な文章です" says how the writer feels about it, not what it is.
+_EVALUATIVE_JA = re.compile(
+    r"(?:大変|面倒|めんど|好き|嫌い|大事|大切|素敵|最高|最悪|楽し|つら|辛い|難しい|おいし|すご|やば|ヤバ)"
 )
 _LEADING_ANAPHOR_JA = re.compile(r"^(?:これ|それ|この|その|あれ|こう|そう)")
 _EXISTENTIAL_END = re.compile(r"(?:も|が)(?:あります|ありました|ある|あった|います|いました|いる)$")
@@ -225,7 +230,22 @@ def _wa_desu(
 def _wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Finding]:
     defining = _DEFINING_END.search(predicate)
     if not defining and not re.search(r"(?:です|である|だ)$", predicate):
-        return []
+        # "積乱雲は、…発達した雲で、雷や大雨をもたらします": the noun phrase before "で、".
+        tokens = tokenize(predicate)
+        cut = next(
+            (
+                t.start
+                for i, t in enumerate(tokens[1:-1], 1)
+                if t.surface == "で"
+                and t.pos in ("助動詞", "助詞")
+                and tokens[i - 1].pos == "名詞"
+                and tokens[i + 1].surface in ("、", ",")
+            ),
+            -1,
+        )
+        if cut < 0:
+            return []
+        predicate = predicate[:cut] + "です"
     tokens = tokenize(predicate)
     if not defining and any(
         t.surface == "は" and t.pos == "助詞" and not (i and tokens[i - 1].sub == "格助詞")
@@ -245,7 +265,8 @@ def _wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Findin
             or tail[-1].sub in ("非自立", "特殊", "形容動詞語幹", "代名詞")
         ):
             return []
-        strength = 2.5 if _has_modifier(core) and len(core) >= 6 else 1.5
+        restricted = _has_modifier(core) and len(core) >= 6 and not _EVALUATIVE_JA.search(core)
+        strength = 2.5 if restricted else 1.5
         if strength < 2.5 and not is_technical(term):
             return []
     back = clean_back_ja(predicate)
@@ -275,6 +296,15 @@ def _naming(sentence: Sentence, previous: Sentence | None = None) -> list[Findin
         back = clean_back_ja(described)
         if back and not same_text(back, term):
             found.append(Finding(term, back, sentence, "YをXと呼ぶ", 3.0, True))
+        # "…ところを高気圧、低いところを低気圧といいます": the earlier pairs share the verb.
+        for pair in _NAMING_PAIR.finditer(text):
+            if pair.end() > match.start():
+                break
+            name = _named(pair.group("x"))
+            if is_valid_term(name) and whole_term(name):
+                back = clean_back_ja(pair.group("y"))
+                if back and not same_text(back, name):
+                    found.append(Finding(name, back, sentence, "YをXと呼ぶ", 3.0, True))
     for match in _PASSIVE_NAMING.finditer(text):
         term = _named(match.group("x"))
         if not is_valid_term(term) or not whole_term(term):

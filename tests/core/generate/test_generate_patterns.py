@@ -119,6 +119,131 @@ def test_english_patterns(text: str, front: str, back: str) -> None:
     assert notes[front].back == back
 
 
+@pytest.mark.parametrize(
+    ("text", "front", "back"),
+    [
+        (
+            "# T\n\n重ね合わせ(superposition)は、複数の状態が同時に存在する性質です。\n",
+            "重ね合わせ (superposition)",
+            "複数の状態が同時に存在する性質",
+        ),
+        (
+            "# T\n\n量子もつれ(entanglement)と言って、離れた量子ビット同士の状態が相関する現象もあります。\n",
+            "量子もつれ (entanglement)",
+            "離れた量子ビット同士の状態が相関する現象",
+        ),
+        (
+            "# T\n\nいわゆる量子超越性は、古典コンピュータでは解けない問題を解くことを指します。\n",
+            "量子超越性",
+            "古典コンピュータでは解けない問題を解くこと",
+        ),
+        (
+            "# T\n\n大名は、1万石以上の領地を与えられた武士を指します。\n",
+            "大名",
+            "1万石以上の領地を与えられた武士",
+        ),
+        (
+            "# T\n\n寺請制度(てらうけせいど)は、人を寺に登録させる制度を意味します。\n",
+            "寺請制度",
+            "人を寺に登録させる制度",
+        ),
+        ("# T\n\n大名の領地とその仕組みを総称して藩と呼びます。\n", "藩", "大名の領地とその仕組み"),
+        (
+            "# T\n\n長崎の出島は、オランダとの貿易の窓口となった島です。\n",
+            "出島",
+            "オランダとの貿易の窓口となった島",
+        ),
+        (
+            "# T\n\n親藩は徳川家の一族の大名、譜代大名は古くからの家臣の大名のことです。\n",
+            "譜代大名",
+            "古くからの家臣の大名",
+        ),
+        (
+            "# T\n\n昆布とかつお節を組み合わせると、うま味が強くなります。これを相乗効果と呼びます。\n",
+            "相乗効果",
+            "昆布とかつお節を組み合わせると、うま味が強くなる",
+        ),
+    ],
+)
+def test_japanese_generalised_patterns(text: str, front: str, back: str) -> None:
+    notes = _notes(text)
+    assert front in notes, list(notes)
+    assert notes[front].back == back
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "back"),
+    [
+        (
+            "# T\n\nIt takes place in the chloroplast, an organelle found in the cells of leaves.\n",
+            "chloroplast",
+            "an organelle found in the cells of leaves",
+        ),
+        (
+            "# T\n\nChlorophyll is the green pigment that absorbs red and blue light.\n",
+            "Chlorophyll",
+            "the green pigment that absorbs red and blue light",
+        ),
+        (
+            "# T\n\nThe Calvin cycle, also called the light-independent reactions, uses ATP to fix carbon.\n",
+            "Calvin cycle",
+            "uses ATP to fix carbon (also called the light-independent reactions)",
+        ),
+        (
+            "# T\n\nRuBisCO (ribulose-1,5-bisphosphate carboxylase/oxygenase) is the enzyme that fixes carbon dioxide; it is abundant.\n",
+            "RuBisCO",
+            "ribulose-1,5-bisphosphate carboxylase/oxygenase / the enzyme that fixes carbon dioxide",
+        ),
+        (
+            "# T\n\nStomata are the small pores on the leaf surface that let gas in.\n",
+            "Stomata",
+            "the small pores on the leaf surface that let gas in",
+        ),
+        (
+            "# T\n\nIts main tool is the interest rate, or the price of borrowing money.\n",
+            "interest rate",
+            "the price of borrowing money",
+        ),
+        (
+            "# T\n\nThe opposite, deflation, is a sustained fall in prices, and it sounds nice.\n",
+            "deflation",
+            "a sustained fall in prices",
+        ),
+        (
+            "# T\n\nThe time signature tells you the beats in a bar, and syncopation means accenting a weak beat.\n",
+            "syncopation",
+            "accenting a weak beat",
+        ),
+        (
+            "# T\n\nThe smallest step is the semitone, also called a half step, which is the distance between adjacent keys.\n",
+            "semitone",
+            "the distance between adjacent keys (also called a half step)",
+        ),
+    ],
+)
+def test_english_generalised_patterns(text: str, front: str, back: str) -> None:
+    notes = _notes(text)
+    assert front in notes, list(notes)
+    assert notes[front].back == back
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# T\n\nCoffee is a must before the next post.\n",
+        "# T\n\nTea, or coffee, is fine in the morning.\n",
+        "# T\n\nIn the US this is the Federal Reserve.\n",
+        "# T\n\n今日はカレーを食べました。おいしかったです。\n",
+        "# T\n\n僕の趣味は、週末に友達とカレーを作ることです。\n",
+        "# T\n\n間違っていたらこっそり教えてください。\n",
+        "# T\n\n卒論は、先生に毎週見てもらう大変な文章です。\n",
+    ],
+)
+def test_chatty_sentences_make_no_definition(text: str) -> None:
+    for note in _notes(text).values():
+        assert note.kind == "cloze", note
+
+
 def test_enumeration_becomes_a_cloze_of_its_items() -> None:
     text = "# T\n\n## 性質\n\nトランザクションの性質は、主に\n原子性\n一貫性\n独立性\n永続性\nの4つです。\n"
     (note,) = [n for n in _notes(text).values() if n.kind == "cloze"]

@@ -15,6 +15,14 @@ ARTICLES = [
     (ROOT / "resources" / "articles" / "llm_basics_ja.txt", DATA / "llm_basics_ja.gold.toml"),
     (DATA / "database_basics_ja.md", DATA / "database_basics_ja.gold.toml"),
     (DATA / "networking_basics_en.md", DATA / "networking_basics_en.gold.toml"),
+    # Held out: written before the rules were generalised, then used to generalise them.
+    (DATA / "economics_basics_en.md", DATA / "economics_basics_en.gold.toml"),
+    (DATA / "music_theory_en.md", DATA / "music_theory_en.gold.toml"),
+    (DATA / "edo_history_ja.md", DATA / "edo_history_ja.gold.toml"),
+    (DATA / "cooking_science_ja.txt", DATA / "cooking_science_ja.gold.toml"),
+    # Second held-out set: written after the rules; first-run recall 0.58 (en) and 0.82 (ja).
+    (DATA / "immunology_basics_en.md", DATA / "immunology_basics_en.gold.toml"),
+    (DATA / "weather_basics_ja.md", DATA / "weather_basics_ja.gold.toml"),
 ]
 
 
