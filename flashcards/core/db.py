@@ -13,7 +13,6 @@ file is reported (:class:`DamagedCollectionError`) instead of being written to.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -34,7 +33,9 @@ from flashcards.core.migrations import (
     upgrade,
 )
 
-DB_FILENAME = "collection.db"
+# Re-exported: where the collection lives is decided in the light paths module.
+from flashcards.core.paths import DB_FILENAME, default_data_dir, sqlite_path, sqlite_url
+
 #: The folder, inside the data directory, that holds the automatic and manual backups.
 BACKUP_DIRNAME = "backups"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -79,31 +80,6 @@ class NewerCollectionError(CollectionError):
 
 class NotACollectionError(CollectionError):
     """The database is a valid database, but not a Flashcards collection."""
-
-
-def default_data_dir() -> Path:
-    """The directory of the user's collection (``FLASHCARDS_DATA_DIR`` or platformdirs)."""
-    env = os.environ.get("FLASHCARDS_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs  # deferred: only needed when no directory was given
-
-    return Path(platformdirs.user_data_dir("flashcards", appauthor=False))
-
-
-def sqlite_url(path: Path) -> str:
-    """The SQLAlchemy URL of a SQLite file."""
-    return f"sqlite:///{path}"
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL, or None (in-memory SQLite or another database)."""
-    if not url.startswith("sqlite:///"):
-        return None
-    raw = url.removeprefix("sqlite:///").split("?", 1)[0]
-    if not raw or raw == ":memory:":
-        return None
-    return Path(raw)
 
 
 # ---------------------------------------------------------------------------- errors

@@ -49,8 +49,8 @@ def resolve_url(data_dir: Path | None = None, db_url: str | None = None) -> tupl
     return url, folder
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file of a ``sqlite:///`` URL, or None for in-memory and other databases."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL, or None for in-memory SQLite and other databases."""
     if not url.startswith("sqlite:///"):
         return None
     rest = url.removeprefix("sqlite:///").split("?", 1)[0]

@@ -94,9 +94,9 @@ def fill_from_file(gui: Gui, data_dir: Path | None, db_url: str | None) -> bool:
     cannot be read this way; the service fills the list a moment later in every case.
     """
     from flashcards.core.overview import read_sqlite
-    from flashcards.core.paths import resolve_url, sqlite_file
+    from flashcards.core.paths import resolve_url, sqlite_path
 
-    path = sqlite_file(resolve_url(data_dir, db_url)[0])
+    path = sqlite_path(resolve_url(data_dir, db_url)[0])
     snapshot = read_sqlite(path, gui.clock()) if path is not None else None
     if snapshot is None or gui.controller is not None:
         return False

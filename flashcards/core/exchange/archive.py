@@ -101,6 +101,8 @@ def extract_collection(
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise InputError(f"{origin} is not an Anki package (not a zip file).") from None
+    except NotImplementedError:  # a zip feature Python cannot read (found by fuzzing)
+        raise InputError(f"{origin} uses a zip format that cannot be read.") from None
     with zf:
         infos = zf.infolist()
         for info in infos:
