@@ -189,6 +189,8 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
                 f"  {len(report.missing)} note(s) of the deck are not in the file "
                 f"(kept, not deleted): {shown}\n"
             )
+        for warning in report.warnings:
+            out.write(f"  Note: {warning}\n")
     return 0
 
 

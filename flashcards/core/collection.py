@@ -141,6 +141,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def card_ords(kind: str, front: str) -> list[int]:

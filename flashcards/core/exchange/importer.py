@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,6 @@ class ExchangeReport(ImportReport):
     """What an import from Anki did, with what it had to leave out."""
 
     skipped: int = 0
-    warnings: list[str] = field(default_factory=list)
 
 
 def import_file(
