@@ -266,6 +266,10 @@ _CARD_COLUMNS = (
 )
 
 
+#: From this many rows on, an insert drops and rebuilds the table's secondary indexes.
+BULK_ROWS = 20_000
+
+
 class _Rows:
     """Rows for one table as tuples; on SQLite they go straight through the driver."""
 
@@ -297,11 +301,20 @@ class _Rows:
             return
         if len(self.rows) > 2000:  # keep the growing indexes in memory during a big insert
             self.conn.exec_driver_sql("PRAGMA cache_size = -262144")
+        # Building a secondary index once after a big insert is cheaper than updating it row by
+        # row; SQLite's DDL is transactional, so a failed import gets its indexes back too.
+        rebuild = (
+            [i for i in self.table.indexes if not i.unique] if len(self.rows) > BULK_ROWS else []
+        )
+        for index in rebuild:
+            index.drop(self.conn)
         marks = ", ".join("?" * len(self.names))
         self.conn.exec_driver_sql(
             f"INSERT INTO {self.table.name} ({', '.join(self.names)}) VALUES ({marks})",
             self.rows,
         )
+        for index in rebuild:
+            index.create(self.conn)
 
 
 def _next_id(conn: Connection, table: Table) -> int:
