@@ -3,6 +3,9 @@
 Run under a real X server (Xvfb) so real fonts render::
 
     Xvfb :42 -screen 0 1280x800x24 & DISPLAY=:42 python docs/screenshots/take_screenshots.py
+
+Add ``stats`` to take only the Stats window's (six simulated weeks of reviews, see
+:mod:`flashcards.core.simulate`).
 """
 
 from __future__ import annotations
@@ -49,9 +52,55 @@ def key(app: QApplication, k: Qt.Key | str) -> None:
     settle(50)
 
 
+def stats_shots(app: QApplication) -> None:
+    """The Stats window after six simulated weeks of the shipped deck and a bigger demo deck."""
+    from flashcards.core.simulate import DEMO_DECK, add_demo_deck, simulate
+
+    data = Path(tempfile.mkdtemp(prefix="flashcards-stats-shots-"))
+    end = datetime.now(UTC)
+    start = end - timedelta(days=41, hours=3)
+    col = open_user_collection(start, data)
+    add_demo_deck(col, 600, start)
+    summary = simulate(col, start, 42, seed=1, minutes_per_day=20)
+    print("simulated", summary.describe())
+    assert summary.end is not None
+    clock = [summary.end + timedelta(minutes=10)]
+    settings = QSettings(str(data / "gui.ini"), QSettings.Format.IniFormat)
+    gui = create_gui(app, settings, lambda: clock[0])
+    controller = attach_collection(gui, col)
+    gui.window.show()
+    gui.window.actions_.stats.trigger()
+    stats = controller.stats
+    assert stats is not None
+    stats.resize(1180, 860)
+    for _ in range(300):
+        settle(100)
+        if stats.view.report is not None and not stats.loading:
+            break
+    print("stats loaded:", stats.view.report is not None, stats.view.summary.text())
+    shot(stats, "stats.png")
+    bar = stats.view.scroll_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    shot(stats, "stats_cards.png")
+    bar.setValue(0)
+    # One deck (a Japanese name), a year at a glance.
+    stats.set_deck(DEMO_DECK)
+    stats.view.span_combo.setCurrentIndex(2)
+    for _ in range(100):
+        settle(100)
+        if not stats.loading:
+            break
+    shot(stats, "stats_deck_year.png")
+    controller.close()
+    col.close()
+
+
 def main() -> int:
-    """Take every screenshot."""
+    """Take every screenshot (``stats``: only those of the Stats window)."""
     app = QApplication(sys.argv[:1])
+    if sys.argv[1:] == ["stats"]:
+        stats_shots(app)
+        return 0
     data = Path(tempfile.mkdtemp(prefix="flashcards-shots-"))
     now = datetime.now(UTC)
     clock = [now]
@@ -127,6 +176,8 @@ def main() -> int:
     shot(window, "done.png")
     controller.close()
     col.close()
+    gui.window.close()
+    stats_shots(app)
     return 0
 
 

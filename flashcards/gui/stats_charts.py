@@ -22,7 +22,16 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -254,6 +263,8 @@ class HeatMap(QWidget):
         self._thresholds: tuple[int, ...] = ()
         self._last_day = date(1970, 1, 1)
         self._colors = LIGHT_COLORS
+        self._picture: QPixmap | None = None
+        self._picture_key: tuple[int, int, float] = (0, 0, 0.0)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -265,6 +276,7 @@ class HeatMap(QWidget):
         self._thresholds = tuple(busy[len(busy) * q // 4] for q in (1, 2, 3)) if busy else ()
         self._last_day = last_day
         self._colors = colors
+        self._picture = None
         self.updateGeometry()
         self.update()
 
@@ -321,8 +333,22 @@ class HeatMap(QWidget):
         return 1 + sum(count > t for t in self._thresholds)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
-        """Paint the month names, weekday names and one square per day."""
+        """Paint the calendar, drawn once per size and data into a cached picture."""
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio)
+        if self._picture is None or self._picture_key != key:
+            picture = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(Qt.GlobalColor.transparent)
+            self._draw(picture)
+            self._picture, self._picture_key = picture, key
         painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._picture)
+        painter.end()
+
+    def _draw(self, device: QPixmap) -> None:
+        """Draw the month names, weekday names and one square per day."""
+        painter = QPainter(device)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(_small_font())
         text_color = self.palette().placeholderText().color()
@@ -341,7 +367,7 @@ class HeatMap(QWidget):
         for index, count in enumerate(self._counts):
             day = first + timedelta(days=index)
             rect = self._cell(index)
-            if (day.day == 1 or index == 0) and rect.x() - last_month_x >= 3 * step:
+            if day.day == 1 and rect.x() - last_month_x >= 3 * step:
                 painter.setPen(text_color)
                 painter.drawText(QPoint(rect.x(), self.TOP - 5), day.strftime("%b"))
                 last_month_x = rect.x()

@@ -86,9 +86,9 @@ def past_ticks(count: int, group: int) -> list[tuple[int, str]]:
     for index in range(count):
         ago = count - 1 - index
         if ago % every == 0:
-            ticks.append((index, "today" if ago == 0 and group == 1 else f"-{ago}{unit}"))
-    if group > 1:
-        ticks = [(i, "this week" if label == "-0w" else label) for i, label in ticks]
+            ticks.append(
+                (index, ("today" if group == 1 else "now") if ago == 0 else f"-{ago}{unit}")
+            )
     return ticks
 
 
@@ -99,7 +99,7 @@ def future_ticks(count: int, group: int) -> list[tuple[int, str]]:
     ticks = []
     for index in range(0, count, every):
         if index == 0:
-            ticks.append((0, "today" if group == 1 else "this week"))
+            ticks.append((0, "today" if group == 1 else "now"))
         else:
             ticks.append((index, f"+{index}{unit}"))
     return ticks
@@ -156,6 +156,13 @@ class StatsView(QWidget):
         self.retention.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.retention.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.retention.setFixedHeight(CHART_HEIGHT)
+        # The cells are made once and only their text changes (replacing items on every
+        # refresh upset PySide's ownership tracking at exit).
+        for row in range(len(RETENTION_ROWS)):
+            for column in range(len(RETENTION_COLUMNS)):
+                item = QTableWidgetItem("—")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.retention.setItem(row, column, item)
 
         def view() -> ChartView:
             return ChartView()
@@ -337,10 +344,10 @@ class StatsView(QWidget):
         for row, (period, _label) in enumerate(RETENTION_ROWS):
             for column, (kind, _title) in enumerate(RETENTION_COLUMNS):
                 value = report.retention[period][kind]
-                item = QTableWidgetItem(retention_text(value))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item = self.retention.item(row, column)
+                assert item is not None
+                item.setText(retention_text(value))
                 item.setToolTip(f"{value.passed:,} passed, {value.failed:,} failed (Again)")
-                self.retention.setItem(row, column, item)
         self.panels["retention"].note.setText("first reviews of review cards")
 
         cards = report.cards
@@ -400,8 +407,9 @@ def summary_text(report: StatsReport) -> str:
     month = report.retention["month"]["all"].rate
     retention = "—" if month is None else f"{month * 100:.1f} %"
     noun = "day" if report.streak_days == 1 else "days"
+    reviews = "review" if report.reviews_today == 1 else "reviews"
     return (
-        f"Today: {report.reviews_today:,} reviews in {report.minutes_today:.0f} min   ·   "
+        f"Today: {report.reviews_today:,} {reviews} in {report.minutes_today:.0f} min   ·   "
         f"Streak: {report.streak_days} {noun}   ·   Retention (30 days): {retention}   ·   "
         f"Due tomorrow: {report.future_due_month[1] if len(report.future_due_month) > 1 else 0:,}"
     )

@@ -91,7 +91,7 @@ def _check_numbers(stats: StatsWindow, report: StatsReport) -> None:
     assert isinstance(pie, QPieSeries)
     assert sum(s.value() for s in pie.slices()) == sum(report.cards.values())
     assert view.heatmap.counts == report.heatmap
-    assert f"Today: {report.reviews_today:,} reviews" in view.summary.text()
+    assert f"Today: {report.reviews_today:,} review" in view.summary.text()
 
 
 def test_screen_shows_the_report(window: StatsWindow, col: Collection, studied: FakeClock) -> None:
@@ -210,7 +210,7 @@ def test_group_sums_and_ticks() -> None:
     assert group_sums([1, 2, 3, 4, 5], 2, from_end=True) == [1, 5, 9]
     assert group_sums(list(range(365)), 7, from_end=True)[-1] == sum(range(358, 365))
     assert past_ticks(30, 1)[-1] == (29, "today")
-    assert past_ticks(53, 7)[-1] == (52, "this week")
+    assert past_ticks(53, 7)[-1] == (52, "now")
 
 
 def test_heat_map_shades_by_quarters(qtbot) -> None:  # noqa: ANN001
