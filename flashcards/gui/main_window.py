@@ -54,6 +54,7 @@ class MainActions:
     back: QAction
     about: QAction
     stats: QAction
+    restore: QAction
 
     def review_actions(self) -> list[QAction]:
         """The actions that only make sense while a card is on screen."""
@@ -90,6 +91,9 @@ class MainWindow(QMainWindow):
         import_file = _action(self, file, "&Import…", "Ctrl+Shift+I")
         export = _action(self, file, "&Export…", "Ctrl+E")
         file.addSeparator()
+        restore = _action(self, file, "&Restore Backup…")
+        file.setToolTipsVisible(True)  # says why restoring is off for a database server
+        file.addSeparator()
         quit_ = _action(self, file, "&Quit", QKeySequence.StandardKey.Quit)
         quit_.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -124,7 +128,7 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
         return MainActions(
             add_note, generate, import_file, export, quit_, undo, browse, settings, study,
-            reveal, rate, edit_note, bury, suspend, back, about, stats,
+            reveal, rate, edit_note, bury, suspend, back, about, stats, restore,
         )  # fmt: skip
 
     def show_screen(self, screen: Screen) -> None:
