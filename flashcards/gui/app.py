@@ -22,6 +22,7 @@ from flashcards.gui.clock import Clock, system_clock
 from flashcards.gui.deck_list import first_due_deck, today_text
 from flashcards.gui.fonts import apply_fonts
 from flashcards.gui.main_window import MainWindow
+from flashcards.gui.safety import Safety, claim_instance, collection_file
 from flashcards.gui.theme import Theme
 from flashcards.gui.workers import Report, TaskRunner
 
@@ -46,6 +47,8 @@ class Gui:
     clock: Clock
     col: Collection | None = None
     controller: MainController | None = None
+    #: One instance, automatic backups, restoring (built by :func:`run_app`).
+    safety: Safety | None = None
     marks: dict[str, float] = field(default_factory=dict)
 
 
@@ -143,12 +146,17 @@ def open_in_background(
     def done(result: tuple[Collection, list[DeckCounts]]) -> None:
         col, counts = result
         attach_collection(gui, col, counts)
+        if gui.safety is not None:
+            gui.safety.attached(col)
         gui.marks.setdefault("deck_list", time.monotonic())
         gui.marks["collection_ready"] = time.monotonic()
         if on_ready is not None:
             on_ready()
 
     def failed(exc: Exception) -> None:
+        if gui.safety is not None:  # offers the newest good backup if the file is damaged
+            gui.safety.open_failed(exc)
+            return
         gui.window.deck_list.set_today("The collection could not be opened.")
         QMessageBox.critical(gui.window, "Flashcards", f"Cannot open the collection: {exc}")
         gui.app.exit(1)
@@ -164,7 +172,17 @@ def run_app(
     started = time.monotonic()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    # One instance per collection: a second launch brings the running window to the front.
+    instance = claim_instance(data_dir, db_url)
+    if isinstance(instance, int):
+        return instance
     gui = create_gui(app, settings_for(data_dir), clock)
+    guard = gui.safety = Safety(
+        gui,
+        instance,
+        collection_file(data_dir, db_url),
+        reopen=lambda: open_in_background(gui, data_dir, db_url, ready),
+    )
     gui.window.show()
     gui.marks["window_shown"] = time.monotonic()
 
@@ -191,8 +209,10 @@ def run_app(
         if gui.controller is not None:
             gui.controller.close()
         gui.runner.wait()
+        guard.before_close()  # the closing backup
         if gui.col is not None:
             gui.col.close()
+        guard.release()
 
     app.aboutToQuit.connect(shutdown)
     return app.exec()
