@@ -116,8 +116,11 @@ class ReviewController(QObject):
         )
 
     def _html(self, text: str) -> str:
+        from flashcards.core.sanitize import sanitize_html
+
+        # The faces are escaped already; the sanitiser is the second wall (nothing loads/acts).
         accent = self._theme.palette.accent
-        return text.replace('<b class="cloze">', f'<b style="color:{accent}">')
+        return sanitize_html(text).replace('<b class="cloze">', f'<b style="color:{accent}">')
 
     def _reveal(self) -> None:
         card = self.card

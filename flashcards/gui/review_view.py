@@ -27,11 +27,17 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 def _label(name: str, *, wrap: bool = True, rich: bool = True) -> QLabel:
+    """A label for card text: selectable, but no link opens and nothing is clicked through.
+
+    Card text reaches it escaped and then sanitised (:func:`flashcards.core.sanitize`), so it
+    holds no ``<a>`` or ``<img>``; these settings are the last wall if one ever slipped by.
+    """
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+    label.setOpenExternalLinks(False)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return label
@@ -44,6 +50,7 @@ class CountBar(QWidget):
         super().__init__(parent)
         self.deck = QLabel()
         self.deck.setObjectName("reviewDeck")
+        self.deck.setTextFormat(Qt.TextFormat.PlainText)  # a deck name is never markup
         self.new = QLabel()
         self.learn = QLabel()
         self.review = QLabel()

@@ -1,4 +1,4 @@
-"""Settings: per-deck options (retention, daily limits, steps) and app-wide ones (day start)."""
+"""Settings: per-deck options (retention, limits, steps) and app-wide ones (day start, backups)."""
 
 from __future__ import annotations
 
@@ -81,11 +81,22 @@ class SettingsDialog(QDialog):
         self.day_start.setSuffix(":00")
         self.day_start.setValue(col.day_start_hour)
         self.day_start.setToolTip("Cards due today stay due until this hour the next morning.")
+        from flashcards.core.backup import DEFAULT_KEEP, KEEP_SETTING, keep_setting
+
+        self._keep = keep_setting(col.get_setting(KEEP_SETTING, str(DEFAULT_KEEP)))
+        self.backup_keep = QSpinBox()
+        self.backup_keep.setRange(1, 999)
+        self.backup_keep.setValue(self._keep)
+        self.backup_keep.setToolTip(
+            "Backups are taken when the app closes and every 30 minutes of use; "
+            "older ones are deleted."
+        )
         theme = QLabel("Light or dark follows your system's setting.")
         theme.setObjectName("hintLabel")
         general_tab = QWidget()
         general_form = QFormLayout(general_tab)
         general_form.addRow("Next day &starts at", self.day_start)
+        general_form.addRow("&Backups to keep", self.backup_keep)
         general_form.addRow("Theme", theme)
 
         self.tabs = QTabWidget()
@@ -157,6 +168,10 @@ class SettingsDialog(QDialog):
                         raise type(exc)(f"{names.get(deck_id, '')}: {exc}") from None
             if self.day_start.value() != self._col.day_start_hour:
                 self._col.set_day_start_hour(self.day_start.value())
+            if self.backup_keep.value() != self._keep:
+                from flashcards.core.backup import KEEP_SETTING
+
+                self._col.set_setting(KEEP_SETTING, str(self.backup_keep.value()))
         except FlashcardsError as exc:
             self.error.setText(str(exc))
             self.error.show()
