@@ -416,7 +416,7 @@ class Safety(QObject):
         reopen: Callable[[], None],
         quit: Callable[[int], None] | None = None,  # noqa: A002 - the app's word for it
     ) -> None:
-        super().__init__(gui.app)
+        super().__init__()
         self.gui = gui
         self.instance = instance
         self.db_path = db_path
@@ -575,8 +575,9 @@ class Safety(QObject):
         from flashcards.gui.main_window import MainWindow
 
         gui = self.gui
-        if gui.controller is not None:
-            gui.controller.close()
+        controller = gui.controller
+        if controller is not None:
+            controller.close()
         gui.runner.wait()
         if self.backups is not None:
             self.backups.stop()
@@ -586,6 +587,8 @@ class Safety(QObject):
             gui.col.close()
         gui.col = None
         gui.controller = None
+        if controller is None:  # nothing was attached (a damaged file): the window is clean
+            return
         old = gui.window
         new = MainWindow(gui.settings)
         new.restoreGeometry(old.saveGeometry())
