@@ -41,7 +41,7 @@ _ANAPHOR_PREFIX_JA = re.compile(
     r"^(?:このうち|そのうち|前述の|上述の|先述の|前述した|上述した)[、,]?"
 )
 _ANAPHOR_EN = re.compile(
-    r"^(this|that|these|those|it|they|such|the former|the latter|the above)\b"
+    r"^(this|that|these|those|it|its|they|their|such|the former|the latter|the above)\b"
     r"|\b(above|aforementioned|previously mentioned|mentioned earlier|described earlier)\b",
     re.IGNORECASE,
 )

@@ -366,7 +366,7 @@ def generate_deck(
         if language == "ja":
             findings += find_ja(sentence, doc.sentences[i - 1] if i else None)
         else:
-            findings += find_en(sentence)
+            findings += find_en(sentence, doc.sentences[i - 1] if i else None)
         if (i + 1) % step == 0:
             report(0.1 + 0.75 * (i + 1) / total, f"Analysed {i + 1} of {total} sentences")
     report(0.9, "Choosing cards")

@@ -74,8 +74,31 @@ _MAKE = re.compile(
 )
 _CALLED = re.compile(
     r"^(?P<y>.{4,160}?)\s+(?:is|are)\s+(?:called|known as|termed|referred to as)\s+"
-    r"(?P<x>[\"“']?[A-Za-z0-9][\w\-+#./' ]{0,58}?[\"”']?)$"
+    r"(?P<x>[\"“']?[A-Za-z0-9][\w\-+#./' ]{0,58}?[\"”']?)(?:,\s.*)?$"
 )
+# "We call this long, stable stage the main sequence": what is named is the previous sentence.
+_CALL_THIS = re.compile(
+    r"^(?:[A-Z][a-z]+\s+){1,2}call(?:s|ed)?\s+(?:this|that|these|those|it)\b(?P<y>.*?)\s+"
+    r"(?P<x>(?:the|an?)\s+[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,3})$"
+)
+_DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those|its|their|such)\b", re.IGNORECASE)
+# "AU, short for astronomical unit" / "ATS, which stands for …".
+_SHORT_FOR = re.compile(
+    r"(?P<x>\b[A-Za-z][\w\-]{0,30}),\s+(?:short for|which stands for|standing for|"
+    r"an abbreviation (?:of|for))\s+(?P<y>[A-Za-z][\w\- ]{2,60}?)\s*(?:[,;.]|$)"
+)
+# "… a neutron star left over: a city-sized ball …": a particle may trail the term.
+_TRAIL = r"(?:\s+(?:left over|left behind|behind|instead|as well|too))?"
+_APPOSITION_AT = re.compile(
+    r"\b(?:the|an?)\s+(?P<x>[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2})"
+    + _TRAIL
+    + r"(?:,|:)\s+(?=(?:an?|the)\s)"
+)
+_RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when|made|found|left)\b")
+# "A star like the Sun swells into a red giant." ends with the term the next sentence is about.
+_ENDS_WITH_TERM = re.compile(r"\b(?:the|an?)\s+(?P<x>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})[.!]?$")
+_SUBJECT_PRONOUN = re.compile(r"^(?:It|This|They)\s+(?P<verb>is|are|refers to|means)\s+(?P<y>.+)$")
+_CHATTY_PREVIOUS = re.compile(r"\b(?:I|I'm|I've|my|me|lol)\b")
 _WE_CALL = re.compile(r"\bwe\s+call\s+(?P<y>.{4,120}?)\s+(?P<x>[\"“'][^\"”']{1,50}[\"”'])")
 _SO_CALLED = re.compile(
     r"\b(?:so-called|so called|the term)\s+[\"“']?"
@@ -137,7 +160,7 @@ def _subject_ok(term: str) -> bool:
 
 def _term_of(subject: str) -> str:
     """The term a subject names: ``key of a song`` -> ``key`` (a generic of-phrase is context)."""
-    term = re.sub(r"^(?:an?|the)\s+", "", subject.strip(), flags=re.IGNORECASE)
+    term = re.sub(r"^(?:an?|the|one)\s+", "", subject.strip(), flags=re.IGNORECASE)
     return re.sub(r"^([\w\-]+(?:\s+[\w\-]+)?)\s+of\s+(?:an?|any)\s+[\w\-]+$", r"\1", term)
 
 
@@ -273,6 +296,106 @@ def _embedded(clause: str, sentence: Sentence) -> list[Finding]:
         back = _cut_back(match.group("y"))
         term = match.group("x")
         return _finding(term, back, sentence, "the X, a Y", _strength(term, "is", back))
+    return _appositions(clause, sentence)
+
+
+def _appositions(clause: str, sentence: Sentence) -> list[Finding]:
+    """Appositives anywhere: ``… in a supernova, an explosion that …``, ``a neutron star: a …``.
+
+    The noun phrase after the comma (or colon) must read as a definition (a head noun restricted
+    by a modifier) and hold no finite verb of its own before its relative clause, so that lists
+    ("the bass, the drums") and new clauses ("the core collapses, the star …") are not taken.
+    """
+    for match in _APPOSITION_AT.finditer(clause):
+        y = clause[match.end() :]
+        relative = _RELATIVE.search(y)
+        head = y[: relative.start()] if relative else y
+        if not _definitional(y) or _FINITE.search(head) or "," in head or len(head.split()) > 6:
+            continue
+        back = _cut_back(y)
+        term = match.group("x")
+        found = _finding(term, back, sentence, "the X, a Y (mid-sentence)", 2.5)
+        if found:
+            return found
+    return []
+
+
+def _short_for(sentence: Sentence) -> list[Finding]:
+    """``AU, short for astronomical unit`` (also ``which stands for``)."""
+    found: list[Finding] = []
+    for match in _SHORT_FOR.finditer(drop_asides(sentence.text)):
+        term, expansion = match.group("x"), match.group("y").strip()
+        if is_valid_term(term) and not same_text(term, expansion):
+            found.append(Finding(term, expansion, sentence, "X, short for Y", 3.0, True))
+    return found
+
+
+def _two_sentence_cloze(previous: Sentence, text: str, term: str) -> str:
+    """A cloze of the previous sentence and this one, the term hidden where it appears."""
+    joined = f"{drop_asides(previous.text)} {text}"
+    if term not in joined:
+        return ""
+    return joined.replace(term, "{{c1::" + term + "}}")
+
+
+def _usable_previous(sentence: Sentence, previous: Sentence | None) -> bool:
+    return (
+        previous is not None
+        and previous.section == sentence.section
+        and len(previous.text) <= 240
+        and not _CHATTY_PREVIOUS.search(previous.text)
+        and not previous.text.rstrip().endswith("?")
+    )
+
+
+def _named_previous(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``That apparent shift is called parallax`` / ``We call this … the main sequence``.
+
+    The demonstrative points at the previous sentence, so the card is a cloze of both.
+    """
+    if previous is None or not _usable_previous(sentence, previous):
+        return []
+    text = drop_asides(sentence.text)
+    plain = text.rstrip(".!? ")
+    match = _CALLED.match(plain)
+    y = match.group("y") if match else ""
+    if not match or not _DEMONSTRATIVE.match(y.strip()):
+        match = _CALL_THIS.match(plain)
+        if not match:
+            return []
+    term = re.sub(r"^(?:an?|the)\s+", "", match.group("x").strip().strip("\"“”'"))
+    if not is_valid_term(term) or len(term.split()) > 4:
+        return []
+    cloze = _two_sentence_cloze(previous, text, term)
+    if not cloze:
+        return []
+    return [Finding(term, "", sentence, "Y. That is called X", 2.5, False, cloze)]
+
+
+def _subject_anaphora(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``… about the habitable zone. It is the range of …``: It/This is the previous term.
+
+    ``It is a Y`` gives a definition; ``Its core contracts …`` after ``… into a red giant.``
+    gives a cloze of both sentences.
+    """
+    if previous is None or not _usable_previous(sentence, previous):
+        return []
+    ending = _ENDS_WITH_TERM.search(drop_asides(previous.text).rstrip())
+    if not ending:
+        return []
+    term = ending.group("x")
+    if not _subject_ok(term) or any(w in _PREPOSITIONS for w in term.split()):
+        return []
+    text = drop_asides(sentence.text)
+    plain = text.rstrip(".!? ")
+    match = _SUBJECT_PRONOUN.match(plain)
+    if match and _definitional(match.group("y")):
+        back = _cut_back(match.group("y"))
+        return _finding(term, back, sentence, "X. It is a Y", 2.5)
+    if re.match(r"^(?:Its|Their)\s+[a-z]", text) and not _CALLED.match(plain):
+        cloze = _two_sentence_cloze(previous, text, term)
+        if cloze:
+            return [Finding(term, "", sentence, "X. Its … (cloze)", 2.0, False, cloze)]
     return []
 
 
@@ -330,10 +453,19 @@ def heading_term_en(heading: str) -> str:
     return text if is_valid_term(text) and len(text.split()) <= 4 else ""
 
 
-def find_en(sentence: Sentence) -> list[Finding]:
-    """Every English definition or emphasis finding in one sentence."""
+def find_en(sentence: Sentence, previous: Sentence | None = None) -> list[Finding]:
+    """Every English definition or emphasis finding in one sentence.
+
+    Args:
+        sentence: The sentence.
+        previous: The sentence before it, for demonstratives (``That shift is called X``) and
+            subject pronouns (``… the habitable zone. It is …``).
+    """
     findings: list[Finding] = []
     findings += find_expansions(sentence)
+    findings += _short_for(sentence)
+    findings += _named_previous(sentence, previous)
+    findings += _subject_anaphora(sentence, previous)
     findings += find_glossary(sentence, clean_back_en)
     findings += _is_a(sentence)
     findings += _called(sentence)
