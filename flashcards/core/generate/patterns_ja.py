@@ -34,11 +34,21 @@ _NAMING = re.compile(
     r"と(?:呼び|呼ん|呼ぶ|いい|言い|いう|言う|称し|称す)"
 )
 _NAMING_PAIR = re.compile(r"(?:^|、)(?P<y>[^、。]{2,40}?)を(?P<x>[^、。をと]{1,20})(?=、)")
-_PASSIVE_NAMING = re.compile(r"は(?P<x>[^をと、。]{1,40}?)と呼ばれ")
+_PASSIVE_NAMING = re.compile(
+    r"は(?P<x>[^をと、。]{1,40}?)と(?:呼ばれ|呼び|呼ぶ|呼ん|いい|言い|いう|言う)(?!って|ながら)"
+)
+_CONTRAST_LEAD = re.compile(r"^(?:これに対し(?:て)?|それに対し(?:て)?|一方(?:で)?|逆に)[、,]")
+# "こうした仕組み", "こちら", "この現象": a demonstrative phrase that points at what was just said.
+_REFERS_BACK = re.compile(
+    r"^(?:これ|それ|こちら|そちら|このこと|そのこと|"
+    r"(?:この|その|こうした|そうした|こういった|そういった|このような|そのような)[^、。をがは]{1,8})$"
+)
 # "これを相乗効果と呼びます": the thing named is the previous sentence.
 _BACK_REFERENCE = frozenset({"これ", "それ", "このこと", "そのこと", "この現象", "この効果"})
 # Readings and English names in brackets after a Japanese term: 親藩(しんぱん), 乳化(emulsion).
-_NAME_BRACKET = re.compile(r"[（(](?P<inner>[ぁ-ゖー・\s]{1,30}|[A-Za-z][A-Za-z\-' ]{1,50})[)）]")
+_NAME_BRACKET = re.compile(
+    r"[（(](?P<inner>[ぁ-ゖー・\s]{1,30}|[ァ-ヺー・]{2,20}|[A-Za-z][A-Za-z\-' ]{1,50})[)）]"
+)
 _TOPIC_LEAD = re.compile(r"^(?:いわゆる|所謂|なお、|また、|ちなみに、|一方、|さらに、|特に、)")
 # Endings that say "this is what X means": Xは…を指します / のことです / を意味します / をいいます.
 _DEFINING_END = re.compile(
@@ -49,11 +59,15 @@ _DEFINING_END = re.compile(
 _EVALUATIVE_JA = re.compile(
     r"(?:大変|面倒|めんど|好き|嫌い|大事|大切|素敵|最高|最悪|楽し|つら|辛い|難しい|おいし|すご|やば|ヤバ)"
 )
+# "麹菌というのは何かというと、…": the rhetorical question is not part of the answer.
+_RHETORICAL = re.compile(
+    r"^[、,\s]*(?:何|なに|なん)(?:か|なのか)?と(?:いう|言う|いえ|言え)(?:と|ば)[、,]?"
+)
 _LEADING_ANAPHOR_JA = re.compile(r"^(?:これ|それ|この|その|あれ|こう|そう)")
 _EXISTENTIAL_END = re.compile(r"(?:も|が)(?:あります|ありました|ある|あった|います|いました|いる)$")
 _IU_TE = re.compile(r"と(?:言って|いって|言い|いい|呼ばれ(?:る)?|称して)[、,]")
 _ENUM = re.compile(r"の([0-9０-９一二三四五六七八九十]+)(?:つ|個|種類|点)")
-_CLEFT = re.compile(r"のが(?P<x>[^のが、。]{1,40}?)(?:です|だ|である)[。！!]?$")
+_CLEFT = re.compile(r"のが(?P<x>[^のが、。]{1,40}?)(?:です|だ|である)?[。！!]?$")
 _EMPHASIS = re.compile(r"(?:いわゆる|所謂|特に|通称)")
 _KANJI_NUM = {
     "一": 1,
@@ -93,14 +107,32 @@ def _subject_at_start(text: str, end: int, *, modified: bool = False) -> str:
             return ""
         term, start = quoted.group(1), quoted.start()
     lead = text[:start]
-    if lead and not _CONNECTIVE.fullmatch(lead):
+    if lead and not _CONNECTIVE.fullmatch(lead) and not _adverbial(lead):
         last = tokenize(lead)[-1]
-        attributive = last.pos in ("動詞", "形容詞") or (
-            last.pos == "助動詞" and last.surface == "た"
+        attributive = (
+            last.pos in ("動詞", "形容詞")
+            or (last.pos == "助動詞" and last.surface == "た")
+            or (last.surface == "の" and last.sub == "連体化" and len(lead) <= 15)
         )
         if not (modified and attributive and "は" not in lead):
             return ""
     return term if is_valid_term(term) else ""
+
+
+def _adverbial(lead: str) -> bool:
+    """Whether a sentence opening is only adverbs and conjunctions (そもそも, では, ところで)."""
+    tokens = tokenize(lead)
+    return (
+        bool(tokens)
+        and all(
+            t.pos in ("副詞", "接続詞")
+            or t.surface in ("、", ",")
+            or (t.surface == "で" and i == 0)
+            for i, t in enumerate(tokens)
+        )
+        and any(t.pos in ("副詞", "接続詞") for t in tokens)
+        or lead.strip("、, ") in ("では", "さて")
+    )
 
 
 def _relaxed_topic(text: str, end: int, names: frozenset[str] = frozenset()) -> str:
@@ -182,7 +214,8 @@ def _toha(sentence: Sentence, names: frozenset[str] = frozenset()) -> list[Findi
         term = _topic(text, match.start(), modified=True, names=names)
         if not term:
             continue
-        back = clean_back_ja(text[match.end() :])
+        body = _RHETORICAL.sub("", text[match.end() :])
+        back = clean_back_ja(body)
         if back and not same_text(back, term):
             found.append(Finding(term, back, sentence, "XとはY", 3.0, len(back) <= 60))
         break
@@ -214,7 +247,16 @@ def _wa_desu(
         if token.surface == "は" and token.pos == "助詞":
             term = _topic(text, token.start, names=names)
             if not term:
-                return []
+                # "パン作りでおなじみの酵母は、…菌類です": a modified topic, kept only when the
+                # predicate really defines (a restricted noun or のことです).
+                term = _subject_at_start(text, token.start, modified=True)
+                if not term:
+                    return []
+                return [
+                    f
+                    for f in _wa_definition(sentence, term, text[token.end :])
+                    if f.strength >= 2.5
+                ]
             predicate, rest = _parallel(text[token.end :])
             ending = re.search(r"(?:です|である|だ)$", text)
             found: list[Finding] = []
@@ -259,7 +301,12 @@ def _wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Findin
     else:
         tail = tokenize(core)
         # A nominal predicate, not an evaluation ("コーヒーは大事です").
-        if (
+        thing = (
+            len(tail) >= 2
+            and tail[-1].surface in ("もの", "物")
+            and (tail[-2].pos == "動詞" or tail[-2].surface == "た")
+        )  # "米ぬかに塩と水を混ぜて発酵させたもの"
+        if not thing and (
             not tail
             or tail[-1].pos != "名詞"
             or tail[-1].sub in ("非自立", "特殊", "形容動詞語幹", "代名詞")
@@ -290,9 +337,14 @@ def _naming(sentence: Sentence, previous: Sentence | None = None) -> list[Findin
         clause_start = max(text.rfind("、", 0, match.start()), text.rfind("。", 0, match.start()))
         described = text[clause_start + 1 : match.start()]
         described = re.sub(r"の?こと$", "", described)
-        if described in _BACK_REFERENCE and clause_start < 0:
+        if _refers_back(described) and clause_start < 0:
             found += _named_previous(term, sentence, previous)
             continue
+        if described in _BACK_REFERENCE and clause_start >= 0:
+            # "…1435mmの軌間で、これを標準軌と呼びます": これ is the clause before it.
+            found += _named_clause(term, text[:clause_start], sentence)
+            continue
+        described = _extend_clause(text, clause_start, described)
         back = clean_back_ja(described)
         if back and not same_text(back, term):
             found.append(Finding(term, back, sentence, "YをXと呼ぶ", 3.0, True))
@@ -309,10 +361,51 @@ def _naming(sentence: Sentence, previous: Sentence | None = None) -> list[Findin
         term = _named(match.group("x"))
         if not is_valid_term(term) or not whole_term(term):
             continue
-        back = clean_back_ja(text[: match.start()])
+        subject = _CONTRAST_LEAD.sub("", text[: match.start()])
+        before = tokenize(subject)
+        if before and before[-1].pos == "助詞":
+            continue  # "英語ではゲージと呼ばれ": は after a case particle is no subject
+        if _refers_back(subject):
+            found += _named_previous(term, sentence, previous)
+            continue
+        if fold_term(term) in fold_term(subject):
+            continue
+        back = clean_back_ja(subject)
         if back and not same_text(back, term):
             found.append(Finding(term, back, sentence, "YはXと呼ばれる", 3.0, True))
     return found
+
+
+def fold_term(text: str) -> str:
+    """A term folded for containment checks."""
+    return text.casefold()
+
+
+def _refers_back(described: str) -> bool:
+    return bool(_REFERS_BACK.match(described.strip()))
+
+
+def _named_clause(term: str, before: str, sentence: Sentence) -> list[Finding]:
+    """``Y で、これを X と呼びます``: the clause before ``、これ`` is the back."""
+    clause = re.sub(r"(?:で|であり|であって)$", "", before.strip())
+    back = clean_back_ja(clause)
+    if not back or same_text(back, term) or term in back:
+        return []
+    return [Finding(term, back, sentence, "Yで、これをXと呼ぶ", 2.5, False)]
+
+
+def _extend_clause(text: str, clause_start: int, described: str) -> str:
+    """Extend a described clause backwards over ``…させ、`` (a continuative verb)."""
+    while clause_start > 0:
+        before = text[:clause_start]
+        tokens = tokenize(before)
+        if not tokens or tokens[-1].pos != "動詞" or "は" in before:
+            break
+        cut = max(before.rfind("、"), before.rfind("。"))
+        piece = before[cut + 1 :]
+        described = piece + "、" + described
+        clause_start = cut
+    return described
 
 
 def _named_previous(term: str, sentence: Sentence, previous: Sentence | None) -> list[Finding]:
@@ -321,10 +414,126 @@ def _named_previous(term: str, sentence: Sentence, previous: Sentence | None) ->
         return []
     if _LEADING_ANAPHOR_JA.match(previous.text) or term in previous.text:
         return []
-    back = clean_back_ja(previous.text)
+    lead = _CONNECTIVE.match(previous.text) or re.match(
+        r"^(?:ところが|けれども|でも)[、,]", previous.text
+    )
+    back = clean_back_ja(previous.text[lead.end() if lead else 0 :])
     if not back or has_anaphor_ja(back):
         return []
     return [Finding(term, back, sentence, "Y。これをXと呼ぶ", 2.5, False)]
+
+
+_FOCUS = re.compile(
+    r"のが(?:いわゆる|所謂)?(?P<x>[^、。のがは「」()（）]{1,30}?)(?:[（(][^()（）]*[)）])?"
+    r"(?:です|である|だ|で[、,]|[。！!]?$)"
+)
+_OWN_TOPIC = re.compile(r"^(?:これ|それ|こちら|こいつ)は[、,]?")
+_IDENTIFY = re.compile(
+    r"^(?P<y>[^。]{2,80}?)が(?P<x>[^、。がはをの「」]{1,20}?)(?:です|である|だ|で[、,])"
+)
+
+
+def _phrase_term(phrase: str, *, single: bool = False) -> str:
+    """A short phrase as a term: a noun chain, or nouns janome reads with kana (閉そく).
+
+    With ``single`` a lone kanji is allowed (``…のが麹(こうじ)``: the reading marks it a name).
+    """
+    phrase = phrase.strip()
+    if single and len(phrase) == 1 and is_kanji(phrase):
+        return phrase
+    if not is_valid_term(phrase) or len(phrase) > 20 or _EVALUATIVE_JA.search(phrase):
+        return ""
+    last = tokenize(phrase)[-1]
+    if last.sub in ("形容動詞語幹", "ナイ形容詞語幹", "副詞可能"):
+        return ""  # "…注意が必要です", "電車が好きで": a state, not a name
+    if whole_term(phrase):
+        return phrase
+    tokens = tokenize(phrase)
+    if tokens and all(t.pos == "名詞" and t.sub not in ("非自立", "代名詞") for t in tokens):
+        return phrase
+    return ""
+
+
+def focus_term(sentence: Sentence) -> str:
+    """The term a sentence puts in focus: ``…のが(いわゆる)X(です)`` (a cleft), or ""."""
+    match = _FOCUS.search(sentence.text)
+    if not match:
+        return ""
+    return _phrase_term(
+        match.group("x"), single=_NAME_BRACKET.match(sentence.text, match.end("x")) is not None
+    )
+
+
+def _has_topic(text: str) -> bool:
+    tokens = tokenize(text)
+    return any(
+        t.surface == "は" and t.pos == "助詞" and not (i and tokens[i - 1].sub == "格助詞")
+        for i, t in enumerate(tokens)
+    )
+
+
+def _follow_up(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """The sentence after ``…のがX(です)。`` explains X.
+
+    ``これは、…のことを指します`` and a sentence with no topic of its own ending in a defining
+    form (``…もののことです``) define X; any other topic-less sentence that follows is kept as a
+    weaker description (``…自動的にブレーキをかけて止めてくれます``).
+    """
+    if previous is None or previous.section != sentence.section:
+        return []
+    term = focus_term(previous)
+    if not term:
+        return []
+    text = drop_asides(sentence.text).rstrip("。！!")
+    own = _OWN_TOPIC.match(text)
+    if own:
+        return _wa_definition(sentence, term, text[own.end() :])
+    if _has_topic(text) or _LEADING_ANAPHOR_JA.match(text):
+        return []
+    if _DEFINING_END.search(text) or re.search(r"(?:もの|物)(?:です|である|だ)$", text):
+        back = clean_back_ja(text)
+        if back and len(back) <= 80:
+            return [Finding(term, back, sentence, "のがX。…のことです", 3.0, len(back) <= 40)]
+        return []
+    if term in text:
+        return []
+    if re.search(r"(?:ます|です|る|た)$", text) and not re.search(r"(?:でしょう|ません)$", text):
+        back = clean_back_ja(text)
+        if back and len(back) <= 80:
+            return [Finding(term, back, sentence, "のがX。(description)", 2.5, False)]
+    return []
+
+
+def _identify(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``…を切り替える装置が分岐器で、…``; ``この電線が架線です`` (この N: N said just before)."""
+    text = drop_asides(sentence.text)
+    match = _IDENTIFY.match(text)
+    if not match:
+        return []
+    term = _phrase_term(_named(match.group("x")))
+    y = match.group("y")
+    if not term or _has_topic(y) or term in y:
+        return []
+    tail = tokenize(y)
+    if not tail or tail[-1].pos != "名詞" or tail[-1].sub in ("非自立", "代名詞"):
+        return []
+    demonstrative = re.match(r"^(?:この|その)(?P<n>[^、。]{1,10})$", y)
+    if demonstrative:
+        noun = demonstrative.group("n")
+        if previous is None or previous.section != sentence.section or noun not in previous.text:
+            return []
+        before = previous.text[: previous.text.find(noun) + len(noun)]
+        cut = max(before.rfind("は"), before.rfind("、"), before.rfind("。"))
+        back = clean_back_ja(before[cut + 1 :])
+        if not back or same_text(back, noun):
+            return []
+        return [Finding(term, back, sentence, "このNがXです", 2.5, len(back) <= 40)]
+    if len(y) < 6 or not _has_modifier(y):
+        return []
+    back = clean_back_ja(y)
+    if not back or same_text(back, term):
+        return []
+    return [Finding(term, back, sentence, "YがXです", 2.5, len(back) <= 40)]
 
 
 def _cut_at_object_verb(text: str) -> str:
@@ -517,10 +726,12 @@ def _plain(sentence: Sentence) -> tuple[Sentence, dict[str, str]]:
         before = text[: match.start()]
         if not before or is_latin(before[-1]) or before[-1] in " 　":
             continue
+        inner = match.group("inner").strip()
+        if is_katakana(inner[0]) and not text.startswith("は", match.end()):
+            continue  # "特別な文字(トークン)を…" describes トークン; "酵母(イースト)は" names
         name = _bracket_name(before)
         if not name:
             continue  # "持たせたり(Tool-Integrated)": the bracket names no term before it
-        inner = match.group("inner").strip()
         if is_latin(inner[0]):
             aliases[name] = inner
         pieces.append(text[last : match.start()])
@@ -546,6 +757,8 @@ def find_ja(sentence: Sentence, previous: Sentence | None = None) -> list[Findin
     findings += find_expansions(sentence)
     findings += find_glossary(plain, clean_back_ja)
     findings += _naming(plain, previous)
+    findings += _follow_up(plain, previous)
+    findings += _identify(plain, previous)
     findings += _toha(plain, names)
     findings += _iu_te(plain, names)
     findings += _wa_desu(plain, names=names)
