@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -182,7 +184,15 @@ def bring_to_front(window: QWidget) -> None:
         )
     window.show()
     window.raise_()
-    window.activateWindow()
+    if QGuiApplication.platformName() != "xcb":
+        window.activateWindow()
+        return
+    # X ignores a focus request stamped earlier than the last focus change, and Qt stamps it
+    # with the time of the last X event it saw (long ago, for an idle window). Changing a
+    # property of our own window brings a fresh server time back (PropertyNotify); the
+    # activation that follows carries it.
+    window.setWindowRole("flashcards-main")
+    QTimer.singleShot(100, window, window.activateWindow)
 
 
 # ---------------------------------------------------------------------------- automatic backups
@@ -294,7 +304,9 @@ def _size_text(size: int) -> str:
     value = float(size)
     for unit in ("bytes", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+            if unit == "bytes":
+                return f"{size} bytes"
+            return f"{value:.0f} KB" if unit == "KB" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} bytes"  # pragma: no cover - the loop always returns
 
@@ -351,21 +363,26 @@ class RestoreDialog(QDialog):
         self.restore_button.setObjectName("primaryButton")
         self.restore_button.setDefault(True)
         self.other_button = QPushButton("&Other File…")
+        self.other_button.setAutoDefault(False)  # Return restores the selected backup
         self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.other_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.other_button.clicked.connect(self._on_other)
         self.list.itemDoubleClicked.connect(lambda *_: self.accept())
         self.list.currentItemChanged.connect(lambda *_: self._sync())
+        row = QHBoxLayout()
+        row.addWidget(self.other_button)
+        row.addStretch(1)
+        row.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list, 1)
-        layout.addWidget(self.buttons)
+        layout.addLayout(row)
         if (first := self.list.topLevelItem(0)) is not None:
             self.list.setCurrentItem(first)
+            self.list.setFocus()
         self._sync()
-        self.resize(560, 360 if backups else 140)
+        self.resize(580, 320 if backups else 140)
 
     def _sync(self) -> None:
         self.restore_button.setEnabled(self.list.currentItem() is not None)
@@ -591,7 +608,8 @@ class Safety(QObject):
             return
         old = gui.window
         new = MainWindow(gui.settings)
-        new.restoreGeometry(old.saveGeometry())
+        new.setGeometry(old.geometry())
+        new.setWindowState(old.windowState())
         gui.window = new
         self.wire_window()
         new.show()

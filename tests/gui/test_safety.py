@@ -205,7 +205,7 @@ def test_restore_dialog_lists_backups_and_restores(qtbot, running: App, clock) -
     assert dialog.list.topLevelItemCount() == 1
     row = dialog.list.topLevelItem(0)
     assert row is not None and row.text(0) == backup.name
-    assert row.text(1) and row.text(2).endswith("KB")
+    assert row.text(1) and row.text(2).endswith(" KB")
     assert dialog.chosen == backup
     dialog.restore_button.click()
 
