@@ -1020,6 +1020,9 @@ class Collection:
             siblings = [int(s) for s in log.buried_siblings.split()]
             if siblings:
                 conn.execute(update(CARD).where(CARD.c.id.in_(siblings)).values(buried_until=None))
+            from flashcards.core.stats_data import forget_review
+
+            forget_review(conn, log)
             conn.execute(delete(LOG).where(LOG.c.id == log.id))
         self._studied_cache = None
         self._changed(Change.REVIEWS | Change.CARDS)

@@ -15,6 +15,8 @@ Versions:
     1. The first schema (decks, options, notes, cards, review log, settings).
     2. ``reviewlog.reviewed_ms`` and ``reviewlog.prev_interval_days`` (derived columns for
        fast statistics), backfilled; SQLite files get the Flashcards ``application_id``.
+    3. ``reviewday``: the review log summed per deck, day, kind and button (a cache for the
+       statistics, filled on first use).
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, column, inspect, table, text, update
 from sqlalchemy.engine import Connection
 
-from flashcards.core.models import CardState, UTCDateTime
+from flashcards.core.models import CardState, ReviewDay, UTCDateTime, table_of
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: SQLite ``PRAGMA application_id`` of a Flashcards collection ("FLCD").
 APPLICATION_ID = 0x464C4344
 
@@ -41,6 +43,8 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "reviewday" in inspect(conn).get_table_names():
+        return 3
     if "reviewed_ms" in _columns(conn, "reviewlog"):
         return 2
     return 1
@@ -138,8 +142,13 @@ def _to_v2(engine: Engine) -> None:
             conn.execute(fill, values)
 
 
+def _to_v3(engine: Engine) -> None:
+    with engine.begin() as conn:
+        table_of(ReviewDay).create(conn, checkfirst=True)
+
+
 #: ``STEPS[n]`` upgrades a collection from version ``n`` to ``n + 1``.
-STEPS: dict[int, Callable[[Engine], None]] = {1: _to_v2}
+STEPS: dict[int, Callable[[Engine], None]] = {1: _to_v2, 2: _to_v3}
 
 
 def upgrade(

@@ -178,6 +178,23 @@ class ReviewLog(SQLModel, table=True):
     )
 
 
+class ReviewDay(SQLModel, table=True):
+    """Reviews per deck, learner day, kind and button: the review log summed for the stats.
+
+    A cache, never the truth: :mod:`flashcards.core.stats_data` brings it up to date from the
+    review log (adding the rows logged since) and rebuilds it whenever it cannot (a deleted
+    review, another day-start hour or time zone). ``kind``: 0 learn, 1 young, 2 mature,
+    3 relearn.
+    """
+
+    deck_id: int = Field(primary_key=True)
+    day: int = Field(primary_key=True)
+    kind: int = Field(primary_key=True)
+    rating: int = Field(primary_key=True)
+    count: int = 0
+    duration_ms: int = Field(default=0, sa_type=BigInteger)
+
+
 class Setting(SQLModel, table=True):
     """App-wide settings and bookkeeping (schema version, shipped-deck hashes)."""
 

@@ -11,10 +11,11 @@ are numbered from the Unix epoch, so day ``n`` and day ``n + 1`` are consecutive
 
 from __future__ import annotations
 
-import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flashcards.core.models import CardState
 
@@ -35,9 +36,8 @@ class LogBucket:
     duration_ms: int = 0
 
 
-@dataclass(frozen=True)
-class CardStat:
-    """One card as the statistics see it."""
+class CardStat(NamedTuple):
+    """One card as the statistics see it (a named tuple: 100,000 are made per report)."""
 
     state: int
     suspended: bool
@@ -199,10 +199,12 @@ class Histogram:
 
 def histogram(values: Iterable[float], start: float, width: float, bins: int) -> Histogram:
     """Put values into ``bins`` bins; values below ``start`` go to the first, above to the last."""
+    # Count bin numbers in C (Counter), then fold the out-of-range ones into the end bins:
+    # a Python loop with clamping per value costs several times more for 100,000 cards.
+    tally = Counter([int((value - start) // width) for value in values])
     counts = [0] * bins
-    for value in values:
-        index = min(bins - 1, max(0, int(math.floor((value - start) / width))))
-        counts[index] += 1
+    for index, number in tally.items():
+        counts[0 if index < 0 else bins - 1 if index >= bins else index] += number
     return Histogram(start, width, tuple(counts))
 
 
@@ -277,6 +279,7 @@ def build_report(
     """Compute the whole report for ``today`` (a learner day number)."""
     per_day = daily_counts(buckets)
     minutes = minutes_per_day(buckets, today, 365)
+    due_year = future_due(cards, today, 365)
     return StatsReport(
         today=today,
         reviews_today=per_day.get(today, 0),
@@ -284,8 +287,8 @@ def build_report(
         streak_days=streak_days(per_day, today),
         reviews_per_day=reviews_per_day(buckets, today, 365),
         minutes_per_day=minutes,
-        future_due_month=future_due(cards, today, 30),
-        future_due_year=future_due(cards, today, 365),
+        future_due_month=due_year[:30],
+        future_due_year=due_year,
         retention=retention_table(buckets, today),
         cards=card_counts(cards),
         distributions=distributions(cards),
