@@ -62,27 +62,8 @@ def settings_for(data_dir: Path | None) -> QSettings:
     return QSettings("flashcards", "Flashcards")
 
 
-def keep_none_alive() -> None:
-    """Work around PySide6 6.12 on Python 3.11: every call of a void Qt method drops a reference.
-
-    The bindings return ``None`` without counting the reference, which only works where
-    ``None`` is immortal (Python 3.12 and later). On 3.11 its count (about 28,000 once the
-    database layer is imported) falls by one per call of, say, ``QLabel.setText``, and the
-    process dies with "deallocating None" after enough painting. Giving ``None`` a huge count
-    makes it immortal as 3.12 does. ``ob_refcnt`` is the first field of every CPython object.
-    """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    import ctypes
-
-    count = ctypes.c_ssize_t.from_address(id(None))
-    if count.value < 1 << 40:
-        count.value += 1 << 40
-
-
 def create_gui(app: QApplication, settings: QSettings, clock: Clock = system_clock) -> Gui:
     """Build the window and the services that do not need the collection."""
-    keep_none_alive()
     app.setApplicationName("Flashcards")
     app.setOrganizationName("flashcards")
     apply_fonts(app)
