@@ -60,16 +60,21 @@ class Change(Flag):
     OPTIONS = auto()
 
 
+def _option_default(name: str) -> Any:
+    return DeckOptions.model_fields[name].default
+
+
 @dataclass(frozen=True)
 class DeckSettings:
     """A deck's options as the user edits them."""
 
-    desired_retention: float = 0.9
-    new_per_day: int = 20
-    reviews_per_day: int = 200
-    learning_steps: str = "1m 10m"
-    relearning_steps: str = "10m"
-    maximum_interval: int = 36500
+    # The defaults are the table's (Anki's), written once in models.DeckOptions.
+    desired_retention: float = _option_default("desired_retention")
+    new_per_day: int = _option_default("new_per_day")
+    reviews_per_day: int = _option_default("reviews_per_day")
+    learning_steps: str = _option_default("learning_steps")
+    relearning_steps: str = _option_default("relearning_steps")
+    maximum_interval: int = _option_default("maximum_interval")
 
     def scheduler_config(self) -> scheduling.SchedulerConfig:
         """The part of the options the scheduler uses."""
