@@ -22,14 +22,28 @@ def fill(col: Collection, now: datetime) -> dict[str, int]:
     col.add_deck("LLM", now, description="From the article “LLM入門” (CC BY-NC-SA 4.0).\nLine 2")
     ids = {
         "basic": col.add_note(
-            "LLM", "basic", "LLM", "Large Language Model <b>not bold</b> & more", now,
-            tags=["llm", "用語"], source=SOURCE,
+            "LLM",
+            "basic",
+            "LLM",
+            "Large Language Model <b>not bold</b> & more",
+            now,
+            tags=["llm", "用語"],
+            source=SOURCE,
         ),
         "reversed": col.add_note(
-            "LLM::Terms", "basic+reversed", "トークン", "token\nsecond line", now, tags=["ja"],
+            "LLM::Terms",
+            "basic+reversed",
+            "トークン",
+            "token\nsecond line",
+            now,
+            tags=["ja"],
         ),
         "cloze": col.add_note(
-            "LLM::Terms", "cloze", "{{c1::Transformer}} uses {{c2::attention}}", "extra", now,
+            "LLM::Terms",
+            "cloze",
+            "{{c1::Transformer}} uses {{c2::attention}}",
+            "extra",
+            now,
             source=SOURCE,
         ),
         "tabs": col.add_note("Other", "basic", 'quote " and\ttab', "a;b,c", now),

@@ -114,9 +114,7 @@ def test_progress_goes_to_anki(
     _clean(log)
     with col.engine.connect() as conn:
         cards = conn.execute(select(CARD)).all()
-        logs = dict(
-            conn.execute(select(LOG.c.card_id, func.count()).group_by(LOG.c.card_id)).all()
-        )
+        logs = dict(conn.execute(select(LOG.c.card_id, func.count()).group_by(LOG.c.card_id)).all())
     assert acol.db.scalar("select count() from revlog") == sum(logs.values())
     for card in cards:
         uid = col.note(card.note_id).uid

@@ -25,11 +25,24 @@ FUZZ = settings(
 _cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 _rows = st.lists(st.lists(_cells, min_size=1, max_size=4), max_size=6)
 _headers = st.lists(
-    st.sampled_from([
-        "#separator:tab", "#separator:Comma", "#separator:;", "#separator:xx", "#html:true",
-        "#guid column:1", "#notetype column:2", "#deck column:3", "#tags column:4",
-        "#tags column:0", "#deck:A::B", "#deck:::", "#notetype:Cloze", "#columns:a\tb",
-    ]),
+    st.sampled_from(
+        [
+            "#separator:tab",
+            "#separator:Comma",
+            "#separator:;",
+            "#separator:xx",
+            "#html:true",
+            "#guid column:1",
+            "#notetype column:2",
+            "#deck column:3",
+            "#tags column:4",
+            "#tags column:0",
+            "#deck:A::B",
+            "#deck:::",
+            "#notetype:Cloze",
+            "#columns:a\tb",
+        ]
+    ),
     max_size=4,
 )
 
@@ -46,7 +59,11 @@ def _attempt(col: Collection, path: Path, now: datetime) -> None:
 @FUZZ
 @given(headers=_headers, rows=_rows, sep=st.sampled_from(["\t", ",", ";"]))
 def test_fuzz_text_files(
-    col: Collection, now: datetime, tmp_path: Path, headers: list[str], rows: list[list[str]],
+    col: Collection,
+    now: datetime,
+    tmp_path: Path,
+    headers: list[str],
+    rows: list[list[str]],
     sep: str,
 ) -> None:
     body = "\n".join(headers + [sep.join(row) for row in rows])
@@ -72,14 +89,19 @@ def _package(col: Collection, now: datetime, tmp_path: Path) -> bytes:
 
 
 @FUZZ
-@given(cuts=st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=8)),
-                     min_size=1, max_size=4))
+@given(
+    cuts=st.lists(
+        st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=8)), min_size=1, max_size=4
+    )
+)
 def test_fuzz_packages(
     col: Collection, now: datetime, tmp_path: Path, cuts: list[tuple[int, bytes]]
 ) -> None:
-    base = _package(col, now, tmp_path) if not (tmp_path / "base.apkg").exists() else (
-        tmp_path / "base.apkg"
-    ).read_bytes()
+    base = (
+        _package(col, now, tmp_path)
+        if not (tmp_path / "base.apkg").exists()
+        else (tmp_path / "base.apkg").read_bytes()
+    )
     with zipfile.ZipFile(io.BytesIO(base)) as zf:
         inner = bytearray(zf.read("collection.anki2"))
     for offset, patch in cuts:  # damage the SQLite inside, then zip it up properly
@@ -97,9 +119,11 @@ def test_fuzz_packages(
 def test_fuzz_zip_bytes(
     col: Collection, now: datetime, tmp_path: Path, offset: int, patch: bytes
 ) -> None:
-    base = _package(col, now, tmp_path) if not (tmp_path / "base.apkg").exists() else (
-        tmp_path / "base.apkg"
-    ).read_bytes()
+    base = (
+        _package(col, now, tmp_path)
+        if not (tmp_path / "base.apkg").exists()
+        else (tmp_path / "base.apkg").read_bytes()
+    )
     data = bytearray(base)
     at = offset % len(data)
     data[at : at + len(patch)] = patch

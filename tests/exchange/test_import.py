@@ -125,8 +125,7 @@ def test_csv_round_trip(
             (n.front, n.back, n.kind, n.tags, n.source, n.deck_name) for n in _notes(col).values()
         }
         theirs = {
-            (n.front, n.back, n.kind, n.tags, n.source, n.deck_name)
-            for n in _notes(other).values()
+            (n.front, n.back, n.kind, n.tags, n.source, n.deck_name) for n in _notes(other).values()
         }
         assert mine == theirs
         again = exchange.import_file(other, out, now)
@@ -143,8 +142,13 @@ def test_csv_written_by_anki(col: Collection, now: datetime, anki: Anki, tmp_pat
     count = anki_sample(acol)
     out = tmp_path / "anki.txt"
     acol.export_note_csv(
-        out_path=str(out), limit=None, with_html=True, with_tags=True, with_deck=True,
-        with_notetype=True, with_guid=True,
+        out_path=str(out),
+        limit=None,
+        with_html=True,
+        with_tags=True,
+        with_deck=True,
+        with_notetype=True,
+        with_guid=True,
     )
     report = exchange.import_file(col, out, now)
     assert report.added == count
@@ -183,7 +187,8 @@ def test_plain_two_column_files(col: Collection, now: datetime, tmp_path: Path) 
     headers = tmp_path / "h.txt"
     headers.write_text(
         "#separator:Semicolon\n#html:false\n#deck:Hdr\n#tags:a b\n#notetype:Cloze\n"
-        "{{c1::x}} y;extra\n", encoding="utf-8",
+        "{{c1::x}} y;extra\n",
+        encoding="utf-8",
     )
     exchange.import_file(col, headers, now)
     note = _notes(col)["{{c1::x}} y"]
@@ -200,8 +205,13 @@ def test_plain_two_column_files(col: Collection, now: datetime, tmp_path: Path) 
     ],
 )
 def test_bad_text_files(
-    col: Collection, sample: dict[str, int], now: datetime, tmp_path: Path,
-    name: str, content: bytes, message: str,
+    col: Collection,
+    sample: dict[str, int],
+    now: datetime,
+    tmp_path: Path,
+    name: str,
+    content: bytes,
+    message: str,
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
@@ -233,8 +243,18 @@ def _valid(tmp_path: Path, col: Collection, now: datetime) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "case", ["not-zip", "escape", "absolute", "media-json", "media-proto", "missing", "damaged",
-             "truncated", "not-anki"]
+    "case",
+    [
+        "not-zip",
+        "escape",
+        "absolute",
+        "media-json",
+        "media-proto",
+        "missing",
+        "damaged",
+        "truncated",
+        "not-anki",
+    ],
 )
 def test_hostile_packages(
     col: Collection, sample: dict[str, int], now: datetime, tmp_path: Path, case: str
@@ -250,8 +270,13 @@ def test_hostile_packages(
     elif case == "media-json":
         _zip(path, {"collection.anki2": db, "media": b'{"0": "../../evil.png"}', "0": b"x"})
     elif case == "media-proto":
-        _zip(path, {"collection.anki21b": zstandard.ZstdCompressor().compress(db),
-                    "media": _media_entries(["ok.png", "../evil.png"])})
+        _zip(
+            path,
+            {
+                "collection.anki21b": zstandard.ZstdCompressor().compress(db),
+                "media": _media_entries(["ok.png", "../evil.png"]),
+            },
+        )
     elif case == "missing":
         _zip(path, {"media": b"{}"})
     elif case == "damaged":
@@ -273,14 +298,19 @@ def test_size_cap(tmp_path: Path) -> None:
     path = _zip(tmp_path / "big.apkg", {"collection.anki2": b"\x00" * 1_000_000})
     with pytest.raises(InputError, match="too large"):
         extract_collection(path, tmp_path, cap=100_000)
-    bomb = _zip(tmp_path / "bomb.apkg",
-                {"collection.anki21b": zstandard.ZstdCompressor().compress(b"\x00" * 1_000_000)})
+    bomb = _zip(
+        tmp_path / "bomb.apkg",
+        {"collection.anki21b": zstandard.ZstdCompressor().compress(b"\x00" * 1_000_000)},
+    )
     with pytest.raises(InputError, match="too large"):
         extract_collection(bomb, tmp_path, cap=200_000)
 
 
 def test_import_is_one_transaction(
-    col: Collection, sample: dict[str, int], now: datetime, tmp_path: Path,
+    col: Collection,
+    sample: dict[str, int],
+    now: datetime,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "Fresh Deck.csv"
