@@ -151,11 +151,15 @@ class ImportReport:
 
 def card_ords(kind: str, front: str) -> list[int]:
     """The card ordinals a note makes: 0; 0 and 1 (reversed); cloze number - 1 per deletion."""
-    if kind == NoteKind.CLOZE:
+    # Plain strings: comparing with the enum members costs more than the rest for 100k notes.
+    if kind == _CLOZE:
         return [n - 1 for n in cloze_numbers(front)]
-    if kind == NoteKind.REVERSED:
+    if kind == _REVERSED:
         return [0, 1]
     return [0]
+
+
+_CLOZE, _REVERSED = NoteKind.CLOZE.value, NoteKind.REVERSED.value
 
 
 def subdeck_ids(decks: dict[int, str], name: str) -> list[int]:
