@@ -72,7 +72,7 @@ class SettingsDialog(QDialog):
         deck_form.addRow("&Learning steps", self.learning_steps)
         deck_form.addRow("Re&learning steps", self.relearning_steps)
         deck_form.addRow("&Maximum interval", self.max_interval)
-        note = QLabel("Options apply to the deck only; subdecks have their own.")
+        note = QLabel("Each deck has its own options; a deck's daily limits also cap its subdecks.")
         note.setObjectName("hintLabel")
         deck_form.addRow(note)
 
