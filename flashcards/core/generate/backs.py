@@ -87,10 +87,22 @@ def has_anaphor_ja(text: str) -> bool:
     """Whether Japanese text leans on something said elsewhere (これ, 前述の, このうち ...).
 
     A demonstrative after the first words ("テーブルとその関係") points inside the same phrase
-    and is allowed.
+    and is allowed; so is それを/それに after a clause ending in a comma.
     """
     for index, token in enumerate(tokenize(text)):
-        if token.pos == "名詞" and token.sub == "代名詞" and token.surface in ANAPHORS_JA:
+        # "情報を…保持しながら、同時にそれを処理する": それ after a clause of its own
+        # points back inside the text.
+        if (
+            token.pos == "名詞"
+            and token.sub == "代名詞"
+            and token.surface in ANAPHORS_JA
+            and (
+                token.surface != "それ"
+                or index < 4
+                or "、" not in text[: token.start]
+                or not text.startswith(("を", "に"), token.end)
+            )
+        ):
             return True
         if token.pos == "連体詞" and token.surface in ("この", "その", "あの") and index < 2:
             return True

@@ -13,6 +13,7 @@ from flashcards.core.deckfile import NOTE_KINDS, DeckFile, NoteSource, NoteSpec
 from flashcards.core.errors import InputError
 from flashcards.core.generate.article import Article
 from flashcards.core.generate.backs import drop_asides, has_anaphor_en, same_text
+from flashcards.core.generate.fallback import find_taught
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.patterns_en import find_en, heading_term_en
 from flashcards.core.generate.patterns_ja import find_ja, heading_term
@@ -34,6 +35,11 @@ _CHATTY_EN = re.compile(
 _LICENCE = re.compile(r"CC[\s-]?BY(?:[-\s](?:NC|SA|ND))*[\s-]?(\d\.\d)", re.IGNORECASE)
 _LEADING_ANAPHOR = re.compile(
     r"^(?:これ|それ|この|その|あれ|こう|そう|(?:This|That|It|These|They)\b)"
+)
+# A cloze sentence must say something about its term: a copula or a naming verb.
+_EXPLAINS = re.compile(
+    r"\b(?:is|are|was|were|means|refers|called|known|named|describes|measures)\b"
+    r"|です|である|とは|という|といい|呼|指し|意味|こと"
 )
 _OVERRIDE_KEYS = frozenset(
     {"front", "back", "kind", "tags", "reason", "add", "drop", "section", "sentence"}
@@ -67,6 +73,23 @@ def _display(findings: list[Finding]) -> str:
     best = max(findings, key=lambda f: (f.strength, -f.sentence.index, len(f.term)))
     display = best.term.strip().lstrip("~〜～").strip()
     return display or best.term.strip()
+
+
+def _taught(doc: Document, findings: list[Finding], lang: str) -> list[Finding]:
+    """Fallback findings (``fallback.py``) for terms the patterns left without a card.
+
+    A fallback cloze is not made from a sentence that already defines another term, nor for a
+    name that is another term's back or alias (``UDP, also called the User Datagram Protocol``).
+    """
+    defining = {f.sentence.index for f in findings if f.back and f.strength >= WEAK_STRENGTH}
+    names = {term_key(f.back) for f in findings if f.back} | {
+        term_key(f.alias) for f in findings if f.alias
+    }
+    return [
+        f
+        for f in find_taught(doc, lang)
+        if term_key(f.term) not in names and (f.back or f.sentence.index not in defining)
+    ]
 
 
 def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
@@ -196,7 +219,7 @@ def _note_for(term: _Term, doc: Document, lang: str, id_prefix: str, title: str)
     if term.score < CLOZE_THRESHOLD:
         return None
     cloze = _best_cloze_sentence(term, doc, lang)
-    if not cloze:
+    if not cloze or not _EXPLAINS.search(cloze):
         return None
     sentence = next(
         (
@@ -369,6 +392,7 @@ def generate_deck(
             findings += find_en(sentence, doc.sentences[i - 1] if i else None)
         if (i + 1) % step == 0:
             report(0.1 + 0.75 * (i + 1) / total, f"Analysed {i + 1} of {total} sentences")
+    findings += _taught(doc, findings, language)
     report(0.9, "Choosing cards")
     table = _source_table(article, existing)
     title = _note_title(table)

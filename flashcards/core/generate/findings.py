@@ -19,6 +19,10 @@ _LATIN_WORDS = re.compile(
     r"^[A-Za-z][A-Za-z0-9'’]*(?:(?:[ \-/]|-\d+(?:,\d+)*-)[A-Za-z][A-Za-z0-9'’]*)+$"
 )
 _GLOSSARY = re.compile(r"^\s*(?P<term>[^…:：―—]{1,40}?)\s*(?:…|\.{3}|：|:|―|—| - )\s*(?P<body>.+)$")
+_CLAUSE_NAMES = re.compile(
+    r"^(?!(?:It|This|That|They|He|She|We|You|I)\b)[A-Z][a-z]+(?: [a-z]+){1,5} (?:the|a|an) "
+    r"(?P<x>[\w/%\-]+(?: [a-z][\w\-]*){0,2})$"
+)
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,13 @@ def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:
     if not match or not callable(clean):
         return []
     term = match.group("term").strip().strip('*_「」"')
-    if not is_valid_term(term) or not whole_term(term):
+    named = _CLAUSE_NAMES.match(term)
+    if named:
+        # "The speaker liked the 50/30/20 rule: spend …": the noun phrase the clause ends with.
+        term = named.group("x")
+    elif not whole_term(term):
+        return []
+    if not is_valid_term(term):
         return []
     back = str(clean(match.group("body")))
     if not back or same_text(back, term):

@@ -60,6 +60,11 @@ _OR_GLOSS = re.compile(
     r"(?:^|\b(?:the|an?)\s+)(?P<x>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*){0,4}),\s+or\s+"
     r"(?P<y>(?:the|an?|its|their)\s+[^,;]{3,80}?|[a-z][\w\-]+)\s*(?:,\s*(?P<rest>.+))?$"
 )
+# "a faster shutter speed, or a lower ISO" offers alternatives, not another name.
+_COMPARATIVE = re.compile(
+    r"\b(?:more|less|faster|slower|higher|lower|bigger|smaller|larger|wider|narrower|longer"
+    r"|shorter|deeper|shallower|better|worse|cheaper|stronger|weaker)\b"
+)
 _REFERS = re.compile(
     _LEAD + _SUBJECT + r"\s+(?P<verb>refers to|means|is defined as|denotes|stands for)\s+(?P<y>.+)$"
 )
@@ -243,7 +248,11 @@ def _clause(clause: str, sentence: Sentence) -> list[Finding]:
         term = _term_of(match.group("x"))
         return _finding(term, back, sentence, "X, a Y, …", _strength(term, "is", back))
     match = _OR_GLOSS.search(clause)
-    if match and not _FINITE.search(match.group("y")):
+    if (
+        match
+        and not _FINITE.search(match.group("y"))
+        and not _COMPARATIVE.search(match.group("x") + " " + match.group("y"))
+    ):
         term = _term_of(match.group("x"))
         rest = match.group("rest")
         back, _ = _alias_back(rest, match.group("y")) if rest else ("", False)

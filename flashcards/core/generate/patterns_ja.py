@@ -47,8 +47,11 @@ _REFERS_BACK = re.compile(
 _BACK_REFERENCE = frozenset({"これ", "それ", "このこと", "そのこと", "この現象", "この効果"})
 # Readings and English names in brackets after a Japanese term: 親藩(しんぱん), 乳化(emulsion).
 _NAME_BRACKET = re.compile(
-    r"[（(](?P<inner>[ぁ-ゖー・\s]{1,30}|[ァ-ヺー・]{2,20}|[A-Za-z][A-Za-z\-' ]{1,50})[)）]"
+    r"[（(](?P<inner>[ぁ-ゖー・\s]{1,30}|[ァ-ヺー・]{2,20}|[A-Za-z][A-Za-z\-' ]{1,50}"
+    r"|[一-龯々]{2,12})[)）]"
 )
+# A kanji gloss in brackets is another name only where the term is being defined.
+_GLOSS_NAMING = re.compile(r"(?:とは|というのは|って|[:：])")
 _TOPIC_LEAD = re.compile(r"^(?:いわゆる|所謂|なお、|また、|ちなみに、|一方、|さらに、|特に、)")
 # Endings that say "this is what X means": Xは…を指します / のことです / を意味します / をいいます.
 _DEFINING_END = re.compile(
@@ -728,11 +731,14 @@ def _plain(sentence: Sentence) -> tuple[Sentence, dict[str, str]]:
             continue
         inner = match.group("inner").strip()
         if is_katakana(inner[0]) and not text.startswith("は", match.end()):
+            continue
+        kanji = is_kanji(inner[0])
+        if kanji and not _GLOSS_NAMING.match(text, match.end()):
             continue  # "特別な文字(トークン)を…" describes トークン; "酵母(イースト)は" names
         name = _bracket_name(before)
         if not name:
             continue  # "持たせたり(Tool-Integrated)": the bracket names no term before it
-        if is_latin(inner[0]):
+        if is_latin(inner[0]) or kanji:
             aliases[name] = inner
         pieces.append(text[last : match.start()])
         last = match.end()

@@ -17,7 +17,8 @@ _STOP_TERMS_TEXT = """
     本稿 本記事 記事 私 僕 俺 自分 皆さん 皆様 みなさん 筆者 我々 方 方法 場合 部分 話 感じ 時 時点
     こと もの 物 人 点 件 例 等 他 全部 全体 結局 実際 一般 基本 普通 大丈夫 問題 理由 意味 説明
     内容 情報 目的 以外 今 昔 最初 最後 次 前 後 中 上 下 左右 大きさ 種類 要素 技術 機能 形 形式
-    名前 本業 雑談 余談 まとめ 参考 詳細 注意 結果 場所 気 何 誰 他方 一方 両方 各種"""
+    名前 本業 雑談 余談 まとめ 参考 詳細 注意 結果 場所 気 何 誰 他方 一方 両方 各種
+    典型例 代表例 具体例 一例"""
 STOP_TERMS = frozenset(_STOP_TERMS_TEXT.split())
 _EN_STOP_TEXT = """
     this that these those it its they them there here we you i he she his her our your their my

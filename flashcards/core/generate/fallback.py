@@ -1,0 +1,266 @@
+"""Fallback: cards for terms an article clearly teaches when no definition pattern matches.
+
+A term is *taught* when the article names it (``known as X``, ``what people call X``,
+``It has a name: X``, ``…をXといいます``, ``…、これがXです``), makes it the subject of a defining
+verb (``X is how …``, ``X, measured in …, tells you …``, ``Your X is a Y that …``), ends a
+sentence that the next one explains with an anaphoric subject (``… is noise. That's the …``),
+introduces it in a verbless line (``Finally, dollar-cost averaging (DCA).``) or heads a section
+whose first topic-less sentence describes it (``1. 確証バイアス`` / ``…してしまう傾向。``).
+
+Each such term gets a finding: a cloze of its best explanatory sentence (joined with the
+adjacent sentence when one alone leans on an anaphor; never over ``MAX_CLOZE`` characters;
+chatty sentences refused), or, when the explanation does not contain the term, a back.
+Definitions from the pattern modules always win over these findings (see ``deck._note_for``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flashcards.core.generate.backs import clean_back_en, clean_back_ja, drop_asides
+from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.patterns_ja import heading_term
+from flashcards.core.generate.structure import Document
+from flashcards.core.generate.terms import is_acronym, is_valid_term
+from flashcards.core.generate.tokens import tokenize
+
+MAX_CLOZE = 200
+"""A fallback cloze is never longer than this (in characters)."""
+
+_CHATTY_EN = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|mine|we'll|lol|haha)\b")
+_CHATTY_JA = re.compile(r"(?:私|僕|俺|筆者|笑|めんど|焼肉|焼きそば|テスト|試験勉強)")
+_LEAD_EN = re.compile(
+    r"^(?:Also|Finally|First|Next|Then|Lastly|So|Now|Here|Anyway|Plus)[,:]?\s+", re.IGNORECASE
+)
+_LEAD_JA = re.compile(r"^(?:このように|こうして|つまり|要するに|なお|また|ちなみに)[、,]")
+_ANAPHOR_START_EN = re.compile(r"^(?:It|Its|It's|That|That's|This|These|They|Those|Such)\b")
+_ANAPHOR_START_JA = re.compile(r"^(?:これ|それ|この|その|こう|そう|あれ)")
+_INNER_ANAPHOR_EN = re.compile(r"\b(?:this|these|it|they)\s+(?:is|are|was|were)\b", re.I)
+_WORD = r"[A-Za-z][\w\-/]*"
+_NAMED_EN = re.compile(
+    r"\b(?:called|call|known as|named|termed|has a name:|have a name:)\s+[\"“]?(?:an?\s+|the\s+)?"
+    r"(?P<x>" + _WORD + r"(?:\s+(?:of\s+)?" + _WORD + r"){0,3}?)[\"”]?\s*(?=[.,:;!?(]|$)"
+)
+_EXPLAINED_NEXT = re.compile(
+    r"^(?:It|That|This)(?:(?:'s|’s|\s+is)\s+(?:simply\s+|just\s+|basically\s+)?"
+    r"(?:an?|the|what|how|when|where|one|any)\b|\s+means\s|\s+refers to\s)"
+)
+_ENDS_WITH_NP = re.compile(
+    r"\b(?:the|a|an|your|our|their|its|is|be)\s+(?P<x>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})$"
+)
+_SUBJECT_EN = re.compile(
+    r"^(?P<det>(?:An?|The|Your|Our|Their)\s+)?"
+    r"(?P<x>[A-Za-z][\w\-]*(?:\s+(?:of\s+)?[a-z][\w\-]*){0,3}?)(?:,\s[^,]{1,40},)?\s+"
+    r"(?P<v>is|are|means|refers to|stands for|tells you|describes|measures)\s+(?P<y>.+)$"
+)
+_APPOSITIVE_EN = re.compile(
+    r"\bthe (?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2}), (?:the|an?) (?P<y>[a-z][^,;]+)"
+)
+_WH = re.compile(r"^(?:simply\s+|just\s+|basically\s+)?(?:how|what|where|when|why|whether)\b")
+_RESTRICTED = re.compile(r"^(?:an?|the|one)\s+.*\b(?:that|which|who|whose|where)\b")
+_BARE_DEFINITION = re.compile(
+    r"^\w+\s+(?:set|used|kept|made|paid|given|held|that|which|who|for|of|you)\b"
+)
+_NOT_TERMS_TEXT = """
+    it this that these those they he she we you i there here what which who people
+    everyone everybody someone something anything nothing"""
+_NOT_TERMS = frozenset(_NOT_TERMS_TEXT.split())
+_VERBLESS_INTRO = re.compile(
+    r"^(?P<x>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3})\s*(?:\((?P<alias>[^()]{1,20})\))?\.?$"
+)
+_JA_TERM = r"[一-龯々〆ァ-ヺーA-Za-z0-9・]{2,20}(?:づけ|付け)?"
+_NAMED_JA = re.compile(
+    r"(?P<x>" + _JA_TERM + r")(?:[（(][^()（）]{1,40}[)）])?"
+    r"(?:と(?:いいます|言います|呼びます|呼ぶ。|呼ばれ(?:ます|る|ている|ています)|名付け)"
+    r"|という(?:のです|。|$))"
+)
+_THIS_IS_JA = re.compile(r"、これが(?P<x>" + _JA_TERM + r")(?:です|だ|である)。?$")
+_DEFINING_END_JA = re.compile(
+    r"(?:を指します|を指す|のことです|のことである|のこと|です|である)?。?$"
+)
+
+
+def _chatty(text: str, lang: str) -> bool:
+    return bool((_CHATTY_JA if lang == "ja" else _CHATTY_EN).search(text))
+
+
+def _clean(text: str, lang: str) -> str:
+    text = drop_asides(text).strip()
+    return (_LEAD_JA if lang == "ja" else _LEAD_EN).sub("", text).strip()
+
+
+def _anaphoric(text: str, lang: str) -> bool:
+    return bool((_ANAPHOR_START_JA if lang == "ja" else _ANAPHOR_START_EN).match(text))
+
+
+def _cloze(term: str, index: int, doc: Document, lang: str, *, join_next: bool = False) -> str:
+    """The cloze of sentence ``index`` (and an adjacent one when needed), or ""."""
+    sentences = doc.sentences
+    sentence = sentences[index]
+    parts = [_clean(sentence.text, lang)]
+    glue = "" if lang == "ja" else " "
+    nxt = sentences[index + 1] if index + 1 < len(sentences) else None
+    prev = sentences[index - 1] if index else None
+    if _anaphoric(parts[0], lang):
+        if prev is None or prev.section != sentence.section or _chatty(prev.text, lang):
+            return ""
+        before = _clean(prev.text, lang)
+        if _anaphoric(before, lang):
+            return ""
+        parts.insert(0, before)
+    else:
+        if nxt is not None and nxt.section == sentence.section and not _chatty(nxt.text, lang):
+            after = _clean(nxt.text, lang)
+            if join_next or _EXPLAINED_NEXT.match(after):
+                parts.append(after)
+        if len(parts) == 1 and lang == "en" and _INNER_ANAPHOR_EN.search(parts[0]):
+            return ""  # "In the US this is the Federal Reserve": this is unresolved
+    text = glue.join(parts)
+    if len(text) > MAX_CLOZE:
+        return ""
+    if lang == "ja":
+        at = text.find(term)
+    else:
+        found = re.search(r"(?<![\w\-])" + re.escape(term) + r"(?![\w\-])", text)
+        at = found.start() if found else -1
+    if at < 0:
+        return ""
+    return text[:at] + "{{c1::" + term + "}}" + text[at + len(term) :]
+
+
+def _term_ok(term: str) -> bool:
+    words = term.lower().split()
+    return (
+        bool(words)
+        and is_valid_term(term)
+        and not any(w in _NOT_TERMS for w in words)
+        and len(words) <= 4
+    )
+
+
+def _cloze_finding(
+    term: str, index: int, doc: Document, lang: str, pattern: str, strength: float, **kw: bool
+) -> list[Finding]:
+    cloze = _cloze(term, index, doc, lang, **kw)
+    if not cloze:
+        return []
+    return [Finding(term, "", doc.sentences[index], pattern, strength, False, cloze)]
+
+
+def _english(doc: Document, index: int) -> list[Finding]:
+    sentence = doc.sentences[index]
+    if _chatty(sentence.text, "en"):
+        return []
+    text = _clean(sentence.text, "en")
+    plain = text.rstrip(".!? ")
+    found: list[Finding] = []
+    for match in _NAMED_EN.finditer(plain):
+        term = match.group("x")
+        if _term_ok(term):
+            found += _cloze_finding(term, index, doc, "en", "taught: named", 2.0)
+    nxt = doc.sentences[index + 1] if index + 1 < len(doc.sentences) else None
+    subject = _SUBJECT_EN.match(plain.split("; ")[0])
+    if subject and not _term_ok(subject["x"]):
+        subject = None
+    ending = _ENDS_WITH_NP.search(plain)
+    # The next sentence's "It" is the subject when there is one, else the last noun phrase.
+    if ending and not subject and nxt is not None and nxt.section == sentence.section:
+        after = _clean(nxt.text, "en")
+        if _EXPLAINED_NEXT.match(after) and _term_ok(ending.group("x")):
+            found += _cloze_finding(ending.group("x"), index, doc, "en", "taught: X. It is", 2.0)
+    for match in _APPOSITIVE_EN.finditer(plain):
+        if _term_ok(match.group("x")) and len(match.group("y").split()) >= 3:
+            found += _cloze_finding(match.group("x"), index, doc, "en", "taught: the X, the Y", 2.0)
+    if subject:
+        term, det, verb, y = subject["x"], subject["det"] or "", subject["v"], subject["y"]
+        generic = det.strip() in ("A", "An")
+        ok = (
+            verb not in ("is", "are")
+            or _WH.match(y)
+            or _RESTRICTED.match(y)
+            or (generic and len(y.split()) >= 4 and _BARE_DEFINITION.match(y))
+        )
+        if ok and _term_ok(term) and not term.split()[0].endswith("ing"):
+            shown = term if term in text else term[0].lower() + term[1:]
+            if shown in text or term in text:
+                found += _cloze_finding(term, index, doc, "en", "taught: X is how", 2.0)
+        if nxt is not None and nxt.section == sentence.section and _term_ok(term):
+            after = _clean(nxt.text, "en").rstrip(".!? ")
+            means = re.match(r"^It\s+(?P<v>is|means|refers to)\s+(?P<y>.+)$", after)
+            if means and (means["v"] != "is" or re.match(r"(?:an?|the)\s", means["y"])):
+                back = clean_back_en(re.split(r";\s|:\s", means["y"])[0])
+                strength = 2.5 if means["v"] == "is" else 3.0
+                if back:
+                    found.append(Finding(term, back, nxt, "taught: X … It means Y", strength))
+    intro = _VERBLESS_INTRO.match(_LEAD_EN.sub("", sentence.text.strip()))
+    if intro and intro["alias"] and nxt is not None and nxt.section == sentence.section:
+        after = _clean(nxt.text, "en")
+        alias = intro["alias"]
+        term = alias if is_acronym(alias) else intro["x"]
+        if (
+            _term_ok(intro["x"])
+            and not _anaphoric(after, "en")
+            and not _chatty(nxt.text, "en")
+            and len(after) <= MAX_CLOZE
+        ):
+            back = clean_back_en(after)
+            if back:
+                found.append(Finding(term, back, nxt, "taught: verbless intro", 2.0))
+    return found
+
+
+def _japanese(doc: Document, index: int) -> list[Finding]:
+    sentence = doc.sentences[index]
+    if _chatty(sentence.text, "ja"):
+        return []
+    text = _clean(sentence.text, "ja")
+    found: list[Finding] = []
+    for regex, pattern in ((_NAMED_JA, "taught: Xといいます"), (_THIS_IS_JA, "taught: これがX")):
+        for match in regex.finditer(text):
+            term = match.group("x")
+            if _term_ok(term) and len(term) >= 3:
+                found += _cloze_finding(term, index, doc, "ja", pattern, 2.0)
+    return found
+
+
+def _heading_description_ja(doc: Document, index: int) -> list[Finding]:
+    """``1. 確証バイアス`` then ``…してしまう傾向。``: the first topic-less describing sentence."""
+    sentence = doc.sentences[index]
+    term = heading_term(sentence.section)
+    if not term or term in sentence.text or _anaphoric(sentence.text, "ja"):
+        return []
+    before = [s for s in doc.sentences[max(0, index - 2) : index] if s.section == sentence.section]
+    # The first sentence, or the second after one about a word of the name (ハローは「後光」の意味).
+    if len(before) > 1 or _chatty(sentence.text, "ja"):
+        return []
+    if before and not re.match(r"^[^、。]{1,12}は", before[0].text):
+        return []
+    core = _DEFINING_END_JA.sub("", drop_asides(sentence.text).strip())
+    tokens = tokenize(core)
+    if (
+        not tokens
+        or tokens[-1].pos != "名詞"
+        or tokens[-1].sub in ("非自立", "代名詞", "形容動詞語幹", "副詞可能", "ナイ形容詞語幹")
+    ):
+        return []
+    if any(t.pos == "助詞" and t.surface == "は" for t in tokens):
+        return []
+    back = clean_back_ja(core)
+    if not back or len(back) < 8:
+        return []
+    return [Finding(term, back, sentence, "taught: heading + description", 2.5)]
+
+
+def find_taught(doc: Document, lang: str) -> list[Finding]:
+    """Fallback findings for every taught term (see the module docstring)."""
+    found: list[Finding] = []
+    for index in range(len(doc.sentences)):
+        if lang == "ja":
+            found += _japanese(doc, index)
+            found += _heading_description_ja(doc, index)
+        else:
+            found += _english(doc, index)
+    return found
+
+
+__all__ = ["MAX_CLOZE", "find_taught"]
