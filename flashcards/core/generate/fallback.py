@@ -19,9 +19,10 @@ import re
 
 from flashcards.core.generate.backs import clean_back_en, clean_back_ja, drop_asides
 from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.patterns_en import heading_term_en
 from flashcards.core.generate.patterns_ja import heading_term
 from flashcards.core.generate.structure import Document
-from flashcards.core.generate.terms import is_acronym, is_valid_term
+from flashcards.core.generate.terms import is_acronym, is_technical, is_valid_term
 from flashcards.core.generate.tokens import tokenize
 
 MAX_CLOZE = 200
@@ -36,6 +37,7 @@ _LEAD_JA = re.compile(r"^(?:このように|こうして|つまり|要するに|
 _ANAPHOR_START_EN = re.compile(r"^(?:It|Its|It's|That|That's|This|These|They|Those|Such)\b")
 _ANAPHOR_START_JA = re.compile(r"^(?:これ|それ|この|その|こう|そう|あれ)")
 _INNER_ANAPHOR_EN = re.compile(r"\b(?:this|these|it|they)\s+(?:is|are|was|were)\b", re.I)
+_LEANS_EN = re.compile(r"\b(?:it|its|this|they|them)\b")
 _WORD = r"[A-Za-z][\w\-/]*"
 _NAMED_EN = re.compile(
     r"\b(?:called|call|known as|named|termed|has a name:|have a name:)\s+[\"“]?(?:an?\s+|the\s+)?"
@@ -55,6 +57,10 @@ _SUBJECT_EN = re.compile(
 )
 _APPOSITIVE_EN = re.compile(
     r"\bthe (?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2}), (?:the|an?) (?P<y>[a-z][^,;]+)"
+)
+# "An mRNA vaccine delivers …": a generic technical subject and what it does.
+_GENERIC_ACTS = re.compile(
+    r"^An?\s+(?P<x>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})\s+(?!is\b|was\b|has\b)[a-z]+s\s+\w"
 )
 _WH = re.compile(r"^(?:simply\s+|just\s+|basically\s+)?(?:how|what|where|when|why|whether)\b")
 _RESTRICTED = re.compile(r"^(?:an?|the|one)\s+.*\b(?:that|which|who|whose|where)\b")
@@ -86,11 +92,27 @@ def _chatty(text: str, lang: str) -> bool:
 
 def _clean(text: str, lang: str) -> str:
     text = drop_asides(text).strip()
-    return (_LEAD_JA if lang == "ja" else _LEAD_EN).sub("", text).strip()
+    out = (_LEAD_JA if lang == "ja" else _LEAD_EN).sub("", text).strip()
+    return out[:1].upper() + out[1:] if out != text and lang == "en" else out
 
 
 def _anaphoric(text: str, lang: str) -> bool:
     return bool((_ANAPHOR_START_JA if lang == "ja" else _ANAPHOR_START_EN).match(text))
+
+
+def _resolvable(text: str, section: str) -> bool:
+    anchor = heading_term_en(section)
+    return bool(anchor) and bool(re.match(r"^(?:Its|It)\b", text)) and anchor not in text
+
+
+def _continues(term: str, text: str, after: str) -> bool:
+    """Whether ``after`` goes on about a name in ``text`` by its head word (f-number / number)."""
+    if _anaphoric(after, "en"):
+        return False
+    names = [term, *re.findall(r"\b[\w]+-[\w\-]+\b", text)]
+    heads = {re.split(r"[\s\-]", name)[-1].lower() for name in names}
+    words = set(re.findall(r"[a-z]+", after.lower()))
+    return any(len(h) >= 4 and h in words for h in heads)
 
 
 def _cloze(term: str, index: int, doc: Document, lang: str, *, join_next: bool = False) -> str:
@@ -102,19 +124,24 @@ def _cloze(term: str, index: int, doc: Document, lang: str, *, join_next: bool =
     nxt = sentences[index + 1] if index + 1 < len(sentences) else None
     prev = sentences[index - 1] if index else None
     if _anaphoric(parts[0], lang):
-        if prev is None or prev.section != sentence.section or _chatty(prev.text, lang):
+        before = ""
+        if prev is not None and prev.section == sentence.section and not _chatty(prev.text, lang):
+            before = _clean(prev.text, lang)
+        if before and not _anaphoric(before, lang) and not _LEANS_EN.search(before):
+            parts.insert(0, before)
+        elif lang == "en" and _resolvable(parts[0], sentence.section):
+            # "Its size is …" under "### Aperture": say what "Its" is.
+            anchor = heading_term_en(sentence.section).lower()
+            parts[0] = re.sub(r"^(Its|It)\b", rf"\1 ({anchor})", parts[0])
+        else:
             return ""
-        before = _clean(prev.text, lang)
-        if _anaphoric(before, lang):
-            return ""
-        parts.insert(0, before)
-    else:
-        if nxt is not None and nxt.section == sentence.section and not _chatty(nxt.text, lang):
-            after = _clean(nxt.text, lang)
-            if join_next or _EXPLAINED_NEXT.match(after):
-                parts.append(after)
-        if len(parts) == 1 and lang == "en" and _INNER_ANAPHOR_EN.search(parts[0]):
-            return ""  # "In the US this is the Federal Reserve": this is unresolved
+    if nxt is not None and nxt.section == sentence.section and not _chatty(nxt.text, lang):
+        after = _clean(nxt.text, lang)
+        explains = _anaphoric(after, lang) and len(parts) == 1 and _EXPLAINED_NEXT.match(after)
+        if explains or join_next or (lang == "en" and _continues(term, parts[-1], after)):
+            parts.append(after)
+    if len(parts) == 1 and lang == "en" and _INNER_ANAPHOR_EN.search(parts[0]):
+        return ""  # "In the US this is the Federal Reserve": this is unresolved
     text = glue.join(parts)
     if len(text) > MAX_CLOZE:
         return ""
@@ -192,6 +219,9 @@ def _english(doc: Document, index: int) -> list[Finding]:
                 strength = 2.5 if means["v"] == "is" else 3.0
                 if back:
                     found.append(Finding(term, back, nxt, "taught: X … It means Y", strength))
+    acts = _GENERIC_ACTS.match(plain)
+    if acts and not subject and is_technical(acts["x"], english=True) and _term_ok(acts["x"]):
+        found += _cloze_finding(acts["x"], index, doc, "en", "taught: An X does", 2.0)
     intro = _VERBLESS_INTRO.match(_LEAD_EN.sub("", sentence.text.strip()))
     if intro and intro["alias"] and nxt is not None and nxt.section == sentence.section:
         after = _clean(nxt.text, "en")
@@ -205,7 +235,7 @@ def _english(doc: Document, index: int) -> list[Finding]:
         ):
             back = clean_back_en(after)
             if back:
-                found.append(Finding(term, back, nxt, "taught: verbless intro", 2.0))
+                found.append(Finding(term, back, nxt, "taught: verbless intro", 2.5))
     return found
 
 

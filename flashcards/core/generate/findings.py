@@ -156,7 +156,9 @@ def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:
     if any(is_kana(ch) for ch in back):
         # A Japanese gloss names something ("…を取り出す命令"); "追記: 少し直しました" does not.
         tokens = tokenize(match.group("body").rstrip("。．. "))
-        if not tokens or tokens[-1].pos != "名詞" or tokens[-1].sub == "非自立":
+        # A nominalised clause ("…症状が良くなること") is a definition too.
+        clause = tokens and tokens[-1].surface == "こと" and len(back) >= 12
+        if not tokens or tokens[-1].pos != "名詞" or tokens[-1].sub == "非自立" and not clause:
             return []
     reversible = len(back) <= 40
     return [Finding(term, back, sentence, "glossary", 2.5, reversible)]
