@@ -75,7 +75,7 @@ def _display(findings: list[Finding]) -> str:
     return display or best.term.strip()
 
 
-def _taught(doc: Document, findings: list[Finding], lang: str) -> list[Finding]:
+def _taught(doc: Document, findings: list[Finding], lang: str, raw: str) -> list[Finding]:
     """Fallback findings (``fallback.py``) for terms the patterns left without a card.
 
     A fallback cloze is not made from a sentence that already defines another term, nor for a
@@ -87,7 +87,7 @@ def _taught(doc: Document, findings: list[Finding], lang: str) -> list[Finding]:
     }
     return [
         f
-        for f in find_taught(doc, lang)
+        for f in find_taught(doc, lang, raw)
         if term_key(f.term) not in names and (f.back or f.sentence.index not in defining)
     ]
 
@@ -392,7 +392,7 @@ def generate_deck(
             findings += find_en(sentence, doc.sentences[i - 1] if i else None)
         if (i + 1) % step == 0:
             report(0.1 + 0.75 * (i + 1) / total, f"Analysed {i + 1} of {total} sentences")
-    findings += _taught(doc, findings, language)
+    findings += _taught(doc, findings, language, article.text)
     report(0.9, "Choosing cards")
     table = _source_table(article, existing)
     title = _note_title(table)

@@ -25,6 +25,8 @@ from flashcards.core.generate.structure import Document
 from flashcards.core.generate.terms import is_acronym, is_technical, is_valid_term
 from flashcards.core.generate.tokens import tokenize
 
+SIGNAL_THRESHOLD = 2.5
+"""Weight of teaching signals (headings, emphasis, aliases, topics, shape) a term needs."""
 MAX_CLOZE = 200
 """A fallback cloze is never longer than this (in characters)."""
 
@@ -36,6 +38,22 @@ _LEAD_EN = re.compile(
 _LEAD_JA = re.compile(r"^(?:このように|こうして|つまり|要するに|なお|また|ちなみに)[、,]")
 _ANAPHOR_START_EN = re.compile(r"^(?:It|Its|It's|That|That's|This|These|They|Those|Such)\b")
 _ANAPHOR_START_JA = re.compile(r"^(?:これ|それ|この|その|こう|そう|あれ)")
+_EMPHASIS_RAW = re.compile(
+    r"\*\*(?P<b>[^*\n]{2,40})\*\*|`(?P<c>[^`\n]{2,40})`|[「『](?P<j>[^「」『』\n]{2,30})[」』]"
+    r"|(?<![\w\"“])[\"“](?P<q>[A-Za-z][\w\- ]{1,40})[\"”]"
+)
+_ALIASED_EN = re.compile(r"\b(?P<x>[A-Za-z][\w\-]*(?: [a-z][\w\-]*){0,2}) \([A-Za-z][^()]{1,40}\)")
+_ALIASED_JA = re.compile(r"(?P<x>[一-龯々ァ-ヺーA-Za-z0-9・]{2,20})[（(][^()（）]{1,40}[)）]")
+_TOPIC_EN = re.compile(
+    r"^(?:(?:An?|The)\s+)?(?P<x>[A-Za-z][\w\-]*(?: [a-z][\w\-]*){0,2})\s+"
+    r"(?:is|are|has|have|can|does|means|makes|gives|keeps|uses)\b"
+)
+_TOPIC_JA = re.compile(r"^(?P<x>[一-龯々ァ-ヺーA-Za-z0-9・]{2,20})(?:は|とは)")
+_SHAPED_JA = re.compile(r"(?:効果|現象|反応|機構|法|率|説|化|性|症|体|剤|素|論|主義|理論)$")
+_COPULA_EN = re.compile(
+    r"\b(?:is|are|means|refers to|called|known as|describes|measures|stands for)\b"
+)
+_COPULA_JA = re.compile(r"(?:です|である|とは|という|といい|呼|指し|指す|意味|のこと)")
 _INNER_ANAPHOR_EN = re.compile(r"\b(?:this|these|it|they)\s+(?:is|are|was|were)\b", re.I)
 _LEANS_EN = re.compile(r"\b(?:it|its|this|they|them)\b")
 _WORD = r"[A-Za-z][\w\-/]*"
@@ -148,11 +166,12 @@ def _cloze(term: str, index: int, doc: Document, lang: str, *, join_next: bool =
     if lang == "ja":
         at = text.find(term)
     else:
-        found = re.search(r"(?<![\w\-])" + re.escape(term) + r"(?![\w\-])", text)
+        pattern = r"(?<![\w\-])" + re.escape(term) + r"(?![\w\-])"
+        found = re.search(pattern, text) or re.search(pattern, text, re.IGNORECASE)
         at = found.start() if found else -1
     if at < 0:
         return ""
-    return text[:at] + "{{c1::" + term + "}}" + text[at + len(term) :]
+    return text[:at] + "{{c1::" + text[at : at + len(term)] + "}}" + text[at + len(term) :]
 
 
 def _term_ok(term: str) -> bool:
@@ -281,8 +300,100 @@ def _heading_description_ja(doc: Document, index: int) -> list[Finding]:
     return [Finding(term, back, sentence, "taught: heading + description", 2.5)]
 
 
-def find_taught(doc: Document, lang: str) -> list[Finding]:
-    """Fallback findings for every taught term (see the module docstring)."""
+def _add(weights: dict[str, dict[str, float]], term: str, kind: str, weight: float) -> None:
+    """Record one kind of signal for a term (case-insensitively; each kind counts once)."""
+    term = term.strip()
+    if not term or not _term_ok(term):
+        return
+    key = next((k for k in weights if k.lower() == term.lower()), term)
+    weights.setdefault(key, {})[kind] = weight
+
+
+def _signals(doc: Document, lang: str, raw: str) -> dict[str, float]:
+    r"""Weights of the signals that an article teaches a term, whatever its phrasing.
+
+    Headings naming the term, emphasis in the raw text (``**X**``, ``\`X\```, quotes, 「X」),
+    a bracketed alias or reading after it, being the topic of two or more sentences in one
+    section, and a technical shape (katakana, acronyms, 効果/現象/… compounds).
+    """
+    weights: dict[str, dict[str, float]] = {}
+    for heading in doc.headings:
+        name = heading_term(heading) if lang == "ja" else heading_term_en(heading)
+        _add(weights, name, "heading", 1.5)
+    for match in _EMPHASIS_RAW.finditer(raw):
+        _add(weights, next(g for g in match.groups() if g), "emphasis", 1.5)
+    topics: dict[tuple[str, str], int] = {}
+    for sentence in doc.sentences:
+        if _chatty(sentence.text, lang):
+            continue
+        text = sentence.text
+        for match in (_ALIASED_JA if lang == "ja" else _ALIASED_EN).finditer(text):
+            _add(weights, match.group("x"), "alias", 1.0)
+        topic = (_TOPIC_JA if lang == "ja" else _TOPIC_EN).match(_clean(text, lang))
+        if topic:
+            key = (sentence.section, topic.group("x"))
+            topics[key] = topics.get(key, 0) + 1
+    for (_, term), count in topics.items():
+        if count >= 2:
+            _add(weights, term, "topic", 1.0)
+    totals: dict[str, float] = {}
+    for term, kinds in weights.items():
+        shaped = is_technical(term, english=lang == "en") or bool(_SHAPED_JA.search(term))
+        totals[term] = sum(kinds.values()) + (0.5 if shaped else 0.0)
+    return totals
+
+
+def _explanation(term: str, doc: Document, lang: str) -> tuple[int, float]:
+    """The index of the sentence that best explains ``term`` and how well, or ``(-1, 0)``."""
+    best, best_score = -1, 0.0
+    heading = {
+        h for h in doc.headings if (heading_term(h) if lang == "ja" else heading_term_en(h)) == term
+    }
+    folded = term.lower()
+    for index, sentence in enumerate(doc.sentences):
+        text = _clean(sentence.text, lang)
+        if folded not in text.lower() or _chatty(sentence.text, lang):
+            continue
+        at = text.lower().find(folded)
+        after = text[at + len(term) :]
+        score = 0.0
+        if lang == "ja":
+            if re.match(r"(?:[（(][^()（）]*[)）])?(?:とは|は|って|という|と呼)", after):
+                score += 2.0
+            if _COPULA_JA.search(text):
+                score += 1.0
+        else:
+            if re.match(r"(?:\s*\([^()]*\))?,?\s+(?:is|are|means|refers to|describes)\b", after):
+                score += 2.0
+            if _COPULA_EN.search(text):
+                score += 1.0
+        if sentence.section in heading:
+            score += 1.0
+        if score > best_score:
+            best, best_score = index, score
+    return best, best_score
+
+
+def _weighed(doc: Document, lang: str, raw: str) -> list[Finding]:
+    found: list[Finding] = []
+    for term, weight in sorted(_signals(doc, lang, raw).items()):
+        if weight < SIGNAL_THRESHOLD:
+            continue
+        index, score = _explanation(term, doc, lang)
+        if index < 0 or score < 2.0:
+            continue
+        found += _cloze_finding(term, index, doc, lang, "taught: signals", 1.5)
+    return found
+
+
+def find_taught(doc: Document, lang: str, raw: str = "") -> list[Finding]:
+    """Fallback findings for every taught term (see the module docstring).
+
+    Args:
+        doc: The parsed article.
+        lang: ``"ja"`` or ``"en"``.
+        raw: The article as written (Markdown emphasis is gone from ``doc``).
+    """
     found: list[Finding] = []
     for index in range(len(doc.sentences)):
         if lang == "ja":
@@ -290,7 +401,7 @@ def find_taught(doc: Document, lang: str) -> list[Finding]:
             found += _heading_description_ja(doc, index)
         else:
             found += _english(doc, index)
-    return found
+    return found + _weighed(doc, lang, raw)
 
 
 __all__ = ["MAX_CLOZE", "find_taught"]
