@@ -21,7 +21,7 @@ from flashcards.core.generate.backs import clean_back_en, clean_back_ja, drop_as
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.patterns_en import heading_term_en
 from flashcards.core.generate.patterns_ja import heading_term
-from flashcards.core.generate.structure import Document
+from flashcards.core.generate.structure import Document, Sentence
 from flashcards.core.generate.terms import is_acronym, is_technical, is_valid_term
 from flashcards.core.generate.tokens import tokenize
 
@@ -60,6 +60,8 @@ _WORD = r"[A-Za-z][\w\-/]*"
 _NAMED_EN = re.compile(
     r"\b(?:called|call|known as|named|termed|has a name:|have a name:)\s+[\"“]?(?:an?\s+|the\s+)?"
     r"(?P<x>" + _WORD + r"(?:\s+(?:of\s+)?" + _WORD + r"){0,3}?)[\"”]?\s*(?=[.,:;!?(]|$)"
+    r"|\bthe (?:term|word) [\"“]?(?P<t>" + _WORD + r"(?:\s+" + _WORD + r"){0,2}?)[\"”]?"
+    r"\s+(?:for|to mean|to describe|when)\b"
 )
 _EXPLAINED_NEXT = re.compile(
     r"^(?:It|That|This)(?:(?:'s|’s|\s+is)\s+(?:simply\s+|just\s+|basically\s+)?"
@@ -201,7 +203,7 @@ def _english(doc: Document, index: int) -> list[Finding]:
     plain = text.rstrip(".!? ")
     found: list[Finding] = []
     for match in _NAMED_EN.finditer(plain):
-        term = match.group("x")
+        term = match.group("x") or match.group("t")
         if _term_ok(term):
             found += _cloze_finding(term, index, doc, "en", "taught: named", 2.0)
     nxt = doc.sentences[index + 1] if index + 1 < len(doc.sentences) else None
@@ -267,16 +269,40 @@ def _japanese(doc: Document, index: int) -> list[Finding]:
     for regex, pattern in ((_NAMED_JA, "taught: Xといいます"), (_THIS_IS_JA, "taught: これがX")):
         for match in regex.finditer(text):
             term = match.group("x")
-            if _term_ok(term) and len(term) >= 3:
+            if _term_ok(term) and len(term) >= 2:
                 found += _cloze_finding(term, index, doc, "ja", pattern, 2.0)
-    return found
+    return found + _topic_noun_ending(sentence, text)
+
+
+def _topic_noun_ending(sentence: Sentence, text: str) -> list[Finding]:
+    """``浸透圧は、…水が移動しようとする力。``: a topic and a noun-ending description, no です."""
+    match = _TOPIC_JA.match(text)
+    if not match or match.group(0).endswith("とは") or not text.endswith("。"):
+        return []
+    term = match.group("x")
+    body = text[match.end() :].lstrip("、,").rstrip("。")
+    body = re.sub(r"のこと$", "", body)
+    tokens = tokenize(body)
+    if not _term_ok(term) or len(body) < 8 or not tokens:
+        return []
+    last = tokens[-1]
+    if last.pos != "名詞" or last.sub not in ("一般", "サ変接続", "接尾"):
+        return []
+    if any(t.pos == "助詞" and t.surface == "は" for t in tokens):
+        return []
+    back = clean_back_ja(body)
+    if not back:
+        return []
+    return [Finding(term, back, sentence, "taught: Xは…N。", 2.5, len(back) <= 40)]
 
 
 def _heading_description_ja(doc: Document, index: int) -> list[Finding]:
     """``1. 確証バイアス`` then ``…してしまう傾向。``: the first topic-less describing sentence."""
     sentence = doc.sentences[index]
     term = heading_term(sentence.section)
-    if not term or term in sentence.text or _anaphoric(sentence.text, "ja"):
+    if not term or sentence.section == doc.title:
+        return []
+    if term in sentence.text or _anaphoric(sentence.text, "ja"):
         return []
     before = [s for s in doc.sentences[max(0, index - 2) : index] if s.section == sentence.section]
     # The first sentence, or the second after one about a word of the name (ハローは「後光」の意味).

@@ -97,3 +97,17 @@ def test_fallback_clozes_are_short() -> None:
     long = "word " * 60
     notes = _notes(f"# T\n\n## Sec\n\nThe grid is {long}. That is what people call a flux gate.\n")
     assert all(len(front) <= MAX_CLOZE for _, front, _ in notes.values())
+
+
+def test_japanese_topic_with_noun_ending_and_title_is_no_term() -> None:
+    notes = _notes("メモ\n\n浸透圧は、濃度の違う液体の間で水が移動しようとする力。\n", "a.txt")
+    assert notes == {
+        "浸透圧": ("basic+reversed", "浸透圧", "濃度の違う液体の間で水が移動しようとする力")
+    }
+
+
+def test_the_term_x_for() -> None:
+    notes = _notes("# Notes\n\nWe use the term entropy for the amount of disorder in a system.\n")
+    assert notes["entropy"][1] == (
+        "We use the term {{c1::entropy}} for the amount of disorder in a system."
+    )
