@@ -32,12 +32,14 @@ def build(path: Path, cards: int = 100_000) -> float:
         ]
         col.import_deck_file(DeckFile(name=f"Bench::Deck {d}", notes=notes), NOW)
     elapsed = time.perf_counter() - started
-    # Put half of the cards into review, due over the next 60 days, as a real collection is.
+    # Put half of the cards into review, due over the next 60 days, as a real collection is
+    # (times written as the app stores them: naive UTC with microseconds).
     with col.engine.begin() as conn:
         conn.exec_driver_sql(
             "UPDATE card SET state=2, stability=10.0, difficulty=5.0, reps=3, "
-            "last_review=datetime(?, '-5 days'), due=datetime(?, '+' || (id % 60) || ' days', "
-            "'-' || (id % 7) || ' hours') WHERE id % 2 = 0",
+            "last_review=datetime(?, '-5 days') || '.000000', "
+            "due=datetime(?, '+' || (id % 60) || ' days', '-' || (id % 7) || ' hours') || '.000000' "
+            "WHERE id % 2 = 0",
             (NOW.replace(tzinfo=None).isoformat(" "), NOW.replace(tzinfo=None).isoformat(" ")),
         )
     col.close()
@@ -76,7 +78,7 @@ def run() -> list[tuple[str, str, str]]:
         for i in range(1000):
             assert card is not None
             started = time.perf_counter()
-            col.answer(card.card_id, 3 if i % 5 else 1, t)
+            col.answer(card.card_id, 3 if i % 5 else 1, t, shown_at=card.shown_at)
             card = col.next_card(t)
             latencies.append(time.perf_counter() - started)
             t += timedelta(seconds=5)

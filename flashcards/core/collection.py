@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Flag, auto
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +21,10 @@ from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from flashcards.core import overview, queue, scheduling
+from flashcards.core import db, overview, queue, scheduling
 from flashcards.core.db import make_engine
 from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec, cloze_numbers, read_deck_file
-from flashcards.core.errors import FlashcardsError, InputError, NotFoundError
+from flashcards.core.errors import CollectionError, FlashcardsError, InputError, NotFoundError
 from flashcards.core.models import (
     Card,
     CardState,
@@ -88,7 +89,12 @@ class DeckSettings:
 
 @dataclass(frozen=True)
 class ReviewCard:
-    """A card ready to be shown, with the four previewed outcomes for its buttons."""
+    """A card ready to be shown, with the four previewed outcomes for its buttons.
+
+    The outcomes are computed when first asked for (when the answer is revealed and the
+    buttons get their labels), not when the card is fetched: the next question appears
+    sooner, and the outcomes are the same either way (the same seed, as of ``shown_at``).
+    """
 
     card_id: int
     note_id: int
@@ -103,7 +109,13 @@ class ReviewCard:
     back: str
     source: NoteSource
     shown_at: datetime
-    outcomes: dict[int, scheduling.Outcome]
+    memory: scheduling.Memory
+    config: scheduling.SchedulerConfig
+
+    @cached_property
+    def outcomes(self) -> dict[int, scheduling.Outcome]:
+        """What each rating (1 Again .. 4 Easy) does to the card."""
+        return scheduling.preview(self.card_id, self.memory, self.config, self.shown_at)
 
     def label(self, rating: int) -> str:
         """The button label of ``rating``: the interval it leads to (``<10m``, ``4d``)."""
@@ -186,11 +198,11 @@ class Collection:
         # per data directory); each is dropped by the change that can make it stale.
         self._ancestors: dict[int, list[int]] | None = None
         self._totals: dict[int, int] | None = None
-        self._studied_cache: tuple[datetime, list[list[Any]]] | None = None
+        # Today's reviews per (deck, state before): [count, milliseconds], with the day start.
+        self._studied_cache: tuple[datetime, dict[tuple[int, int], list[int]]] | None = None
         # The last card shown: its memory and previewed outcomes, so that answering it does not
         # compute again what the preview computed (the result would be identical).
-        self._shown: tuple[int, datetime, scheduling.Memory, dict[int, scheduling.Outcome]] | None
-        self._shown = None
+        self._shown: ReviewCard | None = None
         # Review ids answered through this object, newest last: undo takes back the learner's
         # own answers of this session, never a review that came in with an import.
         self._answered: list[int] = []
@@ -215,9 +227,18 @@ class Collection:
         for listener in list(self._listeners):
             listener(change)
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file; call it when the app is idle."""
+        db.checkpoint(self.engine)
+
     def close(self) -> None:
-        """Release the database connections."""
-        self.engine.dispose()
+        """Fold the write-ahead log into the file and release the database connections."""
+        try:
+            db.checkpoint(self.engine, truncate=True)
+        except CollectionError:
+            pass  # a read-only or full disk: the WAL stays and is replayed on the next open
+        finally:
+            self.engine.dispose()
 
     # ------------------------------------------------------------------ settings and days
 
@@ -442,12 +463,13 @@ class Collection:
 
         return fetch
 
-    def _studied_rows(self, conn: Connection, day_start: datetime) -> list[list[Any]]:
+    def _studied_rows(self, conn: Connection, day_start: datetime) -> list[tuple[int, ...]]:
         """Today's review counts per deck and state; kept up to date by answer/undo."""
         if self._studied_cache is None or self._studied_cache[0] != day_start:
             rows = self._fetch(conn)(overview.STUDIED_SQL, {"day_start": day_start})
-            self._studied_cache = (day_start, [list(r) for r in rows])
-        return self._studied_cache[1]
+            sums = {(int(d), int(s)): [int(c), int(ms or 0)] for d, s, c, ms in rows}
+            self._studied_cache = (day_start, sums)
+        return [(d, s, c, ms) for (d, s), (c, ms) in self._studied_cache[1].items()]
 
     def _remaining(
         self, conn: Connection, day_start: datetime
@@ -886,9 +908,7 @@ class Collection:
         card_id = int(row.id)
         memory = _memory(row)
         config = self.deck_settings(int(row.deck_id)).scheduler_config()
-        outcomes = scheduling.preview(card_id, memory, config, now)
-        self._shown = (card_id, now, memory, outcomes)
-        return ReviewCard(
+        card = ReviewCard(
             card_id=card_id,
             note_id=int(row.note_id),
             note_uid=row.uid,
@@ -902,8 +922,11 @@ class Collection:
             back=row.back,
             source=NoteSource(row.source_title, row.source_section, row.source_sentence),
             shown_at=now,
-            outcomes=outcomes,
+            memory=memory,
+            config=config,
         )
+        self._shown = card
+        return card
 
     def answer(
         self,
@@ -930,38 +953,14 @@ class Collection:
         at = utcnow_guard(shown_at) if shown_at is not None else now
         day_start, day_end = self.day_bounds(now)
         with self.engine.begin() as conn:
-            row = conn.execute(queue.CARD_FOR_ANSWER, {"card_id": card_id}).first()
-            if row is None:
-                raise NotFoundError(f"There is no card with id {card_id}.")
-            memory = _memory(row)
-            deck_id = int(row.deck_id)
-            shown = self._shown
-            if shown is not None and shown[:3] == (card_id, at, memory):
-                outcome = shown[3][rating]
-            else:
-                config = self.deck_settings(deck_id).scheduler_config()
-                outcome = scheduling.answer(card_id, memory, rating, config, at)
+            outcome, memory, deck_id, note_id, kind = self._apply_answer(conn, card_id, rating, at)
             new = outcome.memory
-            conn.execute(
-                queue.UPDATE_MEMORY,
-                {
-                    "b_id": card_id,
-                    "b_state": new.state,
-                    "b_step": new.step,
-                    "b_stability": new.stability,
-                    "b_difficulty": new.difficulty,
-                    "b_due": new.due,
-                    "b_last_review": new.last_review,
-                    "b_reps": new.reps,
-                    "b_lapses": new.lapses,
-                },
-            )
             siblings: list[int] = []
-            if row.kind != NoteKind.BASIC:  # a basic note has no siblings to bury
+            if kind != NoteKind.BASIC:  # a basic note has no siblings to bury
                 siblings = [
                     int(r[0])
                     for r in conn.execute(
-                        queue.SIBLINGS, {"note_id": row.note_id, "card_id": card_id, "now": now}
+                        queue.SIBLINGS, {"note_id": note_id, "card_id": card_id, "now": now}
                     )
                 ]
             if siblings:
@@ -996,9 +995,42 @@ class Collection:
         self._answered.append(review_id)
         cache = self._studied_cache
         if cache is not None and cache[0] == day_start:
-            cache[1].append([deck_id, memory.state, 1, max(0, int(duration_ms))])
+            entry = cache[1].setdefault((deck_id, memory.state), [0, 0])
+            entry[0] += 1
+            entry[1] += max(0, int(duration_ms))
         self._changed(Change.REVIEWS | Change.CARDS)
         return AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
+
+    def _apply_answer(
+        self, conn: Connection, card_id: int, rating: int, at: datetime
+    ) -> tuple[scheduling.Outcome, scheduling.Memory, int, int, str]:
+        """Write the outcome of answering a card as of ``at`` to its row.
+
+        Returns:
+            The outcome, the card's memory before it, and the card's deck id, note id and
+            note kind.
+        """
+        shown = self._shown
+        if shown is not None and (shown.card_id, shown.shown_at) == (card_id, at):
+            # Answering the card just shown: update its row only if it is still as shown (the
+            # same reps, state and due), which spares reading it back.
+            memory = shown.memory
+            if "outcomes" in shown.__dict__:  # previewed already: reuse, do not recompute
+                outcome = shown.outcomes[rating]
+            else:
+                outcome = scheduling.answer(card_id, memory, rating, shown.config, at)
+            params = _memory_params(card_id, outcome.memory)
+            params |= {"old_reps": memory.reps, "old_state": memory.state, "old_due": memory.due}
+            if conn.execute(queue.UPDATE_MEMORY_IF_UNCHANGED, params).rowcount == 1:
+                return outcome, memory, shown.deck_id, shown.note_id, shown.kind
+        row = conn.execute(queue.CARD_FOR_ANSWER, {"card_id": card_id}).first()
+        if row is None:
+            raise NotFoundError(f"There is no card with id {card_id}.")
+        memory = _memory(row)
+        config = self.deck_settings(int(row.deck_id)).scheduler_config()
+        outcome = scheduling.answer(card_id, memory, rating, config, at)
+        conn.execute(queue.UPDATE_MEMORY, _memory_params(card_id, outcome.memory))
+        return outcome, memory, int(row.deck_id), int(row.note_id), str(row.kind)
 
     def undo(self) -> int | None:
         """Undo the last answer of this session: restore its card exactly, remove its log row.
@@ -1014,17 +1046,19 @@ class Collection:
                 return None
             conn.execute(
                 queue.UPDATE_MEMORY,
-                {
-                    "b_id": log.card_id,
-                    "b_state": log.state_before,
-                    "b_step": log.prev_step,
-                    "b_stability": log.prev_stability,
-                    "b_difficulty": log.prev_difficulty,
-                    "b_due": log.prev_due,
-                    "b_last_review": log.prev_last_review,
-                    "b_reps": log.prev_reps,
-                    "b_lapses": log.prev_lapses,
-                },
+                _memory_params(
+                    log.card_id,
+                    scheduling.Memory(
+                        state=log.state_before,
+                        step=log.prev_step,
+                        stability=log.prev_stability,
+                        difficulty=log.prev_difficulty,
+                        due=log.prev_due,
+                        last_review=log.prev_last_review,
+                        reps=log.prev_reps,
+                        lapses=log.prev_lapses,
+                    ),
+                ),
             )
             siblings = [int(s) for s in log.buried_siblings.split()]
             if siblings:
@@ -1085,6 +1119,20 @@ def _new_card(note_id: int, deck_id: int, ord_: int, now: datetime) -> dict[str,
         "reps": 0,
         "lapses": 0,
         "suspended": False,
+    }
+
+
+def _memory_params(card_id: int, memory: scheduling.Memory) -> dict[str, Any]:
+    return {
+        "b_id": card_id,
+        "b_state": memory.state,
+        "b_step": memory.step,
+        "b_stability": memory.stability,
+        "b_difficulty": memory.difficulty,
+        "b_due": memory.due,
+        "b_last_review": memory.last_review,
+        "b_reps": memory.reps,
+        "b_lapses": memory.lapses,
     }
 
 

@@ -22,13 +22,18 @@ Versions:
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, column, inspect, table, text, update
 from sqlalchemy.engine import Connection
 
-from flashcards.core.models import CardState, ReviewDay, UTCDateTime, table_of
+from flashcards.core.models import (
+    ReviewDay,
+    UTCDateTime,
+    epoch_ms,
+    prev_interval_days,
+    table_of,
+)
 
 SCHEMA_VERSION = 3
 #: SQLite ``PRAGMA application_id`` of a Flashcards collection ("FLCD").
@@ -83,10 +88,6 @@ def stamp_new(conn: Connection) -> None:
 # ---------------------------------------------------------------------------- steps
 
 
-def _epoch_ms(value: datetime) -> int:
-    return int(value.astimezone(UTC).timestamp() * 1000)
-
-
 def _to_v2(engine: Engine) -> None:
     with engine.begin() as conn:
         have = _columns(conn, "reviewlog")
@@ -132,12 +133,10 @@ def _to_v2(engine: Engine) -> None:
                 return
             values: list[dict[str, Any]] = []
             for row_id, reviewed, state_before, prev_due, prev_last in rows:
-                interval = 0.0
-                if state_before == CardState.REVIEW and prev_due and prev_last:
-                    interval = max(0.0, (_epoch_ms(prev_due) - _epoch_ms(prev_last)) / 86_400_000)
+                interval = prev_interval_days(state_before, prev_due, prev_last)
                 # max(1, ...) keeps a (theoretical) review at the epoch from being refilled.
                 values.append(
-                    {"b_id": row_id, "b_ms": max(1, _epoch_ms(reviewed)), "b_iv": interval}
+                    {"b_id": row_id, "b_ms": max(1, epoch_ms(reviewed)), "b_iv": interval}
                 )
             conn.execute(fill, values)
 

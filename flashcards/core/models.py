@@ -127,22 +127,29 @@ class Card(SQLModel, table=True):
     buried_until: datetime | None = _dt(nullable=True)
 
 
-def _epoch_ms(value: datetime) -> int:
+def epoch_ms(value: datetime) -> int:
+    """Milliseconds since the epoch of a UTC time (a naive one is taken as UTC)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return int(value.timestamp() * 1000)
 
 
+def prev_interval_days(state_before: int, due: datetime | None, last: datetime | None) -> float:
+    """The interval a card had before a review: due minus last review, for review cards."""
+    if state_before != CardState.REVIEW or due is None or last is None:
+        return 0.0
+    return max(0.0, (epoch_ms(due) - epoch_ms(last)) / 86_400_000)
+
+
 def _reviewed_ms(context: Any) -> int:
-    return _epoch_ms(context.get_current_parameters()["reviewed_at"])
+    return epoch_ms(context.get_current_parameters()["reviewed_at"])
 
 
 def _prev_interval(context: Any) -> float:
     params = context.get_current_parameters()
-    due, last = params.get("prev_due"), params.get("prev_last_review")
-    if params.get("state_before") != CardState.REVIEW or due is None or last is None:
-        return 0.0
-    return max(0.0, (_epoch_ms(due) - _epoch_ms(last)) / 86_400_000)
+    return prev_interval_days(
+        params.get("state_before", 0), params.get("prev_due"), params.get("prev_last_review")
+    )
 
 
 class ReviewLog(SQLModel, table=True):

@@ -148,6 +148,13 @@ UPDATE_MEMORY = (
     )
 )
 
+# The same, only while the row is still as the card was shown (see Collection.answer).
+UPDATE_MEMORY_IF_UNCHANGED = UPDATE_MEMORY.where(
+    CARD.c.reps == bindparam("old_reps"),
+    CARD.c.state == bindparam("old_state"),
+    CARD.c.due == bindparam("old_due", type_=CARD.c.due.type),
+)
+
 SIBLINGS = select(CARD.c.id).where(
     CARD.c.note_id == bindparam("note_id"),
     CARD.c.id != bindparam("card_id"),

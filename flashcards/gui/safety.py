@@ -251,7 +251,12 @@ class AutoBackup(QObject):
 
         now = self._clock()
         schedule = self.schedule
-        if self.busy or not schedule.due(now):
+        if self.busy:
+            return False
+        if not schedule.due(now):
+            # Idle minute: fold the write-ahead log into the file now, so that SQLite never
+            # has to do it in the middle of an answer.
+            self._runner.start(lambda _report: self._col.checkpoint(), _ignore, _ignore)
             return False
         schedule.keep = self._keep()
         schedule.changed = False
@@ -288,6 +293,10 @@ class AutoBackup(QObject):
             self.schedule.changed = True
         self.schedule.keep = self._keep()
         return self.schedule.on_close(self._clock())
+
+
+def _ignore(_value: object) -> None:
+    """A checkpoint that did not happen now happens at the next one or on close."""
 
 
 def _one_sentence(exc: BaseException, lead: str) -> str:
