@@ -10,6 +10,9 @@ computed in :mod:`flashcards.core.stats`.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -209,10 +212,29 @@ def load_cards(
     return out
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    # A report allocates some 100,000 small tuples, which triggers the cycle collector over
+    # and over (it walks every live object: Qt's and SQLAlchemy's included in the app) for
+    # nothing, as tuples make no cycles. Pausing it saves a fifth of the time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_report(
     collection: Collection, now: datetime, deck: str | None = None
 ) -> stats.StatsReport:
     """The statistics for all decks, or for ``deck`` and its subdecks, at ``now``."""
+    with _no_cycle_collection():
+        return _load_report(collection, now, deck)
+
+
+def _load_report(collection: Collection, now: datetime, deck: str | None) -> stats.StatsReport:
     shift = day_shift(collection, now)
     shift_ms = int(shift.total_seconds() * 1000)
     today = stats.day_number(now, shift)

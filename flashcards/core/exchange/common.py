@@ -22,8 +22,13 @@ _BLOCK_END_RE = re.compile(r"</(?:div|p|li|h[1-6]|tr)\s*>", re.IGNORECASE)
 _SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
+_HTML_SPECIAL_RE = re.compile(r"[&<>\"'\r\n]")
+
+
 def text_to_html(text: str) -> str:
     """Plain text as an Anki field: HTML-escaped, line breaks as ``<br>``."""
+    if not _HTML_SPECIAL_RE.search(text):  # most fields: nothing to escape (a C-speed check)
+        return text
     return html.escape(text).replace("\r\n", "\n").replace("\n", "<br>")
 
 
