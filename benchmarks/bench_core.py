@@ -38,8 +38,8 @@ def build(path: Path, cards: int = 100_000) -> float:
         conn.exec_driver_sql(
             "UPDATE card SET state=2, stability=10.0, difficulty=5.0, reps=3, "
             "last_review=datetime(?, '-5 days') || '.000000', "
-            "due=datetime(?, '+' || (id % 60) || ' days', '-' || (id % 7) || ' hours') || '.000000' "
-            "WHERE id % 2 = 0",
+            "due=datetime(?, '+' || (id % 60) || ' days', '-' || (id % 7) || ' hours') "
+            "|| '.000000' WHERE id % 2 = 0",
             (NOW.replace(tzinfo=None).isoformat(" "), NOW.replace(tzinfo=None).isoformat(" ")),
         )
     col.close()
