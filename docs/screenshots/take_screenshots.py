@@ -15,7 +15,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -31,8 +31,14 @@ OUT = Path(__file__).parent
 
 
 def settle(ms: int = 150) -> None:
-    """Let Qt lay out and paint."""
-    QTest.qWait(ms)
+    """Let Qt lay out and paint, and background tasks run.
+
+    A QEventLoop rather than QTest.qWait: qWait sleeps holding Python's GIL, which starves the
+    worker threads (report loading, generation) under the xcb platform.
+    """
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def shot(widget: QWidget, name: str) -> None:
