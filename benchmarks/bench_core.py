@@ -7,7 +7,6 @@ Prints bulk add time, open time, deck-list counts time, and answer+fetch-next la
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -94,12 +93,7 @@ def run() -> list[tuple[str, str, str]]:
     return rows
 
 
-def print_table(rows: list[tuple[str, str, str]], out=sys.stdout) -> None:
-    width = max(len(r[0]) for r in rows)
-    out.write(f"{'measure':<{width}}  {'figure':>12}  target\n")
-    for name, figure, target in rows:
-        out.write(f"{name:<{width}}  {figure:>12}  {target}\n")
-
-
 if __name__ == "__main__":
-    print_table(run())
+    from run import print_rows
+
+    print_rows(run())

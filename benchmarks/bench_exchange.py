@@ -101,8 +101,6 @@ def run() -> list[tuple[str, str, str]]:
 
 
 if __name__ == "__main__":
-    results = run()
-    width = max(len(r[0]) for r in results)
-    print(f"{'benchmark':<{width}}  {'figure':>10}  target")
-    for name, figure, target in results:
-        print(f"{name:<{width}}  {figure:>10}  {target}")
+    from run import print_rows
+
+    print_rows(run())

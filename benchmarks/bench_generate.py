@@ -13,47 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "resources" / "articles" / "llm_basics_ja.txt"
-DATA = ROOT / "tests" / "data" / "articles"
-BLIND = ROOT / "tests" / "data" / "blind"
-BLIND_TEST = ROOT / "tests" / "data" / "blind_test"
-BLIND2 = ROOT / "tests" / "data" / "blind2"
-ARTICLES = [
-    (SEED, DATA / "llm_basics_ja.gold.toml"),
-    (DATA / "database_basics_ja.md", DATA / "database_basics_ja.gold.toml"),
-    (DATA / "networking_basics_en.md", DATA / "networking_basics_en.gold.toml"),
-    # Held-out articles (see docs/generation.md for their before/after figures).
-    (DATA / "economics_basics_en.md", DATA / "economics_basics_en.gold.toml"),
-    (DATA / "music_theory_en.md", DATA / "music_theory_en.gold.toml"),
-    (DATA / "edo_history_ja.md", DATA / "edo_history_ja.gold.toml"),
-    (DATA / "cooking_science_ja.txt", DATA / "cooking_science_ja.gold.toml"),
-    (DATA / "immunology_basics_en.md", DATA / "immunology_basics_en.gold.toml"),
-    (DATA / "weather_basics_ja.md", DATA / "weather_basics_ja.gold.toml"),
-    # Blind dev set (another author; the rules were generalised while looking at it).
-    (BLIND / "astronomy_notes_en.md", BLIND / "astronomy_notes_en.gold.toml"),
-    (BLIND / "fermented_foods_ja.md", BLIND / "fermented_foods_ja.gold.toml"),
-    (BLIND / "railway_mechanics_ja.txt", BLIND / "railway_mechanics_ja.gold.toml"),
-]
-# First blind test set: scored once (recall 0.25 / 0.46 / 0.36), then used to develop the
-# taught-term fallback, so now a development set.
-BLIND_TEST_ARTICLES = [
-    (BLIND_TEST / name, BLIND_TEST / (name.rsplit(".", 1)[0] + ".gold.toml"))
-    for name in ("personal_finance_en.txt", "photography_basics_en.md", "psychology_notes_ja.md")
-]
-
-
-def _blind2_articles() -> list[tuple[Path, Path]]:
-    """The second blind set: scored once after the fallback was final; never tuned on."""
-    if not BLIND2.is_dir():
-        return []
-    return [
-        (p, p.with_name(p.stem + ".gold.toml"))
-        for p in sorted(BLIND2.iterdir())
-        if p.suffix in (".md", ".txt")
-        and p.name != "README.md"
-        and p.with_name(p.stem + ".gold.toml").exists()
-    ]
-
-
+ARTICLES_DIR = ROOT / "tests" / "data" / "articles"
 # Runs in a fresh interpreter so janome's dictionary load is part of the figure.
 _FRESH = """
 import sys, time
@@ -83,7 +43,8 @@ def _big_article() -> bytes:
     """About 100 kB of Japanese and English text: the test articles, repeated with variations."""
     # The seed and the two original test articles, as before, so the figure stays comparable.
     texts = [SEED.read_text(encoding="utf-8")] + [
-        p.read_text(encoding="utf-8") for p, _ in ARTICLES[1:3]
+        (ARTICLES_DIR / name).read_text(encoding="utf-8")
+        for name in ("database_basics_ja.md", "networking_basics_en.md")
     ]
     parts: list[str] = []
     i = 0
@@ -123,10 +84,9 @@ def run() -> list[tuple[str, str, str]]:
             "<= 5 s",
         )
     )
-    labelled = [(p, g, "") for p, g in ARTICLES]
-    labelled += [(p, g, " (blind test, now dev)") for p, g in BLIND_TEST_ARTICLES if p.exists()]
-    labelled += [(p, g, " (blind, scored once)") for p, g in _blind2_articles()]
-    for path, gold, label in labelled:
+    from tests.data.evaluation import articles
+
+    for path, gold, label in articles():
         quality = score_deck(generate_deck(read_article(path)), load_gold(gold))
         rows.append(
             (
@@ -139,15 +99,7 @@ def run() -> list[tuple[str, str, str]]:
     return rows
 
 
-def main() -> None:
-    """Print the benchmark table."""
-    rows = run()
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    header = ("measure", "figure", "target")
-    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
-    for row in (header, tuple("-" * w for w in widths), *rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
-
-
 if __name__ == "__main__":
-    main()
+    from run import print_rows
+
+    print_rows(run())

@@ -85,7 +85,6 @@ def run() -> list[tuple[str, str, str]]:
 
 
 if __name__ == "__main__":
-    rows = run()
-    widths = [max(len(r[i]) for r in [("benchmark", "figure", "target"), *rows]) for i in range(3)]
-    for row in [("benchmark", "figure", "target"), *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+    from run import print_rows
+
+    print_rows(run())

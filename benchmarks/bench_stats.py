@@ -21,7 +21,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import random  # noqa: E402
 import sqlite3  # noqa: E402
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
@@ -195,16 +194,7 @@ def run() -> list[tuple[str, str, str]]:
     return rows
 
 
-def main() -> int:
-    """Print the table."""
-    rows = run()
-    width = max(len(r[0]) for r in rows)
-    print(f"| {'measure':<{width}} | {'figure':>10} | target |")
-    print(f"|{'-' * (width + 2)}|{'-' * 12}|--------|")
-    for name, figure, target in rows:
-        print(f"| {name:<{width}} | {figure:>10} | {target} |")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from run import print_rows
+
+    print_rows(run())

@@ -14,6 +14,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 SUITES = ["core", "startup", "generate", "exchange", "stats"]
 
 
+def print_rows(rows: list[tuple[str, str, str]]) -> None:
+    """Print (measure, figure, target) rows as a Markdown table."""
+    width = max((len(r[0]) for r in rows), default=10)
+    print(f"| {'measure':<{width}} | {'figure':>12} | target |")
+    print(f"|{'-' * (width + 2)}|{'-' * 14}|--------|")
+    for measure, figure, target in rows:
+        print(f"| {measure:<{width}} | {figure:>12} | {target} |")
+
+
 def main(argv: list[str]) -> int:
     chosen = argv or SUITES
     rows: list[tuple[str, str, str]] = []
@@ -25,11 +34,7 @@ def main(argv: list[str]) -> int:
             continue
         print(f"running {name} ...", file=sys.stderr, flush=True)
         rows += [(f"[{name}] {a}", b, c) for a, b, c in module.run()]
-    width = max(len(r[0]) for r in rows) if rows else 10
-    print(f"| {'measure':<{width}} | {'figure':>12} | target |")
-    print(f"|{'-' * (width + 2)}|{'-' * 14}|--------|")
-    for measure, figure, target in rows:
-        print(f"| {measure:<{width}} | {figure:>12} | {target} |")
+    print_rows(rows)
     return 0
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import Flag, auto
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
@@ -578,7 +578,7 @@ class Collection:
 
     def _insert_note(self, conn: Connection, spec: NoteSpec, deck_id: int, now: datetime) -> int:
         # A note without a uid of its own gets one from its row id, after the insert.
-        values = _note_values(spec) | {"deck_id": deck_id, "created": now, "modified": now}
+        values = note_values(spec) | {"deck_id": deck_id, "created": now, "modified": now}
         values["uid"] = spec.id or f"pending:{now.timestamp()}:{id(spec)}"
         inserted = conn.execute(insert(NOTE).values(**values)).inserted_primary_key
         assert inserted is not None
@@ -597,7 +597,7 @@ class Collection:
             conn.execute(
                 insert(NOTE),
                 [
-                    _note_values(spec)
+                    note_values(spec)
                     | {"uid": spec.id, "deck_id": deck_id, "created": now, "modified": now}
                     for spec in chunk
                 ],
@@ -622,7 +622,7 @@ class Collection:
     def _apply_note(self, conn: Connection, note_id: int, spec: NoteSpec, now: datetime) -> None:
         """Update a note's fields and add/remove cards for a changed kind or cloze set."""
         conn.execute(
-            update(NOTE).where(NOTE.c.id == note_id).values(**_note_values(spec), modified=now)
+            update(NOTE).where(NOTE.c.id == note_id).values(**note_values(spec), modified=now)
         )
         deck_id = conn.execute(select(NOTE.c.deck_id).where(NOTE.c.id == note_id)).scalar_one()
         have = {
@@ -784,7 +784,7 @@ class Collection:
                 if row is None:
                     fresh.append(spec)
                     report.added += 1
-                elif _note_values(spec) == {k: row[k] for k in _note_values(spec)}:
+                elif note_values(spec) == {k: row[k] for k in note_values(spec)}:
                     report.unchanged += 1
                 else:
                     self._apply_note(conn, int(row["id"]), spec, now)
@@ -1161,15 +1161,31 @@ def normalise_deck_name(name: str) -> str:
     return "::".join(parts)
 
 
-def _note_values(spec: NoteSpec) -> dict[str, Any]:
+class NoteFields(Protocol):
+    """What a note row is written from: our deck-file notes and notes read from Anki alike."""
+
+    @property
+    def kind(self) -> str: ...  # noqa: D102
+    @property
+    def front(self) -> str: ...  # noqa: D102
+    @property
+    def back(self) -> str: ...  # noqa: D102
+    @property
+    def tags(self) -> tuple[str, ...]: ...  # noqa: D102
+    @property
+    def source(self) -> NoteSource: ...  # noqa: D102
+
+
+def note_values(note: NoteFields) -> dict[str, Any]:
+    """The note table's columns for a note's fields (kind, texts, tags, source)."""
     return {
-        "kind": spec.kind,
-        "front": spec.front,
-        "back": spec.back,
-        "tags": " ".join(spec.tags),
-        "source_title": spec.source.title,
-        "source_section": spec.source.section,
-        "source_sentence": spec.source.sentence,
+        "kind": note.kind,
+        "front": note.front,
+        "back": note.back,
+        "tags": " ".join(note.tags),
+        "source_title": note.source.title,
+        "source_section": note.source.section,
+        "source_sentence": note.source.sentence,
     }
 
 

@@ -25,6 +25,7 @@ from flashcards.core.collection import (
     ImportReport,
     card_ords,
     normalise_deck_name,
+    note_values,
 )
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
@@ -123,18 +124,6 @@ def _ensure_decks(
                 known[partial] = (known[partial][0], description)
             ids[partial] = known[partial][0]
     return ids
-
-
-def _note_values(note: IncomingNote) -> dict[str, Any]:
-    return {
-        "kind": note.kind,
-        "front": note.front,
-        "back": note.back,
-        "tags": " ".join(note.tags),
-        "source_title": note.source.title,
-        "source_section": note.source.section,
-        "source_sentence": note.source.sentence,
-    }
 
 
 def _card_values(card: IncomingCard | None, now: datetime) -> dict[str, Any]:
@@ -409,7 +398,7 @@ def _update_existing(
     changed: list[dict[str, Any]] = []
     for note_id, note in by_id.items():
         row = rows[note_id]
-        values = _note_values(note)
+        values = note_values(note)
         same = all(row[k] == v for k, v in values.items())
         newer = note.modified is None or note.modified.replace(microsecond=0) > row[
             "modified"
