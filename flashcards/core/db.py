@@ -116,7 +116,7 @@ def describe_sqlite_error(exc: BaseException, folder: Path | None = None) -> str
     if primary == _READONLY:
         return "the collection file or its folder is read-only"
     if primary in (_CORRUPT, _NOTADB):
-        return "the database file is damaged"
+        return "SQLite reports the file as corrupt"
     if primary == _IOERR:
         return "the disk reported an input/output error"
     if primary == _CANTOPEN:
