@@ -8,6 +8,7 @@ as soon as it answers. Nothing here is global: everything is built and handed wh
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -196,4 +197,19 @@ def run_app(
         guard.release()
 
     app.aboutToQuit.connect(shutdown)
+    quit_on_terminate(app)
     return app.exec()
+
+
+def quit_on_terminate(app: QApplication) -> None:
+    """Quit cleanly on SIGTERM (logout, ``kill``): the closing backup and checkpoint still run.
+
+    Python runs signal handlers only between bytecodes, so a timer wakes the interpreter while
+    Qt waits for events.
+    """
+    if not hasattr(signal, "SIGTERM"):
+        return
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
