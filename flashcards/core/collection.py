@@ -494,8 +494,7 @@ class Collection:
         day_start, _ = self.day_bounds(now)
         with self.engine.connect() as conn:
             rows = self._studied_rows(conn, day_start)
-            local = now.astimezone(self.tz) if self.tz is not None else now.astimezone()
-            shift = (local.utcoffset() or timedelta(0)) - timedelta(hours=self.day_start_hour)
+            shift = overview.day_shift(now, self.tz, self.day_start_hour)
             streak = overview.streak(self._fetch(conn), now, shift)
         reviews = sum(int(r[2]) for r in rows)
         return reviews, sum(int(r[3] or 0) for r in rows) / 60000, streak
@@ -1070,10 +1069,6 @@ class Collection:
         self._studied_cache = None
         self._changed(Change.REVIEWS | Change.CARDS)
         return int(log.card_id)
-
-    def can_undo(self) -> bool:
-        """Whether there is an answer of this session to undo."""
-        return bool(self._answered)
 
     def bury(self, card_ids: Sequence[int], now: datetime) -> None:
         """Hide cards until the next day starts."""

@@ -99,6 +99,16 @@ def day_bounds(now: datetime, tz: tzinfo | None, day_start_hour: int) -> tuple[d
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def day_shift(now: datetime, tz: tzinfo | None, day_start_hour: int) -> timedelta:
+    """What to add to a UTC time to count learner days (days numbered from the epoch).
+
+    That is the time zone's offset at ``now`` minus the day-start hour. (A past day across a
+    DST change may be off by an hour, as in Anki.)
+    """
+    local = now.astimezone(tz) if tz is not None else now.astimezone()
+    return (local.utcoffset() or timedelta(0)) - timedelta(hours=day_start_hour)
+
+
 def ancestors(decks: Mapping[int, str]) -> dict[int, list[int]]:
     """Deck id -> the deck and its ancestors' ids, nearest first (nesting is by ``::``)."""
     by_name = {n: i for i, n in decks.items()}
@@ -274,8 +284,7 @@ def compute(fetch: Fetch, now: datetime, tz: tzinfo | None, day_start_hour: int)
         for deck, new, learn, rev in fetch(own_counts_sql(len(order)), params):
             own[int(deck)] = (int(new), int(learn), int(rev))
     totals = {int(d): int(n) for d, n in fetch(TOTALS_SQL, {})}
-    local = now.astimezone(tz) if tz is not None else now.astimezone()
-    shift = (local.utcoffset() or timedelta(0)) - timedelta(hours=day_start_hour)
+    shift = day_shift(now, tz, day_start_hour)
     return Overview(
         counts=deck_list(decks, tree, own, totals, new_left, rev_left),
         reviews_today=sum(int(r[2]) for r in studied_rows),

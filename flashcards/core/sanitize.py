@@ -64,8 +64,3 @@ def sanitize_html(fragment: str) -> str:
         strip_comments=True,
         link_rel=None,
     )
-
-
-def text_to_safe_html(text: str) -> str:
-    """Plain text as HTML that shows exactly that text (every character escaped)."""
-    return html.escape(text).replace("\n", "<br>")

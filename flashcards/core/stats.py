@@ -48,15 +48,6 @@ class CardStat(NamedTuple):
     retrievability: float | None
 
 
-def review_kind(state_before: int, prev_interval_days: float) -> str:
-    """The kind of a review: learn, young, mature or relearn (by the card's state before it)."""
-    if state_before == CardState.REVIEW:
-        return "mature" if prev_interval_days >= MATURE_DAYS else "young"
-    if state_before == CardState.RELEARNING:
-        return "relearn"
-    return "learn"
-
-
 def reviews_per_day(buckets: Iterable[LogBucket], today: int, days: int) -> list[dict[str, int]]:
     """Reviews per kind on each of the last ``days`` days, oldest first (today last)."""
     out = [dict.fromkeys(KINDS, 0) for _ in range(days)]

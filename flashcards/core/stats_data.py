@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, bindparam, case, delete, func, insert, select, type_coerce, update
 from sqlalchemy.engine import Connection
 
-from flashcards.core import scheduling, stats
+from flashcards.core import overview, scheduling, stats
 from flashcards.core.models import Card, CardState, ReviewDay, ReviewLog, Setting, table_of
 
 if TYPE_CHECKING:
@@ -33,6 +33,17 @@ DAY_MS = 86_400_000
 MARKER = "stats_rollup"
 KIND_NAMES = ("learn", "young", "mature", "relearn")
 _EPOCH = datetime(1970, 1, 1)
+
+
+def kind_code(state_before: int, prev_interval_days: float) -> int:
+    """The kind of a review as stored in the sums (an index into :data:`KIND_NAMES`).
+
+    The same rule as the SQL expression below, which sums the log; keep the two alike.
+    """
+    if state_before == CardState.REVIEW:
+        return 2 if prev_interval_days >= stats.MATURE_DAYS else 1
+    return 3 if state_before == CardState.RELEARNING else 0
+
 
 _KIND = case(
     (
@@ -58,14 +69,8 @@ _SUMS = (
 
 
 def day_shift(collection: Collection, now: datetime) -> timedelta:
-    """What to add to a UTC time to count learner days.
-
-    That is the time zone's offset at ``now`` minus the day-start hour. (A past day across a
-    DST change may be off by an hour, as in Anki.)
-    """
-    local = now.astimezone(collection.tz) if collection.tz is not None else now.astimezone()
-    offset = local.utcoffset() or timedelta(0)
-    return offset - timedelta(hours=collection.day_start_hour)
+    """What to add to a UTC time to count the collection's learner days (see overview)."""
+    return overview.day_shift(now, collection.tz, collection.day_start_hour)
 
 
 def _read_marker(conn: Connection) -> tuple[int, int, int] | None:
@@ -146,11 +151,7 @@ def forget_review(conn: Connection, review: Any) -> None:
     if marker is None or review.id > marker[1]:
         return  # not summed yet (or nothing summed at all): nothing to take away
     shift_ms, last_id, rows = marker
-    kind = 0
-    if review.state_before == CardState.REVIEW:
-        kind = 2 if review.prev_interval_days >= stats.MATURE_DAYS else 1
-    elif review.state_before == CardState.RELEARNING:
-        kind = 3
+    kind = kind_code(int(review.state_before), float(review.prev_interval_days))
     day = (int(review.reviewed_ms) + shift_ms) // DAY_MS
     group = (review.deck_id, day, kind, review.rating, 1, review.duration_ms)
     _add(conn, [group], sign=-1)
