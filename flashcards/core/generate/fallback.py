@@ -20,7 +20,7 @@ import re
 from flashcards.core.generate.backs import clean_back_en, clean_back_ja, drop_asides
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.patterns_en import heading_term_en
-from flashcards.core.generate.patterns_ja import heading_term
+from flashcards.core.generate.patterns_ja import LEADING_ANAPHOR_JA, heading_term
 from flashcards.core.generate.structure import Document, Sentence
 from flashcards.core.generate.terms import is_acronym, is_technical, is_valid_term
 from flashcards.core.generate.tokens import tokenize
@@ -37,7 +37,6 @@ _LEAD_EN = re.compile(
 )
 _LEAD_JA = re.compile(r"^(?:このように|こうして|つまり|要するに|なお|また|ちなみに)[、,]")
 _ANAPHOR_START_EN = re.compile(r"^(?:It|Its|It's|That|That's|This|These|They|Those|Such)\b")
-_ANAPHOR_START_JA = re.compile(r"^(?:これ|それ|この|その|こう|そう|あれ)")
 _EMPHASIS_RAW = re.compile(
     r"\*\*(?P<b>[^*\n]{2,40})\*\*|`(?P<c>[^`\n]{2,40})`|[「『](?P<j>[^「」『』\n]{2,30})[」』]"
     r"|(?<![\w\"“])[\"“](?P<q>[A-Za-z][\w\- ]{1,40})[\"”]"
@@ -117,7 +116,7 @@ def _clean(text: str, lang: str) -> str:
 
 
 def _anaphoric(text: str, lang: str) -> bool:
-    return bool((_ANAPHOR_START_JA if lang == "ja" else _ANAPHOR_START_EN).match(text))
+    return bool((LEADING_ANAPHOR_JA if lang == "ja" else _ANAPHOR_START_EN).match(text))
 
 
 def _resolvable(text: str, section: str) -> bool:

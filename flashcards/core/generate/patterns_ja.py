@@ -66,7 +66,7 @@ _EVALUATIVE_JA = re.compile(
 _RHETORICAL = re.compile(
     r"^[、,\s]*(?:何|なに|なん)(?:か|なのか)?と(?:いう|言う|いえ|言え)(?:と|ば)[、,]?"
 )
-_LEADING_ANAPHOR_JA = re.compile(r"^(?:これ|それ|この|その|あれ|こう|そう)")
+LEADING_ANAPHOR_JA = re.compile(r"^(?:これ|それ|この|その|あれ|こう|そう)")
 _EXISTENTIAL_END = re.compile(r"(?:も|が)(?:あります|ありました|ある|あった|います|いました|いる)$")
 _IU_TE = re.compile(r"と(?:言って|いって|言い|いい|呼ばれ(?:る)?|称して)[、,]")
 _ENUM = re.compile(r"の([0-9０-９一二三四五六七八九十]+)(?:つ|個|種類|点)")
@@ -415,7 +415,7 @@ def _named_previous(term: str, sentence: Sentence, previous: Sentence | None) ->
     """The previous sentence as the back of ``これをXと呼びます`` (これ = what was just said)."""
     if previous is None or previous.section != sentence.section or len(previous.text) > 100:
         return []
-    if _LEADING_ANAPHOR_JA.match(previous.text) or term in previous.text:
+    if LEADING_ANAPHOR_JA.match(previous.text) or term in previous.text:
         return []
     lead = _CONNECTIVE.match(previous.text) or re.match(
         r"^(?:ところが|けれども|でも)[、,]", previous.text
@@ -491,7 +491,7 @@ def _follow_up(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     own = _OWN_TOPIC.match(text)
     if own:
         return _wa_definition(sentence, term, text[own.end() :])
-    if _has_topic(text) or _LEADING_ANAPHOR_JA.match(text):
+    if _has_topic(text) or LEADING_ANAPHOR_JA.match(text):
         return []
     if _DEFINING_END.search(text) or re.search(r"(?:もの|物)(?:です|である|だ)$", text):
         back = clean_back_ja(text)
