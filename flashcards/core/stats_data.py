@@ -128,9 +128,9 @@ def refresh_rollup(conn: Connection, shift_ms: int) -> None:
         _, seen_id, seen_rows = marker
         fresh = conn.execute(select(func.count()).where(LOG.c.id > seen_id)).scalar_one()
         if seen_rows + fresh == rows:  # nothing deleted: add what was logged since
-            if fresh:
+            if fresh:  # (nothing new: no write at all)
                 _add(conn, list(conn.execute(_SUMS, {"shift": shift_ms, "since": seen_id})))
-            _write_marker(conn, shift_ms, int(last_id), int(rows))
+                _write_marker(conn, shift_ms, int(last_id), int(rows))
             return
     conn.execute(delete(ROLLUP))
     conn.execute(
