@@ -23,6 +23,7 @@ from flashcards.gui.clock import Clock, system_clock
 from flashcards.gui.deck_list import first_due_deck, today_text
 from flashcards.gui.fonts import apply_fonts
 from flashcards.gui.main_window import MainWindow
+from flashcards.gui.plain import message_box, one_sentence
 from flashcards.gui.safety import Safety, claim_instance, collection_file
 from flashcards.gui.theme import Theme
 from flashcards.gui.workers import Report, TaskRunner
@@ -140,7 +141,12 @@ def open_in_background(
             gui.safety.open_failed(exc)
             return
         gui.window.deck_list.set_today("The collection could not be opened.")
-        QMessageBox.critical(gui.window, "Flashcards", f"Cannot open the collection: {exc}")
+        message_box(
+            gui.window,
+            QMessageBox.Icon.Critical,
+            "Flashcards",
+            one_sentence(exc, "The collection could not be opened", always_lead=True),
+        ).exec()
         gui.app.exit(1)
 
     gui.runner.start(work, done, failed)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -28,6 +27,7 @@ from flashcards.gui.bridge import CollectionSignals
 from flashcards.gui.browser_model import CardTableModel
 from flashcards.gui.clock import Clock
 from flashcards.gui.note_editor import NoteFields, NoteForm
+from flashcards.gui.plain import ask, make_plain, one_sentence, warn
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
@@ -62,7 +62,7 @@ class BrowserWindow(QMainWindow):
             "Search: words, deck:NAME, tag:NAME, is:new / is:due / is:suspended  (Ctrl+F)"
         )
         self.search_box.setClearButtonEnabled(True)
-        self.count_label = QLabel()
+        self.count_label = make_plain(QLabel())  # a bad query is reported here, quoted
         self.model = CardTableModel(col, clock, self)
         self.table = QTableView()
         self.table.setObjectName("cardTable")
@@ -86,7 +86,7 @@ class BrowserWindow(QMainWindow):
         self.save_button = QPushButton("Save note")
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.setEnabled(False)
-        self.editor_status = QLabel()
+        self.editor_status = make_plain(QLabel())
         self.editor_status.setObjectName("errorLabel")
         self.editor_status.setWordWrap(True)
         editor = QWidget()
@@ -171,7 +171,7 @@ class BrowserWindow(QMainWindow):
         try:
             self.model.search(query)
         except FlashcardsError as exc:
-            self.count_label.setText(str(exc))
+            self.count_label.setText(one_sentence(exc, "The search could not be run"))
             return
         self._update_count()
         if self.model.rowCount():
@@ -256,7 +256,7 @@ class BrowserWindow(QMainWindow):
                 kind=fields.kind, tags=fields.tags, deck=fields.deck or None,
             )  # fmt: skip
         except FlashcardsError as exc:
-            self.editor_status.setText(str(exc))
+            self.editor_status.setText(one_sentence(exc, "The note was not saved"))
             return
         finally:
             self._saving = False
@@ -276,12 +276,11 @@ class BrowserWindow(QMainWindow):
         notes = self._selected_note_ids()
         if not notes:
             return
-        answer = QMessageBox.question(
+        if ask(
             self,
             "Delete notes",
             f"Delete {len(notes)} note(s) with their cards and review history?",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self._dirty = False
             self._col.delete_notes(notes)
             self.statusBar().showMessage(f"Deleted {len(notes)} note(s).", 3000)
@@ -309,7 +308,7 @@ class BrowserWindow(QMainWindow):
             try:
                 self._col.move_notes(notes, name.strip(), self._clock())
             except FlashcardsError as exc:
-                QMessageBox.warning(self, "Change deck", str(exc))
+                warn(self, "Change deck", one_sentence(exc, "The notes were not moved"))
 
     # ------------------------------------------------------------------ collection changes
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 )
 
 from flashcards.gui.clock import Clock
+from flashcards.gui.plain import tooltip
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
@@ -194,7 +195,7 @@ class CardTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 extra = " (suspended)" if row.suspended else " (buried)" if row.buried else ""
-                return f"{row.question}\n{STATE_NAMES.get(row.state, '')}{extra}"
+                return tooltip(f"{row.question}\n{STATE_NAMES.get(row.state, '')}{extra}")
             return None
         return cell_text(row, column, self._now)
 

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.plain import make_plain, tooltip
+
 if TYPE_CHECKING:
     from flashcards.core.collection import DeckCounts
 
@@ -53,7 +55,7 @@ class DeckListView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, 72)
             self.tree.headerItem().setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
-        self.today = QLabel("Opening your collection…")
+        self.today = make_plain(QLabel("Opening your collection…"))
         self.today.setObjectName("todayLine")
         self.today.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.study_button = QPushButton("Study now")
@@ -90,7 +92,7 @@ class DeckListView(QWidget):
             parent = items.get(parent_name)
             item = QTreeWidgetItem([leaf, str(c.new), str(c.learn), str(c.review)])
             item.setData(0, DECK_ID_ROLE, c.deck_id)
-            item.setToolTip(0, f"{c.name}\n{c.total} cards")
+            item.setToolTip(0, tooltip(f"{c.name}\n{c.total} card{'s' if c.total != 1 else ''}"))
             for column, name in ((1, "new"), (2, "learn"), (3, "review")):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
                 value = (c.new, c.learn, c.review)[column - 1]

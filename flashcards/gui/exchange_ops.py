@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import re
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,21 +18,22 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QMessageBox,
+    QLabel,
     QProgressDialog,
     QWidget,
 )
 
 from flashcards.gui.clock import Clock
+from flashcards.gui.plain import inform, make_plain, one_line, one_sentence, quote, warn
 from flashcards.gui.workers import Report, TaskRunner, progress_adapter
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
 
 IMPORT_FILTER = (
-    "Decks and packages (*.toml *.apkg *.colpkg *.csv *.txt *.tsv);;"
+    "Decks, packages and articles (*.toml *.apkg *.colpkg *.csv *.txt *.tsv *.md *.markdown);;"
     "Deck files (*.toml);;Anki packages (*.apkg *.colpkg);;Text files (*.csv *.txt *.tsv);;"
-    "All files (*)"
+    "Articles (*.txt *.md *.markdown);;All files (*)"
 )
 MISSING_EXCHANGE = (
     "Importing and exporting Anki packages and text files is not available in this build "
@@ -43,6 +49,111 @@ def exchange_module() -> Any | None:
         return None
     needed = ("import_file", "export_apkg", "export_csv")
     return exchange if all(hasattr(exchange, name) for name in needed) else None
+
+
+#: Files that may hold an article rather than an Anki text file (``.csv``/``.tsv`` are tables).
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+#: How much of a file :func:`looks_like_article` reads, and how many rows it looks at.
+SNIFF_BYTES = 256 * 1024
+SNIFF_ROWS = 200
+#: The share of rows that must look like a table for the file to be imported as one.
+TABLE_SHARE = 0.8
+#: The ``#key:value`` headers of Anki's text files (any of them marks an Anki file).
+_ANKI_HEADER = re.compile(
+    r"#(separator|html|tags|columns|notetype|deck|notetype column|deck column|tags column"
+    r"|guid column):.*",
+    re.IGNORECASE,
+)
+#: Warnings listed after an import (the rest are counted).
+MAX_WARNINGS = 10
+
+
+def _sniff_text(raw: bytes) -> str | None:
+    """The start of a file as text, or None if it is not UTF-8/UTF-16 (as the text reader)."""
+    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def looks_like_article(path: Path) -> bool:
+    """Whether a ``.txt``/``.md`` file is prose to generate cards from, not an Anki text file.
+
+    The rule, on the first rows (Anki's own text reader is what would import the file):
+
+    * an Anki ``#separator:``/``#html:``/… header, or a ``.csv``/``.tsv`` name: a table;
+    * text that is not UTF-8/UTF-16 (the text reader refuses it; articles may be Shift_JIS):
+      an article;
+    * otherwise the rows are split as the text reader splits them (tab, else semicolon, else
+      comma, chosen from the first row): a table when at least 80% of them have two non-empty
+      fields and the same number of fields; else an article (Japanese prose has one field per
+      line, English prose a varying number of commas).
+
+    An empty or unreadable file is left to the importer, which says what is wrong with it.
+    """
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    text = _sniff_text(raw)
+    if text is None:
+        return True
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and lines[start].startswith("#"):
+        if _ANKI_HEADER.fullmatch(lines[start].strip()):
+            return False
+        start += 1
+    body = "\n".join(lines[start:])
+    first = next((line for line in lines[start:] if line.strip()), "")
+    if not first:
+        return False
+    sep = "\t" if "\t" in first else ";" if ";" in first and "," not in first else ","
+    rows = []
+    for row in csv.reader(io.StringIO(body), delimiter=sep, quotechar='"'):
+        if any(field.strip() for field in row):
+            rows.append(row)
+            if len(rows) >= SNIFF_ROWS:
+                break
+    if not rows:
+        return False
+    paired = sum(1 for row in rows if len(row) >= 2 and row[0].strip() and row[1].strip())
+    _width, same = Counter(len(row) for row in rows).most_common(1)[0]
+    return not (paired >= TABLE_SHARE * len(rows) and same >= TABLE_SHARE * len(rows))
+
+
+def describe_import(report: Any) -> str:
+    """One sentence about an import: the deck and what was added, updated, left or skipped."""
+    parts = [f"{report.added} added", f"{report.updated} updated", f"{report.unchanged} unchanged"]
+    skipped = int(getattr(report, "skipped", 0) or 0)
+    if skipped:
+        parts.append(f"{skipped} skipped")
+    notes = len(getattr(report, "warnings", ()) or ()) + (
+        1 if getattr(report, "missing", ()) else 0
+    )
+    more = f" ({notes} note{'s' if notes != 1 else ''} below)" if notes else ""
+    return f"Deck {quote(report.deck)}: {', '.join(parts)}{more}."
+
+
+def import_notes(report: Any) -> list[str]:
+    """What an import could not do or left alone, one line each (empty if all went well)."""
+    lines = []
+    missing = list(getattr(report, "missing", ()) or ())
+    if missing:
+        shown = ", ".join(quote(m, 40) for m in missing[:5]) + (", …" if len(missing) > 5 else "")
+        lines.append(
+            f"{len(missing)} note{'s' if len(missing) != 1 else ''} of the deck "
+            f"{'are' if len(missing) != 1 else 'is'} not in the file (kept, not deleted): {shown}."
+        )
+    warnings = [one_line(str(w)) for w in getattr(report, "warnings", ()) or ()]
+    lines.extend(warnings[:MAX_WARNINGS])
+    if len(warnings) > MAX_WARNINGS:
+        lines.append(f"…and {len(warnings) - MAX_WARNINGS} more.")
+    return lines
 
 
 def import_path(col: Collection, path: Path, now: Any, report: Report) -> Any:
@@ -91,6 +202,8 @@ class ExchangeController(QObject):
     """Runs imports and exports for the main window."""
 
     message = Signal(str)
+    #: File → Import chose a file that reads as an article (:func:`looks_like_article`).
+    article_chosen = Signal(object)
 
     def __init__(self, col: Collection, clock: Clock, runner: TaskRunner, parent: QWidget) -> None:
         super().__init__(parent)
@@ -101,7 +214,9 @@ class ExchangeController(QObject):
         self._progress: QProgressDialog | None = None
 
     def _start_progress(self, title: str) -> QProgressDialog:
-        dialog = QProgressDialog(title, "", 0, 0, self._parent)
+        dialog = QProgressDialog("", "", 0, 0, self._parent)
+        dialog.setLabel(make_plain(QLabel()))  # the title quotes a file name
+        dialog.setLabelText(title)
         dialog.setWindowTitle(title)
         dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -123,9 +238,9 @@ class ExchangeController(QObject):
             self._progress.deleteLater()
             self._progress = None
 
-    def _on_failed(self, exc: Exception) -> None:
+    def _on_failed(self, exc: Exception, lead: str) -> None:
         self._finish()
-        QMessageBox.warning(self._parent, "Flashcards", str(exc))
+        warn(self._parent, "Flashcards", one_sentence(exc, lead))
 
     # ------------------------------------------------------------------ import
 
@@ -136,26 +251,34 @@ class ExchangeController(QObject):
             self.import_file(Path(name))
 
     def import_file(self, path: Path) -> None:
-        """Import a deck file, Anki package or text file in a worker thread."""
+        """Import a deck file, Anki package or text file in a worker thread.
+
+        A ``.txt``/``.md`` file that reads as an article is not imported (it would make one
+        card with an empty back per line): :attr:`article_chosen` hands it to Generate.
+        """
+        if looks_like_article(path):
+            self.article_chosen.emit(path)
+            return
         if path.suffix.lower() != ".toml" and exchange_module() is None:
-            QMessageBox.information(self._parent, "Import", MISSING_EXCHANGE)
+            inform(self._parent, "Import", MISSING_EXCHANGE)
             return
         self._start_progress(f"Importing {path.name}…")
         now = self._clock()
+        lead = f"{quote(path.name)} could not be imported"
         self._runner.start(
             lambda report: import_path(self._col, path, now, report),
             self._on_imported,
-            self._on_failed,
+            lambda exc: self._on_failed(exc, lead),
             self._on_progress,
         )
 
     def _on_imported(self, report: Any) -> None:
         self._finish()
-        text = (
-            f"Deck {report.deck!r}: {report.added} added, {report.updated} updated, "
-            f"{report.unchanged} unchanged."
-        )
+        text = describe_import(report)
         self.message.emit(text)
+        notes = import_notes(report)
+        if notes:
+            inform(self._parent, "Import", "\n".join([text, *notes]))
 
     # ------------------------------------------------------------------ export
 
@@ -163,7 +286,7 @@ class ExchangeController(QObject):
         """Ask what to export and where, then export."""
         exchange = exchange_module()
         if exchange is None:
-            QMessageBox.information(self._parent, "Export", MISSING_EXCHANGE)
+            inform(self._parent, "Export", MISSING_EXCHANGE)
             return
         options = ExportOptions(list(self._col.decks().values()), self._parent)
         if options.exec() != QDialog.DialogCode.Accepted:
@@ -180,7 +303,7 @@ class ExchangeController(QObject):
         """Export in a worker thread."""
         exchange = exchange_module()
         if exchange is None:
-            QMessageBox.information(self._parent, "Export", MISSING_EXCHANGE)
+            inform(self._parent, "Export", MISSING_EXCHANGE)
             return
         now = self._clock()
 
@@ -195,13 +318,16 @@ class ExchangeController(QObject):
             )  # fmt: skip
 
         self._start_progress(f"Exporting to {path.name}…")
+        lead = f"The export to {quote(path.name)} failed"
         self._runner.start(
             work,
             lambda count: self._on_exported(path, count),
-            self._on_failed,
+            lambda exc: self._on_failed(exc, lead),
             self._on_progress,
         )
 
     def _on_exported(self, path: Path, count: int) -> None:
         self._finish()
-        self.message.emit(f"Exported {count} notes to {path}.")
+        self.message.emit(
+            f"Exported {count} note{'s' if count != 1 else ''} to {quote(str(path), 200)}."
+        )

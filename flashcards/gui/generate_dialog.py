@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.gui.clock import Clock
+from flashcards.gui.exchange_ops import describe_import
+from flashcards.gui.plain import make_plain, one_sentence, plain_label, quote, tooltip
 from flashcards.gui.workers import Report, TaskRunner, progress_adapter
 
 if TYPE_CHECKING:
@@ -87,7 +89,11 @@ class GenerateDialog(QDialog):
         self.path: Path | None = None
         self.deck_file: DeckFile | None = None
 
-        self.file_label = QLabel("No file chosen: paste the text below or choose a file.")
+        self.notice = plain_label()
+        self.notice.setObjectName("noticeLabel")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.file_label = plain_label("No file chosen: paste the text below or choose a file.")
         self.file_label.setWordWrap(True)
         self.choose_button = QPushButton("Choose File…")
         self.choose_button.clicked.connect(self._on_choose_file)
@@ -110,7 +116,7 @@ class GenerateDialog(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("statusLabel")
         self.status.setWordWrap(True)
 
@@ -129,7 +135,7 @@ class GenerateDialog(QDialog):
         self.select_none = QPushButton("Select none")
         self.select_all.clicked.connect(lambda: self._check_all(True))
         self.select_none.clicked.connect(lambda: self._check_all(False))
-        self.chosen_label = QLabel()
+        self.chosen_label = make_plain(QLabel())
 
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(
@@ -160,6 +166,7 @@ class GenerateDialog(QDialog):
         picks.addStretch(1)
         picks.addWidget(self.chosen_label)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addLayout(source)
         layout.addWidget(self.text)
         layout.addLayout(options)
@@ -178,6 +185,17 @@ class GenerateDialog(QDialog):
         self.file_label.setText(str(path) if path else "No file chosen.")
         if path is not None and not self.deck_name.text():
             self.deck_name.setPlaceholderText("default: the article's title")
+
+    def start_from_import(self, path: Path) -> None:
+        """Generate from ``path``, a file File → Import was given that reads as an article."""
+        self.notice.setText(
+            f"{quote(path.name)} reads as an article, not as an Anki text file, so cards are "
+            "generated from it instead: keep the ones you want and import them (a table to "
+            "import as it is needs a .csv or .tsv name)."
+        )
+        self.notice.show()
+        self.set_path(path)
+        self._on_generate()
 
     def _on_choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -239,7 +257,7 @@ class GenerateDialog(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.generate_button.setEnabled(True)
-        self.status.setText(f"Could not generate: {exc}")
+        self.status.setText(one_sentence(exc, "No cards could be generated"))
 
     def _fill(self, deck_file: DeckFile) -> None:
         self.table.blockSignals(True)
@@ -248,9 +266,9 @@ class GenerateDialog(QDialog):
             front = QTableWidgetItem(note.front)
             front.setFlags(front.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             front.setCheckState(Qt.CheckState.Checked)
-            front.setToolTip(note.source.sentence)
+            front.setToolTip(tooltip(note.source.sentence))
             back = QTableWidgetItem(note.back)
-            back.setToolTip(note.back)
+            back.setToolTip(tooltip(note.back))
             kind = QTableWidgetItem(KIND_TEXT.get(note.kind, note.kind))
             kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 0, front)
@@ -313,15 +331,12 @@ class GenerateDialog(QDialog):
         try:
             report = self._col.import_deck_file(deck, self._clock())
         except FlashcardsError as exc:
-            self.status.setText(f"Could not import: {exc}")
+            self.status.setText(
+                one_sentence(exc, "The cards could not be imported", always_lead=True)
+            )
             return
         self.imported.emit(report)
         self.accept()
 
 
-def describe_import(report: Any) -> str:
-    """One line about an import report."""
-    return (
-        f"Deck {report.deck!r}: {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged."
-    )
+__all__ = ["GenerateDialog", "describe_import", "generate_from_source"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QTimer
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog
 
 from flashcards.gui.about import show_about
 from flashcards.gui.bridge import CollectionSignals
@@ -13,6 +14,7 @@ from flashcards.gui.clock import Clock
 from flashcards.gui.deck_list import first_due_deck, today_text
 from flashcards.gui.exchange_ops import ExchangeController
 from flashcards.gui.main_window import MainWindow, Screen
+from flashcards.gui.plain import ask, one_sentence, quote, warn
 from flashcards.gui.review_controller import ReviewController
 from flashcards.gui.theme import Theme
 from flashcards.gui.workers import TaskRunner
@@ -20,6 +22,7 @@ from flashcards.gui.workers import TaskRunner
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection, DeckCounts
     from flashcards.gui.browser import BrowserWindow
+    from flashcards.gui.generate_dialog import GenerateDialog
     from flashcards.gui.stats_window import StatsWindow
 
 
@@ -56,6 +59,8 @@ class MainController(QObject):
         self._runner = runner
         self.browser: BrowserWindow | None = None
         self.stats: StatsWindow | None = None
+        #: The Generate dialog while it is open.
+        self.generate_dialog: GenerateDialog | None = None
         self._counts: list[DeckCounts] = []
         self.review = ReviewController(
             col, clock, signals, window.review, window.done, window.actions_, theme
@@ -74,7 +79,7 @@ class MainController(QObject):
         a.add_note.triggered.connect(self._on_add_note)
         a.browse.triggered.connect(self._on_browse)
         a.stats.triggered.connect(self._on_stats)
-        a.generate.triggered.connect(self._on_generate)
+        a.generate.triggered.connect(lambda: self.open_generate())
         a.import_file.triggered.connect(self.exchange.ask_import)
         a.export.triggered.connect(self.exchange.ask_export)
         a.settings.triggered.connect(self._on_settings)
@@ -86,6 +91,7 @@ class MainController(QObject):
         self.review.edit_note_requested.connect(self._on_edit_note)
         self.review.message.connect(self._on_message)
         self.exchange.message.connect(self._on_message)
+        self.exchange.article_chosen.connect(self.open_generate)
         signals.changed.connect(self._on_collection_changed)
         theme.changed.connect(self.refresh_decks)
         theme.changed.connect(self._on_theme_changed)
@@ -221,12 +227,30 @@ class MainController(QObject):
         if self.stats is not None:
             self.stats.set_dark(self._theme.dark)
 
-    def _on_generate(self) -> None:
-        from flashcards.gui.generate_dialog import GenerateDialog, describe_import
+    def open_generate(self, article: Path | None = None) -> GenerateDialog:
+        """Open the Generate dialog (not waiting for it to close).
 
+        With ``article``, a file File → Import was given that reads as an article, generating
+        from it starts at once.
+        """
+        from flashcards.gui.exchange_ops import describe_import
+        from flashcards.gui.generate_dialog import GenerateDialog
+
+        if self.generate_dialog is not None:
+            self.generate_dialog.close()
         dialog = GenerateDialog(self.col, self._clock, self._runner, self.window)
+        self.generate_dialog = dialog
         dialog.imported.connect(lambda report: self._on_message(describe_import(report)))
-        dialog.exec()
+        dialog.finished.connect(lambda _result: self._forget_generate(dialog))
+        dialog.open()
+        if article is not None:
+            dialog.start_from_import(article)
+        return dialog
+
+    def _forget_generate(self, dialog: GenerateDialog) -> None:
+        if self.generate_dialog is dialog:
+            self.generate_dialog = None
+        dialog.deleteLater()
 
     def _on_settings(self) -> None:
         from flashcards.gui.settings_dialog import SettingsDialog
@@ -245,7 +269,7 @@ class MainController(QObject):
             try:
                 self.col.rename_deck(deck_id, name, self._clock())
             except FlashcardsError as exc:
-                QMessageBox.warning(self.window, "Rename deck", str(exc))
+                warn(self.window, "Rename deck", one_sentence(exc, "The deck was not renamed"))
 
     def _on_delete_deck(self) -> None:
         deck_id = self.window.deck_list.selected_deck()
@@ -253,16 +277,19 @@ class MainController(QObject):
             return
         name = self._deck_name(deck_id)
         total = next((c.total for c in self._counts if c.deck_id == deck_id), 0)
-        answer = QMessageBox.question(
+        cards = f"{total} card{'s' if total != 1 else ''}"
+        if ask(
             self.window,
             "Delete deck",
-            f"Delete {name!r} with its subdecks and {total} cards (and their review history)?",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+            f"Delete the deck {quote(name)} with its subdecks and {cards} "
+            "(and their review history)?",
+        ):
             self.col.delete_deck(deck_id)
 
     def close(self) -> None:
-        """Close the browser and the statistics; wait for background work to end."""
+        """Close the browser, the statistics and Generate; wait for background work to end."""
+        if self.generate_dialog is not None:
+            self.generate_dialog.close()
         if self.browser is not None:
             self.browser.close()
         if self.stats is not None:

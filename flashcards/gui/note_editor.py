@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.gui.clock import Clock
+from flashcards.gui.plain import make_plain, one_sentence
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
@@ -170,7 +171,7 @@ class NoteDialog(QDialog):
         self.added = 0
         self.setWindowTitle("Edit Note" if note_id is not None else "Add Note")
         self.form = NoteForm()
-        self.error = QLabel()
+        self.error = make_plain(QLabel())
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
         self.error.hide()
@@ -219,7 +220,7 @@ class NoteDialog(QDialog):
                     kind=fields.kind, tags=fields.tags, deck=fields.deck,
                 )  # fmt: skip
         except FlashcardsError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(one_sentence(exc, "The note was not saved"))
             self.error.show()
             return
         self.error.hide()

@@ -84,6 +84,7 @@ class AnswerButton(QWidget):
     def __init__(self, rating: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.interval = QLabel()
+        self.interval.setTextFormat(Qt.TextFormat.PlainText)
         self.interval.setObjectName("intervalLabel")
         self.interval.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.button = QPushButton(f"{RATINGS[rating]}")
@@ -222,10 +223,8 @@ class DoneView(QWidget):
         layout.addStretch(2)
 
     def show_message(self, deck: str, lines: list[str]) -> None:
-        """Show the deck's name (plain text) and the lines (HTML) saying what comes next."""
-        self.title.setText(
-            f"Done for today with {html.escape(deck)}!" if deck else "Done for today!"
-        )
+        """Show the deck's name (plain text, as it is) and the lines (HTML) saying what's next."""
+        self.title.setText(f"Done for today with {deck}!" if deck else "Done for today!")
         self.message.setText("<br>".join(lines))
 
 

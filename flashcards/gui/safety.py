@@ -47,6 +47,7 @@ from flashcards.core.errors import FlashcardsError
 from flashcards.core.instance import RAISE_MESSAGE, AlreadyRunningError, InstanceLock, server_name
 from flashcards.core.paths import resolve_url, sqlite_path
 from flashcards.gui.clock import Clock
+from flashcards.gui.plain import inform, one_line, one_sentence, tooltip
 from flashcards.gui.workers import TaskRunner
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def claim_instance(
 
 
 def _information(text: str) -> None:
-    QMessageBox.information(None, "Flashcards", text)
+    inform(None, "Flashcards", one_line(text))
 
 
 def bring_to_front(window: QWidget) -> None:
@@ -271,7 +272,7 @@ class AutoBackup(QObject):
         def failed(exc: Exception) -> None:
             self.busy = False
             schedule.changed = True
-            self.message.emit(_one_sentence(exc, "The backup could not be written"))
+            self.message.emit(one_sentence(exc, "The backup could not be written"))
 
         self._runner.start(lambda _report: create_backup(path, now, keep), done, failed)
         return True
@@ -297,13 +298,6 @@ class AutoBackup(QObject):
 
 def _ignore(_value: object) -> None:
     """A checkpoint that did not happen now happens at the next one or on close."""
-
-
-def _one_sentence(exc: BaseException, lead: str) -> str:
-    if isinstance(exc, FlashcardsError):
-        return str(exc)
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return f"{lead}: {first.rstrip('.')}."
 
 
 # ---------------------------------------------------------------------------- restore dialog
@@ -359,7 +353,7 @@ class RestoreDialog(QDialog):
             item = QTreeWidgetItem([info.path.name, _local_time(info.taken), _size_text(info.size)])
             item.setData(0, Qt.ItemDataRole.UserRole, str(info.path))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setToolTip(0, str(info.path))
+            item.setToolTip(0, tooltip(str(info.path)))
             self.list.addTopLevelItem(item)
         header = self.list.header()
         header.setStretchLastSection(False)
@@ -485,7 +479,7 @@ class Safety(QObject):
         path = self.db_path
         if not isinstance(exc, DamagedCollectionError | NewerCollectionError) or path is None:
             window.deck_list.set_today("The collection could not be opened.")
-            self._fatal(_one_sentence(exc, "The collection could not be opened"))
+            self._fatal(one_sentence(exc, "The collection could not be opened"))
             return
         window.deck_list.set_today("The collection cannot be used; looking for a good backup…")
 
@@ -497,7 +491,7 @@ class Safety(QObject):
         self.gui.runner.start(
             search,
             lambda good: self._offer_backup(exc, path, good),
-            lambda err: self._fatal(f"{exc} {_one_sentence(err, 'No backup could be checked')}"),
+            lambda err: self._fatal(f"{exc} {one_sentence(err, 'No backup could be checked')}"),
         )
 
     def _offer_backup(self, exc: Exception, path: Path, good: BackupInfo | None) -> None:
@@ -588,7 +582,7 @@ class Safety(QObject):
 
         def failed(exc: Exception) -> None:
             self._reopen()
-            self._notice(_one_sentence(exc, f"{backup.name} could not be restored"), warn=True)
+            self._notice(one_sentence(exc, f"{backup.name} could not be restored"), warn=True)
 
         self.gui.runner.start(lambda _report: restore_backup(path, backup, now), done, failed)
 
@@ -644,7 +638,7 @@ class Safety(QObject):
         try:
             self.backups.close()
         except Exception as exc:  # the app is closing: say so on stderr, never crash
-            sys.stderr.write(f"flashcards: {_one_sentence(exc, 'No closing backup')}\n")
+            sys.stderr.write(f"flashcards: {one_sentence(exc, 'No closing backup')}\n")
 
     def release(self) -> None:
         """Release the instance lock (after the collection is closed)."""

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.plain import make_plain, one_sentence
+
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection, DeckSettings
 
@@ -102,7 +104,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(deck_tab, "Deck options")
         self.tabs.addTab(general_tab, "General")
-        self.error = QLabel()
+        self.error = make_plain(QLabel())  # errors quote deck names
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
         self.error.hide()
@@ -173,7 +175,7 @@ class SettingsDialog(QDialog):
 
                 self._col.set_setting(KEEP_SETTING, str(self.backup_keep.value()))
         except FlashcardsError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(one_sentence(exc, "The settings were not saved"))
             self.error.show()
             return
         self.accept()

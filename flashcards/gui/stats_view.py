@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.core.stats import Histogram, Retention, StatsReport, day_date
+from flashcards.gui.plain import tooltip
 from flashcards.gui.stats_charts import (
     CHART_HEIGHT,
     DARK_COLORS,
@@ -230,7 +231,7 @@ class StatsView(QWidget):
             depth = name.count("::")
             self.deck_combo.addItem("    " * depth + name.split("::")[-1], name)
             self.deck_combo.setItemData(
-                self.deck_combo.count() - 1, name, Qt.ItemDataRole.ToolTipRole
+                self.deck_combo.count() - 1, tooltip(name), Qt.ItemDataRole.ToolTipRole
             )
         index = self.deck_combo.findData(current) if current is not None else 0
         self.deck_combo.setCurrentIndex(max(0, index))
@@ -252,8 +253,8 @@ class StatsView(QWidget):
             self.summary.setText("Loading…")
 
     def show_error(self, message: str) -> None:
-        """Say that the statistics could not be read."""
-        self.summary.setText(f"The statistics could not be read: {message}")
+        """Say that the statistics could not be read (``message``: one sentence saying why)."""
+        self.summary.setText(message)
 
     # ------------------------------------------------------------------ drawing
 

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
 
 from flashcards.gui.bridge import CollectionSignals
 from flashcards.gui.clock import Clock
+from flashcards.gui.plain import one_sentence, quote, warn
 from flashcards.gui.stats_view import StatsView
 from flashcards.gui.workers import Report, TaskRunner
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from flashcards.core.collection import Collection
     from flashcards.core.stats import StatsReport
 
+#: What the summary line says when a report cannot be read (then why, in one line).
+LOAD_FAILED = "The statistics could not be read"
 #: Wait this long after the last change before reloading (a burst of changes loads once).
 REFRESH_DELAY_MS = 300
 
@@ -114,7 +117,7 @@ class StatsWindow(QMainWindow):
             try:
                 report = self._col.stats_report(now, deck)
             except Exception as exc:  # shown in the window, as a failed background load is
-                self.view.show_error(str(exc))
+                self.view.show_error(one_sentence(exc, LOAD_FAILED, always_lead=True))
                 return
             self.view.show_report(report)
             return
@@ -148,7 +151,7 @@ class StatsWindow(QMainWindow):
 
     def _on_failed(self, exc: Exception) -> None:
         self._loading_deck = False
-        self.view.show_error(str(exc))
+        self.view.show_error(one_sentence(exc, LOAD_FAILED, always_lead=True))
         self._load_again_if_asked()
 
     def _load_again_if_asked(self) -> None:
@@ -203,7 +206,7 @@ class StatsWindow(QMainWindow):
             self._settings.setValue("stats/folder", path.rsplit("/", 1)[0] if "/" in path else "")
             self.statusBar().showMessage(f"Saved {path}", 4000)
         else:
-            QMessageBox.warning(self, "Save chart", f"Could not write {path}.")
+            warn(self, "Save chart", f"The chart could not be written to {quote(path, 200)}.")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         """Remember the window's geometry."""
