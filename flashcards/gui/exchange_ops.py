@@ -64,6 +64,7 @@ _ANKI_HEADER = re.compile(
     r"|guid column):.*",
     re.IGNORECASE,
 )
+_CLOZE = re.compile(r"\{\{c\d+::")
 #: Warnings listed after an import (the rest are counted).
 MAX_WARNINGS = 10
 
@@ -86,9 +87,9 @@ def looks_like_article(path: Path) -> bool:
     * text that is not UTF-8/UTF-16 (the text reader refuses it; articles may be Shift_JIS):
       an article;
     * otherwise the rows are split as the text reader splits them (tab, else semicolon, else
-      comma, chosen from the first row): a table when at least 80% of them have two non-empty
-      fields and the same number of fields; else an article (Japanese prose has one field per
-      line, English prose a varying number of commas).
+      comma, chosen from the first row): a table when at least 80% of them have the same number
+      of fields and a front with something beside it (see :func:`_table_row`); else an article
+      (Japanese prose has one field per line, English prose a varying number of commas).
 
     An empty or unreadable file is left to the importer, which says what is wrong with it.
     """
@@ -121,9 +122,20 @@ def looks_like_article(path: Path) -> bool:
                 break
     if not rows:
         return False
-    paired = sum(1 for row in rows if len(row) >= 2 and row[0].strip() and row[1].strip())
+    paired = sum(1 for row in rows if _table_row(row, sep))
     _width, same = Counter(len(row) for row in rows).most_common(1)[0]
     return not (paired >= TABLE_SHARE * len(rows) and same >= TABLE_SHARE * len(rows))
+
+
+def _table_row(row: list[str], sep: str) -> bool:
+    """Whether a row reads as a note: a front and something beside it.
+
+    The field beside it may be empty in a tab-separated file or after a cloze (an Anki cloze's
+    Extra field usually is); a comma or semicolon with nothing after it is punctuation.
+    """
+    if len(row) < 2 or not row[0].strip():
+        return False
+    return sep == "\t" or bool(_CLOZE.search(row[0])) or any(f.strip() for f in row[1:])
 
 
 def describe_import(report: Any) -> str:
@@ -132,11 +144,7 @@ def describe_import(report: Any) -> str:
     skipped = int(getattr(report, "skipped", 0) or 0)
     if skipped:
         parts.append(f"{skipped} skipped")
-    notes = len(getattr(report, "warnings", ()) or ()) + (
-        1 if getattr(report, "missing", ()) else 0
-    )
-    more = f" ({notes} note{'s' if notes != 1 else ''} below)" if notes else ""
-    return f"Deck {quote(report.deck)}: {', '.join(parts)}{more}."
+    return f"Deck {quote(report.deck)}: {', '.join(parts)}."
 
 
 def import_notes(report: Any) -> list[str]:

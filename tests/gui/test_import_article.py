@@ -58,6 +58,10 @@ TABLES = {
     "semicolon.txt": "dog;犬\ncat;猫\n",
     "comma.txt": 'dog,"a loyal, friendly animal"\ncat,an independent animal\n',
     "three_columns.txt": "dog\t犬\tanimals\ncat\t猫\tanimals\n",
+    # Anki's cloze notes exported without headers: the Extra field is mostly empty.
+    "cloze_tab.txt": "{{c1::犬}}は吠える\t\n{{c1::猫}}は鳴く\t\n{{c1::鳥}}は飛ぶ\tbirds\n",
+    "cloze_comma.txt": "{{c1::dog}} barks,\n{{c1::cat}} meows,\n",
+    "front_only_tab.txt": "dog\t\ncat\t\n",
     "one_ragged_row.txt": "a\tb\n" * 9 + "c\td\te\n",
     "empty.txt": "",
     "blank.md": "\n\n  \n",

@@ -340,7 +340,7 @@ def test_import_result_is_one_sentence_and_warnings_are_shown(
     boxes = Boxes().answer(OK)
     with qtbot.waitSignal(gui.controller.exchange.message, timeout=10_000) as said:
         gui.controller.exchange.import_file(table)
-    sentence = f"Deck “{AMP} <b>x</b>”: 1 added, 0 updated, 0 unchanged (1 note below)."
+    sentence = f"Deck “{AMP} <b>x</b>”: 1 added, 0 updated, 0 unchanged."
     assert said.args == [sentence]
     assert gui.window.statusBar().currentMessage() == sentence  # a status bar draws text
     _wait_boxes(qtbot, boxes)
