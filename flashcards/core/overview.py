@@ -41,25 +41,38 @@ REVIEW_DAYS_SQL = (
 )
 
 _VISIBLE = "suspended = :no AND (buried_until IS NULL OR buried_until <= :now)"
-# One row per deck: its own new cards (at most what its limit allows), learning cards due now,
-# and reviews due today (at most what its limit allows). Each count is an index seek.
+# One row per deck, driven by the deck table itself, so the statement is the same (and as short)
+# for one deck or 100,000: new cards and reviews due today are counted with an index seek per
+# deck, stopping at the day's limit; learning cards due now (few in any collection) with one
+# range of the queue index, summed per deck. The limit bound here is the largest that any deck
+# still has today: counting a deck's own cards beyond its own limit never changes the deck list,
+# which caps every deck (own cards plus subdecks) by its limit (see deck_list).
 _OWN_COUNTS = (
-    "SELECT :d{i}, "
-    "(SELECT count(*) FROM (SELECT 1 FROM card WHERE deck_id = :d{i} AND "
+    "SELECT deck.id, "
+    "(SELECT count(*) FROM (SELECT 1 FROM card WHERE deck_id = deck.id AND "
     + _VISIBLE
-    + " AND state = 0 LIMIT :n{i}) AS new_{i}), "
-    "(SELECT count(*) FROM card WHERE deck_id = :d{i} AND "
+    + " AND state = 0 LIMIT :new_limit) AS own_new), "
+    "coalesce(learning.due_now, 0), "
+    "(SELECT count(*) FROM (SELECT 1 FROM card WHERE deck_id = deck.id AND "
     + _VISIBLE
-    + " AND state IN (1, 3) AND due <= :now), "
-    "(SELECT count(*) FROM (SELECT 1 FROM card WHERE deck_id = :d{i} AND "
+    + " AND state = 2 AND due < :day_end LIMIT :review_limit) AS own_review) "
+    "FROM deck LEFT JOIN ("
+    "SELECT deck_id, count(*) AS due_now FROM card WHERE "
     + _VISIBLE
-    + " AND state = 2 AND due < :day_end LIMIT :r{i}) AS review_{i})"
+    + " AND state IN (1, 3) AND due <= :now GROUP BY deck_id"
+    ") AS learning ON learning.deck_id = deck.id"
 )
 
 
 def own_counts_sql(decks: int) -> str:
-    """The statement counting the own cards of ``decks`` decks (parameters d0, n0, r0, ...)."""
-    return " UNION ALL ".join(_OWN_COUNTS.format(i=i) for i in range(decks))
+    """The statement counting the own cards of every deck: (deck id, new, learning, review).
+
+    One statement whatever the number of decks (``decks`` is accepted for the callers and no
+    longer shapes the SQL): it once had a ``UNION ALL`` term per deck, which SQLite refuses
+    beyond 500 decks. Parameters: see :func:`own_counts_params`, plus ``now`` and ``day_end``.
+    """
+    del decks
+    return _OWN_COUNTS
 
 
 @dataclass(frozen=True)
@@ -110,16 +123,30 @@ def day_shift(now: datetime, tz: tzinfo | None, day_start_hour: int) -> timedelt
 
 
 def ancestors(decks: Mapping[int, str]) -> dict[int, list[int]]:
-    """Deck id -> the deck and its ancestors' ids, nearest first (nesting is by ``::``)."""
+    """Deck id -> the deck and its ancestors' ids, nearest first (nesting is by ``::``).
+
+    A missing intermediate name is skipped (``A::B::C`` without ``A::B`` nests under ``A``).
+    Each chain is built on its nearest ancestor's, so ten thousand decks cost milliseconds.
+    """
     by_name = {n: i for i, n in decks.items()}
     out: dict[int, list[int]] = {}
     for deck_id, name in decks.items():
-        chain = [deck_id]
+        if deck_id in out:
+            continue
+        pending = [deck_id]  # this deck, then its ancestors without a chain yet, nearest first
+        tail: list[int] = []
         while "::" in name:
             name = name.rsplit("::", 1)[0]
-            if name in by_name:
-                chain.append(by_name[name])
-        out[deck_id] = chain
+            parent = by_name.get(name)
+            if parent is None:
+                continue
+            if parent in out:
+                tail = out[parent]
+                break
+            pending.append(parent)
+        for member in reversed(pending):
+            tail = [member, *tail]
+            out[member] = tail
     return out
 
 
@@ -150,27 +177,33 @@ def remaining(
         tree: deck id -> the deck and its ancestors (see :func:`ancestors`).
         studied: deck id -> [new introduced, reviews done] today.
     """
-    done = {deck_id: [0, 0] for deck_id in limits}
-    for deck_id, chain in tree.items():
-        new, rev = studied.get(deck_id, (0, 0))
+    done_new: dict[int, int] = {}
+    done_rev: dict[int, int] = {}
+    for deck_id, (new, rev) in studied.items():
+        chain = tree.get(deck_id)
+        if chain is None or not (new or rev):
+            continue
         for ancestor in chain:
-            done[ancestor][0] += new
-            done[ancestor][1] += rev
-    new_left = {d: max(0, limits[d][0] - n) for d, (n, _r) in done.items()}
-    rev_left = {d: max(0, limits[d][1] - r) for d, (_n, r) in done.items()}
+            done_new[ancestor] = done_new.get(ancestor, 0) + new
+            done_rev[ancestor] = done_rev.get(ancestor, 0) + rev
+    new_left = {d: max(0, n - done_new.get(d, 0)) for d, (n, _r) in limits.items()}
+    rev_left = {d: max(0, r - done_rev.get(d, 0)) for d, (_n, r) in limits.items()}
     return new_left, rev_left
 
 
 def own_counts_params(
     decks: Sequence[int], new_left: Mapping[int, int], rev_left: Mapping[int, int]
 ) -> dict[str, Any]:
-    """The per-deck parameters of :func:`own_counts_sql`."""
-    params: dict[str, Any] = {"no": False}
-    for i, deck in enumerate(decks):
-        params[f"d{i}"] = deck
-        params[f"n{i}"] = new_left[deck]
-        params[f"r{i}"] = rev_left[deck]
-    return params
+    """The parameters of :func:`own_counts_sql` for ``decks`` and what their limits allow.
+
+    A deck's own count stops at the largest limit left among ``decks``, which is at least its
+    own: the deck list then caps each deck by its own limit (:func:`deck_list`).
+    """
+    return {
+        "no": False,
+        "new_limit": max((new_left[d] for d in decks), default=0),
+        "review_limit": max((rev_left[d] for d in decks), default=0),
+    }
 
 
 def deck_list(
@@ -181,28 +214,24 @@ def deck_list(
     new_left: Mapping[int, int],
     rev_left: Mapping[int, int],
 ) -> list[DeckCounts]:
-    """The deck list, sorted as a tree: each deck counts its subdecks, capped by its limits."""
-    children: dict[int, list[int]] = {i: [] for i in decks}
-    for deck_id, chain in tree.items():
+    """The deck list, sorted as a tree: each deck counts its subdecks, capped by its limits.
+
+    Decks are summed deepest first into their parents (no recursion: a hostile name nested
+    thousands deep is summed like any other).
+    """
+    sums = {deck_id: [*own.get(deck_id, (0, 0, 0)), totals.get(deck_id, 0)] for deck_id in decks}
+    for deck_id in sorted(decks, key=lambda d: len(tree[d]), reverse=True):
+        counts = sums[deck_id]
+        counts[0] = min(counts[0], new_left[deck_id])
+        counts[2] = min(counts[2], rev_left[deck_id])
+        chain = tree[deck_id]
         if len(chain) > 1:
-            children[chain[1]].append(deck_id)
-    memo: dict[int, tuple[int, int, int, int]] = {}
-
-    def capped(deck_id: int) -> tuple[int, int, int, int]:
-        if deck_id not in memo:
-            new, learn, rev = own.get(deck_id, (0, 0, 0))
-            total = totals.get(deck_id, 0)
-            for child in children[deck_id]:
-                c_new, c_learn, c_rev, c_total = capped(child)
-                new, learn, rev = new + c_new, learn + c_learn, rev + c_rev
-                total += c_total
-            new, rev = min(new, new_left[deck_id]), min(rev, rev_left[deck_id])
-            memo[deck_id] = (new, learn, rev, total)
-        return memo[deck_id]
-
+            parent = sums[chain[1]]
+            for k in range(4):
+                parent[k] += counts[k]
     out = []
     for deck_id, name in sorted(decks.items(), key=lambda item: item[1].split("::")):
-        new, learn, rev, total = capped(deck_id)
+        new, learn, rev, total = sums[deck_id]
         out.append(DeckCounts(deck_id, name, new, learn, rev, total))
     return out
 
