@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,12 +43,54 @@ from flashcards.core.errors import InputError
 FORMAT_VERSION = 1
 NOTE_KINDS = ("basic", "basic+reversed", "cloze")
 MAX_DECK_FILE_BYTES = 50 * 1024 * 1024
-CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+#: A cloze deletion ``{{cN::text}}`` or ``{{cN::text::hint}}``: the text ends at the first ``::``
+#: or ``}}``, the hint at the next ``}}``. Possessive groups keep one match attempt linear, but a
+#: text of many unclosed ``{{c1::`` still costs quadratic time here; use `iter_clozes`, which
+#: finds the same deletions in linear time.
+CLOZE_RE = re.compile(r"\{\{c(\d++)::((?:(?!::|\}\}).)*+)(?:::((?:(?!\}\}).)*+))?\}\}", re.DOTALL)
+_CLOZE_OPEN_RE = re.compile(r"\{\{c(\d++)::")
+
+
+@dataclass(frozen=True)
+class Cloze:
+    """One cloze deletion found in a text: ``text[start:end]`` is ``{{cN::content::hint}}``."""
+
+    start: int
+    end: int
+    number: int
+    content: str
+    hint: str | None
+
+
+def iter_clozes(text: str) -> Iterator[Cloze]:
+    """The cloze deletions of ``text`` in order, as ``CLOZE_RE.finditer`` finds them.
+
+    A deletion's text runs to the first ``::`` or ``}}`` after ``{{cN::``; after a ``::`` the
+    hint runs to the next ``}}``. A deletion without a closing ``}}`` is plain text. The scan
+    reads each character a bounded number of times: once no ``}}`` follows an opening, no later
+    opening can close either, so the search stops there.
+    """
+    pos = 0
+    while True:
+        opening = _CLOZE_OPEN_RE.search(text, pos)
+        if opening is None:
+            return
+        body = opening.end()
+        close = text.find("}}", body)
+        if close < 0:
+            return
+        sep = text.find("::", body, close)
+        if sep < 0:
+            content, hint = text[body:close], None
+        else:
+            content, hint = text[body:sep], text[sep + 2 : close]
+        yield Cloze(opening.start(), close + 2, int(opening.group(1)), content, hint)
+        pos = close + 2
 
 
 def cloze_numbers(text: str) -> list[int]:
     """The distinct cloze numbers (``{{c1::...}}`` -> 1) in ``text``, ascending."""
-    return sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text) if int(m.group(1)) > 0})
+    return sorted({c.number for c in iter_clozes(text) if c.number > 0})
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from flashcards.core.deckfile import CLOZE_RE
+from flashcards.core.deckfile import iter_clozes
 
 
 @dataclass(frozen=True)
@@ -21,18 +21,18 @@ class Faces:
 def _cloze(text: str, number: int, *, reveal: bool, as_html: bool) -> str:
     out: list[str] = []
     last = 0
-    for match in CLOZE_RE.finditer(text):
-        before = text[last : match.start()]
+    for cloze in iter_clozes(text):
+        before = text[last : cloze.start]
         out.append(html.escape(before) if as_html else before)
-        content, hint = match.group(2), match.group(3)
-        if int(match.group(1)) != number:
+        content, hint = cloze.content, cloze.hint
+        if cloze.number != number:
             out.append(html.escape(content) if as_html else content)
         elif reveal:
             out.append(f'<b class="cloze">{html.escape(content)}</b>' if as_html else content)
         else:
             blank = f"[{hint}]" if hint else "[...]"
             out.append(f'<b class="cloze">{html.escape(blank)}</b>' if as_html else blank)
-        last = match.end()
+        last = cloze.end
     tail = text[last:]
     out.append(html.escape(tail) if as_html else tail)
     return "".join(out)
