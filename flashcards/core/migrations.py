@@ -17,14 +17,18 @@ Versions:
        fast statistics), backfilled; SQLite files get the Flashcards ``application_id``.
     3. ``reviewday``: the review log summed per deck, day, kind and button (a cache for the
        statistics, filled on first use).
+    4. No schema change: removes the review-log rows that re-importing a package used to
+       double (the importer compared microseconds with the package's milliseconds), and
+       drops the statistics sums so that they are rebuilt from the repaired log.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, column, inspect, table, text, update
+from sqlalchemy import Engine, bindparam, column, delete, inspect, select, table, text, update
 from sqlalchemy.engine import Connection
 
 from flashcards.core.models import (
@@ -34,8 +38,9 @@ from flashcards.core.models import (
     prev_interval_days,
     table_of,
 )
+from flashcards.core.review_match import duplicate_reviews
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: SQLite ``PRAGMA application_id`` of a Flashcards collection ("FLCD").
 APPLICATION_ID = 0x464C4344
 
@@ -47,7 +52,11 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 
 def _detect_version(conn: Connection) -> int:
-    """The version of a collection whose version row is missing (a crash before the stamp)."""
+    """The version of a collection whose version row is missing (a crash before the stamp).
+
+    Version 4 changed data, not tables: a collection without its version row is taken as 3,
+    and the idempotent repair of step 3 -> 4 runs again.
+    """
     if "reviewday" in inspect(conn).get_table_names():
         return 3
     if "reviewed_ms" in _columns(conn, "reviewlog"):
@@ -146,8 +155,45 @@ def _to_v3(engine: Engine) -> None:
         table_of(ReviewDay).create(conn, checkfirst=True)
 
 
+def _to_v4(engine: Engine) -> None:
+    log = table(
+        "reviewlog",
+        column("id"),
+        column("card_id"),
+        column("rating"),
+        column("reviewed_ms"),
+        column("stability_after"),
+    )
+    with engine.begin() as conn:
+        # Only cards with imported rows can hold copies.
+        suspects = (
+            select(log.c.card_id).where(log.c.stability_after.is_(None)).distinct().subquery()
+        )
+        rows = conn.execute(
+            select(
+                log.c.id,
+                log.c.card_id,
+                log.c.rating,
+                log.c.reviewed_ms,
+                log.c.stability_after.is_(None),
+            )
+            .where(log.c.card_id.in_(select(suspects.c.card_id)))
+            .order_by(log.c.card_id, log.c.id)
+        ).all()
+        doubles: list[int] = []
+        for _card, group in itertools.groupby(rows, key=lambda r: r[1]):
+            doubles += duplicate_reviews(
+                [(int(r[0]), int(r[3]), int(r[2]), bool(r[4])) for r in group]
+            )
+        for start in range(0, len(doubles), _BATCH):
+            conn.execute(delete(log).where(log.c.id.in_(doubles[start : start + _BATCH])))
+        if doubles:  # the statistics sums counted the copies: rebuild them from the log
+            conn.execute(text("DELETE FROM reviewday"))
+            conn.execute(text("DELETE FROM setting WHERE key = 'stats_rollup'"))
+
+
 #: ``STEPS[n]`` upgrades a collection from version ``n`` to ``n + 1``.
-STEPS: dict[int, Callable[[Engine], None]] = {1: _to_v2, 2: _to_v3}
+STEPS: dict[int, Callable[[Engine], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4}
 
 
 def upgrade(

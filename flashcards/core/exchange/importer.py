@@ -32,7 +32,8 @@ from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_collection
 from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote
 from flashcards.core.exchange.text import read_text
-from flashcards.core.models import CardState, DeckOptions, utcnow_guard
+from flashcards.core.models import CardState, DeckOptions, epoch_ms, utcnow_guard
+from flashcards.core.review_match import duplicate_reviews
 
 OPTIONS: Table = SQLModel.metadata.tables[str(DeckOptions.__tablename__)]
 _CHUNK = 500
@@ -152,10 +153,22 @@ def _card_values(card: IncomingCard | None, now: datetime) -> dict[str, Any]:
     }
 
 
-def _log_rows(card_id: int, deck_id: int, card: IncomingCard, skip: set[datetime]) -> list[Any]:
+def _log_rows(
+    card_id: int, deck_id: int, card: IncomingCard, logged: list[tuple[int, int, bool]]
+) -> list[Any]:
+    """Log rows for a card's incoming reviews that its log lacks.
+
+    ``logged`` holds the card's log as (ms, rating, imported) tuples.
+
+    A review that is a copy of a logged one (it went out in a package and came back) or that
+    the package repeats is left out (:func:`duplicate_reviews`).
+    """
+    both = [(-1, ms, rating, imported) for ms, rating, imported in logged]
+    both += [(i, epoch_ms(v.reviewed_at), v.rating, True) for i, v in enumerate(card.reviews)]
+    known = set(duplicate_reviews(both))
     rows = []
     for index, review in enumerate(card.reviews):
-        if review.reviewed_at in skip:
+        if index in known:
             continue
         rows.append(
             {
@@ -369,7 +382,7 @@ def _insert_fresh(
                         None,
                     )
                 )
-                log_rows += _log_rows(card_id, deck_id, card, set())
+                log_rows += _log_rows(card_id, deck_id, card, [])
             card_id += 1
         note_id += 1
     notes.flush()
@@ -379,7 +392,10 @@ def _insert_fresh(
 
 
 def _update_existing(
-    conn: Connection, pairs: list[tuple[IncomingNote, int]], now: datetime, report: ExchangeReport
+    conn: Connection,
+    pairs: list[tuple[IncomingNote, int]],
+    now: datetime,
+    report: ExchangeReport,
 ) -> None:
     if not pairs:
         return
@@ -441,7 +457,11 @@ def _update_existing(
 
 
 def _merge_progress(
-    conn: Connection, note: IncomingNote, ours: dict[int, Any], deck_id: int, now: datetime
+    conn: Connection,
+    note: IncomingNote,
+    ours: dict[int, Any],
+    deck_id: int,
+    now: datetime,
 ) -> None:
     """Take a matched card's incoming scheduling if it saw more reviews; add missing reviews."""
     for ord_, card in note.cards.items():
@@ -452,10 +472,14 @@ def _merge_progress(
             values = _card_values(card, now)
             conn.execute(update(CARD).where(CARD.c.id == mine.id).values(**values))
         if card.reviews:
-            have = {
-                r[0]
-                for r in conn.execute(select(LOG.c.reviewed_at).where(LOG.c.card_id == mine.id))
-            }
-            rows = _log_rows(int(mine.id), deck_id, card, have)
+            logged = [
+                (int(r[0]), int(r[1]), bool(r[2]))
+                for r in conn.execute(
+                    select(LOG.c.reviewed_ms, LOG.c.rating, LOG.c.stability_after.is_(None)).where(
+                        LOG.c.card_id == mine.id
+                    )
+                )
+            ]
+            rows = _log_rows(int(mine.id), deck_id, card, logged)
             if rows:
                 conn.execute(insert(LOG), rows)
