@@ -1,25 +1,122 @@
-"""The command line: ``flashcards [--data-dir DIR] [--db URL] [COMMAND]``.
+r"""The command line: ``flashcards [--data-dir DIR] [--db URL] [COMMAND]``.
 
 Without a command it opens the desktop app. Imports stay light at the top so that the window
 can appear before the database layer is loaded.
+
+Everything printed passes through :func:`terminal_text`: deck names and card text come from
+imported files, and a control character in them (an escape sequence that sets the window
+title, writes the clipboard or clears the screen) is shown as ``\x1b``, never sent to the
+terminal. Errors are one line on stderr (:func:`error_line`).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import re
+import sqlite3
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from flashcards import __version__
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+#: Commands that only read the collection: they also work in a folder we may not write.
+READ_ONLY_COMMANDS = frozenset({"decks", "stats", "export"})
+#: The longest error line for errors the app did not word itself (OS, database, bugs).
+MAX_ERROR = 200
+#: The longest error line for the app's own sentences (they may name long paths).
+MAX_MESSAGE = 320
+#: The exit status after the reader of our output went away (as if killed by SIGPIPE).
+EXIT_BROKEN_PIPE = 141
+
+
+class Output(Protocol):
+    """Where a command writes (a text stream)."""
+
+    def write(self, text: str, /) -> object:
+        """Write ``text``."""
+
+    def flush(self) -> object:
+        """Flush what was written."""
+
+
+# Control characters: C0 (but tab and newline), DEL, C1; and lone surrogates (undecodable
+# file names), which cannot be encoded for the terminal at all.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# What json.dumps(ensure_ascii=False) leaves raw: DEL, C1 and lone surrogates.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal_text(text: str, *, one_line: bool = False) -> str:
+    r"""``text`` safe to print: control characters shown as escapes (ESC as ``\x1b``).
+
+    Tab and newline are kept unless ``one_line``.
+    """
+    return (_UNSAFE_IN_LINE if one_line else _UNSAFE).sub(_escape, text)
+
+
+def json_text(data: object) -> str:
+    """``data`` as indented JSON (UTF-8 text kept) with no control character left raw."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide (East Asian) characters two, combining none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+class TerminalWriter:
+    """A text stream that escapes control characters on the way (see :func:`terminal_text`)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, text: str, /) -> int:
+        """Write ``text`` with its control characters escaped."""
+        return self.stream.write(terminal_text(text))
+
+    def flush(self) -> None:
+        """Flush the stream."""
+        self.stream.flush()
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` as one line of at most ``limit`` characters, controls escaped.
+
+    A longer text keeps its start and its end (where the advice is) around an ellipsis.
+    """
+    line = terminal_text(" ".join(text.split()), one_line=True)
+    if len(line) <= limit:
+        return line
+    head = limit * 3 // 5
+    return line[:head] + " … " + line[len(line) - (limit - head - 3) :]
 
 
 class UsageError(Exception):
@@ -31,37 +128,66 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _add_common_options(parser: argparse.ArgumentParser, *, in_command: bool) -> None:
+    """The options accepted before the command and, the same, after it.
+
+    After the command they default to "not given" (SUPPRESS), so that they do not overwrite a
+    value given before it.
+    """
+    unset: Any = argparse.SUPPRESS if in_command else None
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=unset,
+        help="folder of the collection (default: user data dir)",
+    )
+    parser.add_argument(
+        "--db",
+        dest="db_url",
+        default=unset,
+        help="SQLAlchemy database URL (overrides --data-dir)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if in_command else False,
+        help="show tracebacks on errors",
+    )
+    # A fixed clock for scripted demos and tests.
+    parser.add_argument("--now", default=unset, help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``flashcards`` command."""
     parser = _Parser(
         prog="flashcards",
         description="Spaced-repetition flashcards from the articles you read.",
     )
-    parser.add_argument(
-        "--data-dir", type=Path, help="folder of the collection (default: user data dir)"
-    )
-    parser.add_argument(
-        "--db", dest="db_url", help="SQLAlchemy database URL (overrides --data-dir)"
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument("--now", help=argparse.SUPPRESS)  # fixed clock for scripted demos and tests
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_common_options(parser, in_command=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = _Parser(add_help=False)
+    _add_common_options(common, in_command=True)
 
-    p = sub.add_parser("decks", help="list decks with what is due")
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        made: argparse.ArgumentParser = sub.add_parser(name, parents=[common], **kwargs)
+        return made
+
+    p = command("decks", help="list decks with what is due")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = sub.add_parser("import", help="import deck files (.toml), Anki packages (.apkg) or CSV")
+    p = command("import", help="import deck files (.toml), Anki packages (.apkg) or CSV")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--deck", help="deck for CSV files without a deck column")
 
-    p = sub.add_parser("review", help="review due cards in the terminal")
+    p = command("review", help="review due cards in the terminal")
     p.add_argument("--deck", help="deck to review (default: all decks)")
 
-    p = sub.add_parser("stats", help="review statistics")
+    p = command("stats", help="review statistics")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--deck", help="one deck (and its subdecks)")
 
-    p = sub.add_parser("generate", help="make cards from an article's key terms")
+    p = command("generate", help="make cards from an article's key terms")
     p.add_argument("article", type=Path)
     p.add_argument("-o", "--output", type=Path, help="deck file to write (default: <article>.toml)")
     p.add_argument("--deck", help="deck name (default: the article's title)")
@@ -74,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="put the cards straight into the collection",
     )
 
-    p = sub.add_parser("export", help="export to an Anki package (.apkg) or Anki text file")
+    p = command("export", help="export to an Anki package (.apkg) or Anki text file")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--deck", help="one deck (and its subdecks); default: all decks")
     p.add_argument("--with-progress", action="store_true", help="carry scheduling and review log")
@@ -82,10 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("apkg", "csv"), default=None, help="default: from the file name"
     )
 
-    p = sub.add_parser("backup", help="back up the collection now (into backups/)")
+    p = command("backup", help="back up the collection now (into backups/)")
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
-    p = sub.add_parser(
+    p = command(
         "restore", help="replace the collection with a backup (the current file is kept aside)"
     )
     p.add_argument(
@@ -106,10 +232,15 @@ def _now(args: argparse.Namespace) -> datetime:
 
 #: Instance locks taken by this run of the command (released when ``main`` returns).
 _LOCKS: list[Any] = []
+#: Collections opened by this run of the command (closed when ``main`` returns).
+_OPENED: list[Collection] = []
 
 
-def _locate(args: argparse.Namespace) -> tuple[str, Path | None]:
-    """The database URL, and its SQLite file (None for a database server), locked for us."""
+def _locate(args: argparse.Namespace, *, read_only: bool = False) -> tuple[str, Path | None]:
+    """The database URL, and its SQLite file (None for a database server), locked for us.
+
+    ``read_only``: the command only reads, so a folder we may not write is no obstacle.
+    """
     from flashcards.core.db import sqlite_path
     from flashcards.core.instance import InstanceLock
     from flashcards.core.startup import resolve_url
@@ -121,30 +252,53 @@ def _locate(args: argparse.Namespace) -> tuple[str, Path | None]:
     path = sqlite_path(url)
     if path is not None and not _LOCKS:
         # One writer per collection file: the desktop app or this command, not both.
-        _LOCKS.append(InstanceLock(path.parent).acquire())
+        _LOCKS.append(InstanceLock(path.parent).acquire(read_only=read_only))
     return url, path
 
 
 def _open(args: argparse.Namespace) -> Collection:
-    from flashcards.core.db import DamagedCollectionError, NewerCollectionError
+    """The collection, opened for this command and closed when the command ends.
+
+    A read-only command on a collection in a folder we may not write (a read-only mount,
+    another user's folder) reads an in-memory copy: nothing is written there.
+    """
+    from flashcards.core.db import DamagedCollectionError, NewerCollectionError, writable
     from flashcards.core.errors import CollectionError
-    from flashcards.core.startup import open_user_collection
+    from flashcards.core.startup import open_read_only_collection, open_user_collection
 
-    url, path = _locate(args)
-    try:
-        return open_user_collection(_now(args), db_url=url)
-    except (DamagedCollectionError, NewerCollectionError) as exc:
-        if path is None:
-            raise
-        from flashcards.core.backup import damaged_advice
+    read_only = args.command in READ_ONLY_COMMANDS
+    url, path = _locate(args, read_only=read_only)
+    if read_only and path is not None and path.exists() and not writable(path):
+        col = open_read_only_collection(path)
+    else:
+        try:
+            col = open_user_collection(_now(args), db_url=url)
+        except (DamagedCollectionError, NewerCollectionError) as exc:
+            if path is None:
+                raise
+            from flashcards.core.backup import damaged_advice
 
-        raise CollectionError(f"{str(exc).rstrip('.')}; {damaged_advice(path)}.") from None
+            raise CollectionError(f"{str(exc).rstrip('.')}; {damaged_advice(path)}.") from None
+    _OPENED.append(col)
+    return col
+
+
+def _check_output(path: Path) -> None:
+    """Refuse, in one sentence, an output path whose folder is missing or that is a folder."""
+    from flashcards.core.errors import InputError
+
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise InputError(f"Cannot write {path.name}: the folder {folder} {what}.")
+    if path.is_dir():
+        raise InputError(f"Cannot write {path}: it is a folder; give a file name.")
 
 
 # ---------------------------------------------------------------------------- commands
 
 
-def cmd_decks(args: argparse.Namespace, out: IO[str]) -> int:
+def cmd_decks(args: argparse.Namespace, out: Output) -> int:
     """Print the deck list."""
     col = _open(args)
     counts = col.deck_counts(_now(args))
@@ -153,20 +307,20 @@ def cmd_decks(args: argparse.Namespace, out: IO[str]) -> int:
             {"name": c.name, "new": c.new, "learn": c.learn, "review": c.review, "total": c.total}
             for c in counts
         ]
-        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text(rows) + "\n")
         return 0
     if not counts:
         out.write("No decks yet. Import one with `flashcards import DECK.toml`.\n")
         return 0
-    width = max(len("  " * c.depth + c.name.split("::")[-1]) for c in counts)
-    out.write(f"{'Deck':<{width}}  {'New':>5} {'Learn':>5} {'Due':>5} {'Total':>6}\n")
-    for c in counts:
-        label = "  " * c.depth + c.name.split("::")[-1]
-        out.write(f"{label:<{width}}  {c.new:>5} {c.learn:>5} {c.review:>5} {c.total:>6}\n")
+    labels = [terminal_text("  " * c.depth + c.name.split("::")[-1], one_line=True) for c in counts]
+    width = max(display_width(label) for label in [*labels, "Deck"])
+    out.write(f"{_pad('Deck', width)}  {'New':>5} {'Learn':>5} {'Due':>5} {'Total':>6}\n")
+    for label, c in zip(labels, counts, strict=True):
+        out.write(f"{_pad(label, width)}  {c.new:>5} {c.learn:>5} {c.review:>5} {c.total:>6}\n")
     return 0
 
 
-def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
+def cmd_import(args: argparse.Namespace, out: Output) -> int:
     """Import deck files, Anki packages or Anki text files."""
     from flashcards.core.deckfile import read_deck_file
 
@@ -194,7 +348,7 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
-def _read_key(inp: IO[str], out: IO[str], prompt: str) -> str | None:
+def _read_key(inp: IO[str], out: Output, prompt: str) -> str | None:
     out.write(prompt)
     out.flush()
     line = inp.readline()
@@ -206,7 +360,7 @@ def _read_key(inp: IO[str], out: IO[str], prompt: str) -> str | None:
 
 def cmd_review(
     args: argparse.Namespace,
-    out: IO[str],
+    out: Output,
     inp: IO[str],
     clock: Callable[[], datetime] | None = None,
 ) -> int:
@@ -225,12 +379,11 @@ def cmd_review(
             return 0
         counts = {c.name: c for c in col.deck_counts(now())}
         scope = counts.get(args.deck) if args.deck else None
+        deck = terminal_text(card.deck_name, one_line=True)
         if scope is not None:
-            out.write(
-                f"\n[{card.deck_name}]  new {scope.new}  learn {scope.learn}  due {scope.review}\n"
-            )
+            out.write(f"\n[{deck}]  new {scope.new}  learn {scope.learn}  due {scope.review}\n")
         else:
-            out.write(f"\n[{card.deck_name}]\n")
+            out.write(f"\n[{deck}]\n")
         out.write(f"Q: {card.faces.question}\n")
         started = time.monotonic()
         key = _read_key(inp, out, "[Enter] show answer, u undo, q quit > ")
@@ -282,12 +435,12 @@ def cmd_review(
     return 0
 
 
-def cmd_stats(args: argparse.Namespace, out: IO[str]) -> int:
+def cmd_stats(args: argparse.Namespace, out: Output) -> int:
     """Print review statistics."""
     col = _open(args)
     data = col.stats_summary(_now(args), args.deck)
     if args.json:
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text(data) + "\n")
         return 0
     cards = data["cards"]
     assert isinstance(cards, dict)
@@ -311,7 +464,7 @@ def cmd_stats(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
-def cmd_generate(args: argparse.Namespace, out: IO[str]) -> int:
+def cmd_generate(args: argparse.Namespace, out: Output) -> int:
     """Make cards from an article and write a deck file or import them."""
     from flashcards.core.deckfile import read_deck_file, write_deck_file
     from flashcards.core.generate import generate_deck, read_article
@@ -320,6 +473,8 @@ def cmd_generate(args: argparse.Namespace, out: IO[str]) -> int:
         raise UsageError("--max-cards must be at least 1")
     article = read_article(args.article)
     output = args.output or args.article.with_suffix(".toml")
+    if args.output is not None or not args.do_import:
+        _check_output(output)
     existing = read_deck_file(output) if output.exists() else None
     deck = generate_deck(
         article, deck_name=args.deck, lang=args.lang, max_cards=args.max_cards, existing=existing
@@ -342,10 +497,11 @@ def cmd_generate(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
+def cmd_export(args: argparse.Namespace, out: Output) -> int:
     """Export decks to an Anki package or an Anki text file."""
     from flashcards.core import exchange
 
+    _check_output(args.output)
     col = _open(args)
     fmt = args.format or (
         "csv" if args.output.suffix.lower() in {".txt", ".csv", ".tsv"} else "apkg"
@@ -360,12 +516,12 @@ def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace, out: IO[str]) -> int:
+def cmd_backup(args: argparse.Namespace, out: Output) -> int:
     """Back up the collection now, or list the backups."""
     from flashcards.core import backup
     from flashcards.core.collection import open_collection
 
-    url, _path = _locate(args)
+    url, _path = _locate(args, read_only=args.list)
     path = backup.require_sqlite(url)
     if args.list:
         infos = backup.list_backups(path)
@@ -385,7 +541,7 @@ def cmd_backup(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
-def cmd_restore(args: argparse.Namespace, out: IO[str]) -> int:
+def cmd_restore(args: argparse.Namespace, out: Output) -> int:
     """Replace the collection with a backup; the current file is kept aside."""
     from flashcards.core import backup
     from flashcards.core.errors import CollectionError, InputError
@@ -414,14 +570,83 @@ def run_gui(args: argparse.Namespace) -> int:
     return run_app(data_dir=args.data_dir, db_url=args.db_url)
 
 
+def _os_error_sentence(exc: OSError) -> str:
+    name = exc.filename
+    if isinstance(exc, FileNotFoundError):
+        return f"There is no file or folder {name}." if name else "A file or folder is missing."
+    if isinstance(exc, IsADirectoryError):
+        return f"{name} is a folder, not a file." if name else "A folder was given for a file."
+    where = f" ({name})" if name else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"The disk is full{where}; free some space and try again."
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return f"Permission denied{where}; check the owner and permissions of the file and folder."
+    if exc.errno == errno.EROFS:
+        return f"The file system is read-only{where}."
+    return f"{exc.strerror or type(exc).__name__}{where}."
+
+
+def _database_error(exc: BaseException) -> sqlite3.Error | None:
+    """The SQLite error behind ``exc`` (SQLAlchemy wraps it as ``exc.orig``), if any."""
+    if isinstance(exc, sqlite3.Error):
+        return exc
+    orig = getattr(exc, "orig", None)
+    return orig if isinstance(orig, sqlite3.Error) else None
+
+
+def error_line(exc: BaseException) -> str:
+    """The one line (after ``flashcards: ``) that reports ``exc``.
+
+    The app's own errors are its sentence; the environment's (full disk, permissions, a
+    missing folder, input nested too deeply) get one; anything else is named as unexpected.
+    Never a traceback or a statement's SQL, never longer than :data:`MAX_MESSAGE`.
+    """
+    from flashcards.core.errors import FlashcardsError
+
+    if isinstance(exc, FlashcardsError):
+        return one_line(str(exc), MAX_MESSAGE)
+    if isinstance(exc, RecursionError):
+        text = "The input is nested too deeply to be read."
+    elif isinstance(exc, MemoryError):
+        text = "There is not enough memory to finish."
+    elif isinstance(exc, OSError):
+        text = _os_error_sentence(exc)
+    elif (database := _database_error(exc)) is not None:
+        from flashcards.core.db import describe_sqlite_error
+
+        reason = describe_sqlite_error(database)
+        first = (str(database).splitlines() or [""])[0]
+        text = (
+            f"The collection could not be used because {reason}."
+            if reason
+            else f"Database error: {first} (run with --debug for details)."
+        )
+    else:
+        first = (str(exc).split("[SQL:")[0].splitlines() or [""])[0]
+        text = f"unexpected error: {type(exc).__name__}: {first} (run with --debug for details)."
+    return one_line(text, MAX_ERROR)
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away: send what is left to /dev/null, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (captured in a test): nothing will be flushed at exit
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``flashcards`` command; returns the exit status."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    arguments = list(argv if argv is not None else sys.argv[1:])
+    debug = "--debug" in arguments
+    out = TerminalWriter(sys.stdout)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(arguments)
         if args.command is None:
             return run_gui(args)
-        commands: dict[str, Callable[[argparse.Namespace, IO[str]], int]] = {
+        commands: dict[str, Callable[[argparse.Namespace, Output], int]] = {
             "decks": cmd_decks,
             "import": cmd_import,
             "stats": cmd_stats,
@@ -431,27 +656,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             "restore": cmd_restore,
         }
         if args.command == "review":
-            return cmd_review(args, sys.stdout, sys.stdin)
-        return commands[args.command](args, sys.stdout)
+            status = cmd_review(args, out, sys.stdin)
+        else:
+            status = commands[args.command](args, out)
+        out.flush()  # a closed pipe shows here, not as a traceback at exit
+        return status
     except UsageError as exc:
-        sys.stderr.write(f"flashcards: usage error: {exc}. See `flashcards --help`.\n")
+        message = one_line(str(exc), MAX_ERROR)
+        sys.stderr.write(f"flashcards: usage error: {message}. See `flashcards --help`.\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("flashcards: interrupted.\n")
         return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
-        from flashcards.core.errors import FlashcardsError
-
         if debug:
             raise
-        if isinstance(exc, FlashcardsError):
-            sys.stderr.write(f"flashcards: {exc}\n")
-        else:
-            sys.stderr.write(
-                f"flashcards: unexpected error: {type(exc).__name__}: {exc} (run with --debug for "
-                "details).\n"
-            )
+        sys.stderr.write(f"flashcards: {error_line(exc)}\n")
         return 1
     finally:
+        while _OPENED:
+            col = _OPENED.pop()
+            try:
+                col.close()
+            except Exception:  # closing is best effort: the data is committed already
+                if debug:
+                    raise
         while _LOCKS:
             _LOCKS.pop().release()

@@ -149,3 +149,89 @@ def test_entry_points_agree(entry: list[str]) -> None:
         [sys.executable, *entry, "--help"], capture_output=True, text=True, cwd=root, timeout=60
     )
     assert result.returncode == 0 and "generate" in result.stdout
+
+
+def test_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flashcards", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "flashcards 0.1.0"
+
+
+def test_options_after_the_command(data: Path, deck_file: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHCARDS_")}
+    before = run(data, "import", str(deck_file))
+    assert before.returncode == 0
+    after = subprocess.run(
+        [sys.executable, "-m", "flashcards", "decks", "--json", "--data-dir", str(data)]
+        + ["--now", NOW],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == run(data, "decks", "--json").stdout
+    # given on both sides, the one after the command wins
+    other = data.parent / "other"
+    both = run(data, "decks", "--json", "--data-dir", str(other))
+    assert both.returncode == 0 and (other / "collection.db").exists()
+    assert "CLI" not in both.stdout
+
+
+def test_wide_deck_names_align(data: Path, tmp_path: Path) -> None:
+    for i, name in enumerate(["日本語のデッキ", "English", "Ünïcödé e\u0301"]):
+        deck = tmp_path / f"d{i}.toml"
+        deck.write_text(
+            f'[deck]\nname = "{name}"\n[[notes]]\nid = "w{i}"\nfront = "q"\nback = "a"\n',
+            encoding="utf-8",
+        )
+        assert run(data, "import", str(deck)).returncode == 0
+    from flashcards.cli import display_width
+
+    lines = run(data, "decks").stdout.splitlines()
+    assert any(line.startswith("日本語のデッキ ") for line in lines), lines
+    # Every row takes the same terminal width, and its counts (a fixed 26 ASCII characters)
+    # start at the same column: the names are padded by their width, not their length.
+    assert len({display_width(line) for line in lines}) == 1, lines
+    assert len({display_width(line[:-26]) for line in lines}) == 1, lines
+    assert len({len(line) for line in lines}) > 1  # (which a padding by length would not give)
+
+
+def test_closed_pipe_ends_quietly(data: Path, tmp_path: Path) -> None:
+    # Enough decks that the list overflows a pipe's buffer, read by a reader that stops at once.
+    import sqlite3
+
+    assert run(data, "decks").returncode == 0
+    conn = sqlite3.connect(data / "collection.db")
+    conn.executemany(
+        "INSERT INTO deck (name, description, created, modified) VALUES (?, '', '', '')",
+        [(f"Deck number {i:05}",) for i in range(4000)],
+    )
+    conn.commit()
+    conn.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHCARDS_")}
+    for args in (["decks"], ["decks", "--json"]):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flashcards", "--data-dir", str(data), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        assert proc.wait(timeout=120) in (0, 141)
+        assert err == "", err
+
+
+def test_export_into_a_missing_folder_says_so(data: Path, tmp_path: Path) -> None:
+    result = run(data, "export", "-o", str(tmp_path / "missing" / "out.apkg"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"flashcards: Cannot write out.apkg: the folder {tmp_path / 'missing'} does not exist."
+    )
+    folder = run(data, "export", "-o", str(tmp_path))
+    assert folder.returncode == 1 and "it is a folder" in folder.stderr

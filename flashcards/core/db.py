@@ -13,6 +13,8 @@ file is reported (:class:`DamagedCollectionError`) instead of being written to.
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, event, inspect
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from flashcards.core import models
@@ -48,11 +51,15 @@ __all__ = [
     "DamagedCollectionError",
     "NewerCollectionError",
     "NotACollectionError",
+    "UnreadableCollectionError",
     "check_sqlite_file",
     "default_data_dir",
+    "connect_for_reading",
     "make_engine",
+    "make_snapshot_engine",
     "sqlite_path",
     "sqlite_url",
+    "writable",
 ]
 
 
@@ -80,6 +87,32 @@ class NewerCollectionError(CollectionError):
 
 class NotACollectionError(CollectionError):
     """The database is a valid database, but not a Flashcards collection."""
+
+
+class UnreadableCollectionError(CollectionError):
+    """The collection file cannot be read by this user, or is not a file: not damage.
+
+    Restoring a backup would replace a file that may be healthy and newer, so no backup is
+    offered; the message says what to fix.
+    """
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        if isinstance(exc, IsADirectoryError):
+            what = "it is a folder, not a file; move it aside or choose another data directory"
+        else:
+            what = "permission denied; check the owner and permissions of the file and its folder"
+        super().__init__(f"The collection {path} cannot be read: {what}.")
+        self.path = path
+        self.reason = f"it cannot be read: {what}"
+
+
+def _is_unreadable(exc: OSError) -> bool:
+    """Whether an error opening a file is about permissions or the kind of file, not damage."""
+    return isinstance(exc, PermissionError | IsADirectoryError) or exc.errno in (
+        errno.EACCES,
+        errno.EPERM,
+        errno.EISDIR,
+    )
 
 
 # ---------------------------------------------------------------------------- errors
@@ -190,14 +223,16 @@ def _shorter_than_header(path: Path, head: bytes) -> bool:
     return valid and pages > 0 and size < pages * page_size
 
 
-def check_sqlite_file(path: Path, full: bool = True) -> str | None:
+def check_sqlite_file(path: Path, full: bool = True, *, read_only: bool = False) -> str | None:
     """Check a SQLite collection file without changing it; the problem found, or None.
 
     Checks the header and the length, runs ``PRAGMA quick_check`` (every page and index is
     read; only with ``full``) and looks for the marks of a Flashcards collection. A newer
-    schema is not a problem here (see :func:`file_schema_version`).
+    schema is not a problem here (see :func:`file_schema_version`). ``read_only``: the file
+    is in a folder this process may not write (see :func:`connect_for_reading`).
 
     Raises:
+        UnreadableCollectionError: If this user may not read the file, or it is a folder.
         CollectionError: If the file cannot be checked for a reason that is not damage (a
             read-only folder, a full disk, an I/O error, another program holding it).
     """
@@ -205,6 +240,8 @@ def check_sqlite_file(path: Path, full: bool = True) -> str | None:
         with path.open("rb") as handle:
             head = handle.read(100)
     except OSError as exc:
+        if _is_unreadable(exc):
+            raise UnreadableCollectionError(path, exc) from None
         return f"it cannot be read: {exc.strerror or exc}"
     wal = Path(f"{path}-wal")
     if not head and not (wal.exists() and wal.stat().st_size):
@@ -216,7 +253,7 @@ def check_sqlite_file(path: Path, full: bool = True) -> str | None:
     if head and not (wal.exists() and wal.stat().st_size) and _shorter_than_header(path, head):
         return "the file is truncated"
     try:
-        conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+        conn = connect_for_reading(path) if read_only else _connect(path)
     except sqlite3.Error as exc:
         return f"it cannot be opened: {exc}"
     try:
@@ -247,9 +284,12 @@ def check_sqlite_file(path: Path, full: bool = True) -> str | None:
     return None
 
 
-def file_schema_version(path: Path) -> int:
+def file_schema_version(path: Path, *, read_only: bool = False) -> int:
     """The schema version of a (checked) collection file; 0 if it has none yet."""
-    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    try:
+        conn = connect_for_reading(path) if read_only else _connect(path)
+    except sqlite3.Error:
+        return 0
     try:
         row = conn.execute("SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
     except sqlite3.Error:
@@ -262,12 +302,62 @@ def file_schema_version(path: Path) -> int:
         return 0
 
 
-def _preflight(path: Path) -> None:
-    if not path.exists():
-        return
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, timeout=5, isolation_level=None)
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the collection file ``path`` and its folder.
+
+    SQLite needs both: the folder for its journal and shared-memory files.
+    """
+    folder_ok = os.access(path.parent, os.W_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
+def connect_for_reading(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a collection file in a folder this process may not write.
+
+    SQLite reads a WAL-mode file through a shared-memory file beside it, which it cannot create
+    in a read-only folder. Without a write-ahead log to replay (the app folds it into the file
+    on close) the file is opened as immutable: nothing is locked or created, and nobody can be
+    changing it, since nobody can write there. With a log that only its writer could replay,
+    the file cannot be read faithfully and this says so.
+
+    Raises:
+        sqlite3.Error: If the file cannot be opened (damage shows when it is read).
+        CollectionError: If an unsaved write-ahead log makes it unreadable from here.
+    """
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5, isolation_level=None)
     try:
+        conn.execute("PRAGMA schema_version").fetchone()
+        return conn
+    except sqlite3.Error as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF != _CANTOPEN:
+            raise
+    wal = Path(f"{path}-wal")
+    try:
+        unsaved = wal.exists() and wal.stat().st_size > 0
+    except OSError:
+        unsaved = True
+    if unsaved:
+        raise CollectionError(
+            f"The collection {path} cannot be read from this read-only folder: changes in "
+            f"{wal.name} were never folded into it; open it once where its folder is writable."
+        )
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=5, isolation_level=None)
+
+
+def _preflight(path: Path, *, read_only: bool = False) -> None:
+    try:
+        if not path.exists():
+            return
         size = path.stat().st_size
     except OSError as exc:
+        if _is_unreadable(exc):
+            raise UnreadableCollectionError(path, exc) from None
         raise CollectionError(f"Cannot read the collection {path}: {exc.strerror}.") from None
     if size == 0 and not Path(f"{path}-wal").exists():
         # A crash while the very first run created the file leaves it empty: start afresh,
@@ -275,7 +365,7 @@ def _preflight(path: Path) -> None:
         backups = path.parent / BACKUP_DIRNAME
         if not (backups.is_dir() and any(backups.glob("*.db"))):
             return
-    problem = check_sqlite_file(path, full=size <= QUICK_CHECK_LIMIT)
+    problem = check_sqlite_file(path, full=size <= QUICK_CHECK_LIMIT, read_only=read_only)
     if problem is None:
         return
     if "another program" in problem:
@@ -296,6 +386,7 @@ def make_engine(url: str) -> Engine:
         DamagedCollectionError: If the SQLite file is damaged; it is left untouched.
         NewerCollectionError: If the collection is from a newer version of the app.
         NotACollectionError: If the database belongs to another program.
+        UnreadableCollectionError: If this user may not read the file (not damage).
         CollectionError: If the database cannot be opened for another reason.
     """
     path = sqlite_path(url)
@@ -326,6 +417,50 @@ def make_engine(url: str) -> Engine:
         reason = describe_sqlite_error(orig, folder) if orig is not None else None
         reason = reason or (str(orig) if orig is not None else str(exc))
         raise CollectionError(f"The collection database cannot be opened ({reason}).") from None
+    return engine
+
+
+def make_snapshot_engine(path: Path) -> Engine:
+    """An engine over an in-memory copy of the SQLite collection file ``path``.
+
+    For reading a collection in a folder this process may not write (a read-only mount, a
+    folder of another user): the file is checked as :func:`make_engine` checks it, copied into
+    memory with SQLite's backup API, and upgraded there if it is older. Whatever is written
+    through the engine (caches the statistics keep) stays in memory and is dropped on close;
+    the file is never written and no temporary file is made.
+
+    Raises:
+        DamagedCollectionError: If the file is damaged.
+        NewerCollectionError: If the collection is from a newer version of the app.
+        NotACollectionError: If the database belongs to another program.
+        UnreadableCollectionError: If this user may not read the file.
+        CollectionError: If the file cannot be read for another reason.
+    """
+    if not path.is_file():
+        raise CollectionError(f"There is no collection file {path} to read.")
+    _preflight(path, read_only=True)
+    version = file_schema_version(path, read_only=True)
+    if version > SCHEMA_VERSION:
+        raise NewerCollectionError(path, version)
+    memory = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        source = connect_for_reading(path)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        memory.close()
+        reason = describe_sqlite_error(exc) or str(exc)
+        raise CollectionError(f"The collection {path} cannot be read: {reason}.") from None
+    engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "handle_error", _translate_error)
+    try:
+        _prepare_schema(engine, None)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 

@@ -15,6 +15,7 @@ take the lock connects to that name, sends :data:`RAISE_MESSAGE` and exits.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import sys
@@ -27,6 +28,9 @@ from flashcards.core.errors import FlashcardsError
 LOCK_FILENAME = "flashcards.lock"
 #: What a second launch sends to the running instance's local server.
 RAISE_MESSAGE = b"raise\n"
+
+#: The data directories whose lock this process holds (resolved paths).
+_HELD: set[str] = set()
 
 
 class AlreadyRunningError(FlashcardsError):
@@ -47,6 +51,15 @@ def server_name(data_dir: Path) -> str:
     key = str(data_dir.expanduser().resolve())
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"flashcards-{digest}"
+
+
+def _key(data_dir: Path) -> str:
+    return str(data_dir.expanduser().resolve())
+
+
+def holds_lock(data_dir: Path) -> bool:
+    """Whether this process holds the lock of ``data_dir`` (so nobody else is using it)."""
+    return _key(data_dir) in _HELD
 
 
 def _try_lock(handle: IO[bytes]) -> bool:
@@ -100,8 +113,14 @@ class InstanceLock:
         """Whether this object holds the lock."""
         return self._handle is not None
 
-    def acquire(self) -> InstanceLock:
+    def acquire(self, *, read_only: bool = False) -> InstanceLock:
         """Take the lock.
+
+        Args:
+            read_only: The caller only reads the collection. In a folder this process cannot
+                write, the lock file is then locked through a read-only handle, or, if there
+                is no lock file (no app has written here), nothing is locked and
+                :attr:`held` stays False.
 
         Returns:
             self, for chaining.
@@ -112,24 +131,39 @@ class InstanceLock:
         """
         if self._handle is not None:
             return self
+        handle: IO[bytes]
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             handle = self.path.open("a+b")
         except OSError as exc:
+            if read_only and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                try:
+                    handle = self.path.open("rb")
+                except FileNotFoundError:
+                    return self  # no app has ever locked this folder: nothing to lock
+                except OSError:
+                    pass
+                else:
+                    return self._lock(handle)
             raise FlashcardsError(
                 f"Cannot use the data directory {self.data_dir}: {exc.strerror or exc}."
             ) from None
+        return self._lock(handle)
+
+    def _lock(self, handle: IO[bytes]) -> InstanceLock:
         if not _try_lock(handle):
             handle.seek(0)
             pid = _parse_pid(handle.read(64))
             handle.close()
             raise AlreadyRunningError(self.data_dir, pid)
-        with contextlib.suppress(OSError):  # the pid is informative only (a full disk is fine)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n".encode())
-            handle.flush()
+        if handle.writable():
+            with contextlib.suppress(OSError):  # the pid is informative only (a full disk is fine)
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"{os.getpid()}\n".encode())
+                handle.flush()
         self._handle = handle
+        _HELD.add(_key(self.data_dir))
         return self
 
     def release(self) -> None:
@@ -137,6 +171,7 @@ class InstanceLock:
         handle, self._handle = self._handle, None
         if handle is None:
             return
+        _HELD.discard(_key(self.data_dir))
         with contextlib.suppress(OSError):
             _unlock(handle)
         handle.close()

@@ -190,3 +190,77 @@ def test_backups_do_not_apply_to_a_database_server() -> None:
         backup.require_sqlite("postgresql://u@host/flashcards")
     assert "only to a collection in a SQLite file" in str(info.value)
     assert backup.keep_setting("abc") == backup.DEFAULT_KEEP and backup.keep_setting("0") == 1
+
+
+def _leftovers(db_path: Path) -> list[Path]:
+    """What a backup and a restore killed half-way leave behind."""
+    folder = backup.backup_dir(db_path)
+    folder.mkdir(exist_ok=True)
+    made = [
+        folder / "collection-2026-03-02-090000.db.tmp",
+        folder / "collection-2026-03-02-090000.db.tmp-journal",
+        folder / "before-schema-3.db.tmp",
+        db_path.with_name(db_path.name + ".restore-tmp"),
+        db_path.with_name(db_path.name + ".restore-tmp-journal"),
+    ]
+    for path in made:
+        path.write_bytes(b"\0" * 4096)
+    return made
+
+
+def test_temporaries_of_an_interrupted_backup_are_removed_on_the_next_start(
+    filled: Collection, db_path: Path
+) -> None:
+    from flashcards.core.instance import InstanceLock
+    from flashcards.core.startup import open_user_collection
+
+    kept = backup.create_backup(db_path, NOW)
+    other = backup.backup_dir(db_path) / "notes.txt"  # not ours: never touched
+    other.write_text("mine")
+    filled.close()
+    leftovers = _leftovers(db_path)
+    url = sqlite_url(db_path)
+
+    # Without the data directory's lock another process may be writing them: left alone.
+    open_user_collection(NOW, db_url=url).close()
+    assert all(p.exists() for p in leftovers)
+
+    with InstanceLock(db_path.parent):
+        open_user_collection(NOW, db_url=url).close()
+    assert not any(p.exists() for p in leftovers)
+    assert kept.exists() and other.read_text() == "mine"
+    assert [b.path for b in backup.list_backups(db_path)] == [kept]
+
+
+def test_the_command_line_removes_them_too(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHCARDS_")}
+    cli = [sys.executable, "-m", "flashcards", "--data-dir", str(data), "--now", NOW.isoformat()]
+    assert subprocess.run([*cli, "decks"], capture_output=True, env=env).returncode == 0
+    leftovers = _leftovers(data / "collection.db")
+    result = subprocess.run([*cli, "decks"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert not any(p.exists() for p in leftovers)
+
+
+def test_a_backup_that_cannot_be_read_is_not_good(
+    filled: Collection, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    made = backup.create_backup(db_path, NOW)
+    real_open = Path.open
+
+    def deny(self: Path, *args: object, **kwargs: object) -> object:
+        if self == made:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", deny)
+    problem = backup.backup_problem(made)
+    assert problem is not None and "permission denied" in problem
+    assert backup.newest_good_backup(db_path) is None

@@ -211,3 +211,98 @@ def test_cli_backup_of_a_database_server_url_says_it_does_not_apply(tmp_path: Pa
     result = run_cli(tmp_path, "--db", "postgresql://nobody@localhost:1/x", "backup")
     assert result.returncode == 1
     assert "only to a collection in a SQLite file" in result.stderr
+
+
+# ---------------------------------------------------------------------------- not damage
+
+# Permission denied is not damage: restoring a backup would replace a healthy, newer file.
+
+
+def test_a_file_this_user_cannot_read_is_not_called_damaged(
+    tmp_path: Path, pristine: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from flashcards.core.db import UnreadableCollectionError
+
+    db = tmp_path / "collection.db"
+    db.write_bytes(pristine)
+    backup.create_backup(db, NOW)
+    real_open = Path.open
+
+    def deny(self: Path, *args: object, **kwargs: object) -> object:
+        if self == db:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", deny)
+    with pytest.raises(UnreadableCollectionError) as info:
+        check_sqlite_file(db)
+    with pytest.raises(CollectionError) as opened:
+        make_engine(sqlite_url(db))
+    for error in (info.value, opened.value):
+        message = str(error)
+        assert not isinstance(error, DamagedCollectionError)
+        assert message == (
+            f"The collection {db} cannot be read: permission denied; check the owner and "
+            "permissions of the file and its folder."
+        )
+    monkeypatch.undo()
+    assert db.read_bytes() == pristine
+
+
+def test_a_folder_in_place_of_the_file_is_not_called_damaged(tmp_path: Path) -> None:
+    db = tmp_path / "collection.db"
+    db.mkdir()
+    with pytest.raises(CollectionError) as info:
+        make_engine(sqlite_url(db))
+    assert not isinstance(info.value, DamagedCollectionError)
+    assert "is a folder, not a file" in str(info.value) and "damaged" not in str(info.value)
+    data = tmp_path / "data"
+    (data / "collection.db").mkdir(parents=True)
+    result = run_cli(data, "decks")
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+    assert "is a folder" in result.stderr and "restore" not in result.stderr
+
+
+def test_cli_as_another_user_says_permission_denied_and_offers_no_restore(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The collection was made by `sudo flashcards` (root's, mode 600) in the user's folder.
+    # Tests run as root, for whom no permission is ever denied: the command runs in this
+    # process with its effective user switched to `nobody` (everything it needs is already
+    # imported, since the interpreter lives where `nobody` cannot read).
+    from flashcards import cli
+
+    if not hasattr(os, "seteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to act as another user (as a normal user, chmod 000 suffices)")
+    base = Path(tempfile.mkdtemp())  # outside pytest's root-only temp folder
+    try:
+        os.chmod(base, 0o755)
+        data = base / "data"
+        assert cli.main(["--data-dir", str(data), "--now", NOW.isoformat(), "decks"]) == 0
+        assert cli.main(["--data-dir", str(data), "--now", NOW.isoformat(), "backup"]) == 0
+        assert cli.main(["--data-dir", str(data), "--now", NOW.isoformat(), "stats"]) == 0
+        capsys.readouterr()
+        db = data / "collection.db"
+        os.chmod(db, 0o600)
+        before = db.read_bytes()
+        nobody = 65534
+        for path in [data, *data.iterdir(), *(data / "backups").iterdir()]:
+            if path != db:
+                os.chown(path, nobody, nobody)
+        for command in (["decks"], ["stats"], ["review"]):
+            os.seteuid(nobody)
+            try:
+                status = cli.main(["--data-dir", str(data), "--now", NOW.isoformat(), *command])
+            finally:
+                os.seteuid(0)
+            err = capsys.readouterr().err
+            assert status == 1, err
+            assert err == (
+                f"flashcards: The collection {db} cannot be read: permission denied; check the "
+                "owner and permissions of the file and its folder.\n"
+            )
+        assert db.read_bytes() == before
+    finally:
+        shutil.rmtree(base)

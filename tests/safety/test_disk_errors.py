@@ -152,12 +152,30 @@ def test_full_disk_cli_import_says_so_in_one_line(tmp_path: Path) -> None:
         assert integrity(data / "collection.db") == "ok"
 
 
-def test_read_only_data_directory_gives_a_clear_message(tmp_path: Path) -> None:
+def cli_run(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHCARDS_")}
+    return subprocess.run(
+        [sys.executable, "-m", "flashcards", "--data-dir", str(data), "--now", NOW.isoformat()]
+        + list(args),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_read_only_data_directory_reads_and_refuses_writes_clearly(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "mnt", "4m") as mnt:
         data = mnt / "data"
+        assert cli_run(data, "decks").returncode == 0  # creates it, lock file and all
         col = open_collection(sqlite_url(data / "collection.db"), tz=UTC)
         col.import_deck_file(parse_deck_toml(deck("RO", 20, 10)), NOW)
+        card = col.next_card(NOW)
+        assert card is not None
+        col.answer(card.card_id, 3, NOW)
         col.close()
+        backup.create_backup(data / "collection.db", NOW)
+        expected = {a: cli_run(data, *a).stdout for a in (("decks", "--json"), ("stats",))}
         before = (data / "collection.db").read_bytes()
         remount = subprocess.run(
             ["mount", "-o", "remount,ro", str(mnt)], capture_output=True, text=True
@@ -170,16 +188,64 @@ def test_read_only_data_directory_gives_a_clear_message(tmp_path: Path) -> None:
             message = str(info.value)
             assert "read-only" in message and "damaged" not in message and "\n" not in message
 
-            env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHCARDS_")}
-            result = subprocess.run(
-                [sys.executable, "-m", "flashcards", "--data-dir", str(data), "decks"],
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=120,
-            )
-            assert result.returncode == 1
-            assert "Read-only file system" in result.stderr and result.stderr.count("\n") == 1
+            # Commands that only read work as usual...
+            for args, output in expected.items():
+                result = cli_run(data, *args)
+                assert result.returncode == 0, result.stderr
+                assert result.stdout == output
+            assert "RO" in cli_run(data, "decks").stdout
+            listed = cli_run(data, "backup", "--list")
+            assert listed.returncode == 0 and "collection-2026-03-02-090000.db" in listed.stdout
+            out = tmp_path / "out.apkg"
+            exported = cli_run(data, "export", "-o", str(out))
+            assert exported.returncode == 0, exported.stderr
+            assert out.stat().st_size > 0
+
+            # ... and those that write say why they cannot, in one line.
+            for args in (("review",), ("backup",), ("import", str(out))):
+                result = cli_run(data, *args)
+                assert result.returncode == 1
+                assert "Read-only file system" in result.stderr, result.stderr
+                assert result.stderr.count("\n") == 1
         finally:
             subprocess.run(["mount", "-o", "remount,rw", str(mnt)], check=False)
         assert (data / "collection.db").read_bytes() == before
+
+
+def test_read_only_copy_reads_like_the_file_and_never_writes_it(tmp_path: Path) -> None:
+    from flashcards.core.startup import open_read_only_collection
+
+    db = tmp_path / "collection.db"
+    col = open_collection(sqlite_url(db), tz=UTC)
+    col.import_deck_file(parse_deck_toml(deck("Copy", 30, 10)), NOW)
+    for _ in range(5):
+        card = col.next_card(NOW)
+        assert card is not None
+        col.answer(card.card_id, 3, NOW)
+    counts, summary = col.deck_counts(NOW), col.stats_summary(NOW, None)
+    col.close()
+    before = db.read_bytes()
+    snapshot = open_read_only_collection(db, tz=UTC)
+    try:
+        assert snapshot.deck_counts(NOW) == counts
+        assert snapshot.stats_summary(NOW, None) == summary
+        snapshot.add_note("Copy", "basic", "only in memory", "a", NOW)
+    finally:
+        snapshot.close()
+    assert db.read_bytes() == before
+    # (SQLite's own -wal/-shm, empty, where the folder is writable; no copy on disk)
+    others = {p.name: p.stat().st_size for p in tmp_path.iterdir() if p != db}
+    assert set(others) <= {"collection.db-wal", "collection.db-shm"}
+    assert others.get("collection.db-wal", 0) == 0
+
+
+def test_full_disk_export_says_so_in_one_line(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "mnt", "1m") as mnt:
+        data = tmp_path / "data"
+        assert cli_run(data, "decks").returncode == 0
+        filler = fill(mnt)
+        result = cli_run(data, "export", "-o", str(mnt / "out.apkg"))
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1 and "disk is full" in result.stderr, result.stderr
+        assert "unexpected" not in result.stderr
+        filler.unlink()
