@@ -159,13 +159,24 @@ class ImportReport:
     unchanged: int = 0
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Notes left unchanged because the change would have deleted cards with review history.
+    refused: int = 0
+
+
+#: The largest cloze number (Anki keeps card ordinals in 16 bits).
+MAX_CLOZE_NUMBER = 65_535
+
+REFUSED_WARNING = (
+    "{n} note(s) were left as they were: the change would have deleted cards "
+    "that have review history."
+)
 
 
 def card_ords(kind: str, front: str) -> list[int]:
     """The card ordinals a note makes: 0; 0 and 1 (reversed); cloze number - 1 per deletion."""
     # Plain strings: comparing with the enum members costs more than the rest for 100k notes.
     if kind == _CLOZE:
-        return [n - 1 for n in cloze_numbers(front)]
+        return [n - 1 for n in cloze_numbers(front) if n <= MAX_CLOZE_NUMBER]
     if kind == _REVERSED:
         return [0, 1]
     return [0]
@@ -758,17 +769,25 @@ class Collection:
         """Import a deck file in one transaction; same ids update notes and keep progress.
 
         Notes of the deck that the file no longer has are reported in ``missing``, not deleted.
+        A note whose change would delete cards with review history (another kind, fewer cloze
+        deletions) is left as it is and counted in ``refused``. Nothing is written when the
+        file adds and changes nothing (no empty deck).
 
         Raises:
-            InputError: If a note of the file is already used by another deck.
+            InputError: If a note id of the file belongs to a note of another deck (outside
+                this deck and its subdecks); nothing is changed then.
         """
         now = utcnow_guard(now)
         name = normalise_deck_name(deck_file.name)
+        for spec in deck_file.notes:
+            try:
+                _validate_note(spec)
+            except InputError as exc:
+                raise InputError(f"Note {spec.id!r} of the deck file: {exc}") from None
         report = ImportReport(deck=name)
+        own = set(subdeck_ids(self.decks(), name))
         with Session(self.engine) as session:
-            deck_id = self._ensure_deck(session, name, now, deck_file.description)
-            session.commit()
-        with self.engine.begin() as conn:
+            conn = session.connection()
             uids = [n.id for n in deck_file.notes]
             existing = {
                 r["uid"]: r
@@ -777,26 +796,49 @@ class Collection:
                     select(NOTE).where(NOTE.c.uid.in_(uids[start : start + 500]))
                 ).mappings()
             }
+            foreign = [u for u in uids if u in existing and existing[u]["deck_id"] not in own]
+            if foreign:
+                other = self.decks().get(int(existing[foreign[0]]["deck_id"]), "?")
+                raise InputError(
+                    f"The deck file {name!r} reuses {len(foreign)} note id(s) of the deck "
+                    f"{other!r} (such as {foreign[0]!r}); give its notes ids of their own."
+                )
             fresh: list[NoteSpec] = []
+            changed: list[tuple[int, NoteSpec]] = []
             for spec in deck_file.notes:
                 row = existing.get(spec.id)
                 if row is None:
                     fresh.append(spec)
-                    report.added += 1
                 elif note_values(spec) == {k: row[k] for k in note_values(spec)}:
                     report.unchanged += 1
+                elif _drops_reviewed_cards(conn, int(row["id"]), spec):
+                    report.refused += 1
                 else:
-                    self._apply_note(conn, int(row["id"]), spec, now)
-                    report.updated += 1
-            self._bulk_insert_notes(conn, fresh, deck_id, now)
-            in_file = set(uids)
-            report.missing = [
-                r[0]
-                for r in conn.execute(
-                    select(NOTE.c.uid).where(NOTE.c.deck_id == deck_id).order_by(NOTE.c.id)
-                )
-                if r[0] not in in_file
-            ]
+                    changed.append((int(row["id"]), spec))
+            description_changed = bool(deck_file.description) and (
+                not own or self.deck_description(self.deck_id(name)) != deck_file.description
+            )
+            if fresh or changed or description_changed:
+                deck_id = self._ensure_deck(session, name, now, deck_file.description)
+                for note_id, spec in changed:
+                    self._apply_note(conn, note_id, spec, now)
+                self._bulk_insert_notes(conn, fresh, deck_id, now)
+                report.added, report.updated = len(fresh), len(changed)
+            if own:
+                in_file = set(uids)
+                report.missing = [
+                    r[0]
+                    for r in conn.execute(
+                        select(NOTE.c.uid)
+                        .where(NOTE.c.deck_id == self.deck_id(name))
+                        .order_by(NOTE.c.id)
+                    )
+                    if r[0] not in in_file
+                ]
+            session.commit()
+        if report.refused:
+            report.warnings.append(REFUSED_WARNING.format(n=report.refused))
+        self._decks = None
         self._changed(Change.DECKS | Change.NOTES | Change.CARDS)
         return report
 
@@ -1184,6 +1226,33 @@ def note_values(note: NoteFields) -> dict[str, Any]:
     }
 
 
+def reviewed_card_ids(conn: Connection, card_ids: Sequence[int]) -> set[int]:
+    """Those of ``card_ids`` that have review history (answers counted or logged)."""
+    out: set[int] = set()
+    for start in range(0, len(card_ids), 500):
+        chunk = list(card_ids[start : start + 500])
+        out.update(
+            int(r[0])
+            for r in conn.execute(select(CARD.c.id).where(CARD.c.id.in_(chunk), CARD.c.reps > 0))
+        )
+        out.update(
+            int(r[0])
+            for r in conn.execute(select(LOG.c.card_id).where(LOG.c.card_id.in_(chunk)).distinct())
+        )
+    return out
+
+
+def _drops_reviewed_cards(conn: Connection, note_id: int, spec: NoteSpec) -> bool:
+    """Whether giving note ``note_id`` the kind and text of ``spec`` deletes a reviewed card."""
+    want = set(card_ords(spec.kind, spec.front))
+    gone = [
+        int(r[0])
+        for r in conn.execute(select(CARD.c.id, CARD.c.ord).where(CARD.c.note_id == note_id))
+        if int(r[1]) not in want
+    ]
+    return bool(gone) and bool(reviewed_card_ids(conn, gone))
+
+
 def _validate_note(spec: NoteSpec) -> None:
     if spec.kind not in {k.value for k in NoteKind}:
         raise InputError(f"Unknown note kind {spec.kind!r}.")
@@ -1193,6 +1262,8 @@ def _validate_note(spec: NoteSpec) -> None:
         raise InputError("A basic note needs a back.")
     if spec.kind == NoteKind.CLOZE and not cloze_numbers(spec.front):
         raise InputError("A cloze note needs at least one deletion such as {{c1::text}}.")
+    if spec.kind == NoteKind.CLOZE and max(cloze_numbers(spec.front)) > MAX_CLOZE_NUMBER:
+        raise InputError(f"Cloze numbers go up to {MAX_CLOZE_NUMBER}.")
 
 
 def open_collection(url: str, tz: tzinfo | None = None) -> Collection:

@@ -19,6 +19,7 @@ from flashcards.core.collection import (
     DECK,
     LOG,
     NOTE,
+    REFUSED_WARNING,
     Change,
     Collection,
     DeckSettings,
@@ -26,6 +27,7 @@ from flashcards.core.collection import (
     card_ords,
     normalise_deck_name,
     note_values,
+    reviewed_card_ids,
 )
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
@@ -100,7 +102,9 @@ def _ensure_decks(
     }
     ids: dict[str, int] = {}
     defaults = asdict(DeckSettings())
-    wanted = set(names) | set(descriptions)
+    wanted = set(names)
+    # A description updates a deck that exists or arrives; it never creates an empty deck.
+    wanted |= {n for n in descriptions if n in known or any(w.startswith(n + "::") for w in names)}
     for name in sorted(wanted, key=lambda n: n.count("::")):
         parts = name.split("::")
         for depth in range(1, len(parts) + 1):
@@ -225,12 +229,15 @@ def apply_incoming(col: Collection, incoming: Incoming, now: datetime) -> Exchan
                     if not uid.startswith("anki:")
                 }
             uids[guid] = generated.get(guid, "anki:" + guid)
-        deck_ids = _ensure_decks(conn, {n.deck for n in notes.values()}, incoming.descriptions, now)
         existing = [g for g in notes if uids[g] in uid_to_id]
         fresh = [g for g in notes if uids[g] not in uid_to_id]
+        # Decks for the notes that arrive; matched notes stay where they are (no empty decks).
+        deck_ids = _ensure_decks(conn, {notes[g].deck for g in fresh}, incoming.descriptions, now)
         _update_existing(conn, [(notes[g], uid_to_id[uids[g]]) for g in existing], now, report)
         _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now)
         report.added = len(fresh)
+    if report.refused:
+        report.warnings.append(REFUSED_WARNING.format(n=report.refused))
     col.notify(Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS)
     return report
 
@@ -419,16 +426,17 @@ def _update_existing(
         newer = note.modified is None or note.modified.replace(microsecond=0) > row[
             "modified"
         ].replace(microsecond=0)
+        have = set(cards.get(note_id, {}))
+        want = set(card_ords(note.kind, note.front))
+        gone = [int(cards[note_id][o].id) for o in have - want]
         if same or not newer:
             report.unchanged += 1
+        elif gone and reviewed_card_ids(conn, gone):
+            report.refused += 1  # an import never deletes a card with review history
         else:
             report.updated += 1
             changed.append(values | {"_id": note_id, "modified": note.modified or now})
-            have = set(cards.get(note_id, {}))
-            want = set(card_ords(note.kind, note.front))
-            gone = [cards[note_id][o].id for o in have - want]
-            if gone:
-                conn.execute(delete(LOG).where(LOG.c.card_id.in_(gone)))
+            if gone:  # new cards only: nothing of the learner's is lost
                 conn.execute(delete(CARD).where(CARD.c.id.in_(gone)))
             for o in have - want:
                 del cards[note_id][o]
