@@ -88,6 +88,9 @@ class GenerateDialog(QDialog):
         self._runner = runner
         self.path: Path | None = None
         self.deck_file: DeckFile | None = None
+        #: A generation is running in a worker (its result comes back to this dialog).
+        self.running = False
+        self._dispose_when_done = False
 
         self.notice = plain_label()
         self.notice.setObjectName("noticeLabel")
@@ -223,6 +226,7 @@ class GenerateDialog(QDialog):
         self.import_button.setEnabled(False)
         self.progress.setValue(0)
         self.status.setText("Generating…")
+        self.running = True
 
         def work(report: Report) -> DeckFile:
             return generate_from_source(path, text, deck, lang, limit, report)
@@ -236,7 +240,24 @@ class GenerateDialog(QDialog):
         else:
             self.progress.setRange(0, 0)
 
+    def dispose(self) -> None:
+        """Delete the dialog once no generation is running (its result would find it gone)."""
+        if self.running:
+            self._dispose_when_done = True
+        else:
+            self.deleteLater()
+
+    def _finished_running(self) -> bool:
+        """Mark the generation finished; True if the dialog was disposed of meanwhile."""
+        self.running = False
+        if self._dispose_when_done:
+            self.deleteLater()
+            return True
+        return False
+
     def _on_generated(self, deck_file: DeckFile) -> None:
+        if self._finished_running():
+            return
         self.deck_file = deck_file
         self.progress.setRange(0, 100)
         self.progress.setValue(100)
@@ -254,6 +275,8 @@ class GenerateDialog(QDialog):
         self.generated.emit()
 
     def _on_failed(self, exc: Exception) -> None:
+        if self._finished_running():
+            return
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.generate_button.setEnabled(True)

@@ -250,7 +250,7 @@ class MainController(QObject):
     def _forget_generate(self, dialog: GenerateDialog) -> None:
         if self.generate_dialog is dialog:
             self.generate_dialog = None
-        dialog.deleteLater()
+        dialog.dispose()
 
     def _on_settings(self) -> None:
         from flashcards.gui.settings_dialog import SettingsDialog

@@ -171,3 +171,28 @@ def test_file_import_of_an_anki_text_file_still_imports(
         ("猫", "cat"),
         ("鳥", "bird"),
     ]
+
+
+def test_closing_generate_while_it_runs_leaves_nothing_behind(
+    qtbot,
+    gui: Gui,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    col, controller = gui.col, gui.controller
+    assert col is not None and controller is not None
+    path = tmp_path / "article.txt"
+    shutil.copyfile(SHIPPED, path)
+    decks_before = dict(col.decks())
+    _choose(monkeypatch, path)
+    gui.window.actions_.import_file.trigger()
+    dialog = controller.generate_dialog
+    assert dialog is not None and dialog.running
+    gone: list[int] = []
+    dialog.destroyed.connect(lambda: gone.append(1))
+    dialog.reject()  # the result of the running generation must not find it gone
+    assert controller.generate_dialog is None
+    qtbot.waitUntil(lambda: bool(gone), timeout=60_000)
+    gui.runner.wait()
+    qtbot.wait(20)  # any late result is delivered (and would raise here)
+    assert col.decks() == decks_before
