@@ -141,9 +141,10 @@ def _table_row(row: list[str], sep: str) -> bool:
 def describe_import(report: Any) -> str:
     """One sentence about an import: the deck and what was added, updated, left or skipped."""
     parts = [f"{report.added} added", f"{report.updated} updated", f"{report.unchanged} unchanged"]
-    skipped = int(getattr(report, "skipped", 0) or 0)
-    if skipped:
-        parts.append(f"{skipped} skipped")
+    for name in ("refused", "skipped"):  # refused: would have deleted reviewed cards
+        count = int(getattr(report, name, 0) or 0)
+        if count:
+            parts.append(f"{count} {name}")
     return f"Deck {quote(report.deck)}: {', '.join(parts)}."
 
 

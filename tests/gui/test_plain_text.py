@@ -351,6 +351,25 @@ def test_import_result_is_one_sentence_and_warnings_are_shown(
     assert f"{AMP} <b>x</b>" in col.decks().values()
 
 
+def test_import_report_reads_as_one_sentence_and_short_lines() -> None:
+    from flashcards.core.exchange import ExchangeReport
+    from flashcards.gui.exchange_ops import MAX_WARNINGS, describe_import, import_notes
+
+    report = ExchangeReport(
+        deck="Words\n" + "w" * 500, added=1, updated=2, unchanged=3, refused=4, skipped=5,
+        missing=[f"id-{i}" for i in range(7)],
+        warnings=["media: " + "m" * 1000 + "\nsecond line", *[f"w{i}" for i in range(12)]],
+    )  # fmt: skip
+    sentence = describe_import(report)
+    assert "\n" not in sentence and len(sentence) < 200
+    assert sentence.startswith("Deck “Words w")
+    assert sentence.endswith("…”: 1 added, 2 updated, 3 unchanged, 4 refused, 5 skipped.")
+    lines = import_notes(report)
+    assert lines[0].startswith("7 notes of the deck are not in the file (kept, not deleted)")
+    assert all("\n" not in line and len(line) <= 300 for line in lines)
+    assert len(lines) == 1 + MAX_WARNINGS + 1 and lines[-1] == "…and 3 more."
+
+
 def test_long_errors_are_cut_to_one_line() -> None:
     error = RuntimeError("disk I/O error\n[SQL: " + "SELECT 1 UNION ALL " * 20_000 + "]")
     assert one_sentence(error, "The import failed") == "The import failed: disk I/O error."
