@@ -17,9 +17,11 @@ Versions:
        fast statistics), backfilled; SQLite files get the Flashcards ``application_id``.
     3. ``reviewday``: the review log summed per deck, day, kind and button (a cache for the
        statistics, filled on first use).
-    4. No schema change: removes the review-log rows that re-importing a package used to
-       double (the importer compared microseconds with the package's milliseconds), and
-       drops the statistics sums so that they are rebuilt from the repaired log.
+    4. ``ankinotetype``, ``note.anki_notetype_id``/``note.anki_fields`` and ``card.anki_id``:
+       notes from Anki keep their note type, fields and card ids, to go back unchanged.
+       Also removes the review-log rows that re-importing a package used to double (the importer compared
+       microseconds with the package's milliseconds) and drops the statistics sums, so that
+       they are rebuilt from the repaired log.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy import Engine, bindparam, column, delete, inspect, select, table
 from sqlalchemy.engine import Connection
 
 from flashcards.core.models import (
+    AnkiNoteType,
     ReviewDay,
     UTCDateTime,
     epoch_ms,
@@ -52,11 +55,9 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 
 def _detect_version(conn: Connection) -> int:
-    """The version of a collection whose version row is missing (a crash before the stamp).
-
-    Version 4 changed data, not tables: a collection without its version row is taken as 3,
-    and the idempotent repair of step 3 -> 4 runs again.
-    """
+    """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "ankinotetype" in inspect(conn).get_table_names():
+        return 4
     if "reviewday" in inspect(conn).get_table_names():
         return 3
     if "reviewed_ms" in _columns(conn, "reviewlog"):
@@ -156,6 +157,21 @@ def _to_v3(engine: Engine) -> None:
 
 
 def _to_v4(engine: Engine) -> None:
+    with engine.begin() as conn:
+        have = _columns(conn, "note")
+        if "anki_notetype_id" not in have:
+            conn.execute(text("ALTER TABLE note ADD COLUMN anki_notetype_id BIGINT"))
+        if "anki_fields" not in have:
+            conn.execute(text("ALTER TABLE note ADD COLUMN anki_fields VARCHAR"))
+        if "anki_id" not in _columns(conn, "card"):
+            conn.execute(text("ALTER TABLE card ADD COLUMN anki_id BIGINT"))
+    _remove_doubled_reviews(engine)
+    # Last: its presence marks a finished step 4 (see _detect_version).
+    with engine.begin() as conn:
+        table_of(AnkiNoteType).create(conn, checkfirst=True)
+
+
+def _remove_doubled_reviews(engine: Engine) -> None:
     log = table(
         "reviewlog",
         column("id"),

@@ -97,6 +97,20 @@ class Note(SQLModel, table=True):
     source_sentence: str = ""
     created: datetime = _dt()
     modified: datetime = _dt()
+    # A note that came from Anki keeps its Anki note type and its fields as Anki had them
+    # (HTML), so that it goes back as the same note type with nothing lost: ``front`` and
+    # ``back`` are the first two fields as text, and replace them on export once edited.
+    anki_notetype_id: int | None = Field(default=None, sa_type=BigInteger)
+    anki_fields: str | None = None  # JSON list of the fields' HTML
+
+
+class AnkiNoteType(SQLModel, table=True):
+    """An Anki note type that notes came with, kept as Anki defines it (legacy JSON shape)."""
+
+    id: int = Field(primary_key=True, sa_type=BigInteger)  # Anki's note type id
+    name: str = ""
+    config: str = "{}"  # JSON: type, css, flds (name, ord, id...), tmpls (name, qfmt, afmt...)
+    modified: datetime = _dt()
 
 
 class Card(SQLModel, table=True):
@@ -125,6 +139,7 @@ class Card(SQLModel, table=True):
     lapses: int = 0
     suspended: bool = False
     buried_until: datetime | None = _dt(nullable=True)
+    anki_id: int | None = Field(default=None, sa_type=BigInteger)  # a card from Anki: its id
 
 
 def epoch_ms(value: datetime) -> int:

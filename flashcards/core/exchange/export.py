@@ -20,9 +20,12 @@ from sqlalchemy import String, select, type_coerce
 
 from flashcards.core import scheduling
 from flashcards.core.collection import CARD, DECK, LOG, NOTE, Collection, card_ords, subdeck_ids
-from flashcards.core.exchange.common import deck_id_for, tags_of, text_to_html
+from flashcards.core.exchange.anki_notetypes import build_anki_model
+from flashcards.core.exchange.common import deck_id_for, html_to_text, tags_of, text_to_html
 from flashcards.core.exchange.notetypes import FIELDS, NAMES, build_model
-from flashcards.core.models import CardState, NoteKind, utcnow_guard
+from flashcards.core.models import AnkiNoteType, CardState, NoteKind, table_of, utcnow_guard
+
+NOTETYPE = table_of(AnkiNoteType)
 
 #: Day numbers in a package count from a creation time this many days before "today".
 CRT_DAYS_BEFORE_TODAY = 10_000
@@ -48,6 +51,25 @@ class _Row:
     section: str
     sentence: str
     modified: datetime
+    anki_notetype: int | None = None
+    anki_fields: str | None = None
+
+    def anki_note_fields(self, count: int) -> list[str] | None:
+        """The fields of a note from Anki as Anki had them, with the edits made here.
+
+        A field keeps its HTML (formatting, media references) unless its text was edited
+        here. None if the stored fields do not fit the note type (``count`` fields).
+        """
+        if self.anki_fields is None:
+            return None
+        fields = json.loads(self.anki_fields)
+        if not isinstance(fields, list) or len(fields) != count or count < 1:
+            return None
+        fields = [str(f) for f in fields]
+        for index, text in ((0, self.front), (1, self.back)):
+            if index < count and html_to_text(fields[index]) != text:
+                fields[index] = text_to_html(text)
+        return fields
 
     def fields(self) -> list[str]:
         return [
@@ -81,6 +103,8 @@ def _rows(col: Collection, scope: dict[int, str], everything: bool) -> list[_Row
         NOTE.c.source_sentence,
         # Raw: one fromisoformat per note instead of the generic type conversion.
         type_coerce(NOTE.c.modified, String),
+        NOTE.c.anki_notetype_id,
+        NOTE.c.anki_fields,
     ).order_by(NOTE.c.id)
     if not everything:
         query = query.where(NOTE.c.deck_id.in_(list(scope)))
@@ -99,9 +123,23 @@ def _rows(col: Collection, scope: dict[int, str], everything: bool) -> list[_Row
             r[8],
             r[9],
             _utc(r[10]),
+            r[11],
+            r[12],
         )
         for r in result
     ]
+
+
+def _anki_models(col: Collection, ids: set[int | None]) -> dict[int, genanki.Model]:
+    """The kept Anki note types of these ids, as genanki models with their own ids."""
+    wanted = [i for i in ids if i]
+    if not wanted:
+        return {}
+    with col.engine.connect() as conn:
+        found = conn.execute(
+            select(NOTETYPE.c.id, NOTETYPE.c.config).where(NOTETYPE.c.id.in_(wanted))
+        ).all()
+    return {int(mid): build_anki_model(int(mid), json.loads(config)) for mid, config in found}
 
 
 def _utc(value: Any) -> datetime:
@@ -170,6 +208,7 @@ def export_apkg(
         }
     report(0.1)
     models = {kind.value: build_model(kind) for kind in NoteKind}
+    anki_models = _anki_models(col, {r.anki_notetype for r in rows if r.anki_notetype})
     gdecks: dict[str, genanki.Deck] = {}
     for deck_id, name in sorted(scope.items(), key=lambda item: item[1]):
         gdecks[name] = genanki.Deck(
@@ -178,11 +217,18 @@ def export_apkg(
     step = max(1, len(rows) // 20)
     for index, row in enumerate(rows):
         ords = card_ords(row.kind, row.front) or [0]
+        model = models.get(row.kind, models[NoteKind.BASIC])
+        fields = None
+        anki_model = anki_models.get(row.anki_notetype or 0)
+        if anki_model is not None:  # back as the same Anki note type, or Anki skips it
+            fields = row.anki_note_fields(len(anki_model.fields))
+            if fields is not None:
+                model = anki_model
         note = _Note(
             row.modified.timestamp(),
             ords,
-            model=models.get(row.kind, models[NoteKind.BASIC]),
-            fields=row.fields(),
+            model=model,
+            fields=fields if fields is not None else row.fields(),
             tags=row.tags,
             guid=guid_of(row.uid),
             due=index + 1,
@@ -284,10 +330,18 @@ def _write_progress(
             ).all()
     ours_to_package: dict[int, int] = {}
     updates = []
+    taken = set(package_cards.values())
+    renumber = []
     for card in card_rows:
         package_id = package_cards.get((guid_by_note[int(card.note_id)], int(card.ord)))
         if package_id is None:
             continue
+        if card.anki_id is not None and int(card.anki_id) not in taken:
+            # A card from Anki goes back with its own id: Anki keeps its own card (same note
+            # and ordinal) and takes the review log only for card ids it has.
+            renumber.append((int(card.anki_id), package_id))
+            taken.add(int(card.anki_id))
+            package_id = int(card.anki_id)
         ours_to_package[int(card.id)] = package_id
         state = int(card.state)
         data = ""
@@ -337,6 +391,7 @@ def _write_progress(
                 package_id,
             )
         )
+    db.executemany("UPDATE cards SET id = ? WHERE id = ?", renumber)
     db.executemany(
         "UPDATE cards SET type = ?, queue = ?, due = COALESCE(?, due), ivl = ?, factor = ?,"
         " reps = ?, lapses = ?, left = ? , data = ? WHERE id = ?",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -34,10 +35,18 @@ from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_collection
 from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote
 from flashcards.core.exchange.text import read_text
-from flashcards.core.models import CardState, DeckOptions, epoch_ms, utcnow_guard
+from flashcards.core.models import (
+    AnkiNoteType,
+    CardState,
+    DeckOptions,
+    epoch_ms,
+    table_of,
+    utcnow_guard,
+)
 from flashcards.core.review_match import duplicate_reviews
 
 OPTIONS: Table = SQLModel.metadata.tables[str(DeckOptions.__tablename__)]
+NOTETYPE: Table = table_of(AnkiNoteType)
 _CHUNK = 500
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -86,6 +95,28 @@ def import_file(
     else:
         incoming = read_text(path, target)
     return apply_incoming(col, incoming, now)
+
+
+def _fields_json(note: IncomingNote) -> str | None:
+    if note.anki_fields is None:
+        return None
+    return json.dumps(list(note.anki_fields), ensure_ascii=False)
+
+
+def _keep_notetypes(conn: Connection, incoming: Incoming, now: datetime) -> None:
+    """Store (or refresh) the Anki note types that the incoming notes use."""
+    used = {n.anki_notetype for n in incoming.notes if n.anki_notetype is not None}
+    for mid in sorted(used):
+        config = incoming.notetypes.get(mid)
+        if config is None:
+            continue
+        values = {
+            "name": str(config.get("name", "")),
+            "config": json.dumps(config),
+            "modified": now,
+        }
+        if not conn.execute(update(NOTETYPE).where(NOTETYPE.c.id == mid).values(**values)).rowcount:
+            conn.execute(insert(NOTETYPE).values(id=mid, **values))
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:
@@ -229,6 +260,7 @@ def apply_incoming(col: Collection, incoming: Incoming, now: datetime) -> Exchan
                     if not uid.startswith("anki:")
                 }
             uids[guid] = generated.get(guid, "anki:" + guid)
+        _keep_notetypes(conn, incoming, now)
         existing = [g for g in notes if uids[g] in uid_to_id]
         fresh = [g for g in notes if uids[g] not in uid_to_id]
         # Decks for the notes that arrive; matched notes stay where they are (no empty decks).
@@ -255,6 +287,8 @@ _NOTE_COLUMNS = (
     "source_sentence",
     "created",
     "modified",
+    "anki_notetype_id",
+    "anki_fields",
 )
 _CARD_COLUMNS = (
     "id",
@@ -272,6 +306,7 @@ _CARD_COLUMNS = (
     "lapses",
     "suspended",
     "buried_until",
+    "anki_id",
 )
 
 
@@ -363,12 +398,17 @@ def _insert_fresh(
                 source.sentence,
                 stamp,
                 stamp,
+                note.anki_notetype,
+                _fields_json(note),
             )
         )
+        anki_ids = note.anki_card_ids
         for ord_ in card_ords(note.kind, note.front):
             card = note.cards.get(ord_)
             if card is None:
-                cards.rows.append((card_id, note_id, deck_id, ord_, note_id, *new_card))
+                cards.rows.append(
+                    (card_id, note_id, deck_id, ord_, note_id, *new_card, anki_ids.get(ord_))
+                )
             else:
                 cards.rows.append(
                     (
@@ -387,6 +427,7 @@ def _insert_fresh(
                         card.lapses,
                         card.suspended,
                         None,
+                        anki_ids.get(ord_),
                     )
                 )
                 log_rows += _log_rows(card_id, deck_id, card, [])
@@ -413,7 +454,7 @@ def _update_existing(
         for r in conn.execute(select(NOTE).where(NOTE.c.id.in_(chunk))).mappings():
             rows[int(r["id"])] = r
         for c in conn.execute(
-            select(CARD.c.id, CARD.c.note_id, CARD.c.ord, CARD.c.reps).where(
+            select(CARD.c.id, CARD.c.note_id, CARD.c.ord, CARD.c.reps, CARD.c.anki_id).where(
                 CARD.c.note_id.in_(chunk)
             )
         ):
@@ -422,6 +463,8 @@ def _update_existing(
     for note_id, note in by_id.items():
         row = rows[note_id]
         values = note_values(note)
+        if note.anki_notetype is not None:
+            values |= {"anki_notetype_id": note.anki_notetype, "anki_fields": _fields_json(note)}
         same = all(row[k] == v for k, v in values.items())
         newer = note.modified is None or note.modified.replace(microsecond=0) > row[
             "modified"
@@ -448,6 +491,7 @@ def _update_existing(
                     "ord": o,
                     "position": note_id,
                     "buried_until": None,
+                    "anki_id": note.anki_card_ids.get(o),
                 }
                 | _card_values(note.cards.get(o), now)
                 for o in sorted(want - have)
@@ -455,13 +499,16 @@ def _update_existing(
             if new_cards:
                 conn.execute(insert(CARD), new_cards)
         _merge_progress(conn, note, cards.get(note_id, {}), int(row["deck_id"]), now)
-    if changed:
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for values in changed:  # Anki notes also update their note type and fields
+        by_columns.setdefault(tuple(values), []).append(values)
+    for columns, batch in by_columns.items():
         stmt = (
             update(NOTE)
             .where(NOTE.c.id == bindparam("_id"))
-            .values({k: bindparam(k) for k in changed[0] if k != "_id"})
+            .values({k: bindparam(k) for k in columns if k != "_id"})
         )
-        conn.execute(stmt, changed)
+        conn.execute(stmt, batch)
 
 
 def _merge_progress(
@@ -472,6 +519,10 @@ def _merge_progress(
     now: datetime,
 ) -> None:
     """Take a matched card's incoming scheduling if it saw more reviews; add missing reviews."""
+    for ord_, anki_id in note.anki_card_ids.items():
+        mine = ours.get(ord_)
+        if mine is not None and mine.anki_id is None:  # cards imported before ids were kept
+            conn.execute(update(CARD).where(CARD.c.id == mine.id).values(anki_id=anki_id))
     for ord_, card in note.cards.items():
         mine = ours.get(ord_)
         if mine is None:
