@@ -1,19 +1,36 @@
-"""Reading an Anki collection database (schema 11 or 18) into our terms."""
+"""Reading an Anki collection database (schema 11 or 18) into our terms.
+
+The database comes from a file anyone can write, so nothing in it is trusted:
+
+- Before any statement reads a table the schema is checked: views, triggers, virtual tables and
+  generated columns are refused (they run SQL of the file's choosing while we read: a generated
+  column once turned a 5.6 KB package into 300 MB notes), and CHECK constraints are never
+  evaluated. SQLite itself refuses to materialise a value over a size limit, and a wall-clock
+  budget stops any SQLite work that takes too long.
+- A note larger than :data:`MAX_NOTE_BYTES` is skipped with a warning; the rest imports.
+- Every number is clamped into a range our collection and the scheduler can hold before it
+  becomes an :class:`IncomingCard` or :class:`IncomingReview` (a review time of 2^62 ms once
+  made ``sum(duration_ms)`` overflow and bricked the collection).
+"""
 
 from __future__ import annotations
 
 import json
+import math
+import re
 import sqlite3
-from collections import Counter
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from flashcards.core import scheduling
 from flashcards.core.collection import DeckSettings, card_ords, normalise_deck_name
 from flashcards.core.deckfile import NoteSource, cloze_numbers
 from flashcards.core.errors import InputError
+from flashcards.core.exchange.anki_notetypes import read_notetypes
 from flashcards.core.exchange.common import (
     Incoming,
     IncomingCard,
@@ -21,11 +38,91 @@ from flashcards.core.exchange.common import (
     IncomingReview,
     aware,
     html_to_text,
-    protobuf_fields,
+    read_varint,
     tags_of,
 )
 from flashcards.core.exchange.notetypes import KIND_OF_MODEL
 from flashcards.core.models import CardState, NoteKind
+
+# ---------------------------------------------------------------------------- size caps
+
+#: The most bytes of a note's fields (and, separately, of its tags and of its GUID). Real notes
+#: are a few hundred bytes and Anki's own editor crawls long before 1 MiB, while 1 MiB still
+#: renders quickly; a larger note is skipped with a warning. SQLite refuses to hand us a larger
+#: value, so it is never materialised, whatever the file says.
+MAX_NOTE_BYTES = 1 << 20
+#: The most bytes of any other single value (note types and decks as JSON in schema 11, a
+#: notetype's or a deck's protobuf in schema 18): real ones are kilobytes, a heavy user's JSON of
+#: all note types a few megabytes.
+MAX_VALUE_BYTES = 8 << 20
+#: Card data (Anki keeps the FSRS memory state there as JSON of a few dozen bytes, its custom
+#: data is limited to 100 bytes): a longer value is ignored and the memory state estimated.
+MAX_CARD_DATA = 4096
+#: The most rows we read. AnkiWeb refuses collections over 250 MB, which hold at most about a
+#: million notes and ten million reviews; a larger (well-compressed) database is refused
+#: before anything is read instead of taking minutes and gigabytes.
+MAX_NOTES = 1_000_000
+MAX_CARDS = 2_000_000
+MAX_REVIEWS = 10_000_000
+#: Decks, note types, their fields and templates (issue 16 asks for 10,000 decks to work).
+MAX_DECKS = 100_000
+#: Schema entries (tables, indexes...): an Anki collection has about thirty.
+MAX_SCHEMA_ENTRIES = 500
+#: The wall-clock budget of a whole read (SQLite and Python): a backstop against SQL the schema
+#: check does not foresee, far above what any database within the caps above needs.
+READ_SECONDS = 120.0
+
+# ---------------------------------------------------------------------------- number ranges
+
+_INT32 = 2**31 - 1
+_INT64 = 2**63 - 1
+#: Our maximum interval (100 years, as Anki's): intervals, due days and stability beyond it.
+MAX_DAYS = 36500
+#: The longest answer time we keep, in ms. Anki caps answer times at 60 s by default (a deck
+#: option, "Maximum answer seconds"); an hour is above any cap a learner sets, and a million
+#: reviews of an hour still sum far below SQLite's 2^63 limit.
+MAX_ANSWER_MS = 3_600_000
+#: Learning intervals in the review log are negative seconds; a learning step longer than 30
+#: days is not one.
+MIN_LEARNING_IVL = -30 * 86400
+#: FSRS stability in days: the fsrs package's STABILITY_MIN, and Anki's FSRS maximum (S_MAX).
+MIN_STABILITY, MAX_STABILITY = 0.001, float(MAX_DAYS)
+MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 10.0
+#: Review times (the review log's ids, in ms) we take as times: from 1970 to 2100. A review
+#: outside is left out with a warning (clamping it would invent a review on the boundary).
+FIRST_REVIEW_MS, LAST_REVIEW_MS = 0, 4_102_444_800_000
+#: Note modification times, in seconds (the same range).
+LAST_MOD = LAST_REVIEW_MS // 1000
+
+
+def clamp_int(value: object, low: int, high: int, default: int) -> int:
+    """An integer from an untrusted SQLite value, clamped into ``[low, high]``.
+
+    SQLite stores whatever a column is given, whatever its declared type: integers of any size,
+    reals such as 1e308 or Infinity, text, blobs. Reals are truncated (infinities go to the
+    nearer bound); NaN, text, blobs and NULL give ``default``.
+    """
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and not math.isnan(value):
+        number = int(value) if math.isfinite(value) else (high if value > 0 else low)
+    else:
+        return default
+    return min(max(number, low), high)
+
+
+def _finite(value: object) -> float | None:
+    """A finite float from parsed JSON, or None (NaN, infinities, huge integers, non-numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+# ---------------------------------------------------------------------------- note types, decks
 
 
 @dataclass(frozen=True)
@@ -35,21 +132,77 @@ class _NoteType:
     templates: int
 
 
+def _proto_value(data: bytes, number: int) -> int | bytes | None:
+    """The first value of field ``number`` of a protobuf message, or None.
+
+    Reads only up to that field, and stops at a higher field number (encoders write fields in
+    order) or after a few dozen fields, so that a hostile message costs no time or memory.
+
+    Raises:
+        InputError: If the message is damaged.
+    """
+    pos = 0
+    for _ in range(64):
+        if pos >= len(data):
+            return None
+        key, pos = read_varint(data, pos)
+        field, wire = key >> 3, key & 7
+        if field > number or field == 0:
+            return None
+        value: int | bytes
+        if wire == 0:
+            value, pos = read_varint(data, pos)
+        elif wire == 2:
+            length, pos = read_varint(data, pos)
+            if pos + length > len(data):
+                raise InputError("A protobuf message in the package is damaged.")
+            value = data[pos : pos + length] if field == number else b""
+            pos += length
+        elif wire in (1, 5):
+            size = 8 if wire == 1 else 4
+            value, pos = int.from_bytes(data[pos : pos + size], "little"), pos + size
+        else:
+            raise InputError("A protobuf message in the package is damaged.")
+        if pos > len(data):
+            raise InputError("A protobuf message in the package is damaged.")
+        if field == number:
+            return value
+    return None
+
+
+def _json_object(text: object) -> dict[str, Any]:
+    parsed = json.loads(str(text or "{}"))
+    if not isinstance(parsed, dict):
+        raise ValueError("a JSON object was expected")
+    return parsed
+
+
 def _note_types(db: sqlite3.Connection, tables: set[str]) -> dict[int, _NoteType]:
     if "notetypes" in tables:
-        fields = Counter(int(r[0]) for r in db.execute("SELECT ntid FROM fields"))
-        templates = Counter(int(r[0]) for r in db.execute("SELECT ntid FROM templates"))
+        fields = _counts(db, "fields")
+        templates = _counts(db, "templates")
         out = {}
         for ntid, config in db.execute("SELECT id, config FROM notetypes"):
-            kind = protobuf_fields(bytes(config or b"")).get(1, [0])[0]
-            out[int(ntid)] = _NoteType(kind == 1, fields[int(ntid)], templates[int(ntid)])
+            raw = config if isinstance(config, bytes) else b""
+            key = clamp_int(ntid, -_INT64 - 1, _INT64, 0)
+            kind = _proto_value(raw, 1)
+            out[key] = _NoteType(kind == 1, fields.get(key, 0), templates.get(key, 0))
         return out
-    models = json.loads(db.execute("SELECT models FROM col").fetchone()[0] or "{}")
+    models = _json_object(db.execute("SELECT models FROM col").fetchone()[0])
     return {
         int(mid): _NoteType(
-            int(m.get("type", 0)) == 1, len(m.get("flds", [])), len(m.get("tmpls", []))
+            clamp_int(m.get("type", 0), 0, 1, 0) == 1,
+            len(m.get("flds", [])),
+            len(m.get("tmpls", [])),
         )
         for mid, m in models.items()
+    }
+
+
+def _counts(db: sqlite3.Connection, table: str) -> dict[int, int]:
+    return {
+        clamp_int(ntid, -_INT64 - 1, _INT64, 0): int(count)
+        for ntid, count in db.execute(f"SELECT ntid, count(*) FROM {table} GROUP BY ntid")
     }
 
 
@@ -58,20 +211,23 @@ def _decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, tuple[str, str
     if "notetypes" in tables:
         for did, name, kind in db.execute("SELECT id, name, kind FROM decks"):
             description = ""
-            normal = protobuf_fields(bytes(kind or b"")).get(1, [])
-            if normal and isinstance(normal[0], bytes):
-                desc = protobuf_fields(normal[0]).get(4, [b""])[0]
+            normal = _proto_value(kind if isinstance(kind, bytes) else b"", 1)
+            if isinstance(normal, bytes):
+                desc = _proto_value(normal, 4)
                 if isinstance(desc, bytes):
                     description = desc.decode("utf-8", "replace")
-            out[int(did)] = (str(name).replace("\x1f", "::"), description)
+            key = clamp_int(did, -_INT64 - 1, _INT64, 0)
+            out[key] = (str(name).replace("\x1f", "::"), description)
         return out
-    decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0] or "{}")
+    decks = _json_object(db.execute("SELECT decks FROM col").fetchone()[0])
     for did, deck in decks.items():
         out[int(did)] = (str(deck.get("name", "")), str(deck.get("desc", "") or ""))
     return out
 
 
 def _deck_name(name: str, fallback: str) -> str:
+    if len(name) > 1000:  # not a name
+        return fallback
     try:
         return normalise_deck_name(name)
     except InputError:
@@ -79,17 +235,27 @@ def _deck_name(name: str, fallback: str) -> str:
 
 
 def _memory(data: str, factor: int, ivl: int, state: int) -> tuple[float, float]:
-    """FSRS stability and difficulty from Anki's card data, else estimated from SM-2 values."""
-    try:
-        parsed = json.loads(data) if data else {}
-        s, d = float(parsed["s"]), float(parsed["d"])
-        if s > 0 and 1 <= d <= 10:
-            return s, d
-    except (ValueError, KeyError, TypeError):
-        pass
-    difficulty = min(10.0, max(1.0, 11.0 - (max(factor, 1300) / 1000 - 1.0) / 0.2))
-    stability = float(max(ivl, 1)) if state != CardState.LEARNING else 1.0
-    return stability, difficulty
+    """FSRS stability and difficulty from Anki's card data, else estimated from SM-2 values.
+
+    Values that are not finite (NaN, Infinity, 1e400) are estimated; finite ones are clamped
+    into the ranges FSRS uses.
+    """
+    stability = difficulty = None
+    if data and len(data) <= MAX_CARD_DATA:
+        try:
+            parsed = json.loads(data)
+        except (ValueError, RecursionError):
+            parsed = None
+        if isinstance(parsed, dict):
+            stability, difficulty = _finite(parsed.get("s")), _finite(parsed.get("d"))
+    if stability is None or stability <= 0:
+        stability = float(max(ivl, 1)) if state != CardState.LEARNING else 1.0
+    if difficulty is None:
+        difficulty = 11.0 - (max(factor, 1300) / 1000 - 1.0) / 0.2
+    return (
+        min(max(stability, MIN_STABILITY), MAX_STABILITY),
+        min(max(difficulty, MIN_DIFFICULTY), MAX_DIFFICULTY),
+    )
 
 
 def _text(raw: bytes) -> str:
@@ -105,28 +271,105 @@ def _unicase(a: str, b: str) -> int:
     return (x > y) - (x < y)
 
 
+# ---------------------------------------------------------------------------- the checks
+
+#: Anki's tables that we read; the schema check looks at every table, these must be tables.
+_VIRTUAL_RE = re.compile(r"\s*CREATE\s+VIRTUAL\s", re.IGNORECASE)
+
+
+def _check_schema(db: sqlite3.Connection, origin: str) -> set[str]:
+    """Refuse a schema that would run SQL of the file's choosing while we read; the tables.
+
+    Views, triggers, virtual tables and generated columns: Anki writes none of them.
+
+    Raises:
+        InputError: If the schema holds one of them, or is far larger than Anki's.
+    """
+    entries = db.execute(
+        "SELECT type, name, sql FROM sqlite_master LIMIT ?", (MAX_SCHEMA_ENTRIES + 1,)
+    ).fetchall()
+    if len(entries) > MAX_SCHEMA_ENTRIES:
+        raise InputError(f"{origin} holds no Anki collection (its schema is far too large).")
+    tables = set()
+    for kind, name, sql in entries:
+        label = str(name)[:40]
+        if kind in ("view", "trigger"):
+            raise InputError(
+                f"{origin} holds a database {kind} ({label!r}), which Anki packages never have;"
+                " it is refused."
+            )
+        if kind == "table":
+            if _VIRTUAL_RE.match(str(sql or "")):
+                raise InputError(
+                    f"{origin} holds a virtual table ({label!r}), which Anki packages never have;"
+                    " it is refused."
+                )
+            tables.add(str(name))
+    for table in sorted(tables):
+        quoted = table.replace('"', '""')
+        for column in db.execute(f'PRAGMA table_xinfo("{quoted}")'):
+            if column[6]:  # hidden: 2 or 3 is a generated column
+                raise InputError(
+                    f"{origin} holds a generated column ({table[:40]}.{str(column[1])[:40]}),"
+                    " which Anki packages never have; it is refused."
+                )
+    return tables
+
+
+class _Deadline:
+    """A SQLite progress handler that interrupts any statement once the budget is spent."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+        self.expired = False
+
+    def __call__(self) -> int:
+        if time.monotonic() > self.end:
+            self.expired = True
+            return 1
+        return 0
+
+
 def read_collection(db_path: Path, origin: str, now: datetime, deck: str | None) -> Incoming:
     """Read the notes, cards and review log of an Anki collection file.
 
     Raises:
-        InputError: If the database is damaged or is not an Anki collection.
+        InputError: If the database is damaged, is not an Anki collection, or is hostile.
     """
+    deadline = _Deadline(READ_SECONDS)
     try:
         db = sqlite3.connect(db_path)
         db.create_collation("unicase", _unicase)  # Anki's collation of names (schema 18)
         db.text_factory = _text
+        db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        db.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 1 << 20)  # also caps schema statements
+        db.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        db.set_progress_handler(deadline, 10_000)
     except sqlite3.Error as exc:
         raise InputError(f"{origin} holds a damaged collection ({exc}).") from None
     try:
+        db.execute("PRAGMA trusted_schema = OFF")  # no functions with side effects from it
+        db.execute("PRAGMA ignore_check_constraints = ON")  # quick_check would evaluate them
+        tables = _check_schema(db, origin)
         check = db.execute("PRAGMA quick_check").fetchone()
         if not check or check[0] != "ok":
             raise InputError(f"{origin} holds a damaged collection database.")
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"col", "notes", "cards"} <= tables:
             raise InputError(f"{origin} holds no Anki collection (tables are missing).")
+        _check_counts(db, tables, origin)
         return _read(db, tables, origin, now, deck)
     except sqlite3.Error as exc:
+        if deadline.expired:
+            raise InputError(
+                f"{origin} took too long to read (over {READ_SECONDS:.0f} s); it is refused."
+            ) from None
+        if isinstance(exc, sqlite3.DataError):
+            raise InputError(
+                f"{origin} holds a value over {MAX_VALUE_BYTES >> 20} MiB; it is refused."
+            ) from None
         raise InputError(f"{origin} holds a damaged collection ({_one_line(exc)}).") from None
+    except RecursionError:
+        raise InputError(f"{origin} holds data nested too deeply to read.") from None
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
         # Untrusted content that passed SQLite's checks but not ours (bad JSON, bad numbers).
         raise InputError(
@@ -136,81 +379,199 @@ def read_collection(db_path: Path, origin: str, now: datetime, deck: str | None)
         db.close()
 
 
+def _check_counts(db: sqlite3.Connection, tables: set[str], origin: str) -> None:
+    caps = {
+        "notes": (MAX_NOTES, "notes"),
+        "cards": (MAX_CARDS, "cards"),
+        "revlog": (MAX_REVIEWS, "reviews"),
+        "decks": (MAX_DECKS, "decks"),
+        "notetypes": (MAX_DECKS, "note types"),
+        "fields": (MAX_DECKS, "note type fields"),
+        "templates": (MAX_DECKS, "card templates"),
+    }
+    for table, (cap, what) in caps.items():
+        if table not in tables:
+            continue
+        count = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)", (cap + 1,))
+        if int(count.fetchone()[0]) > cap:
+            raise InputError(f"{origin} holds more than {cap:,} {what}; it is refused.")
+
+
+def _scan(
+    db: sqlite3.Connection, columns: str, table: str, skipped: list[int], where: str = "1"
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``table`` in rowid order (rowid first); a row too big to read is skipped.
+
+    SQLite raises "string or blob too big" instead of materialising a value over the length
+    limit; the scan then steps over that one row (counted in ``skipped[0]``) and goes on.
+    """
+    start = -(2**63)
+    select = f"SELECT rowid, {columns} FROM {table} WHERE rowid >= ? AND ({where}) ORDER BY rowid"
+    while start <= _INT64:
+        try:
+            cursor = db.execute(select, (start,))
+            while batch := cursor.fetchmany(1000):
+                start = int(batch[-1][0]) + 1
+                yield from batch
+            return
+        except sqlite3.DataError:
+            pass
+        try:  # the first row not read yet, alone: it may be fine (SQLite may read ahead)
+            row = db.execute(select + " LIMIT 1", (start,)).fetchone()
+        except sqlite3.DataError:
+            skipped[0] += 1
+            row = db.execute(
+                f"SELECT rowid FROM {table} WHERE rowid >= ? AND ({where}) ORDER BY rowid LIMIT 1",
+                (start,),
+            ).fetchone()
+            start = int(row[0]) + 1
+            continue
+        if row is None:
+            return
+        start = int(row[0]) + 1
+        yield row
+
+
+def _clamped(column: str, low: int, high: int, default: int) -> str:
+    """SQL for :func:`clamp_int` of a column, evaluated by SQLite (millions of values)."""
+    bounded = f"min(max({column}, {low}), {high})"
+    return (
+        f"CASE typeof({column}) WHEN 'integer' THEN {bounded}"
+        f" WHEN 'real' THEN CAST({bounded} AS INTEGER) ELSE {default} END"
+    )
+
+
+def _id(column: str) -> str:
+    # -(2**63 - 1): SQLite reads the literal -9223372036854775808 as a real.
+    return _clamped(column, -_INT64, _INT64, 0)
+
+
+#: A card row, every number clamped by SQLite (see :class:`_Card`).
+_CARDS_SQL = ", ".join(
+    (
+        _id("id"),
+        _id("nid"),
+        _clamped("ord", -1, _INT32, -1),  # a negative ordinal: no card of ours
+        f"CASE WHEN {_id('odid')} != 0 THEN {_id('odid')} ELSE {_id('did')} END",
+        _clamped("type", -1, 3, 0),
+        _clamped("queue", -3, 4, 0),
+        # In a filtered deck: its home due.
+        f"CASE WHEN {_id('odid')} != 0 AND {_id('odue')} != 0 THEN {_id('odue')}"
+        f" ELSE {_id('due')} END",
+        _clamped("ivl", 0, MAX_DAYS, 0),
+        _clamped("factor", 0, 100_000, 2500),
+        _clamped("reps", 0, _INT32, 0),
+        _clamped("lapses", 0, _INT32, 0),
+        _clamped("left", 0, _INT32, 0),
+        f"CASE WHEN typeof(data) = 'text' AND length(data) <= {MAX_CARD_DATA} THEN data"
+        " ELSE '' END",
+    )
+)
+#: A review row (time, card, button, interval, answer time, kind), numbers clamped.
+_REVIEWS_SQL = ", ".join(
+    (
+        _id("id"),
+        _id("cid"),
+        _clamped("ease", 0, 5, 0),
+        _clamped("ivl", MIN_LEARNING_IVL, MAX_DAYS, 0),
+        _clamped("time", 0, MAX_ANSWER_MS, 0),
+        _clamped("type", 0, 9, 9),
+    )
+)
+#: Only answers (buttons 1-4) of learning, review, relearning and filtered reviews.
+_REVIEWS_WHERE = f"{_clamped('ease', 0, 5, 0)} BETWEEN 1 AND 4 AND {_clamped('type', 0, 9, 9)} <= 3"
+
+
+class _Card(NamedTuple):
+    """A card row of the package (rowid first), its numbers clamped by :data:`_CARDS_SQL`."""
+
+    rowid: int
+    cid: int
+    nid: int
+    ord: int
+    home: int
+    ctype: int
+    queue: int
+    due: int
+    ivl: int
+    factor: int
+    reps: int
+    lapses: int
+    left: int
+    data: str
+
+
 def _read(
     db: sqlite3.Connection, tables: set[str], origin: str, now: datetime, deck: str | None
 ) -> Incoming:
     fallback = deck or _deck_name(Path(origin).stem, "Imported")
-    crt = int(db.execute("SELECT crt FROM col").fetchone()[0] or 0)
-    source_today = int((now.timestamp() - crt) // 86400)
+    now_s = int(now.timestamp())
+    crt = clamp_int(db.execute("SELECT crt FROM col").fetchone()[0], 0, LAST_MOD, 0)
+    source_today = (now_s - crt) // 86400
     types = _note_types(db, tables)
+    anki_types = read_notetypes(db, tables)
     decks = _decks(db, tables)
     incoming = Incoming(notes=[], main_deck=fallback)
+    db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_NOTE_BYTES)
+    too_big = [0]
 
-    cards: dict[int, list[tuple[Any, ...]]] = {}
-    for row in db.execute(
-        "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid,"
-        " data FROM cards ORDER BY nid, ord"
-    ):
-        cards.setdefault(int(row[1]), []).append(row)
-    reviews: dict[int, list[tuple[Any, ...]]] = {}
+    cards: dict[int, list[_Card]] = {}
+    for row in _scan(db, _CARDS_SQL, "cards", too_big):
+        card = _Card._make(row)
+        cards.setdefault(card.nid, []).append(card)
+    for note_cards in cards.values():
+        note_cards.sort(key=lambda c: c.ord)
+    reviews: dict[int, list[tuple[int, ...]]] = {}
+    outside = 0
     if "revlog" in tables:
-        for row in db.execute("SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id"):
-            reviews.setdefault(int(row[1]), []).append(row)
+        for row in _scan(db, _REVIEWS_SQL, "revlog", too_big, _REVIEWS_WHERE):
+            if FIRST_REVIEW_MS <= row[1] < LAST_REVIEW_MS:
+                reviews.setdefault(row[2], []).append(row)
+            else:
+                outside += 1
+    if outside:
+        incoming.warnings.append(
+            f"{outside} review(s) with an impossible time (before 1970 or after 2099) were left"
+            " out."
+        )
 
     learn_steps = len(scheduling.parse_steps(DeckSettings().learning_steps))
     relearn_steps = len(scheduling.parse_steps(DeckSettings().relearning_steps))
 
     def day(number: int) -> datetime:
-        return now + timedelta(days=int(number) - source_today)
+        return now + timedelta(days=min(max(number - source_today, -MAX_DAYS), MAX_DAYS))
 
-    def card_of(row: tuple[Any, ...]) -> IncomingCard | None:
-        (
-            cid,
-            _nid,
-            _did,
-            _ord,
-            ctype,
-            queue,
-            due,
-            ivl,
-            factor,
-            reps,
-            lapses,
-            left,
-            odue,
-            odid,
-            data,
-        ) = row
-        ctype, queue, due, ivl = int(ctype), int(queue), int(due), int(ivl)
-        if odid and odue:  # in a filtered deck: its home due
-            due = int(odue)
-        logs = [r for r in reviews.get(int(cid), []) if 1 <= int(r[2]) <= 4 and int(r[5]) <= 3]
-        if ctype == 0 and not logs:
+    def card_of(c: _Card) -> IncomingCard | None:
+        logs = reviews.get(c.cid, [])
+        if c.ctype == 0 and not logs:
             return None
         state = {1: CardState.LEARNING, 2: CardState.REVIEW, 3: CardState.RELEARNING}.get(
-            ctype, CardState.LEARNING
+            c.ctype, CardState.LEARNING
         )
-        if ctype == 0:  # reset to new after reviews: keep the history, restart learning
+        if c.ctype == 0:  # reset to new after reviews: keep the history, restart learning
             state = CardState.LEARNING
-        last_review = aware(int(logs[-1][0]) / 1000) if logs else None
+        last_review = min(aware(logs[-1][1] / 1000), now) if logs else None
         if state == CardState.REVIEW:
-            due_at = day(due)
+            due_at = day(c.due)
             if last_review is None:
-                last_review = due_at - timedelta(days=max(ivl, 1))
+                last_review = due_at - timedelta(days=max(c.ivl, 1))
             step = None
         else:
-            due_at = aware(due) if queue == 1 or due > 1_000_000_000 else day(due)
-            if ctype == 0:
+            if c.queue == 1 or c.due > 1_000_000_000:  # a time in seconds, else a day number
+                span = MAX_DAYS * 86400
+                due_at = aware(min(max(c.due, now.timestamp() - span), now.timestamp() + span))
+            else:
+                due_at = day(c.due)
+            if c.ctype == 0:
                 due_at = now
             steps = learn_steps if state == CardState.LEARNING else relearn_steps
-            step = min(max(0, steps - int(left) % 1000), max(0, steps - 1))
+            step = min(max(0, steps - c.left % 1000), max(0, steps - 1))
             if last_review is None:
                 last_review = min(due_at, now)
-        stability, difficulty = _memory(str(data or ""), int(factor), ivl, state)
+        stability, difficulty = _memory(c.data, c.factor, c.ivl, state)
         history = []
         seen_first = False
-        for rid, _cid, ease, rivl, time, rtype in logs:
-            rtype, rivl = int(rtype), int(rivl)
+        for _rowid, when, _cid, ease, rivl, taken, rtype in logs:
             if rtype == 0:
                 before = CardState.LEARNING if seen_first else CardState.NEW
             else:
@@ -221,11 +582,7 @@ def _read(
             else:
                 after = CardState.RELEARNING if rtype in (1, 2) else CardState.LEARNING
                 days = -rivl / 86400
-            history.append(
-                IncomingReview(
-                    aware(int(rid) / 1000), int(ease), max(0, int(time)), before, after, days
-                )
-            )
+            history.append(IncomingReview(aware(when / 1000), ease, taken, before, after, days))
         return IncomingCard(
             state=state,
             step=step,
@@ -233,26 +590,32 @@ def _read(
             difficulty=difficulty,
             due=due_at,
             last_review=last_review,
-            reps=int(reps),
-            lapses=int(lapses),
-            suspended=queue == -1,
+            reps=c.reps,
+            lapses=c.lapses,
+            suspended=c.queue == -1,
             reviews=history,
         )
 
-    skipped = 0
-    for nid, guid, mid, mod, tags, flds in db.execute(
-        "SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"
+    notes_too_big = [0]
+    skipped = bad_cloze = 0
+    for _rowid, nid, guid, mid, mod, tags, flds in _scan(
+        db,
+        f"{_id('id')}, guid, {_id('mid')}, {_clamped('mod', 0, LAST_MOD, 0)}, tags, flds",
+        "notes",
+        notes_too_big,
     ):
         fields = [html_to_text(f) for f in str(flds).split("\x1f")]
-        note_cards = cards.get(int(nid), [])
-        ntype = types.get(int(mid), _NoteType(False, len(fields), 1))
-        kind = KIND_OF_MODEL.get(int(mid))
+        note_cards = cards.get(nid, [])
+        ntype = types.get(mid, _NoteType(False, len(fields), 1))
+        kind = KIND_OF_MODEL.get(mid)
+        # A note in one of Anki's note types keeps it, to go back to Anki unchanged.
+        own_type = mid if kind is None and mid in anki_types else None
         source = NoteSource()
         if kind is not None and len(fields) == 5:
             source = NoteSource(fields[4], fields[3], fields[2])
         elif ntype.cloze:
             kind = NoteKind.CLOZE
-        elif ntype.templates == 2 and any(int(c[3]) == 1 for c in note_cards):
+        elif ntype.templates == 2 and any(c.ord == 1 for c in note_cards):
             kind = NoteKind.REVERSED
         else:
             kind = NoteKind.BASIC
@@ -265,15 +628,18 @@ def _read(
         if not front.strip() or not str(guid):
             skipped += 1
             continue
-        home = next((int(c[13]) or int(c[2]) for c in note_cards), 0)
-        name = deck or _deck_name(decks.get(home, ("", ""))[0], fallback)
         wanted = set(card_ords(kind, front))
+        if max(wanted, default=0) > _INT32:  # a cloze number no card ordinal can hold
+            bad_cloze += 1
+            continue
+        home = next((c.home for c in note_cards), 0)
+        name = deck or _deck_name(decks.get(home, ("", ""))[0], fallback)
         scheduled = {}
-        for row in note_cards:
-            if int(row[3]) in wanted:
-                card = card_of(row)
-                if card is not None:
-                    scheduled[int(row[3])] = card
+        for c in note_cards:
+            if c.ord in wanted:
+                made = card_of(c)
+                if made is not None:
+                    scheduled[c.ord] = made
         incoming.notes.append(
             IncomingNote(
                 guid=str(guid),
@@ -283,15 +649,35 @@ def _read(
                 tags=tags_of(str(tags)),
                 deck=name,
                 source=source,
-                modified=aware(int(mod)),
+                modified=aware(mod),
                 cards=scheduled,
+                anki_notetype=own_type,
+                anki_fields=tuple(str(flds).split("\x1f")) if own_type is not None else None,
+                anki_card_ids={c.ord: c.cid for c in note_cards if c.ord in wanted}
+                if own_type is not None
+                else {},
             )
         )
+    used = {n.anki_notetype for n in incoming.notes}
+    incoming.notetypes = {mid: anki_types[mid] for mid in anki_types if mid in used}
     if skipped:
         incoming.warnings.append(f"{skipped} note(s) with an empty first field were skipped.")
+    if notes_too_big[0]:
+        incoming.warnings.append(
+            f"{notes_too_big[0]} note(s) larger than {MAX_NOTE_BYTES >> 20} MiB were skipped."
+        )
+    if bad_cloze:
+        incoming.warnings.append(
+            f"{bad_cloze} note(s) with an impossible cloze number were skipped."
+        )
+    if too_big[0]:
+        incoming.warnings.append(
+            f"{too_big[0]} card or review row(s) holding a value over"
+            f" {MAX_NOTE_BYTES >> 20} MiB were left out."
+        )
     if deck is None:
         for name, description in decks.values():
-            if description:
+            if description and len(description) <= MAX_NOTE_BYTES:
                 incoming.descriptions[_deck_name(name, fallback)] = html_to_text(description)
     if incoming.notes:
         incoming.main_deck = incoming.notes[0].deck.split("::")[0] if deck is None else deck

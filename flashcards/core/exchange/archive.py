@@ -1,82 +1,260 @@
-"""Reading Anki packages safely: members read in memory with size caps, nothing extracted."""
+"""Reading Anki packages safely: only the collection is written out, every size capped early.
+
+A package is a zip that anyone can write, so its headers may lie and its members may be bombs:
+
+- The zip's central directory is sized before Python parses it, and the members we read (the
+  collection and the media list) are refused when their headers already say they are too large.
+- The collection is streamed (inflate, then zstd for the current format) to disk in 1 MiB chunks
+  with a hard output budget: whatever the headers claim, no more than the cap is written and no
+  more than a chunk is held in memory.
+- The media list is read with a byte budget and parsed entry by entry with an entry cap, so a
+  small file of millions of names is refused after a fraction of a second.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import zstandard
 
 from flashcards.core.errors import InputError
-from flashcards.core.exchange.common import MAX_UNCOMPRESSED_BYTES, protobuf_fields
+from flashcards.core.exchange.common import MAX_UNCOMPRESSED_BYTES, read_varint
 
 #: Collection files in order of preference: the current format first (newer packages also hold
 #: a dummy ``collection.anki2`` that only asks the user to update Anki).
 COLLECTION_NAMES = ("collection.anki21b", "collection.anki21", "collection.anki2")
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_CHUNK = 1 << 20
+
+#: The most media files a package may list. Shared decks hold a few thousand, big personal
+#: collections tens of thousands; 100,000 keeps the worst case (opening a zip of that many
+#: members and checking every name) to about two seconds and 100 MB.
+MAX_MEDIA_ENTRIES = 100_000
+#: The most bytes of the media list once uncompressed: 100,000 entries with long names.
+MAX_MEDIA_LIST_BYTES = 32 << 20
+#: The most bytes of the zip's central directory (one record per member, about 50 bytes with
+#: Anki's numbered media names, up to 80 with zip64 extras), read before Python parses it.
+MAX_DIRECTORY_BYTES = MAX_MEDIA_ENTRIES * 80 + (1 << 16)
+#: The largest zstd window we allocate (Anki writes 8 MiB windows or less; zstd allows 128 MiB).
+MAX_ZSTD_WINDOW = 1 << 27
 
 
 def _check_name(name: str, origin: str, *, flat: bool = False) -> None:
     """Reject names that could leave a folder if anyone extracted them."""
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    bad = (
-        not name
-        or name.startswith(("/", "\\"))
-        or "\\" in name
-        or "\x00" in name
-        or ":" in name
-        or any(part == ".." for part in parts)
-        or (flat and "/" in name)
-    )
+    if flat:  # a media name: one plain file name (checked for up to 100,000 names, kept fast)
+        bad = not name or name in (".", "..") or any(c in name for c in "/\\\x00:")
+    else:
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        bad = (
+            not name
+            or name.startswith(("/", "\\"))
+            or "\\" in name
+            or "\x00" in name
+            or ":" in name
+            or any(part == ".." for part in parts)
+        )
     if bad:
         raise InputError(f"{origin} holds a file name that escapes its folder ({name[:80]!r}).")
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, origin: str) -> bytes:
-    """Read one member in memory, never more than ``budget`` bytes whatever its header says."""
-    chunks: list[bytes] = []
-    size = 0
-    with zf.open(info) as member:
-        while chunk := member.read(1 << 20):
-            size += len(chunk)
-            if size > budget:
-                raise InputError(f"{origin} is too large once uncompressed.")
-            chunks.append(chunk)
-    return b"".join(chunks)
+def _directory_size(path: Path) -> int | None:
+    """The size the zip's end record gives its central directory (None: no end record found).
+
+    Python's zipfile reads and parses the whole central directory when it opens a file, one
+    object per member; a small file can declare millions of members, so it is sized first.
+    """
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        tail_size = min(size, 22 + 0xFFFF + 20)
+        handle.seek(size - tail_size)
+        tail = handle.read(tail_size)
+        end = tail.rfind(b"PK\x05\x06")
+        if end < 0 or end + 22 > len(tail):
+            return None
+        directory = int(struct.unpack_from("<I", tail, end + 12)[0])
+        locator = end - 20
+        if (
+            directory == 0xFFFFFFFF
+            and locator >= 0
+            and tail[locator : locator + 4] == b"PK\x06\x07"
+        ):
+            handle.seek(int(struct.unpack_from("<Q", tail, locator + 8)[0]))
+            record = handle.read(56)
+            if len(record) == 56 and record[:4] == b"PK\x06\x06":
+                directory = int(struct.unpack_from("<Q", record, 40)[0])
+    return directory
 
 
-def _unzstd(data: bytes, budget: int, origin: str) -> bytes:
-    reader = zstandard.ZstdDecompressor().stream_reader(data)
-    chunks: list[bytes] = []
+def _chunks(source: IO[bytes], budget: int, origin: str) -> Iterator[bytes]:
+    """Chunks of ``source``, raising as soon as more than ``budget`` bytes have come."""
     size = 0
-    while chunk := reader.read(1 << 20):
+    while chunk := source.read(_CHUNK):
         size += len(chunk)
         if size > budget:
-            raise InputError(f"{origin} is too large once uncompressed.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+            raise InputError(f"{origin} is too large once uncompressed (over {budget:,} bytes).")
+        yield chunk
 
 
-def _media_names(data: bytes, budget: int, origin: str) -> list[str]:
-    if not data.strip():
-        return []
-    if data.startswith(_ZSTD_MAGIC):  # current format: zstd-compressed protobuf MediaEntries
-        entries = protobuf_fields(_unzstd(data, budget, origin)).get(1, [])
-        names = []
-        for entry in entries:
-            if not isinstance(entry, bytes):
-                raise InputError(f"{origin} has a damaged media list.")
-            name = protobuf_fields(entry).get(1, [b""])[0]
-            if not isinstance(name, bytes):
-                raise InputError(f"{origin} has a damaged media list.")
-            names.append(name.decode("utf-8"))
+def _decompressor() -> zstandard.ZstdDecompressor:
+    return zstandard.ZstdDecompressor(max_window_size=MAX_ZSTD_WINDOW)
+
+
+def _zstd_chunks(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, origin: str, error: InputError
+) -> Iterator[bytes]:
+    """The zstd-compressed member ``info``, uncompressed chunk by chunk within ``budget``.
+
+    A frame that declares its size is refused from its header (``error``) when over budget.
+    """
+    with zf.open(info) as member:
+        head = member.read(18)  # a zstd frame header is at most 18 bytes
+    if zstandard.frame_content_size(head) > budget:
+        raise error
+    with zf.open(info) as member, _decompressor().stream_reader(member) as reader:
+        yield from _chunks(reader, budget, origin)
+
+
+def _too_large(origin: str, cap: int) -> InputError:
+    return InputError(f"{origin} is too large once uncompressed (over {cap:,} bytes).")
+
+
+def _write_collection(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, cap: int, origin: str
+) -> None:
+    """Stream the collection member (zstd or not) into ``target``, never over ``cap`` bytes."""
+    with zf.open(info) as member:
+        magic = member.read(4)
+    with target.open("wb") as out:
+        if info.filename.endswith("21b") or magic == _ZSTD_MAGIC:
+            chunks = _zstd_chunks(zf, info, cap, origin, _too_large(origin, cap))
+            for chunk in chunks:
+                out.write(chunk)
+        else:
+            with zf.open(info) as member:
+                for chunk in _chunks(member, cap, origin):
+                    out.write(chunk)
+
+
+def _too_many_media(origin: str) -> InputError:
+    return InputError(f"{origin} lists more than {MAX_MEDIA_ENTRIES:,} media files; it is refused.")
+
+
+def _media_names(zf: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> list[str]:
+    """The names in the media list: protobuf MediaEntries in zstd (current) or legacy JSON."""
+    with zf.open(info) as member:
+        magic = member.read(4)
+    if magic == _ZSTD_MAGIC:
+        chunks = _zstd_chunks(zf, info, MAX_MEDIA_LIST_BYTES, origin, _too_many_media(origin))
+        return _protobuf_names(b"".join(chunks), origin)
+    with zf.open(info) as member:
+        data = b"".join(_chunks(member, MAX_MEDIA_LIST_BYTES, origin))
+    return _json_names(data.decode("utf-8"), origin)
+
+
+def _protobuf_names(data: bytes, origin: str) -> list[str]:
+    """Field 1 (the name) of every MediaEntry (field 1) of a MediaEntries message."""
+    damaged = InputError(f"{origin} has a damaged media list.")
+    names: list[str] = []
+    pos = 0
+    while pos < len(data):
+        key, pos = read_varint(data, pos)
+        if key & 7 != 2:
+            raise damaged
+        length, pos = read_varint(data, pos)
+        entry, pos = data[pos : pos + length], pos + length
+        if pos > len(data):
+            raise damaged
+        if key >> 3 != 1:
+            continue
+        if len(names) >= MAX_MEDIA_ENTRIES:
+            raise _too_many_media(origin)
+        names.append(_entry_name(entry, damaged))
+    return names
+
+
+def _entry_name(entry: bytes, damaged: InputError) -> str:
+    """Field 1 (the name) of one MediaEntry message."""
+    pos = 0
+    while pos < len(entry):
+        key, pos = read_varint(entry, pos)
+        wire = key & 7
+        if wire == 0:
+            _, pos = read_varint(entry, pos)
+        elif wire in (1, 5):
+            pos += 8 if wire == 1 else 4
+        elif wire == 2:
+            length, pos = read_varint(entry, pos)
+            value, pos = entry[pos : pos + length], pos + length
+            if pos > len(entry):
+                raise damaged
+            if key >> 3 == 1:
+                return value.decode("utf-8")
+        else:
+            raise damaged
+    return ""
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _skip(text: str, pos: int) -> int:
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
+
+
+def _string(text: str, pos: int, damaged: InputError) -> tuple[str, int]:
+    """The JSON string at ``pos`` (nothing but a string is parsed) and the position after it."""
+    if not text.startswith('"', pos):
+        raise damaged
+    value, end = _DECODER.raw_decode(text, pos)
+    if not isinstance(value, str):
+        raise damaged
+    return value, end
+
+
+def _json_names(text: str, origin: str) -> list[str]:
+    """The values of the legacy media list, a JSON object of strings (``{"0": "a.jpg"}``).
+
+    Parsed string by string, so that anything but an object of strings is refused as it is met
+    and no more than the cap of entries is ever built (``json.loads`` would first build every
+    object of a 32 MiB list of tiny ones: a gigabyte).
+    """
+    damaged = InputError(f"{origin} has a damaged media list.")
+    names: list[str] = []
+    pos = _skip(text, 0)
+    if pos == len(text):
         return names
-    mapping = json.loads(data.decode("utf-8"))
-    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-        raise InputError(f"{origin} has a damaged media list.")
-    return list(mapping.values())
+    if text[pos] != "{":
+        raise damaged
+    pos = _skip(text, pos + 1)
+    closing = text.startswith("}", pos)
+    while not closing:
+        _key, pos = _string(text, pos, damaged)
+        pos = _skip(text, pos)
+        if not text.startswith(":", pos):
+            raise damaged
+        if len(names) >= MAX_MEDIA_ENTRIES:
+            raise _too_many_media(origin)
+        name, pos = _string(text, _skip(text, pos + 1), damaged)
+        names.append(name)
+        pos = _skip(text, pos)
+        closing = text.startswith("}", pos)
+        if not closing:
+            if not text.startswith(",", pos):
+                raise damaged
+            pos = _skip(text, pos + 1)
+    if text[pos + 1 :].strip():
+        raise damaged
+    return names
 
 
 def extract_collection(
@@ -87,54 +265,64 @@ def extract_collection(
     Args:
         path: The ``.apkg`` or ``.colpkg`` file.
         folder: A private temporary folder.
-        cap: The most uncompressed bytes accepted.
+        cap: The most uncompressed bytes accepted for the collection.
 
     Returns:
         The path of the SQLite collection and warnings for the user (media not imported).
 
     Raises:
         InputError: If the file is not a zip, names a file outside the folder, is too large
-            once uncompressed, or holds no collection.
+            once uncompressed, lists too many media files, or holds no collection.
     """
     origin = path.name
+    try:
+        directory = _directory_size(path)
+    except OSError as exc:
+        raise InputError(f"{origin} cannot be read ({exc.strerror or exc}).") from None
+    if directory is not None and directory > MAX_DIRECTORY_BYTES:
+        raise InputError(
+            f"{origin} holds too many files (more than {MAX_MEDIA_ENTRIES:,} media files);"
+            " it is refused."
+        )
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise InputError(f"{origin} is not an Anki package (not a zip file).") from None
     except NotImplementedError:  # a zip feature Python cannot read (found by fuzzing)
         raise InputError(f"{origin} uses a zip format that cannot be read.") from None
+    target = folder / "collection.sqlite"
     with zf:
         infos = zf.infolist()
+        if len(infos) > MAX_MEDIA_ENTRIES + 16:
+            raise _too_many_media(origin)
         for info in infos:
             _check_name(info.filename, origin)
-        if sum(info.file_size for info in infos) > cap:
-            raise InputError(f"{origin} is too large once uncompressed (over {cap} bytes).")
         by_name = {info.filename: info for info in infos}
         chosen = next((n for n in COLLECTION_NAMES if n in by_name), None)
         if chosen is None:
             raise InputError(f"{origin} holds no Anki collection.")
+        if by_name[chosen].file_size > cap:
+            raise _too_large(origin, cap)
+        media = by_name.get("media")
+        if media is not None and media.file_size > MAX_MEDIA_LIST_BYTES:
+            raise _too_many_media(origin)
         try:
-            data = _read_member(zf, by_name[chosen], cap, origin)
-            if chosen.endswith("21b") or data.startswith(_ZSTD_MAGIC):
-                data = _unzstd(data, cap, origin)
-            media = _read_member(zf, by_name["media"], cap, origin) if "media" in by_name else b""
+            # The media list first: refusing it is cheaper than writing the collection.
+            names = _media_names(zf, media, origin) if media is not None else []
+            for name in names:
+                _check_name(name, origin, flat=True)
+            _write_collection(zf, by_name[chosen], target, cap, origin)
         except (zipfile.BadZipFile, zlib.error, zstandard.ZstdError, EOFError, OSError) as exc:
             raise InputError(f"{origin} is damaged ({_one_line(exc)}).") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise InputError(f"{origin} has a damaged media list ({_one_line(exc)}).") from None
         except (NotImplementedError, RuntimeError) as exc:  # unknown compression, encryption
             raise InputError(f"{origin} cannot be read ({_one_line(exc)}).") from None
-    try:
-        names = _media_names(media, cap, origin)
-    except (UnicodeDecodeError, json.JSONDecodeError, zstandard.ZstdError) as exc:
-        raise InputError(f"{origin} has a damaged media list ({_one_line(exc)}).") from None
-    for name in names:
-        _check_name(name, origin, flat=True)
     warnings = []
     if names:
         warnings.append(
             f"{len(names)} media file(s) were not imported (images and sounds are not supported)."
         )
-    target = folder / "collection.sqlite"
-    target.write_bytes(data)
     return target, warnings
 
 

@@ -8,12 +8,15 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from flashcards.core.deckfile import NoteSource
 from flashcards.core.errors import InputError
 
-#: The largest total uncompressed size we accept from an archive or text file.
-MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
+#: The largest uncompressed size we accept for a package's collection database or a text file:
+#: twice the 250 MB AnkiWeb accepts for a whole collection (so any collection that syncs fits),
+#: and small enough that a refused bomb costs seconds of disk writes, never memory.
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#x27;", "'"), ("&nbsp;", " "))
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -127,9 +130,14 @@ def tags_of(text: str) -> tuple[str, ...]:
 
 
 def aware(ts: float) -> datetime:
-    """An aware UTC datetime from seconds since the epoch (clamped to a sane range)."""
-    ts = min(max(ts, 0.0), 253402214400.0)  # 9999-12-31
-    return datetime.fromtimestamp(ts, UTC)
+    """An aware UTC datetime from seconds since the epoch (clamped to a sane range).
+
+    Any number is accepted: below 1970 (or NaN) gives 1970-01-01, above 9999-12-31 (or
+    infinity) gives 9999-12-31.
+    """
+    if not ts >= 0.0:  # negative or NaN
+        return datetime.fromtimestamp(0.0, UTC)
+    return datetime.fromtimestamp(min(float(ts), 253402214400.0), UTC)
 
 
 @dataclass
@@ -173,6 +181,12 @@ class IncomingNote:
     source: NoteSource = field(default_factory=NoteSource)
     modified: datetime | None = None  # None: always newer (text files carry no time)
     cards: dict[int, IncomingCard] = field(default_factory=dict)
+    #: An Anki note's own note type id and its fields as Anki had them (HTML); None for
+    #: notes that came in our own note types or from text files.
+    anki_notetype: int | None = None
+    anki_fields: tuple[str, ...] | None = None
+    #: The Anki card ids of such a note, by ordinal: its cards go back to Anki with them.
+    anki_card_ids: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,6 +196,8 @@ class Incoming:
     notes: list[IncomingNote]
     main_deck: str
     descriptions: dict[str, str] = field(default_factory=dict)
+    #: The Anki note types the notes use, by id (legacy JSON shape).
+    notetypes: dict[int, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
