@@ -18,9 +18,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flashcards.core import overview
-from flashcards.core.collection import DeckSettings, open_collection
+from flashcards.core.collection import open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.deckfile import DeckFile, NoteSpec
+from flashcards.core.decks import DeckSettings
+from flashcards.core.exchange.deckfile_import import import_deck_file
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -35,7 +37,7 @@ def build(path: Path, cards: int = 100_000) -> float:
             NoteSpec(f"bench/{d}/{i}", "basic", f"front {d}-{i}", f"back {d}-{i}")
             for i in range(per_deck)
         ]
-        col.import_deck_file(DeckFile(name=f"Bench::Deck {d}", notes=notes), NOW)
+        import_deck_file(col, DeckFile(name=f"Bench::Deck {d}", notes=notes), NOW)
     elapsed = time.perf_counter() - started
     # Put half of the cards into review, due over the next 60 days, as a real collection is
     # (times written as the app stores them: naive UTC with microseconds).
@@ -92,22 +94,22 @@ def run() -> list[tuple[str, str, str]]:
         )
         started = time.perf_counter()
         col = open_collection(sqlite_url(path), tz=UTC)
-        col.decks()
+        col.decks.names()
         rows.append(("open collection", f"{(time.perf_counter() - started) * 1000:.1f} ms", "-"))
         # Raise the daily limits so that 1,000 answers never run the queue dry.
-        for deck_id in col.decks():
-            col.set_deck_settings(deck_id, DeckSettings(new_per_day=2000, reviews_per_day=9999))
-        counts = _median_ms(lambda: col.deck_counts(NOW), 20)
+        for deck_id in col.decks.names():
+            col.decks.set_settings(deck_id, DeckSettings(new_per_day=2000, reviews_per_day=9999))
+        counts = _median_ms(lambda: col.sched.deck_counts(NOW), 20)
         rows.append(("deck-list counts (median of 20)", f"{counts:.1f} ms", "<= 20 ms"))
         latencies = []
         t = NOW
-        card = col.next_card(t)
+        card = col.sched.next_card(t)
         # The first 20 answers are not timed: they compile the statements (once per process).
         for i in range(1020):
             assert card is not None
             started = time.perf_counter()
-            col.answer(card.card_id, 3 if i % 5 else 1, t, shown_at=card.shown_at)
-            card = col.next_card(t)
+            col.sched.answer(card.card_id, 3 if i % 5 else 1, t, shown_at=card.shown_at)
+            card = col.sched.next_card(t)
             if i >= 20:
                 latencies.append(time.perf_counter() - started)
             t += timedelta(seconds=5)
@@ -129,9 +131,9 @@ def many_decks(path: Path) -> list[tuple[str, str, str]]:
     col = open_collection(sqlite_url(path), tz=UTC)
     try:
         started = time.perf_counter()
-        col.deck_counts(NOW)  # the first call also reads every deck's options
+        col.sched.deck_counts(NOW)  # the first call also reads every deck's options
         first = (time.perf_counter() - started) * 1000
-        counts = _median_ms(lambda: col.deck_counts(NOW), 5)
+        counts = _median_ms(lambda: col.sched.deck_counts(NOW), 5)
     finally:
         col.close()
     return [

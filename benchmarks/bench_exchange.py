@@ -14,10 +14,11 @@ from pathlib import Path
 import genanki
 
 from flashcards.core import exchange
-from flashcards.core.collection import NoteView, open_collection
+from flashcards.core.collection import open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.exchange.export import guid_of
 from flashcards.core.exchange.notetypes import build_model
+from flashcards.core.notes import NoteView
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EXPORT_NOTES = 10_000
@@ -66,7 +67,9 @@ def run() -> list[tuple[str, str, str]]:
         try:
             exchange.import_file(col, _csv(folder / "seed.txt", EXPORT_NOTES, "note"), NOW)
             ours = _best(lambda: exchange.export_apkg(col, folder / "ours.apkg", NOW))
-            views = col.notes(col.note_ids())  # not timed: bare genanki gets its notes for free
+            views = col.notes.get_many(
+                col.notes.ids()
+            )  # not timed: bare genanki gets its notes for free
             bare = _best(lambda: _bare_genanki(views, folder / "bare.apkg"))
             progress = _best(
                 lambda: exchange.export_apkg(col, folder / "p.apkg", NOW, with_progress=True)

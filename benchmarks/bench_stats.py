@@ -29,6 +29,7 @@ from pathlib import Path  # noqa: E402
 from flashcards.core.collection import open_collection  # noqa: E402
 from flashcards.core.db import sqlite_url  # noqa: E402
 from flashcards.core.deckfile import DeckFile, NoteSpec  # noqa: E402
+from flashcards.core.exchange.deckfile_import import import_deck_file
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CARDS = 100_000
@@ -54,8 +55,8 @@ def build(path: Path, cards: int = CARDS, log_rows: int = LOG_ROWS, seed: int = 
             NoteSpec(f"bench/{d}/{i}", "basic", f"front {d}-{i}", f"back {d}-{i}")
             for i in range(per_deck)
         ]
-        col.import_deck_file(DeckFile(name=name, notes=notes), NOW - timedelta(days=400))
-    deck_ids = [col.deck_id(n) for n in names]
+        import_deck_file(col, DeckFile(name=name, notes=notes), NOW - timedelta(days=400))
+    deck_ids = [col.decks.id(n) for n in names]
     col.close()
 
     rng = random.Random(seed)
@@ -123,8 +124,8 @@ def time_load_report(path: Path, deck: str | None = None) -> tuple[float, list[f
     log) and for ``RUNS`` more."""
     col = open_collection(sqlite_url(path), tz=UTC)
     try:
-        first = _timed(lambda: col.stats_report(NOW, deck))[0]
-        return first, [_timed(lambda: col.stats_report(NOW, deck))[0] for _ in range(RUNS)]
+        first = _timed(lambda: col.stats.report(NOW, deck))[0]
+        return first, [_timed(lambda: col.stats.report(NOW, deck))[0] for _ in range(RUNS)]
     finally:
         col.close()
 
@@ -147,7 +148,7 @@ def time_screen(path: Path) -> tuple[list[float], dict[str, float]]:
             t0 = time.perf_counter()
             window = StatsWindow(col, lambda: NOW, CollectionSignals(), settings)
             t1 = time.perf_counter()
-            report = col.stats_report(NOW)
+            report = col.stats.report(NOW)
             t2 = time.perf_counter()
             window.show_report(report)
             t3 = time.perf_counter()

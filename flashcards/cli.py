@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from flashcards import __version__
+from flashcards.core.exchange.deckfile_import import import_deck_file
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
@@ -301,7 +302,7 @@ def _check_output(path: Path) -> None:
 def cmd_decks(args: argparse.Namespace, out: Output) -> int:
     """Print the deck list."""
     col = _open(args)
-    counts = col.deck_counts(_now(args))
+    counts = col.sched.deck_counts(_now(args))
     if args.json:
         rows = [
             {"name": c.name, "new": c.new, "learn": c.learn, "review": c.review, "total": c.total}
@@ -328,7 +329,7 @@ def cmd_import(args: argparse.Namespace, out: Output) -> int:
     now = _now(args)
     for path in args.paths:
         if path.suffix.lower() == ".toml":
-            report = col.import_deck_file(read_deck_file(path), now)
+            report = import_deck_file(col, read_deck_file(path), now)
         else:
             from flashcards.core import exchange
 
@@ -368,16 +369,16 @@ def cmd_review(
     col = _open(args)
     now = clock or (lambda: _now(args))
     if args.deck:
-        col.deck_id(args.deck)
+        col.decks.id(args.deck)
     reviewed = 0
     pending = None  # a card brought back by undo
     while True:
-        card = pending or col.next_card(now(), args.deck)
+        card = pending or col.sched.next_card(now(), args.deck)
         pending = None
         if card is None:
             out.write(f"Congratulations! Nothing more to review now ({reviewed} reviewed).\n")
             return 0
-        counts = {c.name: c for c in col.deck_counts(now())}
+        counts = {c.name: c for c in col.sched.deck_counts(now())}
         scope = counts.get(args.deck) if args.deck else None
         deck = terminal_text(card.deck_name, one_line=True)
         if scope is not None:
@@ -390,14 +391,14 @@ def cmd_review(
         if key is None or key == "q":
             break
         if key == "u":
-            undone = col.undo()
+            undone = col.sched.undo()
             if undone is None:
                 out.write("Nothing to undo.\n")
                 pending = card
             else:
                 out.write("Undone.\n")
                 reviewed = max(0, reviewed - 1)
-                pending = col.card_for_review(undone, now())
+                pending = col.sched.card_for_review(undone, now())
             continue
         out.write(f"A: {card.faces.answer}\n")
         if card.source.sentence:
@@ -413,17 +414,17 @@ def cmd_review(
                 out.write(f"Stopped; {reviewed} reviewed.\n")
                 return 0
             if key == "u":
-                undone = col.undo()
+                undone = col.sched.undo()
                 out.write("Undone.\n" if undone is not None else "Nothing to undo.\n")
                 reviewed = max(0, reviewed - (undone is not None))
-                pending = col.card_for_review(undone, now()) if undone is not None else card
+                pending = col.sched.card_for_review(undone, now()) if undone is not None else card
                 break
             rating = 3 if key == "" else int(key) if key in {"1", "2", "3", "4"} else None
             if rating is None:
                 out.write("Please type 1, 2, 3 or 4.\n")
                 continue
             duration = int((time.monotonic() - started) * 1000)
-            result = col.answer(
+            result = col.sched.answer(
                 card.card_id, rating, now(), duration_ms=duration, shown_at=card.shown_at
             )
             from flashcards.core.scheduling import format_interval
@@ -438,7 +439,7 @@ def cmd_review(
 def cmd_stats(args: argparse.Namespace, out: Output) -> int:
     """Print review statistics."""
     col = _open(args)
-    data = col.stats_summary(_now(args), args.deck)
+    data = col.stats.summary(_now(args), args.deck)
     if args.json:
         out.write(json_text(data) + "\n")
         return 0
@@ -485,7 +486,7 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> int:
         raise InputError(f"No key terms with definitions were found in {args.article.name}.")
     if args.do_import:
         col = _open(args)
-        report = col.import_deck_file(deck, _now(args))
+        report = import_deck_file(col, deck, _now(args))
         out.write(
             f"Imported {len(deck.notes)} notes into {report.deck!r}: {report.added} added, "
             f"{report.updated} updated, {report.unchanged} unchanged.\n"
@@ -533,7 +534,7 @@ def cmd_backup(args: argparse.Namespace, out: Output) -> int:
         return 0
     col = open_collection(url)  # checks the file: a damaged collection is not backed up
     try:
-        keep = backup.keep_setting(col.get_setting(backup.KEEP_SETTING, str(backup.DEFAULT_KEEP)))
+        keep = backup.keep_setting(col.config.get(backup.KEEP_SETTING, str(backup.DEFAULT_KEEP)))
     finally:
         col.close()
     made = backup.create_backup(path, _now(args), keep)

@@ -121,8 +121,8 @@ def main() -> int:
     settle(300)
 
     # Some history so the deck list's today line and the browser have something to show.
-    deck = next(n for n in col.decks().values() if "::" not in n)
-    controller._on_study(col.deck_id(deck))
+    deck = next(n for n in col.decks.names().values() if "::" not in n)
+    controller._on_study(col.decks.id(deck))
     for rating in (3, 3, 1, 4, 3, 2):
         key(app, Qt.Key.Key_Space)
         key(app, str(rating))
@@ -130,7 +130,7 @@ def main() -> int:
     controller._on_back()
     shot(window, "deck_list.png")
 
-    controller._on_study(col.deck_id(deck))
+    controller._on_study(col.decks.id(deck))
     shot(window, "review_question.png")
     key(app, Qt.Key.Key_Space)
     shot(window, "review_answer.png")
@@ -143,7 +143,7 @@ def main() -> int:
     shot(browser, "browse.png")
     browser.close()
 
-    note_id = col.note_ids(deck)[0]
+    note_id = col.notes.ids(deck)[0]
     editor = NoteDialog(col, gui.clock, note_id=note_id, parent=window)
     editor.show()
     shot(editor, "edit.png")
@@ -161,14 +161,14 @@ def main() -> int:
     shot(generate, "generate.png")
     generate.close()
 
-    settings = SettingsDialog(col, col.deck_id(deck), window)
+    settings = SettingsDialog(col, col.decks.id(deck), window)
     settings.show()
     shot(settings, "settings.png")
     settings.close()
 
     # Finish today's cards of a small deck to reach the done screen.
-    small = col.add_deck("Done demo", now)
-    col.add_note("Done demo", "basic", "自己注意", "self-attention", now)
+    small = col.decks.add("Done demo", now)
+    col.notes.add("Done demo", "basic", "自己注意", "self-attention", now)
     controller._on_study(small)
     key(app, Qt.Key.Key_Space)
     key(app, "3")

@@ -19,9 +19,9 @@ Versions:
        statistics, filled on first use).
     4. ``ankinotetype``, ``note.anki_notetype_id``/``note.anki_fields`` and ``card.anki_id``:
        notes from Anki keep their note type, fields and card ids, to go back unchanged.
-       Also removes the review-log rows that re-importing a package used to double (the importer compared
-       microseconds with the package's milliseconds) and drops the statistics sums, so that
-       they are rebuilt from the repaired log.
+       Also removes the review-log rows that re-importing a package used to double (the
+       importer compared microseconds with the package's milliseconds) and drops the
+       statistics sums, so that they are rebuilt from the repaired log.
 """
 
 from __future__ import annotations

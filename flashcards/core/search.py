@@ -26,10 +26,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
 
 from flashcards.core import scheduling
-from flashcards.core.collection import CARD, DECK, NOTE, Collection, subdeck_ids
+from flashcards.core.collection import Collection
+from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.errors import InputError
 from flashcards.core.models import CardState, utcnow_guard
 from flashcards.core.render import render
+from flashcards.core.tables import CARD, DECK, NOTE
 
 STATES = ("new", "learn", "review", "due", "suspended", "buried")
 
@@ -114,7 +116,7 @@ def _like_pattern(value: str, wildcard: bool = False) -> str:
 def _deck_ids(col: Collection, pattern: str) -> list[int]:
     pattern = pattern.strip().lower()
     out = []
-    for deck_id, name in col.decks().items():
+    for deck_id, name in col.decks.names().items():
         low = name.lower()
         parts = low.split("::")
         prefixes = ["::".join(parts[: i + 1]) for i in range(len(parts))]
@@ -154,7 +156,7 @@ def _state_condition(col: Collection, state: str, now: datetime) -> ColumnElemen
         return CARD.c.suspended == True  # noqa: E712 (SQL expression)
     if state == "buried":
         return buried
-    _, day_end = col.day_bounds(now)
+    _, day_end = col.config.day_bounds(now)
     return and_(
         CARD.c.suspended == False,  # noqa: E712
         not_(buried),
@@ -216,7 +218,7 @@ def search_cards(
 def browse_rows(col: Collection, card_ids: Sequence[int], now: datetime) -> list[BrowseRow]:
     """The browser's rows for ``card_ids``, in the order asked (missing ids are left out)."""
     now = utcnow_guard(now)
-    decks = col.decks()
+    decks = col.decks.names()
     stmt = (
         select(CARD, NOTE.c.kind, NOTE.c.front, NOTE.c.back)
         .join(NOTE, NOTE.c.id == CARD.c.note_id)
@@ -232,7 +234,7 @@ def browse_rows(col: Collection, card_ids: Sequence[int], now: datetime) -> list
         memory = scheduling.Memory(
             int(r.state), r.step, r.stability, r.difficulty, r.due, r.last_review, r.reps, r.lapses
         )
-        config = col.deck_settings(int(r.deck_id)).scheduler_config()
+        config = col.decks.settings(int(r.deck_id)).scheduler_config()
         interval = (
             (r.due - r.last_review).total_seconds() / 86400 if r.last_review is not None else None
         )
@@ -285,10 +287,10 @@ def upcoming(col: Collection, now: datetime, deck: str | None = None) -> Upcomin
         fall due during the next day, and how many new cards are waiting.
     """
     now = utcnow_guard(now)
-    _, day_end = col.day_bounds(now)
+    _, day_end = col.config.day_bounds(now)
     scope: list[Any] = [CARD.c.suspended == False]  # noqa: E712
     if deck is not None:
-        scope.append(CARD.c.deck_id.in_(subdeck_ids(col.decks(), deck)))
+        scope.append(CARD.c.deck_id.in_(subdeck_ids(col.decks.names(), deck)))
     not_new = CARD.c.state != CardState.NEW
     with col.engine.connect() as conn:
         next_due = conn.execute(

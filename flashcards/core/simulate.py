@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.core.models import CardState
 from flashcards.core.scheduling import forgetting_curve
 
@@ -143,7 +144,7 @@ def simulate(
         spent = 0.0
         studied = False
         while spent < budget:
-            card = collection.next_card(now, deck)
+            card = collection.sched.next_card(now, deck)
             if card is None:
                 break
             studied = True
@@ -166,7 +167,7 @@ def _answer_once(
     stability: float | None = None
     elapsed = 0.0
     if card.state == CardState.REVIEW:
-        row = collection.card_rows([card.card_id])[0]
+        row = collection.cards.rows([card.card_id])[0]
         stability = row["stability"]
         last = row["last_review"]
         if last is not None:
@@ -175,7 +176,7 @@ def _answer_once(
     rating = learner.rating(card.state, recall)
     seconds = learner.seconds(card.state, rating)
     answered_at = shown_at + timedelta(seconds=seconds)
-    collection.answer(
+    collection.sched.answer(
         card.card_id,
         rating,
         answered_at,
@@ -226,7 +227,7 @@ def add_demo_deck(
         for n in numbers
     ]
     description = "Demo cards: write numbers in kanji numerals."
-    return collection.import_deck_file(DeckFile(name, description, notes), now)
+    return import_deck_file(collection, DeckFile(name, description, notes), now)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

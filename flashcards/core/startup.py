@@ -8,6 +8,7 @@ from pathlib import Path
 from flashcards.core.backup import remove_stale_temporaries
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import make_snapshot_engine, sqlite_path
+from flashcards.core.exchange.deckfile_import import load_shipped_decks
 from flashcards.core.instance import holds_lock
 from flashcards.core.paths import resolve_url, shipped_decks_dir
 
@@ -30,7 +31,7 @@ def open_user_collection(
     if path is not None and holds_lock(path.parent):
         remove_stale_temporaries(path)
     collection = open_collection(url)
-    collection.load_shipped_decks(shipped_decks_dir(), now)
+    load_shipped_decks(collection, shipped_decks_dir(), now)
     return collection
 
 

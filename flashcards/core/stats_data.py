@@ -16,19 +16,29 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, bindparam, case, delete, func, insert, select, type_coerce, update
+from sqlalchemy import (
+    Engine,
+    String,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.engine import Connection
 
-from flashcards.core import overview, scheduling, stats
-from flashcards.core.models import Card, CardState, ReviewDay, ReviewLog, Setting, table_of
+from flashcards.core import scheduling, stats
+from flashcards.core.deck_names import subdeck_ids
+from flashcards.core.models import CardState, utcnow_guard
+from flashcards.core.tables import CARD, LOG, ROLLUP, SETTING
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import Collection
+    from flashcards.core.config import Config
+    from flashcards.core.decks import DeckManager
 
-CARD = table_of(Card)
-LOG = table_of(ReviewLog)
-ROLLUP = table_of(ReviewDay)
-SETTING = table_of(Setting)
 DAY_MS = 86_400_000
 MARKER = "stats_rollup"
 KIND_NAMES = ("learn", "young", "mature", "relearn")
@@ -66,11 +76,6 @@ _SUMS = (
     .where(LOG.c.id > bindparam("since"))
     .group_by(LOG.c.deck_id, _DAY, _KIND, LOG.c.rating)
 )
-
-
-def day_shift(collection: Collection, now: datetime) -> timedelta:
-    """What to add to a UTC time to count the collection's learner days (see overview)."""
-    return overview.day_shift(now, collection.tz, collection.day_start_hour)
 
 
 def _read_marker(conn: Connection) -> tuple[int, int, int] | None:
@@ -227,40 +232,57 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def load_report(
-    collection: Collection, now: datetime, deck: str | None = None
-) -> stats.StatsReport:
-    """The statistics for all decks, or for ``deck`` and its subdecks, at ``now``."""
-    with _no_cycle_collection():
-        return _load_report(collection, now, deck)
+class Stats:
+    """The statistics of the collection, or of one deck and its subdecks.
 
+    Args:
+        engine: The collection's engine.
+        config: The config manager (learner days).
+        decks: The deck manager (a deck and its subdecks).
+    """
 
-def _load_report(collection: Collection, now: datetime, deck: str | None) -> stats.StatsReport:
-    shift = day_shift(collection, now)
-    shift_ms = int(shift.total_seconds() * 1000)
-    today = stats.day_number(now, shift)
-    deck_ids: list[int] | None = None
-    if deck is not None:
-        collection.deck_id(deck)
-        from flashcards.core.collection import subdeck_ids
+    def __init__(self, engine: Engine, config: Config, decks: DeckManager) -> None:
+        self._engine = engine
+        self._config = config
+        self._decks = decks
 
-        deck_ids = subdeck_ids(collection.decks(), deck)
-    with collection.engine.begin() as conn:
-        refresh_rollup(conn, shift_ms)
-        # Summed over decks in SQL: a year is at most 365 x 4 kinds x 4 buttons rows.
-        query = select(
-            ROLLUP.c.day,
-            ROLLUP.c.kind,
-            ROLLUP.c.rating,
-            func.sum(ROLLUP.c.count),
-            func.sum(ROLLUP.c.duration_ms),
-        ).group_by(ROLLUP.c.day, ROLLUP.c.kind, ROLLUP.c.rating)
-        if deck_ids is not None:
-            query = query.where(ROLLUP.c.deck_id.in_(deck_ids))
-        sums = [r for r in conn.execute(query) if r[3]]
-        cards = load_cards(conn, now, shift, deck_ids)
-    buckets = [
-        stats.LogBucket(int(day), KIND_NAMES[int(kind)], int(rating), int(count), int(ms or 0))
-        for day, kind, rating, count, ms in sums
-    ]
-    return stats.build_report(buckets, cards, today)
+    def report(self, now: datetime, deck: str | None = None) -> stats.StatsReport:
+        """Statistics for all decks, or for ``deck`` and its subdecks, at ``now``.
+
+        Raises:
+            NotFoundError: If ``deck`` does not exist.
+        """
+        with _no_cycle_collection():
+            return self._report(utcnow_guard(now), deck)
+
+    def summary(self, now: datetime, deck: str | None = None) -> dict[str, object]:
+        """The object ``flashcards stats --json`` prints."""
+        return self.report(now, deck).as_json()
+
+    def _report(self, now: datetime, deck: str | None) -> stats.StatsReport:
+        shift = self._config.day_shift(now)
+        shift_ms = int(shift.total_seconds() * 1000)
+        today = stats.day_number(now, shift)
+        deck_ids: list[int] | None = None
+        if deck is not None:
+            self._decks.id(deck)
+            deck_ids = subdeck_ids(self._decks.names(), deck)
+        with self._engine.begin() as conn:
+            refresh_rollup(conn, shift_ms)
+            # Summed over decks in SQL: a year is at most 365 x 4 kinds x 4 buttons rows.
+            query = select(
+                ROLLUP.c.day,
+                ROLLUP.c.kind,
+                ROLLUP.c.rating,
+                func.sum(ROLLUP.c.count),
+                func.sum(ROLLUP.c.duration_ms),
+            ).group_by(ROLLUP.c.day, ROLLUP.c.kind, ROLLUP.c.rating)
+            if deck_ids is not None:
+                query = query.where(ROLLUP.c.deck_id.in_(deck_ids))
+            sums = [r for r in conn.execute(query) if r[3]]
+            cards = load_cards(conn, now, shift, deck_ids)
+        buckets = [
+            stats.LogBucket(int(day), KIND_NAMES[int(kind)], int(rating), int(count), int(ms or 0))
+            for day, kind, rating, count, ms in sums
+        ]
+        return stats.build_report(buckets, cards, today)

@@ -80,7 +80,7 @@ def old_overview_counts(path: Path, now: datetime) -> list[overview.DeckCounts]:
 def build(path: Path, decks: int, seed: int) -> None:
     """A collection with ``decks`` extra nested decks and cards in every state, reviews today."""
     col = open_collection(sqlite_url(path), tz=UTC)
-    col.add_note("Seed", "basic", "seed", "a", NOW)  # makes the schema's rows real
+    col.notes.add("Seed", "basic", "seed", "a", NOW)  # makes the schema's rows real
     col.close()
     rng = random.Random(seed)
     stamp = _db_time(NOW - timedelta(days=30))
@@ -164,8 +164,8 @@ def check(path: Path, decks: int) -> Collection:
     assert fast is not None
     assert fast.counts == expected
     col = open_collection(sqlite_url(path), tz=UTC)
-    assert col.deck_counts(NOW) == expected
-    assert col.overview(NOW) == fast
+    assert col.sched.deck_counts(NOW) == expected
+    assert col.sched.overview(NOW) == fast
     # the counts are not trivially zero: every kind of count shows up somewhere
     assert any(c.new for c in expected) and any(c.learn for c in expected)
     assert any(c.review for c in expected)
@@ -178,10 +178,10 @@ def test_600_decks_count_as_before(tmp_path: Path) -> None:
     col = check(path, 600)
     try:
         # and the queue and the counts keep working while reviewing
-        card = col.next_card(NOW)
+        card = col.sched.next_card(NOW)
         assert card is not None
-        col.answer(card.card_id, 3, NOW)
-        assert col.deck_counts(NOW) == old_overview_counts(path, NOW)
+        col.sched.answer(card.card_id, 3, NOW)
+        assert col.sched.deck_counts(NOW) == old_overview_counts(path, NOW)
     finally:
         col.close()
 
@@ -203,7 +203,7 @@ def test_decks_nested_thousands_deep_are_counted(tmp_path: Path) -> None:
     # An imported deck tree nested deeper than Python's recursion limit.
     path = tmp_path / "collection.db"
     col = open_collection(sqlite_url(path), tz=UTC)
-    col.add_note("Seed", "basic", "seed", "a", NOW)
+    col.notes.add("Seed", "basic", "seed", "a", NOW)
     col.close()
     stamp = _db_time(NOW)
     names = ["::".join(f"L{k}" for k in range(depth + 1)) for depth in range(1500)]
@@ -233,6 +233,6 @@ def test_decks_nested_thousands_deep_are_counted(tmp_path: Path) -> None:
     assert by_name[names[-1]].depth == 1499
     col = open_collection(sqlite_url(path), tz=UTC)
     try:
-        assert col.deck_counts(NOW) == fast.counts
+        assert col.sched.deck_counts(NOW) == fast.counts
     finally:
         col.close()

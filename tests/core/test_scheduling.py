@@ -18,8 +18,8 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _one_card(col: Collection) -> int:
-    col.add_note("D", "basic", "front", "back", T0)
-    card = col.next_card(T0)
+    col.notes.add("D", "basic", "front", "back", T0)
+    card = col.sched.next_card(T0)
     assert card is not None
     return card.card_id
 
@@ -41,11 +41,11 @@ def test_intervals_equal_py_fsrs_for_the_same_history(col: Collection) -> None:
     t = T0
     for reps, (rating, minutes) in enumerate(history):
         t += timedelta(minutes=minutes)
-        result = col.answer(card_id, rating, t)
+        result = col.sched.answer(card_id, rating, t)
         random.seed(scheduling.fuzz_seed(card_id, reps))
         expected, _ = fuzzed.review_card(ref, fsrs.Rating(rating), t)
         unfuzzed, _ = plain.review_card(ref, fsrs.Rating(rating), t)
-        row = col.card_rows([card_id])[0]
+        row = col.cards.rows([card_id])[0]
         assert result.due == expected.due == row["due"]
         assert row["state"] == int(expected.state)
         assert row["stability"] == pytest.approx(unfuzzed.stability)
@@ -59,8 +59,8 @@ def test_intervals_equal_py_fsrs_for_the_same_history(col: Collection) -> None:
 
 
 def test_default_options_are_ankis(col: Collection) -> None:
-    deck_id = col.add_deck("D", T0)
-    opts = col.deck_settings(deck_id)
+    deck_id = col.decks.add("D", T0)
+    opts = col.decks.settings(deck_id)
     assert (opts.desired_retention, opts.new_per_day, opts.reviews_per_day) == (0.9, 20, 200)
     assert scheduling.parse_steps(opts.learning_steps) == (
         timedelta(minutes=1),
@@ -68,12 +68,12 @@ def test_default_options_are_ankis(col: Collection) -> None:
     )
     assert scheduling.parse_steps(opts.relearning_steps) == (timedelta(minutes=10),)
     assert opts.maximum_interval == 36500
-    assert col.day_start_hour == 4
+    assert col.config.day_start_hour == 4
 
 
 def test_new_card_labels_match_anki(col: Collection) -> None:
     _one_card(col)
-    card = col.next_card(T0)
+    card = col.sched.next_card(T0)
     assert card is not None
     assert [card.label(r) for r in (1, 2, 3)] == ["<1m", "<6m", "<10m"]
     assert card.label(4).endswith("d")
@@ -83,8 +83,10 @@ def test_answer_applies_exactly_the_preview(col: Collection) -> None:
     card_id = _one_card(col)
     t = T0
     for rating in (3, 3, 3, 3):
-        shown = col.card_for_review(card_id, t)
-        result = col.answer(card_id, rating, t + timedelta(seconds=7), shown_at=shown.shown_at)
+        shown = col.sched.card_for_review(card_id, t)
+        result = col.sched.answer(
+            card_id, rating, t + timedelta(seconds=7), shown_at=shown.shown_at
+        )
         assert result.due == shown.outcomes[rating].memory.due
         assert scheduling.format_interval(result.interval) == shown.label(rating)
         t = result.due + timedelta(hours=1)
@@ -97,8 +99,8 @@ def test_fuzz_is_reproducible(tmp_path) -> None:
         card_id = _one_card(col)
         t = T0
         for _ in range(6):
-            t = col.answer(card_id, 3, t).due + timedelta(hours=2)
-        dues.append(col.card_rows([card_id])[0]["due"])
+            t = col.sched.answer(card_id, 3, t).due + timedelta(hours=2)
+        dues.append(col.cards.rows([card_id])[0]["due"])
         col.close()
     assert dues[0] == dues[1]
 
@@ -131,23 +133,23 @@ answers = st.lists(
 @given(seq=answers)
 def test_properties_over_any_answer_sequence(seq: list[tuple[int, int, bool]]) -> None:
     col = open_collection("sqlite://", tz=UTC)
-    col.add_note("D", "basic+reversed", "front", "back", T0)
-    col.add_note("D::Sub", "basic", "other", "back", T0)
+    col.notes.add("D", "basic+reversed", "front", "back", T0)
+    col.notes.add("D::Sub", "basic", "other", "back", T0)
     t = T0
     for rating, minutes, undo in seq:
         t += timedelta(minutes=minutes)
-        card = col.next_card(t)
+        card = col.sched.next_card(t)
         if card is None:
             continue
         if card.state == CardState.REVIEW:
             ivals = [card.outcomes[r].interval for r in (1, 2, 3, 4)]
             assert ivals == sorted(ivals), ivals
-        before = col.card_rows([card.card_id])[0]
-        result = col.answer(card.card_id, rating, t)
+        before = col.cards.rows([card.card_id])[0]
+        result = col.sched.answer(card.card_id, rating, t)
         assert result.due >= t
         if undo:
-            assert col.undo() == card.card_id
-            assert col.card_rows([card.card_id])[0] == before
-        for counts in col.deck_counts(t):
+            assert col.sched.undo() == card.card_id
+            assert col.cards.rows([card.card_id])[0] == before
+        for counts in col.sched.deck_counts(t):
             assert min(counts.new, counts.learn, counts.review, counts.total) >= 0
     col.close()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import insert, update
 
-from flashcards.core.collection import CARD, NOTE, Collection
+from flashcards.core.collection import Collection
 from flashcards.core.errors import InputError
 from flashcards.core.search import (
     SortKey,
@@ -18,14 +18,15 @@ from flashcards.core.search import (
     search_cards,
     upcoming,
 )
+from flashcards.core.tables import CARD, NOTE
 
 
 @pytest.fixture
 def filled(col: Collection, now: datetime) -> Collection:
-    col.add_note("LLM", "basic", "トークン", "テキストの単位", now, tags=["llm", "ja::basics"])
-    col.add_note("LLM::Deep", "basic", "Attention", "weights tokens", now, tags=["llm"])
-    col.add_note("Other", "basic+reversed", "100% sure", "a_b", now)
-    col.add_note("Other", "cloze", "{{c1::RAG}} retrieves", "", now, tags=["rag"])
+    col.notes.add("LLM", "basic", "トークン", "テキストの単位", now, tags=["llm", "ja::basics"])
+    col.notes.add("LLM::Deep", "basic", "Attention", "weights tokens", now, tags=["llm"])
+    col.notes.add("Other", "basic+reversed", "100% sure", "a_b", now)
+    col.notes.add("Other", "cloze", "{{c1::RAG}} retrieves", "", now, tags=["rag"])
     return col
 
 
@@ -71,21 +72,21 @@ def test_deck_tag_and_negation(filled: Collection, now: datetime) -> None:
 def test_states(filled: Collection, now: datetime) -> None:
     ids = search_cards(filled, "", now)
     assert len(search_cards(filled, "is:new", now)) == 5
-    filled.answer(ids[0], 3, now)  # learning
-    filled.set_suspended([ids[1]], True)
+    filled.sched.answer(ids[0], 3, now)  # learning
+    filled.sched.set_suspended([ids[1]], True)
     assert search_cards(filled, "is:learn", now) == [ids[0]]
     assert search_cards(filled, "is:suspended", now) == [ids[1]]
     assert search_cards(filled, "is:due", now) == []
     later = now + timedelta(hours=1)
     assert search_cards(filled, "is:due", later) == [ids[0]]
-    filled.bury([ids[2]], now)
+    filled.sched.bury([ids[2]], now)
     assert search_cards(filled, "is:buried", now) == [ids[2]]
     assert len(search_cards(filled, "is:new -is:suspended -is:buried", now)) == 2
 
 
 def test_sorting_and_rows(filled: Collection, now: datetime) -> None:
     ids = search_cards(filled, "", now)
-    filled.answer(ids[1], 4, now)
+    filled.sched.answer(ids[1], 4, now)
     by_stability = search_cards(filled, "", now, sort=SortKey.STABILITY, descending=True)
     assert by_stability[0] == ids[1]
     by_deck = fronts(filled, search_cards(filled, "", now, sort=SortKey.DECK))
@@ -103,13 +104,13 @@ def test_upcoming(filled: Collection, now: datetime) -> None:
     info = upcoming(filled, now, "LLM")
     assert info.next_due is None and info.new_available == 2
     card = search_cards(filled, "deck:LLM", now)[0]
-    result = filled.answer(card, 3, now)
+    result = filled.sched.answer(card, 3, now)
     assert upcoming(filled, now, "LLM").next_due == result.due
     assert upcoming(filled, now, "Other").next_due is None
 
 
 def test_search_is_fast_at_100k_cards(col: Collection, now: datetime) -> None:
-    deck_id = col.add_deck("Big", now)
+    deck_id = col.decks.add("Big", now)
     n = 100_000
     notes = [
         {"uid": f"big{i}", "deck_id": deck_id, "kind": "basic", "front": f"term {i}",

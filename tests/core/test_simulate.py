@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from flashcards.core.collection import LOG, Collection, open_collection
+from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.simulate import (
     DEMO_DECK,
@@ -19,6 +19,7 @@ from flashcards.core.simulate import (
     japanese_number,
     simulate,
 )
+from flashcards.core.tables import LOG
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -81,7 +82,7 @@ def test_statistics_come_alive(tmp_path: Path) -> None:
     try:
         summary = simulate(col, START, 30, seed=3, minutes_per_day=15)
         assert summary.end is not None
-        report = col.stats_report(summary.end)
+        report = col.stats.report(summary.end)
         assert report.cards["review"] > 50
         assert sum(report.heatmap) == summary.reviews
         assert sum(1 for n in report.heatmap if n) == summary.study_days
@@ -98,10 +99,10 @@ def test_statistics_come_alive(tmp_path: Path) -> None:
 
 def test_deck_filter_reviews_one_deck(tmp_path: Path) -> None:
     col = _fresh(tmp_path, "deck.db", notes=20)
-    col.add_note("Other", "basic", "猫", "cat", START)
+    col.notes.add("Other", "basic", "猫", "cat", START)
     try:
         simulate(col, START, 3, seed=1, deck=DEMO_DECK)
-        other = col.deck_id("Other")
+        other = col.decks.id("Other")
         with col.engine.connect() as conn:
             decks = {int(r[0]) for r in conn.execute(select(LOG.c.deck_id).distinct())}
             total = conn.execute(select(func.count()).select_from(LOG)).scalar_one()
@@ -141,8 +142,8 @@ def test_demo_generator_command(tmp_path: Path) -> None:
     assert "3 days" in result.stdout and "reviews" in result.stdout
     col = open_collection(sqlite_url(tmp_path / "collection.db"), tz=UTC)
     try:
-        assert DEMO_DECK in col.decks().values()
-        assert col.stats_report(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)).reviews_today > 0
+        assert DEMO_DECK in col.decks.names().values()
+        assert col.stats.report(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)).reviews_today > 0
     finally:
         col.close()
 

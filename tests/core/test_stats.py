@@ -109,25 +109,25 @@ def test_future_due_counts_and_distributions() -> None:
 def test_report_from_a_real_collection_with_a_fixed_clock(col: Collection) -> None:
     t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     for i in range(3):
-        col.add_note("S", "basic", f"q{i}", "a", t0)
+        col.notes.add("S", "basic", f"q{i}", "a", t0)
     t = t0
     # Day 1: three new cards, Easy; they become review cards due in days.
     for _ in range(3):
-        c = col.next_card(t)
+        c = col.sched.next_card(t)
         assert c is not None
-        col.answer(c.card_id, 4, t, duration_ms=6000)
+        col.sched.answer(c.card_id, 4, t, duration_ms=6000)
     # Review them when due: one Again, two Good.
-    later = max(r["due"] for r in col.card_rows([1, 2, 3])) + timedelta(hours=1)
+    later = max(r["due"] for r in col.cards.rows([1, 2, 3])) + timedelta(hours=1)
     ratings = iter([1, 3, 3])
-    while (c := col.next_card(later)) is not None and c.state == CardState.REVIEW:
-        col.answer(c.card_id, next(ratings), later, duration_ms=3000)
-    report = col.stats_report(later)
+    while (c := col.sched.next_card(later)) is not None and c.state == CardState.REVIEW:
+        col.sched.answer(c.card_id, next(ratings), later, duration_ms=3000)
+    report = col.stats.report(later)
     assert report.reviews_today == 3 and report.minutes_today == pytest.approx(0.15)
     assert report.retention["today"]["young"].rate == 2 / 3
     assert report.cards == {"new": 0, "learning": 1, "review": 2, "suspended": 0}
     assert report.streak_days == 1  # the first day was not yesterday
-    json = col.stats_summary(later)
+    json = col.stats.summary(later)
     assert json["reviews_today"] == 3 and json["retention_30d"] == round(2 / 3, 4)
     assert len(json["due_forecast"]) == 30  # type: ignore[arg-type]
-    only = col.stats_report(later, deck="S")
+    only = col.stats.report(later, deck="S")
     assert only.reviews_today == 3

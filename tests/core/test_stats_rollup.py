@@ -21,7 +21,7 @@ def sums(col: Collection) -> list[tuple[int, ...]]:
 
 def rebuilt(col: Collection, now: datetime) -> list[tuple[int, ...]]:
     """The sums computed from scratch from the review log."""
-    shift_ms = int(stats_data.day_shift(col, now).total_seconds() * 1000)
+    shift_ms = int(col.config.day_shift(now).total_seconds() * 1000)
     with col.engine.connect() as conn:
         rows = conn.execute(stats_data._SUMS, {"shift": shift_ms, "since": 0})
         return sorted(tuple(int(v) for v in r) for r in rows)
@@ -31,30 +31,30 @@ def test_incremental_sums_equal_a_rebuild_through_answers_undo_and_deletes(
     col: Collection,
 ) -> None:
     for i in range(30):
-        col.add_note("A" if i % 2 else "B::C", "basic", f"q{i}", "a", T0)
+        col.notes.add("A" if i % 2 else "B::C", "basic", f"q{i}", "a", T0)
     simulate(col, T0, days=10, seed=3)
     now = T0 + timedelta(days=10)
-    first = col.stats_report(now)
+    first = col.stats.report(now)
     assert sums(col) == rebuilt(col, now) and sum(first.heatmap) > 0
     # More answers: only the new rows are added.
     simulate(col, now, days=3, seed=4)
     now += timedelta(days=3)
-    col.stats_report(now)
+    col.stats.report(now)
     assert sums(col) == rebuilt(col, now)
     # Undo takes a summed review back out without a rebuild.
-    card = col.next_card(now)
+    card = col.sched.next_card(now)
     if card is None:
-        col.add_note("A", "basic", "late", "a", now)
-        card = col.next_card(now)
+        col.notes.add("A", "basic", "late", "a", now)
+        card = col.sched.next_card(now)
     assert card is not None
-    col.answer(card.card_id, 3, now, duration_ms=7000)
-    before = col.stats_report(now).reviews_today
-    assert col.undo() == card.card_id
+    col.sched.answer(card.card_id, 3, now, duration_ms=7000)
+    before = col.stats.report(now).reviews_today
+    assert col.sched.undo() == card.card_id
     assert sums(col) == rebuilt(col, now)
-    assert col.stats_report(now).reviews_today == before - 1
+    assert col.stats.report(now).reviews_today == before - 1
     # Deleting notes deletes reviews: the next report rebuilds.
-    col.delete_notes(col.note_ids("A")[:5])
-    report = col.stats_report(now)
+    col.notes.delete(col.notes.ids("A")[:5])
+    report = col.stats.report(now)
     assert sums(col) == rebuilt(col, now)
     assert sum(report.heatmap) == sum(
         r[4] for r in rebuilt(col, now) if r[1] > now_day(col, now) - 365
@@ -64,15 +64,17 @@ def test_incremental_sums_equal_a_rebuild_through_answers_undo_and_deletes(
 def now_day(col: Collection, now: datetime) -> int:
     from flashcards.core.stats import day_number
 
-    return day_number(now, stats_data.day_shift(col, now))
+    return day_number(now, col.config.day_shift(now))
 
 
 def test_another_day_start_hour_rebuilds_the_sums(col: Collection) -> None:
-    col.add_note("A", "basic", "q", "a", T0)
-    card = col.next_card(T0.replace(hour=2))
+    col.notes.add("A", "basic", "q", "a", T0)
+    card = col.sched.next_card(T0.replace(hour=2))
     assert card is not None
-    col.answer(card.card_id, 3, T0.replace(hour=2))  # 02:00: still "yesterday" with a 4 a.m. start
-    assert col.stats_report(T0).reviews_today == 0
-    col.set_day_start_hour(0)
-    assert col.stats_report(T0).reviews_today == 1
+    col.sched.answer(
+        card.card_id, 3, T0.replace(hour=2)
+    )  # 02:00: still "yesterday" with a 4 a.m. start
+    assert col.stats.report(T0).reviews_today == 0
+    col.config.set_day_start_hour(0)
+    assert col.stats.report(T0).reviews_today == 1
     assert sums(col) == rebuilt(col, T0)

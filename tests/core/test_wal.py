@@ -13,12 +13,12 @@ def test_answers_stay_in_the_wal_until_a_checkpoint(
     col: Collection, db_path: Path, now: datetime
 ) -> None:
     for i in range(40):
-        col.add_note("W", "basic", f"q{i}", "a", now)
+        col.notes.add("W", "basic", f"q{i}", "a", now)
     t = now
     for _ in range(40):
-        card = col.next_card(t)
+        card = col.sched.next_card(t)
         assert card is not None
-        col.answer(card.card_id, 3, t, shown_at=card.shown_at)
+        col.sched.answer(card.card_id, 3, t, shown_at=card.shown_at)
         t += timedelta(seconds=10)
     wal = Path(f"{db_path}-wal")
     assert wal.stat().st_size > 0

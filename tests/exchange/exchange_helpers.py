@@ -19,9 +19,9 @@ SOURCE = NoteSource(
 
 def fill(col: Collection, now: datetime) -> dict[str, int]:
     """Notes of every kind, nested decks, awkward text; returns note ids by a short name."""
-    col.add_deck("LLM", now, description="From the article “LLM入門” (CC BY-NC-SA 4.0).\nLine 2")
+    col.decks.add("LLM", now, description="From the article “LLM入門” (CC BY-NC-SA 4.0).\nLine 2")
     ids = {
-        "basic": col.add_note(
+        "basic": col.notes.add(
             "LLM",
             "basic",
             "LLM",
@@ -30,7 +30,7 @@ def fill(col: Collection, now: datetime) -> dict[str, int]:
             tags=["llm", "用語"],
             source=SOURCE,
         ),
-        "reversed": col.add_note(
+        "reversed": col.notes.add(
             "LLM::Terms",
             "basic+reversed",
             "トークン",
@@ -38,7 +38,7 @@ def fill(col: Collection, now: datetime) -> dict[str, int]:
             now,
             tags=["ja"],
         ),
-        "cloze": col.add_note(
+        "cloze": col.notes.add(
             "LLM::Terms",
             "cloze",
             "{{c1::Transformer}} uses {{c2::attention}}",
@@ -46,7 +46,7 @@ def fill(col: Collection, now: datetime) -> dict[str, int]:
             now,
             source=SOURCE,
         ),
-        "tabs": col.add_note("Other", "basic", 'quote " and\ttab', "a;b,c", now),
+        "tabs": col.notes.add("Other", "basic", 'quote " and\ttab', "a;b,c", now),
     }
     return ids
 
@@ -55,9 +55,9 @@ def study(col: Collection, now: datetime, rounds: int = 3) -> datetime:
     """Answer every card a few times (days apart) so that cards carry progress."""
     at = now
     for _ in range(rounds):
-        for note_id in col.note_ids():
-            for card_id in col.note(note_id).card_ids:
-                col.answer(card_id, 3, at)
+        for note_id in col.notes.ids():
+            for card_id in col.notes.get(note_id).card_ids:
+                col.sched.answer(card_id, 3, at)
         at += timedelta(days=3)
     return at
 

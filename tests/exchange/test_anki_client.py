@@ -12,10 +12,11 @@ from exchange_helpers import anki_import, study
 from sqlalchemy import func, select
 
 from flashcards.core import exchange
-from flashcards.core.collection import CARD, LOG, Collection
+from flashcards.core.collection import Collection
 from flashcards.core.exchange.common import text_to_html
 from flashcards.core.exchange.export import guid_of
 from flashcards.core.models import CardState
+from flashcards.core.tables import CARD, LOG
 
 Anki = Callable[[], AnkiCollection]
 
@@ -54,8 +55,8 @@ def test_export_opens_in_anki_without_warnings(
     assert acol.card_count() == _card_count(col)
     names = {d.name for d in acol.decks.all_names_and_ids()}
     assert {"LLM", "LLM::Terms", "Other"} <= names
-    for note_id in col.note_ids():
-        ours = col.note(note_id)
+    for note_id in col.notes.ids():
+        ours = col.notes.get(note_id)
         theirs = acol.get_note(_nid(acol, ours.uid))
         assert theirs.fields[0] == text_to_html(ours.front)
         assert theirs.fields[1] == text_to_html(ours.back)
@@ -77,7 +78,7 @@ def test_second_export_after_edit_updates_in_place(
     assert len(anki_import(acol, tmp_path / "1.apkg").new) == 4
     notetypes = len(acol.models.all_names_and_ids())
     later = now + timedelta(hours=1)
-    col.update_note(sample["basic"], later, back="edited back")
+    col.notes.update(sample["basic"], later, back="edited back")
     exchange.export_apkg(col, tmp_path / "2.apkg", later)
     log = anki_import(acol, tmp_path / "2.apkg")
     _clean(log, again=True)
@@ -85,7 +86,7 @@ def test_second_export_after_edit_updates_in_place(
     assert len(log.updated) == 1
     assert len(log.duplicate) == 3
     assert acol.note_count() == 4 and acol.card_count() == _card_count(col)
-    edited = acol.get_note(_nid(acol, col.note(sample["basic"]).uid))
+    edited = acol.get_note(_nid(acol, col.notes.get(sample["basic"]).uid))
     assert edited["Back"] == "edited back"
     assert len(acol.models.all_names_and_ids()) == notetypes  # no forked note type
     assert acol.fix_integrity()[1]
@@ -117,7 +118,7 @@ def test_progress_goes_to_anki(
         logs = dict(conn.execute(select(LOG.c.card_id, func.count()).group_by(LOG.c.card_id)).all())
     assert acol.db.scalar("select count() from revlog") == sum(logs.values())
     for card in cards:
-        uid = col.note(card.note_id).uid
+        uid = col.notes.get(card.note_id).uid
         nid = _nid(acol, uid)
         theirs = next(c for c in acol.get_note(nid).cards() if c.ord == card.ord)
         assert card.state == CardState.REVIEW
@@ -137,10 +138,10 @@ def test_progress_goes_to_anki(
 def test_learning_and_suspended_cards_keep_their_queue(
     col: Collection, sample: dict[str, int], now: datetime, anki: Anki, tmp_path: Path
 ) -> None:
-    card_id = col.note(sample["basic"]).card_ids[0]
-    col.answer(card_id, 1, now)  # into learning, due in minutes
-    other = col.note(sample["tabs"]).card_ids[0]
-    col.set_suspended([other], True)
+    card_id = col.notes.get(sample["basic"]).card_ids[0]
+    col.sched.answer(card_id, 1, now)  # into learning, due in minutes
+    other = col.notes.get(sample["tabs"]).card_ids[0]
+    col.sched.set_suspended([other], True)
     out = tmp_path / "p.apkg"
     exchange.export_apkg(col, out, now, with_progress=True)
     acol = anki()

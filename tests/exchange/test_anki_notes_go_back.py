@@ -65,11 +65,11 @@ def test_anki_notes_edited_and_reviewed_here_go_back_without_conflict(
     now = datetime.now(UTC) + timedelta(minutes=1)
     exchange.import_file(col, package, now)
     # Edit one note here and review every card once.
-    ids = {col.note(i).front: i for i in col.note_ids()}
-    col.update_note(ids["犬"], now, back="dog (edited here)")
+    ids = {col.notes.get(i).front: i for i in col.notes.ids()}
+    col.notes.update(ids["犬"], now, back="dog (edited here)")
     answered = 0
-    while (card := col.next_card(now)) is not None and answered < 20:
-        col.answer(card.card_id, 3, now)
+    while (card := col.sched.next_card(now)) is not None and answered < 20:
+        col.sched.answer(card.card_id, 3, now)
         answered += 1
     assert answered
     back = tmp_path / "back.apkg"

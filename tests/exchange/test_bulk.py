@@ -24,6 +24,6 @@ def test_big_import_keeps_every_index(col: Collection, tmp_path: Path, now: date
     assert report.added == rows
     assert {i["name"] for i in inspect(col.engine).get_indexes("card")} == before
     assert {"ix_card_counts", "ix_card_queue"} <= before
-    assert [c.total for c in col.deck_counts(now)] == [rows]
-    card = col.next_card(now, "Big")
+    assert [c.total for c in col.sched.deck_counts(now)] == [rows]
+    card = col.sched.next_card(now, "Big")
     assert card is not None and card.faces.question == "q0"

@@ -81,8 +81,8 @@ def test_fuzz_text_bytes(col: Collection, now: datetime, tmp_path: Path, data: b
 
 
 def _package(col: Collection, now: datetime, tmp_path: Path) -> bytes:
-    col.add_note("Fuzz", "basic", "front", "back", now)
-    col.add_note("Fuzz", "cloze", "{{c1::a}} b", "", now)
+    col.notes.add("Fuzz", "basic", "front", "back", now)
+    col.notes.add("Fuzz", "cloze", "{{c1::a}} b", "", now)
     path = tmp_path / "base.apkg"
     exchange.export_apkg(col, path, now, with_progress=True)
     return path.read_bytes()

@@ -16,17 +16,18 @@ from exchange_helpers import anki_sample, snapshot, study
 from sqlalchemy import func, select
 
 from flashcards.core import exchange
-from flashcards.core.collection import CARD, LOG, Collection, open_collection
+from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.errors import InputError
 from flashcards.core.exchange import importer
 from flashcards.core.models import CardState
+from flashcards.core.tables import CARD, LOG
 
 Anki = Callable[[], AnkiCollection]
 
 
 def _notes(col: Collection) -> dict[str, object]:
-    return {(v := col.note(i)).front: v for i in col.note_ids()}
+    return {(v := col.notes.get(i)).front: v for i in col.notes.ids()}
 
 
 @pytest.mark.parametrize("legacy", [True, False], ids=["legacy-anki21", "current-anki21b"])
@@ -53,7 +54,7 @@ def test_package_written_by_anki(
     assert notes["{{c1::Paris}} is in {{c2::France}}"].kind == "cloze"
     assert notes["optional"].kind == "basic"  # its reverse card is optional and empty
     assert notes["typed"].kind == "basic" and notes["typed"].back == "answer"
-    assert col.deck_description(col.deck_id("Anki::Nested")) == "Deck description & more"
+    assert col.decks.description(col.decks.id("Anki::Nested")) == "Deck description & more"
     with col.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(LOG)).scalar_one() == revlog
         studied = conn.execute(select(CARD).where(CARD.c.reps > 0)).all()
@@ -68,7 +69,7 @@ def test_round_trip_loses_nothing(
     col: Collection, sample: dict[str, int], now: datetime, tmp_path: Path
 ) -> None:
     later = study(col, now)
-    col.answer(col.note(sample["basic"]).card_ids[0], 1, later)  # one card in relearning
+    col.sched.answer(col.notes.get(sample["basic"]).card_ids[0], 1, later)  # one card in relearning
     first = tmp_path / "first.apkg"
     exchange.export_apkg(col, first, later, with_progress=True)
     other = open_collection(sqlite_url(tmp_path / "other.db"), tz=col.tz)
@@ -87,7 +88,7 @@ def test_round_trip_loses_nothing(
 
 
 def _descriptions(col: Collection) -> dict[str, str]:
-    return {name: col.deck_description(i) for i, name in col.decks().items()}
+    return {name: col.decks.description(i) for i, name in col.decks.names().items()}
 
 
 def _package(path: Path) -> tuple[object, ...]:
@@ -324,4 +325,4 @@ def test_import_is_one_transaction(
     with pytest.raises(RuntimeError):
         exchange.import_file(col, path, now)
     assert snapshot(col) == before
-    assert "Fresh Deck" not in col.decks().values()
+    assert "Fresh Deck" not in col.decks.names().values()

@@ -22,11 +22,13 @@ from exchange_helpers import anki_sample, fill, snapshot, study
 from sqlalchemy import func, select
 
 from flashcards.core import exchange
-from flashcards.core.collection import CARD, LOG, Collection
+from flashcards.core.collection import Collection
 from flashcards.core.deckfile import parse_deck_toml, read_deck_file
 from flashcards.core.errors import InputError
+from flashcards.core.exchange.deckfile_import import import_deck_file, load_shipped_decks
 from flashcards.core.exchange.export import guid_of
 from flashcards.core.paths import shipped_decks_dir
+from flashcards.core.tables import CARD, LOG
 
 Anki = Callable[[], AnkiCollection]
 
@@ -39,7 +41,7 @@ def _counts(col: Collection) -> tuple[int, int]:
 
 
 def _deck_names(col: Collection) -> set[str]:
-    return set(col.decks().values())
+    return set(col.decks.names().values())
 
 
 def test_package_changing_note_type_keeps_reviewed_cards(
@@ -61,7 +63,8 @@ def test_package_changing_note_type_keeps_reviewed_cards(
                 db_file.write_bytes(data)
                 db = sqlite3.connect(db_file)
                 basic = db.execute(
-                    "SELECT mid FROM notes WHERE guid = ?", (guid_of(col.note(ids["basic"]).uid),)
+                    "SELECT mid FROM notes WHERE guid = ?",
+                    (guid_of(col.notes.get(ids["basic"]).uid),),
                 ).fetchone()[0]
                 db.execute("UPDATE notes SET mid = ?, mod = mod + 86400", (basic,))
                 db.commit()
@@ -72,8 +75,8 @@ def test_package_changing_note_type_keeps_reviewed_cards(
     assert report.refused == 2  # the reversed note and the cloze note
     assert any("review history" in w for w in report.warnings)
     assert _counts(col) == before
-    assert col.note(ids["reversed"]).kind == "basic+reversed"
-    assert col.note(ids["cloze"]).kind == "cloze"
+    assert col.notes.get(ids["reversed"]).kind == "basic+reversed"
+    assert col.notes.get(ids["cloze"]).kind == "cloze"
 
 
 def test_csv_with_guid_column_keeps_reviewed_cards(
@@ -84,14 +87,14 @@ def test_csv_with_guid_column_keeps_reviewed_cards(
     before = _counts(col)
     rows = ["#separator:tab", "#html:false", "#guid column:1", "#notetype column:2"]
     for name in ("reversed", "cloze", "basic"):
-        note = col.note(ids[name])
+        note = col.notes.get(ids[name])
         rows.append(f"{guid_of(note.uid)}\tBasic\t{note.front.splitlines()[0]}\tnew back")
     path = tmp_path / "notes.txt"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     report = exchange.import_file(col, path, at)
     assert report.refused == 2
     assert report.updated == 1  # the basic note keeps its one card: its text may change
-    assert col.note(ids["basic"]).back == "new back"
+    assert col.notes.get(ids["basic"]).back == "new back"
     assert _counts(col) == before
 
 
@@ -128,21 +131,21 @@ def test_anki_csv_over_an_earlier_apkg_import_deletes_nothing(
 def test_deck_file_reusing_another_decks_note_ids_is_refused(
     col: Collection, now: datetime
 ) -> None:
-    col.load_shipped_decks(shipped_decks_dir(), now)
+    load_shipped_decks(col, shipped_decks_dir(), now)
     study(col, now, rounds=1)
     shipped = read_deck_file(next(shipped_decks_dir().glob("*.toml")))
     shipped.name = "Someone else's deck"
     before = snapshot(col)
     decks = _deck_names(col)
     with pytest.raises(InputError, match="reuses"):
-        col.import_deck_file(shipped, now + timedelta(days=1))
+        import_deck_file(col, shipped, now + timedelta(days=1))
     assert snapshot(col) == before
     assert _deck_names(col) == decks
 
 
 def test_deck_file_import_is_one_transaction(col: Collection, now: datetime) -> None:
     """A note that fails late (a cloze number too large to store) leaves everything as it was."""
-    col.load_shipped_decks(shipped_decks_dir(), now)
+    load_shipped_decks(col, shipped_decks_dir(), now)
     shipped = read_deck_file(next(shipped_decks_dir().glob("*.toml")))
     before = snapshot(col)
     text = (
@@ -152,19 +155,19 @@ def test_deck_file_import_is_one_transaction(col: Collection, now: datetime) -> 
         'front = "{{c99999999999999999999::x}}"\nback = ""\n'
     )
     with pytest.raises(InputError):
-        col.import_deck_file(parse_deck_toml(text), now)
+        import_deck_file(col, parse_deck_toml(text), now)
     assert snapshot(col) == before
 
 
 def test_deck_file_changing_kind_keeps_reviewed_cards(col: Collection, now: datetime) -> None:
-    col.load_shipped_decks(shipped_decks_dir(), now)
+    load_shipped_decks(col, shipped_decks_dir(), now)
     at = study(col, now, rounds=1)
     shipped = read_deck_file(next(shipped_decks_dir().glob("*.toml")))
     reversed_ = [n for n in shipped.notes if n.kind == "basic+reversed"]
     assert reversed_
     before = _counts(col)
     shipped.notes = [replace(n, kind="basic") if n in reversed_ else n for n in shipped.notes]
-    report = col.import_deck_file(shipped, at)
+    report = import_deck_file(col, shipped, at)
     assert report.refused == len(reversed_)
     assert _counts(col) == before
 
@@ -175,7 +178,7 @@ def test_import_adding_nothing_creates_no_deck(
     fill(col, now)
     package = tmp_path / "ours.apkg"
     exchange.export_apkg(col, package, now)
-    col.rename_deck(col.deck_id("Other"), "Elsewhere", now)
+    col.decks.rename(col.decks.id("Other"), "Elsewhere", now)
     decks = _deck_names(col)
     report = exchange.import_file(col, package, now + timedelta(hours=1))
     assert report.added == 0

@@ -18,9 +18,10 @@ from exchange_helpers import anki_import, fill
 from sqlalchemy import func, select
 
 from flashcards.core import exchange
-from flashcards.core.collection import LOG, Collection, open_collection
+from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.review_match import duplicate_reviews
+from flashcards.core.tables import LOG
 
 Anki = Callable[[], AnkiCollection]
 
@@ -43,14 +44,14 @@ def _study_same_instant(col: Collection, start: datetime, days: int) -> datetime
     (consecutive) revlog ids, so their times come back shifted.
     """
     for n in range(30):
-        col.add_note("LLM::Many", "basic", f"term {n}", f"meaning {n}", start)
+        col.notes.add("LLM::Many", "basic", f"term {n}", f"meaning {n}", start)
     at = start
     for day in range(days):
         at = start + timedelta(days=day, microseconds=123_457)
         seen: set[int] = set()  # once a day (learning cards come back ahead of time)
-        while (card := col.next_card(at)) is not None and card.card_id not in seen:
+        while (card := col.sched.next_card(at)) is not None and card.card_id not in seen:
             seen.add(card.card_id)
-            col.answer(card.card_id, 1 + (card.card_id + day) % 4, at)
+            col.sched.answer(card.card_id, 1 + (card.card_id + day) % 4, at)
     return at
 
 
@@ -67,7 +68,7 @@ def test_reimporting_our_own_export_adds_no_review(
         report = exchange.import_file(col, package, at + timedelta(hours=1 + round_))
         assert (report.added, report.updated) == (0, 0)
         assert _reviews(col) == before
-    stats = col.stats_summary(at)
+    stats = col.stats.summary(at)
     assert stats["reviews_today"] == sum(1 for r in before if r[1] >= stats_day_start(at))
 
 
@@ -129,7 +130,7 @@ def test_upgrade_removes_reviews_doubled_by_old_imports(tmp_path: Path, now: dat
     fill(col, now)
     at = _study_same_instant(col, now, days=6)
     before = _reviews(col)
-    summary = col.stats_summary(at)  # fills the per-day sums with the true log
+    summary = col.stats.summary(at)  # fills the per-day sums with the true log
     col.close()
     conn = sqlite3.connect(db)
     # What the old importer wrote: a copy of every review, at the package's millisecond (some
@@ -155,6 +156,6 @@ def test_upgrade_removes_reviews_doubled_by_old_imports(tmp_path: Path, now: dat
     col = open_collection(sqlite_url(db), tz=UTC)
     try:
         assert _reviews(col) == before
-        assert col.stats_summary(at) == summary
+        assert col.stats.summary(at) == summary
     finally:
         col.close()

@@ -28,14 +28,16 @@ def main() -> None:
         now += timedelta(seconds=rng.randint(5, 600))
         if last is not None and rng.random() < 0.1:
             print(f"undoing {last}", flush=True)
-            col.undo()
+            col.sched.undo()
             last = None
             continue
-        card = col.next_card(now)
+        card = col.sched.next_card(now)
         if card is None:
             now += timedelta(hours=6)
             continue
-        result = col.answer(card.card_id, rng.randint(1, 4), now, duration_ms=rng.randint(1, 9999))
+        result = col.sched.answer(
+            card.card_id, rng.randint(1, 4), now, duration_ms=rng.randint(1, 9999)
+        )
         last = result.review_id
         print(f"saved {result.review_id} {card.card_id}", flush=True)
 

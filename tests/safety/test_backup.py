@@ -14,6 +14,7 @@ from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.deckfile import parse_deck_toml
 from flashcards.core.errors import CollectionError, InputError
+from flashcards.core.exchange.deckfile_import import import_deck_file
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DECK = '[deck]\nname = "B"\n' + "".join(
@@ -23,7 +24,7 @@ DECK = '[deck]\nname = "B"\n' + "".join(
 
 @pytest.fixture
 def filled(col: Collection, db_path: Path) -> Collection:
-    col.import_deck_file(parse_deck_toml(DECK), NOW)
+    import_deck_file(col, parse_deck_toml(DECK), NOW)
     return col
 
 
@@ -39,9 +40,9 @@ def answer_some(col: Collection, n: int, start: datetime) -> datetime:
     now = start
     for _ in range(n):
         now += timedelta(minutes=1)
-        card = col.next_card(now)
+        card = col.sched.next_card(now)
         assert card is not None
-        col.answer(card.card_id, 3, now)
+        col.sched.answer(card.card_id, 3, now)
     return now
 
 
@@ -76,11 +77,11 @@ def test_backup_while_another_connection_writes_is_consistent(
                 # As long as the backups take (machine load decides): when today's cards run
                 # out, the next day brings more.
                 now += timedelta(minutes=1)
-                card = filled.next_card(now)
+                card = filled.sched.next_card(now)
                 if card is None:
                     now += timedelta(days=1)
                     continue
-                filled.answer(card.card_id, 3, now)
+                filled.sched.answer(card.card_id, 3, now)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -138,7 +139,7 @@ def test_restore_keeps_the_current_file_aside_and_drops_its_wal(
     assert conn.execute("SELECT value FROM setting WHERE key='marker'").fetchone() == ("in-wal",)
     conn.close()
     col = open_collection(sqlite_url(db_path), tz=UTC)
-    assert col.get_setting("marker") == ""
+    assert col.config.get("marker") == ""
     col.close()
 
 

@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from flashcards import cli
-from flashcards.core.collection import Collection
 from flashcards.core.errors import CollectionError
+from flashcards.core.scheduler import Scheduler
 
 NOW = "2026-03-02T09:00:00+00:00"
 # Every kind of control character a hostile file could carry.
@@ -148,10 +148,10 @@ def test_a_database_error_is_one_line_from_the_command(
         statement, {}, sqlite3.OperationalError("too many terms in compound SELECT")
     )
 
-    def fail(self: Collection, now: object) -> None:
+    def fail(self: Scheduler, now: object) -> None:
         raise error
 
-    monkeypatch.setattr(Collection, "deck_counts", fail)
+    monkeypatch.setattr(Scheduler, "deck_counts", fail)
     err, out = io.StringIO(), io.StringIO()
     with redirect_stderr(err), redirect_stdout(out):
         status = cli.main(["--data-dir", str(tmp_path / "data"), "--now", NOW, "decks"])

@@ -26,6 +26,7 @@ from flashcards.core.db import (
 )
 from flashcards.core.deckfile import parse_deck_toml
 from flashcards.core.errors import CollectionError
+from flashcards.core.exchange.deckfile_import import import_deck_file
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DECK = '[deck]\nname = "D"\n' + "".join(
@@ -36,7 +37,7 @@ DECK = '[deck]\nname = "D"\n' + "".join(
 
 def healthy(path: Path) -> Path:
     col = open_collection(sqlite_url(path), tz=UTC)
-    col.import_deck_file(parse_deck_toml(DECK), NOW)
+    import_deck_file(col, parse_deck_toml(DECK), NOW)
     col.close()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -142,8 +143,8 @@ def test_random_byte_damage_never_crashes_or_writes(
         # Damage SQLite cannot see (inside a stored value) may open; using it must then either
         # work or fail with one readable error.
         try:
-            col.deck_counts(NOW)
-            col.next_card(NOW)
+            col.sched.deck_counts(NOW)
+            col.sched.next_card(NOW)
         except CollectionError as exc:
             assert "\n" not in str(exc)
         finally:

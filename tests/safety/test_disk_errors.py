@@ -23,6 +23,7 @@ from flashcards.core.collection import open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.deckfile import parse_deck_toml
 from flashcards.core.errors import CollectionError, FlashcardsError
+from flashcards.core.exchange.deckfile_import import import_deck_file
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -79,7 +80,7 @@ def test_full_disk_gives_a_clear_message_and_loses_nothing(tmp_path: Path) -> No
     with tmpfs(tmp_path / "mnt", "3m") as mnt:
         db = mnt / "collection.db"
         col = open_collection(sqlite_url(db), tz=UTC)
-        col.import_deck_file(parse_deck_toml(deck("Disk", 200, 50)), NOW)
+        import_deck_file(col, parse_deck_toml(deck("Disk", 200, 50)), NOW)
         backup.create_backup(db, NOW)
         filler = fill(mnt)
 
@@ -89,10 +90,10 @@ def test_full_disk_gives_a_clear_message_and_loses_nothing(tmp_path: Path) -> No
         now = NOW
         for _ in range(400):
             now += timedelta(minutes=1)
-            card = col.next_card(now)
+            card = col.sched.next_card(now)
             assert card is not None
             try:
-                saved.append(col.answer(card.card_id, 3, now).review_id)
+                saved.append(col.sched.answer(card.card_id, 3, now).review_id)
             except CollectionError as exc:
                 refused.append(str(exc))
                 break
@@ -101,9 +102,9 @@ def test_full_disk_gives_a_clear_message_and_loses_nothing(tmp_path: Path) -> No
 
         # An import on the full disk is refused whole.
         with pytest.raises(CollectionError) as info:
-            col.import_deck_file(parse_deck_toml(deck("Big", 300, 400)), now)
+            import_deck_file(col, parse_deck_toml(deck("Big", 300, 400)), now)
         assert "disk is full" in str(info.value)
-        assert "Big" not in col.decks().values()
+        assert "Big" not in col.decks.names().values()
 
         # A backup on the full disk is refused and leaves no half-written file.
         with pytest.raises(CollectionError) as binfo:
@@ -120,9 +121,9 @@ def test_full_disk_gives_a_clear_message_and_loses_nothing(tmp_path: Path) -> No
         conn.close()
         assert set(saved) <= ids
         col = open_collection(sqlite_url(db), tz=UTC)  # and work goes on once there is room
-        card = col.next_card(now + timedelta(days=1))
+        card = col.sched.next_card(now + timedelta(days=1))
         assert card is not None
-        col.answer(card.card_id, 3, now + timedelta(days=1))
+        col.sched.answer(card.card_id, 3, now + timedelta(days=1))
         col.close()
 
 
@@ -169,10 +170,10 @@ def test_read_only_data_directory_reads_and_refuses_writes_clearly(tmp_path: Pat
         data = mnt / "data"
         assert cli_run(data, "decks").returncode == 0  # creates it, lock file and all
         col = open_collection(sqlite_url(data / "collection.db"), tz=UTC)
-        col.import_deck_file(parse_deck_toml(deck("RO", 20, 10)), NOW)
-        card = col.next_card(NOW)
+        import_deck_file(col, parse_deck_toml(deck("RO", 20, 10)), NOW)
+        card = col.sched.next_card(NOW)
         assert card is not None
-        col.answer(card.card_id, 3, NOW)
+        col.sched.answer(card.card_id, 3, NOW)
         col.close()
         backup.create_backup(data / "collection.db", NOW)
         expected = {a: cli_run(data, *a).stdout for a in (("decks", "--json"), ("stats",))}
@@ -217,19 +218,19 @@ def test_read_only_copy_reads_like_the_file_and_never_writes_it(tmp_path: Path) 
 
     db = tmp_path / "collection.db"
     col = open_collection(sqlite_url(db), tz=UTC)
-    col.import_deck_file(parse_deck_toml(deck("Copy", 30, 10)), NOW)
+    import_deck_file(col, parse_deck_toml(deck("Copy", 30, 10)), NOW)
     for _ in range(5):
-        card = col.next_card(NOW)
+        card = col.sched.next_card(NOW)
         assert card is not None
-        col.answer(card.card_id, 3, NOW)
-    counts, summary = col.deck_counts(NOW), col.stats_summary(NOW, None)
+        col.sched.answer(card.card_id, 3, NOW)
+    counts, summary = col.sched.deck_counts(NOW), col.stats.summary(NOW, None)
     col.close()
     before = db.read_bytes()
     snapshot = open_read_only_collection(db, tz=UTC)
     try:
-        assert snapshot.deck_counts(NOW) == counts
-        assert snapshot.stats_summary(NOW, None) == summary
-        snapshot.add_note("Copy", "basic", "only in memory", "a", NOW)
+        assert snapshot.sched.deck_counts(NOW) == counts
+        assert snapshot.stats.summary(NOW, None) == summary
+        snapshot.notes.add("Copy", "basic", "only in memory", "a", NOW)
     finally:
         snapshot.close()
     assert db.read_bytes() == before

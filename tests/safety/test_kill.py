@@ -25,6 +25,7 @@ import pytest
 from flashcards.core.collection import open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.deckfile import parse_deck_toml
+from flashcards.core.exchange.deckfile_import import import_deck_file
 
 WORKER = Path(__file__).with_name("kill_worker.py")
 ROUNDS = int(os.environ.get("KILL_ROUNDS", "20"))
@@ -50,7 +51,7 @@ def make_collection(db: Path, notes: int = 150) -> None:
         kind = "basic+reversed" if i % 5 == 0 else "basic"
         body.append(f'[[notes]]\nid = "k{i}"\nkind = "{kind}"\nfront = "Q{i}"\nback = "A{i}"\n')
     col = open_collection(sqlite_url(db), tz=UTC)
-    col.import_deck_file(parse_deck_toml("".join(body)), START)
+    import_deck_file(col, parse_deck_toml("".join(body)), START)
     col.close()
 
 

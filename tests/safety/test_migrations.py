@@ -104,11 +104,11 @@ def test_first_schema_collection_is_upgraded_with_backup_and_nothing_lost(tmp_pa
 
     # The upgraded collection works: counts, stats and a new answer.
     now = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
-    assert any(c.name == "Old::Sub" for c in col.deck_counts(now))
-    card = col.next_card(now + timedelta(days=30))
+    assert any(c.name == "Old::Sub" for c in col.sched.deck_counts(now))
+    card = col.sched.next_card(now + timedelta(days=30))
     assert card is not None
-    col.answer(card.card_id, 3, now + timedelta(days=30))
-    col.stats_summary(now + timedelta(days=30))
+    col.sched.answer(card.card_id, 3, now + timedelta(days=30))
+    col.stats.summary(now + timedelta(days=30))
     col.close()
 
     # Same shape as a collection created fresh by this version.

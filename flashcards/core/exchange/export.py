@@ -19,11 +19,14 @@ import genanki
 from sqlalchemy import String, select, type_coerce
 
 from flashcards.core import scheduling
-from flashcards.core.collection import CARD, DECK, LOG, NOTE, Collection, card_ords, subdeck_ids
+from flashcards.core.collection import Collection
+from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.exchange.anki_notetypes import build_anki_model
 from flashcards.core.exchange.common import deck_id_for, html_to_text, tags_of, text_to_html
 from flashcards.core.exchange.notetypes import FIELDS, NAMES, build_model
 from flashcards.core.models import AnkiNoteType, CardState, NoteKind, table_of, utcnow_guard
+from flashcards.core.notetypes import card_ords
+from flashcards.core.tables import CARD, DECK, LOG, NOTE
 
 NOTETYPE = table_of(AnkiNoteType)
 
@@ -82,10 +85,10 @@ class _Row:
 
 
 def _scope(col: Collection, deck: str | None) -> dict[int, str]:
-    decks = col.decks()
+    decks = col.decks.names()
     if deck is None:
         return decks
-    col.deck_id(deck)  # raises NotFoundError for an unknown deck
+    col.decks.id(deck)  # raises NotFoundError for an unknown deck
     return {i: decks[i] for i in subdeck_ids(decks, deck)}
 
 
@@ -277,7 +280,7 @@ def _finish_collection(
     col: Collection, db: sqlite3.Connection, rows: Sequence[_Row], now: datetime, progress: bool
 ) -> None:
     """Set the package's creation day and scheduler version; with progress, cards and revlog."""
-    day_start, _ = col.day_bounds(now)
+    day_start, _ = col.config.day_bounds(now)
     crt = int(day_start.timestamp()) - CRT_DAYS_BEFORE_TODAY * 86400
     conf = json.loads(db.execute("SELECT conf FROM col").fetchone()[0])
     conf["schedVer"] = 2  # otherwise Anki reads the package as v1 and shifts logged ratings
@@ -295,10 +298,10 @@ def _anki_ivl(last_review: datetime | None, due: datetime, stability: float | No
 def _write_progress(
     col: Collection, db: sqlite3.Connection, rows: Sequence[_Row], now: datetime
 ) -> None:
-    today = col.learner_day(now)
+    today = col.config.learner_day(now)
 
     def day_number(moment: datetime) -> int:
-        return CRT_DAYS_BEFORE_TODAY + (col.learner_day(moment) - today).days
+        return CRT_DAYS_BEFORE_TODAY + (col.config.learner_day(moment) - today).days
 
     package_cards: dict[tuple[str, int], int] = {
         (guid, int(ord_)): int(cid)
@@ -366,7 +369,7 @@ def _write_progress(
                 queue, due = 1, int(card.due.timestamp())
             else:
                 queue, due = 3, day_number(card.due)
-            settings = col.deck_settings(int(card.deck_id))
+            settings = col.decks.settings(int(card.deck_id))
             steps = scheduling.parse_steps(
                 settings.learning_steps
                 if state == CardState.LEARNING

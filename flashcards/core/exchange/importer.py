@@ -15,25 +15,15 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from flashcards.core.collection import (
-    CARD,
-    DECK,
-    LOG,
-    NOTE,
-    REFUSED_WARNING,
-    Change,
-    Collection,
-    DeckSettings,
-    ImportReport,
-    card_ords,
-    normalise_deck_name,
-    note_values,
-    reviewed_card_ids,
-)
+from flashcards.core.changes import Change
+from flashcards.core.collection import Collection
+from flashcards.core.deck_names import normalise_deck_name
+from flashcards.core.decks import DeckSettings
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_collection
 from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote
+from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.exchange.text import read_text
 from flashcards.core.models import (
     AnkiNoteType,
@@ -43,7 +33,10 @@ from flashcards.core.models import (
     table_of,
     utcnow_guard,
 )
+from flashcards.core.notes import reviewed_card_ids
+from flashcards.core.notetypes import card_ords, note_values
 from flashcards.core.review_match import duplicate_reviews
+from flashcards.core.tables import CARD, DECK, LOG, NOTE
 
 OPTIONS: Table = SQLModel.metadata.tables[str(DeckOptions.__tablename__)]
 NOTETYPE: Table = table_of(AnkiNoteType)

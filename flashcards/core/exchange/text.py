@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 
-from flashcards.core.collection import normalise_deck_name
+from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.deckfile import NoteSource, cloze_numbers
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.common import (

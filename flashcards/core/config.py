@@ -1,0 +1,78 @@
+"""The config manager: app-wide settings and the learner's day boundary."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from flashcards.core import overview
+from flashcards.core.changes import Change, Notify
+from flashcards.core.errors import InputError
+from flashcards.core.models import Setting, utcnow_guard
+
+
+class Config:
+    """Settings stored in the collection, and the day boundary they define.
+
+    Args:
+        engine: The collection's engine.
+        tz: The time zone of the day boundary; None means the system's local time zone.
+        notify: The collection's change bus.
+    """
+
+    def __init__(self, engine: Engine, tz: tzinfo | None, notify: Notify) -> None:
+        self._engine = engine
+        self.tz = tz
+        self._notify = notify
+        self._day_start_hour: int | None = None
+
+    def get(self, key: str, default: str = "") -> str:
+        """An app-wide setting."""
+        with Session(self._engine) as session:
+            row = session.get(Setting, key)
+            return row.value if row else default
+
+    def set(self, key: str, value: str) -> None:
+        """Set an app-wide setting (one transaction)."""
+        with Session(self._engine) as session:
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+            session.commit()
+        if key == "day_start_hour":
+            self._day_start_hour = None
+        self._notify(Change.OPTIONS)
+
+    @property
+    def day_start_hour(self) -> int:
+        """The local hour at which a new day starts (Anki's default: 4 a.m.)."""
+        if self._day_start_hour is None:
+            self._day_start_hour = int(self.get("day_start_hour", "4"))
+        return self._day_start_hour
+
+    def set_day_start_hour(self, hour: int) -> None:
+        """Set the hour a new day starts (0-23).
+
+        Raises:
+            InputError: If ``hour`` is out of range.
+        """
+        if not 0 <= hour <= 23:
+            raise InputError("The day start hour must be between 0 and 23.")
+        self.set("day_start_hour", str(hour))
+
+    def day_bounds(self, now: datetime) -> tuple[datetime, datetime]:
+        """The UTC start and end of the learner's day containing ``now``."""
+        return overview.day_bounds(utcnow_guard(now), self.tz, self.day_start_hour)
+
+    def learner_day(self, moment: datetime) -> date:
+        """The learner's calendar day of ``moment`` (days start at the day-start hour)."""
+        local = moment.astimezone(self.tz) if self.tz is not None else moment.astimezone()
+        return (local - timedelta(hours=self.day_start_hour)).date()
+
+    def day_shift(self, now: datetime) -> timedelta:
+        """What to add to a UTC time so that learner days start at midnight (see overview)."""
+        return overview.day_shift(utcnow_guard(now), self.tz, self.day_start_hour)

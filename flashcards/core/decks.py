@@ -1,0 +1,261 @@
+"""The deck manager: decks (nested by ``::``), their descriptions and their options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlmodel import Session
+
+from flashcards.core import overview, scheduling
+from flashcards.core.changes import Change, Notify
+from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
+from flashcards.core.errors import InputError, NotFoundError
+from flashcards.core.models import Deck, DeckOptions
+from flashcards.core.notes import delete_note_rows
+from flashcards.core.tables import DECK, NOTE, OPTIONS
+
+
+def _option_default(name: str) -> Any:
+    return DeckOptions.model_fields[name].default
+
+
+@dataclass(frozen=True)
+class DeckSettings:
+    """A deck's options as the user edits them."""
+
+    # The defaults are the table's (Anki's), written once in models.DeckOptions.
+    desired_retention: float = _option_default("desired_retention")
+    new_per_day: int = _option_default("new_per_day")
+    reviews_per_day: int = _option_default("reviews_per_day")
+    learning_steps: str = _option_default("learning_steps")
+    relearning_steps: str = _option_default("relearning_steps")
+    maximum_interval: int = _option_default("maximum_interval")
+
+    def scheduler_config(self) -> scheduling.SchedulerConfig:
+        """The part of the options the scheduler uses."""
+        return scheduling.SchedulerConfig(
+            self.desired_retention,
+            self.learning_steps,
+            self.relearning_steps,
+            self.maximum_interval,
+        )
+
+
+class DeckManager:
+    """Decks and their options; names, ancestry and options are cached until a deck changes.
+
+    Args:
+        engine: The collection's engine.
+        notify: The collection's change bus.
+    """
+
+    def __init__(self, engine: Engine, notify: Notify) -> None:
+        self._engine = engine
+        self._notify = notify
+        self._names: dict[int, str] | None = None
+        self._ancestors: dict[int, list[int]] | None = None
+        self._options: dict[int, DeckSettings] = {}
+
+    def invalidate(self, change: Change) -> None:
+        """Drop what ``change`` can make stale (called by the collection's change bus)."""
+        if change & (Change.DECKS | Change.OPTIONS):
+            self._names = None
+            self._ancestors = None
+            self._options.clear()
+
+    def __call__(self) -> dict[int, str]:
+        """Transitional: ``col.decks()`` as before the managers (issue 11); use names()."""
+        return self.names()
+
+    def names(self) -> dict[int, str]:
+        """All decks: id -> full name."""
+        if self._names is None:
+            with self._engine.connect() as conn:
+                rows = conn.execute(select(DECK.c.id, DECK.c.name)).all()
+            self._names = {int(r[0]): str(r[1]) for r in rows}
+        return dict(self._names)
+
+    def id(self, name: str) -> int:
+        """The id of the deck called ``name``.
+
+        Raises:
+            NotFoundError: If there is no such deck.
+        """
+        for deck_id, deck_name in self.names().items():
+            if deck_name == name:
+                return deck_id
+        raise NotFoundError(f"There is no deck called {name!r}.")
+
+    def tree(self) -> dict[int, list[int]]:
+        """Deck id -> ids of the deck and its ancestors (nearest first), cached with the decks."""
+        if self._ancestors is None or self._names is None:
+            self._ancestors = overview.ancestors(self.names())
+        return self._ancestors
+
+    def add(self, name: str, now: datetime, description: str = "") -> int:
+        """Return the id of deck ``name``, creating it (and its parents) if needed."""
+        name = normalise_deck_name(name)
+        with Session(self._engine) as session:
+            deck_id = self.ensure(session, name, now, description)
+            session.commit()
+        self._notify(Change.DECKS)
+        return deck_id
+
+    def ensure(self, session: Session, name: str, now: datetime, description: str = "") -> int:
+        """The id of deck ``name`` (and its parents), created in ``session`` if missing.
+
+        For operations that create a deck in their own transaction; they announce the change.
+        """
+        parts = name.split("::")
+        deck_id = 0
+        for depth in range(1, len(parts) + 1):
+            partial = "::".join(parts[:depth])
+            row = session.scalars(select(Deck).where(DECK.c.name == partial)).first()
+            if row is None:
+                row = Deck(
+                    name=partial,
+                    description=description if depth == len(parts) else "",
+                    created=now,
+                    modified=now,
+                )
+                session.add(row)
+                session.flush()
+                session.add(DeckOptions(deck_id=int(row.id or 0)))
+            elif depth == len(parts) and description and row.description != description:
+                row.description = description
+                row.modified = now
+            assert row.id is not None
+            deck_id = row.id
+        self._names = None
+        return deck_id
+
+    def description(self, deck_id: int) -> str:
+        """The description of a deck.
+
+        Raises:
+            NotFoundError: If there is no such deck.
+        """
+        with Session(self._engine) as session:
+            deck = session.get(Deck, deck_id)
+            if deck is None:
+                raise NotFoundError(f"There is no deck with id {deck_id}.")
+            return deck.description
+
+    def rename(self, deck_id: int, new_name: str, now: datetime) -> None:
+        """Rename a deck and move its subdecks with it.
+
+        Raises:
+            InputError: If the new name is empty or taken.
+            NotFoundError: If there is no such deck.
+        """
+        new_name = normalise_deck_name(new_name)
+        decks = self.names()
+        old = decks.get(deck_id)
+        if old is None:
+            raise NotFoundError(f"There is no deck with id {deck_id}.")
+        if new_name in decks.values() and new_name != old:
+            raise InputError(f"A deck called {new_name!r} already exists.")
+        with Session(self._engine) as session:
+            for i in subdeck_ids(decks, old):
+                deck = session.get(Deck, i)
+                assert deck is not None
+                deck.name = new_name + deck.name[len(old) :]
+                deck.modified = now
+            session.commit()
+        self._notify(Change.DECKS)
+
+    def delete(self, deck_id: int) -> int:
+        """Delete a deck, its subdecks, their notes, cards and review history.
+
+        Returns:
+            The number of notes deleted.
+
+        Raises:
+            NotFoundError: If there is no such deck.
+        """
+        decks = self.names()
+        if deck_id not in decks:
+            raise NotFoundError(f"There is no deck with id {deck_id}.")
+        ids = subdeck_ids(decks, decks[deck_id])
+        with self._engine.begin() as conn:
+            note_ids = [
+                r[0] for r in conn.execute(select(NOTE.c.id).where(NOTE.c.deck_id.in_(ids)))
+            ]
+            delete_note_rows(conn, note_ids)
+            conn.execute(delete(OPTIONS).where(OPTIONS.c.deck_id.in_(ids)))
+            conn.execute(delete(DECK).where(DECK.c.id.in_(ids)))
+        self._notify(Change.DECKS | Change.NOTES | Change.CARDS)
+        return len(note_ids)
+
+    def settings(self, deck_id: int) -> DeckSettings:
+        """The options of a deck."""
+        cached = self._options.get(deck_id)
+        if cached is not None:
+            return cached
+        with Session(self._engine) as session:
+            row = session.get(DeckOptions, deck_id)
+            settings = (
+                DeckSettings(
+                    row.desired_retention,
+                    row.new_per_day,
+                    row.reviews_per_day,
+                    row.learning_steps,
+                    row.relearning_steps,
+                    row.maximum_interval,
+                )
+                if row
+                else DeckSettings()
+            )
+        self._options[deck_id] = settings
+        return settings
+
+    def all_settings(self) -> dict[int, DeckSettings]:
+        """The options of every deck, read in one query (the deck list needs them all)."""
+        names = self.names()
+        if any(i not in self._options for i in names):
+            with self._engine.connect() as conn:
+                for r in conn.execute(select(OPTIONS)).mappings():
+                    self._options[int(r["deck_id"])] = DeckSettings(
+                        r["desired_retention"],
+                        r["new_per_day"],
+                        r["reviews_per_day"],
+                        r["learning_steps"],
+                        r["relearning_steps"],
+                        r["maximum_interval"],
+                    )
+            for deck_id in names:
+                self._options.setdefault(deck_id, DeckSettings())
+        return {deck_id: self._options[deck_id] for deck_id in names}
+
+    def set_settings(self, deck_id: int, settings: DeckSettings) -> None:
+        """Change a deck's options.
+
+        Raises:
+            InputError: If a value is out of range.
+        """
+        if not 0.7 <= settings.desired_retention <= 0.99:
+            raise InputError("Desired retention must be between 0.70 and 0.99.")
+        if settings.new_per_day < 0 or settings.reviews_per_day < 0:
+            raise InputError("Daily limits cannot be negative.")
+        if settings.maximum_interval < 1:
+            raise InputError("The maximum interval must be at least one day.")
+        try:
+            if not scheduling.parse_steps(settings.learning_steps):
+                raise ValueError("at least one learning step is needed")
+            scheduling.parse_steps(settings.relearning_steps)
+        except ValueError as exc:
+            raise InputError(f"Invalid steps: {exc}.") from None
+        with Session(self._engine) as session:
+            row = session.get(DeckOptions, deck_id) or DeckOptions(deck_id=deck_id)
+            row.desired_retention = settings.desired_retention
+            row.new_per_day = settings.new_per_day
+            row.reviews_per_day = settings.reviews_per_day
+            row.learning_steps = settings.learning_steps
+            row.relearning_steps = settings.relearning_steps
+            row.maximum_interval = settings.maximum_interval
+            session.add(row)
+            session.commit()
+        self._notify(Change.OPTIONS)

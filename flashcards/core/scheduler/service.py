@@ -1,0 +1,458 @@
+"""The scheduler: today's counts, the review queue, answering, undo, burying, suspending.
+
+Card state lives in real columns (state, step, stability, difficulty, due, last review), so what
+is due is one indexed query; :mod:`flashcards.core.scheduling` is the only user of ``fsrs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, delete, text, update
+from sqlalchemy.engine import Connection
+
+from flashcards.core import overview, queue, scheduling
+from flashcards.core.changes import Change, Notify
+from flashcards.core.config import Config
+from flashcards.core.deck_names import subdeck_ids
+from flashcards.core.deckfile import NoteSource
+from flashcards.core.decks import DeckManager
+from flashcards.core.errors import InputError, NotFoundError
+from flashcards.core.models import NoteKind, UTCDateTime, utcnow_guard
+from flashcards.core.overview import DeckCounts
+from flashcards.core.render import Faces, render
+from flashcards.core.stats_data import forget_review
+from flashcards.core.tables import CARD, LOG
+
+#: When nothing else is due, learning cards due within this span are shown early (as Anki does).
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class ReviewCard:
+    """A card ready to be shown, with the four previewed outcomes for its buttons.
+
+    The outcomes are computed when first asked for (when the answer is revealed and the
+    buttons get their labels), not when the card is fetched: the next question appears
+    sooner, and the outcomes are the same either way (the same seed, as of ``shown_at``).
+    """
+
+    card_id: int
+    note_id: int
+    note_uid: str
+    deck_id: int
+    deck_name: str
+    kind: str
+    ord: int
+    state: int
+    faces: Faces
+    front: str
+    back: str
+    source: NoteSource
+    shown_at: datetime
+    memory: scheduling.Memory
+    config: scheduling.SchedulerConfig
+
+    @cached_property
+    def outcomes(self) -> dict[int, scheduling.Outcome]:
+        """What each rating (1 Again .. 4 Easy) does to the card."""
+        return scheduling.preview(self.card_id, self.memory, self.config, self.shown_at)
+
+    def label(self, rating: int) -> str:
+        """The button label of ``rating``: the interval it leads to (``<10m``, ``4d``)."""
+        return scheduling.format_interval(self.outcomes[rating].interval)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """What an answer did."""
+
+    card_id: int
+    rating: int
+    due: datetime
+    interval: timedelta
+    review_id: int
+
+
+class Scheduler:
+    """Counts, queue and answers; caches today's counts, kept exact by answer and undo.
+
+    Args:
+        engine: The collection's engine.
+        config: The config manager (the day boundary).
+        decks: The deck manager (names, tree, options).
+        notify: The collection's change bus.
+    """
+
+    def __init__(self, engine: Engine, config: Config, decks: DeckManager, notify: Notify) -> None:
+        self._engine = engine
+        self._config = config
+        self._decks = decks
+        self._notify = notify
+        # Caches, valid because this object is the collection's only writer (one app instance
+        # per data directory); each is dropped by the change that can make it stale.
+        self._totals: dict[int, int] | None = None
+        # Today's reviews per (deck, state before): [count, milliseconds], with the day start.
+        self._studied_cache: tuple[datetime, dict[tuple[int, int], list[int]]] | None = None
+        # The last card shown: its memory and previewed outcomes, so that answering it does not
+        # compute again what the preview computed (the result would be identical).
+        self._shown: ReviewCard | None = None
+        # Review ids answered through this object, newest last: undo takes back the learner's
+        # own answers of this session, never a review that came in with an import.
+        self._answered: list[int] = []
+
+    def invalidate(self, change: Change) -> None:
+        """Drop what ``change`` can make stale (called by the collection's change bus)."""
+        if change & (Change.DECKS | Change.NOTES):
+            self._totals = None
+
+    def _fetch(self, conn: Connection) -> overview.Fetch:
+        """Run the overview's plain SQL through SQLAlchemy, datetimes stored as ours are."""
+
+        def fetch(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+            statement = text(sql).bindparams(
+                *(
+                    bindparam(k, type_=UTCDateTime())
+                    for k, v in params.items()
+                    if isinstance(v, datetime)
+                )
+            )
+            return conn.execute(statement, dict(params)).all()
+
+        return fetch
+
+    def _studied_rows(self, conn: Connection, day_start: datetime) -> list[tuple[int, ...]]:
+        """Today's review counts per deck and state; kept up to date by answer/undo."""
+        if self._studied_cache is None or self._studied_cache[0] != day_start:
+            rows = self._fetch(conn)(overview.STUDIED_SQL, {"day_start": day_start})
+            sums = {(int(d), int(s)): [int(c), int(ms or 0)] for d, s, c, ms in rows}
+            self._studied_cache = (day_start, sums)
+        return [(d, s, c, ms) for (d, s), (c, ms) in self._studied_cache[1].items()]
+
+    def _remaining(
+        self, conn: Connection, day_start: datetime
+    ) -> tuple[dict[int, int], dict[int, int]]:
+        """Per deck: how many new cards and reviews its own limit still allows today."""
+        limits = {
+            deck_id: (opts.new_per_day, opts.reviews_per_day)
+            for deck_id, opts in self._decks.all_settings().items()
+        }
+        studied = overview.studied_today(self._studied_rows(conn, day_start))
+        return overview.remaining(limits, self._decks.tree(), studied)
+
+    def today(self, now: datetime) -> tuple[int, float, int]:
+        """Today's line: cards studied today, minutes spent on them, and the streak in days."""
+        now = utcnow_guard(now)
+        day_start, _ = self._config.day_bounds(now)
+        with self._engine.connect() as conn:
+            rows = self._studied_rows(conn, day_start)
+            shift = overview.day_shift(now, self._config.tz, self._config.day_start_hour)
+            streak = overview.streak(self._fetch(conn), now, shift)
+        reviews = sum(int(r[2]) for r in rows)
+        return reviews, sum(int(r[3] or 0) for r in rows) / 60000, streak
+
+    def overview(self, now: datetime) -> overview.Overview:
+        """The deck list and today's line, as :func:`overview.read_sqlite` reads them."""
+        reviews, minutes, streak = self.today(now)
+        return overview.Overview(self.deck_counts(now), reviews, minutes, streak)
+
+    def deck_counts(self, now: datetime) -> list[DeckCounts]:
+        """The deck list: per deck (subdecks included), what is due now within today's limits."""
+        now = utcnow_guard(now)
+        day_start, day_end = self._config.day_bounds(now)
+        decks = self._decks.names()
+        order = sorted(decks)
+        with self._engine.connect() as conn:
+            new_left, rev_left = self._remaining(conn, day_start)
+            own: dict[int, tuple[int, int, int]] = {}
+            if order:
+                params = overview.own_counts_params(order, new_left, rev_left)
+                params |= {"now": now, "day_end": day_end}
+                sql = overview.own_counts_sql(len(order))
+                for deck, new, learn, rev in self._fetch(conn)(sql, params):
+                    own[int(deck)] = (int(new), int(learn), int(rev))
+            if self._totals is None:
+                rows = self._fetch(conn)(overview.TOTALS_SQL, {})
+                self._totals = {int(d): int(n) for d, n in rows}
+            totals = self._totals
+        return overview.deck_list(decks, self._decks.tree(), own, totals, new_left, rev_left)
+
+    def _next_card_row(self, conn: Connection, now: datetime, deck: str | None) -> Any:
+        decks = self._decks.names()
+        root = self._decks.id(deck) if deck is not None else None
+        scope = list(decks) if deck is None else subdeck_ids(decks, deck)
+        if not scope:
+            return None
+        day_start, day_end = self._config.day_bounds(now)
+        new_left, rev_left = self._remaining(conn, day_start)
+        tree = self._decks.tree()
+
+        def allowed(left: dict[int, int]) -> list[int]:
+            # A deck may give a card only if it and each ancestor up to the reviewed deck allow.
+            ok = []
+            for deck_id in scope:
+                chain = tree[deck_id]
+                if root is not None:
+                    chain = chain[: chain.index(root) + 1]
+                if all(left[i] > 0 for i in chain):
+                    ok.append(deck_id)
+            return ok
+
+        row = queue.next_card_row(
+            conn,
+            now=now,
+            cutoff=now,
+            day_end=day_end,
+            every=len(decks),
+            learn_decks=scope,
+            review_decks=allowed(rev_left),
+            new_decks=allowed(new_left),
+        )
+        if row is None:
+            # Nothing else today: show learning cards due soon rather than make the learner wait.
+            row = queue.next_card_row(
+                conn,
+                now=now,
+                cutoff=now + LEARN_AHEAD,
+                day_end=day_end,
+                every=len(decks),
+                learn_decks=scope,
+                review_decks=[],
+                new_decks=[],
+            )
+        return row
+
+    def next_card(self, now: datetime, deck: str | None = None) -> ReviewCard | None:
+        """The next card to review, or None when nothing is left today.
+
+        Order: learning cards due, then reviews due today, then new cards (within the daily
+        limits), then learning cards due within the next 20 minutes.
+        """
+        now = utcnow_guard(now)
+        with self._engine.connect() as conn:
+            row = self._next_card_row(conn, now, deck)
+            return None if row is None else self._review_card_of(row, now)
+
+    def card_for_review(self, card_id: int, now: datetime) -> ReviewCard:
+        """A given card, ready to be shown (used after undo and for previews).
+
+        Raises:
+            NotFoundError: If there is no such card.
+        """
+        with self._engine.connect() as conn:
+            return self._review_card(conn, card_id, utcnow_guard(now))
+
+    def _review_card(self, conn: Connection, card_id: int, now: datetime) -> ReviewCard:
+        row = conn.execute(queue.CARD_FOR_REVIEW, {"card_id": card_id}).first()
+        if row is None:
+            raise NotFoundError(f"There is no card with id {card_id}.")
+        return self._review_card_of(row, now)
+
+    def _review_card_of(self, row: Any, now: datetime) -> ReviewCard:
+        card_id = int(row.id)
+        memory = _memory(row)
+        config = self._decks.settings(int(row.deck_id)).scheduler_config()
+        card = ReviewCard(
+            card_id=card_id,
+            note_id=int(row.note_id),
+            note_uid=row.uid,
+            deck_id=int(row.deck_id),
+            deck_name=self._decks.names().get(int(row.deck_id), ""),
+            kind=row.kind,
+            ord=int(row.ord),
+            state=memory.state,
+            faces=render(row.kind, int(row.ord), row.front, row.back),
+            front=row.front,
+            back=row.back,
+            source=NoteSource(row.source_title, row.source_section, row.source_sentence),
+            shown_at=now,
+            memory=memory,
+            config=config,
+        )
+        self._shown = card
+        return card
+
+    def answer(
+        self,
+        card_id: int,
+        rating: int,
+        now: datetime,
+        *,
+        duration_ms: int = 0,
+        shown_at: datetime | None = None,
+    ) -> AnswerResult:
+        """Answer a card (1 Again, 2 Hard, 3 Good, 4 Easy) in one transaction.
+
+        The outcome is computed as of ``shown_at`` (when the card was shown, as its button labels
+        were) so that answering applies exactly the previewed outcome; the review is logged at
+        ``now``. Siblings of the note that are new or in review are buried until tomorrow.
+
+        Raises:
+            InputError: If ``rating`` is not 1-4.
+            NotFoundError: If there is no such card.
+        """
+        if rating not in (1, 2, 3, 4):
+            raise InputError("The answer must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+        now = utcnow_guard(now)
+        at = utcnow_guard(shown_at) if shown_at is not None else now
+        day_start, day_end = self._config.day_bounds(now)
+        with self._engine.begin() as conn:
+            outcome, memory, deck_id, note_id, kind = self._apply_answer(conn, card_id, rating, at)
+            new = outcome.memory
+            siblings: list[int] = []
+            if kind != NoteKind.BASIC:  # a basic note has no siblings to bury
+                siblings = [
+                    int(r[0])
+                    for r in conn.execute(
+                        queue.SIBLINGS, {"note_id": note_id, "card_id": card_id, "now": now}
+                    )
+                ]
+            if siblings:
+                conn.execute(
+                    update(CARD).where(CARD.c.id.in_(siblings)).values(buried_until=day_end)
+                )
+            inserted = conn.execute(
+                queue.INSERT_LOG,
+                {
+                    "card_id": card_id,
+                    "deck_id": deck_id,
+                    "rating": rating,
+                    "reviewed_at": now,
+                    "duration_ms": max(0, int(duration_ms)),
+                    "state_before": memory.state,
+                    "state_after": new.state,
+                    "interval_days": outcome.interval.total_seconds() / 86400,
+                    "stability_after": new.stability,
+                    "difficulty_after": new.difficulty,
+                    "prev_step": memory.step,
+                    "prev_stability": memory.stability,
+                    "prev_difficulty": memory.difficulty,
+                    "prev_due": memory.due,
+                    "prev_last_review": memory.last_review,
+                    "prev_reps": memory.reps,
+                    "prev_lapses": memory.lapses,
+                    "buried_siblings": " ".join(map(str, siblings)),
+                },
+            ).inserted_primary_key
+            assert inserted is not None
+            review_id = int(inserted[0])
+        self._answered.append(review_id)
+        cache = self._studied_cache
+        if cache is not None and cache[0] == day_start:
+            entry = cache[1].setdefault((deck_id, memory.state), [0, 0])
+            entry[0] += 1
+            entry[1] += max(0, int(duration_ms))
+        self._notify(Change.REVIEWS | Change.CARDS)
+        return AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
+
+    def _apply_answer(
+        self, conn: Connection, card_id: int, rating: int, at: datetime
+    ) -> tuple[scheduling.Outcome, scheduling.Memory, int, int, str]:
+        """Write the outcome of answering a card as of ``at`` to its row.
+
+        Returns:
+            The outcome, the card's memory before it, and the card's deck id, note id and
+            note kind.
+        """
+        shown = self._shown
+        if shown is not None and (shown.card_id, shown.shown_at) == (card_id, at):
+            # Answering the card just shown: update its row only if it is still as shown (the
+            # same reps, state and due), which spares reading it back.
+            memory = shown.memory
+            if "outcomes" in shown.__dict__:  # previewed already: reuse, do not recompute
+                outcome = shown.outcomes[rating]
+            else:
+                outcome = scheduling.answer(card_id, memory, rating, shown.config, at)
+            params = _memory_params(card_id, outcome.memory)
+            params |= {"old_reps": memory.reps, "old_state": memory.state, "old_due": memory.due}
+            if conn.execute(queue.UPDATE_MEMORY_IF_UNCHANGED, params).rowcount == 1:
+                return outcome, memory, shown.deck_id, shown.note_id, shown.kind
+        row = conn.execute(queue.CARD_FOR_ANSWER, {"card_id": card_id}).first()
+        if row is None:
+            raise NotFoundError(f"There is no card with id {card_id}.")
+        memory = _memory(row)
+        config = self._decks.settings(int(row.deck_id)).scheduler_config()
+        outcome = scheduling.answer(card_id, memory, rating, config, at)
+        conn.execute(queue.UPDATE_MEMORY, _memory_params(card_id, outcome.memory))
+        return outcome, memory, int(row.deck_id), int(row.note_id), str(row.kind)
+
+    def undo(self) -> int | None:
+        """Undo the last answer of this session: restore its card exactly, remove its log row.
+
+        Returns:
+            The id of the card whose answer was undone, or None if there is nothing to undo.
+        """
+        if not self._answered:
+            return None
+        with self._engine.begin() as conn:
+            log = conn.execute(queue.LOG_BY_ID, {"review_id": self._answered.pop()}).first()
+            if log is None:  # deleted meanwhile (its note was deleted): nothing to restore
+                return None
+            conn.execute(
+                queue.UPDATE_MEMORY,
+                _memory_params(
+                    log.card_id,
+                    scheduling.Memory(
+                        state=log.state_before,
+                        step=log.prev_step,
+                        stability=log.prev_stability,
+                        difficulty=log.prev_difficulty,
+                        due=log.prev_due,
+                        last_review=log.prev_last_review,
+                        reps=log.prev_reps,
+                        lapses=log.prev_lapses,
+                    ),
+                ),
+            )
+            siblings = [int(s) for s in log.buried_siblings.split()]
+            if siblings:
+                conn.execute(update(CARD).where(CARD.c.id.in_(siblings)).values(buried_until=None))
+            forget_review(conn, log)
+            conn.execute(delete(LOG).where(LOG.c.id == log.id))
+        self._studied_cache = None
+        self._notify(Change.REVIEWS | Change.CARDS)
+        return int(log.card_id)
+
+    def bury(self, card_ids: Sequence[int], now: datetime) -> None:
+        """Hide cards until the next day starts."""
+        _, day_end = self._config.day_bounds(now)
+        with self._engine.begin() as conn:
+            conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(buried_until=day_end))
+        self._notify(Change.CARDS)
+
+    def set_suspended(self, card_ids: Sequence[int], suspended: bool) -> None:
+        """Suspend cards (never shown) or bring them back."""
+        with self._engine.begin() as conn:
+            conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(suspended=suspended))
+        self._notify(Change.CARDS)
+
+
+def _memory_params(card_id: int, memory: scheduling.Memory) -> dict[str, Any]:
+    return {
+        "b_id": card_id,
+        "b_state": memory.state,
+        "b_step": memory.step,
+        "b_stability": memory.stability,
+        "b_difficulty": memory.difficulty,
+        "b_due": memory.due,
+        "b_last_review": memory.last_review,
+        "b_reps": memory.reps,
+        "b_lapses": memory.lapses,
+    }
+
+
+def _memory(row: Any) -> scheduling.Memory:
+    return scheduling.Memory(
+        state=int(row.state),
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=row.due,
+        last_review=row.last_review,
+        reps=int(row.reps),
+        lapses=int(row.lapses),
+    )
