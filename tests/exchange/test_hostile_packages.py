@@ -72,12 +72,12 @@ def _integrity(db_path: Path) -> str:
 
 def _still_works(col: Collection, at: datetime) -> None:
     """What the red team saw fail: counts, stats, review, sums of the review log."""
-    assert col.deck_counts(at)
-    report = col.stats_report(at)
+    assert col.sched.deck_counts(at)
+    report = col.stats.report(at)
     assert report.as_json()
-    card = col.next_card(at)
+    card = col.sched.next_card(at)
     if card is not None:
-        col.answer(card.card_id, 3, at)
+        col.sched.answer(card.card_id, 3, at)
     with col.engine.connect() as conn:
         total = conn.exec_driver_sql("SELECT sum(duration_ms), total(interval_days) FROM reviewlog")
         assert all(math.isfinite(float(v or 0)) for v in total.one())
@@ -121,9 +121,9 @@ def test_overflowing_numbers_are_clamped(
         assert 0 <= reviewed_ms < 4102444800000  # 2100-01-01
     # The poisoned card (infinite stability, NaN difficulty) is due today and answerable.
     poisoned = next(c for c in cards if c[6] == "front 0")
-    shown = col.card_for_review(int(poisoned[0]), at)
+    shown = col.sched.card_for_review(int(poisoned[0]), at)
     assert shown.memory.stability is not None and math.isfinite(shown.memory.stability)
-    col.answer(int(poisoned[0]), 3, at)
+    col.sched.answer(int(poisoned[0]), 3, at)
     _still_works(col, at + timedelta(minutes=1))
     assert set(before) <= set(_reviews(col))
     assert _integrity(db_path) == "ok"
