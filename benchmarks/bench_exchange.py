@@ -17,7 +17,7 @@ from flashcards.core import exchange
 from flashcards.core.collection import open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.exchange.export import guid_of
-from flashcards.core.exchange.notetypes import build_model
+from flashcards.core.exchange.our_notetypes import build_model
 from flashcards.core.notes import NoteView
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

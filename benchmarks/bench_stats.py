@@ -132,10 +132,10 @@ def time_load_report(path: Path, deck: str | None = None) -> tuple[float, list[f
 
 def time_screen(path: Path) -> tuple[list[float], dict[str, float]]:
     """Seconds to open the whole Stats screen (build, load, fill, paint), and its parts."""
+    from flashcards.gui.bridge import CollectionSignals
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from flashcards.gui.bridge import CollectionSignals
     from flashcards.gui.stats_window import StatsWindow
 
     app = QApplication.instance() or QApplication([])

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from flashcards import __version__
-from flashcards.core.exchange.deckfile_import import import_deck_file
+from flashcards.core.enums import Rating
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
+    from flashcards.core.overview import DeckCounts
 
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 #: Commands that only read the collection: they also work in a folder we may not write.
 READ_ONLY_COMMANDS = frozenset({"decks", "stats", "export"})
 #: The longest error line for errors the app did not word itself (OS, database, bugs).
@@ -242,9 +242,8 @@ def _locate(args: argparse.Namespace, *, read_only: bool = False) -> tuple[str, 
 
     ``read_only``: the command only reads, so a folder we may not write is no obstacle.
     """
-    from flashcards.core.db import sqlite_path
     from flashcards.core.instance import InstanceLock
-    from flashcards.core.startup import resolve_url
+    from flashcards.core.paths import resolve_url, sqlite_path
 
     data_dir = args.data_dir
     if data_dir is None and os.environ.get("FLASHCARDS_DATA_DIR"):
@@ -301,8 +300,9 @@ def _check_output(path: Path) -> None:
 
 def cmd_decks(args: argparse.Namespace, out: Output) -> int:
     """Print the deck list."""
-    col = _open(args)
-    counts = col.sched.deck_counts(_now(args))
+    counts = _quick_deck_list(args)
+    if counts is None:
+        counts = _open(args).sched.deck_counts(_now(args))
     if args.json:
         rows = [
             {"name": c.name, "new": c.new, "learn": c.learn, "review": c.review, "total": c.total}
@@ -321,9 +321,35 @@ def cmd_decks(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _quick_deck_list(args: argparse.Namespace) -> list[DeckCounts] | None:
+    """The deck list read with ``sqlite3`` alone, when the collection is exactly current.
+
+    The same SQL and counting functions as the collection service (:mod:`overview`), without
+    loading SQLAlchemy: the whole command then takes about as long as Anki's own process
+    opening the collection. None (use the service) for anything else: a missing, older,
+    damaged or foreign file, shipped decks not loaded yet, a database server.
+    """
+    from flashcards.core import overview
+    from flashcards.core.instance import holds_lock
+    from flashcards.core.leftovers import remove_stale_temporaries
+    from flashcards.core.paths import shipped_deck_digests, shipped_decks_dir
+    from flashcards.core.schema import APPLICATION_ID, SCHEMA_VERSION
+
+    _url, path = _locate(args, read_only=True)
+    if path is None:
+        return None
+    if holds_lock(path.parent):  # as opening the collection does
+        remove_stale_temporaries(path)
+    shipped = shipped_deck_digests(shipped_decks_dir())
+    current = (APPLICATION_ID, SCHEMA_VERSION, shipped)
+    found = overview.read_sqlite(path, _now(args), current=current)
+    return None if found is None else found.counts
+
+
 def cmd_import(args: argparse.Namespace, out: Output) -> int:
     """Import deck files, Anki packages or Anki text files."""
     from flashcards.core.deckfile import read_deck_file
+    from flashcards.core.exchange.deckfile_import import import_deck_file
 
     col = _open(args)
     now = _now(args)
@@ -406,7 +432,7 @@ def cmd_review(
             out.write(
                 f"   Source: {card.source.sentence}" + (f" ({where})" if where else "") + "\n"
             )
-        choices = "   ".join(f"{r} {RATING_NAMES[r]} {card.label(r)}" for r in (1, 2, 3, 4))
+        choices = "   ".join(f"{r} {Rating(r).label} {card.label(r)}" for r in (1, 2, 3, 4))
         out.write(choices + "\n")
         while True:
             key = _read_key(inp, out, "1-4 (Enter = Good), u undo, q quit > ")
@@ -429,7 +455,7 @@ def cmd_review(
             )
             from flashcards.core.scheduling import format_interval
 
-            out.write(f"-> {RATING_NAMES[rating]}: next in {format_interval(result.interval)}\n")
+            out.write(f"-> {Rating(rating).label}: next in {format_interval(result.interval)}\n")
             reviewed += 1
             break
     out.write(f"Stopped; {reviewed} reviewed.\n")
@@ -468,6 +494,7 @@ def cmd_stats(args: argparse.Namespace, out: Output) -> int:
 def cmd_generate(args: argparse.Namespace, out: Output) -> int:
     """Make cards from an article and write a deck file or import them."""
     from flashcards.core.deckfile import read_deck_file, write_deck_file
+    from flashcards.core.exchange.deckfile_import import import_deck_file
     from flashcards.core.generate import generate_deck, read_article
 
     if args.max_cards is not None and args.max_cards < 1:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+from contextlib import redirect_stdout
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from flashcards.cli import main
 
 DECK = """
 [deck]
@@ -235,3 +240,47 @@ def test_export_into_a_missing_folder_says_so(data: Path, tmp_path: Path) -> Non
     )
     folder = run(data, "export", "-o", str(tmp_path))
     assert folder.returncode == 1 and "it is a folder" in folder.stderr
+
+
+def test_decks_quick_path_equals_the_service_and_steps_aside_when_not_current(
+    tmp_path: Path,
+) -> None:
+    """`decks` reads a current collection with sqlite3 alone; anything else opens it."""
+    import sqlite3
+
+    from flashcards.core.collection import open_collection
+    from flashcards.core.db import sqlite_url
+    from flashcards.core.overview import read_sqlite
+    from flashcards.core.paths import shipped_deck_digests, shipped_decks_dir
+    from flashcards.core.schema import APPLICATION_ID, SCHEMA_VERSION
+
+    data = tmp_path / "data"
+    now = "2026-03-02T09:00:00+00:00"
+    assert main(["--data-dir", str(data), "--now", now, "decks", "--json"]) == 0  # first run
+    path = data / "collection.db"
+    when = datetime.fromisoformat(now)
+    with open_collection(sqlite_url(path)) as col:
+        col.notes.add("Extra::Sub", "basic", "q", "a", when)
+        card = col.sched.next_card(when)
+        assert card is not None
+        col.sched.answer(card.card_id, 3, when)
+        expected = [
+            {"name": c.name, "new": c.new, "learn": c.learn, "review": c.review, "total": c.total}
+            for c in col.sched.deck_counts(when)
+        ]
+    current = (APPLICATION_ID, SCHEMA_VERSION, shipped_deck_digests(shipped_decks_dir()))
+    assert read_sqlite(path, when, current=current) is not None  # the quick path applies
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["--data-dir", str(data), "--now", now, "decks", "--json"]) == 0
+    assert json.loads(out.getvalue()) == expected
+    # A shipped deck file changed since it was loaded: the quick path must not answer.
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE setting SET value = 'old' WHERE key LIKE 'shipped:%'")
+    conn.commit()
+    conn.close()
+    assert read_sqlite(path, when, current=current) is None
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["--data-dir", str(data), "--now", now, "decks", "--json"]) == 0
+    assert json.loads(out.getvalue()) == expected

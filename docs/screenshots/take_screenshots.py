@@ -15,6 +15,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from flashcards.gui.browser import BrowserWindow
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from flashcards.core.paths import resources_dir
 from flashcards.core.startup import open_user_collection
 from flashcards.gui.app import attach_collection, create_gui
-from flashcards.gui.browser import BrowserWindow
 from flashcards.gui.generate_dialog import GenerateDialog
 from flashcards.gui.note_editor import NoteDialog
 from flashcards.gui.settings_dialog import SettingsDialog

@@ -42,9 +42,6 @@ INTERVAL = timedelta(minutes=30)
 _STAMP = "%Y-%m-%d-%H%M%S"
 _NAME_RE = re.compile(r"^collection-(\d{4}-\d{2}-\d{2}-\d{6})(?:-(\d+))?\.db$")
 #: What an interrupted backup leaves in ``backups/``: its temporary file and SQLite's journal.
-_TMP_RE = re.compile(r"^.+\.db\.tmp(?:-journal|-wal|-shm)?$")
-#: What an interrupted restore leaves beside the collection (after its name).
-_RESTORE_TMP_SUFFIXES = (".restore-tmp", ".restore-tmp-journal", ".restore-tmp-wal")
 NOT_SQLITE = (
     "Backups apply only to a collection in a SQLite file; a collection on a database server "
     "(--db URL) is backed up with that server's own tools."
@@ -203,30 +200,6 @@ def prune_backups(db_path: Path, keep: int) -> list[Path]:
         with contextlib.suppress(OSError):
             info.path.unlink()
             removed.append(info.path)
-    return removed
-
-
-def remove_stale_temporaries(db_path: Path) -> list[Path]:
-    """Delete the temporary files an interrupted backup or restore left behind.
-
-    A backup is written to ``<name>.db.tmp`` (with SQLite's ``-journal`` beside it while it is
-    written) and renamed when complete; a kill or a full disk leaves these behind, and nothing
-    ever reads them. Call this only while holding the data directory's instance lock (no other
-    process is then writing a backup). Files that cannot be deleted are left quietly.
-
-    Returns:
-        The files deleted.
-    """
-    found: list[Path] = []
-    folder = backup_dir(db_path)
-    with contextlib.suppress(OSError):
-        found += [p for p in folder.iterdir() if _TMP_RE.match(p.name) and p.is_file()]
-    found += [db_path.with_name(db_path.name + suffix) for suffix in _RESTORE_TMP_SUFFIXES]
-    removed = []
-    for path in found:
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed.append(path)
     return removed
 
 

@@ -28,19 +28,14 @@ from sqlmodel import SQLModel, create_engine
 
 from flashcards.core import models
 from flashcards.core.errors import CollectionError
-from flashcards.core.migrations import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    read_version,
-    stamp_new,
-    upgrade,
-)
+from flashcards.core.leftovers import BACKUP_DIRNAME
+from flashcards.core.migrations import read_version, stamp_new, upgrade
 
 # Re-exported: where the collection lives is decided in the light paths module.
 from flashcards.core.paths import DB_FILENAME, default_data_dir, sqlite_path, sqlite_url
+from flashcards.core.schema import APPLICATION_ID, SCHEMA_VERSION
 
 #: The folder, inside the data directory, that holds the automatic and manual backups.
-BACKUP_DIRNAME = "backups"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 __all__ = [

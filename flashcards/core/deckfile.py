@@ -38,10 +38,11 @@ from typing import Any
 
 import tomli_w
 
+from flashcards.core.enums import NoteKind
 from flashcards.core.errors import InputError
 
 FORMAT_VERSION = 1
-NOTE_KINDS = ("basic", "basic+reversed", "cloze")
+NOTE_KINDS = tuple(kind.value for kind in NoteKind)
 MAX_DECK_FILE_BYTES = 50 * 1024 * 1024
 #: A cloze deletion ``{{cN::text}}`` or ``{{cN::text::hint}}``: the text ends at the first ``::``
 #: or ``}}``, the hint at the next ``}}``. Possessive groups keep one match attempt linear, but a

@@ -42,10 +42,7 @@ from flashcards.core.models import (
     table_of,
 )
 from flashcards.core.review_match import duplicate_reviews
-
-SCHEMA_VERSION = 4
-#: SQLite ``PRAGMA application_id`` of a Flashcards collection ("FLCD").
-APPLICATION_ID = 0x464C4344
+from flashcards.core.schema import APPLICATION_ID, SCHEMA_VERSION
 
 _BATCH = 5000
 

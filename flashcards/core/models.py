@@ -7,12 +7,13 @@ All datetimes are stored as naive UTC and come back timezone-aware (UTC).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import IntEnum, StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Float, Index, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlmodel import Column, Field, SQLModel
+
+from flashcards.core.enums import CardState, NoteKind
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -41,23 +42,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def _dt(*, index: bool = False, nullable: bool = False) -> Any:
     return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
-
-
-class CardState(IntEnum):
-    """A card's learning state. 1-3 are fsrs.State's values; New is ours (never reviewed)."""
-
-    NEW = 0
-    LEARNING = 1
-    REVIEW = 2
-    RELEARNING = 3
-
-
-class NoteKind(StrEnum):
-    """Which cards a note makes."""
-
-    BASIC = "basic"
-    REVERSED = "basic+reversed"
-    CLOZE = "cloze"
 
 
 class Deck(SQLModel, table=True):

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from flashcards.core.deckfile import NoteSource, NoteSpec, cloze_numbers
+from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError
-from flashcards.core.models import CardState, NoteKind
 
 #: The largest cloze number (Anki keeps card ordinals in 16 bits).
 MAX_CLOZE_NUMBER = 65_535

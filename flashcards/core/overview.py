@@ -267,8 +267,22 @@ def _db_time(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def read_sqlite(path: Path, now: datetime, tz: tzinfo | None = None) -> Overview | None:
+def read_sqlite(
+    path: Path,
+    now: datetime,
+    tz: tzinfo | None = None,
+    *,
+    current: tuple[int, int, dict[str, str]] | None = None,
+) -> Overview | None:
     """The overview of the SQLite collection at ``path``, read with ``sqlite3`` alone.
+
+    Args:
+        path: The collection file.
+        now: The time.
+        tz: The time zone of the day boundary (None: the system's).
+        current: ``(application id, schema version, shipped deck digests)``: read only a
+            collection that is exactly current (that id and version, every shipped deck
+            file loaded as it is now), so the result equals what opening it would show.
 
     Returns None when the file is missing or cannot be read this way (an older schema, a
     damaged file): the caller then waits for the collection service, which says what is wrong.
@@ -280,6 +294,8 @@ def read_sqlite(path: Path, now: datetime, tz: tzinfo | None = None) -> Overview
     except sqlite3.Error:
         return None
     try:
+        if current is not None and not _is_current(conn, *current):
+            return None
 
         def fetch(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
             values = {k: _db_time(v) if isinstance(v, datetime) else v for k, v in params.items()}
@@ -292,6 +308,20 @@ def read_sqlite(path: Path, now: datetime, tz: tzinfo | None = None) -> Overview
         return None
     finally:
         conn.close()
+
+
+def _is_current(
+    conn: sqlite3.Connection, app_id: int, version: int, shipped: dict[str, str]
+) -> bool:
+    if conn.execute("PRAGMA application_id").fetchone() != (app_id,):
+        return False
+    if conn.execute("PRAGMA user_version").fetchone() != (version,):
+        return False
+    for key, digest in shipped.items():
+        row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] != digest:
+            return False
+    return True
 
 
 def compute(fetch: Fetch, now: datetime, tz: tzinfo | None, day_start_hour: int) -> Overview:

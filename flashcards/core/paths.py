@@ -6,6 +6,7 @@ layer has been imported.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from importlib.resources import files
 from pathlib import Path
@@ -55,3 +56,11 @@ def sqlite_path(url: str) -> Path | None:
         return None
     rest = url.removeprefix("sqlite:///").split("?", 1)[0]
     return Path(rest) if rest and rest != ":memory:" else None
+
+
+def shipped_deck_digests(folder: Path) -> dict[str, str]:
+    """The setting key and SHA-256 of each shipped deck file: what loading it records."""
+    return {
+        f"shipped:{path.name}": hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.glob("*.toml"))
+    }

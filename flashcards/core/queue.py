@@ -24,7 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from flashcards.core.models import Card, CardState, Note, ReviewLog, table_of
+from flashcards.core.enums import CardState
+from flashcards.core.models import Card, Note, ReviewLog, table_of
 
 CARD, NOTE, LOG = (table_of(m) for m in (Card, Note, ReviewLog))
 

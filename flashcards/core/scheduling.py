@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import fsrs
 
-from flashcards.core.models import CardState
+from flashcards.core.enums import CardState
 
 _STEP_RE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -28,8 +28,9 @@ from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
 from flashcards.core import scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import subdeck_ids
+from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError
-from flashcards.core.models import CardState, utcnow_guard
+from flashcards.core.models import utcnow_guard
 from flashcards.core.render import render
 from flashcards.core.tables import CARD, DECK, NOTE
 

@@ -24,12 +24,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flashcards.core.enums import CardState
 from flashcards.core.exchange.deckfile_import import import_deck_file
-from flashcards.core.models import CardState
 from flashcards.core.scheduling import forgetting_curve
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import Collection, ImportReport, ReviewCard
+    from flashcards.core.collection import Collection
+    from flashcards.core.exchange.report import ImportReport
+    from flashcards.core.scheduler import ReviewCard
 
 #: Probability of recall for a card seen for the first time, and for one in (re)learning steps.
 RECALL_NEW = 0.6

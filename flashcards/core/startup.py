@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from flashcards.core.backup import remove_stale_temporaries
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import make_snapshot_engine, sqlite_path
 from flashcards.core.exchange.deckfile_import import load_shipped_decks
 from flashcards.core.instance import holds_lock
+from flashcards.core.leftovers import remove_stale_temporaries
 from flashcards.core.paths import resolve_url, shipped_decks_dir
 
 __all__ = ["open_read_only_collection", "open_user_collection", "resolve_url"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from flashcards.core.models import CardState
+from flashcards.core.enums import CardState
 
 #: Anki calls a card mature once its interval reaches 21 days.
 MATURE_DAYS = 21.0

@@ -32,7 +32,8 @@ from sqlalchemy.engine import Connection
 
 from flashcards.core import scheduling, stats
 from flashcards.core.deck_names import subdeck_ids
-from flashcards.core.models import CardState, utcnow_guard
+from flashcards.core.enums import CardState
+from flashcards.core.models import utcnow_guard
 from flashcards.core.tables import CARD, LOG, ROLLUP, SETTING
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec, parse_deck_toml
 from flashcards.core.decks import DeckSettings
+from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.exchange.deckfile_import import import_deck_file, load_shipped_decks
-from flashcards.core.models import CardState
 
 
 def _deck(name: str, *specs: tuple[str, str, str, str]) -> DeckFile:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from flashcards.core import scheduling
 from flashcards.core.collection import Collection, open_collection
-from flashcards.core.models import CardState
+from flashcards.core.enums import CardState
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

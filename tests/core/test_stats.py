@@ -8,7 +8,7 @@ import pytest
 
 from flashcards.core import stats
 from flashcards.core.collection import Collection
-from flashcards.core.models import CardState
+from flashcards.core.enums import CardState
 from flashcards.core.stats import CardStat, LogBucket
 
 TODAY = 20_000

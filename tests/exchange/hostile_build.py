@@ -201,6 +201,19 @@ def huge_note_sql(size: int) -> list[str]:
     ]
 
 
+def stored_bomb_sql(size: int) -> list[str]:
+    """One note's fields a stored blob of ``size`` zero bytes: a valid database that big."""
+    return [f"UPDATE notes SET flds = zeroblob({size}) WHERE id = (SELECT min(id) FROM notes)"]
+
+
+def long_guid_sql(size: int) -> list[str]:
+    """One note's GUID ``size`` characters long."""
+    return [
+        f"UPDATE notes SET guid = printf('%.*c', {size}, 'g')"
+        " WHERE id = (SELECT min(id) FROM notes)"
+    ]
+
+
 # ---------------------------------------------------------------------------- bombs
 
 

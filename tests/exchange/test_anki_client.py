@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from flashcards.core import exchange
 from flashcards.core.collection import Collection
+from flashcards.core.enums import CardState
 from flashcards.core.exchange.common import text_to_html
 from flashcards.core.exchange.export import guid_of
-from flashcards.core.models import CardState
 from flashcards.core.tables import CARD, LOG
 
 Anki = Callable[[], AnkiCollection]

@@ -26,12 +26,14 @@ from hostile_build import (
     deflate_zeros,
     generated_notes_sql,
     huge_note_sql,
+    long_guid_sql,
     many_members,
     media_entries,
     media_json,
     members,
     overflow_sql,
     rewrite,
+    stored_bomb_sql,
     studied_anki,
     write_zip,
     zip_raw,
@@ -286,6 +288,23 @@ def test_huge_note_is_skipped_and_the_rest_imports(
     fits = rewrite(base.legacy, tmp_path / "fits.apkg", huge_note_sql(1_000_000), tmp_path)
     report = exchange.import_file(col, fits, base.at)
     assert (report.added, report.unchanged, report.warnings) == (1, 3, [])
+
+
+def test_stored_400_mb_value_is_never_read(base: Base, tmp_path: Path) -> None:
+    """A valid 400 MB database (one note's fields): the note is skipped, the rest imports."""
+    hostile = rewrite(base.current, tmp_path / "stored.apkg", stored_bomb_sql(400 << 20), tmp_path)
+    assert hostile.stat().st_size < 1 << 20
+    result = _run(base, hostile, tmp_path)
+    assert result["error"] is None
+    assert float(result["seconds"]) < 10  # type: ignore[arg-type]
+    assert float(result["rss_peak_mb"]) <= 500  # type: ignore[arg-type]
+
+
+def test_long_guid_is_skipped(col: Collection, base: Base, tmp_path: Path) -> None:
+    hostile = rewrite(base.legacy, tmp_path / "guid.apkg", long_guid_sql(100_000), tmp_path)
+    report = exchange.import_file(col, hostile, base.at)
+    assert report.added == 3
+    assert any("GUID over 256 characters" in w for w in report.warnings), report.warnings
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from flashcards.core import exchange
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
+from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError
 from flashcards.core.exchange import importer
-from flashcards.core.models import CardState
 from flashcards.core.tables import CARD, LOG
 
 Anki = Callable[[], AnkiCollection]

@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from flashcards.core import scheduling
-from flashcards.core.collection import DeckSettings, card_ords, normalise_deck_name
+from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.deckfile import NoteSource, cloze_numbers
+from flashcards.core.decks import DeckSettings
+from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.anki_notetypes import read_notetypes
 from flashcards.core.exchange.common import (
@@ -41,8 +43,8 @@ from flashcards.core.exchange.common import (
     read_varint,
     tags_of,
 )
-from flashcards.core.exchange.notetypes import KIND_OF_MODEL
-from flashcards.core.models import CardState, NoteKind
+from flashcards.core.exchange.our_notetypes import KIND_OF_MODEL
+from flashcards.core.notetypes import card_ords
 
 # ---------------------------------------------------------------------------- size caps
 
@@ -55,6 +57,9 @@ MAX_NOTE_BYTES = 1 << 20
 #: notetype's or a deck's protobuf in schema 18): real ones are kilobytes, a heavy user's JSON of
 #: all note types a few megabytes.
 MAX_VALUE_BYTES = 8 << 20
+#: A GUID longer than this is not one (Anki and genanki write 10 characters, other tools UUIDs
+#: or hashes): the note is skipped rather than a megabyte-long key stored.
+MAX_GUID_CHARS = 256
 #: Card data (Anki keeps the FSRS memory state there as JSON of a few dozen bytes, its custom
 #: data is limited to 100 bytes): a longer value is ignored and the memory state estimated.
 MAX_CARD_DATA = 4096
@@ -597,13 +602,16 @@ def _read(
         )
 
     notes_too_big = [0]
-    skipped = bad_cloze = 0
+    skipped = bad_cloze = bad_guid = 0
     for _rowid, nid, guid, mid, mod, tags, flds in _scan(
         db,
         f"{_id('id')}, guid, {_id('mid')}, {_clamped('mod', 0, LAST_MOD, 0)}, tags, flds",
         "notes",
         notes_too_big,
     ):
+        if len(str(guid)) > MAX_GUID_CHARS:
+            bad_guid += 1
+            continue
         fields = [html_to_text(f) for f in str(flds).split("\x1f")]
         note_cards = cards.get(nid, [])
         ntype = types.get(mid, _NoteType(False, len(fields), 1))
@@ -665,6 +673,10 @@ def _read(
     if notes_too_big[0]:
         incoming.warnings.append(
             f"{notes_too_big[0]} note(s) larger than {MAX_NOTE_BYTES >> 20} MiB were skipped."
+        )
+    if bad_guid:
+        incoming.warnings.append(
+            f"{bad_guid} note(s) with a GUID over {MAX_GUID_CHARS} characters were skipped."
         )
     if bad_cloze:
         incoming.warnings.append(

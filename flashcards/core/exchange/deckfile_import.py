@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.models import utcnow_guard
 from flashcards.core.notes import apply_note, bulk_insert_notes, drops_reviewed_cards
 from flashcards.core.notetypes import note_values, validate_note
+from flashcards.core.paths import shipped_deck_digests
 from flashcards.core.tables import NOTE
 
 
@@ -106,9 +106,10 @@ def load_shipped_decks(col: Collection, folder: Path, now: datetime) -> list[Imp
     learner's edits and progress are never overwritten. Unchanged files cost one hash.
     """
     reports = []
+    digests = shipped_deck_digests(folder)
     for path in sorted(folder.glob("*.toml")):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         key = f"shipped:{path.name}"
+        digest = digests[key]
         if col.config.get(key) == digest:
             continue
         deck_file = read_deck_file(path)

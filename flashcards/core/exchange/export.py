@@ -21,10 +21,11 @@ from sqlalchemy import String, select, type_coerce
 from flashcards.core import scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import subdeck_ids
+from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.exchange.anki_notetypes import build_anki_model
 from flashcards.core.exchange.common import deck_id_for, html_to_text, tags_of, text_to_html
-from flashcards.core.exchange.notetypes import FIELDS, NAMES, build_model
-from flashcards.core.models import AnkiNoteType, CardState, NoteKind, table_of, utcnow_guard
+from flashcards.core.exchange.our_notetypes import FIELDS, NAMES, build_model
+from flashcards.core.models import AnkiNoteType, table_of, utcnow_guard
 from flashcards.core.notetypes import card_ords
 from flashcards.core.tables import CARD, DECK, LOG, NOTE
 

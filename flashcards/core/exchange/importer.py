@@ -19,20 +19,14 @@ from flashcards.core.changes import Change
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.decks import DeckSettings
+from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_collection
 from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.exchange.text import read_text
-from flashcards.core.models import (
-    AnkiNoteType,
-    CardState,
-    DeckOptions,
-    epoch_ms,
-    table_of,
-    utcnow_guard,
-)
+from flashcards.core.models import AnkiNoteType, DeckOptions, epoch_ms, table_of, utcnow_guard
 from flashcards.core.notes import reviewed_card_ids
 from flashcards.core.notetypes import card_ords, note_values
 from flashcards.core.review_match import duplicate_reviews

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.deckfile import NoteSource, cloze_numbers
+from flashcards.core.enums import NoteKind
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.common import (
     MAX_UNCOMPRESSED_BYTES,
@@ -18,8 +19,7 @@ from flashcards.core.exchange.common import (
     html_to_text,
     tags_of,
 )
-from flashcards.core.exchange.notetypes import NAMES
-from flashcards.core.models import NoteKind
+from flashcards.core.exchange.our_notetypes import NAMES
 
 _HEADER_RE = re.compile(r"#([a-z ]+):(.*)", re.IGNORECASE)
 _SEPARATORS = {

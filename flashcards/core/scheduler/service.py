@@ -21,8 +21,9 @@ from flashcards.core.config import Config
 from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.deckfile import NoteSource
 from flashcards.core.decks import DeckManager
+from flashcards.core.enums import NoteKind
 from flashcards.core.errors import InputError, NotFoundError
-from flashcards.core.models import NoteKind, UTCDateTime, utcnow_guard
+from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
 from flashcards.core.render import Faces, render
 from flashcards.core.stats_data import forget_review

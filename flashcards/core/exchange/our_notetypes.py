@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import genanki
 
+from flashcards.core.enums import NoteKind
 from flashcards.core.exchange.common import stable_id
-from flashcards.core.models import NoteKind
 
 CSS = """\
 .card {
