@@ -1,8 +1,10 @@
-"""Builds the application in one place: QApplication, window, collection, controllers.
+"""The composition root: builds the application in one place and wires it.
 
-The window is shown before the database layer is even imported (SQLAlchemy and SQLModel take
-most of a second to import); the collection opens in a worker thread and the deck list fills
-as soon as it answers. Nothing here is global: everything is built and handed what it needs.
+QApplication, the main window, the executor, the error boundary, the collection and its
+operations, the controllers, the automatic backups and recovery are all built here and handed
+what they need; nothing is global. The window is shown before the database layer is even
+imported (SQLAlchemy and SQLModel take most of a second to import); the collection opens on
+the executor and the deck list fills as soon as it answers.
 """
 
 from __future__ import annotations
@@ -11,26 +13,30 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from flashcards.gui.bridge import CollectionSignals
 from flashcards.gui.clock import Clock, system_clock
 from flashcards.gui.deck_list import first_due_deck, today_text
+from flashcards.gui.errors import ErrorBoundary, log_dir_for
+from flashcards.gui.executor import Executor, Report
 from flashcards.gui.fonts import apply_fonts
 from flashcards.gui.main_window import MainWindow
 from flashcards.gui.plain import message_box, one_sentence
-from flashcards.gui.safety import Safety, claim_instance, collection_file
+from flashcards.gui.safety.instance import bring_to_front, claim_instance, collection_file
+from flashcards.gui.safety.recovery import Recovery
 from flashcards.gui.theme import Theme
-from flashcards.gui.workers import Report, TaskRunner
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection, DeckCounts
     from flashcards.gui.main_controller import MainController
+    from flashcards.gui.ops import Ops
+    from flashcards.gui.safety.backups import AutoBackup
 
 #: With this environment variable set to 1 the app prints start-up timings and quits.
 PROBE_ENV = "FLASHCARDS_STARTUP_PROBE"
@@ -42,15 +48,19 @@ class Gui:
 
     app: QApplication
     window: MainWindow
-    signals: CollectionSignals
     theme: Theme
     settings: QSettings
-    runner: TaskRunner
+    executor: Executor
+    errors: ErrorBoundary
     clock: Clock
     col: Collection | None = None
+    #: Runs operations on the open collection and announces their changes.
+    ops: Ops | None = None
     controller: MainController | None = None
-    #: One instance, automatic backups, restoring (built by :func:`run_app`).
-    safety: Safety | None = None
+    #: Backups every 30 minutes of use and on close (for a SQLite collection).
+    backups: AutoBackup | None = None
+    #: Damaged-file recovery and File → Restore Backup… (built by :func:`setup_recovery`).
+    recovery: Recovery | None = None
     marks: dict[str, float] = field(default_factory=dict)
 
 
@@ -64,14 +74,29 @@ def settings_for(data_dir: Path | None) -> QSettings:
     return QSettings("flashcards", "Flashcards")
 
 
-def create_gui(app: QApplication, settings: QSettings, clock: Clock = system_clock) -> Gui:
-    """Build the window and the services that do not need the collection."""
+def create_gui(
+    app: QApplication,
+    settings: QSettings,
+    clock: Clock = system_clock,
+    log_dir: Path | None = None,
+) -> Gui:
+    """Build the window and the services that do not need the collection.
+
+    Args:
+        app: The application.
+        settings: Where window geometry is kept.
+        clock: Returns the current time.
+        log_dir: Where the error boundary writes its log (default: :func:`log_dir_for`).
+    """
     app.setApplicationName("Flashcards")
     app.setOrganizationName("flashcards")
     apply_fonts(app)
     theme = Theme(app)
     window = MainWindow(settings)
-    return Gui(app, window, CollectionSignals(), theme, settings, TaskRunner(), clock)
+    errors = ErrorBoundary(log_dir if log_dir is not None else log_dir_for(None))
+    gui = Gui(app, window, theme, settings, Executor(), errors, clock)
+    errors.window = lambda: gui.window
+    return gui
 
 
 def attach_collection(
@@ -79,17 +104,32 @@ def attach_collection(
 ) -> MainController:
     """Hand the open collection to the controllers and fill the deck list."""
     from flashcards.gui.main_controller import MainController
+    from flashcards.gui.ops import Ops
 
     gui.col = col
-    col.add_listener(gui.signals.on_change)
+    ops = gui.ops = Ops(col, gui.executor, gui.errors.report)
     controller = MainController(
-        gui.window, col, gui.clock, gui.signals, gui.settings, gui.theme, gui.runner
+        gui.window, col, ops, gui.clock, gui.settings, gui.theme, gui.executor
     )
     gui.controller = controller
-    controller.show_counts(
-        counts if counts is not None else col.deck_counts(gui.clock()), select_first_due=True
-    )
+    if counts is None:
+        with ops.exclusive():
+            counts = col.deck_counts(gui.clock())
+    controller.show_counts(counts, select_first_due=True)
     return controller
+
+
+def start_backups(gui: Gui) -> None:
+    """Enable File → Restore Backup… and start the automatic backups (SQLite collections)."""
+    from flashcards.gui.safety.backups import AutoBackup
+
+    recovery = gui.recovery
+    if recovery is None or gui.col is None or gui.ops is None:
+        return
+    recovery.enable(gui.window.actions_.restore)
+    if recovery.db_path is not None:
+        gui.backups = AutoBackup(gui.col, gui.ops, recovery.db_path, gui.clock)
+        gui.backups.message.connect(recovery.status)
 
 
 def fill_from_file(gui: Gui, data_dir: Path | None, db_url: str | None) -> bool:
@@ -116,9 +156,12 @@ def fill_from_file(gui: Gui, data_dir: Path | None, db_url: str | None) -> bool:
 
 
 def open_in_background(
-    gui: Gui, data_dir: Path | None, db_url: str | None, on_ready: Any = None
+    gui: Gui,
+    data_dir: Path | None,
+    db_url: str | None,
+    on_ready: Callable[[], None] | None = None,
 ) -> None:
-    """Open the user's collection in a worker thread, then attach it in the GUI thread."""
+    """Open the user's collection on the executor, then attach it on the GUI thread."""
 
     def work(_report: Report) -> tuple[Collection, list[DeckCounts]]:
         from flashcards.core.startup import open_user_collection
@@ -129,16 +172,15 @@ def open_in_background(
     def done(result: tuple[Collection, list[DeckCounts]]) -> None:
         col, counts = result
         attach_collection(gui, col, counts)
-        if gui.safety is not None:
-            gui.safety.attached(col)
+        start_backups(gui)
         gui.marks.setdefault("deck_list", time.monotonic())
         gui.marks["collection_ready"] = time.monotonic()
         if on_ready is not None:
             on_ready()
 
-    def failed(exc: Exception) -> None:
-        if gui.safety is not None:  # offers the newest good backup if the file is damaged
-            gui.safety.open_failed(exc)
+    def failed(exc: BaseException) -> None:
+        if gui.recovery is not None:  # offers the newest good backup if the file is damaged
+            gui.recovery.open_failed(exc)
             return
         gui.window.deck_list.set_today("The collection could not be opened.")
         message_box(
@@ -149,7 +191,72 @@ def open_in_background(
         ).exec()
         gui.app.exit(1)
 
-    gui.runner.start(work, done, failed)
+    gui.executor.submit(work, done, failed)
+
+
+def close_collection(gui: Gui) -> None:
+    """Close the open collection and put a fresh window (no controllers yet) in its place.
+
+    Every controller connects to the window it was built with, so a fresh window is the one
+    sure way to leave nothing connected to the closed collection.
+    """
+    controller = gui.controller
+    if controller is not None:
+        controller.close()
+    gui.executor.wait()
+    if gui.backups is not None:
+        gui.backups.stop()
+        gui.backups.deleteLater()
+        gui.backups = None
+    if gui.col is not None:
+        gui.col.close()
+    gui.col = None
+    gui.ops = None
+    gui.controller = None
+    if controller is None:  # nothing was attached (a damaged file): the window is clean
+        return
+    old = gui.window
+    new = MainWindow(gui.settings)
+    new.setGeometry(old.geometry())
+    new.setWindowState(old.windowState())
+    gui.window = new
+    if gui.recovery is not None:
+        gui.recovery.wire(new.actions_.restore)
+    new.show()
+    old.close()
+    old.deleteLater()
+
+
+def setup_recovery(
+    gui: Gui,
+    data_dir: Path | None,
+    db_url: str | None,
+    on_ready: Callable[[], None] | None = None,
+    quit: Callable[[int], None] | None = None,  # noqa: A002 - the app's word for it
+) -> Recovery:
+    """Build damaged-file recovery and File → Restore Backup… for the collection."""
+    recovery = Recovery(
+        collection_file(data_dir, db_url),
+        gui.executor,
+        gui.clock,
+        window=lambda: gui.window,
+        close_collection=lambda: close_collection(gui),
+        reopen=lambda: open_in_background(gui, data_dir, db_url, on_ready),
+        quit=quit or gui.app.exit,
+    )
+    gui.recovery = recovery
+    recovery.wire(gui.window.actions_.restore)
+    return recovery
+
+
+def take_closing_backup(gui: Gui) -> None:
+    """The closing backup (after the executor is idle, before the collection closes)."""
+    if gui.backups is None:
+        return
+    try:
+        gui.backups.close()
+    except Exception as exc:  # the app is closing: say so on stderr, never crash
+        sys.stderr.write(f"flashcards: {one_sentence(exc, 'No closing backup')}\n")
 
 
 def run_app(
@@ -164,15 +271,9 @@ def run_app(
     instance = claim_instance(data_dir, db_url)
     if isinstance(instance, int):
         return instance
-    gui = create_gui(app, settings_for(data_dir), clock)
-    guard = gui.safety = Safety(
-        gui,
-        instance,
-        collection_file(data_dir, db_url),
-        reopen=lambda: open_in_background(gui, data_dir, db_url, ready),
-    )
-    gui.window.show()
-    gui.marks["window_shown"] = time.monotonic()
+    gui = create_gui(app, settings_for(data_dir), clock, log_dir_for(data_dir))
+    gui.errors.install()
+    instance.raise_requested.connect(lambda: bring_to_front(gui.window))
 
     def report_and_quit() -> None:
         marks = " ".join(f"{k}={v:.4f}" for k, v in gui.marks.items())
@@ -185,6 +286,10 @@ def run_app(
             # Let the filled list paint once before quitting.
             QTimer.singleShot(0, report_and_quit)
 
+    setup_recovery(gui, data_dir, db_url, ready)
+    gui.window.show()
+    gui.marks["window_shown"] = time.monotonic()
+
     def start() -> None:
         # Paint the deck list from the database file at once (stdlib sqlite3, no ORM), then
         # open the collection service in the background; it takes over when it is ready.
@@ -196,11 +301,13 @@ def run_app(
     def shutdown() -> None:
         if gui.controller is not None:
             gui.controller.close()
-        gui.runner.wait()
-        guard.before_close()  # the closing backup
+        gui.executor.wait()
+        take_closing_backup(gui)
         if gui.col is not None:
             gui.col.close()
-        guard.release()
+        gui.executor.shutdown()
+        instance.release()
+        gui.errors.uninstall()
 
     app.aboutToQuit.connect(shutdown)
     quit_on_terminate(app)

@@ -1,4 +1,8 @@
-"""The browser's table model: card ids from a search, rows fetched lazily in blocks."""
+"""The browser's table model: card ids from a search, rows fetched lazily in blocks.
+
+The model reads the collection on the GUI thread, serialised with the executor
+(:meth:`Ops.exclusive`).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from flashcards.gui.plain import tooltip
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
     from flashcards.core.search import BrowseRow
+    from flashcards.gui.ops import Ops
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (
@@ -43,14 +48,19 @@ class CardTableModel(QAbstractTableModel):
 
     Args:
         col: The collection.
+        ops: Serialises the model's reads with the executor.
         clock: Returns the current time.
     """
 
-    def __init__(self, col: Collection, clock: Clock, parent: QObject | None = None) -> None:
+    def __init__(
+        self, col: Collection, ops: Ops, clock: Clock, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._col = col
+        self._ops = ops
         self._clock = clock
         self._ids: list[int] = []
+        self._rows: dict[int, int] | None = None  # card id -> row, built when first asked
         self._blocks: dict[int, dict[int, BrowseRow]] = {}
         self._now: datetime = clock()
         self.query = ""
@@ -76,11 +86,13 @@ class CardTableModel(QAbstractTableModel):
                 4: SortKey.STABILITY, 5: SortKey.DIFFICULTY,
                 7: SortKey.LAPSES}  # fmt: skip
         key = keys.get(column, SortKey.CREATED)
-        return search_cards(self._col, query, self._clock(), sort=key, descending=descending)
+        with self._ops.exclusive():
+            return search_cards(self._col, query, self._clock(), sort=key, descending=descending)
 
     def _set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._ids = ids
+        self._rows = None
         self._blocks.clear()
         self._now = self._clock()
         self.endResetModel()
@@ -110,6 +122,7 @@ class CardTableModel(QAbstractTableModel):
             row = position.get(card_id, -1) if card_id is not None else -1
             moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
         self._ids = ids
+        self._rows = None
         self._blocks.clear()
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
@@ -126,10 +139,14 @@ class CardTableModel(QAbstractTableModel):
 
     def row_of(self, card_id: int) -> int:
         """The row of a card, or -1."""
-        try:
-            return self._ids.index(card_id)
-        except ValueError:
-            return -1
+        return self.rows_of([card_id])[0]
+
+    def rows_of(self, card_ids: list[int]) -> list[int]:
+        """The rows of cards (-1 for a card not shown), from one id -> row table."""
+        if self._rows is None:
+            self._rows = {card_id: row for row, card_id in enumerate(self._ids)}
+        rows = self._rows
+        return [rows.get(card_id, -1) for card_id in card_ids]
 
     def browse_row(self, row: int) -> BrowseRow | None:
         """The fetched row at ``row`` (reading its block if needed)."""
@@ -139,7 +156,8 @@ class CardTableModel(QAbstractTableModel):
             from flashcards.core.search import browse_rows
 
             ids = self._ids[block_no * BLOCK : (block_no + 1) * BLOCK]
-            block = {r.card_id: r for r in browse_rows(self._col, ids, self._now)}
+            with self._ops.exclusive():
+                block = {r.card_id: r for r in browse_rows(self._col, ids, self._now)}
             if len(self._blocks) >= MAX_BLOCKS:
                 self._blocks.pop(next(iter(self._blocks)))
             self._blocks[block_no] = block

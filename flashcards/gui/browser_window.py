@@ -1,17 +1,27 @@
-"""The browser window: search box, card table, note editor pane; delete, suspend, change deck."""
+"""The browser window's layout: search box, card table, note editor pane, the Cards menu.
+
+The view lays out and says what the user asked (signals); :mod:`browser_controller` decides.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -23,38 +33,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashcards.gui.bridge import CollectionSignals
 from flashcards.gui.browser_model import CardTableModel
-from flashcards.gui.clock import Clock
-from flashcards.gui.note_editor import NoteFields, NoteForm
-from flashcards.gui.plain import ask, make_plain, one_sentence, warn
-
-if TYPE_CHECKING:
-    from flashcards.core.collection import Collection
+from flashcards.gui.note_editor import NoteForm
+from flashcards.gui.plain import make_plain
 
 SEARCH_DELAY_MS = 250
 
 
 class BrowserWindow(QMainWindow):
-    """Lays out the browser and runs its actions against the collection."""
+    """Lays out the browser; signals searches, the Cards menu and being shown or closed.
+
+    Args:
+        model: The card table's model.
+        settings: Where the window geometry is kept.
+    """
+
+    #: The search to run (typed and paused, or Return).
+    search_requested = Signal(str)
+    delete_requested = Signal()
+    suspend_requested = Signal()
+    change_deck_requested = Signal()
+    save_requested = Signal()
+    #: The window was shown (a stale table is refreshed now).
+    shown = Signal()
+    #: The window is closing (a pending edit is saved now).
+    closing = Signal()
 
     def __init__(
-        self,
-        col: Collection,
-        clock: Clock,
-        signals: CollectionSignals,
-        settings: QSettings,
-        parent: QWidget | None = None,
+        self, model: CardTableModel, settings: QSettings, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("browser")
         self.setWindowTitle("Browse")
-        self._col = col
-        self._clock = clock
         self._settings = settings
-        self._note_id: int | None = None
-        self._dirty = False
-        self._saving = False
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
@@ -63,10 +74,10 @@ class BrowserWindow(QMainWindow):
         )
         self.search_box.setClearButtonEnabled(True)
         self.count_label = make_plain(QLabel())  # a bad query is reported here, quoted
-        self.model = CardTableModel(col, clock, self)
+        self.model = model
         self.table = QTableView()
         self.table.setObjectName("cardTable")
-        self.table.setModel(self.model)
+        self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
@@ -120,15 +131,13 @@ class BrowserWindow(QMainWindow):
         self.setCentralWidget(central)
 
         menu = self.menuBar().addMenu("&Cards")
-        self.delete_action = self._action(menu, "&Delete Notes", "Ctrl+Delete", self._on_delete)
-        self.suspend_action = self._action(
-            menu, "&Toggle Suspend", "Ctrl+J", self._on_toggle_suspend
-        )
-        self.deck_action = self._action(menu, "&Change Deck…", "Ctrl+D", self._on_change_deck)
+        self.delete_action = self._action(menu, "&Delete Notes", "Ctrl+Delete")
+        self.suspend_action = self._action(menu, "&Toggle Suspend", "Ctrl+J")
+        self.deck_action = self._action(menu, "&Change Deck…", "Ctrl+D")
         menu.addSeparator()
-        self._action(menu, "&Find", "Ctrl+F", self._on_focus_search)
-        self._action(menu, "&Save Note", "Ctrl+S", self._on_save)
-        self._action(menu, "Close", QKeySequence.StandardKey.Close, self.close)
+        self.find_action = self._action(menu, "&Find", "Ctrl+F")
+        self.save_action = self._action(menu, "&Save Note", "Ctrl+S")
+        self.close_action = self._action(menu, "Close", QKeySequence.StandardKey.Close)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -136,209 +145,104 @@ class BrowserWindow(QMainWindow):
         self._search_timer.timeout.connect(self._on_search)
         self.search_box.textEdited.connect(self._on_search_edited)
         self.search_box.returnPressed.connect(self._on_search)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        self.form.edited.connect(self._on_form_edited)
-        self.save_button.clicked.connect(self._on_save)
-        signals.cards_changed.connect(self._on_collection_changed)
-        signals.notes_changed.connect(self._on_collection_changed)
-        signals.decks_changed.connect(self._on_decks_changed)
+        self.delete_action.triggered.connect(self.delete_requested)
+        self.suspend_action.triggered.connect(self.suspend_requested)
+        self.deck_action.triggered.connect(self.change_deck_requested)
+        self.find_action.triggered.connect(self._on_find)
+        self.save_action.triggered.connect(self.save_requested)
+        self.save_button.clicked.connect(self.save_requested)
+        self.close_action.triggered.connect(self.close)
 
         self.resize(1100, 640)
         geometry = settings.value("browser/geometry")
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
-        self._on_decks_changed()
-        self.search("")
-        self._update_actions()
 
-    def _action(
-        self, menu: QMenu, text: str, key: str | QKeySequence.StandardKey, slot: Callable[[], Any]
-    ) -> QAction:
+    def _action(self, menu: QMenu, text: str, key: str | QKeySequence.StandardKey) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(key))
-        action.triggered.connect(slot)
         menu.addAction(action)
         self.addAction(action)
         return action
 
     # ------------------------------------------------------------------ searching
 
-    def search(self, query: str) -> None:
-        """Search and show the results (a bad query is reported, the table stays)."""
-        from flashcards.core.errors import FlashcardsError
-
-        self.search_box.setText(query)
-        try:
-            self.model.search(query)
-        except FlashcardsError as exc:
-            self.count_label.setText(one_sentence(exc, "The search could not be run"))
-            return
-        self._update_count()
-        if self.model.rowCount():
-            self.table.selectRow(0)
-        else:
-            self._show_note(None)
-
-    def _update_count(self) -> None:
-        n = self.model.rowCount()
-        self.count_label.setText(f"{n:,} card{'s' if n != 1 else ''}")
-
+    @Slot(str)
     def _on_search_edited(self, _text: str) -> None:
         self._search_timer.start()
 
+    @Slot()
     def _on_search(self) -> None:
         self._search_timer.stop()
-        self.search(self.search_box.text())
+        self.search_requested.emit(self.search_box.text())
 
-    def _on_focus_search(self) -> None:
+    @Slot()
+    def _on_find(self) -> None:
         self.search_box.setFocus()
         self.search_box.selectAll()
 
-    # ------------------------------------------------------------------ selection and editor
+    def set_count(self, n: int) -> None:
+        """Say how many cards the search found."""
+        self.count_label.setText(f"{n:,} card{'s' if n != 1 else ''}")
 
-    def selected_card_ids(self) -> list[int]:
-        """The ids of the selected cards, in table order."""
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.model.card_id(r) for r in rows]
+    # ------------------------------------------------------------------ selection
 
-    def _selected_note_ids(self) -> list[int]:
-        ids: list[int] = []
-        for row in sorted({i.row() for i in self.table.selectionModel().selectedRows()}):
-            browse = self.model.browse_row(row)
-            if browse is not None and browse.note_id not in ids:
-                ids.append(browse.note_id)
-        return ids
+    def selected_rows(self) -> list[int]:
+        """The selected rows, in order (read from the selection's ranges, not row by row)."""
+        rows: list[int] = []
+        selection = self.table.selectionModel().selection()
+        for i in range(selection.size()):
+            span = selection.at(i)
+            rows.extend(range(span.top(), span.bottom() + 1))
+        return sorted(set(rows))
 
-    def _on_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
-        self._save_if_dirty()
-        current = self.table.selectionModel().currentIndex()
-        notes = self._selected_note_ids()
-        row = current.row() if current.isValid() else -1
-        browse = self.model.browse_row(row) if 0 <= row < self.model.rowCount() else None
-        note_id = browse.note_id if browse is not None and len(notes) <= 1 else None
-        self._show_note(note_id if note_id is not None else (notes[0] if len(notes) == 1 else None))
-        self._update_actions()
+    def current_row(self) -> int:
+        """The row of the current index, or -1."""
+        index = self.table.selectionModel().currentIndex()
+        return index.row() if index.isValid() else -1
 
-    def _show_note(self, note_id: int | None) -> None:
-        self._note_id = note_id
-        self._dirty = False
-        self.save_button.setEnabled(False)
-        self.editor_status.clear()
-        if note_id is None:
-            self.form.setEnabled(False)
-            self.form.set_fields(NoteFields("basic", "", "", (), ""))
-            return
-        note = self._col.note(note_id)
-        self.form.setEnabled(True)
-        self.form.set_fields(
-            NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name)
-        )
+    def has_selection(self) -> bool:
+        """Whether any row is selected."""
+        return self.table.selectionModel().hasSelection()
 
-    def _on_form_edited(self) -> None:
-        if self._note_id is not None:
-            self._dirty = True
-            self.save_button.setEnabled(True)
+    def select_rows(self, rows: Sequence[int], current: int = -1) -> None:
+        """Select ``rows`` (sorted) with one selection of row ranges; make ``current`` current.
 
-    def _save_if_dirty(self) -> None:
-        if self._dirty and self._note_id is not None:
-            self._on_save()
+        Selecting row by row costs a selection-changed signal per row; one
+        :class:`QItemSelection` of contiguous ranges is one signal at most.
+        """
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        start = previous = None
+        for row in rows:
+            if previous is not None and row == previous + 1:
+                previous = row
+                continue
+            if start is not None and previous is not None:
+                selection.select(self.model.index(start, 0), self.model.index(previous, last))
+            start = previous = row
+        if start is not None and previous is not None:
+            selection.select(self.model.index(start, 0), self.model.index(previous, last))
+        model = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        if current >= 0:
+            model.setCurrentIndex(self.model.index(current, 0), flags.NoUpdate)
+        model.select(selection, flags.ClearAndSelect | flags.Rows)
 
-    def _on_save(self) -> None:
-        from flashcards.core.errors import FlashcardsError
-
-        if self._note_id is None or not self._dirty:
-            return
-        fields = self.form.fields()
-        self._saving = True
-        try:
-            self._col.update_note(
-                self._note_id, self._clock(), front=fields.front, back=fields.back,
-                kind=fields.kind, tags=fields.tags, deck=fields.deck or None,
-            )  # fmt: skip
-        except FlashcardsError as exc:
-            self.editor_status.setText(one_sentence(exc, "The note was not saved"))
-            return
-        finally:
-            self._saving = False
-        self._dirty = False
-        self.save_button.setEnabled(False)
-        self.editor_status.setText("")
-        self.statusBar().showMessage("Note saved.", 3000)
-
-    def _update_actions(self) -> None:
-        has = bool(self.table.selectionModel().selectedRows())
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """Enable the actions on selected cards."""
         for action in (self.delete_action, self.suspend_action, self.deck_action):
-            action.setEnabled(has)
+            action.setEnabled(enabled)
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ the window
 
-    def _on_delete(self) -> None:
-        notes = self._selected_note_ids()
-        if not notes:
-            return
-        if ask(
-            self,
-            "Delete notes",
-            f"Delete {len(notes)} note(s) with their cards and review history?",
-        ):
-            self._dirty = False
-            self._col.delete_notes(notes)
-            self.statusBar().showMessage(f"Deleted {len(notes)} note(s).", 3000)
-
-    def _on_toggle_suspend(self) -> None:
-        ids = self.selected_card_ids()
-        rows = [self.model.browse_row(self.model.row_of(i)) for i in ids]
-        suspend = not all(r is not None and r.suspended for r in rows)
-        self._col.set_suspended(ids, suspend)
-        word = "Suspended" if suspend else "Unsuspended"
-        self.statusBar().showMessage(f"{word} {len(ids)} card(s).", 3000)
-
-    def _on_change_deck(self) -> None:
-        notes = self._selected_note_ids()
-        if not notes:
-            return
-        names = sorted(self._col.decks().values(), key=lambda n: n.split("::"))
-        name, ok = QInputDialog.getItem(
-            self, "Change deck", f"Move {len(notes)} note(s) to deck:", names, 0, True
-        )
-        if ok and name.strip():
-            from flashcards.core.errors import FlashcardsError
-
-            self._save_if_dirty()
-            try:
-                self._col.move_notes(notes, name.strip(), self._clock())
-            except FlashcardsError as exc:
-                warn(self, "Change deck", one_sentence(exc, "The notes were not moved"))
-
-    # ------------------------------------------------------------------ collection changes
-
-    def _on_collection_changed(self) -> None:
-        if self._saving:
-            self.model.refresh()
-            return
-        selected = self.selected_card_ids()
-        self.model.refresh()
-        self._update_count()
-        selection = self.table.selectionModel()
-        for card_id in selected:
-            row = self.model.row_of(card_id)
-            if row >= 0:
-                selection.select(
-                    self.model.index(row, 0),
-                    selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
-                )
-        if not self.table.selectionModel().selectedRows():
-            self._show_note(None)
-        elif self._note_id is not None and not self._dirty:
-            self._show_note(self._note_id)
-        self._update_actions()
-
-    def _on_decks_changed(self) -> None:
-        current = self.form.deck.currentText()
-        self.form.set_decks(list(self._col.decks().values()), current)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        """Say that the window is shown (the controller refreshes a stale table)."""
+        super().showEvent(event)
+        self.shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        """Save a pending edit and remember the geometry."""
-        self._save_if_dirty()
+        """Let a pending edit be saved and remember the geometry."""
+        self.closing.emit()
         self._settings.setValue("browser/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,9 +30,6 @@ class DeckListView(QWidget):
     """Lays out the deck tree, today's line and the main buttons; says what the user asked."""
 
     study_requested = Signal(int)
-    options_requested = Signal(int)
-    rename_requested = Signal(int)
-    delete_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,9 +139,11 @@ class DeckListView(QWidget):
 
     # ------------------------------------------------------------------ slots
 
+    @Slot(QTreeWidgetItem, int)
     def _on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         self.study_requested.emit(int(item.data(0, DECK_ID_ROLE)))
 
+    @Slot()
     def _on_study_clicked(self) -> None:
         deck_id = self.selected_deck()
         if deck_id is not None:

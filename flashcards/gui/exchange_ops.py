@@ -1,4 +1,4 @@
-"""File → Import / Export: dialogs in the GUI thread, the work in a worker with a progress bar."""
+"""File → Import / Export: dialogs on the GUI thread, the work an operation on the executor."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.gui.clock import Clock
-from flashcards.gui.plain import inform, make_plain, one_line, one_sentence, quote, warn
-from flashcards.gui.workers import Report, TaskRunner, progress_adapter
+from flashcards.gui.executor import Report, progress_adapter
+from flashcards.gui.ops import Ops
+from flashcards.gui.plain import inform, make_plain, one_line, quote
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
@@ -35,21 +36,6 @@ IMPORT_FILTER = (
     "Deck files (*.toml);;Anki packages (*.apkg *.colpkg);;Text files (*.csv *.txt *.tsv);;"
     "Articles (*.txt *.md *.markdown);;All files (*)"
 )
-MISSING_EXCHANGE = (
-    "Importing and exporting Anki packages and text files is not available in this build "
-    "(the exchange module is missing). Deck files (.toml) can still be imported."
-)
-
-
-def exchange_module() -> Any | None:
-    """The exchange API, or None when this build does not have it."""
-    try:
-        from flashcards.core import exchange
-    except ImportError:
-        return None
-    needed = ("import_file", "export_apkg", "export_csv")
-    return exchange if all(hasattr(exchange, name) for name in needed) else None
-
 
 #: Files that may hold an article rather than an Anki text file (``.csv``/``.tsv`` are tables).
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -166,15 +152,14 @@ def import_notes(report: Any) -> list[str]:
 
 
 def import_path(col: Collection, path: Path, now: Any, report: Report) -> Any:
-    """Import one file (run in a worker thread)."""
+    """Import one file (an operation on the executor)."""
     report(0, 0)
     if path.suffix.lower() == ".toml":
         from flashcards.core.deckfile import read_deck_file
 
         return col.import_deck_file(read_deck_file(path), now)
-    exchange = exchange_module()
-    if exchange is None:
-        raise RuntimeError(MISSING_EXCHANGE)
+    from flashcards.core import exchange
+
     return exchange.import_file(col, path, now)
 
 
@@ -208,17 +193,24 @@ class ExportOptions(QDialog):
 
 
 class ExchangeController(QObject):
-    """Runs imports and exports for the main window."""
+    """Runs imports and exports for the main window, as operations on the executor.
+
+    Args:
+        col: The collection.
+        ops: Runs the operations and announces what an import changed.
+        clock: Returns the current time.
+        parent: The window the dialogs belong to.
+    """
 
     message = Signal(str)
     #: File → Import chose a file that reads as an article (:func:`looks_like_article`).
     article_chosen = Signal(object)
 
-    def __init__(self, col: Collection, clock: Clock, runner: TaskRunner, parent: QWidget) -> None:
+    def __init__(self, col: Collection, ops: Ops, clock: Clock, parent: QWidget) -> None:
         super().__init__(parent)
         self._col = col
+        self._ops = ops
         self._clock = clock
-        self._runner = runner
         self._parent = parent
         self._progress: QProgressDialog | None = None
 
@@ -247,12 +239,13 @@ class ExchangeController(QObject):
             self._progress.deleteLater()
             self._progress = None
 
-    def _on_failed(self, exc: Exception, lead: str) -> None:
+    def _on_failed(self, exc: BaseException, lead: str) -> None:
         self._finish()
-        warn(self._parent, "Flashcards", one_sentence(exc, lead))
+        self._ops.report_error(exc, lead)  # as the error boundary shows every error
 
     # ------------------------------------------------------------------ import
 
+    @Slot()
     def ask_import(self) -> None:
         """Ask for a file and import it."""
         name, _ = QFileDialog.getOpenFileName(self._parent, "Import", "", IMPORT_FILTER)
@@ -260,7 +253,7 @@ class ExchangeController(QObject):
             self.import_file(Path(name))
 
     def import_file(self, path: Path) -> None:
-        """Import a deck file, Anki package or text file in a worker thread.
+        """Import a deck file, Anki package or text file on the executor.
 
         A ``.txt``/``.md`` file that reads as an article is not imported (it would make one
         card with an empty back per line): :attr:`article_chosen` hands it to Generate.
@@ -268,17 +261,15 @@ class ExchangeController(QObject):
         if looks_like_article(path):
             self.article_chosen.emit(path)
             return
-        if path.suffix.lower() != ".toml" and exchange_module() is None:
-            inform(self._parent, "Import", MISSING_EXCHANGE)
-            return
         self._start_progress(f"Importing {path.name}…")
         now = self._clock()
         lead = f"{quote(path.name)} could not be imported"
-        self._runner.start(
+        self._ops.run(
             lambda report: import_path(self._col, path, now, report),
-            self._on_imported,
-            lambda exc: self._on_failed(exc, lead),
-            self._on_progress,
+            initiator=self,
+            on_done=self._on_imported,
+            on_error=lambda exc: self._on_failed(exc, lead),
+            on_progress=self._on_progress,
         )
 
     def _on_imported(self, report: Any) -> None:
@@ -291,13 +282,12 @@ class ExchangeController(QObject):
 
     # ------------------------------------------------------------------ export
 
+    @Slot()
     def ask_export(self) -> None:
         """Ask what to export and where, then export."""
-        exchange = exchange_module()
-        if exchange is None:
-            inform(self._parent, "Export", MISSING_EXCHANGE)
-            return
-        options = ExportOptions(list(self._col.decks().values()), self._parent)
+        with self._ops.exclusive():
+            decks = list(self._col.decks().values())
+        options = ExportOptions(decks, self._parent)
         if options.exec() != QDialog.DialogCode.Accepted:
             return
         fmt = str(options.format.currentData())
@@ -309,11 +299,9 @@ class ExchangeController(QObject):
             self.export(Path(name), fmt, deck, options.with_progress.isChecked())
 
     def export(self, path: Path, fmt: str, deck: str | None, with_progress: bool) -> None:
-        """Export in a worker thread."""
-        exchange = exchange_module()
-        if exchange is None:
-            inform(self._parent, "Export", MISSING_EXCHANGE)
-            return
+        """Export on the executor."""
+        from flashcards.core import exchange
+
         now = self._clock()
 
         def work(report: Report) -> int:
@@ -328,11 +316,12 @@ class ExchangeController(QObject):
 
         self._start_progress(f"Exporting to {path.name}…")
         lead = f"The export to {quote(path.name)} failed"
-        self._runner.start(
+        self._ops.run(
             work,
-            lambda count: self._on_exported(path, count),
-            lambda exc: self._on_failed(exc, lead),
-            self._on_progress,
+            initiator=self,
+            on_done=lambda count: self._on_exported(path, count),
+            on_error=lambda exc: self._on_failed(exc, lead),
+            on_progress=self._on_progress,
         )
 
     def _on_exported(self, path: Path, count: int) -> None:

@@ -1,7 +1,8 @@
-"""Generate from an article: pick a file or paste text, preview the cards, import the chosen.
+"""The Generate dialog's layout: the article (a file or pasted text), options, the preview.
 
-Generation runs in a worker thread with a progress bar; the preview table is editable and each
-card has a checkbox, so only reviewed cards reach the collection.
+The preview table is editable and each card has a checkbox, so only reviewed cards reach the
+collection. The dialog lays out and says what the user asked; :mod:`generate_controller`
+generates on the executor and imports.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,66 +32,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashcards.gui.clock import Clock
-from flashcards.gui.exchange_ops import describe_import
-from flashcards.gui.plain import make_plain, one_sentence, plain_label, quote, tooltip
-from flashcards.gui.workers import Report, TaskRunner, progress_adapter
+from flashcards.gui.plain import make_plain, plain_label, quote, tooltip
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import Collection
     from flashcards.core.deckfile import DeckFile
 
 KIND_TEXT = {"basic": "Basic", "basic+reversed": "Basic + reversed", "cloze": "Cloze"}
 
 
-def generate_from_source(
-    path: Path | None, text: str, deck_name: str | None, lang: str, max_cards: int | None,
-    report: Report,
-) -> DeckFile:  # fmt: skip
-    """Read the article (file or pasted text) and run the generator (in a worker thread).
-
-    Raises:
-        InputError: If the article cannot be read or nothing was given.
-        RuntimeError: If the generator is not available in this build.
-    """
-    try:
-        from flashcards.core.generate import decode_article, generate_deck, read_article
-    except ImportError as exc:
-        raise RuntimeError(f"The article generator is not available ({exc}).") from None
-    from flashcards.core.errors import InputError
-
-    if path is not None:
-        article = read_article(path)
-    elif text.strip():
-        article = decode_article(text.encode("utf-8"), "pasted.txt")
-    else:
-        raise InputError("Choose an article file or paste its text first.")
-    return generate_deck(
-        article, deck_name=deck_name or None, lang=lang, max_cards=max_cards,
-        progress=progress_adapter(report),
-    )  # fmt: skip
-
-
 class GenerateDialog(QDialog):
-    """Pick an article, generate, review the proposed cards, import the checked ones."""
+    """Lays out the article, the options and the preview; says when to generate or import."""
 
-    generated = Signal()
-    imported = Signal(object)
+    generate_requested = Signal()
+    import_requested = Signal()
 
-    def __init__(
-        self, col: Collection, clock: Clock, runner: TaskRunner, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("generateDialog")
         self.setWindowTitle("Generate Cards from an Article")
-        self._col = col
-        self._clock = clock
-        self._runner = runner
         self.path: Path | None = None
-        self.deck_file: DeckFile | None = None
-        #: A generation is running in a worker (its result comes back to this dialog).
-        self.running = False
-        self._dispose_when_done = False
 
         self.notice = plain_label()
         self.notice.setObjectName("noticeLabel")
@@ -114,7 +74,7 @@ class GenerateDialog(QDialog):
         self.max_cards.setRange(0, 1000)
         self.max_cards.setSpecialValueText("no limit")
         self.generate_button = QPushButton("&Generate")
-        self.generate_button.clicked.connect(self._on_generate)
+        self.generate_button.clicked.connect(self.generate_requested)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
@@ -136,8 +96,8 @@ class GenerateDialog(QDialog):
         self.table.itemChanged.connect(self._on_item_changed)
         self.select_all = QPushButton("Select all")
         self.select_none = QPushButton("Select none")
-        self.select_all.clicked.connect(lambda: self._check_all(True))
-        self.select_none.clicked.connect(lambda: self._check_all(False))
+        self.select_all.clicked.connect(self._on_select_all)
+        self.select_none.clicked.connect(self._on_select_none)
         self.chosen_label = make_plain(QLabel())
 
         self.buttons = QDialogButtonBox()
@@ -146,7 +106,7 @@ class GenerateDialog(QDialog):
         )
         self.import_button.setEnabled(False)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._on_import)
+        self.buttons.accepted.connect(self.import_requested)
         self.buttons.rejected.connect(self.reject)
 
         source = QHBoxLayout()
@@ -189,17 +149,16 @@ class GenerateDialog(QDialog):
         if path is not None and not self.deck_name.text():
             self.deck_name.setPlaceholderText("default: the article's title")
 
-    def start_from_import(self, path: Path) -> None:
-        """Generate from ``path``, a file File → Import was given that reads as an article."""
+    def show_notice(self, path: Path) -> None:
+        """Say that ``path``, given to File → Import, is generated from as an article."""
         self.notice.setText(
             f"{quote(path.name)} reads as an article, not as an Anki text file, so cards are "
             "generated from it instead: keep the ones you want and import them (a table to "
             "import as it is needs a .csv or .tsv name)."
         )
         self.notice.show()
-        self.set_path(path)
-        self._on_generate()
 
+    @Slot()
     def _on_choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
             self, "Choose an article", "", "Articles (*.txt *.md *.markdown);;All files (*)"
@@ -210,6 +169,7 @@ class GenerateDialog(QDialog):
             self.text.clear()
             self.text.blockSignals(False)
 
+    @Slot()
     def _on_text_changed(self) -> None:
         if self.text.toPlainText().strip() and self.path is not None:
             self.set_path(None)
@@ -217,48 +177,23 @@ class GenerateDialog(QDialog):
 
     # ------------------------------------------------------------------ generating
 
-    def _on_generate(self) -> None:
-        path, text = self.path, self.text.toPlainText()
-        deck = self.deck_name.text().strip() or None
-        lang = str(self.lang.currentData())
-        limit = self.max_cards.value() or None
+    def show_running(self) -> None:
+        """Generating: the buttons wait, the progress starts."""
         self.generate_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.progress.setValue(0)
         self.status.setText("Generating…")
-        self.running = True
 
-        def work(report: Report) -> DeckFile:
-            return generate_from_source(path, text, deck, lang, limit, report)
-
-        self._runner.start(work, self._on_generated, self._on_failed, self._on_progress)
-
-    def _on_progress(self, done: int, total: int) -> None:
+    def show_progress(self, done: int, total: int) -> None:
+        """Show how far generating is (total 0: unknown)."""
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
         else:
             self.progress.setRange(0, 0)
 
-    def dispose(self) -> None:
-        """Delete the dialog once no generation is running (its result would find it gone)."""
-        if self.running:
-            self._dispose_when_done = True
-        else:
-            self.deleteLater()
-
-    def _finished_running(self) -> bool:
-        """Mark the generation finished; True if the dialog was disposed of meanwhile."""
-        self.running = False
-        if self._dispose_when_done:
-            self.deleteLater()
-            return True
-        return False
-
-    def _on_generated(self, deck_file: DeckFile) -> None:
-        if self._finished_running():
-            return
-        self.deck_file = deck_file
+    def show_generated(self, deck_file: DeckFile) -> None:
+        """Show the proposed cards, all ticked."""
         self.progress.setRange(0, 100)
         self.progress.setValue(100)
         self.generate_button.setEnabled(True)
@@ -272,15 +207,13 @@ class GenerateDialog(QDialog):
             if n
             else "No definitions found in this text."
         )
-        self.generated.emit()
 
-    def _on_failed(self, exc: Exception) -> None:
-        if self._finished_running():
-            return
+    def show_failed(self, text: str) -> None:
+        """Say why nothing was generated."""
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.generate_button.setEnabled(True)
-        self.status.setText(one_sentence(exc, "No cards could be generated"))
+        self.status.setText(text)
 
     def _fill(self, deck_file: DeckFile) -> None:
         self.table.blockSignals(True)
@@ -301,6 +234,16 @@ class GenerateDialog(QDialog):
         self.table.resizeRowsToContents()
         self._update_chosen()
 
+    # ------------------------------------------------------------------ choosing
+
+    @Slot()
+    def _on_select_all(self) -> None:
+        self._check_all(True)
+
+    @Slot()
+    def _on_select_none(self) -> None:
+        self._check_all(False)
+
     def _check_all(self, checked: bool) -> None:
         state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         self.table.blockSignals(True)
@@ -309,6 +252,7 @@ class GenerateDialog(QDialog):
         self.table.blockSignals(False)
         self._update_chosen()
 
+    @Slot(QTableWidgetItem)
     def _on_item_changed(self, _item: QTableWidgetItem) -> None:
         self._update_chosen()
 
@@ -330,36 +274,13 @@ class GenerateDialog(QDialog):
             if self._item(r, 0).checkState() == Qt.CheckState.Checked
         ]
 
-    def chosen_deck(self) -> DeckFile | None:
-        """The deck file to import: the ticked notes, with the edits made in the table."""
-        if self.deck_file is None:
-            return None
+    def chosen_deck(self, deck_file: DeckFile) -> DeckFile:
+        """The ticked notes of ``deck_file``, edited as in the table, under the name typed."""
         notes = []
         for row in self.chosen_rows():
-            note = self.deck_file.notes[row]
+            note = deck_file.notes[row]
             front = self._item(row, 0).text().strip()
             back = self._item(row, 1).text().strip()
             notes.append(dataclasses.replace(note, front=front, back=back))
-        name = self.deck_name.text().strip() or self.deck_file.name
-        return dataclasses.replace(self.deck_file, name=name, notes=notes)
-
-    # ------------------------------------------------------------------ importing
-
-    def _on_import(self) -> None:
-        from flashcards.core.errors import FlashcardsError
-
-        deck = self.chosen_deck()
-        if deck is None or not deck.notes:
-            return
-        try:
-            report = self._col.import_deck_file(deck, self._clock())
-        except FlashcardsError as exc:
-            self.status.setText(
-                one_sentence(exc, "The cards could not be imported", always_lead=True)
-            )
-            return
-        self.imported.emit(report)
-        self.accept()
-
-
-__all__ = ["GenerateDialog", "describe_import", "generate_from_source"]
+        name = self.deck_name.text().strip() or deck_file.name
+        return dataclasses.replace(deck_file, name=name, notes=notes)

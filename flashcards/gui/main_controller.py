@@ -5,25 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
+from flashcards.core.collection import Change
 from flashcards.gui.about import show_about
-from flashcards.gui.bridge import CollectionSignals
 from flashcards.gui.clock import Clock
 from flashcards.gui.deck_list import first_due_deck, today_text
 from flashcards.gui.exchange_ops import ExchangeController
+from flashcards.gui.executor import Executor
 from flashcards.gui.main_window import MainWindow, Screen
+from flashcards.gui.ops import Ops
 from flashcards.gui.plain import ask, one_sentence, quote, warn
 from flashcards.gui.review_controller import ReviewController
 from flashcards.gui.theme import Theme
-from flashcards.gui.workers import TaskRunner
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection, DeckCounts
-    from flashcards.gui.browser import BrowserWindow
-    from flashcards.gui.generate_dialog import GenerateDialog
-    from flashcards.gui.stats_window import StatsWindow
+    from flashcards.gui.browser_controller import BrowserController
+    from flashcards.gui.generate_controller import GenerateController
+    from flashcards.gui.stats_controller import StatsController
 
 
 class MainController(QObject):
@@ -32,40 +34,40 @@ class MainController(QObject):
     Args:
         window: The main window.
         col: The open collection.
+        ops: Runs operations on it and announces their changes.
         clock: Returns the current time.
-        signals: The collection's change signals.
         settings: Where window geometry is kept.
         theme: The current colours.
-        runner: Runs slow work off the GUI thread.
+        executor: Runs work that does not touch the collection (generating) off the GUI thread.
     """
 
     def __init__(
         self,
         window: MainWindow,
         col: Collection,
+        ops: Ops,
         clock: Clock,
-        signals: CollectionSignals,
         settings: QSettings,
         theme: Theme,
-        runner: TaskRunner,
+        executor: Executor,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.col = col
+        self.ops = ops
         self._clock = clock
-        self._signals = signals
         self._settings = settings
         self._theme = theme
-        self._runner = runner
-        self.browser: BrowserWindow | None = None
-        self.stats: StatsWindow | None = None
-        #: The Generate dialog while it is open.
-        self.generate_dialog: GenerateDialog | None = None
+        self._executor = executor
+        self.browser: BrowserController | None = None
+        self.stats: StatsController | None = None
+        #: The Generate dialog's controller while the dialog is open.
+        self.generate: GenerateController | None = None
         self._counts: list[DeckCounts] = []
         self.review = ReviewController(
-            col, clock, signals, window.review, window.done, window.actions_, theme
+            col, ops, clock, window.review, window.done, window.actions_, theme
         )
-        self.exchange = ExchangeController(col, clock, runner, window)
+        self.exchange = ExchangeController(col, ops, clock, window)
         # Counts are refreshed once per burst of changes (an import announces many).
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -79,11 +81,11 @@ class MainController(QObject):
         a.add_note.triggered.connect(self._on_add_note)
         a.browse.triggered.connect(self._on_browse)
         a.stats.triggered.connect(self._on_stats)
-        a.generate.triggered.connect(lambda: self.open_generate())
+        a.generate.triggered.connect(self._on_generate)
         a.import_file.triggered.connect(self.exchange.ask_import)
         a.export.triggered.connect(self.exchange.ask_export)
         a.settings.triggered.connect(self._on_settings)
-        a.about.triggered.connect(lambda: show_about(window))
+        a.about.triggered.connect(self._on_about)
         a.quit.triggered.connect(window.close)
         window.deck_list.study_requested.connect(self._on_study)
         window.done.back_clicked.connect(self._on_back)
@@ -91,16 +93,13 @@ class MainController(QObject):
         self.review.edit_note_requested.connect(self._on_edit_note)
         self.review.message.connect(self._on_message)
         self.exchange.message.connect(self._on_message)
-        self.exchange.article_chosen.connect(self.open_generate)
-        signals.changed.connect(self._on_collection_changed)
-        theme.changed.connect(self.refresh_decks)
+        self.exchange.article_chosen.connect(self._on_article_chosen)
+        ops.changed.connect(self._on_collection_changed)
         theme.changed.connect(self._on_theme_changed)
         self._add_deck_menu()
         self._sync_actions()
 
     def _add_deck_menu(self) -> None:
-        from PySide6.QtGui import QAction
-
         tree = self.window.deck_list.tree
         for text, slot in (
             ("Study", self._on_study_selected),
@@ -125,24 +124,32 @@ class MainController(QObject):
         self._update_today()
         self._sync_actions()
 
+    @Slot()
     def refresh_decks(self) -> None:
         """Read the counts again."""
-        self.show_counts(self.col.deck_counts(self._clock()))
+        with self.ops.exclusive():
+            self.show_counts(self.col.deck_counts(self._clock()))
 
     def _update_today(self) -> None:
         if not self._counts:
             return
-        self.window.deck_list.set_today(today_text(*self.col.today(self._clock())))
+        with self.ops.exclusive():
+            today = self.col.today(self._clock())
+        self.window.deck_list.set_today(today_text(*today))
 
-    def _on_collection_changed(self) -> None:
+    @Slot(object, object)
+    def _on_collection_changed(self, _changes: Change, _initiator: object) -> None:
+        # The deck list is refreshed when it is in front (and whenever it comes back).
         if self.window.current_screen == Screen.DECKS:
             self._refresh_timer.start()
 
     def _deck_name(self, deck_id: int) -> str:
-        return self.col.decks().get(deck_id, "")
+        with self.ops.exclusive():
+            return self.col.decks().get(deck_id, "")
 
     # ------------------------------------------------------------------ screens
 
+    @Slot(object)
     def _on_screen_requested(self, screen: Screen) -> None:
         self.window.show_screen(screen)
         self._sync_actions()
@@ -153,26 +160,31 @@ class MainController(QObject):
         a.study.setEnabled(on_decks and self.window.deck_list.selected_deck() is not None)
         a.back.setEnabled(not on_decks)
 
+    @Slot(int)
     def _on_study(self, deck_id: int) -> None:
         name = self._deck_name(deck_id)
         if name:
             self.review.start(name)
             self._sync_actions()
 
+    @Slot()
     def _on_study_selected(self) -> None:
         deck_id = self.window.deck_list.selected_deck()
         if deck_id is not None and self.window.current_screen == Screen.DECKS:
             self._on_study(deck_id)
 
+    @Slot()
     def _on_back(self) -> None:
         self.review.stop()
         self.window.show_screen(Screen.DECKS)
         self.refresh_decks()
 
+    @Slot()
     def _on_undo(self) -> None:
         if self.review.undo():
             self._sync_actions()
 
+    @Slot(str)
     def _on_message(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 4000)
 
@@ -184,79 +196,90 @@ class MainController(QObject):
             return self.review.deck
         return self._deck_name(deck_id) if deck_id is not None else None
 
+    @Slot()
     def _on_add_note(self) -> None:
-        from flashcards.gui.note_editor import NoteDialog
+        from flashcards.gui.note_controller import NoteController
 
-        dialog = NoteDialog(
-            self.col, self._clock, deck=self._selected_deck_name(), parent=self.window
-        )
-        dialog.exec()
+        NoteController(
+            self.col, self.ops, self._clock, deck=self._selected_deck_name(), parent=self.window
+        ).exec()
 
+    @Slot(int)
     def _on_edit_note(self, note_id: int) -> None:
-        from flashcards.gui.note_editor import NoteDialog
+        from flashcards.gui.note_controller import NoteController
 
-        dialog = NoteDialog(self.col, self._clock, note_id=note_id, parent=self.window)
-        dialog.exec()
+        NoteController(self.col, self.ops, self._clock, note_id=note_id, parent=self.window).exec()
 
+    @Slot()
     def _on_browse(self) -> None:
-        from flashcards.gui.browser import BrowserWindow
+        from flashcards.gui.browser_controller import BrowserController
 
         if self.browser is None:
-            self.browser = BrowserWindow(self.col, self._clock, self._signals, self._settings)
+            self.browser = BrowserController(self.col, self.ops, self._clock, self._settings)
         self.browser.show()
-        self.browser.raise_()
-        self.browser.activateWindow()
 
+    @Slot()
     def _on_stats(self) -> None:
-        from flashcards.gui.stats_window import StatsWindow
+        from flashcards.gui.stats_controller import StatsController
 
         if self.stats is None:
-            self.stats = StatsWindow(
-                self.col,
-                self._clock,
-                self._signals,
-                self._settings,
-                self._runner,
-                dark=self._theme.dark,
+            self.stats = StatsController(
+                self.col, self.ops, self._clock, self._settings, dark=self._theme.dark
             )
         self.stats.show()
-        self.stats.raise_()
-        self.stats.activateWindow()
 
+    @Slot()
     def _on_theme_changed(self) -> None:
+        self.refresh_decks()
         if self.stats is not None:
             self.stats.set_dark(self._theme.dark)
 
-    def open_generate(self, article: Path | None = None) -> GenerateDialog:
+    @Slot()
+    def _on_about(self) -> None:
+        show_about(self.window)
+
+    @Slot()
+    def _on_generate(self) -> None:
+        self.open_generate()
+
+    @Slot(object)
+    def _on_article_chosen(self, article: Path) -> None:
+        self.open_generate(article)
+
+    def open_generate(self, article: Path | None = None) -> GenerateController:
         """Open the Generate dialog (not waiting for it to close).
 
         With ``article``, a file File → Import was given that reads as an article, generating
         from it starts at once.
         """
         from flashcards.gui.exchange_ops import describe_import
-        from flashcards.gui.generate_dialog import GenerateDialog
+        from flashcards.gui.generate_controller import GenerateController
 
-        if self.generate_dialog is not None:
-            self.generate_dialog.close()
-        dialog = GenerateDialog(self.col, self._clock, self._runner, self.window)
-        self.generate_dialog = dialog
-        dialog.imported.connect(lambda report: self._on_message(describe_import(report)))
-        dialog.finished.connect(lambda _result: self._forget_generate(dialog))
-        dialog.open()
+        if self.generate is not None:
+            self.generate.dialog.close()
+        generate = GenerateController(self.col, self.ops, self._clock, self._executor, self.window)
+        self.generate = generate
+        generate.imported.connect(lambda report: self._on_message(describe_import(report)))
+        generate.dialog.finished.connect(lambda _result: self._forget_generate(generate))
+        generate.dialog.open()
         if article is not None:
-            dialog.start_from_import(article)
-        return dialog
+            generate.start_from_import(article)
+        return generate
 
-    def _forget_generate(self, dialog: GenerateDialog) -> None:
-        if self.generate_dialog is dialog:
-            self.generate_dialog = None
-        dialog.dispose()
+    def _forget_generate(self, generate: GenerateController) -> None:
+        if self.generate is generate:
+            self.generate = None
+        generate.dispose()
 
+    @Slot()
     def _on_settings(self) -> None:
-        from flashcards.gui.settings_dialog import SettingsDialog
+        from flashcards.gui.settings_controller import SettingsController
 
-        SettingsDialog(self.col, self.window.deck_list.selected_deck(), self.window).exec()
+        SettingsController(
+            self.col, self.ops, self.window.deck_list.selected_deck(), self.window
+        ).exec()
 
+    @Slot()
     def _on_rename_deck(self) -> None:
         from flashcards.core.errors import FlashcardsError
 
@@ -266,11 +289,13 @@ class MainController(QObject):
         old = self._deck_name(deck_id)
         name, ok = QInputDialog.getText(self.window, "Rename deck", "New name:", text=old)
         if ok and name.strip() and name.strip() != old:
+            now = self._clock()
             try:
-                self.col.rename_deck(deck_id, name, self._clock())
+                self.ops.run_now(lambda: self.col.rename_deck(deck_id, name, now), initiator=self)
             except FlashcardsError as exc:
                 warn(self.window, "Rename deck", one_sentence(exc, "The deck was not renamed"))
 
+    @Slot()
     def _on_delete_deck(self) -> None:
         deck_id = self.window.deck_list.selected_deck()
         if deck_id is None:
@@ -284,14 +309,14 @@ class MainController(QObject):
             f"Delete the deck {quote(name)} with its subdecks and {cards} "
             "(and their review history)?",
         ):
-            self.col.delete_deck(deck_id)
+            self.ops.run_now(lambda: self.col.delete_deck(deck_id), initiator=self)
 
     def close(self) -> None:
         """Close the browser, the statistics and Generate; wait for background work to end."""
-        if self.generate_dialog is not None:
-            self.generate_dialog.close()
+        if self.generate is not None:
+            self.generate.dialog.close()
         if self.browser is not None:
             self.browser.close()
         if self.stats is not None:
             self.stats.close()
-        self._runner.wait()
+        self._executor.wait()

@@ -1,12 +1,14 @@
-"""Adding and editing notes: the fields form (shared with the browser) and its dialog."""
+"""Adding and editing notes: the fields form (shared with the browser) and its dialog.
+
+The form and the dialog lay out; :mod:`note_controller` reads and saves the note.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,11 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashcards.gui.clock import Clock
-from flashcards.gui.plain import make_plain, one_sentence
-
-if TYPE_CHECKING:
-    from flashcards.core.collection import Collection
+from flashcards.gui.plain import make_plain
 
 KINDS = (("basic", "Basic"), ("basic+reversed", "Basic and reversed"), ("cloze", "Cloze"))
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
@@ -126,12 +124,14 @@ class NoteForm(QWidget):
         self.back.clear()
         self.front.setFocus()
 
+    @Slot()
     def _on_kind_changed(self) -> None:
         cloze = self.kind.currentData() == "cloze"
         self.front_label.setText("&Text" if cloze else "&Front")
         self.back_label.setText("&Extra" if cloze else "&Back")
         self.cloze_button.setVisible(cloze)
 
+    @Slot()
     def _on_cloze(self) -> None:
         if self.kind.currentData() != "cloze":
             self.kind.setCurrentIndex(self.kind.findData("cloze"))
@@ -147,29 +147,17 @@ class NoteForm(QWidget):
 
 
 class NoteDialog(QDialog):
-    """Add notes (the dialog stays open for the next one) or edit one note.
+    """Lays out the form for adding notes (it stays open for the next one) or editing one.
 
     Args:
-        col: The collection.
-        clock: Returns the current time.
-        note_id: The note to edit, or None to add notes.
-        deck: The deck preselected when adding.
+        editing: Editing one note (Save closes) rather than adding notes (Add keeps it open).
     """
 
-    def __init__(
-        self,
-        col: Collection,
-        clock: Clock,
-        note_id: int | None = None,
-        deck: str | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    save_requested = Signal()
+
+    def __init__(self, editing: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._col = col
-        self._clock = clock
-        self.note_id = note_id
-        self.added = 0
-        self.setWindowTitle("Edit Note" if note_id is not None else "Add Note")
+        self.setWindowTitle("Edit Note" if editing else "Add Note")
         self.form = NoteForm()
         self.error = make_plain(QLabel())
         self.error.setObjectName("errorLabel")
@@ -177,62 +165,28 @@ class NoteDialog(QDialog):
         self.error.hide()
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
-            "Save" if note_id is not None else "Add", QDialogButtonBox.ButtonRole.AcceptRole
+            "Save" if editing else "Add", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.save_button.setToolTip("Ctrl+Enter")
         self.save_button.setDefault(False)
         self.save_button.setAutoDefault(False)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.buttons.accepted.connect(self._on_save)
+        self.buttons.accepted.connect(self.save_requested)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self._on_save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save_requested.emit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(560, 440)
-        names = list(col.decks().values())
-        if note_id is not None:
-            note = col.note(note_id)
-            self.form.set_decks(names, note.deck_name)
-            self.form.set_fields(
-                NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name)
-            )
-        else:
-            self.form.set_decks(names, deck or "")
-        self.form.front.setFocus()
 
-    def _on_save(self) -> None:
-        from flashcards.core.errors import FlashcardsError
+    def show_error(self, text: str) -> None:
+        """Say why the note was not saved."""
+        self.error.setText(text)
+        self.error.show()
 
-        fields = self.form.fields()
-        try:
-            if not fields.deck:
-                raise _input_error("Choose or type a deck.")
-            if self.note_id is None:
-                self._col.add_note(
-                    fields.deck, fields.kind, fields.front, fields.back, self._clock(),
-                    tags=fields.tags,
-                )  # fmt: skip
-            else:
-                self._col.update_note(
-                    self.note_id, self._clock(), front=fields.front, back=fields.back,
-                    kind=fields.kind, tags=fields.tags, deck=fields.deck,
-                )  # fmt: skip
-        except FlashcardsError as exc:
-            self.error.setText(one_sentence(exc, "The note was not saved"))
-            self.error.show()
-            return
+    def show_added(self, count: int) -> None:
+        """A note was added: count it and clear the text for the next one."""
         self.error.hide()
-        if self.note_id is None:
-            self.added += 1
-            self.setWindowTitle(f"Add Note ({self.added} added)")
-            self.form.clear_text()
-        else:
-            self.accept()
-
-
-def _input_error(message: str) -> Exception:
-    from flashcards.core.errors import InputError
-
-    return InputError(message)
+        self.setWindowTitle(f"Add Note ({count} added)")
+        self.form.clear_text()

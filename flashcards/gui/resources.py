@@ -1,4 +1,4 @@
-"""The app's files under ``resources/`` (style sheets, icons), found without the core."""
+"""The app's files under ``resources/`` (style sheets), found without the core."""
 
 from __future__ import annotations
 
@@ -17,8 +17,3 @@ def style_sheet(name: str) -> str:
     """The text of a style sheet in ``resources/styles`` ("" when missing)."""
     path = resources_dir() / "styles" / name
     return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
-def icon_path(name: str) -> Path:
-    """The path of an icon in ``resources/icons``."""
-    return resources_dir() / "icons" / name

@@ -7,11 +7,12 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
-from flashcards.gui.bridge import CollectionSignals
+from flashcards.core.collection import Change
 from flashcards.gui.clock import Clock
 from flashcards.gui.main_window import MainActions, Screen
+from flashcards.gui.ops import Ops
 from flashcards.gui.review_view import DoneView, ReviewView, source_html
 from flashcards.gui.theme import Theme
 
@@ -26,10 +27,15 @@ QUEUE_OF_STATE = {0: "new", 1: "learn", 2: "review", 3: "learn"}
 class ReviewController(QObject):
     """Runs a review session of one deck (and its subdecks).
 
+    Answers, burying, suspending and undoing are operations run at once on the GUI thread
+    (:meth:`Ops.run_now`): the next card depends on them, and they take a millisecond. An error
+    (a full disk) escapes the slot to the app's error boundary, which tells the user; the card
+    stays on screen.
+
     Args:
         col: The collection.
+        ops: Runs operations on it and announces their changes.
         clock: Returns the current time (aware UTC).
-        signals: The collection's change signals.
         view: The review screen.
         done: The "done for today" screen.
         actions: The main window's actions (review keys live there, shown in the menu).
@@ -43,8 +49,8 @@ class ReviewController(QObject):
     def __init__(
         self,
         col: Collection,
+        ops: Ops,
         clock: Clock,
-        signals: CollectionSignals,
         view: ReviewView,
         done: DoneView,
         actions: MainActions,
@@ -52,6 +58,7 @@ class ReviewController(QObject):
     ) -> None:
         super().__init__(view)
         self._col = col
+        self._ops = ops
         self._clock = clock
         self._view = view
         self._done = done
@@ -69,7 +76,7 @@ class ReviewController(QObject):
         actions.suspend.triggered.connect(self._on_suspend)
         view.reveal_clicked.connect(self._on_primary)
         view.rate_clicked.connect(self._on_rate)
-        signals.notes_changed.connect(self._on_notes_changed)
+        ops.changed.connect(self._on_collection_changed)
         self._sync_actions()
 
     # ------------------------------------------------------------------ session
@@ -93,18 +100,20 @@ class ReviewController(QObject):
 
     def _show_next(self) -> None:
         now = self._clock()
-        card = self._col.next_card(now, self.deck)
-        self._show(card, now)
+        with self._ops.exclusive():
+            card = self._col.next_card(now, self.deck)
+            self._show(card, now)
 
     def _show(self, card: ReviewCard | None, now: datetime) -> None:
         self.card = card
-        if card is None:
-            self._show_done(now)
-        else:
-            self._started = time.monotonic()
-            self._update_counts(card, now)
-            self._view.show_question(self._html(card.faces.question_html))
-            self.screen_requested.emit(Screen.REVIEW)
+        with self._ops.exclusive():
+            if card is None:
+                self._show_done(now)
+            else:
+                self._started = time.monotonic()
+                self._update_counts(card, now)
+                self._view.show_question(self._html(card.faces.question_html))
+                self.screen_requested.emit(Screen.REVIEW)
         self._sync_actions()
 
     def _update_counts(self, card: ReviewCard, now: datetime) -> None:
@@ -166,6 +175,7 @@ class ReviewController(QObject):
 
     # ------------------------------------------------------------------ slots
 
+    @Slot()
     def _on_primary(self) -> None:
         if self.card is None:
             return
@@ -174,23 +184,30 @@ class ReviewController(QObject):
         else:
             self._reveal()
 
+    @Slot(int)
     def _on_rate(self, rating: int) -> None:
         card = self.card
         if card is None or not self._view.answer_shown:
             return
         elapsed = min(MAX_ANSWER_MS, int((time.monotonic() - self._started) * 1000))
-        self._col.answer(card.card_id, rating, self._clock(), duration_ms=elapsed,
-                         shown_at=card.shown_at)  # fmt: skip
+        now = self._clock()
+        self._ops.run_now(
+            lambda: self._col.answer(
+                card.card_id, rating, now, duration_ms=elapsed, shown_at=card.shown_at
+            ),
+            initiator=self,
+        )
         self._show_next()
 
     def undo(self) -> bool:
         """Undo the last answer and show its card again; False if there was nothing to undo."""
-        card_id = self._col.undo()
+        card_id = self._ops.run_now(self._col.undo, initiator=self)
         if card_id is None:
             self.message.emit("Nothing to undo.")
             return False
         now = self._clock()
-        card = self._col.card_for_review(card_id, now)
+        with self._ops.exclusive():
+            card = self._col.card_for_review(card_id, now)
         if self.deck is None:
             self.deck = card.deck_name
         self._active = True
@@ -198,31 +215,38 @@ class ReviewController(QObject):
         self.message.emit("Answer undone.")
         return True
 
+    @Slot()
     def _on_edit(self) -> None:
         if self.card is not None:
             self.edit_note_requested.emit(self.card.note_id)
 
+    @Slot()
     def _on_bury(self) -> None:
         if self.card is not None:
-            self._col.bury([self.card.card_id], self._clock())
+            ids, now = [self.card.card_id], self._clock()
+            self._ops.run_now(lambda: self._col.bury(ids, now), initiator=self)
             self.message.emit("Card buried until tomorrow.")
             self._show_next()
 
+    @Slot()
     def _on_suspend(self) -> None:
         if self.card is not None:
-            self._col.set_suspended([self.card.card_id], True)
+            ids = [self.card.card_id]
+            self._ops.run_now(lambda: self._col.set_suspended(ids, True), initiator=self)
             self.message.emit("Card suspended.")
             self._show_next()
 
-    def _on_notes_changed(self) -> None:
+    @Slot(object, object)
+    def _on_collection_changed(self, changes: Change, initiator: object) -> None:
         # An edit of the card on screen shows at once, keeping the side that was showing.
         card = self.card
-        if card is None or not self._active:
+        if initiator is self or not changes & Change.NOTES or card is None or not self._active:
             return
         from flashcards.core.errors import NotFoundError
 
         try:
-            fresh = self._col.card_for_review(card.card_id, card.shown_at)
+            with self._ops.exclusive():
+                fresh = self._col.card_for_review(card.card_id, card.shown_at)
         except NotFoundError:  # the note was deleted
             self._show_next()
             return

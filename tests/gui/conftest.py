@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from flashcards.core.collection import Collection
 from flashcards.gui.app import Gui, attach_collection, create_gui
+from flashcards.gui.executor import Executor
+from flashcards.gui.ops import Ops
 
 #: The offscreen platform plugin says this whenever a top-level window gets a minimum size; it
 #: is a limitation of the test platform, not a problem of ours.
@@ -60,11 +62,26 @@ def add_sample_notes(col: Collection, now: datetime) -> None:
     col.add_note("English", "basic+reversed", "LLM", "Large Language Model", now)
 
 
+def _raise(exc: BaseException, _lead: str) -> None:
+    raise exc
+
+
 @pytest.fixture
-def gui(qtbot, col: Collection, clock: FakeClock, settings: QSettings) -> Iterator[Gui]:  # noqa: ANN001
+def ops(col: Collection) -> Iterator[Ops]:
+    """Operations on ``col`` with an executor of their own; an error fails the test."""
+    executor = Executor()
+    yield Ops(col, executor, _raise)
+    executor.wait()
+    executor.shutdown()
+
+
+@pytest.fixture
+def gui(
+    qtbot, col: Collection, clock: FakeClock, settings: QSettings, tmp_path: Path
+) -> Iterator[Gui]:  # noqa: ANN001
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    built = create_gui(app, settings, clock)
+    built = create_gui(app, settings, clock, tmp_path / "logs")
     qtbot.addWidget(built.window)
     add_sample_notes(col, clock())
     attach_collection(built, col)
@@ -73,3 +90,4 @@ def gui(qtbot, col: Collection, clock: FakeClock, settings: QSettings) -> Iterat
     yield built
     assert built.controller is not None
     built.controller.close()
+    built.executor.shutdown()

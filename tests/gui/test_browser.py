@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 
 from flashcards.gui.app import Gui
-from flashcards.gui.browser import BrowserWindow
+from flashcards.gui.browser_controller import BrowserController
 from flashcards.gui.browser_model import CardTableModel
 
 
 def test_model_passes_model_tester(qtmodeltester, gui: Gui, clock) -> None:  # noqa: ANN001
-    assert gui.col is not None
-    model = CardTableModel(gui.col, clock)
+    assert gui.col is not None and gui.ops is not None
+    model = CardTableModel(gui.col, gui.ops, clock)
     model.search("")
     assert model.rowCount() == 5
     qtmodeltester.check(model, force_py=True)
@@ -29,8 +29,9 @@ def test_model_passes_model_tester(qtmodeltester, gui: Gui, clock) -> None:  # n
 
 def test_browser_search_edit_suspend_move(qtbot, gui: Gui, clock, settings: QSettings) -> None:  # noqa: ANN001
     col = gui.col
-    assert col is not None
-    browser = BrowserWindow(col, clock, gui.signals, settings)
+    assert col is not None and gui.ops is not None
+    controller = BrowserController(col, gui.ops, clock, settings)
+    browser = controller.window
     qtbot.addWidget(browser)
     browser.show()
     assert browser.model.rowCount() == 5
@@ -41,24 +42,24 @@ def test_browser_search_edit_suspend_move(qtbot, gui: Gui, clock, settings: QSet
     assert browser.form.front.toPlainText() == "トークン"
 
     browser.form.back.setPlainText("分割の単位")
-    browser._on_save()
+    controller._on_save()
     note_id = col.note_ids("LLM基礎")[0]
     assert col.note(note_id).back == "分割の単位"
 
     browser.suspend_action.trigger()
-    qtbot.waitUntil(lambda: col.card_rows(browser.selected_card_ids())[0]["suspended"])
-    browser.search("is:suspended")
+    qtbot.waitUntil(lambda: col.card_rows(controller.selected_card_ids())[0]["suspended"])
+    controller.search("is:suspended")
     assert browser.model.rowCount() == 1
 
-    browser.search("bad:query is:nothing")
+    controller.search("bad:query is:nothing")
     assert "Unknown search" in browser.count_label.text()
     assert browser.model.rowCount() == 1  # the table stays as it was
 
-    browser.search("deck:English")
+    controller.search("deck:English")
     assert browser.model.rowCount() == 2
     col.move_notes(col.note_ids("English"), "Moved", clock())
     qtbot.waitUntil(lambda: browser.model.rowCount() == 0)
-    browser.search("deck:Moved")
+    controller.search("deck:Moved")
     assert browser.model.rowCount() == 2
     assert browser.model.data(browser.model.index(0, 1)) == "Moved"
     browser.close()

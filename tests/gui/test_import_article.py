@@ -121,14 +121,16 @@ def test_file_import_of_an_article_opens_generate_on_it(
     _choose(monkeypatch, path)
 
     gui.window.actions_.import_file.trigger()
-    dialog = controller.generate_dialog
-    assert dialog is not None and dialog.isVisible()
+    generate = controller.generate
+    assert generate is not None
+    dialog = generate.dialog
+    assert dialog.isVisible()
     assert dialog.path == path and dialog.file_label.text() == str(path)
     assert (
         dialog.notice.isVisible() and f"“{path.name}” reads as an article" in dialog.notice.text()
     )
     assert controller.exchange._progress is None  # no import started
-    with qtbot.waitSignal(dialog.generated, timeout=60_000):
+    with qtbot.waitSignal(generate.generated, timeout=60_000):
         pass
     rows = dialog.table.rowCount()
     assert rows >= 5, dialog.status.text()
@@ -140,11 +142,11 @@ def test_file_import_of_an_article_opens_generate_on_it(
     assert col.decks() == decks_before and len(col.note_ids()) == notes_before
 
     # The user keeps the proposed cards: they arrive in one deck, with their backs.
-    with qtbot.waitSignal(dialog.imported):
+    with qtbot.waitSignal(generate.imported):
         dialog.import_button.click()
     added = [n for n in col.notes(col.note_ids()) if n.deck_name not in decks_before.values()]
     assert len(added) == rows and all(n.back.strip() or n.kind == "cloze" for n in added)
-    qtbot.waitUntil(lambda: controller.generate_dialog is None)
+    qtbot.waitUntil(lambda: controller.generate is None)
     assert (
         gui.window.statusBar().currentMessage().endswith(f"{rows} added, 0 updated, 0 unchanged.")
     )
@@ -163,7 +165,7 @@ def test_file_import_of_an_anki_text_file_still_imports(
     _choose(monkeypatch, path)
     with qtbot.waitSignal(controller.exchange.message, timeout=10_000) as said:
         gui.window.actions_.import_file.trigger()
-    assert controller.generate_dialog is None
+    assert controller.generate is None
     assert said.args == ["Deck “animals”: 3 added, 0 updated, 0 unchanged."]
     notes = col.notes(col.note_ids("animals"))
     assert sorted((n.front, n.back) for n in notes) == [
@@ -186,13 +188,14 @@ def test_closing_generate_while_it_runs_leaves_nothing_behind(
     decks_before = dict(col.decks())
     _choose(monkeypatch, path)
     gui.window.actions_.import_file.trigger()
-    dialog = controller.generate_dialog
-    assert dialog is not None and dialog.running
+    generate = controller.generate
+    assert generate is not None and generate.running
+    dialog = generate.dialog
     gone: list[int] = []
     dialog.destroyed.connect(lambda: gone.append(1))
     dialog.reject()  # the result of the running generation must not find it gone
-    assert controller.generate_dialog is None
+    assert controller.generate is None
     qtbot.waitUntil(lambda: bool(gone), timeout=60_000)
-    gui.runner.wait()
+    gui.executor.wait()
     qtbot.wait(20)  # any late result is delivered (and would raise here)
     assert col.decks() == decks_before

@@ -18,17 +18,16 @@ from flashcards.core.backup import create_backup, list_backups
 from flashcards.core.collection import Collection
 from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec
 from flashcards.core.errors import InputError
-from flashcards.gui import safety
 from flashcards.gui.app import Gui
-from flashcards.gui.browser import BrowserWindow
+from flashcards.gui.browser_controller import BrowserController
 from flashcards.gui.deck_list import DECK_ID_ROLE
-from flashcards.gui.generate_dialog import GenerateDialog
+from flashcards.gui.generate_controller import GenerateController
 from flashcards.gui.main_window import Screen
-from flashcards.gui.note_editor import NoteDialog
+from flashcards.gui.note_controller import NoteController
 from flashcards.gui.plain import MAX_MESSAGE, one_sentence, tooltip
-from flashcards.gui.safety import RestoreDialog
-from flashcards.gui.settings_dialog import SettingsDialog
-from flashcards.gui.stats_window import StatsWindow
+from flashcards.gui.safety import RestoreDialog, instance
+from flashcards.gui.settings_controller import SettingsController
+from flashcards.gui.stats_controller import StatsController
 from tests.gui.screens import (
     HOSTILE,
     HOSTILE_FILE,
@@ -178,9 +177,10 @@ def test_review_shows_deck_and_intervals_as_text(qtbot, gui: Gui, clock) -> None
 
 def test_browser_tooltips_errors_and_boxes_show_text(qtbot, gui: Gui, clock, monkeypatch) -> None:  # noqa: ANN001
     col = gui.col
-    assert col is not None
+    assert col is not None and gui.ops is not None
     _hostile_notes(col, clock())
-    browser = BrowserWindow(col, clock, gui.signals, gui.settings)
+    controller = BrowserController(col, gui.ops, clock, gui.settings)
+    browser = controller.window
     qtbot.addWidget(browser)
     browser.show()
     model = browser.model
@@ -192,30 +192,30 @@ def test_browser_tooltips_errors_and_boxes_show_text(qtbot, gui: Gui, clock, mon
     )
 
     # A bad query is reported beside the search box, quoting it.
-    browser.search("is:<b>x</b>")
+    controller.search("is:<b>x</b>")
     assert browser.count_label.textFormat() == PLAIN
     assert "is:<b>x</b>" in browser.count_label.text()
 
     # A failed save of the editor pane (an invalid deck name, quoted).
-    browser.search("")
+    controller.search("")
     browser.table.selectRow(rows[0])
     assert browser.form.isEnabled()
     browser.form.deck.setCurrentText("<b>x</b>::")
-    browser._on_save()
+    controller._on_save()
     _assert_plain_label(browser.editor_status, browser.editor_status.text())
     assert "<b>x</b>::" in browser.editor_status.text()
-    browser._dirty = False
+    controller._dirty = False
 
     # Change deck to an invalid name: the warning quotes it, as text.
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("<b>y</b>::", True))
     boxes = Boxes().answer(OK)
-    browser._on_change_deck()
+    controller._on_change_deck()
     _wait_boxes(qtbot, boxes)
     assert boxes.seen[0].text_format == PLAIN and "<b>y</b>::" in boxes.seen[0].text
 
     # The delete confirmation is plain text too.
     boxes.answer(NO)
-    browser._on_delete()
+    controller._on_delete()
     _wait_boxes(qtbot, boxes, 2)
     assert boxes.seen[1].text_format == PLAIN
     browser.close()
@@ -226,19 +226,21 @@ def test_browser_tooltips_errors_and_boxes_show_text(qtbot, gui: Gui, clock, mon
 
 def test_note_editor_and_settings_errors_show_text(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
     col = gui.col
-    assert col is not None
+    assert col is not None and gui.ops is not None
     _hostile_notes(col, clock())
-    dialog = NoteDialog(col, clock, deck="<b>x</b>::", parent=gui.window)
+    editor = NoteController(col, gui.ops, clock, deck="<b>x</b>::", parent=gui.window)
+    dialog = editor.dialog
     qtbot.addWidget(dialog)
     dialog.form.front.setPlainText("front")
     dialog.form.back.setPlainText("back")
-    dialog._on_save()
+    editor._on_save()
     assert dialog.error.textFormat() == PLAIN and "<b>x</b>::" in dialog.error.text()
 
-    settings = SettingsDialog(col, _deck_id(col, PARENT), gui.window)
+    options = SettingsController(col, gui.ops, _deck_id(col, PARENT), gui.window)
+    settings = options.dialog
     qtbot.addWidget(settings)
     settings.learning_steps.setText("<b>x</b>")
-    settings._on_save()
+    options._on_save()
     assert settings.error.textFormat() == PLAIN
     assert settings.error.text().startswith(f"{PARENT}: ")
 
@@ -248,24 +250,25 @@ def test_note_editor_and_settings_errors_show_text(qtbot, gui: Gui, clock) -> No
 
 def test_stats_deck_tooltips_errors_and_save_warning(qtbot, gui: Gui, clock, monkeypatch) -> None:  # noqa: ANN001
     col = gui.col
-    assert col is not None
+    assert col is not None and gui.ops is not None
     _hostile_notes(col, clock())
-    window = StatsWindow(col, clock, gui.signals, gui.settings)  # no runner: loads in place
-    qtbot.addWidget(window)
-    combo = window.view.deck_combo
+    # Not in the background: loads in place.
+    stats = StatsController(col, gui.ops, clock, gui.settings, background=False)
+    qtbot.addWidget(stats.window)
+    combo = stats.view.deck_combo
     index = combo.findData(PARENT)
     assert index > 0 and combo.itemText(index) == PARENT  # combo items are drawn as text
     assert_literal_tooltip(combo.itemData(index, Qt.ItemDataRole.ToolTipRole), PARENT)
 
-    window.view.show_error(one_sentence(RuntimeError(f"{HOSTILE}\n[SQL: SELECT …]"), "Failed"))
-    _assert_plain_label(window.view.summary, f"Failed: {HOSTILE}.")
+    stats.view.show_error(one_sentence(RuntimeError(f"{HOSTILE}\n[SQL: SELECT …]"), "Failed"))
+    _assert_plain_label(stats.view.summary, f"Failed: {HOSTILE}.")
 
     monkeypatch.setattr(
-        "flashcards.gui.stats_window.QFileDialog.getSaveFileName",
+        "flashcards.gui.stats_controller.QFileDialog.getSaveFileName",
         lambda *a, **k: (f"/nonexistent-folder/{HOSTILE_FILE}.png", ""),
     )
     boxes = Boxes().answer(OK)
-    window._on_save_requested("reviews")
+    stats._on_save_requested("reviews")
     _wait_boxes(qtbot, boxes)
     assert boxes.seen[0].text_format == PLAIN and HOSTILE_FILE in boxes.seen[0].text
 
@@ -275,8 +278,9 @@ def test_stats_deck_tooltips_errors_and_save_warning(qtbot, gui: Gui, clock, mon
 
 def test_generate_dialog_shows_file_cards_and_errors_as_text(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
     col = gui.col
-    assert col is not None
-    dialog = GenerateDialog(col, clock, gui.runner, gui.window)
+    assert col is not None and gui.ops is not None
+    generate = GenerateController(col, gui.ops, clock, gui.executor, gui.window)
+    dialog = generate.dialog
     qtbot.addWidget(dialog)
     path = Path(f"/articles/{HOSTILE_FILE}.txt")
     dialog.set_path(path)
@@ -288,14 +292,14 @@ def test_generate_dialog_shows_file_cards_and_errors_as_text(qtbot, gui: Gui, cl
         notes=[NoteSpec(id="a", kind="basic", front=HOSTILE, back=f"{AMP} <b>back</b>",
                         source=source)],
     )  # fmt: skip
-    dialog._on_generated(deck)
+    generate._on_generated(deck)
     front, back = dialog.table.item(0, 0), dialog.table.item(0, 1)
     assert front.text() == HOSTILE and back.text() == f"{AMP} <b>back</b>"
     assert_literal_tooltip(front.toolTip(), source.sentence)
     assert_literal_tooltip(back.toolTip(), f"{AMP} <b>back</b>")
     assert dialog.deck_name.text() == HOSTILE  # a line edit: plain
 
-    dialog._on_failed(InputError(f"{HOSTILE_FILE}.txt cannot be read ({HOSTILE})."))
+    generate._on_failed(InputError(f"{HOSTILE_FILE}.txt cannot be read ({HOSTILE})."))
     _assert_plain_label(dialog.status, f"{HOSTILE_FILE}.txt cannot be read ({HOSTILE}).")
 
 
@@ -401,7 +405,7 @@ def test_restore_list_and_notices_show_paths_as_text(qtbot, tmp_path: Path, cloc
     assert_literal_tooltip(item.toolTip(0), str(list_backups(db)[0].path))
 
     boxes = Boxes().answer(OK)
-    safety._information(f"Flashcards is already running for {folder}.")
+    instance._information(f"Flashcards is already running for {folder}.")
     _wait_boxes(qtbot, boxes)
     assert boxes.seen[0].text_format == PLAIN and HOSTILE_FILE in boxes.seen[0].text
 
@@ -439,35 +443,44 @@ def test_no_surface_renders_user_markup(qtbot, gui: Gui, clock, screen: str) -> 
         gui.controller.review.start(AMP)
         gui.window.deck_list.set_today(HOSTILE)
     elif screen == "browse":
-        browser = BrowserWindow(col, clock, gui.signals, gui.settings)
+        assert gui.ops is not None
+        controller = BrowserController(col, gui.ops, clock, gui.settings)
+        browser = controller.window
         qtbot.addWidget(browser)
         browser.show()
-        browser.search(f'"deck:{PARENT}"')
-        browser.search("is:<b>x</b>")
+        controller.search(f'"deck:{PARENT}"')
+        controller.search("is:<b>x</b>")
         roots.append(browser)
     elif screen == "stats":
-        stats = StatsWindow(col, clock, gui.signals, gui.settings)
-        qtbot.addWidget(stats)
+        assert gui.ops is not None
+        stats = StatsController(col, gui.ops, clock, gui.settings, background=False)
+        qtbot.addWidget(stats.window)
         stats.set_deck(PARENT)
-        roots.append(stats)
+        roots.append(stats.window)
     elif screen == "editors":
-        note = NoteDialog(col, clock, note_id=col.note_ids(PARENT)[0], parent=gui.window)
+        assert gui.ops is not None
+        editor = NoteController(
+            col, gui.ops, clock, note_id=col.note_ids(PARENT)[0], parent=gui.window
+        )
+        note = editor.dialog
         qtbot.addWidget(note)
         note.form.deck.setCurrentText("<b>x</b>::")
-        note._on_save()
-        settings = SettingsDialog(col, _deck_id(col, PARENT), gui.window)
+        editor._on_save()
+        options = SettingsController(col, gui.ops, _deck_id(col, PARENT), gui.window)
+        settings = options.dialog
         qtbot.addWidget(settings)
         settings.learning_steps.setText("<b>x</b>")
-        settings._on_save()
+        options._on_save()
         roots += [note, settings]
     elif screen == "generate":
-        dialog = gui.controller.open_generate()
+        generate = gui.controller.open_generate()
+        dialog = generate.dialog
         dialog.set_path(Path(f"/tmp/{HOSTILE_FILE}.txt"))
-        dialog._on_generated(
+        generate._on_generated(
             DeckFile(HOSTILE, notes=[NoteSpec("a", "basic", HOSTILE, HOSTILE,
                                               source=NoteSource(sentence=HOSTILE))])
         )  # fmt: skip
-        dialog._on_failed(InputError(HOSTILE))
+        generate._on_failed(InputError(HOSTILE))
         roots.append(dialog)
     QApplication.processEvents()
     wrong = [problem for root in roots for problem in _walk(root)]

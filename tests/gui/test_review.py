@@ -136,19 +136,19 @@ def test_answer_shows_source_with_term_highlighted(qtbot, gui: Gui, clock) -> No
 
 
 def test_edit_key_opens_editor_and_edit_shows(qtbot, gui: Gui, monkeypatch) -> None:  # noqa: ANN001
-    from flashcards.gui import note_editor
+    from flashcards.gui import note_controller
 
     col = gui.col
     assert col is not None
     seen = []
 
-    def fake_exec(dialog: note_editor.NoteDialog) -> int:
-        seen.append(dialog.note_id)
-        dialog.form.back.setPlainText("大規模言語モデル")
-        dialog._on_save()
+    def fake_exec(editor: note_controller.NoteController) -> int:
+        seen.append(editor.note_id)
+        editor.dialog.form.back.setPlainText("大規模言語モデル")
+        editor._on_save()
         return 1
 
-    monkeypatch.setattr(note_editor.NoteDialog, "exec", fake_exec)
+    monkeypatch.setattr(note_controller.NoteController, "exec", fake_exec)
     gui.controller._on_study(col.deck_id("English"))
     card = gui.controller.review.card
     _key(qtbot, gui, Qt.Key.Key_Space)

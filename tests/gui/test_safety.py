@@ -16,17 +16,21 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 from flashcards.core.backup import create_backup, list_backups
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
-from flashcards.gui.app import Gui, create_gui, open_in_background
+from flashcards.gui.app import (
+    Gui,
+    create_gui,
+    open_in_background,
+    setup_recovery,
+    take_closing_backup,
+)
 from flashcards.gui.main_window import Screen
 from flashcards.gui.safety import (
     RestoreDialog,
-    Safety,
     SingleInstance,
     bring_to_front,
     claim_instance,
-    collection_file,
 )
-from flashcards.gui.settings_dialog import SettingsDialog
+from flashcards.gui.settings_controller import SettingsController
 
 HOSTILE = '<img src="file:///etc/passwd"><script>alert(1)</script><a href="http://x">x</a>'
 
@@ -41,34 +45,33 @@ class App:
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         settings = QSettings(str(data_dir / "gui.ini"), QSettings.Format.IniFormat)
-        self.gui: Gui = create_gui(app, settings, clock)
+        self.gui: Gui = create_gui(app, settings, clock, data_dir / "logs")
         self.exits: list[int] = []
         self.ready: list[int] = []
-        self.safety = Safety(
-            self.gui,
-            None,
-            collection_file(data_dir, None),
-            reopen=self.open,
-            quit=self.exits.append,
+        self.recovery = setup_recovery(
+            self.gui, data_dir, None, self._ready, quit=self.exits.append
         )
-        self.gui.safety = self.safety
         self.data_dir = data_dir
         self.gui.window.show()
 
+    def _ready(self) -> None:
+        self.ready.append(1)
+
     def open(self) -> None:
-        open_in_background(self.gui, self.data_dir, None, lambda: self.ready.append(1))
+        open_in_background(self.gui, self.data_dir, None, self._ready)
 
     def close(self) -> None:
         gui = self.gui
         if gui.controller is not None:
             gui.controller.close()
-        gui.runner.wait()
-        if self.safety.backups is not None:
-            self.safety.backups.stop()
+        gui.executor.wait()
+        if gui.backups is not None:
+            gui.backups.stop()
         if gui.col is not None:
             gui.col.close()
         gui.window.close()
         gui.window.deleteLater()
+        gui.executor.shutdown()
 
 
 @pytest.fixture
@@ -149,33 +152,36 @@ def test_backups_every_half_hour_of_use_and_on_close(qtbot, running: App, clock)
     _make_collection(running.data_dir / "collection.db", clock, ["one"])
     running.open()
     qtbot.waitUntil(lambda: running.ready == [1], timeout=10000)
-    gui, safety = running.gui, running.safety
-    assert gui.col is not None and safety.backups is not None
+    gui = running.gui
+    auto = gui.backups
+    assert gui.col is not None and auto is not None
     db = running.data_dir / "collection.db"
     assert gui.window.actions_.restore.isEnabled()
 
     clock.advance(minutes=45)
-    assert not safety.backups.tick()  # nothing changed: no backup
+    assert not auto.tick()  # nothing changed: no backup
     gui.col.add_note("Safety", "basic", "two", "back", clock())
     clock.advance(minutes=10)
-    assert safety.backups.tick()  # changed, and 55 minutes since opening
-    qtbot.waitUntil(lambda: not safety.backups.busy)
+    assert auto.tick()  # changed, and 55 minutes since opening
+    qtbot.waitUntil(lambda: not auto.busy)
     backups = list_backups(db)
     assert len(backups) == 1
     assert "Backed up" in gui.window.statusBar().currentMessage()
     gui.col.add_note("Safety", "basic", "three", "back", clock())
     clock.advance(minutes=5)
-    assert not safety.backups.tick()  # changed, but only 5 minutes since the last one
+    assert not auto.tick()  # changed, but only 5 minutes since the last one
 
     # "Backups to keep" is the backup_keep setting; it applies from the next backup on.
-    dialog = SettingsDialog(gui.col, None, gui.window)
+    assert gui.ops is not None
+    options = SettingsController(gui.col, gui.ops, None, gui.window)
+    dialog = options.dialog
     qtbot.addWidget(dialog)
     assert dialog.backup_keep.value() == 20
     dialog.backup_keep.setValue(1)
-    dialog._on_save()
+    options._on_save()
     assert gui.col.get_setting("backup_keep") == "1"
 
-    safety.before_close()  # the closing backup: the change made since the last one
+    take_closing_backup(gui)  # the closing backup: the change made since the last one
     after = list_backups(db)
     assert len(after) == 1 and after[0].path != backups[0].path
     saved = open_collection(sqlite_url(after[0].path))
@@ -194,7 +200,7 @@ def test_restore_dialog_lists_backups_and_restores(qtbot, running: App, clock) -
     backup = create_backup(db, clock())
     running.open()
     qtbot.waitUntil(lambda: running.ready == [1], timeout=10000)
-    gui, safety = running.gui, running.safety
+    gui, safety = running.gui, running.recovery
     assert gui.col is not None
     gui.col.add_note("Safety", "basic", "after the backup", "back", clock())
     old_window = gui.window
@@ -240,8 +246,8 @@ def test_damaged_collection_offers_the_newest_good_backup(qtbot, running: App, c
     db.write_bytes(damaged)
 
     running.open()
-    qtbot.waitUntil(lambda: isinstance(running.safety.prompt, QMessageBox), timeout=10000)
-    box = running.safety.prompt
+    qtbot.waitUntil(lambda: isinstance(running.recovery.prompt, QMessageBox), timeout=10000)
+    box = running.recovery.prompt
     assert isinstance(box, QMessageBox)
     text = box.text()
     assert text.startswith(f"The collection {db} is damaged")
@@ -255,16 +261,16 @@ def test_damaged_collection_offers_the_newest_good_backup(qtbot, running: App, c
     aside = [p for p in db.parent.iterdir() if ".before-restore-" in p.name]
     assert len(aside) == 1 and aside[0].read_bytes() == damaged  # kept, byte for byte
     assert running.exits == []
-    assert isinstance(running.safety.prompt, QMessageBox)
-    running.safety.prompt.close()
+    assert isinstance(running.recovery.prompt, QMessageBox)
+    running.recovery.prompt.close()
 
 
 def test_damaged_collection_without_a_backup_says_so(qtbot, running: App) -> None:  # noqa: ANN001
     db = running.data_dir / "collection.db"
     db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
     running.open()
-    qtbot.waitUntil(lambda: isinstance(running.safety.prompt, QMessageBox), timeout=10000)
-    box = running.safety.prompt
+    qtbot.waitUntil(lambda: isinstance(running.recovery.prompt, QMessageBox), timeout=10000)
+    box = running.recovery.prompt
     assert isinstance(box, QMessageBox)
     assert "damaged" in box.text() and "No good backup was found in" in box.text()
     assert [b.text().replace("&", "") for b in box.buttons()] == ["Quit"]

@@ -10,14 +10,16 @@ from PySide6.QtWidgets import QApplication
 from flashcards.core.collection import open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.gui.app import Gui, create_gui
-from flashcards.gui.settings_dialog import SettingsDialog
+from flashcards.gui.settings_controller import SettingsController
 
 
 def test_deck_and_app_settings_persist(qtbot, gui: Gui, db_path: Path) -> None:  # noqa: ANN001
     col = gui.col
     assert col is not None
     llm = col.deck_id("LLM基礎")
-    dialog = SettingsDialog(col, llm, gui.window)
+    assert gui.ops is not None
+    settings = SettingsController(col, gui.ops, llm, gui.window)
+    dialog = settings.dialog
     qtbot.addWidget(dialog)
     assert dialog.deck.currentText() == "LLM基礎"
     dialog.retention.setValue(0.85)
@@ -25,7 +27,7 @@ def test_deck_and_app_settings_persist(qtbot, gui: Gui, db_path: Path) -> None: 
     dialog.reviews_per_day.setValue(70)
     dialog.learning_steps.setText("2m 15m 1h")
     dialog.day_start.setValue(5)
-    dialog._on_save()
+    settings._on_save()
     assert dialog.result() == dialog.DialogCode.Accepted
 
     reopened = open_collection(sqlite_url(db_path))
@@ -39,20 +41,22 @@ def test_deck_and_app_settings_persist(qtbot, gui: Gui, db_path: Path) -> None: 
     finally:
         reopened.close()
     # The deck list follows the new limit (3 new cards, limit 7: unchanged; limit 1: capped).
-    dialog = SettingsDialog(col, llm, gui.window)
+    settings = SettingsController(col, gui.ops, llm, gui.window)
+    dialog = settings.dialog
     qtbot.addWidget(dialog)
     dialog.new_per_day.setValue(1)
-    dialog._on_save()
+    settings._on_save()
     qtbot.waitUntil(lambda: gui.window.deck_list.tree.topLevelItem(1).text(1) == "1")
 
 
 def test_invalid_steps_are_refused_with_a_message(qtbot, gui: Gui) -> None:  # noqa: ANN001
     col = gui.col
-    assert col is not None
-    dialog = SettingsDialog(col, col.deck_id("English"), gui.window)
+    assert col is not None and gui.ops is not None
+    settings = SettingsController(col, gui.ops, col.deck_id("English"), gui.window)
+    dialog = settings.dialog
     qtbot.addWidget(dialog)
     dialog.learning_steps.setText("soon")
-    dialog._on_save()
+    settings._on_save()
     assert dialog.result() != dialog.DialogCode.Accepted
     assert "Invalid steps" in dialog.error.text()
     assert col.deck_settings(col.deck_id("English")).learning_steps == "1m 10m"

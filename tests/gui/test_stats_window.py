@@ -16,8 +16,9 @@ from flashcards.core.collection import Collection
 from flashcards.core.simulate import DEMO_DECK, add_demo_deck, simulate
 from flashcards.core.stats import StatsReport
 from flashcards.gui.app import Gui
-from flashcards.gui.bridge import CollectionSignals
+from flashcards.gui.ops import Ops
 from flashcards.gui.stats_charts import HeatMap, group_sums
+from flashcards.gui.stats_controller import StatsController
 from flashcards.gui.stats_view import (
     RETENTION_COLUMNS,
     RETENTION_ROWS,
@@ -25,8 +26,6 @@ from flashcards.gui.stats_view import (
     past_ticks,
     retention_text,
 )
-from flashcards.gui.stats_window import StatsWindow
-from flashcards.gui.workers import TaskRunner
 from tests.gui.conftest import OFFSCREEN_NOISE, FakeClock, add_sample_notes
 
 
@@ -42,30 +41,23 @@ def studied(col: Collection, now: datetime) -> FakeClock:
 
 
 @pytest.fixture
-def signals(col: Collection) -> CollectionSignals:
-    bridge = CollectionSignals()
-    col.add_listener(bridge.on_change)
-    return bridge
-
-
-@pytest.fixture
 def window(
-    qtbot, col: Collection, studied: FakeClock, signals: CollectionSignals, settings: QSettings
-) -> Iterator[StatsWindow]:  # noqa: ANN001
-    stats = StatsWindow(col, studied, signals, settings)
-    qtbot.addWidget(stats)
+    qtbot, col: Collection, studied: FakeClock, ops: Ops, settings: QSettings
+) -> Iterator[StatsController]:  # noqa: ANN001
+    stats = StatsController(col, ops, studied, settings, background=False)
+    qtbot.addWidget(stats.window)
     stats.refresh()
     yield stats
 
 
-def _bar_sums(stats: StatsWindow, key: str) -> dict[str, float]:
+def _bar_sums(stats: StatsController, key: str) -> dict[str, float]:
     chart = stats.view.chart_view(key).chart()
     (series,) = chart.series()
     assert isinstance(series, QBarSeries | QStackedBarSeries)
     return {s.label(): sum(s.at(i) for i in range(s.count())) for s in series.barSets()}
 
 
-def _check_numbers(stats: StatsWindow, report: StatsReport) -> None:
+def _check_numbers(stats: StatsController, report: StatsReport) -> None:
     view = stats.view
     for row, (period, label) in enumerate(RETENTION_ROWS):
         assert view.retention.verticalHeaderItem(row).text() == label
@@ -94,7 +86,9 @@ def _check_numbers(stats: StatsWindow, report: StatsReport) -> None:
     assert f"Today: {report.reviews_today:,} review" in view.summary.text()
 
 
-def test_screen_shows_the_report(window: StatsWindow, col: Collection, studied: FakeClock) -> None:
+def test_screen_shows_the_report(
+    window: StatsController, col: Collection, studied: FakeClock
+) -> None:
     report = col.stats_report(studied())
     assert report.reviews_today > 0 and report.retention["week"]["all"].total > 0
     _check_numbers(window, report)
@@ -105,7 +99,7 @@ def test_screen_shows_the_report(window: StatsWindow, col: Collection, studied: 
 
 
 def test_deck_filter_changes_the_numbers(
-    window: StatsWindow, col: Collection, studied: FakeClock
+    window: StatsController, col: Collection, studied: FakeClock
 ) -> None:
     combo = window.view.deck_combo
     labels = [combo.itemText(i).strip() for i in range(combo.count())]
@@ -125,10 +119,10 @@ def test_deck_filter_changes_the_numbers(
 
 
 def test_saving_a_chart_writes_a_png(
-    window: StatsWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    window: StatsController, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window.resize(1000, 700)
-    window.show()
+    window.window.resize(1000, 700)
+    window.window.show()
     for key in window.view.panels:
         path = tmp_path / f"{key}.png"
         assert window.save_chart(key, str(path))
@@ -147,12 +141,11 @@ def test_saving_a_chart_writes_a_png(
 
 
 def test_a_review_refreshes_the_open_screen(
-    qtbot, col: Collection, studied: FakeClock, signals: CollectionSignals, settings: QSettings
+    qtbot, col: Collection, studied: FakeClock, ops: Ops, settings: QSettings
 ) -> None:  # noqa: ANN001
-    runner = TaskRunner()
-    stats = StatsWindow(col, studied, signals, settings, runner)
-    qtbot.addWidget(stats)
-    stats.show()
+    stats = StatsController(col, ops, studied, settings)  # on the executor
+    qtbot.addWidget(stats.window)
+    stats.window.show()
     qtbot.waitUntil(lambda: stats.view.report is not None and not stats.loading, timeout=10000)
     assert stats.view.report is not None
     before = stats.view.report.reviews_today
@@ -164,24 +157,24 @@ def test_a_review_refreshes_the_open_screen(
         timeout=10000,
     )
     _check_numbers(stats, col.stats_report(studied()))
-    runner.wait()
+    ops.executor.wait()
 
 
 def test_a_hidden_screen_loads_only_when_shown_again(
-    qtbot, col: Collection, studied: FakeClock, signals: CollectionSignals, settings: QSettings
+    qtbot, col: Collection, studied: FakeClock, ops: Ops, settings: QSettings
 ) -> None:  # noqa: ANN001
-    stats = StatsWindow(col, studied, signals, settings)
-    qtbot.addWidget(stats)
-    stats.show()
+    stats = StatsController(col, ops, studied, settings, background=False)
+    qtbot.addWidget(stats.window)
+    stats.window.show()
     qtbot.waitUntil(lambda: stats.view.report is not None)
-    stats.hide()
+    stats.window.hide()
     shown = stats.view.report
     card = col.next_card(studied() + timedelta(days=2))
     assert card is not None
     col.answer(card.card_id, 1, studied())
     qtbot.wait(400)
     assert stats.view.report is shown  # nothing loaded while hidden
-    stats.show()
+    stats.window.show()
     qtbot.waitUntil(lambda: stats.view.report is not shown)
     _check_numbers(stats, col.stats_report(studied()))
 
@@ -192,7 +185,7 @@ def test_menu_opens_the_screen_with_japanese_decks(qtbot, gui: Gui) -> None:  # 
     gui.window.actions_.stats.trigger()
     assert gui.controller is not None
     stats = gui.controller.stats
-    assert stats is not None and stats.isVisible()
+    assert stats is not None and stats.window.isVisible()
     qtbot.waitUntil(lambda: stats.view.report is not None and not stats.loading, timeout=10000)
     combo = stats.view.deck_combo
     assert "LLM基礎" in [combo.itemText(i) for i in range(combo.count())]

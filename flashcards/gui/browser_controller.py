@@ -1,0 +1,315 @@
+"""The browser's controller: searches, the note in the editor pane, and the Cards menu.
+
+Bulk actions (suspend, delete, change deck) are operations on the executor; saving the note in
+the editor pane runs at once. After any change the table is searched again, but only while the
+window is visible: a hidden browser marks itself stale and searches when it is shown again, so
+reviewing with the browser closed costs no search. The selection is restored with one
+:class:`QItemSelection` (see :meth:`BrowserWindow.select_rows`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, QObject, QSettings, Slot
+from PySide6.QtWidgets import QInputDialog
+
+from flashcards.core.collection import Change
+from flashcards.gui.browser_model import CardTableModel
+from flashcards.gui.browser_window import BrowserWindow
+from flashcards.gui.clock import Clock
+from flashcards.gui.note_editor import NoteFields
+from flashcards.gui.ops import Ops
+from flashcards.gui.plain import ask, one_sentence, warn
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection
+
+#: The changes that can change what the table shows.
+TABLE_CHANGES = Change.CARDS | Change.NOTES | Change.DECKS
+
+
+class BrowserController(QObject):
+    """Decides what the browser window shows and what its actions do.
+
+    Args:
+        col: The collection.
+        ops: Runs operations on it and announces their changes.
+        clock: Returns the current time.
+        settings: Where the window geometry is kept.
+    """
+
+    def __init__(self, col: Collection, ops: Ops, clock: Clock, settings: QSettings) -> None:
+        model = CardTableModel(col, ops, clock)
+        window = BrowserWindow(model, settings)
+        model.setParent(window)
+        super().__init__(window)  # the controller and the model go with their window
+        self.model = model
+        self.window = window
+        self._col = col
+        self._ops = ops
+        self._clock = clock
+        self._note_id: int | None = None
+        self._dirty = False
+        self._saving = False
+        self._restoring = False
+        #: The table may show old rows: searched again when the window is shown.
+        self.stale = False
+
+        w = self.window
+        w.search_requested.connect(self._on_search_requested)
+        w.delete_requested.connect(self._on_delete)
+        w.suspend_requested.connect(self._on_toggle_suspend)
+        w.change_deck_requested.connect(self._on_change_deck)
+        w.save_requested.connect(self._on_save)
+        w.shown.connect(self._on_shown)
+        w.closing.connect(self._on_closing)
+        w.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        w.form.edited.connect(self._on_form_edited)
+        ops.changed.connect(self._on_collection_changed)
+
+        self._update_decks()
+        self.search("")
+        self._update_actions()
+
+    # ------------------------------------------------------------------ the window
+
+    def show(self) -> None:
+        """Show the window in front."""
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def close(self) -> None:
+        """Close (hide) the window; a pending edit is saved."""
+        self.window.close()
+
+    @Slot()
+    def _on_shown(self) -> None:
+        if self.stale:
+            self._refresh()
+
+    @Slot()
+    def _on_closing(self) -> None:
+        self._save_if_dirty()
+
+    # ------------------------------------------------------------------ searching
+
+    def search(self, query: str) -> None:
+        """Search and show the results (a bad query is reported, the table stays)."""
+        from flashcards.core.errors import FlashcardsError
+
+        w = self.window
+        w.search_box.setText(query)
+        try:
+            self.model.search(query)
+        except FlashcardsError as exc:
+            w.count_label.setText(one_sentence(exc, "The search could not be run"))
+            return
+        self.stale = False
+        w.set_count(self.model.rowCount())
+        if self.model.rowCount():
+            w.table.selectRow(0)
+        else:
+            self._show_note(None)
+
+    @Slot(str)
+    def _on_search_requested(self, query: str) -> None:
+        self.search(query)
+
+    # ------------------------------------------------------------------ selection and editor
+
+    def selected_card_ids(self) -> list[int]:
+        """The ids of the selected cards, in table order."""
+        return [self.model.card_id(r) for r in self.window.selected_rows()]
+
+    def _selected_notes(self, limit: int | None = None) -> list[int]:
+        """The distinct notes of the selected rows, in table order (stop at ``limit``)."""
+        ids: list[int] = []
+        for row in self.window.selected_rows():
+            browse = self.model.browse_row(row)
+            if browse is not None and browse.note_id not in ids:
+                ids.append(browse.note_id)
+                if limit is not None and len(ids) >= limit:
+                    break
+        return ids
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        if self._restoring:
+            return
+        self._save_if_dirty()
+        self._show_selected_note()
+        self._update_actions()
+
+    def _show_selected_note(self) -> None:
+        # The editor shows a note when the selection holds one note (two are enough to know).
+        notes = self._selected_notes(limit=2)
+        row = self.window.current_row()
+        browse = self.model.browse_row(row) if 0 <= row < self.model.rowCount() else None
+        note_id = browse.note_id if browse is not None and len(notes) <= 1 else None
+        self._show_note(note_id if note_id is not None else (notes[0] if len(notes) == 1 else None))
+
+    def _show_note(self, note_id: int | None) -> None:
+        w = self.window
+        self._note_id = note_id
+        self._dirty = False
+        w.save_button.setEnabled(False)
+        w.editor_status.clear()
+        if note_id is None:
+            w.form.setEnabled(False)
+            w.form.set_fields(NoteFields("basic", "", "", (), ""))
+            return
+        with self._ops.exclusive():
+            note = self._col.note(note_id)
+        w.form.setEnabled(True)
+        w.form.set_fields(NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name))
+
+    @Slot()
+    def _on_form_edited(self) -> None:
+        if self._note_id is not None:
+            self._dirty = True
+            self.window.save_button.setEnabled(True)
+
+    def _save_if_dirty(self) -> None:
+        if self._dirty and self._note_id is not None:
+            self._on_save()
+
+    @Slot()
+    def _on_save(self) -> None:
+        from flashcards.core.errors import FlashcardsError
+
+        note_id = self._note_id
+        if note_id is None or not self._dirty:
+            return
+        w = self.window
+        fields = w.form.fields()
+        now = self._clock()
+        self._saving = True
+        try:
+            self._ops.run_now(
+                lambda: self._col.update_note(
+                    note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
+                    tags=fields.tags, deck=fields.deck or None,
+                ),
+                initiator=self,
+            )  # fmt: skip
+        except FlashcardsError as exc:
+            w.editor_status.setText(one_sentence(exc, "The note was not saved"))
+            return
+        finally:
+            self._saving = False
+        self._dirty = False
+        w.save_button.setEnabled(False)
+        w.editor_status.setText("")
+        w.statusBar().showMessage("Note saved.", 3000)
+
+    def _update_actions(self) -> None:
+        self.window.set_actions_enabled(self.window.has_selection())
+
+    # ------------------------------------------------------------------ the Cards menu
+
+    @Slot()
+    def _on_delete(self) -> None:
+        notes = self._selected_notes()
+        if not notes:
+            return
+        if ask(
+            self.window,
+            "Delete notes",
+            f"Delete {len(notes)} note(s) with their cards and review history?",
+        ):
+            self._dirty = False
+            self._ops.run(
+                lambda _report: self._col.delete_notes(notes),
+                initiator=self,
+                on_done=lambda _none: self._status(f"Deleted {len(notes)} note(s)."),
+                lead="The notes were not deleted",
+            )
+
+    @Slot()
+    def _on_toggle_suspend(self) -> None:
+        rows = self.window.selected_rows()
+        ids = [self.model.card_id(r) for r in rows]
+        if not ids:
+            return
+        # Suspend unless every selected card is suspended (the first one that is not decides).
+        suspend = any(
+            (browse := self.model.browse_row(r)) is None or not browse.suspended for r in rows
+        )
+        word = "Suspended" if suspend else "Unsuspended"
+        self._ops.run(
+            lambda _report: self._col.set_suspended(ids, suspend),
+            initiator=self,
+            on_done=lambda _none: self._status(f"{word} {len(ids)} card(s)."),
+            lead="The cards were not changed",
+        )
+
+    @Slot()
+    def _on_change_deck(self) -> None:
+        notes = self._selected_notes()
+        if not notes:
+            return
+        with self._ops.exclusive():
+            names = sorted(self._col.decks().values(), key=lambda n: n.split("::"))
+        name, ok = QInputDialog.getItem(
+            self.window, "Change deck", f"Move {len(notes)} note(s) to deck:", names, 0, True
+        )
+        if ok and name.strip():
+            self._save_if_dirty()
+            deck, now = name.strip(), self._clock()
+            self._ops.run(
+                lambda _report: self._col.move_notes(notes, deck, now),
+                initiator=self,
+                on_error=self._on_move_failed,
+            )
+
+    def _on_move_failed(self, exc: BaseException) -> None:
+        warn(self.window, "Change deck", one_sentence(exc, "The notes were not moved"))
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 3000)
+
+    # ------------------------------------------------------------------ collection changes
+
+    @Slot(object, object)
+    def _on_collection_changed(self, changes: Change, _initiator: object) -> None:
+        if changes & (Change.DECKS | Change.OPTIONS):
+            self._update_decks()
+        if not changes & TABLE_CHANGES:
+            return
+        if self._saving:  # our own note edit: the rows change, the editor stays as typed
+            with self._ops.exclusive():
+                self.model.refresh()
+            return
+        if not self.window.isVisible():
+            self.stale = True  # searched again when shown
+            return
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Search again and restore the selection and the current row (one selection)."""
+        self.stale = False
+        w = self.window
+        selected = self.selected_card_ids()
+        row = w.current_row()
+        current = self.model.card_id(row) if 0 <= row < self.model.rowCount() else None
+        self._restoring = True
+        try:
+            self.model.refresh()
+            w.set_count(self.model.rowCount())
+            rows = sorted(r for r in self.model.rows_of(selected) if r >= 0)
+            w.select_rows(rows, self.model.row_of(current) if current is not None else -1)
+        finally:
+            self._restoring = False
+        if not w.has_selection():
+            self._show_note(None)
+        elif not self._dirty:  # an edit being typed stays; otherwise the fields are reread
+            self._show_selected_note()
+        self._update_actions()
+
+    def _update_decks(self) -> None:
+        form = self.window.form
+        with self._ops.exclusive():
+            names = list(self._col.decks().values())
+        form.set_decks(names, form.deck.currentText())

@@ -1,0 +1,98 @@
+"""Adding and editing notes: reads the note into the dialog and saves what was typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QWidget
+
+from flashcards.gui.clock import Clock
+from flashcards.gui.note_editor import NoteDialog, NoteFields
+from flashcards.gui.ops import Ops
+from flashcards.gui.plain import one_sentence
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection
+
+
+class NoteController(QObject):
+    """Add notes (the dialog stays open for the next one) or edit one note.
+
+    Args:
+        col: The collection.
+        ops: Saves the note (at once, on the GUI thread) and announces the change.
+        clock: Returns the current time.
+        note_id: The note to edit, or None to add notes.
+        deck: The deck preselected when adding.
+        parent: The window the dialog belongs to.
+    """
+
+    def __init__(
+        self,
+        col: Collection,
+        ops: Ops,
+        clock: Clock,
+        note_id: int | None = None,
+        deck: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        dialog = NoteDialog(note_id is not None, parent)
+        super().__init__(dialog)
+        self.dialog = dialog
+        self._col = col
+        self._ops = ops
+        self._clock = clock
+        self.note_id = note_id
+        self.added = 0
+        with ops.exclusive():
+            names = list(col.decks().values())
+            note = col.note(note_id) if note_id is not None else None
+        if note is not None:
+            dialog.form.set_decks(names, note.deck_name)
+            dialog.form.set_fields(
+                NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name)
+            )
+        else:
+            dialog.form.set_decks(names, deck or "")
+        dialog.form.front.setFocus()
+        dialog.save_requested.connect(self._on_save)
+
+    def exec(self) -> int:
+        """Show the dialog and wait for it to close."""
+        return self.dialog.exec()
+
+    @Slot()
+    def _on_save(self) -> None:
+        from flashcards.core.errors import FlashcardsError, InputError
+
+        fields = self.dialog.form.fields()
+        note_id, now = self.note_id, self._clock()
+        try:
+            if not fields.deck:
+                raise InputError("Choose or type a deck.")
+            if note_id is None:
+                self._ops.run_now(
+                    lambda: self._col.add_note(
+                        fields.deck, fields.kind, fields.front, fields.back, now,
+                        tags=fields.tags,
+                    ),
+                    initiator=self,
+                )  # fmt: skip
+            else:
+                self._ops.run_now(
+                    lambda: self._col.update_note(
+                        note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
+                        tags=fields.tags, deck=fields.deck,
+                    ),
+                    initiator=self,
+                )  # fmt: skip
+        except FlashcardsError as exc:
+            self.dialog.show_error(one_sentence(exc, "The note was not saved"))
+            return
+        if note_id is None:
+            self.added += 1
+            self.dialog.show_added(self.added)
+        else:
+            self.dialog.error.hide()
+            self.dialog.accept()

@@ -1,0 +1,115 @@
+"""Settings: reads a deck's options and the app-wide ones, and saves what was changed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QWidget
+
+from flashcards.gui.ops import Ops
+from flashcards.gui.plain import one_sentence
+from flashcards.gui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection, DeckSettings
+
+
+class SettingsController(QObject):
+    """Edit a deck's options, the day start hour and the number of backups kept.
+
+    Each deck's edits are kept while another deck is shown; Save writes every deck that
+    changed, as one operation.
+
+    Args:
+        col: The collection.
+        ops: Runs the save and announces the change.
+        deck_id: The deck shown first (None: the first deck).
+        parent: The window the dialog belongs to.
+    """
+
+    def __init__(
+        self, col: Collection, ops: Ops, deck_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        from flashcards.core.backup import DEFAULT_KEEP, KEEP_SETTING, keep_setting
+
+        dialog = SettingsDialog(parent)
+        super().__init__(dialog)
+        self.dialog = dialog
+        self._col = col
+        self._ops = ops
+        self._edited: dict[int, DeckSettings] = {}
+        self._current: int | None = None
+        with ops.exclusive():
+            decks = sorted(col.decks().items(), key=lambda item: item[1].split("::"))
+            day_start = col.day_start_hour
+            self._keep = keep_setting(col.get_setting(KEEP_SETTING, str(DEFAULT_KEEP)))
+        dialog.set_decks(decks, deck_id)
+        dialog.day_start.setValue(day_start)
+        dialog.backup_keep.setValue(self._keep)
+        dialog.deck_changed.connect(self._on_deck_changed)
+        dialog.save_requested.connect(self._on_save)
+        self._on_deck_changed()
+
+    def exec(self) -> int:
+        """Show the dialog and wait for it to close."""
+        return self.dialog.exec()
+
+    def _settings_of(self, deck_id: int) -> DeckSettings:
+        if deck_id in self._edited:
+            return self._edited[deck_id]
+        with self._ops.exclusive():
+            return self._col.deck_settings(deck_id)
+
+    def _form_settings(self) -> DeckSettings:
+        from flashcards.core.collection import DeckSettings
+
+        assert self._current is not None
+        d = self.dialog
+        base = self._settings_of(self._current)
+        return DeckSettings(
+            desired_retention=round(d.retention.value(), 2),
+            new_per_day=d.new_per_day.value(),
+            reviews_per_day=d.reviews_per_day.value(),
+            learning_steps=d.learning_steps.text().strip(),
+            relearning_steps=d.relearning_steps.text().strip(),
+            maximum_interval=d.max_interval.value() or base.maximum_interval,
+        )
+
+    @Slot()
+    def _on_deck_changed(self) -> None:
+        if self._current is not None:
+            self._edited[self._current] = self._form_settings()
+        self._current = self.dialog.current_deck()
+        if self._current is not None:
+            self.dialog.show_deck_settings(self._settings_of(self._current))
+
+    @Slot()
+    def _on_save(self) -> None:
+        from flashcards.core.errors import FlashcardsError
+
+        if self._current is not None:
+            self._edited[self._current] = self._form_settings()
+        try:
+            self._ops.run_now(self._save, initiator=self)
+        except FlashcardsError as exc:
+            self.dialog.show_error(one_sentence(exc, "The settings were not saved"))
+            return
+        self.dialog.accept()
+
+    def _save(self) -> None:
+        from flashcards.core.backup import KEEP_SETTING
+        from flashcards.core.errors import FlashcardsError
+
+        col, d = self._col, self.dialog
+        names = col.decks()
+        for deck_id, settings in self._edited.items():
+            if settings != col.deck_settings(deck_id):
+                try:
+                    col.set_deck_settings(deck_id, settings)
+                except FlashcardsError as exc:
+                    raise type(exc)(f"{names.get(deck_id, '')}: {exc}") from None
+        if d.day_start.value() != col.day_start_hour:
+            col.set_day_start_hour(d.day_start.value())
+        if d.backup_keep.value() != self._keep:
+            col.set_setting(KEEP_SETTING, str(d.backup_keep.value()))
