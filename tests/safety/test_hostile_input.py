@@ -38,9 +38,6 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-#: Counted per importer for the closing report (pytest -s prints them).
-TRIED: dict[str, int] = {}
-IMPORTED: dict[str, int] = {}
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -73,7 +70,6 @@ def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 def attempt(kind: str, col: Collection, db_path: Path, action: Any) -> bool:
     """Run one import; True if it succeeded. Failure must be one InputError, changing nothing."""
-    TRIED[kind] = TRIED.get(kind, 0) + 1
     before = snapshot(db_path)
     try:
         action()
@@ -81,7 +77,6 @@ def attempt(kind: str, col: Collection, db_path: Path, action: Any) -> bool:
         assert "\n" not in str(exc), str(exc)
         assert snapshot(db_path) == before, f"{kind}: a failed import changed the collection"
         return False
-    IMPORTED[kind] = IMPORTED.get(kind, 0) + 1
     return True
 
 
@@ -312,8 +307,3 @@ def test_sanitiser_keeps_only_inert_markup(fragment: str) -> None:
     lowered = clean.lower()
     for bad in ("<script", "<img", "<iframe", "<link", "<svg", "src=", "href=", "style="):
         assert bad not in lowered
-
-
-def test_zz_report_inputs_tried() -> None:
-    tried = ", ".join(f"{k} {v} ({IMPORTED.get(k, 0)} imported)" for k, v in sorted(TRIED.items()))
-    print(f"\nhostile inputs tried: {tried}")
