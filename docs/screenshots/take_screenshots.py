@@ -5,7 +5,7 @@ Run under a real X server (Xvfb) so real fonts render::
     Xvfb :42 -screen 0 1280x800x24 & DISPLAY=:42 python docs/screenshots/take_screenshots.py
 
 Add ``stats`` to take only the Stats window's (six simulated weeks of reviews, see
-:mod:`flashcards.core.simulate`).
+:mod:`tools.simulate`).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def key(app: QApplication, k: Qt.Key | str) -> None:
 
 def stats_shots(app: QApplication) -> None:
     """The Stats window after six simulated weeks of the shipped deck and a bigger demo deck."""
-    from flashcards.core.simulate import DEMO_DECK, add_demo_deck, simulate
+    from tools.simulate import DEMO_DECK, add_demo_deck, simulate
 
     data = Path(tempfile.mkdtemp(prefix="flashcards-stats-shots-"))
     end = datetime.now(UTC)

@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
-from flashcards.core.simulate import (
+from flashcards.core.tables import LOG
+from tools.simulate import (
     DEMO_DECK,
     Learner,
     add_demo_deck,
     japanese_number,
     simulate,
 )
-from flashcards.core.tables import LOG
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -132,11 +132,14 @@ def test_japanese_number(n: int, kanji: str) -> None:
     assert japanese_number(n) == kanji
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def test_demo_generator_command(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "flashcards.core.simulate", "--data-dir", str(tmp_path),
+        [sys.executable, "-m", "tools.simulate", "--data-dir", str(tmp_path),
          "--days", "3", "--demo-notes", "15", "--end", "2026-03-02T09:00:00+00:00"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True, text=True, timeout=120, check=False, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "3 days" in result.stdout and "reviews" in result.stdout
@@ -149,6 +152,8 @@ def test_demo_generator_command(tmp_path: Path) -> None:
 
 
 def test_simulate_never_imports_qt() -> None:
-    code = "import sys, flashcards.core.simulate; print(any('PySide6' in m for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = "import sys, tools.simulate; print(any('PySide6' in m for m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     assert out.stdout.strip() == "False"

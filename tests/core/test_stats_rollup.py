@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from flashcards.core import stats_data
 from flashcards.core.collection import Collection
-from flashcards.core.simulate import simulate
+from tools.simulate import simulate
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

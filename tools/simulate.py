@@ -2,7 +2,7 @@
 
 Used by tests and screenshots, and as a demo data generator::
 
-    python -m flashcards.core.simulate --data-dir /tmp/demo --days 42 --demo-notes 300
+    python -m tools.simulate --data-dir /tmp/demo --days 42 --demo-notes 300
 
 Every day the learner (unless they skip the day) sits down once, asks the collection for the next
 card and answers it until nothing is left or their daily minutes are used up. Whether they
@@ -233,9 +233,9 @@ def add_demo_deck(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m flashcards.core.simulate``: fill a data directory with simulated history."""
+    """``python -m tools.simulate``: fill a data directory with simulated history."""
     parser = argparse.ArgumentParser(
-        prog="python -m flashcards.core.simulate",
+        prog="python -m tools.simulate",
         description="Simulate a learner reviewing for some days (demo data generator).",
     )
     parser.add_argument("--data-dir", type=Path, required=True, help="collection folder")

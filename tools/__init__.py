@@ -1,0 +1,1 @@
+"""Evaluation and simulation scripts: tools for developers, not part of the app."""
