@@ -249,4 +249,5 @@ def test_full_disk_export_says_so_in_one_line(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert result.stderr.count("\n") == 1 and "disk is full" in result.stderr, result.stderr
         assert "unexpected" not in result.stderr
+        assert sorted(p.name for p in mnt.iterdir()) == [filler.name]  # no half-written file
         filler.unlink()

@@ -9,7 +9,8 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -258,9 +259,8 @@ def export_apkg(
         finally:
             db.close()
         report(0.9)
-        partial = destination.with_name(destination.name + ".part")
-        _write_zip(partial, db_path, now)
-        os.replace(partial, destination)
+        with _replacing(destination) as partial:
+            _write_zip(partial, db_path, now)
     report(1.0)
     return len(rows)
 
@@ -449,8 +449,7 @@ def export_csv(col: Collection, path: Path | str, deck: str | None = None) -> in
     scope = _scope(col, deck)
     rows = _rows(col, scope, deck is None)
     destination = Path(path)
-    partial = destination.with_name(destination.name + ".part")
-    with partial.open("w", encoding="utf-8", newline="") as out:
+    with _replacing(destination) as partial, partial.open("w", encoding="utf-8", newline="") as out:
         out.write(
             "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n"
             f"#tags column:{4 + len(FIELDS[NoteKind.BASIC])}\n"
@@ -462,9 +461,51 @@ def export_csv(col: Collection, path: Path | str, deck: str | None = None) -> in
                     guid_of(row.uid),
                     NAMES.get(row.kind, NAMES[NoteKind.BASIC]),
                     row.deck,
-                    *row.fields(),
+                    *(_inert(f) for f in row.fields()),
                     " ".join(row.tags),
                 ]
             )
-    os.replace(partial, destination)
     return len(rows)
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+#: What a spreadsheet takes for the start of a formula when a cell begins with it.
+_FORMULA_START = {"=": "&#61;", "+": "&#43;", "-": "&#45;", "@": "&#64;"}
+
+
+def _inert(field: str) -> str:
+    """An HTML field that no spreadsheet runs as a formula: its first sign as an entity.
+
+    Anki and our importer decode the entity, so the field reads exactly the same there.
+    """
+    first = _FORMULA_START.get(field[:1])
+    return field if first is None else first + field[1:]
+
+
+@contextmanager
+def _replacing(destination: Path) -> Iterator[Path]:
+    """A fresh temporary file beside ``destination`` that replaces it when the block ends.
+
+    The file is created exclusively (never through a planted link); on any failure it is
+    removed, so a full disk keeps no half-written file.
+    """
+    handle, name = tempfile.mkstemp(
+        prefix=f".{destination.name}.", suffix=".part", dir=destination.parent
+    )
+    os.close(handle)
+    partial = Path(name)
+    os.chmod(partial, 0o666 & ~_UMASK)  # as a plainly created file (mkstemp makes it 0600)
+    try:
+        yield partial
+        os.replace(partial, destination)
+    except BaseException:
+        with suppress(OSError):
+            partial.unlink()
+        raise

@@ -96,6 +96,8 @@ def read_text(path: Path, deck: str | None) -> Incoming:
         if path.stat().st_size > MAX_UNCOMPRESSED_BYTES:
             raise InputError(f"{origin} is too large.")
         text = _decode(path.read_bytes(), origin)
+        if "\n" not in text:  # classic Mac line ends (CR only): lines as everywhere else
+            text = text.replace("\r", "\n")
     except OSError as exc:
         raise InputError(f"{origin} cannot be read ({exc.strerror or exc}).") from None
     headers: dict[str, str] = {}
@@ -114,7 +116,8 @@ def read_text(path: Path, deck: str | None) -> Incoming:
     if sep_name is not None:
         sep = _SEPARATORS.get(sep_name.strip().lower(), sep_name)
         if len(sep) != 1 or sep in '"\r\n':
-            raise InputError(f"{origin}: unknown separator {sep_name!r}.")
+            shown = sep_name if len(sep_name) <= 20 else sep_name[:20] + "…"
+            raise InputError(f"{origin}: unknown separator {shown!r}.")
     else:
         first = body.split("\n", 1)[0]
         sep = "\t" if "\t" in first else ";" if ";" in first and "," not in first else ","
