@@ -1,4 +1,9 @@
-"""Article structure: headings, paragraphs and sentences (with the seed's line-break repairs)."""
+"""Article structure: headings, paragraphs and sentences (with the seed's line-break repairs).
+
+Every step is linear in the length of the article (hand-written scans where a regular expression
+would backtrack over a hostile line), and a "sentence" longer than `MAX_SENTENCE` characters
+(nothing a card could quote: an unpunctuated run-on, a pasted blob) is left out of the document.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +33,11 @@ class Document:
     sentences: tuple[Sentence, ...]
 
 
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+MAX_SENTENCE = 500
+"""Longer sentences are not analysed (the longest in the scored articles has 196 characters)."""
+
+# "## Heading ##": the closing hashes and spaces are cut off in `_md_heading`.
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _NUMBERED_HEADING = re.compile(
@@ -37,7 +46,6 @@ _NUMBERED_HEADING = re.compile(
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+・•]|\d{1,3}[.)])\s+(\S.*)$")
 _NUMBERED_LIST = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
 _ABBREVIATION_TEXT = (
     "e.g i.e etc vs mr mrs ms dr prof fig cf al no approx dept est inc ltd jr sr st"
@@ -54,9 +62,52 @@ class _Line:
     text: str
 
 
+def _md_heading(line: str) -> str | None:
+    r"""The text of an ATX heading line, or None.
+
+    The same as group 2 of ``^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$``, whose lazy group tried the
+    closing pattern at every position of a line of hashes and spaces.
+    """
+    match = _MD_HEADING.match(line)
+    if not match:
+        return None
+    return match.group(2).rstrip().rstrip("#").rstrip()
+
+
+def _drop_links(text: str) -> str:
+    r"""``[label](url)`` and ``![label](url)`` as ``label``, in one pass.
+
+    The same as substituting ``!?\[([^\]]*)\]\([^)]*\)`` by its group, which rescanned the
+    rest of the text from every ``[``.
+    """
+    out: list[str] = []
+    copied = 0
+    pos = 0
+    while True:
+        start = text.find("[", pos)
+        if start < 0:
+            break
+        close = text.find("]", start + 1)
+        if close < 0:
+            break  # no later "[" has a "]" either
+        if not text.startswith("(", close + 1):
+            pos = close + 1  # every "[" before this "]" ends at it and fails the same way
+            continue
+        end = text.find(")", close + 2)
+        if end < 0:
+            break  # no later link can close
+        begin = start - 1 if start > copied and text[start - 1] == "!" else start
+        out.append(text[copied:begin])
+        out.append(text[start + 1 : close])
+        copied = pos = end + 1
+    if not out:
+        return text
+    out.append(text[copied:])
+    return "".join(out)
+
+
 def _clean_markdown(text: str) -> str:
-    text = _MD_LINK.sub(r"\1", text)
-    return _MD_EMPHASIS.sub("", text).strip()
+    return _MD_EMPHASIS.sub("", _drop_links(text)).strip()
 
 
 def _ends_terminal(text: str, lang: str) -> bool:
@@ -80,9 +131,9 @@ def _classify(text: str) -> list[_Line]:
         if in_code or not stripped:
             lines.append(_Line("blank", ""))
             continue
-        match = _MD_HEADING.match(line)
-        if match:
-            lines.append(_Line("heading", _clean_markdown(match.group(2))))
+        heading = _md_heading(line)
+        if heading is not None:
+            lines.append(_Line("heading", _clean_markdown(heading)))
             continue
         if _SETEXT.match(line) and lines and lines[-1].kind == "text":
             lines[-1].kind = "heading"
@@ -130,23 +181,60 @@ def _is_item_line(line: _Line, lang: str) -> bool:
     )
 
 
-def _joins(buf: str, line: str, lang: str) -> bool:
+class _Paragraph:
+    """The lines of a paragraph being joined, and what the joining rules read of them.
+
+    The lines are kept as pieces (joining a long paragraph one line at a time by concatenation
+    copied it once per line); the rules read the last character, and the last one that is not a
+    closing bracket, quote or space.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.pieces: list[str] = []
+        self.last = ""
+        self.solid = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.pieces)
+
+    def glue(self, line: str) -> None:
+        """Add a line (Japanese lines are joined directly, English ones with a space)."""
+        if not line:
+            return
+        if self.pieces and self.lang != "ja":
+            self.pieces.append(" ")
+        self.pieces.append(line)
+        self.last = line[-1]
+        stripped = line.rstrip(CLOSERS + " ")
+        if stripped:
+            self.solid = stripped[-1]
+
+    def ends_terminal(self) -> bool:
+        """`_ends_terminal` of the joined text."""
+        if not self.solid:
+            return False
+        terminals = TERMINAL_JA + "…" if self.lang == "ja" else TERMINAL_EN + TERMINAL_JA
+        return self.solid in terminals
+
+    def take(self) -> str:
+        """The joined text; the paragraph is empty afterwards."""
+        text = "".join(self.pieces)
+        self.pieces, self.last, self.solid = [], "", ""
+        return text
+
+
+def _joins(buf: _Paragraph, line: str, lang: str) -> bool:
     if not buf:
         return False
     if lang == "en":
         return True  # hard-wrapped prose; sentences are split again afterwards
-    if _ends_terminal(buf, lang):
+    if buf.ends_terminal():
         return False
-    return buf.endswith(("、", ",")) or starts_with_particle(line)
+    return buf.last in ("、", ",") or starts_with_particle(line)
 
 
-def _glue(buf: str, line: str, lang: str) -> str:
-    if not buf:
-        return line
-    return buf + line if lang == "ja" else buf + " " + line
-
-
-def _is_title_line(lines: list[_Line], i: int, buf: str, lang: str) -> bool:
+def _is_title_line(lines: list[_Line], i: int, buf: _Paragraph, lang: str) -> bool:
     line = lines[i]
     text = line.text
     if line.kind != "text" or not _is_short(text, lang, 25, 60):
@@ -157,7 +245,7 @@ def _is_title_line(lines: list[_Line], i: int, buf: str, lang: str) -> bool:
         return False
     if lang == "en" and not (text[0].isupper() or text[0].isdigit()):
         return False
-    if buf and not _ends_terminal(buf, lang):
+    if buf and not buf.ends_terminal():
         return False
     nxt = lines[i + 1] if i + 1 < len(lines) else None
     if nxt is None or nxt.kind != "text":
@@ -169,17 +257,22 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[tuple[str
     """Group lines into (paragraph text, section heading) units, collecting the headings."""
     units: list[tuple[str, str]] = []
     section = ""
-    buf = ""
+    buf = _Paragraph(lang)
 
     def flush() -> None:
-        nonlocal buf
-        if buf.strip():
-            units.append((buf.strip(), section))
-        buf = ""
+        text = buf.take().strip()
+        if text:
+            units.append((text, section))
 
     i = 0
     n = len(lines)
     sep = "、" if lang == "ja" else ", "
+    # run_end[i]: the end of the run of short item lines starting at i (computed once: the loop
+    # below asks at every line of a run).
+    run_end = list(range(n + 1))
+    for k in range(n - 1, -1, -1):
+        if _is_item_line(lines[k], lang):
+            run_end[k] = run_end[k + 1]
     while i < n:
         line = lines[i]
         if line.kind == "blank":
@@ -192,21 +285,19 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[tuple[str
             headings.append(section)
             i += 1
             continue
-        end = i
-        while end < n and _is_item_line(lines[end], lang):
-            end += 1
+        end = run_end[i]
         if end - i >= 2:
             nxt = lines[end] if end < n and lines[end].kind == "text" else None
-            prev_open = bool(buf) and not _ends_terminal(buf, lang) and buf[-1] not in ":："
+            prev_open = bool(buf) and not buf.ends_terminal() and buf.last not in ":："
             next_joins = nxt is not None and lang == "ja" and starts_with_particle(nxt.text)
             if prev_open or next_joins:
                 # A short list folded into the sentence around it ("主に\nA\nB\nC\nの3つの…").
                 items = sep.join(item.text for item in lines[i:end])
                 if not prev_open:
                     flush()
-                buf = _glue(buf, items, lang)
+                buf.glue(items)
                 if next_joins and nxt is not None:
-                    buf = _glue(buf, nxt.text, lang)
+                    buf.glue(nxt.text)
                     end += 1
                 i = end
                 continue
@@ -221,11 +312,9 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[tuple[str
             headings.append(section)
             i += 1
             continue
-        if _joins(buf, line.text, lang):
-            buf = _glue(buf, line.text, lang)
-        else:
+        if not _joins(buf, line.text, lang):
             flush()
-            buf = line.text
+        buf.glue(line.text)
         i += 1
     flush()
     return units
@@ -237,6 +326,7 @@ def _split_ja(text: str) -> list[str]:
     depth = 0
     i = 0
     n = len(text)
+    last_closer = max(text.rfind(c) for c in "」』）)】］]")
     while i < n:
         ch = text[i]
         if ch in "「『（(【［[":
@@ -244,7 +334,7 @@ def _split_ja(text: str) -> list[str]:
         elif ch in "」』）)】］]":
             depth = max(0, depth - 1)
         elif ch in TERMINAL_JA:
-            closes_later = any(c in "」』）)】］]" for c in text[i + 1 :])
+            closes_later = last_closer > i
             if depth == 0 or not closes_later:
                 depth = 0
                 j = i + 1
@@ -262,13 +352,24 @@ def _split_ja(text: str) -> list[str]:
 _EN_BREAK = re.compile(r"(?<=[.!?])[\"')\]”’]*\s+(?=[A-Z0-9\"'(\[“‘])")
 
 
+def _last_word(text: str, start: int, end: int) -> str:
+    """``text[start:end].rsplit(None, 1)[-1]`` ("" if blank), reading only the last word."""
+    i = end
+    while i > start and text[i - 1].isspace():
+        i -= 1
+    j = i
+    while j > start and not text[j - 1].isspace():
+        j -= 1
+    return text[j:i]
+
+
 def _split_en(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _EN_BREAK.finditer(text):
-        before = text[start : match.start()]
-        last_word = before.rsplit(None, 1)[-1] if before.split() else ""
-        word = last_word.rstrip(".!?").lower().lstrip("(\"'")
+        # An abbreviation does not end the piece, so the piece can grow long: only its last word
+        # is read.
+        word = _last_word(text, start, match.start()).rstrip(".!?").lower().lstrip("(\"'")
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
         pieces.append(text[start : match.end()].strip())
@@ -302,6 +403,8 @@ def parse_document(text: str, title: str, lang: str) -> Document:
     for unit, section in _units(lines, lang, headings):
         pieces = _split_ja(unit) if lang == "ja" else _split_en(unit)
         for piece in pieces:
+            if len(piece) > MAX_SENTENCE:
+                continue
             first = section != previous_section
             previous_section = section
             sentences.append(Sentence(piece, section, len(sentences), first))
