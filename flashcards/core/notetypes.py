@@ -12,6 +12,11 @@ from flashcards.core.errors import InputError
 #: The largest cloze number (Anki keeps card ordinals in 16 bits).
 MAX_CLOZE_NUMBER = 65_535
 
+#: The most bytes of a note's text (UTF-8). Real notes are a few hundred bytes and Anki's own
+#: editor crawls long before 1 MiB, while 1 MiB still renders quickly; importers skip a larger
+#: note with a warning, and adding or editing one is refused.
+MAX_NOTE_BYTES = 1 << 20
+
 _CLOZE, _REVERSED = NoteKind.CLOZE.value, NoteKind.REVERSED.value
 
 
@@ -53,15 +58,25 @@ def note_values(note: NoteFields) -> dict[str, Any]:
     }
 
 
+def too_large(*texts: str) -> bool:
+    """Whether these texts together exceed :data:`MAX_NOTE_BYTES` in UTF-8."""
+    if sum(len(t) for t in texts) * 4 <= MAX_NOTE_BYTES:  # cheap for every real note
+        return False
+    return sum(len(t.encode("utf-8", "surrogatepass")) for t in texts) > MAX_NOTE_BYTES
+
+
 def validate_note(spec: NoteSpec) -> None:
     """Check that a note can be stored.
 
     Raises:
-        InputError: If its kind is unknown, its front empty, a basic note has no back, or a
-            cloze note has no deletion (or one numbered beyond :data:`MAX_CLOZE_NUMBER`).
+        InputError: If its kind is unknown, it is too large, its front empty, a basic note
+            has no back, or a cloze note has no deletion (or one numbered beyond
+            :data:`MAX_CLOZE_NUMBER`).
     """
     if spec.kind not in {k.value for k in NoteKind}:
         raise InputError(f"Unknown note kind {spec.kind!r}.")
+    if too_large(spec.front, spec.back):
+        raise InputError(f"A note may hold at most {MAX_NOTE_BYTES >> 20} MiB of text.")
     if not spec.front.strip():
         raise InputError("A note needs a front.")
     if spec.kind != NoteKind.CLOZE and not spec.back.strip():

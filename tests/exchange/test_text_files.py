@@ -33,3 +33,16 @@ def test_error_quotes_at_most_a_short_piece_of_the_file(
     with pytest.raises(InputError) as info:
         exchange.import_file(col, path, now)
     assert len(str(info.value)) < 120
+
+
+def test_a_row_over_the_note_size_cap_is_skipped_with_a_warning(
+    col: Collection, now: datetime, tmp_path: Path
+) -> None:
+    """A 10 MB field froze the app; it is left out (and said so), the rest imports."""
+    path = tmp_path / "big.txt"
+    path.write_text(f"small\tok\nhuge\t{'x' * (10 << 20)}\nafter\tfine\n", encoding="utf-8")
+    report = exchange.import_file(col, path, now)
+    assert report.added == 2
+    assert any("larger than 1 MiB" in w for w in report.warnings)
+    with pytest.raises(InputError, match="at most 1 MiB"):
+        col.notes.add("D", "basic", "huge", "y" * (2 << 20), now)

@@ -44,15 +44,12 @@ from flashcards.core.exchange.common import (
     tags_of,
 )
 from flashcards.core.exchange.our_notetypes import KIND_OF_MODEL
-from flashcards.core.notetypes import card_ords
+from flashcards.core.notetypes import MAX_NOTE_BYTES, card_ords
 
 # ---------------------------------------------------------------------------- size caps
 
-#: The most bytes of a note's fields (and, separately, of its tags and of its GUID). Real notes
-#: are a few hundred bytes and Anki's own editor crawls long before 1 MiB, while 1 MiB still
-#: renders quickly; a larger note is skipped with a warning. SQLite refuses to hand us a larger
-#: value, so it is never materialised, whatever the file says.
-MAX_NOTE_BYTES = 1 << 20
+# MAX_NOTE_BYTES bounds a note's fields (and, separately, its tags and its GUID): SQLite
+# refuses to hand us a larger value, so it is never materialised, whatever the file says.
 #: The most bytes of any other single value (note types and decks as JSON in schema 11, a
 #: notetype's or a deck's protobuf in schema 18): real ones are kilobytes, a heavy user's JSON of
 #: all note types a few megabytes.

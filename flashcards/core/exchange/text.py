@@ -20,6 +20,7 @@ from flashcards.core.exchange.common import (
     tags_of,
 )
 from flashcards.core.exchange.our_notetypes import NAMES
+from flashcards.core.notetypes import MAX_NOTE_BYTES, too_large
 
 _HEADER_RE = re.compile(r"#([a-z ]+):(.*)", re.IGNORECASE)
 _SEPARATORS = {
@@ -43,6 +44,10 @@ _KNOWN = {
     "guid column",
 }
 _KIND_BY_NAME = {name.casefold(): kind for kind, name in NAMES.items()}
+
+
+#: The largest single field the reader parses (then too large for a note, and skipped).
+_FIELD_LIMIT = 64 << 20
 
 
 def _decode(raw: bytes, origin: str) -> str:
@@ -138,10 +143,13 @@ def read_text(path: Path, deck: str | None) -> Incoming:
     else:
         deck_default = deck
 
+    # The csv module refuses fields over 128 KiB; a note may hold 1 MiB, and a larger row is
+    # skipped with a warning below rather than failing the whole file.
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, quotechar='"', strict=True)
     incoming = Incoming(notes=[], main_deck=deck_default)
     width: int | None = None
-    skipped = 0
+    skipped = oversized = 0
     last_meta = max(meta, default=-1)
     cloze, basic = NoteKind.CLOZE.value, NoteKind.BASIC.value
     no_source = NoteSource()
@@ -171,6 +179,9 @@ def read_text(path: Path, deck: str | None) -> Incoming:
                 kind = basic
             if not front.strip():
                 skipped += 1
+                continue
+            if too_large(front, back):
+                oversized += 1
                 continue
             source = no_source
             if (
@@ -203,4 +214,8 @@ def read_text(path: Path, deck: str | None) -> Incoming:
         raise InputError(f"{origin}, line {reader.line_num}: {exc}.") from None
     if skipped:
         incoming.warnings.append(f"{skipped} row(s) with an empty first field were skipped.")
+    if oversized:
+        incoming.warnings.append(
+            f"{oversized} row(s) larger than {MAX_NOTE_BYTES >> 20} MiB were skipped."
+        )
     return incoming
