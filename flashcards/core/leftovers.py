@@ -6,7 +6,11 @@ Light (no database library): the command line's quick paths clean up too.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import shutil
+import tempfile
+import time
 from pathlib import Path
 
 #: The folder, inside the data directory, that holds the automatic and manual backups.
@@ -14,6 +18,10 @@ BACKUP_DIRNAME = "backups"
 _TMP_RE = re.compile(r"^.+\.db\.tmp(?:-journal|-wal|-shm)?$")
 #: What an interrupted restore leaves beside the collection (after its name).
 _RESTORE_TMP_SUFFIXES = (".restore-tmp", ".restore-tmp-journal", ".restore-tmp-wal")
+#: The prefixes of the work folders imports and exports make in the system's temporary folder.
+WORK_DIR_PREFIXES = ("flashcards-import-", "flashcards-export-")
+#: A work folder this old belongs to no running import or export (a killed one left it).
+STALE_WORK_DIR_SECONDS = 24 * 3600
 
 
 def remove_stale_temporaries(db_path: Path) -> list[Path]:
@@ -37,4 +45,37 @@ def remove_stale_temporaries(db_path: Path) -> list[Path]:
         with contextlib.suppress(OSError):
             path.unlink()
             removed.append(path)
+    return removed
+
+
+def remove_stale_work_dirs(now: float | None = None, folder: Path | None = None) -> list[Path]:
+    """Delete our import/export work folders that a killed process left in the temp folder.
+
+    Only folders of ours (by prefix and owner) older than a day are removed: a running import
+    or export of another window or user is never touched.
+
+    Args:
+        now: The current time in seconds since the epoch (default: the clock).
+        folder: The temporary folder (default: the system's).
+
+    Returns:
+        The folders deleted.
+    """
+    moment = time.time() if now is None else now
+    base = Path(tempfile.gettempdir()) if folder is None else folder
+    removed = []
+    with contextlib.suppress(OSError):
+        for path in base.iterdir():
+            if not path.name.startswith(WORK_DIR_PREFIXES):
+                continue
+            with contextlib.suppress(OSError):
+                info = path.lstat()
+                if not path.is_dir() or path.is_symlink():
+                    continue
+                if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                    continue
+                if moment - info.st_mtime < STALE_WORK_DIR_SECONDS:
+                    continue
+                shutil.rmtree(path)
+                removed.append(path)
     return removed

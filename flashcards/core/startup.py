@@ -9,7 +9,7 @@ from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import make_snapshot_engine, sqlite_path
 from flashcards.core.exchange.deckfile_import import load_shipped_decks
 from flashcards.core.instance import holds_lock
-from flashcards.core.leftovers import remove_stale_temporaries
+from flashcards.core.leftovers import remove_stale_temporaries, remove_stale_work_dirs
 from flashcards.core.paths import resolve_url, shipped_decks_dir
 
 __all__ = ["open_read_only_collection", "open_user_collection", "resolve_url"]
@@ -30,6 +30,7 @@ def open_user_collection(
     path = sqlite_path(url)
     if path is not None and holds_lock(path.parent):
         remove_stale_temporaries(path)
+    remove_stale_work_dirs()
     collection = open_collection(url)
     load_shipped_decks(collection, shipped_decks_dir(), now)
     return collection

@@ -265,3 +265,23 @@ def test_a_backup_that_cannot_be_read_is_not_good(
     problem = backup.backup_problem(made)
     assert problem is not None and "permission denied" in problem
     assert backup.newest_good_backup(db_path) is None
+
+
+def test_work_folders_left_by_a_killed_import_are_removed_after_a_day(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from flashcards.core.leftovers import remove_stale_work_dirs
+
+    old = tmp_path / "flashcards-import-abc"
+    (old / "sub").mkdir(parents=True)
+    (old / "sub" / "collection.anki2").write_bytes(b"x" * 1000)
+    fresh = tmp_path / "flashcards-export-def"
+    fresh.mkdir()
+    other = tmp_path / "someone-else-old"
+    other.mkdir()
+    now = time.time()
+    for path in (old, other):
+        os.utime(path, (now - 2 * 86400, now - 2 * 86400))
+    assert remove_stale_work_dirs(now, tmp_path) == [old]
+    assert not old.exists() and fresh.exists() and other.exists()
