@@ -57,6 +57,9 @@ MAX_VALUE_BYTES = 8 << 20
 #: A GUID longer than this is not one (Anki and genanki write 10 characters, other tools UUIDs
 #: or hashes): the note is skipped rather than a megabyte-long key stored.
 MAX_GUID_CHARS = 256
+#: A GUID longer than this is not one (Anki and genanki write 10 characters, other tools UUIDs
+#: or hashes): the note is skipped rather than a megabyte-long key stored.
+MAX_GUID_CHARS = 256
 #: Card data (Anki keeps the FSRS memory state there as JSON of a few dozen bytes, its custom
 #: data is limited to 100 bytes): a longer value is ignored and the memory state estimated.
 MAX_CARD_DATA = 4096
@@ -609,6 +612,9 @@ def _read(
         if len(str(guid)) > MAX_GUID_CHARS:
             bad_guid += 1
             continue
+        if len(str(guid)) > MAX_GUID_CHARS:
+            bad_guid += 1
+            continue
         fields = [html_to_text(f) for f in str(flds).split("\x1f")]
         note_cards = cards.get(nid, [])
         ntype = types.get(mid, _NoteType(False, len(fields), 1))
@@ -670,6 +676,10 @@ def _read(
     if notes_too_big[0]:
         incoming.warnings.append(
             f"{notes_too_big[0]} note(s) larger than {MAX_NOTE_BYTES >> 20} MiB were skipped."
+        )
+    if bad_guid:
+        incoming.warnings.append(
+            f"{bad_guid} note(s) with a GUID over {MAX_GUID_CHARS} characters were skipped."
         )
     if bad_guid:
         incoming.warnings.append(
