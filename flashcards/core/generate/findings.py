@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from itertools import islice
 
 from flashcards.core.generate.backs import same_text
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_acronym, is_valid_term, whole_term
-from flashcards.core.generate.textutil import is_kana
+from flashcards.core.generate.textutil import MAX_CANDIDATES, is_kana
 from flashcards.core.generate.tokens import tokenize
 
 _ACRONYM_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]{1,7}(?![A-Za-z0-9])")
@@ -61,6 +63,7 @@ def _initials(acronym: str, words: list[str]) -> bool:
     if not letters or not words:
         return False
 
+    @cache  # each (letter, word) position is tried once: stop words made the search exponential
     def match(li: int, wi: int) -> bool:
         if wi == len(words):
             return li == len(letters)
@@ -99,7 +102,7 @@ def find_expansions(sentence: Sentence) -> list[Finding]:
     """``ACR(expansion)`` and ``expansion(ACR)`` in either language, checked by initials."""
     text = sentence.text
     found: list[Finding] = []
-    for match in re.finditer(r"[（(]([^()（）]{2,80})[)）]", text):
+    for match in islice(re.finditer(r"[（(]([^()（）]{2,80})[)）]", text), MAX_CANDIDATES):
         inner = match.group(1).strip()
         before = text[: match.start()].rstrip()
         tail = re.search(r"([A-Za-z][A-Za-z0-9\-]*)$", before)
@@ -110,7 +113,8 @@ def find_expansions(sentence: Sentence) -> list[Finding]:
                 )
                 continue
             # "LLMとは…物(Large Language Model)": the acronym earlier in the same sentence.
-            for acronym in reversed(_ACRONYM_IN_TEXT.findall(before)):
+            nearest = reversed(_ACRONYM_IN_TEXT.findall(before))
+            for acronym in islice(nearest, MAX_CANDIDATES):
                 if expansion_matches(acronym, inner):
                     found.append(
                         Finding(acronym, inner, sentence, "acronym…(expansion)", 2.5, True)

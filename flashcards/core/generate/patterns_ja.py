@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import islice
 
 from flashcards.core.generate.backs import (
     clean_back_ja,
@@ -21,7 +22,13 @@ from flashcards.core.generate.terms import (
     is_valid_term,
     whole_term,
 )
-from flashcards.core.generate.textutil import is_hiragana, is_kanji, is_katakana, is_latin
+from flashcards.core.generate.textutil import (
+    MAX_CANDIDATES,
+    is_hiragana,
+    is_kanji,
+    is_katakana,
+    is_latin,
+)
 from flashcards.core.generate.tokens import tokenize
 
 _CONNECTIVE = re.compile(
@@ -179,20 +186,19 @@ def _bracket_name(before: str) -> str:
     clause = before[cut + 1 :]
     lead = _TOPIC_LEAD.match(clause)
     phrase = clause[lead.end() if lead else 0 :]
-    tokens = tokenize(phrase)
     # A bracket marks where a name ends, so the opening phrase may hold what janome misreads as
     # a particle (量子もつれ = 量子 / も / つれ), but not a case particle, a verb or an auxiliary.
-    if (
-        0 < len(phrase) <= 12
-        and is_valid_term(phrase)
-        and not any(
+    if 0 < len(phrase) <= 12 and is_valid_term(phrase):
+        tokens = tokenize(phrase)
+        if not any(
             t.pos == "助動詞"
             or (t.pos == "助詞" and t.surface not in ("の", "も"))
             or (t.pos == "動詞" and t is tokens[-1] and t.surface == t.base)
             for t in tokens
-        )
-    ):
-        return phrase
+        ):
+            return phrase
+    if before and is_hiragana(before[-1]):
+        return ""  # the last word holds kana: no noun chain ends here (and no need to read it)
     _, name = chain_ending_at(before, len(before))
     return name if is_valid_term(name) else ""
 
@@ -211,7 +217,7 @@ def _topic(
 def _toha(sentence: Sentence, names: frozenset[str] = frozenset()) -> list[Finding]:
     text = sentence.text
     found: list[Finding] = []
-    for match in _TOHA.finditer(text):
+    for match in islice(_TOHA.finditer(text), MAX_CANDIDATES):
         if match.start() == 0:
             continue
         term = _topic(text, match.start(), modified=True, names=names)
@@ -227,7 +233,7 @@ def _toha(sentence: Sentence, names: frozenset[str] = frozenset()) -> list[Findi
 
 def _parallel(predicate: str) -> tuple[str, str]:
     """Split "A…、Xは B…" (two topics in one sentence) into the first predicate and the rest."""
-    for match in re.finditer(r"、(?=([^、。はが]{1,15})は)", predicate):
+    for match in islice(re.finditer(r"、(?=([^、。はが]{1,15})は)", predicate), MAX_CANDIDATES):
         rest = predicate[match.end() :]
         if _topic(rest, len(match.group(1))):
             return predicate[: match.start()], rest
@@ -243,7 +249,10 @@ def _has_modifier(core: str) -> bool:
 
 
 def _wa_desu(
-    sentence: Sentence, text: str | None = None, names: frozenset[str] = frozenset()
+    sentence: Sentence,
+    text: str | None = None,
+    names: frozenset[str] = frozenset(),
+    depth: int = 0,
 ) -> list[Finding]:
     text = (sentence.text if text is None else text).rstrip("。！!")
     for token in tokenize(text):
@@ -263,8 +272,8 @@ def _wa_desu(
             predicate, rest = _parallel(text[token.end :])
             ending = re.search(r"(?:です|である|だ)$", text)
             found: list[Finding] = []
-            if rest:
-                found += _wa_desu(sentence, rest)
+            if rest and depth < MAX_CANDIDATES:
+                found += _wa_desu(sentence, rest, depth=depth + 1)
                 if ending and not _DEFINING_END.search(predicate):
                     predicate += ending.group(0)  # "親藩は…の大名、譜代大名は…のことです"
             found[:0] = _wa_definition(sentence, term, predicate)
@@ -332,7 +341,7 @@ def _named(raw: str) -> str:
 def _naming(sentence: Sentence, previous: Sentence | None = None) -> list[Finding]:
     text = sentence.text
     found: list[Finding] = []
-    for match in _NAMING.finditer(text):
+    for match in islice(_NAMING.finditer(text), MAX_CANDIDATES):
         term = _named(match.group("x"))
         single = len(term) == 1 and is_kanji(term)  # "…を総称して藩と呼びます"
         if not single and (not is_valid_term(term) or not whole_term(term)):
@@ -352,7 +361,7 @@ def _naming(sentence: Sentence, previous: Sentence | None = None) -> list[Findin
         if back and not same_text(back, term):
             found.append(Finding(term, back, sentence, "YをXと呼ぶ", 3.0, True))
         # "…ところを高気圧、低いところを低気圧といいます": the earlier pairs share the verb.
-        for pair in _NAMING_PAIR.finditer(text):
+        for pair in islice(_NAMING_PAIR.finditer(text), MAX_CANDIDATES):
             if pair.end() > match.start():
                 break
             name = _named(pair.group("x"))
@@ -360,7 +369,7 @@ def _naming(sentence: Sentence, previous: Sentence | None = None) -> list[Findin
                 back = clean_back_ja(pair.group("y"))
                 if back and not same_text(back, name):
                     found.append(Finding(name, back, sentence, "YをXと呼ぶ", 3.0, True))
-    for match in _PASSIVE_NAMING.finditer(text):
+    for match in islice(_PASSIVE_NAMING.finditer(text), MAX_CANDIDATES):
         term = _named(match.group("x"))
         if not is_valid_term(term) or not whole_term(term):
             continue
@@ -399,10 +408,14 @@ def _named_clause(term: str, before: str, sentence: Sentence) -> list[Finding]:
 
 def _extend_clause(text: str, clause_start: int, described: str) -> str:
     """Extend a described clause backwards over ``…させ、`` (a continuative verb)."""
-    while clause_start > 0:
+    for _ in range(MAX_CANDIDATES):
+        if clause_start <= 0:
+            break
         before = text[:clause_start]
+        if "は" in before:
+            break
         tokens = tokenize(before)
-        if not tokens or tokens[-1].pos != "動詞" or "は" in before:
+        if not tokens or tokens[-1].pos != "動詞":
             break
         cut = max(before.rfind("、"), before.rfind("。"))
         piece = before[cut + 1 :]
@@ -593,7 +606,7 @@ def _term_shaped(content: str) -> bool:
 def _brackets(sentence: Sentence) -> list[Finding]:
     text = sentence.text
     found: list[Finding] = []
-    for match in re.finditer(r"[（(]([^()（）]{1,60})[)）]", text):
+    for match in islice(re.finditer(r"[（(]([^()（）]{1,60})[)）]", text), MAX_CANDIDATES):
         inner = match.group(1).strip()
         before = text[: match.start()]
         if not before.strip():
@@ -699,7 +712,7 @@ def _cleft(sentence: Sentence) -> list[Finding]:
 def _emphasis(sentence: Sentence) -> list[Finding]:
     text = sentence.text
     found: list[Finding] = []
-    for match in _EMPHASIS.finditer(text):
+    for match in islice(_EMPHASIS.finditer(text), MAX_CANDIDATES):
         term = chain_starting_at(text, match.end())
         if not term:
             after = text[match.end() :]
@@ -725,7 +738,7 @@ def _plain(sentence: Sentence) -> tuple[Sentence, dict[str, str]]:
     pieces: list[str] = []
     last = 0
     text = sentence.text
-    for match in _NAME_BRACKET.finditer(text):
+    for match in islice(_NAME_BRACKET.finditer(text), MAX_CANDIDATES):
         before = text[: match.start()]
         if not before or is_latin(before[-1]) or before[-1] in " 　":
             continue

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from flashcards.core.generate.textutil import is_hiragana, is_kanji, is_katakana, is_latin
-from flashcards.core.generate.tokens import Token, tokenize
+from flashcards.core.generate.tokens import Token, token_bounds, tokenize
 
 _NOUN_SUBS = frozenset(
     {"一般", "固有名詞", "サ変接続", "形容動詞語幹", "接尾", "数", "ナイ形容詞語幹"}
@@ -100,35 +101,29 @@ def chain_ending_at(text: str, end: int) -> tuple[int, str]:
         ``(start, term)``; ``term`` is empty if no term ends there.
     """
     tokens = tokenize(text)
-    for i, token in enumerate(tokens):
-        if token.end == end:
-            if not is_term_token(token):
-                return end, ""
-            first = _chain_bounds(tokens, i, -1)
-            first, last = _trim(tokens, first, i)
-            if first > last:
-                return end, ""
-            return tokens[first].start, text[tokens[first].start : tokens[last].end]
-        if token.end > end:
-            break
-    return end, ""
+    ends = token_bounds(text)[1]
+    i = bisect_left(ends, end)  # the first token ending at or after ``end``
+    if i == len(tokens) or ends[i] != end or not is_term_token(tokens[i]):
+        return end, ""
+    first = _chain_bounds(tokens, i, -1)
+    first, last = _trim(tokens, first, i)
+    if first > last:
+        return end, ""
+    return tokens[first].start, text[tokens[first].start : tokens[last].end]
 
 
 def chain_starting_at(text: str, start: int) -> str:
     """The noun-chain term that starts exactly at character ``start`` of ``text`` (or "")."""
     tokens = tokenize(text)
-    for i, token in enumerate(tokens):
-        if token.start == start:
-            if not is_term_token(token):
-                return ""
-            last = _chain_bounds(tokens, i, 1)
-            first, last = _trim(tokens, i, last)
-            if first != i or first > last:
-                return ""
-            return text[tokens[first].start : tokens[last].end]
-        if token.start > start:
-            break
-    return ""
+    starts = token_bounds(text)[0]
+    i = bisect_left(starts, start)  # the first token starting at or after ``start``
+    if i == len(tokens) or starts[i] != start or not is_term_token(tokens[i]):
+        return ""
+    last = _chain_bounds(tokens, i, 1)
+    first, last = _trim(tokens, i, last)
+    if first != i or first > last:
+        return ""
+    return text[tokens[first].start : tokens[last].end]
 
 
 def whole_term(text: str) -> bool:

@@ -5,6 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+MAX_CANDIDATES = 8
+"""A pattern tries at most this many places in one sentence.
+
+A sentence defines a term or two; trying every bracket, particle or naming verb of a hostile
+sentence made the work quadratic in its length (each try reads the text before it again).
+"""
+
 TERMINAL_JA = "。！？!?"
 TERMINAL_EN = ".!?"
 CLOSERS = "」』）)］]】〉》\"'”’"

@@ -26,10 +26,16 @@ class Token:
         return self.pos == "助詞"
 
 
+# janome tries every length up to this for a run of unknown characters of one class (symbols,
+# Latin letters, katakana, digits) at every position of the run: 1024 by default, which made a
+# run of brackets cost a millisecond per character. No word is that long.
+_MAX_UNKNOWN_LENGTH = 64
+
+
 @lru_cache(maxsize=1)
 def _tokenizer() -> Tokenizer:
     # Loading the bundled dictionary takes about 0.2 s, so it is done once and only when needed.
-    return Tokenizer()
+    return Tokenizer(max_unknown_length=_MAX_UNKNOWN_LENGTH)
 
 
 @lru_cache(maxsize=4096)
@@ -66,6 +72,13 @@ def tokenize(text: str) -> tuple[Token, ...]:
         )
         offset = end
     return tuple(tokens)
+
+
+@lru_cache(maxsize=4096)
+def token_bounds(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The start and end offsets of ``tokenize(text)`` (both strictly increasing), for bisection."""
+    tokens = tokenize(text)
+    return tuple(t.start for t in tokens), tuple(t.end for t in tokens)
 
 
 def ends_with_particle(text: str) -> bool:
