@@ -59,7 +59,8 @@ class SettingsController(QObject):
         if deck_id in self._edited:
             return self._edited[deck_id]
         with self._ops.exclusive():
-            return self._col.deck_settings(deck_id)
+            settings: DeckSettings = self._col.deck_settings(deck_id)
+        return settings
 
     def _form_settings(self) -> DeckSettings:
         from flashcards.core.collection import DeckSettings

@@ -13,7 +13,6 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
 from flashcards.core.collection import Collection
-from flashcards.core.simulate import DEMO_DECK, add_demo_deck, simulate
 from flashcards.core.stats import StatsReport
 from flashcards.gui.app import Gui
 from flashcards.gui.ops import Ops
@@ -27,6 +26,7 @@ from flashcards.gui.stats_view import (
     retention_text,
 )
 from tests.gui.conftest import OFFSCREEN_NOISE, FakeClock, add_sample_notes
+from tools.simulate import DEMO_DECK, add_demo_deck, simulate
 
 
 @pytest.fixture
