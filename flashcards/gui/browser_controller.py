@@ -18,6 +18,7 @@ from flashcards.core.collection import Change
 from flashcards.gui.browser_model import CardTableModel
 from flashcards.gui.browser_window import BrowserWindow
 from flashcards.gui.clock import Clock
+from flashcards.gui.executor import Report
 from flashcards.gui.note_editor import NoteFields
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import ask, one_sentence, warn
@@ -121,7 +122,7 @@ class BrowserController(QObject):
 
     def selected_card_ids(self) -> list[int]:
         """The ids of the selected cards, in table order."""
-        return [self.model.card_id(r) for r in self.window.selected_rows()]
+        return self.model.card_ids_at(self.window.selected_rows())
 
     def _selected_notes(self, limit: int | None = None) -> list[int]:
         """The distinct notes of the selected rows, in table order (stop at ``limit``)."""
@@ -230,20 +231,31 @@ class BrowserController(QObject):
     @Slot()
     def _on_toggle_suspend(self) -> None:
         rows = self.window.selected_rows()
-        ids = [self.model.card_id(r) for r in rows]
+        ids = self.model.card_ids_at(rows)
         if not ids:
             return
-        # Suspend unless every selected card is suspended (the first one that is not decides).
-        suspend = any(
-            (browse := self.model.browse_row(r)) is None or not browse.suspended for r in rows
-        )
-        word = "Suspended" if suspend else "Unsuspended"
-        self._ops.run(
-            lambda _report: self._col.set_suspended(ids, suspend),
-            initiator=self,
-            on_done=lambda _none: self._status(f"{word} {len(ids)} card(s)."),
-            lead="The cards were not changed",
-        )
+        # Suspend unless every selected card is suspended. The first row usually decides; if
+        # it is suspended, the operation asks for the suspended cards once (reading each
+        # selected row here took 0.85 s for 20,000 cards).
+        first = self.model.browse_row(rows[0])
+        known = True if first is None or not first.suspended else None
+        now = self._clock()
+
+        def toggle(_report: Report) -> bool:
+            from flashcards.core.search import search_cards
+
+            suspend = known
+            if suspend is None:
+                suspended = set(search_cards(self._col, "is:suspended", now))
+                suspend = not suspended.issuperset(ids)
+            self._col.set_suspended(ids, suspend)
+            return suspend
+
+        def done(suspended: bool) -> None:
+            word = "Suspended" if suspended else "Unsuspended"
+            self._status(f"{word} {len(ids)} card(s).")
+
+        self._ops.run(toggle, initiator=self, on_done=done, lead="The cards were not changed")
 
     @Slot()
     def _on_change_deck(self) -> None:

@@ -133,6 +133,11 @@ class CardTableModel(QAbstractTableModel):
         """The card id at ``row``."""
         return self._ids[row]
 
+    def card_ids_at(self, rows: list[int]) -> list[int]:
+        """The card ids at ``rows``."""
+        ids = self._ids
+        return [ids[row] for row in rows]
+
     def card_ids(self) -> list[int]:
         """All card ids shown, in order."""
         return list(self._ids)

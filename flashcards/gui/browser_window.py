@@ -87,6 +87,11 @@ class BrowserWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
+        # The column header paints each section as selected or not, and a column counts as
+        # selected when every row of it is: after a select-all of 20,000 cards each paint asked
+        # the model 160,000 times (0.45 s). Rows are selected here, never columns: the header
+        # gets a selection of its own, always empty.
+        header.setSelectionModel(QItemSelectionModel(model, header))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(40)
