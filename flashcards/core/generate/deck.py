@@ -7,12 +7,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any
 
 from flashcards.core.deckfile import NOTE_KINDS, DeckFile, NoteSource, NoteSpec
 from flashcards.core.errors import InputError
 from flashcards.core.generate.article import Article
-from flashcards.core.generate.backs import drop_asides, has_anaphor_en, same_text
+from flashcards.core.generate.backs import has_anaphor_en, same_text
+from flashcards.core.generate.corpus import MAX_TERMS, SentenceIndex, plain_text
 from flashcards.core.generate.fallback import find_taught
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.patterns_en import find_en, heading_term_en
@@ -60,9 +62,9 @@ class _Term:
     supported: bool = False
 
 
-def _chatty(sentence: Sentence, lang: str) -> bool:
+def _chatty(sentence: Sentence, lang: str, index: SentenceIndex) -> bool:
     regex = _CHATTY_JA if lang == "ja" else _CHATTY_EN
-    return bool(regex.search(drop_asides(sentence.text)))
+    return bool(regex.search(index.without_asides(sentence.text)))
 
 
 def _mentions(term: str, corpus: str) -> int:
@@ -75,7 +77,9 @@ def _display(findings: list[Finding]) -> str:
     return display or best.term.strip()
 
 
-def _taught(doc: Document, findings: list[Finding], lang: str, raw: str) -> list[Finding]:
+def _taught(
+    doc: Document, findings: list[Finding], lang: str, raw: str, index: SentenceIndex
+) -> list[Finding]:
     """Fallback findings (``fallback.py``) for terms the patterns left without a card.
 
     A fallback cloze is not made from a sentence that already defines another term, nor for a
@@ -87,12 +91,22 @@ def _taught(doc: Document, findings: list[Finding], lang: str, raw: str) -> list
     }
     return [
         f
-        for f in find_taught(doc, lang, raw)
+        for f in find_taught(doc, lang, raw, index=index)
         if term_key(f.term) not in names and (f.back or f.sentence.index not in defining)
     ]
 
 
-def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
+def _strongest(groups: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
+    """At most `MAX_TERMS` groups, in order: those with the strongest finding, then the earliest."""
+    if len(groups) <= MAX_TERMS:
+        return groups
+    order = {key: n for n, key in enumerate(groups)}
+    best = sorted(groups, key=lambda k: (-max(f.strength for f in groups[k]), order[k]))
+    kept = set(best[:MAX_TERMS])
+    return {key: group for key, group in groups.items() if key in kept}
+
+
+def _rank(doc: Document, findings: list[Finding], lang: str, index: SentenceIndex) -> list[_Term]:
     corpus = fold("\n".join([*doc.headings, *(s.text for s in doc.sentences)]))
     headings = {
         term_key(heading_term(h) if lang == "ja" else heading_term_en(h)) for h in doc.headings
@@ -103,7 +117,7 @@ def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
         if key:
             groups[key].append(finding)
     terms: list[_Term] = []
-    for key, group in groups.items():
+    for key, group in _strongest(groups).items():
         display = _display(group)
         patterns = {f.pattern for f in group}
         emphasis = (
@@ -122,7 +136,7 @@ def _rank(doc: Document, findings: list[Finding], lang: str) -> list[_Term]:
         strength = max(
             (f.strength for f in group if f.strength >= WEAK_STRENGTH or supported), default=0.0
         )
-        calm = [f for f in group if not _chatty(f.sentence, lang)]
+        calm = [f for f in group if not _chatty(f.sentence, lang, index)]
         score = (
             strength
             + (1.5 if key in headings else 0.0)
@@ -142,26 +156,53 @@ def _defined_elsewhere(terms: list[_Term]) -> set[str]:
     return {t.key for t in terms if t.key in backs}
 
 
-def _cloze_text(sentence: Sentence, term: str) -> str:
-    text = drop_asides(sentence.text)
+def _cloze_text(sentence: Sentence, term: str, index: SentenceIndex) -> str:
+    text = index.without_asides(sentence.text)
     if term not in text:
         return ""
     return text.replace(term, "{{c1::" + term + "}}")
 
 
-def _best_cloze_sentence(term: _Term, doc: Document, lang: str) -> str:
+def _best_cloze_sentence(term: _Term, doc: Document, lang: str, index: SentenceIndex) -> str:
     preferred = [f.sentence for f in term.findings]
-    others = [s for s in doc.sentences if term.display in s.text and s not in preferred]
-    for sentence in preferred + others:
+    known = set(preferred)
+    others = (
+        doc.sentences[i]
+        for i in index.containing(term.display, "text", plain_text)
+        if doc.sentences[i] not in known
+    )
+    for sentence in chain(preferred, others):
         text = sentence.text
-        if len(text) > 220 or _chatty(sentence, lang) and sentence not in preferred:
+        if len(text) > 220 or _chatty(sentence, lang, index) and sentence not in known:
             continue
         if _LEADING_ANAPHOR.match(text) or (lang == "en" and has_anaphor_en(text[:12])):
             continue
-        cloze = _cloze_text(sentence, term.display)
+        cloze = _cloze_text(sentence, term.display, index)
         if cloze:
             return cloze
     return ""
+
+
+def _cloze_source(term: _Term, cloze: str, index: SentenceIndex) -> Sentence:
+    """The first sentence that, asides dropped, is the cloze with the term in place.
+
+    The same as testing ``drop_asides(s.text).replace(term, "") == cloze.replace(deletion, "")``
+    for every sentence in order, looking only at the sentences that contain the term and the
+    first one equal to the cloze's text without it.
+    """
+    display = term.display
+    target = cloze.replace("{{c1::" + display + "}}", "")
+    cleaned = index.view("without asides", lambda s: index.without_asides(s.text))
+    found = index.first(target, "without asides", lambda s: index.without_asides(s.text))
+    if found is not None and display in cleaned[found]:
+        found = None  # such a sentence changes when the term is removed: tried below
+    for i in index.containing(display, "without asides", lambda s: index.without_asides(s.text)):
+        if found is not None and i > found:
+            break
+        if cleaned[i].replace(display, "") == target:
+            found = i
+            break
+    return index.doc.sentences[found] if found is not None else term.findings[0].sentence
 
 
 def _front(term: _Term, back: str) -> str:
@@ -176,7 +217,9 @@ def _order(finding: Finding) -> tuple[float, int]:
     return (-finding.strength, finding.sentence.index)
 
 
-def _note_for(term: _Term, doc: Document, lang: str, id_prefix: str, title: str) -> NoteSpec | None:
+def _note_for(
+    term: _Term, doc: Document, lang: str, id_prefix: str, title: str, index: SentenceIndex
+) -> NoteSpec | None:
     definitions = sorted(
         (
             f
@@ -218,18 +261,10 @@ def _note_for(term: _Term, doc: Document, lang: str, id_prefix: str, title: str)
         return NoteSpec(note_id, "cloze", finding.cloze, "", tags, source)
     if term.score < CLOZE_THRESHOLD:
         return None
-    cloze = _best_cloze_sentence(term, doc, lang)
+    cloze = _best_cloze_sentence(term, doc, lang, index)
     if not cloze or not _EXPLAINS.search(cloze):
         return None
-    sentence = next(
-        (
-            s
-            for s in doc.sentences
-            if drop_asides(s.text).replace(term.display, "")
-            == cloze.replace("{{c1::" + term.display + "}}", "")
-        ),
-        term.findings[0].sentence,
-    )
+    sentence = _cloze_source(term, cloze, index)
     source = NoteSource(title, sentence.section, sentence.text)
     return NoteSpec(note_id, "cloze", cloze, "", tags, source)
 
@@ -381,6 +416,7 @@ def generate_deck(
     language = detect_language(article.text) if lang == "auto" else lang
     report(0.0, "Reading the article structure")
     doc = parse_document(article.text, article.title, language)
+    index = SentenceIndex(doc)
     findings: list[Finding] = []
     total = max(1, len(doc.sentences))
     step = max(1, total // 4)
@@ -392,18 +428,18 @@ def generate_deck(
             findings += find_en(sentence, doc.sentences[i - 1] if i else None)
         if (i + 1) % step == 0:
             report(0.1 + 0.75 * (i + 1) / total, f"Analysed {i + 1} of {total} sentences")
-    findings += _taught(doc, findings, language, article.text)
+    findings += _taught(doc, findings, language, article.text, index)
     report(0.9, "Choosing cards")
     table = _source_table(article, existing)
     title = _note_title(table)
-    terms = _rank(doc, findings, language)
+    terms = _rank(doc, findings, language, index)
     skip = _defined_elsewhere(terms)
     id_prefix = slug(name)
     chosen: list[tuple[_Term, NoteSpec]] = []
     for term in terms:
         if term.key in skip and not any(f.back for f in term.findings):
             continue
-        note = _note_for(term, doc, language, id_prefix, title)
+        note = _note_for(term, doc, language, id_prefix, title, index)
         if note is not None:
             chosen.append((term, note))
     if max_cards is not None and len(chosen) > max_cards:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from flashcards.core.generate.backs import clean_back_en, clean_back_ja, drop_asides
+from flashcards.core.generate.corpus import MAX_TERMS, SentenceIndex
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.patterns_en import heading_term_en
 from flashcards.core.generate.patterns_ja import LEADING_ANAPHOR_JA, heading_term
@@ -109,8 +110,8 @@ def _chatty(text: str, lang: str) -> bool:
     return bool((_CHATTY_JA if lang == "ja" else _CHATTY_EN).search(text))
 
 
-def _clean(text: str, lang: str) -> str:
-    text = drop_asides(text).strip()
+def _clean(text: str, lang: str, index: SentenceIndex | None = None) -> str:
+    text = (index.without_asides(text) if index else drop_asides(text)).strip()
     out = (_LEAD_JA if lang == "ja" else _LEAD_EN).sub("", text).strip()
     return out[:1].upper() + out[1:] if out != text and lang == "en" else out
 
@@ -325,16 +326,25 @@ def _heading_description_ja(doc: Document, index: int) -> list[Finding]:
     return [Finding(term, back, sentence, "taught: heading + description", 2.5)]
 
 
-def _add(weights: dict[str, dict[str, float]], term: str, kind: str, weight: float) -> None:
-    """Record one kind of signal for a term (case-insensitively; each kind counts once)."""
+def _add(
+    weights: dict[str, dict[str, float]],
+    keys: dict[str, str],
+    term: str,
+    kind: str,
+    weight: float,
+) -> None:
+    """Record one kind of signal for a term (case-insensitively; each kind counts once).
+
+    ``keys`` maps each lower-cased term to the spelling first recorded (the key of ``weights``).
+    """
     term = term.strip()
     if not term or not _term_ok(term):
         return
-    key = next((k for k in weights if k.lower() == term.lower()), term)
+    key = keys.setdefault(term.lower(), term)
     weights.setdefault(key, {})[kind] = weight
 
 
-def _signals(doc: Document, lang: str, raw: str) -> dict[str, float]:
+def _signals(doc: Document, lang: str, raw: str, index: SentenceIndex) -> dict[str, float]:
     r"""Weights of the signals that an article teaches a term, whatever its phrasing.
 
     Headings naming the term, emphasis in the raw text (``**X**``, ``\`X\```, quotes, 「X」),
@@ -342,25 +352,26 @@ def _signals(doc: Document, lang: str, raw: str) -> dict[str, float]:
     section, and a technical shape (katakana, acronyms, 効果/現象/… compounds).
     """
     weights: dict[str, dict[str, float]] = {}
+    keys: dict[str, str] = {}
     for heading in doc.headings:
         name = heading_term(heading) if lang == "ja" else heading_term_en(heading)
-        _add(weights, name, "heading", 1.5)
+        _add(weights, keys, name, "heading", 1.5)
     for match in _EMPHASIS_RAW.finditer(raw):
-        _add(weights, next(g for g in match.groups() if g), "emphasis", 1.5)
+        _add(weights, keys, next(g for g in match.groups() if g), "emphasis", 1.5)
     topics: dict[tuple[str, str], int] = {}
     for sentence in doc.sentences:
         if _chatty(sentence.text, lang):
             continue
         text = sentence.text
         for match in (_ALIASED_JA if lang == "ja" else _ALIASED_EN).finditer(text):
-            _add(weights, match.group("x"), "alias", 1.0)
-        topic = (_TOPIC_JA if lang == "ja" else _TOPIC_EN).match(_clean(text, lang))
+            _add(weights, keys, match.group("x"), "alias", 1.0)
+        topic = (_TOPIC_JA if lang == "ja" else _TOPIC_EN).match(_clean(text, lang, index))
         if topic:
             key = (sentence.section, topic.group("x"))
             topics[key] = topics.get(key, 0) + 1
     for (_, term), count in topics.items():
         if count >= 2:
-            _add(weights, term, "topic", 1.0)
+            _add(weights, keys, term, "topic", 1.0)
     totals: dict[str, float] = {}
     for term, kinds in weights.items():
         shaped = is_technical(term, english=lang == "en") or bool(_SHAPED_JA.search(term))
@@ -368,16 +379,24 @@ def _signals(doc: Document, lang: str, raw: str) -> dict[str, float]:
     return totals
 
 
-def _explanation(term: str, doc: Document, lang: str) -> tuple[int, float]:
-    """The index of the sentence that best explains ``term`` and how well, or ``(-1, 0)``."""
+def _explanation(
+    term: str, doc: Document, lang: str, index: SentenceIndex, named: dict[str, set[str]]
+) -> tuple[int, float]:
+    """The index of the sentence that best explains ``term`` and how well, or ``(-1, 0)``.
+
+    ``named`` maps a heading's term to the headings naming it.
+    """
     best, best_score = -1, 0.0
-    heading = {
-        h for h in doc.headings if (heading_term(h) if lang == "ja" else heading_term_en(h)) == term
-    }
+    heading = named.get(term, set())
     folded = term.lower()
-    for index, sentence in enumerate(doc.sentences):
-        text = _clean(sentence.text, lang)
-        if folded not in text.lower() or _chatty(sentence.text, lang):
+    cleaned = index.view("clean " + lang, lambda s: _clean(s.text, lang, index))
+    lowered = ("lower " + lang, lambda s: _clean(s.text, lang, index).lower())
+    # Only the sentences that contain the term, in order (reading them all for every term made
+    # the fallback quadratic).
+    for i in index.containing(folded, *lowered):
+        sentence = doc.sentences[i]
+        text = cleaned[i]
+        if _chatty(sentence.text, lang):
             continue
         at = text.lower().find(folded)
         after = text[at + len(term) :]
@@ -395,38 +414,51 @@ def _explanation(term: str, doc: Document, lang: str) -> tuple[int, float]:
         if sentence.section in heading:
             score += 1.0
         if score > best_score:
-            best, best_score = index, score
+            best, best_score = i, score
     return best, best_score
 
 
-def _weighed(doc: Document, lang: str, raw: str) -> list[Finding]:
+def _weighed(doc: Document, lang: str, raw: str, index: SentenceIndex) -> list[Finding]:
+    signalled = {
+        term: weight
+        for term, weight in _signals(doc, lang, raw, index).items()
+        if weight >= SIGNAL_THRESHOLD
+    }
+    if len(signalled) > MAX_TERMS:  # the strongest signals, each term reads the article
+        strongest = sorted(signalled, key=lambda t: (-signalled[t], t))[:MAX_TERMS]
+        signalled = {term: signalled[term] for term in strongest}
+    named: dict[str, set[str]] = {}
+    for h in doc.headings:
+        named.setdefault(heading_term(h) if lang == "ja" else heading_term_en(h), set()).add(h)
     found: list[Finding] = []
-    for term, weight in sorted(_signals(doc, lang, raw).items()):
-        if weight < SIGNAL_THRESHOLD:
+    for term in sorted(signalled):
+        at, score = _explanation(term, doc, lang, index, named)
+        if at < 0 or score < 2.0:
             continue
-        index, score = _explanation(term, doc, lang)
-        if index < 0 or score < 2.0:
-            continue
-        found += _cloze_finding(term, index, doc, lang, "taught: signals", 1.5)
+        found += _cloze_finding(term, at, doc, lang, "taught: signals", 1.5)
     return found
 
 
-def find_taught(doc: Document, lang: str, raw: str = "") -> list[Finding]:
+def find_taught(
+    doc: Document, lang: str, raw: str = "", *, index: SentenceIndex | None = None
+) -> list[Finding]:
     """Fallback findings for every taught term (see the module docstring).
 
     Args:
         doc: The parsed article.
         lang: ``"ja"`` or ``"en"``.
         raw: The article as written (Markdown emphasis is gone from ``doc``).
+        index: Lookups over ``doc`` shared with the caller (made here if not given).
     """
+    index = index or SentenceIndex(doc)
     found: list[Finding] = []
-    for index in range(len(doc.sentences)):
+    for at in range(len(doc.sentences)):
         if lang == "ja":
-            found += _japanese(doc, index)
-            found += _heading_description_ja(doc, index)
+            found += _japanese(doc, at)
+            found += _heading_description_ja(doc, at)
         else:
-            found += _english(doc, index)
-    return found + _weighed(doc, lang, raw)
+            found += _english(doc, at)
+    return found + _weighed(doc, lang, raw, index)
 
 
 __all__ = ["MAX_CLOZE", "find_taught"]
