@@ -60,7 +60,7 @@ def run() -> list[tuple[str, str, str]]:
     """Measure generation and return ``(name, figure, target)`` rows."""
     sys.path.insert(0, str(ROOT))
     from flashcards.core.generate import decode_article, generate_deck, read_article
-    from flashcards.core.generate.quality import load_gold, score_deck
+    from tools.quality import load_gold, score_deck
 
     rows: list[tuple[str, str, str]] = []
     seconds, notes = _fresh_seed_seconds()

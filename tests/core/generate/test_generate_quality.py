@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from flashcards.core.generate import generate_deck, read_article
-from flashcards.core.generate.quality import load_gold, score_deck
 from tests.data.evaluation import DEVELOPMENT, articles
+from tools.quality import load_gold, score_deck
 
 ARTICLES = [(article, gold) for article, gold, _label in articles(DEVELOPMENT)]
 
