@@ -50,6 +50,7 @@ MAX_DECK_FILE_BYTES = 50 * 1024 * 1024
 #: finds the same deletions in linear time.
 CLOZE_RE = re.compile(r"\{\{c(\d++)::((?:(?!::|\}\}).)*+)(?:::((?:(?!\}\}).)*+))?\}\}", re.DOTALL)
 _CLOZE_OPEN_RE = re.compile(r"\{\{c(\d++)::")
+_MAX_CLOZE_DIGITS = 4300  # Python's default limit for int(str)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def iter_clozes(text: str) -> Iterator[Cloze]:
     """The cloze deletions of ``text`` in order, as ``CLOZE_RE.finditer`` finds them.
 
     A deletion's text runs to the first ``::`` or ``}}`` after ``{{cN::``; after a ``::`` the
-    hint runs to the next ``}}``. A deletion without a closing ``}}`` is plain text. The scan
+    hint runs to the next ``}}``. A deletion without a closing ``}}``, or whose number has more
+    than 4,300 digits (where ``int()`` gives up), is plain text. The scan
     reads each character a bounded number of times: once no ``}}`` follows an opening, no later
     opening can close either, so the search stops there.
     """
@@ -80,12 +82,16 @@ def iter_clozes(text: str) -> Iterator[Cloze]:
         close = text.find("}}", body)
         if close < 0:
             return
+        digits = opening.group(1)
+        if len(digits) > _MAX_CLOZE_DIGITS:
+            pos = body  # no number that long: plain text (int() would refuse or take long)
+            continue
         sep = text.find("::", body, close)
         if sep < 0:
             content, hint = text[body:close], None
         else:
             content, hint = text[body:sep], text[sep + 2 : close]
-        yield Cloze(opening.start(), close + 2, int(opening.group(1)), content, hint)
+        yield Cloze(opening.start(), close + 2, int(digits), content, hint)
         pos = close + 2
 
 
