@@ -34,7 +34,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tomli_w
 
@@ -53,8 +53,7 @@ _CLOZE_OPEN_RE = re.compile(r"\{\{c(\d++)::")
 _MAX_CLOZE_DIGITS = 4300  # Python's default limit for int(str)
 
 
-@dataclass(frozen=True)
-class Cloze:
+class Cloze(NamedTuple):
     """One cloze deletion found in a text: ``text[start:end]`` is ``{{cN::content::hint}}``."""
 
     start: int

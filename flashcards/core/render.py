@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from flashcards.core.deckfile import iter_clozes
+from flashcards.core.deckfile import Cloze, iter_clozes
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,10 @@ class Faces:
     answer_html: str
 
 
-def _cloze(text: str, number: int, *, reveal: bool, as_html: bool) -> str:
+def _cloze(text: str, clozes: list[Cloze], number: int, *, reveal: bool, as_html: bool) -> str:
     out: list[str] = []
     last = 0
-    for cloze in iter_clozes(text):
+    for cloze in clozes:
         before = text[last : cloze.start]
         out.append(html.escape(before) if as_html else before)
         content, hint = cloze.content, cloze.hint
@@ -53,16 +53,17 @@ def render(kind: str, ord_: int, front: str, back: str) -> Faces:
     esc = html.escape
     if kind == "cloze":
         number = ord_ + 1
-        question = _cloze(front, number, reveal=False, as_html=False)
-        answer = _cloze(front, number, reveal=True, as_html=False)
-        answer_html = _cloze(front, number, reveal=True, as_html=True)
+        clozes = list(iter_clozes(front))
+        question = _cloze(front, clozes, number, reveal=False, as_html=False)
+        answer = _cloze(front, clozes, number, reveal=True, as_html=False)
+        answer_html = _cloze(front, clozes, number, reveal=True, as_html=True)
         if back.strip():
             answer += "\n\n" + back
             answer_html += "<br><br>" + esc(back).replace("\n", "<br>")
         return Faces(
             question,
             answer,
-            _cloze(front, number, reveal=False, as_html=True).replace("\n", "<br>"),
+            _cloze(front, clozes, number, reveal=False, as_html=True).replace("\n", "<br>"),
             answer_html.replace("\n", "<br>"),
         )
     q, a = (back, front) if ord_ == 1 else (front, back)
