@@ -9,6 +9,7 @@ and the sentence cut at ``;`` and at ``, and`` before a new subject, so that the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from flashcards.core.generate.backs import clean_back_en, drop_asides, same_text
 from flashcards.core.generate.findings import Finding, find_expansions, find_glossary
@@ -455,6 +456,7 @@ def _emphasis(sentence: Sentence) -> list[Finding]:
     return found
 
 
+@lru_cache(maxsize=4096)  # asked for every heading by several stages
 def heading_term_en(heading: str) -> str:
     """The term an English heading names (``2. What is a Tokenizer?`` -> ``Tokenizer``), or ""."""
     text = re.sub(r"^(?:\d{1,2}[.)]|[IVX]{1,4}\.)\s*", "", heading).strip().rstrip("?:")

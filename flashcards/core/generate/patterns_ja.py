@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from itertools import islice
 
 from flashcards.core.generate.backs import (
@@ -97,6 +98,7 @@ _NUMBERING = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # asked for every heading by several stages
 def heading_term(heading: str) -> str:
     """The term a heading names (``Ⅰ.Transformer`` -> ``Transformer``), or ""."""
     text = _NUMBERING.sub("", heading).strip()
