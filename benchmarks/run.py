@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SUITES = ["core", "startup", "generate", "exchange", "stats", "gui"]
+SUITES = ["core", "startup", "generate", "exchange", "stats", "gui", "hostile"]
 
 
 def print_rows(rows: list[tuple[str, str, str]]) -> None:
