@@ -138,10 +138,6 @@ class CardTableModel(QAbstractTableModel):
         ids = self._ids
         return [ids[row] for row in rows]
 
-    def card_ids(self) -> list[int]:
-        """All card ids shown, in order."""
-        return list(self._ids)
-
     def row_of(self, card_id: int) -> int:
         """The row of a card, or -1."""
         return self.rows_of([card_id])[0]

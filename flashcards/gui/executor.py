@@ -119,12 +119,6 @@ class Executor(QObject):
             self._gui_depth -= gui
             self._lock.release()
 
-    @property
-    def busy(self) -> bool:
-        """Whether a job is queued or running."""
-        with self._idle:
-            return self._pending > 0
-
     def wait(self, msecs: int = 30000) -> bool:
         """Wait until every submitted job has run (their outcomes are delivered afterwards).
 

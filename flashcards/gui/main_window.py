@@ -56,10 +56,6 @@ class MainActions:
     stats: QAction
     restore: QAction
 
-    def review_actions(self) -> list[QAction]:
-        """The actions that only make sense while a card is on screen."""
-        return [self.reveal, *self.rate.values(), self.edit_note, self.bury, self.suspend]
-
 
 class MainWindow(QMainWindow):
     """Lays out the screens and the menus; remembers its geometry in ``settings``."""
