@@ -201,7 +201,7 @@ class ReviewController(QObject):
 
     def undo(self) -> bool:
         """Undo the last answer and show its card again; False if there was nothing to undo."""
-        card_id = self._ops.run_now(self._col.undo, initiator=self)
+        card_id = self._ops.run_now(lambda: self._col.undo(), initiator=self)
         if card_id is None:
             self.message.emit("Nothing to undo.")
             return False
