@@ -132,11 +132,12 @@ def time_load_report(path: Path, deck: str | None = None) -> tuple[float, list[f
 
 def time_screen(path: Path) -> tuple[list[float], dict[str, float]]:
     """Seconds to open the whole Stats screen (build, load, fill, paint), and its parts."""
-    from flashcards.gui.bridge import CollectionSignals
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from flashcards.gui.stats_window import StatsWindow
+    from flashcards.gui.executor import Executor
+    from flashcards.gui.ops import Ops
+    from flashcards.gui.stats_controller import StatsController
 
     app = QApplication.instance() or QApplication([])
     col = open_collection(sqlite_url(path), tz=UTC)
@@ -146,11 +147,13 @@ def time_screen(path: Path) -> tuple[list[float], dict[str, float]]:
     try:
         for run in range(RUNS + 1):
             t0 = time.perf_counter()
-            window = StatsWindow(col, lambda: NOW, CollectionSignals(), settings)
+            ops = Ops(col, Executor(), lambda error, log: None)
+            controller = StatsController(col, ops, lambda: NOW, settings)
+            window = controller.window
             t1 = time.perf_counter()
             report = col.stats.report(NOW)
             t2 = time.perf_counter()
-            window.show_report(report)
+            controller.show_report(report)
             t3 = time.perf_counter()
             window.resize(1100, 800)
             window.show()

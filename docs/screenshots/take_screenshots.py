@@ -15,7 +15,6 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flashcards.gui.browser import BrowserWindow
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -23,9 +22,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from flashcards.core.paths import resources_dir
 from flashcards.core.startup import open_user_collection
 from flashcards.gui.app import attach_collection, create_gui
-from flashcards.gui.generate_dialog import GenerateDialog
-from flashcards.gui.note_editor import NoteDialog
-from flashcards.gui.settings_dialog import SettingsDialog
+from flashcards.gui.browser_controller import BrowserController
+from flashcards.gui.generate_controller import GenerateController
+from flashcards.gui.note_controller import NoteController
+from flashcards.gui.settings_controller import SettingsController
 
 OUT = Path(__file__).parent
 
@@ -60,6 +60,7 @@ def key(app: QApplication, k: Qt.Key | str) -> None:
 
 def stats_shots(app: QApplication) -> None:
     """The Stats window after six simulated weeks of the shipped deck and a bigger demo deck."""
+    sys.path.insert(0, str(OUT.parents[1]))  # the repository root: tools/ is not installed
     from tools.simulate import DEMO_DECK, add_demo_deck, simulate
 
     data = Path(tempfile.mkdtemp(prefix="flashcards-stats-shots-"))
@@ -76,12 +77,13 @@ def stats_shots(app: QApplication) -> None:
     controller = attach_collection(gui, col)
     gui.window.show()
     gui.window.actions_.stats.trigger()
-    stats = controller.stats
-    assert stats is not None
+    assert controller.stats is not None
+    stats = controller.stats.window
+    control = controller.stats
     stats.resize(1180, 860)
     for _ in range(300):
         settle(100)
-        if stats.view.report is not None and not stats.loading:
+        if stats.view.report is not None and not control.loading:
             break
     print("stats loaded:", stats.view.report is not None, stats.view.summary.text())
     shot(stats, "stats.png")
@@ -90,11 +92,11 @@ def stats_shots(app: QApplication) -> None:
     shot(stats, "stats_cards.png")
     bar.setValue(0)
     # One deck (a Japanese name), a year at a glance.
-    stats.set_deck(DEMO_DECK)
+    control.set_deck(DEMO_DECK)
     stats.view.span_combo.setCurrentIndex(2)
     for _ in range(100):
         settle(100)
-        if not stats.loading:
+        if not control.loading:
             break
     shot(stats, "stats_deck_year.png")
     controller.close()
@@ -136,7 +138,8 @@ def main() -> int:
     shot(window, "review_answer.png")
     controller._on_back()
 
-    browser = BrowserWindow(col, gui.clock, gui.signals, gui.settings)
+    assert gui.ops is not None
+    browser = BrowserController(col, gui.ops, gui.clock, gui.settings).window
     browser.resize(1200, 640)
     browser.show()
     browser.table.selectRow(1)
@@ -144,24 +147,25 @@ def main() -> int:
     browser.close()
 
     note_id = col.notes.ids(deck)[0]
-    editor = NoteDialog(col, gui.clock, note_id=note_id, parent=window)
+    editor = NoteController(col, gui.ops, gui.clock, note_id=note_id, parent=window).dialog
     editor.show()
     shot(editor, "edit.png")
     editor.close()
 
-    generate = GenerateDialog(col, gui.clock, gui.runner, window)
+    generating = GenerateController(col, gui.ops, gui.clock, gui.executor, window)
+    generate = generating.dialog
     generate.show()
     generate.set_path(resources_dir() / "articles" / "llm_basics_ja.txt")
     generate.deck_name.setText("LLM記事 (preview)")
     generate.generate_button.click()
     for _ in range(300):
         settle(100)
-        if generate.deck_file is not None:
+        if generating.deck_file is not None:
             break
     shot(generate, "generate.png")
     generate.close()
 
-    settings = SettingsDialog(col, col.decks.id(deck), window)
+    settings = SettingsController(col, gui.ops, col.decks.id(deck), window).dialog
     settings.show()
     shot(settings, "settings.png")
     settings.close()

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import tzinfo
 from types import TracebackType
-from typing import Any
 
 from sqlalchemy import Engine
 
@@ -32,75 +31,7 @@ from flashcards.core.scheduler import Scheduler
 from flashcards.core.stats_data import Stats
 
 
-class _OldNames:
-    """Transitional: the service's old method names, while the GUI moves to the managers.
-
-    Removed once nothing calls them (this session's restructure, issue 11).
-    """
-
-    config: Config
-    decks: DeckManager
-    notes: NoteManager
-    cards: CardManager
-    sched: Scheduler
-    stats: Stats
-
-    def import_deck_file(self, deck_file: Any, now: Any) -> Any:
-        """Transitional: see :func:`flashcards.core.exchange.deckfile_import.import_deck_file`."""
-        from flashcards.core.exchange import deckfile_import
-
-        return deckfile_import.import_deck_file(self, deck_file, now)  # type: ignore[arg-type]
-
-    def load_shipped_decks(self, folder: Any, now: Any) -> Any:
-        """Transitional: see :func:`flashcards.core.exchange.deckfile_import.load_shipped_decks`."""
-        from flashcards.core.exchange import deckfile_import
-
-        return deckfile_import.load_shipped_decks(self, folder, now)  # type: ignore[arg-type]
-
-    def __getattr__(self, name: str) -> Any:
-        target = _OLD_NAMES.get(name)
-        if target is None:
-            raise AttributeError(name)
-        manager, attribute = target.split(".")
-        return getattr(getattr(self, manager), attribute)
-
-
-_OLD_NAMES = {
-    "stats_summary": "stats.summary",
-    "stats_report": "stats.report",
-    "get_setting": "config.get",
-    "set_setting": "config.set",
-    "set_day_start_hour": "config.set_day_start_hour",
-    "day_bounds": "config.day_bounds",
-    "learner_day": "config.learner_day",
-    "day_start_hour": "config.day_start_hour",
-    "add_deck": "decks.add",
-    "deck_id": "decks.id",
-    "deck_description": "decks.description",
-    "rename_deck": "decks.rename",
-    "delete_deck": "decks.delete",
-    "set_deck_settings": "decks.set_settings",
-    "deck_settings": "decks.settings",
-    "deck_counts": "sched.deck_counts",
-    "overview": "sched.overview",
-    "today": "sched.today",
-    "next_card": "sched.next_card",
-    "card_for_review": "sched.card_for_review",
-    "answer": "sched.answer",
-    "undo": "sched.undo",
-    "bury": "sched.bury",
-    "set_suspended": "sched.set_suspended",
-    "add_note": "notes.add",
-    "update_note": "notes.update",
-    "move_notes": "notes.move",
-    "delete_notes": "notes.delete",
-    "note_ids": "notes.ids",
-    "note": "notes.get",
-    "card_rows": "cards.rows",
-}
-
-
-class Collection(_OldNames):
+class Collection:
     """The learner's collection: decks, notes, cards, reviews.
 
     Args:
@@ -171,32 +102,4 @@ def open_collection(url: str, tz: tzinfo | None = None) -> Collection:
     return Collection(make_engine(url), tz)
 
 
-# Transitional re-exports (with _OldNames): removed once the GUI imports from the modules.
-from flashcards.core.deck_names import normalise_deck_name, subdeck_ids  # noqa: E402
-from flashcards.core.decks import DeckSettings  # noqa: E402
-from flashcards.core.exchange.report import ImportReport  # noqa: E402
-from flashcards.core.notes import NoteView  # noqa: E402
-from flashcards.core.notetypes import card_ords, note_values  # noqa: E402
-from flashcards.core.overview import DeckCounts  # noqa: E402
-from flashcards.core.scheduler import AnswerResult, ReviewCard  # noqa: E402
-from flashcards.core.tables import CARD, DECK, LOG, NOTE  # noqa: E402
-
-__all__ = [
-    "CARD",
-    "DECK",
-    "LOG",
-    "NOTE",
-    "AnswerResult",
-    "Change",
-    "Collection",
-    "DeckCounts",
-    "DeckSettings",
-    "ImportReport",
-    "NoteView",
-    "ReviewCard",
-    "card_ords",
-    "normalise_deck_name",
-    "note_values",
-    "open_collection",
-    "subdeck_ids",
-]
+__all__ = ["Change", "Collection", "open_collection"]

@@ -66,10 +66,6 @@ class DeckManager:
             self._ancestors = None
             self._options.clear()
 
-    def __call__(self) -> dict[int, str]:
-        """Transitional: ``col.decks()`` as before the managers (issue 11); use names()."""
-        return self.names()
-
     def names(self) -> dict[int, str]:
         """All decks: id -> full name."""
         if self._names is None:

@@ -271,10 +271,6 @@ class NoteManager:
             raise NotFoundError(f"There is no note with id {note_id}.")
         return views[0]
 
-    def __call__(self, note_ids: Sequence[int]) -> list[NoteView]:
-        """Transitional: ``col.notes(ids)`` as before the managers (issue 11); use get_many()."""
-        return self.get_many(note_ids)
-
     def get_many(self, note_ids: Sequence[int]) -> list[NoteView]:
         """Notes by id (missing ids are left out), in the order asked."""
         decks = self._decks.names()

@@ -33,7 +33,8 @@ from flashcards.gui.safety.recovery import Recovery
 from flashcards.gui.theme import Theme
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import Collection, DeckCounts
+    from flashcards.core.collection import Collection
+    from flashcards.core.overview import DeckCounts
     from flashcards.gui.main_controller import MainController
     from flashcards.gui.ops import Ops
     from flashcards.gui.safety.backups import AutoBackup
@@ -114,7 +115,7 @@ def attach_collection(
     gui.controller = controller
     if counts is None:
         with ops.exclusive():
-            counts = col.deck_counts(gui.clock())
+            counts = col.sched.deck_counts(gui.clock())
     controller.show_counts(counts, select_first_due=True)
     return controller
 
@@ -167,7 +168,7 @@ def open_in_background(
         from flashcards.core.startup import open_user_collection
 
         col = open_user_collection(gui.clock(), data_dir, db_url)
-        return col, col.deck_counts(gui.clock())
+        return col, col.sched.deck_counts(gui.clock())
 
     def done(result: tuple[Collection, list[DeckCounts]]) -> None:
         col, counts = result

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, QObject, QSettings, Slot
 from PySide6.QtWidgets import QInputDialog
 
-from flashcards.core.collection import Change
+from flashcards.core.changes import Change
 from flashcards.gui.browser_model import CardTableModel
 from flashcards.gui.browser_window import BrowserWindow
 from flashcards.gui.clock import Clock
@@ -162,7 +162,7 @@ class BrowserController(QObject):
             w.form.set_fields(NoteFields("basic", "", "", (), ""))
             return
         with self._ops.exclusive():
-            note = self._col.note(note_id)
+            note = self._col.notes.get(note_id)
         w.form.setEnabled(True)
         w.form.set_fields(NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name))
 
@@ -189,7 +189,7 @@ class BrowserController(QObject):
         self._saving = True
         try:
             self._ops.run_now(
-                lambda: self._col.update_note(
+                lambda: self._col.notes.update(
                     note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
                     tags=fields.tags, deck=fields.deck or None,
                 ),
@@ -222,7 +222,7 @@ class BrowserController(QObject):
         ):
             self._dirty = False
             self._ops.run(
-                lambda _report: self._col.delete_notes(notes),
+                lambda _report: self._col.notes.delete(notes),
                 initiator=self,
                 on_done=lambda _none: self._status(f"Deleted {len(notes)} note(s)."),
                 lead="The notes were not deleted",
@@ -248,7 +248,7 @@ class BrowserController(QObject):
             if suspend is None:
                 suspended = set(search_cards(self._col, "is:suspended", now))
                 suspend = not suspended.issuperset(ids)
-            self._col.set_suspended(ids, suspend)
+            self._col.sched.set_suspended(ids, suspend)
             return suspend
 
         def done(suspended: bool) -> None:
@@ -263,7 +263,7 @@ class BrowserController(QObject):
         if not notes:
             return
         with self._ops.exclusive():
-            names = sorted(self._col.decks().values(), key=lambda n: n.split("::"))
+            names = sorted(self._col.decks.names().values(), key=lambda n: n.split("::"))
         name, ok = QInputDialog.getItem(
             self.window, "Change deck", f"Move {len(notes)} note(s) to deck:", names, 0, True
         )
@@ -271,7 +271,7 @@ class BrowserController(QObject):
             self._save_if_dirty()
             deck, now = name.strip(), self._clock()
             self._ops.run(
-                lambda _report: self._col.move_notes(notes, deck, now),
+                lambda _report: self._col.notes.move(notes, deck, now),
                 initiator=self,
                 on_error=self._on_move_failed,
             )
@@ -323,5 +323,5 @@ class BrowserController(QObject):
     def _update_decks(self) -> None:
         form = self.window.form
         with self._ops.exclusive():
-            names = list(self._col.decks().values())
+            names = list(self._col.decks.names().values())
         form.set_decks(names, form.deck.currentText())

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from flashcards.gui.plain import make_plain, tooltip
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import DeckCounts
+    from flashcards.core.overview import DeckCounts
 
 DECK_ID_ROLE = Qt.ItemDataRole.UserRole
 

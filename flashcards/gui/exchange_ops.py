@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.gui.clock import Clock
 from flashcards.gui.executor import Report, progress_adapter
 from flashcards.gui.ops import Ops
@@ -157,7 +158,7 @@ def import_path(col: Collection, path: Path, now: Any, report: Report) -> Any:
     if path.suffix.lower() == ".toml":
         from flashcards.core.deckfile import read_deck_file
 
-        return col.import_deck_file(read_deck_file(path), now)
+        return import_deck_file(col, read_deck_file(path), now)
     from flashcards.core import exchange
 
     return exchange.import_file(col, path, now)
@@ -286,7 +287,7 @@ class ExchangeController(QObject):
     def ask_export(self) -> None:
         """Ask what to export and where, then export."""
         with self._ops.exclusive():
-            decks = list(self._col.decks().values())
+            decks = list(self._col.decks.names().values())
         options = ExportOptions(decks, self._parent)
         if options.exec() != QDialog.DialogCode.Accepted:
             return

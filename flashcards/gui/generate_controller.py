@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.gui.clock import Clock
 from flashcards.gui.executor import Executor, Report, progress_adapter
 from flashcards.gui.generate_dialog import GenerateDialog
@@ -153,7 +154,7 @@ class GenerateController(QObject):
         self.running = True
         self.dialog.import_button.setEnabled(False)
         self._ops.run(
-            lambda _report: self._col.import_deck_file(deck, now),
+            lambda _report: import_deck_file(self._col, deck, now),
             initiator=self,
             on_done=self._on_imported,
             on_error=self._on_import_failed,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
-from flashcards.core.collection import Change
+from flashcards.core.changes import Change
 from flashcards.gui.about import show_about
 from flashcards.gui.clock import Clock
 from flashcards.gui.deck_list import first_due_deck, today_text
@@ -22,7 +22,8 @@ from flashcards.gui.review_controller import ReviewController
 from flashcards.gui.theme import Theme
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import Collection, DeckCounts
+    from flashcards.core.collection import Collection
+    from flashcards.core.overview import DeckCounts
     from flashcards.gui.browser_controller import BrowserController
     from flashcards.gui.generate_controller import GenerateController
     from flashcards.gui.stats_controller import StatsController
@@ -128,13 +129,13 @@ class MainController(QObject):
     def refresh_decks(self) -> None:
         """Read the counts again."""
         with self.ops.exclusive():
-            self.show_counts(self.col.deck_counts(self._clock()))
+            self.show_counts(self.col.sched.deck_counts(self._clock()))
 
     def _update_today(self) -> None:
         if not self._counts:
             return
         with self.ops.exclusive():
-            today = self.col.today(self._clock())
+            today = self.col.sched.today(self._clock())
         self.window.deck_list.set_today(today_text(*today))
 
     @Slot(object, object)
@@ -145,7 +146,7 @@ class MainController(QObject):
 
     def _deck_name(self, deck_id: int) -> str:
         with self.ops.exclusive():
-            return self.col.decks().get(deck_id, "")
+            return self.col.decks.names().get(deck_id, "")
 
     # ------------------------------------------------------------------ screens
 
@@ -291,7 +292,7 @@ class MainController(QObject):
         if ok and name.strip() and name.strip() != old:
             now = self._clock()
             try:
-                self.ops.run_now(lambda: self.col.rename_deck(deck_id, name, now), initiator=self)
+                self.ops.run_now(lambda: self.col.decks.rename(deck_id, name, now), initiator=self)
             except FlashcardsError as exc:
                 warn(self.window, "Rename deck", one_sentence(exc, "The deck was not renamed"))
 
@@ -309,7 +310,7 @@ class MainController(QObject):
             f"Delete the deck {quote(name)} with its subdecks and {cards} "
             "(and their review history)?",
         ):
-            self.ops.run_now(lambda: self.col.delete_deck(deck_id), initiator=self)
+            self.ops.run_now(lambda: self.col.decks.delete(deck_id), initiator=self)
 
     def close(self) -> None:
         """Close the browser, the statistics and Generate; wait for background work to end."""

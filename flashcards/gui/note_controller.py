@@ -46,8 +46,8 @@ class NoteController(QObject):
         self.note_id = note_id
         self.added = 0
         with ops.exclusive():
-            names = list(col.decks().values())
-            note = col.note(note_id) if note_id is not None else None
+            names = list(col.decks.names().values())
+            note = col.notes.get(note_id) if note_id is not None else None
         if note is not None:
             dialog.form.set_decks(names, note.deck_name)
             dialog.form.set_fields(
@@ -73,7 +73,7 @@ class NoteController(QObject):
                 raise InputError("Choose or type a deck.")
             if note_id is None:
                 self._ops.run_now(
-                    lambda: self._col.add_note(
+                    lambda: self._col.notes.add(
                         fields.deck, fields.kind, fields.front, fields.back, now,
                         tags=fields.tags,
                     ),
@@ -81,7 +81,7 @@ class NoteController(QObject):
                 )  # fmt: skip
             else:
                 self._ops.run_now(
-                    lambda: self._col.update_note(
+                    lambda: self._col.notes.update(
                         note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
                         tags=fields.tags, deck=fields.deck,
                     ),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from flashcards.core.collection import Change
+from flashcards.core.changes import Change
 from flashcards.gui.errors import UNEXPECTED
 from flashcards.gui.executor import Executor, Job, Report
 

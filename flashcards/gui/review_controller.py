@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from flashcards.core.collection import Change
+from flashcards.core.changes import Change
 from flashcards.gui.clock import Clock
 from flashcards.gui.main_window import MainActions, Screen
 from flashcards.gui.ops import Ops
@@ -17,7 +17,10 @@ from flashcards.gui.review_view import DoneView, ReviewView, source_html
 from flashcards.gui.theme import Theme
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import Collection, ReviewCard
+    from flashcards.core.collection import Collection
+
+    #: Longer thinking than this counts as this long (as in Anki), so a coffee break is not study.
+    from flashcards.core.scheduler import ReviewCard
 
 #: Longer thinking than this counts as this long (as in Anki), so a coffee break is not study.
 MAX_ANSWER_MS = 60_000
@@ -101,7 +104,7 @@ class ReviewController(QObject):
     def _show_next(self) -> None:
         now = self._clock()
         with self._ops.exclusive():
-            card = self._col.next_card(now, self.deck)
+            card = self._col.sched.next_card(now, self.deck)
             self._show(card, now)
 
     def _show(self, card: ReviewCard | None, now: datetime) -> None:
@@ -117,7 +120,7 @@ class ReviewController(QObject):
         self._sync_actions()
 
     def _update_counts(self, card: ReviewCard, now: datetime) -> None:
-        counts = {c.name: c for c in self._col.deck_counts(now)}
+        counts = {c.name: c for c in self._col.sched.deck_counts(now)}
         scope = counts.get(self.deck or "")
         new, learn, review = (scope.new, scope.learn, scope.review) if scope else (0, 0, 0)
         self._view.counts.show_counts(
@@ -192,7 +195,7 @@ class ReviewController(QObject):
         elapsed = min(MAX_ANSWER_MS, int((time.monotonic() - self._started) * 1000))
         now = self._clock()
         self._ops.run_now(
-            lambda: self._col.answer(
+            lambda: self._col.sched.answer(
                 card.card_id, rating, now, duration_ms=elapsed, shown_at=card.shown_at
             ),
             initiator=self,
@@ -201,13 +204,13 @@ class ReviewController(QObject):
 
     def undo(self) -> bool:
         """Undo the last answer and show its card again; False if there was nothing to undo."""
-        card_id = self._ops.run_now(lambda: self._col.undo(), initiator=self)
+        card_id = self._ops.run_now(lambda: self._col.sched.undo(), initiator=self)
         if card_id is None:
             self.message.emit("Nothing to undo.")
             return False
         now = self._clock()
         with self._ops.exclusive():
-            card = self._col.card_for_review(card_id, now)
+            card = self._col.sched.card_for_review(card_id, now)
         if self.deck is None:
             self.deck = card.deck_name
         self._active = True
@@ -224,7 +227,7 @@ class ReviewController(QObject):
     def _on_bury(self) -> None:
         if self.card is not None:
             ids, now = [self.card.card_id], self._clock()
-            self._ops.run_now(lambda: self._col.bury(ids, now), initiator=self)
+            self._ops.run_now(lambda: self._col.sched.bury(ids, now), initiator=self)
             self.message.emit("Card buried until tomorrow.")
             self._show_next()
 
@@ -232,7 +235,7 @@ class ReviewController(QObject):
     def _on_suspend(self) -> None:
         if self.card is not None:
             ids = [self.card.card_id]
-            self._ops.run_now(lambda: self._col.set_suspended(ids, True), initiator=self)
+            self._ops.run_now(lambda: self._col.sched.set_suspended(ids, True), initiator=self)
             self.message.emit("Card suspended.")
             self._show_next()
 
@@ -246,7 +249,7 @@ class ReviewController(QObject):
 
         try:
             with self._ops.exclusive():
-                fresh = self._col.card_for_review(card.card_id, card.shown_at)
+                fresh = self._col.sched.card_for_review(card.card_id, card.shown_at)
         except NotFoundError:  # the note was deleted
             self._show_next()
             return

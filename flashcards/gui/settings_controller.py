@@ -12,7 +12,8 @@ from flashcards.gui.plain import one_sentence
 from flashcards.gui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import Collection, DeckSettings
+    from flashcards.core.collection import Collection
+    from flashcards.core.decks import DeckSettings
 
 
 class SettingsController(QObject):
@@ -41,9 +42,9 @@ class SettingsController(QObject):
         self._edited: dict[int, DeckSettings] = {}
         self._current: int | None = None
         with ops.exclusive():
-            decks = sorted(col.decks().items(), key=lambda item: item[1].split("::"))
-            day_start = col.day_start_hour
-            self._keep = keep_setting(col.get_setting(KEEP_SETTING, str(DEFAULT_KEEP)))
+            decks = sorted(col.decks.names().items(), key=lambda item: item[1].split("::"))
+            day_start = col.config.day_start_hour
+            self._keep = keep_setting(col.config.get(KEEP_SETTING, str(DEFAULT_KEEP)))
         dialog.set_decks(decks, deck_id)
         dialog.day_start.setValue(day_start)
         dialog.backup_keep.setValue(self._keep)
@@ -59,11 +60,11 @@ class SettingsController(QObject):
         if deck_id in self._edited:
             return self._edited[deck_id]
         with self._ops.exclusive():
-            settings: DeckSettings = self._col.deck_settings(deck_id)
+            settings: DeckSettings = self._col.decks.settings(deck_id)
         return settings
 
     def _form_settings(self) -> DeckSettings:
-        from flashcards.core.collection import DeckSettings
+        from flashcards.core.decks import DeckSettings
 
         assert self._current is not None
         d = self.dialog
@@ -103,14 +104,14 @@ class SettingsController(QObject):
         from flashcards.core.errors import FlashcardsError
 
         col, d = self._col, self.dialog
-        names = col.decks()
+        names = col.decks.names()
         for deck_id, settings in self._edited.items():
-            if settings != col.deck_settings(deck_id):
+            if settings != col.decks.settings(deck_id):
                 try:
-                    col.set_deck_settings(deck_id, settings)
+                    col.decks.set_settings(deck_id, settings)
                 except FlashcardsError as exc:
                     raise type(exc)(f"{names.get(deck_id, '')}: {exc}") from None
-        if d.day_start.value() != col.day_start_hour:
-            col.set_day_start_hour(d.day_start.value())
+        if d.day_start.value() != col.config.day_start_hour:
+            col.config.set_day_start_hour(d.day_start.value())
         if d.backup_keep.value() != self._keep:
-            col.set_setting(KEEP_SETTING, str(d.backup_keep.value()))
+            col.config.set(KEEP_SETTING, str(d.backup_keep.value()))

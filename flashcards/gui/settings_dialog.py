@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from flashcards.gui.plain import make_plain
 
 if TYPE_CHECKING:
-    from flashcards.core.collection import DeckSettings
+    from flashcards.core.decks import DeckSettings
 
 
 class SettingsDialog(QDialog):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QFileDialog
 
-from flashcards.core.collection import Change
+from flashcards.core.changes import Change
 from flashcards.gui.clock import Clock
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import one_sentence, quote, warn
@@ -81,7 +81,7 @@ class StatsController(QObject):
 
     def _deck_names(self) -> list[str]:
         with self._ops.exclusive():
-            return list(self._col.decks().values())
+            return list(self._col.decks.names().values())
 
     # ------------------------------------------------------------------ the window
 
@@ -131,7 +131,7 @@ class StatsController(QObject):
         if not self._background:
             try:
                 with self._ops.exclusive():
-                    report = self._col.stats_report(now, deck)
+                    report = self._col.stats.report(now, deck)
             except Exception as exc:  # shown in the window, as a failed background load is
                 self.view.show_error(one_sentence(exc, LOAD_FAILED, always_lead=True))
                 return
@@ -139,7 +139,7 @@ class StatsController(QObject):
             return
         self._loading_deck = deck
         self._ops.run(
-            lambda _report: self._col.stats_report(now, deck),
+            lambda _report: self._col.stats.report(now, deck),
             initiator=self,
             on_done=self._on_loaded,
             on_error=self._on_failed,

@@ -51,15 +51,15 @@ def settings(tmp_path: Path) -> QSettings:
 
 def add_sample_notes(col: Collection, now: datetime) -> None:
     """A small deck tree with Japanese text, a reversed note and a cloze."""
-    col.add_note(
+    col.notes.add(
         "LLM基礎", "basic", "トークン", "テキストを分割した単位", now,
         tags=["llm"],
     )  # fmt: skip
-    col.add_note("LLM基礎", "basic", "Transformer", "自己注意機構に基づくモデル", now)
-    col.add_note(
+    col.notes.add("LLM基礎", "basic", "Transformer", "自己注意機構に基づくモデル", now)
+    col.notes.add(
         "LLM基礎::応用", "cloze", "{{c1::RAG}}は検索で得た文書を生成に使う手法", "", now
     )  # fmt: skip
-    col.add_note("English", "basic+reversed", "LLM", "Large Language Model", now)
+    col.notes.add("English", "basic+reversed", "LLM", "Large Language Model", now)
 
 
 def _raise(exc: BaseException, _lead: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
+from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.gui.app import Gui
 from flashcards.gui.browser_controller import BrowserController
 from flashcards.gui.browser_model import CardTableModel
@@ -23,7 +24,7 @@ def test_model_passes_model_tester(qtmodeltester, gui: Gui, clock) -> None:  # n
     model.sort(2, Qt.SortOrder.DescendingOrder)
     model.sort(0, Qt.SortOrder.AscendingOrder)
     assert model.data(model.index(0, 0)) == "Transformer"
-    gui.col.set_suspended([model.card_id(0)], True)
+    gui.col.sched.set_suspended([model.card_id(0)], True)
     model.refresh()
     assert model.data(model.index(0, 2)) == "new"
     assert model.rowCount() == 3
@@ -45,11 +46,11 @@ def test_browser_search_edit_suspend_move(qtbot, gui: Gui, clock, settings: QSet
 
     browser.form.back.setPlainText("分割の単位")
     controller._on_save()
-    note_id = col.note_ids("LLM基礎")[0]
-    assert col.note(note_id).back == "分割の単位"
+    note_id = col.notes.ids("LLM基礎")[0]
+    assert col.notes.get(note_id).back == "分割の単位"
 
     browser.suspend_action.trigger()
-    qtbot.waitUntil(lambda: col.card_rows(controller.selected_card_ids())[0]["suspended"])
+    qtbot.waitUntil(lambda: col.cards.rows(controller.selected_card_ids())[0]["suspended"])
     controller.search("is:suspended")
     assert browser.model.rowCount() == 1
 
@@ -59,7 +60,7 @@ def test_browser_search_edit_suspend_move(qtbot, gui: Gui, clock, settings: QSet
 
     controller.search("deck:English")
     assert browser.model.rowCount() == 2
-    col.move_notes(col.note_ids("English"), "Moved", clock())
+    col.notes.move(col.notes.ids("English"), "Moved", clock())
     qtbot.waitUntil(lambda: browser.model.rowCount() == 0)
     controller.search("deck:Moved")
     assert browser.model.rowCount() == 2
@@ -98,7 +99,7 @@ def test_a_hidden_browser_costs_no_search_per_answer(
     searches = _count_searches(monkeypatch)
 
     gui.window.activateWindow()
-    controller._on_study(col.deck_id("LLM基礎"))
+    controller._on_study(col.decks.id("LLM基礎"))
     answered = []
     for _ in range(3):
         card = controller.review.card
@@ -106,7 +107,7 @@ def test_a_hidden_browser_costs_no_search_per_answer(
         answered.append(card.card_id)
         qtbot.keyClick(gui.app.focusWidget() or gui.window, Qt.Key.Key_Space)
         qtbot.keyClick(gui.app.focusWidget() or gui.window, "3")
-    assert len(col.card_rows(answered)) == 3
+    assert len(col.cards.rows(answered)) == 3
     assert searches == []  # three answers, no search
     assert browser.stale
 
@@ -118,7 +119,7 @@ def test_a_hidden_browser_costs_no_search_per_answer(
     assert all(due[card_id] != "new" for card_id in answered)
 
     # While it is visible, a change made elsewhere is shown at once (one search per change).
-    col.set_suspended(answered[:1], True)
+    col.sched.set_suspended(answered[:1], True)
     assert searches == ["", ""]
     browser.close()
 
@@ -128,7 +129,8 @@ def test_suspend_restores_the_selection_in_one_step(qtbot, gui: Gui, clock, sett
     assert col is not None and ops is not None
     from flashcards.core.deckfile import DeckFile, NoteSpec
 
-    col.import_deck_file(
+    import_deck_file(
+        col,
         DeckFile("Many", notes=[NoteSpec(f"m/{i}", "basic", f"q{i}", "a") for i in range(600)]),
         clock(),
     )
@@ -144,7 +146,7 @@ def test_suspend_restores_the_selection_in_one_step(qtbot, gui: Gui, clock, sett
     assert len(selected) == 600
 
     browser.suspend_action.trigger()  # an operation on the executor
-    qtbot.waitUntil(lambda: all(r["suspended"] for r in col.card_rows(selected)))
+    qtbot.waitUntil(lambda: all(r["suspended"] for r in col.cards.rows(selected)))
     qtbot.waitUntil(lambda: "Suspended 600 card(s)." in browser.statusBar().currentMessage())
     assert controller.selected_card_ids() == selected  # the same rows, still selected
     assert len(changes) <= 1  # one selection change at most (it was one per row)
@@ -155,7 +157,7 @@ def test_suspend_restores_the_selection_in_one_step(qtbot, gui: Gui, clock, sett
     keep = controller.selected_card_ids()[:100:2]  # every other card of the first hundred
     browser.select_rows(sorted(browser.model.rows_of(keep)))
     changes.clear()
-    col.set_suspended(keep[1::2], False)  # a change from elsewhere: half of them leave
+    col.sched.set_suspended(keep[1::2], False)  # a change from elsewhere: half of them leave
     left = keep[::2]
     assert browser.model.rowCount() == 600 - len(keep[1::2])
     assert controller.selected_card_ids() == left

@@ -16,7 +16,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import event, select
 
-from flashcards.core.collection import LOG, Collection
+from flashcards.core.collection import Collection
+from flashcards.core.tables import LOG
 from flashcards.gui.app import Gui
 from flashcards.gui.errors import ErrorBoundary, log_dir_for
 from flashcards.gui.main_window import Screen
@@ -59,7 +60,7 @@ def test_an_error_while_answering_is_told_in_one_sentence_and_logged(
 ) -> None:
     col, controller = gui.col, gui.controller
     assert col is not None and controller is not None
-    controller._on_study(col.deck_id("English"))
+    controller._on_study(col.decks.id("English"))
     review = controller.review
     card = review.card
     assert card is not None and gui.window.current_screen == Screen.REVIEW

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flashcards.core.collection import Change
+from flashcards.core.changes import Change
 from flashcards.gui.app import Gui
 
 
@@ -28,12 +28,12 @@ def test_export_then_import_round_trip(qtbot, gui: Gui, tmp_path: Path) -> None:
         exchange.export(text, "csv", "English", with_progress=False)
     assert said.args == [f"Exported 1 note to “{text}”."]
 
-    col.delete_deck(col.deck_id("English"))
+    col.decks.delete(col.decks.id("English"))
     heard.clear()
     with qtbot.waitSignal(exchange.message, timeout=20_000) as said:
         exchange.import_file(package)
     assert said.args == ["Deck “English”: 1 added, 0 updated, 3 unchanged."]
-    assert "English" in col.decks().values()
+    assert "English" in col.decks.names().values()
     assert len(heard) == 1 and heard[0][1] is exchange  # announced once, by the controller
     assert heard[0][0] & Change.NOTES
     # The deck list heard it too (it refreshes on changed when it is in front).

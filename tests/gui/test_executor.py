@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from flashcards.core.collection import Change, Collection
+from flashcards.core.changes import Change
+from flashcards.core.collection import Collection
 from flashcards.gui.app import Gui
 from flashcards.gui.executor import Executor
 from flashcards.gui.ops import Ops
@@ -116,8 +117,8 @@ def test_operations_announce_their_changes_once_with_the_initiator(
     me = object()
 
     def add_two(_report: Any) -> int:
-        col.add_note("Ops", "basic", "one", "1", now)
-        return col.add_note("Ops", "basic", "two", "2", now)
+        col.notes.add("Ops", "basic", "one", "1", now)
+        return col.notes.add("Ops", "basic", "two", "2", now)
 
     done: list[int] = []
     ops.run(add_two, initiator=me, on_done=lambda v: (done.append(v), order.append("done")))
@@ -126,13 +127,13 @@ def test_operations_announce_their_changes_once_with_the_initiator(
     assert heard == [(Change.DECKS | Change.NOTES | Change.CARDS, me)]
 
     heard.clear()
-    ids = ops.run_now(lambda: col.note_ids("Ops"), initiator=me)  # reads: nothing announced
+    ids = ops.run_now(lambda: col.notes.ids("Ops"), initiator=me)  # reads: nothing announced
     assert len(ids) == 2 and heard == []
-    ops.run_now(lambda: col.delete_notes(ids[:1]), initiator=me)
+    ops.run_now(lambda: col.notes.delete(ids[:1]), initiator=me)
     assert heard == [(Change.NOTES | Change.CARDS | Change.DECKS, me)]
 
     heard.clear()
-    col.delete_notes(ids[1:])  # outside any operation: announced at once, no initiator
+    col.notes.delete(ids[1:])  # outside any operation: announced at once, no initiator
     assert heard == [(Change.NOTES | Change.CARDS | Change.DECKS, None)]
 
 
@@ -148,7 +149,7 @@ def test_a_failed_operation_announces_what_it_did_and_reports_the_error(
     ops.changed.connect(lambda changes, _who: heard.append(changes))
 
     def half(_report: Any) -> None:
-        col.add_note("Half", "basic", "kept", "1", now)
+        col.notes.add("Half", "basic", "kept", "1", now)
         raise OSError("disk gone")
 
     ops.run(half, lead="The import failed")
@@ -175,9 +176,9 @@ def test_an_answer_waits_for_a_running_collection_job(qtbot, gui: Gui) -> None: 
         started.set()
         time.sleep(0.3)  # a statistics report holding the collection
         events.append("report ends")
-        return col.stats_report(gui.clock())
+        return col.stats.report(gui.clock())
 
-    controller._on_study(col.deck_id("English"))
+    controller._on_study(col.decks.id("English"))
     widget = gui.app.focusWidget() or gui.window
     qtbot.keyClick(widget, Qt.Key.Key_Space)
     ops.run(report)

@@ -35,7 +35,7 @@ def test_generate_preview_edit_and_import(qtbot, gui: Gui, clock) -> None:  # no
 
     with qtbot.waitSignal(generate.imported):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    notes = col.notes(col.note_ids("LLM記事"))
+    notes = col.notes.get_many(col.notes.ids("LLM記事"))
     assert len(notes) == rows - 1
     by_front = {n.front: n for n in notes}
     assert by_front[edited_front].back == "編集した説明"

@@ -76,8 +76,8 @@ def test_anki_text_files_and_tables_are_not_articles(name: str, tmp_path: Path) 
 
 
 def test_our_own_text_export_is_not_an_article(col, now, tmp_path: Path) -> None:  # noqa: ANN001
-    col.add_note("Words", "basic", "犬", "dog", now)
-    col.add_note("Words", "cloze", "The {{c1::dog}} barks", "", now)
+    col.notes.add("Words", "basic", "犬", "dog", now)
+    col.notes.add("Words", "cloze", "The {{c1::dog}} barks", "", now)
     out = tmp_path / "export.txt"
     exchange.export_csv(col, out)
     assert not looks_like_article(out)
@@ -116,8 +116,8 @@ def test_file_import_of_an_article_opens_generate_on_it(
     assert col is not None and controller is not None
     path = tmp_path / f"{article.stem}.txt"
     shutil.copyfile(article, path)
-    decks_before = dict(col.decks())
-    notes_before = len(col.note_ids())
+    decks_before = dict(col.decks.names())
+    notes_before = len(col.notes.ids())
     _choose(monkeypatch, path)
 
     gui.window.actions_.import_file.trigger()
@@ -139,12 +139,14 @@ def test_file_import_of_an_article_opens_generate_on_it(
         dialog.table.item(r, 1).text().strip() or dialog.table.item(r, 2).text() == "Cloze"
         for r in range(rows)
     )
-    assert col.decks() == decks_before and len(col.note_ids()) == notes_before
+    assert col.decks.names() == decks_before and len(col.notes.ids()) == notes_before
 
     # The user keeps the proposed cards: they arrive in one deck, with their backs.
     with qtbot.waitSignal(generate.imported):
         dialog.import_button.click()
-    added = [n for n in col.notes(col.note_ids()) if n.deck_name not in decks_before.values()]
+    added = [
+        n for n in col.notes.get_many(col.notes.ids()) if n.deck_name not in decks_before.values()
+    ]
     assert len(added) == rows and all(n.back.strip() or n.kind == "cloze" for n in added)
     qtbot.waitUntil(lambda: controller.generate is None)
     assert (
@@ -167,7 +169,7 @@ def test_file_import_of_an_anki_text_file_still_imports(
         gui.window.actions_.import_file.trigger()
     assert controller.generate is None
     assert said.args == ["Deck “animals”: 3 added, 0 updated, 0 unchanged."]
-    notes = col.notes(col.note_ids("animals"))
+    notes = col.notes.get_many(col.notes.ids("animals"))
     assert sorted((n.front, n.back) for n in notes) == [
         ("犬", "dog"),
         ("猫", "cat"),
@@ -185,7 +187,7 @@ def test_closing_generate_while_it_runs_leaves_nothing_behind(
     assert col is not None and controller is not None
     path = tmp_path / "article.txt"
     shutil.copyfile(SHIPPED, path)
-    decks_before = dict(col.decks())
+    decks_before = dict(col.decks.names())
     _choose(monkeypatch, path)
     gui.window.actions_.import_file.trigger()
     generate = controller.generate
@@ -198,4 +200,4 @@ def test_closing_generate_while_it_runs_leaves_nothing_behind(
     qtbot.waitUntil(lambda: bool(gone), timeout=60_000)
     gui.executor.wait()
     qtbot.wait(20)  # any late result is delivered (and would raise here)
-    assert col.decks() == decks_before
+    assert col.decks.names() == decks_before

@@ -52,13 +52,13 @@ AMP = "Q&A"
 
 
 def _hostile_notes(col: Collection, now) -> None:  # noqa: ANN001
-    col.add_note(PARENT, "basic", HOSTILE, HOSTILE, now, tags=["<b>x</b>"])
-    col.add_note(CHILD, "basic", "<i>front</i> & more", "back", now)
-    col.add_note(AMP, "basic", "Q&A front", "Q&A back", now)
+    col.notes.add(PARENT, "basic", HOSTILE, HOSTILE, now, tags=["<b>x</b>"])
+    col.notes.add(CHILD, "basic", "<i>front</i> & more", "back", now)
+    col.notes.add(AMP, "basic", "Q&A front", "Q&A back", now)
 
 
 def _deck_id(col: Collection, name: str) -> int:
-    return next(i for i, n in col.decks().items() if n == name)
+    return next(i for i, n in col.decks.names().items() if n == name)
 
 
 def _select(gui: Gui, name: str) -> None:
@@ -83,7 +83,7 @@ def test_deck_list_tooltips_and_today_line_show_names_as_text(qtbot, gui: Gui, c
     assert col is not None and gui.controller is not None
     _hostile_notes(col, clock())
     gui.controller.refresh_decks()
-    names = col.decks()
+    names = col.decks.names()
     items = {}
     tree = gui.window.deck_list.tree
     stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
@@ -115,13 +115,13 @@ def test_delete_deck_confirmation_quotes_the_name_as_text(qtbot, gui: Gui, clock
     shown = boxes.seen[0]
     assert shown.text_format == PLAIN
     assert f"“{HOSTILE}”" in shown.text and "2 cards" in shown.text
-    assert PARENT in col.decks().values()  # No keeps it
+    assert PARENT in col.decks.names().values()  # No keeps it
 
     boxes.answer(YES)
     gui.controller._on_delete_deck()
     _wait_boxes(qtbot, boxes, 2)
     assert boxes.seen[1].text_format == PLAIN
-    assert PARENT not in col.decks().values() and CHILD not in col.decks().values()
+    assert PARENT not in col.decks.names().values() and CHILD not in col.decks.names().values()
 
 
 def test_rename_deck_error_shows_the_name_as_text(qtbot, gui: Gui, clock, monkeypatch) -> None:  # noqa: ANN001
@@ -146,10 +146,10 @@ def test_done_screen_shows_the_deck_name_as_typed(qtbot, gui: Gui, clock) -> Non
     col = gui.col
     assert col is not None and gui.controller is not None
     name = f"{AMP} <b>x</b>"
-    col.add_note(name, "basic", "front", "back", clock())
-    card = col.next_card(clock(), name)
+    col.notes.add(name, "basic", "front", "back", clock())
+    card = col.sched.next_card(clock(), name)
     assert card is not None
-    col.set_suspended([card.card_id], True)  # nothing to study: the done screen
+    col.sched.set_suspended([card.card_id], True)  # nothing to study: the done screen
     gui.controller.review.start(name)
     assert gui.window.current_screen == Screen.DONE
     _assert_plain_label(gui.window.done.title, f"Done for today with {name}!")  # not Q&amp;A
@@ -352,7 +352,7 @@ def test_import_result_is_one_sentence_and_warnings_are_shown(
     assert box.text_format == PLAIN
     lines = box.text.splitlines()
     assert lines[0] == sentence and "empty first field" in lines[1]
-    assert f"{AMP} <b>x</b>" in col.decks().values()
+    assert f"{AMP} <b>x</b>" in col.decks.names().values()
 
 
 def test_import_report_reads_as_one_sentence_and_short_lines() -> None:
@@ -437,9 +437,9 @@ def test_no_surface_renders_user_markup(qtbot, gui: Gui, clock, screen: str) -> 
     gui.controller.refresh_decks()
     roots: list[QWidget] = [gui.window]
     if screen == "done":
-        card = col.next_card(clock(), AMP)
+        card = col.sched.next_card(clock(), AMP)
         assert card is not None
-        col.set_suspended([card.card_id], True)
+        col.sched.set_suspended([card.card_id], True)
         gui.controller.review.start(AMP)
         gui.window.deck_list.set_today(HOSTILE)
     elif screen == "browse":
@@ -460,7 +460,7 @@ def test_no_surface_renders_user_markup(qtbot, gui: Gui, clock, screen: str) -> 
     elif screen == "editors":
         assert gui.ops is not None
         editor = NoteController(
-            col, gui.ops, clock, note_id=col.note_ids(PARENT)[0], parent=gui.window
+            col, gui.ops, clock, note_id=col.notes.ids(PARENT)[0], parent=gui.window
         )
         note = editor.dialog
         qtbot.addWidget(note)

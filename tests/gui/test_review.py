@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from flashcards.core.collection import CARD, LOG, Collection
+from flashcards.core.collection import Collection
+from flashcards.core.exchange.deckfile_import import import_deck_file
+from flashcards.core.tables import CARD, LOG
 from flashcards.gui.app import Gui
 from flashcards.gui.main_window import Screen
 
@@ -28,7 +30,7 @@ def _log(col: Collection) -> list[tuple[int, int]]:
 def test_first_deck_with_cards_due_is_selected(gui: Gui) -> None:
     assert gui.col is not None
     selected = gui.window.deck_list.selected_deck()
-    assert gui.col.decks()[selected] == "English"
+    assert gui.col.decks.names()[selected] == "English"
     tree = gui.window.deck_list.tree
     texts = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
     assert texts == ["English", "LLM基礎"]
@@ -91,7 +93,7 @@ def test_review_by_keys(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
 def test_bury_suspend_and_done_screen(qtbot, gui: Gui) -> None:  # noqa: ANN001
     col = gui.col
     assert col is not None
-    gui.controller._on_study(col.deck_id("English"))
+    gui.controller._on_study(col.decks.id("English"))
     review = gui.controller.review
     first = review.card
     assert first is not None
@@ -100,7 +102,7 @@ def test_bury_suspend_and_done_screen(qtbot, gui: Gui) -> None:  # noqa: ANN001
     assert second is not None and second.card_id != first.card_id
     _key(qtbot, gui, "@")  # suspend
     assert gui.window.current_screen == Screen.DONE
-    rows = col.card_rows([first.card_id, second.card_id])
+    rows = col.cards.rows([first.card_id, second.card_id])
     assert rows[0]["buried_until"] is not None
     assert rows[1]["suspended"] is True or rows[1]["suspended"] == 1
     assert "Done for today" in gui.window.done.title.text()
@@ -113,7 +115,7 @@ def test_answer_shows_source_with_term_highlighted(qtbot, gui: Gui, clock) -> No
     assert col is not None
     from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec
 
-    col.import_deck_file(
+    import_deck_file(col, 
         DeckFile(
             "Sourced",
             notes=[
@@ -125,7 +127,7 @@ def test_answer_shows_source_with_term_highlighted(qtbot, gui: Gui, clock) -> No
         ),
         clock(),
     )  # fmt: skip
-    gui.controller._on_study(col.deck_id("Sourced"))
+    gui.controller._on_study(col.decks.id("Sourced"))
     view = gui.window.review
     assert "[...]" in view.question.text()
     _key(qtbot, gui, Qt.Key.Key_Return)
@@ -149,7 +151,7 @@ def test_edit_key_opens_editor_and_edit_shows(qtbot, gui: Gui, monkeypatch) -> N
         return 1
 
     monkeypatch.setattr(note_controller.NoteController, "exec", fake_exec)
-    gui.controller._on_study(col.deck_id("English"))
+    gui.controller._on_study(col.decks.id("English"))
     card = gui.controller.review.card
     _key(qtbot, gui, Qt.Key.Key_Space)
     _key(qtbot, gui, "e")

@@ -85,13 +85,13 @@ def _make_collection(path: Path, clock, fronts: list[str]) -> None:  # noqa: ANN
     col = open_collection(sqlite_url(path))
     try:
         for front in fronts:
-            col.add_note("Safety", "basic", front, "back", clock())
+            col.notes.add("Safety", "basic", front, "back", clock())
     finally:
         col.close()
 
 
 def _fronts(col: Collection) -> set[str]:
-    return {n.front for n in col.notes(col.note_ids("Safety"))}
+    return {n.front for n in col.notes.get_many(col.notes.ids("Safety"))}
 
 
 def _box_button(box: QMessageBox, text: str):  # noqa: ANN202
@@ -160,14 +160,14 @@ def test_backups_every_half_hour_of_use_and_on_close(qtbot, running: App, clock)
 
     clock.advance(minutes=45)
     assert not auto.tick()  # nothing changed: no backup
-    gui.col.add_note("Safety", "basic", "two", "back", clock())
+    gui.col.notes.add("Safety", "basic", "two", "back", clock())
     clock.advance(minutes=10)
     assert auto.tick()  # changed, and 55 minutes since opening
     qtbot.waitUntil(lambda: not auto.busy)
     backups = list_backups(db)
     assert len(backups) == 1
     assert "Backed up" in gui.window.statusBar().currentMessage()
-    gui.col.add_note("Safety", "basic", "three", "back", clock())
+    gui.col.notes.add("Safety", "basic", "three", "back", clock())
     clock.advance(minutes=5)
     assert not auto.tick()  # changed, but only 5 minutes since the last one
 
@@ -179,7 +179,7 @@ def test_backups_every_half_hour_of_use_and_on_close(qtbot, running: App, clock)
     assert dialog.backup_keep.value() == 20
     dialog.backup_keep.setValue(1)
     options._on_save()
-    assert gui.col.get_setting("backup_keep") == "1"
+    assert gui.col.config.get("backup_keep") == "1"
 
     take_closing_backup(gui)  # the closing backup: the change made since the last one
     after = list_backups(db)
@@ -202,7 +202,7 @@ def test_restore_dialog_lists_backups_and_restores(qtbot, running: App, clock) -
     qtbot.waitUntil(lambda: running.ready == [1], timeout=10000)
     gui, safety = running.gui, running.recovery
     assert gui.col is not None
-    gui.col.add_note("Safety", "basic", "after the backup", "back", clock())
+    gui.col.notes.add("Safety", "basic", "after the backup", "back", clock())
     old_window = gui.window
 
     gui.window.actions_.restore.trigger()
@@ -285,7 +285,7 @@ def test_damaged_collection_without_a_backup_says_so(qtbot, running: App) -> Non
 def test_card_markup_is_shown_as_literal_text(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
     col = gui.col
     assert col is not None and gui.controller is not None
-    col.add_note("Hostile", "basic", HOSTILE, HOSTILE, clock())
+    col.notes.add("Hostile", "basic", HOSTILE, HOSTILE, clock())
     gui.controller.review.start("Hostile")
     assert gui.window.current_screen == Screen.REVIEW
     view = gui.window.review

@@ -16,7 +16,7 @@ from flashcards.gui.settings_controller import SettingsController
 def test_deck_and_app_settings_persist(qtbot, gui: Gui, db_path: Path) -> None:  # noqa: ANN001
     col = gui.col
     assert col is not None
-    llm = col.deck_id("LLM基礎")
+    llm = col.decks.id("LLM基礎")
     assert gui.ops is not None
     settings = SettingsController(col, gui.ops, llm, gui.window)
     dialog = settings.dialog
@@ -32,12 +32,12 @@ def test_deck_and_app_settings_persist(qtbot, gui: Gui, db_path: Path) -> None: 
 
     reopened = open_collection(sqlite_url(db_path))
     try:
-        s = reopened.deck_settings(llm)
+        s = reopened.decks.settings(llm)
         assert (s.desired_retention, s.new_per_day, s.reviews_per_day, s.learning_steps) == (
             0.85, 7, 70, "2m 15m 1h",
         )  # fmt: skip
-        assert reopened.day_start_hour == 5
-        assert reopened.deck_settings(col.deck_id("English")).new_per_day == 20
+        assert reopened.config.day_start_hour == 5
+        assert reopened.decks.settings(col.decks.id("English")).new_per_day == 20
     finally:
         reopened.close()
     # The deck list follows the new limit (3 new cards, limit 7: unchanged; limit 1: capped).
@@ -52,14 +52,14 @@ def test_deck_and_app_settings_persist(qtbot, gui: Gui, db_path: Path) -> None: 
 def test_invalid_steps_are_refused_with_a_message(qtbot, gui: Gui) -> None:  # noqa: ANN001
     col = gui.col
     assert col is not None and gui.ops is not None
-    settings = SettingsController(col, gui.ops, col.deck_id("English"), gui.window)
+    settings = SettingsController(col, gui.ops, col.decks.id("English"), gui.window)
     dialog = settings.dialog
     qtbot.addWidget(dialog)
     dialog.learning_steps.setText("soon")
     settings._on_save()
     assert dialog.result() != dialog.DialogCode.Accepted
     assert "Invalid steps" in dialog.error.text()
-    assert col.deck_settings(col.deck_id("English")).learning_steps == "1m 10m"
+    assert col.decks.settings(col.decks.id("English")).learning_steps == "1m 10m"
 
 
 def test_window_geometry_is_remembered(qtbot, tmp_path: Path) -> None:  # noqa: ANN001

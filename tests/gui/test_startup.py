@@ -25,7 +25,7 @@ def test_collection_opens_in_background_and_fills_the_list(qtbot, tmp_path: Path
     qtbot.waitUntil(lambda: bool(ready), timeout=30_000)
     assert gui.col is not None and gui.controller is not None
     # The shipped deck was loaded on first run and is selected (it has new cards).
-    names = set(gui.col.decks().values())
+    names = set(gui.col.decks.names().values())
     tree = gui.window.deck_list.tree
     shown = {tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())}
     assert shown == {n for n in names if "::" not in n}
@@ -59,8 +59,8 @@ def test_existing_collection_is_painted_before_the_service_opens(
     data = tmp_path / "data"
     data.mkdir()
     col = open_collection(sqlite_url(data / "collection.db"))
-    col.add_note("Morning", "basic", "q", "a", clock())
-    col.add_note("Morning::Sub", "basic", "q2", "a", clock())
+    col.notes.add("Morning", "basic", "q", "a", clock())
+    col.notes.add("Morning::Sub", "basic", "q2", "a", clock())
     col.close()
     app = QApplication.instance()
     assert isinstance(app, QApplication)

@@ -89,7 +89,7 @@ def _check_numbers(stats: StatsController, report: StatsReport) -> None:
 def test_screen_shows_the_report(
     window: StatsController, col: Collection, studied: FakeClock
 ) -> None:
-    report = col.stats_report(studied())
+    report = col.stats.report(studied())
     assert report.reviews_today > 0 and report.retention["week"]["all"].total > 0
     _check_numbers(window, report)
     # Longer spans: the same numbers, summed over more days (by week for a year).
@@ -109,8 +109,8 @@ def test_deck_filter_changes_the_numbers(
     combo.setCurrentIndex(index)
     combo.activated.emit(index)
     assert window.deck == DEMO_DECK
-    one = col.stats_report(studied(), DEMO_DECK)
-    every = col.stats_report(studied())
+    one = col.stats.report(studied(), DEMO_DECK)
+    every = col.stats.report(studied())
     assert one.cards != every.cards
     _check_numbers(window, one)
     combo.setCurrentIndex(0)
@@ -149,14 +149,16 @@ def test_a_review_refreshes_the_open_screen(
     qtbot.waitUntil(lambda: stats.view.report is not None and not stats.loading, timeout=10000)
     assert stats.view.report is not None
     before = stats.view.report.reviews_today
-    card = col.next_card(studied(), "LLM基礎") or col.next_card(studied() + timedelta(days=3))
+    card = col.sched.next_card(studied(), "LLM基礎") or col.sched.next_card(
+        studied() + timedelta(days=3)
+    )
     assert card is not None
-    col.answer(card.card_id, 3, studied(), duration_ms=4000)
+    col.sched.answer(card.card_id, 3, studied(), duration_ms=4000)
     qtbot.waitUntil(
         lambda: stats.view.report is not None and stats.view.report.reviews_today == before + 1,
         timeout=10000,
     )
-    _check_numbers(stats, col.stats_report(studied()))
+    _check_numbers(stats, col.stats.report(studied()))
     ops.executor.wait()
 
 
@@ -169,14 +171,14 @@ def test_a_hidden_screen_loads_only_when_shown_again(
     qtbot.waitUntil(lambda: stats.view.report is not None)
     stats.window.hide()
     shown = stats.view.report
-    card = col.next_card(studied() + timedelta(days=2))
+    card = col.sched.next_card(studied() + timedelta(days=2))
     assert card is not None
-    col.answer(card.card_id, 1, studied())
+    col.sched.answer(card.card_id, 1, studied())
     qtbot.wait(400)
     assert stats.view.report is shown  # nothing loaded while hidden
     stats.window.show()
     qtbot.waitUntil(lambda: stats.view.report is not shown)
-    _check_numbers(stats, col.stats_report(studied()))
+    _check_numbers(stats, col.stats.report(studied()))
 
 
 # The offscreen platform cannot raise windows; the real one can.
@@ -192,7 +194,7 @@ def test_menu_opens_the_screen_with_japanese_decks(qtbot, gui: Gui) -> None:  # 
     assert stats.view.report is not None and stats.view.report.cards["new"] == 5
     # A deck added meanwhile appears in the deck picker.
     assert gui.col is not None
-    gui.col.add_deck("統計テスト", gui.clock())
+    gui.col.decks.add("統計テスト", gui.clock())
     qtbot.waitUntil(lambda: combo.findData("統計テスト") >= 0)
     gui.window.actions_.stats.trigger()  # a second time: the same window comes forward
     assert gui.controller.stats is stats

@@ -65,7 +65,7 @@ class AutoBackup(QObject):
         from flashcards.core.backup import DEFAULT_KEEP, KEEP_SETTING, keep_setting
 
         with self._ops.exclusive():
-            return keep_setting(self._col.get_setting(KEEP_SETTING, str(DEFAULT_KEEP)))
+            return keep_setting(self._col.config.get(KEEP_SETTING, str(DEFAULT_KEEP)))
 
     @Slot(object, object)
     def _on_changed(self, _changes: object, _initiator: object) -> None:
