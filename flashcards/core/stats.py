@@ -22,7 +22,6 @@ from flashcards.core.enums import CardState
 #: Anki calls a card mature once its interval reaches 21 days.
 MATURE_DAYS = 21.0
 KINDS = ("learn", "young", "mature", "relearn")
-PERIODS = {"today": 1, "yesterday": 1, "week": 7, "month": 30, "year": 365}
 
 
 @dataclass(frozen=True)

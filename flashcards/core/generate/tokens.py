@@ -20,11 +20,6 @@ class Token:
     end: int
     detail: str = "*"  # the second sub-category: "地域" for place names, "人名" ...
 
-    @property
-    def is_particle(self) -> bool:
-        """Whether the token is a particle (助詞)."""
-        return self.pos == "助詞"
-
 
 # janome tries every length up to this for a run of unknown characters of one class (symbols,
 # Latin letters, katakana, digits) at every position of the run: 1024 by default, which made a
