@@ -561,7 +561,7 @@ def cmd_backup(args: argparse.Namespace, out: Output) -> int:
         return 0
     col = open_collection(url)  # checks the file: a damaged collection is not backed up
     try:
-        keep = backup.keep_setting(col.config.get(backup.KEEP_SETTING, str(backup.DEFAULT_KEEP)))
+        keep = col.config.backup_keep
     finally:
         col.close()
     made = backup.create_backup(path, _now(args), keep)

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from flashcards.core import overview
+from flashcards.core.backup import DEFAULT_KEEP, KEEP_SETTING, keep_setting
 from flashcards.core.changes import Change, Notify
 from flashcards.core.errors import InputError
 from flashcards.core.models import Setting, utcnow_guard
@@ -63,6 +64,21 @@ class Config:
         if not 0 <= hour <= 23:
             raise InputError("The day start hour must be between 0 and 23.")
         self.set("day_start_hour", str(hour))
+
+    @property
+    def backup_keep(self) -> int:
+        """How many automatic backups to keep (at least 1; Anki's default count otherwise)."""
+        return keep_setting(self.get(KEEP_SETTING, str(DEFAULT_KEEP)))
+
+    def set_backup_keep(self, count: int) -> None:
+        """Set how many automatic backups to keep.
+
+        Raises:
+            InputError: If ``count`` is below 1.
+        """
+        if count < 1:
+            raise InputError("At least one backup must be kept.")
+        self.set(KEEP_SETTING, str(count))
 
     def day_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         """The UTC start and end of the learner's day containing ``now``."""

@@ -32,8 +32,6 @@ class SettingsController(QObject):
     def __init__(
         self, col: Collection, ops: Ops, deck_id: int | None = None, parent: QWidget | None = None
     ) -> None:
-        from flashcards.core.backup import DEFAULT_KEEP, KEEP_SETTING, keep_setting
-
         dialog = SettingsDialog(parent)
         super().__init__(dialog)
         self.dialog = dialog
@@ -44,7 +42,7 @@ class SettingsController(QObject):
         with ops.exclusive():
             decks = sorted(col.decks.names().items(), key=lambda item: item[1].split("::"))
             day_start = col.config.day_start_hour
-            self._keep = keep_setting(col.config.get(KEEP_SETTING, str(DEFAULT_KEEP)))
+            self._keep = col.config.backup_keep
         dialog.set_decks(decks, deck_id)
         dialog.day_start.setValue(day_start)
         dialog.backup_keep.setValue(self._keep)
@@ -100,7 +98,6 @@ class SettingsController(QObject):
         self.dialog.accept()
 
     def _save(self) -> None:
-        from flashcards.core.backup import KEEP_SETTING
         from flashcards.core.errors import FlashcardsError
 
         col, d = self._col, self.dialog
@@ -114,4 +111,4 @@ class SettingsController(QObject):
         if d.day_start.value() != col.config.day_start_hour:
             col.config.set_day_start_hour(d.day_start.value())
         if d.backup_keep.value() != self._keep:
-            col.config.set(KEEP_SETTING, str(d.backup_keep.value()))
+            col.config.set_backup_keep(d.backup_keep.value())

@@ -62,10 +62,8 @@ class AutoBackup(QObject):
         self.timer.start()
 
     def _keep(self) -> int:
-        from flashcards.core.backup import DEFAULT_KEEP, KEEP_SETTING, keep_setting
-
         with self._ops.exclusive():
-            return keep_setting(self._col.config.get(KEEP_SETTING, str(DEFAULT_KEEP)))
+            return self._col.config.backup_keep
 
     @Slot(object, object)
     def _on_changed(self, _changes: object, _initiator: object) -> None:
