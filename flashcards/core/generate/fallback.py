@@ -135,6 +135,22 @@ def _continues(term: str, text: str, after: str) -> bool:
     return any(len(h) >= 4 and h in words for h in heads)
 
 
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"  # ``[\w\-]``
+
+
+def _whole_word(text: str, term: str) -> int:
+    r"""Where ``(?<![\w\-])term(?![\w\-])`` first matches ``text``, or -1."""
+    at = text.find(term)
+    while at >= 0:
+        end = at + len(term)
+        before = at > 0 and _word_char(text[at - 1])
+        if not before and not (end < len(text) and _word_char(text[end])):
+            return at
+        at = text.find(term, at + 1)
+    return -1
+
+
 def _cloze(term: str, index: int, doc: Document, lang: str, *, join_next: bool = False) -> str:
     """The cloze of sentence ``index`` (and an adjacent one when needed), or ""."""
     sentences = doc.sentences
@@ -168,9 +184,11 @@ def _cloze(term: str, index: int, doc: Document, lang: str, *, join_next: bool =
     if lang == "ja":
         at = text.find(term)
     else:
-        pattern = r"(?<![\w\-])" + re.escape(term) + r"(?![\w\-])"
-        found = re.search(pattern, text) or re.search(pattern, text, re.IGNORECASE)
-        at = found.start() if found else -1
+        at = _whole_word(text, term)
+        if at < 0:  # compiling a pattern per term is slow: only when the case differs
+            pattern = r"(?<![\w\-])" + re.escape(term) + r"(?![\w\-])"
+            found = re.search(pattern, text, re.IGNORECASE)
+            at = found.start() if found else -1
     if at < 0:
         return ""
     return text[:at] + "{{c1::" + text[at : at + len(term)] + "}}" + text[at + len(term) :]
