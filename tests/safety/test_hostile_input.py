@@ -28,6 +28,7 @@ from flashcards.core import exchange
 from flashcards.core.collection import Collection
 from flashcards.core.deckfile import parse_deck_toml
 from flashcards.core.errors import FlashcardsError
+from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.core.generate import decode_article, generate_deck
 from flashcards.core.render import render
 from flashcards.core.sanitize import ALLOWED_TAGS, sanitize_html
@@ -103,7 +104,7 @@ def test_fuzz_deck_toml_structured(col: Collection, db_path: Path, doc: dict[str
         text = tomli_w.dumps(doc)
     except (TypeError, ValueError):
         return  # not representable in TOML (e.g. NaN keys); raw text is fuzzed below
-    attempt("deck TOML", col, db_path, lambda: col.import_deck_file(parse_deck_toml(text), NOW))
+    attempt("deck TOML", col, db_path, lambda: import_deck_file(col, parse_deck_toml(text), NOW))
 
 
 @FUZZ
@@ -116,7 +117,7 @@ def test_fuzz_deck_toml_structured(col: Collection, db_path: Path, doc: dict[str
     )
 )
 def test_fuzz_deck_toml_text(col: Collection, db_path: Path, text: str) -> None:
-    attempt("deck TOML", col, db_path, lambda: col.import_deck_file(parse_deck_toml(text), NOW))
+    attempt("deck TOML", col, db_path, lambda: import_deck_file(col, parse_deck_toml(text), NOW))
 
 
 # ---------------------------------------------------------------------------- CSV / Anki text
@@ -158,10 +159,10 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         f'back = "A{i}"\n'
         for i in range(8)
     )
-    source.import_deck_file(parse_deck_toml(f'[deck]\nname = "Pkg"\n{notes}'), NOW)
-    card = source.next_card(NOW)
+    import_deck_file(source, parse_deck_toml(f'[deck]\nname = "Pkg"\n{notes}'), NOW)
+    card = source.sched.next_card(NOW)
     assert card is not None
-    source.answer(card.card_id, 3, NOW)
+    source.sched.answer(card.card_id, 3, NOW)
     out = folder / "deck.apkg"
     exchange.export_apkg(source, out, NOW, with_progress=True)
     source.close()
@@ -251,7 +252,7 @@ def test_fuzz_apkg_inner_database(
 def test_fuzz_article_text(col: Collection, db_path: Path, data: bytes) -> None:
     def run() -> None:
         deck = generate_deck(decode_article(data, "hostile.md"), deck_name="Article")
-        col.import_deck_file(deck, NOW)
+        import_deck_file(col, deck, NOW)
 
     attempt("article text", col, db_path, run)
 
