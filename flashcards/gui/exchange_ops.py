@@ -6,7 +6,9 @@ import codecs
 import csv
 import io
 import re
+import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QProgressDialog,
+    QPushButton,
     QWidget,
 )
 
@@ -152,16 +155,39 @@ def import_notes(report: Any) -> list[str]:
     return lines
 
 
-def import_path(col: Collection, path: Path, now: Any, report: Report) -> Any:
-    """Import one file (an operation on the executor)."""
+#: What the status bar says after the user cancelled an import (as ImportCancelled says).
+IMPORT_CANCELLED = "The import was cancelled; nothing was changed."
+
+
+def cancellable(path: Path) -> bool:
+    """Whether the import of ``path`` can be cancelled.
+
+    Packages and text files can; deck files are small and import at once.
+    """
+    return path.suffix.lower() != ".toml"
+
+
+def import_path(
+    col: Collection,
+    path: Path,
+    now: Any,
+    report: Report,
+    cancelled: Callable[[], bool] | None = None,
+) -> Any:
+    """Import one file (an operation on the executor).
+
+    ``cancelled`` is asked at the importer's safe points (see
+    :func:`flashcards.core.exchange.importer.import_file`); once true the import raises
+    ``ImportCancelled`` and nothing has changed.
+    """
     report(0, 0)
-    if path.suffix.lower() == ".toml":
+    if not cancellable(path):
         from flashcards.core.deckfile import read_deck_file
 
         return import_deck_file(col, read_deck_file(path), now)
     from flashcards.core import exchange
 
-    return exchange.import_file(col, path, now)
+    return exchange.import_file(col, path, now, cancelled=cancelled)
 
 
 class ExportOptions(QDialog):
@@ -214,13 +240,25 @@ class ExchangeController(QObject):
         self._clock = clock
         self._parent = parent
         self._progress: QProgressDialog | None = None
+        #: Set by the progress dialog's Cancel button; read by the running import (a thread).
+        self._cancel: threading.Event | None = None
+        self._cancel_button: QPushButton | None = None
 
-    def _start_progress(self, title: str) -> QProgressDialog:
+    def _start_progress(self, title: str, cancel: threading.Event | None = None) -> QProgressDialog:
+        """Show the progress dialog; with ``cancel``, its Cancel button sets that event."""
         dialog = QProgressDialog("", "", 0, 0, self._parent)
         dialog.setLabel(make_plain(QLabel()))  # the title quotes a file name
         dialog.setLabelText(title)
         dialog.setWindowTitle(title)
-        dialog.setCancelButton(None)
+        self._cancel = cancel
+        if cancel is None:
+            dialog.setCancelButton(None)
+            self._cancel_button = None
+        else:
+            button = QPushButton("Cancel")
+            dialog.setCancelButton(button)  # the dialog owns it; Escape also cancels
+            dialog.canceled.connect(self._on_cancel_clicked)
+            self._cancel_button = button
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
@@ -234,7 +272,20 @@ class ExchangeController(QObject):
             self._progress.setMaximum(total)
             self._progress.setValue(done)
 
+    @Slot()
+    def _on_cancel_clicked(self) -> None:
+        """Ask the running import to stop; the dialog stays until it has rolled back."""
+        if self._cancel is None or self._progress is None:
+            return
+        self._cancel.set()
+        if self._cancel_button is not None:
+            self._cancel_button.setEnabled(False)
+        self._progress.setLabelText("Cancelling…")
+        self._progress.show()  # QProgressDialog hides itself on cancel; it ends with the job
+
     def _finish(self) -> None:
+        self._cancel = None
+        self._cancel_button = None
         if self._progress is not None:
             self._progress.close()
             self._progress.deleteLater()
@@ -262,16 +313,27 @@ class ExchangeController(QObject):
         if looks_like_article(path):
             self.article_chosen.emit(path)
             return
-        self._start_progress(f"Importing {path.name}…")
+        cancel = threading.Event() if cancellable(path) else None
+        self._start_progress(f"Importing {path.name}…", cancel)
         now = self._clock()
         lead = f"{quote(path.name)} could not be imported"
+        asked = cancel.is_set if cancel is not None else None
         self._ops.run(
-            lambda report: import_path(self._col, path, now, report),
+            lambda report: import_path(self._col, path, now, report, asked),
             initiator=self,
             on_done=self._on_imported,
-            on_error=lambda exc: self._on_failed(exc, lead),
+            on_error=lambda exc: self._on_import_failed(exc, lead),
             on_progress=self._on_progress,
         )
+
+    def _on_import_failed(self, exc: BaseException, lead: str) -> None:
+        from flashcards.core.exchange.importer import ImportCancelled
+
+        if isinstance(exc, ImportCancelled):  # the user's own choice: a sentence, no error box
+            self._finish()
+            self.message.emit(IMPORT_CANCELLED)
+            return
+        self._on_failed(exc, lead)
 
     def _on_imported(self, report: Any) -> None:
         self._finish()

@@ -20,7 +20,7 @@ import math
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -321,27 +321,52 @@ def _check_schema(db: sqlite3.Connection, origin: str) -> set[str]:
     return tables
 
 
-class _Deadline:
-    """A SQLite progress handler that interrupts any statement once the budget is spent."""
+def _nothing() -> None:
+    """A ``check`` that never stops the work."""
 
-    def __init__(self, seconds: float) -> None:
+
+class _Deadline:
+    """A SQLite progress handler that interrupts any statement once the budget is spent.
+
+    It also interrupts when ``check()`` raises (a cancelled import): the error is kept in
+    :attr:`stopped` for the reader to raise instead of SQLite's "interrupted".
+    """
+
+    def __init__(self, seconds: float, check: Callable[[], None] = _nothing) -> None:
         self.end = time.monotonic() + seconds
         self.expired = False
+        self.check = check
+        self.stopped: InputError | None = None
 
     def __call__(self) -> int:
         if time.monotonic() > self.end:
             self.expired = True
             return 1
+        try:
+            self.check()
+        except InputError as exc:
+            self.stopped = exc
+            return 1
         return 0
 
 
-def read_collection(db_path: Path, origin: str, now: datetime, deck: str | None) -> Incoming:
+def read_collection(
+    db_path: Path,
+    origin: str,
+    now: datetime,
+    deck: str | None,
+    *,
+    check: Callable[[], None] = _nothing,
+) -> Incoming:
     """Read the notes, cards and review log of an Anki collection file.
+
+    ``check()`` is called while SQLite works and between batches of rows; it raises (an
+    :class:`InputError`) to stop the reading, and that error is what this function raises.
 
     Raises:
         InputError: If the database is damaged, is not an Anki collection, or is hostile.
     """
-    deadline = _Deadline(READ_SECONDS)
+    deadline = _Deadline(READ_SECONDS, check)
     try:
         db = sqlite3.connect(db_path)
         db.create_collation("unicase", _unicase)  # Anki's collation of names (schema 18)
@@ -356,14 +381,17 @@ def read_collection(db_path: Path, origin: str, now: datetime, deck: str | None)
         db.execute("PRAGMA trusted_schema = OFF")  # no functions with side effects from it
         db.execute("PRAGMA ignore_check_constraints = ON")  # quick_check would evaluate them
         tables = _check_schema(db, origin)
-        check = db.execute("PRAGMA quick_check").fetchone()
-        if not check or check[0] != "ok":
+        verdict = db.execute("PRAGMA quick_check").fetchone()
+        if not verdict or verdict[0] != "ok":
             raise InputError(f"{origin} holds a damaged collection database.")
         if not {"col", "notes", "cards"} <= tables:
             raise InputError(f"{origin} holds no Anki collection (tables are missing).")
         _check_counts(db, tables, origin)
-        return _read(db, tables, origin, now, deck)
+        check()
+        return _read(db, tables, origin, now, deck, check)
     except sqlite3.Error as exc:
+        if deadline.stopped is not None:
+            raise deadline.stopped from None
         if deadline.expired:
             raise InputError(
                 f"{origin} took too long to read (over {READ_SECONDS:.0f} s); it is refused."
@@ -403,9 +431,16 @@ def _check_counts(db: sqlite3.Connection, tables: set[str], origin: str) -> None
 
 
 def _scan(
-    db: sqlite3.Connection, columns: str, table: str, skipped: list[int], where: str = "1"
+    db: sqlite3.Connection,
+    columns: str,
+    table: str,
+    skipped: list[int],
+    where: str = "1",
+    check: Callable[[], None] = _nothing,
 ) -> Iterator[tuple[Any, ...]]:
     """The rows of ``table`` in rowid order (rowid first); a row too big to read is skipped.
+
+    ``check()`` runs before each batch of 1,000 rows (it raises to stop: a cancelled import).
 
     SQLite raises "string or blob too big" instead of materialising a value over the length
     limit; the scan then steps over that one row (counted in ``skipped[0]``) and goes on.
@@ -415,7 +450,11 @@ def _scan(
     while start <= _INT64:
         try:
             cursor = db.execute(select, (start,))
-            while batch := cursor.fetchmany(1000):
+            while True:
+                check()
+                batch = cursor.fetchmany(1000)
+                if not batch:
+                    break
                 start = int(batch[-1][0]) + 1
                 yield from batch
             return
@@ -507,7 +546,12 @@ class _Card(NamedTuple):
 
 
 def _read(
-    db: sqlite3.Connection, tables: set[str], origin: str, now: datetime, deck: str | None
+    db: sqlite3.Connection,
+    tables: set[str],
+    origin: str,
+    now: datetime,
+    deck: str | None,
+    check: Callable[[], None] = _nothing,
 ) -> Incoming:
     fallback = deck or _deck_name(Path(origin).stem, "Imported")
     now_s = int(now.timestamp())
@@ -521,7 +565,7 @@ def _read(
     too_big = [0]
 
     cards: dict[int, list[_Card]] = {}
-    for row in _scan(db, _CARDS_SQL, "cards", too_big):
+    for row in _scan(db, _CARDS_SQL, "cards", too_big, check=check):
         card = _Card._make(row)
         cards.setdefault(card.nid, []).append(card)
     for note_cards in cards.values():
@@ -529,7 +573,7 @@ def _read(
     reviews: dict[int, list[tuple[int, ...]]] = {}
     outside = 0
     if "revlog" in tables:
-        for row in _scan(db, _REVIEWS_SQL, "revlog", too_big, _REVIEWS_WHERE):
+        for row in _scan(db, _REVIEWS_SQL, "revlog", too_big, _REVIEWS_WHERE, check):
             if FIRST_REVIEW_MS <= row[1] < LAST_REVIEW_MS:
                 reviews.setdefault(row[2], []).append(row)
             else:
@@ -608,6 +652,7 @@ def _read(
         f"{_id('id')}, guid, {_id('mid')}, {_clamped('mod', 0, LAST_MOD, 0)}, tags, flds",
         "notes",
         notes_too_big,
+        check=check,
     ):
         if len(str(guid)) > MAX_GUID_CHARS:
             bad_guid += 1

@@ -18,7 +18,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -93,10 +93,23 @@ def _directory_size(path: Path) -> int | None:
     return directory
 
 
-def _chunks(source: IO[bytes], budget: int, origin: str) -> Iterator[bytes]:
-    """Chunks of ``source``, raising as soon as more than ``budget`` bytes have come."""
+def _nothing() -> None:
+    """A ``check`` that never stops the work."""
+
+
+def _chunks(
+    source: IO[bytes], budget: int, origin: str, check: Callable[[], None] = _nothing
+) -> Iterator[bytes]:
+    """Chunks of ``source``, raising as soon as more than ``budget`` bytes have come.
+
+    ``check()`` runs before each chunk is read; it raises to stop (a cancelled import).
+    """
     size = 0
-    while chunk := source.read(_CHUNK):
+    while True:
+        check()
+        chunk = source.read(_CHUNK)
+        if not chunk:
+            return
         size += len(chunk)
         if size > budget:
             raise InputError(f"{origin} is too large once uncompressed (over {budget:,} bytes).")
@@ -108,7 +121,12 @@ def _decompressor() -> zstandard.ZstdDecompressor:
 
 
 def _zstd_chunks(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, origin: str, error: InputError
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    budget: int,
+    origin: str,
+    error: InputError,
+    check: Callable[[], None] = _nothing,
 ) -> Iterator[bytes]:
     """The zstd-compressed member ``info``, uncompressed chunk by chunk within ``budget``.
 
@@ -119,7 +137,7 @@ def _zstd_chunks(
     if zstandard.frame_content_size(head) > budget:
         raise error
     with zf.open(info) as member, _decompressor().stream_reader(member) as reader:
-        yield from _chunks(reader, budget, origin)
+        yield from _chunks(reader, budget, origin, check)
 
 
 def _too_large(origin: str, cap: int) -> InputError:
@@ -127,19 +145,24 @@ def _too_large(origin: str, cap: int) -> InputError:
 
 
 def _write_collection(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, cap: int, origin: str
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    target: Path,
+    cap: int,
+    origin: str,
+    check: Callable[[], None] = _nothing,
 ) -> None:
     """Stream the collection member (zstd or not) into ``target``, never over ``cap`` bytes."""
     with zf.open(info) as member:
         magic = member.read(4)
     with target.open("wb") as out:
         if info.filename.endswith("21b") or magic == _ZSTD_MAGIC:
-            chunks = _zstd_chunks(zf, info, cap, origin, _too_large(origin, cap))
+            chunks = _zstd_chunks(zf, info, cap, origin, _too_large(origin, cap), check)
             for chunk in chunks:
                 out.write(chunk)
         else:
             with zf.open(info) as member:
-                for chunk in _chunks(member, cap, origin):
+                for chunk in _chunks(member, cap, origin, check):
                     out.write(chunk)
 
 
@@ -147,15 +170,22 @@ def _too_many_media(origin: str) -> InputError:
     return InputError(f"{origin} lists more than {MAX_MEDIA_ENTRIES:,} media files; it is refused.")
 
 
-def _media_names(zf: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> list[str]:
+def _media_names(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    origin: str,
+    check: Callable[[], None] = _nothing,
+) -> list[str]:
     """The names in the media list: protobuf MediaEntries in zstd (current) or legacy JSON."""
     with zf.open(info) as member:
         magic = member.read(4)
     if magic == _ZSTD_MAGIC:
-        chunks = _zstd_chunks(zf, info, MAX_MEDIA_LIST_BYTES, origin, _too_many_media(origin))
+        chunks = _zstd_chunks(
+            zf, info, MAX_MEDIA_LIST_BYTES, origin, _too_many_media(origin), check
+        )
         return _protobuf_names(b"".join(chunks), origin)
     with zf.open(info) as member:
-        data = b"".join(_chunks(member, MAX_MEDIA_LIST_BYTES, origin))
+        data = b"".join(_chunks(member, MAX_MEDIA_LIST_BYTES, origin, check))
     return _json_names(data.decode("utf-8"), origin)
 
 
@@ -258,7 +288,11 @@ def _json_names(text: str, origin: str) -> list[str]:
 
 
 def extract_collection(
-    path: Path, folder: Path, cap: int = MAX_UNCOMPRESSED_BYTES
+    path: Path,
+    folder: Path,
+    cap: int = MAX_UNCOMPRESSED_BYTES,
+    *,
+    check: Callable[[], None] = _nothing,
 ) -> tuple[Path, list[str]]:
     """Check an Anki package and write its collection database into ``folder``.
 
@@ -266,6 +300,8 @@ def extract_collection(
         path: The ``.apkg`` or ``.colpkg`` file.
         folder: A private temporary folder.
         cap: The most uncompressed bytes accepted for the collection.
+        check: Called between chunks of the media list and of the collection; it raises to
+            stop the work (the caller removes ``folder``).
 
     Returns:
         The path of the SQLite collection and warnings for the user (media not imported).
@@ -308,10 +344,11 @@ def extract_collection(
             raise _too_many_media(origin)
         try:
             # The media list first: refusing it is cheaper than writing the collection.
-            names = _media_names(zf, media, origin) if media is not None else []
+            names = _media_names(zf, media, origin, check) if media is not None else []
+            check()
             for name in names:
                 _check_name(name, origin, flat=True)
-            _write_collection(zf, by_name[chosen], target, cap, origin)
+            _write_collection(zf, by_name[chosen], target, cap, origin, check)
         except (zipfile.BadZipFile, zlib.error, zstandard.ZstdError, EOFError, OSError) as exc:
             raise InputError(f"{origin} is damaged ({_one_line(exc)}).") from None
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:

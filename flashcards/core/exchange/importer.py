@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +36,39 @@ OPTIONS: Table = SQLModel.metadata.tables[str(DeckOptions.__tablename__)]
 NOTETYPE: Table = table_of(AnkiNoteType)
 _CHUNK = 500
 _ZIP_MAGIC = b"PK\x03\x04"
+#: Rows written per statement inside the import's transaction; a cancel is checked between.
+WRITE_BATCH = 5000
+#: Notes prepared (or compared) between two checks for a cancel.
+CHECK_NOTES = 2000
+
+CANCELLED_MESSAGE = "The import was cancelled; nothing was changed."
+
+
+class ImportCancelled(InputError):  # noqa: N818 (the name the GUI and the issue use)
+    """The user cancelled an import; its transaction was rolled back, nothing changed."""
+
+    def __init__(self, message: str = CANCELLED_MESSAGE) -> None:
+        super().__init__(message)
+
+
+#: Called at the import's safe points; raises :class:`ImportCancelled` to stop it.
+Check = Callable[[], None]
+
+
+def _never() -> None:
+    """A :data:`Check` for an import nobody can cancel."""
+
+
+def _checker(cancelled: Callable[[], bool] | None) -> Check:
+    """A :data:`Check` that raises :class:`ImportCancelled` once ``cancelled()`` is true."""
+    if cancelled is None:
+        return _never
+
+    def check() -> None:
+        if cancelled():
+            raise ImportCancelled()
+
+    return check
 
 
 @dataclass
@@ -46,7 +79,12 @@ class ExchangeReport(ImportReport):
 
 
 def import_file(
-    col: Collection, path: Path | str, now: datetime, deck: str | None = None
+    col: Collection,
+    path: Path | str,
+    now: datetime,
+    deck: str | None = None,
+    *,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ExchangeReport:
     """Import an Anki package (``.apkg``/``.colpkg``), an Anki text file or a plain CSV/TSV.
 
@@ -59,13 +97,21 @@ def import_file(
         path: The file.
         now: The import time.
         deck: Put every note into this deck (for text files: instead of the file name).
+        cancelled: Asked at safe points (between chunks while a package is unpacked, every
+            few thousand rows while it is read, before and while writing); once it returns
+            True the import stops. It may be called from another thread than the one that
+            sets what it reads (a :class:`threading.Event`'s ``is_set``).
 
     Returns:
         What was added, updated and left unchanged.
 
     Raises:
+        ImportCancelled: If ``cancelled()`` turned true: the transaction was rolled back and
+            the temporary folder removed, so nothing changed.
         InputError: If the file cannot be read, is damaged or hostile (one sentence).
     """
+    check = _checker(cancelled)
+    check()
     now = utcnow_guard(now)
     path = Path(path)
     target = normalise_deck_name(deck) if deck else None
@@ -76,12 +122,12 @@ def import_file(
         raise InputError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
     if path.suffix.lower() in {".apkg", ".colpkg", ".zip"} or magic == _ZIP_MAGIC:
         with tempfile.TemporaryDirectory(prefix="flashcards-import-") as tmp:
-            db_path, warnings = extract_collection(path, Path(tmp))
-            incoming = read_collection(db_path, path.name, now, target)
+            db_path, warnings = extract_collection(path, Path(tmp), check=check)
+            incoming = read_collection(db_path, path.name, now, target, check=check)
             incoming.warnings[:0] = warnings
     else:
-        incoming = read_text(path, target)
-    return apply_incoming(col, incoming, now)
+        incoming = read_text(path, target, check=check)
+    return apply_incoming(col, incoming, now, check=check)
 
 
 def _fields_json(note: IncomingNote) -> str | None:
@@ -217,8 +263,13 @@ def _log_rows(
     return rows
 
 
-def apply_incoming(col: Collection, incoming: Incoming, now: datetime) -> ExchangeReport:
+def apply_incoming(
+    col: Collection, incoming: Incoming, now: datetime, *, check: Check = _never
+) -> ExchangeReport:
     """Write what a file brought into the collection, in one transaction.
+
+    ``check()`` runs before the transaction and between its batches; when it raises
+    (:class:`ImportCancelled`) the transaction is rolled back and nothing changes.
 
     Raises:
         InputError: If a deck name is invalid.
@@ -232,7 +283,9 @@ def apply_incoming(col: Collection, incoming: Incoming, now: datetime) -> Exchan
     if report.skipped:
         report.warnings.append(f"{report.skipped} note(s) repeated a GUID; the last one was kept.")
 
+    check()
     with col.engine.begin() as conn:
+        _begin(conn)
         uid_to_id = {str(r[1]): int(r[0]) for r in conn.execute(select(NOTE.c.id, NOTE.c.uid))}
         generated: dict[str, str] | None = None
         uids: dict[str, str] = {}
@@ -252,8 +305,12 @@ def apply_incoming(col: Collection, incoming: Incoming, now: datetime) -> Exchan
         fresh = [g for g in notes if uids[g] not in uid_to_id]
         # Decks for the notes that arrive; matched notes stay where they are (no empty decks).
         deck_ids = _ensure_decks(conn, {notes[g].deck for g in fresh}, incoming.descriptions, now)
-        _update_existing(conn, [(notes[g], uid_to_id[uids[g]]) for g in existing], now, report)
-        _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now)
+        check()
+        pairs = [(notes[g], uid_to_id[uids[g]]) for g in existing]
+        _update_existing(conn, pairs, now, report, check)
+        check()
+        _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now, check)
+        check()  # the last chance: after this the transaction commits
         report.added = len(fresh)
     if report.refused:
         report.warnings.append(REFUSED_WARNING.format(n=report.refused))
@@ -322,13 +379,17 @@ class _Rows:
             self._cache[value] = text
         return text
 
-    def flush(self) -> None:
+    def flush(self, check: Check = _never) -> None:
+        """Insert the rows, :data:`WRITE_BATCH` at a time with a ``check()`` before each."""
         if not self.rows:
             return
+        batches = [self.rows[i : i + WRITE_BATCH] for i in range(0, len(self.rows), WRITE_BATCH)]
         if not self.sqlite:
-            self.conn.execute(
-                insert(self.table), [dict(zip(self.names, r, strict=True)) for r in self.rows]
-            )
+            for batch in batches:
+                check()
+                self.conn.execute(
+                    insert(self.table), [dict(zip(self.names, r, strict=True)) for r in batch]
+                )
             return
         if len(self.rows) > 2000:  # keep the growing indexes in memory during a big insert
             self.conn.exec_driver_sql("PRAGMA cache_size = -262144")
@@ -340,12 +401,26 @@ class _Rows:
         for index in rebuild:
             index.drop(self.conn)
         marks = ", ".join("?" * len(self.names))
-        self.conn.exec_driver_sql(
-            f"INSERT INTO {self.table.name} ({', '.join(self.names)}) VALUES ({marks})",
-            self.rows,
-        )
+        sql = f"INSERT INTO {self.table.name} ({', '.join(self.names)}) VALUES ({marks})"
+        for batch in batches:
+            check()
+            self.conn.exec_driver_sql(sql, batch)
         for index in rebuild:
             index.create(self.conn)
+
+
+def _begin(conn: Connection) -> None:
+    """Open the SQLite transaction now, so that it also covers the index drops of a bulk insert.
+
+    Python's sqlite3 driver begins a transaction only before the first INSERT/UPDATE/DELETE; an
+    import that dropped an index before any of them would commit the drop on its own, and a
+    failed or cancelled import would then leave the table without that index.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if raw is not None and not getattr(raw, "in_transaction", True):
+        conn.exec_driver_sql("BEGIN")
 
 
 def _next_id(conn: Connection, table: Table) -> int:
@@ -357,6 +432,7 @@ def _insert_fresh(
     fresh: list[tuple[IncomingNote, str]],
     deck_ids: dict[str, int],
     now: datetime,
+    check: Check = _never,
 ) -> None:
     if not fresh:
         return
@@ -367,7 +443,9 @@ def _insert_fresh(
     log_rows: list[dict[str, Any]] = []
     when = notes.time(now)
     new_card = (CardState.NEW.value, None, None, None, when, None, 0, 0, False, None)
-    for note, uid in fresh:
+    for count, (note, uid) in enumerate(fresh):
+        if count % CHECK_NOTES == 0:
+            check()
         deck_id = deck_ids[note.deck]
         stamp = notes.time(note.modified) if note.modified is not None else when
         source = note.source
@@ -420,10 +498,11 @@ def _insert_fresh(
                 log_rows += _log_rows(card_id, deck_id, card, [])
             card_id += 1
         note_id += 1
-    notes.flush()
-    cards.flush()
-    if log_rows:
-        conn.execute(insert(LOG), log_rows)
+    notes.flush(check)
+    cards.flush(check)
+    for start in range(0, len(log_rows), WRITE_BATCH):
+        check()
+        conn.execute(insert(LOG), log_rows[start : start + WRITE_BATCH])
 
 
 def _update_existing(
@@ -431,6 +510,7 @@ def _update_existing(
     pairs: list[tuple[IncomingNote, int]],
     now: datetime,
     report: ExchangeReport,
+    check: Check = _never,
 ) -> None:
     if not pairs:
         return
@@ -438,6 +518,7 @@ def _update_existing(
     rows: dict[int, Any] = {}
     cards: dict[int, dict[int, Any]] = {}
     for chunk in _chunks(list(by_id)):
+        check()
         for r in conn.execute(select(NOTE).where(NOTE.c.id.in_(chunk))).mappings():
             rows[int(r["id"])] = r
         for c in conn.execute(
@@ -447,7 +528,9 @@ def _update_existing(
         ):
             cards.setdefault(int(c.note_id), {})[int(c.ord)] = c
     changed: list[dict[str, Any]] = []
-    for note_id, note in by_id.items():
+    for count, (note_id, note) in enumerate(by_id.items()):
+        if count % CHECK_NOTES == 0:
+            check()
         row = rows[note_id]
         values = note_values(note)
         if note.anki_notetype is not None:
@@ -490,6 +573,7 @@ def _update_existing(
     for values in changed:  # Anki notes also update their note type and fields
         by_columns.setdefault(tuple(values), []).append(values)
     for columns, batch in by_columns.items():
+        check()
         stmt = (
             update(NOTE)
             .where(NOTE.c.id == bindparam("_id"))

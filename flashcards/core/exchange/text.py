@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from flashcards.core.deck_names import normalise_deck_name
@@ -85,13 +86,23 @@ def _column(headers: dict[str, str], key: str, origin: str) -> int | None:
     return index - 1
 
 
-def read_text(path: Path, deck: str | None) -> Incoming:
+def _nothing() -> None:
+    """A ``check`` that never stops the work."""
+
+
+#: How many rows :func:`read_text` reads between two calls of its ``check``.
+CHECK_ROWS = 2000
+
+
+def read_text(path: Path, deck: str | None, *, check: Callable[[], None] = _nothing) -> Incoming:
     """Read an Anki text file or a plain CSV/TSV file.
 
     Args:
         path: The file.
         deck: The deck for every note (overrides the file's); None to use the file's
             ``#deck`` header or deck column, else the file name.
+        check: Called every :data:`CHECK_ROWS` rows; it raises to stop the reading (a
+            cancelled import).
 
     Raises:
         InputError: If the file is not text, has ragged rows or malformed headers.
@@ -154,7 +165,9 @@ def read_text(path: Path, deck: str | None) -> Incoming:
     cloze, basic = NoteKind.CLOZE.value, NoteKind.BASIC.value
     no_source = NoteSource()
     try:
-        for row in reader:
+        for count, row in enumerate(reader):
+            if count % CHECK_ROWS == 0:
+                check()
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             number = reader.line_num
