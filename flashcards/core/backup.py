@@ -31,6 +31,7 @@ from flashcards.core.db import (
     BACKUP_DIRNAME,
     SCHEMA_VERSION,
     check_sqlite_file,
+    describe_sqlite_error,
     file_schema_version,
     sqlite_path,
 )
@@ -112,8 +113,6 @@ def _copy_database(source: Path, dest: Path) -> None:
 
 
 def _problem(exc: BaseException, folder: Path) -> str:
-    from flashcards.core.db import describe_sqlite_error
-
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return describe_sqlite_error(exc, folder) or str(exc)

@@ -20,6 +20,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 
 from flashcards.core import db
+from flashcards.core.backup import backup_before_upgrade
 from flashcards.core.cards import CardManager
 from flashcards.core.changes import Change
 from flashcards.core.config import Config
@@ -96,10 +97,12 @@ class Collection:
 def open_collection(url: str, tz: tzinfo | None = None) -> Collection:
     """Open (creating if needed) the collection at a SQLAlchemy URL.
 
+    A SQLite file is backed up into ``backups/`` beside it before its schema is upgraded.
+
     Raises:
         CollectionError: If the database cannot be opened.
     """
-    return Collection(make_engine(url), tz)
+    return Collection(make_engine(url, before_upgrade=backup_before_upgrade), tz)
 
 
 __all__ = ["Change", "Collection", "open_collection"]

@@ -17,6 +17,7 @@ import errno
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,8 @@ from flashcards.core.migrations import read_version, stamp_new, upgrade
 from flashcards.core.paths import DB_FILENAME, default_data_dir, sqlite_path, sqlite_url
 from flashcards.core.schema import APPLICATION_ID, SCHEMA_VERSION
 
-#: The folder, inside the data directory, that holds the automatic and manual backups.
+#: Called with a SQLite file and its schema version before the file is upgraded.
+BeforeUpgrade = Callable[[Path, int], object]
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 __all__ = [
@@ -371,11 +373,12 @@ def _preflight(path: Path, *, read_only: bool = False) -> None:
 # ---------------------------------------------------------------------------- engine
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, before_upgrade: BeforeUpgrade | None = None) -> Engine:
     """Create an engine for ``url`` and create, check or upgrade the schema.
 
-    A SQLite file is checked before anything is written to it, and backed up (into
-    ``backups/`` beside it) before a schema upgrade.
+    A SQLite file is checked before anything is written to it, and handed to
+    ``before_upgrade`` (the collection passes the pre-upgrade backup) before its schema is
+    upgraded; an error there stops the upgrade.
 
     Raises:
         DamagedCollectionError: If the SQLite file is damaged; it is left untouched.
@@ -401,7 +404,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "handle_error", _translate_error)
     try:
-        _prepare_schema(engine, path)
+        _prepare_schema(engine, path, before_upgrade)
     except CollectionError:
         engine.dispose()
         raise
@@ -459,7 +462,9 @@ def make_snapshot_engine(path: Path) -> Engine:
     return engine
 
 
-def _prepare_schema(engine: Engine, path: Path | None) -> None:
+def _prepare_schema(
+    engine: Engine, path: Path | None, before_upgrade: BeforeUpgrade | None = None
+) -> None:
     tables = set(inspect(engine).get_table_names())
     if not tables:
         SQLModel.metadata.create_all(engine)
@@ -476,10 +481,8 @@ def _prepare_schema(engine: Engine, path: Path | None) -> None:
     if version > SCHEMA_VERSION:
         raise NewerCollectionError(path, version)
     if version < SCHEMA_VERSION:
-        if path is not None:
-            from flashcards.core.backup import backup_before_upgrade
-
-            backup_before_upgrade(path, version)
+        if path is not None and before_upgrade is not None:
+            before_upgrade(path, version)
         upgrade(engine, version)
     # Tables added by a later version that need no data migration (idempotent).
     SQLModel.metadata.create_all(engine)

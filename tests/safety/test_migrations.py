@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from flashcards.core import migrations
+from flashcards.core.backup import backup_before_upgrade
 from flashcards.core.collection import open_collection
 from flashcards.core.db import (
     APPLICATION_ID,
@@ -119,9 +120,9 @@ def test_first_schema_collection_is_upgraded_with_backup_and_nothing_lost(tmp_pa
 
 def test_opening_an_upgraded_collection_again_changes_nothing(tmp_path: Path) -> None:
     db = schema1_collection(tmp_path / "collection.db")
-    make_engine(sqlite_url(db)).dispose()
+    make_engine(sqlite_url(db), before_upgrade=backup_before_upgrade).dispose()
     upgraded = shape(db)
-    make_engine(sqlite_url(db)).dispose()
+    make_engine(sqlite_url(db), before_upgrade=backup_before_upgrade).dispose()
     assert shape(db) == upgraded
     assert len(list((tmp_path / "backups").iterdir())) == 1  # no second pre-upgrade backup
 
