@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 
 from flashcards.core.changes import Change
+from flashcards.core.deckfile import iter_clozes
+from flashcards.core.enums import NoteKind
 from flashcards.gui.clock import Clock
 from flashcards.gui.main_window import MainActions, Screen
 from flashcards.gui.ops import Ops
@@ -262,12 +264,10 @@ class ReviewController(QObject):
 
 def _term(card: ReviewCard) -> str:
     """The words of the card worth highlighting in its source sentence."""
-    if card.kind == "cloze":
-        from flashcards.core.deckfile import CLOZE_RE
-
-        for match in CLOZE_RE.finditer(card.front):
-            if int(match.group(1)) == card.ord + 1:
-                return match.group(2)
+    if card.kind == NoteKind.CLOZE:
+        for cloze in iter_clozes(card.front):  # linear, even on a hostile front
+            if cloze.number == card.ord + 1:
+                return cloze.content
         return ""
     return card.front.strip()
 

@@ -115,7 +115,8 @@ def test_answer_shows_source_with_term_highlighted(qtbot, gui: Gui, clock) -> No
     assert col is not None
     from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec
 
-    import_deck_file(col, 
+    import_deck_file(
+        col,
         DeckFile(
             "Sourced",
             notes=[
@@ -135,6 +136,23 @@ def test_answer_shows_source_with_term_highlighted(qtbot, gui: Gui, clock) -> No
     source = view.source.text()
     assert "background-color" in source and ">注意機構</span>" in source
     assert "2.仕組み" in source and "LLM解説" in source
+
+
+def test_answer_of_a_hostile_cloze_shows_at_once(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    """Unclosed openings after the deletion made the source highlight quadratic (80 KB: 16 s)."""
+    import time
+
+    col = gui.col
+    assert col is not None
+    from flashcards.core.deckfile import NoteSource
+
+    front = "{{c1::注意機構}}で文脈を捉える" + "{{c1::" * 20_000
+    col.notes.add("Hostile", "cloze", front, "", clock(), source=NoteSource("t", "s", SENTENCE))
+    gui.controller._on_study(col.decks.id("Hostile"))
+    started = time.process_time()
+    _key(qtbot, gui, Qt.Key.Key_Return)
+    assert time.process_time() - started < 5  # the old scan took over 30 s
+    assert ">注意機構</span>" in gui.window.review.source.text()
 
 
 def test_edit_key_opens_editor_and_edit_shows(qtbot, gui: Gui, monkeypatch) -> None:  # noqa: ANN001
