@@ -3,7 +3,7 @@
 Fields (1 MB, the largest field assumed) go through the functions that read them: ``render``
 of a cloze card and ``sanitize_html`` of both faces (what the review screen shows),
 ``html_to_text`` (every imported Anki field) and ``cloze_numbers`` (every import and edit).
-Articles (2 MiB, ``MAX_ARTICLE_BYTES``) go through ``read_article`` and ``generate_deck``, as
+Articles (256 KiB, ``MAX_ARTICLE_BYTES``) go through ``read_article`` and ``generate_deck``, as
 ``flashcards generate`` does. The figure is wall time at the cap; each shape is also timed at a
 tenth of the size, and the ratio of CPU times shows the scaling (about 10 for linear work, 100
 for quadratic; "-" when the small input takes under 5 ms).

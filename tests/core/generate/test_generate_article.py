@@ -84,9 +84,9 @@ def test_rejects_unusable_bytes_with_one_sentence(data: bytes, fragment: str) ->
 def test_rejects_huge_article(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     path.write_bytes(b"a" * (MAX_ARTICLE_BYTES + 1))
-    with pytest.raises(InputError, match="larger than 2 MiB"):
+    with pytest.raises(InputError, match="larger than 256 KiB"):
         read_article(path)
-    with pytest.raises(InputError, match="larger than 2 MiB"):
+    with pytest.raises(InputError, match="larger than 256 KiB"):
         decode_article(b"a" * (MAX_ARTICLE_BYTES + 1), "huge.txt")
 
 
