@@ -40,6 +40,7 @@ from flashcards.core.exchange.common import (
     IncomingReview,
     aware,
     html_to_text,
+    read_value,
     read_varint,
     tags_of,
 )
@@ -151,27 +152,12 @@ def _proto_value(data: bytes, number: int) -> int | bytes | None:
         if pos >= len(data):
             return None
         key, pos = read_varint(data, pos)
-        field, wire = key >> 3, key & 7
+        field = key >> 3
         if field > number or field == 0:
             return None
-        value: int | bytes
-        if wire == 0:
-            value, pos = read_varint(data, pos)
-        elif wire == 2:
-            length, pos = read_varint(data, pos)
-            if pos + length > len(data):
-                raise InputError("A protobuf message in the package is damaged.")
-            value = data[pos : pos + length] if field == number else b""
-            pos += length
-        elif wire in (1, 5):
-            size = 8 if wire == 1 else 4
-            value, pos = int.from_bytes(data[pos : pos + size], "little"), pos + size
-        else:
-            raise InputError("A protobuf message in the package is damaged.")
-        if pos > len(data):
-            raise InputError("A protobuf message in the package is damaged.")
+        value, pos = read_value(data, pos, key & 7)
         if field == number:
-            return value
+            return data[value] if isinstance(value, slice) else value
     return None
 
 

@@ -216,6 +216,34 @@ def read_varint(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
+def read_value(data: bytes, pos: int, wire: int) -> tuple[int | slice, int]:
+    """Read the value of a protobuf field of wire type ``wire`` at ``pos``.
+
+    Returns:
+        The value (an int, or the slice of ``data`` a byte string spans, so that a caller
+        copies only the bytes it keeps) and the position after it.
+
+    Raises:
+        InputError: If the value is damaged.
+    """
+    value: int | slice
+    if wire == 0:
+        value, pos = read_varint(data, pos)
+    elif wire == 2:
+        length, pos = read_varint(data, pos)
+        if pos + length > len(data):
+            raise InputError("A protobuf message in the package is damaged.")
+        value, pos = slice(pos, pos + length), pos + length
+    elif wire in (1, 5):
+        size = 8 if wire == 1 else 4
+        value, pos = int.from_bytes(data[pos : pos + size], "little"), pos + size
+    else:
+        raise InputError("A protobuf message in the package is damaged.")
+    if pos > len(data):
+        raise InputError("A protobuf message in the package is damaged.")
+    return value, pos
+
+
 def protobuf_fields(data: bytes) -> dict[int, list[int | bytes]]:
     """Decode one protobuf message into {field number: [values]} (varints and byte strings).
 
@@ -226,22 +254,6 @@ def protobuf_fields(data: bytes) -> dict[int, list[int | bytes]]:
     pos = 0
     while pos < len(data):
         key, pos = read_varint(data, pos)
-        number, wire = key >> 3, key & 7
-        value: int | bytes
-        if wire == 0:
-            value, pos = read_varint(data, pos)
-        elif wire == 2:
-            length, pos = read_varint(data, pos)
-            if pos + length > len(data):
-                raise InputError("A protobuf message in the package is damaged.")
-            value, pos = data[pos : pos + length], pos + length
-        elif wire == 1:
-            value, pos = int.from_bytes(data[pos : pos + 8], "little"), pos + 8
-        elif wire == 5:
-            value, pos = int.from_bytes(data[pos : pos + 4], "little"), pos + 4
-        else:
-            raise InputError("A protobuf message in the package is damaged.")
-        if pos > len(data):
-            raise InputError("A protobuf message in the package is damaged.")
-        out.setdefault(number, []).append(value)
+        value, pos = read_value(data, pos, key & 7)
+        out.setdefault(key >> 3, []).append(data[value] if isinstance(value, slice) else value)
     return out
