@@ -19,6 +19,8 @@ from flashcards.core.generate.fallback import find_taught
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.patterns_en import find_en, heading_term_en
 from flashcards.core.generate.patterns_ja import find_ja, heading_term
+from flashcards.core.generate.rules import apply_rules
+from flashcards.core.generate.structural import STRUCTURAL_RULES
 from flashcards.core.generate.structure import Document, Sentence, parse_document
 from flashcards.core.generate.terms import is_technical
 from flashcards.core.generate.textutil import detect_language, fold, slug, term_key
@@ -422,10 +424,12 @@ def generate_deck(
     step = max(1, total // 4)
     report(0.1, f"Looking for terms in {len(doc.sentences)} sentences")
     for i, sentence in enumerate(doc.sentences):
+        previous = doc.sentences[i - 1] if i else None
         if language == "ja":
-            findings += find_ja(sentence, doc.sentences[i - 1] if i else None)
+            findings += find_ja(sentence, previous)
         else:
-            findings += find_en(sentence, doc.sentences[i - 1] if i else None)
+            findings += find_en(sentence, previous)
+        findings += apply_rules(STRUCTURAL_RULES, sentence, previous, language)
         if (i + 1) % step == 0:
             report(0.1 + 0.75 * (i + 1) / total, f"Analysed {i + 1} of {total} sentences")
     findings += _taught(doc, findings, language, article.text, index)

@@ -318,7 +318,7 @@ def _heading_description_ja(doc: Document, index: int) -> list[Finding]:
     """``1. 確証バイアス`` then ``…してしまう傾向。``: the first topic-less describing sentence."""
     sentence = doc.sentences[index]
     term = heading_term(sentence.section)
-    if not term or sentence.section == doc.title:
+    if not term or sentence.section == doc.title or sentence.kind != "text":
         return []
     if term in sentence.text or _anaphoric(sentence.text, "ja"):
         return []

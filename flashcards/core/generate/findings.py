@@ -9,7 +9,7 @@ from itertools import islice
 
 from flashcards.core.generate.backs import same_text
 from flashcards.core.generate.structure import Sentence
-from flashcards.core.generate.terms import is_acronym, is_valid_term, whole_term
+from flashcards.core.generate.terms import is_acronym, is_valid_term, label_term
 from flashcards.core.generate.textutil import MAX_CANDIDATES, is_kana
 from flashcards.core.generate.tokens import tokenize
 
@@ -21,6 +21,7 @@ _LATIN_WORDS = re.compile(
     r"^[A-Za-z][A-Za-z0-9'’]*(?:(?:[ \-/]|-\d+(?:,\d+)*-)[A-Za-z][A-Za-z0-9'’]*)+$"
 )
 _GLOSSARY = re.compile(r"^\s*(?P<term>[^…:：―—]{1,40}?)\s*(?:…|\.{3}|：|:|―|—| - )\s*(?P<body>.+)$")
+_ALIASED = re.compile(r"^(?P<term>[^()（）]+?)\s*[（(](?P<alias>[^()（）]{1,40})[)）]$")
 _CLAUSE_NAMES = re.compile(
     r"^(?!(?:It|This|That|They|He|She|We|You|I)\b)[A-Z][a-z]+(?: [a-z]+){1,5} (?:the|a|an) "
     r"(?P<x>[\w/%\-]+(?: [a-z][\w\-]*){0,2})$"
@@ -146,11 +147,16 @@ def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:
     if not match or not callable(clean):
         return []
     term = match.group("term").strip().strip('*_「」"')
+    alias = ""
+    bracketed = _ALIASED.match(term)
+    if bracketed:
+        # "Legato(レガート): 音と音を…": the gloss goes on the front, the explanation on the back.
+        term, alias = bracketed.group("term").strip(), bracketed.group("alias").strip()
     named = _CLAUSE_NAMES.match(term)
-    if named:
+    if named and not alias:
         # "The speaker liked the 50/30/20 rule: spend …": the noun phrase the clause ends with.
         term = named.group("x")
-    elif not whole_term(term):
+    elif not label_term(term):
         return []
     if not is_valid_term(term):
         return []
@@ -164,5 +170,7 @@ def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:
         clause = tokens and tokens[-1].surface == "こと" and len(back) >= 12
         if not tokens or tokens[-1].pos != "名詞" or tokens[-1].sub == "非自立" and not clause:
             return []
+    if alias and same_text(back, alias):
+        return []
     reversible = len(back) <= 40
-    return [Finding(term, back, sentence, "glossary", 2.5, reversible)]
+    return [Finding(term, back, sentence, "glossary", 2.5, reversible, alias=alias)]

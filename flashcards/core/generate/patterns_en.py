@@ -13,8 +13,10 @@ from functools import lru_cache
 
 from flashcards.core.generate.backs import clean_back_en, drop_asides, same_text
 from flashcards.core.generate.findings import Finding, find_expansions, find_glossary
+from flashcards.core.generate.lexicon import GENERIC_HEADINGS
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_technical, is_valid_term
+from flashcards.core.generate.textutil import fold
 
 _LEAD = (
     r"^(?:(?:In short|Simply put|Put simply|Basically|Formally|Roughly speaking|In other words"
@@ -434,7 +436,7 @@ def _called(sentence: Sentence) -> list[Finding]:
 
 
 def _heading_definition(sentence: Sentence, anchor: str) -> list[Finding]:
-    if not sentence.first_in_section or not anchor:
+    if not sentence.first_in_section or not anchor or sentence.kind != "text":
         return []
     match = _HEADING_LEAD.match(drop_asides(sentence.text).rstrip(".!? "))
     if not match:
@@ -461,6 +463,8 @@ def heading_term_en(heading: str) -> str:
     """The term an English heading names (``2. What is a Tokenizer?`` -> ``Tokenizer``), or ""."""
     text = re.sub(r"^(?:\d{1,2}[.)]|[IVX]{1,4}\.)\s*", "", heading).strip().rstrip("?:")
     text = re.sub(r"^(?:What\s+(?:is|are)\s+(?:an?\s+|the\s+)?)", "", text, flags=re.IGNORECASE)
+    if fold(text) in GENERIC_HEADINGS:
+        return ""  # Summary, Key terms: a part of the page, not a term
     return text if is_valid_term(text) and len(text.split()) <= 4 else ""
 
 

@@ -15,6 +15,7 @@ from flashcards.core.generate.backs import (
     same_text,
 )
 from flashcards.core.generate.findings import Finding, find_expansions, find_glossary
+from flashcards.core.generate.lexicon import GENERIC_HEADINGS
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import (
     chain_ending_at,
@@ -25,6 +26,7 @@ from flashcards.core.generate.terms import (
 )
 from flashcards.core.generate.textutil import (
     MAX_CANDIDATES,
+    fold,
     is_hiragana,
     is_kanji,
     is_katakana,
@@ -92,6 +94,9 @@ _KANJI_NUM = {
     "九": 9,
     "十": 10,
 }
+_EXAMPLE_OR_AMOUNT = re.compile(
+    r"等|など|例|e\.g\.|[〜～~]|\d|[０-９]|数[十百千万]|何[人個回]|程度|くらい|ぐらい|以上|以下|未満"
+)
 _LIST_LEAD = re.compile(r"^(?:主に|おもに|特に|例えば|たとえば)")
 _NUMBERING = re.compile(
     r"^(?:(?:\d{1,2}|[IVX]{1,4})[.．]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ][.．]?|[①-⑳]|第[0-9一二三四五六七八九十]+[章節部])\s*"
@@ -103,6 +108,8 @@ def heading_term(heading: str) -> str:
     """The term a heading names (``Ⅰ.Transformer`` -> ``Transformer``), or ""."""
     text = _NUMBERING.sub("", heading).strip()
     text = re.sub(r"(?:とは|について|って何)[?？]?$", "", text).strip()
+    if fold(text) in GENERIC_HEADINGS:
+        return ""  # まとめ, 特徴: a part of the page, not a term
     return text if is_valid_term(text) and whole_term(text) else ""
 
 
@@ -625,7 +632,16 @@ def _brackets(sentence: Sentence) -> list[Finding]:
             back = clean_back_ja(described)
             if back and not same_text(back, inner) and len(back) >= 3:
                 found.append(Finding(inner, back, sentence, "description(X)", 2.5, _is_gloss(back)))
-        elif outer and is_valid_term(outer) and _is_gloss(inner) and not _term_shaped(inner):
+        elif (
+            outer
+            and is_valid_term(outer)
+            and is_technical(outer)
+            and _is_gloss(inner)
+            and not _term_shaped(inner)
+            and not _EXAMPLE_OR_AMOUNT.search(inner)
+        ):
+            # "CPU（Core i7等）", "参加者（数十〜数百人）", "番号（数字）": an example, an amount or
+            # an everyday noun's paraphrase is not a definition (and reversed, two bad cards).
             found.append(Finding(outer, inner, sentence, "X(gloss)", 2.5, True))
     return found
 
@@ -670,7 +686,7 @@ def _enumeration(sentence: Sentence) -> list[Finding]:
 
 
 def _heading_definition(sentence: Sentence) -> list[Finding]:
-    if not sentence.first_in_section:
+    if not sentence.first_in_section or sentence.kind != "text":
         return []
     term = heading_term(sentence.section)
     text = sentence.text.rstrip("。！!")

@@ -10,18 +10,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flashcards.core.generate.textutil import CLOSERS, OPENERS, TERMINAL_EN, TERMINAL_JA
+from flashcards.core.generate.blocks import label_of, split_row, table_pairs
+from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.terms import label_term
+from flashcards.core.generate.textutil import CLOSERS, OPENERS, TERMINAL_EN, TERMINAL_JA, fold
 from flashcards.core.generate.tokens import ends_with_particle, starts_with_particle
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence with where it sits in the article."""
+    """One sentence with where it sits in the article.
+
+    Attributes:
+        text: The sentence (for a table row or definition item: the explanation cell or line).
+        section: The heading it sits under ("" before the first).
+        index: Its position among the document's sentences.
+        first_in_section: Whether it is the first sentence under its heading.
+        kind: ``"text"`` (prose or a list item), ``"row"`` (the explanation cell of a table
+            row) or ``"definition"`` (a definition-list item).
+        label: For a row or definition item, the term it explains (the row's first cell, the
+            definition list's term line).
+    """
 
     text: str
     section: str
     index: int
     first_in_section: bool
+    kind: str = "text"
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,8 +74,9 @@ _ITEM_MAX_EN = 40
 
 @dataclass
 class _Line:
-    kind: str  # "blank" | "heading" | "item" | "text"
+    kind: str  # "blank" | "heading" | "item" | "text" | "row" | "definition"
     text: str
+    label: str = ""  # the term of a row or definition line
 
 
 def _md_heading(line: str) -> str | None:
@@ -118,9 +135,32 @@ def _ends_terminal(text: str, lang: str) -> bool:
     return stripped[-1] in terminals
 
 
+def _pair_rows(lines: list[_Line], row_cells: dict[int, list[str]]) -> None:
+    """Give each run of table rows its (term, explanation) pairs; other rows become blank."""
+    i = 0
+    while i < len(lines):
+        if lines[i].kind != "row":
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and lines[end].kind == "row":
+            end += 1
+        pairs = table_pairs([row_cells[k] for k in range(i, end)])
+        for k, pair in zip(range(i, end), pairs, strict=True):
+            if pair is None:
+                lines[k] = _Line("blank", "")
+            else:
+                term, explanation = (_clean_markdown(cell) for cell in pair)
+                lines[k] = (
+                    _Line("row", explanation, term) if term and explanation else _Line("blank", "")
+                )
+        i = end
+
+
 def _classify(text: str) -> list[_Line]:
     raw = text.split("\n")
     lines: list[_Line] = []
+    row_cells: dict[int, list[str]] = {}
     in_code = False
     for index, line in enumerate(raw):
         stripped = line.strip()
@@ -142,6 +182,22 @@ def _classify(text: str) -> list[_Line]:
         if _RULE.match(line):
             lines.append(_Line("blank", ""))
             continue
+        cells = split_row(stripped)
+        if cells is not None:
+            row_cells[len(lines)] = cells
+            lines.append(_Line("row", ""))
+            continue
+        if stripped.startswith((": ", "：")) and lines and lines[-1].kind in ("text", "definition"):
+            # A definition-list item (Pandoc style): the term is the line above.
+            term = lines[-1].label if lines[-1].kind == "definition" else lines[-1].text
+            if lines[-1].kind == "text":
+                lines[-1] = _Line("blank", "")
+            lines.append(_Line("definition", _clean_markdown(stripped[1:]), term))
+            continue
+        label = label_of(stripped)
+        if label is not None:
+            lines.append(_Line("heading", _clean_markdown(label)))
+            continue
         neighbours = [raw[j] for j in (index - 1, index + 1) if 0 <= j < len(raw)]
         in_list = any(_NUMBERED_LIST.match(n) for n in neighbours)
         match = _NUMBERED_HEADING.match(stripped)
@@ -159,6 +215,7 @@ def _classify(text: str) -> list[_Line]:
             continue
         cleaned = _clean_markdown(stripped)
         lines.append(_Line("text", cleaned) if cleaned else _Line("blank", ""))
+    _pair_rows(lines, row_cells)
     return [line if line.text or line.kind == "blank" else _Line("blank", "") for line in lines]
 
 
@@ -253,16 +310,41 @@ def _is_title_line(lines: list[_Line], i: int, buf: _Paragraph, lang: str) -> bo
     return not (lang == "ja" and starts_with_particle(nxt.text))
 
 
-def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[tuple[str, str]]:
-    """Group lines into (paragraph text, section heading) units, collecting the headings."""
-    units: list[tuple[str, str]] = []
+def _subheading(lines: list[_Line], i: int) -> bool:
+    """Whether a title-shaped line right below a heading is a heading too, not its explanation.
+
+    ``雑談`` under the article's title is; ``調理を始める前に…そろえておくこと`` under
+    ``ミザンプラス`` is not: a sub-heading is a page-part word or a bare term, with a paragraph
+    below it.
+    """
+    text = lines[i].text
+    below = lines[i + 1] if i + 1 < len(lines) else None
+    if below is None or below.kind != "text":
+        return False
+    return fold(text) in GENERIC_HEADINGS or label_term(text)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    section: str
+    kind: str = "text"
+    label: str = ""
+
+
+def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[_Unit]:
+    """Group lines into paragraph units under their section headings, collecting the headings."""
+    units: list[_Unit] = []
     section = ""
     buf = _Paragraph(lang)
+    # The index of the last heading line: the line right below a heading explains it, and is
+    # never a title line itself (`ミザンプラス` / `調理を始める前に…そろえておくこと`).
+    last_heading = -2
 
     def flush() -> None:
         text = buf.take().strip()
         if text:
-            units.append((text, section))
+            units.append(_Unit(text, section))
 
     i = 0
     n = len(lines)
@@ -283,6 +365,12 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[tuple[str
             flush()
             section = line.text
             headings.append(section)
+            last_heading = i
+            i += 1
+            continue
+        if line.kind in ("row", "definition"):
+            flush()
+            units.append(_Unit(line.text, section, line.kind, line.label))
             i += 1
             continue
         end = run_end[i]
@@ -303,13 +391,14 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[tuple[str
                 continue
         if line.kind == "item":
             flush()
-            units.append((line.text, section))
+            units.append(_Unit(line.text, section))
             i += 1
             continue
-        if _is_title_line(lines, i, buf, lang):
+        if _is_title_line(lines, i, buf, lang) and (i != last_heading + 1 or _subheading(lines, i)):
             flush()
             section = line.text
             headings.append(section)
+            last_heading = i
             i += 1
             continue
         if not _joins(buf, line.text, lang):
@@ -400,12 +489,17 @@ def parse_document(text: str, title: str, lang: str) -> Document:
     headings: list[str] = []
     sentences: list[Sentence] = []
     previous_section: str | None = None
-    for unit, section in _units(lines, lang, headings):
-        pieces = _split_ja(unit) if lang == "ja" else _split_en(unit)
+    for unit in _units(lines, lang, headings):
+        if unit.kind == "text":
+            pieces = _split_ja(unit.text) if lang == "ja" else _split_en(unit.text)
+        else:
+            pieces = [unit.text]  # one row or definition item is one explanation
         for piece in pieces:
             if len(piece) > MAX_SENTENCE:
                 continue
-            first = section != previous_section
-            previous_section = section
-            sentences.append(Sentence(piece, section, len(sentences), first))
+            first = unit.section != previous_section
+            previous_section = unit.section
+            sentences.append(
+                Sentence(piece, unit.section, len(sentences), first, unit.kind, unit.label)
+            )
     return Document(title=title, headings=tuple(headings), sentences=tuple(sentences))

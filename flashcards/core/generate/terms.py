@@ -137,6 +137,20 @@ def whole_term(text: str) -> bool:
     return term == stripped
 
 
+def label_term(text: str) -> bool:
+    """Whether a term line, table cell or glossary label is a term.
+
+    The layout already says it is one, so a short run of kanji, katakana and Latin letters
+    passes even where the tokenizer splits it oddly (``極軸`` is read as an adverb and a noun).
+    """
+    stripped = text.strip()
+    if whole_term(stripped):
+        return True
+    if not stripped or len(stripped) > 20 or " " in stripped and not stripped.isascii():
+        return False
+    return all(is_kanji(ch) or is_katakana(ch) or is_latin(ch) or ch in "・-" for ch in stripped)
+
+
 def is_acronym(text: str) -> bool:
     """Whether ``text`` looks like an acronym (``LLM``, ``GPT-4`` is not, ``HTTPs`` is)."""
     return bool(_ACRONYM.match(text)) and sum(ch.isupper() for ch in text) >= 2 and len(text) <= 8

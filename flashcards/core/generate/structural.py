@@ -1,0 +1,239 @@
+"""Rules that read a term and its explanation from the page's layout, not from a sentence.
+
+Glossary tables, definition lists and a term on its own line (a heading, a ``【label】``, a
+short line) with its explanation on the lines below are how notes, glossaries and web pages
+teach terms, often without a single 。. The parser (`structure.py`) marks table rows and
+definition items and keeps the explanation below a term line in that term's section; the rules
+here turn them into findings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from flashcards.core.generate.backs import (
+    clean_back_en,
+    clean_back_ja,
+    drop_asides,
+    has_anaphor_en,
+    same_text,
+)
+from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.patterns_ja import heading_term
+from flashcards.core.generate.rules import Example, rule
+from flashcards.core.generate.structure import Sentence
+from flashcards.core.generate.terms import is_valid_term, label_term, whole_term
+from flashcards.core.generate.textutil import fold, is_kana, is_latin
+from flashcards.core.generate.tokens import starts_with_particle, tokenize
+
+_ALIAS = re.compile(r"^(?P<term>.+?)\s*[（(](?P<alias>[^()（）]{1,60})[)）]$")
+_HEADING_TAIL = re.compile(r"\s*[:：]$")
+_EN_HEADING_LEAD = re.compile(r"^(?:What\s+(?:is|are)\s+(?:an?\s+|the\s+)?)", re.IGNORECASE)
+# An explanation that is only a value, an example list or a quantity teaches nothing.
+_NOT_EXPLANATION = re.compile(
+    r"^[\d\s,.%~〜～\-+¥$円/年月日時分秒個人件回]*$|^(?:はい|いいえ|yes|no|-|—|なし|○|×)$"
+)
+_TOPIC_JA = ("は", "が")
+_PRONOUN_EN = re.compile(
+    r"^(?:I|I'm|I've|we|we're|you|you're|he|she|they|it|it's|this|that|these|those|there|here)\b",
+    re.IGNORECASE,
+)
+# A main verb before any relative word: a whole sentence, not a fragment describing the term.
+_EN_CLAUSE = re.compile(
+    r"^(?:(?!\b(?:that|which|who|whom|whose|where|when)\b).)*?"
+    r"\b(?:is|are|was|were|has|have|had|does|do|did|can|will|would|should|must)\b",
+    re.IGNORECASE,
+)
+# An English fragment under a term line: "A place where…", "Stores data…", "Used to…".
+_EN_DESCRIPTION = re.compile(
+    r"^(?:(?:a|an|the|one|any|each|every|some)\s|[A-Z][a-z]+s\s|used\b|refers\b|means\b)",
+    re.IGNORECASE,
+)
+
+
+def _symbolic(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "SPZC" and ch not in "（()）「」『』【】"
+
+
+def term_and_alias(raw: str, lang: str) -> tuple[str, str]:
+    """The term a term line names and the other name in brackets beside it, or ("", "").
+
+    ``🔭 屈折望遠鏡（Refractor）`` gives ``("屈折望遠鏡", "Refractor")``; ``ROM(Read-Only
+    Memory)`` gives ``("ROM", "Read-Only Memory")``; a generic heading (``まとめ``, ``Summary``)
+    names no term.
+    """
+    text = raw.strip()
+    start = 0
+    while start < len(text) and _symbolic(text[start]):
+        start += 1  # emoji, bullets and marks before the term
+    text = _HEADING_TAIL.sub("", text[start:]).strip().strip("*_`").strip()
+    alias = ""
+    match = _ALIAS.match(text)
+    if match:
+        text, alias = match.group("term").strip(), match.group("alias").strip()
+    if lang == "ja":
+        term = heading_term(text) or (text if label_term(text) and is_valid_term(text) else "")
+    else:
+        text = _EN_HEADING_LEAD.sub("", text).rstrip("?").strip()
+        term = text if is_valid_term(text) and whole_term(text) and len(text.split()) <= 4 else ""
+    if not term or fold(term) in GENERIC_HEADINGS:
+        return "", ""
+    return term, alias
+
+
+def _explanation(text: str, lang: str) -> str:
+    if _NOT_EXPLANATION.match(text.strip()):
+        return ""
+    back = clean_back_ja(text) if lang == "ja" else clean_back_en(text)
+    if len(back) < 3 or not any(ch.isalpha() for ch in back):
+        return ""
+    return back
+
+
+def _language(text: str) -> str:
+    return "ja" if any(is_kana(ch) or "\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+
+
+def _paired(sentence: Sentence, pattern: str, strength: float) -> list[Finding]:
+    lang = _language(sentence.text)
+    term, alias = term_and_alias(sentence.label, _language(sentence.label))
+    if not term:
+        return []
+    back = _explanation(sentence.text, lang)
+    if not back or same_text(back, term) or (alias and same_text(back, alias)):
+        return []
+    reversible = len(back) <= 40 and fold(term) not in fold(back)
+    return [Finding(term, back, sentence, pattern, strength, reversible, alias=alias)]
+
+
+@rule(
+    "table row",
+    2.5,
+    "any",
+    (
+        Example(
+            "| 用語 | 意味 |\n| --- | --- |\n| 口径 | 対物レンズの直径 |",
+            "口径",
+            "対物レンズの直径",
+        ),
+        Example(
+            "| Term | Meaning |\n| --- | --- |\n| Latency | the delay before data arrives |",
+            "Latency",
+            "the delay before data arrives",
+        ),
+    ),
+)
+def table_row(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """A glossary table's row: the term cell, and the explanation cell as the back."""
+    if sentence.kind != "row":
+        return []
+    return _paired(sentence, "table row", 2.5)
+
+
+@rule(
+    "definition item",
+    2.5,
+    "any",
+    (
+        Example(
+            "赤道儀\n: 天体の動きに合わせて回転する架台",
+            "赤道儀",
+            "天体の動きに合わせて回転する架台",
+        ),
+        Example("Refractor\n: a telescope that gathers light with a lens", "Refractor", "lens"),
+    ),
+)
+def definition_item(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """A definition list's item: the term line, and the definition below it as the back."""
+    if sentence.kind != "definition":
+        return []
+    return _paired(sentence, "definition item", 2.5)
+
+
+@lru_cache(maxsize=4096)
+def _describes_ja(text: str) -> str:
+    """The back a topic-less Japanese description gives, or "" if it is not one."""
+    core = drop_asides(text).strip().rstrip("。．.")
+    if not core or starts_with_particle(core):
+        return ""
+    tokens = tokenize(core)
+    if any(t.pos == "助詞" and t.surface in _TOPIC_JA and t.sub == "係助詞" for t in tokens):
+        return ""  # "火加減は中火": a statement about something else
+    back = clean_back_ja(core)
+    if not back:
+        return ""
+    tail = tokenize(back)
+    if not tail:
+        return ""
+    last = tail[-1]
+    nominal = last.pos == "名詞" and last.sub not in (
+        "非自立",
+        "代名詞",
+        "副詞可能",
+        "形容動詞語幹",
+        "ナイ形容詞語幹",
+        "数",
+    )
+    clause = last.surface in ("こと", "もの") and len(back) >= 8
+    return back if (nominal or clause) and len(back) >= 4 else ""
+
+
+def _describes_en(text: str) -> str:
+    stripped = text.strip()
+    if not stripped or stripped.endswith("?") or _PRONOUN_EN.match(stripped):
+        return ""
+    if _EN_CLAUSE.match(stripped):
+        return ""  # "The price you pay is noise.": a statement, not a description fragment
+    if has_anaphor_en(stripped[:12]) or not _EN_DESCRIPTION.match(stripped):
+        return ""
+    back = clean_back_en(stripped)
+    return back if len(back) >= 8 else ""
+
+
+@rule(
+    "term line + explanation",
+    2.5,
+    "any",
+    (
+        Example(
+            "ミザンプラス\n調理を始める前に材料と道具をそろえておくこと\n\nデグラッセ\n"
+            "鍋に残ったうまみをワインで溶かし出すこと",
+            "ミザンプラス",
+            "材料と道具をそろえておくこと",
+        ),
+        Example(
+            "## 🔭 屈折望遠鏡（Refractor）\n- レンズで光を集めて像をつくる望遠鏡\n- にじみが出る",
+            "屈折望遠鏡",
+            "レンズで光を集めて像をつくる望遠鏡",
+        ),
+        Example("ROM(Read-Only Memory)\n後から書き換えられない記憶装置です。", "ROM", "記憶装置"),
+        Example("【赤道儀】\n天体の動きに合わせて回転する架台。", "赤道儀", "回転する架台"),
+        Example(
+            "## Bind mount\nA folder of the host that a container sees as its own.",
+            "Bind mount",
+            "A folder of the host",
+        ),
+    ),
+)
+def term_line(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """A term on its own line (heading, label, short line) and the line that explains it."""
+    if sentence.kind != "text" or not sentence.first_in_section or not sentence.section:
+        return []
+    lang = _language(sentence.text)
+    term, alias = term_and_alias(sentence.section, _language(sentence.section))
+    if not term or fold(term) in fold(sentence.text):
+        return []  # a sentence that names its term is read by the sentence patterns
+    back = _describes_ja(sentence.text) if lang == "ja" else _describes_en(sentence.text)
+    if not back or (alias and same_text(back, alias)):
+        return []
+    if lang == "ja" and all(is_latin(ch) or not ch.isalpha() for ch in back):
+        return []
+    reversible = len(back) <= 40
+    return [Finding(term, back, sentence, "term line + explanation", 2.5, reversible, alias=alias)]
+
+
+STRUCTURAL_RULES = ("table row", "definition item", "term line + explanation")
+"""The rules this module registers (importing it registers them)."""
