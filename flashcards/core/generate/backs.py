@@ -120,6 +120,14 @@ def plain_ending_ja(text: str) -> str:
     """Strip a trailing copula and turn a polite verb ending into the plain form."""
     out = text.strip().rstrip("。．.、, ")
     out = _COPULA_JA.sub("", out).rstrip("、, ")
+    if out.endswith(("ます", "ました")):
+        tokens = tokenize(out)
+        # "担います" -> "担う", "任務としました" -> "任務とする": the verb's dictionary form (the
+        # table below cannot know a godan verb's stem).
+        if len(tokens) >= 2 and tokens[-2].pos == "動詞" and tokens[-1].base == "ます":
+            return out[: tokens[-2].start] + tokens[-2].base
+        if len(tokens) >= 3 and tokens[-3].pos == "動詞" and tokens[-2].base == "ます":
+            return out[: tokens[-3].start] + tokens[-3].base
     for polite, plain in _POLITE:
         if out.endswith(polite):
             return out[: -len(polite)] + plain

@@ -17,6 +17,7 @@ from flashcards.core.generate.backs import has_anaphor_en, same_text
 from flashcards.core.generate.corpus import MAX_TERMS, SentenceIndex, plain_text
 from flashcards.core.generate.fallback import find_taught
 from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.functional import FUNCTIONAL_RULES
 from flashcards.core.generate.patterns_en import find_en, heading_term_en
 from flashcards.core.generate.patterns_ja import find_ja, heading_term
 from flashcards.core.generate.rules import apply_rules
@@ -49,6 +50,9 @@ _OVERRIDE_KEYS = frozenset(
     {"front", "back", "kind", "tags", "reason", "add", "drop", "section", "sentence"}
 )
 
+
+RULE_ORDER = STRUCTURAL_RULES + FUNCTIONAL_RULES
+"""The registered rules the generator applies to every sentence (after the sentence patterns)."""
 
 WEAK_STRENGTH = 2.5
 """Definitions from weaker patterns (XはYです, lower-case "X is a Y") need the term to recur."""
@@ -429,7 +433,7 @@ def generate_deck(
             findings += find_ja(sentence, previous)
         else:
             findings += find_en(sentence, previous)
-        findings += apply_rules(STRUCTURAL_RULES, sentence, previous, language)
+        findings += apply_rules(RULE_ORDER, sentence, previous, language)
         if (i + 1) % step == 0:
             report(0.1 + 0.75 * (i + 1) / total, f"Analysed {i + 1} of {total} sentences")
     findings += _taught(doc, findings, language, article.text, index)

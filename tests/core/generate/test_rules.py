@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from flashcards.core.generate import decode_article, generate_deck
+from flashcards.core.generate.deck import RULE_ORDER
 from flashcards.core.generate.rules import RULES, Example, Rule
-from flashcards.core.generate.structural import STRUCTURAL_RULES
 from flashcards.core.generate.structure import parse_document
 from flashcards.core.generate.textutil import detect_language, fold, term_key
 
@@ -17,9 +17,9 @@ def _id(case: object) -> str:
     return case.name if isinstance(case, Rule) else case.term if isinstance(case, Example) else ""
 
 
-def test_the_structural_rules_are_registered() -> None:
-    assert set(STRUCTURAL_RULES) <= set(RULES)
-    assert all(RULES[name].examples for name in STRUCTURAL_RULES)
+def test_every_registered_rule_is_applied() -> None:
+    assert set(RULE_ORDER) == set(RULES)
+    assert len(RULE_ORDER) == len(set(RULE_ORDER))
 
 
 @pytest.mark.parametrize(("rule", "example"), CASES, ids=_id)

@@ -1,0 +1,188 @@
+"""Rules for definitions by what a thing does, and English definitions that are not "X is a Y".
+
+``保健所は、地域の感染症対策を担当します`` defines an office by its task; ``Git lets you record
+every change``, ``We use a volume to keep data``, ``tiny air sacs called alveoli`` and
+``Docker Compose, which runs several containers together, …`` define without a copula.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flashcards.core.generate.backs import clean_back_en, clean_back_ja, drop_asides
+from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.rules import Example, rule
+from flashcards.core.generate.structure import Sentence
+from flashcards.core.generate.terms import is_technical, is_valid_term, whole_term
+
+# "Xは(、)…を担当します" and the other verbs that give a role, task or duty.
+_ROLE_JA = re.compile(
+    r"^(?P<x>[^、。はがを「」]{1,20})は[、,]?(?P<y>[^。]{4,80}?"
+    r"(?:を担当|を担|を任務と|を役割と|の役割を|を仕事と|を司|をつかさど|を管轄|を統括))"
+    r"(?P<end>[^。]{0,12})。?$"
+)
+_ROLE_END = re.compile(
+    r"^(?:します|しました|する|した|います|いました|う|った|っています|っていました|"
+    r"ります|りました|る|った|しています|していました|とします|としました|とする|とした|"
+    r"果たします|果たしました|果たす|果たした|果たしています)$"
+)
+_EN_TERM = r"[A-Z][\w\-]*(?: [A-Z][\w\-]*){0,3}|[a-z][\w\-]*(?: [a-z][\w\-]*){0,2}"
+_LETS_YOU = re.compile(
+    r"^(?P<x>" + _EN_TERM + r") (?P<y>(?:lets|allows|enables|helps) (?:you|us|users|people|"
+    r"programs|developers)\b.{6,160}?)\.?$"
+)
+_WE_USE = re.compile(
+    r"^(?:We|You|People|Engineers|Developers|Programmers) (?:use|can use|often use) "
+    r"(?:an? |the )?(?P<x>[\w\-]+(?: [\w\-]+){0,2}) (?P<y>to .{6,160}?)\.?$"
+)
+_CALLED_MID = re.compile(
+    r"(?:^|\b(?:in|into|of|on|by|with|from|to|as|through) )(?P<y>(?:[a-z][\w\-]* ){1,4}[a-z]\w*s?) "
+    r"(?:called|known as|named) (?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)\b(?P<rest>[.,;]|$)"
+)
+_WHICH = re.compile(r"^(?:The |An? )?(?P<x>" + _EN_TERM + r"), which (?P<y>[^,]{6,120}),")
+_SUBJECT_STOP = frozenset({"this", "that", "it", "they", "which", "what", "there", "here"})
+
+
+def _english_term(term: str) -> bool:
+    words = term.split()
+    return (
+        is_valid_term(term)
+        and whole_term(term)
+        and words[0].lower() not in _SUBJECT_STOP
+        and len(words) <= 4
+    )
+
+
+@rule(
+    "Xは…を担当する",
+    2.5,
+    "ja",
+    (
+        Example("保健所は、地域の感染症対策を担当します。", "保健所", "地域の感染症対策を担当"),
+        Example("検非違使は京の治安維持を任務としました。", "検非違使", "京の治安維持を任務と"),
+        Example("リボソームは、タンパク質の合成を担います。", "リボソーム", "タンパク質の合成を担"),
+    ),
+)
+def role_ja(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``Xは…を担当します``, ``…を任務としました``, ``…を担います``: X by its task."""
+    if sentence.kind != "text":
+        return []
+    match = _ROLE_JA.match(drop_asides(sentence.text).strip())
+    if not match or not _ROLE_END.match(match.group("end").rstrip("。")):
+        return []
+    term = match.group("x").strip()
+    if not is_valid_term(term) or not whole_term(term):
+        return []
+    back = clean_back_ja(match.group("y") + match.group("end"))
+    if not back:
+        return []
+    return [Finding(term, back, sentence, "Xは…を担当する", 2.5, False)]
+
+
+@rule(
+    "X lets you …",
+    2.5,
+    "en",
+    (
+        Example("Git lets you record every change to your files.", "Git", "record every change"),
+        Example(
+            "ESLint helps developers find mistakes before the code runs.",
+            "ESLint",
+            "find mistakes before the code runs",
+        ),
+    ),
+)
+def lets_you(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``X lets you …``, ``X allows/enables/helps …``: X by what it makes possible."""
+    text = re.sub(r"^(?:An?|The) ", "", drop_asides(sentence.text).strip())
+    match = _LETS_YOU.match(text)
+    if not match or sentence.kind != "text":
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    strength = 2.5 if is_technical(term, english=True) or term[0].isupper() else 2.0
+    return [Finding(term, back, sentence, "X lets you …", strength)] if back else []
+
+
+@rule(
+    "We use X to …",
+    2.0,
+    "en",
+    (
+        Example(
+            "We use a volume to keep data when a container is removed.\n\n"
+            "A volume lives outside the container.",
+            "volume",
+            "to keep data when a container is removed",
+        ),
+    ),
+)
+def we_use(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``We use X to …``: X by its purpose (weak: the term must recur)."""
+    match = _WE_USE.match(drop_asides(sentence.text).strip())
+    if not match or sentence.kind != "text":
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en("used " + match.group("y"))
+    return [Finding(term, back, sentence, "We use X to …", 2.0)] if back else []
+
+
+@rule(
+    "Y called X",
+    2.5,
+    "en",
+    (
+        Example("The lungs end in tiny air sacs called alveoli.", "alveoli", "tiny air sacs"),
+        Example(
+            "Plants store energy in small structures known as plastids.",
+            "plastids",
+            "small structures",
+        ),
+    ),
+)
+def called_mid(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``… in tiny air sacs called alveoli``: the noun phrase before ``called`` names X."""
+    if sentence.kind != "text":
+        return []
+    match = _CALLED_MID.search(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "Y called X", 2.5, True)] if back else []
+
+
+@rule(
+    "X, which …",
+    2.5,
+    "en",
+    (
+        Example(
+            "Docker Compose, which runs several containers together, reads one YAML file.",
+            "Docker Compose",
+            "runs several containers together",
+        ),
+    ),
+)
+def which_clause(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``X, which …, verb …``: the non-restrictive clause describes X."""
+    if sentence.kind != "text":
+        return []
+    match = _WHICH.match(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term) or not (term[0].isupper() or is_technical(term, english=True)):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "X, which …", 2.5)] if back else []
+
+
+FUNCTIONAL_RULES = ("Xは…を担当する", "X lets you …", "We use X to …", "Y called X", "X, which …")
+"""The rules this module registers."""
