@@ -20,6 +20,7 @@ from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.functional import FUNCTIONAL_RULES
 from flashcards.core.generate.patterns_en import find_en, heading_term_en
 from flashcards.core.generate.patterns_ja import find_ja, heading_term
+from flashcards.core.generate.relations_ja import RELATION_RULES
 from flashcards.core.generate.rules import apply_rules
 from flashcards.core.generate.structural import STRUCTURAL_RULES
 from flashcards.core.generate.structure import Document, Sentence, parse_document
@@ -51,7 +52,7 @@ _OVERRIDE_KEYS = frozenset(
 )
 
 
-RULE_ORDER = STRUCTURAL_RULES + FUNCTIONAL_RULES
+RULE_ORDER = STRUCTURAL_RULES + FUNCTIONAL_RULES + RELATION_RULES
 """The registered rules the generator applies to every sentence (after the sentence patterns)."""
 
 WEAK_STRENGTH = 2.5

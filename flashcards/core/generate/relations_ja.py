@@ -1,0 +1,151 @@
+"""Japanese rules that explain a term through what the text says around it, not a copula.
+
+``…に発表された「X」という論文`` names a work by what it is; ``Ⅱ.いろいろつかえる`` /
+``つまり汎用性が高いです`` puts a term on a plain-words heading; ``おなじみXの根幹となるY`` says
+what X rests on; ``Xというもの自体は…`` introduces a term by name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flashcards.core.generate.backs import clean_back_ja, drop_asides, has_anaphor_ja
+from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.patterns_ja import heading_term
+from flashcards.core.generate.rules import Example, rule
+from flashcards.core.generate.structure import Sentence
+from flashcards.core.generate.terms import chain_ending_at, is_valid_term, label_term, whole_term
+
+# Kinds of named things a "「X」という<kind>" phrase introduces.
+_KINDS = (
+    "論文|書籍|本|著書|小説|作品|法律|法令|条約|規格|手法|技術|概念|現象|理論|仮説|定理|法則|"
+    "アルゴリズム|モデル|ライブラリ|ツール|サービス|プロトコル|言語|制度|政策|事件|戦い|運動|様式"
+)
+_NAMED_KIND = re.compile(
+    r"(?P<mod>[^、。「」『』\"“”]{6,60}?)[「『\"“](?P<x>[^「」『』\"“”]{2,60})[」』\"”]という"
+    r"(?P<kind>" + _KINDS + r")"
+)
+_IN_OTHER_WORDS = re.compile(
+    r"^(?:つまり|要するに|すなわち|言い換えると|言い換えれば|一言でいうと)[、,]?"
+    r"(?P<x>[^、。はがをにで]{2,20})(?:が高い|が大きい|がある|です|のこと)"
+)
+_FOUNDATION = re.compile(
+    r"(?:おなじみ|有名な|あの)?(?P<x>[A-Za-z][\w\-]*|[ァ-ヶー]{3,})の"
+    r"(?P<rel>根幹|基盤|土台|もと|元|ベース|中核|心臓部)(?:と|に)なる(?:の(?:が|は))?"
+    r"(?P<y>[A-Za-z][\w\-]*|[ァ-ヶー]{3,})"
+)
+_INTRODUCED = re.compile(r"^(?P<x>[^、。はがを]{2,20})というもの(?:自体|そのもの)?は")
+
+
+@rule(
+    "「X」という論文",
+    2.5,
+    "ja",
+    (
+        Example(
+            "2017年に発表された「Attention is All You Need」という論文に載った構造です。",
+            "Attention is All You Need",
+            "2017年に発表された論文",
+        ),
+        Example(
+            "江戸幕府が大名を統制するために定めた「武家諸法度」という法令があります。",
+            "武家諸法度",
+            "大名を統制するために定めた法令",
+        ),
+    ),
+)
+def named_kind(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``…に発表された「X」という論文``: X is the kind, restricted by the clause before it."""
+    if sentence.kind != "text":
+        return []
+    match = _NAMED_KIND.search(drop_asides(sentence.text))
+    if not match:
+        return []
+    term = match.group("x").strip()
+    modifier = match.group("mod")
+    cut = max(modifier.rfind("、"), modifier.rfind("。"))
+    modifier = modifier[cut + 1 :].strip()
+    if not term or not modifier or has_anaphor_ja(modifier) or len(term) > 60:
+        return []
+    back = clean_back_ja(modifier + match.group("kind"))
+    return [Finding(term, back, sentence, "「X」という論文", 2.5, False)] if back else []
+
+
+@rule(
+    "heading, つまりX",
+    2.5,
+    "ja",
+    (Example("## いろいろつかえる\nつまり汎用性が高いです。\n", "汎用性", "いろいろつかえる"),),
+)
+def in_other_words(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """A heading in plain words, then ``つまりXが高いです``: the heading explains X."""
+    if sentence.kind != "text" or not sentence.first_in_section or not sentence.section:
+        return []
+    match = _IN_OTHER_WORDS.match(sentence.text)
+    if not match:
+        return []
+    term = match.group("x").strip()
+    if not is_valid_term(term) or not label_term(term):
+        return []
+    heading = re.sub(r"^(?:[0-9IVXⅠ-Ⅻ①-⑳]+[.．]?)\s*", "", sentence.section).strip()
+    if not heading or heading_term(heading) or term in heading:
+        return []  # a heading that names a term is that term's, not a paraphrase
+    back = clean_back_ja(heading)
+    return [Finding(term, back, sentence, "heading, つまりX", 2.5, False)] if back else []
+
+
+@rule(
+    "Xの根幹となるY",
+    2.5,
+    "ja",
+    (
+        Example(
+            "皆さんおなじみChatGPTの根幹となるGPTです。",
+            "ChatGPT",
+            "GPT",
+        ),
+    ),
+)
+def foundation(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``おなじみXの根幹となるY``: X rests on Y (a card for X; Y has its own)."""
+    if sentence.kind != "text":
+        return []
+    match = _FOUNDATION.search(drop_asides(sentence.text))
+    if not match:
+        return []
+    term, base = match.group("x"), match.group("y")
+    if term == base or not is_valid_term(term) or not whole_term(term):
+        return []
+    back = f"{base}が{match.group('rel')}になっている"
+    return [Finding(term, back, sentence, "Xの根幹となるY", 2.5, False)]
+
+
+@rule(
+    "Xというものは",
+    2.0,
+    "ja",
+    (
+        Example(
+            "言語モデルというもの自体は昔からありました。言語モデルの規模は近年急に大きくなりました。",
+            "言語モデル",
+            "昔から",
+        ),
+    ),
+)
+def introduced(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``Xというもの自体は…``: the sentence introduces X by name (a cloze)."""
+    if sentence.kind != "text":
+        return []
+    text = drop_asides(sentence.text).strip()
+    match = _INTRODUCED.match(text)
+    if not match or len(text) > 120:
+        return []
+    _, term = chain_ending_at(match.group("x"), len(match.group("x")))
+    if term != match.group("x") or not is_valid_term(term):
+        return []
+    cloze = "{{c1::" + term + "}}" + text[len(term) :]
+    return [Finding(term, "", sentence, "Xというものは", 2.0, False, cloze)]
+
+
+RELATION_RULES = ("「X」という論文", "heading, つまりX", "Xの根幹となるY", "Xというものは")
+"""The rules this module registers."""
