@@ -63,6 +63,9 @@ _NUMBERED_HEADING = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+・•]|\d{1,3}[.)])\s+(\S.*)$")
 _NUMBERED_LIST = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
+# Scrapbox (Cosense) notes: "[* 量子化]" on its own line is a heading, "[LLMの軽量化]" a link.
+_SCRAPBOX_HEADING = re.compile(r"^\[\*{1,5}\s+([^\[\]]{1,80})\]$")
+_BRACKET_LINK = re.compile(r"\[(?:[*/\-_]+\s+)?([^\[\]]{1,80})\](?!\()")
 _ABBREVIATION_TEXT = (
     "e.g i.e etc vs mr mrs ms dr prof fig cf al no approx dept est inc ltd jr sr st"
 )
@@ -124,7 +127,11 @@ def _drop_links(text: str) -> str:
 
 
 def _clean_markdown(text: str) -> str:
-    return _MD_EMPHASIS.sub("", _drop_links(text)).strip()
+    text = _drop_links(text)
+    if "[" in text:
+        # Scrapbox/Cosense and wiki links ("[LLMの軽量化]", "[* 強調]"): their text.
+        text = _BRACKET_LINK.sub(lambda m: m.group(1), text)
+    return _MD_EMPHASIS.sub("", text).strip()
 
 
 def _ends_terminal(text: str, lang: str) -> bool:
@@ -172,6 +179,9 @@ def _classify(text: str) -> list[_Line]:
             lines.append(_Line("blank", ""))
             continue
         heading = _md_heading(line)
+        scrapbox = _SCRAPBOX_HEADING.match(stripped)
+        if scrapbox:
+            heading = scrapbox.group(1)
         if heading is not None:
             lines.append(_Line("heading", _clean_markdown(heading)))
             continue
@@ -376,7 +386,14 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[_Unit]:
         end = run_end[i]
         if end - i >= 2:
             nxt = lines[end] if end < n and lines[end].kind == "text" else None
-            prev_open = bool(buf) and not buf.ends_terminal() and buf.last not in ":："
+            prev_open = (
+                bool(buf)
+                and not buf.ends_terminal()
+                and buf.last not in ":："
+                # "…性能は、主に" / items: a Japanese clause left open by a particle or a comma;
+                # a line of notes written without 。 is not open.
+                and (lang != "ja" or buf.last in "、," or ends_with_particle(buf.pieces[-1]))
+            )
             next_joins = nxt is not None and lang == "ja" and starts_with_particle(nxt.text)
             if prev_open or next_joins:
                 # A short list folded into the sentence around it ("主に\nA\nB\nC\nの3つの…").

@@ -148,7 +148,21 @@ def label_term(text: str) -> bool:
         return True
     if not stripped or len(stripped) > 20 or " " in stripped and not stripped.isascii():
         return False
-    return all(is_kanji(ch) or is_katakana(ch) or is_latin(ch) or ch in "・-" for ch in stripped)
+    if all(is_kanji(ch) or is_katakana(ch) or is_latin(ch) or ch in "・-" for ch in stripped):
+        return True
+    # A short word with okurigana (面取り, 落としぶた, アク抜き): nouns and verb stems only, no
+    # particle or auxiliary (which would make it a phrase or a sentence).
+    tokens = tokenize(stripped)
+    return (
+        len(stripped) <= 10
+        and not all(is_hiragana(ch) for ch in stripped)
+        and bool(tokens)
+        and all(t.pos in ("名詞", "動詞", "接頭詞") for t in tokens)
+        and (
+            tokens[-1].pos == "名詞"
+            or (tokens[-1].pos == "動詞" and tokens[-1].surface != tokens[-1].base)
+        )
+    )
 
 
 def is_acronym(text: str) -> bool:
