@@ -20,7 +20,7 @@ from flashcards.core.generate.backs import (
     has_anaphor_en,
     same_text,
 )
-from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.findings import Finding, expansion_matches
 from flashcards.core.generate.lexicon import GENERIC_HEADINGS
 from flashcards.core.generate.patterns_ja import heading_term
 from flashcards.core.generate.rules import Example, rule
@@ -212,6 +212,11 @@ def _describes_en(text: str) -> str:
         Example("ROM(Read-Only Memory)\n後から書き換えられない記憶装置です。", "ROM", "記憶装置"),
         Example("【赤道儀】\n天体の動きに合わせて回転する架台。", "赤道儀", "回転する架台"),
         Example(
+            "[* PTQ]\n Post-Training Quantization\n 学習済みのモデルを、あとから量子化するやり方",
+            "PTQ",
+            "あとから量子化するやり方",
+        ),
+        Example(
             "## Bind mount\nA folder of the host that a container sees as its own.",
             "Bind mount",
             "A folder of the host",
@@ -220,10 +225,22 @@ def _describes_en(text: str) -> str:
 )
 def term_line(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     """A term on its own line (heading, label, short line) and the line that explains it."""
-    if sentence.kind != "text" or not sentence.first_in_section or not sentence.section:
+    if sentence.kind != "text" or not sentence.section:
         return []
-    lang = _language(sentence.text)
     term, alias = term_and_alias(sentence.section, _language(sentence.section))
+    if not sentence.first_in_section:
+        # "PTQ" / "Post-Training Quantization" / "学習が終わったモデルを…": the expansion on
+        # the first line goes on the front, the line after it explains.
+        if (
+            previous is None
+            or not previous.first_in_section
+            or previous.section != sentence.section
+            or not term
+            or not expansion_matches(term, previous.text.strip())
+        ):
+            return []
+        alias = previous.text.strip()
+    lang = _language(sentence.text)
     if not term or fold(term) in fold(sentence.text):
         return []  # a sentence that names its term is read by the sentence patterns
     back = _describes_ja(sentence.text) if lang == "ja" else _describes_en(sentence.text)
