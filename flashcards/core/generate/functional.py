@@ -26,7 +26,10 @@ _ROLE_END = re.compile(
     r"ります|りました|る|った|しています|していました|とします|としました|とする|とした|"
     r"果たします|果たしました|果たす|果たした|果たしています)$"
 )
-_EN_TERM = r"[A-Z][\w\-]*(?: [A-Z][\w\-]*){0,3}|[a-z][\w\-]*(?: [a-z][\w\-]*){0,2}"
+_EN_TERM = (
+    r"[A-Z][\w\-]*(?: [A-Z][\w\-]*){0,3}|[A-Z][\w\-]*(?: [a-z][\w\-]*){1,2}"
+    r"|[a-z][\w\-]*(?: [a-z][\w\-]*){0,2}"
+)
 _LETS_YOU = re.compile(
     r"^(?P<x>" + _EN_TERM + r") (?P<y>(?:lets|allows|enables|helps) (?:you|us|users|people|"
     r"programs|developers)\b.{6,160}?)\.?$"
@@ -40,6 +43,10 @@ _CALLED_MID = re.compile(
     r"(?:called|known as|named) (?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)\b(?P<rest>[.,;]|$)"
 )
 _WHICH = re.compile(r"^(?:The |An? )?(?P<x>" + _EN_TERM + r"), which (?P<y>[^,]{6,120}),")
+_WHAT_WE_MEAN = re.compile(
+    r"^(?P<y>[A-Z][^,;]{8,160}?) is what (?:\w+ ){0,2}(?:means?|calls?|call) "
+    r"(?:by )?(?:an? |the )?(?P<x>[\w\-]+(?: [\w\-]+){0,3})\.?$"
+)
 _SUBJECT_STOP = frozenset({"this", "that", "it", "they", "which", "what", "there", "here"})
 
 
@@ -184,5 +191,38 @@ def which_clause(sentence: Sentence, previous: Sentence | None) -> list[Finding]
     return [Finding(term, back, sentence, "X, which …", 2.5)] if back else []
 
 
-FUNCTIONAL_RULES = ("Xは…を担当する", "X lets you …", "We use X to …", "Y called X", "X, which …")
+@rule(
+    "Y is what … means by X",
+    2.5,
+    "en",
+    (
+        Example(
+            "Running both and merging the lists is what people mean by hybrid search.",
+            "hybrid search",
+            "Running both and merging the lists",
+        ),
+    ),
+)
+def what_we_mean(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``Y is what everyone means by X`` / ``… is what we call X``: Y defines X."""
+    if sentence.kind != "text":
+        return []
+    match = _WHAT_WE_MEAN.match(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "Y is what … means by X", 2.5)] if back else []
+
+
+FUNCTIONAL_RULES = (
+    "Xは…を担当する",
+    "X lets you …",
+    "We use X to …",
+    "Y called X",
+    "X, which …",
+    "Y is what … means by X",
+)
 """The rules this module registers."""

@@ -85,6 +85,12 @@ _CALLED = re.compile(
     r"(?P<x>[\"“']?[A-Za-z0-9][\w\-+#./' ]{0,58}?[\"”']?)(?:,\s.*)?$"
 )
 # "We call this long, stable stage the main sequence": what is named is the previous sentence.
+# "We call this step query rewriting": a demonstrative with a general noun, then the name.
+_CALL_THIS_NOUN = re.compile(
+    r"^(?:[A-Z][a-z]+\s+){1,2}call(?:s|ed)?\s+(?:this|that|these|those)\s+"
+    r"(?:step|process|method|technique|approach|pattern|idea|effect|practice|stage|trick|rule)s?"
+    r"\s+(?P<x>[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,3})$"
+)
 _CALL_THIS = re.compile(
     r"^(?:[A-Z][a-z]+\s+){1,2}call(?:s|ed)?\s+(?:this|that|these|those|it)\b(?P<y>.*?)\s+"
     r"(?P<x>(?:the|an?)\s+[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,3})$"
@@ -372,7 +378,7 @@ def _named_previous(sentence: Sentence, previous: Sentence | None) -> list[Findi
     match = _CALLED.match(plain)
     y = match.group("y") if match else ""
     if not match or not _DEMONSTRATIVE.match(y.strip()):
-        match = _CALL_THIS.match(plain)
+        match = _CALL_THIS.match(plain) or _CALL_THIS_NOUN.match(plain)
         if not match:
             return []
     term = re.sub(r"^(?:an?|the)\s+", "", match.group("x").strip().strip("\"“”'"))
