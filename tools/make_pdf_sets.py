@@ -43,6 +43,7 @@ def render(source: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: render the PDFs of the named sets (all by default)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("sets", nargs="*", default=list(SETS), help="set folders to render")
     args = parser.parse_args(argv)
