@@ -1,4 +1,11 @@
-"""Reading an article: bytes -> text, with encoding detection and one-sentence errors."""
+"""Reading an article (text, Markdown, a web page or a PDF, a file or an address) as our text.
+
+`load_article` is the one entry point: it tells a URL from a path, and a PDF or an HTML page from
+a text file (by name, then by content), and hands each to its reader (`fetch`, `web`, `pdf`),
+which are imported only when needed. Every reader gives text in the Markdown conventions that
+`structure.parse_document` reads, and every failure a user can cause is one `InputError`
+sentence.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,13 @@ import codecs
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from flashcards.core.errors import InputError
+
+Progress = Callable[[float, str], None]
 
 MAX_ARTICLE_BYTES = 256 * 1024
 """Articles larger than this (256 KiB) are refused: generation is meant for one article at a
@@ -39,13 +49,15 @@ class Article:
         title: The article's title (its first line or Markdown heading, else the file name).
         path: The file it was read from, if any.
         attribution: Credit and licence for the article, from a ``<name>.source.toml`` file
-            next to it (never invented).
+            next to it, or the address of the web page it was downloaded from (never invented).
+        url: The address it was downloaded from, if any (after redirects).
     """
 
     text: str
     title: str
     path: Path | None = None
     attribution: str = ""
+    url: str = ""
 
 
 def _plausibility(text: str) -> tuple[float, float]:
@@ -219,3 +231,218 @@ def _sidecar_attribution(path: Path) -> str:
     if not isinstance(value, str):
         raise InputError(f"{sidecar.name}: 'attribution' must be text.")
     return value.strip()
+
+
+# ---------------------------------------------------------------------------- any source
+
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+_TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+_SNIFF = 1024
+
+
+def _too_large(name: str) -> InputError:
+    return InputError(
+        f"{name} is larger than {MAX_ARTICLE_BYTES // 1024} KiB; "
+        "generate cards from one article at a time."
+    )
+
+
+def _printable(text: str) -> str:
+    """``text`` without control characters other than tab and newline.
+
+    PDF text layers and pages carry stray ones; unlike in a text file they do not mean the input
+    is binary.
+    """
+    if all(ch in _ALLOWED_CONTROLS or ch >= " " for ch in text):
+        return text
+    return "".join(
+        ch for ch in text if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+
+
+def _decode_page(data: bytes, name: str, charset: str | None) -> str:
+    from flashcards.core.generate.web import html_charset
+
+    encoding = html_charset(data, charset)
+    if encoding is None and b"\x00" in data[:_SNIFF]:
+        raise InputError(f"{name} contains NUL bytes; it looks like a binary file, not a page.")
+    if encoding is not None:
+        # As a browser does: a wrong byte here and there becomes U+FFFD, the page is still read.
+        return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data) or data.decode("cp1252", errors="replace")
+
+
+def decode_html(
+    data: bytes, name: str, base_url: str | None = None, *, charset: str | None = None
+) -> Article:
+    """Read the main text of a web page (a saved or downloaded ``.html``, or pasted HTML).
+
+    Navigation, sidebars, footers, comments and banners are left out; headings, lists, tables
+    and definition lists are kept in our Markdown conventions (see `flashcards.core.generate.web`).
+
+    Args:
+        data: The page's bytes.
+        name: A name for messages and the fallback title (file name or address).
+        base_url: The page's address, if it was downloaded; it becomes the article's ``url`` and
+            ``attribution``.
+        charset: The encoding the server declared, if any (else a ``<meta charset>``, else
+            UTF-8, Shift_JIS or EUC-JP by content).
+
+    Returns:
+        The article; its title is the page's title (without the site's name), else its first
+        heading.
+
+    Raises:
+        InputError: If the page is too large, binary, or has no main text.
+    """
+    from flashcards.core.generate import web
+
+    if len(data) > web.MAX_PAGE_BYTES:
+        raise InputError(
+            f"{name} is larger than {web.MAX_PAGE_BYTES // (1024 * 1024)} MiB; "
+            "it is not one article."
+        )
+    html = _decode_page(data, name, charset)
+    stats = web.page_stats(html)
+    if stats.elements > web.MAX_PAGE_ELEMENTS:
+        raise InputError(
+            f"{name} is too large a page to read (more than {web.MAX_PAGE_ELEMENTS:,} HTML "
+            "elements); save the article's text and generate from that."
+        )
+    if stats.text_chars > 2 * MAX_ARTICLE_BYTES:
+        raise _too_large(name)  # whatever part of it is the article, it is longer than that
+    found = web.extract_main_text(html, url=base_url)
+    if found is None:
+        raise InputError(
+            f"{name} has no main text to make cards from "
+            "(only links and menus, or a page built by JavaScript)."
+        )
+    text = _printable(found.text)
+    if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
+        raise _too_large(name)
+    url = base_url or ""
+    return Article(text=text, title=found.title or _title_of(text, name), attribution=url, url=url)
+
+
+def decode_pdf(data: bytes, name: str, *, progress: Progress | None = None) -> Article:
+    """Read the text layer of a PDF (no OCR: a scanned PDF is refused).
+
+    Paragraphs are kept (a blank line between them), lines broken inside a paragraph are joined
+    (hyphenated words mended), page numbers and running headers and footers dropped.
+
+    Args:
+        data: The PDF's bytes.
+        name: A name for messages and the fallback title (file name or address).
+        progress: Called as ``progress(fraction, message)`` as pages are read.
+
+    Returns:
+        The article; its title is the PDF's metadata title, else its first line.
+
+    Raises:
+        InputError: If the PDF is too large, damaged, encrypted or has no text layer, or its
+            text is larger than `MAX_ARTICLE_BYTES`.
+    """
+    from flashcards.core.generate.pdf import pdf_text
+
+    found = pdf_text(data, name, max_bytes=MAX_ARTICLE_BYTES, progress=progress)
+    text = _printable(found.text)
+    if found.truncated or len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
+        raise _too_large(name)
+    return Article(text=text, title=found.title or _title_of(text, name))
+
+
+def load_article(
+    source: str | Path, *, progress: Progress | None = None, timeout: float | None = None
+) -> Article:
+    """Read an article from a web address or a file of any kind we read.
+
+    Args:
+        source: An ``http://`` or ``https://`` address (a `str`), or a path to a web page
+            (``.html``, ``.htm``, ``.xhtml``), a PDF, or a text or Markdown file. A file's kind
+            is told by its name, else by its first kilobyte (``%PDF``, HTML tags).
+        progress: Called as ``progress(fraction, message)`` while a page downloads or a PDF's
+            pages are read.
+        timeout: Seconds to wait for a server's connection and each read (default 15).
+
+    Returns:
+        The article, its text in our Markdown conventions; ``url`` and ``attribution`` carry
+        the address of a downloaded page, ``path`` the file read.
+
+    Raises:
+        InputError: If the source cannot be read or holds no usable article (one sentence).
+    """
+    if isinstance(source, str):
+        from flashcards.core.generate.fetch import is_url
+
+        if is_url(source):
+            return _load_url(source, progress, timeout)
+        path = Path(source)
+        if source.lower().startswith("www.") and not path.exists():
+            raise InputError(
+                f"{source} is not a file; give a web page's whole address (https://…)."
+            )
+    else:
+        path = source
+    return _load_file(path, progress)
+
+
+def _load_url(url: str, progress: Progress | None, timeout: float | None) -> Article:
+    from flashcards.core.generate import fetch
+
+    download = fetch.fetch_url(
+        url, timeout=fetch.TIMEOUT if timeout is None else timeout, progress=progress
+    )
+    name = download.url
+    if download.content_type in fetch.PDF_TYPES:
+        article = decode_pdf(download.data, name)
+    elif download.content_type in fetch.TEXT_TYPES:
+        article = decode_article(download.data, name)
+    else:
+        return decode_html(download.data, name, base_url=download.url, charset=download.charset)
+    return Article(
+        text=article.text, title=article.title, attribution=download.url, url=download.url
+    )
+
+
+def _load_file(path: Path, progress: Progress | None) -> Article:
+    from flashcards.core.generate.pdf import MAX_PDF_BYTES
+    from flashcards.core.generate.web import MAX_PAGE_BYTES, looks_like_html
+
+    try:
+        if path.is_dir():
+            raise InputError(f"{path} is a folder, not an article file.")
+        with path.open("rb") as file:
+            head = file.read(_SNIFF)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    suffix = path.suffix.lower()
+    if suffix == ".pdf" or head.startswith(b"%PDF-"):
+        kind, limit = "pdf", MAX_PDF_BYTES
+    elif suffix in _HTML_SUFFIXES or (suffix not in _TEXT_SUFFIXES and looks_like_html(head)):
+        kind, limit = "html", MAX_PAGE_BYTES
+    else:
+        return read_article(path)
+    if size > limit:
+        raise InputError(
+            f"{path.name} is larger than {limit // (1024 * 1024)} MiB; "
+            "generate cards from one article at a time."
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if kind == "pdf":
+        article = decode_pdf(data, path.name, progress=progress)
+    else:
+        article = decode_html(data, path.name)
+    return Article(
+        text=article.text,
+        title=article.title,
+        path=path,
+        attribution=_sidecar_attribution(path),
+    )
