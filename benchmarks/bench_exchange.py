@@ -87,11 +87,11 @@ def run() -> list[tuple[str, str, str]]:
             target = open_collection(sqlite_url(folder / f"import{attempt}.db"), tz=UTC)
             try:
                 start = time.perf_counter()
-                report = exchange.import_file(target, big, NOW)
+                report = exchange.import_file(target, big, NOW).value
                 times.append(time.perf_counter() - start)
                 assert report.added == IMPORT_ROWS
                 start = time.perf_counter()
-                again = exchange.import_file(target, big, NOW)
+                again = exchange.import_file(target, big, NOW).value
                 reimport = time.perf_counter() - start
                 assert again.added == 0 and again.unchanged == IMPORT_ROWS
             finally:

@@ -359,7 +359,7 @@ def cmd_import(args: argparse.Namespace, out: Output) -> int:
         else:
             from flashcards.core import exchange
 
-            report = exchange.import_file(col, path, now, deck=args.deck)
+            report = exchange.import_file(col, path, now, deck=args.deck).value
         out.write(
             f"{path.name}: deck {report.deck!r}: {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged.\n"
@@ -417,7 +417,7 @@ def cmd_review(
         if key is None or key == "q":
             break
         if key == "u":
-            undone = col.sched.undo()
+            undone = col.sched.undo().value
             if undone is None:
                 out.write("Nothing to undo.\n")
                 pending = card
@@ -440,7 +440,7 @@ def cmd_review(
                 out.write(f"Stopped; {reviewed} reviewed.\n")
                 return 0
             if key == "u":
-                undone = col.sched.undo()
+                undone = col.sched.undo().value
                 out.write("Undone.\n" if undone is not None else "Nothing to undo.\n")
                 reviewed = max(0, reviewed - (undone is not None))
                 pending = col.sched.card_for_review(undone, now()) if undone is not None else card
@@ -452,7 +452,7 @@ def cmd_review(
             duration = int((time.monotonic() - started) * 1000)
             result = col.sched.answer(
                 card.card_id, rating, now(), duration_ms=duration, shown_at=card.shown_at
-            )
+            ).value
             from flashcards.core.scheduling import format_interval
 
             out.write(f"-> {Rating(rating).label}: next in {format_interval(result.interval)}\n")

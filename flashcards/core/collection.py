@@ -2,9 +2,10 @@
 
 As in Anki's library, the collection itself does little: ``col.config``, ``col.decks``,
 ``col.notes``, ``col.cards``, ``col.sched`` and ``col.stats`` do the work, each mutation in
-one transaction. Every change is announced once on the collection's change bus
-(:meth:`Collection.add_listener`) with a :class:`~flashcards.core.changes.Change` flag, after
-the managers have dropped what it made stale. Time is always passed in as an aware datetime
+one transaction. A mutation returns an :class:`~flashcards.core.changes.OpResult`: its value and
+the :class:`~flashcards.core.changes.Change` flags of what it touched. The same flags are
+announced once on the collection's change bus (:meth:`Collection.add_listener`), after the
+managers have dropped what the change made stale. Time is always passed in as an aware datetime
 (``now``); nothing here reads the clock.
 
 The core is single-threaded: one collection object is used by one thread at a time (the

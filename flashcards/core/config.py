@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from flashcards.core import overview
 from flashcards.core.backup import DEFAULT_KEEP, KEEP_SETTING, keep_setting
-from flashcards.core.changes import Change, Notify
+from flashcards.core.changes import Change, Notify, OpResult, announce
 from flashcards.core.errors import InputError
 from flashcards.core.models import Setting, utcnow_guard
 
@@ -35,8 +35,12 @@ class Config:
             row = session.get(Setting, key)
             return row.value if row else default
 
-    def set(self, key: str, value: str) -> None:
-        """Set an app-wide setting (one transaction)."""
+    def set(self, key: str, value: str) -> OpResult[None]:
+        """Set an app-wide setting (one transaction).
+
+        Returns:
+            No value; the changes: ``OPTIONS``.
+        """
         with Session(self._engine) as session:
             row = session.get(Setting, key)
             if row is None:
@@ -46,7 +50,7 @@ class Config:
             session.commit()
         if key == "day_start_hour":
             self._day_start_hour = None
-        self._notify(Change.OPTIONS)
+        return announce(self._notify, None, Change.OPTIONS)
 
     @property
     def day_start_hour(self) -> int:
@@ -55,30 +59,36 @@ class Config:
             self._day_start_hour = int(self.get("day_start_hour", "4"))
         return self._day_start_hour
 
-    def set_day_start_hour(self, hour: int) -> None:
+    def set_day_start_hour(self, hour: int) -> OpResult[None]:
         """Set the hour a new day starts (0-23).
+
+        Returns:
+            No value; the changes: ``OPTIONS``.
 
         Raises:
             InputError: If ``hour`` is out of range.
         """
         if not 0 <= hour <= 23:
             raise InputError("The day start hour must be between 0 and 23.")
-        self.set("day_start_hour", str(hour))
+        return self.set("day_start_hour", str(hour))
 
     @property
     def backup_keep(self) -> int:
         """How many automatic backups to keep (at least 1; Anki's default count otherwise)."""
         return keep_setting(self.get(KEEP_SETTING, str(DEFAULT_KEEP)))
 
-    def set_backup_keep(self, count: int) -> None:
+    def set_backup_keep(self, count: int) -> OpResult[None]:
         """Set how many automatic backups to keep.
+
+        Returns:
+            No value; the changes: ``OPTIONS``.
 
         Raises:
             InputError: If ``count`` is below 1.
         """
         if count < 1:
             raise InputError("At least one backup must be kept.")
-        self.set(KEEP_SETTING, str(count))
+        return self.set(KEEP_SETTING, str(count))
 
     def day_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         """The UTC start and end of the learner's day containing ``now``."""

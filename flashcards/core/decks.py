@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from flashcards.core import overview, scheduling
-from flashcards.core.changes import Change, Notify
+from flashcards.core.changes import Change, Notify, OpResult, announce
 from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import Deck, DeckOptions
@@ -91,14 +91,17 @@ class DeckManager:
             self._ancestors = overview.ancestors(self.names())
         return self._ancestors
 
-    def add(self, name: str, now: datetime, description: str = "") -> int:
-        """Return the id of deck ``name``, creating it (and its parents) if needed."""
+    def add(self, name: str, now: datetime, description: str = "") -> OpResult[int]:
+        """Create deck ``name`` (and its parents) if needed.
+
+        Returns:
+            The deck's id; the changes: ``DECKS``.
+        """
         name = normalise_deck_name(name)
         with Session(self._engine) as session:
             deck_id = self.ensure(session, name, now, description)
             session.commit()
-        self._notify(Change.DECKS)
-        return deck_id
+        return announce(self._notify, deck_id, Change.DECKS)
 
     def ensure(self, session: Session, name: str, now: datetime, description: str = "") -> int:
         """The id of deck ``name`` (and its parents), created in ``session`` if missing.
@@ -140,8 +143,11 @@ class DeckManager:
                 raise NotFoundError(f"There is no deck with id {deck_id}.")
             return deck.description
 
-    def rename(self, deck_id: int, new_name: str, now: datetime) -> None:
+    def rename(self, deck_id: int, new_name: str, now: datetime) -> OpResult[None]:
         """Rename a deck and move its subdecks with it.
+
+        Returns:
+            No value; the changes: ``DECKS``.
 
         Raises:
             InputError: If the new name is empty or taken.
@@ -161,13 +167,13 @@ class DeckManager:
                 deck.name = new_name + deck.name[len(old) :]
                 deck.modified = now
             session.commit()
-        self._notify(Change.DECKS)
+        return announce(self._notify, None, Change.DECKS)
 
-    def delete(self, deck_id: int) -> int:
+    def delete(self, deck_id: int) -> OpResult[int]:
         """Delete a deck, its subdecks, their notes, cards and review history.
 
         Returns:
-            The number of notes deleted.
+            The number of notes deleted; the changes: ``DECKS | NOTES | CARDS``.
 
         Raises:
             NotFoundError: If there is no such deck.
@@ -183,8 +189,7 @@ class DeckManager:
             delete_note_rows(conn, note_ids)
             conn.execute(delete(OPTIONS).where(OPTIONS.c.deck_id.in_(ids)))
             conn.execute(delete(DECK).where(DECK.c.id.in_(ids)))
-        self._notify(Change.DECKS | Change.NOTES | Change.CARDS)
-        return len(note_ids)
+        return announce(self._notify, len(note_ids), Change.DECKS | Change.NOTES | Change.CARDS)
 
     def settings(self, deck_id: int) -> DeckSettings:
         """The options of a deck."""
@@ -226,8 +231,11 @@ class DeckManager:
                 self._options.setdefault(deck_id, DeckSettings())
         return {deck_id: self._options[deck_id] for deck_id in names}
 
-    def set_settings(self, deck_id: int, settings: DeckSettings) -> None:
+    def set_settings(self, deck_id: int, settings: DeckSettings) -> OpResult[None]:
         """Change a deck's options.
+
+        Returns:
+            No value; the changes: ``OPTIONS``.
 
         Raises:
             InputError: If a value is out of range.
@@ -254,4 +262,4 @@ class DeckManager:
             row.maximum_interval = settings.maximum_interval
             session.add(row)
             session.commit()
-        self._notify(Change.OPTIONS)
+        return announce(self._notify, None, Change.OPTIONS)

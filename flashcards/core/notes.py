@@ -11,7 +11,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from flashcards.core.changes import Change, Notify
+from flashcards.core.changes import Change, Notify, OpResult, announce
 from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
 from flashcards.core.deckfile import NoteSource, NoteSpec
 from flashcards.core.errors import InputError, NotFoundError
@@ -161,11 +161,11 @@ class NoteManager:
         tags: Sequence[str] = (),
         source: NoteSource | None = None,
         uid: str | None = None,
-    ) -> int:
+    ) -> OpResult[int]:
         """Add a note and its cards (and its deck, if new) in one transaction.
 
         Returns:
-            The new note's id.
+            The new note's id; the changes: ``DECKS | NOTES | CARDS``.
 
         Raises:
             InputError: If the note is not valid (empty front, unknown kind, cloze without
@@ -182,8 +182,7 @@ class NoteManager:
             deck_id = self._decks.ensure(session, name, now)
             note_id = self._insert(conn, spec, deck_id, now)
             session.commit()
-        self._notify(Change.DECKS | Change.NOTES | Change.CARDS)
-        return note_id
+        return announce(self._notify, note_id, Change.DECKS | Change.NOTES | Change.CARDS)
 
     @staticmethod
     def _insert(conn: Connection, spec: NoteSpec, deck_id: int, now: datetime) -> int:
@@ -208,10 +207,13 @@ class NoteManager:
         kind: str | None = None,
         tags: Sequence[str] | None = None,
         deck: str | None = None,
-    ) -> None:
+    ) -> OpResult[None]:
         """Edit a note in one transaction; its cards keep their progress.
 
         The learner's own edit may change the kind: cards the new kind no longer has go.
+
+        Returns:
+            No value; the changes: ``NOTES | CARDS | DECKS``.
 
         Raises:
             NotFoundError: If there is no such note.
@@ -235,15 +237,19 @@ class NoteManager:
                 deck_id = self._decks.ensure(session, normalise_deck_name(deck), now)
                 self._move(conn, [note_id], deck_id, now)
             session.commit()
-        self._notify(Change.NOTES | Change.CARDS | Change.DECKS)
+        return announce(self._notify, None, Change.NOTES | Change.CARDS | Change.DECKS)
 
-    def move(self, note_ids: Sequence[int], deck: str, now: datetime) -> None:
-        """Move notes (and their cards) to another deck, created if needed."""
+    def move(self, note_ids: Sequence[int], deck: str, now: datetime) -> OpResult[None]:
+        """Move notes (and their cards) to another deck, created if needed.
+
+        Returns:
+            No value; the changes: ``NOTES | CARDS | DECKS``.
+        """
         with Session(self._engine) as session:
             deck_id = self._decks.ensure(session, normalise_deck_name(deck), now)
             self._move(session.connection(), note_ids, deck_id, now)
             session.commit()
-        self._notify(Change.NOTES | Change.CARDS | Change.DECKS)
+        return announce(self._notify, None, Change.NOTES | Change.CARDS | Change.DECKS)
 
     @staticmethod
     def _move(conn: Connection, note_ids: Sequence[int], deck_id: int, now: datetime) -> None:
@@ -254,11 +260,15 @@ class NoteManager:
             )
             conn.execute(update(CARD).where(CARD.c.note_id.in_(chunk)).values(deck_id=deck_id))
 
-    def delete(self, note_ids: Sequence[int]) -> None:
-        """Delete notes with their cards and review history."""
+    def delete(self, note_ids: Sequence[int]) -> OpResult[None]:
+        """Delete notes with their cards and review history.
+
+        Returns:
+            No value; the changes: ``NOTES | CARDS | DECKS``.
+        """
         with self._engine.begin() as conn:
             delete_note_rows(conn, list(note_ids))
-        self._notify(Change.NOTES | Change.CARDS | Change.DECKS)
+        return announce(self._notify, None, Change.NOTES | Change.CARDS | Change.DECKS)
 
     def get(self, note_id: int) -> NoteView:
         """One note.

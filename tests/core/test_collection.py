@@ -115,15 +115,17 @@ def test_undo_restores_exactly_and_removes_log(col: Collection, now: datetime) -
     col.sched.answer(card.card_id, 3, now)
     before = col.cards.rows([card.card_id])[0]
     col.sched.answer(card.card_id, 3, now + timedelta(minutes=11))
-    assert col.sched.undo() == card.card_id
+    assert col.sched.undo().value == card.card_id
     assert col.cards.rows([card.card_id])[0] == before
     assert col.stats.summary(now + timedelta(minutes=12))["reviews_today"] == 1
-    assert col.sched.undo() == card.card_id
-    assert col.sched.undo() is None
+    assert col.sched.undo().value == card.card_id
+    assert col.sched.undo().value is None
 
 
 def test_cloze_cards_one_per_deletion(col: Collection, now: datetime) -> None:
-    note_id = col.notes.add("D", "cloze", "{{c1::GPT}} uses the {{c2::Transformer}}.", "", now)
+    note_id = col.notes.add(
+        "D", "cloze", "{{c1::GPT}} uses the {{c2::Transformer}}.", "", now
+    ).value
     assert len(col.notes.get(note_id).card_ids) == 2
     card = col.sched.next_card(now)
     assert card is not None
@@ -134,7 +136,7 @@ def test_cloze_cards_one_per_deletion(col: Collection, now: datetime) -> None:
 
 
 def test_edit_keeps_progress_and_kind_change_adds_cards(col: Collection, now: datetime) -> None:
-    note_id = col.notes.add("D", "basic", "q", "a", now)
+    note_id = col.notes.add("D", "basic", "q", "a", now).value
     card = col.sched.next_card(now)
     assert card is not None
     col.sched.answer(card.card_id, 4, now)
@@ -235,7 +237,7 @@ def test_deck_rename_delete_and_errors(col: Collection, now: datetime) -> None:
         col.decks.id("A")
     with pytest.raises(InputError):
         col.decks.add("A:: ", now)
-    assert col.decks.delete(col.decks.id("Z")) == 1
+    assert col.decks.delete(col.decks.id("Z")).value == 1
     assert col.decks.names() == {}
 
 

@@ -41,7 +41,7 @@ def test_intervals_equal_py_fsrs_for_the_same_history(col: Collection) -> None:
     t = T0
     for reps, (rating, minutes) in enumerate(history):
         t += timedelta(minutes=minutes)
-        result = col.sched.answer(card_id, rating, t)
+        result = col.sched.answer(card_id, rating, t).value
         random.seed(scheduling.fuzz_seed(card_id, reps))
         expected, _ = fuzzed.review_card(ref, fsrs.Rating(rating), t)
         unfuzzed, _ = plain.review_card(ref, fsrs.Rating(rating), t)
@@ -59,7 +59,7 @@ def test_intervals_equal_py_fsrs_for_the_same_history(col: Collection) -> None:
 
 
 def test_default_options_are_ankis(col: Collection) -> None:
-    deck_id = col.decks.add("D", T0)
+    deck_id = col.decks.add("D", T0).value
     opts = col.decks.settings(deck_id)
     assert (opts.desired_retention, opts.new_per_day, opts.reviews_per_day) == (0.9, 20, 200)
     assert scheduling.parse_steps(opts.learning_steps) == (
@@ -86,7 +86,7 @@ def test_answer_applies_exactly_the_preview(col: Collection) -> None:
         shown = col.sched.card_for_review(card_id, t)
         result = col.sched.answer(
             card_id, rating, t + timedelta(seconds=7), shown_at=shown.shown_at
-        )
+        ).value
         assert result.due == shown.outcomes[rating].memory.due
         assert scheduling.format_interval(result.interval) == shown.label(rating)
         t = result.due + timedelta(hours=1)
@@ -99,7 +99,7 @@ def test_fuzz_is_reproducible(tmp_path) -> None:
         card_id = _one_card(col)
         t = T0
         for _ in range(6):
-            t = col.sched.answer(card_id, 3, t).due + timedelta(hours=2)
+            t = col.sched.answer(card_id, 3, t).value.due + timedelta(hours=2)
         dues.append(col.cards.rows([card_id])[0]["due"])
         col.close()
     assert dues[0] == dues[1]
@@ -145,10 +145,10 @@ def test_properties_over_any_answer_sequence(seq: list[tuple[int, int, bool]]) -
             ivals = [card.outcomes[r].interval for r in (1, 2, 3, 4)]
             assert ivals == sorted(ivals), ivals
         before = col.cards.rows([card.card_id])[0]
-        result = col.sched.answer(card.card_id, rating, t)
+        result = col.sched.answer(card.card_id, rating, t).value
         assert result.due >= t
         if undo:
-            assert col.sched.undo() == card.card_id
+            assert col.sched.undo().value == card.card_id
             assert col.cards.rows([card.card_id])[0] == before
         for counts in col.sched.deck_counts(t):
             assert min(counts.new, counts.learn, counts.review, counts.total) >= 0

@@ -104,13 +104,13 @@ def test_upcoming(filled: Collection, now: datetime) -> None:
     info = upcoming(filled, now, "LLM")
     assert info.next_due is None and info.new_available == 2
     card = search_cards(filled, "deck:LLM", now)[0]
-    result = filled.sched.answer(card, 3, now)
+    result = filled.sched.answer(card, 3, now).value
     assert upcoming(filled, now, "LLM").next_due == result.due
     assert upcoming(filled, now, "Other").next_due is None
 
 
 def test_search_is_fast_at_100k_cards(col: Collection, now: datetime) -> None:
-    deck_id = col.decks.add("Big", now)
+    deck_id = col.decks.add("Big", now).value
     n = 100_000
     notes = [
         {"uid": f"big{i}", "deck_id": deck_id, "kind": "basic", "front": f"term {i}",

@@ -29,7 +29,7 @@ def fill(col: Collection, now: datetime) -> dict[str, int]:
             now,
             tags=["llm", "用語"],
             source=SOURCE,
-        ),
+        ).value,
         "reversed": col.notes.add(
             "LLM::Terms",
             "basic+reversed",
@@ -37,7 +37,7 @@ def fill(col: Collection, now: datetime) -> dict[str, int]:
             "token\nsecond line",
             now,
             tags=["ja"],
-        ),
+        ).value,
         "cloze": col.notes.add(
             "LLM::Terms",
             "cloze",
@@ -45,8 +45,8 @@ def fill(col: Collection, now: datetime) -> dict[str, int]:
             "extra",
             now,
             source=SOURCE,
-        ),
-        "tabs": col.notes.add("Other", "basic", 'quote " and\ttab', "a;b,c", now),
+        ).value,
+        "tabs": col.notes.add("Other", "basic", 'quote " and\ttab', "a;b,c", now).value,
     }
     return ids
 

@@ -20,7 +20,7 @@ def test_big_import_keeps_every_index(col: Collection, tmp_path: Path, now: date
         encoding="utf-8",
     )
     before = {i["name"] for i in inspect(col.engine).get_indexes("card")}
-    report = exchange.import_file(col, path, now, deck="Big")
+    report = exchange.import_file(col, path, now, deck="Big").value
     assert report.added == rows
     assert {i["name"] for i in inspect(col.engine).get_indexes("card")} == before
     assert {"ix_card_counts", "ix_card_queue"} <= before

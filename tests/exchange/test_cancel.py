@@ -40,7 +40,7 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packages]:
     now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     source = open_collection(sqlite_url(folder / "source.db"), tz=UTC)
     try:
-        ids = [source.notes.add("Big", "basic", f"q{i}", f"a{i}", now) for i in range(OLD)]
+        ids = [source.notes.add("Big", "basic", f"q{i}", f"a{i}", now).value for i in range(OLD)]
         small = folder / "small.apkg"
         exchange.export_apkg(source, small, now, with_progress=True)
         later = now + timedelta(days=1)
@@ -146,7 +146,7 @@ def test_cancelling_a_package_changes_nothing(
         assert any(seen)  # (it was cancelled while the package was unpacked or read)
 
     # The collection still works: the same import, not cancelled, then goes through.
-    report = exchange.import_file(target, packages.big, now, cancelled=lambda: False)
+    report = exchange.import_file(target, packages.big, now, cancelled=lambda: False).value
     assert report.added == NOTES and report.updated > 0  # (the edited notes)
     with target.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
@@ -177,5 +177,5 @@ def test_an_import_nobody_cancels_asks_and_goes_through(
         asked[0] += 1
         return False
 
-    report = exchange.import_file(target, packages.big, now, cancelled=cancelled)
+    report = exchange.import_file(target, packages.big, now, cancelled=cancelled).value
     assert report.added == NOTES and asked[0] > 50

@@ -101,7 +101,7 @@ def test_overflowing_numbers_are_clamped(
     source = anki_package(acol, tmp_path / "source.apkg", legacy=legacy)
     hostile = rewrite(source, tmp_path / "overflow.apkg", overflow_sql(day), tmp_path)
 
-    report = exchange.import_file(col, hostile, at)
+    report = exchange.import_file(col, hostile, at).value
     assert report.added == 4
     with col.engine.connect() as conn:
         cards = conn.exec_driver_sql(
@@ -131,7 +131,7 @@ def test_overflowing_numbers_are_clamped(
     assert _integrity(db_path) == "ok"
     # Importing it again changes nothing.
     count = len(_reviews(col))
-    again = exchange.import_file(col, hostile, at + timedelta(hours=1))
+    again = exchange.import_file(col, hostile, at + timedelta(hours=1)).value
     assert again.added == 0 and len(_reviews(col)) == count
 
 
@@ -281,12 +281,12 @@ def test_huge_note_is_skipped_and_the_rest_imports(
     col: Collection, base: Base, tmp_path: Path
 ) -> None:
     hostile = rewrite(base.current, tmp_path / "huge.apkg", huge_note_sql(3_000_000), tmp_path)
-    report = exchange.import_file(col, hostile, base.at)
+    report = exchange.import_file(col, hostile, base.at).value
     assert report.added == 3
     assert any("larger than 1 MiB" in w for w in report.warnings), report.warnings
     # Just under the cap, the same note arrives.
     fits = rewrite(base.legacy, tmp_path / "fits.apkg", huge_note_sql(1_000_000), tmp_path)
-    report = exchange.import_file(col, fits, base.at)
+    report = exchange.import_file(col, fits, base.at).value
     assert (report.added, report.unchanged, report.warnings) == (1, 3, [])
 
 
@@ -302,7 +302,7 @@ def test_stored_400_mb_value_is_never_read(base: Base, tmp_path: Path) -> None:
 
 def test_long_guid_is_skipped(col: Collection, base: Base, tmp_path: Path) -> None:
     hostile = rewrite(base.legacy, tmp_path / "guid.apkg", long_guid_sql(100_000), tmp_path)
-    report = exchange.import_file(col, hostile, base.at)
+    report = exchange.import_file(col, hostile, base.at).value
     assert report.added == 3
     assert any("GUID over 256 characters" in w for w in report.warnings), report.warnings
 

@@ -44,7 +44,7 @@ def test_package_written_by_anki(
     )
     revlog = acol.db.scalar("select count() from revlog")
     assert revlog == 3
-    report = exchange.import_file(col, out, now)
+    report = exchange.import_file(col, out, now).value
     assert (report.added, report.updated, report.unchanged) == (count, 0, 0)
     notes = _notes(col)
     basic = notes["bold front"]
@@ -61,7 +61,7 @@ def test_package_written_by_anki(
     assert studied and all(c.state != CardState.NEW for c in studied)
     assert all(c.stability and c.difficulty for c in studied)
     # Again: nothing new, nothing changed.
-    again = exchange.import_file(col, out, now + timedelta(hours=1))
+    again = exchange.import_file(col, out, now + timedelta(hours=1)).value
     assert (again.added, again.updated, again.unchanged) == (0, 0, count)
 
 
@@ -74,7 +74,7 @@ def test_round_trip_loses_nothing(
     exchange.export_apkg(col, first, later, with_progress=True)
     other = open_collection(sqlite_url(tmp_path / "other.db"), tz=col.tz)
     try:
-        report = exchange.import_file(other, first, later)
+        report = exchange.import_file(other, first, later).value
         assert report.added == 4
         second = tmp_path / "second.apkg"
         exchange.export_apkg(other, second, later, with_progress=True)
@@ -83,7 +83,7 @@ def test_round_trip_loses_nothing(
     finally:
         other.close()
     # Our own package back into the same collection: everything is already there.
-    same = exchange.import_file(col, first, later)
+    same = exchange.import_file(col, first, later).value
     assert (same.added, same.updated, same.unchanged) == (0, 0, 4)
 
 
@@ -120,7 +120,7 @@ def test_csv_round_trip(
     assert out.read_text(encoding="utf-8").startswith("#separator:tab\n#html:true\n")
     other = open_collection(sqlite_url(tmp_path / "other.db"), tz=col.tz)
     try:
-        report = exchange.import_file(other, out, now)
+        report = exchange.import_file(other, out, now).value
         assert report.added == 4
         mine = {
             (n.front, n.back, n.kind, n.tags, n.source, n.deck_name) for n in _notes(col).values()
@@ -129,12 +129,12 @@ def test_csv_round_trip(
             (n.front, n.back, n.kind, n.tags, n.source, n.deck_name) for n in _notes(other).values()
         }
         assert mine == theirs
-        again = exchange.import_file(other, out, now)
+        again = exchange.import_file(other, out, now).value
         assert (again.added, again.updated) == (0, 0)
     finally:
         other.close()
     # Into the collection it came from: matched by GUID, nothing added.
-    back = exchange.import_file(col, out, now)
+    back = exchange.import_file(col, out, now).value
     assert (back.added, back.unchanged) == (0, 4)
 
 
@@ -151,7 +151,7 @@ def test_csv_written_by_anki(col: Collection, now: datetime, anki: Anki, tmp_pat
         with_notetype=True,
         with_guid=True,
     )
-    report = exchange.import_file(col, out, now)
+    report = exchange.import_file(col, out, now).value
     assert report.added == count
     notes = _notes(col)
     assert notes["bold front"].deck_name == "Anki::Nested"
@@ -178,12 +178,12 @@ def test_our_csv_imports_into_anki(
 def test_plain_two_column_files(col: Collection, now: datetime, tmp_path: Path) -> None:
     csv_file = tmp_path / "Capitals.csv"
     csv_file.write_text('France,Paris\n"Japan, country","Tokyo\nthe capital"\n', encoding="utf-8")
-    report = exchange.import_file(col, csv_file, now)
+    report = exchange.import_file(col, csv_file, now).value
     assert (report.deck, report.added) == ("Capitals", 2)
     assert _notes(col)["Japan, country"].back == "Tokyo\nthe capital"
     tsv = tmp_path / "words.tsv"
     tsv.write_text("犬\tdog\n猫\tcat\n", encoding="utf-8")
-    report = exchange.import_file(col, tsv, now, deck="Words::Animals")
+    report = exchange.import_file(col, tsv, now, deck="Words::Animals").value
     assert _notes(col)["猫"].deck_name == "Words::Animals"
     headers = tmp_path / "h.txt"
     headers.write_text(

@@ -71,7 +71,7 @@ def test_package_changing_note_type_keeps_reviewed_cards(
                 db.close()
                 data = db_file.read_bytes()
             dst.writestr(info, data)
-    report = exchange.import_file(col, changed, at + timedelta(days=2))
+    report = exchange.import_file(col, changed, at + timedelta(days=2)).value
     assert report.refused == 2  # the reversed note and the cloze note
     assert any("review history" in w for w in report.warnings)
     assert _counts(col) == before
@@ -91,7 +91,7 @@ def test_csv_with_guid_column_keeps_reviewed_cards(
         rows.append(f"{guid_of(note.uid)}\tBasic\t{note.front.splitlines()[0]}\tnew back")
     path = tmp_path / "notes.txt"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    report = exchange.import_file(col, path, at)
+    report = exchange.import_file(col, path, at).value
     assert report.refused == 2
     assert report.updated == 1  # the basic note keeps its one card: its text may change
     assert col.notes.get(ids["basic"]).back == "new back"
@@ -123,7 +123,7 @@ def test_anki_csv_over_an_earlier_apkg_import_deletes_nothing(
         with_notetype=False,  # without it every note reads as Basic
         with_guid=True,
     )
-    report = exchange.import_file(col, csv, at + timedelta(days=1))
+    report = exchange.import_file(col, csv, at + timedelta(days=1)).value
     assert report.refused >= 1
     assert _counts(col) == before
 
@@ -180,6 +180,6 @@ def test_import_adding_nothing_creates_no_deck(
     exchange.export_apkg(col, package, now)
     col.decks.rename(col.decks.id("Other"), "Elsewhere", now)
     decks = _deck_names(col)
-    report = exchange.import_file(col, package, now + timedelta(hours=1))
+    report = exchange.import_file(col, package, now + timedelta(hours=1)).value
     assert report.added == 0
     assert _deck_names(col) == decks

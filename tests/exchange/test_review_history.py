@@ -65,7 +65,7 @@ def test_reimporting_our_own_export_adds_no_review(
     package = tmp_path / "mine.apkg"
     exchange.export_apkg(col, package, at, with_progress=True)
     for round_ in range(2):
-        report = exchange.import_file(col, package, at + timedelta(hours=1 + round_))
+        report = exchange.import_file(col, package, at + timedelta(hours=1 + round_)).value
         assert (report.added, report.updated) == (0, 0)
         assert _reviews(col) == before
     stats = col.stats.summary(at)

@@ -20,7 +20,7 @@ def test_cr_only_file_keeps_every_row(
     path = tmp_path / "mac.csv"
     rows = "".join(f"front {i},back {i}\r" for i in range(1000))
     path.write_bytes(f"{first}\r{rows}".encode())
-    report = exchange.import_file(col, path, now)
+    report = exchange.import_file(col, path, now).value
     assert report.added == 1000
     assert len(col.notes.ids()) == 1000
 
@@ -41,7 +41,7 @@ def test_a_row_over_the_note_size_cap_is_skipped_with_a_warning(
     """A 10 MB field froze the app; it is left out (and said so), the rest imports."""
     path = tmp_path / "big.txt"
     path.write_text(f"small\tok\nhuge\t{'x' * (10 << 20)}\nafter\tfine\n", encoding="utf-8")
-    report = exchange.import_file(col, path, now)
+    report = exchange.import_file(col, path, now).value
     assert report.added == 2
     assert any("larger than 1 MiB" in w for w in report.warnings)
     with pytest.raises(InputError, match="at most 1 MiB"):

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from flashcards.core.changes import Change
+from flashcards.core.changes import Change, OpResult
 from flashcards.core.collection import Collection
 from flashcards.gui.app import Gui
 from flashcards.gui.executor import Executor
@@ -118,7 +118,7 @@ def test_operations_announce_their_changes_once_with_the_initiator(
 
     def add_two(_report: Any) -> int:
         col.notes.add("Ops", "basic", "one", "1", now)
-        return col.notes.add("Ops", "basic", "two", "2", now)
+        return col.notes.add("Ops", "basic", "two", "2", now).value
 
     done: list[int] = []
     ops.run(add_two, initiator=me, on_done=lambda v: (done.append(v), order.append("done")))
@@ -135,6 +135,43 @@ def test_operations_announce_their_changes_once_with_the_initiator(
     heard.clear()
     col.notes.delete(ids[1:])  # outside any operation: announced at once, no initiator
     assert heard == [(Change.NOTES | Change.CARDS | Change.DECKS, None)]
+
+
+def test_an_operation_returning_an_op_result_announces_its_changes_and_gives_its_value(
+    qtbot,
+    col: Collection,
+    ops: Ops,
+    now,  # noqa: ANN001
+) -> None:
+    heard: list[tuple[Change, object]] = []
+    ops.changed.connect(lambda changes, who: heard.append((changes, who)))
+    me = object()
+    done: list[int] = []
+    ops.run(
+        lambda _report: col.notes.add("Ops", "basic", "q", "a", now),
+        initiator=me,
+        on_done=done.append,
+    )
+    qtbot.waitUntil(lambda: bool(done))
+    assert done == col.notes.ids("Ops")  # the value, not the OpResult
+    assert heard == [(Change.DECKS | Change.NOTES | Change.CARDS, me)]
+
+    def says_cards() -> OpResult[str]:
+        col.config.set("heard", "options")  # the bus hears OPTIONS; the result says otherwise
+        return OpResult("said", Change.CARDS)
+
+    heard.clear()
+    said: list[str] = []
+    ops.run(lambda _report: says_cards(), initiator=me, on_done=said.append)
+    qtbot.waitUntil(lambda: bool(said))
+    assert said == ["said"] and heard == [(Change.CARDS, me)]
+    heard.clear()
+    assert ops.run_now(says_cards, initiator=me) == "said"
+    assert heard == [(Change.CARDS, me)]
+
+    heard.clear()
+    assert ops.run_now(col.sched.undo, initiator=me) is None  # nothing changed: nothing said
+    assert heard == []
 
 
 def test_a_failed_operation_announces_what_it_did_and_reports_the_error(

@@ -37,7 +37,7 @@ def main() -> None:
             continue
         result = col.sched.answer(
             card.card_id, rng.randint(1, 4), now, duration_ms=rng.randint(1, 9999)
-        )
+        ).value
         last = result.review_id
         print(f"saved {result.review_id} {card.card_id}", flush=True)
 

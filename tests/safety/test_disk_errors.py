@@ -93,7 +93,7 @@ def test_full_disk_gives_a_clear_message_and_loses_nothing(tmp_path: Path) -> No
             card = col.sched.next_card(now)
             assert card is not None
             try:
-                saved.append(col.sched.answer(card.card_id, 3, now).review_id)
+                saved.append(col.sched.answer(card.card_id, 3, now).value.review_id)
             except CollectionError as exc:
                 refused.append(str(exc))
                 break

@@ -15,7 +15,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from flashcards.core.changes import Change
+from flashcards.core.changes import Change, OpResult, announce
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.decks import DeckSettings
@@ -85,7 +85,7 @@ def import_file(
     deck: str | None = None,
     *,
     cancelled: Callable[[], bool] | None = None,
-) -> ExchangeReport:
+) -> OpResult[ExchangeReport]:
     """Import an Anki package (``.apkg``/``.colpkg``), an Anki text file or a plain CSV/TSV.
 
     Notes are matched by GUID, so importing the same file again changes nothing; a note from
@@ -103,7 +103,7 @@ def import_file(
             sets what it reads (a :class:`threading.Event`'s ``is_set``).
 
     Returns:
-        What was added, updated and left unchanged.
+        What was added, updated and left unchanged; the changes (see :func:`apply_incoming`).
 
     Raises:
         ImportCancelled: If ``cancelled()`` turned true: the transaction was rolled back and
@@ -265,11 +265,15 @@ def _log_rows(
 
 def apply_incoming(
     col: Collection, incoming: Incoming, now: datetime, *, check: Check = _never
-) -> ExchangeReport:
+) -> OpResult[ExchangeReport]:
     """Write what a file brought into the collection, in one transaction.
 
     ``check()`` runs before the transaction and between its batches; when it raises
     (:class:`ImportCancelled`) the transaction is rolled back and nothing changes.
+
+    Returns:
+        What was added, updated and left unchanged; the changes:
+        ``DECKS | NOTES | CARDS | REVIEWS``.
 
     Raises:
         InputError: If a deck name is invalid.
@@ -314,8 +318,7 @@ def apply_incoming(
         report.added = len(fresh)
     if report.refused:
         report.warnings.append(REFUSED_WARNING.format(n=report.refused))
-    col.notify(Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS)
-    return report
+    return announce(col.notify, report, Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS)
 
 
 _NOTE_COLUMNS = (

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, bindparam, delete, text, update
 from sqlalchemy.engine import Connection
 
 from flashcards.core import overview, queue, scheduling
-from flashcards.core.changes import Change, Notify
+from flashcards.core.changes import NO_CHANGE, Change, Notify, OpResult, announce
 from flashcards.core.config import Config
 from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.deckfile import NoteSource
@@ -285,12 +285,15 @@ class Scheduler:
         *,
         duration_ms: int = 0,
         shown_at: datetime | None = None,
-    ) -> AnswerResult:
+    ) -> OpResult[AnswerResult]:
         """Answer a card (1 Again, 2 Hard, 3 Good, 4 Easy) in one transaction.
 
         The outcome is computed as of ``shown_at`` (when the card was shown, as its button labels
         were) so that answering applies exactly the previewed outcome; the review is logged at
         ``now``. Siblings of the note that are new or in review are buried until tomorrow.
+
+        Returns:
+            What the answer did; the changes: ``REVIEWS | CARDS``.
 
         Raises:
             InputError: If ``rating`` is not 1-4.
@@ -347,8 +350,8 @@ class Scheduler:
             entry = cache[1].setdefault((deck_id, memory.state), [0, 0])
             entry[0] += 1
             entry[1] += max(0, int(duration_ms))
-        self._notify(Change.REVIEWS | Change.CARDS)
-        return AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
+        result = AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
+        return announce(self._notify, result, Change.REVIEWS | Change.CARDS)
 
     def _apply_answer(
         self, conn: Connection, card_id: int, rating: int, at: datetime
@@ -381,18 +384,19 @@ class Scheduler:
         conn.execute(queue.UPDATE_MEMORY, _memory_params(card_id, outcome.memory))
         return outcome, memory, int(row.deck_id), int(row.note_id), str(row.kind)
 
-    def undo(self) -> int | None:
+    def undo(self) -> OpResult[int | None]:
         """Undo the last answer of this session: restore its card exactly, remove its log row.
 
         Returns:
-            The id of the card whose answer was undone, or None if there is nothing to undo.
+            The id of the card whose answer was undone, or None if there is nothing to undo;
+            the changes: ``REVIEWS | CARDS``, or none when there was nothing to undo.
         """
         if not self._answered:
-            return None
+            return OpResult(None, NO_CHANGE)
         with self._engine.begin() as conn:
             log = conn.execute(queue.LOG_BY_ID, {"review_id": self._answered.pop()}).first()
             if log is None:  # deleted meanwhile (its note was deleted): nothing to restore
-                return None
+                return OpResult(None, NO_CHANGE)
             conn.execute(
                 queue.UPDATE_MEMORY,
                 _memory_params(
@@ -415,21 +419,28 @@ class Scheduler:
             forget_review(conn, log)
             conn.execute(delete(LOG).where(LOG.c.id == log.id))
         self._studied_cache = None
-        self._notify(Change.REVIEWS | Change.CARDS)
-        return int(log.card_id)
+        return announce(self._notify, int(log.card_id), Change.REVIEWS | Change.CARDS)
 
-    def bury(self, card_ids: Sequence[int], now: datetime) -> None:
-        """Hide cards until the next day starts."""
+    def bury(self, card_ids: Sequence[int], now: datetime) -> OpResult[None]:
+        """Hide cards until the next day starts.
+
+        Returns:
+            No value; the changes: ``CARDS``.
+        """
         _, day_end = self._config.day_bounds(now)
         with self._engine.begin() as conn:
             conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(buried_until=day_end))
-        self._notify(Change.CARDS)
+        return announce(self._notify, None, Change.CARDS)
 
-    def set_suspended(self, card_ids: Sequence[int], suspended: bool) -> None:
-        """Suspend cards (never shown) or bring them back."""
+    def set_suspended(self, card_ids: Sequence[int], suspended: bool) -> OpResult[None]:
+        """Suspend cards (never shown) or bring them back.
+
+        Returns:
+            No value; the changes: ``CARDS``.
+        """
         with self._engine.begin() as conn:
             conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(suspended=suspended))
-        self._notify(Change.CARDS)
+        return announce(self._notify, None, Change.CARDS)
 
 
 def _memory_params(card_id: int, memory: scheduling.Memory) -> dict[str, Any]:
