@@ -59,7 +59,7 @@ def _big_article() -> bytes:
 def run() -> list[tuple[str, str, str]]:
     """Measure generation and return ``(name, figure, target)`` rows."""
     sys.path.insert(0, str(ROOT))
-    from flashcards.core.generate import decode_article, generate_deck, read_article
+    from flashcards.core.generate import decode_article, generate_deck, load_article
     from tools.quality import load_gold, score_deck
 
     rows: list[tuple[str, str, str]] = []
@@ -84,10 +84,11 @@ def run() -> list[tuple[str, str, str]]:
             "<= 5 s",
         )
     )
-    from tests.data.evaluation import articles
+    from tests.data.evaluation import SETS, articles
 
-    for path, gold, label in articles():
-        quality = score_deck(generate_deck(read_article(path)), load_gold(gold))
+    # blind3 is scored once, by hand, at the end of issue 10's tuning: never by the benchmark.
+    for path, gold, label in articles(tuple(name for name in SETS if name != "blind3")):
+        quality = score_deck(generate_deck(load_article(path)), load_gold(gold))
         rows.append(
             (
                 f"generate quality: {path.stem}{label}",
