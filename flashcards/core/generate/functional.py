@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import re
 
-from flashcards.core.generate.backs import clean_back_en, clean_back_ja, drop_asides
+from flashcards.core.generate.backs import (
+    clean_back_en,
+    clean_back_ja,
+    drop_asides,
+    has_anaphor_en,
+)
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
@@ -47,7 +52,29 @@ _WHAT_WE_MEAN = re.compile(
     r"^(?P<y>[A-Z][^,;]{8,160}?) is what (?:\w+ ){0,2}(?:means?|calls?|call) "
     r"(?:by )?(?:an? |the )?(?P<x>[\w\-]+(?: [\w\-]+){0,3})\.?$"
 )
+_WHICH_IS = re.compile(
+    r"(?:^|\b(?:an?|the) )(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2})(?: \((?P<acr>[A-Z]{2,6})\))?"
+    r", which (?:is|are) (?P<y>(?:an?|the) [^,;]{4,160}?)(?:,|;|\.$|$)"
+)
+_KNOWN_AS = re.compile(
+    r"\b(?P<y>(?:an?|the) [a-z][^,;()]{2,80}?), (?:known as|also known as|called|also called) "
+    r"(?:an? |the )?(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2})(?=[,.;]|$)"
+)
+_BARE_APPOSITION = re.compile(
+    r"\b(?:gives?|gets?|makes?|needs?|uses?|offers?|reach(?:es)?) "
+    r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?), (?P<y>an? [a-z][^,;]{6,120}?)\.?$"
+)
+_CALL_THIS_BARE = re.compile(
+    r"^(?:[A-Z][a-z]+\s+){1,2}call(?:s|ed)?\s+(?:this|that)\s+"
+    r"(?P<x>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})\.?$"
+)
 _SUBJECT_STOP = frozenset({"this", "that", "it", "they", "which", "what", "there", "here"})
+
+
+def drop_asides_keeping_acronyms(text: str) -> str:
+    """The text without asides, but with an acronym in brackets kept (``agreement (NDA)``)."""
+    kept = re.sub(r"\(([A-Z]{2,6})\)", lambda m: "\x00" + m.group(1) + "\x01", text)
+    return drop_asides(kept).replace("\x00", "(").replace("\x01", ")")
 
 
 def _english_term(term: str) -> bool:
@@ -217,6 +244,119 @@ def what_we_mean(sentence: Sentence, previous: Sentence | None) -> list[Finding]
     return [Finding(term, back, sentence, "Y is what … means by X", 2.5)] if back else []
 
 
+@rule(
+    "X, which is a Y",
+    2.5,
+    "en",
+    (
+        Example(
+            "A deal starts with an offer, which is a clear proposal on set terms, and ends later.",
+            "offer",
+            "a clear proposal on set terms",
+        ),
+        Example(
+            "You may sign a non-disclosure agreement (NDA), which is a contract in which you "
+            "promise not to reveal secrets.",
+            "non-disclosure agreement",
+            "promise not to reveal secrets",
+        ),
+    ),
+)
+def which_is(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``… an offer, which is a clear proposal …``: a non-restrictive clause defines X."""
+    if sentence.kind != "text":
+        return []
+    found: list[Finding] = []
+    for match in _WHICH_IS.finditer(drop_asides_keeping_acronyms(sentence.text)):
+        term = match.group("x")
+        if not _english_term(term):
+            continue
+        back = clean_back_en(match.group("y"))
+        if back:
+            alias = match.group("acr") or ""
+            found.append(Finding(term, back, sentence, "X, which is a Y", 2.5, alias=alias))
+    return found
+
+
+@rule(
+    "a Y, known as X",
+    2.5,
+    "en",
+    (
+        Example(
+            "That reply is a new offer, known as a counter-offer, and the first one is gone.",
+            "counter-offer",
+            "a new offer",
+        ),
+    ),
+)
+def known_as(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``… a new offer, known as a counter-offer``: the noun phrase before it describes X."""
+    if sentence.kind != "text":
+        return []
+    match = _KNOWN_AS.search(drop_asides(sentence.text))
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "a Y, known as X", 2.5)] if back else []
+
+
+@rule(
+    "gives X, a Y",
+    2.0,
+    "en",
+    (
+        Example(
+            "The deal is binding once the other side gives acceptance, an unconditional yes.\n\n"
+            "A late acceptance does not count.",
+            "acceptance",
+            "an unconditional yes",
+        ),
+    ),
+)
+def bare_apposition(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``… gives acceptance, an unconditional yes …``: an appositive after a bare noun (weak)."""
+    if sentence.kind != "text":
+        return []
+    match = _BARE_APPOSITION.search(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "gives X, a Y", 2.0)] if back else []
+
+
+@rule(
+    "Y. Lawyers call this X",
+    2.5,
+    "en",
+    (
+        Example(
+            "Each side must give something of value in return. Lawyers call this consideration.",
+            "consideration",
+            "something of value in return",
+        ),
+    ),
+)
+def call_this(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``Y. Lawyers call this X.``: the sentence before says what X is."""
+    if sentence.kind != "text" or previous is None or previous.section != sentence.section:
+        return []
+    match = _CALL_THIS_BARE.match(drop_asides(sentence.text).strip())
+    if not match or previous.text.rstrip().endswith("?") or has_anaphor_en(previous.text[:12]):
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(previous.text)
+    return [Finding(term, back, sentence, "Y. Lawyers call this X", 2.5)] if back else []
+
+
 FUNCTIONAL_RULES = (
     "Xは…を担当する",
     "X lets you …",
@@ -224,5 +364,9 @@ FUNCTIONAL_RULES = (
     "Y called X",
     "X, which …",
     "Y is what … means by X",
+    "X, which is a Y",
+    "a Y, known as X",
+    "gives X, a Y",
+    "Y. Lawyers call this X",
 )
 """The rules this module registers."""
