@@ -44,8 +44,10 @@ _WE_USE = re.compile(
     r"(?:an? |the )?(?P<x>[\w\-]+(?: [\w\-]+){0,2}) (?P<y>to .{6,160}?)\.?$"
 )
 _CALLED_MID = re.compile(
-    r"(?:^|\b(?:in|into|of|on|by|with|from|to|as|through) )(?P<y>(?:[a-z][\w\-]* ){1,4}[a-z]\w*s?) "
-    r"(?:called|known as|named) (?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)\b(?P<rest>[.,;]|$)"
+    r"(?:^|\b(?:in|into|of|on|by|with|from|to|as|through) |, )"
+    r"(?P<y>(?:(?:an?|the) )?(?:[a-z][\w\-]* ){1,5}[a-z]\w*s?) "
+    r"(?:called|known as|named) (?:the )?"
+    r"(?P<x>[a-z][\w\-]* [a-z][\w\-]*(?=[.,;]|$)|[a-z][\w\-]*(?=[.,;]| |$))"
 )
 _WHICH = re.compile(r"^(?:The |An? )?(?P<x>" + _EN_TERM + r"), which (?P<y>[^,]{6,120}),")
 _WHAT_WE_MEAN = re.compile(
@@ -61,8 +63,12 @@ _KNOWN_AS = re.compile(
     r"(?:an? |the )?(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2})(?=[,.;]|$)"
 )
 _BARE_APPOSITION = re.compile(
-    r"\b(?:gives?|gets?|makes?|needs?|uses?|offers?|reach(?:es)?) "
-    r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?), (?P<y>an? [a-z][^,;]{6,120}?)\.?$"
+    r"\b(?:gives?|gets?|makes?|needs?|uses?|offers?|reach(?:es)?|with|in|into|of|by|from) "
+    r"(?:the )?(?!(?:one|two|three|four|several|many|some|all|each)\b)"
+    r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?), "
+    r"(?P<y>(?:an?|one|two|three|several|many) [a-z][^,;]{6,120}?"
+    r"|[a-z][\w\-]*(?: [a-z][\w\-]*){0,3} (?:that|which|who|where) [^,;]{4,100}?)"
+    r"(?:\.$|$|, (?:which|so|and) )"
 )
 _CALL_THIS_BARE = re.compile(
     r"^(?:[A-Z][a-z]+\s+){1,2}call(?:s|ed)?\s+(?:this|that)\s+"
@@ -175,6 +181,11 @@ def we_use(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
             "Plants store energy in small structures known as plastids.",
             "plastids",
             "small structures",
+        ),
+        Example(
+            "When you swallow, a small flap of cartilage called the epiglottis folds down.",
+            "epiglottis",
+            "a small flap of cartilage",
         ),
     ),
 )
@@ -315,6 +326,12 @@ def known_as(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
             "acceptance",
             "an unconditional yes",
         ),
+        Example(
+            "The airways are lined with cilia, tiny hairs that sweep dust up.\n\n"
+            "Smoking stops the cilia.",
+            "cilia",
+            "tiny hairs that sweep dust up",
+        ),
     ),
 )
 def bare_apposition(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
@@ -328,7 +345,10 @@ def bare_apposition(sentence: Sentence, previous: Sentence | None) -> list[Findi
     if not _english_term(term):
         return []
     back = clean_back_en(match.group("y"))
-    return [Finding(term, back, sentence, "gives X, a Y", 2.0)] if back else []
+    # "surfactant, a soapy liquid that lowers …": a restricting clause makes it a definition;
+    # a bare "acceptance, an unconditional yes" counts only if the term recurs.
+    strength = 2.5 if re.search(r"\b(?:that|which|who|where)\b", back) else 2.0
+    return [Finding(term, back, sentence, "gives X, a Y", strength)] if back else []
 
 
 @rule(
