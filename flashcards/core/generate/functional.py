@@ -36,7 +36,7 @@ _EN_TERM = (
     r"|[a-z][\w\-]*(?: [a-z][\w\-]*){0,2}"
 )
 _LETS_YOU = re.compile(
-    r"^(?P<x>" + _EN_TERM + r") (?P<y>(?:lets|allows|enables|helps) (?:you|us|users|people|"
+    r"^(?P<x>" + _EN_TERM + r") (?P<y>(?:lets?|allows?|enables?|helps?) (?:you|us|users|people|"
     r"programs|developers)\b.{6,160}?)\.?$"
 )
 _WE_USE = re.compile(
@@ -73,6 +73,15 @@ _BARE_APPOSITION = re.compile(
 _CALL_THIS_BARE = re.compile(
     r"^(?:[A-Z][a-z]+\s+){1,2}call(?:s|ed)?\s+(?:this|that)\s+"
     r"(?P<x>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})\.?$"
+)
+_THEN_VERB = re.compile(r"^ ([a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas)(?<!\bdoes).{6,160}?)\.?$")
+_AN_X_DOES = re.compile(
+    r"^An? (?P<x>[A-Z][\w\-]*(?: [A-Za-z][\w\-]*)?|[a-z][\w\-]* [a-z][\w\-]*) "
+    r"(?P<y>[a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas)(?<!\bdoes).{6,160}?)\.?$"
+)
+_WHICH_DOES = re.compile(
+    r"\b(?:an?|the) (?P<x>[A-Z][\w\-]*(?: [A-Z][\w\-]*)?), which "
+    r"(?P<y>[a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas).{6,200}?)(?:\.$|$)"
 )
 _SUBJECT_STOP = frozenset({"this", "that", "it", "they", "which", "what", "there", "here"})
 
@@ -168,7 +177,8 @@ def we_use(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     if not _english_term(term):
         return []
     back = clean_back_en("used " + match.group("y"))
-    return [Finding(term, back, sentence, "We use X to …", 2.0)] if back else []
+    strength = 2.5 if term[0].isupper() or is_technical(term, english=True) else 2.0
+    return [Finding(term, back, sentence, "We use X to …", strength)] if back else []
 
 
 @rule(
@@ -200,6 +210,12 @@ def called_mid(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     if not _english_term(term):
         return []
     back = clean_back_en(match.group("y"))
+    after = drop_asides(sentence.text).strip()[match.end("x") :]
+    verb = _THEN_VERB.match(after)
+    if back and verb:
+        # "an agent called the kubelet starts the Pods …": what it does is the definition.
+        back = clean_back_en(f"{back} that {verb.group(1)}")
+        return [Finding(term, back, sentence, "Y called X", 2.5, False)] if back else []
     return [Finding(term, back, sentence, "Y called X", 2.5, True)] if back else []
 
 
@@ -377,6 +393,68 @@ def call_this(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     return [Finding(term, back, sentence, "Y. Lawyers call this X", 2.5)] if back else []
 
 
+@rule(
+    "An X does Y",
+    2.5,
+    "en",
+    (
+        Example(
+            "A Pod wraps one or more containers that always run together on one machine.",
+            "Pod",
+            "wraps one or more containers",
+        ),
+        Example(
+            "A readiness probe answers one question: may the container get traffic yet?\n\n"
+            "Without a readiness probe, traffic arrives too early.",
+            "readiness probe",
+            "answers one question",
+        ),
+    ),
+)
+def an_x_does(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``A Pod wraps one or more containers …``: an indefinite subject and what it does.
+
+    A capitalised name (``A Service``) is a term by its spelling; a lower-case one must recur.
+    """
+    if sentence.kind != "text":
+        return []
+    match = _AN_X_DOES.match(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    strength = 2.5 if term[0].isupper() or is_technical(term, english=True) else 2.0
+    return [Finding(term, back, sentence, "An X does Y", strength)] if back else []
+
+
+@rule(
+    "a X, which does Y",
+    2.5,
+    "en",
+    (
+        Example(
+            "Instead you write a Deployment, which describes the Pods you want.",
+            "Deployment",
+            "describes the Pods you want",
+        ),
+    ),
+)
+def which_does(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``… you write a Deployment, which describes the Pods you want``: a named thing's job."""
+    if sentence.kind != "text":
+        return []
+    match = _WHICH_DOES.search(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "a X, which does Y", 2.5)] if back else []
+
+
 FUNCTIONAL_RULES = (
     "Xは…を担当する",
     "X lets you …",
@@ -388,5 +466,7 @@ FUNCTIONAL_RULES = (
     "a Y, known as X",
     "gives X, a Y",
     "Y. Lawyers call this X",
+    "An X does Y",
+    "a X, which does Y",
 )
 """The rules this module registers."""

@@ -31,6 +31,11 @@ from flashcards.core.generate.tokens import starts_with_particle, tokenize
 
 _ALIAS = re.compile(r"^(?P<term>.+?)\s*[（(](?P<alias>[^()（）]{1,60})[)）]$")
 _HEADING_TAIL = re.compile(r"\s*[:：]$")
+_EN_PHRASE_HEADING = re.compile(
+    r"^(?:the|a|an|how|why|when|where|what|who|which)\b|\b(?:your|my|our|their|his|her|its|you|we)\b"
+    r"|^[A-Za-z]+ing\s",
+    re.IGNORECASE,
+)
 _EN_HEADING_LEAD = re.compile(r"^(?:What\s+(?:is|are)\s+(?:an?\s+|the\s+)?)", re.IGNORECASE)
 # An explanation that is only a value, an example list or a quantity teaches nothing.
 _NOT_EXPLANATION = re.compile(
@@ -79,6 +84,8 @@ def term_and_alias(raw: str, lang: str) -> tuple[str, str]:
     else:
         text = _EN_HEADING_LEAD.sub("", text).rstrip("?").strip()
         term = text if is_valid_term(text) and whole_term(text) and len(text.split()) <= 4 else ""
+        if term and _EN_PHRASE_HEADING.search(term):
+            return "", ""  # "The smallest unit", "Finding your Pods": a heading, not a term
     if not term or fold(term) in GENERIC_HEADINGS:
         return "", ""
     return term, alias
