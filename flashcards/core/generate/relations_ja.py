@@ -34,6 +34,14 @@ _FOUNDATION = re.compile(
     r"(?P<rel>根幹|基盤|土台|もと|元|ベース|中核|心臓部)(?:と|に)なる(?:の(?:が|は))?"
     r"(?P<y>[A-Za-z][\w\-]*|[ァ-ヶー]{3,})"
 )
+# "保健所は積極的疫学調査を行う。" + "これは、…ための調査である。": これ is the object before.
+_OBJECT_AT_END = re.compile(
+    r"(?P<x>[^、。はがをにでとの「」]{2,20})(?:を(?:行う|行います|行った|実施する|実施します|使う|使います|用いる)"
+    r"|が(?:ある|あります|起こる|起こります|起きる|起きます|行われる|行われます))。?$"
+)
+_THIS_IS = re.compile(
+    r"^(?:これ|それ)は[、,]?(?P<y>[^。]{6,120}?)(?:である|です|だ|のことである|のことです)。?$"
+)
 _INTRODUCED = re.compile(r"^(?P<x>[^、。はがを]{2,20})というもの(?:自体|そのもの)?は")
 
 
@@ -147,5 +155,38 @@ def introduced(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     return [Finding(term, "", sentence, "Xというものは", 2.0, False, cloze)]
 
 
-RELATION_RULES = ("「X」という論文", "heading, つまりX", "Xの根幹となるY", "Xというものは")
+@rule(
+    "XをVする。これはYである",
+    2.5,
+    "ja",
+    (
+        Example(
+            "保健所は積極的疫学調査を行う。これは、感染がどこから広がったかを突き止めるための調査である。",
+            "積極的疫学調査",
+            "どこから広がったかを突き止めるための調査",
+        ),
+    ),
+)
+def object_then_this(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``…Xを行う。これは、Yである。``: これ is the thing the sentence before ends on."""
+    if sentence.kind != "text" or previous is None or previous.section != sentence.section:
+        return []
+    this = _THIS_IS.match(drop_asides(sentence.text).strip())
+    before = _OBJECT_AT_END.search(drop_asides(previous.text).strip())
+    if not this or not before:
+        return []
+    _, term = chain_ending_at(before.group("x"), len(before.group("x")))
+    if not term or not is_valid_term(term):
+        return []
+    back = clean_back_ja(this.group("y"))
+    return [Finding(term, back, sentence, "XをVする。これはYである", 2.5, False)] if back else []
+
+
+RELATION_RULES = (
+    "「X」という論文",
+    "heading, つまりX",
+    "Xの根幹となるY",
+    "Xというものは",
+    "XをVする。これはYである",
+)
 """The rules this module registers."""
