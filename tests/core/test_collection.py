@@ -1,8 +1,8 @@
-"""The collection service on real SQLite files: queue, limits, bury, undo, imports, first run."""
+"""The collection on real SQLite files: notes, decks, deck-file imports, first run, reopening."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,6 @@ from flashcards.core.changes import Change
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.deckfile import DeckFile, NoteSource, NoteSpec, parse_deck_toml
-from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.exchange.deckfile_import import import_deck_file, load_shipped_decks
@@ -19,107 +18,6 @@ from flashcards.core.exchange.deckfile_import import import_deck_file, load_ship
 
 def _deck(name: str, *specs: tuple[str, str, str, str]) -> DeckFile:
     return DeckFile(name=name, notes=[NoteSpec(i, k, f, b) for i, k, f, b in specs])
-
-
-def test_queue_order_learning_then_review_then_new(col: Collection, now: datetime) -> None:
-    for i in range(3):
-        col.notes.add("D", "basic", f"q{i}", f"a{i}", now)
-    first = col.sched.next_card(now)
-    assert first is not None and first.faces.question == "q0"  # new cards in note order
-    col.sched.answer(first.card_id, 4, now)  # Easy: straight to review, due in days
-    second = col.sched.next_card(now)
-    assert second is not None and second.faces.question == "q1"
-    col.sched.answer(second.card_id, 1, now)  # Again: learning, due in 1 minute
-    later = now + timedelta(minutes=2)
-    learning = col.sched.next_card(later)
-    assert learning is not None and learning.card_id == second.card_id
-    review_day = col.cards.rows([first.card_id])[0]["due"] + timedelta(hours=1)
-    col.sched.answer(learning.card_id, 4, later)
-    queue = col.sched.next_card(review_day)
-    assert queue is not None and queue.state == CardState.REVIEW
-
-
-def test_daily_new_limit_and_counts(col: Collection, now: datetime) -> None:
-    for i in range(30):
-        col.notes.add("D", "basic", f"q{i}", "a", now)
-    deck_id = col.decks.id("D")
-    col.decks.set_settings(deck_id, DeckSettings(new_per_day=5))
-    [counts] = col.sched.deck_counts(now)
-    assert (counts.new, counts.learn, counts.review, counts.total) == (5, 0, 0, 30)
-    for _ in range(5):
-        card = col.sched.next_card(now)
-        assert card is not None
-        col.sched.answer(card.card_id, 4, now)
-    assert col.sched.next_card(now) is None
-    assert col.sched.deck_counts(now)[0].new == 0
-    tomorrow = now + timedelta(days=1)
-    assert col.sched.deck_counts(tomorrow)[0].new == 5
-
-
-def test_parent_limit_caps_subdecks(col: Collection, now: datetime) -> None:
-    for i in range(4):
-        col.notes.add("P::A", "basic", f"a{i}", "x", now)
-        col.notes.add("P::B", "basic", f"b{i}", "x", now)
-    col.decks.set_settings(col.decks.id("P"), DeckSettings(new_per_day=3))
-    counts = {c.name: c for c in col.sched.deck_counts(now)}
-    assert counts["P"].new == 3 and counts["P::A"].new == 4 and counts["P"].total == 8
-    seen = 0
-    while (card := col.sched.next_card(now, "P")) is not None:
-        col.sched.answer(card.card_id, 4, now)
-        seen += 1
-    assert seen == 3
-
-
-def test_siblings_are_buried_until_tomorrow_and_undo_unburies(
-    col: Collection, now: datetime
-) -> None:
-    col.notes.add("D", "basic+reversed", "LLM", "Large Language Model", now)
-    card = col.sched.next_card(now)
-    assert card is not None and card.ord == 0
-    col.sched.answer(card.card_id, 4, now)
-    assert col.sched.next_card(now) is None
-    assert col.sched.deck_counts(now)[0].new == 0
-    col.sched.undo()
-    assert col.sched.deck_counts(now)[0].new == 2
-    col.sched.answer(card.card_id, 4, now)
-    tomorrow = col.sched.next_card(now + timedelta(days=1))
-    assert tomorrow is not None and tomorrow.ord == 1
-
-
-def test_suspended_cards_never_come(col: Collection, now: datetime) -> None:
-    col.notes.add("D", "basic", "q", "a", now)
-    card = col.sched.next_card(now)
-    assert card is not None
-    col.sched.set_suspended([card.card_id], True)
-    assert col.sched.next_card(now) is None
-    assert col.sched.deck_counts(now)[0].new == 0
-    col.sched.set_suspended([card.card_id], False)
-    assert col.sched.next_card(now) is not None
-
-
-def test_bury_hides_until_day_boundary(col: Collection, now: datetime) -> None:
-    col.notes.add("D", "basic", "q", "a", now)
-    card = col.sched.next_card(now)
-    assert card is not None
-    col.sched.bury([card.card_id], now)
-    assert (
-        col.sched.next_card(now + timedelta(hours=18)) is None
-    )  # 03:00 next day: same learner day
-    assert col.sched.next_card(now + timedelta(hours=19, minutes=1)) is not None  # after 04:00
-
-
-def test_undo_restores_exactly_and_removes_log(col: Collection, now: datetime) -> None:
-    col.notes.add("D", "basic", "q", "a", now)
-    card = col.sched.next_card(now)
-    assert card is not None
-    col.sched.answer(card.card_id, 3, now)
-    before = col.cards.rows([card.card_id])[0]
-    col.sched.answer(card.card_id, 3, now + timedelta(minutes=11))
-    assert col.sched.undo().value == card.card_id
-    assert col.cards.rows([card.card_id])[0] == before
-    assert col.stats.summary(now + timedelta(minutes=12))["reviews_today"] == 1
-    assert col.sched.undo().value == card.card_id
-    assert col.sched.undo().value is None
 
 
 def test_cloze_cards_one_per_deletion(col: Collection, now: datetime) -> None:
