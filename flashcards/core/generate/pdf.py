@@ -180,6 +180,12 @@ def _width(text: str) -> int:
     return len(text) + len(_CJK_CHAR.findall(text))
 
 
+def _is_japanese(line: str) -> bool:
+    """True if most of the line's characters are Japanese."""
+    text = line.strip()
+    return len(_CJK_CHAR.findall(text)) * 2 > len(text)
+
+
 def _edge_key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()).lower())
 
@@ -194,7 +200,9 @@ def _strip_edges(pages: list[list[str]]) -> list[list[str]]:
     counts: Counter[str] = Counter()
     for lines in pages:
         counts.update({_edge_key(lines[i]) for i in edges(lines)})
-    needed = max(2, math.ceil(len(pages) / 2))
+    # On most pages (two at least, three when there are three): a line that a repetitive text
+    # happens to put at the edge of two pages stays, and a single page has no running header.
+    needed = max(2, min(3, len(pages)), math.ceil(len(pages) * 0.6))
     repeated = {key for key, n in counts.items() if n >= needed}
     result = []
     for lines in pages:
@@ -203,7 +211,14 @@ def _strip_edges(pages: list[list[str]]) -> list[list[str]]:
             for i in edges(lines)
             if _PAGE_NUMBER.match(lines[i].strip()) or _edge_key(lines[i]) in repeated
         }
-        result.append([line for i, line in enumerate(lines) if i not in drop])
+        kept = [line for i, line in enumerate(lines) if i not in drop]
+        # Blank lines at a page's top and bottom are margins, not paragraph breaks: a paragraph
+        # cut by the page break goes on (whether it ended is told by its last line).
+        while kept and not kept[0]:
+            kept.pop(0)
+        while kept and not kept[-1]:
+            kept.pop()
+        result.append(kept)
     return result
 
 
@@ -231,12 +246,18 @@ def join_pages(pages: list[list[str]]) -> str:
         The text; paragraphs separated by a blank line.
     """
     lines = [line for page in _strip_edges(pages) for line in [*page, "\x0c"]]
-    widths = sorted(_width(line.strip()) for line in lines if line.strip() and line != "\x0c")
-    full = widths[int(len(widths) * 0.9)] if widths else 0
+    # The width of a full line, for Japanese and for other lines apart: the extracted text does
+    # not say where the margin is, and a line of kanji is not as long as a line of Latin letters
+    # of the same number of columns.
+    widths: dict[bool, list[int]] = {True: [], False: []}
+    for line in lines:
+        if line.strip() and line != "\x0c":
+            widths[_is_japanese(line)].append(_width(line.strip()))
+    fulls = {kind: sorted(found)[int(len(found) * 0.9)] for kind, found in widths.items() if found}
     blocks: list[str] = []  # paragraphs and "- " items
     current = ""  # the paragraph or item being joined
     item_indent = -1  # indentation of the current item's text (-1: a paragraph)
-    last_width = 0
+    last_width, last_kind = 0, False  # the width and kind of the last line joined
 
     def flush() -> None:
         nonlocal current, item_indent
@@ -257,14 +278,14 @@ def join_pages(pages: list[list[str]]) -> str:
             flush()
             current = "- " + bullet.group(1)
             item_indent = indent + 2
-            last_width = _width(text)
+            last_width, last_kind = _width(text), _is_japanese(text)
             continue
         if current and item_indent >= 0 and indent < item_indent - 1:
             flush()  # back at the margin: the list is over
-        if current and _ends_paragraph(current, last_width, full):
+        if current and _ends_paragraph(current, last_width, fulls.get(last_kind, 0)):
             flush()
         current = _glue(current, text) if current else text
-        last_width = _width(text)
+        last_width, last_kind = _width(text), _is_japanese(text)
     flush()
     # A blank line between blocks, except between the items of a list.
     out: list[str] = []

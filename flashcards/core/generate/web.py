@@ -69,6 +69,8 @@ _CJK = (
     "\uff01-\uff60\uff61-\uff9f"  # full- and half-width forms
 )
 _SPACE = re.compile(rf"(?P<cjk>(?<=[{_CJK}])[ \t\r\f\v]*\n\s*(?=[{_CJK}]))|\s+")
+# The same in the page's source, before the extractor folds every line break into a space.
+_CJK_LINE_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\r?\n\s*(?=[{_CJK}])")
 _BREAK = "\ue000"  # a <br> while inline text is gathered (private use: never in a page's text)
 _BLOCKS = frozenset({"head", "p", "list", "table", "quote", "code", "div", "main", "graphic"})
 
@@ -205,7 +207,7 @@ def extract_main_text(html: str, *, url: str | None = None) -> WebText | None:
     import trafilatura  # here, not at the top: see the module's docstring
 
     xml = trafilatura.extract(
-        html,
+        _CJK_LINE_BREAK.sub("", html),
         url=url,
         output_format="xml",
         include_formatting=True,
