@@ -42,6 +42,13 @@ _OBJECT_AT_END = re.compile(
 _THIS_IS = re.compile(
     r"^(?:これ|それ)は[、,]?(?P<y>[^。]{6,120}?)(?:である|です|だ|のことである|のことです)。?$"
 )
+_JOB_OF = re.compile(
+    r"^(?:(?:この|その)(?=[^、。]{2,}を))?(?P<y>[^。]{6,100}?)のが(?P<x>[^、。のが]{2,20})の"
+    r"(?:仕事|役割|役目|働き|機能)(?:です|である|だ)。?$"
+)
+_THIS_IS_X = re.compile(
+    r"^これが(?P<x>[^、。がは]{2,20})で[、,](?P<y>[^。]{6,120}?)(?:です|である)。?$"
+)
 _INTRODUCED = re.compile(r"^(?P<x>[^、。はがを]{2,20})というもの(?:自体|そのもの)?は")
 
 
@@ -182,11 +189,65 @@ def object_then_this(sentence: Sentence, previous: Sentence | None) -> list[Find
     return [Finding(term, back, sentence, "XをVする。これはYである", 2.5, False)] if back else []
 
 
+@rule(
+    "…のがXの仕事です",
+    2.5,
+    "ja",
+    (
+        Example(
+            "点数を合計が1になる割合に直すのがソフトマックス関数の仕事です。",
+            "ソフトマックス関数",
+            "合計が1になる割合に直す",
+        ),
+    ),
+)
+def job_of(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``…を…に直すのがXの仕事です``: X by its job (a leading この/その is dropped)."""
+    if sentence.kind != "text":
+        return []
+    match = _JOB_OF.match(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    _, term = chain_ending_at(match.group("x"), len(match.group("x")))
+    if term != match.group("x") or not is_valid_term(term):
+        return []
+    back = clean_back_ja(match.group("y"))
+    return [Finding(term, back, sentence, "…のがXの仕事です", 2.5, False)] if back else []
+
+
+@rule(
+    "これがXで、Yです",
+    2.5,
+    "ja",
+    (
+        Example(
+            "各単語に順番の情報を足します。これが位置エンコーディングで、順序を伝える仕組みです。",
+            "位置エンコーディング",
+            "順序を伝える仕組み",
+        ),
+    ),
+)
+def this_is_x(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``これがXで、Yです``: the sentence names X and says what it is."""
+    if sentence.kind != "text":
+        return []
+    match = _THIS_IS_X.match(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    _, term = chain_ending_at(match.group("x"), len(match.group("x")))
+    if term != match.group("x") or not is_valid_term(term):
+        return []
+    back = clean_back_ja(match.group("y"))
+    return [Finding(term, back, sentence, "これがXで、Yです", 2.5, False)] if back else []
+
+
 RELATION_RULES = (
     "「X」という論文",
     "heading, つまりX",
     "Xの根幹となるY",
     "Xというものは",
     "XをVする。これはYである",
+    "…のがXの仕事です",
+    "これがXで、Yです",
 )
 """The rules this module registers."""

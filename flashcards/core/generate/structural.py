@@ -167,8 +167,17 @@ def _describes_ja(text: str) -> str:
     if not core or starts_with_particle(core):
         return ""
     tokens = tokenize(core)
-    if any(t.pos == "助詞" and t.surface in _TOPIC_JA and t.sub == "係助詞" for t in tokens):
-        return ""  # "火加減は中火": a statement about something else
+    # "火加減は中火" is a statement about something else; but "Queryは一方の文から、Keyは…から
+    # 作るAttentionです" ends in a noun a clause describes: a description after all.
+    topics = [
+        n
+        for n, t in enumerate(tokens)
+        if t.pos == "助詞" and t.surface in _TOPIC_JA and t.sub == "係助詞"
+    ]
+    # A theme marked off by a comma ("卒論は、…") is what the sentence is about.
+    themed = any(n + 1 < len(tokens) and tokens[n + 1].surface in "、," for n in topics)
+    if topics and (themed or not _clause_noun_copula(core)):
+        return ""
     back = clean_back_ja(core)
     if not back:
         return ""
@@ -186,6 +195,17 @@ def _describes_ja(text: str) -> str:
     )
     clause = last.surface in ("こと", "もの") and len(back) >= 8
     return back if (nominal or clause) and len(back) >= 4 else ""
+
+
+def _clause_noun_copula(core: str) -> bool:
+    """Whether a sentence ends ``<verb> <noun>です``: a noun restricted by a clause, + copula."""
+    if not re.search(r"(?:です|である)$", core):
+        return False
+    tokens = tokenize(re.sub(r"(?:です|である)$", "", core))
+    k = len(tokens)
+    while k and tokens[k - 1].pos == "名詞":
+        k -= 1
+    return 0 < k < len(tokens) and tokens[k - 1].pos in ("動詞", "助動詞")
 
 
 def _describes_en(text: str) -> str:
@@ -218,6 +238,11 @@ def _describes_en(text: str) -> str:
         ),
         Example("ROM(Read-Only Memory)\n後から書き換えられない記憶装置です。", "ROM", "記憶装置"),
         Example("【赤道儀】\n天体の動きに合わせて回転する架台。", "赤道儀", "回転する架台"),
+        Example(
+            "### クロスアテンション\nQueryは一方の文から、Keyはもう一方の文から作るAttentionです。",
+            "クロスアテンション",
+            "もう一方の文から作るAttention",
+        ),
         Example(
             "[* PTQ]\n Post-Training Quantization\n 学習済みのモデルを、あとから量子化するやり方",
             "PTQ",

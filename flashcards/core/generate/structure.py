@@ -342,8 +342,47 @@ class _Unit:
     label: str = ""
 
 
+def _close_list_gaps(lines: list[_Line], lang: str) -> list[_Line]:
+    """Drop the blank lines around a list that sits inside one open Japanese sentence.
+
+    ``Xとは、`` / (blank) / ``- A`` ``- B`` / (blank) / ``といった…仕組みです。``: web pages and
+    Markdown put the list in its own block, but the sentence runs through it.
+    """
+    if lang != "ja":
+        return lines
+    out: list[_Line] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if line.kind != "blank" or not out or out[-1].kind != "text" or out[-1].text[-1:] != "、":
+            out.append(line)
+            i += 1
+            continue
+        start = i
+        while start < n and lines[start].kind == "blank":
+            start += 1
+        end = start
+        while end < n and lines[end].kind == "item":
+            end += 1
+        after = end
+        while after < n and lines[after].kind == "blank":
+            after += 1
+        closes = (
+            after < n and lines[after].kind == "text" and starts_with_particle(lines[after].text)
+        )
+        if end > start and closes:
+            out.extend(lines[start:end])  # the list, then the line that closes the sentence
+            i = after
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[_Unit]:
     """Group lines into paragraph units under their section headings, collecting the headings."""
+    lines = _close_list_gaps(lines, lang)
     units: list[_Unit] = []
     section = ""
     buf = _Paragraph(lang)
