@@ -189,8 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deck", help="one deck (and its subdecks)")
 
     p = command("generate", help="make cards from an article's key terms")
-    p.add_argument("article", type=Path)
-    p.add_argument("-o", "--output", type=Path, help="deck file to write (default: <article>.toml)")
+    p.add_argument(
+        "article",
+        metavar="SOURCE",
+        help="the article: a file (.txt, .md, .html, .pdf) or a web address (https://...)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="deck file to write (default: <article>.toml; for an address, <page name>.toml here)",
+    )
     p.add_argument("--deck", help="deck name (default: the article's title)")
     p.add_argument("--lang", choices=("auto", "ja", "en"), default="auto")
     p.add_argument("--max-cards", type=int, help="keep at most N notes")
@@ -492,15 +501,21 @@ def cmd_stats(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_generate(args: argparse.Namespace, out: Output) -> int:
-    """Make cards from an article and write a deck file or import them."""
+    """Make cards from an article (a file or a web address) and write a deck file or import."""
     from flashcards.core.deckfile import read_deck_file, write_deck_file
+    from flashcards.core.errors import InputError
     from flashcards.core.exchange.deckfile_import import import_deck_file
-    from flashcards.core.generate import generate_deck, read_article
+    from flashcards.core.generate import generate_deck, load_article
+    from flashcards.core.generate.fetch import is_url
 
     if args.max_cards is not None and args.max_cards < 1:
         raise UsageError("--max-cards must be at least 1")
-    article = read_article(args.article)
-    output = args.output or args.article.with_suffix(".toml")
+    source: str = args.article
+    web = is_url(source)
+    output = args.output or (_page_file(source) if web else Path(source).with_suffix(".toml"))
+    # Downloading takes a while: say how far it is, on a terminal only (stdout stays clean).
+    progress = _download_progress(sys.stderr) if web and sys.stderr.isatty() else None
+    article = load_article(source, progress=progress)
     if args.output is not None or not args.do_import:
         _check_output(output)
     existing = read_deck_file(output) if output.exists() else None
@@ -508,9 +523,8 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> int:
         article, deck_name=args.deck, lang=args.lang, max_cards=args.max_cards, existing=existing
     )
     if not deck.notes:
-        from flashcards.core.errors import InputError
-
-        raise InputError(f"No key terms with definitions were found in {args.article.name}.")
+        name = source if web else Path(source).name
+        raise InputError(f"No key terms with definitions were found in {name}.")
     if args.do_import:
         col = _open(args)
         report = import_deck_file(col, deck, _now(args))
@@ -523,6 +537,30 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> int:
     write_deck_file(deck, output)
     out.write(f"Wrote {len(deck.notes)} notes to {output} (deck {deck.name!r}).\n")
     return 0
+
+
+def _page_file(url: str) -> Path:
+    """``<last part of the address>.toml`` in the current folder (the host's name if none)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+    stem = Path(last).stem if last else ""
+    stem = re.sub(r"[^\w.-]+", "-", stem or (parts.hostname or "page")).strip(".-") or "page"
+    return Path(stem[:80] + ".toml")
+
+
+def _download_progress(stream: IO[str]) -> Callable[[float, str], None]:
+    """Show a download's progress on one terminal line, rewritten in place."""
+
+    def show(fraction: float, message: str) -> None:
+        percent = f" {fraction:.0%}" if 0 < fraction < 1 else ""
+        stream.write(f"\r\x1b[K{message}{percent}")
+        if fraction >= 1:
+            stream.write("\n")
+        stream.flush()
+
+    return show
 
 
 def cmd_export(args: argparse.Namespace, out: Output) -> int:
