@@ -49,6 +49,13 @@ _JOB_OF = re.compile(
 _THIS_IS_X = re.compile(
     r"^これが(?P<x>[^、。がは]{2,20})で[、,](?P<y>[^。]{6,120}?)(?:です|である)。?$"
 )
+# "反対に、だんだん速くしていく指示はアッチェレランド（accelerando）です。": the predicate is
+# the term, the topic describes it.
+_TOPIC_IS_TERM = re.compile(
+    r"^(?:(?:反対に|逆に|一方|また|そして|なお)[、,])?(?P<y>[^。「」]{6,60}?[^をにでとがのもや])は"
+    r"(?P<x>[ァ-ヶー・]{3,20}|[A-Za-z][\w\-]*(?: [A-Za-z][\w\-]*){0,2})"
+    r"(?:[（(](?P<alias>[^()（）]{1,30})[)）])?(?:です|である|だ)。?$"
+)
 _INTRODUCED = re.compile(r"^(?P<x>[^、。はがを]{2,20})というもの(?:自体|そのもの)?は")
 
 
@@ -241,6 +248,39 @@ def this_is_x(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     return [Finding(term, back, sentence, "これがXで、Yです", 2.5, False)] if back else []
 
 
+@rule(
+    "Yは X です",
+    2.0,
+    "ja",
+    (
+        Example(
+            "反対に、だんだん速くしていく指示はアッチェレランド（accelerando）です。",
+            "アッチェレランド",
+            "だんだん速くしていく指示",
+        ),
+    ),
+)
+def topic_is_term(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``…する指示はX（alias）です``: a description as the topic, the term as the predicate.
+
+    Weak unless the term comes with its other name in brackets (the page introducing it).
+    """
+    if sentence.kind != "text":
+        return []
+    # The text as written: the bracket after the term is its other name, not an aside.
+    match = _TOPIC_IS_TERM.match(sentence.text.strip())
+    if not match:
+        return []
+    term, alias = match.group("x"), match.group("alias") or ""
+    if not is_valid_term(term) or has_anaphor_ja(match.group("y")):
+        return []
+    back = clean_back_ja(match.group("y"))
+    if not back or len(back) < 6:
+        return []
+    strength = 2.5 if alias else 2.0
+    return [Finding(term, back, sentence, "Yは X です", strength, False, alias=alias)]
+
+
 RELATION_RULES = (
     "「X」という論文",
     "heading, つまりX",
@@ -249,5 +289,6 @@ RELATION_RULES = (
     "XをVする。これはYである",
     "…のがXの仕事です",
     "これがXで、Yです",
+    "Yは X です",
 )
 """The rules this module registers."""

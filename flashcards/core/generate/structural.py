@@ -42,6 +42,13 @@ _NOT_EXPLANATION = re.compile(
     r"^[\d\s,.%~〜～\-+¥$円/年月日時分秒個人件回]*$|^(?:はい|いいえ|yes|no|-|—|なし|○|×)$"
 )
 _TOPIC_JA = ("は", "が")
+# "Tenuto(テヌート): その音の長さを…保って弾くこと。…": a term with its other name, a colon
+# and the explanation; the layout says it all, so the back need not end in a noun.
+_LABELLED = re.compile(
+    r"^(?P<term>[^:：（()）]{1,40}?)\s*[（(](?P<alias>[^()（）]{1,30})[)）]\s*[:：]\s*(?P<body>\S.*)$"
+)
+_EXAMPLE_OR_AMOUNT = re.compile(r"等|など|例|e\.g\.|[〜～~]|\d")
+_LEADING_DEMONSTRATIVE = re.compile(r"^(?:その|この)(?=[^、。]{2,})")
 _PRONOUN_EN = re.compile(
     r"^(?:I|I'm|I've|we|we're|you|you're|he|she|they|it|it's|this|that|these|those|there|here)\b",
     re.IGNORECASE,
@@ -284,5 +291,49 @@ def term_line(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     return [Finding(term, back, sentence, "term line + explanation", 2.5, reversible, alias=alias)]
 
 
-STRUCTURAL_RULES = ("table row", "definition item", "term line + explanation")
+@rule(
+    "X(alias): explanation",
+    2.5,
+    "any",
+    (
+        Example(
+            "- **Tenuto(テヌート)**: その音の長さを十分に保って弾くこと。横線で示す",
+            "Tenuto",
+            "音の長さを十分に保って弾くこと",
+        ),
+        Example(
+            "- **Crescendo(クレッシェンド)**: だんだん強く。＜の記号でも書く",
+            "Crescendo",
+            "だんだん強く",
+        ),
+    ),
+)
+def labelled(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``X(alias): …``: a glossary label with its other name; the first sentence is the back.
+
+    A leading その/この points at the term itself here (``その音の長さを…``) and is dropped.
+    """
+    if sentence.kind != "text":
+        return []
+    match = _LABELLED.match(sentence.text.strip())
+    if not match:
+        return []
+    term, alias = match.group("term").strip(), match.group("alias").strip()
+    lang = _language(match.group("body"))
+    if not label_term(term) or not is_valid_term(term) or _EXAMPLE_OR_AMOUNT.search(alias):
+        return []
+    body = re.split(r"(?<=[。．])|(?<=\. )", match.group("body"), maxsplit=1)[0]
+    body = _LEADING_DEMONSTRATIVE.sub("", body.strip())
+    back = clean_back_ja(body) if lang == "ja" else clean_back_en(body)
+    if len(back) < 3 or same_text(back, alias) or same_text(back, term):
+        return []
+    return [Finding(term, back, sentence, "X(alias): explanation", 2.5, False, alias=alias)]
+
+
+STRUCTURAL_RULES = (
+    "table row",
+    "definition item",
+    "term line + explanation",
+    "X(alias): explanation",
+)
 """The rules this module registers (importing it registers them)."""
