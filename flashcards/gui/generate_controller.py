@@ -26,22 +26,34 @@ if TYPE_CHECKING:
 
 def generate_from_source(
     path: Path | None, text: str, deck_name: str | None, lang: str, max_cards: int | None,
-    report: Report,
+    report: Report, url: str = "",
 ) -> DeckFile:  # fmt: skip
-    """Read the article (file or pasted text) and run the generator (on the executor).
+    """Read the article (web address, file or pasted text) and run the generator (executor).
+
+    Downloading and reading happen here, off the GUI thread, like generating.
 
     Raises:
         InputError: If the article cannot be read or nothing was given.
     """
     from flashcards.core.errors import InputError
-    from flashcards.core.generate import decode_article, generate_deck, read_article
+    from flashcards.core.generate import decode_article, decode_html, generate_deck, load_article
+    from flashcards.core.generate.web import looks_like_html
 
-    if path is not None:
-        article = read_article(path)
+    if url:
+        if "://" not in url:
+            url = "https://" + url  # what a browser does with "example.org/page"
+        article = load_article(url, progress=progress_adapter(report))
+    elif path is not None:
+        article = load_article(path, progress=progress_adapter(report))
     elif text.strip():
-        article = decode_article(text.encode("utf-8"), "pasted.txt")
+        data = text.encode("utf-8")
+        # Pasted page source (from "view source") is read as a page, not as text with tags.
+        if looks_like_html(data):
+            article = decode_html(data, "pasted.html")
+        else:
+            article = decode_article(data, "pasted.txt")
     else:
-        raise InputError("Choose an article file or paste its text first.")
+        raise InputError("Choose an article file or paste its text (or give a web address) first.")
     return generate_deck(
         article, deck_name=deck_name or None, lang=lang, max_cards=max_cards,
         progress=progress_adapter(report),
@@ -112,7 +124,7 @@ class GenerateController(QObject):
     @Slot()
     def _on_generate(self) -> None:
         d = self.dialog
-        path, text = d.path, d.text.toPlainText()
+        path, text, url = d.path, d.text.toPlainText(), d.web_address()
         deck = d.deck_name.text().strip() or None
         lang = str(d.lang.currentData())
         limit = d.max_cards.value() or None
@@ -120,7 +132,7 @@ class GenerateController(QObject):
         self.running = True
 
         def work(report: Report) -> DeckFile:
-            return generate_from_source(path, text, deck, lang, limit, report)
+            return generate_from_source(path, text, deck, lang, limit, report, url)
 
         self._executor.submit(
             work, self._on_generated, self._on_failed, self._on_progress, uses_collection=False

@@ -1,4 +1,4 @@
-"""The Generate dialog's layout: the article (a file or pasted text), options, the preview.
+"""The Generate dialog's layout: the article (a file, a web address or pasted text), the preview.
 
 The preview table is editable and each card has a checkbox, so only reviewed cards reach the
 collection. The dialog lays out and says what the user asked; :mod:`generate_controller`
@@ -56,10 +56,17 @@ class GenerateDialog(QDialog):
         self.notice.setObjectName("noticeLabel")
         self.notice.setWordWrap(True)
         self.notice.hide()
-        self.file_label = plain_label("No file chosen: paste the text below or choose a file.")
+        self.file_label = plain_label(
+            "No file chosen: choose a file, type a web address or paste the text below."
+        )
         self.file_label.setWordWrap(True)
         self.choose_button = QPushButton("Choose File…")
         self.choose_button.clicked.connect(self._on_choose_file)
+        self.url = QLineEdit()
+        self.url.setObjectName("articleUrl")
+        self.url.setPlaceholderText("…or a web address: https://… (a page or a PDF)")
+        self.url.setClearButtonEnabled(True)
+        self.url.textEdited.connect(self._on_url_edited)
         self.text = QPlainTextEdit()
         self.text.setObjectName("articleText")
         self.text.setPlaceholderText("…or paste the article here (Japanese or English).")
@@ -131,6 +138,7 @@ class GenerateDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
         layout.addLayout(source)
+        layout.addWidget(self.url)
         layout.addWidget(self.text)
         layout.addLayout(options)
         layout.addWidget(self.progress)
@@ -146,8 +154,14 @@ class GenerateDialog(QDialog):
         """Use this article file."""
         self.path = path
         self.file_label.setText(str(path) if path else "No file chosen.")
-        if path is not None and not self.deck_name.text():
-            self.deck_name.setPlaceholderText("default: the article's title")
+        if path is not None:
+            self.url.clear()
+            if not self.deck_name.text():
+                self.deck_name.setPlaceholderText("default: the article's title")
+
+    def web_address(self) -> str:
+        """The web address typed, trimmed ("" if none)."""
+        return self.url.text().strip()
 
     def show_notice(self, path: Path) -> None:
         """Say that ``path``, given to File → Import, is generated from as an article."""
@@ -161,7 +175,11 @@ class GenerateDialog(QDialog):
     @Slot()
     def _on_choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Choose an article", "", "Articles (*.txt *.md *.markdown);;All files (*)"
+            self,
+            "Choose an article",
+            "",
+            "Articles (*.txt *.md *.markdown *.html *.htm *.xhtml *.pdf);;"
+            "Web pages (*.html *.htm *.xhtml);;PDF (*.pdf);;All files (*)",
         )
         if name:
             self.set_path(Path(name))
@@ -171,9 +189,20 @@ class GenerateDialog(QDialog):
 
     @Slot()
     def _on_text_changed(self) -> None:
-        if self.text.toPlainText().strip() and self.path is not None:
+        if self.text.toPlainText().strip() and (self.path is not None or self.web_address()):
             self.set_path(None)
+            self.url.clear()
             self.file_label.setText("Using the pasted text.")
+
+    @Slot(str)
+    def _on_url_edited(self, text: str) -> None:
+        # A typed address is the article: the file and the pasted text give way to it.
+        if text.strip() and (self.path is not None or self.text.toPlainText().strip()):
+            self.set_path(None)
+            self.text.blockSignals(True)
+            self.text.clear()
+            self.text.blockSignals(False)
+            self.file_label.setText("Using the web address.")
 
     # ------------------------------------------------------------------ generating
 
