@@ -16,6 +16,7 @@ from flashcards.core.generate.backs import (
     has_anaphor_en,
 )
 from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.lexicon import load_words
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_technical, is_valid_term, whole_term
@@ -46,7 +47,7 @@ _WE_USE = re.compile(
 _CALLED_MID = re.compile(
     r"(?:^|\b(?:in|into|of|on|by|with|from|to|as|through) |, )"
     r"(?P<y>(?:(?:an?|the) )?(?:[a-z][\w\-]* ){1,5}[a-z]\w*s?) "
-    r"(?:called|known as|named) (?:the )?"
+    r"(?:called|known as|named) (?:the |an? )?"
     r"(?P<x>[a-z][\w\-]* [a-z][\w\-]*(?=[.,;]|$)|[a-z][\w\-]*(?=[.,;]| |$))"
 )
 _WHICH = re.compile(r"^(?:The |An? )?(?P<x>" + _EN_TERM + r"), which (?P<y>[^,]{6,120}),")
@@ -55,7 +56,7 @@ _WHAT_WE_MEAN = re.compile(
     r"(?:by )?(?:an? |the )?(?P<x>[\w\-]+(?: [\w\-]+){0,3})\.?$"
 )
 _WHICH_IS = re.compile(
-    r"(?:^|\b(?:an?|the) )(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2})(?: \((?P<acr>[A-Z]{2,6})\))?"
+    r"(?:^|\b)(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2})(?: \((?P<acr>[A-Z]{2,6})\))?"
     r", which (?:is|are) (?P<y>(?:an?|the) [^,;]{4,160}?)(?:,|;|\.$|$)"
 )
 _KNOWN_AS = re.compile(
@@ -69,6 +70,14 @@ _BARE_APPOSITION = re.compile(
     r"(?P<y>(?:an?|one|two|three|several|many) [a-z][^,;]{6,120}?"
     r"|[a-z][\w\-]*(?: [a-z][\w\-]*){0,3} (?:that|which|who|where) [^,;]{4,100}?)"
     r"(?:\.$|$|, (?:which|so|and) )"
+)
+_COLON_APPOSITION = re.compile(
+    r"\b(?:an?|the) (?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)(?::| ?[—–]) "
+    r"(?P<y>(?:an?|the) [a-z][^.;:—–]{6,160}?)(?:[.;—–]|$)"
+)
+_CALL_IT = re.compile(
+    r"^(?:(?:Once|When|After|If|As soon as) )?(?P<y>[^,]{8,140}?), "
+    r"(?:\w+ ){0,2}call(?:s|ed)? (?:it|them|this|that) (?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)\.?$"
 )
 _CALL_THIS_BARE = re.compile(
     r"^(?:[A-Z][a-z]+\s+){1,2}call(?:s|ed)?\s+(?:this|that)\s+"
@@ -90,6 +99,17 @@ def drop_asides_keeping_acronyms(text: str) -> str:
     """The text without asides, but with an acronym in brackets kept (``agreement (NDA)``)."""
     kept = re.sub(r"\(([A-Z]{2,6})\)", lambda m: "\x00" + m.group(1) + "\x01", text)
     return drop_asides(kept).replace("\x00", "(").replace("\x01", ")")
+
+
+_NP_LEAD = load_words("np_lead_en")
+
+
+def _noun_phrase(words: str) -> str:
+    """The noun phrase a run of words ends with (``is mostly viscosity`` -> ``viscosity``)."""
+    parts = words.split()
+    while parts and parts[0].lower() in _NP_LEAD:
+        parts = parts[1:]
+    return " ".join(parts)
 
 
 def _english_term(term: str) -> bool:
@@ -295,7 +315,7 @@ def which_is(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
         return []
     found: list[Finding] = []
     for match in _WHICH_IS.finditer(drop_asides_keeping_acronyms(sentence.text)):
-        term = match.group("x")
+        term = _noun_phrase(match.group("x"))
         if not _english_term(term):
             continue
         back = clean_back_en(match.group("y"))
@@ -358,8 +378,9 @@ def bare_apposition(sentence: Sentence, previous: Sentence | None) -> list[Findi
     if not match:
         return []
     term = match.group("x")
-    if not _english_term(term):
-        return []
+    head = re.split(r"\b(?:that|which|who|where)\b", match.group("y"), maxsplit=1)[0]
+    if not _english_term(term) or re.search(r"\b(?:and|or)\b", head):
+        return []  # "of hot gas, ash and rock that …": a list, not an appositive
     back = clean_back_en(match.group("y"))
     # "surfactant, a soapy liquid that lowers …": a restricting clause makes it a definition;
     # a bare "acceptance, an unconditional yes" counts only if the term recurs.
@@ -455,6 +476,63 @@ def which_does(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     return [Finding(term, back, sentence, "a X, which does Y", 2.5)] if back else []
 
 
+@rule(
+    "a X: a Y",
+    2.5,
+    "en",
+    (
+        Example(
+            "Runny lava builds a shield volcano: a broad volcano with gentle slopes.",
+            "shield volcano",
+            "a broad volcano with gentle slopes",
+        ),
+        Example(
+            "Layers of ash build a stratovolcano — the steep, cone-shaped mountain people draw.",
+            "stratovolcano",
+            "cone-shaped mountain",
+        ),
+    ),
+)
+def colon_apposition(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``… a shield volcano: a broad volcano …`` / ``a X — the Y …``: a colon or dash appositive."""
+    if sentence.kind != "text":
+        return []
+    match = _COLON_APPOSITION.search(sentence.text)
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "a X: a Y", 2.5)] if back else []
+
+
+@rule(
+    "…, geologists call it X",
+    2.5,
+    "en",
+    (
+        Example(
+            "Once the molten rock reaches the surface and flows out, geologists call it lava.",
+            "lava",
+            "reaches the surface",
+        ),
+    ),
+)
+def call_it(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``When …, geologists call it X``: the clause before names what X is."""
+    if sentence.kind != "text":
+        return []
+    match = _CALL_IT.match(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "…, geologists call it X", 2.5)] if back else []
+
+
 FUNCTIONAL_RULES = (
     "Xは…を担当する",
     "X lets you …",
@@ -468,5 +546,7 @@ FUNCTIONAL_RULES = (
     "Y. Lawyers call this X",
     "An X does Y",
     "a X, which does Y",
+    "a X: a Y",
+    "…, geologists call it X",
 )
 """The rules this module registers."""
