@@ -30,6 +30,11 @@ from flashcards.core.generate.textutil import fold, is_kana, is_latin
 from flashcards.core.generate.tokens import starts_with_particle, tokenize
 
 _ALIAS = re.compile(r"^(?P<term>.+?)\s*[（(](?P<alias>[^()（）]{1,60})[)）]$")
+# "(2) top-p", "2) 温度", "B.1 …", "Step 3: …": a numbering before the term line's term.
+_HEADING_NUMBER = re.compile(
+    r"^(?:[(（]\d{1,3}[)）]|\d{1,3}[)）]|[A-Z]\.\d{1,2}(?:\.\d{1,2})?"
+    r"|(?:Step|STEP) \d{1,2}[:.]?)\s*"
+)
 _HEADING_TAIL = re.compile(r"\s*[:：]$")
 _EN_PHRASE_HEADING = re.compile(
     r"^(?:the|a|an|how|why|when|where|what|who|which)\b|\b(?:your|my|our|their|his|her|its|you|we)\b"
@@ -82,6 +87,7 @@ def term_and_alias(raw: str, lang: str) -> tuple[str, str]:
     while start < len(text) and _symbolic(text[start]):
         start += 1  # emoji, bullets and marks before the term
     text = _HEADING_TAIL.sub("", text[start:]).strip().strip("*_`").strip()
+    text = _HEADING_NUMBER.sub("", text)
     alias = ""
     match = _ALIAS.match(text)
     if match:
@@ -245,6 +251,11 @@ def _describes_en(text: str) -> str:
         ),
         Example("ROM(Read-Only Memory)\n後から書き換えられない記憶装置です。", "ROM", "記憶装置"),
         Example("【赤道儀】\n天体の動きに合わせて回転する架台。", "赤道儀", "回転する架台"),
+        Example(
+            "## (2) top-p\n\n高い順に候補を足し、合計が決めた割合に達するまでを残す方法です。",
+            "top-p",
+            "合計が決めた割合に達するまでを残す方法",
+        ),
         Example(
             "### クロスアテンション\nQueryは一方の文から、Keyはもう一方の文から作るAttentionです。",
             "クロスアテンション",
