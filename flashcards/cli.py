@@ -364,7 +364,7 @@ def cmd_import(args: argparse.Namespace, out: Output) -> int:
     now = _now(args)
     for path in args.paths:
         if path.suffix.lower() == ".toml":
-            report = import_deck_file(col, read_deck_file(path), now)
+            report = import_deck_file(col, read_deck_file(path), now).value
         else:
             from flashcards.core import exchange
 

@@ -8,6 +8,7 @@ from enum import Flag, auto
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 class Change(Flag):
@@ -28,7 +29,7 @@ Notify = Callable[[Change], None]
 
 
 @dataclass(frozen=True)
-class OpResult(Generic[T]):
+class OpResult(Generic[T_co]):
     """A mutation's value and what it changed (like Anki's ``OpChanges``/``OpChangesWithCount``).
 
     The caller that runs the mutation as an operation (the GUI's ``Ops``) announces
@@ -40,7 +41,7 @@ class OpResult(Generic[T]):
             when it changed nothing.
     """
 
-    value: T
+    value: T_co
     changes: Change
 
 

@@ -33,7 +33,9 @@ from flashcards.gui.ops import Ops
 from flashcards.gui.plain import inform, make_plain, one_line, quote
 
 if TYPE_CHECKING:
+    from flashcards.core.changes import OpResult
     from flashcards.core.collection import Collection
+    from flashcards.core.exchange.report import ImportReport
 
 IMPORT_FILTER = (
     "Decks, packages and articles (*.toml *.apkg *.colpkg *.csv *.txt *.tsv *.md *.markdown);;"
@@ -173,7 +175,7 @@ def import_path(
     now: Any,
     report: Report,
     cancelled: Callable[[], bool] | None = None,
-) -> Any:
+) -> OpResult[ImportReport]:
     """Import one file (an operation on the executor).
 
     ``cancelled`` is asked at the importer's safe points (see

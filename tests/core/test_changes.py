@@ -14,9 +14,12 @@ import pytest
 from flashcards.core import exchange
 from flashcards.core.changes import NO_CHANGE, Change, OpResult
 from flashcards.core.collection import Collection
+from flashcards.core.deckfile import DeckFile, NoteSpec
 from flashcards.core.decks import DeckSettings
 from flashcards.core.errors import InputError
+from flashcards.core.exchange.deckfile_import import import_deck_file, load_shipped_decks
 from flashcards.core.exchange.importer import ExchangeReport
+from flashcards.core.exchange.report import ImportReport
 from flashcards.core.scheduler.service import AnswerResult
 
 #: What adding notes (and the decks they need) touches.
@@ -99,6 +102,28 @@ def test_importing_a_file(col: Collection, bus: Bus, now: datetime, tmp_path: Pa
     report, changes = bus.run(lambda: exchange.import_file(col, path, now))
     assert isinstance(report, ExchangeReport) and report.added == 2
     assert changes == ADDED | Change.REVIEWS
+
+
+def test_importing_a_deck_file(col: Collection, bus: Bus, now: datetime) -> None:
+    deck = DeckFile(name="Deck", notes=[NoteSpec("n1", "basic", "q", "a")])
+    report, changes = bus.run(lambda: import_deck_file(col, deck, now))
+    assert isinstance(report, ImportReport) and (report.deck, report.added) == ("Deck", 1)
+    assert changes == ADDED
+
+
+def test_loading_the_shipped_decks(
+    col: Collection, bus: Bus, now: datetime, tmp_path: Path
+) -> None:
+    (tmp_path / "s.toml").write_text(
+        '[deck]\nname = "Shipped"\n[[notes]]\nid = "s1"\nfront = "F"\nback = "B"\n',
+        encoding="utf-8",
+    )
+    reports, changes = bus.run(lambda: load_shipped_decks(col, tmp_path, now))
+    assert [(r.deck, r.added) for r in reports] == [("Shipped", 1)]
+    assert changes == ADDED | Change.OPTIONS  # the notes, and the setting that remembers the file
+    # Loaded before: nothing to load, nothing changed, nothing announced.
+    assert bus.run(lambda: load_shipped_decks(col, tmp_path, now)) == ([], NO_CHANGE)
+    assert bus.heard == []
 
 
 def test_a_refused_mutation_raises_and_announces_nothing(

@@ -48,15 +48,15 @@ def test_import_is_idempotent_keeps_progress_and_reports_missing(
     col: Collection, now: datetime
 ) -> None:
     deck = _deck("Imp", ("a", "basic", "A", "1"), ("b", "basic", "B", "2"))
-    report = import_deck_file(col, deck, now)
+    report = import_deck_file(col, deck, now).value
     assert (report.added, report.updated, report.unchanged) == (2, 0, 0)
     card = col.sched.next_card(now)
     assert card is not None
     col.sched.answer(card.card_id, 4, now)
-    again = import_deck_file(col, deck, now)
+    again = import_deck_file(col, deck, now).value
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
     edited = _deck("Imp", ("a", "basic", "A", "1 (edited)"))
-    third = import_deck_file(col, edited, now)
+    third = import_deck_file(col, edited, now).value
     assert (third.added, third.updated, third.missing) == (0, 1, ["b"])
     assert col.cards.rows([card.card_id])[0]["reps"] == 1
     assert len(col.notes.ids("Imp")) == 2  # reported, not deleted
@@ -79,13 +79,13 @@ def test_first_run_loads_shipped_decks_once_and_picks_up_new_notes(
     col.close()
     for _ in range(2):  # later runs: nothing loaded twice, nothing overwritten
         col = open_collection(url, tz=UTC)
-        assert load_shipped_decks(col, shipped, now) == []
+        assert load_shipped_decks(col, shipped, now).value == []
         col.close()
     (shipped / "s.toml").write_text(
         text + '[[notes]]\nid = "s2"\nfront = "F2"\nback = "B2"\n', encoding="utf-8"
     )
     col = open_collection(url, tz=UTC)
-    [report] = load_shipped_decks(col, shipped, now)
+    [report] = load_shipped_decks(col, shipped, now).value
     assert report.added == 1
     assert [c.total for c in col.sched.deck_counts(now)] == [2]
     assert col.notes.get(card.note_id).back == "my own wording"

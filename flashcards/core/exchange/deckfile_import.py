@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
-from flashcards.core.changes import Change
+from flashcards.core.changes import NO_CHANGE, Change, OpResult, announce
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
 from flashcards.core.deckfile import DeckFile, NoteSpec, read_deck_file
@@ -21,13 +21,17 @@ from flashcards.core.paths import shipped_deck_digests
 from flashcards.core.tables import NOTE
 
 
-def import_deck_file(col: Collection, deck_file: DeckFile, now: datetime) -> ImportReport:
+def import_deck_file(col: Collection, deck_file: DeckFile, now: datetime) -> OpResult[ImportReport]:
     """Import a deck file in one transaction; same ids update notes and keep progress.
 
     Notes of the deck that the file no longer has are reported in ``missing``, not deleted.
     A note whose change would delete cards with review history (another kind, fewer cloze
     deletions) is left as it is and counted in ``refused``. Nothing is written when the
     file adds and changes nothing (no empty deck).
+
+    Returns:
+        What was added, updated, left unchanged, refused and missed; the changes:
+        ``DECKS | NOTES | CARDS``.
 
     Raises:
         InputError: If a note is not valid, or a note id of the file belongs to a note of
@@ -95,17 +99,23 @@ def import_deck_file(col: Collection, deck_file: DeckFile, now: datetime) -> Imp
         session.commit()
     if report.refused:
         report.warnings.append(REFUSED_WARNING.format(n=report.refused))
-    col.notify(Change.DECKS | Change.NOTES | Change.CARDS)
-    return report
+    return announce(col.notify, report, Change.DECKS | Change.NOTES | Change.CARDS)
 
 
-def load_shipped_decks(col: Collection, folder: Path, now: datetime) -> list[ImportReport]:
+def load_shipped_decks(
+    col: Collection, folder: Path, now: datetime
+) -> OpResult[list[ImportReport]]:
     """Load the shipped deck files of ``folder`` that are new or changed since last time.
 
     A shipped file is loaded once; when it changes, only notes it adds are loaded, so the
     learner's edits and progress are never overwritten. Unchanged files cost one hash.
+
+    Returns:
+        A report per file loaded; the changes of its imports and of the settings that
+        remember the files (none when every file was loaded before).
     """
     reports = []
+    changes = NO_CHANGE
     digests = shipped_deck_digests(folder)
     for path in sorted(folder.glob("*.toml")):
         key = f"shipped:{path.name}"
@@ -124,8 +134,10 @@ def load_shipped_decks(col: Collection, folder: Path, now: datetime) -> list[Imp
         report = ImportReport(deck=deck_file.name)
         if fresh or not known:
             deck_file.notes = fresh
-            report = import_deck_file(col, deck_file, now)
+            imported = import_deck_file(col, deck_file, now)
+            report, changes = imported.value, changes | imported.changes
             report.missing = []
-        col.config.set(key, digest)
+        changes |= col.config.set(key, digest).changes
         reports.append(report)
-    return reports
+    # Each step announced its own changes; this one is what the whole load changed.
+    return OpResult(reports, changes)

@@ -167,7 +167,7 @@ def test_deck_file_changing_kind_keeps_reviewed_cards(col: Collection, now: date
     assert reversed_
     before = _counts(col)
     shipped.notes = [replace(n, kind="basic") if n in reversed_ else n for n in shipped.notes]
-    report = import_deck_file(col, shipped, at)
+    report = import_deck_file(col, shipped, at).value
     assert report.refused == len(reversed_)
     assert _counts(col) == before
 
