@@ -1,6 +1,6 @@
 """The benchmark command: prints every figure the issues name, as one table.
 
-Usage: ``python benchmarks/run.py [core|generate|exchange|startup|stats ...]`` (default: all).
+Usage: ``python benchmarks/run.py [core|generate|read|exchange|startup|stats ...]`` (default: all).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SUITES = ["core", "startup", "generate", "exchange", "stats", "gui", "hostile"]
+SUITES = ["core", "startup", "generate", "read", "exchange", "stats", "gui", "hostile"]
 
 
 def print_rows(rows: list[tuple[str, str, str]]) -> None:

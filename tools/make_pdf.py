@@ -3,7 +3,8 @@
 The PDF reader's tests and benchmarks need PDFs whose content they know; a binary fixture
 would hide what it holds, so they are rendered from text with Qt's `QPdfWriter` and
 `QTextDocument`. ``scanned=True`` paints each page as a picture only, as a scanner would, so
-the PDF has no text layer.
+the PDF has no text layer. `plain_pdf` writes the other common kind of text layer (one text
+operator a line, a standard font, as many producers do; Qt places glyph by glyph).
 
 Usage: ``python -m tools.make_pdf IN OUT [--scanned] [--header TEXT]`` (IN: a text or HTML
 file, ``-`` for standard input).
@@ -202,6 +203,43 @@ def _paint_page(
                     )
         block = block.next()
     painter.restore()
+
+
+def plain_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF of the given lines, one text operator a line in Helvetica (Latin-1 text only).
+
+    Args:
+        pages: Each page's lines, top to bottom.
+
+    Returns:
+        The PDF file's bytes.
+    """
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    for lines in pages:
+        page = writer.add_blank_page(width=595, height=842)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        shown = [t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for t in lines]
+        operators = "".join(f"({text}) Tj T*\n" for text in shown)
+        content = ContentStream(None, None)
+        content.set_data(f"BT /F1 10 Tf 12 TL 50 800 Td\n{operators}ET".encode("latin-1"))
+        page.replace_contents(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:

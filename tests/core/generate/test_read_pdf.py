@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
 from flashcards.core.errors import InputError
 from flashcards.core.generate import MAX_ARTICLE_BYTES, decode_pdf, generate_deck, load_article
 from flashcards.core.generate.pdf import MAX_PDF_PAGES, join_pages
-from tools.make_pdf import make_pdf
+from tools.make_pdf import make_pdf, plain_pdf
 
 PARAGRAPH = (
     "Photosynthesis is the process by which green plants use sunlight to turn carbon dioxide "
@@ -31,36 +30,6 @@ HANDOUT = "<h1>Plant biology</h1>" + "".join(
     f"<p>第{i}節。{JAPANESE}{JAPANESE}</p>"
     for i in range(1, 9)
 )
-
-
-def helvetica_pdf(pages: list[list[str]]) -> bytes:
-    """A PDF written the plain way (one text operator a line, a standard font), not by Qt."""
-    writer = pypdf.PdfWriter()
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    for lines in pages:
-        page = writer.add_blank_page(width=595, height=842)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
-        shown = [
-            line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines
-        ]
-        content = ContentStream(None, None)
-        content.set_data(
-            (
-                "BT /F1 10 Tf 12 TL 50 800 Td\n" + "".join(f"({t}) Tj T*\n" for t in shown) + "ET"
-            ).encode("latin-1")
-        )
-        page.replace_contents(content)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def refusal(data: bytes, name: str = "handout.pdf") -> str:
@@ -188,7 +157,7 @@ def test_limits() -> None:
     assert f"has {MAX_PDF_PAGES + 1} pages (at most {MAX_PDF_PAGES})" in refusal(buffer.getvalue())
     # Text larger than an article: the same sentence as for a text file.
     line = "Line {}: plants turn light into sugar in the leaves of every green plant."
-    book = helvetica_pdf([[line.format(f"{p}.{i}") for i in range(60)] for p in range(70)])
+    book = plain_pdf([[line.format(f"{p}.{i}") for i in range(60)] for p in range(70)])
     assert refusal(book, "book.pdf") == (
         f"book.pdf is larger than {MAX_ARTICLE_BYTES // 1024} KiB; "
         "generate cards from one article at a time."
@@ -201,7 +170,7 @@ def test_pdf_from_another_producer() -> None:
          "they are crowded to where they are few.", "", "1"],
         ["Running header", "Osmosis is the diffusion of water through a membrane.", "", "2"],
     ]  # fmt: skip
-    article = decode_pdf(helvetica_pdf(pages), "notes.pdf")
+    article = decode_pdf(plain_pdf(pages), "notes.pdf")
     assert article.text == (
         "Diffusion\n\n"
         "Diffusion is the spreading of particles from where they are crowded to where they are "
