@@ -527,7 +527,7 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> int:
         raise InputError(f"No key terms with definitions were found in {name}.")
     if args.do_import:
         col = _open(args)
-        report = import_deck_file(col, deck, _now(args))
+        report = import_deck_file(col, deck, _now(args)).value
         out.write(
             f"Imported {len(deck.notes)} notes into {report.deck!r}: {report.added} added, "
             f"{report.updated} updated, {report.unchanged} unchanged.\n"

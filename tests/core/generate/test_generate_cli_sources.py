@@ -143,3 +143,15 @@ def test_download_progress_goes_to_a_terminal_stderr_only(site: Site, tmp_path: 
     assert result.returncode == 0
     assert result.stdout.startswith("Wrote ") and "Download" not in result.stdout
     assert b"Downloaded" in terminal and b"127.0.0.1" in terminal
+
+
+def test_import_a_web_page_straight_into_the_collection(
+    site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, stdout, stderr = generate(
+        [site.url("/web/glossary.html"), "--import"], tmp_path, capsys
+    )
+    assert status == 0, stderr
+    assert stdout.startswith("Imported ") and "'Music Theory Glossary'" in stdout
+    assert not (tmp_path / "glossary.toml").exists()  # --import without -o writes no file
