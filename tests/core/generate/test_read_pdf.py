@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashcards.core.errors import InputError
 from flashcards.core.generate import MAX_ARTICLE_BYTES, decode_pdf, generate_deck, load_article
@@ -201,3 +203,16 @@ def test_join_pages_rules() -> None:
         "Back at the margin.\n\n"
         "日本語の文が行の途中で切れています。"
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000), st.integers(min_value=0, max_value=4000))
+def test_any_bytes_give_an_article_or_one_sentence(noise: bytes, cut: int) -> None:
+    data = plain_pdf([["Osmosis is the movement of water through a membrane."]])
+    for candidate in (b"%PDF-1.7\n" + noise, data[:cut] + noise, data[:cut]):
+        try:
+            article = decode_pdf(candidate, "noise.pdf")
+        except InputError as exc:
+            assert "\n" not in str(exc)
+        else:
+            assert article.text.strip()

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashcards.core.errors import InputError
 from flashcards.core.generate import (
@@ -244,3 +246,14 @@ def test_reading_text_does_not_import_the_extractor(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "[]"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=3000) | st.text(max_size=1500).map(lambda t: f"<p>{t}</p>".encode()))
+def test_any_bytes_give_an_article_or_one_sentence(data: bytes) -> None:
+    try:
+        article = decode_html(data, "page.html")
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert article.text.strip()
