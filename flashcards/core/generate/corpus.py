@@ -22,10 +22,16 @@ _SEP = "\n"  # never inside a sentence
 
 
 class SentenceIndex:
-    """Derived texts of a document's sentences and substring search over them."""
+    """Derived texts of a document's sentences and substring search over them.
 
-    def __init__(self, doc: Document) -> None:
+    Attributes:
+        doc: The parsed article.
+        raw: The article as written (Markdown emphasis, which the parser drops, is a signal).
+    """
+
+    def __init__(self, doc: Document, raw: str = "") -> None:
         self.doc = doc
+        self.raw = raw
         self._asides: dict[str, str] = {}
         self._views: dict[str, tuple[list[str], str, list[int]]] = {}
         self._positions: dict[str, dict[str, int]] = {}

@@ -15,15 +15,10 @@ from flashcards.core.errors import InputError
 from flashcards.core.generate.article import Article
 from flashcards.core.generate.backs import has_anaphor_en, same_text
 from flashcards.core.generate.corpus import MAX_TERMS, SentenceIndex, plain_text
-from flashcards.core.generate.fallback import find_taught
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.functional import FUNCTIONAL_RULES
-from flashcards.core.generate.patterns_en import find_en, heading_term_en
-from flashcards.core.generate.patterns_ja import find_ja, heading_term
-from flashcards.core.generate.relations_ja import RELATION_RULES
-from flashcards.core.generate.rules import apply_rules
-from flashcards.core.generate.structural import STRUCTURAL_RULES
-from flashcards.core.generate.structure import Document, Sentence, parse_document
+from flashcards.core.generate.language import LANGUAGES
+from flashcards.core.generate.rules import apply_doc_rules, apply_rules
+from flashcards.core.generate.structure import Document, Sentence
 from flashcards.core.generate.terms import is_technical
 from flashcards.core.generate.textutil import detect_language, fold, slug, term_key
 
@@ -32,12 +27,6 @@ Progress = Callable[[float, str], None]
 CLOZE_THRESHOLD = 2.0
 """Score a term without a clean definition needs before it becomes a cloze card."""
 _REVERSED_MAX = 60
-_CHATTY_JA = re.compile(
-    r"(私|僕|俺|自分|筆者|卒論|めんど|ありがて|うーん|なぁ|かな[。]?$|けど|笑|ｗ$|w$|ですね|ますね|思います|思い立|幸いです)"
-)
-_CHATTY_EN = re.compile(
-    r"\b(I|I'm|I've|my|me|lol|honestly|anyway|btw|haha|coffee)\b", re.IGNORECASE
-)
 _LICENCE = re.compile(r"CC[\s-]?BY(?:[-\s](?:NC|SA|ND))*[\s-]?(\d\.\d)", re.IGNORECASE)
 _LEADING_ANAPHOR = re.compile(
     r"^(?:これ|それ|この|その|あれ|こう|そう|(?:This|That|It|These|They)\b)"
@@ -50,10 +39,6 @@ _EXPLAINS = re.compile(
 _OVERRIDE_KEYS = frozenset(
     {"front", "back", "kind", "tags", "reason", "add", "drop", "section", "sentence"}
 )
-
-
-RULE_ORDER = STRUCTURAL_RULES + FUNCTIONAL_RULES + RELATION_RULES
-"""The registered rules the generator applies to every sentence (after the sentence patterns)."""
 
 WEAK_STRENGTH = 2.5
 """Definitions from weaker patterns (XはYです, lower-case "X is a Y") need the term to recur."""
@@ -70,8 +55,7 @@ class _Term:
 
 
 def _chatty(sentence: Sentence, lang: str, index: SentenceIndex) -> bool:
-    regex = _CHATTY_JA if lang == "ja" else _CHATTY_EN
-    return bool(regex.search(index.without_asides(sentence.text)))
+    return LANGUAGES[lang].chatty(index.without_asides(sentence.text))
 
 
 def _mentions(term: str, corpus: str) -> int:
@@ -85,9 +69,9 @@ def _display(findings: list[Finding]) -> str:
 
 
 def _taught(
-    doc: Document, findings: list[Finding], lang: str, raw: str, index: SentenceIndex
+    doc: Document, findings: list[Finding], lang: str, index: SentenceIndex
 ) -> list[Finding]:
-    """Fallback findings (``fallback.py``) for terms the patterns left without a card.
+    """The document rules' findings (the fallbacks) for terms the sentence rules left out.
 
     A fallback cloze is not made from a sentence that already defines another term, nor for a
     name that is another term's back or alias (``UDP, also called the User Datagram Protocol``).
@@ -98,7 +82,7 @@ def _taught(
     }
     return [
         f
-        for f in find_taught(doc, lang, raw, index=index)
+        for f in apply_doc_rules(LANGUAGES[lang].doc_rules, doc, index, lang)
         if term_key(f.term) not in names and (f.back or f.sentence.index not in defining)
     ]
 
@@ -115,9 +99,7 @@ def _strongest(groups: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
 
 def _rank(doc: Document, findings: list[Finding], lang: str, index: SentenceIndex) -> list[_Term]:
     corpus = fold("\n".join([*doc.headings, *(s.text for s in doc.sentences)]))
-    headings = {
-        term_key(heading_term(h) if lang == "ja" else heading_term_en(h)) for h in doc.headings
-    }
+    headings = {term_key(LANGUAGES[lang].heading_term(h)) for h in doc.headings}
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         key = term_key(finding.term)
@@ -422,22 +404,18 @@ def generate_deck(
         raise InputError("The deck name is empty or has an empty '::' part.")
     language = detect_language(article.text) if lang == "auto" else lang
     report(0.0, "Reading the article structure")
-    doc = parse_document(article.text, article.title, language)
-    index = SentenceIndex(doc)
+    doc = LANGUAGES[language].parse(article.text, article.title)
+    index = SentenceIndex(doc, article.text)
     findings: list[Finding] = []
     total = max(1, len(doc.sentences))
     step = max(1, total // 4)
     report(0.1, f"Looking for terms in {len(doc.sentences)} sentences")
     for i, sentence in enumerate(doc.sentences):
         previous = doc.sentences[i - 1] if i else None
-        if language == "ja":
-            findings += find_ja(sentence, previous)
-        else:
-            findings += find_en(sentence, previous)
-        findings += apply_rules(RULE_ORDER, sentence, previous, language)
+        findings += apply_rules(LANGUAGES[language].rules, sentence, previous, language)
         if (i + 1) % step == 0:
             report(0.1 + 0.75 * (i + 1) / total, f"Analysed {i + 1} of {total} sentences")
-    findings += _taught(doc, findings, language, article.text, index)
+    findings += _taught(doc, findings, language, index)
     report(0.9, "Choosing cards")
     table = _source_table(article, existing)
     title = _note_title(table)

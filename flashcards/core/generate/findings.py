@@ -1,4 +1,4 @@
-"""What a pattern reports, and the patterns shared by both languages (brackets, glossary lines)."""
+"""What a rule reports, and what both languages share: acronyms and expansions, glossary lines."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import cache
 from itertools import islice
 
 from flashcards.core.generate.backs import same_text
+from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_acronym, is_valid_term, label_term
 from flashcards.core.generate.textutil import MAX_CANDIDATES, is_kana
@@ -145,6 +146,36 @@ def find_expansions(sentence: Sentence) -> list[Finding]:
                     )
                     break
     return found
+
+
+@rule(
+    "acronym and expansion",
+    3.0,
+    "any",
+    (
+        Example(
+            "A GPU (Graphics Processing Unit) runs many small calculations at once.",
+            "GPU",
+            "Graphics Processing Unit",
+        ),
+        Example(
+            "画像の処理には、Graphics Processing Unit(GPU)がよく使われます。",
+            "GPU",
+            "Graphics Processing Unit",
+        ),
+        Example(
+            "NPUは推論を速くするための部品です(Neural Processing Unit)。",
+            "NPU",
+            "Neural Processing Unit",
+        ),
+    ),
+)
+def expansions(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``ACR(expansion)`` (3), ``expansion(ACR)`` (3), ``ACR…(expansion)`` later on (2.5).
+
+    Findings carry ``acronym(expansion)``, ``expansion(acronym)`` or ``acronym…(expansion)``.
+    """
+    return find_expansions(sentence)
 
 
 def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:

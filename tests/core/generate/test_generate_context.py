@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flashcards.core.generate.patterns_en import find_en
-from flashcards.core.generate.patterns_ja import find_ja
+from flashcards.core.generate.language import LANGUAGES
 from flashcards.core.generate.structure import Sentence
+
+find_en = LANGUAGES["en"].find
+find_ja = LANGUAGES["ja"].find
 
 
 def _s(text: str, index: int = 1) -> Sentence:

@@ -5,32 +5,46 @@ from __future__ import annotations
 import pytest
 
 from flashcards.core.generate import decode_article, generate_deck
-from flashcards.core.generate.deck import RULE_ORDER
-from flashcards.core.generate.rules import RULES, Example, Rule
-from flashcards.core.generate.structure import parse_document
+from flashcards.core.generate.corpus import SentenceIndex
+from flashcards.core.generate.language import LANGUAGES
+from flashcards.core.generate.rules import DOC_RULES, RULES, DocRule, Example, Rule
 from flashcards.core.generate.textutil import detect_language, fold, term_key
 
-CASES = [(r, e) for r in RULES.values() for e in r.examples]
+CASES = [(r, e) for r in [*RULES.values(), *DOC_RULES.values()] for e in r.examples]
 
 
 def _id(case: object) -> str:
-    return case.name if isinstance(case, Rule) else case.term if isinstance(case, Example) else ""
+    if isinstance(case, Rule | DocRule):
+        return case.name
+    return case.term if isinstance(case, Example) else ""
 
 
-def test_every_registered_rule_is_applied() -> None:
-    assert set(RULE_ORDER) == set(RULES)
-    assert len(RULE_ORDER) == len(set(RULE_ORDER))
+@pytest.mark.parametrize("registry", [RULES, DOC_RULES], ids=["sentence", "document"])
+def test_every_registered_rule_is_applied(registry: dict[str, Rule] | dict[str, DocRule]) -> None:
+    for name, entry in registry.items():
+        langs = ("ja", "en") if entry.lang == "any" else (entry.lang,)
+        for code in langs:
+            language = LANGUAGES[code]
+            names = language.rules if registry is RULES else language.doc_rules
+            assert name in names, (name, code)
+    for language in LANGUAGES.values():
+        for names in (language.rules, language.doc_rules):
+            assert len(names) == len(set(names))
+            assert set(names) <= set(RULES) | set(DOC_RULES)
 
 
 @pytest.mark.parametrize(("rule", "example"), CASES, ids=_id)
-def test_rule_finds_its_example(rule: Rule, example: Example) -> None:
+def test_rule_finds_its_example(rule: Rule | DocRule, example: Example) -> None:
     lang = detect_language(example.text)
-    doc = parse_document(example.text, "", lang)
-    found = [
-        f
-        for i, s in enumerate(doc.sentences)
-        for f in rule.find(s, doc.sentences[i - 1] if i else None)
-    ]
+    doc = LANGUAGES[lang].parse(example.text, "")
+    if isinstance(rule, DocRule):
+        found = rule.find(doc, SentenceIndex(doc, example.text))
+    else:
+        found = [
+            f
+            for i, s in enumerate(doc.sentences)
+            for f in rule.find(s, doc.sentences[i - 1] if i else None)
+        ]
     assert any(
         term_key(f.term) == term_key(example.term) and fold(example.back) in fold(f.back or f.cloze)
         for f in found
@@ -38,7 +52,7 @@ def test_rule_finds_its_example(rule: Rule, example: Example) -> None:
 
 
 @pytest.mark.parametrize(("rule", "example"), CASES, ids=_id)
-def test_generator_makes_the_card(rule: Rule, example: Example) -> None:
+def test_generator_makes_the_card(rule: Rule | DocRule, example: Example) -> None:
     article = decode_article(("# Notes\n\n" + example.text + "\n").encode(), "notes.md")
     deck = generate_deck(article)
     cards = {n.id.split("/", 1)[1]: n for n in deck.notes}

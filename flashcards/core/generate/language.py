@@ -1,0 +1,154 @@
+"""One `Language` per language the generator reads: its splitter, rules, cleaners and lexicons.
+
+The generator (`deck.generate_deck`) looks everything language-specific up here: how to split
+an article into sentences, which registered rules (`rules.py`) to apply and in which order,
+how to clean a back, which term a heading names and whether a sentence is chatty. Importing
+this module imports every rule module, so that the registry is complete.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flashcards.core.generate import (  # noqa: F401 - imported to register their rules
+    fallback,
+    findings,
+    marks_ja,
+    naming_en,
+    naming_ja,
+    patterns_en,
+    patterns_ja,
+    taught_en,
+    taught_ja,
+)
+from flashcards.core.generate.backs import clean_back_en, clean_back_ja
+from flashcards.core.generate.en_text import heading_term_en
+from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.functional import FUNCTIONAL_RULES
+from flashcards.core.generate.ja_text import heading_term
+from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.relations_ja import RELATION_RULES
+from flashcards.core.generate.rules import RULES, apply_rules
+from flashcards.core.generate.structural import STRUCTURAL_RULES
+from flashcards.core.generate.structure import Document, Sentence, parse_document
+from flashcards.core.generate.terms import STOP_TERMS
+
+_CHATTY_JA = re.compile(
+    r"(私|僕|俺|自分|筆者|卒論|めんど|ありがて|うーん|なぁ|かな[。]?$|けど|笑|ｗ$|w$|ですね|ますね|思います|思い立|幸いです)"
+)
+_CHATTY_EN = re.compile(
+    r"\b(I|I'm|I've|my|me|lol|honestly|anyway|btw|haha|coffee)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything the generator does differently in one language.
+
+    Attributes:
+        name: ``"ja"`` or ``"en"`` (the tag notes get).
+        parse: The sentence splitter: article text and title to a `Document`.
+        rules: The sentence rules applied to every sentence, in this order.
+        doc_rules: The document rules applied after them, in this order.
+        clean_back: Turns the defining part of a sentence into a card back ("" if unusable).
+        heading_term: The term a heading names, or "".
+        chatty: Whether a sentence is the writer chatting (first person, sentence-final
+            particles, laughter) rather than teaching.
+        lexicons: The word lists the language reads, by data-file name (`lexicon.py`).
+    """
+
+    name: str
+    parse: Callable[[str, str], Document]
+    rules: tuple[str, ...]
+    doc_rules: tuple[str, ...]
+    clean_back: Callable[[str], str]
+    heading_term: Callable[[str], str]
+    chatty: Callable[[str], bool]
+    lexicons: Mapping[str, frozenset[str]]
+
+    def find(self, sentence: Sentence, previous: Sentence | None = None) -> list[Finding]:
+        """The findings of this language's sentence rules in one sentence."""
+        return apply_rules(self.rules, sentence, previous, self.name)
+
+
+def _for(lang: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in names if RULES[name].lang in ("any", lang))
+
+
+# The rules of the layout, function and relation modules follow the sentence rules of each
+# language; the order matters where two findings for one term tie (the first is kept).
+_LATER = STRUCTURAL_RULES + FUNCTIONAL_RULES + RELATION_RULES
+
+
+def _parse_ja(text: str, title: str) -> Document:
+    return parse_document(text, title, "ja")
+
+
+def _parse_en(text: str, title: str) -> Document:
+    return parse_document(text, title, "en")
+
+
+JAPANESE = Language(
+    name="ja",
+    parse=_parse_ja,
+    rules=(
+        "acronym and expansion",
+        "glossary (ja)",
+        "YをXと呼ぶ",
+        "のがX。…のことです",
+        "YがXです",
+        "XとはY",
+        "Xと言って、Y",
+        "XはYです",
+        "description(X), X(gloss)",
+        "enumeration",
+        "heading+definition (ja)",
+        "YのがXです",
+        "emphasis (ja)",
+        *_for("ja", _LATER),
+    ),
+    doc_rules=(
+        "taught: Xといいます",
+        "taught: Xは…N。",
+        "taught: heading + description",
+        "taught: signals (ja)",
+    ),
+    clean_back=clean_back_ja,
+    heading_term=heading_term,
+    chatty=lambda text: bool(_CHATTY_JA.search(text)),
+    lexicons={"generic_headings": GENERIC_HEADINGS, "stop_terms_ja": STOP_TERMS},
+)
+
+ENGLISH = Language(
+    name="en",
+    parse=_parse_en,
+    rules=(
+        "acronym and expansion",
+        "X, short for Y",
+        "Y. That is called X",
+        "X. It is a Y",
+        "glossary (en)",
+        "X is a Y",
+        "Y is called X",
+        "heading+definition (en)",
+        "emphasis (en)",
+        *_for("en", _LATER),
+    ),
+    doc_rules=(
+        "taught: named",
+        "taught: X. It is",
+        "taught: the X, the Y",
+        "taught: X is how",
+        "taught: verbless intro",
+        "taught: signals (en)",
+    ),
+    clean_back=clean_back_en,
+    heading_term=heading_term_en,
+    chatty=lambda text: bool(_CHATTY_EN.search(text)),
+    lexicons={"generic_headings": GENERIC_HEADINGS},
+)
+
+LANGUAGES: dict[str, Language] = {"ja": JAPANESE, "en": ENGLISH}
+"""The languages by code."""
