@@ -229,7 +229,7 @@ def add_demo_deck(
         for n in numbers
     ]
     description = "Demo cards: write numbers in kanji numerals."
-    return import_deck_file(collection, DeckFile(name, description, notes), now)
+    return import_deck_file(collection, DeckFile(name, description, notes), now).value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
