@@ -4,45 +4,29 @@ from __future__ import annotations
 
 import re
 
+from flashcards.core.generate.lexicon import (
+    ANAPHORS_EN,
+    ASIDE_ENDINGS_JA,
+    BACK_REFERENCES_EN,
+    BACK_REFERENCES_JA,
+    DEMONSTRATIVES_JA,
+    alternation,
+)
 from flashcards.core.generate.textutil import fold, is_hiragana
 from flashcards.core.generate.tokens import starts_with_particle, tokenize
 
 _BRACKETS = re.compile(r"\s?[（(]([^()（）]*)[)）]")
-_CHATTY_END = re.compile(
-    r"(ね|よ|な|なぁ|かな|けど|けれど|し|笑|w|ｗ|です|ます|でした|ました|ません|でしょう|だろう|ですが|ますが|が|か|も)[。！!?？]*$"
-)
+_CHATTY_END = re.compile(alternation(ASIDE_ENDINGS_JA) + r"[。！!?？]*$")
 _CHATTY_EN = re.compile(
     r"\b(I|I'm|I've|my|me|lol|honestly|btw|haha|you know)\b|[!?]$", re.IGNORECASE
 )
 # Words that point back into the text: a back that leans on them cannot stand alone.
-ANAPHORS_JA = (
-    "前述",
-    "上述",
-    "先述",
-    "後述",
-    "上記",
-    "下記",
-    "このうち",
-    "そのうち",
-    "前者",
-    "後者",
-    "これ",
-    "それ",
-    "あれ",
-    "この",
-    "その",
-    "あの",
-    "こちら",
-    "そちら",
-    "ここ",
-    "そこ",
-)
+ANAPHORS_JA = DEMONSTRATIVES_JA | BACK_REFERENCES_JA
 _ANAPHOR_PREFIX_JA = re.compile(
     r"^(?:このうち|そのうち|前述の|上述の|先述の|前述した|上述した)[、,]?"
 )
 _ANAPHOR_EN = re.compile(
-    r"^(this|that|these|those|it|its|they|their|such|the former|the latter|the above)\b"
-    r"|\b(above|aforementioned|previously mentioned|mentioned earlier|described earlier)\b",
+    "^" + alternation(ANAPHORS_EN) + r"\b|\b" + alternation(BACK_REFERENCES_EN) + r"\b",
     re.IGNORECASE,
 )
 _COPULA_JA = re.compile(
@@ -106,7 +90,7 @@ def has_anaphor_ja(text: str) -> bool:
             return True
         if token.pos == "連体詞" and token.surface in ("この", "その", "あの") and index < 2:
             return True
-        if token.surface in ("前述", "上述", "先述", "後述", "上記", "下記", "前者", "後者"):
+        if token.surface in BACK_REFERENCES_JA:
             return True
     return False
 

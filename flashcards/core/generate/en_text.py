@@ -7,7 +7,14 @@ from functools import lru_cache
 
 from flashcards.core.generate.backs import clean_back_en, same_text
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.lexicon import (
+    EVALUATIVE_EN,
+    GENERIC_HEADINGS,
+    MODIFIERS_EN,
+    PREPOSITIONS_EN,
+    PRONOUNS_EN,
+    alternation,
+)
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_technical, is_valid_term
 from flashcards.core.generate.textutil import fold
@@ -25,25 +32,10 @@ _PRONOUN_CLAUSE = re.compile(
     r",\s+(?:and|but|so|because)\s+(?:it|they|this|that|he|she|we|you|I|there)\b"
 )
 # A definition's noun is followed by what restricts it; an evaluation is not.
-_MODIFIER = re.compile(
-    r"\b(?:that|which|who|whose|where|of|for|in|on|with|between|within|by|from|to|such as|used"
-    r"|around|at|into|under|over|inside|through|across|against"
-    r"|built|made|found|measured|played|written|produced|defined|called|consisting|containing)\b"
-)
-_EVALUATIVE_TEXT = """
-    necessity must reward treat joy pain nightmare lifesaver favourite favorite problem mess
-    disaster blessing luxury bonus relief classic gem shame pity joke thing idea way lot bit
-    good great nice bad best worst terrible awesome amazing real total huge big little fun
-    perfect wonderful horrible weird strange cool funny hard easy tough must-have"""
-_EVALUATIVE = frozenset(_EVALUATIVE_TEXT.split())
-_PRONOUN_TEXT = """
-    i we you he she it they this that these those there here my our your his her their its
-    me us them what which who"""
-PRONOUNS = frozenset(_PRONOUN_TEXT.split())
-_PREPOSITION_TEXT = """
-    in on at for with by from to as if when while because since after before into about
-    during without"""
-PREPOSITIONS = frozenset(_PREPOSITION_TEXT.split())
+_MODIFIER = re.compile(r"\b" + alternation(MODIFIERS_EN) + r"\b")
+_EVALUATIVE = EVALUATIVE_EN
+PRONOUNS = PRONOUNS_EN
+PREPOSITIONS = PREPOSITIONS_EN
 FINITE = re.compile(
     r"\b(?:is|are|was|were|will|would|can|could|should|may|might|must|has|have|had|do|does|did)\b"
 )

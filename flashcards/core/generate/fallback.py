@@ -21,6 +21,7 @@ from flashcards.core.generate.corpus import MAX_TERMS, SentenceIndex
 from flashcards.core.generate.en_text import heading_term_en
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.ja_text import LEADING_ANAPHOR_JA, heading_term
+from flashcards.core.generate.lexicon import TERM_SUFFIXES_JA, alternation
 from flashcards.core.generate.rules import Example, doc_rule
 from flashcards.core.generate.structure import Document
 from flashcards.core.generate.terms import is_technical, is_valid_term
@@ -48,7 +49,7 @@ _TOPIC_EN = re.compile(
     r"(?:is|are|has|have|can|does|means|makes|gives|keeps|uses)\b"
 )
 TOPIC_JA = re.compile(r"^(?P<x>[一-龯々ァ-ヺーA-Za-z0-9・]{2,20})(?:は|とは)")
-_SHAPED_JA = re.compile(r"(?:効果|現象|反応|機構|法|率|説|化|性|症|体|剤|素|論|主義|理論)$")
+_SHAPED_JA = re.compile(alternation(TERM_SUFFIXES_JA) + "$")
 _COPULA_EN = re.compile(
     r"\b(?:is|are|means|refers to|called|known as|describes|measures|stands for)\b"
 )

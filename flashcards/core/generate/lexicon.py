@@ -1,24 +1,75 @@
 """Word lists the generator reads, kept as data files in ``data/`` (one entry a line).
 
-General language only: no topic word of any article the generator is evaluated on.
+Each list is defined once, here, from its file; a rule that needs a regular expression gets
+one built from the list (`alternation`). General language only: no topic word of any article
+the generator is evaluated on.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from importlib.resources import files
 
 from flashcards.core.generate.textutil import fold
 
 
-def load_words(name: str) -> frozenset[str]:
-    """The folded entries of ``data/<name>.txt`` (``#`` comments and blank lines skipped)."""
+def load_list(name: str) -> tuple[str, ...]:
+    """The entries of ``data/<name>.txt`` as written, in order (``#`` comments, blanks skipped)."""
     text = files("flashcards.core.generate").joinpath("data", f"{name}.txt").read_text("utf-8")
-    return frozenset(
-        fold(line.strip())
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
+    return tuple(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+def load_words(name: str) -> frozenset[str]:
+    """The folded entries of ``data/<name>.txt`` (NFKC and case folded, for comparisons)."""
+    return frozenset(fold(word) for word in load_list(name))
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A non-capturing regular-expression group matching any of ``words`` literally.
+
+    Longer words come first, so that a word is never cut short by a prefix of it.
+    """
+    escaped = sorted({re.escape(word) for word in words}, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(escaped) + ")"
 
 
 GENERIC_HEADINGS = load_words("generic_headings")
 """Headings that name a part of a page (まとめ, Summary), never a term it teaches."""
+
+STOP_TERMS_JA = frozenset(load_list("stop_terms_ja"))
+"""Japanese nouns never carded on their own (これ, 今回, 方法 …), compared as written."""
+STOP_WORDS_EN = load_words("stop_words_en")
+"""English function words that are never a term and never start one."""
+STOP_NOUNS_EN = load_words("stop_nouns_en")
+"""English nouns never a term alone that may start one (``time`` / ``time signature``)."""
+
+PRONOUNS_EN = load_words("pronouns_en")
+"""English pronouns and possessives (a subject holding one is not a term)."""
+PREPOSITIONS_EN = load_words("prepositions_en")
+"""English prepositions and subordinating conjunctions (a term never starts with one)."""
+EVALUATIVE_EN = load_words("evaluative_en")
+"""Words that make ``X is a Y`` an evaluation (``a necessity``, ``a big mess``)."""
+MODIFIERS_EN = load_list("modifiers_en")
+"""Words that restrict the noun before them (``that``, ``of``, ``found``)."""
+COMPARATIVES_EN = load_list("comparatives_en")
+"""Comparatives (``X, or a lower Y`` is an alternative, not a name)."""
+EVALUATIVE_JA = load_list("evaluative_ja")
+"""Stems of Japanese evaluative words (大変, 好き, 難しい), found anywhere."""
+TERM_SUFFIXES_JA = load_list("term_suffixes_ja")
+"""Endings of Japanese technical terms (効果, 現象, 性)."""
+
+DEMONSTRATIVES_JA = frozenset(load_list("demonstratives_ja"))
+"""Japanese demonstratives (これ, その, このうち)."""
+BACK_REFERENCES_JA = frozenset(load_list("back_references_ja"))
+"""Japanese words pointing elsewhere in the text (前述, 上記, 後者)."""
+ANAPHORS_EN = load_list("anaphors_en")
+"""English words that point back when a sentence starts with them (This, It, the former)."""
+BACK_REFERENCES_EN = load_list("back_references_en")
+"""English phrases pointing elsewhere in the text (above, mentioned earlier)."""
+ASIDE_ENDINGS_JA = load_list("aside_endings_ja")
+"""Endings that make a bracketed remark a chatty aside (ね, ですね, 笑)."""
+ABBREVIATIONS_EN = load_words("abbreviations_en")
+"""English abbreviations a full stop does not end a sentence after (``e.g``, ``Fig``)."""

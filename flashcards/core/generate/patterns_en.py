@@ -23,6 +23,7 @@ from flashcards.core.generate.en_text import (
     term_of,
 )
 from flashcards.core.generate.findings import Finding, find_glossary
+from flashcards.core.generate.lexicon import COMPARATIVES_EN, alternation
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 
@@ -72,10 +73,7 @@ _OR_GLOSS = re.compile(
     r"(?P<y>(?:the|an?|its|their)\s+[^,;]{3,80}?|[a-z][\w\-]+)\s*(?:,\s*(?P<rest>.+))?$"
 )
 # "a faster shutter speed, or a lower ISO" offers alternatives, not another name.
-_COMPARATIVE = re.compile(
-    r"\b(?:more|less|faster|slower|higher|lower|bigger|smaller|larger|wider|narrower|longer"
-    r"|shorter|deeper|shallower|better|worse|cheaper|stronger|weaker)\b"
-)
+_COMPARATIVE = re.compile(r"\b" + alternation(COMPARATIVES_EN) + r"\b")
 _REFERS = re.compile(
     _LEAD + _SUBJECT + r"\s+(?P<verb>refers to|means|is defined as|denotes|stands for)\s+(?P<y>.+)$"
 )

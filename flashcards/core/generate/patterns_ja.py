@@ -24,6 +24,7 @@ from flashcards.core.generate.ja_text import (
     topic,
     unbracketed,
 )
+from flashcards.core.generate.lexicon import EVALUATIVE_JA, alternation
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import chain_ending_at, is_technical, is_valid_term, whole_term
@@ -37,9 +38,7 @@ _DEFINING_END = re.compile(
     r"を指します|を指す|をいいます|を言います|を意味します|を意味する)$"
 )
 # "卒論は、…大変な文章です" says how the writer feels about it, not what it is.
-_EVALUATIVE_JA = re.compile(
-    r"(?:大変|面倒|めんど|好き|嫌い|大事|大切|素敵|最高|最悪|楽し|つら|辛い|難しい|おいし|すご|やば|ヤバ)"
-)
+_EVALUATIVE_JA = re.compile(alternation(EVALUATIVE_JA))
 # "麹菌というのは何かというと、…": the rhetorical question is not part of the answer.
 _RHETORICAL = re.compile(
     r"^[、,\s]*(?:何|なに|なん)(?:か|なのか)?と(?:いう|言う|いえ|言え)(?:と|ば)[、,]?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from flashcards.core.generate.lexicon import STOP_NOUNS_EN, STOP_TERMS_JA, STOP_WORDS_EN
 from flashcards.core.generate.textutil import is_hiragana, is_kanji, is_katakana, is_latin
 from flashcards.core.generate.tokens import Token, token_bounds, tokenize
 
@@ -12,28 +13,9 @@ _NOUN_SUBS = frozenset(
     {"一般", "固有名詞", "サ変接続", "形容動詞語幹", "接尾", "数", "ナイ形容詞語幹"}
 )
 _CONNECTORS = frozenset({"-", ".", "+", "#", "/", "&"})
-# Nouns that are never terms on their own, whatever the text does with them.
-_STOP_TERMS_TEXT = """
-    これ それ あれ どれ ここ そこ 今回 次回 前回 今後 最近 当時 以前 以下 以上 上記 下記 前述 後述
-    本稿 本記事 記事 私 僕 俺 自分 皆さん 皆様 みなさん 筆者 我々 方 方法 場合 部分 話 感じ 時 時点
-    こと もの 物 人 点 件 例 等 他 全部 全体 結局 実際 一般 基本 普通 大丈夫 問題 理由 意味 説明
-    内容 情報 目的 以外 今 昔 最初 最後 次 前 後 中 上 下 左右 大きさ 種類 要素 技術 機能 形 形式
-    名前 本業 雑談 余談 まとめ 参考 詳細 注意 結果 場所 気 何 誰 他方 一方 両方 各種
-    典型例 代表例 具体例 一例"""
-STOP_TERMS = frozenset(_STOP_TERMS_TEXT.split())
-_EN_STOP_TEXT = """
-    this that these those it its they them there here we you i he she his her our your their my
-    one ones thing things way ways lot lots part parts kind kinds type types example examples
-    people someone something anything everything nothing today yesterday tomorrow time times
-    first second third last next other others such same many much most more some any all each
-    every both either neither what which who whom whose when where why how also however"""
-_EN_STOP = frozenset(_EN_STOP_TEXT.split())
-# Words that cannot start a multi-word term ("this thing", "some people"); nouns such as
-# "time" or "type" can ("time signature", "type system").
-_EN_NOUN_STOP_TEXT = """
-    one ones thing things way ways lot lots part parts kind kinds type types example examples
-    people today yesterday tomorrow time times"""
-_EN_NOUN_STOP = frozenset(_EN_NOUN_STOP_TEXT.split())
+STOP_TERMS = STOP_TERMS_JA
+"""Japanese nouns that are never terms on their own (``data/stop_terms_ja.txt``)."""
+_EN_STOP = STOP_WORDS_EN | STOP_NOUNS_EN
 _LATIN_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.+#/&' ][A-Za-z0-9]+)*[+#]*$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*$")
 
@@ -177,7 +159,7 @@ def is_stop(term: str) -> bool:
     return (
         stripped in STOP_TERMS
         or low in _EN_STOP
-        or (low.split(" ", 1)[0] in _EN_STOP - _EN_NOUN_STOP)
+        or (low.split(" ", 1)[0] in STOP_WORDS_EN)
         or all(is_hiragana(ch) for ch in stripped)
     )
 
