@@ -38,6 +38,30 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
 # Characters some PDF producers map glyphs to: Kangxi radicals (⽇ for 日) and ligatures (ﬁ).
 _COMPAT = re.compile("[\u2e80-\u2fdf\ufb00-\ufb06]")
+# NFKC folds the Kangxi radicals but not the CJK Radicals Supplement, which some producers (Qt,
+# Chrome) also emit for whole kanji: ⻑ for 長, ⺠ for 民. Unicode's Equivalent_Unified_Ideograph
+# property maps them; these are the ones that stand for a whole kanji of Japanese text.
+_RADICAL_SUPPLEMENT = str.maketrans(
+    {
+        "\u2e9f": "母",
+        "\u2ea0": "民",
+        "\u2eae": "竹",
+        "\u2ec4": "西",
+        "\u2ec6": "角",
+        "\u2eca": "足",
+        "\u2ed1": "長",
+        "\u2ed8": "青",
+        "\u2edd": "食",
+        "\u2edf": "食",
+        "\u2ee4": "鬼",
+        "\u2ee8": "麦",
+        "\u2ee9": "黄",
+        "\u2eeb": "斉",
+        "\u2eed": "歯",
+        "\u2eef": "竜",
+        "\u2ef2": "亀",
+    }
+)
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:(?:page|p\.|s\.)\s*)?(?:\d{1,4}|[ivxlc]{1,6})"
     r"(?:\s*(?:/|of|／)\s*\d{1,4})?(?:\s*(?:ページ|頁))?(?:\s*[-–—])?$",
@@ -165,7 +189,9 @@ def _metadata_title(title: object) -> str:
 
 
 def _clean_line(line: str) -> str:
-    line = _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), line)
+    line = _COMPAT.sub(
+        lambda m: unicodedata.normalize("NFKC", m.group(0).translate(_RADICAL_SUPPLEMENT)), line
+    )
     stripped = line.strip()
     if not stripped:
         return ""

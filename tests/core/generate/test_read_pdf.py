@@ -216,3 +216,17 @@ def test_any_bytes_give_an_article_or_one_sentence(noise: bytes, cut: int) -> No
             assert "\n" not in str(exc)
         else:
             assert article.text.strip()
+
+
+def test_radicals_supplement_read_as_the_kanji(tmp_path: Path) -> None:
+    # Qt's PDFs (like Chrome's) map the glyph of 長 and 民 to CJK Radicals Supplement code points,
+    # which NFKC leaves alone: the raw text layer has them, the article must not.
+    import pypdf
+
+    path = tmp_path / "radicals.pdf"
+    make_pdf("<p>住民の長期的な健康を守る仕組みを学ぶ。</p>", path)
+    raw = "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    assert "\u2ed1" in raw or "\u2ea0" in raw  # the producer really emits them
+    text = load_article(path).text
+    assert "住民の長期的な健康" in text
+    assert "\u2ed1" not in text and "\u2ea0" not in text
