@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,17 +21,18 @@ _FRESH = """
 import sys, time
 t0 = time.perf_counter()
 from pathlib import Path
-from flashcards.core.generate import generate_deck, read_article
-deck = generate_deck(read_article(Path(sys.argv[1])))
+from flashcards.core.generate import generate_deck, load_article
+deck = generate_deck(load_article(Path(sys.argv[1])))
 print(time.perf_counter() - t0, len(deck.notes))
 """
 
 
-def _fresh_seed_seconds() -> tuple[float, int]:
+def _fresh_seconds(path: Path = SEED) -> tuple[float, int]:
+    """Best of three whole runs (read, generate) of one article in a fresh interpreter."""
     runs = []
     for _ in range(3):
         out = subprocess.run(
-            [sys.executable, "-c", _FRESH, str(SEED)],
+            [sys.executable, "-c", _FRESH, str(path)],
             capture_output=True,
             text=True,
             check=True,
@@ -37,6 +40,37 @@ def _fresh_seed_seconds() -> tuple[float, int]:
         ).stdout.split()
         runs.append((float(out[0]), int(out[1])))
     return min(runs)
+
+
+def _sized_article(size: int) -> str:
+    """About ``size`` bytes of Japanese notes: the seed and the dev set's Japanese notes, varied."""
+    dev = ROOT / "tests" / "data" / "dev"
+    texts = [SEED.read_text(encoding="utf-8")] + [
+        p.read_text(encoding="utf-8") for p in sorted(dev.glob("*_ja.md"))
+    ]
+    parts: list[str] = []
+    i = 0
+    while len("\n\n".join(parts).encode()) < size:
+        parts.append(texts[i % len(texts)].replace("。", f"(第{i}版)。"))
+        i += 1
+    return "\n\n".join(parts).encode()[:size].decode("utf-8", "ignore")
+
+
+def _web_page(size: int) -> str:
+    """A saved web page of about ``size`` bytes: navigation, a long article, footer."""
+    paragraphs = [
+        f"<h2>第{n}節</h2><p>{html.escape(block)}</p>"
+        for n, block in enumerate(_sized_article(size * 17 // 20).split("\n\n"))
+        if block.strip()
+    ]
+    nav = "".join(f'<li><a href="/c/{n}">カテゴリ{n}</a></li>' for n in range(60))
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>長い解説ページ</title></head>"
+        f"<body><header><nav><ul>{nav}</ul></nav></header><main><article><h1>長い解説ページ</h1>"
+        + "".join(paragraphs)
+        + "</article></main><footer><p>© 例のサイト</p></footer></body></html>"
+    )
+    return page
 
 
 def _big_article() -> bytes:
@@ -63,7 +97,7 @@ def run() -> list[tuple[str, str, str]]:
     from tools.quality import load_gold, score_deck
 
     rows: list[tuple[str, str, str]] = []
-    seconds, notes = _fresh_seed_seconds()
+    seconds, notes = _fresh_seconds()
     rows.append(
         (
             "generate: seed article -> cards, fresh process",
@@ -71,6 +105,27 @@ def run() -> list[tuple[str, str, str]]:
             "<= 1 s",
         )
     )
+    with tempfile.TemporaryDirectory() as work:
+        ten = Path(work) / "notes_10k.md"
+        ten.write_text(_sized_article(10_000), encoding="utf-8")
+        page = Path(work) / "page_200k.html"
+        page.write_text(_web_page(200_000), encoding="utf-8")
+        seconds, notes = _fresh_seconds(ten)
+        rows.append(
+            (
+                "generate: 10 kB article -> cards, fresh process",
+                f"{seconds:.2f} s ({notes} notes)",
+                "<= 1 s",
+            )
+        )
+        seconds, notes = _fresh_seconds(page)
+        rows.append(
+            (
+                f"generate: {page.stat().st_size // 1000} kB web page -> cards, fresh process",
+                f"{seconds:.2f} s ({notes} notes)",
+                "<= 10 s",
+            )
+        )
     big = _big_article()
     article = decode_article(big, "big.md")
     start, cpu = time.perf_counter(), time.process_time()
