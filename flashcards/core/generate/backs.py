@@ -9,6 +9,9 @@ from flashcards.core.generate.lexicon import (
     ASIDE_ENDINGS_JA,
     BACK_REFERENCES_EN,
     BACK_REFERENCES_JA,
+    CHATTY_EN,
+    CHATTY_ENDINGS_JA,
+    CHATTY_JA,
     DEMONSTRATIVES_JA,
     alternation,
 )
@@ -17,14 +20,19 @@ from flashcards.core.generate.tokens import starts_with_particle, tokenize
 
 _BRACKETS = re.compile(r"\s?[（(]([^()（）]*)[)）]")
 _CHATTY_END = re.compile(alternation(ASIDE_ENDINGS_JA) + r"[。！!?？]*$")
-_CHATTY_EN = re.compile(
-    r"\b(I|I'm|I've|my|me|lol|honestly|btw|haha|you know)\b|[!?]$", re.IGNORECASE
-)
+_CHATTY = {
+    "ja": re.compile(
+        alternation(CHATTY_JA) + "|(?<![A-Za-z])" + alternation(CHATTY_ENDINGS_JA) + "。?$"
+    ),
+    # Whole words; "I" is not the "i" of "i.e.".
+    "en": re.compile(r"\b" + alternation(CHATTY_EN) + r"\b(?!\.\w)", re.IGNORECASE),
+}
 # Words that point back into the text: a back that leans on them cannot stand alone.
 ANAPHORS_JA = DEMONSTRATIVES_JA | BACK_REFERENCES_JA
 _ANAPHOR_PREFIX_JA = re.compile(
     r"^(?:このうち|そのうち|前述の|上述の|先述の|前述した|上述した)[、,]?"
 )
+_LEADING_ANAPHOR_EN = re.compile("^" + alternation(ANAPHORS_EN) + r"\b", re.IGNORECASE)
 _ANAPHOR_EN = re.compile(
     "^" + alternation(ANAPHORS_EN) + r"\b|\b" + alternation(BACK_REFERENCES_EN) + r"\b",
     re.IGNORECASE,
@@ -45,13 +53,28 @@ _POLITE = (
 )
 
 
+def is_chatty(text: str, lang: str) -> bool:
+    """Whether a sentence is the writer chatting, not teaching (``data/chatty_*.txt``).
+
+    First person, colloquial words, laughter, hedges and sentence-final particles; the same
+    test for every stage of the generator.
+    """
+    return bool(_CHATTY["ja" if lang == "ja" else "en"].search(text))
+
+
+def starts_with_anaphor_en(text: str) -> bool:
+    """Whether English text starts with a word that points back (``This``, ``It's``, ``Such``)."""
+    return bool(_LEADING_ANAPHOR_EN.match(text))
+
+
 def is_chatty_aside(content: str) -> bool:
     """Whether a bracketed remark is a chatty aside rather than a gloss, expansion or term."""
     stripped = content.strip()
     if not stripped:
         return True
     if not any(is_hiragana(ch) for ch in stripped):
-        return bool(_CHATTY_EN.search(stripped)) or stripped in ("笑", "w", "汗")
+        chatty = is_chatty(stripped, "en") or stripped.endswith(("!", "?"))
+        return chatty or stripped in ("笑", "w", "汗")
     if "。" in stripped or _CHATTY_END.search(stripped):
         return True
     # A gloss is a noun phrase; anything with a verb or auxiliary is a remark.

@@ -13,10 +13,12 @@ from typing import Any
 from flashcards.core.deckfile import NOTE_KINDS, DeckFile, NoteSource, NoteSpec
 from flashcards.core.errors import InputError
 from flashcards.core.generate.article import Article
-from flashcards.core.generate.backs import has_anaphor_en, same_text
+from flashcards.core.generate.backs import has_anaphor_en, same_text, starts_with_anaphor_en
 from flashcards.core.generate.corpus import MAX_TERMS, SentenceIndex, plain_text
 from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.ja_text import LEADING_ANAPHOR_JA
 from flashcards.core.generate.language import LANGUAGES
+from flashcards.core.generate.lexicon import DEFINING_WORDS_EN, DEFINING_WORDS_JA, alternation
 from flashcards.core.generate.rules import apply_doc_rules, apply_rules
 from flashcards.core.generate.structure import Document, Sentence
 from flashcards.core.generate.terms import is_technical
@@ -28,13 +30,9 @@ CLOZE_THRESHOLD = 2.0
 """Score a term without a clean definition needs before it becomes a cloze card."""
 _REVERSED_MAX = 60
 _LICENCE = re.compile(r"CC[\s-]?BY(?:[-\s](?:NC|SA|ND))*[\s-]?(\d\.\d)", re.IGNORECASE)
-_LEADING_ANAPHOR = re.compile(
-    r"^(?:これ|それ|この|その|あれ|こう|そう|(?:This|That|It|These|They)\b)"
-)
 # A cloze sentence must say something about its term: a copula or a naming verb.
 _EXPLAINS = re.compile(
-    r"\b(?:is|are|was|were|means|refers|called|known|named|describes|measures)\b"
-    r"|です|である|とは|という|といい|呼|指し|意味|こと"
+    r"\b" + alternation(DEFINING_WORDS_EN) + r"\b|" + alternation(DEFINING_WORDS_JA)
 )
 _OVERRIDE_KEYS = frozenset(
     {"front", "back", "kind", "tags", "reason", "add", "drop", "section", "sentence"}
@@ -164,7 +162,9 @@ def _best_cloze_sentence(term: _Term, doc: Document, lang: str, index: SentenceI
         text = sentence.text
         if len(text) > 220 or _chatty(sentence, lang, index) and sentence not in known:
             continue
-        if _LEADING_ANAPHOR.match(text) or (lang == "en" and has_anaphor_en(text[:12])):
+        if LEADING_ANAPHOR_JA.match(text) or starts_with_anaphor_en(text):
+            continue
+        if lang == "en" and has_anaphor_en(text[:12]):
             continue
         cloze = _cloze_text(sentence, term.display, index)
         if cloze:

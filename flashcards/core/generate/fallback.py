@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import re
 
-from flashcards.core.generate.backs import drop_asides
+from flashcards.core.generate.backs import drop_asides, is_chatty, starts_with_anaphor_en
 from flashcards.core.generate.corpus import MAX_TERMS, SentenceIndex
 from flashcards.core.generate.en_text import heading_term_en
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.ja_text import LEADING_ANAPHOR_JA, heading_term
-from flashcards.core.generate.lexicon import TERM_SUFFIXES_JA, alternation
+from flashcards.core.generate.ja_text import CONNECTIVE, LEADING_ANAPHOR_JA, heading_term
+from flashcards.core.generate.lexicon import (
+    DEFINING_WORDS_EN,
+    DEFINING_WORDS_JA,
+    INDEFINITES_EN,
+    LEAD_ADVERBIALS_EN,
+    PRONOUNS_EN,
+    TERM_SUFFIXES_JA,
+    alternation,
+)
 from flashcards.core.generate.rules import Example, doc_rule
 from flashcards.core.generate.structure import Document
 from flashcards.core.generate.terms import is_technical, is_valid_term
@@ -31,13 +39,7 @@ SIGNAL_THRESHOLD = 2.5
 MAX_CLOZE = 200
 """A fallback cloze is never longer than this (in characters)."""
 
-_CHATTY_EN = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|mine|we'll|lol|haha)\b")
-_CHATTY_JA = re.compile(r"(?:私|僕|俺|筆者|笑|めんど|焼肉|焼きそば|テスト|試験勉強)")
-LEAD_EN = re.compile(
-    r"^(?:Also|Finally|First|Next|Then|Lastly|So|Now|Here|Anyway|Plus)[,:]?\s+", re.IGNORECASE
-)
-_LEAD_JA = re.compile(r"^(?:このように|こうして|つまり|要するに|なお|また|ちなみに)[、,]")
-_ANAPHOR_START_EN = re.compile(r"^(?:It|Its|It's|That|That's|This|These|They|Those|Such)\b")
+LEAD_EN = re.compile("^" + alternation(LEAD_ADVERBIALS_EN) + r"[,:]\s+", re.IGNORECASE)
 _EMPHASIS_RAW = re.compile(
     r"\*\*(?P<b>[^*\n]{2,40})\*\*|`(?P<c>[^`\n]{2,40})`|[「『](?P<j>[^「」『』\n]{2,30})[」』]"
     r"|(?<![\w\"“])[\"“](?P<q>[A-Za-z][\w\- ]{1,40})[\"”]"
@@ -50,37 +52,34 @@ _TOPIC_EN = re.compile(
 )
 TOPIC_JA = re.compile(r"^(?P<x>[一-龯々ァ-ヺーA-Za-z0-9・]{2,20})(?:は|とは)")
 _SHAPED_JA = re.compile(alternation(TERM_SUFFIXES_JA) + "$")
-_COPULA_EN = re.compile(
-    r"\b(?:is|are|means|refers to|called|known as|describes|measures|stands for)\b"
-)
-_COPULA_JA = re.compile(r"(?:です|である|とは|という|といい|呼|指し|指す|意味|のこと)")
+_COPULA_EN = re.compile(r"\b" + alternation(DEFINING_WORDS_EN) + r"\b")
+_COPULA_JA = re.compile(alternation(DEFINING_WORDS_JA))
 _INNER_ANAPHOR_EN = re.compile(r"\b(?:this|these|it|they)\s+(?:is|are|was|were)\b", re.I)
 _LEANS_EN = re.compile(r"\b(?:it|its|this|they|them)\b")
 EXPLAINED_NEXT = re.compile(
     r"^(?:It|That|This)(?:(?:'s|’s|\s+is)\s+(?:simply\s+|just\s+|basically\s+)?"
     r"(?:an?|the|what|how|when|where|one|any)\b|\s+means\s|\s+refers to\s)"
 )
-_NOT_TERMS_TEXT = """
-    it this that these those they he she we you i there here what which who people
-    everyone everybody someone something anything nothing"""
-_NOT_TERMS = frozenset(_NOT_TERMS_TEXT.split())
+_NOT_TERMS = PRONOUNS_EN | INDEFINITES_EN
 
 
 def chatty(text: str, lang: str) -> bool:
     """Whether a sentence is the writer talking about themselves, not teaching."""
-    return bool((_CHATTY_JA if lang == "ja" else _CHATTY_EN).search(text))
+    return is_chatty(text, lang)
 
 
 def clean(text: str, lang: str, index: SentenceIndex | None = None) -> str:
     """The sentence without chatty asides and a leading ``Also,``/``このように、``."""
     text = (index.without_asides(text) if index else drop_asides(text)).strip()
-    out = (_LEAD_JA if lang == "ja" else LEAD_EN).sub("", text).strip()
+    out = (CONNECTIVE if lang == "ja" else LEAD_EN).sub("", text).strip()
     return out[:1].upper() + out[1:] if out != text and lang == "en" else out
 
 
 def anaphoric(text: str, lang: str) -> bool:
     """Whether a sentence starts by pointing back (``It``, ``That's``, ``これ``, ``その``)."""
-    return bool((LEADING_ANAPHOR_JA if lang == "ja" else _ANAPHOR_START_EN).match(text))
+    if lang == "ja":
+        return bool(LEADING_ANAPHOR_JA.match(text))
+    return starts_with_anaphor_en(text)
 
 
 def _resolvable(text: str, section: str) -> bool:

@@ -17,7 +17,12 @@ from itertools import islice
 
 from flashcards.core.generate.backs import has_anaphor_ja
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.lexicon import (
+    CONNECTIVES_JA,
+    GENERIC_HEADINGS,
+    LEADING_ANAPHORS_JA,
+    alternation,
+)
 from flashcards.core.generate.rules import Finder
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import chain_ending_at, is_valid_term, whole_term
@@ -34,10 +39,8 @@ from flashcards.core.generate.tokens import tokenize
 PlainFinder = Callable[[Sentence, "Sentence | None", frozenset[str]], list[Finding]]
 """A finder reading the plain sentence, given the names the brackets marked."""
 
-CONNECTIVE = re.compile(
-    r"^(?:ちなみに|つまり|まず|また|さらに|なお|要するに|簡単に言うと|一言で言うと|端的に言えば|"
-    r"結論から言うと|ざっくり言うと|ここで|そして|では|さて|しかし|一方|特に)[、,]"
-)
+CONNECTIVE = re.compile("^" + alternation(CONNECTIVES_JA) + "[、,]")
+"""A connective opening a sentence (``ちなみに、``, ``これに対して、``)."""
 # Readings and English names in brackets after a Japanese term: 親藩(しんぱん), 乳化(emulsion).
 NAME_BRACKET = re.compile(
     r"[（(](?P<inner>[ぁ-ゖー・\s]{1,30}|[ァ-ヺー・]{2,20}|[A-Za-z][A-Za-z\-' ]{1,50}"
@@ -45,8 +48,10 @@ NAME_BRACKET = re.compile(
 )
 # A kanji gloss in brackets is another name only where the term is being defined.
 _GLOSS_NAMING = re.compile(r"(?:とは|というのは|って|[:：])")
-TOPIC_LEAD = re.compile(r"^(?:いわゆる|所謂|なお、|また、|ちなみに、|一方、|さらに、|特に、)")
-LEADING_ANAPHOR_JA = re.compile(r"^(?:これ|それ|この|その|あれ|こう|そう)")
+TOPIC_LEAD = re.compile("^(?:いわゆる|所謂|" + alternation(CONNECTIVES_JA) + "[、,])")
+"""What may come before a sentence's topic: ``いわゆる`` or a connective."""
+LEADING_ANAPHOR_JA = re.compile("^" + alternation(LEADING_ANAPHORS_JA))
+"""A demonstrative a sentence pointing back starts with."""
 _NUMBERING = re.compile(
     r"^(?:(?:\d{1,2}|[IVX]{1,4})[.．]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ][.．]?|[①-⑳]|第[0-9一二三四五六七八九十]+[章節部])\s*"
 )

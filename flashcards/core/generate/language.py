@@ -8,9 +8,9 @@ this module imports every rule module, so that the registry is complete.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from flashcards.core.generate import (  # noqa: F401 - imported to register their rules
     fallback,
@@ -23,7 +23,7 @@ from flashcards.core.generate import (  # noqa: F401 - imported to register thei
     taught_en,
     taught_ja,
 )
-from flashcards.core.generate.backs import clean_back_en, clean_back_ja
+from flashcards.core.generate.backs import clean_back_en, clean_back_ja, is_chatty
 from flashcards.core.generate.en_text import heading_term_en
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.functional import FUNCTIONAL_RULES
@@ -34,13 +34,6 @@ from flashcards.core.generate.rules import RULES, apply_rules
 from flashcards.core.generate.structural import STRUCTURAL_RULES
 from flashcards.core.generate.structure import Document, Sentence, parse_document
 from flashcards.core.generate.terms import STOP_TERMS
-
-_CHATTY_JA = re.compile(
-    r"(私|僕|俺|自分|筆者|卒論|めんど|ありがて|うーん|なぁ|かな[。]?$|けど|笑|ｗ$|w$|ですね|ますね|思います|思い立|幸いです)"
-)
-_CHATTY_EN = re.compile(
-    r"\b(I|I'm|I've|my|me|lol|honestly|anyway|btw|haha|coffee)\b", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -117,7 +110,7 @@ JAPANESE = Language(
     ),
     clean_back=clean_back_ja,
     heading_term=heading_term,
-    chatty=lambda text: bool(_CHATTY_JA.search(text)),
+    chatty=partial(is_chatty, lang="ja"),
     lexicons={"generic_headings": GENERIC_HEADINGS, "stop_terms_ja": STOP_TERMS},
 )
 
@@ -146,7 +139,7 @@ ENGLISH = Language(
     ),
     clean_back=clean_back_en,
     heading_term=heading_term_en,
-    chatty=lambda text: bool(_CHATTY_EN.search(text)),
+    chatty=partial(is_chatty, lang="en"),
     lexicons={"generic_headings": GENERIC_HEADINGS},
 )
 

@@ -71,5 +71,25 @@ BACK_REFERENCES_EN = load_list("back_references_en")
 """English phrases pointing elsewhere in the text (above, mentioned earlier)."""
 ASIDE_ENDINGS_JA = load_list("aside_endings_ja")
 """Endings that make a bracketed remark a chatty aside (ね, ですね, 笑)."""
+LEADING_ANAPHORS_JA = load_list("leading_anaphors_ja")
+"""Demonstratives a Japanese sentence pointing back starts with (これ, その, こうした)."""
+CONNECTIVES_JA = load_list("connectives_ja")
+"""Japanese connectives opening a sentence before a comma (ちなみに, しかし, これに対して)."""
+LEAD_ADVERBIALS_EN = load_list("lead_adverbials_en")
+"""English adverbials opening a sentence before a comma (In short, Finally)."""
+PARENTHETICALS_EN = load_list("parentheticals_en")
+"""English adverbials set off by commas inside a sentence (by contrast, however)."""
+INDEFINITES_EN = load_words("indefinites_en")
+"""English indefinite pronouns and ``people`` (never part of a fallback's term)."""
+CHATTY_JA = load_list("chatty_ja")
+"""What makes a Japanese sentence chatty anywhere in it (私, 笑, ですね)."""
+CHATTY_ENDINGS_JA = load_list("chatty_endings_ja")
+"""What makes a Japanese sentence chatty at its end (かな, w)."""
+CHATTY_EN = load_list("chatty_en")
+"""What makes an English sentence chatty (I, my, lol, btw)."""
+DEFINING_WORDS_EN = load_list("defining_words_en")
+"""English verbs saying what a term is or is called (is, means, called)."""
+DEFINING_WORDS_JA = load_list("defining_words_ja")
+"""Japanese copulas and naming words (です, とは, 呼, 指す)."""
 ABBREVIATIONS_EN = load_words("abbreviations_en")
 """English abbreviations a full stop does not end a sentence after (``e.g``, ``Fig``)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flashcards.core.generate.backs import clean_back_en, drop_asides, same_text
+from flashcards.core.generate.backs import clean_back_en, drop_asides, is_chatty, same_text
 from flashcards.core.generate.en_text import (
     CALLED,
     PREPOSITIONS,
@@ -44,7 +44,6 @@ _SHORT_FOR = re.compile(
 # "A star like the Sun swells into a red giant." ends with the term the next sentence is about.
 _ENDS_WITH_TERM = re.compile(r"\b(?:the|an?)\s+(?P<x>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})[.!]?$")
 _SUBJECT_PRONOUN = re.compile(r"^(?:It|This|They)\s+(?P<verb>is|are|refers to|means)\s+(?P<y>.+)$")
-_CHATTY_PREVIOUS = re.compile(r"\b(?:I|I'm|I've|my|me|lol)\b")
 _WE_CALL = re.compile(r"\bwe\s+call\s+(?P<y>.{4,120}?)\s+(?P<x>[\"“'][^\"”']{1,50}[\"”'])")
 _SO_CALLED = re.compile(
     r"\b(?:so-called|so called|the term)\s+[\"“']?"
@@ -78,7 +77,7 @@ def _usable_previous(sentence: Sentence, previous: Sentence | None) -> bool:
         previous is not None
         and previous.section == sentence.section
         and len(previous.text) <= 240
-        and not _CHATTY_PREVIOUS.search(previous.text)
+        and not is_chatty(previous.text, "en")
         and not previous.text.rstrip().endswith("?")
     )
 

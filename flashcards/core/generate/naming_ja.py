@@ -31,7 +31,6 @@ _NAMING_PAIR = re.compile(r"(?:^|、)(?P<y>[^、。]{2,40}?)を(?P<x>[^、。を
 _PASSIVE_NAMING = re.compile(
     r"は(?P<x>[^をと、。]{1,40}?)と(?:呼ばれ|呼び|呼ぶ|呼ん|いい|言い|いう|言う)(?!って|ながら)"
 )
-_CONTRAST_LEAD = re.compile(r"^(?:これに対し(?:て)?|それに対し(?:て)?|一方(?:で)?|逆に)[、,]")
 # "こうした仕組み", "こちら", "この現象": a demonstrative phrase that points at what was just said.
 _REFERS_BACK = re.compile(
     r"^(?:これ|それ|こちら|そちら|このこと|そのこと|"
@@ -76,7 +75,7 @@ def _naming(sentence: Sentence, previous: Sentence | None = None) -> list[Findin
         term = unbracketed(match.group("x"))
         if not is_valid_term(term) or not whole_term(term):
             continue
-        subject = _CONTRAST_LEAD.sub("", text[: match.start()])
+        subject = CONNECTIVE.sub("", text[: match.start()])
         before = tokenize(subject)
         if before and before[-1].pos == "助詞":
             continue  # "英語ではゲージと呼ばれ": は after a case particle is no subject
@@ -133,9 +132,7 @@ def _named_previous(term: str, sentence: Sentence, previous: Sentence | None) ->
         return []
     if LEADING_ANAPHOR_JA.match(previous.text) or term in previous.text:
         return []
-    lead = CONNECTIVE.match(previous.text) or re.match(
-        r"^(?:ところが|けれども|でも)[、,]", previous.text
-    )
+    lead = CONNECTIVE.match(previous.text)
     back = clean_back_ja(previous.text[lead.end() if lead else 0 :])
     if not back or has_anaphor_ja(back):
         return []

@@ -23,15 +23,16 @@ from flashcards.core.generate.en_text import (
     term_of,
 )
 from flashcards.core.generate.findings import Finding, find_glossary
-from flashcards.core.generate.lexicon import COMPARATIVES_EN, alternation
+from flashcards.core.generate.lexicon import (
+    COMPARATIVES_EN,
+    LEAD_ADVERBIALS_EN,
+    PARENTHETICALS_EN,
+    alternation,
+)
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 
-_LEAD = (
-    r"^(?:(?:In short|Simply put|Put simply|Basically|Formally|Roughly speaking|In other words"
-    r"|First|Second|Third|Finally|So|Now|Here|In (?:economics|music|biology|practice|general)"
-    r"|Technically|Strictly speaking),\s+)?"
-)
+_LEAD = r"^(?:" + alternation(LEAD_ADVERBIALS_EN) + r",\s+)?"
 _DET = r"(?:(?:An?|The)\s+)?"
 _NP = r"(?P<x>[A-Za-z0-9][\w\-+#./' ]{0,58}?)"
 _SUBJECT = _DET + _NP
@@ -94,12 +95,7 @@ _APPOSITION_AT = re.compile(
     + r"(?:,|:)\s+(?=(?:an?|the)\s)"
 )
 _RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when|made|found|left)\b")
-_DISCOURSE = re.compile(
-    r",\s+(?:by contrast|in contrast|however|therefore|though|of course|for example|for instance"
-    r"|in fact|in turn|then|too|instead|in practice|in general|on the other hand|in short"
-    r"|roughly speaking|strictly speaking|technically)\s*,",
-    re.IGNORECASE,
-)
+_DISCOURSE = re.compile(r",\s+" + alternation(PARENTHETICALS_EN) + r"\s*,", re.IGNORECASE)
 _BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]")
 
 
