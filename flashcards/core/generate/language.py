@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from flashcards.core.generate import (  # noqa: F401 - imported to register their rules
+    clefts_ja,
     fallback,
     findings,
     marks_ja,

@@ -2,8 +2,7 @@
 
 ``特別な文字(トークン)`` (a description before a term in brackets), ``AI(人工知能)`` (a gloss),
 ``主にA、B、Cの3つ`` (an enumeration), a heading naming the term above a topic-less definition,
-``…のがXです`` (a cleft), ``いわゆるX`` / ``「X」`` (emphasis, a ranking signal only) and glossary
-lines ``X：Y``.
+``いわゆるX`` / ``「X」`` (emphasis, a ranking signal only) and glossary lines ``X：Y``.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from flashcards.core.generate.textutil import MAX_CANDIDATES, is_katakana, is_la
 from flashcards.core.generate.tokens import tokenize
 
 _ENUM = re.compile(r"の([0-9０-９一二三四五六七八九十]+)(?:つ|個|種類|点)")
-_CLEFT = re.compile(r"のが(?P<x>[^のが、。]{1,40}?)(?:です|だ|である)?[。！!]?$")
 _EMPHASIS = re.compile(r"(?:いわゆる|所謂|特に|通称)")
 _KANJI_NUM = {
     "一": 1,
@@ -156,28 +154,6 @@ def _heading_definition(sentence: Sentence) -> list[Finding]:
     return [Finding(term, back, sentence, "heading+definition", 2.0, len(back) <= 40)]
 
 
-def _cleft(sentence: Sentence) -> list[Finding]:
-    text = sentence.text
-    match = _CLEFT.search(text)
-    if not match:
-        return []
-    end = match.end("x")
-    start, term = chain_ending_at(text, end)
-    if not term or not is_valid_term(term) or not is_technical(term):
-        return []
-    cloze = drop_asides(text)
-    anchor = heading_term(sentence.section)
-    if has_anaphor_ja(text[: match.start()]):
-        # "これを発表したのが X です": say what これ is when the section is about one term.
-        if not anchor or not re.match(r"^(?:これ|それ)", cloze):
-            return []
-        cloze = cloze[:2] + f"({anchor})" + cloze[2:]
-    if term not in cloze:
-        return []
-    cloze = cloze.replace(term, "{{c1::" + term + "}}")
-    return [Finding(term, "", sentence, "YのがXです", 1.5, False, cloze)]
-
-
 def _emphasis(sentence: Sentence) -> list[Finding]:
     text = sentence.text
     found: list[Finding] = []
@@ -265,24 +241,6 @@ def heading_definition(
 ) -> list[Finding]:
     """A heading names X; its first sentence has no topic and ends in a noun + です."""
     return _heading_definition(sentence)
-
-
-@rule(
-    "YのがXです",
-    1.5,
-    "ja",
-    (
-        Example(
-            "光の速さが向きによらず一定だと最初に示したのがマイケルソンです。",
-            "マイケルソン",
-            "一定だと最初に示したのが",
-        ),
-    ),
-)
-@on_plain
-def cleft(sentence: Sentence, previous: Sentence | None, names: frozenset[str]) -> list[Finding]:
-    """``…のがXです`` with a technical X: a cloze (``これ`` annotated with the heading's term)."""
-    return _cleft(sentence)
 
 
 @rule(

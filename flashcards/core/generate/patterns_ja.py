@@ -1,8 +1,9 @@
-"""Japanese sentence rules around a copula or a topic: とは, は…です, と言って, clefts, YがXです.
+"""Japanese sentence rules around a copula or a topic: とは, は…です, と言って.
 
 Each rule reads the plain sentence (`ja_text.on_plain`: readings and English names in brackets
 taken off) and is registered with its examples (`rules.py`). Naming verbs (と呼ぶ, といいます)
-are in `naming_ja.py`; brackets, lists, headings and emphasis in `marks_ja.py`.
+are in `naming_ja.py`; clefts (…のがX) in `clefts_ja.py`; brackets, lists, headings and
+emphasis in `marks_ja.py`.
 """
 
 from __future__ import annotations
@@ -10,35 +11,33 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from flashcards.core.generate.backs import clean_back_ja, drop_asides, plain_ending_ja, same_text
+from flashcards.core.generate.backs import clean_back_ja, plain_ending_ja, same_text
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.ja_text import (
     CONNECTIVE,
     LEADING_ANAPHOR_JA,
-    NAME_BRACKET,
     TOPIC_LEAD,
     heading_term,
     on_plain,
     relaxed_topic,
     subject_at_start,
     topic,
-    unbracketed,
 )
 from flashcards.core.generate.lexicon import EVALUATIVE_JA, alternation
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
-from flashcards.core.generate.terms import chain_ending_at, is_technical, is_valid_term, whole_term
-from flashcards.core.generate.textutil import MAX_CANDIDATES, is_kanji
+from flashcards.core.generate.terms import chain_ending_at, is_technical, is_valid_term
+from flashcards.core.generate.textutil import MAX_CANDIDATES
 from flashcards.core.generate.tokens import tokenize
 
 _TOHA = re.compile(r"(?:とは|というのは|というものは|って)(?!いえ|言え|いっても|言っても)")
 # Endings that say "this is what X means": Xは…を指します / のことです / を意味します / をいいます.
-_DEFINING_END = re.compile(
+DEFINING_END = re.compile(
     r"(?:のことを指します|のことを指す|のことをいいます|のことを言います|のことです|のことである|"
     r"を指します|を指す|をいいます|を言います|を意味します|を意味する)$"
 )
 # "卒論は、…大変な文章です" says how the writer feels about it, not what it is.
-_EVALUATIVE_JA = re.compile(alternation(EVALUATIVE_JA))
+EVALUATIVE = re.compile(alternation(EVALUATIVE_JA))
 # "麹菌というのは何かというと、…": the rhetorical question is not part of the answer.
 _RHETORICAL = re.compile(
     r"^[、,\s]*(?:何|なに|なん)(?:か|なのか)?と(?:いう|言う|いえ|言え)(?:と|ば)[、,]?"
@@ -73,7 +72,7 @@ def _parallel(predicate: str) -> tuple[str, str]:
     return predicate, ""
 
 
-def _has_modifier(core: str) -> bool:
+def has_modifier(core: str) -> bool:
     """Whether a nominal predicate has a clause or の-phrase restricting its head noun."""
     tokens = tokenize(core)
     return any(t.pos in ("動詞", "形容詞", "助動詞") for t in tokens[:-1]) or any(
@@ -98,24 +97,23 @@ def _wa_desu(
                 if not term:
                     return []
                 return [
-                    f
-                    for f in _wa_definition(sentence, term, text[token.end :])
-                    if f.strength >= 2.5
+                    f for f in wa_definition(sentence, term, text[token.end :]) if f.strength >= 2.5
                 ]
             predicate, rest = _parallel(text[token.end :])
             ending = re.search(r"(?:です|である|だ)$", text)
             found: list[Finding] = []
             if rest and depth < MAX_CANDIDATES:
                 found += _wa_desu(sentence, rest, depth=depth + 1)
-                if ending and not _DEFINING_END.search(predicate):
+                if ending and not DEFINING_END.search(predicate):
                     predicate += ending.group(0)  # "親藩は…の大名、譜代大名は…のことです"
-            found[:0] = _wa_definition(sentence, term, predicate)
+            found[:0] = wa_definition(sentence, term, predicate)
             return found
     return []
 
 
-def _wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Finding]:
-    defining = _DEFINING_END.search(predicate)
+def wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Finding]:
+    """The finding ``XはYです`` gives when ``predicate`` (after は) defines ``term``, if any."""
+    defining = DEFINING_END.search(predicate)
     if not defining and not re.search(r"(?:です|である|だ)$", predicate):
         # "積乱雲は、…発達した雲で、雷や大雨をもたらします": the noun phrase before "で、".
         tokens = tokenize(predicate)
@@ -157,7 +155,7 @@ def _wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Findin
             or tail[-1].sub in ("非自立", "特殊", "形容動詞語幹", "代名詞")
         ):
             return []
-        restricted = _has_modifier(core) and len(core) >= 6 and not _EVALUATIVE_JA.search(core)
+        restricted = has_modifier(core) and len(core) >= 6 and not EVALUATIVE.search(core)
         strength = 2.5 if restricted else 1.5
         if strength < 2.5 and not is_technical(term):
             return []
@@ -165,119 +163,6 @@ def _wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Findin
     if back and not same_text(back, term) and len(back) <= 80:
         return [Finding(term, back, sentence, "XはYです", strength, len(back) <= 40)]
     return []
-
-
-_FOCUS = re.compile(
-    r"のが(?:いわゆる|所謂)?(?P<x>[^、。のがは「」()（）]{1,30}?)(?:[（(][^()（）]*[)）])?"
-    r"(?:です|である|だ|で[、,]|[。！!]?$)"
-)
-_OWN_TOPIC = re.compile(r"^(?:これ|それ|こちら|こいつ)は[、,]?")
-_IDENTIFY = re.compile(
-    r"^(?P<y>[^。]{2,80}?)が(?P<x>[^、。がはをの「」]{1,20}?)(?:です|である|だ|で[、,])"
-)
-
-
-def _phrase_term(phrase: str, *, single: bool = False) -> str:
-    """A short phrase as a term: a noun chain, or nouns janome reads with kana (閉そく).
-
-    With ``single`` a lone kanji is allowed (``…のが麹(こうじ)``: the reading marks it a name).
-    """
-    phrase = phrase.strip()
-    if single and len(phrase) == 1 and is_kanji(phrase):
-        return phrase
-    if not is_valid_term(phrase) or len(phrase) > 20 or _EVALUATIVE_JA.search(phrase):
-        return ""
-    last = tokenize(phrase)[-1]
-    if last.sub in ("形容動詞語幹", "ナイ形容詞語幹", "副詞可能"):
-        return ""  # "…注意が必要です", "電車が好きで": a state, not a name
-    if whole_term(phrase):
-        return phrase
-    tokens = tokenize(phrase)
-    if tokens and all(t.pos == "名詞" and t.sub not in ("非自立", "代名詞") for t in tokens):
-        return phrase
-    return ""
-
-
-def focus_term(sentence: Sentence) -> str:
-    """The term a sentence puts in focus: ``…のが(いわゆる)X(です)`` (a cleft), or ""."""
-    match = _FOCUS.search(sentence.text)
-    if not match:
-        return ""
-    return _phrase_term(
-        match.group("x"), single=NAME_BRACKET.match(sentence.text, match.end("x")) is not None
-    )
-
-
-def _has_topic(text: str) -> bool:
-    tokens = tokenize(text)
-    return any(
-        t.surface == "は" and t.pos == "助詞" and not (i and tokens[i - 1].sub == "格助詞")
-        for i, t in enumerate(tokens)
-    )
-
-
-def _follow_up(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
-    """The sentence after ``…のがX(です)。`` explains X.
-
-    ``これは、…のことを指します`` and a sentence with no topic of its own ending in a defining
-    form (``…もののことです``) define X; any other topic-less sentence that follows is kept as a
-    weaker description (``…自動的にブレーキをかけて止めてくれます``).
-    """
-    if previous is None or previous.section != sentence.section:
-        return []
-    term = focus_term(previous)
-    if not term:
-        return []
-    text = drop_asides(sentence.text).rstrip("。！!")
-    own = _OWN_TOPIC.match(text)
-    if own:
-        return _wa_definition(sentence, term, text[own.end() :])
-    if _has_topic(text) or LEADING_ANAPHOR_JA.match(text):
-        return []
-    if _DEFINING_END.search(text) or re.search(r"(?:もの|物)(?:です|である|だ)$", text):
-        back = clean_back_ja(text)
-        if back and len(back) <= 80:
-            return [Finding(term, back, sentence, "のがX。…のことです", 3.0, len(back) <= 40)]
-        return []
-    if term in text:
-        return []
-    if re.search(r"(?:ます|です|る|た)$", text) and not re.search(r"(?:でしょう|ません)$", text):
-        back = clean_back_ja(text)
-        if back and len(back) <= 80:
-            return [Finding(term, back, sentence, "のがX。(description)", 2.5, False)]
-    return []
-
-
-def _identify(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
-    """``…を切り替える装置が分岐器で、…``; ``この電線が架線です`` (この N: N said just before)."""
-    text = drop_asides(sentence.text)
-    match = _IDENTIFY.match(text)
-    if not match:
-        return []
-    term = _phrase_term(unbracketed(match.group("x")))
-    y = match.group("y")
-    if not term or _has_topic(y) or term in y:
-        return []
-    tail = tokenize(y)
-    if not tail or tail[-1].pos != "名詞" or tail[-1].sub in ("非自立", "代名詞"):
-        return []
-    demonstrative = re.match(r"^(?:この|その)(?P<n>[^、。]{1,10})$", y)
-    if demonstrative:
-        noun = demonstrative.group("n")
-        if previous is None or previous.section != sentence.section or noun not in previous.text:
-            return []
-        before = previous.text[: previous.text.find(noun) + len(noun)]
-        cut = max(before.rfind("は"), before.rfind("、"), before.rfind("。"))
-        back = clean_back_ja(before[cut + 1 :])
-        if not back or same_text(back, noun):
-            return []
-        return [Finding(term, back, sentence, "このNがXです", 2.5, len(back) <= 40)]
-    if len(y) < 6 or not _has_modifier(y):
-        return []
-    back = clean_back_ja(y)
-    if not back or same_text(back, term):
-        return []
-    return [Finding(term, back, sentence, "YがXです", 2.5, len(back) <= 40)]
 
 
 def _cut_at_object_verb(text: str) -> str:
@@ -384,48 +269,4 @@ def iu_te(sentence: Sentence, previous: Sentence | None, names: frozenset[str]) 
     return _iu_te(sentence, names)
 
 
-@rule(
-    "のがX。…のことです",
-    3.0,
-    "ja",
-    (
-        Example(
-            "パンを焼く前に生地を休ませるのがベンチタイムです。"
-            "丸めた生地をしばらく置いて、ゆるませる時間のことです。",
-            "ベンチタイム",
-            "丸めた生地をしばらく置いて、ゆるませる時間",
-        ),
-    ),
-)
-@on_plain
-def follow_up(
-    sentence: Sentence, previous: Sentence | None, names: frozenset[str]
-) -> list[Finding]:
-    """The sentence after a cleft ``…のがX。`` defines or describes X."""
-    return _follow_up(sentence, previous)
-
-
-@rule(
-    "YがXです",
-    2.5,
-    "ja",
-    (
-        Example(
-            "川の水をせき止めて水位を上げる構造物がダムです。",
-            "ダム",
-            "川の水をせき止めて水位を上げる構造物",
-        ),
-        Example(
-            "電気の電圧を変えるための装置があります。この装置が変圧器です。",
-            "変圧器",
-            "電気の電圧を変えるための装置",
-        ),
-    ),
-)
-@on_plain
-def identify(sentence: Sentence, previous: Sentence | None, names: frozenset[str]) -> list[Finding]:
-    """``…する装置がXです`` and ``このNがXです`` (N's phrase in the sentence before)."""
-    return _identify(sentence, previous)
-
-
-__all__ = ["LEADING_ANAPHOR_JA", "focus_term", "heading_term", "plain_ending_ja"]
+__all__ = ["LEADING_ANAPHOR_JA", "heading_term", "plain_ending_ja"]

@@ -1,0 +1,184 @@
+"""The cards and budget stages: one note per ranked term, then the best ones in article order.
+
+With a definition the note is ``basic`` (``basic+reversed`` when the back is short, does not
+contain the term and names it: `Finding.reversible`), a second different definition appended
+after `` / ``; without one, a ``cloze`` a rule made, or the term's best explanatory sentence
+when the term ranks high enough and the sentence says something about it.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+
+from flashcards.core.deckfile import NoteSource, NoteSpec
+from flashcards.core.generate.backs import has_anaphor_en, same_text, starts_with_anaphor_en
+from flashcards.core.generate.corpus import SentenceIndex, plain_text
+from flashcards.core.generate.explain import WEAK_STRENGTH
+from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.ja_text import LEADING_ANAPHOR_JA
+from flashcards.core.generate.language import Language
+from flashcards.core.generate.lexicon import DEFINING_WORDS_EN, DEFINING_WORDS_JA, alternation
+from flashcards.core.generate.rank import RankedTerm, chatty, defined_elsewhere
+from flashcards.core.generate.structure import Sentence
+from flashcards.core.generate.textutil import fold
+
+CLOZE_THRESHOLD = 2.0
+"""Score a term without a clean definition needs before it becomes a cloze card."""
+_REVERSED_MAX = 60
+# A cloze sentence must say something about its term: a copula or a naming verb.
+_EXPLAINS = re.compile(
+    r"\b" + alternation(DEFINING_WORDS_EN) + r"\b|" + alternation(DEFINING_WORDS_JA)
+)
+
+
+def _cloze_text(sentence: Sentence, term: str, index: SentenceIndex) -> str:
+    text = index.without_asides(sentence.text)
+    if term not in text:
+        return ""
+    return text.replace(term, "{{c1::" + term + "}}")
+
+
+def _best_cloze_sentence(term: RankedTerm, language: Language, index: SentenceIndex) -> str:
+    preferred = [f.sentence for f in term.findings]
+    known = set(preferred)
+    doc = index.doc
+    others = (
+        doc.sentences[i]
+        for i in index.containing(term.display, "text", plain_text)
+        if doc.sentences[i] not in known
+    )
+    for sentence in chain(preferred, others):
+        text = sentence.text
+        if len(text) > 220 or chatty(sentence, language, index) and sentence not in known:
+            continue
+        if LEADING_ANAPHOR_JA.match(text) or starts_with_anaphor_en(text):
+            continue
+        if language.name == "en" and has_anaphor_en(text[:12]):
+            continue
+        cloze = _cloze_text(sentence, term.display, index)
+        if cloze:
+            return cloze
+    return ""
+
+
+def _cloze_source(term: RankedTerm, cloze: str, index: SentenceIndex) -> Sentence:
+    """The first sentence that, asides dropped, is the cloze with the term in place.
+
+    The same as testing ``drop_asides(s.text).replace(term, "") == cloze.replace(deletion, "")``
+    for every sentence in order, looking only at the sentences that contain the term and the
+    first one equal to the cloze's text without it.
+    """
+    display = term.display
+    target = cloze.replace("{{c1::" + display + "}}", "")
+    cleaned = index.view("without asides", lambda s: index.without_asides(s.text))
+    found = index.first(target, "without asides", lambda s: index.without_asides(s.text))
+    if found is not None and display in cleaned[found]:
+        found = None  # such a sentence changes when the term is removed: tried below
+    for i in index.containing(display, "without asides", lambda s: index.without_asides(s.text)):
+        if found is not None and i > found:
+            break
+        if cleaned[i].replace(display, "") == target:
+            found = i
+            break
+    return index.doc.sentences[found] if found is not None else term.findings[0].sentence
+
+
+def _front(term: RankedTerm, back: str) -> str:
+    """The term with the other name the article gives it (``重ね合わせ (superposition)``)."""
+    alias = next((f.alias for f in sorted(term.findings, key=_order) if f.alias), "")
+    if not alias or fold(alias) in fold(back) or fold(alias) in fold(term.display):
+        return term.display
+    return f"{term.display} ({alias})"
+
+
+def _order(finding: Finding) -> tuple[float, int]:
+    return (-finding.strength, finding.sentence.index)
+
+
+def note_for(
+    term: RankedTerm, language: Language, id_prefix: str, title: str, index: SentenceIndex
+) -> NoteSpec | None:
+    """The note for one term (see the module docstring), or None if it makes no card.
+
+    Args:
+        term: The ranked term.
+        language: The article's language (its code is a tag).
+        id_prefix: The deck's slug (ids are ``<slug>/<term key>``).
+        title: The source title notes carry.
+        index: The segmented article.
+    """
+    definitions = sorted(
+        (
+            f
+            for f in term.findings
+            if f.back
+            and not f.cloze
+            and (f.strength >= WEAK_STRENGTH or term.supported)
+            and not same_text(f.back, term.display)
+        ),
+        key=lambda f: (-f.strength, f.sentence.index),
+    )
+    tags = ("generated", language.name)
+    note_id = f"{id_prefix}/{term.key}"
+    if definitions:
+        primary = definitions[0]
+        backs = [primary.back]
+        for extra in definitions[1:]:
+            if len(backs) == 2:
+                break
+            if all(
+                fold(extra.back) not in fold(b) and fold(b) not in fold(extra.back) for b in backs
+            ):
+                backs.append(extra.back)
+        back = " / ".join(backs)
+        reversible = (
+            primary.reversible
+            and len(back) <= _REVERSED_MAX
+            and fold(term.display) not in fold(back)
+        )
+        kind = "basic+reversed" if reversible else "basic"
+        source = NoteSource(title, primary.sentence.section, primary.sentence.text)
+        return NoteSpec(note_id, kind, _front(term, back), back, tags, source)
+    made = sorted(
+        (f for f in term.findings if f.cloze), key=lambda f: (-f.strength, f.sentence.index)
+    )
+    if made:
+        finding = made[0]
+        source = NoteSource(title, finding.sentence.section, finding.sentence.text)
+        return NoteSpec(note_id, "cloze", finding.cloze, "", tags, source)
+    if term.score < CLOZE_THRESHOLD:
+        return None
+    cloze = _best_cloze_sentence(term, language, index)
+    if not cloze or not _EXPLAINS.search(cloze):
+        return None
+    sentence = _cloze_source(term, cloze, index)
+    source = NoteSource(title, sentence.section, sentence.text)
+    return NoteSpec(note_id, "cloze", cloze, "", tags, source)
+
+
+def cards(
+    terms: list[RankedTerm], language: Language, id_prefix: str, title: str, index: SentenceIndex
+) -> list[tuple[RankedTerm, NoteSpec]]:
+    """The cards stage: a note for every term that makes one, with its term.
+
+    A term that only appears as another term's back, with no definition of its own, is left
+    out (it is on that term's card).
+    """
+    skip = defined_elsewhere(terms)
+    chosen: list[tuple[RankedTerm, NoteSpec]] = []
+    for term in terms:
+        if term.key in skip and not any(f.back for f in term.findings):
+            continue
+        note = note_for(term, language, id_prefix, title, index)
+        if note is not None:
+            chosen.append((term, note))
+    return chosen
+
+
+def budget(chosen: list[tuple[RankedTerm, NoteSpec]], max_cards: int | None) -> list[NoteSpec]:
+    """The budget stage: at most ``max_cards`` notes, the best-ranked, in article order."""
+    if max_cards is not None and len(chosen) > max_cards:
+        chosen = sorted(chosen, key=lambda tn: (-tn[0].score, tn[0].first_index, tn[0].key))
+        chosen = chosen[:max_cards]
+    return [note for _, note in sorted(chosen, key=lambda tn: (tn[0].first_index, tn[0].key))]
