@@ -303,8 +303,11 @@ def _render_text(template: str, ctx: _Context) -> tuple[str, tuple[_Node, ...]]:
     return "".join(out), nodes
 
 
-def _problem_html(side: str, error: TemplateError) -> str:
-    return f"{side} template has a problem:<br>{html.escape(str(error))}"
+def _problem(side: str, error: TemplateError) -> Rendered:
+    # Anki shows the problem on both sides, without the note type's CSS.
+    problem = f"The {side} template of this card cannot be shown: {error}"
+    shown = f"<div>{html.escape(problem)}</div>"
+    return Rendered(shown, shown, "", problem=problem)
 
 
 def _empty_html(cloze_number: int | None) -> str:
@@ -394,8 +397,7 @@ def render_card_text(
     try:
         question, nodes = _render_text(template.qfmt, ctx)
     except TemplateError as error:
-        problem = _problem_html("Front", error)
-        return Rendered(problem, problem, "", problem=str(error))
+        return _problem("front", error)
     numbers: set[int] = set()
     if cloze:
         for value in field_map.values():
@@ -406,8 +408,7 @@ def render_card_text(
     try:
         answer, _ = _render_text(template.afmt, _Context(field_map, nonempty, ordinal, question))
     except TemplateError as error:
-        problem = _problem_html("Back", error)
-        return Rendered(problem, problem, "", problem=str(error))
+        return _problem("back", error)
     return Rendered(question, answer, notetype.css)
 
 
