@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import islice
 
 from flashcards.core.generate.backs import has_anaphor_ja
@@ -224,6 +224,7 @@ def on_plain(find: PlainFinder) -> Finder:
     ``という`` is the tail of a wrapped line and holds nothing.
     """
 
+    @wraps(find)
     def finder(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
         if sentence.text.startswith("という"):
             return []
@@ -233,5 +234,4 @@ def on_plain(find: PlainFinder) -> Finder:
             return found
         return [replace(f, sentence=sentence, alias=aliases.get(f.term, f.alias)) for f in found]
 
-    finder.__doc__ = find.__doc__
     return finder
