@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from types import MappingProxyType
 
 from flashcards.core.generate import (  # noqa: F401 - imported to register their rules
     clefts_ja,
@@ -29,12 +30,11 @@ from flashcards.core.generate.en_text import heading_term_en
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.functional import FUNCTIONAL_RULES
 from flashcards.core.generate.ja_text import heading_term
-from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.lexicon import load_words
 from flashcards.core.generate.relations_ja import RELATION_RULES
 from flashcards.core.generate.rules import RULES, apply_rules
 from flashcards.core.generate.structural import STRUCTURAL_RULES
 from flashcards.core.generate.structure import Document, Sentence, parse_document
-from flashcards.core.generate.terms import STOP_TERMS
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class Language:
         heading_term: The term a heading names, or "".
         chatty: Whether a sentence is the writer chatting (first person, sentence-final
             particles, laughter) rather than teaching.
-        lexicons: The word lists the language reads, by data-file name (`lexicon.py`).
+        lexicons: The word lists (data files) the language's rules read, by name; each is
+            loaded where it is used (`lexicon.py`), these copies are for inspection.
     """
 
     name: str
@@ -74,6 +75,11 @@ def _for(lang: str, names: tuple[str, ...]) -> tuple[str, ...]:
 # The rules of the layout, function and relation modules follow the sentence rules of each
 # language; the order matters where two findings for one term tie (the first is kept).
 _LATER = STRUCTURAL_RULES + FUNCTIONAL_RULES + RELATION_RULES
+
+
+def _lexicons(*names: str) -> Mapping[str, frozenset[str]]:
+    """The data files a language reads, by name (their entries folded, for inspection)."""
+    return MappingProxyType({name: load_words(name) for name in names})
 
 
 def _parse_ja(text: str, title: str) -> Document:
@@ -112,7 +118,20 @@ JAPANESE = Language(
     clean_back=clean_back_ja,
     heading_term=heading_term,
     chatty=partial(is_chatty, lang="ja"),
-    lexicons={"generic_headings": GENERIC_HEADINGS, "stop_terms_ja": STOP_TERMS},
+    lexicons=_lexicons(
+        "generic_headings",
+        "stop_terms_ja",
+        "evaluative_ja",
+        "connectives_ja",
+        "chatty_ja",
+        "chatty_endings_ja",
+        "aside_endings_ja",
+        "demonstratives_ja",
+        "back_references_ja",
+        "leading_anaphors_ja",
+        "defining_words_ja",
+        "term_suffixes_ja",
+    ),
 )
 
 ENGLISH = Language(
@@ -141,7 +160,25 @@ ENGLISH = Language(
     clean_back=clean_back_en,
     heading_term=heading_term_en,
     chatty=partial(is_chatty, lang="en"),
-    lexicons={"generic_headings": GENERIC_HEADINGS},
+    lexicons=_lexicons(
+        "generic_headings",
+        "stop_words_en",
+        "stop_nouns_en",
+        "pronouns_en",
+        "indefinites_en",
+        "prepositions_en",
+        "evaluative_en",
+        "modifiers_en",
+        "comparatives_en",
+        "lead_adverbials_en",
+        "parentheticals_en",
+        "chatty_en",
+        "anaphors_en",
+        "back_references_en",
+        "defining_words_en",
+        "abbreviations_en",
+        "np_lead_en",
+    ),
 )
 
 LANGUAGES: dict[str, Language] = {"ja": JAPANESE, "en": ENGLISH}
