@@ -81,16 +81,16 @@ def compare_answer(expected: str, typed: str, *, combining: bool = True) -> str:
         typed_part = "".join(typed_chars[t1:t2])
         expected_part = "".join(split[e1:e2])
         if tag == "equal":
-            typed_out.append(_span("typeGood", typed_part, isolate=True))
-            expected_out.append(_span("typeGood", expected_part, isolate=combining))
+            typed_out.append(_span("typeGood", typed_part))
+            expected_out.append(_span("typeGood", expected_part))
         elif tag == "delete":
-            typed_out.append(_span("typeBad", typed_part, isolate=True))
+            typed_out.append(_span("typeBad", typed_part))
         elif tag == "insert":
-            typed_out.append(_span("typeMissed", "-" * (e2 - e1), isolate=True))
-            expected_out.append(_span("typeMissed", expected_part, isolate=combining))
+            typed_out.append(_span("typeMissed", "-" * (e2 - e1)))
+            expected_out.append(_span("typeMissed", expected_part))
         else:
-            typed_out.append(_span("typeBad", typed_part, isolate=True))
-            expected_out.append(_span("typeMissed", expected_part, isolate=combining))
+            typed_out.append(_span("typeBad", typed_part))
+            expected_out.append(_span("typeMissed", expected_part))
     arrow = "<br><span id=typearrow>&darr;</span><br>"
     return f"<code id=typeans>{''.join(typed_out)}{arrow}{''.join(expected_out)}</code>"
 
@@ -164,10 +164,11 @@ def _is_mark(char: str) -> bool:
     return unicodedata.category(char).startswith("M")
 
 
-def _span(kind: str, text: str, *, isolate: bool) -> str:
+def _span(kind: str, text: str) -> str:
     # A run starting with a combining mark gets a no-break space to sit on, so that the
-    # mark does not join the previous run's last character.
-    if isolate and text and _is_mark(text[0]):
+    # mark does not join the previous run's last character. (Without combining marks, the
+    # expected runs never start with one: each mark stays with its base character.)
+    if text and _is_mark(text[0]):
         text = "\xa0" + text
     return f"<span class={kind}>{html.escape(text)}</span>"
 
