@@ -11,6 +11,7 @@ error and empty-card messages (ours are our own; which cards get one must match)
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from anki.notes import Note  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from flashcards.core.exchange.anki_notetypes import read_notetypes  # noqa: E402
 from flashcards.core.template_filters import HINT_CLOSE, HINT_MIDDLE, HINT_OPEN  # noqa: E402
 from flashcards.core.template_render import (  # noqa: E402
     Rendered,
@@ -657,6 +659,28 @@ def test_generated_fronts_make_the_same_cards(
     templates = [(f"T{i}", front, "") for i, front in enumerate(fronts)]
     model = anki.notetype(f"Cards {anki.compared}", ["F1", "F2"], templates, checked=False)
     anki.assert_same(anki.note(model, [f1, f2], tags=["t"] if "x" in f1 else []))
+
+
+def test_notetypes_as_read_from_anki_files(anki: Anki) -> None:
+    """read_notetypes' shape converts to the note type Anki has, in both database schemas."""
+    model = anki.notetype("Vocab", VOCAB_FIELDS, VOCAB_TEMPLATES, css=".word { font-size: 40px }")
+    model["flds"][0]["font"], model["flds"][0]["size"] = "Noto Serif JP", 36
+    anki.col.models.update_dict(model)
+    cloze = anki.col.models.by_name("Cloze")
+    assert cloze is not None
+    expected = {
+        nt["id"]: notetype_from_anki(nt) for nt in (anki.col.models.get(model["id"]), cloze) if nt
+    }
+    assert expected[model["id"]].fields[0].size == 36
+    path = anki.col.path
+    for downgrade in (False, True):  # schema 18 tables, then schema 11 JSON
+        anki.col.close(downgrade=downgrade)
+        with sqlite3.connect(path) as db:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            read = read_notetypes(db, tables)
+        assert ("notetypes" in tables) != downgrade
+        assert {mid: notetype_from_anki(read[mid]) for mid in expected} == expected
+        anki.col.reopen()
 
 
 def test_converter_reads_both_package_shapes() -> None:
