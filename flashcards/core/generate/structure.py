@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from flashcards.core.generate.blocks import label_of, split_row, table_pairs
-from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.lexicon import ABBREVIATIONS_EN, GENERIC_HEADINGS
 from flashcards.core.generate.terms import label_term
 from flashcards.core.generate.textutil import CLOSERS, OPENERS, TERMINAL_EN, TERMINAL_JA, fold
 from flashcards.core.generate.tokens import ends_with_particle, starts_with_particle
@@ -67,10 +67,6 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
 # Scrapbox (Cosense) notes: "[* 量子化]" on its own line is a heading, "[LLMの軽量化]" a link.
 _SCRAPBOX_HEADING = re.compile(r"^\[\*{1,5}\s+([^\[\]]{1,80})\]$")
 _BRACKET_LINK = re.compile(r"\[(?:[*/\-_]+\s+)?([^\[\]]{1,80})\](?!\()")
-_ABBREVIATION_TEXT = (
-    "e.g i.e etc vs mr mrs ms dr prof fig cf al no approx dept est inc ltd jr sr st"
-)
-_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 _HEADING_MAX = 40
 _ITEM_MAX_JA = 20
 _ITEM_MAX_EN = 40
@@ -516,7 +512,7 @@ def _split_en(text: str) -> list[str]:
         # An abbreviation does not end the piece, so the piece can grow long: only its last word
         # is read.
         word = _last_word(text, start, match.start()).rstrip(".!?").lower().lstrip("(\"'")
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if word in ABBREVIATIONS_EN or (len(word) == 1 and word.isalpha()):
             continue
         pieces.append(text[start : match.end()].strip())
         start = match.end()
