@@ -8,6 +8,7 @@ from functools import cache
 from itertools import islice
 
 from flashcards.core.generate.backs import same_text
+from flashcards.core.generate.lexicon import FINITE_VERBS_EN, IMPERATIVES_EN, PREPOSITIONS_EN
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_acronym, is_valid_term, label_term
@@ -21,7 +22,9 @@ _STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 _LATIN_WORDS = re.compile(
     r"^[A-Za-z][A-Za-z0-9'’]*(?:(?:[ \-/]|-\d+(?:,\d+)*-)[A-Za-z][A-Za-z0-9'’]*)+$"
 )
-_GLOSSARY = re.compile(r"^\s*(?P<term>[^…:：―—]{1,40}?)\s*(?:…|\.{3}|：|:|―|—| - )\s*(?P<body>.+)$")
+_GLOSSARY = re.compile(
+    r"^\s*(?P<term>[^…:：―—–]{1,40}?)\s*(?:…|\.{3}|：|:|―|—| - | – )\s*(?P<body>.+)$"
+)
 _ALIASED = re.compile(r"^(?P<term>[^()（）]+?)\s*[（(](?P<alias>[^()（）]{1,40})[)）]$")
 _CLAUSE_NAMES = re.compile(
     r"^(?!(?:It|This|That|They|He|She|We|You|I)\b)[A-Z][a-z]+(?: [a-z]+){1,5} (?:the|a|an) "
@@ -194,6 +197,14 @@ def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:
     if bracketed:
         # "Legato(レガート): 音と音を…": the gloss goes on the front, the explanation on the back.
         term, alias = bracketed.group("term").strip(), bracketed.group("alias").strip()
+    words = term.split()
+    if len(words) > 1 and words[0].lower() in IMPERATIVES_EN:
+        # "Watch out for scope creep: the gradual growth …": the noun phrase after the verb's
+        # last preposition names the term.
+        cut = max((n for n, w in enumerate(words) if w.lower() in PREPOSITIONS_EN), default=0)
+        term = " ".join(words[cut + 1 :]) if cut else ""
+    if term.isascii() and any(w.lower() in FINITE_VERBS_EN for w in term.split()):
+        return []  # "Breathing out at rest is passive: …": a clause, not a name
     named = _CLAUSE_NAMES.match(term)
     if named and not alias:
         # "The speaker liked the 50/30/20 rule: spend …": the noun phrase the clause ends with.

@@ -93,3 +93,7 @@ DEFINING_WORDS_JA = load_list("defining_words_ja")
 """Japanese copulas and naming words (です, とは, 呼, 指す)."""
 ABBREVIATIONS_EN = load_words("abbreviations_en")
 """English abbreviations a full stop does not end a sentence after (``e.g``, ``Fig``)."""
+IMPERATIVES_EN = load_words("imperatives_en")
+"""Verbs that start an English instruction (``Watch out for …``)."""
+FINITE_VERBS_EN = load_words("finite_verbs_en")
+"""Finite verbs and auxiliaries: a run of words with one is a clause, not a name."""

@@ -71,9 +71,20 @@ def test_generator_makes_the_card(rule: Rule | DocRule, example: Example) -> Non
         ("画面の番号（数字）を入力してから、送信を押しました。", "番号"),
         ("## まとめ\n用語を整理した記事\n\n## 特徴\n軽くて速い道具", "まとめ"),
         ("## Summary\nA short list of what we covered today.", "Summary"),
+        ("Breathing out at rest is passive: the muscle relaxes and the lungs spring back.", "x"),
     ],
 )
 def test_junk_shapes_make_no_card(text: str, term: str) -> None:
     article = decode_article(("# Notes\n\n" + text + "\n").encode(), "notes.md")
     deck = generate_deck(article)
-    assert term_key(term) not in {n.id.split("/", 1)[1] for n in deck.notes}
+    keys = {n.id.split("/", 1)[1] for n in deck.notes}
+    assert term_key(term) not in keys
+    assert not any(" is " in n.front for n in deck.notes)  # a clause is never a front
+
+
+def test_instruction_label_names_the_noun_phrase_at_its_end() -> None:
+    text = "# Notes\n\nWatch out for scope creep: the slow growth of a project beyond its plan.\n"
+    deck = generate_deck(decode_article(text.encode(), "notes.md"))
+    notes = {n.id.split("/", 1)[1]: n for n in deck.notes}
+    assert "scope-creep" in notes and "slow growth" in notes["scope-creep"].back
+    assert not any(key.startswith("watch") for key in notes)
