@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flashcards.core.template_filters import strip_html_preserving_entities
+from flashcards.core.template_filters import encode_attribute, strip_html_preserving_entities
 
 _TOKEN = re.compile(r"\{\{c([0-9,]*)::|\}\}")
 _MATHJAX = re.compile(r"(\\[(\[])(.*?)(\\[\])])", re.S)
@@ -102,23 +102,6 @@ def cloze_numbers(text: str) -> set[int]:
     return found
 
 
-def _encode_attribute(text: str) -> str:
-    """Escape ``text`` for an attribute as Anki does: ASCII punctuation and Latin-1 as hex."""
-    out: list[str] = []
-    for char in text:
-        code = ord(char)
-        if char in _MINIMAL:
-            out.append(_MINIMAL[char])
-        elif code < 256 and (code > 127 or not char.isalnum()):
-            out.append(f"&#x{code:02X};")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-_MINIMAL = {'"': "&quot;", "&": "&amp;", "'": "&#x27;", "<": "&lt;", ">": "&gt;"}
-
-
 def _reveal(cloze: Cloze, number: int, question: bool, found: list[bool]) -> str:
     active = number in cloze.ordinals
     if active:
@@ -134,7 +117,7 @@ def _reveal(cloze: Cloze, number: int, question: bool, found: list[bool]) -> str
 
     ords = cloze.ordinals_attr()
     if question and active:
-        hidden = _encode_attribute(inner())
+        hidden = encode_attribute(inner())
         shown = cloze.hint if cloze.hint is not None else "..."
         return f'<span class="cloze" data-cloze="{hidden}" data-ordinal="{ords}">[{shown}]</span>'
     kind = "cloze" if active else "cloze-inactive"
@@ -246,7 +229,7 @@ def _occlusion_data(text: str) -> str:
         elif name == "oi" and value:
             out.append(f'data-occludeInactive="{value}" ')
         elif name == "text" and value:
-            out.append(f'data-text="{_encode_attribute(value)}" ')
+            out.append(f'data-text="{encode_attribute(value)}" ')
         elif name == "fs" and value:
             out.append(f'data-font-size="{value}" ')
     return "".join(out)

@@ -8,6 +8,7 @@ its strict HTML 4 entity decoder (one malformed entity leaves the whole text und
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html.entities import name2codepoint
 
@@ -28,6 +29,12 @@ _HTML = re.compile(
 # A field is empty when it holds only ASCII whitespace and empty line-break tags.
 _EMPTY_FIELD = re.compile(r"(?:[\t\n\x0b\x0c\r ]|</?(?:[bB][rR]|[dD][iI][vV]) ?/?>)*")
 _FURIGANA = re.compile(r" ?([^ >]+?)\[(.+?)\]")
+_LATEX_TAG = "[lL][aA][tT][eE][xX]"
+_LATEX = re.compile(
+    rf"\[{_LATEX_TAG}\](.+?)\[/{_LATEX_TAG}\]|\[\$\](.+?)\[/\$\]|\[\$\$\](.+?)\[/\$\$\]", re.S
+)
+_LATEX_NEWLINES = re.compile(r"<[bB][rR](?: /)?>|<[dD][iI][vV]>")
+_MINIMAL_ENTITIES = {'"': "&quot;", "&": "&amp;", "'": "&#x27;", "<": "&lt;", ">": "&gt;"}
 
 
 def rust_trim(text: str) -> str:
@@ -95,6 +102,42 @@ def _entity_char(body: str) -> str | None:
     if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
         return None
     return chr(value)
+
+
+def encode_attribute(text: str) -> str:
+    """Escape ``text`` for an attribute as Anki does: ASCII punctuation and Latin-1 as hex."""
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if char in _MINIMAL_ENTITIES:
+            out.append(_MINIMAL_ENTITIES[char])
+        elif code < 256 and (code > 127 or not char.isalnum()):
+            out.append(f"&#x{code:02X};")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def latex_images(text: str, *, svg: bool) -> str:
+    """``[latex]…[/latex]``, ``[$]…[/$]`` and ``[$$]…[/$$]`` as the images Anki makes of them.
+
+    Anki names each image after the SHA-1 of its LaTeX source and keeps it in the media
+    folder (decks carry them); generating missing ones needs a LaTeX install and is not done
+    here.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            body = match.group(1)
+        elif match.group(2) is not None:
+            body = f"${match.group(2)}$"
+        else:
+            body = f"\\begin{{displaymath}}{match.group(3)}\\end{{displaymath}}"
+        latex = strip_html(_LATEX_NEWLINES.sub("\n", body))
+        name = f"latex-{hashlib.sha1(latex.encode()).hexdigest()}.{'svg' if svg else 'png'}"
+        return f'<img class=latex alt="{encode_attribute(latex)}" src="{name}">'
+
+    return _LATEX.sub(replace, text)
 
 
 def _ruby(text: str, part: int | None) -> str:

@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
 from flashcards.core import cloze_render, template_filters
-from flashcards.core.template_filters import RUST_WHITESPACE, field_is_empty, rust_trim
+from flashcards.core.template_filters import (
+    RUST_WHITESPACE,
+    field_is_empty,
+    latex_images,
+    rust_trim,
+)
 from flashcards.core.type_answer import TypeBox, apply_type_answer
 
 _ALT_DIRECTIVE = "{{=<% %>=}}"
@@ -57,6 +62,7 @@ class NoteTypeSpec:
     fields: tuple[FieldSpec, ...]
     templates: tuple[TemplateSpec, ...]
     css: str = ""
+    latex_svg: bool = False  # LaTeX images are .svg files rather than .png
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -224,17 +230,19 @@ class _Context:
     frontside: str | None  # None on the question side
 
 
+_TEXT_FILTERS: dict[str, Callable[[str], str]] = {
+    "text": template_filters.strip_html,
+    "furigana": template_filters.furigana,
+    "kanji": template_filters.kanji,
+    "kana": template_filters.kana,
+}
+
+
 def _filter(name: str, text: str, key: str, ctx: _Context) -> str | None:
     """One built-in filter applied to ``text``, or None when Anki has no such filter."""
     number, question = ctx.card_ord + 1, ctx.frontside is None
-    simple = {
-        "text": template_filters.strip_html,
-        "furigana": template_filters.furigana,
-        "kanji": template_filters.kanji,
-        "kana": template_filters.kana,
-    }
-    if name in simple:
-        return simple[name](text)
+    if name in _TEXT_FILTERS:
+        return _TEXT_FILTERS[name](text)
     if name in ("type", "type-cloze", "type-nc"):
         return template_filters.type_marker(key, name[5:] + ":" if name != "type" else "")
     if name == "hint":
@@ -404,12 +412,19 @@ def render_card_text(
             numbers |= cloze_render.cloze_numbers(value)
     if (cloze and ordinal + 1 not in numbers) or (not cloze and not _renders(nodes, nonempty)):
         message = _empty_html(ordinal + 1 if cloze else None)
-        return Rendered(question + message, message, notetype.css, is_empty=True)
-    try:
-        answer, _ = _render_text(template.afmt, _Context(field_map, nonempty, ordinal, question))
-    except TemplateError as error:
-        return _problem("back", error)
-    return Rendered(question, answer, notetype.css)
+        answer, is_empty = message, True
+        question += message
+    else:
+        try:
+            context = _Context(field_map, nonempty, ordinal, question)
+            answer, _ = _render_text(template.afmt, context)
+        except TemplateError as error:
+            return _problem("back", error)
+        is_empty = False
+    # As in Anki, LaTeX becomes images once both sides are rendered (FrontSide included).
+    svg = notetype.latex_svg
+    question, answer = latex_images(question, svg=svg), latex_images(answer, svg=svg)
+    return Rendered(question, answer, notetype.css, is_empty=is_empty)
 
 
 # Cards of a note
@@ -499,9 +514,8 @@ def notetype_from_anki(config: Mapping[str, Any]) -> NoteTypeSpec:
         for t in _by_ord(config.get("tmpls"))
     )
     kind: Literal["standard", "cloze"] = "cloze" if config.get("type") == 1 else "standard"
-    return NoteTypeSpec(
-        str(config.get("name", "")), kind, fields, templates, str(config.get("css", ""))
-    )
+    name, css = str(config.get("name", "")), str(config.get("css", ""))
+    return NoteTypeSpec(name, kind, fields, templates, css, config.get("latexsvg") is True)
 
 
 def fields_by_name(notetype: NoteTypeSpec, values: Sequence[str]) -> dict[str, str]:

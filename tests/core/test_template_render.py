@@ -20,7 +20,9 @@ import pytest
 
 pytest.importorskip("anki.collection")
 
+from anki import hooks  # noqa: E402
 from anki.collection import Collection as AnkiCollection  # noqa: E402
+from anki.latex import on_card_did_render as anki_latex_hook  # noqa: E402
 from anki.models import MODEL_CLOZE  # noqa: E402
 from anki.notes import Note  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -414,6 +416,45 @@ def test_rich_html_ruby_and_tables(anki: Anki) -> None:
     question, answer = anki.sides(anki.note(basic, [front, back]))
     assert question == front
     assert "<table>" in answer
+
+
+def test_latex_images(anki: Anki) -> None:
+    """LaTeX becomes Anki's image links (the images themselves come with the deck)."""
+    basic = anki.col.models.by_name("Basic")
+    cloze = anki.col.models.by_name("Cloze")
+    assert basic is not None and cloze is not None
+    svg = anki.notetype("Svg", ["F"], [("c", "{{F}}", "{{FrontSide}}<br>{{text:F}}")])
+    svg["latexsvg"] = True
+    anki.col.models.update_dict(svg)
+    notes = [
+        anki.note(
+            basic,
+            ["[latex]x^2<br>y<div>z</div>[/latex] [$]<b>a</b>&nbsp;&lt;b[/$]", "[$$]E=mc^2[/$$]"],
+        ),
+        anki.note(basic, ["[LaTeX]\\alpha & \\beta[/latex] [$][$$]x[/$$][/$] [latex]open", "b"]),
+        anki.note(
+            cloze, ["[$]{{c1::x}} + {{c2::y::why}}[/$] [latex]{{c1::\\sqrt{2} }}[/latex]", ""]
+        ),
+        anki.note(anki.col.models.get(svg["id"]) or {}, ["[$]\\frac{1}{2}[/$]"]),
+    ]
+    # Anki makes missing images with a LaTeX install: give it the files it names instead.
+    hooks.card_did_render.remove(anki_latex_hook)
+    try:
+        for note in notes:
+            for card in note.cards():
+                output = card.render_output(reload=True)
+                svg_images = bool((note.note_type() or {}).get("latexsvg"))
+                for text in (output.question_text, output.answer_text):
+                    found = anki.col._backend.extract_latex(
+                        text=text, svg=svg_images, expand_clozes=False
+                    )
+                    for latex in found.latex:
+                        anki.col.media.write_data(latex.filename, b"image")
+    finally:
+        hooks.card_did_render.append(anki_latex_hook)
+    for note in notes:
+        question, _ = anki.sides(note)
+        assert "<img class=latex" in question
 
 
 def test_unknown_fields_and_broken_templates(anki: Anki) -> None:
