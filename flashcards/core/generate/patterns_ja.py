@@ -30,6 +30,10 @@ from flashcards.core.generate.terms import chain_ending_at, is_technical, is_val
 from flashcards.core.generate.textutil import MAX_CANDIDATES
 from flashcards.core.generate.tokens import tokenize
 
+# After "Xとは": "…が異なる/違う", "関係がない", "別の": X is compared with something, not defined.
+_COMPARED = re.compile(
+    r"^[、,]?[^、。]{0,12}?(?:が|も|は)?(?:異な|違|別|無関係|関係(?:が|は)?な|似て)"
+)
 _TOHA = re.compile(r"(?:とは|というのは|というものは|って)(?!いえ|言え|いっても|言っても)")
 # Endings that say "this is what X means": Xは…を指します / のことです / を意味します / をいいます.
 DEFINING_END = re.compile(
@@ -56,6 +60,8 @@ def _toha(sentence: Sentence, names: frozenset[str] = frozenset()) -> list[Findi
         if not term:
             continue
         body = _RHETORICAL.sub("", text[match.end() :])
+        if _COMPARED.match(body):
+            break  # "保健所とは役割が異なる": とは as "from/with X", a comparison, no definition
         back = clean_back_ja(body)
         if back and not same_text(back, term):
             found.append(Finding(term, back, sentence, "XとはY", 3.0, len(back) <= 60))

@@ -72,6 +72,7 @@ def test_generator_makes_the_card(rule: Rule | DocRule, example: Example) -> Non
         ("## まとめ\n用語を整理した記事\n\n## 特徴\n軽くて速い道具", "まとめ"),
         ("## Summary\nA short list of what we covered today.", "Summary"),
         ("Breathing out at rest is passive: the muscle relaxes and the lungs spring back.", "x"),
+        ("保健センターは身近な施設です。保健所とは役割が異なるため、混同しないこと。", "保健所"),
     ],
 )
 def test_junk_shapes_make_no_card(text: str, term: str) -> None:
