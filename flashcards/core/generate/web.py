@@ -206,20 +206,35 @@ def extract_main_text(html: str, *, url: str | None = None) -> WebText | None:
     """
     import trafilatura  # here, not at the top: see the module's docstring
 
-    xml = trafilatura.extract(
-        _CJK_LINE_BREAK.sub("", html),
-        url=url,
-        output_format="xml",
-        include_formatting=True,
-        include_links=False,
-        include_images=False,
-        include_tables=True,
-        include_comments=False,
-        with_metadata=True,
-        config=_config(),
-    )
+    source = _CJK_LINE_BREAK.sub("", html)
+
+    def extract(*, favor_recall: bool) -> str | None:
+        result: str | None = trafilatura.extract(
+            source,
+            url=url,
+            output_format="xml",
+            include_formatting=True,
+            include_links=False,
+            include_images=False,
+            include_tables=True,
+            include_comments=False,
+            with_metadata=True,
+            favor_recall=favor_recall,
+            config=_config(),
+        )
+        return result
+
+    xml = extract(favor_recall=False)
     if not xml:
         return None
+    if "<head" not in xml and "<list" not in xml:
+        # The default choice sometimes keeps a page's paragraphs but loses its headings and
+        # lists (a Qiita article: every <h2> and <ul> gone), which name and explain terms.
+        # The recall-favouring pass keeps them; it is taken when it adds structure without
+        # growing much (not when it pulls in the page's furniture).
+        fuller = extract(favor_recall=True)
+        if fuller and ("<head" in fuller or "<list" in fuller) and len(fuller) <= 1.6 * len(xml):
+            xml = fuller
     try:
         doc = ET.fromstring(xml)
     except ET.ParseError:

@@ -257,3 +257,14 @@ def test_any_bytes_give_an_article_or_one_sentence(data: bytes) -> None:
         assert "\n" not in str(exc)
     else:
         assert article.text.strip()
+
+
+def test_headings_and_lists_kept_where_the_default_pass_drops_them() -> None:
+    # A Qiita-style page of the dev set: trafilatura's default pass keeps its paragraphs but
+    # loses every <h2> and <ul>; the recall pass is taken then, boilerplate still left out.
+    page = Path(__file__).parents[2] / "data" / "dev" / "tokenizer_cost_qiita_ja.html"
+    text = load_article(page).text
+    assert "## BPE（Byte Pair Encoding）" in text
+    assert "- 入力トークン: プロンプトとしてモデルに送る側のトークン" in text
+    assert "いいね 214" not in text and "ストック" not in text  # the page's header
+    assert "## コメント" not in text and "目次" not in text  # comments and table of contents
