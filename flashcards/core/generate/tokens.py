@@ -66,7 +66,33 @@ def tokenize(text: str) -> tuple[Token, ...]:
             )
         )
         offset = end
-    return tuple(tokens)
+    return tuple(_join_katakana(tokens))
+
+
+def _katakana_noun(token: Token) -> bool:
+    return token.pos == "名詞" and all("\u30a0" <= ch <= "\u30ff" for ch in token.surface)
+
+
+def _join_katakana(tokens: list[Token]) -> list[Token]:
+    """Adjacent katakana nouns as one noun: janome splits some loan words (トーク + ン).
+
+    A run of katakana is one word or a compound (データセットサイズ) either way, and a term is
+    never cut inside it.
+    """
+    out: list[Token] = []
+    for token in tokens:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.end == token.start
+            and _katakana_noun(last)
+            and _katakana_noun(token)
+        ):
+            surface = last.surface + token.surface
+            out[-1] = Token(surface, "名詞", "一般", surface, last.start, token.end)
+        else:
+            out.append(token)
+    return out
 
 
 @lru_cache(maxsize=4096)
