@@ -85,12 +85,29 @@ _CALL_THIS_BARE = re.compile(
 )
 _THEN_VERB = re.compile(r"^ ([a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas)(?<!\bdoes).{6,160}?)\.?$")
 _AN_X_DOES = re.compile(
-    r"^An? (?P<x>[A-Z][\w\-]*(?: [A-Za-z][\w\-]*)?|[a-z][\w\-]* [a-z][\w\-]*) "
+    r"^An? (?P<x>[A-Z][\w\-]*(?: [A-Za-z][\w\-]*)?|[a-z][\w\-]*(?: [a-z][\w\-]*)?) "
     r"(?P<y>[a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas)(?<!\bdoes).{6,160}?)\.?$"
 )
 _WHICH_DOES = re.compile(
     r"\b(?:an?|the) (?P<x>[A-Z][\w\-]*(?: [A-Z][\w\-]*)?), which "
     r"(?P<y>[a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas).{6,200}?)(?:\.$|$)"
+)
+# "The distance in pitch between any two notes is an interval." / "The note a triad is built on
+# is its root": a long description as the subject, the term as the predicate.
+_DESCRIPTION_IS_X = re.compile(
+    r"^(?P<y>The [a-z][^,;:]{10,140}?) is (?:an?|the|its|their|called) "
+    r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)(?:,|\.?$)"
+)
+# "When three or more notes sound at once, they make a chord."
+_WHEN_THEY_MAKE = re.compile(
+    r"^(?:When|If|Whenever) (?P<y>[^,]{8,140}), (?:they|it|this|these|that) "
+    r"(?:make|makes|form|forms|create|creates|give|gives|produce|produces) "
+    r"(?:an?|the) (?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)\.?$"
+)
+# "The simplest chord stacks two thirds; that three-note chord is a triad."
+_THAT_IS_X = re.compile(
+    r"^(?P<y>[^;]{10,160}); (?:that|this|such an?)(?: [\w\-]+){0,3} is (?:an?|the|called) "
+    r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)\.?$"
 )
 _SUBJECT_STOP = frozenset({"this", "that", "it", "they", "which", "what", "there", "here"})
 
@@ -425,6 +442,11 @@ def call_this(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
             "wraps one or more containers",
         ),
         Example(
+            "An inversion moves a chord's lowest note up.\n\nEvery inversion keeps the notes.",
+            "inversion",
+            "moves a chord's lowest note up",
+        ),
+        Example(
             "A readiness probe answers one question: may the container get traffic yet?\n\n"
             "Without a readiness probe, traffic arrives too early.",
             "readiness probe",
@@ -533,6 +555,93 @@ def call_it(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     return [Finding(term, back, sentence, "…, geologists call it X", 2.5)] if back else []
 
 
+@rule(
+    "The Y is an X",
+    2.0,
+    "en",
+    (
+        Example(
+            "The distance in pitch between any two notes is an interval. Intervals have names.",
+            "interval",
+            "The distance in pitch between any two notes",
+        ),
+        Example(
+            "The note a triad is built on is its root, and the chord is named after it.\n\n"
+            "The root can move.",
+            "root",
+            "The note a triad is built on",
+        ),
+    ),
+)
+def description_is_x(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``The distance in pitch between two notes is an interval``: the subject describes X.
+
+    Weak (the term must recur): ``The best part of the day is the evening`` is no definition.
+    """
+    if sentence.kind != "text":
+        return []
+    match = _DESCRIPTION_IS_X.match(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term) or len(match.group("y").split()) < 4:
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "The Y is an X", 2.0)] if back else []
+
+
+@rule(
+    "When Y, they make a X",
+    2.5,
+    "en",
+    (
+        Example(
+            "When three or more notes sound at the same time, they make a chord.",
+            "chord",
+            "three or more notes sound at the same time",
+        ),
+    ),
+)
+def when_they_make(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``When three or more notes sound at once, they make a chord``: the condition is X."""
+    if sentence.kind != "text":
+        return []
+    match = _WHEN_THEY_MAKE.match(drop_asides(sentence.text).strip())
+    if not match:
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "When Y, they make a X", 2.5)] if back else []
+
+
+@rule(
+    "Y; that … is a X",
+    2.5,
+    "en",
+    (
+        Example(
+            "The simplest chord stacks two thirds on top of each other; that chord is a triad.",
+            "triad",
+            "stacks two thirds",
+        ),
+    ),
+)
+def that_is_x(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``…stacks two thirds; that three-note chord is a triad``: the clause before names X."""
+    if sentence.kind != "text":
+        return []
+    match = _THAT_IS_X.match(drop_asides(sentence.text).strip())
+    if not match or has_anaphor_en(match.group("y")[:12]):
+        return []
+    term = match.group("x")
+    if not _english_term(term):
+        return []
+    back = clean_back_en(match.group("y"))
+    return [Finding(term, back, sentence, "Y; that … is a X", 2.5)] if back else []
+
+
 FUNCTIONAL_RULES = (
     "Xは…を担当する",
     "X lets you …",
@@ -548,5 +657,8 @@ FUNCTIONAL_RULES = (
     "a X, which does Y",
     "a X: a Y",
     "…, geologists call it X",
+    "The Y is an X",
+    "When Y, they make a X",
+    "Y; that … is a X",
 )
 """The rules this module registers."""
