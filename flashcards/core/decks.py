@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -24,15 +25,22 @@ def _option_default(name: str) -> Any:
 
 @dataclass(frozen=True)
 class DeckSettings:
-    """A deck's options as the user edits them."""
+    """A deck's options as the user edits them (an Anki preset's scheduling options)."""
 
-    # The defaults are the table's (Anki's), written once in models.DeckOptions.
+    # The defaults are the table's, written once in models.DeckOptions.
     desired_retention: float = _option_default("desired_retention")
     new_per_day: int = _option_default("new_per_day")
     reviews_per_day: int = _option_default("reviews_per_day")
     learning_steps: str = _option_default("learning_steps")
     relearning_steps: str = _option_default("relearning_steps")
     maximum_interval: int = _option_default("maximum_interval")
+    #: Answering a card buries its new siblings / review siblings / siblings in learning
+    #: due on a later day, until the next day (Anki's three bury options).
+    bury_new: bool = _option_default("bury_new")
+    bury_reviews: bool = _option_default("bury_reviews")
+    bury_interday: bool = _option_default("bury_interday")
+    #: FSRS parameters (21 numbers, as Anki's FSRS-6 preset has them); empty: FSRS's defaults.
+    fsrs_params: tuple[float, ...] = ()
 
     def scheduler_config(self) -> scheduling.SchedulerConfig:
         """The part of the options the scheduler uses."""
@@ -41,7 +49,58 @@ class DeckSettings:
             self.learning_steps,
             self.relearning_steps,
             self.maximum_interval,
+            self.fsrs_params,
         )
+
+    def columns(self) -> dict[str, Any]:
+        """The options as ``deckoptions`` columns."""
+        values = asdict(self)
+        values["fsrs_params"] = format_params(self.fsrs_params)
+        return values
+
+    @classmethod
+    def from_columns(cls, row: Mapping[Any, Any]) -> DeckSettings:
+        """The options of a ``deckoptions`` row (extra columns are ignored)."""
+        values = {f.name: row[f.name] for f in fields(cls)}
+        values["fsrs_params"] = parse_params(str(values["fsrs_params"] or ""))
+        for name in ("bury_new", "bury_reviews", "bury_interday"):
+            values[name] = bool(values[name])
+        return cls(**values)
+
+
+def format_params(params: tuple[float, ...]) -> str:
+    """FSRS parameters as stored: space-separated numbers (``repr``, so nothing is rounded)."""
+    return " ".join(repr(float(p)) for p in params)
+
+
+def parse_params(text: str) -> tuple[float, ...]:
+    """Stored FSRS parameters; empty (FSRS's defaults) when they are not numbers."""
+    try:
+        return tuple(float(p) for p in text.split())
+    except ValueError:
+        return ()
+
+
+def check_settings(settings: DeckSettings) -> None:
+    """Check that options are ones the scheduler can use.
+
+    Raises:
+        InputError: If a value is out of range.
+    """
+    if not 0.7 <= settings.desired_retention <= 0.99:
+        raise InputError("Desired retention must be between 0.70 and 0.99.")
+    if settings.new_per_day < 0 or settings.reviews_per_day < 0:
+        raise InputError("Daily limits cannot be negative.")
+    if settings.maximum_interval < 1:
+        raise InputError("The maximum interval must be at least one day.")
+    try:
+        # No learning steps is allowed, as in Anki: a new card answered Good is a review card.
+        scheduling.parse_steps(settings.learning_steps)
+        scheduling.parse_steps(settings.relearning_steps)
+    except ValueError as exc:
+        raise InputError(f"Invalid steps: {exc}.") from None
+    if settings.fsrs_params and not scheduling.valid_parameters(settings.fsrs_params):
+        raise InputError("The FSRS parameters must be 21 numbers within FSRS's bounds.")
 
 
 class DeckManager:
@@ -196,20 +255,10 @@ class DeckManager:
         cached = self._options.get(deck_id)
         if cached is not None:
             return cached
-        with Session(self._engine) as session:
-            row = session.get(DeckOptions, deck_id)
-            settings = (
-                DeckSettings(
-                    row.desired_retention,
-                    row.new_per_day,
-                    row.reviews_per_day,
-                    row.learning_steps,
-                    row.relearning_steps,
-                    row.maximum_interval,
-                )
-                if row
-                else DeckSettings()
-            )
+        with self._engine.connect() as conn:
+            row = conn.execute(select(OPTIONS).where(OPTIONS.c.deck_id == deck_id)).mappings()
+            found = row.first()
+        settings = DeckSettings.from_columns(found) if found else DeckSettings()
         self._options[deck_id] = settings
         return settings
 
@@ -219,20 +268,29 @@ class DeckManager:
         if any(i not in self._options for i in names):
             with self._engine.connect() as conn:
                 for r in conn.execute(select(OPTIONS)).mappings():
-                    self._options[int(r["deck_id"])] = DeckSettings(
-                        r["desired_retention"],
-                        r["new_per_day"],
-                        r["reviews_per_day"],
-                        r["learning_steps"],
-                        r["relearning_steps"],
-                        r["maximum_interval"],
-                    )
+                    self._options[int(r["deck_id"])] = DeckSettings.from_columns(r)
             for deck_id in names:
                 self._options.setdefault(deck_id, DeckSettings())
         return {deck_id: self._options[deck_id] for deck_id in names}
 
+    def preset(self, deck_id: int) -> tuple[str, int | None]:
+        """The name and Anki id of the Anki preset a deck's options came with ("", None)."""
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(OPTIONS.c.preset_name, OPTIONS.c.anki_preset_id).where(
+                    OPTIONS.c.deck_id == deck_id
+                )
+            ).first()
+        if row is None:
+            return "", None
+        return str(row[0] or ""), None if row[1] is None else int(row[1])
+
     def set_settings(self, deck_id: int, settings: DeckSettings) -> OpResult[None]:
         """Change a deck's options.
+
+        Options changed here no longer are the Anki preset they came with: the preset's Anki
+        id is dropped (its name is kept), so that an export gives Anki a new preset with
+        these values instead of pointing at the old one.
 
         Returns:
             No value; the changes: ``OPTIONS``.
@@ -240,26 +298,17 @@ class DeckManager:
         Raises:
             InputError: If a value is out of range.
         """
-        if not 0.7 <= settings.desired_retention <= 0.99:
-            raise InputError("Desired retention must be between 0.70 and 0.99.")
-        if settings.new_per_day < 0 or settings.reviews_per_day < 0:
-            raise InputError("Daily limits cannot be negative.")
-        if settings.maximum_interval < 1:
-            raise InputError("The maximum interval must be at least one day.")
-        try:
-            if not scheduling.parse_steps(settings.learning_steps):
-                raise ValueError("at least one learning step is needed")
-            scheduling.parse_steps(settings.relearning_steps)
-        except ValueError as exc:
-            raise InputError(f"Invalid steps: {exc}.") from None
-        with Session(self._engine) as session:
-            row = session.get(DeckOptions, deck_id) or DeckOptions(deck_id=deck_id)
-            row.desired_retention = settings.desired_retention
-            row.new_per_day = settings.new_per_day
-            row.reviews_per_day = settings.reviews_per_day
-            row.learning_steps = settings.learning_steps
-            row.relearning_steps = settings.relearning_steps
-            row.maximum_interval = settings.maximum_interval
-            session.add(row)
-            session.commit()
+        check_settings(settings)
+        values = settings.columns()
+        with self._engine.begin() as conn:
+            row = conn.execute(select(OPTIONS).where(OPTIONS.c.deck_id == deck_id)).mappings()
+            found = row.first()
+            if found is None:
+                conn.execute(OPTIONS.insert().values(deck_id=deck_id, **values))
+            elif DeckSettings.from_columns(found) != settings:
+                conn.execute(
+                    OPTIONS.update()
+                    .where(OPTIONS.c.deck_id == deck_id)
+                    .values(anki_preset_id=None, **values)
+                )
         return announce(self._notify, None, Change.OPTIONS)

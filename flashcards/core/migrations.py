@@ -22,6 +22,11 @@ Versions:
        Also removes the review-log rows that re-importing a package used to double (the
        importer compared microseconds with the package's milliseconds) and drops the
        statistics sums, so that they are rebuilt from the repaired log.
+    5. What crosses with Anki's scheduling: ``card.flags`` (Anki's flag 0-7) and
+       ``card.buried_by_user`` (Anki's manual bury, apart from a sibling's bury);
+       ``deckoptions.bury_new``/``bury_reviews``/``bury_interday`` (Anki's bury options;
+       existing decks keep what they did: new and review siblings buried), ``fsrs_params``,
+       ``preset_name`` and ``anki_preset_id`` (the Anki preset the options came with).
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "buried_by_user" in _columns(conn, "card"):
+        return 5
     if "ankinotetype" in inspect(conn).get_table_names():
         return 4
     if "reviewday" in inspect(conn).get_table_names():
@@ -168,6 +175,28 @@ def _to_v4(engine: Engine) -> None:
         table_of(AnkiNoteType).create(conn, checkfirst=True)
 
 
+#: Columns added by step 5: table -> (name, SQL type and default), in the order they are added.
+_V5_COLUMNS = (
+    ("deckoptions", "bury_new", "BOOLEAN NOT NULL DEFAULT 1"),
+    ("deckoptions", "bury_reviews", "BOOLEAN NOT NULL DEFAULT 1"),
+    ("deckoptions", "bury_interday", "BOOLEAN NOT NULL DEFAULT 0"),
+    ("deckoptions", "fsrs_params", "VARCHAR NOT NULL DEFAULT ''"),
+    ("deckoptions", "preset_name", "VARCHAR NOT NULL DEFAULT ''"),
+    ("deckoptions", "anki_preset_id", "BIGINT"),
+    ("card", "flags", "INTEGER NOT NULL DEFAULT 0"),
+    # Last: its presence marks a finished step 5 (see _detect_version).
+    ("card", "buried_by_user", "BOOLEAN NOT NULL DEFAULT 0"),
+)
+
+
+def _to_v5(engine: Engine) -> None:
+    # One transaction (SQLite's DDL is transactional): the step is done entirely or not at all.
+    with engine.begin() as conn:
+        for table_name, name, definition in _V5_COLUMNS:
+            if name not in _columns(conn, table_name):
+                conn.execute(text(f"ALTER TABLE {table_name} ADD COLUMN {name} {definition}"))
+
+
 def _remove_doubled_reviews(engine: Engine) -> None:
     log = table(
         "reviewlog",
@@ -206,7 +235,7 @@ def _remove_doubled_reviews(engine: Engine) -> None:
 
 
 #: ``STEPS[n]`` upgrades a collection from version ``n`` to ``n + 1``.
-STEPS: dict[int, Callable[[Engine], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4}
+STEPS: dict[int, Callable[[Engine], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5}
 
 
 def upgrade(

@@ -54,8 +54,21 @@ class Deck(SQLModel, table=True):
     modified: datetime = _dt()
 
 
+def _with_server_default(default: bool | int | str) -> Any:
+    """A column default that SQLite also knows: rows written by plain SQL get it too."""
+    text = str(int(default)) if isinstance(default, bool | int) else f"'{default}'"
+    return Field(default=default, sa_column_kwargs={"server_default": text})
+
+
 class DeckOptions(SQLModel, table=True):
-    """Per-deck scheduling options (defaults like Anki's)."""
+    """Per-deck scheduling options (defaults like Anki's, but siblings are buried).
+
+    The bury options are Anki's preset options of the same names; ``fsrs_params`` the FSRS
+    parameters of the deck's Anki preset (space-separated; empty: FSRS's defaults).
+    ``preset_name`` and ``anki_preset_id`` name the Anki preset the options came with, so
+    that they go back to Anki as that preset; the id is dropped once the options are changed
+    here.
+    """
 
     deck_id: int = Field(primary_key=True, foreign_key="deck.id")
     desired_retention: float = 0.9
@@ -64,6 +77,12 @@ class DeckOptions(SQLModel, table=True):
     learning_steps: str = "1m 10m"
     relearning_steps: str = "10m"
     maximum_interval: int = 36500
+    bury_new: bool = _with_server_default(True)
+    bury_reviews: bool = _with_server_default(True)
+    bury_interday: bool = _with_server_default(False)
+    fsrs_params: str = _with_server_default("")
+    preset_name: str = _with_server_default("")
+    anki_preset_id: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class Note(SQLModel, table=True):
@@ -124,6 +143,10 @@ class Card(SQLModel, table=True):
     suspended: bool = False
     buried_until: datetime | None = _dt(nullable=True)
     anki_id: int | None = Field(default=None, sa_type=BigInteger)  # a card from Anki: its id
+    # Anki's flag (0 none, 1 red .. 7 purple) and, for a buried card, whether the learner
+    # buried it (Anki's "manually buried") rather than answering a sibling.
+    flags: int = _with_server_default(0)
+    buried_by_user: bool = _with_server_default(False)
 
 
 def epoch_ms(value: datetime) -> int:

@@ -156,10 +156,11 @@ UPDATE_MEMORY_IF_UNCHANGED = UPDATE_MEMORY.where(
     CARD.c.due == bindparam("old_due", type_=CARD.c.due.type),
 )
 
-SIBLINGS = select(CARD.c.id).where(
+# The visible siblings of a card that burying may hide; which of them depends on the deck's
+# bury options (see Scheduler.answer).
+SIBLINGS = select(CARD.c.id, CARD.c.state, CARD.c.due, CARD.c.last_review).where(
     CARD.c.note_id == bindparam("note_id"),
     CARD.c.id != bindparam("card_id"),
-    CARD.c.state.in_((int(CardState.NEW), int(CardState.REVIEW))),
     _visible(),
 )
 

@@ -31,6 +31,8 @@ class SchedulerConfig:
     learning_steps: str = "1m 10m"
     relearning_steps: str = "10m"
     maximum_interval: int = 36500
+    #: FSRS parameters (an Anki preset's); empty: FSRS's defaults.
+    parameters: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,25 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
     return tuple(steps)
 
 
+#: How many parameters FSRS-6 has (and Anki's ``fsrsParams6``).
+PARAMETER_COUNT = len(fsrs.scheduler.DEFAULT_PARAMETERS)
+
+
+def valid_parameters(parameters: tuple[float, ...]) -> bool:
+    """Whether ``parameters`` are FSRS-6 parameters that fsrs accepts (count and bounds)."""
+    if len(parameters) != PARAMETER_COUNT:
+        return False
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=64)
 def _scheduler(config: SchedulerConfig) -> fsrs.Scheduler:
     return fsrs.Scheduler(
+        parameters=config.parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
         desired_retention=config.desired_retention,
         learning_steps=parse_steps(config.learning_steps),
         relearning_steps=parse_steps(config.relearning_steps),

@@ -6,7 +6,8 @@ match. A leading ``-`` negates a word. Words:
 * free text: matches the front, back or tags (case-insensitive substring);
 * ``deck:NAME``: the deck and its subdecks (``*`` is a wildcard);
 * ``tag:NAME``: notes with the tag (or a ``NAME::child`` tag; ``*`` is a wildcard);
-* ``is:new``, ``is:learn``, ``is:review``, ``is:due``, ``is:suspended``, ``is:buried``.
+* ``is:new``, ``is:learn``, ``is:review``, ``is:due``, ``is:suspended``, ``is:buried``;
+* ``flag:N``: cards with Anki's flag N (1 red .. 7 purple; ``flag:0`` no flag).
 
 Everything is portable SQLAlchemy (no SQLite-only SQL) and returns plain values, so the
 desktop browser can list 100,000 cards by id and fetch rows lazily.
@@ -35,6 +36,7 @@ from flashcards.core.render import render
 from flashcards.core.tables import CARD, DECK, NOTE
 
 STATES = ("new", "learn", "review", "due", "suspended", "buried")
+FLAGS = tuple(str(n) for n in range(8))
 
 
 class SortKey(StrEnum):
@@ -54,7 +56,7 @@ class SortKey(StrEnum):
 class Term:
     """One word of a query."""
 
-    field: str  # "text", "deck", "tag" or "is"
+    field: str  # "text", "deck", "tag", "is" or "flag"
     value: str
     negated: bool = False
 
@@ -77,6 +79,7 @@ class BrowseRow:
     reps: int
     suspended: bool
     buried: bool
+    flag: int = 0
 
 
 def parse_query(text: str) -> list[Term]:
@@ -96,11 +99,13 @@ def parse_query(text: str) -> list[Term]:
             word = word[1:]
         field, sep, value = word.partition(":")
         field = field.lower()
-        if sep and field in {"deck", "tag", "is"} and value:
+        if sep and field in {"deck", "tag", "is", "flag"} and value:
             if field == "is" and value.lower() not in STATES:
                 raise InputError(
                     f"Unknown search is:{value}; use one of " + ", ".join(STATES) + "."
                 )
+            if field == "flag" and value not in FLAGS:
+                raise InputError(f"Unknown search flag:{value}; use flag:0 to flag:7.")
             terms.append(Term(field, value.lower() if field == "is" else value, negated))
         else:
             terms.append(Term("text", word, negated))
@@ -141,6 +146,8 @@ def _condition(col: Collection, term: Term, now: datetime) -> ColumnElement[bool
         tag = _like_pattern(term.value.lower(), wildcard=True)
         padded = func.lower(" " + NOTE.c.tags + " ")
         return or_(padded.like(f"% {tag} %", escape="\\"), padded.like(f"% {tag}::%", escape="\\"))
+    if term.field == "flag":
+        return CARD.c.flags == int(term.value)
     return _state_condition(col, term.value, now)
 
 
@@ -256,6 +263,7 @@ def browse_rows(col: Collection, card_ids: Sequence[int], now: datetime) -> list
                 reps=int(r.reps),
                 suspended=bool(r.suspended),
                 buried=r.buried_until is not None and r.buried_until > now,
+                flag=int(r.flags),
             )
         )
     return out

@@ -62,12 +62,14 @@ class SettingsController(QObject):
         return settings
 
     def _form_settings(self) -> DeckSettings:
-        from flashcards.core.decks import DeckSettings
+        from dataclasses import replace
 
         assert self._current is not None
         d = self.dialog
         base = self._settings_of(self._current)
-        return DeckSettings(
+        # What the form does not show (bury options, FSRS parameters) stays as it was.
+        return replace(
+            base,
             desired_retention=round(d.retention.value(), 2),
             new_per_day=d.new_per_day.value(),
             reviews_per_day=d.reviews_per_day.value(),

@@ -171,3 +171,86 @@ def test_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
         open_collection(sqlite_url(db))
     assert "newer version" in str(info.value) and "\n" not in str(info.value)
     assert digest(db) == original
+
+
+def v4_collection(path: Path) -> Path:
+    """A collection as version 4 left it: the first schema upgraded by steps 1-3."""
+    schema1_collection(path)
+    engine = create_engine(sqlite_url(path))
+    assert migrations.upgrade(engine, 1, target=4) == 4
+    engine.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE deckoptions SET new_per_day = 7, learning_steps = '2m' WHERE deck_id = 2")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_version_4_gets_flags_bury_kinds_and_preset_options(tmp_path: Path) -> None:
+    db = v4_collection(tmp_path / "collection.db")
+    col = open_collection(sqlite_url(db), tz=UTC)
+    try:
+        assert (tmp_path / "backups" / "before-schema-5.db").exists()
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA user_version").fetchone() == (5,)
+        cards = conn.execute("SELECT DISTINCT flags, buried_by_user FROM card").fetchall()
+        assert cards == [(0, 0)]
+        options = conn.execute(
+            "SELECT deck_id, new_per_day, learning_steps, bury_new, bury_reviews,"
+            " bury_interday, fsrs_params, preset_name, anki_preset_id FROM deckoptions"
+            " ORDER BY deck_id"
+        ).fetchall()
+        conn.close()
+        # The options a deck had are kept; the new ones bury as the app always did.
+        assert options == [
+            (1, 20, "1m 10m", 1, 1, 0, "", "", None),
+            (2, 7, "2m", 1, 1, 0, "", "", None),
+        ]
+        settings = col.decks.settings(2)
+        assert (settings.new_per_day, settings.learning_steps) == (7, "2m")
+        assert (settings.bury_new, settings.bury_reviews, settings.bury_interday) == (
+            True,
+            True,
+            False,
+        )
+        assert settings.fsrs_params == () and col.decks.preset(2) == ("", None)
+        # Flags and a manual bury work on the upgraded rows.
+        now = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+        col.sched.set_flag([1, 2], 4)
+        col.sched.bury([3], now)
+        rows = col.cards.rows([1, 2, 3])
+        assert [r["flags"] for r in rows] == [4, 4, 0]
+        assert rows[2]["buried_by_user"] and rows[2]["buried_until"] is not None
+    finally:
+        col.close()
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)
+
+
+def test_step_5_interrupted_half_way_is_finished(tmp_path: Path) -> None:
+    db = v4_collection(tmp_path / "collection.db")
+    conn = sqlite3.connect(db)
+    # A crash after some of the columns were added, before the version was stamped: the version
+    # row says 4 and the step runs again, adding only what is missing.
+    conn.execute("ALTER TABLE deckoptions ADD COLUMN bury_new BOOLEAN NOT NULL DEFAULT 1")
+    conn.execute("ALTER TABLE card ADD COLUMN flags INTEGER NOT NULL DEFAULT 0")
+    conn.commit()
+    conn.close()
+    make_engine(sqlite_url(db)).dispose()
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)
+
+
+def test_version_5_is_recognised_without_its_version_row(tmp_path: Path) -> None:
+    db = tmp_path / "collection.db"
+    open_collection(sqlite_url(db)).close()
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM setting WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    engine = create_engine(sqlite_url(db))
+    with engine.connect() as connection:
+        assert migrations.read_version(connection) == 5
+    engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -165,7 +165,7 @@ def _ensure_decks(
         for r in conn.execute(select(DECK.c.id, DECK.c.name, DECK.c.description))
     }
     ids: dict[str, int] = {}
-    defaults = asdict(DeckSettings())
+    defaults = DeckSettings().columns()
     wanted = set(names)
     # A description updates a deck that exists or arrives; it never creates an empty deck.
     wanted |= {n for n in descriptions if n in known or any(w.startswith(n + "::") for w in names)}

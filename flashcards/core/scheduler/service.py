@@ -20,8 +20,8 @@ from flashcards.core.changes import NO_CHANGE, Change, Notify, OpResult, announc
 from flashcards.core.config import Config
 from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.deckfile import NoteSource
-from flashcards.core.decks import DeckManager
-from flashcards.core.enums import NoteKind
+from flashcards.core.decks import DeckManager, DeckSettings
+from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
@@ -309,15 +309,15 @@ class Scheduler:
             new = outcome.memory
             siblings: list[int] = []
             if kind != NoteKind.BASIC:  # a basic note has no siblings to bury
-                siblings = [
-                    int(r[0])
-                    for r in conn.execute(
-                        queue.SIBLINGS, {"note_id": note_id, "card_id": card_id, "now": now}
-                    )
-                ]
+                rows = conn.execute(
+                    queue.SIBLINGS, {"note_id": note_id, "card_id": card_id, "now": now}
+                )
+                siblings = self._to_bury(rows, memory.state, self._decks.settings(deck_id))
             if siblings:
                 conn.execute(
-                    update(CARD).where(CARD.c.id.in_(siblings)).values(buried_until=day_end)
+                    update(CARD)
+                    .where(CARD.c.id.in_(siblings))
+                    .values(buried_until=day_end, buried_by_user=False)
                 )
             inserted = conn.execute(
                 queue.INSERT_LOG,
@@ -352,6 +352,31 @@ class Scheduler:
             entry[1] += max(0, int(duration_ms))
         result = AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
         return announce(self._notify, result, Change.REVIEWS | Change.CARDS)
+
+    def _to_bury(self, siblings: Any, state: int, options: DeckSettings) -> list[int]:
+        """The siblings that answering a card in ``state`` buries, by its deck's options.
+
+        As Anki does: new siblings if ``bury_new``; review siblings if ``bury_reviews``, and
+        siblings in learning due on a later day than their last review (Anki's interday
+        learning) if ``bury_interday``, except that a card gathered after them in Anki's
+        queue (new after reviews, reviews after interday learning) does not bury them.
+        """
+        out = []
+        for sibling_id, sibling_state, due, last_review in siblings:
+            if sibling_state == CardState.NEW:
+                bury = options.bury_new
+            elif sibling_state == CardState.REVIEW:
+                bury = options.bury_reviews and state != CardState.NEW
+            else:
+                bury = (
+                    options.bury_interday
+                    and state in (CardState.LEARNING, CardState.RELEARNING)
+                    and last_review is not None
+                    and self._config.learner_day(due) > self._config.learner_day(last_review)
+                )
+            if bury:
+                out.append(int(sibling_id))
+        return out
 
     def _apply_answer(
         self, conn: Connection, card_id: int, rating: int, at: datetime
@@ -422,14 +447,35 @@ class Scheduler:
         return announce(self._notify, int(log.card_id), Change.REVIEWS | Change.CARDS)
 
     def bury(self, card_ids: Sequence[int], now: datetime) -> OpResult[None]:
-        """Hide cards until the next day starts.
+        """Hide cards until the next day starts (Anki's manual bury).
 
         Returns:
             No value; the changes: ``CARDS``.
         """
         _, day_end = self._config.day_bounds(now)
         with self._engine.begin() as conn:
-            conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(buried_until=day_end))
+            conn.execute(
+                update(CARD)
+                .where(CARD.c.id.in_(card_ids))
+                .values(buried_until=day_end, buried_by_user=True)
+            )
+        return announce(self._notify, None, Change.CARDS)
+
+    def set_flag(self, card_ids: Sequence[int], flag: int) -> OpResult[None]:
+        """Flag cards as Anki does (0 removes the flag).
+
+        Anki's flags: 1 red, 2 orange, 3 green, 4 blue, 5 pink, 6 turquoise, 7 purple.
+
+        Returns:
+            No value; the changes: ``CARDS``.
+
+        Raises:
+            InputError: If ``flag`` is not 0-7.
+        """
+        if flag not in range(8):
+            raise InputError("A flag is a number from 0 (no flag) to 7.")
+        with self._engine.begin() as conn:
+            conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(flags=flag))
         return announce(self._notify, None, Change.CARDS)
 
     def set_suspended(self, card_ids: Sequence[int], suspended: bool) -> OpResult[None]:
