@@ -91,6 +91,12 @@ def drop_asides(text: str) -> str:
     return _BRACKETS.sub(repl, text).strip()
 
 
+# "この構造", "こういう構造", "そんな場合": adnominals that point at something said before.
+_POINTING_ADNOMINALS = frozenset(
+    ("この", "その", "あの", "こういう", "そういう", "ああいう", "こんな", "そんな", "あんな")
+)
+
+
 def has_anaphor_ja(text: str) -> bool:
     """Whether Japanese text leans on something said elsewhere (これ, 前述の, このうち ...).
 
@@ -112,7 +118,7 @@ def has_anaphor_ja(text: str) -> bool:
             )
         ):
             return True
-        if token.pos == "連体詞" and token.surface in ("この", "その", "あの") and index < 2:
+        if token.pos == "連体詞" and token.surface in _POINTING_ADNOMINALS and index < 2:
             return True
         if token.surface in BACK_REFERENCES_JA:
             return True

@@ -8,11 +8,16 @@ from functools import cache
 from itertools import islice
 
 from flashcards.core.generate.backs import same_text
-from flashcards.core.generate.lexicon import FINITE_VERBS_EN, IMPERATIVES_EN, PREPOSITIONS_EN
+from flashcards.core.generate.lexicon import (
+    FINITE_VERBS_EN,
+    IMPERATIVES_EN,
+    METADATA_KEYS,
+    PREPOSITIONS_EN,
+)
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_acronym, is_valid_term, label_term
-from flashcards.core.generate.textutil import MAX_CANDIDATES, is_kana
+from flashcards.core.generate.textutil import MAX_CANDIDATES, fold, is_kana
 from flashcards.core.generate.tokens import tokenize
 
 _ACRONYM_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]{1,7}(?![A-Za-z0-9])")
@@ -192,6 +197,8 @@ def find_glossary(sentence: Sentence, clean: object) -> list[Finding]:
     if not match or not callable(clean):
         return []
     term = match.group("term").strip().strip('*_「」"')
+    if fold(term) in METADATA_KEYS:
+        return []  # "作成者: 佐伯", "Tags: search, RAG": a property of the page
     alias = ""
     bracketed = _ALIASED.match(term)
     if bracketed:

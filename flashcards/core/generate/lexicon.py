@@ -97,3 +97,5 @@ IMPERATIVES_EN = load_words("imperatives_en")
 """Verbs that start an English instruction (``Watch out for …``)."""
 FINITE_VERBS_EN = load_words("finite_verbs_en")
 """Finite verbs and auxiliaries: a run of words with one is a clause, not a name."""
+METADATA_KEYS = load_words("metadata_keys")
+"""Keys of page and note properties (``作成者: …``, ``Tags: …``): metadata, not glossary."""

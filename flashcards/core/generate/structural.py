@@ -26,7 +26,7 @@ from flashcards.core.generate.patterns_ja import heading_term
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_valid_term, label_term, whole_term
-from flashcards.core.generate.textutil import fold, is_kana, is_latin
+from flashcards.core.generate.textutil import fold, is_kana, is_kanji, is_latin
 from flashcards.core.generate.tokens import starts_with_particle, tokenize
 
 _ALIAS = re.compile(r"^(?P<term>.+?)\s*[（(](?P<alias>[^()（）]{1,60})[)）]$")
@@ -72,7 +72,9 @@ _EN_DESCRIPTION = re.compile(
 
 
 def _symbolic(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "SPZC" and ch not in "（()）「」『』【】"
+    # Mn too: an emoji's variation selector (⚠️ is U+26A0 U+FE0F) sits before the term.
+    category = unicodedata.category(ch)
+    return (category[0] in "SPZC" or category == "Mn") and ch not in "（()）「」『』【】"
 
 
 def term_and_alias(raw: str, lang: str) -> tuple[str, str]:
@@ -94,6 +96,8 @@ def term_and_alias(raw: str, lang: str) -> tuple[str, str]:
         text, alias = match.group("term").strip(), match.group("alias").strip()
     if lang == "ja":
         term = heading_term(text) or (text if label_term(text) and is_valid_term(text) else "")
+        if not term and len(text) == 1 and is_kanji(text):
+            term = text  # "核" on its own line: a one-kanji term, named by the layout
     else:
         text = _EN_HEADING_LEAD.sub("", text).rstrip("?").strip()
         term = text if is_valid_term(text) and whole_term(text) and len(text.split()) <= 4 else ""
@@ -182,10 +186,14 @@ def _describes_ja(text: str) -> str:
     tokens = tokenize(core)
     # "火加減は中火" is a statement about something else; but "Queryは一方の文から、Keyは…から
     # 作るAttentionです" ends in a noun a clause describes: a description after all.
+    # "ではなく", "には": は inside a clause (not X but …) marks no topic of the sentence.
     topics = [
         n
         for n, t in enumerate(tokens)
-        if t.pos == "助詞" and t.surface in _TOPIC_JA and t.sub == "係助詞"
+        if t.pos == "助詞"
+        and t.surface in _TOPIC_JA
+        and t.sub == "係助詞"
+        and not (n and tokens[n - 1].surface in ("で", "に", "と"))
     ]
     # A theme marked off by a comma ("卒論は、…") is what the sentence is about.
     themed = any(n + 1 < len(tokens) and tokens[n + 1].surface in "、," for n in topics)
@@ -207,7 +215,10 @@ def _describes_ja(text: str) -> str:
         "数",
     )
     clause = last.surface in ("こと", "もの") and len(back) >= 8
-    return back if (nominal or clause) and len(back) >= 4 else ""
+    # "…に手を加えて、行き先ごとに仕分けて送り出す": under a term line, what it does is a
+    # definition too (a plain verb ending, long enough to say something).
+    does = last.pos == "動詞" and last.surface == last.base and len(back) >= 12
+    return back if (nominal or clause or does) and len(back) >= 4 else ""
 
 
 def _clause_noun_copula(core: str) -> bool:
@@ -251,6 +262,22 @@ def _describes_en(text: str) -> str:
         ),
         Example("ROM(Read-Only Memory)\n後から書き換えられない記憶装置です。", "ROM", "記憶装置"),
         Example("【赤道儀】\n天体の動きに合わせて回転する架台。", "赤道儀", "回転する架台"),
+        Example("核\n遺伝情報であるDNAをしまっておく場所", "核", "DNAをしまっておく場所"),
+        Example(
+            "ゴルジ体\n届いたタンパク質に手を加えて、行き先ごとに仕分けて送り出す",
+            "ゴルジ体",
+            "仕分けて送り出す",
+        ),
+        Example(
+            "## ⚠️ コンフリクト（競合）\n同じ場所を別々に書き換え、自動でまとめられない状態。",
+            "コンフリクト",
+            "自動でまとめられない状態",
+        ),
+        Example(
+            "## 😵 detached HEAD\nHEADがブランチではなく特定のコミットを直接指している状態",
+            "detached HEAD",
+            "特定のコミットを直接指している状態",
+        ),
         Example(
             "## (2) top-p\n\n高い順に候補を足し、合計が決めた割合に達するまでを残す方法です。",
             "top-p",

@@ -73,6 +73,10 @@ def test_generator_makes_the_card(rule: Rule | DocRule, example: Example) -> Non
         ("## Summary\nA short list of what we covered today.", "Summary"),
         ("Breathing out at rest is passive: the muscle relaxes and the lungs spring back.", "x"),
         ("保健センターは身近な施設です。保健所とは役割が異なるため、混同しないこと。", "保健所"),
+        (
+            "# 研修メモ\n\n作成者: 佐伯\nタグ: Git, 研修\n\n## ブランチ\n作業の流れを分ける仕組み",
+            "タグ",
+        ),
     ],
 )
 def test_junk_shapes_make_no_card(text: str, term: str) -> None:
