@@ -243,10 +243,19 @@ def _is_a(sentence: Sentence) -> list[Finding]:
     seen: set[str] = set()
     for clause in _plain_clauses(sentence):
         for finding in _clause(clause, sentence) + _embedded(clause, sentence):
+            if _EXAMPLE_ONLY.match(finding.back):
+                continue  # "Mauna Loa is the classic example": an instance, not a definition
             if finding.term.lower() not in seen:
                 seen.add(finding.term.lower())
                 found.append(finding)
     return found
+
+
+_EXAMPLE_ONLY = re.compile(
+    r"^(?:the|an?|one)\s+(?:(?:classic|typical|good|great|famous|best-known|well-known|obvious|"
+    r"prime|textbook|perfect)\s+)?(?:example|instance|case)s?(?:\s+of\s+(?:this|that|it|them))?$",
+    re.IGNORECASE,
+)
 
 
 @rule(

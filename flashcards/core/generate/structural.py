@@ -18,6 +18,7 @@ from flashcards.core.generate.backs import (
     clean_back_ja,
     drop_asides,
     has_anaphor_en,
+    is_chatty,
     same_text,
 )
 from flashcards.core.generate.findings import Finding, expansion_matches
@@ -37,7 +38,8 @@ _HEADING_NUMBER = re.compile(
 )
 _HEADING_TAIL = re.compile(r"\s*[:：]$")
 _EN_PHRASE_HEADING = re.compile(
-    r"^(?:the|a|an|how|why|when|where|what|who|which)\b|\b(?:your|my|our|their|his|her|its|you|we)\b"
+    r"^(?:the|a|an|how|why|when|where|what|who|which|after|before|in|on|at|for|from|with|about"
+    r"|into|during|under|over|between|beyond|is|are|do|does|can)\b|\b(?:your|my|our|their|his|her|its|you|we)\b"
     r"|^[A-Za-z]+ing\s",
     re.IGNORECASE,
 )
@@ -232,10 +234,15 @@ def _clause_noun_copula(core: str) -> bool:
     return 0 < k < len(tokens) and tokens[k - 1].pos in ("動詞", "助動詞")
 
 
-def _describes_en(text: str) -> str:
+def _describes_en(text: str, *, term_line: bool = False) -> str:
     stripped = text.strip()
     if not stripped or stripped.endswith("?") or _PRONOUN_EN.match(stripped):
         return ""
+    if term_line and not has_anaphor_en(stripped[:12]) and not is_chatty(stripped, "en"):
+        # "**Chunking**" / "Long articles are split into passages …": under a term line, the
+        # first sentence explains the term, whatever its shape.
+        back = clean_back_en(stripped)
+        return back if len(back) >= 12 else ""
     if _EN_CLAUSE.match(stripped):
         return ""  # "The price you pay is noise.": a statement, not a description fragment
     if has_anaphor_en(stripped[:12]) or not _EN_DESCRIPTION.match(stripped):
@@ -263,6 +270,11 @@ def _describes_en(text: str) -> str:
         Example("ROM(Read-Only Memory)\n後から書き換えられない記憶装置です。", "ROM", "記憶装置"),
         Example("【赤道儀】\n天体の動きに合わせて回転する架台。", "赤道儀", "回転する架台"),
         Example("核\n遺伝情報であるDNAをしまっておく場所", "核", "DNAをしまっておく場所"),
+        Example(
+            "**Chunking**\nLong articles are split into passages before indexing.",
+            "Chunking",
+            "split into passages",
+        ),
         Example(
             "ゴルジ体\n届いたタンパク質に手を加えて、行き先ごとに仕分けて送り出す",
             "ゴルジ体",
@@ -320,7 +332,11 @@ def term_line(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     lang = _language(sentence.text)
     if not term or fold(term) in fold(sentence.text):
         return []  # a sentence that names its term is read by the sentence patterns
-    back = _describes_ja(sentence.text) if lang == "ja" else _describes_en(sentence.text)
+    back = (
+        _describes_ja(sentence.text)
+        if lang == "ja"
+        else _describes_en(sentence.text, term_line=sentence.term_line)
+    )
     if not back or (alias and same_text(back, alias)):
         return []
     if lang == "ja" and all(is_latin(ch) or not ch.isalpha() for ch in back):

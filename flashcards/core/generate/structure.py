@@ -30,6 +30,8 @@ class Sentence:
             row) or ``"definition"`` (a definition-list item).
         label: For a row or definition item, the term it explains (the row's first cell, the
             definition list's term line).
+        term_line: Whether its section's heading is marked as a term line (a bold label alone
+            on its line, a ``【label】``), not a Markdown heading or a short line.
     """
 
     text: str
@@ -38,6 +40,7 @@ class Sentence:
     first_in_section: bool
     kind: str = "text"
     label: str = ""
+    term_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ _NUMBERED_HEADING = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+・•]|\d{1,3}[.)])\s+(\S.*)$")
 _NUMBERED_LIST = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_BOLD_LINE = re.compile(r"^\*\*([^*]{1,60})\*\*[:：]?$")
 # Scrapbox (Cosense) notes: "[* 量子化]" on its own line is a heading, "[LLMの軽量化]" a link.
 _SCRAPBOX_HEADING = re.compile(r"^\[\*{1,5}\s+([^\[\]]{1,80})\]$")
 _BRACKET_LINK = re.compile(r"\[(?:[*/\-_]+\s+)?([^\[\]]{1,80})\](?!\()")
@@ -77,6 +81,12 @@ class _Line:
     kind: str  # "blank" | "heading" | "item" | "text" | "row" | "definition"
     text: str
     label: str = ""  # the term of a row or definition line
+
+
+def _bold_label(line: str) -> str | None:
+    """The term of a line that is only bold text (``**Chunking**``), or None."""
+    match = _BOLD_LINE.match(line)
+    return match.group(1).strip() if match else None
 
 
 def _md_heading(line: str) -> str | None:
@@ -201,9 +211,9 @@ def _classify(text: str) -> list[_Line]:
                 lines[-1] = _Line("blank", "")
             lines.append(_Line("definition", _clean_markdown(stripped[1:]), term))
             continue
-        label = label_of(stripped)
+        label = label_of(stripped) or _bold_label(stripped)
         if label is not None:
-            lines.append(_Line("heading", _clean_markdown(label)))
+            lines.append(_Line("heading", _clean_markdown(label), "term line"))
             continue
         neighbours = [raw[j] for j in (index - 1, index + 1) if 0 <= j < len(raw)]
         in_list = any(_NUMBERED_LIST.match(n) for n in neighbours)
@@ -337,6 +347,7 @@ class _Unit:
     section: str
     kind: str = "text"
     label: str = ""
+    term_line: bool = False
 
 
 def _close_list_gaps(lines: list[_Line], lang: str) -> list[_Line]:
@@ -386,11 +397,12 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[_Unit]:
     # The index of the last heading line: the line right below a heading explains it, and is
     # never a title line itself (`ミザンプラス` / `調理を始める前に…そろえておくこと`).
     last_heading = -2
+    term_line = False  # whether the current section's heading is a term line
 
     def flush() -> None:
         text = buf.take().strip()
         if text:
-            units.append(_Unit(text, section))
+            units.append(_Unit(text, section, term_line=term_line))
 
     i = 0
     n = len(lines)
@@ -412,11 +424,12 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[_Unit]:
             section = line.text
             headings.append(section)
             last_heading = i
+            term_line = line.label == "term line"
             i += 1
             continue
         if line.kind in ("row", "definition"):
             flush()
-            units.append(_Unit(line.text, section, line.kind, line.label))
+            units.append(_Unit(line.text, section, line.kind, line.label, term_line))
             i += 1
             continue
         end = run_end[i]
@@ -444,7 +457,7 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[_Unit]:
                 continue
         if line.kind == "item":
             flush()
-            units.append(_Unit(line.text, section))
+            units.append(_Unit(line.text, section, term_line=term_line))
             i += 1
             continue
         if _is_title_line(lines, i, buf, lang) and (i != last_heading + 1 or _subheading(lines, i)):
@@ -452,6 +465,9 @@ def _units(lines: list[_Line], lang: str, headings: list[str]) -> list[_Unit]:
             section = line.text
             headings.append(section)
             last_heading = i
+            # A short line is a heading by its shape only: navigation ("Donate"), instructions
+            # ("Try this at home") look the same, so it is not taken as a term line.
+            term_line = False
             i += 1
             continue
         if not _joins(buf, line.text, lang):
@@ -553,6 +569,14 @@ def parse_document(text: str, title: str, lang: str) -> Document:
             first = unit.section != previous_section
             previous_section = unit.section
             sentences.append(
-                Sentence(piece, unit.section, len(sentences), first, unit.kind, unit.label)
+                Sentence(
+                    piece,
+                    unit.section,
+                    len(sentences),
+                    first,
+                    unit.kind,
+                    unit.label,
+                    unit.term_line,
+                )
             )
     return Document(title=title, headings=tuple(headings), sentences=tuple(sentences))

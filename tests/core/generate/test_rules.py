@@ -72,6 +72,8 @@ def test_generator_makes_the_card(rule: Rule | DocRule, example: Example) -> Non
         ("## まとめ\n用語を整理した記事\n\n## 特徴\n軽くて速い道具", "まとめ"),
         ("## Summary\nA short list of what we covered today.", "Summary"),
         ("Breathing out at rest is passive: the muscle relaxes and the lungs spring back.", "x"),
+        ("Shields are broad. Mauna Loa in Hawaii is the classic example.", "Mauna Loa in Hawaii"),
+        ("Nice page.\n\nShare: Facebook  X  Email  Related articles", "Share"),
         ("保健センターは身近な施設です。保健所とは役割が異なるため、混同しないこと。", "保健所"),
         (
             "# 研修メモ\n\n作成者: 佐伯\nタグ: Git, 研修\n\n## ブランチ\n作業の流れを分ける仕組み",
