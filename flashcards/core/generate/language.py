@@ -28,10 +28,10 @@ from flashcards.core.generate import (  # noqa: F401 - imported to register thei
 from flashcards.core.generate.backs import clean_back_en, clean_back_ja, is_chatty
 from flashcards.core.generate.en_text import heading_term_en
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.functional import FUNCTIONAL_RULES
 from flashcards.core.generate.ja_text import heading_term
 from flashcards.core.generate.lexicon import load_words
-from flashcards.core.generate.relations_ja import RELATION_RULES
+from flashcards.core.generate.relations_en import RELATION_RULES_EN
+from flashcards.core.generate.relations_ja import RELATION_RULES_JA
 from flashcards.core.generate.rules import RULES, apply_rules
 from flashcards.core.generate.structural import STRUCTURAL_RULES
 from flashcards.core.generate.structure import Document, Sentence, parse_document
@@ -74,7 +74,7 @@ def _for(lang: str, names: tuple[str, ...]) -> tuple[str, ...]:
 
 # The rules of the layout, function and relation modules follow the sentence rules of each
 # language; the order matters where two findings for one term tie (the first is kept).
-_LATER = STRUCTURAL_RULES + FUNCTIONAL_RULES + RELATION_RULES
+_LATER = STRUCTURAL_RULES + RELATION_RULES_JA + RELATION_RULES_EN
 
 
 def _lexicons(*names: str) -> Mapping[str, frozenset[str]]:

@@ -12,7 +12,7 @@ import re
 from flashcards.core.generate.backs import clean_back_ja, drop_asides, has_anaphor_ja
 from flashcards.core.generate.findings import Finding
 from flashcards.core.generate.patterns_ja import heading_term
-from flashcards.core.generate.rules import Example, rule
+from flashcards.core.generate.rules import Example, Finder, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import chain_ending_at, is_valid_term, label_term, whole_term
 
@@ -55,6 +55,17 @@ _TOPIC_IS_TERM = re.compile(
     r"^(?:(?:反対に|逆に|一方|また|そして|なお)[、,])?(?P<y>[^。「」]{6,60}?[^をにでとがのもや])は"
     r"(?P<x>[ァ-ヶー・]{3,20}|[A-Za-z][\w\-]*(?: [A-Za-z][\w\-]*){0,2})"
     r"(?:[（(](?P<alias>[^()（）]{1,30})[)）])?(?:です|である|だ)。?$"
+)
+# "Xは(、)…を担当します" and the other verbs that give a role, task or duty.
+_ROLE_JA = re.compile(
+    r"^(?P<x>[^、。はがを「」]{1,20})は[、,]?(?P<y>[^。]{4,80}?"
+    r"(?:を担当|を担|を任務と|を役割と|の役割を|を仕事と|を司|をつかさど|を管轄|を統括))"
+    r"(?P<end>[^。]{0,12})。?$"
+)
+_ROLE_END = re.compile(
+    r"^(?:します|しました|する|した|います|いました|う|った|っています|っていました|"
+    r"ります|りました|る|った|しています|していました|とします|としました|とする|とした|"
+    r"果たします|果たしました|果たす|果たした|果たしています)$"
 )
 _INTRODUCED = re.compile(r"^(?P<x>[^、。はがを]{2,20})というもの(?:自体|そのもの)?は")
 
@@ -196,7 +207,26 @@ def object_then_this(sentence: Sentence, previous: Sentence | None) -> list[Find
     return [Finding(term, back, sentence, "XをVする。これはYである", 2.5, False)] if back else []
 
 
-@rule(
+def _named_and_explained(name: str, pattern: re.Pattern[str]) -> Finder:
+    """A finder for a sentence ``pattern`` whose ``x`` is a whole term and ``y`` its back."""
+
+    def find(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+        if sentence.kind != "text":
+            return []
+        match = pattern.match(drop_asides(sentence.text).strip())
+        if not match:
+            return []
+        _, term = chain_ending_at(match.group("x"), len(match.group("x")))
+        if term != match.group("x") or not is_valid_term(term):
+            return []
+        back = clean_back_ja(match.group("y"))
+        return [Finding(term, back, sentence, name, 2.5, False)] if back else []
+
+    return find
+
+
+# "…を…に直すのがXの仕事です": X by its job (a leading この/その is dropped).
+job_of = rule(
     "…のがXの仕事です",
     2.5,
     "ja",
@@ -207,22 +237,9 @@ def object_then_this(sentence: Sentence, previous: Sentence | None) -> list[Find
             "合計が1になる割合に直す",
         ),
     ),
-)
-def job_of(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
-    """``…を…に直すのがXの仕事です``: X by its job (a leading この/その is dropped)."""
-    if sentence.kind != "text":
-        return []
-    match = _JOB_OF.match(drop_asides(sentence.text).strip())
-    if not match:
-        return []
-    _, term = chain_ending_at(match.group("x"), len(match.group("x")))
-    if term != match.group("x") or not is_valid_term(term):
-        return []
-    back = clean_back_ja(match.group("y"))
-    return [Finding(term, back, sentence, "…のがXの仕事です", 2.5, False)] if back else []
-
-
-@rule(
+)(_named_and_explained("…のがXの仕事です", _JOB_OF))
+# "これがXで、Yです": the sentence names X and says what it is.
+this_is_x = rule(
     "これがXで、Yです",
     2.5,
     "ja",
@@ -233,19 +250,7 @@ def job_of(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
             "順序を伝える仕組み",
         ),
     ),
-)
-def this_is_x(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
-    """``これがXで、Yです``: the sentence names X and says what it is."""
-    if sentence.kind != "text":
-        return []
-    match = _THIS_IS_X.match(drop_asides(sentence.text).strip())
-    if not match:
-        return []
-    _, term = chain_ending_at(match.group("x"), len(match.group("x")))
-    if term != match.group("x") or not is_valid_term(term):
-        return []
-    back = clean_back_ja(match.group("y"))
-    return [Finding(term, back, sentence, "これがXで、Yです", 2.5, False)] if back else []
+)(_named_and_explained("これがXで、Yです", _THIS_IS_X))
 
 
 @rule(
@@ -281,7 +286,34 @@ def topic_is_term(sentence: Sentence, previous: Sentence | None) -> list[Finding
     return [Finding(term, back, sentence, "Yは X です", strength, False, alias=alias)]
 
 
-RELATION_RULES = (
+@rule(
+    "Xは…を担当する",
+    2.5,
+    "ja",
+    (
+        Example("保健所は、地域の感染症対策を担当します。", "保健所", "地域の感染症対策を担当"),
+        Example("検非違使は京の治安維持を任務としました。", "検非違使", "京の治安維持を任務と"),
+        Example("リボソームは、タンパク質の合成を担います。", "リボソーム", "タンパク質の合成を担"),
+    ),
+)
+def role_ja(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
+    """``Xは…を担当します``, ``…を任務としました``, ``…を担います``: X by its task."""
+    if sentence.kind != "text":
+        return []
+    match = _ROLE_JA.match(drop_asides(sentence.text).strip())
+    if not match or not _ROLE_END.match(match.group("end").rstrip("。")):
+        return []
+    term = match.group("x").strip()
+    if not is_valid_term(term) or not whole_term(term):
+        return []
+    back = clean_back_ja(match.group("y") + match.group("end"))
+    if not back:
+        return []
+    return [Finding(term, back, sentence, "Xは…を担当する", 2.5, False)]
+
+
+RELATION_RULES_JA = (
+    "Xは…を担当する",
     "「X」という論文",
     "heading, つまりX",
     "Xの根幹となるY",
