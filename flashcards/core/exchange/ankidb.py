@@ -19,6 +19,7 @@ import json
 import math
 import re
 import sqlite3
+import struct
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from flashcards.core.exchange.common import (
     IncomingReview,
     aware,
     html_to_text,
+    protobuf_fields,
     read_value,
     read_varint,
     tags_of,
@@ -72,6 +74,8 @@ MAX_CARDS = 2_000_000
 MAX_REVIEWS = 10_000_000
 #: Decks, note types, their fields and templates (issue 16 asks for 10,000 decks to work).
 MAX_DECKS = 100_000
+#: A preset's name longer than this is cut (Anki's are a few words).
+MAX_PRESET_NAME = 200
 #: Schema entries (tables, indexes...): an Anki collection has about thirty.
 MAX_SCHEMA_ENTRIES = 500
 #: The wall-clock budget of a whole read (SQLite and Python): a backstop against SQL the schema
@@ -197,22 +201,188 @@ def _counts(db: sqlite3.Connection, table: str) -> dict[int, int]:
     }
 
 
-def _decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, tuple[str, str]]:
-    out: dict[int, tuple[str, str]] = {}
+class _Deck(NamedTuple):
+    name: str
+    description: str
+    preset: int  # the id of its options preset (Anki's deck config); 0 if none
+
+
+def _decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, _Deck]:
+    out: dict[int, _Deck] = {}
     if "notetypes" in tables:
         for did, name, kind in db.execute("SELECT id, name, kind FROM decks"):
             description = ""
+            preset = 0
             normal = _proto_value(kind if isinstance(kind, bytes) else b"", 1)
             if isinstance(normal, bytes):
                 desc = _proto_value(normal, 4)
                 if isinstance(desc, bytes):
                     description = desc.decode("utf-8", "replace")
+                conf = _proto_value(normal, 1)
+                preset = conf if isinstance(conf, int) else 0
             key = clamp_int(did, -_INT64 - 1, _INT64, 0)
-            out[key] = (str(name).replace("\x1f", "::"), description)
+            out[key] = _Deck(str(name).replace("\x1f", "::"), description, preset)
         return out
     decks = _json_object(db.execute("SELECT decks FROM col").fetchone()[0])
     for did, deck in decks.items():
-        out[int(did)] = (str(deck.get("name", "")), str(deck.get("desc", "") or ""))
+        if not isinstance(deck, dict):
+            continue
+        preset = clamp_int(deck.get("conf", 0), 0, _INT64, 0) if not deck.get("dyn") else 0
+        out[int(did)] = _Deck(str(deck.get("name", "")), str(deck.get("desc", "") or ""), preset)
+    return out
+
+
+# ---------------------------------------------------------------------------- option presets
+
+#: The most learning steps we take from a preset (Anki's are a handful).
+MAX_STEPS = 100
+#: Daily limits beyond this are not limits (Anki's own maximum is 9999).
+MAX_PER_DAY = 1_000_000
+
+
+def _f32(value: float) -> float:
+    """The shortest decimal that is the same 32-bit float (Anki keeps options as f32)."""
+    try:
+        exact = struct.pack("<f", value)
+    except OverflowError:
+        return value
+    for digits in range(1, 10):
+        candidate = float(f"{value:.{digits}g}")
+        if struct.pack("<f", candidate) == exact:
+            return candidate
+    return value
+
+
+def _floats(values: list[int | bytes]) -> list[float]:
+    """A repeated protobuf float: packed (byte strings) or one fixed32 value at a time."""
+    out: list[float] = []
+    for value in values:
+        if isinstance(value, bytes):
+            count = len(value) // 4
+            out += struct.unpack(f"<{count}f", value[: count * 4])
+        else:
+            out.append(struct.unpack("<f", (value & 0xFFFFFFFF).to_bytes(4, "little"))[0])
+    return [_f32(v) for v in out]
+
+
+def _number_list(value: object) -> list[float]:
+    """A JSON list of numbers (anything else, or a non-finite member: an empty list)."""
+    if not isinstance(value, list) or len(value) > 10 * MAX_STEPS:
+        return []
+    numbers = [_finite(v) for v in value]
+    return [float(n) for n in numbers if n is not None] if None not in numbers else []
+
+
+def _steps_text(minutes: list[float]) -> str:
+    """Anki's steps (minutes) written as ours (``"1m 10m"``, ``"30s"``, ``"1d"``)."""
+    parts = []
+    for step in minutes[:MAX_STEPS]:
+        if not math.isfinite(step):
+            continue
+        seconds = min(max(round(step * 60), 1), MAX_DAYS * 86400)
+        for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+            if seconds % size == 0:
+                parts.append(f"{seconds // size}{unit}")
+                break
+    return " ".join(parts)
+
+
+def _fsrs_params(six: list[float], five: list[float]) -> tuple[float, ...]:
+    """FSRS-6 parameters from a preset's (FSRS-5 ones get FSRS-6's neutral last two)."""
+    if six:
+        params = tuple(six)
+    elif len(five) == scheduling.PARAMETER_COUNT - 2:
+        # FSRS-6 with no short-term stability exponent and FSRS-5's decay is FSRS-5.
+        params = (*five, 0.0, 0.5)
+    else:
+        return ()
+    return params if scheduling.valid_parameters(params) else ()
+
+
+def _preset_settings(
+    learn: list[float],
+    relearn: list[float],
+    new_per_day: object,
+    reviews_per_day: object,
+    max_ivl: object,
+    retention: float | None,
+    bury: tuple[object, object, object],
+    fsrs: tuple[float, ...],
+) -> DeckSettings:
+    """Our options from an Anki preset's values, each clamped into the range we accept."""
+    if retention is None or not math.isfinite(retention) or retention <= 0:
+        retention = DeckSettings().desired_retention  # none set (0), or not a number
+    return DeckSettings(
+        desired_retention=round(min(max(retention, 0.7), 0.99), 4),
+        new_per_day=clamp_int(new_per_day, 0, MAX_PER_DAY, 0),
+        reviews_per_day=clamp_int(reviews_per_day, 0, MAX_PER_DAY, 0),
+        learning_steps=_steps_text(learn),
+        relearning_steps=_steps_text(relearn),
+        maximum_interval=clamp_int(max_ivl, 1, MAX_DAYS, MAX_DAYS) if max_ivl else MAX_DAYS,
+        bury_new=bool(bury[0]),
+        bury_reviews=bool(bury[1]),
+        bury_interday=bool(bury[2]),
+        fsrs_params=fsrs,
+    )
+
+
+def _presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, tuple[str, DeckSettings]]:
+    """The option presets of the collection (Anki's deck configs), by id: name and options.
+
+    A preset that cannot be read is left out (its decks get our defaults).
+    """
+    out: dict[int, tuple[str, DeckSettings]] = {}
+    if "deck_config" in tables:
+        # A real preset is under a kilobyte; a larger one is not read (it would cost time).
+        for pid, name, config in db.execute(
+            "SELECT id, name, config FROM deck_config WHERE length(config) <= 65536"
+        ):
+            key = clamp_int(pid, -_INT64 - 1, _INT64, 0)
+            try:
+                fields = protobuf_fields(config if isinstance(config, bytes) else b"")
+                first = {k: v[0] for k, v in fields.items() if v}
+                retention = _floats(fields.get(37, []))
+                settings = _preset_settings(
+                    _floats(fields.get(1, [])),
+                    _floats(fields.get(2, [])),
+                    first.get(9, 0),
+                    first.get(10, 0),
+                    first.get(16, 0),
+                    retention[0] if retention else None,
+                    (first.get(27, 0), first.get(28, 0), first.get(29, 0)),
+                    _fsrs_params(_floats(fields.get(6, [])), _floats(fields.get(5, []))),
+                )
+            except (InputError, struct.error):
+                continue
+            out[key] = (str(name)[:MAX_PRESET_NAME], settings)
+        return out
+    if "dconf" not in {c[1] for c in db.execute("PRAGMA table_info(col)")}:
+        return out
+    confs = _json_object(db.execute("SELECT dconf FROM col").fetchone()[0])
+    for pid, conf in confs.items():
+        if not isinstance(conf, dict):
+            continue
+        new, rev, lapse = (conf.get(k) for k in ("new", "rev", "lapse"))
+        new = new if isinstance(new, dict) else {}
+        rev = rev if isinstance(rev, dict) else {}
+        lapse = lapse if isinstance(lapse, dict) else {}
+        settings = _preset_settings(
+            _number_list(new.get("delays")),
+            _number_list(lapse.get("delays")),
+            new.get("perDay", 0),
+            rev.get("perDay", 0),
+            rev.get("maxIvl", 0),
+            _finite(conf.get("desiredRetention")),
+            (new.get("bury"), rev.get("bury"), conf.get("buryInterdayLearning")),
+            _fsrs_params(
+                _number_list(conf.get("fsrsParams6")), _number_list(conf.get("fsrsParams5"))
+            ),
+        )
+        try:
+            key = int(pid)
+        except ValueError:
+            continue
+        out[key] = (str(conf.get("name", ""))[:MAX_PRESET_NAME], settings)
     return out
 
 
@@ -404,6 +574,7 @@ def _check_counts(db: sqlite3.Connection, tables: set[str], origin: str) -> None
         "cards": (MAX_CARDS, "cards"),
         "revlog": (MAX_REVIEWS, "reviews"),
         "decks": (MAX_DECKS, "decks"),
+        "deck_config": (MAX_DECKS, "option presets"),
         "notetypes": (MAX_DECKS, "note types"),
         "fields": (MAX_DECKS, "note type fields"),
         "templates": (MAX_DECKS, "card templates"),
@@ -495,6 +666,7 @@ _CARDS_SQL = ", ".join(
         _clamped("left", 0, _INT32, 0),
         f"CASE WHEN typeof(data) = 'text' AND length(data) <= {MAX_CARD_DATA} THEN data"
         " ELSE '' END",
+        _clamped("flags", 0, _INT32, 0),
     )
 )
 #: A review row (time, card, button, interval, answer time, kind), numbers clamped.
@@ -510,6 +682,11 @@ _REVIEWS_SQL = ", ".join(
 )
 #: Only answers (buttons 1-4) of learning, review, relearning and filtered reviews.
 _REVIEWS_WHERE = f"{_clamped('ease', 0, 5, 0)} BETWEEN 1 AND 4 AND {_clamped('type', 0, 9, 9)} <= 3"
+#: Anki's record of a card reset to new (Forget): kind Manual, no button, no ease factor.
+_RESETS_WHERE = (
+    f"{_clamped('type', 0, 9, 9)} = 4 AND {_clamped('ease', 0, 5, 0)} = 0"
+    f" AND {_clamped('factor', 0, _INT32, 1)} = 0"
+)
 
 
 class _Card(NamedTuple):
@@ -529,6 +706,40 @@ class _Card(NamedTuple):
     lapses: int
     left: int
     data: str
+    flags: int
+
+
+def _last_review_time(data: str) -> int | None:
+    """Anki's last review time of a card (``lrt`` in its data, seconds), if it has one."""
+    if not data or len(data) > MAX_CARD_DATA or '"lrt"' not in data:
+        return None
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    value = parsed.get("lrt") if isinstance(parsed, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if FIRST_REVIEW_MS <= value * 1000 < LAST_REVIEW_MS else None
+
+
+def _history(logs: list[tuple[int, ...]]) -> list[IncomingReview]:
+    """A card's answers in the review log (rowid, time, card, button, interval, taken, kind)."""
+    history = []
+    seen_first = False
+    for _rowid, when, _cid, ease, rivl, taken, rtype in logs:
+        if rtype == 0:
+            before = CardState.LEARNING if seen_first else CardState.NEW
+        else:
+            before = {1: CardState.REVIEW, 2: CardState.RELEARNING}.get(rtype, CardState.REVIEW)
+        seen_first = True
+        if rivl > 0:
+            after, days = CardState.REVIEW, float(rivl)
+        else:
+            after = CardState.RELEARNING if rtype in (1, 2) else CardState.LEARNING
+            days = -rivl / 86400
+        history.append(IncomingReview(aware(when / 1000), ease, taken, before, after, days))
+    return history
 
 
 def _read(
@@ -564,28 +775,84 @@ def _read(
                 reviews.setdefault(row[2], []).append(row)
             else:
                 outside += 1
+    resets: dict[int, int] = {}
+    if "revlog" in tables:
+        for _rowid, when, cid in _scan(
+            db, f"{_id('id')}, {_id('cid')}", "revlog", too_big, _RESETS_WHERE, check
+        ):
+            if FIRST_REVIEW_MS <= when < LAST_REVIEW_MS:
+                resets[cid] = max(when, resets.get(cid, when))
     if outside:
         incoming.warnings.append(
             f"{outside} review(s) with an impossible time (before 1970 or after 2099) were left"
             " out."
         )
 
-    learn_steps = len(scheduling.parse_steps(DeckSettings().learning_steps))
-    relearn_steps = len(scheduling.parse_steps(DeckSettings().relearning_steps))
+    presets = _presets(db, tables)
+
+    def preset_of(deck_id: int) -> tuple[int, str, DeckSettings] | None:
+        """The options preset of a deck, as the package has it.
+
+        A deck on Anki's Default preset gets the package's Default: Anki writes the Default
+        of the fresh collection it exports through (never the sender's own), so these are
+        Anki's standard options, which most decks on Default have.
+        """
+        home = decks.get(deck_id)
+        if home is None or home.preset not in presets:
+            return None
+        return (home.preset, *presets[home.preset])
+
+    def step_counts(deck_id: int) -> tuple[int, int]:
+        """How many learning and relearning steps a card of this deck has (to place it)."""
+        found = preset_of(deck_id)
+        settings = found[2] if found is not None else DeckSettings()
+        return (
+            len(scheduling.parse_steps(settings.learning_steps)),
+            len(scheduling.parse_steps(settings.relearning_steps)),
+        )
 
     def day(number: int) -> datetime:
         return now + timedelta(days=min(max(number - source_today, -MAX_DAYS), MAX_DAYS))
 
     def card_of(c: _Card) -> IncomingCard | None:
         logs = reviews.get(c.cid, [])
-        if c.ctype == 0 and not logs:
-            return None
+        flags = c.flags & 7  # the flag; Anki keeps the higher bits for itself
+        if c.ctype == 0 and not logs and c.queue >= 0 and not flags:
+            return None  # a new card like any other
+        history = _history(logs)
+        # Anki's queues: -1 suspended, -2 buried by a sibling, -3 buried by the learner.
+        suspended, buried, by_user = c.queue == -1, c.queue in (-2, -3), c.queue == -3
+        if c.ctype == 0:
+            # New, or reset to new after reviews (Anki's Forget): no memory state, its history
+            # kept. It comes after the new cards that were new before it was reset, as in Anki.
+            last = max(r[1] for r in logs) if logs else None
+            reset = resets.get(c.cid)
+            after_reviews = reset is not None and (last is None or reset > last)
+            reset_at = aware(reset / 1000) if reset is not None and after_reviews else None
+            return IncomingCard(
+                state=CardState.NEW,
+                step=None,
+                stability=None,
+                difficulty=None,
+                due=min(reset_at, now) if reset_at is not None else now,
+                last_review=None,
+                reps=c.reps,
+                lapses=c.lapses,
+                suspended=suspended,
+                reviews=history,
+                flags=flags,
+                buried=buried,
+                buried_by_user=by_user,
+                reset_at=reset_at,
+            )
         state = {1: CardState.LEARNING, 2: CardState.REVIEW, 3: CardState.RELEARNING}.get(
             c.ctype, CardState.LEARNING
         )
-        if c.ctype == 0:  # reset to new after reviews: keep the history, restart learning
-            state = CardState.LEARNING
-        last_review = min(aware(logs[-1][1] / 1000), now) if logs else None
+        lrt = _last_review_time(c.data)
+        if lrt is not None:  # Anki's own last review time (cramming in a filtered deck is not)
+            last_review: datetime | None = min(aware(lrt), now)
+        else:
+            last_review = min(aware(logs[-1][1] / 1000), now) if logs else None
         if state == CardState.REVIEW:
             due_at = day(c.due)
             if last_review is None:
@@ -597,27 +864,12 @@ def _read(
                 due_at = aware(min(max(c.due, now.timestamp() - span), now.timestamp() + span))
             else:
                 due_at = day(c.due)
-            if c.ctype == 0:
-                due_at = now
+            learn_steps, relearn_steps = step_counts(c.home)
             steps = learn_steps if state == CardState.LEARNING else relearn_steps
             step = min(max(0, steps - c.left % 1000), max(0, steps - 1))
             if last_review is None:
                 last_review = min(due_at, now)
         stability, difficulty = _memory(c.data, c.factor, c.ivl, state)
-        history = []
-        seen_first = False
-        for _rowid, when, _cid, ease, rivl, taken, rtype in logs:
-            if rtype == 0:
-                before = CardState.LEARNING if seen_first else CardState.NEW
-            else:
-                before = {1: CardState.REVIEW, 2: CardState.RELEARNING}.get(rtype, CardState.REVIEW)
-            seen_first = True
-            if rivl > 0:
-                after, days = CardState.REVIEW, float(rivl)
-            else:
-                after = CardState.RELEARNING if rtype in (1, 2) else CardState.LEARNING
-                days = -rivl / 86400
-            history.append(IncomingReview(aware(when / 1000), ease, taken, before, after, days))
         return IncomingCard(
             state=state,
             step=step,
@@ -627,8 +879,11 @@ def _read(
             last_review=last_review,
             reps=c.reps,
             lapses=c.lapses,
-            suspended=c.queue == -1,
+            suspended=suspended,
             reviews=history,
+            flags=flags,
+            buried=buried,
+            buried_by_user=by_user,
         )
 
     notes_too_big = [0]
@@ -675,7 +930,7 @@ def _read(
             bad_cloze += 1
             continue
         home = next((c.home for c in note_cards), 0)
-        name = deck or _deck_name(decks.get(home, ("", ""))[0], fallback)
+        name = deck or _deck_name(decks[home].name if home in decks else "", fallback)
         scheduled = {}
         for c in note_cards:
             if c.ord in wanted:
@@ -726,9 +981,12 @@ def _read(
             f" {MAX_NOTE_BYTES >> 20} MiB were left out."
         )
     if deck is None:
-        for name, description in decks.values():
+        for deck_id, (name, description, _preset) in decks.items():
             if description and len(description) <= MAX_NOTE_BYTES:
                 incoming.descriptions[_deck_name(name, fallback)] = html_to_text(description)
+            found = preset_of(deck_id)
+            if found is not None:
+                incoming.presets[_deck_name(name, fallback)] = found
     if incoming.notes:
         incoming.main_deck = incoming.notes[0].deck.split("::")[0] if deck is None else deck
     return incoming

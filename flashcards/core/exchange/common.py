@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flashcards.core.deckfile import NoteSource
+from flashcards.core.decks import DeckSettings
 from flashcards.core.errors import InputError
 
 #: The largest uncompressed size we accept for a package's collection database or a text file:
@@ -166,6 +167,13 @@ class IncomingCard:
     lapses: int
     suspended: bool
     reviews: list[IncomingReview] = field(default_factory=list)
+    #: Anki's flag (0-7).
+    flags: int = 0
+    #: Buried until the next learner day: by the learner (Anki's manual bury) or by a sibling.
+    buried: bool = False
+    buried_by_user: bool = False
+    #: When the card was reset to new (Anki's Forget), if that came after its last review.
+    reset_at: datetime | None = None
 
 
 @dataclass
@@ -199,6 +207,8 @@ class Incoming:
     #: The Anki note types the notes use, by id (legacy JSON shape).
     notetypes: dict[int, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The option presets of the decks, by deck name: (the preset's id, its name, options).
+    presets: dict[str, tuple[int, str, DeckSettings]] = field(default_factory=dict)
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:

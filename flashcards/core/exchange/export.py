@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import itertools
 import json
@@ -22,18 +23,27 @@ from sqlalchemy import String, select, type_coerce
 from flashcards.core import scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import subdeck_ids
+from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.exchange.anki_notetypes import build_anki_model
-from flashcards.core.exchange.common import deck_id_for, html_to_text, tags_of, text_to_html
+from flashcards.core.exchange.common import (
+    deck_id_for,
+    html_to_text,
+    stable_id,
+    tags_of,
+    text_to_html,
+)
 from flashcards.core.exchange.our_notetypes import FIELDS, NAMES, build_model
 from flashcards.core.models import AnkiNoteType, table_of, utcnow_guard
 from flashcards.core.notetypes import card_ords
-from flashcards.core.tables import CARD, DECK, LOG, NOTE
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
 
 NOTETYPE = table_of(AnkiNoteType)
 
 #: Day numbers in a package count from a creation time this many days before "today".
 CRT_DAYS_BEFORE_TODAY = 10_000
+#: The id of Anki's Default preset (in genanki's collection, the base of ours).
+DEFAULT_PRESET = 1
 
 Progress = Callable[[float], None]
 
@@ -255,6 +265,7 @@ def export_apkg(
             package.write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
             report(0.8)
             _finish_collection(col, db, rows, now, with_progress)
+            _write_presets(col, db, scope, now)
             db.commit()
         finally:
             db.close()
@@ -290,10 +301,91 @@ def _finish_collection(
         _write_progress(col, db, rows, now)
 
 
+def _write_presets(
+    col: Collection, db: sqlite3.Connection, scope: dict[int, str], now: datetime
+) -> None:
+    """Give each deck of the package an Anki preset with its options (Anki's deck configs).
+
+    Decks with the same options and preset share one preset. A preset that came from Anki
+    and was not changed here goes back with its own id and name, so that Anki keeps using its
+    own (Anki's Default too: the package's Default gets the deck's options, for our importer).
+    Any other preset is named after the preset its options came from, else after its first
+    deck, and has an id derived from its name and values (the same every export, a new one
+    when they change). Anki takes them when "Import any deck presets" is ticked.
+    """
+    with col.engine.connect() as conn:
+        found = {
+            int(r["deck_id"]): (r["preset_name"], r["anki_preset_id"], DeckSettings.from_columns(r))
+            for r in conn.execute(
+                select(OPTIONS).where(OPTIONS.c.deck_id.in_(list(scope)))
+            ).mappings()
+        }
+    conf = json.loads(db.execute("SELECT dconf FROM col").fetchone()[0])
+    decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
+    base = conf[str(DEFAULT_PRESET)]
+    by_deck_id = {int(d["id"]): d for d in decks.values()}
+    presets: dict[tuple[str, int | None, DeckSettings], int] = {}
+    for deck_id, name in sorted(scope.items(), key=lambda item: item[1]):
+        preset_name, anki_id, settings = found.get(deck_id, ("", None, DeckSettings()))
+        key = (str(preset_name or ""), None if anki_id is None else int(anki_id), settings)
+        preset_id = presets.get(key)
+        if preset_id is None:
+            label = key[0] if key[0] and (key[0] != "Default" or key[1] is not None) else name
+            preset_id = key[1] or stable_id(
+                "flashcards/preset/" + json.dumps([label, settings.columns()], sort_keys=True)
+            )
+            presets[key] = preset_id
+            if str(preset_id) not in conf or preset_id == DEFAULT_PRESET:
+                conf[str(preset_id)] = _anki_preset(base, preset_id, label, settings, now)
+        deck = by_deck_id.get(deck_id_for(name))
+        if deck is not None:
+            deck["conf"] = preset_id
+    db.execute("UPDATE col SET dconf = ?, decks = ?", (json.dumps(conf), json.dumps(decks)))
+
+
+def _anki_preset(
+    base: dict[str, Any], preset_id: int, name: str, settings: DeckSettings, now: datetime
+) -> dict[str, Any]:
+    """An Anki preset (legacy JSON, as in a ``.apkg``'s ``col.dconf``) with our options."""
+    preset: dict[str, Any] = copy.deepcopy(base)  # genanki's Default preset: every key Anki needs
+
+    def minutes(steps: str) -> list[float]:
+        return [step.total_seconds() / 60 for step in scheduling.parse_steps(steps)]
+
+    preset.update(
+        id=preset_id,
+        name=name,
+        mod=int(now.timestamp()),
+        usn=-1,
+        dyn=False,
+        buryInterdayLearning=settings.bury_interday,
+        desiredRetention=settings.desired_retention,
+        fsrsParams6=list(settings.fsrs_params),
+    )
+    preset["new"].update(
+        delays=minutes(settings.learning_steps),
+        perDay=settings.new_per_day,
+        bury=settings.bury_new,
+    )
+    preset["lapse"].update(delays=minutes(settings.relearning_steps))
+    preset["rev"].update(
+        perDay=settings.reviews_per_day,
+        maxIvl=settings.maximum_interval,
+        bury=settings.bury_reviews,
+    )
+    return preset
+
+
 def _anki_ivl(last_review: datetime | None, due: datetime, stability: float | None) -> int:
     if last_review is not None:
         return max(1, round((due - last_review).total_seconds() / 86400))
     return max(1, round(stability or 1.0))
+
+
+#: Anki's review log kinds: a learning, review or relearning answer, and a reset to new
+#: (Forget: kind Manual with no button and no ease factor, which Anki reads as a reset).
+_REVLOG_KIND = {CardState.REVIEW: 1, CardState.RELEARNING: 2}
+_RESET_KIND = 4
 
 
 def _write_progress(
@@ -333,7 +425,6 @@ def _write_progress(
                 ).where(LOG.c.card_id.in_(chunk))
             ).all()
     ours_to_package: dict[int, int] = {}
-    updates = []
     taken = set(package_cards.values())
     renumber = []
     for card in card_rows:
@@ -347,19 +438,40 @@ def _write_progress(
             taken.add(int(card.anki_id))
             package_id = int(card.anki_id)
         ours_to_package[int(card.id)] = package_id
+    db.executemany("UPDATE cards SET id = ? WHERE id = ?", renumber)
+    revlog, last_rid, last_ivl = _revlog(log_rows, ours_to_package)
+    updates = []
+    for card in card_rows:
+        package_id = ours_to_package.get(int(card.id))
+        if package_id is None:
+            continue
         state = int(card.state)
         data = ""
-        if card.stability is not None and card.difficulty is not None:
+        if state != CardState.NEW and card.stability is not None and card.difficulty is not None:
             memory: dict[str, float | int] = {
                 "s": round(float(card.stability), 4),
                 "d": round(float(card.difficulty), 4),
             }
-            if card.last_review is not None:  # Anki's "last review time"; Check Database adds it
+            # Anki's last review time: its Check Database sets it to the time of the card's
+            # last answer in the review log (in seconds) and marks the collection changed
+            # (a one-way sync) when it differs, so it is taken from the log written here.
+            if package_id in last_rid:
+                memory["lrt"] = last_rid[package_id] // 1000
+            elif card.last_review is not None:
                 memory["lrt"] = int(card.last_review.timestamp())
             data = json.dumps(memory, separators=(",", ":"))
         ivl, factor, left = 0, 2500, 0
         if state == CardState.NEW:
             ctype, queue, due, factor = 0, 0, None, 0
+            if package_id in last_rid:
+                # Reset to new after reviews (Anki's Forget, or ours): Anki knows it by a reset
+                # entry after the last answer. Ours is at the time the card became new (a
+                # new card's due), or just after its last answer.
+                became_new = min(card.due, now)  # Anki refuses ids after tomorrow
+                at = max(round(became_new.timestamp() * 1000), last_rid[package_id] + 1)
+                while at in revlog:
+                    at += 1
+                revlog[at] = (at, package_id, -1, 0, 0, last_ivl[package_id], 0, 0, _RESET_KIND)
         elif state == CardState.REVIEW:
             ctype, queue = 2, 2
             due = day_number(card.due)
@@ -381,6 +493,9 @@ def _write_progress(
                 ivl = max(1, round(card.stability or 1.0))
         if card.suspended:
             queue = -1
+        elif card.buried_until is not None and card.buried_until > now:
+            # Anki's manual (-3) and sibling (-2) bury; Anki unburies them at its next day.
+            queue = -3 if card.buried_by_user else -2
         updates.append(
             (
                 ctype,
@@ -392,45 +507,54 @@ def _write_progress(
                 int(card.lapses),
                 left,
                 data,
+                int(card.flags) & 7,
                 package_id,
             )
         )
-    db.executemany("UPDATE cards SET id = ? WHERE id = ?", renumber)
     db.executemany(
         "UPDATE cards SET type = ?, queue = ?, due = COALESCE(?, due), ivl = ?, factor = ?,"
-        " reps = ?, lapses = ?, left = ? , data = ? WHERE id = ?",
+        " reps = ?, lapses = ?, left = ? , data = ?, flags = ? WHERE id = ?",
         updates,
     )
-    revlog = []
-    used: set[int] = set()
+    db.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(revlog.values()))
+
+
+def _revlog(
+    log_rows: Sequence[Any], ours_to_package: dict[int, int]
+) -> tuple[dict[int, tuple[int, ...]], dict[int, int], dict[int, int]]:
+    """Anki's review log rows of our reviews, by id (their time in ms, made unique).
+
+    Returns:
+        The rows; per package card, the id (time) of its last answer and its last interval.
+    """
+    revlog: dict[int, tuple[int, ...]] = {}
+    last_rid: dict[int, int] = {}
     last_ivl: dict[int, int] = {}
     for log in sorted(log_rows, key=lambda r: (r.reviewed_at, r.card_id)):
         package_id = ours_to_package.get(int(log.card_id))
         if package_id is None:
             continue
-        rid = int(log.reviewed_at.timestamp() * 1000)
-        while rid in used:
+        # Rounded: a time read from a package's id (milliseconds) goes back as that same id.
+        rid = round(log.reviewed_at.timestamp() * 1000)
+        while rid in revlog:
             rid += 1
-        used.add(rid)
         days = float(log.interval_days)
         ivl = round(days) if days >= 1 else -max(1, round(days * 86400))
         before = int(log.state_before)
-        rtype = {CardState.REVIEW: 1, CardState.RELEARNING: 2}.get(CardState(before), 0)
-        revlog.append(
-            (
-                rid,
-                package_id,
-                -1,
-                int(log.rating),
-                ivl,
-                last_ivl.get(package_id, 0),
-                0 if before == CardState.NEW else 2500,
-                max(0, int(log.duration_ms)),
-                rtype,
-            )
+        revlog[rid] = (
+            rid,
+            package_id,
+            -1,
+            int(log.rating),
+            ivl,
+            last_ivl.get(package_id, 0),
+            0 if before == CardState.NEW else 2500,
+            max(0, int(log.duration_ms)),
+            _REVLOG_KIND.get(CardState(before), 0),
         )
         last_ivl[package_id] = ivl
-    db.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", revlog)
+        last_rid[package_id] = rid
+    return revlog, last_rid, last_ivl
 
 
 def export_csv(col: Collection, path: Path | str, deck: str | None = None) -> int:

@@ -158,8 +158,22 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
 
 
 def _ensure_decks(
-    conn: Connection, names: Iterable[str], descriptions: dict[str, str], now: datetime
-) -> dict[str, int]:
+    conn: Connection,
+    names: Iterable[str],
+    descriptions: dict[str, str],
+    now: datetime,
+    presets: dict[str, tuple[int, str, DeckSettings]] | None = None,
+) -> tuple[dict[str, int], bool]:
+    """The ids of the decks ``names`` (and their parents), created if missing.
+
+    A deck created here takes the options of its preset in ``presets`` (else our defaults). A
+    deck that exists keeps its options, unless they are the same Anki preset (same id, not
+    changed here since): then they take the preset's values as the file has them.
+
+    Returns:
+        The ids by name, and whether any deck's options were written from a preset.
+    """
+    presets = presets or {}
     known = {
         str(r[1]): (int(r[0]), str(r[2]))
         for r in conn.execute(select(DECK.c.id, DECK.c.name, DECK.c.description))
@@ -169,6 +183,7 @@ def _ensure_decks(
     wanted = set(names)
     # A description updates a deck that exists or arrives; it never creates an empty deck.
     wanted |= {n for n in descriptions if n in known or any(w.startswith(n + "::") for w in names)}
+    options_written = False
     for name in sorted(wanted, key=lambda n: n.count("::")):
         parts = name.split("::")
         for depth in range(1, len(parts) + 1):
@@ -182,7 +197,12 @@ def _ensure_decks(
                 ).inserted_primary_key
                 assert inserted is not None
                 new_id = int(inserted[0])
-                conn.execute(insert(OPTIONS).values(deck_id=new_id, **defaults))
+                preset = presets.get(partial)
+                if preset is None:
+                    conn.execute(insert(OPTIONS).values(deck_id=new_id, **defaults))
+                else:
+                    conn.execute(insert(OPTIONS).values(deck_id=new_id, **_preset_columns(preset)))
+                    options_written = True
                 known[partial] = (int(new_id), description)
             elif description and known[partial][1] != description:
                 conn.execute(
@@ -192,10 +212,25 @@ def _ensure_decks(
                 )
                 known[partial] = (known[partial][0], description)
             ids[partial] = known[partial][0]
-    return ids
+    for name, preset in presets.items():
+        if name in known:
+            refreshed = conn.execute(
+                update(OPTIONS)
+                .where(OPTIONS.c.deck_id == known[name][0], OPTIONS.c.anki_preset_id == preset[0])
+                .values(**_preset_columns(preset))
+            )
+            options_written |= bool(refreshed.rowcount)
+    return ids, options_written
 
 
-def _card_values(card: IncomingCard | None, now: datetime) -> dict[str, Any]:
+def _preset_columns(preset: tuple[int, str, DeckSettings]) -> dict[str, Any]:
+    """The ``deckoptions`` columns of a deck on an Anki preset."""
+    preset_id, name, settings = preset
+    return settings.columns() | {"preset_name": name, "anki_preset_id": preset_id}
+
+
+def _card_values(card: IncomingCard | None, now: datetime, bury_until: datetime) -> dict[str, Any]:
+    """A card's scheduling columns; ``bury_until``: when a buried card comes back."""
     if card is None:
         return {
             "state": CardState.NEW.value,
@@ -207,6 +242,9 @@ def _card_values(card: IncomingCard | None, now: datetime) -> dict[str, Any]:
             "reps": 0,
             "lapses": 0,
             "suspended": False,
+            "buried_until": None,
+            "buried_by_user": False,
+            "flags": 0,
         }
     return {
         "state": card.state,
@@ -218,6 +256,11 @@ def _card_values(card: IncomingCard | None, now: datetime) -> dict[str, Any]:
         "reps": card.reps,
         "lapses": card.lapses,
         "suspended": card.suspended,
+        # Anki unburies every buried card when its next day starts, whatever day it was
+        # buried on: here, when our next learner day starts.
+        "buried_until": bury_until if card.buried else None,
+        "buried_by_user": card.buried_by_user,
+        "flags": card.flags,
     }
 
 
@@ -273,7 +316,8 @@ def apply_incoming(
 
     Returns:
         What was added, updated and left unchanged; the changes:
-        ``DECKS | NOTES | CARDS | REVIEWS``.
+        ``DECKS | NOTES | CARDS | REVIEWS``, and ``OPTIONS`` when decks took the options of
+        their Anki preset.
 
     Raises:
         InputError: If a deck name is invalid.
@@ -287,6 +331,7 @@ def apply_incoming(
     if report.skipped:
         report.warnings.append(f"{report.skipped} note(s) repeated a GUID; the last one was kept.")
 
+    _, bury_until = col.config.day_bounds(now)
     check()
     with col.engine.begin() as conn:
         _begin(conn)
@@ -308,17 +353,20 @@ def apply_incoming(
         existing = [g for g in notes if uids[g] in uid_to_id]
         fresh = [g for g in notes if uids[g] not in uid_to_id]
         # Decks for the notes that arrive; matched notes stay where they are (no empty decks).
-        deck_ids = _ensure_decks(conn, {notes[g].deck for g in fresh}, incoming.descriptions, now)
+        deck_ids, options = _ensure_decks(
+            conn, {notes[g].deck for g in fresh}, incoming.descriptions, now, incoming.presets
+        )
         check()
         pairs = [(notes[g], uid_to_id[uids[g]]) for g in existing]
-        _update_existing(conn, pairs, now, report, check)
+        _update_existing(conn, pairs, now, bury_until, report, check)
         check()
-        _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now, check)
+        _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now, bury_until, check)
         check()  # the last chance: after this the transaction commits
         report.added = len(fresh)
     if report.refused:
         report.warnings.append(REFUSED_WARNING.format(n=report.refused))
-    return announce(col.notify, report, Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS)
+    changes = Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS
+    return announce(col.notify, report, changes | (Change.OPTIONS if options else Change(0)))
 
 
 _NOTE_COLUMNS = (
@@ -354,6 +402,8 @@ _CARD_COLUMNS = (
     "suspended",
     "buried_until",
     "anki_id",
+    "flags",
+    "buried_by_user",
 )
 
 
@@ -435,6 +485,7 @@ def _insert_fresh(
     fresh: list[tuple[IncomingNote, str]],
     deck_ids: dict[str, int],
     now: datetime,
+    bury_until: datetime,
     check: Check = _never,
 ) -> None:
     if not fresh:
@@ -446,6 +497,7 @@ def _insert_fresh(
     log_rows: list[dict[str, Any]] = []
     when = notes.time(now)
     new_card = (CardState.NEW.value, None, None, None, when, None, 0, 0, False, None)
+    buried = cards.time(bury_until)
     for count, (note, uid) in enumerate(fresh):
         if count % CHECK_NOTES == 0:
             check()
@@ -475,7 +527,7 @@ def _insert_fresh(
             card = note.cards.get(ord_)
             if card is None:
                 cards.rows.append(
-                    (card_id, note_id, deck_id, ord_, note_id, *new_card, anki_ids.get(ord_))
+                    (card_id, note_id, deck_id, ord_, note_id, *new_card, anki_ids.get(ord_), 0, 0)
                 )
             else:
                 cards.rows.append(
@@ -494,8 +546,10 @@ def _insert_fresh(
                         card.reps,
                         card.lapses,
                         card.suspended,
-                        None,
+                        buried if card.buried else None,
                         anki_ids.get(ord_),
+                        card.flags,
+                        card.buried_by_user,
                     )
                 )
                 log_rows += _log_rows(card_id, deck_id, card, [])
@@ -512,6 +566,7 @@ def _update_existing(
     conn: Connection,
     pairs: list[tuple[IncomingNote, int]],
     now: datetime,
+    bury_until: datetime,
     report: ExchangeReport,
     check: Check = _never,
 ) -> None:
@@ -525,9 +580,16 @@ def _update_existing(
         for r in conn.execute(select(NOTE).where(NOTE.c.id.in_(chunk))).mappings():
             rows[int(r["id"])] = r
         for c in conn.execute(
-            select(CARD.c.id, CARD.c.note_id, CARD.c.ord, CARD.c.reps, CARD.c.anki_id).where(
-                CARD.c.note_id.in_(chunk)
-            )
+            select(
+                CARD.c.id,
+                CARD.c.note_id,
+                CARD.c.ord,
+                CARD.c.reps,
+                CARD.c.anki_id,
+                CARD.c.state,
+                CARD.c.last_review,
+                CARD.c.flags,
+            ).where(CARD.c.note_id.in_(chunk))
         ):
             cards.setdefault(int(c.note_id), {})[int(c.ord)] = c
     changed: list[dict[str, Any]] = []
@@ -563,15 +625,14 @@ def _update_existing(
                     "deck_id": deck_id,
                     "ord": o,
                     "position": note_id,
-                    "buried_until": None,
                     "anki_id": note.anki_card_ids.get(o),
                 }
-                | _card_values(note.cards.get(o), now)
+                | _card_values(note.cards.get(o), now, bury_until)
                 for o in sorted(want - have)
             ]
             if new_cards:
                 conn.execute(insert(CARD), new_cards)
-        _merge_progress(conn, note, cards.get(note_id, {}), int(row["deck_id"]), now)
+        _merge_progress(conn, note, cards.get(note_id, {}), int(row["deck_id"]), now, bury_until)
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for values in changed:  # Anki notes also update their note type and fields
         by_columns.setdefault(tuple(values), []).append(values)
@@ -591,8 +652,14 @@ def _merge_progress(
     ours: dict[int, Any],
     deck_id: int,
     now: datetime,
+    bury_until: datetime,
 ) -> None:
-    """Take a matched card's incoming scheduling if it saw more reviews; add missing reviews."""
+    """Bring a matched card's incoming scheduling and reviews into ours.
+
+    The incoming scheduling (with its flag and bury) replaces ours if it saw more reviews, or
+    if it was reset to new (Anki's Forget) after our last review. Otherwise only a flag
+    arrives, on a card that has none here. Reviews our log lacks are added.
+    """
     for ord_, anki_id in note.anki_card_ids.items():
         mine = ours.get(ord_)
         if mine is not None and mine.anki_id is None:  # cards imported before ids were kept
@@ -601,9 +668,16 @@ def _merge_progress(
         mine = ours.get(ord_)
         if mine is None:
             continue
-        if card.reps > int(mine.reps):
-            values = _card_values(card, now)
+        reset_later = (
+            card.reset_at is not None
+            and mine.state != CardState.NEW
+            and (mine.last_review is None or card.reset_at > mine.last_review)
+        )
+        if card.reps > int(mine.reps) or reset_later:
+            values = _card_values(card, now, bury_until)
             conn.execute(update(CARD).where(CARD.c.id == mine.id).values(**values))
+        elif card.flags and not mine.flags:
+            conn.execute(update(CARD).where(CARD.c.id == mine.id).values(flags=card.flags))
         if card.reviews:
             logged = [
                 (int(r[0]), int(r[1]), bool(r[2]))

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, text, update
+from sqlalchemy import Engine, bindparam, delete, select, text, update
 from sqlalchemy.engine import Connection
 
 from flashcards.core import overview, queue, scheduling
@@ -459,6 +459,45 @@ class Scheduler:
                 .where(CARD.c.id.in_(card_ids))
                 .values(buried_until=day_end, buried_by_user=True)
             )
+        return announce(self._notify, None, Change.CARDS)
+
+    def forget(
+        self, card_ids: Sequence[int], now: datetime, *, reset_counts: bool = False
+    ) -> OpResult[None]:
+        """Reset cards to new, as Anki's Forget does: no memory state, review history kept.
+
+        The cards come after the cards that are new already (their due is ``now``), are no
+        longer suspended or buried (Anki puts them back in the new queue), and keep their
+        review and lapse counts unless ``reset_counts``. Undo does not take it back, and no
+        longer takes back the answers given to these cards before it (that would bring back
+        the memory state the reset removed).
+
+        Returns:
+            No value; the changes: ``CARDS``.
+        """
+        now = utcnow_guard(now)
+        values: dict[str, Any] = {
+            "state": int(CardState.NEW),
+            "step": None,
+            "stability": None,
+            "difficulty": None,
+            "due": now,
+            "last_review": None,
+            "suspended": False,
+            "buried_until": None,
+            "buried_by_user": False,
+        }
+        if reset_counts:
+            values |= {"reps": 0, "lapses": 0}
+        with self._engine.begin() as conn:
+            conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(**values))
+            if self._answered:
+                forgotten = set(card_ids)
+                rows = conn.execute(
+                    select(LOG.c.id, LOG.c.card_id).where(LOG.c.id.in_(self._answered))
+                )
+                keep = {int(r[0]) for r in rows if int(r[1]) not in forgotten}
+                self._answered = [r for r in self._answered if r in keep]
         return announce(self._notify, None, Change.CARDS)
 
     def set_flag(self, card_ids: Sequence[int], flag: int) -> OpResult[None]:

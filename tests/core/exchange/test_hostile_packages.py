@@ -43,6 +43,7 @@ from hostile_build import (
 from flashcards.core import exchange
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
+from flashcards.core.decks import DeckSettings, check_settings
 from flashcards.core.errors import InputError
 
 Anki = Callable[[], AnkiCollection]
@@ -305,6 +306,57 @@ def test_long_guid_is_skipped(col: Collection, base: Base, tmp_path: Path) -> No
     report = exchange.import_file(col, hostile, base.at).value
     assert report.added == 3
     assert any("GUID over 256 characters" in w for w in report.warnings), report.warnings
+
+
+#: Presets (legacy JSON) with numbers out of any range, text for numbers, a 5,000-letter name.
+_HOSTILE_DCONF = json.dumps(
+    {
+        "1": {
+            "name": "x" * 5000,
+            "new": {"delays": [1e308, -5, "x"], "perDay": 1e300, "bury": "yes"},
+            "rev": {"perDay": -7, "maxIvl": 1e20},
+            "lapse": [],
+            "desiredRetention": "NaN",
+            "fsrsParams6": [1, 2],
+        },
+        "2": "not a preset",
+        "x": {},
+    }
+)
+#: Presets (the current format's protobuf): a NaN learning step, a new-card limit of 2^64 - 1
+#: and an infinite desired retention; and a message cut short.
+_HOSTILE_CONFIGS = {
+    "numbers": "x'0a040000c07f48ffffffffffffffffff01ad020000807f'",
+    "damaged": "x'0a040000c07f0aff'",
+}
+
+
+@pytest.mark.parametrize(
+    ("flavour", "sql"),
+    [
+        ("legacy", f"UPDATE col SET dconf = '{_HOSTILE_DCONF}'"),
+        ("current", f"UPDATE deck_config SET config = {_HOSTILE_CONFIGS['numbers']}"),
+        ("damaged", f"UPDATE deck_config SET config = {_HOSTILE_CONFIGS['damaged']}"),
+    ],
+    ids=["legacy-json", "current-numbers", "current-damaged"],
+)
+def test_hostile_presets_give_options_in_range(
+    col: Collection, base: Base, tmp_path: Path, flavour: str, sql: str
+) -> None:
+    package = base.legacy if flavour == "legacy" else base.current
+    hostile = rewrite(package, tmp_path / "presets.apkg", [sql], tmp_path)
+    report = exchange.import_file(col, hostile, base.at).value
+    assert report.added == 4
+    deck = col.decks.id("Hostile")
+    settings = col.decks.settings(deck)
+    check_settings(settings)  # usable by the scheduler and the options dialog
+    name, preset_id = col.decks.preset(deck)
+    if flavour == "damaged":  # a preset that cannot be read: our defaults
+        assert (settings, name, preset_id) == (DeckSettings(), "", None)
+    else:  # numbers clamped (a limit of 1,000,000), NaN and infinity replaced, name cut
+        assert (settings.new_per_day, settings.desired_retention) == (1_000_000, 0.9)
+        assert len(name) <= 200 and preset_id == 1
+    _still_works(col, base.at)
 
 
 @pytest.mark.parametrize(

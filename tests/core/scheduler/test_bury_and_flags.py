@@ -120,3 +120,29 @@ def test_fsrs_parameters_are_checked_and_used(col: Collection, now: datetime) ->
     assert col.decks.settings(deck).fsrs_params == params
     custom = col.sched.card_for_review(first, now).outcomes[3].memory.stability
     assert custom == pytest.approx(4.0) and default != custom
+
+
+def test_forget_makes_a_card_new_and_keeps_its_history(col: Collection, now: datetime) -> None:
+    first, second, third = _three_cards(col, now)
+    col.sched.answer(first, 3, now)
+    col.sched.answer(first, 3, now + timedelta(minutes=2))
+    col.sched.set_flag([first], 2)
+    col.sched.bury([first], now)
+    later = now + timedelta(minutes=5)
+    assert col.sched.forget([first], later).value is None
+    row = col.cards.rows([first])[0]
+    assert row["state"] == CardState.NEW and row["stability"] is None
+    assert row["last_review"] is None and row["buried_until"] is None
+    assert row["reps"] == 2 and row["flags"] == 2  # counts and flag stay, as in Anki
+    assert col.stats.summary(later)["reviews_today"] == 2  # the history stays
+    assert col.sched.undo().value is None  # the answers before it are not undone
+    assert col.cards.rows([first])[0]["state"] == CardState.NEW
+    # It comes after the cards that were new before it was reset.
+    tomorrow = now + timedelta(days=1)
+    shown = []
+    while (card := col.sched.next_card(tomorrow)) is not None and card.card_id not in shown:
+        shown.append(card.card_id)
+        col.sched.bury([card.card_id], tomorrow)
+    assert shown == [second, third, first]
+    col.sched.forget([first], later, reset_counts=True)
+    assert col.cards.rows([first])[0]["reps"] == 0
