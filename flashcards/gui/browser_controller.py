@@ -15,7 +15,7 @@ from PySide6.QtCore import QItemSelection, QObject, QSettings, Slot
 from PySide6.QtWidgets import QInputDialog
 
 from flashcards.core.changes import Change
-from flashcards.gui.browser_model import CardTableModel
+from flashcards.gui.browser_model import FLAG_NAMES, CardTableModel
 from flashcards.gui.browser_window import BrowserWindow
 from flashcards.gui.clock import Clock
 from flashcards.gui.executor import Report
@@ -61,6 +61,7 @@ class BrowserController(QObject):
         w.search_requested.connect(self._on_search_requested)
         w.delete_requested.connect(self._on_delete)
         w.suspend_requested.connect(self._on_toggle_suspend)
+        w.flag_requested.connect(self._on_flag)
         w.change_deck_requested.connect(self._on_change_deck)
         w.save_requested.connect(self._on_save)
         w.shown.connect(self._on_shown)
@@ -256,6 +257,30 @@ class BrowserController(QObject):
             self._status(f"{word} {len(ids)} card(s).")
 
         self._ops.run(toggle, initiator=self, on_done=done, lead="The cards were not changed")
+
+    @Slot(int)
+    def _on_flag(self, flag: int) -> None:
+        rows = self.window.selected_rows()
+        ids = self.model.card_ids_at(rows)
+        if not ids:
+            return
+        # As in Anki: the flag goes on, or comes off if the current card already has it.
+        current = self.model.browse_row(rows[0])
+        value = 0 if current is not None and current.flag == flag else flag
+
+        def done(_none: None) -> None:
+            name = FLAG_NAMES[flag].lower()
+            if value:
+                self._status(f"Flagged {len(ids)} card(s) {name}.")
+            else:
+                self._status(f"Removed the {name} flag from {len(ids)} card(s).")
+
+        self._ops.run(
+            lambda _report: self._col.sched.set_flag(ids, value),
+            initiator=self,
+            on_done=done,
+            lead="The cards were not changed",
+        )
 
     @Slot()
     def _on_change_deck(self) -> None:

@@ -41,6 +41,25 @@ BLOCK = 128
 #: Blocks kept in memory before the oldest are dropped.
 MAX_BLOCKS = 64
 STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+#: Anki's flags: their names and the colours its browser tints a flagged card's row with.
+FLAG_NAMES = {
+    1: "Red",
+    2: "Orange",
+    3: "Green",
+    4: "Blue",
+    5: "Pink",
+    6: "Turquoise",
+    7: "Purple",
+}
+FLAG_COLOURS = {
+    1: "#ff9b9b",
+    2: "#ffb347",
+    3: "#93e066",
+    4: "#9dc4ff",
+    5: "#f5a8eb",
+    6: "#8be0d4",
+    7: "#c7a5f2",
+}
 
 
 class CardTableModel(QAbstractTableModel):
@@ -194,6 +213,7 @@ class CardTableModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.TextAlignmentRole,
             Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.BackgroundRole,
         ):
             return None
         column = index.column()
@@ -203,6 +223,14 @@ class CardTableModel(QAbstractTableModel):
             return None
         row = self.browse_row(index.row())
         if row is None:
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.flag in FLAG_COLOURS:
+                from PySide6.QtGui import QBrush, QColor
+
+                colour = QColor(FLAG_COLOURS[row.flag])
+                colour.setAlpha(110)  # a tint: the text stays readable in light and dark themes
+                return QBrush(colour)
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.suspended or row.buried:
@@ -214,6 +242,8 @@ class CardTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 extra = " (suspended)" if row.suspended else " (buried)" if row.buried else ""
+                if row.flag in FLAG_NAMES:
+                    extra += f", {FLAG_NAMES[row.flag].lower()} flag"
                 return tooltip(f"{row.question}\n{STATE_NAMES.get(row.state, '')}{extra}")
             return None
         return cell_text(row, column, self._now)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashcards.gui.browser_model import CardTableModel
+from flashcards.gui.browser_model import FLAG_NAMES, CardTableModel
 from flashcards.gui.note_editor import NoteForm
 from flashcards.gui.plain import make_plain
 
@@ -52,6 +52,8 @@ class BrowserWindow(QMainWindow):
     search_requested = Signal(str)
     delete_requested = Signal()
     suspend_requested = Signal()
+    #: Ctrl+1..7: toggle that flag on the selected cards (as in Anki).
+    flag_requested = Signal(int)
     change_deck_requested = Signal()
     save_requested = Signal()
     #: The window was shown (a stale table is refreshed now).
@@ -70,7 +72,7 @@ class BrowserWindow(QMainWindow):
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText(
-            "Search: words, deck:NAME, tag:NAME, is:new / is:due / is:suspended  (Ctrl+F)"
+            "Search: words, deck:NAME, tag:NAME, is:new / is:due / is:suspended, flag:1  (Ctrl+F)"
         )
         self.search_box.setClearButtonEnabled(True)
         self.count_label = make_plain(QLabel())  # a bad query is reported here, quoted
@@ -139,6 +141,12 @@ class BrowserWindow(QMainWindow):
         self.delete_action = self._action(menu, "&Delete Notes", "Ctrl+Delete")
         self.suspend_action = self._action(menu, "&Toggle Suspend", "Ctrl+J")
         self.deck_action = self._action(menu, "&Change Deck…", "Ctrl+D")
+        flags = menu.addMenu("F&lag")
+        self.flag_actions = [
+            self._action(flags, name, f"Ctrl+{flag}") for flag, name in FLAG_NAMES.items()
+        ]
+        for flag, action in enumerate(self.flag_actions, start=1):
+            action.triggered.connect(lambda _checked=False, f=flag: self.flag_requested.emit(f))
         menu.addSeparator()
         self.find_action = self._action(menu, "&Find", "Ctrl+F")
         self.save_action = self._action(menu, "&Save Note", "Ctrl+S")
@@ -237,6 +245,8 @@ class BrowserWindow(QMainWindow):
     def set_actions_enabled(self, enabled: bool) -> None:
         """Enable the actions on selected cards."""
         for action in (self.delete_action, self.suspend_action, self.deck_action):
+            action.setEnabled(enabled)
+        for action in self.flag_actions:
             action.setEnabled(enabled)
 
     # ------------------------------------------------------------------ the window

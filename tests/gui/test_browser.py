@@ -163,3 +163,30 @@ def test_suspend_restores_the_selection_in_one_step(qtbot, gui: Gui, clock, sett
     assert controller.selected_card_ids() == left
     assert len(changes) <= 2  # the reset clears the selection, one selection restores it
     browser.close()
+
+
+def test_flags_as_in_anki(qtbot, gui: Gui, clock, settings: QSettings) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None and gui.ops is not None
+    controller = BrowserController(col, gui.ops, clock, settings)
+    browser = controller.window
+    qtbot.addWidget(browser)
+    browser.show()
+    browser.select_rows([0, 1], current=0)
+    ids = controller.selected_card_ids()
+    keys = [a.shortcut().toString() for a in browser.flag_actions]
+    assert keys == [f"Ctrl+{n}" for n in range(1, 8)]  # Anki's keys
+    browser.flag_actions[2].trigger()  # Ctrl+3: green
+    qtbot.waitUntil(lambda: [r["flags"] for r in col.cards.rows(ids)] == [3, 3])
+    qtbot.waitUntil(lambda: "Flagged 2 card(s) green." in browser.statusBar().currentMessage())
+    tint = browser.model.data(browser.model.index(0, 0), Qt.ItemDataRole.BackgroundRole)
+    assert tint is not None and tint.color().green() > tint.color().red()
+    assert "green flag" in browser.model.data(
+        browser.model.index(0, 0), Qt.ItemDataRole.ToolTipRole
+    )
+    controller.search("flag:3")
+    assert browser.model.rowCount() == 2
+    browser.select_rows([0, 1], current=0)
+    browser.flag_actions[2].trigger()  # Ctrl+3 again: the flag comes off
+    qtbot.waitUntil(lambda: [r["flags"] for r in col.cards.rows(ids)] == [0, 0])
+    browser.close()
