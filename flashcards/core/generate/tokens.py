@@ -111,16 +111,65 @@ _PROPER_DETAIL = {"地名": "地域", "人名": "人名", "組織名": "組織"}
 # IPADIC's 非自立 entries, kana spellings only plus 事 and 為 (other kanji spellings such as 方,
 # 中 or 物 are mostly content words).
 _DEPENDENT_NOUNS = frozenset(
-    "あまり うえ うち かぎり きり ころ こと ごと さなか すえ せい たび ため つもり とおり とき"
-    " どころ ところ とたん のち はず はずみ ふう ふり ほう ほど まま みたい もと もの もん ゆえ"
-    " よう わけ ん コト モノ 事 為 筈".split()
+    [
+        "あまり",
+        "うえ",
+        "うち",
+        "かぎり",
+        "きり",
+        "ころ",
+        "こと",
+        "さなか",
+        "すえ",
+        "せい",
+        "たび",
+        "ため",
+        "つもり",
+        "とおり",
+        "とき",
+        "どころ",
+        "ところ",
+        "とたん",
+        "はず",
+        "はずみ",
+        "ふう",
+        "ふり",
+        "ほう",
+        "ほど",
+        "まま",
+        "みたい",
+        "もの",
+        "もん",
+        "ゆえ",
+        "よう",
+        "わけ",
+        "ん",
+        "コト",
+        "モノ",
+        "事",
+        "為",
+        "筈",
+    ]
 )
+
+# Words whose IPADIC part of speech differs from UniDic's in a way the rules notice: sentence
+# openers that UniDic reads as nouns (a topic phrase must not start with them).
+_WORD_TAGS: dict[str, tuple[str, str, str]] = {
+    "そもそも": ("接続詞", "*", "*"),
+    "つまり": ("接続詞", "*", "*"),
+    "そのまま": ("副詞", "一般", "*"),
+    "ほとんど": ("副詞", "一般", "*"),
+}
+
+# Particles IPADIC files under other sub-categories: the coordinating や, たり, and か (one
+# combined label in IPADIC, so a clause ending in か counts as left open, as with janome).
+_IPADIC_PARTICLES = {"や": "並立助詞", "たり": "並立助詞", "か": "副助詞／並立助詞／終助詞"}
 
 # Auxiliaries IPADIC files as verb suffixes (passive, causative).
 _VERB_SUFFIXES = frozenset({"れる", "られる", "せる", "させる"})
 
 # Symbols janome tags 名詞,サ変接続 (see `_ipadic_tag`).
-_IPADIC_NOUN_SYMBOLS = frozenset(string.punctuation + "＃－～")
+_IPADIC_NOUN_SYMBOLS = frozenset(string.punctuation + "＃－～—–")
 
 _INFLECTING = frozenset({"動詞", "形容詞", "助動詞"})
 
@@ -133,8 +182,8 @@ def _ipadic_tag(
     surface: str,
     lemma: str,
     pos: Sequence[str],
-    prev: Sequence[str] | None,
-    nxt: Sequence[str] | None,
+    prev: tuple[str, Sequence[str]] | None,
+    nxt: tuple[str, Sequence[str]] | None,
 ) -> tuple[str, str, str]:
     """IPADIC's (pos, sub, detail) for a morpheme with UniDic tags ``pos``.
 
@@ -142,13 +191,17 @@ def _ipadic_tag(
         surface: The morpheme's text.
         lemma: Its dictionary form (られ -> られる).
         pos: Sudachi's part of speech (six fields).
-        prev: The previous morpheme's part of speech, if any.
-        nxt: The next morpheme's part of speech, if any.
+        prev: The previous morpheme's surface and part of speech, if any.
+        nxt: The next morpheme's surface and part of speech, if any.
 
     Returns:
         The IPADIC part of speech, sub-category and second sub-category.
     """
     head, sub1, sub2 = pos[0], pos[1], pos[2]
+    if surface in _WORD_TAGS:
+        return _WORD_TAGS[surface]
+    prev_surface, prev_pos = prev if prev is not None else ("", ("",) * 6)
+    next_surface, next_pos = nxt if nxt is not None else ("", ("",) * 6)
     mapped = _POS_MAP.get((head, sub1)) or _POS_MAP.get((head, "*"))
     out_pos, out_sub = mapped if mapped is not None else (head, sub1)
     detail = "*"
@@ -158,26 +211,33 @@ def _ipadic_tag(
         detail = _COMMON_NOUN_SUB.get(sub2, "一般")  # IPADIC: 名詞,接尾,助数詞 ...
     elif (head, sub1) == ("名詞", "固有名詞"):
         detail = _PROPER_DETAIL.get(sub2, "一般")
-    if out_pos == "名詞" and surface in _DEPENDENT_NOUNS and sub1 != "固有名詞":
+    if head in ("名詞", "形状詞") and sub1 != "固有名詞" and surface in _DEPENDENT_NOUNS:
         # よう of ようだ is IPADIC's 非自立,助動詞語幹, みたい its 非自立,形容動詞語幹.
         detail = {"よう": "助動詞語幹", "みたい": "形容動詞語幹"}.get(surface, "")
         detail = detail or ("副詞可能" if sub2 == "副詞可能" else "一般")
         return "名詞", "非自立", detail
     if head == "接頭辞" and nxt is not None:
         # IPADIC names a prefix by what it attaches to: 第/約 + a number, お + a verb.
-        out_sub = {"数詞": "数接続"}.get(nxt[1], "名詞接続")
-        out_sub = {"動詞": "動詞接続", "形容詞": "形容詞接続"}.get(nxt[0], out_sub)
+        out_sub = {"数詞": "数接続"}.get(next_pos[1], "名詞接続")
+        out_sub = {"動詞": "動詞接続", "形容詞": "形容詞接続"}.get(next_pos[0], out_sub)
     elif head == "助詞" and sub1 == "格助詞" and surface == "の":
         # The の between two nouns is IPADIC's 連体化; before a verb or adjective it marks the
         # subject of a relative clause (私の書いた本), which IPADIC keeps as 格助詞.
-        if nxt is None or nxt[0] not in ("動詞", "形容詞"):
+        if next_pos[0] not in ("動詞", "形容詞"):
             out_sub = "連体化"
+    elif head == "助詞" and surface in _IPADIC_PARTICLES:
+        out_sub = _IPADIC_PARTICLES[surface]
+    elif head == "助動詞" and surface == "で" and next_surface in ("", "は", "も"):
+        # "英語では", "…ではない", a phrase ending in で: IPADIC's case particle, not the copula.
+        out_pos, out_sub = "助詞", "格助詞"
+    elif head == "動詞" and lemma in ("ある", "ござる") and prev_surface == "で":
+        out_pos, out_sub = "助動詞", "*"  # である, でございます: IPADIC's copula
     elif head == "助動詞" and lemma in _VERB_SUFFIXES:
         out_pos, out_sub = "動詞", "接尾"
     elif head == "助動詞" and surface == "に":
         # UniDic's に of 〜ように / 静かに is the copula; IPADIC has a particle there.
         out_pos, out_sub = "助詞", "格助詞"
-    elif head == "動詞" and prev is not None and prev[1] == "接続助詞":
+    elif head == "動詞" and prev_pos[1] == "接続助詞":
         out_sub = "非自立"  # している, してみる: IPADIC's auxiliary verbs
     if surface and all(ch in _IPADIC_NOUN_SYMBOLS for ch in surface):
         # IPADIC has no entry for ASCII symbols: janome reads them as unknown words, tagged
@@ -242,8 +302,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
     ]
     tokens: list[Token] = []
     for i, (start, end, surface, pos, morpheme) in enumerate(raw):
-        prev = raw[i - 1][3] if i else None
-        nxt = raw[i + 1][3] if i + 1 < len(raw) else None
+        prev = (raw[i - 1][2], raw[i - 1][3]) if i else None
+        nxt = (raw[i + 1][2], raw[i + 1][3]) if i + 1 < len(raw) else None
         lemma = morpheme.dictionary_form()
         out_pos, sub, detail = _ipadic_tag(surface, lemma, pos, prev, nxt)
         # IPADIC's base form of an uninflected word is the word itself; Sudachi's dictionary
