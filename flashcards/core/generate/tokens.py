@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sudachipy import Morpheme, Tokenizer
+    from sudachipy.sudachipy import Morpheme, Tokenizer
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ def _ipadic_tag(
 def _tokenizer() -> Tokenizer:
     # Importing SudachiPy and loading its dictionary take a few hundredths of a second; done
     # once, and only when Japanese is tokenized.
-    from sudachipy import Dictionary, SplitMode
+    from sudachipy.sudachipy import Dictionary, SplitMode
 
     # Mode C keeps named compounds whole (36協定, 特定健診), which the gold terms want.
     return Dictionary(config=_CONFIG, dict="core").tokenizer(mode=SplitMode.C)
