@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "resources" / "articles" / "llm_basics_ja.txt"
 ARTICLES_DIR = ROOT / "tests" / "data" / "articles"
-# Runs in a fresh interpreter so janome's dictionary load is part of the figure.
+# Runs in a fresh interpreter so the tokenizer's dictionary load is part of the figure.
 _FRESH = """
 import sys, time
 t0 = time.perf_counter()

@@ -149,8 +149,8 @@ def _show_card(text: str) -> None:
     sanitize_html(faces.answer_html)
 
 
-# Each article is generated in a fresh process (janome loaded before timing), so no row inherits
-# another's caches or heap.
+# Each article is generated in a fresh process (the tokenizer loaded before timing), so no row
+# inherits another's caches or heap.
 _CHILD = """
 import sys, time
 from pathlib import Path

@@ -159,6 +159,14 @@ def wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Finding
             not tail
             or tail[-1].pos != "名詞"
             or tail[-1].sub in ("非自立", "特殊", "形容動詞語幹", "代名詞")
+            # "…の4つです": a count, not a definition (janome read this つ as an auxiliary);
+            # "…の一つです" (one of them) is one.
+            or (
+                len(tail) >= 2
+                and tail[-2].sub == "数"
+                and tail[-2].surface not in ("一", "1", "１")
+                and tail[-1].detail == "助数詞"
+            )
         ):
             return []
         restricted = has_modifier(core) and len(core) >= 6 and not EVALUATIVE.search(core)

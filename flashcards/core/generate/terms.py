@@ -1,4 +1,4 @@
-"""What counts as a term: noun chains from janome tokens, term shapes and stop words."""
+"""What counts as a term: noun chains from the tokenizer's tokens, term shapes and stop words."""
 
 from __future__ import annotations
 

@@ -98,7 +98,8 @@ def test_instruction_label_names_the_noun_phrase_at_its_end() -> None:
 
 
 def test_katakana_loan_word_split_by_the_tokenizer_is_one_term() -> None:
-    # janome reads トークン as トーク + ン; the term and its とは definition must survive that.
+    # A tokenizer may split a loan word (janome read トークン as トーク + ン); the term and its
+    # とは definition must survive that.
     text = "# メモ\n\nトークンとは、LLMが文章を処理するときの最小単位のことです。\n"
     deck = generate_deck(decode_article(text.encode(), "memo.md"))
     notes = {n.id.split("/", 1)[1]: n for n in deck.notes}
