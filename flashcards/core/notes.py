@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from flashcards.core import anki_types
 from flashcards.core.changes import Change, Notify, OpResult, announce
 from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
 from flashcards.core.deckfile import NoteSource, NoteSpec
@@ -37,6 +38,8 @@ class NoteView:
     source: NoteSource
     modified: datetime
     card_ids: tuple[int, ...]
+    #: The note's own Anki note type (see :mod:`flashcards.core.anki_types`), or None.
+    anki_notetype_id: int | None = None
 
 
 def delete_note_rows(conn: Connection, note_ids: Sequence[int]) -> None:
@@ -65,9 +68,36 @@ def reviewed_card_ids(conn: Connection, card_ids: Sequence[int]) -> set[int]:
     return out
 
 
+def wanted_ords(conn: Connection, note_id: int, spec: NoteSpec) -> tuple[set[int], bool]:
+    """The cards note ``note_id`` makes once given the kind and text of ``spec``.
+
+    Returns:
+        The card ordinals, and whether the note's cards outside them go. A note in an Anki
+        note type of its own keeps every card it has (Anki never deletes a card because a
+        template or a field changed) and gains those its templates make for its new fields;
+        our kinds make exactly :func:`card_ords`.
+    """
+    row = conn.execute(
+        select(NOTE.c.anki_notetype_id, NOTE.c.anki_fields).where(NOTE.c.id == note_id)
+    ).first()
+    if row is None or row.anki_notetype_id is None:
+        return set(card_ords(spec.kind, spec.front)), True
+    notetype = anki_types.load_notetype(conn, int(row.anki_notetype_id))
+    fields = (
+        None
+        if notetype is None
+        else anki_types.fields_of(notetype, row.anki_fields, spec.front, spec.back)
+    )
+    if notetype is None or fields is None:
+        return set(), False  # a note type we cannot read: its cards stay as they are
+    return anki_types.card_ords(notetype, fields, spec.tags), False
+
+
 def drops_reviewed_cards(conn: Connection, note_id: int, spec: NoteSpec) -> bool:
     """Whether giving note ``note_id`` the kind and text of ``spec`` deletes a reviewed card."""
-    want = set(card_ords(spec.kind, spec.front))
+    want, drops = wanted_ords(conn, note_id, spec)
+    if not drops:
+        return False
     gone = [
         int(r[0])
         for r in conn.execute(select(CARD.c.id, CARD.c.ord).where(CARD.c.note_id == note_id))
@@ -118,12 +148,15 @@ def bulk_insert_notes(
 
 
 def apply_note(conn: Connection, note_id: int, spec: NoteSpec, now: datetime) -> None:
-    """Update a note's fields and add/remove cards for a changed kind or cloze set."""
+    """Update a note's fields and add/remove cards for a changed kind or cloze set.
+
+    A note in an Anki note type of its own only gains cards (see :func:`wanted_ords`).
+    """
     conn.execute(update(NOTE).where(NOTE.c.id == note_id).values(**note_values(spec), modified=now))
     deck_id = conn.execute(select(NOTE.c.deck_id).where(NOTE.c.id == note_id)).scalar_one()
     have = {int(r[0]) for r in conn.execute(select(CARD.c.ord).where(CARD.c.note_id == note_id))}
-    want = set(card_ords(spec.kind, spec.front))
-    gone = have - want
+    want, drops = wanted_ords(conn, note_id, spec)
+    gone = have - want if drops else set()
     if gone:
         ids = [
             r[0]
@@ -210,7 +243,9 @@ class NoteManager:
     ) -> OpResult[None]:
         """Edit a note in one transaction; its cards keep their progress.
 
-        The learner's own edit may change the kind: cards the new kind no longer has go.
+        The learner's own edit may change the kind: cards the new kind no longer has go. A
+        note in an Anki note type of its own keeps all its cards and may gain some (its
+        templates decide; see :func:`wanted_ords`); any of its fields may be left empty.
 
         Returns:
             No value; the changes: ``NOTES | CARDS | DECKS``.
@@ -228,7 +263,7 @@ class NoteManager:
             tuple(tags) if tags is not None else current.tags,
             current.source,
         )
-        validate_note(spec)
+        validate_note(spec, anki_typed=current.anki_notetype_id is not None)
         now = utcnow_guard(now)
         with Session(self._engine) as session:
             conn = session.connection()
@@ -311,6 +346,7 @@ class NoteManager:
                     source=NoteSource(r["source_title"], r["source_section"], r["source_sentence"]),
                     modified=r["modified"],
                     card_ids=tuple(cards.get(nid, [])),
+                    anki_notetype_id=r["anki_notetype_id"],
                 )
             )
         return out

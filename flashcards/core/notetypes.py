@@ -65,8 +65,14 @@ def too_large(*texts: str) -> bool:
     return sum(len(t.encode("utf-8", "surrogatepass")) for t in texts) > MAX_NOTE_BYTES
 
 
-def validate_note(spec: NoteSpec) -> None:
+def validate_note(spec: NoteSpec, *, anki_typed: bool = False) -> None:
     """Check that a note can be stored.
+
+    Args:
+        spec: The note.
+        anki_typed: The note is in an Anki note type of its own (see
+            :mod:`flashcards.core.anki_types`): its templates decide its cards, and any of its
+            fields may be empty, as in Anki, so only its kind and size are checked.
 
     Raises:
         InputError: If its kind is unknown, it is too large, its front empty, a basic note
@@ -77,6 +83,8 @@ def validate_note(spec: NoteSpec) -> None:
         raise InputError(f"Unknown note kind {spec.kind!r}.")
     if too_large(spec.front, spec.back):
         raise InputError(f"A note may hold at most {MAX_NOTE_BYTES >> 20} MiB of text.")
+    if anki_typed:
+        return
     if not spec.front.strip():
         raise InputError("A note needs a front.")
     if spec.kind != NoteKind.CLOZE and not spec.back.strip():

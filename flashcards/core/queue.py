@@ -25,9 +25,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from flashcards.core.enums import CardState
-from flashcards.core.models import Card, Note, ReviewLog, table_of
+from flashcards.core.models import AnkiNoteType, Card, Note, ReviewLog, table_of
 
-CARD, NOTE, LOG = (table_of(m) for m in (Card, Note, ReviewLog))
+CARD, NOTE, LOG, NOTETYPE = (table_of(m) for m in (Card, Note, ReviewLog, AnkiNoteType))
 
 # Inline literals, not bound values: an IN list of bound values is re-rendered ("expanded")
 # on every execution, which costs more than the query itself.
@@ -61,17 +61,29 @@ def _pick(mode: str, tag: str, *conds: Any) -> Any:
     return query.order_by(CARD.c.due).limit(1).scalar_subquery()
 
 
-def _card_with_note() -> Select[Any]:
-    return select(
-        CARD,
-        NOTE.c.uid,
-        NOTE.c.kind,
-        NOTE.c.front,
-        NOTE.c.back,
-        NOTE.c.source_title,
-        NOTE.c.source_section,
-        NOTE.c.source_sentence,
-    ).join(NOTE, NOTE.c.id == CARD.c.note_id)
+#: What showing a card needs of its note (and of the note's own Anki note type, if any; see
+#: :func:`flashcards.core.render.faces_of_row`), besides the card's columns.
+CARD_WITH_NOTE_COLUMNS = (
+    NOTE.c.uid,
+    NOTE.c.kind,
+    NOTE.c.front,
+    NOTE.c.back,
+    NOTE.c.tags,
+    NOTE.c.source_title,
+    NOTE.c.source_section,
+    NOTE.c.source_sentence,
+    NOTE.c.anki_fields,
+    NOTETYPE.c.config.label("anki_config"),
+)
+
+
+def card_with_note() -> Select[Any]:
+    """Cards with :data:`CARD_WITH_NOTE_COLUMNS` (add a ``where``)."""
+    return (
+        select(CARD, *CARD_WITH_NOTE_COLUMNS)
+        .join(NOTE, NOTE.c.id == CARD.c.note_id)
+        .outerjoin(NOTETYPE, NOTETYPE.c.id == NOTE.c.anki_notetype_id)
+    )
 
 
 _next_cache: dict[tuple[str, str, str], Any] = {}
@@ -115,7 +127,7 @@ def next_card_row(
             ),
             _pick(key[2], "n", CARD.c.state == int(CardState.NEW)),
         )
-        statement = _card_with_note().where(CARD.c.id == first)
+        statement = card_with_note().where(CARD.c.id == first)
         _next_cache[key] = statement
     params: dict[str, Any] = {"now": now, "cutoff": cutoff, "day_end": day_end}
     for tag, decks, mode in zip("lrn", (learn_decks, review_decks, new_decks), key, strict=True):
@@ -126,7 +138,7 @@ def next_card_row(
     return conn.execute(statement, params).first()
 
 
-CARD_FOR_REVIEW = _card_with_note().where(CARD.c.id == bindparam("card_id"))
+CARD_FOR_REVIEW = card_with_note().where(CARD.c.id == bindparam("card_id"))
 
 CARD_FOR_ANSWER = (
     select(CARD, NOTE.c.kind)

@@ -1,13 +1,15 @@
 """Card text made safe to show: a safelist of inline formatting, nothing that acts or loads.
 
-Card fields are stored as plain text and rendered with every character escaped
-(:mod:`flashcards.core.render`), so today nothing a card contains can become markup. This
-module is the second wall, for any rich text shown in a widget that understands HTML (a Qt
-rich-text label or text browser): it keeps a small safelist of formatting tags with only a
-``class`` attribute, drops ``<script>``/``<style>`` with their content, and removes every other
-tag and attribute (so no ``src``, ``href``, ``style`` with ``url()``, event handler, ``<img>``,
-``<link>``, ``<iframe>`` or ``file:`` URL survives). Nothing shown can run script, load remote
-content or read a local file.
+Our own cards are stored as plain text and rendered with every character escaped
+(:mod:`flashcards.core.render`), so nothing they contain can become markup. Cards of notes in
+an Anki note type of their own are Anki's HTML (their templates and fields, rendered by
+:mod:`flashcards.core.template_render`). This module is the wall for any rich text shown in a
+widget that understands HTML (a Qt rich-text label or text browser): it keeps a safelist of
+formatting tags with only a ``class`` attribute, drops ``<script>``/``<style>`` with their
+content, and removes every other tag and attribute (so no ``src``, ``href``, ``style`` with
+``url()``, event handler, ``<img>``, ``<link>``, ``<iframe>``, ``<input>`` or ``file:`` URL
+survives). A note type's style sheet goes through :func:`sanitize_css`. Nothing shown can run
+script, load remote content or read a local file.
 
 The cleaning is done by nh3 (Python bindings to the Rust ``ammonia`` sanitiser, which parses
 with a real HTML5 parser, html5ever) rather than by regular expressions.
@@ -25,7 +27,9 @@ from __future__ import annotations
 import html
 import re
 
-#: Formatting tags a card may use; none can load anything or run anything.
+#: Formatting tags a card may use; none can load anything or run anything. Besides inline
+#: formatting: what Anki's templates commonly hold (rules, tables, headings) and what the
+#: renderer writes (``details``/``summary`` for a hint, ``ruby``/``rb``/``rt`` for furigana).
 ALLOWED_TAGS = frozenset(
     {
         "b",
@@ -47,12 +51,31 @@ ALLOWED_TAGS = frozenset(
         "code",
         "pre",
         "ruby",
+        "rb",
         "rt",
         "rp",
+        "hr",
+        "details",
+        "summary",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
     }
 )
-#: Only ``class`` survives (our style sheet decides what a class looks like).
-ALLOWED_ATTRIBUTES = {tag: {"class"} for tag in ("b", "span", "div", "p", "code")}
+#: Only ``class`` survives (a style sheet, ours or the note type's, decides what a class looks
+#: like; Anki's note types style their cards by class: ``.cloze``, ``.hint``...).
+ALLOWED_ATTRIBUTES = {tag: {"class"} for tag in ALLOWED_TAGS if tag not in {"br", "hr"}}
 
 
 #: Other fragments with more ``&`` than this are shown as text (nh3 would take seconds).
@@ -100,3 +123,21 @@ def sanitize_html(fragment: str) -> str:
         strip_comments=True,
         link_rel=None,
     )
+
+
+_CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+_CSS_IMPORT_RE = re.compile(r"@import\b[^;{}]*;?", re.IGNORECASE)
+_CSS_URL_RE = re.compile(r"url\s*\(", re.IGNORECASE)
+
+
+def sanitize_css(css: str) -> str:
+    r"""A note type's style sheet, unable to load anything, to go in a ``<style>`` element.
+
+    Qt's rich text loads what ``@import`` and ``url()`` (a background image) name, local files
+    included: both are made inert (an import is removed, ``url(`` becomes ``blocked(``, which
+    no property accepts, so the declaration is ignored). Backslashes go first (``u\72l(`` is
+    ``url(`` in CSS), then comments (``/\*`` is one once its backslash is gone), so that
+    neither hides one; ``<`` goes so that the text cannot close its ``<style>`` element.
+    """
+    text = _CSS_COMMENT_RE.sub(" ", css.replace("\\", "")).replace("<", " ")
+    return _CSS_URL_RE.sub("blocked(", _CSS_IMPORT_RE.sub(" ", text))

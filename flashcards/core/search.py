@@ -32,7 +32,8 @@ from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError
 from flashcards.core.models import utcnow_guard
-from flashcards.core.render import render
+from flashcards.core.queue import card_with_note
+from flashcards.core.render import faces_of_row
 from flashcards.core.tables import CARD, DECK, NOTE
 
 STATES = ("new", "learn", "review", "due", "suspended", "buried")
@@ -227,11 +228,7 @@ def browse_rows(col: Collection, card_ids: Sequence[int], now: datetime) -> list
     """The browser's rows for ``card_ids``, in the order asked (missing ids are left out)."""
     now = utcnow_guard(now)
     decks = col.decks.names()
-    stmt = (
-        select(CARD, NOTE.c.kind, NOTE.c.front, NOTE.c.back)
-        .join(NOTE, NOTE.c.id == CARD.c.note_id)
-        .where(CARD.c.id.in_(list(card_ids)))
-    )
+    stmt = card_with_note().where(CARD.c.id.in_(list(card_ids)))
     with col.engine.connect() as conn:
         rows = {int(r.id): r for r in conn.execute(stmt)}
     out = []
@@ -246,13 +243,14 @@ def browse_rows(col: Collection, card_ids: Sequence[int], now: datetime) -> list
         interval = (
             (r.due - r.last_review).total_seconds() / 86400 if r.last_review is not None else None
         )
-        question = render(r.kind, int(r.ord), r.front, r.back).question
+        deck = decks.get(int(r.deck_id), "")
+        question = faces_of_row(r, deck).question
         out.append(
             BrowseRow(
                 card_id=card_id,
                 note_id=int(r.note_id),
                 question=_one_line(question),
-                deck=decks.get(int(r.deck_id), ""),
+                deck=deck,
                 state=int(r.state),
                 due=r.due,
                 interval_days=interval,

@@ -117,7 +117,7 @@ class ReviewController(QObject):
             else:
                 self._started = time.monotonic()
                 self._update_counts(card, now)
-                self._view.show_question(self._html(card.faces.question_html))
+                self._view.show_question(self._html(card, card.faces.question_html))
                 self.screen_requested.emit(Screen.REVIEW)
         self._sync_actions()
 
@@ -129,10 +129,19 @@ class ReviewController(QObject):
             card.deck_name, new, learn, review, QUEUE_OF_STATE.get(card.state, "new")
         )
 
-    def _html(self, text: str) -> str:
+    def _html(self, card: ReviewCard, text: str) -> str:
         from flashcards.core.sanitize import sanitize_html
 
-        # The faces are escaped already; the sanitiser is the second wall (nothing loads/acts).
+        # The faces are safe already; the sanitiser is the second wall (nothing loads/acts).
+        css = card.faces.anki_css
+        if css is not None:
+            # A card of an Anki note type: its own style sheet (made inert by the core) styles
+            # it inside Anki's card element, with Anki's classes for the template and the dark
+            # mode, so that its CSS selects what it does in Anki.
+            classes = f"card card{card.ord + 1}"
+            if self._theme.dark:
+                classes += " nightMode night_mode"
+            return f'<style>{css}</style><div class="{classes}">{sanitize_html(text)}</div>'
         accent = self._theme.palette.accent
         return sanitize_html(text).replace('<b class="cloze">', f'<b style="color:{accent}">')
 
@@ -143,9 +152,10 @@ class ReviewController(QObject):
         source = card.source
         where = " · ".join(x for x in (source.section, source.title) if x)
         self._view.show_answer(
-            self._html(card.faces.answer_html),
+            self._html(card, card.faces.answer_html),
             source_html(source.sentence, _term(card), where, self._theme.palette),
             {r: card.label(r) for r in (1, 2, 3, 4)},
+            replaces_question=card.faces.anki_css is not None,
         )
         self._sync_actions()
 
@@ -257,7 +267,7 @@ class ReviewController(QObject):
             return
         revealed = self._view.answer_shown
         self.card = fresh
-        self._view.show_question(self._html(fresh.faces.question_html))
+        self._view.show_question(self._html(fresh, fresh.faces.question_html))
         if revealed:
             self._reveal()
 

@@ -170,15 +170,28 @@ class ReviewView(QWidget):
     def show_question(self, question_html: str) -> None:
         """Show a card's question with the answer hidden."""
         self.question.setText(question_html)
+        self.question.show()
         for widget in (self.separator, self.answer, self.source):
             widget.hide()
         self.bottom.setCurrentIndex(0)
 
-    def show_answer(self, answer_html: str, source_html: str, labels: dict[int, str]) -> None:
-        """Reveal the answer, its source and the four buttons with their intervals."""
+    def show_answer(
+        self,
+        answer_html: str,
+        source_html: str,
+        labels: dict[int, str],
+        *,
+        replaces_question: bool = False,
+    ) -> None:
+        """Reveal the answer, its source and the four buttons with their intervals.
+
+        ``replaces_question``: the answer holds the question already (an Anki template's
+        ``{{FrontSide}}``), so it is shown in its place, as Anki does.
+        """
         self.answer.setText(answer_html)
         self.source.setText(source_html)
-        self.separator.show()
+        self.question.setVisible(not replaces_question)
+        self.separator.setVisible(not replaces_question)
         self.answer.show()
         self.source.setVisible(bool(source_html))
         for rating, widget in self.answer_buttons.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sqlite3
 import zipfile
 from datetime import UTC, datetime
@@ -308,3 +309,60 @@ def test_sanitiser_keeps_only_inert_markup(fragment: str) -> None:
     lowered = clean.lower()
     for bad in ("<script", "<img", "<iframe", "<link", "<svg", "src=", "href=", "style="):
         assert bad not in lowered
+
+
+HOSTILE_CSS = [
+    ".card { background: url(file:///etc/passwd); }",
+    ".card { background-image: URL\t( 'http://evil.example/x.png' ); }",
+    '@import "http://evil.example/a.css"; .card { color: red; }',
+    "@import url(file:///etc/hosts);",
+    ".a { background: u\\72l(file:///etc/passwd); }",
+    ".a { background: u/\\**/rl(x); }",
+    "/* unclosed url(x)",
+    "</style><img src=x onerror=alert(1)>",
+    "@\\69mport 'x.css';",
+]
+
+
+@FUZZ
+@given(css=st.one_of(st.sampled_from(HOSTILE_CSS), st.text(max_size=200)))
+def test_note_type_css_loads_nothing(css: str) -> None:
+    """A note type's style sheet reaches Qt's rich text with no import, url() or tag."""
+    from flashcards.core.sanitize import sanitize_css
+
+    clean = sanitize_css(css)
+    assert "/*" not in clean and "\\" not in clean and "<" not in clean
+    assert "@import" not in clean.lower()
+    assert not re.search(r"url\s*\(", clean, re.IGNORECASE)
+
+
+@FUZZ
+@given(template=_text, field=_text, ord_=st.integers(0, 2))
+def test_anki_templates_render_inert(template: str, field: str, ord_: int) -> None:
+    """Cards of an Anki note type: whatever its templates and fields, only inert markup."""
+    import json
+
+    from flashcards.core.render import card_faces
+
+    config = {
+        "name": "Hostile",
+        "css": HOSTILE_CSS[0],
+        "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+        "tmpls": [
+            {"name": f"T{i}", "ord": i, "qfmt": q, "afmt": "{{FrontSide}}<hr id=answer>" + q}
+            for i, q in enumerate(("{{Front}}" + template, template + "{{Back}}", template))
+        ],
+    }
+    faces = card_faces(
+        "basic",
+        ord_,
+        field,
+        field,
+        notetype_config=json.dumps(config),
+        anki_fields=json.dumps([field, field]),
+    )
+    assert faces.anki_css is not None and "url(" not in faces.anki_css
+    for fragment in (faces.question_html, faces.answer_html):
+        for tag, attrs in _tags(fragment):
+            assert tag in ALLOWED_TAGS, fragment
+            assert all(name == "class" for name, _ in attrs), fragment

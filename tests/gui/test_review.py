@@ -188,3 +188,61 @@ def test_no_two_actions_share_a_shortcut(gui: Gui) -> None:
             assert text not in seen, f"{text} is used by {seen[text]!r} and {action.text()!r}"
             seen[text] = action.text()
     assert {"Space", "1", "4", "U", "Ctrl+Z", "E", "-", "@", "Esc", "S"} <= set(seen)
+
+
+def test_card_of_an_anki_note_type_shows_its_template_and_style(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    """A note in an Anki note type of its own is shown as Anki shows it (issue 12)."""
+    import json
+
+    from sqlalchemy import insert, update
+
+    from flashcards.core.tables import NOTE, NOTETYPE
+
+    col = gui.col
+    assert col is not None
+    config = {
+        "name": "Three",
+        "type": 0,
+        "css": ".card { color: #123456; } .meaning { font-style: italic; }"
+        " .x { background: url(file:///etc/passwd); }",
+        "flds": [{"name": n, "ord": i} for i, n in enumerate(("Word", "Reading", "Meaning"))],
+        "tmpls": [
+            {"name": "Recognise", "ord": 0, "qfmt": "{{Word}}",
+             "afmt": "{{FrontSide}}<hr id=answer><div class=meaning>{{Meaning}}</div>"},
+            {"name": "Read", "ord": 1, "qfmt": "{{Reading}}",
+             "afmt": "{{FrontSide}}<hr id=answer>{{Word}}"},
+            {"name": "Recall", "ord": 2, "qfmt": "{{Meaning}}",
+             "afmt": "{{FrontSide}}<hr id=answer>{{Word}}<img src=x onerror=alert(1)>"},
+        ],
+    }  # fmt: skip
+    note_id = col.notes.add("Anki", "basic", "猫", "ねこ", clock()).value
+    with col.engine.begin() as conn:
+        conn.execute(insert(NOTETYPE).values(id=77, name="Three", config=json.dumps(config),
+                                             modified=clock()))  # fmt: skip
+        conn.execute(
+            update(NOTE)
+            .where(NOTE.c.id == note_id)
+            .values(anki_notetype_id=77, anki_fields=json.dumps(["猫", "ねこ", "<b>cat</b>"]))
+        )
+    col.notes.update(note_id, clock(), tags=["animal"])  # the templates make its other cards
+    assert len(col.notes.get(note_id).card_ids) == 3
+
+    gui.controller._on_study(col.decks.id("Anki"))
+    view = gui.window.review
+    card = gui.controller.review.card
+    assert card is not None and card.ord == 0
+    question = view.question.text()
+    assert question.startswith("<style>.card { color: #123456; }")
+    assert "url(" not in question  # the style sheet loads nothing
+    assert '<div class="card card1">猫</div>' in question
+    _key(qtbot, gui, Qt.Key.Key_Space)
+    # The answer holds the question ({{FrontSide}}) and takes its place, as in Anki.
+    assert view.answer_shown and not view.question.isVisible() and view.answer.isVisible()
+    assert '<div class="meaning"><b>cat</b></div>' in view.answer.text()
+    # Another card of the note (its siblings are buried once one is answered).
+    recall = col.notes.get(note_id).card_ids[2]  # in ordinal order: the Recall card
+    review = gui.controller.review
+    review._show(col.sched.card_for_review(recall, clock()), clock())
+    assert view.question.isVisible() and not view.answer.isVisible()
+    _key(qtbot, gui, Qt.Key.Key_Space)
+    assert "<img" not in view.answer.text() and "onerror" not in view.answer.text()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,98 +12,14 @@ from flashcards.core.deckfile import NoteSource
 from flashcards.core.decks import DeckSettings
 from flashcards.core.errors import InputError
 
+# Defined beside the card faces, which use them too; the exchange modules take them from here.
+from flashcards.core.html_text import html_to_text as html_to_text
+from flashcards.core.html_text import text_to_html as text_to_html
+
 #: The largest uncompressed size we accept for a package's collection database or a text file:
 #: twice the 250 MB AnkiWeb accepts for a whole collection (so any collection that syncs fits),
 #: and small enough that a refused bomb costs seconds of disk writes, never memory.
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
-
-_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#x27;", "'"), ("&nbsp;", " "))
-_TAG_RE = re.compile(r"<[^>]*>")
-_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_BLOCK_END_RE = re.compile(r"</(?:div|p|li|h[1-6]|tr)\s*>", re.IGNORECASE)
-# ``<script …>…</script>`` / ``<style …>…</style>``: the opening and the closing of each name,
-# matched separately so that dropping them is one linear pass (see `_drop_scripts`).
-_SCRIPT_OPEN_RE = re.compile(r"<(script|style)\b", re.IGNORECASE)
-_SCRIPT_CLOSE_RE = {
-    "script": re.compile(r"</script\s*>", re.IGNORECASE),
-    "style": re.compile(r"</style\s*>", re.IGNORECASE),
-}
-
-
-_HTML_SPECIAL_RE = re.compile(r"[&<>\"'\r\n]")
-
-
-def text_to_html(text: str) -> str:
-    """Plain text as an Anki field: HTML-escaped, line breaks as ``<br>``."""
-    if not _HTML_SPECIAL_RE.search(text):  # most fields: nothing to escape (a C-speed check)
-        return text
-    return html.escape(text).replace("\r\n", "\n").replace("\n", "<br>")
-
-
-def _drop_scripts(text: str) -> str:
-    r"""Remove each ``<script…>`` or ``<style…>`` element up to its first closing tag.
-
-    The same as deleting the matches of ``<(script|style)\b.*?</\1\s*>`` (an opening without a
-    closing stays), in linear time: the first closing tag of each name after a position is found
-    once and reused until the scan passes it.
-    """
-    out: list[str] = []
-    copied = 0  # text[copied:] is not in ``out`` yet
-    pos = 0
-    # name -> (where the last search started, the first closing tag at or after it)
-    closes: dict[str, tuple[int, re.Match[str] | None]] = {}
-    while True:
-        opening = _SCRIPT_OPEN_RE.search(text, pos)
-        if opening is None:
-            break
-        name = "script" if len(opening.group(1)) == 6 else "style"
-        start = opening.end()
-        cached = closes.get(name)
-        if cached is None or (cached[1] is not None and cached[1].start() < start):
-            cached = (start, _SCRIPT_CLOSE_RE[name].search(text, start))
-            closes[name] = cached
-        close = cached[1]
-        if close is None:
-            pos = opening.start() + 1  # unclosed: its text stays
-            continue
-        out.append(text[copied : opening.start()])
-        copied = pos = close.end()
-    if not out:
-        return text
-    out.append(text[copied:])
-    return "".join(out)
-
-
-def html_to_text(value: str) -> str:
-    """An Anki field (HTML) as our plain text; the inverse of :func:`text_to_html`.
-
-    Line breaks (``<br>``, closing ``</div>``) become newlines, other tags are dropped and
-    entities are decoded. Linear in the length of ``value`` whatever it holds.
-    """
-    text = value
-    blocks = False
-    if "<br>" in text:
-        text = text.replace("<br>", "\n")
-    if "<" in text:
-        text = _drop_scripts(text)
-        text = _BR_RE.sub("\n", text)
-        blocks = _BLOCK_END_RE.search(text) is not None
-        if blocks:
-            text = _BLOCK_END_RE.sub("\n", text)
-        # A "<" after the last ">" starts no tag: leaving that tail out of the substitution
-        # keeps "<<<<…" linear (the regex would rescan the tail from every "<").
-        last = text.rfind(">")
-        if last >= 0:
-            text = _TAG_RE.sub("", text[: last + 1]) + text[last + 1 :]
-    if "&" in text:
-        for entity, char in _ENTITIES:
-            text = text.replace(entity, char)
-        if text.count("&") == text.count("&amp;"):
-            text = text.replace("&amp;", "&")
-        else:
-            text = html.unescape(text)
-        text = text.replace("\xa0", " ")
-    return text.rstrip("\n") if blocks else text
 
 
 def content_guid(*parts: str) -> str:

@@ -25,7 +25,7 @@ from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
-from flashcards.core.render import Faces, render
+from flashcards.core.render import Faces, faces_of_row
 from flashcards.core.stats_data import forget_review
 from flashcards.core.tables import CARD, LOG
 
@@ -257,16 +257,17 @@ class Scheduler:
         card_id = int(row.id)
         memory = _memory(row)
         config = self._decks.settings(int(row.deck_id)).scheduler_config()
+        deck_name = self._decks.names().get(int(row.deck_id), "")
         card = ReviewCard(
             card_id=card_id,
             note_id=int(row.note_id),
             note_uid=row.uid,
             deck_id=int(row.deck_id),
-            deck_name=self._decks.names().get(int(row.deck_id), ""),
+            deck_name=deck_name,
             kind=row.kind,
             ord=int(row.ord),
             state=memory.state,
-            faces=render(row.kind, int(row.ord), row.front, row.back),
+            faces=faces_of_row(row, deck_name),
             front=row.front,
             back=row.back,
             source=NoteSource(row.source_title, row.source_section, row.source_sentence),
