@@ -60,9 +60,6 @@ MAX_VALUE_BYTES = 8 << 20
 #: A GUID longer than this is not one (Anki and genanki write 10 characters, other tools UUIDs
 #: or hashes): the note is skipped rather than a megabyte-long key stored.
 MAX_GUID_CHARS = 256
-#: A GUID longer than this is not one (Anki and genanki write 10 characters, other tools UUIDs
-#: or hashes): the note is skipped rather than a megabyte-long key stored.
-MAX_GUID_CHARS = 256
 #: Card data (Anki keeps the FSRS memory state there as JSON of a few dozen bytes, its custom
 #: data is limited to 100 bytes): a longer value is ignored and the memory state estimated.
 MAX_CARD_DATA = 4096
@@ -898,9 +895,6 @@ def _read(
         if len(str(guid)) > MAX_GUID_CHARS:
             bad_guid += 1
             continue
-        if len(str(guid)) > MAX_GUID_CHARS:
-            bad_guid += 1
-            continue
         fields = [html_to_text(f) for f in str(flds).split("\x1f")]
         note_cards = cards.get(nid, [])
         ntype = types.get(mid, _NoteType(False, len(fields), 1))
@@ -922,13 +916,19 @@ def _read(
             kind = NoteKind.BASIC
         if kind == NoteKind.REVERSED and not back.strip():
             kind = NoteKind.BASIC
-        if not front.strip() or not str(guid):
+        if not str(guid) or (not front.strip() and own_type is None):
             skipped += 1
             continue
-        wanted = set(card_ords(kind, front))
-        if max(wanted, default=0) > _INT32:  # a cloze number no card ordinal can hold
-            bad_cloze += 1
-            continue
+        if own_type is not None:
+            # Every card Anki gave the note, whatever our kind would make of it: its note type
+            # decides (it is shown, edited and exported as that note type), and a template
+            # beyond our kinds' one or two is no reason to lose a card and its history.
+            wanted = {c.ord for c in note_cards if c.ord >= 0}
+        else:
+            wanted = set(card_ords(kind, front))
+            if max(wanted, default=0) > _INT32:  # a cloze number no card ordinal can hold
+                bad_cloze += 1
+                continue
         home = next((c.home for c in note_cards), 0)
         name = deck or _deck_name(decks[home].name if home in decks else "", fallback)
         scheduled = {}
@@ -962,10 +962,6 @@ def _read(
     if notes_too_big[0]:
         incoming.warnings.append(
             f"{notes_too_big[0]} note(s) larger than {MAX_NOTE_BYTES >> 20} MiB were skipped."
-        )
-    if bad_guid:
-        incoming.warnings.append(
-            f"{bad_guid} note(s) with a GUID over {MAX_GUID_CHARS} characters were skipped."
         )
     if bad_guid:
         incoming.warnings.append(

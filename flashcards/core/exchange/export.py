@@ -20,7 +20,7 @@ from typing import Any
 import genanki
 from sqlalchemy import String, select, type_coerce
 
-from flashcards.core import scheduling
+from flashcards.core import anki_types, scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.decks import DeckSettings
@@ -28,7 +28,6 @@ from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.exchange.anki_notetypes import build_anki_model
 from flashcards.core.exchange.common import (
     deck_id_for,
-    html_to_text,
     stable_id,
     tags_of,
     text_to_html,
@@ -75,16 +74,7 @@ class _Row:
         A field keeps its HTML (formatting, media references) unless its text was edited
         here. None if the stored fields do not fit the note type (``count`` fields).
         """
-        if self.anki_fields is None:
-            return None
-        fields = json.loads(self.anki_fields)
-        if not isinstance(fields, list) or len(fields) != count or count < 1:
-            return None
-        fields = [str(f) for f in fields]
-        for index, text in ((0, self.front), (1, self.back)):
-            if index < count and html_to_text(fields[index]) != text:
-                fields[index] = text_to_html(text)
-        return fields
+        return anki_types.note_fields(self.anki_fields, self.front, self.back, count)
 
     def fields(self) -> list[str]:
         return [
@@ -155,6 +145,32 @@ def _anki_models(col: Collection, ids: set[int | None]) -> dict[int, genanki.Mod
             select(NOTETYPE.c.id, NOTETYPE.c.config).where(NOTETYPE.c.id.in_(wanted))
         ).all()
     return {int(mid): build_anki_model(int(mid), json.loads(config)) for mid, config in found}
+
+
+def _card_ords(col: Collection, note_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The ordinals of the cards these notes have here, ascending, by note id."""
+    out: dict[int, list[int]] = {}
+    with col.engine.connect() as conn:
+        for start in range(0, len(note_ids), 500):
+            chunk = list(note_ids[start : start + 500])
+            for note_id, ord_ in conn.execute(
+                select(CARD.c.note_id, CARD.c.ord)
+                .where(CARD.c.note_id.in_(chunk))
+                .order_by(CARD.c.note_id, CARD.c.ord)
+            ):
+                out.setdefault(int(note_id), []).append(int(ord_))
+    return out
+
+
+def _anki_type_ords(model: genanki.Model, ords: list[int]) -> list[int]:
+    """The ordinals of a note's cards that its Anki note type can have.
+
+    A standard note type has a card per template at most (a card beyond them has no template
+    to show it in Anki); a cloze note type one per cloze number.
+    """
+    if model.model_type == genanki.Model.CLOZE:
+        return ords
+    return [o for o in ords if o < len(model.templates)]
 
 
 def _utc(value: Any) -> datetime:
@@ -229,6 +245,9 @@ def export_apkg(
         gdecks[name] = genanki.Deck(
             deck_id_for(name), name, description=text_to_html(descriptions.get(deck_id, ""))
         )
+    # A note in an Anki note type of its own has the cards it has here, whatever our kind
+    # would make: every card Anki gave it and those its templates made for edits here.
+    anki_ords = _card_ords(col, [r.id for r in rows if r.anki_notetype in anki_models])
     step = max(1, len(rows) // 20)
     for index, row in enumerate(rows):
         ords = card_ords(row.kind, row.front) or [0]
@@ -239,6 +258,7 @@ def export_apkg(
             fields = row.anki_note_fields(len(anki_model.fields))
             if fields is not None:
                 model = anki_model
+                ords = _anki_type_ords(anki_model, anki_ords.get(row.id, [])) or [0]
         note = _Note(
             row.modified.timestamp(),
             ords,

@@ -523,7 +523,7 @@ def _insert_fresh(
             )
         )
         anki_ids = note.anki_card_ids
-        for ord_ in card_ords(note.kind, note.front):
+        for ord_ in _ords(note):
             card = note.cards.get(ord_)
             if card is None:
                 cards.rows.append(
@@ -562,6 +562,30 @@ def _insert_fresh(
         conn.execute(insert(LOG), log_rows[start : start + WRITE_BATCH])
 
 
+def _ords(note: IncomingNote) -> list[int]:
+    """The cards an incoming note makes here.
+
+    A note in an Anki note type of its own has the cards the package has for it, every one of
+    them (its first card if it came with none, as Anki's Check Database gives it); a note of
+    our kinds the cards of its kind.
+    """
+    if note.anki_notetype is not None:
+        return sorted(note.anki_card_ids) or [0]
+    return card_ords(note.kind, note.front)
+
+
+_CARD_ROW = (
+    CARD.c.id,
+    CARD.c.note_id,
+    CARD.c.ord,
+    CARD.c.reps,
+    CARD.c.anki_id,
+    CARD.c.state,
+    CARD.c.last_review,
+    CARD.c.flags,
+)
+
+
 def _update_existing(
     conn: Connection,
     pairs: list[tuple[IncomingNote, int]],
@@ -579,18 +603,7 @@ def _update_existing(
         check()
         for r in conn.execute(select(NOTE).where(NOTE.c.id.in_(chunk))).mappings():
             rows[int(r["id"])] = r
-        for c in conn.execute(
-            select(
-                CARD.c.id,
-                CARD.c.note_id,
-                CARD.c.ord,
-                CARD.c.reps,
-                CARD.c.anki_id,
-                CARD.c.state,
-                CARD.c.last_review,
-                CARD.c.flags,
-            ).where(CARD.c.note_id.in_(chunk))
-        ):
+        for c in conn.execute(select(*_CARD_ROW).where(CARD.c.note_id.in_(chunk))):
             cards.setdefault(int(c.note_id), {})[int(c.ord)] = c
     changed: list[dict[str, Any]] = []
     for count, (note_id, note) in enumerate(by_id.items()):
@@ -605,12 +618,22 @@ def _update_existing(
             "modified"
         ].replace(microsecond=0)
         have = set(cards.get(note_id, {}))
-        want = set(card_ords(note.kind, note.front))
+        # A note in an Anki note type of its own keeps the cards it has here and gains those of
+        # the package it lacks (also when the note itself is unchanged: a collection imported
+        # before every card was kept gets its missing cards and their history).
+        keeps_cards = note.anki_notetype is not None
+        want = have | set(_ords(note)) if keeps_cards else set(card_ords(note.kind, note.front))
         gone = [int(cards[note_id][o].id) for o in have - want]
+        adding = sorted(want - have)
         if same or not newer:
-            report.unchanged += 1
+            if keeps_cards and adding:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+                adding = []
         elif gone and reviewed_card_ids(conn, gone):
             report.refused += 1  # an import never deletes a card with review history
+            adding = []
         else:
             report.updated += 1
             changed.append(values | {"_id": note_id, "modified": note.modified or now})
@@ -618,20 +641,27 @@ def _update_existing(
                 conn.execute(delete(CARD).where(CARD.c.id.in_(gone)))
             for o in have - want:
                 del cards[note_id][o]
+        if adding:
             deck_id = int(row["deck_id"])
-            new_cards = [
-                {
-                    "note_id": note_id,
-                    "deck_id": deck_id,
-                    "ord": o,
-                    "position": note_id,
-                    "anki_id": note.anki_card_ids.get(o),
-                }
-                | _card_values(note.cards.get(o), now, bury_until)
-                for o in sorted(want - have)
-            ]
-            if new_cards:
-                conn.execute(insert(CARD), new_cards)
+            conn.execute(
+                insert(CARD),
+                [
+                    {
+                        "note_id": note_id,
+                        "deck_id": deck_id,
+                        "ord": o,
+                        "position": note_id,
+                        "anki_id": note.anki_card_ids.get(o),
+                    }
+                    | _card_values(note.cards.get(o), now, bury_until)
+                    for o in adding
+                ],
+            )
+            # The new cards take their review history too, as matched cards do.
+            for c in conn.execute(
+                select(*_CARD_ROW).where(CARD.c.note_id == note_id, CARD.c.ord.in_(adding))
+            ):
+                cards.setdefault(note_id, {})[int(c.ord)] = c
         _merge_progress(conn, note, cards.get(note_id, {}), int(row["deck_id"]), now, bury_until)
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for values in changed:  # Anki notes also update their note type and fields
