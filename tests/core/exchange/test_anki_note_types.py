@@ -414,3 +414,21 @@ def test_edit_that_empties_a_front_keeps_the_card(
     assert _counts(col) == (9, 9)
     read = col.sched.card_for_review(_card(col, guid_of(col.notes.get(cat).uid), 1), _now())
     assert re.search("empty", read.faces.question)  # shown as Anki shows an empty front
+
+
+def test_note_with_an_empty_first_field_keeps_its_cards(
+    col: Collection, tmp_path: Path, anki: Anki
+) -> None:
+    """Our kinds need a front; a note of Anki's own type is kept whatever its first field."""
+    acol = anki()
+    model = _three(acol)
+    _add(acol, model, ("", "みず", "water"), "Words")
+    _answer_all(acol)
+    assert acol.card_count() == 11
+    report = exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now()).value
+    assert report.added == 4 and not report.warnings
+    assert _counts(col) == (11, 11)
+    water = next(n for n in col.notes.ids() if col.notes.get(n).back == "みず")
+    faces = [col.sched.card_for_review(c, _now()).faces for c in col.notes.get(water).card_ids]
+    assert [f.question for f in faces] == ["みず", "water"]
+    col.notes.update(water, _now(), tags=["edited"])  # an empty front is no error for it
