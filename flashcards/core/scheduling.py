@@ -111,6 +111,12 @@ def _seeded_fuzz() -> Iterator[None]:
         random.setstate(saved)
 
 
+MIN_STABILITY = 0.001
+"""The smallest stability in days, as Anki's FSRS keeps it."""
+MAX_STABILITY = 36500.0
+"""The largest stability in days (100 years), as Anki's FSRS keeps it."""
+
+
 def fuzz_seed(card_id: int, reps: int) -> int:
     """The fuzz seed of a card's next review: its id and how many times it was reviewed."""
     return card_id * 1_000_003 + reps
@@ -141,7 +147,11 @@ def _review(
     result = Memory(
         state=int(new.state),
         step=new.step,
-        stability=new.stability,
+        # FSRS in Anki (fsrs-rs) keeps stability within [0.001, 36500] days; py-fsrs does not,
+        # and a card already at the top would grow past it (and past what imports accept).
+        stability=None
+        if new.stability is None
+        else min(max(new.stability, MIN_STABILITY), MAX_STABILITY),
         difficulty=new.difficulty,
         due=new.due,
         last_review=new.last_review,

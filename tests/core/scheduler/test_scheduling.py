@@ -153,3 +153,23 @@ def test_properties_over_any_answer_sequence(seq: list[tuple[int, int, bool]]) -
         for counts in col.sched.deck_counts(t):
             assert min(counts.new, counts.learn, counts.review, counts.total) >= 0
     col.close()
+
+
+def test_stability_stays_within_ankis_bounds() -> None:
+    # A card at the top (as an import clamps it) answered Easy long after: py-fsrs alone would
+    # give 36,502 days; Anki's FSRS keeps stability within [0.001, 36,500].
+    memory = scheduling.Memory(
+        state=int(CardState.REVIEW),
+        step=None,
+        stability=36_500.0,
+        difficulty=1.0,
+        due=T0,
+        last_review=T0 - timedelta(days=36_500),
+        reps=9,
+    )
+    for rating in (1, 2, 3, 4):
+        outcome = scheduling.answer(7, memory, rating, scheduling.SchedulerConfig(), T0)
+        assert outcome.memory.stability is not None
+        assert scheduling.MIN_STABILITY <= outcome.memory.stability <= scheduling.MAX_STABILITY
+    easy = scheduling.answer(7, memory, 4, scheduling.SchedulerConfig(), T0)
+    assert easy.memory.stability == scheduling.MAX_STABILITY
