@@ -111,6 +111,8 @@ def _seeded_fuzz() -> Iterator[None]:
         random.setstate(saved)
 
 
+MAX_COUNT = 2**31 - 1
+"""Review and lapse counts stop here (a 32-bit integer, as in Anki's card table)."""
 MIN_STABILITY = 0.001
 """The smallest stability in days, as Anki's FSRS keeps it."""
 MAX_STABILITY = 36500.0
@@ -141,8 +143,10 @@ def _review(
 ) -> Outcome:
     # The caller has seeded the fuzz generator for this card and review.
     new, _log = scheduler.review_card(_to_fsrs(card_id, memory), fsrs.Rating(rating), now)
-    lapses = memory.lapses + (
-        1 if memory.state == CardState.REVIEW and rating == fsrs.Rating.Again else 0
+    lapses = min(
+        MAX_COUNT,
+        memory.lapses
+        + (1 if memory.state == CardState.REVIEW and rating == fsrs.Rating.Again else 0),
     )
     result = Memory(
         state=int(new.state),
@@ -155,7 +159,7 @@ def _review(
         difficulty=new.difficulty,
         due=new.due,
         last_review=new.last_review,
-        reps=memory.reps + 1,
+        reps=min(MAX_COUNT, memory.reps + 1),
         lapses=lapses,
     )
     return Outcome(rating=rating, memory=result, interval=new.due - now)

@@ -173,3 +173,21 @@ def test_stability_stays_within_ankis_bounds() -> None:
         assert scheduling.MIN_STABILITY <= outcome.memory.stability <= scheduling.MAX_STABILITY
     easy = scheduling.answer(7, memory, 4, scheduling.SchedulerConfig(), T0)
     assert easy.memory.stability == scheduling.MAX_STABILITY
+
+
+def test_counts_stop_at_a_32_bit_integer() -> None:
+    # An imported card can carry reps = 2**31 - 1 (the import clamps to that); answering it once
+    # more must not store a count no 32-bit column (or Anki) can hold.
+    top = scheduling.MAX_COUNT
+    memory = scheduling.Memory(
+        state=int(CardState.REVIEW),
+        step=None,
+        stability=10.0,
+        difficulty=5.0,
+        due=T0,
+        last_review=T0 - timedelta(days=10),
+        reps=top,
+        lapses=top,
+    )
+    outcome = scheduling.answer(7, memory, 1, scheduling.SchedulerConfig(), T0)
+    assert outcome.memory.reps == top and outcome.memory.lapses == top
