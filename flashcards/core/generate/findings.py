@@ -37,6 +37,9 @@ _CLAUSE_NAMES = re.compile(
 )
 
 
+_DATED = re.compile(r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}\b")
+
+
 def _is_value(text: str) -> bool:
     """Whether a glossary line's right side is a value, not an explanation.
 
@@ -45,6 +48,8 @@ def _is_value(text: str) -> bool:
     """
     stripped = text.strip()
     letters = sum(1 for ch in stripped if ch.isalpha())
+    if _DATED.match(stripped):
+        return True  # "Jan 16: Yes, added …": a dated comment
     return not stripped or stripped[0].isdigit() or letters < 0.6 * len(stripped)
 
 

@@ -57,13 +57,17 @@ _NUMBERING = re.compile(
 )
 
 
+NOTE_TITLE = re.compile(r".(?:メモ|まとめ|ノート|一覧|入門|講座|の基本|の基礎)$")
+"""The title of a page of notes (``量子化メモ``, ``細胞のつくりまとめ``), not a term."""
+
+
 @lru_cache(maxsize=4096)  # asked for every heading by several stages
 def heading_term(heading: str) -> str:
     """The term a heading names (``Ⅰ.Transformer`` -> ``Transformer``), or ""."""
     text = _NUMBERING.sub("", heading).strip()
     text = re.sub(r"(?:とは|について|って何)[?？]?$", "", text).strip()
-    if fold(text) in GENERIC_HEADINGS:
-        return ""  # まとめ, 特徴: a part of the page, not a term
+    if fold(text) in GENERIC_HEADINGS or NOTE_TITLE.search(text):
+        return ""  # まとめ, 特徴, 量子化メモ: a part or the title of the page, not a term
     return text if is_valid_term(text) and whole_term(text) else ""
 
 

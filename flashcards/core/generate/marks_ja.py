@@ -39,9 +39,12 @@ _KANJI_NUM = {
     "九": 9,
     "十": 10,
 }
-_EXAMPLE_OR_AMOUNT = re.compile(
+EXAMPLE_OR_AMOUNT = re.compile(
     r"等|など|例|e\.g\.|[〜～~]|\d|[０-９]|数[十百千万]|何[人個回]|程度|くらい|ぐらい|以上|以下|未満"
+    r"|^(?:無料|有料|必須|任意|税込|税抜|予定|仮)$"
 )
+"""A bracket that holds an example, an amount or an attribute (``Core i7等``, ``数十〜数百人``,
+``無料``): never the definition of the word before it."""
 _LIST_LEAD = re.compile(r"^(?:主に|おもに|特に|例えば|たとえば)")
 
 
@@ -87,7 +90,7 @@ def _brackets(sentence: Sentence) -> list[Finding]:
             and is_technical(outer)
             and _is_gloss(inner)
             and not _term_shaped(inner)
-            and not _EXAMPLE_OR_AMOUNT.search(inner)
+            and not EXAMPLE_OR_AMOUNT.search(inner)
         ):
             # "CPU（Core i7等）", "参加者（数十〜数百人）", "番号（数字）": an example, an amount or
             # an everyday noun's paraphrase is not a definition (and reversed, two bad cards).

@@ -22,7 +22,9 @@ from flashcards.core.generate.backs import (
     same_text,
 )
 from flashcards.core.generate.findings import Finding, expansion_matches
+from flashcards.core.generate.ja_text import NOTE_TITLE
 from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.marks_ja import EXAMPLE_OR_AMOUNT
 from flashcards.core.generate.patterns_ja import heading_term
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
@@ -54,7 +56,6 @@ _TOPIC_JA = ("は", "が")
 _LABELLED = re.compile(
     r"^(?P<term>[^:：（()）]{1,40}?)\s*[（(](?P<alias>[^()（）]{1,30})[)）]\s*[:：]\s*(?P<body>\S.*)$"
 )
-_EXAMPLE_OR_AMOUNT = re.compile(r"等|など|例|e\.g\.|[〜～~]|\d")
 _LEADING_DEMONSTRATIVE = re.compile(r"^(?:その|この)(?=[^、。]{2,})")
 _PRONOUN_EN = re.compile(
     r"^(?:I|I'm|I've|we|we're|you|you're|he|she|they|it|it's|this|that|these|those|there|here)\b",
@@ -105,7 +106,7 @@ def term_and_alias(raw: str, lang: str) -> tuple[str, str]:
         term = text if is_valid_term(text) and whole_term(text) and len(text.split()) <= 4 else ""
         if term and _EN_PHRASE_HEADING.search(term):
             return "", ""  # "The smallest unit", "Finding your Pods": a heading, not a term
-    if not term or fold(term) in GENERIC_HEADINGS:
+    if not term or fold(term) in GENERIC_HEADINGS or NOTE_TITLE.search(term):
         return "", ""
     return term, alias
 
@@ -374,7 +375,7 @@ def labelled(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
         return []
     term, alias = match.group("term").strip(), match.group("alias").strip()
     lang = _language(match.group("body"))
-    if not label_term(term) or not is_valid_term(term) or _EXAMPLE_OR_AMOUNT.search(alias):
+    if not label_term(term) or not is_valid_term(term) or EXAMPLE_OR_AMOUNT.search(alias):
         return []
     body = re.split(r"(?<=[。．])|(?<=\. )", match.group("body"), maxsplit=1)[0]
     body = _LEADING_DEMONSTRATIVE.sub("", body.strip())

@@ -104,3 +104,18 @@ def test_katakana_loan_word_split_by_the_tokenizer_is_one_term() -> None:
     deck = generate_deck(decode_article(text.encode(), "memo.md"))
     notes = {n.id.split("/", 1)[1]: n for n in deck.notes}
     assert "最小単位" in notes["トークン"].back
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("量子化メモ\n軽くする方法を調べた続き\n\n[* INT8]\n 8ビットの整数", "量子化メモ"),
+        ("## TODO\n- 自分のデータで1回回してみる", "TODO"),
+        ("会員登録（無料）をすると、お気に入りの記事を保存できます。", "会員登録"),
+        ("## Comments\n\n- Dana Whitfield: Jan 16: Yes, added a source field", "Dana Whitfield"),
+    ],
+)
+def test_notes_furniture_makes_no_card(text: str, term: str) -> None:
+    article = decode_article(("# Notes\n\n" + text + "\n").encode(), "notes.md")
+    keys = {n.id.split("/", 1)[1] for n in generate_deck(article).notes}
+    assert term_key(term) not in keys
