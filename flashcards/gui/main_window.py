@@ -55,6 +55,7 @@ class MainActions:
     about: QAction
     stats: QAction
     restore: QAction
+    flag: dict[int, QAction]
 
 
 class MainWindow(QMainWindow):
@@ -118,13 +119,21 @@ class MainWindow(QMainWindow):
         edit_note = _action(self, review, "&Edit Note…", "E")
         bury = _action(self, review, "&Bury Card", "-")
         suspend = _action(self, review, "S&uspend Card", "@")
+        flags = review.addMenu("&Flag Card")
+        # Anki's flags and shortcuts: Ctrl+N sets flag N, or removes it when the card has it.
+        flag = {
+            n: _action(self, flags, name, f"Ctrl+{n}")
+            for n, name in enumerate(
+                ("Red", "Orange", "Green", "Blue", "Pink", "Turquoise", "Purple"), start=1
+            )
+        }
 
         help_ = bar.addMenu("&Help")
         about = _action(self, help_, "&About Flashcards")
         about.setMenuRole(QAction.MenuRole.AboutRole)
         return MainActions(
             add_note, generate, import_file, export, quit_, undo, browse, settings, study,
-            reveal, rate, edit_note, bury, suspend, back, about, stats, restore,
+            reveal, rate, edit_note, bury, suspend, back, about, stats, restore, flag,
         )  # fmt: skip
 
     def show_screen(self, screen: Screen) -> None:

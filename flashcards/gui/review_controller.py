@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import time
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,8 @@ class ReviewController(QObject):
         actions.edit_note.triggered.connect(self._on_edit)
         actions.bury.triggered.connect(self._on_bury)
         actions.suspend.triggered.connect(self._on_suspend)
+        for number, action in actions.flag.items():
+            action.triggered.connect(lambda _=False, n=number: self._on_flag(n))
         view.reveal_clicked.connect(self._on_primary)
         view.rate_clicked.connect(self._on_rate)
         ops.changed.connect(self._on_collection_changed)
@@ -187,6 +190,12 @@ class ReviewController(QObject):
             action.setEnabled(shown)
         for action in (self._actions.edit_note, self._actions.bury, self._actions.suspend):
             action.setEnabled(on_card)
+        for action in self._actions.flag.values():
+            action.setEnabled(on_card)
+            action.setCheckable(True)
+            action.setChecked(False)
+        if on_card and self.card is not None and self.card.flag in self._actions.flag:
+            self._actions.flag[self.card.flag].setChecked(True)
 
     # ------------------------------------------------------------------ slots
 
@@ -250,6 +259,19 @@ class ReviewController(QObject):
             self._ops.run_now(lambda: self._col.sched.set_suspended(ids, True), initiator=self)
             self.message.emit("Card suspended.")
             self._show_next()
+
+    def _on_flag(self, number: int) -> None:
+        """Ctrl+N as in Anki: flag the card shown with N, or take N off if it has it."""
+        card = self.card
+        if card is None:
+            return
+        flag = 0 if card.flag == number else number
+        self._ops.run_now(lambda: self._col.sched.set_flag([card.card_id], flag), initiator=self)
+        self.card = replace(card, flag=flag)
+        self._sync_actions()
+        self.message.emit(
+            f"Flag {self._actions.flag[number].text()} {'set' if flag else 'removed'}."
+        )
 
     @Slot(object, object)
     def _on_collection_changed(self, changes: Change, initiator: object) -> None:

@@ -246,3 +246,27 @@ def test_card_of_an_anki_note_type_shows_its_template_and_style(qtbot, gui: Gui,
     assert view.question.isVisible() and not view.answer.isVisible()
     _key(qtbot, gui, Qt.Key.Key_Space)
     assert "<img" not in view.answer.text() and "onerror" not in view.answer.text()
+
+
+def _flag(col: Collection, card_id: int) -> int:
+    with col.engine.connect() as conn:
+        return int(conn.execute(select(CARD.c.flags).where(CARD.c.id == card_id)).scalar_one())
+
+
+def test_ctrl_number_flags_the_card_as_in_anki(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    gui.controller._on_study(col.decks.id("English"))
+    review = gui.controller.review
+    card = review.card
+    assert card is not None and card.flag == 0
+    widget = gui.app.focusWidget() or gui.window
+    qtbot.keyClick(widget, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # red
+    assert _flag(col, card.card_id) == 1
+    assert gui.window.actions_.flag[1].isChecked()
+    qtbot.keyClick(widget, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # blue instead
+    assert _flag(col, card.card_id) == 4
+    qtbot.keyClick(widget, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # again: off
+    assert _flag(col, card.card_id) == 0
+    assert not any(action.isChecked() for action in gui.window.actions_.flag.values())
+    assert review.card is not None and review.card.card_id == card.card_id  # still shown

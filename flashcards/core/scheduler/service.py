@@ -57,6 +57,7 @@ class ReviewCard:
     shown_at: datetime
     memory: scheduling.Memory
     config: scheduling.SchedulerConfig
+    flag: int = 0  # Anki's card flag, 0 (none) to 7
 
     @cached_property
     def outcomes(self) -> dict[int, scheduling.Outcome]:
@@ -274,6 +275,7 @@ class Scheduler:
             shown_at=now,
             memory=memory,
             config=config,
+            flag=int(row.flags or 0),
         )
         self._shown = card
         return card
