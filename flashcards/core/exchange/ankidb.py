@@ -81,7 +81,7 @@ READ_SECONDS = 120.0
 
 # ---------------------------------------------------------------------------- number ranges
 
-_INT32 = 2**31 - 1
+_INT32 = scheduling.MAX_COUNT  # counts and ordinals: what a 32-bit column (and Anki) holds
 _INT64 = 2**63 - 1
 #: Our maximum interval (100 years, as Anki's): intervals, due days and stability beyond it.
 MAX_DAYS = 36500
@@ -92,8 +92,8 @@ MAX_ANSWER_MS = 3_600_000
 #: Learning intervals in the review log are negative seconds; a learning step longer than 30
 #: days is not one.
 MIN_LEARNING_IVL = -30 * 86400
-#: FSRS stability in days: the fsrs package's STABILITY_MIN, and Anki's FSRS maximum (S_MAX).
-MIN_STABILITY, MAX_STABILITY = 0.001, float(MAX_DAYS)
+#: FSRS stability in days: the range the scheduler keeps after every answer (Anki's FSRS's).
+MIN_STABILITY, MAX_STABILITY = scheduling.MIN_STABILITY, scheduling.MAX_STABILITY
 MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 10.0
 #: Review times (the review log's ids, in ms) we take as times: from 1970 to 2100. A review
 #: outside is left out with a warning (clamping it would invent a review on the boundary).
