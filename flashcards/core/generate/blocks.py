@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
+# A term line marked as such: "【赤道儀】", or a line that is only bold text ("**Chunking**").
 _LABEL = re.compile(r"^【([^【】]{1,30})】$")
+_BOLD_LINE = re.compile(r"^\*\*([^*]{1,60})\*\*[:：]?$")
 # Header cells that name the explanation column, or the term column, of a glossary table.
 _EXPLANATION_HEADER = re.compile(
     r"意味|説明|定義|内容|概要|解説|役割|はたらき|働き|機能|用途|特徴|"
@@ -40,8 +42,9 @@ def is_separator(cells: list[str]) -> bool:
 
 
 def label_of(line: str) -> str | None:
-    """The term of a label line (``【赤道儀】`` on its own line), or None."""
-    match = _LABEL.match(line.strip())
+    """The term of a label line (``【赤道儀】`` or ``**Chunking**`` on its own line), or None."""
+    stripped = line.strip()
+    match = _LABEL.match(stripped) or _BOLD_LINE.match(stripped)
     return match.group(1).strip() if match else None
 
 

@@ -67,7 +67,6 @@ _NUMBERED_HEADING = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+・•]|\d{1,3}[.)])\s+(\S.*)$")
 _NUMBERED_LIST = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
-_BOLD_LINE = re.compile(r"^\*\*([^*]{1,60})\*\*[:：]?$")
 # Scrapbox (Cosense) notes: "[* 量子化]" on its own line is a heading, "[LLMの軽量化]" a link.
 _SCRAPBOX_HEADING = re.compile(r"^\[\*{1,5}\s+([^\[\]]{1,80})\]$")
 _BRACKET_LINK = re.compile(r"\[(?:[*/\-_]+\s+)?([^\[\]]{1,80})\](?!\()")
@@ -81,12 +80,6 @@ class _Line:
     kind: str  # "blank" | "heading" | "item" | "text" | "row" | "definition"
     text: str
     label: str = ""  # the term of a row or definition line
-
-
-def _bold_label(line: str) -> str | None:
-    """The term of a line that is only bold text (``**Chunking**``), or None."""
-    match = _BOLD_LINE.match(line)
-    return match.group(1).strip() if match else None
 
 
 def _md_heading(line: str) -> str | None:
@@ -211,7 +204,7 @@ def _classify(text: str) -> list[_Line]:
                 lines[-1] = _Line("blank", "")
             lines.append(_Line("definition", _clean_markdown(stripped[1:]), term))
             continue
-        label = label_of(stripped) or _bold_label(stripped)
+        label = label_of(stripped)
         if label is not None:
             lines.append(_Line("heading", _clean_markdown(label), "term line"))
             continue
