@@ -99,3 +99,5 @@ FINITE_VERBS_EN = load_words("finite_verbs_en")
 """Finite verbs and auxiliaries: a run of words with one is a clause, not a name."""
 METADATA_KEYS = load_words("metadata_keys")
 """Keys of page and note properties (``作成者: …``, ``Tags: …``): metadata, not glossary."""
+NP_LEAD_EN = load_words("np_lead_en")
+"""Words before the noun phrase a run of English words ends in (``is mostly viscosity``)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from flashcards.core.generate.backs import clean_back_en, drop_asides, has_anaphor_en
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.lexicon import load_words
+from flashcards.core.generate.lexicon import NP_LEAD_EN
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_technical, is_valid_term, whole_term
@@ -98,7 +98,6 @@ _THAT_IS_X = re.compile(
     r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?)\.?$"
 )
 _SUBJECT_STOP = frozenset({"this", "that", "it", "they", "which", "what", "there", "here"})
-_NP_LEAD = load_words("np_lead_en")
 
 
 def drop_asides_keeping_acronyms(text: str) -> str:
@@ -107,13 +106,10 @@ def drop_asides_keeping_acronyms(text: str) -> str:
     return drop_asides(kept).replace("\x00", "(").replace("\x01", ")")
 
 
-_NP_LEAD = load_words("np_lead_en")
-
-
 def _noun_phrase(words: str) -> str:
     """The noun phrase a run of words ends with (``is mostly viscosity`` -> ``viscosity``)."""
     parts = words.split()
-    while parts and parts[0].lower() in _NP_LEAD:
+    while parts and parts[0].lower() in NP_LEAD_EN:
         parts = parts[1:]
     return " ".join(parts)
 
