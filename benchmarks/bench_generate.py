@@ -42,18 +42,27 @@ def _fresh_seconds(path: Path = SEED) -> tuple[float, int]:
     return min(runs)
 
 
+def _repeated(texts: list[str], size: int) -> str:
+    """About ``size`` bytes of ``texts`` repeated, every sentence of each copy varied.
+
+    The variation keeps the tokenizer's cache from replaying earlier copies.
+    """
+    parts: list[str] = []
+    i = 0
+    while len("\n\n".join(parts).encode()) < size:
+        text = texts[i % len(texts)]
+        parts.append(text.replace("。", f"(第{i}版)。").replace(". ", f" (v{i}). "))
+        i += 1
+    return "\n\n".join(parts).encode()[:size].decode("utf-8", "ignore")
+
+
 def _sized_article(size: int) -> str:
     """About ``size`` bytes of Japanese notes: the seed and the dev set's Japanese notes, varied."""
     dev = ROOT / "tests" / "data" / "dev"
     texts = [SEED.read_text(encoding="utf-8")] + [
         p.read_text(encoding="utf-8") for p in sorted(dev.glob("*_ja.md"))
     ]
-    parts: list[str] = []
-    i = 0
-    while len("\n\n".join(parts).encode()) < size:
-        parts.append(texts[i % len(texts)].replace("。", f"(第{i}版)。"))
-        i += 1
-    return "\n\n".join(parts).encode()[:size].decode("utf-8", "ignore")
+    return _repeated(texts, size)
 
 
 def _web_page(size: int) -> str:
@@ -80,14 +89,7 @@ def _big_article() -> bytes:
         (ARTICLES_DIR / name).read_text(encoding="utf-8")
         for name in ("database_basics_ja.md", "networking_basics_en.md")
     ]
-    parts: list[str] = []
-    i = 0
-    while len("\n\n".join(parts).encode()) < 100_000:
-        text = texts[i % len(texts)]
-        # Vary every sentence of each copy so the tokenizer cache cannot replay earlier ones.
-        parts.append(text.replace("。", f"(第{i}版)。").replace(". ", f" (v{i}). "))
-        i += 1
-    return "\n\n".join(parts).encode()[:100_000].decode("utf-8", "ignore").encode()
+    return _repeated(texts, 100_000).encode()
 
 
 def run() -> list[tuple[str, str, str]]:
