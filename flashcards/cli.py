@@ -369,9 +369,10 @@ def cmd_import(args: argparse.Namespace, out: Output) -> int:
             from flashcards.core import exchange
 
             report = exchange.import_file(col, path, now, deck=args.deck).value
+        media = f", {report.media_added} media file(s) added" if report.media_added else ""
         out.write(
             f"{path.name}: deck {report.deck!r}: {report.added} added, {report.updated} updated, "
-            f"{report.unchanged} unchanged.\n"
+            f"{report.unchanged} unchanged{media}.\n"
         )
         if report.missing:
             shown = ", ".join(report.missing[:10]) + (" ..." if len(report.missing) > 10 else "")
@@ -574,11 +575,17 @@ def cmd_export(args: argparse.Namespace, out: Output) -> int:
     )
     if fmt == "csv":
         count = exchange.export_csv(col, args.output, deck=args.deck)
-    else:
-        count = exchange.export_apkg(
-            col, args.output, _now(args), deck=args.deck, with_progress=args.with_progress
-        )
-    out.write(f"Exported {count} notes to {args.output}.\n")
+        out.write(f"Exported {count} notes to {args.output}.\n")
+        return 0
+    from flashcards.core.media import missing_media_sentence
+
+    done = exchange.export_apkg(
+        col, args.output, _now(args), deck=args.deck, with_progress=args.with_progress
+    )
+    media = f" with {done.media} media file(s)" if done.media else ""
+    out.write(f"Exported {done.notes} notes{media} to {args.output}.\n")
+    if done.missing_media:
+        out.write(f"  Note: {missing_media_sentence(done.missing_media)}\n")
     return 0
 
 

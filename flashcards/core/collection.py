@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import tzinfo
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -28,6 +29,7 @@ from flashcards.core.config import Config
 from flashcards.core.db import make_engine
 from flashcards.core.decks import DeckManager
 from flashcards.core.errors import CollectionError
+from flashcards.core.media import MediaFolder
 from flashcards.core.notes import NoteManager
 from flashcards.core.scheduler import Scheduler
 from flashcards.core.stats_data import Stats
@@ -50,6 +52,7 @@ class Collection:
         self.cards = CardManager(engine)
         self.sched = Scheduler(engine, self.config, self.decks, self.notify)
         self.stats = Stats(engine, self.config, self.decks)
+        self.media = MediaFolder.beside(_database_file(engine))
 
     @property
     def tz(self) -> tzinfo | None:
@@ -93,6 +96,14 @@ class Collection:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _database_file(engine: Engine) -> Path | None:
+    """The SQLite file of the engine; None for an in-memory or a server database."""
+    url = engine.url
+    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
 
 
 def open_collection(url: str, tz: tzinfo | None = None) -> Collection:

@@ -18,8 +18,9 @@ BACKUP_DIRNAME = "backups"
 _TMP_RE = re.compile(r"^.+\.db\.tmp(?:-journal|-wal|-shm)?$")
 #: What an interrupted restore leaves beside the collection (after its name).
 _RESTORE_TMP_SUFFIXES = (".restore-tmp", ".restore-tmp-journal", ".restore-tmp-wal")
-#: The prefixes of the work folders imports and exports make in the system's temporary folder.
-WORK_DIR_PREFIXES = ("flashcards-import-", "flashcards-export-")
+#: The prefixes of the work folders imports and exports make in the system's temporary folder
+#: (or beside the media folder), and of a media file half written into the media folder.
+WORK_DIR_PREFIXES = ("flashcards-import-", "flashcards-export-", ".adding-")
 #: A work folder this old belongs to no running import or export (a killed one left it).
 STALE_WORK_DIR_SECONDS = 24 * 3600
 
@@ -49,7 +50,7 @@ def remove_stale_temporaries(db_path: Path) -> list[Path]:
 
 
 def remove_stale_work_dirs(now: float | None = None, folder: Path | None = None) -> list[Path]:
-    """Delete our import/export work folders that a killed process left in the temp folder.
+    """Delete our import/export work folders (and half-added media files) a killed process left.
 
     Only folders of ours (by prefix and owner) older than a day are removed: a running import
     or export of another window or user is never touched.
@@ -70,12 +71,15 @@ def remove_stale_work_dirs(now: float | None = None, folder: Path | None = None)
                 continue
             with contextlib.suppress(OSError):
                 info = path.lstat()
-                if not path.is_dir() or path.is_symlink():
+                if path.is_symlink() or not (path.is_dir() or path.name.startswith(".adding-")):
                     continue
                 if hasattr(os, "getuid") and info.st_uid != os.getuid():
                     continue
                 if moment - info.st_mtime < STALE_WORK_DIR_SECONDS:
                     continue
-                shutil.rmtree(path)
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
                 removed.append(path)
     return removed

@@ -30,6 +30,8 @@ def open_user_collection(
     path = sqlite_path(url)
     if path is not None and holds_lock(path.parent):
         remove_stale_temporaries(path)
+        remove_stale_work_dirs(folder=path.parent)  # imports unpack beside the media folder
+        remove_stale_work_dirs(folder=path.with_suffix(".media"))  # files half added
     remove_stale_work_dirs()
     collection = open_collection(url)
     load_shipped_decks(collection, shipped_decks_dir(), now)

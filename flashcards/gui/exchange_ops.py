@@ -133,6 +133,9 @@ def _table_row(row: list[str], sep: str) -> bool:
 def describe_import(report: Any) -> str:
     """One sentence about an import: the deck and what was added, updated, left or skipped."""
     parts = [f"{report.added} added", f"{report.updated} updated", f"{report.unchanged} unchanged"]
+    media = int(getattr(report, "media_added", 0) or 0)
+    if media:
+        parts.append(f"{media} media file{'s' if media != 1 else ''} added")
     for name in ("refused", "skipped"):  # refused: would have deleted reviewed cards
         count = int(getattr(report, name, 0) or 0)
         if count:
@@ -369,28 +372,32 @@ class ExchangeController(QObject):
 
         now = self._clock()
 
-        def work(report: Report) -> int:
+        def work(report: Report) -> tuple[int, int, list[str]]:
             if fmt == "csv":
-                return int(exchange.export_csv(self._col, path, deck=deck))
-            return int(
-                exchange.export_apkg(
-                    self._col, path, now, deck=deck, with_progress=with_progress,
-                    progress=progress_adapter(report),
-                )
+                return int(exchange.export_csv(self._col, path, deck=deck)), 0, []
+            done = exchange.export_apkg(
+                self._col, path, now, deck=deck, with_progress=with_progress,
+                progress=progress_adapter(report),
             )  # fmt: skip
+            return done.notes, done.media, done.missing_media
 
         self._start_progress(f"Exporting to {path.name}…")
         lead = f"The export to {quote(path.name)} failed"
         self._ops.run(
             work,
             initiator=self,
-            on_done=lambda count: self._on_exported(path, count),
+            on_done=lambda done: self._on_exported(path, *done),
             on_error=lambda exc: self._on_failed(exc, lead),
             on_progress=self._on_progress,
         )
 
-    def _on_exported(self, path: Path, count: int) -> None:
+    def _on_exported(self, path: Path, count: int, media: int, missing: list[str]) -> None:
+        from flashcards.core.media import missing_media_sentence
+
         self._finish()
+        files = f" with {media} media file{'s' if media != 1 else ''}" if media else ""
         self.message.emit(
-            f"Exported {count} note{'s' if count != 1 else ''} to {quote(str(path), 200)}."
+            f"Exported {count} note{'s' if count != 1 else ''}{files} to {quote(str(path), 200)}."
         )
+        if missing:  # the package is written; the learner should know what it lacks
+            inform(self._parent, "Export", missing_media_sentence(missing))

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flashcards.core.exchange.deckfile_import import import_deck_file, load_shipped_decks
-    from flashcards.core.exchange.export import export_apkg, export_csv
+    from flashcards.core.exchange.export import ExportReport, export_apkg, export_csv
     from flashcards.core.exchange.importer import ExchangeReport, import_file
     from flashcards.core.exchange.report import ImportReport
 
 _WHERE = {
     "ExchangeReport": "importer",
+    "ExportReport": "export",
     "ImportReport": "report",
     "export_apkg": "export",
     "export_csv": "export",
@@ -35,6 +36,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ExchangeReport",
+    "ExportReport",
     "ImportReport",
     "export_apkg",
     "export_csv",

@@ -19,6 +19,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -42,6 +43,9 @@ MAX_MEDIA_LIST_BYTES = 32 << 20
 #: The most bytes of the zip's central directory (one record per member, about 50 bytes with
 #: Anki's numbered media names, up to 80 with zip64 extras), read before Python parses it.
 MAX_DIRECTORY_BYTES = MAX_MEDIA_ENTRIES * 80 + (1 << 16)
+#: The most bytes of media files a package may hold once uncompressed (a zip bomb is refused
+#: before it fills the disk; large personal collections hold a few gigabytes).
+MAX_MEDIA_BYTES = 16 << 30
 #: The largest zstd window we allocate (Anki writes 8 MiB windows or less; zstd allows 128 MiB).
 MAX_ZSTD_WINDOW = 1 << 27
 
@@ -170,29 +174,41 @@ def _too_many_media(origin: str) -> InputError:
     return InputError(f"{origin} lists more than {MAX_MEDIA_ENTRIES:,} media files; it is refused.")
 
 
+#: A media list entry: the zip member holding the file, and the file's name.
+MediaEntry = tuple[str, str]
+
+
 def _media_names(
     zf: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     origin: str,
     check: Callable[[], None] = _nothing,
-) -> list[str]:
-    """The names in the media list: protobuf MediaEntries in zstd (current) or legacy JSON."""
+) -> tuple[list[MediaEntry], bool]:
+    """The media list (protobuf MediaEntries in zstd, current; or legacy JSON).
+
+    Returns:
+        The entries, and whether the files are zstd-compressed (the current format).
+    """
     with zf.open(info) as member:
         magic = member.read(4)
     if magic == _ZSTD_MAGIC:
         chunks = _zstd_chunks(
             zf, info, MAX_MEDIA_LIST_BYTES, origin, _too_many_media(origin), check
         )
-        return _protobuf_names(b"".join(chunks), origin)
+        return _protobuf_names(b"".join(chunks), origin), True
     with zf.open(info) as member:
         data = b"".join(_chunks(member, MAX_MEDIA_LIST_BYTES, origin, check))
-    return _json_names(data.decode("utf-8"), origin)
+    return _json_names(data.decode("utf-8"), origin), False
 
 
-def _protobuf_names(data: bytes, origin: str) -> list[str]:
-    """Field 1 (the name) of every MediaEntry (field 1) of a MediaEntries message."""
+def _protobuf_names(data: bytes, origin: str) -> list[MediaEntry]:
+    """The MediaEntry messages (field 1) of a MediaEntries message.
+
+    Each file is the member named by its index in the list, or by its ``legacy_zip_filename``
+    (field 4) when that is set.
+    """
     damaged = InputError(f"{origin} has a damaged media list.")
-    names: list[str] = []
+    names: list[MediaEntry] = []
     pos = 0
     while pos < len(data):
         key, pos = read_varint(data, pos)
@@ -206,18 +222,23 @@ def _protobuf_names(data: bytes, origin: str) -> list[str]:
             continue
         if len(names) >= MAX_MEDIA_ENTRIES:
             raise _too_many_media(origin)
-        names.append(_entry_name(entry, damaged))
+        name, member = _entry_name(entry, damaged)
+        names.append((str(len(names) if member is None else member), name))
     return names
 
 
-def _entry_name(entry: bytes, damaged: InputError) -> str:
-    """Field 1 (the name) of one MediaEntry message."""
+def _entry_name(entry: bytes, damaged: InputError) -> tuple[str, int | None]:
+    """Field 1 (the name) and field 4 (the legacy member number) of one MediaEntry message."""
     pos = 0
+    name = ""
+    member: int | None = None
     while pos < len(entry):
         key, pos = read_varint(entry, pos)
         wire = key & 7
         if wire == 0:
-            _, pos = read_varint(entry, pos)
+            number, pos = read_varint(entry, pos)
+            if key >> 3 == 4:
+                member = number
         elif wire in (1, 5):
             pos += 8 if wire == 1 else 4
         elif wire == 2:
@@ -226,10 +247,10 @@ def _entry_name(entry: bytes, damaged: InputError) -> str:
             if pos > len(entry):
                 raise damaged
             if key >> 3 == 1:
-                return value.decode("utf-8")
+                name = value.decode("utf-8")
         else:
             raise damaged
-    return ""
+    return name, member
 
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -251,7 +272,7 @@ def _string(text: str, pos: int, damaged: InputError) -> tuple[str, int]:
     return value, end
 
 
-def _json_names(text: str, origin: str) -> list[str]:
+def _json_names(text: str, origin: str) -> list[MediaEntry]:
     """The values of the legacy media list, a JSON object of strings (``{"0": "a.jpg"}``).
 
     Parsed string by string, so that anything but an object of strings is refused as it is met
@@ -259,7 +280,7 @@ def _json_names(text: str, origin: str) -> list[str]:
     object of a 32 MiB list of tiny ones: a gigabyte).
     """
     damaged = InputError(f"{origin} has a damaged media list.")
-    names: list[str] = []
+    names: list[MediaEntry] = []
     pos = _skip(text, 0)
     if pos == len(text):
         return names
@@ -268,14 +289,14 @@ def _json_names(text: str, origin: str) -> list[str]:
     pos = _skip(text, pos + 1)
     closing = text.startswith("}", pos)
     while not closing:
-        _key, pos = _string(text, pos, damaged)
+        key, pos = _string(text, pos, damaged)
         pos = _skip(text, pos)
         if not text.startswith(":", pos):
             raise damaged
         if len(names) >= MAX_MEDIA_ENTRIES:
             raise _too_many_media(origin)
         name, pos = _string(text, _skip(text, pos + 1), damaged)
-        names.append(name)
+        names.append((key, name))
         pos = _skip(text, pos)
         closing = text.startswith("}", pos)
         if not closing:
@@ -287,24 +308,43 @@ def _json_names(text: str, origin: str) -> list[str]:
     return names
 
 
+@dataclass
+class Extracted:
+    """What :func:`extract_collection` wrote out of a package."""
+
+    origin: str
+    """The package's file name, for messages."""
+    collection: Path
+    """The SQLite collection."""
+    media: list[tuple[str, Path]] = field(default_factory=list)
+    """Each media file's name in the package (not yet made safe) and where it was written."""
+    warnings: list[str] = field(default_factory=list)
+    """What the user should know (media the list names but the package does not hold)."""
+
+
 def extract_collection(
     path: Path,
     folder: Path,
     cap: int = MAX_UNCOMPRESSED_BYTES,
     *,
     check: Callable[[], None] = _nothing,
-) -> tuple[Path, list[str]]:
-    """Check an Anki package and write its collection database into ``folder``.
+    media_cap: int = MAX_MEDIA_BYTES,
+) -> Extracted:
+    """Check an Anki package and write its collection database and media files into ``folder``.
+
+    Media files are written under numbered names (``media/0``...), never under the names the
+    package gives them; the importer makes those names safe when it adds the files.
 
     Args:
         path: The ``.apkg`` or ``.colpkg`` file.
         folder: A private temporary folder.
         cap: The most uncompressed bytes accepted for the collection.
-        check: Called between chunks of the media list and of the collection; it raises to
-            stop the work (the caller removes ``folder``).
+        check: Called between chunks of the media list, of the collection and of every media
+            file; it raises to stop the work (the caller removes ``folder``).
+        media_cap: The most uncompressed bytes accepted for all media files together.
 
     Returns:
-        The path of the SQLite collection and warnings for the user (media not imported).
+        The collection, the media files and warnings for the user.
 
     Raises:
         InputError: If the file is not a zip, names a file outside the folder, is too large
@@ -326,7 +366,7 @@ def extract_collection(
         raise InputError(f"{origin} is not an Anki package (not a zip file).") from None
     except NotImplementedError:  # a zip feature Python cannot read (found by fuzzing)
         raise InputError(f"{origin} uses a zip format that cannot be read.") from None
-    target = folder / "collection.sqlite"
+    extracted = Extracted(origin, folder / "collection.sqlite")
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEDIA_ENTRIES + 16:
@@ -344,23 +384,82 @@ def extract_collection(
             raise _too_many_media(origin)
         try:
             # The media list first: refusing it is cheaper than writing the collection.
-            names = _media_names(zf, media, origin, check) if media is not None else []
+            entries, zstd = (
+                _media_names(zf, media, origin, check) if media is not None else ([], False)
+            )
             check()
-            for name in names:
+            for _, name in entries:
                 _check_name(name, origin, flat=True)
-            _write_collection(zf, by_name[chosen], target, cap, origin, check)
+            _write_collection(zf, by_name[chosen], extracted.collection, cap, origin, check)
+            _write_media(zf, by_name, entries, zstd, folder / "media", media_cap, extracted, check)
         except (zipfile.BadZipFile, zlib.error, zstandard.ZstdError, EOFError, OSError) as exc:
             raise InputError(f"{origin} is damaged ({_one_line(exc)}).") from None
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise InputError(f"{origin} has a damaged media list ({_one_line(exc)}).") from None
         except (NotImplementedError, RuntimeError) as exc:  # unknown compression, encryption
             raise InputError(f"{origin} cannot be read ({_one_line(exc)}).") from None
-    warnings = []
-    if names:
-        warnings.append(
-            f"{len(names)} media file(s) were not imported (images and sounds are not supported)."
+    return extracted
+
+
+def _write_media(
+    zf: zipfile.ZipFile,
+    by_name: dict[str, zipfile.ZipInfo],
+    entries: list[MediaEntry],
+    zstd: bool,
+    folder: Path,
+    budget: int,
+    extracted: Extracted,
+    check: Callable[[], None],
+) -> None:
+    """Stream every listed media file into ``folder`` as ``0``, ``1``..., within ``budget``."""
+    origin = extracted.origin
+    absent: list[str] = []
+    if entries:
+        folder.mkdir()
+    for index, (member, name) in enumerate(entries):
+        info = by_name.get(member)
+        if info is None or member in COLLECTION_NAMES or member in {"media", "meta"}:
+            absent.append(name)
+            continue
+        if info.file_size > budget:
+            raise _media_too_large(origin)
+        target = folder / str(index)
+        with target.open("wb") as out:
+            for chunk in _member_chunks(zf, info, zstd, budget, origin, check):
+                out.write(chunk)
+            budget -= out.tell()
+        extracted.media.append((name, target))
+    if absent:
+        shown = ", ".join(absent[:5]) + (", ..." if len(absent) > 5 else "")
+        extracted.warnings.append(
+            f"{len(absent)} media file(s) the package lists are not in it: {shown}."
         )
-    return target, warnings
+
+
+def _member_chunks(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    zstd: bool,
+    budget: int,
+    origin: str,
+    check: Callable[[], None],
+) -> Iterator[bytes]:
+    """A media member's bytes, uncompressed (zstd in the current format) within ``budget``."""
+    if zstd:
+        yield from _zstd_chunks(zf, info, budget, origin, _media_too_large(origin), check)
+        return
+    with zf.open(info) as member:
+        try:
+            yield from _chunks(member, budget, origin, check)
+        except InputError:
+            raise _media_too_large(origin) from None
+
+
+def _media_too_large(origin: str) -> InputError:
+    return InputError(
+        f"{origin} holds more than {MAX_MEDIA_BYTES >> 30} GiB of media once uncompressed;"
+        " it is refused."
+    )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -33,6 +33,7 @@ from flashcards.core.exchange.common import (
     text_to_html,
 )
 from flashcards.core.exchange.our_notetypes import FIELDS, NAMES, build_model
+from flashcards.core.exchange.package_media import media_to_export
 from flashcards.core.models import AnkiNoteType, table_of, utcnow_guard
 from flashcards.core.notetypes import card_ords
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
@@ -204,7 +205,7 @@ def export_apkg(
     deck: str | None = None,
     with_progress: bool = False,
     progress: Progress | None = None,
-) -> int:
+) -> ExportReport:
     """Write an Anki package (``.apkg``) of all decks or of one deck and its subdecks.
 
     Ids are stable (models, fields, templates, decks, note GUIDs), so importing a later export
@@ -220,7 +221,8 @@ def export_apkg(
         progress: Called with the fraction done (0.0 to 1.0), e.g. for a progress bar.
 
     Returns:
-        The number of notes written.
+        The notes and media files written, and the media names the notes use that the
+        media folder does not hold (the package goes without them).
 
     Raises:
         NotFoundError: If ``deck`` does not exist.
@@ -249,6 +251,7 @@ def export_apkg(
     # would make: every card Anki gave it and those its templates made for edits here.
     anki_ords = _card_ords(col, [r.id for r in rows if r.anki_notetype in anki_models])
     step = max(1, len(rows) // 20)
+    media_fields: list[str] = []
     for index, row in enumerate(rows):
         ords = card_ords(row.kind, row.front) or [0]
         model = models.get(row.kind, models[NoteKind.BASIC])
@@ -259,6 +262,7 @@ def export_apkg(
             if fields is not None:
                 model = anki_model
                 ords = _anki_type_ords(anki_model, anki_ords.get(row.id, [])) or [0]
+                media_fields.extend(fields)
         note = _Note(
             row.modified.timestamp(),
             ords,
@@ -275,6 +279,8 @@ def export_apkg(
         if index % step == 0:
             report(0.1 + 0.4 * index / max(1, len(rows)))
     package = genanki.Package(list(gdecks.values()))
+    templates = [_model_text(m) for m in anki_models.values()]
+    media, missing = media_to_export(col.media, media_fields, templates)
     timestamp = now.timestamp()
     destination = Path(path)
     with tempfile.TemporaryDirectory(prefix="flashcards-export-") as tmp:
@@ -291,12 +297,42 @@ def export_apkg(
             db.close()
         report(0.9)
         with _replacing(destination) as partial:
-            _write_zip(partial, db_path, now)
+            _write_zip(partial, db_path, now, media)
     report(1.0)
-    return len(rows)
+    return ExportReport(len(rows), len(media), missing)
 
 
-def _write_zip(path: Path, db_path: Path, now: datetime) -> None:
+@dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote."""
+
+    notes: int
+    """Notes written."""
+    media: int
+    """Media files written (images, sounds, the note types' ``_`` files)."""
+    missing_media: list[str]
+    """Names the notes refer to that are not in the media folder (left out)."""
+
+
+def _model_text(model: genanki.Model) -> str:
+    parts = [str(model.css or "")]
+    for template in model.templates:
+        parts.extend(str(template.get(side) or "") for side in ("qfmt", "afmt"))
+    return "\n".join(parts)
+
+
+#: Media files already compressed gain nothing from deflate; these are stored as they are.
+_STORED_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".gif", ".webp", ".mp3", ".m4a", ".ogg", ".opus", ".mp4", ".webm"}
+)
+
+
+def _write_zip(path: Path, db_path: Path, now: datetime, media: list[tuple[str, Path]]) -> None:
+    """The package: the collection, then each media file as ``0``, ``1``... and the list.
+
+    The media list is Anki's legacy JSON map (``{"0": "cat.jpg"}``), which every Anki
+    version reads and which goes with the legacy ``collection.anki2``.
+    """
     stamp = now.timetuple()[:6]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         info = zipfile.ZipInfo("collection.anki2", date_time=stamp)
@@ -304,8 +340,18 @@ def _write_zip(path: Path, db_path: Path, now: datetime) -> None:
         with db_path.open("rb") as src, out.open(info, "w") as dst:
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
-        media = zipfile.ZipInfo("media", date_time=stamp)
-        out.writestr(media, "{}")
+        names: dict[str, str] = {}
+        for index, (name, source) in enumerate(media):
+            member = zipfile.ZipInfo(str(index), date_time=stamp)
+            stored = source.suffix.lower() in _STORED_SUFFIXES
+            member.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            with source.open("rb") as src, out.open(member, "w", force_zip64=True) as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+            names[str(index)] = name
+        listing = zipfile.ZipInfo("media", date_time=stamp)
+        listing.compress_type = zipfile.ZIP_DEFLATED
+        out.writestr(listing, json.dumps(names, ensure_ascii=False))
 
 
 def _finish_collection(

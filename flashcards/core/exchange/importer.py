@@ -24,6 +24,7 @@ from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_collection
 from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote
+from flashcards.core.exchange.package_media import stage_media
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.exchange.text import read_text
 from flashcards.core.models import AnkiNoteType, DeckOptions, epoch_ms, table_of, utcnow_guard
@@ -121,12 +122,23 @@ def import_file(
     except OSError as exc:
         raise InputError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
     if path.suffix.lower() in {".apkg", ".colpkg", ".zip"} or magic == _ZIP_MAGIC:
-        with tempfile.TemporaryDirectory(prefix="flashcards-import-") as tmp:
-            db_path, warnings = extract_collection(path, Path(tmp), check=check)
-            incoming = read_collection(db_path, path.name, now, target, check=check)
-            incoming.warnings[:0] = warnings
-    else:
-        incoming = read_text(path, target, check=check)
+        # Unpacked beside the media folder when there is one, so its files move, not copy.
+        staging = col.media.folder.parent if col.media.folder is not None else None
+        if staging is not None:
+            staging.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="flashcards-import-", dir=staging) as tmp:
+            extracted = extract_collection(path, Path(tmp), check=check)
+            incoming = read_collection(extracted.collection, path.name, now, target, check=check)
+            staged = stage_media(col.media, extracted.media, incoming, check)
+            incoming.warnings[:0] = extracted.warnings + staged.warnings
+            try:
+                result = apply_incoming(col, incoming, now, check=check)
+            except BaseException:
+                staged.undo()
+                raise
+            result.value.media_added = staged.added
+            return result
+    incoming = read_text(path, target, check=check)
     return apply_incoming(col, incoming, now, check=check)
 
 

@@ -22,3 +22,5 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     #: Notes left unchanged because the change would have deleted cards with review history.
     refused: int = 0
+    #: Media files (images, sounds) the import added to the collection's media folder.
+    media_added: int = 0

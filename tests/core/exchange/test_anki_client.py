@@ -45,7 +45,7 @@ def test_export_opens_in_anki_without_warnings(
 ) -> None:
     out = tmp_path / "deck.apkg"
     fractions: list[float] = []
-    assert exchange.export_apkg(col, out, now, progress=fractions.append) == 4
+    assert exchange.export_apkg(col, out, now, progress=fractions.append).notes == 4
     assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
     acol = anki()
     log = anki_import(acol, out)
@@ -167,7 +167,7 @@ def test_without_progress_cards_are_new(
 def test_one_deck_only(
     col: Collection, sample: dict[str, int], now: datetime, anki: Anki, tmp_path: Path
 ) -> None:
-    assert exchange.export_apkg(col, tmp_path / "x.apkg", now, deck="LLM") == 3
+    assert exchange.export_apkg(col, tmp_path / "x.apkg", now, deck="LLM").notes == 3
     acol = anki()
     anki_import(acol, tmp_path / "x.apkg")
     assert acol.note_count() == 3

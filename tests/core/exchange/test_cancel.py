@@ -85,7 +85,12 @@ def state(col: Collection) -> tuple[object, ...]:
     return (*snapshot(col), schema)
 
 
-def cancel_after(calls: int, temp: Path) -> tuple[Callable[[], bool], list[bool]]:
+def work_folders(col: Collection, temp: Path) -> list[Path]:
+    """Where an import into ``col`` makes its work folder: beside its media folder, or temp."""
+    return [temp] if col.media.folder is None else [temp, col.media.folder.parent]
+
+
+def cancel_after(calls: int, folders: list[Path]) -> tuple[Callable[[], bool], list[bool]]:
     """A ``cancelled`` that turns true on its ``calls``-th call.
 
     It notes whether a work folder existed at each call.
@@ -93,7 +98,7 @@ def cancel_after(calls: int, temp: Path) -> tuple[Callable[[], bool], list[bool]
     seen: list[bool] = []
 
     def cancelled() -> bool:
-        seen.append(any(temp.glob("flashcards-import-*")))
+        seen.append(any(any(f.glob("flashcards-import-*")) for f in folders))
         return len(seen) >= calls
 
     return cancelled, seen
@@ -136,12 +141,14 @@ def test_cancelling_a_package_changes_nothing(
     assert total > 50  # it is asked often: every chunk, every thousand rows, every batch
     calls = where if isinstance(where, int) else max(1, round(total * where))
     before = state(target)
-    cancelled, seen = cancel_after(calls, temp_folder)
+    folders = work_folders(target, temp_folder)
+    cancelled, seen = cancel_after(calls, folders)
     with pytest.raises(ImportCancelled, match="^The import was cancelled; nothing was changed"):
         exchange.import_file(target, packages.big, now, cancelled=cancelled)
     assert len(seen) == calls  # it stopped at the first true
     assert state(target) == before
-    assert list(temp_folder.iterdir()) == []  # the work folder is gone
+    for folder in folders:  # the work folder is gone
+        assert list(folder.glob("flashcards-import-*")) == []
     if 1 < calls < total:
         assert any(seen)  # (it was cancelled while the package was unpacked or read)
 
@@ -150,7 +157,8 @@ def test_cancelling_a_package_changes_nothing(
     assert report.added == NOTES and report.updated > 0  # (the edited notes)
     with target.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    assert list(temp_folder.iterdir()) == []
+    for folder in folders:
+        assert list(folder.glob("flashcards-import-*")) == []
 
 
 @pytest.mark.parametrize("where", [1, 0.5, 1.0])
@@ -161,7 +169,7 @@ def test_cancelling_a_text_file_changes_nothing(
     assert total >= NOTES // 2000
     calls = where if isinstance(where, int) else max(1, round(total * where))
     before = state(target)
-    cancelled, _seen = cancel_after(calls, tmp_path)
+    cancelled, _seen = cancel_after(calls, [tmp_path])
     with pytest.raises(ImportCancelled):
         exchange.import_file(target, packages.text, now, deck="Text", cancelled=cancelled)
     assert state(target) == before

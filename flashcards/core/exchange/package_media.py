@@ -1,0 +1,152 @@
+"""Media across the Anki border: files a package brings in, files an export takes along.
+
+Importing: every media file of a package is added to the collection's media folder under a
+safe name (:func:`flashcards.core.media.safe_name`); a file whose name is taken by different
+bytes is stored under Anki's hashed name, and the notes and note types that came with it are
+rewritten to that name before they are written, as Anki's importer does. The files are added
+before the import's transaction commits, so a committed note never names a file that is not
+there; if the transaction fails or is cancelled, the files it added are removed again.
+
+Exporting: a package carries every file its notes refer to, and the ``_`` files (fonts,
+scripts) its note types name, under Anki's legacy media list (``{"0": "name"}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flashcards.core.errors import InputError
+from flashcards.core.exchange.common import Incoming
+from flashcards.core.media import MediaFolder, references, rename_references, safe_name
+
+
+@dataclass
+class StagedMedia:
+    """The media files an import added, so that a failed import can take them back."""
+
+    added: int = 0
+    """Files that were not in the folder before."""
+    present: int = 0
+    """Files the folder held already (same name, same bytes)."""
+    created: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def undo(self) -> None:
+        """Remove the files this import added (its transaction did not commit)."""
+        for path in self.created:
+            path.unlink(missing_ok=True)
+        self.created.clear()
+
+
+def stage_media(
+    media: MediaFolder,
+    files: list[tuple[str, Path]],
+    incoming: Incoming,
+    check: Callable[[], None],
+) -> StagedMedia:
+    """Add a package's media files to the folder and point the incoming notes at their names.
+
+    Args:
+        media: The collection's media folder.
+        files: Each file's name in the package and the extracted file.
+        incoming: What the package brings; fields and templates are rewritten in place where
+            a file had to be stored under another name.
+        check: Called between files; it raises to stop (the caller calls :meth:`undo`).
+    """
+    staged = StagedMedia()
+    if not files:
+        return staged
+    if media.folder is None:
+        staged.warnings.append(
+            f"{len(files)} media file(s) were not imported: this collection is not a file,"
+            " so it has no media folder."
+        )
+        return staged
+    before = set(media.names())
+    renamed: dict[str, str] = {}
+    unusable: list[str] = []
+    try:
+        for name, path in files:
+            check()
+            try:
+                final = media.add_file(path, name, move=True)
+            except InputError:
+                unusable.append(name)
+                continue
+            if final not in before:
+                before.add(final)
+                staged.added += 1
+                staged.created.append(media.folder / final)
+            else:
+                staged.present += 1
+            if final != name:
+                renamed[name] = final
+    except BaseException:
+        staged.undo()
+        raise
+    if unusable:
+        shown = ", ".join(repr(n[:40]) for n in unusable[:5])
+        staged.warnings.append(
+            f"{len(unusable)} media file(s) have names no file can have and were left out: {shown}."
+        )
+    if renamed:
+        _rename_in(incoming, renamed)
+    return staged
+
+
+def _rename_in(incoming: Incoming, renamed: dict[str, str]) -> None:
+    for note in incoming.notes:
+        if note.anki_fields is not None:
+            note.anki_fields = tuple(rename_references(f, renamed) for f in note.anki_fields)
+    for notetype in incoming.notetypes.values():
+        for template in notetype.get("tmpls") or []:
+            for side in ("qfmt", "afmt"):
+                if isinstance(template.get(side), str):
+                    template[side] = rename_references(template[side], renamed)
+
+
+def template_text(notetype: dict[str, Any]) -> str:
+    """A note type's templates and style sheet as one text (for the ``_`` files they name)."""
+    parts = [str(notetype.get("css") or "")]
+    for template in notetype.get("tmpls") or []:
+        parts.extend(str(template.get(side) or "") for side in ("qfmt", "afmt"))
+    return "\n".join(parts)
+
+
+def media_to_export(
+    media: MediaFolder, fields: Iterable[str], templates: Iterable[str]
+) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The media files a package must carry, and the names it refers to that are missing.
+
+    Args:
+        media: The collection's media folder.
+        fields: Every field (HTML) of the exported notes.
+        templates: The templates and style sheets of the exported note types.
+    """
+    wanted: dict[str, None] = {}
+    for text in fields:
+        for name in references(text):
+            wanted.setdefault(name)
+    template = "\n".join(templates)
+    if template:
+        for name in media.names():
+            if name.startswith("_") and name in template:
+                wanted.setdefault(name)
+    found: list[tuple[str, Path]] = []
+    missing: list[str] = []
+    for name in wanted:
+        path = media.path(name)
+        if path is None:
+            try:
+                fixed = safe_name(name)
+            except InputError:
+                fixed = ""
+            path = media.path(fixed) if fixed else None
+        if path is None:
+            missing.append(name)
+        else:
+            found.append((name, path))
+    return found, missing
