@@ -413,6 +413,7 @@ def _write_media(
 ) -> None:
     """Stream every listed media file into ``folder`` as ``0``, ``1``..., within ``budget``."""
     origin = extracted.origin
+    cap = budget
     absent: list[str] = []
     if entries:
         folder.mkdir()
@@ -422,10 +423,10 @@ def _write_media(
             absent.append(name)
             continue
         if info.file_size > budget:
-            raise _media_too_large(origin)
+            raise _media_too_large(origin, cap)
         target = folder / str(index)
         with target.open("wb") as out:
-            for chunk in _member_chunks(zf, info, zstd, budget, origin, check):
+            for chunk in _member_chunks(zf, info, zstd, budget, cap, origin, check):
                 out.write(chunk)
             budget -= out.tell()
         extracted.media.append((name, target))
@@ -441,24 +442,27 @@ def _member_chunks(
     info: zipfile.ZipInfo,
     zstd: bool,
     budget: int,
+    cap: int,
     origin: str,
     check: Callable[[], None],
 ) -> Iterator[bytes]:
     """A media member's bytes, uncompressed (zstd in the current format) within ``budget``."""
-    if zstd:
-        yield from _zstd_chunks(zf, info, budget, origin, _media_too_large(origin), check)
-        return
-    with zf.open(info) as member:
-        try:
+    too_large = _media_too_large(origin, cap)
+    try:
+        if zstd:
+            yield from _zstd_chunks(zf, info, budget, origin, too_large, check)
+            return
+        with zf.open(info) as member:
             yield from _chunks(member, budget, origin, check)
-        except InputError:
-            raise _media_too_large(origin) from None
+    except InputError as exc:
+        if "too large" in str(exc):  # the budget, whichever reader met it
+            raise too_large from None
+        raise
 
 
-def _media_too_large(origin: str) -> InputError:
+def _media_too_large(origin: str, cap: int) -> InputError:
     return InputError(
-        f"{origin} holds more than {MAX_MEDIA_BYTES >> 30} GiB of media once uncompressed;"
-        " it is refused."
+        f"{origin} holds more than {cap:,} bytes of media once uncompressed; it is refused."
     )
 
 
