@@ -3,9 +3,12 @@
 A note imported from Anki in a note type that is not one of ours keeps that note type (table
 ``ankinotetype``, legacy JSON shape) and its fields as Anki had them (``note.anki_fields``, a
 JSON list of HTML), so that it is shown, makes cards and goes back to Anki as that note type.
-Its ``front`` and ``back`` columns are its first two fields as plain text, the ones our editor
-edits: a field whose text was edited here is replaced by that text (as HTML); a field that was
-not keeps its HTML (formatting, media references). The renderer, the card rules and the export
+Its ``front`` and ``back`` columns are its first two fields as plain text. The note editor edits
+every field as HTML (:meth:`~flashcards.core.notes.NoteManager.update_fields`): it stores the
+HTML and makes ``front`` and ``back`` its text again, so that the HTML goes back exactly as
+edited. An edit of the plain ``front`` or ``back`` alone (the browser's form, scripts) replaces
+that field with the text (as HTML) when the text differs; a field that was not edited keeps its
+HTML (formatting, media references). The renderer, the card rules and the export
 all read a note's fields through :func:`note_fields`, so they agree on what the note holds.
 
 Such a note has the cards Anki gave it (every ordinal of the package) plus those its templates

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,10 +15,19 @@ from sqlmodel import Session
 from flashcards.core import anki_types
 from flashcards.core.changes import Change, Notify, OpResult, announce
 from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
-from flashcards.core.deckfile import NoteSource, NoteSpec
+from flashcards.core.deckfile import NoteSource, NoteSpec, cloze_numbers
+from flashcards.core.enums import NoteKind
 from flashcards.core.errors import InputError, NotFoundError
+from flashcards.core.html_text import html_to_text
 from flashcards.core.models import utcnow_guard
-from flashcards.core.notetypes import card_ords, new_card_values, note_values, validate_note
+from flashcards.core.notetypes import (
+    MAX_NOTE_BYTES,
+    card_ords,
+    new_card_values,
+    note_values,
+    too_large,
+    validate_note,
+)
 from flashcards.core.tables import CARD, LOG, NOTE
 
 if TYPE_CHECKING:
@@ -40,6 +50,21 @@ class NoteView:
     card_ids: tuple[int, ...]
     #: The note's own Anki note type (see :mod:`flashcards.core.anki_types`), or None.
     anki_notetype_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AnkiFields:
+    """Every field of a note in an Anki note type of its own, as the note editor shows them.
+
+    Attributes:
+        notetype: The note type's name.
+        names: The note type's field names, in order.
+        html: Each field's HTML as the note holds it (edits made here included), in order.
+    """
+
+    notetype: str
+    names: tuple[str, ...]
+    html: tuple[str, ...]
 
 
 def delete_note_rows(conn: Connection, note_ids: Sequence[int]) -> None:
@@ -270,6 +295,107 @@ class NoteManager:
             apply_note(conn, note_id, spec, now)
             if deck is not None and deck != current.deck_name:
                 deck_id = self._decks.ensure(session, normalise_deck_name(deck), now)
+                self._move(conn, [note_id], deck_id, now)
+            session.commit()
+        return announce(self._notify, None, Change.NOTES | Change.CARDS | Change.DECKS)
+
+    def anki_fields(self, note_id: int) -> AnkiFields | None:
+        """The note type's field names and every field's HTML of a note from Anki.
+
+        Returns:
+            The fields, or None for one of our own notes (plain-text front and back) and for
+            a note whose note type or fields cannot be read (it is edited as front and back).
+
+        Raises:
+            NotFoundError: If there is no such note.
+        """
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    NOTE.c.anki_notetype_id, NOTE.c.anki_fields, NOTE.c.front, NOTE.c.back
+                ).where(NOTE.c.id == note_id)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"There is no note with id {note_id}.")
+            notetype = anki_types.load_notetype(conn, row.anki_notetype_id)
+        if notetype is None:
+            return None
+        fields = anki_types.note_fields(row.anki_fields, row.front, row.back, len(notetype.fields))
+        if fields is None:
+            return None
+        return AnkiFields(notetype.name, notetype.field_names, tuple(fields))
+
+    def update_fields(
+        self,
+        note_id: int,
+        fields: Sequence[str],
+        now: datetime,
+        *,
+        tags: Sequence[str] | None = None,
+        deck: str | None = None,
+    ) -> OpResult[None]:
+        """Give a note from Anki new field HTML (all its fields) in one transaction.
+
+        The HTML is stored as given (it is sanitised when shown) and goes back to Anki as it
+        is; ``front`` and ``back`` become the first two fields as text, as the importer makes
+        them, so that search, the browser and the export agree with the fields. The note gains
+        the cards its templates now make; it loses none, as in Anki (a card whose template
+        renders empty keeps its progress; Anki's Empty Cards is for removing such cards).
+
+        Args:
+            note_id: The note (in an Anki note type of its own; see :meth:`anki_fields`).
+            fields: The HTML of every field of its note type, in order.
+            now: The time of the edit (the note's ``modified``: Anki takes the newer note).
+            tags: The note's new tags; None keeps them.
+            deck: The deck to move the note to (created if needed); None keeps it.
+
+        Returns:
+            No value; the changes: ``NOTES | CARDS | DECKS``.
+
+        Raises:
+            NotFoundError: If there is no such note.
+            InputError: If the note is not in a readable Anki note type, ``fields`` does not
+                have one value per field, or the note would be too large.
+        """
+        current = self.get(note_id)
+        values = [str(f) for f in fields]
+        if too_large(*values):
+            raise InputError(f"A note may hold at most {MAX_NOTE_BYTES >> 20} MiB of text.")
+        deck_name = None if deck is None else normalise_deck_name(deck)
+        now = utcnow_guard(now)
+        with Session(self._engine) as session:
+            conn = session.connection()
+            notetype = anki_types.load_notetype(conn, current.anki_notetype_id)
+            if notetype is None:
+                raise InputError("This note has no Anki note type: edit its front and back.")
+            if len(values) != len(notetype.fields):
+                raise InputError(
+                    f"The note type {notetype.name!r} has {len(notetype.fields)} fields,"
+                    f" not {len(values)}."
+                )
+            # As the importer reads a note: its first two fields as text.
+            front = html_to_text(values[0])
+            back = html_to_text(values[1]) if len(values) > 1 else ""
+            kind = current.kind
+            if notetype.kind == "cloze":  # the importer's rule: a cloze note has a deletion
+                kind = NoteKind.CLOZE.value if cloze_numbers(front) else NoteKind.BASIC.value
+            spec = NoteSpec(
+                current.uid,
+                kind,
+                front,
+                back,
+                tuple(tags) if tags is not None else current.tags,
+                current.source,
+            )
+            # The fields first: apply_note reads them to find the cards the templates make.
+            conn.execute(
+                update(NOTE)
+                .where(NOTE.c.id == note_id)
+                .values(anki_fields=json.dumps(values, ensure_ascii=False))
+            )
+            apply_note(conn, note_id, spec, now)
+            if deck_name is not None and deck_name != current.deck_name:
+                deck_id = self._decks.ensure(session, deck_name, now)
                 self._move(conn, [note_id], deck_id, now)
             session.commit()
         return announce(self._notify, None, Change.NOTES | Change.CARDS | Change.DECKS)
