@@ -218,6 +218,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("apkg", "csv"), default=None, help="default: from the file name"
     )
 
+    p = command(
+        "check-media", help="list media files the notes use that are missing, and unused ones"
+    )
+    p.add_argument(
+        "--trash-unused",
+        action="store_true",
+        help="move the unused files to the trash folder beside the media folder",
+    )
+
     p = command("backup", help="back up the collection now (into backups/)")
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
@@ -589,6 +598,31 @@ def cmd_export(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_check_media(args: argparse.Namespace, out: Output) -> int:
+    """Check Media, as Anki's: missing and unused files; optionally trash the unused ones."""
+    from flashcards.core.media_check import check_media, trash_unused
+
+    col = _open(args)
+    if col.media.folder is None:
+        out.write("This collection is not a file, so it has no media folder.\n")
+        return 0
+    found = check_media(col)
+    out.write(
+        f"Media folder {col.media.folder}: {len(col.media.names())} file(s),"
+        f" {found.referenced} used by notes or note types.\n"
+    )
+    for name, notes in sorted(found.missing.items()):
+        out.write(f"Missing: {name} (used by {len(notes)} note(s))\n")
+    for name in found.unused:
+        out.write(f"Unused: {name}\n")
+    if args.trash_unused and found.unused:
+        moved = trash_unused(col, found.unused)
+        out.write(f"Moved {len(moved)} unused file(s) to {col.media.trash}.\n")
+    if not found.missing and not found.unused:
+        out.write("Nothing is missing and nothing is unused.\n")
+    return 1 if found.missing else 0
+
+
 def cmd_backup(args: argparse.Namespace, out: Output) -> int:
     """Back up the collection now, or list the backups."""
     from flashcards.core import backup
@@ -727,6 +761,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export": cmd_export,
             "backup": cmd_backup,
             "restore": cmd_restore,
+            "check-media": cmd_check_media,
         }
         if args.command == "review":
             status = cmd_review(args, out, sys.stdin)

@@ -13,6 +13,12 @@ Restoring keeps the current file aside first (``collection.before-restore-<time>
 ``-wal`` if any), then atomically renames a checked, fsynced copy of the backup into place.
 The file set aside is never deleted or overwritten by the app.
 
+Media files are kept too, once each: ``backups/media/`` holds a hard link (a copy where the
+file system has none) of every file the media folder has held when a backup was taken. Media
+files are never changed in place (a new file of a taken name gets another name), so one kept
+file serves every backup, and a backup costs no second copy of the images. Restoring a backup
+puts back the files its notes use that the media folder no longer has.
+
 Backups apply only to SQLite files: a collection on a database server (``--db`` URL) is backed
 up with that server's own tools.
 """
@@ -20,6 +26,7 @@ up with that server's own tools.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import sqlite3
@@ -36,8 +43,11 @@ from flashcards.core.db import (
     sqlite_path,
 )
 from flashcards.core.errors import CollectionError, InputError
+from flashcards.core.media import MediaFolder, references
 
 DEFAULT_KEEP = 20
+#: The folder inside ``backups/`` that keeps the media files.
+MEDIA_DIRNAME = "media"
 KEEP_SETTING = "backup_keep"
 INTERVAL = timedelta(minutes=30)
 _STAMP = "%Y-%m-%d-%H%M%S"
@@ -164,7 +174,91 @@ def create_backup(db_path: Path, now: datetime, keep: int | None = DEFAULT_KEEP)
     path = write_backup(db_path, backup_name(now, folder))
     if keep is not None:
         prune_backups(db_path, keep)
+    keep_media(db_path)
     return path
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        import shutil
+
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+
+
+def keep_media(db_path: Path) -> int:
+    """Keep every media file not kept yet in ``backups/media/``; how many were added.
+
+    Raises:
+        CollectionError: If files could not be kept (the database backup is written already).
+    """
+    media = MediaFolder.beside(db_path)
+    names = media.names()
+    if not names:
+        return 0
+    kept = backup_dir(db_path) / MEDIA_DIRNAME
+    added = 0
+    try:
+        kept.mkdir(parents=True, exist_ok=True)
+        have = {entry.name for entry in os.scandir(kept)}
+        for name in names:
+            if name not in have and media.folder is not None:
+                _link_or_copy(media.folder / name, kept / name)
+                added += 1
+    except OSError as exc:
+        raise CollectionError(
+            f"The backup was written, but media files could not be kept in {kept}:"
+            f" {exc.strerror or exc}."
+        ) from None
+    return added
+
+
+def _used_media(db_path: Path, kept: set[str]) -> set[str]:
+    """The media names a collection file's notes use, and the kept ``_`` files it names.
+
+    Read with SQLite alone: the file may be a backup from an older version.
+    """
+    used: set[str] = set()
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        for front, back, fields in con.execute("SELECT front, back, anki_fields FROM note"):
+            texts = [str(front), str(back)]
+            with contextlib.suppress(ValueError, TypeError):
+                texts += [str(f) for f in json.loads(fields or "[]")]
+            used.update(references("\n".join(texts)))
+        configs = "\n".join(str(c) for (c,) in con.execute("SELECT config FROM ankinotetype"))
+    finally:
+        con.close()
+    used.update(name for name in kept if name.startswith("_") and name in configs)
+    return used
+
+
+def restore_media(db_path: Path) -> int:
+    """Put back the media files the collection uses from ``backups/media/``; how many.
+
+    A file already in the media folder is never replaced.
+    """
+    media = MediaFolder.beside(db_path)
+    kept = backup_dir(db_path) / MEDIA_DIRNAME
+    if media.folder is None or not kept.is_dir():
+        return 0
+    try:
+        wanted = _used_media(db_path, {entry.name for entry in os.scandir(kept)})
+    except (sqlite3.Error, OSError):
+        return 0  # an old or odd file: its media are not worth failing the restore for
+    present = set(media.names())
+    back = 0
+    for name in sorted(wanted - present):
+        source = kept / name
+        if media.path(name) is None and source.is_file() and name == source.name:
+            media.folder.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):
+                _link_or_copy(source, media.folder / name)
+                back += 1
+    return back
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:
@@ -280,6 +374,7 @@ def restore_backup(db_path: Path, backup: Path, now: datetime) -> Path | None:
             f"The backup could not be put in place: {exc.strerror or exc}"
             + (f"; the previous collection is kept as {aside}." if aside else ".")
         ) from None
+    restore_media(db_path)
     return aside
 
 

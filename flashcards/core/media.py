@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from flashcards.core.errors import InputError
@@ -134,6 +135,14 @@ def missing_media_sentence(names: list[str]) -> str:
         f"{len(names)} media file(s) the notes use are not in the media folder and were"
         f" left out: {shown}."
     )
+
+
+def template_text(notetype: dict[str, Any]) -> str:
+    """A note type's templates and style sheet as one text (for the ``_`` files they name)."""
+    parts = [str(notetype.get("css") or "")]
+    for template in notetype.get("tmpls") or []:
+        parts.extend(str(template.get(side) or "") for side in ("qfmt", "afmt"))
+    return "\n".join(parts)
 
 
 def file_sha1(path: Path) -> str:
@@ -303,9 +312,9 @@ class MediaFolder:
                     used.add(name)
                     if name not in present:
                         result.missing.setdefault(name, []).append(note_id)
-        template_text = "\n".join(templates)
+        named = "\n".join(templates)
         for name in present:
-            if name.startswith("_") and name in template_text:
+            if name.startswith("_") and name in named:
                 used.add(name)
         result.referenced = len(used)
         result.unused = sorted(present - used)
@@ -339,4 +348,5 @@ __all__ = [
     "references",
     "rename_references",
     "safe_name",
+    "template_text",
 ]

@@ -10,6 +10,7 @@ from flashcards.core.db import make_snapshot_engine, sqlite_path
 from flashcards.core.exchange.deckfile_import import load_shipped_decks
 from flashcards.core.instance import holds_lock
 from flashcards.core.leftovers import remove_stale_temporaries, remove_stale_work_dirs
+from flashcards.core.media import MediaFolder
 from flashcards.core.paths import resolve_url, shipped_decks_dir
 
 __all__ = ["open_read_only_collection", "open_user_collection", "resolve_url"]
@@ -48,4 +49,7 @@ def open_read_only_collection(path: Path, tz: tzinfo | None = None) -> Collectio
     Raises:
         CollectionError: If the file is missing, damaged, unreadable or from a newer version.
     """
-    return Collection(make_snapshot_engine(path), tz)
+    collection = Collection(make_snapshot_engine(path), tz)
+    # The copy is in memory, but its media are the file's: an export still carries them.
+    collection.media = MediaFolder.beside(path)
+    return collection

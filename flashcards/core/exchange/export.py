@@ -34,6 +34,7 @@ from flashcards.core.exchange.common import (
 )
 from flashcards.core.exchange.our_notetypes import FIELDS, NAMES, build_model
 from flashcards.core.exchange.package_media import media_to_export
+from flashcards.core.media import template_text
 from flashcards.core.models import AnkiNoteType, table_of, utcnow_guard
 from flashcards.core.notetypes import card_ords
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
@@ -279,7 +280,7 @@ def export_apkg(
         if index % step == 0:
             report(0.1 + 0.4 * index / max(1, len(rows)))
     package = genanki.Package(list(gdecks.values()))
-    templates = [_model_text(m) for m in anki_models.values()]
+    templates = [template_text({"css": m.css, "tmpls": m.templates}) for m in anki_models.values()]
     media, missing = media_to_export(col.media, media_fields, templates)
     timestamp = now.timestamp()
     destination = Path(path)
@@ -312,13 +313,6 @@ class ExportReport:
     """Media files written (images, sounds, the note types' ``_`` files)."""
     missing_media: list[str]
     """Names the notes refer to that are not in the media folder (left out)."""
-
-
-def _model_text(model: genanki.Model) -> str:
-    parts = [str(model.css or "")]
-    for template in model.templates:
-        parts.extend(str(template.get(side) or "") for side in ("qfmt", "afmt"))
-    return "\n".join(parts)
 
 
 #: Media files already compressed gain nothing from deflate; these are stored as they are.

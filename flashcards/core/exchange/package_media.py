@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.common import Incoming
@@ -106,14 +105,6 @@ def _rename_in(incoming: Incoming, renamed: dict[str, str]) -> None:
             for side in ("qfmt", "afmt"):
                 if isinstance(template.get(side), str):
                     template[side] = rename_references(template[side], renamed)
-
-
-def template_text(notetype: dict[str, Any]) -> str:
-    """A note type's templates and style sheet as one text (for the ``_`` files they name)."""
-    parts = [str(notetype.get("css") or "")]
-    for template in notetype.get("tmpls") or []:
-        parts.extend(str(template.get(side) or "") for side in ("qfmt", "afmt"))
-    return "\n".join(parts)
 
 
 def media_to_export(

@@ -8,11 +8,13 @@ Check Media must find nothing missing.
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from contextlib import redirect_stdout
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,12 +24,14 @@ from anki.collection import ExportAnkiPackageOptions
 from exchange_helpers import anki_import, snapshot
 from sqlalchemy import select
 
-from flashcards.core import exchange
+from flashcards.cli import main
+from flashcards.core import backup, exchange
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.archive import extract_collection
 from flashcards.core.media import MAX_NAME_BYTES, references, rename_references, safe_name
+from flashcards.core.media_check import check_media, trash_unused
 from flashcards.core.tables import NOTE
 
 Anki = Callable[[], AnkiCollection]
@@ -295,3 +299,64 @@ def test_names_and_references() -> None:
     renamed = rename_references(field, {"a.png": "a-1.png", "d.mp3": "d-2.mp3", "a&b.png": "z.png"})
     assert references(renamed) == ["a-1.png", "b c.jpg", "e.ogg", "z.png", "d-2.mp3"]
     assert "https://x.org/y.png" in renamed
+
+
+def _imported(col: Collection, anki: Anki, now: datetime, tmp_path: Path) -> Path:
+    acol = anki()
+    _anki_with_media(acol)
+    exchange.import_file(col, _anki_export(acol, tmp_path / "pets.apkg", legacy=False), now)
+    return _folder(col)
+
+
+def test_check_media_finds_missing_and_unused_and_trashes_without_deleting(
+    col: Collection, anki: Anki, now: datetime, tmp_path: Path
+) -> None:
+    folder = _imported(col, anki, now, tmp_path)
+    found = check_media(col)
+    assert (found.missing, found.unused, found.referenced) == ({}, [], 4)  # _font.ttf: CSS
+
+    (folder / "meow.wav").unlink()
+    (folder / "stray.png").write_bytes(DOG)
+    found = check_media(col)
+    assert list(found.missing) == ["meow.wav"] and len(found.missing["meow.wav"]) == 1
+    assert found.unused == ["stray.png"]
+
+    assert trash_unused(col, ["stray.png", "cat.png", "../x"]) == ["stray.png"]  # cat is used
+    assert col.media.trash is not None
+    assert (col.media.trash / "stray.png").read_bytes() == DOG
+    assert (folder / "cat.png").exists() and not (folder / "stray.png").exists()
+
+
+def test_backups_keep_the_media_and_a_restore_puts_back_what_its_notes_use(
+    col: Collection, anki: Anki, now: datetime, tmp_path: Path, db_path: Path
+) -> None:
+    folder = _imported(col, anki, now, tmp_path)
+    made = backup.create_backup(db_path, now)
+    kept = backup.backup_dir(db_path) / backup.MEDIA_DIRNAME
+    assert sorted(p.name for p in kept.iterdir()) == sorted(p.name for p in folder.iterdir())
+    assert (kept / "cat.png").stat().st_ino == (folder / "cat.png").stat().st_ino  # a link
+    assert backup.keep_media(db_path) == 0  # the next backup adds nothing
+
+    (folder / "cat.png").unlink()  # lost (deleted by hand, or trashed)
+    (folder / "meow.wav").unlink()
+    col.close()
+    backup.restore_backup(db_path, made, now + timedelta(minutes=5))
+    assert (folder / "cat.png").read_bytes() == CAT
+    assert (folder / "meow.wav").read_bytes() == MEOW
+
+
+def test_check_media_on_the_command_line(
+    col: Collection, anki: Anki, now: datetime, tmp_path: Path, db_path: Path
+) -> None:
+    folder = _imported(col, anki, now, tmp_path)
+    (folder / "cat.png").unlink()
+    (folder / "stray.png").write_bytes(DOG)
+    col.close()
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = main(["--data-dir", str(db_path.parent), "check-media", "--trash-unused"])
+    text = out.getvalue()
+    assert status == 1  # something is missing
+    assert "Missing: cat.png (used by 1 note(s))" in text
+    assert "Unused: stray.png" in text and "Moved 1 unused file(s)" in text
+    assert not (folder / "stray.png").exists()
