@@ -11,7 +11,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SUITES = ["core", "startup", "generate", "read", "exchange", "stats", "gui", "hostile"]
+SUITES = [
+    "core",
+    "startup",
+    "generate",
+    "read",
+    "exchange",
+    "anki_import",
+    "stats",
+    "gui",
+    "hostile",
+]
 
 
 def print_rows(rows: list[tuple[str, str, str]]) -> None:

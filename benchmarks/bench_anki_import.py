@@ -1,0 +1,211 @@
+"""Import of an .apkg with 10,000 notes and 1,000 media files, against Anki's own importer.
+
+The package is built with the real ``anki`` library (benchmarks only, never the app): Basic
+notes and notes of a custom five-field note type, some HTML, a few decks, some reviews, and
+1,000 notes each naming its own media file (an ``<img src>`` or a ``[sound:]``), 20-200 kB of
+random bytes each. Anki exports it with scheduling and media, in the current and the legacy
+format. Each format is then imported, best of three into fresh targets, by Anki
+(``import_anki_package``) and by us (``exchange.import_file``), in the same run; both must
+bring 10,000 notes and 1,000 media files. Everything lives in a temporary folder.
+
+Run ``python benchmarks/bench_anki_import.py``; ``run()`` returns (name, figure, target) rows.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from anki.collection import (
+    AddNoteRequest,
+    ExportAnkiPackageOptions,
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+)
+from anki.collection import Collection as AnkiCollection
+
+from flashcards.core import exchange
+from flashcards.core.collection import open_collection
+from flashcards.core.db import sqlite_url
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+NOTES = 10_000
+MEDIA = 1_000
+VOCAB_EVERY = 3  # every third note is of the custom note type
+REVIEWS = 300
+REPEAT = 3
+DECKS = ("Bench::Words", "Bench::Grammar", "Bench::Listening", "Other")
+VOCAB_FIELDS = ("Word", "Reading", "Meaning", "Example", "Audio")
+
+
+def _media_name(index: int) -> str:
+    return f"img_{index:05d}.jpg" if index % 2 == 0 else f"snd_{index:05d}.mp3"
+
+
+def _reference(name: str) -> str:
+    return f'<img src="{name}">' if name.endswith(".jpg") else f"[sound:{name}]"
+
+
+def _vocab_notetype(acol: AnkiCollection) -> dict[str, object]:
+    models = acol.models
+    model = models.new("Vocabulary")
+    for name in VOCAB_FIELDS:
+        models.add_field(model, models.new_field(name))
+    template = models.new_template("Recognition")
+    template["qfmt"] = '<div class="word">{{Word}}</div>'
+    template["afmt"] = "{{FrontSide}}<hr id=answer>{{Reading}}<br>{{Meaning}}<br>{{Example}}"
+    template["afmt"] += "{{Audio}}"
+    models.add_template(model, template)
+    model["css"] += "\n.word { font-size: 40px; }"
+    models.add_dict(model)
+    added = models.by_name("Vocabulary")
+    assert added is not None
+    return dict(added)
+
+
+def _build_source(folder: Path) -> AnkiCollection:
+    """An Anki collection with the notes, media files and reviews described above."""
+    rng = random.Random(12)
+    acol = AnkiCollection(str(folder / "collection.anki2"))
+    media_dir = Path(acol.media.dir())
+    for index in range(MEDIA):
+        size = rng.randint(20_000, 200_000)
+        (media_dir / _media_name(index)).write_bytes(rng.randbytes(size))
+    basic = acol.models.by_name("Basic")
+    assert basic is not None
+    vocab = _vocab_notetype(acol)
+    deck_ids = [int(acol.decks.id(name) or 1) for name in DECKS]
+    requests: list[AddNoteRequest] = []
+    for index in range(NOTES):
+        media = _reference(_media_name(index)) if index < MEDIA else ""
+        if index % VOCAB_EVERY == 0:
+            note = acol.new_note(vocab)  # type: ignore[arg-type]
+            note.fields[0] = f"単語 {index}"
+            note.fields[1] = f"たんご <i>{index}</i>"
+            note.fields[2] = f"word number <b>{index}</b> &amp; its meaning"
+            note.fields[3] = f"<div>An example with word {index}.<br>Second line.</div>"
+            note.fields[4] = media
+        else:
+            note = acol.new_note(basic)
+            note.fields[0] = f"Question <b>{index}</b>?"
+            note.fields[1] = f"Answer {index}<br><ul><li>one</li><li>two</li></ul>{media}"
+        note.tags = [f"tag{index % 11}", "bench"]
+        requests.append(AddNoteRequest(note=note, deck_id=deck_ids[index % len(deck_ids)]))
+    acol.add_notes(requests)
+    acol.decks.select(deck_ids[0])
+    for _ in range(REVIEWS):
+        card = acol.sched.getCard()
+        if card is None:
+            break
+        card.start_timer()
+        acol.sched.answerCard(card, 3)
+    return acol
+
+
+def _export(acol: AnkiCollection, path: Path, *, legacy: bool) -> Path:
+    options = ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=legacy)
+    acol.export_anki_package(out_path=str(path), options=options, limit=None)
+    return path
+
+
+def _files(folder: Path) -> int:
+    return sum(1 for p in folder.iterdir() if p.is_file()) if folder.is_dir() else 0
+
+
+def _best(make: Callable[[int], Callable[[], None]]) -> float:
+    """The best time of ``REPEAT`` runs; ``make(attempt)`` prepares a fresh target untimed."""
+    best = float("inf")
+    for attempt in range(REPEAT):
+        run = make(attempt)
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _time_anki(package: Path, work: Path) -> float:
+    opened: list[AnkiCollection] = []
+
+    def make(attempt: int) -> Callable[[], None]:
+        folder = work / f"anki{attempt}"
+        folder.mkdir()
+        acol = AnkiCollection(str(folder / "collection.anki2"))
+        opened.append(acol)
+        request = ImportAnkiPackageRequest(
+            package_path=str(package),
+            options=ImportAnkiPackageOptions(
+                with_scheduling=True, with_deck_configs=True, merge_notetypes=False
+            ),
+        )
+
+        def go() -> None:
+            acol.import_anki_package(request)
+
+        return go
+
+    try:
+        return _best(make)
+    finally:
+        for acol in opened:
+            notes = acol.note_count()
+            media = _files(Path(acol.media.dir()))
+            acol.close()
+            assert (notes, media) == (NOTES, MEDIA), f"Anki imported {notes} notes, {media} files"
+
+
+def _time_ours(package: Path, work: Path) -> float:
+    def make(attempt: int) -> Callable[[], None]:
+        folder = work / f"ours{attempt}"
+        folder.mkdir()
+        col = open_collection(sqlite_url(folder / "collection.db"), tz=UTC)
+
+        def run() -> None:
+            try:
+                report = exchange.import_file(col, package, NOW).value
+            finally:
+                col.close()
+            assert col.media.folder is not None
+            media = _files(col.media.folder)
+            assert (report.added, report.media_added, media) == (NOTES, MEDIA, MEDIA), (
+                f"we imported {report.added} notes, {report.media_added} ({media}) files"
+            )
+
+        return run
+
+    return _best(make)
+
+
+def run() -> list[tuple[str, str, str]]:
+    """Build the package, time both importers on both formats; (name, figure, target) rows."""
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-anki-import-") as tmp:
+        root = Path(tmp)
+        (root / "source").mkdir()
+        source = _build_source(root / "source")
+        try:
+            packages = {
+                "current": _export(source, root / "current.apkg", legacy=False),
+                "legacy": _export(source, root / "legacy.apkg", legacy=True),
+            }
+        finally:
+            source.close()
+        for form, package in packages.items():
+            work = root / form
+            work.mkdir()
+            anki = _time_anki(package, work)
+            ours = _time_ours(package, work)
+            label = f"import {NOTES:,} notes + {MEDIA:,} media (.apkg {form})"
+            rows.append((f"{label}, ours", f"{ours:.2f} s", "-"))
+            rows.append((f"{label}, Anki", f"{anki:.2f} s", "-"))
+            rows.append((f"{label}, ours / Anki", f"{ours / anki:.2f}x", "<= 1.2x"))
+    return rows
+
+
+if __name__ == "__main__":
+    from run import print_rows
+
+    print_rows(run())
