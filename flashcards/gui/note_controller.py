@@ -1,7 +1,14 @@
-"""Adding and editing notes: reads the note into the dialog and saves what was typed."""
+"""Adding and editing notes: reads the note into the dialog and saves what was typed.
+
+A note from Anki in a note type of its own is edited field by field as HTML
+(``col.notes.update_fields``); the images pasted, dropped or chosen in its fields are stored in
+the collection's media folder here, on the GUI thread (the name goes in the field at once).
+"""
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -13,6 +20,8 @@ from flashcards.gui.ops import Ops
 from flashcards.gui.plain import one_sentence
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flashcards.core.collection import Collection
 
 
@@ -48,30 +57,64 @@ class NoteController(QObject):
         with ops.exclusive():
             names = list(col.decks.names().values())
             note = col.notes.get(note_id) if note_id is not None else None
+            anki = col.notes.anki_fields(note_id) if note_id is not None else None
+        form = dialog.form
         if note is not None:
-            dialog.form.set_decks(names, note.deck_name)
-            dialog.form.set_fields(
-                NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name)
-            )
+            form.set_decks(names, note.deck_name)
+            form.set_fields(NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name))
+            if anki is not None:
+                form.set_anki_fields(anki.notetype, anki.names, anki.html, col.media.path)
+                dialog.resize(max(dialog.width(), 720), max(dialog.height(), 640))
         else:
-            dialog.form.set_decks(names, deck or "")
-        dialog.form.front.setFocus()
+            form.set_decks(names, deck or "")
+        form.focus_text()
+        form.fields_editor.image_pasted.connect(self._on_image_pasted)
+        form.fields_editor.image_files_chosen.connect(self._on_image_files)
         dialog.save_requested.connect(self._on_save)
 
     def exec(self) -> int:
         """Show the dialog and wait for it to close."""
         return self.dialog.exec()
 
+    @Slot(int, bytes, str)
+    def _on_image_pasted(self, index: int, data: bytes, name: str) -> None:
+        self._add_images(index, [lambda: self._col.media.add_bytes(name, data)])
+
+    @Slot(int, list)
+    def _on_image_files(self, index: int, paths: list[str]) -> None:
+        self._add_images(index, [partial(self._col.media.add_file, Path(p)) for p in paths])
+
+    def _add_images(self, index: int, adds: list[Callable[[], str]]) -> None:
+        """Store images in the media folder and put each stored name in field ``index``."""
+        from flashcards.core.errors import FlashcardsError
+
+        for add in adds:
+            try:
+                stored = self._ops.run_now(add, initiator=self)
+            except FlashcardsError as exc:  # no media folder, an unreadable file, a full disk
+                self.dialog.show_error(one_sentence(exc, "The picture was not added"))
+                return
+            self.dialog.form.fields_editor.insert_image(index, stored)
+        self.dialog.error.hide()
+
     @Slot()
     def _on_save(self) -> None:
         from flashcards.core.errors import FlashcardsError, InputError
 
         fields = self.dialog.form.fields()
+        anki_values = self.dialog.form.anki_values()
         note_id, now = self.note_id, self._clock()
         try:
             if not fields.deck:
                 raise InputError("Choose or type a deck.")
-            if note_id is None:
+            if note_id is not None and anki_values is not None:
+                self._ops.run_now(
+                    lambda: self._col.notes.update_fields(
+                        note_id, anki_values, now, tags=fields.tags, deck=fields.deck
+                    ),
+                    initiator=self,
+                )
+            elif note_id is None:
                 self._ops.run_now(
                     lambda: self._col.notes.add(
                         fields.deck, fields.kind, fields.front, fields.back, now,

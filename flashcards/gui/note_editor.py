@@ -1,11 +1,15 @@
 """Adding and editing notes: the fields form (shared with the browser) and its dialog.
 
-The form and the dialog lay out; :mod:`note_controller` reads and saves the note.
+The form and the dialog lay out; :mod:`note_controller` reads and saves the note. Our own
+notes are edited as plain-text front and back; a note from Anki in a note type of its own as
+one rich-text box per field of its note type (:mod:`field_edit`), once
+:meth:`NoteForm.set_anki_fields` is called.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal, Slot
@@ -23,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashcards.gui.plain import make_plain
+from flashcards.gui.field_edit import FieldsEditor, MediaPath
+from flashcards.gui.plain import make_plain, plain_label
 
 KINDS = (("basic", "Basic"), ("basic+reversed", "Basic and reversed"), ("cloze", "Cloze"))
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
@@ -41,7 +46,7 @@ class NoteFields:
 
 
 class NoteForm(QWidget):
-    """Kind, front, back, tags and deck of one note."""
+    """Kind, front, back, tags and deck of one note; or each field of a note from Anki."""
 
     edited = Signal()
 
@@ -75,16 +80,68 @@ class NoteForm(QWidget):
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.kind.currentIndexChanged.connect(self.edited)
         self.deck.currentTextChanged.connect(self.edited)
+        self.notetype = plain_label()
+        self.notetype.setObjectName("notetypeLabel")
+        self.fields_editor = FieldsEditor()
+        self.fields_editor.setObjectName("fieldsEditor")
+        self.fields_editor.edited.connect(self.edited)
 
         form = QFormLayout(self)
+        self._form = form
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("&Kind", self.kind)
+        form.addRow("Note type", self.notetype)
         form.addRow("&Deck", self.deck)
         form.addRow(self.front_label, self.front)
         form.addRow("", self.cloze_button)
         form.addRow(self.back_label, self.back)
+        form.addRow(self.fields_editor)
         form.addRow("&Tags", self.tags)
+        self._anki = False
+        self._show_anki(False)
         self._on_kind_changed()
+
+    @property
+    def anki_typed(self) -> bool:
+        """Whether the form shows the fields of a note from Anki (see :meth:`set_anki_fields`)."""
+        return self._anki
+
+    def set_anki_fields(
+        self, notetype: str, names: Sequence[str], values: Sequence[str], media_path: MediaPath
+    ) -> None:
+        """Show one rich-text box per field of a note from Anki instead of front and back.
+
+        Call after :meth:`set_fields` (which shows front and back again).
+
+        Args:
+            notetype: The note type's name.
+            names: Its field names.
+            values: Each field's HTML.
+            media_path: Resolves an image name to a file of the media folder.
+        """
+        self.notetype.setText(notetype)
+        self.fields_editor.set_fields(names, values, media_path)
+        self._show_anki(True)
+
+    def anki_values(self) -> list[str] | None:
+        """Each field's HTML of a note from Anki; None when the form shows front and back."""
+        return self.fields_editor.values() if self._anki else None
+
+    def focus_text(self) -> None:
+        """Put the cursor in the first box of text."""
+        if self._anki:
+            self.fields_editor.focus_first()
+        else:
+            self.front.setFocus()
+
+    def _show_anki(self, anki: bool) -> None:
+        self._anki = anki
+        form = self._form
+        for widget in (self.kind, self.front, self.back):
+            form.setRowVisible(widget, not anki)
+        form.setRowVisible(self.cloze_button, not anki and self.kind.currentData() == "cloze")
+        form.setRowVisible(self.notetype, anki)
+        form.setRowVisible(self.fields_editor, anki)
 
     def set_decks(self, names: list[str], current: str = "") -> None:
         """Offer these deck names (a new name may be typed)."""
@@ -106,6 +163,7 @@ class NoteForm(QWidget):
         self.deck.setCurrentText(fields.deck)
         for widget in (self.kind, self.front, self.back, self.tags, self.deck):
             widget.blockSignals(False)
+        self._show_anki(False)
         self._on_kind_changed()
 
     def fields(self) -> NoteFields:
@@ -129,10 +187,13 @@ class NoteForm(QWidget):
         cloze = self.kind.currentData() == "cloze"
         self.front_label.setText("&Text" if cloze else "&Front")
         self.back_label.setText("&Extra" if cloze else "&Back")
-        self.cloze_button.setVisible(cloze)
+        self._form.setRowVisible(self.cloze_button, cloze and not self._anki)
 
     @Slot()
     def _on_cloze(self) -> None:
+        if self._anki:  # the focus is outside the fields (in one, the field takes the key)
+            self.fields_editor.cloze()
+            return
         if self.kind.currentData() != "cloze":
             self.kind.setCurrentIndex(self.kind.findData("cloze"))
         cursor = self.front.textCursor()
