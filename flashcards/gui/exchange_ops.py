@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from flashcards.core.changes import OpResult
     from flashcards.core.collection import Collection
     from flashcards.core.exchange.report import ImportReport
+    from flashcards.core.exchange.text import TextOptions
+    from flashcards.gui.text_import_dialog import TextImportDialog
 
 IMPORT_FILTER = (
     "Decks, packages and articles (*.toml *.apkg *.colpkg *.csv *.txt *.tsv *.md *.markdown);;"
@@ -43,6 +45,8 @@ IMPORT_FILTER = (
     "Articles (*.txt *.md *.markdown);;All files (*)"
 )
 
+#: Files File → Import reads as text tables (after the options dialog).
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 #: Files that may hold an article rather than an Anki text file (``.csv``/``.tsv`` are tables).
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 #: How much of a file :func:`looks_like_article` reads, and how many rows it looks at.
@@ -62,12 +66,14 @@ MAX_WARNINGS = 10
 
 
 def _sniff_text(raw: bytes) -> str | None:
-    """The start of a file as text, or None if it is not UTF-8/UTF-16 (as the text reader)."""
-    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    try:
-        return codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
-    except UnicodeDecodeError:
-        return None
+    """The start of a file as text (UTF-16, UTF-8, else Shift_JIS, as the text reader reads)."""
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp932"):
+        try:
+            return codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def looks_like_article(path: Path) -> bool:
@@ -76,8 +82,8 @@ def looks_like_article(path: Path) -> bool:
     The rule, on the first rows (Anki's own text reader is what would import the file):
 
     * an Anki ``#separator:``/``#html:``/… header, or a ``.csv``/``.tsv`` name: a table;
-    * text that is not UTF-8/UTF-16 (the text reader refuses it; articles may be Shift_JIS):
-      an article;
+    * text that is none of UTF-8, UTF-16 or Shift_JIS (the text reader refuses it): an article
+      (Generate reads more encodings);
     * otherwise the rows are split as the text reader splits them (tab, else semicolon, else
       comma, chosen from the first row): a table when at least 80% of them have the same number
       of fields and a front with something beside it (see :func:`_table_row`); else an article
@@ -178,6 +184,8 @@ def import_path(
     now: Any,
     report: Report,
     cancelled: Callable[[], bool] | None = None,
+    options: TextOptions | None = None,
+    deck: str | None = None,
 ) -> OpResult[ImportReport]:
     """Import one file (an operation on the executor).
 
@@ -192,7 +200,7 @@ def import_path(
         return import_deck_file(col, read_deck_file(path), now)
     from flashcards.core import exchange
 
-    return exchange.import_file(col, path, now, cancelled=cancelled)
+    return exchange.import_file(col, path, now, deck, options=options, cancelled=cancelled)
 
 
 class ExportOptions(QDialog):
@@ -248,6 +256,9 @@ class ExchangeController(QObject):
         #: Set by the progress dialog's Cancel button; read by the running import (a thread).
         self._cancel: threading.Event | None = None
         self._cancel_button: QPushButton | None = None
+        #: The last text options and import result dialogs opened (None before the first).
+        self.text_dialog: TextImportDialog | None = None
+        self.result_dialog: QDialog | None = None
 
     def _start_progress(self, title: str, cancel: threading.Event | None = None) -> QProgressDialog:
         """Show the progress dialog; with ``cancel``, its Cancel button sets that event."""
@@ -304,18 +315,45 @@ class ExchangeController(QObject):
 
     @Slot()
     def ask_import(self) -> None:
-        """Ask for a file and import it."""
+        """Ask for a file and import it (a text file after its options dialog)."""
         name, _ = QFileDialog.getOpenFileName(self._parent, "Import", "", IMPORT_FILTER)
-        if name:
-            self.import_file(Path(name))
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() in TEXT_SUFFIXES and not looks_like_article(path):
+            self.ask_text_options(path)
+        else:
+            self.import_file(path)
 
-    def import_file(self, path: Path) -> None:
+    def ask_text_options(self, path: Path) -> TextImportDialog:
+        """Open the options dialog of a text import; the import runs when it is accepted."""
+        from flashcards.gui.text_import_dialog import TextImportDialog
+
+        with self._ops.exclusive():
+            decks = list(self._col.decks.names().values())
+        dialog = TextImportDialog(path, decks, self._parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.import_file(path, options=dialog.options(), deck=dialog.deck())
+        )
+        self.text_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def import_file(
+        self, path: Path, *, options: TextOptions | None = None, deck: str | None = None
+    ) -> None:
         """Import a deck file, Anki package or text file on the executor.
 
         A ``.txt``/``.md`` file that reads as an article is not imported (it would make one
         card with an empty back per line): :attr:`article_chosen` hands it to Generate.
+
+        Args:
+            path: The file.
+            options: For a text file, what its options dialog chose (None: the file's own).
+            deck: For a text file, the deck of its notes (None: the file's own).
         """
-        if looks_like_article(path):
+        if options is None and looks_like_article(path):
             self.article_chosen.emit(path)
             return
         cancel = threading.Event() if cancellable(path) else None
@@ -324,7 +362,7 @@ class ExchangeController(QObject):
         lead = f"{quote(path.name)} could not be imported"
         asked = cancel.is_set if cancel is not None else None
         self._ops.run(
-            lambda report: import_path(self._col, path, now, report, asked),
+            lambda report: import_path(self._col, path, now, report, asked, options, deck),
             initiator=self,
             on_done=self._on_imported,
             on_error=lambda exc: self._on_import_failed(exc, lead),
@@ -341,12 +379,16 @@ class ExchangeController(QObject):
         self._on_failed(exc, lead)
 
     def _on_imported(self, report: Any) -> None:
+        from flashcards.gui.import_result import ImportResultDialog
+
         self._finish()
         text = describe_import(report)
         self.message.emit(text)
-        notes = import_notes(report)
-        if notes:
-            inform(self._parent, "Import", "\n".join([text, *notes]))
+        # As Anki: every import ends with what it did, per deck, and every warning.
+        dialog = ImportResultDialog(text, report, import_notes(report), self._parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.result_dialog = dialog
+        dialog.open()
 
     # ------------------------------------------------------------------ export
 

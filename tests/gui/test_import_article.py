@@ -165,9 +165,13 @@ def test_file_import_of_an_anki_text_file_still_imports(
     path = tmp_path / "animals.txt"
     path.write_text("犬\tdog\n猫\tcat\n鳥\tbird\n", encoding="utf-8")
     _choose(monkeypatch, path)
-    with qtbot.waitSignal(controller.exchange.message, timeout=10_000) as said:
-        gui.window.actions_.import_file.trigger()
+    gui.window.actions_.import_file.trigger()
     assert controller.generate is None
+    dialog = controller.exchange.text_dialog  # a table: its options first, as in Anki
+    assert dialog is not None and dialog.isVisible() and dialog.path == path
+    assert dialog.table.rowCount() == 3 and dialog.deck_box.currentText() == "animals"
+    with qtbot.waitSignal(controller.exchange.message, timeout=10_000) as said:
+        dialog.accept()
     assert said.args == ["Deck “animals”: 3 added, 0 updated, 0 unchanged."]
     notes = col.notes.get_many(col.notes.ids("animals"))
     assert sorted((n.front, n.back) for n in notes) == [

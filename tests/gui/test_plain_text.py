@@ -341,17 +341,20 @@ def test_import_result_is_one_sentence_and_warnings_are_shown(
         f"#separator:tab\n#deck:{AMP} <b>x</b>\nfront one\tback one\n\tno front\n",
         encoding="utf-8",
     )
-    boxes = Boxes().answer(OK)
-    with qtbot.waitSignal(gui.controller.exchange.message, timeout=10_000) as said:
-        gui.controller.exchange.import_file(table)
+    exchange = gui.controller.exchange
+    with qtbot.waitSignal(exchange.message, timeout=10_000) as said:
+        exchange.import_file(table)
     sentence = f"Deck “{AMP} <b>x</b>”: 1 added, 0 updated, 0 unchanged."
     assert said.args == [sentence]
     assert gui.window.statusBar().currentMessage() == sentence  # a status bar draws text
-    _wait_boxes(qtbot, boxes)
-    box = boxes.seen[0]
-    assert box.text_format == PLAIN
-    lines = box.text.splitlines()
-    assert lines[0] == sentence and "empty first field" in lines[1]
+    dialog = exchange.result_dialog  # the result dialog: plain widgets only
+    assert dialog is not None and dialog.isVisible()
+    _assert_plain_label(dialog.summary, sentence)  # type: ignore[attr-defined]
+    deck_cell = dialog.table.item(0, 0)  # type: ignore[attr-defined]
+    assert deck_cell.text() == f"{AMP} <b>x</b>"  # a table item is text
+    warnings = dialog.warnings.toPlainText().splitlines()  # type: ignore[attr-defined]
+    assert "empty first field" in warnings[0]
+    dialog.accept()
     assert f"{AMP} <b>x</b>" in col.decks.names().values()
 
 

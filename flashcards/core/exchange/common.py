@@ -123,6 +123,9 @@ class Incoming:
     warnings: list[str] = field(default_factory=list)
     #: The option presets of the decks, by deck name: (the preset's id, its name, options).
     presets: dict[str, tuple[int, str, DeckSettings]] = field(default_factory=dict)
+    #: What to do with a note the collection has already: "update" (when it differs and is
+    #: newer), "skip" (leave it) or "keep" (add this one as a new note beside it).
+    duplicates: str = "update"
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,10 @@ from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_collection
-from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote
+from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote, content_guid
 from flashcards.core.exchange.package_media import stage_media
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
-from flashcards.core.exchange.text import read_text
+from flashcards.core.exchange.text import TextOptions, read_text
 from flashcards.core.models import AnkiNoteType, DeckOptions, epoch_ms, table_of, utcnow_guard
 from flashcards.core.notes import reviewed_card_ids
 from flashcards.core.notetypes import card_ords, note_values
@@ -85,6 +85,7 @@ def import_file(
     now: datetime,
     deck: str | None = None,
     *,
+    options: TextOptions | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> OpResult[ExchangeReport]:
     """Import an Anki package (``.apkg``/``.colpkg``), an Anki text file or a plain CSV/TSV.
@@ -98,6 +99,8 @@ def import_file(
         path: The file.
         now: The import time.
         deck: Put every note into this deck (for text files: instead of the file name).
+        options: For a text file: what the import dialog chose (separator, columns, note
+            kind, tags, what to do with notes the collection has); None: the file's own.
         cancelled: Asked at safe points (between chunks while a package is unpacked, every
             few thousand rows while it is read, before and while writing); once it returns
             True the import stops. It may be called from another thread than the one that
@@ -138,7 +141,7 @@ def import_file(
                 raise
             result.value.media_added = staged.added
             return result
-    incoming = read_text(path, target, check=check)
+    incoming = read_text(path, target, options=options, check=check)
     return apply_incoming(col, incoming, now, check=check)
 
 
@@ -364,17 +367,33 @@ def apply_incoming(
         _keep_notetypes(conn, incoming, now)
         existing = [g for g in notes if uids[g] in uid_to_id]
         fresh = [g for g in notes if uids[g] not in uid_to_id]
+        deck_of = _deck_names(conn, [uid_to_id[uids[g]] for g in existing])
+        if existing and incoming.duplicates == "skip":
+            for g in existing:
+                report.tally(deck_of.get(uid_to_id[uids[g]], ""), "unchanged")
+            report.warnings.append(
+                f"{len(existing)} note(s) the collection has already were left as they were."
+            )
+            existing = []
+        elif existing and incoming.duplicates == "keep":
+            for g in existing:  # a new note beside the old one, with a GUID of its own
+                copy = content_guid("copy", g, now.isoformat())
+                notes[copy] = replace(notes[g], guid=copy)
+                uids[copy] = "anki:" + copy
+                fresh.append(copy)
+            existing = []
         # Decks for the notes that arrive; matched notes stay where they are (no empty decks).
         deck_ids, options = _ensure_decks(
             conn, {notes[g].deck for g in fresh}, incoming.descriptions, now, incoming.presets
         )
         check()
         pairs = [(notes[g], uid_to_id[uids[g]]) for g in existing]
-        _update_existing(conn, pairs, now, bury_until, report, check)
+        _update_existing(conn, pairs, now, bury_until, report, deck_of, check)
         check()
         _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now, bury_until, check)
         check()  # the last chance: after this the transaction commits
-        report.added = len(fresh)
+        for g in fresh:
+            report.tally(notes[g].deck, "added")
     if report.refused:
         report.warnings.append(REFUSED_WARNING.format(n=report.refused))
     changes = Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS
@@ -598,12 +617,22 @@ _CARD_ROW = (
 )
 
 
+def _deck_names(conn: Connection, note_ids: list[int]) -> dict[int, str]:
+    """The deck name of each of these notes (for the import's per-deck counts)."""
+    out: dict[int, str] = {}
+    for chunk in _chunks(note_ids):
+        query = select(NOTE.c.id, DECK.c.name).join(DECK, DECK.c.id == NOTE.c.deck_id)
+        out.update((int(i), str(n)) for i, n in conn.execute(query.where(NOTE.c.id.in_(chunk))))
+    return out
+
+
 def _update_existing(
     conn: Connection,
     pairs: list[tuple[IncomingNote, int]],
     now: datetime,
     bury_until: datetime,
     report: ExchangeReport,
+    deck_of: dict[int, str],
     check: Check = _never,
 ) -> None:
     if not pairs:
@@ -637,17 +666,18 @@ def _update_existing(
         want = have | set(_ords(note)) if keeps_cards else set(card_ords(note.kind, note.front))
         gone = [int(cards[note_id][o].id) for o in have - want]
         adding = sorted(want - have)
+        deck = deck_of.get(note_id, "")
         if same or not newer:
             if keeps_cards and adding:
-                report.updated += 1
+                report.tally(deck, "updated")
             else:
-                report.unchanged += 1
+                report.tally(deck, "unchanged")
                 adding = []
         elif gone and reviewed_card_ids(conn, gone):
-            report.refused += 1  # an import never deletes a card with review history
+            report.tally(deck, "refused")  # an import never deletes a card with review history
             adding = []
         else:
-            report.updated += 1
+            report.tally(deck, "updated")
             changed.append(values | {"_id": note_id, "modified": note.modified or now})
             if gone:  # new cards only: nothing of the learner's is lost
                 conn.execute(delete(CARD).where(CARD.c.id.in_(gone)))

@@ -24,3 +24,13 @@ class ImportReport:
     refused: int = 0
     #: Media files (images, sounds) the import added to the collection's media folder.
     media_added: int = 0
+    #: Per deck: how many notes were "added", "updated", "unchanged", "refused" there.
+    decks: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def tally(self, deck: str, outcome: str, count: int = 1) -> None:
+        """Count ``count`` notes of ``deck`` as ``outcome`` (also in the report's total)."""
+        if count <= 0:
+            return
+        setattr(self, outcome, getattr(self, outcome) + count)
+        per_deck = self.decks.setdefault(deck, {})
+        per_deck[outcome] = per_deck.get(outcome, 0) + count

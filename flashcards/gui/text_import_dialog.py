@@ -1,0 +1,238 @@
+"""The options of a text (CSV/TSV) import, as Anki's: separator, columns, kind, deck, tags...
+
+The dialog reads the first rows of the file (:func:`flashcards.core.exchange.text.preview_text`)
+and shows them as they will be read; every change of separator, encoding or header row reads
+them again. It only collects choices: :meth:`TextImportDialog.options` and
+:meth:`TextImportDialog.deck` are what the import is given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flashcards.core.enums import NoteKind
+from flashcards.core.errors import InputError
+from flashcards.core.exchange.our_notetypes import NAMES
+from flashcards.core.exchange.text import (
+    ENCODINGS,
+    Column,
+    Duplicates,
+    TextOptions,
+    TextPreview,
+    preview_text,
+)
+from flashcards.gui.plain import make_plain
+
+SEPARATORS = (
+    ("Detect", None),
+    ("Tab", "tab"),
+    ("Comma", "comma"),
+    ("Semicolon", "semicolon"),
+    ("Space", "space"),
+    ("Pipe (|)", "pipe"),
+    ("Colon", "colon"),
+)
+ROLES = (
+    ("Front", Column.FRONT),
+    ("Back", Column.BACK),
+    ("Tags", Column.TAGS),
+    ("Deck", Column.DECK),
+    ("Nothing", Column.IGNORE),
+)
+EXISTING = (
+    ("Update them", Duplicates.UPDATE),
+    ("Leave them as they are", Duplicates.SKIP),
+    ("Keep both (add as new notes)", Duplicates.KEEP_BOTH),
+)
+#: The most columns the mapping offers (a wider file maps the rest to nothing).
+MAX_COLUMNS = 12
+
+
+class TextImportDialog(QDialog):
+    """Choose how a text file is imported; shows its first rows as they will be read.
+
+    Args:
+        path: The file.
+        decks: The collection's deck names (the deck box offers them).
+        parent: The window the dialog belongs to.
+    """
+
+    def __init__(self, path: Path, decks: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle(f"Import {path.name}")
+        self.resize(720, 560)
+        self.preview: TextPreview | None = None
+
+        self.separator = QComboBox()
+        for text, value in SEPARATORS:
+            self.separator.addItem(text, value)
+        self.encoding = QComboBox()
+        for name in ENCODINGS:
+            self.encoding.addItem("Detect" if name == "auto" else name, name)
+        self.header_row = QCheckBox("The first row names the columns")
+        self.html = QCheckBox("Fields are HTML")
+        self.kind = QComboBox()
+        for kind in (NoteKind.BASIC, NoteKind.REVERSED, NoteKind.CLOZE):
+            self.kind.addItem(NAMES[kind], kind.value)
+        self.deck_box = QComboBox()
+        self.deck_box.setEditable(True)
+        self.deck_box.addItems(sorted(decks))
+        self.deck_box.setEditText(path.stem)
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("tags for every note, separated by spaces")
+        self.existing = QComboBox()
+        for text, value in EXISTING:
+            self.existing.addItem(text, value)
+        self.error = make_plain(QLabel())
+        self.error.setObjectName("importError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        file_form = QFormLayout()
+        file_form.addRow("Field separator", self.separator)
+        file_form.addRow("Encoding", self.encoding)
+        file_form.addRow("", self.header_row)
+        file_form.addRow("", self.html)
+        file_box = QGroupBox("File")
+        file_box.setLayout(file_form)
+
+        self.mapping_form = QFormLayout()
+        self.mapping: list[QComboBox] = []
+        mapping_box = QGroupBox("Columns")
+        mapping_box.setLayout(self.mapping_form)
+
+        notes_form = QFormLayout()
+        notes_form.addRow("Note type", self.kind)
+        notes_form.addRow("Deck", self.deck_box)
+        notes_form.addRow("Tags", self.tags)
+        notes_form.addRow("Notes the collection has", self.existing)
+        notes_box = QGroupBox("Notes")
+        notes_box.setLayout(notes_form)
+
+        self.table = QTableWidget()
+        self.table.setObjectName("importPreview")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.import_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.import_button.setText("Import")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(file_box)
+        top.addWidget(mapping_box)
+        top.addWidget(notes_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+
+        for box in (self.separator, self.encoding):
+            box.currentIndexChanged.connect(self._on_file_changed)
+        self.header_row.toggled.connect(self._on_file_changed)
+        self._on_file_changed()
+
+    def _file_options(self) -> TextOptions:
+        return TextOptions(
+            separator=self.separator.currentData(),
+            header_row=self.header_row.isChecked(),
+            encoding=str(self.encoding.currentData()),
+        )
+
+    @Slot()
+    def _on_file_changed(self) -> None:
+        """Read the first rows again and rebuild the column mapping and the preview."""
+        try:
+            preview = preview_text(self.path, self._file_options())
+        except InputError as exc:
+            self.preview = None
+            self.error.setText(str(exc))
+            self.error.show()
+            self.import_button.setEnabled(False)
+            self.table.clear()
+            return
+        self.error.hide()
+        self.import_button.setEnabled(True)
+        first_time = self.preview is None
+        self.preview = preview
+        if first_time and preview.headers.get("html", "").strip().lower() == "true":
+            self.html.setChecked(True)
+        self._rebuild_mapping(preview)
+        self._fill_table(preview)
+
+    def _names(self, preview: TextPreview) -> list[str]:
+        first = preview.rows[0] if preview.rows and self.header_row.isChecked() else []
+        return [
+            (first[i] if i < len(first) and first[i].strip() else f"Column {i + 1}")
+            for i in range(preview.width)
+        ]
+
+    def _rebuild_mapping(self, preview: TextPreview) -> None:
+        old = [box.currentData() for box in self.mapping]
+        while self.mapping_form.rowCount():
+            self.mapping_form.removeRow(0)
+        self.mapping = []
+        for index, name in enumerate(self._names(preview)[:MAX_COLUMNS]):
+            box = QComboBox()
+            for text, role in ROLES:
+                box.addItem(text, role)
+            default = (Column.FRONT, Column.BACK)[index] if index < 2 else Column.IGNORE
+            wanted = old[index] if index < len(old) else default
+            box.setCurrentIndex(max(0, box.findData(wanted)))
+            self.mapping.append(box)
+            label = make_plain(QLabel())
+            label.setText(name[:40])
+            self.mapping_form.addRow(label, box)
+
+    def _fill_table(self, preview: TextPreview) -> None:
+        rows = preview.rows[1:] if self.header_row.isChecked() else preview.rows
+        self.table.clear()
+        self.table.setColumnCount(preview.width)
+        self.table.setRowCount(len(rows))
+        self.table.setHorizontalHeaderLabels(self._names(preview))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(value[:200]))
+
+    def options(self) -> TextOptions:
+        """The choices, as the import takes them."""
+        columns = tuple(Column(str(box.currentData())) for box in self.mapping)
+        return TextOptions(
+            separator=self.separator.currentData(),
+            header_row=self.header_row.isChecked(),
+            columns=columns or None,
+            kind=str(self.kind.currentData()),
+            tags=tuple(self.tags.text().split()),
+            duplicates=Duplicates(str(self.existing.currentData())),
+            encoding=str(self.encoding.currentData()),
+            html=self.html.isChecked(),
+        )
+
+    def deck(self) -> str | None:
+        """The deck chosen (None: the file's deck column decides, with the file name else)."""
+        if any(box.currentData() == Column.DECK for box in self.mapping):
+            return None
+        return self.deck_box.currentText().strip() or None
