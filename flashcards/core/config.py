@@ -13,6 +13,9 @@ from flashcards.core.changes import Change, Notify, OpResult, announce
 from flashcards.core.errors import InputError
 from flashcards.core.models import Setting, utcnow_guard
 
+#: The setting that says whether sounds play by themselves ("1", the default, or "0").
+AUTOPLAY_AUDIO_SETTING = "autoplay_audio"
+
 
 class Config:
     """Settings stored in the collection, and the day boundary they define.
@@ -89,6 +92,19 @@ class Config:
         if count < 1:
             raise InputError("At least one backup must be kept.")
         return self.set(KEEP_SETTING, str(count))
+
+    @property
+    def autoplay_audio(self) -> bool:
+        """Whether a card's sounds play when its side shows (Anki's default: they do)."""
+        return self.get(AUTOPLAY_AUDIO_SETTING, "1") != "0"
+
+    def set_autoplay_audio(self, on: bool) -> OpResult[None]:
+        """Play a card's sounds when its side shows, or only when asked to.
+
+        Returns:
+            No value; the changes: ``OPTIONS``.
+        """
+        return self.set(AUTOPLAY_AUDIO_SETTING, "1" if on else "0")
 
     def day_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         """The UTC start and end of the learner's day containing ``now``."""

@@ -1,4 +1,4 @@
-"""Card text made safe to show: a safelist of inline formatting, nothing that acts or loads.
+"""Card text made safe to show: inline formatting and media images, nothing that acts or loads.
 
 Our own cards are stored as plain text and rendered with every character escaped
 (:mod:`flashcards.core.render`), so nothing they contain can become markup. Cards of notes in
@@ -6,10 +6,15 @@ an Anki note type of their own are Anki's HTML (their templates and fields, rend
 :mod:`flashcards.core.template_render`). This module is the wall for any rich text shown in a
 widget that understands HTML (a Qt rich-text label or text browser): it keeps a safelist of
 formatting tags with only a ``class`` attribute, drops ``<script>``/``<style>`` with their
-content, and removes every other tag and attribute (so no ``src``, ``href``, ``style`` with
-``url()``, event handler, ``<img>``, ``<link>``, ``<iframe>``, ``<input>`` or ``file:`` URL
-survives). A note type's style sheet goes through :func:`sanitize_css`. Nothing shown can run
-script, load remote content or read a local file.
+content, and removes every other tag and attribute (so no ``href``, ``style`` with ``url()``,
+event handler, ``<link>``, ``<iframe>``, ``<input>`` or URL survives). The one element that
+names a file is ``<img>``, as Anki's fields use it (``<img src="cat.jpg">``): it keeps its
+``src`` only when that is a plain media name (:func:`media_src`: no scheme, no slash or backslash,
+no ``..``), and ``width``/``height`` only as plain numbers; an ``<img>`` left without a ``src``
+is removed. Such a name must be shown by a widget that loads it from the collection's media
+folder and nowhere else (:class:`flashcards.gui.card_text.CardText`): a plain Qt label would look
+it up in the working directory. A note type's style sheet goes through :func:`sanitize_css`.
+Nothing shown can run script, load remote content or read a file outside the media folder.
 
 The cleaning is done by nh3 (Python bindings to the Rust ``ammonia`` sanitiser, which parses
 with a real HTML5 parser, html5ever) rather than by regular expressions.
@@ -26,6 +31,10 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import unquote
+
+from flashcards.core.errors import InputError
+from flashcards.core.media import safe_name
 
 #: Formatting tags a card may use; none can load anything or run anything. Besides inline
 #: formatting: what Anki's templates commonly hold (rules, tables, headings) and what the
@@ -71,11 +80,15 @@ ALLOWED_TAGS = frozenset(
         "tr",
         "th",
         "td",
+        "img",
     }
 )
 #: Only ``class`` survives (a style sheet, ours or the note type's, decides what a class looks
-#: like; Anki's note types style their cards by class: ``.cloze``, ``.hint``...).
-ALLOWED_ATTRIBUTES = {tag: {"class"} for tag in ALLOWED_TAGS if tag not in {"br", "hr"}}
+#: like; Anki's note types style their cards by class: ``.cloze``, ``.hint``...). ``<img>`` has
+#: no class (so none of its attribute values can hold ``>``, which keeps the post-pass of
+#: :func:`sanitize_html` exact): a ``src`` that :func:`media_src` accepts, and its size.
+ALLOWED_ATTRIBUTES = {tag: {"class"} for tag in ALLOWED_TAGS if tag not in {"br", "hr", "img"}}
+ALLOWED_ATTRIBUTES["img"] = {"src", "width", "height"}
 
 
 #: Other fragments with more ``&`` than this are shown as text (nh3 would take seconds).
@@ -102,6 +115,38 @@ def _clean_rendered(fragment: str) -> str:
     return text.replace("\xa0", "&nbsp;")
 
 
+_SIZE_RE = re.compile(r"[0-9]{1,4}")
+#: An ``<img>`` the attribute filter left without a ``src`` (its attributes hold no ``>``).
+_IMG_WITHOUT_SRC_RE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
+def media_src(value: str) -> str | None:
+    """``value`` if it is a plain media name (an ``<img src>`` of the collection), else None.
+
+    A media name is one file name as :func:`flashcards.core.media.safe_name` keeps it, also
+    once percent-decoded (Anki's older fields write ``my%20cat.jpg``): so no scheme
+    (``http:``, ``file:``, ``data:``), no slash or backslash (no absolute path, no ``//host``),
+    no ``..`` and no control character.
+    """
+    for name in (value, unquote(value)):
+        if not name or any(c in name for c in ":/\\") or ".." in name:
+            return None
+        try:
+            if safe_name(name) != name:
+                return None
+        except InputError:
+            return None
+    return value
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag != "img":
+        return value
+    if attribute == "src":
+        return media_src(value)
+    return value if _SIZE_RE.fullmatch(value) else None
+
+
 def sanitize_html(fragment: str) -> str:
     """Clean an HTML fragment down to the safelist (see the module docstring).
 
@@ -115,14 +160,18 @@ def sanitize_html(fragment: str) -> str:
         return _clean_rendered(fragment)
     if fragment.count("&") > MAX_AMPERSANDS or fragment.count("<") > MAX_TAGS:
         return html.escape(fragment)
-    return nh3.clean(
+    clean = nh3.clean(
         fragment,
         tags=set(ALLOWED_TAGS),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_attribute_filter,
         url_schemes=set(),
         strip_comments=True,
         link_rel=None,
     )
+    # An image whose src was refused shows nothing of its own: it goes (Qt would draw a
+    # "missing file" icon for it).
+    return _IMG_WITHOUT_SRC_RE.sub("", clean) if "<img" in clean else clean
 
 
 _CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)

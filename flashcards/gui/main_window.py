@@ -56,6 +56,7 @@ class MainActions:
     stats: QAction
     restore: QAction
     flag: dict[int, QAction]
+    replay: QAction
 
 
 class MainWindow(QMainWindow):
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         edit_note = _action(self, review, "&Edit Note…", "E")
         bury = _action(self, review, "&Bury Card", "-")
         suspend = _action(self, review, "S&uspend Card", "@")
+        replay = _action(self, review, "&Replay Audio", "R")  # Anki's key
         flags = review.addMenu("&Flag Card")
         # Anki's flags and shortcuts: Ctrl+N sets flag N, or removes it when the card has it.
         flag = {
@@ -133,7 +135,7 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
         return MainActions(
             add_note, generate, import_file, export, quit_, undo, browse, settings, study,
-            reveal, rate, edit_note, bury, suspend, back, about, stats, restore, flag,
+            reveal, rate, edit_note, bury, suspend, back, about, stats, restore, flag, replay,
         )  # fmt: skip
 
     def show_screen(self, screen: Screen) -> None:

@@ -6,6 +6,7 @@ import html
 import time
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -17,12 +18,11 @@ from flashcards.gui.clock import Clock
 from flashcards.gui.main_window import MainActions, Screen
 from flashcards.gui.ops import Ops
 from flashcards.gui.review_view import DoneView, ReviewView, source_html
+from flashcards.gui.sound import SoundPlayer, answer_sounds, sound_markers
 from flashcards.gui.theme import Theme
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
-
-    #: Longer thinking than this counts as this long (as in Anki), so a coffee break is not study.
     from flashcards.core.scheduler import ReviewCard
 
 #: Longer thinking than this counts as this long (as in Anki), so a coffee break is not study.
@@ -37,6 +37,11 @@ class ReviewController(QObject):
     (:meth:`Ops.run_now`): the next card depends on them, and they take a millisecond. An error
     (a full disk) escapes the slot to the app's error boundary, which tells the user; the card
     stays on screen.
+
+    Cards from Anki show their images (from the collection's media folder only) and play their
+    sounds as Anki does: a side's ``[sound:…]`` files in order when it shows (unless the
+    "Play audio automatically" setting is off; the answer plays only the sounds the question
+    did not), again with R (Replay Audio), one of them with a click on its marker.
 
     Args:
         col: The collection.
@@ -74,6 +79,13 @@ class ReviewController(QObject):
         self.card: ReviewCard | None = None
         self._started = 0.0
         self._active = False
+        #: The sound names of the card's question and answer, in marker order.
+        self._sounds: dict[str, list[str]] = {"question": [], "answer": []}
+        self.sound = SoundPlayer(self)
+        self.sound.message.connect(self.message)
+        view.set_media(col.media.path)
+        view.sound_clicked.connect(self._on_sound_clicked)
+        actions.replay.triggered.connect(self._on_replay)
         actions.reveal.triggered.connect(self._on_primary)
         for rating, action in actions.rate.items():
             action.triggered.connect(lambda _=False, r=rating: self._on_rate(r))
@@ -99,6 +111,7 @@ class ReviewController(QObject):
         """Leave the review (the deck list is in front again)."""
         self._active = False
         self.card = None
+        self.sound.stop()
         self._sync_actions()
 
     @property
@@ -116,13 +129,20 @@ class ReviewController(QObject):
         self.card = card
         with self._ops.exclusive():
             if card is None:
+                self.sound.stop()
                 self._show_done(now)
             else:
                 self._started = time.monotonic()
                 self._update_counts(card, now)
-                self._view.show_question(self._html(card, card.faces.question_html))
+                self._show_question(card)
                 self.screen_requested.emit(Screen.REVIEW)
+                self._autoplay()
         self._sync_actions()
+
+    def _show_question(self, card: ReviewCard) -> None:
+        html_, sounds = self._html(card, card.faces.question_html)
+        self._sounds = {"question": sounds, "answer": []}
+        self._view.show_question(html_)
 
     def _update_counts(self, card: ReviewCard, now: datetime) -> None:
         counts = {c.name: c for c in self._col.sched.deck_counts(now)}
@@ -132,10 +152,13 @@ class ReviewController(QObject):
             card.deck_name, new, learn, review, QUEUE_OF_STATE.get(card.state, "new")
         )
 
-    def _html(self, card: ReviewCard, text: str) -> str:
+    def _html(self, card: ReviewCard, text: str) -> tuple[str, list[str]]:
+        """A face as shown (safe HTML, replay markers for its sounds) and its sound names."""
         from flashcards.core.sanitize import sanitize_html
 
         # The faces are safe already; the sanitiser is the second wall (nothing loads/acts).
+        # The markers are added after it: they are the only links card text holds.
+        body, sounds = sound_markers(sanitize_html(text))
         css = card.faces.anki_css
         if css is not None:
             # A card of an Anki note type: its own style sheet (made inert by the core) styles
@@ -144,22 +167,53 @@ class ReviewController(QObject):
             classes = f"card card{card.ord + 1}"
             if self._theme.dark:
                 classes += " nightMode night_mode"
-            return f'<style>{css}</style><div class="{classes}">{sanitize_html(text)}</div>'
+            return f'<style>{css}</style><div class="{classes}">{body}</div>', sounds
         accent = self._theme.palette.accent
-        return sanitize_html(text).replace('<b class="cloze">', f'<b style="color:{accent}">')
+        return body.replace('<b class="cloze">', f'<b style="color:{accent}">'), sounds
 
-    def _reveal(self) -> None:
+    def _side_sounds(self) -> list[str]:
+        """The sounds the side showing plays: the answer's own, or the question's."""
+        if self._view.answer_shown:
+            return answer_sounds(self._sounds["question"], self._sounds["answer"])
+        return self._sounds["question"]
+
+    def _play(self, names: list[str]) -> None:
+        """Play media files by name, in order; say which are not in the media folder."""
+        files: list[Path] = []
+        for name in names:
+            path = self._col.media.path(name)
+            if path is None:
+                self.message.emit(f"{name} is not in the media folder.")
+            else:
+                files.append(path)
+        self.sound.play(files)
+
+    def _autoplay(self) -> None:
+        """Play the side's sounds if the setting says so; stop the last card's sounds."""
+        names = self._side_sounds()
+        if names:
+            with self._ops.exclusive():
+                autoplay = self._col.config.autoplay_audio
+            if autoplay:
+                self._play(names)
+                return
+        self.sound.stop()
+
+    def _reveal(self, *, autoplay: bool = True) -> None:
         card = self.card
         if card is None:
             return
         source = card.source
         where = " · ".join(x for x in (source.section, source.title) if x)
+        answer_html, self._sounds["answer"] = self._html(card, card.faces.answer_html)
         self._view.show_answer(
-            self._html(card, card.faces.answer_html),
+            answer_html,
             source_html(source.sentence, _term(card), where, self._theme.palette),
             {r: card.label(r) for r in (1, 2, 3, 4)},
             replaces_question=card.faces.anki_css is not None,
         )
+        if autoplay:
+            self._autoplay()
         self._sync_actions()
 
     def _show_done(self, now: datetime) -> None:
@@ -188,7 +242,12 @@ class ReviewController(QObject):
         self._actions.reveal.setEnabled(on_card)
         for action in self._actions.rate.values():
             action.setEnabled(shown)
-        for action in (self._actions.edit_note, self._actions.bury, self._actions.suspend):
+        for action in (
+            self._actions.edit_note,
+            self._actions.bury,
+            self._actions.suspend,
+            self._actions.replay,
+        ):
             action.setEnabled(on_card)
         for action in self._actions.flag.values():
             action.setEnabled(on_card)
@@ -240,6 +299,18 @@ class ReviewController(QObject):
         return True
 
     @Slot()
+    def _on_replay(self) -> None:
+        """R, as in Anki: play the side's sounds again (whatever the autoplay setting)."""
+        if self.card is not None:
+            self._play(self._side_sounds())
+
+    @Slot(str, int)
+    def _on_sound_clicked(self, side: str, number: int) -> None:
+        names = self._sounds.get(side, [])
+        if self.card is not None and 0 <= number < len(names):
+            self._play([names[number]])
+
+    @Slot()
     def _on_edit(self) -> None:
         if self.card is not None:
             self.edit_note_requested.emit(self.card.note_id)
@@ -289,9 +360,10 @@ class ReviewController(QObject):
             return
         revealed = self._view.answer_shown
         self.card = fresh
-        self._view.show_question(self._html(fresh, fresh.faces.question_html))
+        # Shown again as it was; its sounds do not start again (R plays them).
+        self._show_question(fresh)
         if revealed:
-            self._reveal()
+            self._reveal(autoplay=False)
 
 
 def _term(card: ReviewCard) -> str:

@@ -21,16 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.card_text import CardText, MediaLookup
 from flashcards.gui.theme import Palette
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 def _label(name: str, *, wrap: bool = True, rich: bool = True) -> QLabel:
-    """A label for card text: selectable, but no link opens and nothing is clicked through.
+    """A label for text we write (the source sentence, the done message): selectable only.
 
-    Card text reaches it escaped and then sanitised (:func:`flashcards.core.sanitize`), so it
-    holds no ``<a>`` or ``<img>``; these settings are the last wall if one ever slipped by.
+    Its text is escaped (never card HTML, which goes to a :class:`CardText`), so it holds no
+    ``<a>`` or ``<img>``; no link opens and nothing is clicked through if one ever slipped by.
     """
     label = QLabel()
     label.setObjectName(name)
@@ -104,17 +105,22 @@ class ReviewView(QWidget):
 
     reveal_clicked = Signal()
     rate_clicked = Signal(int)
+    #: A replay marker was clicked: the side ("question" or "answer") and the sound's number.
+    sound_clicked = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("review")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.counts = CountBar()
-        self.question = _label("question")
+        # Card text: rich text with the collection's images (the sizes app.qss gives labels).
+        self.question = CardText("question", 26)
         self.separator = QFrame()
         self.separator.setObjectName("answerRule")
         self.separator.setFrameShape(QFrame.Shape.HLine)
-        self.answer = _label("answer")
+        self.answer = CardText("answer", 22)
+        self.question.sound_clicked.connect(lambda n: self.sound_clicked.emit("question", n))
+        self.answer.sound_clicked.connect(lambda n: self.sound_clicked.emit("answer", n))
         self.source = _label("source")
         self.source.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
@@ -166,6 +172,11 @@ class ReviewView(QWidget):
         layout.addWidget(self.counts)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.bottom)
+
+    def set_media(self, lookup: MediaLookup | None) -> None:
+        """Where card images come from (``col.media.path``); None: no image is shown."""
+        self.question.set_media(lookup)
+        self.answer.set_media(lookup)
 
     def show_question(self, question_html: str) -> None:
         """Show a card's question with the answer hidden."""

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class SettingsController(QObject):
-    """Edit a deck's options, the day start hour and the number of backups kept.
+    """Edit a deck's options, the day start hour, the number of backups kept and audio autoplay.
 
     Each deck's edits are kept while another deck is shown; Save writes every deck that
     changed, as one operation.
@@ -43,9 +43,11 @@ class SettingsController(QObject):
             decks = sorted(col.decks.names().items(), key=lambda item: item[1].split("::"))
             day_start = col.config.day_start_hour
             self._keep = col.config.backup_keep
+            self._autoplay = col.config.autoplay_audio
         dialog.set_decks(decks, deck_id)
         dialog.day_start.setValue(day_start)
         dialog.backup_keep.setValue(self._keep)
+        dialog.autoplay_audio.setChecked(self._autoplay)
         dialog.deck_changed.connect(self._on_deck_changed)
         dialog.save_requested.connect(self._on_save)
         self._on_deck_changed()
@@ -114,3 +116,5 @@ class SettingsController(QObject):
             col.config.set_day_start_hour(d.day_start.value())
         if d.backup_keep.value() != self._keep:
             col.config.set_backup_keep(d.backup_keep.value())
+        if d.autoplay_audio.isChecked() != self._autoplay:
+            col.config.set_autoplay_audio(d.autoplay_audio.isChecked())

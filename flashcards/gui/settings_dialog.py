@@ -1,4 +1,4 @@
-"""The Settings dialog's layout: per-deck options and app-wide ones (day start, backups).
+"""The Settings dialog's layout: per-deck options and app-wide ones (day start, backups, audio).
 
 The dialog lays out and says what the user asked; :mod:`settings_controller` reads and saves.
 """
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -83,12 +84,17 @@ class SettingsDialog(QDialog):
             "Backups are taken when the app closes and every 30 minutes of use; "
             "older ones are deleted."
         )
+        self.autoplay_audio = QCheckBox("Play audio &automatically")
+        self.autoplay_audio.setToolTip(
+            "A card's sounds play when its question or answer shows; R plays them again."
+        )
         theme = QLabel("Light or dark follows your system's setting.")
         theme.setObjectName("hintLabel")
         general_tab = QWidget()
         general_form = QFormLayout(general_tab)
         general_form.addRow("Next day &starts at", self.day_start)
         general_form.addRow("&Backups to keep", self.backup_keep)
+        general_form.addRow("Audio", self.autoplay_audio)
         general_form.addRow("Theme", theme)
 
         self.tabs = QTabWidget()

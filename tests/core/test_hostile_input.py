@@ -32,7 +32,7 @@ from flashcards.core.errors import FlashcardsError
 from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.core.generate import decode_article, generate_deck
 from flashcards.core.render import render
-from flashcards.core.sanitize import ALLOWED_TAGS, sanitize_html
+from flashcards.core.sanitize import ALLOWED_TAGS, media_src, sanitize_html
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FUZZ = settings(
@@ -51,6 +51,9 @@ HOSTILE = [
     '<link rel=stylesheet href="http://evil.example/a.css">',
     "<svg onload=alert(1)>",
     "{{c1::<script>x</script>::<img src=x>}}",
+    '<img src="../secret.png"><img src="/etc/passwd"><img src="//evil.example/x.png">',
+    '<img src="data:image/png;base64,iVBORw0KGgo="><img src="C:\\x.png"><img src="%2e%2e%2fx">',
+    '<img src="cat.jpg" width="120" height="90px" class="x" style="width:9em" alt="a">',
     "\x00\x01\x1b[31m",
     "\u202e\ufeff\ud7ff",
     "A" * 20000,
@@ -303,12 +306,44 @@ def test_hostile_fields_render_inert(payload: str) -> None:
 def test_sanitiser_keeps_only_inert_markup(fragment: str) -> None:
     pytest.importorskip("nh3")
     clean = sanitize_html(fragment)
-    for tag, attrs in _tags(clean):
-        assert tag in ALLOWED_TAGS
-        assert all(name == "class" for name, _ in attrs)
+    _assert_inert(clean)
     lowered = clean.lower()
-    for bad in ("<script", "<img", "<iframe", "<link", "<svg", "src=", "href=", "style="):
+    for bad in ("<script", "<iframe", "<link", "<svg", "href=", "style="):
         assert bad not in lowered
+
+
+def _assert_inert(fragment: str) -> None:
+    """Only safelisted tags with a class; an image only with a plain media name and its size."""
+    for tag, attrs in _tags(fragment):
+        assert tag in ALLOWED_TAGS, fragment
+        if tag != "img":
+            assert all(name == "class" for name, _ in attrs), fragment
+            continue
+        values = dict(attrs)
+        assert set(values) <= {"src", "width", "height"} and "src" in values, fragment
+        src = values["src"] or ""
+        assert not re.search(r"[:/\\]|\.\.", src) and media_src(src) == src, fragment
+        assert all((values.get(k) or "0").isdigit() for k in ("width", "height")), fragment
+
+
+def test_images_keep_only_a_media_name() -> None:
+    """Anki's ``<img src="cat.jpg">`` stays; every other source goes with its image."""
+    assert sanitize_html('<img src="cat.jpg" onerror="alert(1)" width="120" height="9px">') == (
+        '<img src="cat.jpg" width="120">'
+    )
+    assert sanitize_html('<img src="my%20cat.jpg">') == '<img src="my%20cat.jpg">'
+    for src in (
+        "../secret.png",
+        "/etc/passwd",
+        "http://127.0.0.1:1/x.png",
+        "file:///etc/passwd",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "//evil.example/x.png",
+        "a\\b.png",
+        "..%2Fx.png",
+        "",
+    ):
+        assert sanitize_html(f'<b>x</b><img src="{src}">y') == "<b>x</b>y", src
 
 
 HOSTILE_CSS = [
@@ -363,6 +398,4 @@ def test_anki_templates_render_inert(template: str, field: str, ord_: int) -> No
     )
     assert faces.anki_css is not None and "url(" not in faces.anki_css
     for fragment in (faces.question_html, faces.answer_html):
-        for tag, attrs in _tags(fragment):
-            assert tag in ALLOWED_TAGS, fragment
-            assert all(name == "class" for name, _ in attrs), fragment
+        _assert_inert(fragment)
