@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from flashcards.core.changes import Change
 from flashcards.gui.about import show_about
+from flashcards.gui.check_media import CheckMediaController
 from flashcards.gui.clock import Clock
 from flashcards.gui.deck_list import first_due_deck, today_text
 from flashcards.gui.exchange_ops import ExchangeController
@@ -69,6 +70,7 @@ class MainController(QObject):
             col, ops, clock, window.review, window.done, window.actions_, theme
         )
         self.exchange = ExchangeController(col, ops, clock, window)
+        self.check_media = CheckMediaController(col, ops, window)
         # Counts are refreshed once per burst of changes (an import announces many).
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -85,6 +87,8 @@ class MainController(QObject):
         a.generate.triggered.connect(self._on_generate)
         a.import_file.triggered.connect(self.exchange.ask_import)
         a.export.triggered.connect(self.exchange.ask_export)
+        a.check_media.triggered.connect(self.check_media.open)
+        self.check_media.message.connect(self._on_message)
         a.settings.triggered.connect(self._on_settings)
         a.about.triggered.connect(self._on_about)
         a.quit.triggered.connect(window.close)

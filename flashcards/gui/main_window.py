@@ -57,6 +57,7 @@ class MainActions:
     restore: QAction
     flag: dict[int, QAction]
     replay: QAction
+    check_media: QAction
 
 
 class MainWindow(QMainWindow):
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         import_file = _action(self, file, "&Import…", "Ctrl+Shift+I")
         export = _action(self, file, "&Export…", "Ctrl+E")
         file.addSeparator()
+        check_media = _action(self, file, "Check &Media…")
         restore = _action(self, file, "&Restore Backup…")
         file.setToolTipsVisible(True)  # says why restoring is off for a database server
         file.addSeparator()
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         return MainActions(
             add_note, generate, import_file, export, quit_, undo, browse, settings, study,
             reveal, rate, edit_note, bury, suspend, back, about, stats, restore, flag, replay,
+            check_media,
         )  # fmt: skip
 
     def show_screen(self, screen: Screen) -> None:
