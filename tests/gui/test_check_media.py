@@ -7,7 +7,7 @@ from pathlib import Path
 import genanki
 
 from flashcards.core import exchange
-from tests.gui.conftest import Gui  # noqa: TC001
+from tests.gui.conftest import Gui
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
