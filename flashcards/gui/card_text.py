@@ -64,15 +64,14 @@ class CardText(QTextBrowser):
     """A card's question or answer: read-only rich text sized to fit, images from the media.
 
     Args:
-        name: The object name (``question`` or ``answer``).
-        pixel_size: The text's font size in pixels.
+        name: The object name (``question`` or ``answer``: the app's style sheet sizes them).
         parent: The parent widget.
     """
 
     #: The replay marker with this number was clicked.
     sound_clicked = Signal(int)
 
-    def __init__(self, name: str, pixel_size: int, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self._html = ""
@@ -95,10 +94,6 @@ class CardText(QTextBrowser):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.viewport().setAutoFillBackground(False)
         self.viewport().setMouseTracking(True)
-        self.setStyleSheet(
-            f"QTextBrowser#{name} {{ background: transparent; border: none;"
-            f" font-size: {pixel_size}px; }}"
-        )
         option = self.document().defaultTextOption()
         option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.document().setDefaultTextOption(option)

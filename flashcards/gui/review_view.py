@@ -114,11 +114,11 @@ class ReviewView(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.counts = CountBar()
         # Card text: rich text with the collection's images (the sizes app.qss gives labels).
-        self.question = CardText("question", 26)
+        self.question = CardText("question")
         self.separator = QFrame()
         self.separator.setObjectName("answerRule")
         self.separator.setFrameShape(QFrame.Shape.HLine)
-        self.answer = CardText("answer", 22)
+        self.answer = CardText("answer")
         self.question.sound_clicked.connect(lambda n: self.sound_clicked.emit("question", n))
         self.answer.sound_clicked.connect(lambda n: self.sound_clicked.emit("answer", n))
         self.source = _label("source")

@@ -225,7 +225,7 @@ def test_card_text_itself_loads_nothing_outside_the_media_folder(
     """
     sources = _hostile_files(tmp_path, monkeypatch)
     col.media.add_file(_png(tmp_path / "made" / "ok.png", GREEN))
-    text = CardText("question", 20)
+    text = CardText("question")
     qtbot.addWidget(text)
     text.set_media(col.media.path)
     text.resize(500, 300)
