@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from flashcards.core import anki_types
@@ -40,6 +40,9 @@ class Faces:
             shows each side inside ``<div class="card">`` with it, and the answer in place of
             the question (it holds the question where its template says ``{{FrontSide}}``).
             None for our own kinds.
+        typed_answer: For a card whose question asks for a typed answer (Anki's
+            ``{{type:Field}}``): the answer as safe HTML with what the learner typed compared
+            to what was expected, as Anki's reviewer shows it. None for other cards.
     """
 
     question: str
@@ -47,6 +50,7 @@ class Faces:
     question_html: str
     answer_html: str
     anki_css: str | None = None
+    typed_answer: Callable[[str], str] | None = field(default=None, compare=False)
 
 
 def _cloze(text: str, clozes: list[Cloze], number: int, *, reveal: bool, as_html: bool) -> str:
@@ -113,8 +117,10 @@ def render_anki(
 ) -> Faces | None:
     """Render one card of a note in an Anki note type, as Anki's reviewer shows it, made safe.
 
-    The type-in-the-answer box (an ``<input>``) does not pass the sanitiser: such a card shows
-    the expected answer on its answer side, as Anki does when nothing was typed.
+    The type-in-the-answer box (an ``<input>``) does not pass the sanitiser: the viewer shows
+    a box of its own below the question, and :attr:`Faces.typed_answer` renders the answer
+    with what was typed (its plain :attr:`Faces.answer_html` shows the expected answer, as
+    Anki does when nothing was typed).
 
     Returns:
         The card's faces, or None when the note type has no template for ``ord_``.
@@ -125,6 +131,16 @@ def render_anki(
         )
     except ValueError:
         return None
+    typed_answer = None
+    if rendered.type_box is not None:
+
+        def typed_answer(typed: str) -> str:
+            again = render_card(
+                notetype, fields, ord_, tags=tags, deck=deck, flag=flag, card_id=card_id,
+                typed=typed,
+            )  # fmt: skip
+            return sanitize_html(again.answer_html)
+
     question_html = sanitize_html(rendered.question_html)
     answer_html = sanitize_html(rendered.answer_html)
     mark = _ANSWER_MARK_RE.search(rendered.answer_html)
@@ -137,6 +153,7 @@ def render_anki(
         question_html,
         answer_html,
         sanitize_css(rendered.css),
+        typed_answer,
     )
 
 

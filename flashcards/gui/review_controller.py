@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 
 #: Longer thinking than this counts as this long (as in Anki), so a coffee break is not study.
 MAX_ANSWER_MS = 60_000
+#: How Anki's reviewer marks a typed answer (its own style sheet, before the note type's).
+TYPE_ANSWER_CSS = (
+    ".typeGood { background-color: #afa; color: black; }"
+    " .typeBad { background-color: #faa; color: black; }"
+    " .typeMissed { background-color: #ccc; color: black; }"
+)
 QUEUE_OF_STATE = {0: "new", 1: "learn", 2: "review", 3: "learn"}
 
 
@@ -136,13 +142,14 @@ class ReviewController(QObject):
                 self._update_counts(card, now)
                 self._show_question(card)
                 self.screen_requested.emit(Screen.REVIEW)
+                self._view.take_focus()
                 self._autoplay()
         self._sync_actions()
 
     def _show_question(self, card: ReviewCard) -> None:
         html_, sounds = self._html(card, card.faces.question_html)
         self._sounds = {"question": sounds, "answer": []}
-        self._view.show_question(html_)
+        self._view.show_question(html_, type_box=card.faces.typed_answer is not None)
 
     def _update_counts(self, card: ReviewCard, now: datetime) -> None:
         counts = {c.name: c for c in self._col.sched.deck_counts(now)}
@@ -167,7 +174,8 @@ class ReviewController(QObject):
             classes = f"card card{card.ord + 1}"
             if self._theme.dark:
                 classes += " nightMode night_mode"
-            return f'<style>{css}</style><div class="{classes}">{body}</div>', sounds
+            style = f"{TYPE_ANSWER_CSS}{css}"
+            return f'<style>{style}</style><div class="{classes}">{body}</div>', sounds
         accent = self._theme.palette.accent
         return body.replace('<b class="cloze">', f'<b style="color:{accent}">'), sounds
 
@@ -205,7 +213,10 @@ class ReviewController(QObject):
             return
         source = card.source
         where = " · ".join(x for x in (source.section, source.title) if x)
-        answer_html, self._sounds["answer"] = self._html(card, card.faces.answer_html)
+        shown = card.faces.answer_html
+        if card.faces.typed_answer is not None:  # compared with what was typed, as in Anki
+            shown = card.faces.typed_answer(self._view.typed())
+        answer_html, self._sounds["answer"] = self._html(card, shown)
         self._view.show_answer(
             answer_html,
             source_html(source.sentence, _term(card), where, self._theme.palette),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -123,6 +124,13 @@ class ReviewView(QWidget):
         self.answer.sound_clicked.connect(lambda n: self.sound_clicked.emit("answer", n))
         self.source = _label("source")
         self.source.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Anki's type-in-the-answer box; Enter shows the answer with the typed text compared.
+        self.type_box = QLineEdit()
+        self.type_box.setObjectName("typeAnswer")
+        self.type_box.setPlaceholderText("Type the answer, then Enter")
+        self.type_box.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.type_box.returnPressed.connect(self.reveal_clicked)
+        self.type_box.hide()
 
         card = QWidget()
         card.setObjectName("cardArea")
@@ -130,6 +138,7 @@ class ReviewView(QWidget):
         card_layout.setContentsMargins(32, 24, 32, 24)
         card_layout.setSpacing(16)
         card_layout.addWidget(self.question)
+        card_layout.addWidget(self.type_box)
         card_layout.addWidget(self.separator)
         card_layout.addWidget(self.answer)
         card_layout.addSpacing(8)
@@ -178,13 +187,30 @@ class ReviewView(QWidget):
         self.question.set_media(lookup)
         self.answer.set_media(lookup)
 
-    def show_question(self, question_html: str) -> None:
-        """Show a card's question with the answer hidden."""
+    def show_question(self, question_html: str, *, type_box: bool = False) -> None:
+        """Show a card's question with the answer hidden.
+
+        ``type_box``: the card asks for a typed answer: an empty box below the question
+        (:meth:`take_focus` gives it the keyboard once the screen is in front).
+        """
         self.question.setText(question_html)
         self.question.show()
         for widget in (self.separator, self.answer, self.source):
             widget.hide()
+        self.type_box.clear()
+        self.type_box.setVisible(type_box)
         self.bottom.setCurrentIndex(0)
+
+    def take_focus(self) -> None:
+        """Take the keyboard: the type-answer box when it shows, else the review's keys."""
+        if not self.type_box.isHidden():
+            self.type_box.setFocus()
+        else:
+            self.setFocus()
+
+    def typed(self) -> str:
+        """What was typed in the type-answer box ("" when the card has none)."""
+        return self.type_box.text() if not self.type_box.isHidden() else ""
 
     def show_answer(
         self,
@@ -199,6 +225,8 @@ class ReviewView(QWidget):
         ``replaces_question``: the answer holds the question already (an Anki template's
         ``{{FrontSide}}``), so it is shown in its place, as Anki does.
         """
+        self.type_box.hide()  # the answer shows what was typed, compared
+        self.setFocus()  # the rating keys go to the review again, not to the box
         self.answer.setText(answer_html)
         self.source.setText(source_html)
         self.question.setVisible(not replaces_question)

@@ -232,7 +232,11 @@ def test_card_of_an_anki_note_type_shows_its_template_and_style(qtbot, gui: Gui,
     card = gui.controller.review.card
     assert card is not None and card.ord == 0
     question = view.question.text()
-    assert question.startswith("<style>.card { color: #123456; }")
+    # Anki's reviewer styles (typed answers) first, then the note type's own style sheet.
+    assert question.startswith("<style>.typeGood {")
+    assert ".typeMissed { background-color: #ccc; color: black; }.card { color: #123456; }" in (
+        question
+    )
     assert "url(" not in question  # the style sheet loads nothing
     assert '<div class="card card1">猫</div>' in question
     _key(qtbot, gui, Qt.Key.Key_Space)
@@ -271,3 +275,63 @@ def test_ctrl_number_flags_the_card_as_in_anki(qtbot, gui: Gui) -> None:  # noqa
     assert _flag(col, card.card_id) == 0
     assert not any(action.isChecked() for action in gui.window.actions_.flag.values())
     assert review.card is not None and review.card.card_id == card.card_id  # still shown
+
+
+def _type_in_note(col: Collection, clock, front: str, back: str) -> int:  # noqa: ANN001
+    """A note of Anki's "Basic (type in the answer)" note type, as an import keeps it."""
+    import json
+
+    from sqlalchemy import insert, update
+
+    from flashcards.core.tables import NOTE, NOTETYPE
+
+    config = {
+        "name": "Basic (type in the answer)",
+        "type": 0,
+        "css": ".card { text-align: center; }",
+        "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+        "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}\n\n{{type:Back}}",
+                   "afmt": "{{Front}}\n\n<hr id=answer>\n\n{{type:Back}}"}],
+    }  # fmt: skip
+    note_id = col.notes.add("Typing", "basic", front, back, clock()).value
+    with col.engine.begin() as conn:
+        row = {"id": 78, "name": config["name"], "config": json.dumps(config)}
+        conn.execute(insert(NOTETYPE).values(**row, modified=clock()))
+        conn.execute(
+            update(NOTE)
+            .where(NOTE.c.id == note_id)
+            .values(anki_notetype_id=78, anki_fields=json.dumps([front, back]))
+        )
+    return note_id
+
+
+def test_type_in_the_answer_is_compared_as_in_anki(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    _type_in_note(col, clock, "猫 in English", "cat")
+    gui.controller._on_study(col.decks.id("Typing"))
+    view = gui.window.review
+    assert view.type_box.isVisible() and gui.app.focusWidget() is view.type_box
+    assert "<input" not in view.question.text()  # the card's own box never reaches the view
+
+    _key(qtbot, gui, "cap 1")  # typed: a space and a digit go into the box, not to the review
+    assert view.type_box.text() == "cap 1" and not view.answer_shown and _log(col) == []
+    _key(qtbot, gui, Qt.Key.Key_Return)  # Enter shows the answer (and does not rate it)
+    assert view.answer_shown and _log(col) == [] and not view.type_box.isVisible()
+    answer = view.answer.text()
+    assert '<span class="typeGood">ca</span><span class="typeBad">p 1</span>' in answer
+    assert '<span class="typeMissed">t</span>' in answer and ".typeBad" in answer
+
+    _key(qtbot, gui, "3")  # the rating keys work again
+    assert len(_log(col)) == 1
+
+
+def test_a_right_typed_answer_is_all_good(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    _type_in_note(col, clock, "犬 in English", "dog")
+    gui.controller._on_study(col.decks.id("Typing"))
+    view = gui.window.review
+    _key(qtbot, gui, "dog")
+    _key(qtbot, gui, Qt.Key.Key_Enter)
+    assert '<code><span class="typeGood">dog</span></code>' in view.answer.text()
