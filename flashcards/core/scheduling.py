@@ -1,23 +1,24 @@
-"""The only module that touches ``fsrs``: our card rows <-> ``fsrs.Card``, previews, answers.
+"""The only module that touches ``fsrs``: previews and answers, as Anki's v3 scheduler with FSRS.
 
-Answering applies exactly the previewed outcome: both run the same seeded computation, so a
-button label never lies. Fuzz stays on (as in Anki) but is seeded by the card id and its review
-count, so the same history always gives the same schedule.
+FSRS (py-fsrs) gives the memory model: stability and difficulty after a rating, given the
+days elapsed as Anki counts them (day rollovers). Learning steps, graduation, relearning, the
+maximum interval and fuzz follow Anki's rules (``flashcards.core.scheduler.fuzz``); each rule
+and why is in docs/scheduling.md. Answering applies exactly the previewed outcome: both run the
+same computation, fuzz drawn from a generator seeded by the card id and its review count.
 """
 
 from __future__ import annotations
 
-import random
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
 import fsrs
 
+from flashcards.core import overview
 from flashcards.core.enums import CardState
+from flashcards.core.scheduler import fuzz
 
 _STEP_RE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -90,25 +91,16 @@ def valid_parameters(parameters: tuple[float, ...]) -> bool:
 
 @lru_cache(maxsize=64)
 def _scheduler(config: SchedulerConfig) -> fsrs.Scheduler:
+    # Used only for FSRS's memory model (stability and difficulty after an answer) and for
+    # retrievability; intervals, steps and fuzz follow Anki's rules below.
     return fsrs.Scheduler(
         parameters=config.parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
         desired_retention=config.desired_retention,
         learning_steps=parse_steps(config.learning_steps),
         relearning_steps=parse_steps(config.relearning_steps),
         maximum_interval=config.maximum_interval,
-        enable_fuzzing=True,
+        enable_fuzzing=False,
     )
-
-
-@contextmanager
-def _seeded_fuzz() -> Iterator[None]:
-    # fsrs draws its fuzz from the module-level `random()`; seeding that generator inside this
-    # block (and restoring its state after) makes the draw reproducible without touching fsrs.
-    saved = random.getstate()
-    try:
-        yield
-    finally:
-        random.setstate(saved)
 
 
 MAX_COUNT = 2**31 - 1
@@ -118,91 +110,359 @@ MIN_STABILITY = 0.001
 MAX_STABILITY = 36500.0
 """The largest stability in days (100 years), as Anki's FSRS keeps it."""
 
+_DAY_SECONDS = 86_400
+
 
 def fuzz_seed(card_id: int, reps: int) -> int:
     """The fuzz seed of a card's next review: its id and how many times it was reviewed."""
     return card_id * 1_000_003 + reps
 
 
-def _to_fsrs(card_id: int, memory: Memory) -> fsrs.Card:
-    if memory.state == CardState.NEW:
-        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=memory.due)
-    return fsrs.Card(
-        card_id=card_id,
-        state=fsrs.State(memory.state),
-        step=memory.step,
-        stability=memory.stability,
-        difficulty=memory.difficulty,
-        due=memory.due,
-        last_review=memory.last_review,
-    )
+@dataclass(frozen=True)
+class LearnerDay:
+    """How the learner's days run: they start at ``start_hour`` in ``tz`` (None: local time).
+
+    The default, 4 a.m. UTC, is for callers that know no collection; the scheduler passes the
+    collection's own (``Config.tz`` and ``Config.day_start_hour``).
+    """
+
+    tz: tzinfo | None = UTC
+    start_hour: int = 4
+
+    def bounds(self, moment: datetime) -> tuple[datetime, datetime]:
+        """The UTC start and end (the next rollover) of the learner day containing ``moment``."""
+        return overview.day_bounds(moment, self.tz, self.start_hour)
+
+    def date_of(self, moment: datetime) -> date:
+        """The learner day of ``moment``, as a calendar date."""
+        local = moment.astimezone(self.tz) if self.tz is not None else moment.astimezone()
+        return (local - timedelta(hours=self.start_hour)).date()
+
+    def start_after(self, moment: datetime, days: int) -> datetime:
+        """The UTC start of the learner day ``days`` after the one containing ``moment``."""
+        start, _ = self.bounds(moment)
+        return self.bounds(start + timedelta(days=days, hours=12))[0]
 
 
-def _review(
-    scheduler: fsrs.Scheduler, card_id: int, memory: Memory, rating: int, now: datetime
-) -> Outcome:
-    # The caller has seeded the fuzz generator for this card and review.
-    new, _log = scheduler.review_card(_to_fsrs(card_id, memory), fsrs.Rating(rating), now)
-    lapses = min(
-        MAX_COUNT,
-        memory.lapses
-        + (1 if memory.state == CardState.REVIEW and rating == fsrs.Rating.Again else 0),
-    )
-    result = Memory(
-        state=int(new.state),
-        step=new.step,
-        # FSRS in Anki (fsrs-rs) keeps stability within [0.001, 36500] days; py-fsrs does not,
-        # and a card already at the top would grow past it (and past what imports accept).
-        stability=None
-        if new.stability is None
-        else min(max(new.stability, MIN_STABILITY), MAX_STABILITY),
-        difficulty=new.difficulty,
-        due=new.due,
-        last_review=new.last_review,
-        reps=min(MAX_COUNT, memory.reps + 1),
-        lapses=lapses,
-    )
-    return Outcome(rating=rating, memory=result, interval=new.due - now)
+@dataclass(frozen=True)
+class _Memory:
+    """FSRS's memory state after one rating, and the interval it asks for (unrounded days)."""
+
+    stability: float
+    difficulty: float
+    interval: float
+
+
+def _next_memories(
+    config: SchedulerConfig, memory: Memory, elapsed_days: int
+) -> dict[int, _Memory]:
+    """FSRS's memory state after each rating, ``elapsed_days`` learner days after the last one.
+
+    py-fsrs computes the state (its model is Anki's); it is told the elapsed days as Anki counts
+    them (day rollovers, not 24-hour periods) by placing the last review that many days back.
+    """
+    scheduler = _scheduler(config)
+    if memory.stability is None or memory.difficulty is None or memory.last_review is None:
+        card = fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=_EPOCH)
+    else:
+        card = fsrs.Card(
+            card_id=1,
+            state=fsrs.State.Review,
+            step=None,
+            stability=min(max(memory.stability, MIN_STABILITY), MAX_STABILITY),
+            difficulty=min(max(memory.difficulty, 1.0), 10.0),
+            due=_EPOCH,
+            last_review=_EPOCH - timedelta(days=elapsed_days),
+        )
+    decay = -scheduler.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    scale = (config.desired_retention ** (1 / decay) - 1) / factor
+    out = {}
+    for rating in (1, 2, 3, 4):
+        new, _log = scheduler.review_card(card, fsrs.Rating(rating), _EPOCH)
+        assert new.stability is not None and new.difficulty is not None
+        stability = min(max(new.stability, MIN_STABILITY), MAX_STABILITY)
+        out[rating] = _Memory(stability, new.difficulty, stability * scale)
+    return out
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class _Next:
+    """Where one rating leads: a (re)learning step in seconds, or a review in days."""
+
+    state: int
+    step: int | None = None
+    seconds: int = 0
+    days: int = 0
+
+
+class _Steps:
+    """Learning or relearning steps in whole seconds, read as Anki reads them."""
+
+    def __init__(self, steps: tuple[timedelta, ...]) -> None:
+        self.secs = [int(step.total_seconds()) for step in steps]
+
+    def index(self, step: int | None) -> int:
+        return max(0, min(step or 0, len(self.secs) - 1))
+
+    def again(self) -> int | None:
+        return self.secs[0] if self.secs else None
+
+    def hard(self, step: int | None) -> int | None:
+        if not self.secs:
+            return None
+        idx = self.index(step)
+        if idx != 0:
+            return self.secs[idx]
+        first = self.secs[0]
+        if len(self.secs) > 1:
+            secs = (first + self.secs[1]) // 2
+        else:
+            secs = min(first * 3 // 2, first + _DAY_SECONDS)
+        if secs > _DAY_SECONDS:  # beyond a day: whole days
+            secs = fuzz.round_interval(secs / _DAY_SECONDS) * _DAY_SECONDS
+        return secs
+
+    def good(self, step: int | None) -> int | None:
+        idx = self.index(step) + 1
+        return self.secs[idx] if idx < len(self.secs) else None
+
+
+def _short_term_allowed(config: SchedulerConfig) -> bool:
+    # As Anki: FSRS may keep a card in (re)learning for less than a day without steps only if
+    # its short-term parameters are positive (and only when the steps are empty).
+    params = config.parameters or fsrs.scheduler.DEFAULT_PARAMETERS
+    return params[17] > 0 and params[18] > 0
+
+
+def _next_states(
+    memory: Memory,
+    config: SchedulerConfig,
+    memories: dict[int, _Memory],
+    previous_days: int,
+    factor: float | None,
+) -> dict[int, _Next]:
+    """Anki's v3 + FSRS rules: where each rating leads from the card's current state."""
+    maximum = max(1, config.maximum_interval)
+    learn = _Steps(parse_steps(config.learning_steps))
+    relearn = _Steps(parse_steps(config.relearning_steps))
+    short_term = _short_term_allowed(config)
+
+    def review(interval: float, minimum: int = 1) -> _Next:
+        minimum = min(max(minimum, 1), maximum)
+        days = fuzz.with_review_fuzz(factor, interval, minimum, maximum)
+        return _Next(int(CardState.REVIEW), days=days)
+
+    def graduate(rating: int, state: int, steps: _Steps, step: int | None) -> _Next:
+        # Leaving (re)learning with Hard or Good: FSRS's interval, rounded, then fuzzed.
+        interval = memories[rating].interval
+        if short_term and not steps.secs and interval < 0.5:
+            return _Next(state, steps.index(step), seconds=int(interval * _DAY_SECONDS))
+        return review(max(fuzz.round_interval(interval), 1))
+
+    def easy_from_learning() -> _Next:
+        # Easy is at least a day longer than what Good would give (unrounded, fuzzed).
+        good = fuzz.with_review_fuzz(factor, memories[3].interval, 1, maximum)
+        return review(max(fuzz.round_interval(memories[4].interval), 1), good + 1)
+
+    state = memory.state
+    if state in (CardState.NEW, CardState.LEARNING):
+        learning = int(CardState.LEARNING)
+        step = 0 if state == CardState.NEW else memory.step
+        out = {}
+        again = learn.again()
+        out[1] = (
+            _Next(learning, 0, seconds=again)
+            if again is not None
+            else graduate(1, learning, learn, step)
+        )
+        hard = learn.hard(step)
+        out[2] = (
+            _Next(learning, learn.index(step), seconds=hard)
+            if hard is not None
+            else graduate(2, learning, learn, step)
+        )
+        good = learn.good(step)
+        out[3] = (
+            _Next(learning, learn.index(step) + 1, seconds=good)
+            if good is not None
+            else graduate(3, learning, learn, step)
+        )
+        out[4] = easy_from_learning()
+        return out
+    relearning = int(CardState.RELEARNING)
+    if state == CardState.RELEARNING:
+        step = memory.step
+        out = {}
+        again = relearn.again()
+        out[1] = (
+            _Next(relearning, 0, seconds=again)
+            if again is not None
+            else graduate(1, relearning, relearn, 0)
+        )
+        hard = relearn.hard(step)
+        out[2] = (
+            _Next(relearning, relearn.index(step), seconds=hard)
+            if hard is not None
+            else graduate(2, relearning, relearn, step)
+        )
+        good = relearn.good(step)
+        out[3] = (
+            _Next(relearning, relearn.index(step) + 1, seconds=good)
+            if good is not None
+            else graduate(3, relearning, relearn, step)
+        )
+        out[4] = easy_from_learning()
+        return out
+    # A review card.
+    out = {}
+    again = relearn.again()
+    failed = memories[1].interval
+    if again is not None:
+        out[1] = _Next(relearning, 0, seconds=again)
+    elif short_term and failed < 0.5:
+        out[1] = _Next(relearning, 0, seconds=int(failed * _DAY_SECONDS))
+    else:
+        # In FSRS a lapse without relearning steps is not fuzzed (Anki fuzzes on leaving
+        # relearning).
+        out[1] = _Next(int(CardState.REVIEW), days=max(fuzz.round_interval(failed), 1))
+    lowest = 1
+    for rating in (2, 3, 4):
+        interval = memories[rating].interval
+        least = fuzz.minimum_review_interval(interval, previous_days, maximum)
+        out[rating] = review(interval, max(least, lowest))
+        lowest = out[rating].days + 1  # Good >= Hard + 1, Easy >= Good + 1
+    return out
+
+
+def _previous_interval(memory: Memory, day: LearnerDay) -> int:
+    """A review card's last scheduled interval in days, from its last review's day to its due day.
+
+    Anki keeps it in the card; here it follows from the two dates.
+    """
+    if memory.last_review is None:
+        return 0
+    return max(0, (day.date_of(memory.due) - day.date_of(memory.last_review)).days)
+
+
+def elapsed_days(last_review: datetime | None, now: datetime, day: LearnerDay) -> int:
+    """Days since the last review as Anki counts them for FSRS (0 if never reviewed).
+
+    Whole days from the last review to the end of today (the next rollover): the rollovers
+    passed since, not whole 24-hour periods.
+    """
+    if last_review is None:
+        return 0
+    _, end = day.bounds(now)
+    return max(0, int((end - last_review).total_seconds()) // _DAY_SECONDS)
+
+
+def _outcomes(
+    card_id: int,
+    memory: Memory,
+    config: SchedulerConfig,
+    now: datetime,
+    day: LearnerDay,
+    fuzzed: bool | None,
+) -> dict[int, Outcome]:
+    now = now.astimezone(UTC)
+    if fuzzed is None:
+        fuzzed = fuzz.fuzz_enabled()
+    review_factor, learning_factor = fuzz.fuzz_factors(fuzz_seed(card_id, memory.reps))
+    factor = review_factor if fuzzed else None
+    step_factor = learning_factor if fuzzed else None
+    new_card = memory.state == CardState.NEW or memory.stability is None
+    elapsed = 0 if new_card else elapsed_days(memory.last_review, now, day)
+    memories = _next_memories(config, memory, elapsed)
+    previous = _previous_interval(memory, day) if memory.state == CardState.REVIEW else 0
+    nexts = _next_states(memory, config, memories, previous, factor)
+    _, day_end = day.bounds(now)
+    until_rollover = int((day_end - now).total_seconds())
+    reps = min(MAX_COUNT, memory.reps + 1)
+    outcomes = {}
+    for rating, nxt in nexts.items():
+        days = nxt.days
+        if nxt.state != CardState.REVIEW and nxt.seconds >= until_rollover:
+            # A step past the next rollover counts in days, as Anki's interday learning does.
+            days = (nxt.seconds - until_rollover) // _DAY_SECONDS + 1
+        if nxt.state == CardState.REVIEW or days:
+            due = day.start_after(now, days)
+            interval = timedelta(days=days)
+        else:
+            due = now + timedelta(seconds=fuzz.learning_fuzz(nxt.seconds, step_factor))
+            interval = timedelta(seconds=nxt.seconds)
+        lapse = memory.state == CardState.REVIEW and rating == 1
+        mem = memories[rating]
+        outcomes[rating] = Outcome(
+            rating=rating,
+            memory=Memory(
+                state=nxt.state,
+                step=None if nxt.state == CardState.REVIEW else nxt.step,
+                # Stored as Anki stores them (4 and 3 decimals).
+                stability=round(mem.stability, 4),
+                difficulty=round(mem.difficulty, 3),
+                due=due,
+                last_review=now,
+                reps=reps,
+                lapses=min(MAX_COUNT, memory.lapses + (1 if lapse else 0)),
+            ),
+            interval=interval,
+        )
+    return outcomes
 
 
 def answer(
-    card_id: int, memory: Memory, rating: int, config: SchedulerConfig, now: datetime
+    card_id: int,
+    memory: Memory,
+    rating: int,
+    config: SchedulerConfig,
+    now: datetime,
+    day: LearnerDay | None = None,
+    *,
+    fuzzed: bool | None = None,
 ) -> Outcome:
-    """Compute the outcome of answering a card with ``rating`` (1 Again .. 4 Easy) at ``now``."""
-    now = now.astimezone(UTC)
-    seed = fuzz_seed(card_id, memory.reps)
-    with _seeded_fuzz():
-        random.seed(seed)
-        return _review(_scheduler(config), card_id, memory, rating, now)
+    """The outcome of answering a card with ``rating`` (1 Again .. 4 Easy) at ``now``.
+
+    ``day`` says when the learner's days roll over (elapsed days and due days count them);
+    ``fuzzed`` None means on unless ``FLASHCARDS_NO_FUZZ`` is set.
+    """
+    return preview(card_id, memory, config, now, day, fuzzed=fuzzed)[rating]
 
 
 def preview(
-    card_id: int, memory: Memory, config: SchedulerConfig, now: datetime
+    card_id: int,
+    memory: Memory,
+    config: SchedulerConfig,
+    now: datetime,
+    day: LearnerDay | None = None,
+    *,
+    fuzzed: bool | None = None,
 ) -> dict[int, Outcome]:
     """The four outcomes (Again, Hard, Good, Easy) of answering the card at ``now``.
 
-    Each rating draws its fuzz from the same seed, so for a review card the fuzzed intervals
-    keep the order of the unfuzzed ones (Hard <= Good <= Easy), which independent draws
-    would not guarantee.
+    All four use one fuzz draw (seeded by the card and its review count), and for a review card
+    Hard < Good < Easy as in Anki: each at least a day longer than the one before.
     """
-    now = now.astimezone(UTC)
-    scheduler = _scheduler(config)
-    seed = fuzz_seed(card_id, memory.reps)
-    outcomes = {}
-    with _seeded_fuzz():
-        for rating in (1, 2, 3, 4):
-            random.seed(seed)
-            outcomes[rating] = _review(scheduler, card_id, memory, rating, now)
-    return outcomes
+    return _outcomes(card_id, memory, config, now, day or LearnerDay(), fuzzed)
 
 
 def retrievability(memory: Memory, config: SchedulerConfig, now: datetime) -> float | None:
     """The predicted probability of recall at ``now`` (None for a card never reviewed)."""
     if memory.state == CardState.NEW or memory.stability is None:
         return None
-    return float(
-        _scheduler(config).get_card_retrievability(_to_fsrs(0, memory), now.astimezone(UTC))
+    card = fsrs.Card(
+        card_id=1,
+        state=fsrs.State.Review,
+        step=None,
+        stability=memory.stability,
+        difficulty=memory.difficulty,
+        due=memory.due,
+        last_review=memory.last_review,
     )
+    return float(_scheduler(config).get_card_retrievability(card, now.astimezone(UTC)))
 
 
 _DECAY = -fsrs.scheduler.DEFAULT_PARAMETERS[20]
@@ -228,8 +488,11 @@ def format_interval(interval: timedelta) -> str:
     if seconds < 86400:
         return f"<{round(seconds / 3600)}h"
     days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
+    if days < _MONTH_DAYS:  # as Anki: a month is a twelfth of a year, so 30 days is "30d"
+        return f"{fuzz.round_interval(days)}d"
     if days < 365:
-        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
+        return f"{days / _MONTH_DAYS:.1f}".removesuffix(".0") + "mo"
     return f"{days / 365:.1f}".removesuffix(".0") + "y"
+
+
+_MONTH_DAYS = 365 / 12

@@ -58,11 +58,13 @@ class ReviewCard:
     memory: scheduling.Memory
     config: scheduling.SchedulerConfig
     flag: int = 0  # Anki's card flag, 0 (none) to 7
+    #: When the learner's days roll over (elapsed days and due days count them).
+    day: scheduling.LearnerDay = scheduling.LearnerDay()
 
     @cached_property
     def outcomes(self) -> dict[int, scheduling.Outcome]:
         """What each rating (1 Again .. 4 Easy) does to the card."""
-        return scheduling.preview(self.card_id, self.memory, self.config, self.shown_at)
+        return scheduling.preview(self.card_id, self.memory, self.config, self.shown_at, self.day)
 
     def label(self, rating: int) -> str:
         """The button label of ``rating``: the interval it leads to (``<10m``, ``4d``)."""
@@ -106,6 +108,10 @@ class Scheduler:
         # Review ids answered through this object, newest last: undo takes back the learner's
         # own answers of this session, never a review that came in with an import.
         self._answered: list[int] = []
+
+    def _learner_day(self) -> scheduling.LearnerDay:
+        """The collection's day boundary, as the scheduling rules take it."""
+        return scheduling.LearnerDay(self._config.tz, self._config.day_start_hour)
 
     def invalidate(self, change: Change) -> None:
         """Drop what ``change`` can make stale (called by the collection's change bus)."""
@@ -276,6 +282,7 @@ class Scheduler:
             memory=memory,
             config=config,
             flag=int(row.flags or 0),
+            day=self._learner_day(),
         )
         self._shown = card
         return card
@@ -398,7 +405,7 @@ class Scheduler:
             if "outcomes" in shown.__dict__:  # previewed already: reuse, do not recompute
                 outcome = shown.outcomes[rating]
             else:
-                outcome = scheduling.answer(card_id, memory, rating, shown.config, at)
+                outcome = scheduling.answer(card_id, memory, rating, shown.config, at, shown.day)
             params = _memory_params(card_id, outcome.memory)
             params |= {"old_reps": memory.reps, "old_state": memory.state, "old_due": memory.due}
             if conn.execute(queue.UPDATE_MEMORY_IF_UNCHANGED, params).rowcount == 1:
@@ -408,7 +415,7 @@ class Scheduler:
             raise NotFoundError(f"There is no card with id {card_id}.")
         memory = _memory(row)
         config = self._decks.settings(int(row.deck_id)).scheduler_config()
-        outcome = scheduling.answer(card_id, memory, rating, config, at)
+        outcome = scheduling.answer(card_id, memory, rating, config, at, self._learner_day())
         conn.execute(queue.UPDATE_MEMORY, _memory_params(card_id, outcome.memory))
         return outcome, memory, int(row.deck_id), int(row.note_id), str(row.kind)
 
