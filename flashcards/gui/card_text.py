@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QTextEdit, QWidget
 
+from flashcards.gui.hints import HINT_SCHEME
 from flashcards.gui.sound import REPLAY_SCHEME
 
 #: Finds a media file by name: the file if the name is a media file of the collection, else None.
@@ -69,6 +70,8 @@ class CardText(QTextBrowser):
     """
 
     #: The replay marker with this number was clicked.
+    #: The hint link with this number was clicked (see :mod:`flashcards.gui.hints`).
+    hint_clicked = Signal(int)
     sound_clicked = Signal(int)
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
@@ -171,26 +174,33 @@ class CardText(QTextBrowser):
         """As wide as offered, as high as the text."""
         return QSize(super().sizeHint().width(), self.height())
 
-    def _replay_at(self, event: QMouseEvent) -> int | None:
+    def _link_at(self, event: QMouseEvent) -> tuple[str, int] | None:
+        """The replay marker or hint link under the pointer: its scheme and number."""
         href = self.anchorAt(event.position().toPoint())
         scheme, _, number = href.partition(":")
-        return int(number) if scheme == REPLAY_SCHEME and number.isdigit() else None
+        if scheme in (REPLAY_SCHEME, HINT_SCHEME) and number.isdigit():
+            return scheme, int(number)
+        return None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
-        """A pointing hand over a replay marker."""
+        """A pointing hand over a replay marker or a hint."""
         super().mouseMoveEvent(event)
-        over = self._replay_at(event) is not None
+        over = self._link_at(event) is not None
         if over != self._hand:
             self._hand = over
             shape = Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.IBeamCursor
             self.viewport().setCursor(shape)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
-        """A click on a replay marker plays its sound."""
+        """A click on a replay marker plays its sound; on a hint, shows it."""
         super().mouseReleaseEvent(event)
-        number = self._replay_at(event)
-        if number is not None and event.button() == Qt.MouseButton.LeftButton:
-            self.sound_clicked.emit(number)
+        link = self._link_at(event)
+        if link is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        if link[0] == REPLAY_SCHEME:
+            self.sound_clicked.emit(link[1])
+        else:
+            self.hint_clicked.emit(link[1])
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt API)
         """Left to the review screen's scroll area (this widget never scrolls)."""

@@ -15,6 +15,7 @@ from flashcards.core.changes import Change
 from flashcards.core.deckfile import iter_clozes
 from flashcards.core.enums import NoteKind
 from flashcards.gui.clock import Clock
+from flashcards.gui.hints import hint_markers
 from flashcards.gui.main_window import MainActions, Screen
 from flashcards.gui.ops import Ops
 from flashcards.gui.review_view import DoneView, ReviewView, source_html
@@ -87,10 +88,14 @@ class ReviewController(QObject):
         self._active = False
         #: The sound names of the card's question and answer, in marker order.
         self._sounds: dict[str, list[str]] = {"question": [], "answer": []}
+        #: Each side's face as rendered, and the hints opened on it (shown again on a click).
+        self._faces: dict[str, str] = {"question": "", "answer": ""}
+        self._hints: dict[str, set[int]] = {"question": set(), "answer": set()}
         self.sound = SoundPlayer(self)
         self.sound.message.connect(self.message)
         view.set_media(col.media.path)
         view.sound_clicked.connect(self._on_sound_clicked)
+        view.hint_clicked.connect(self._on_hint_clicked)
         actions.replay.triggered.connect(self._on_replay)
         actions.reveal.triggered.connect(self._on_primary)
         for rating, action in actions.rate.items():
@@ -147,7 +152,9 @@ class ReviewController(QObject):
         self._sync_actions()
 
     def _show_question(self, card: ReviewCard) -> None:
-        html_, sounds = self._html(card, card.faces.question_html)
+        self._faces = {"question": card.faces.question_html, "answer": ""}
+        self._hints = {"question": set(), "answer": set()}
+        html_, sounds = self._html(card, card.faces.question_html, self._hints["question"])
         self._sounds = {"question": sounds, "answer": []}
         self._view.show_question(html_, type_box=card.faces.typed_answer is not None)
 
@@ -159,13 +166,18 @@ class ReviewController(QObject):
             card.deck_name, new, learn, review, QUEUE_OF_STATE.get(card.state, "new")
         )
 
-    def _html(self, card: ReviewCard, text: str) -> tuple[str, list[str]]:
-        """A face as shown (safe HTML, replay markers for its sounds) and its sound names."""
+    def _html(
+        self, card: ReviewCard, text: str, hints: set[int] | None = None
+    ) -> tuple[str, list[str]]:
+        """A face as shown (safe HTML, replay markers, hint links) and its sound names.
+
+        ``hints``: the numbers of the hints the learner opened on this side.
+        """
         from flashcards.core.sanitize import sanitize_html
 
         # The faces are safe already; the sanitiser is the second wall (nothing loads/acts).
         # The markers are added after it: they are the only links card text holds.
-        body, sounds = sound_markers(sanitize_html(text))
+        body, sounds = sound_markers(hint_markers(sanitize_html(text), hints or ()))
         css = card.faces.anki_css
         if css is not None:
             # A card of an Anki note type: its own style sheet (made inert by the core) styles
@@ -216,7 +228,8 @@ class ReviewController(QObject):
         shown = card.faces.answer_html
         if card.faces.typed_answer is not None:  # compared with what was typed, as in Anki
             shown = card.faces.typed_answer(self._view.typed())
-        answer_html, self._sounds["answer"] = self._html(card, shown)
+        self._faces["answer"] = shown
+        answer_html, self._sounds["answer"] = self._html(card, shown, self._hints["answer"])
         self._view.show_answer(
             answer_html,
             source_html(source.sentence, _term(card), where, self._theme.palette),
@@ -316,6 +329,15 @@ class ReviewController(QObject):
             self._play(self._side_sounds())
 
     @Slot(str, int)
+    def _on_hint_clicked(self, side: str, number: int) -> None:
+        """Show a hint: the side is shown again with it open (Qt has no ``<details>``)."""
+        card = self.card
+        if card is None or side not in self._hints:
+            return
+        self._hints[side].add(number)
+        html_, _sounds = self._html(card, self._faces[side], self._hints[side])
+        (self._view.question if side == "question" else self._view.answer).setText(html_)
+
     def _on_sound_clicked(self, side: str, number: int) -> None:
         names = self._sounds.get(side, [])
         if self.card is not None and 0 <= number < len(names):

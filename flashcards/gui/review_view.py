@@ -108,6 +108,8 @@ class ReviewView(QWidget):
     rate_clicked = Signal(int)
     #: A replay marker was clicked: the side ("question" or "answer") and the sound's number.
     sound_clicked = Signal(str, int)
+    #: A hint link was clicked: the side and the hint's number.
+    hint_clicked = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +124,8 @@ class ReviewView(QWidget):
         self.answer = CardText("answer")
         self.question.sound_clicked.connect(lambda n: self.sound_clicked.emit("question", n))
         self.answer.sound_clicked.connect(lambda n: self.sound_clicked.emit("answer", n))
+        self.question.hint_clicked.connect(lambda n: self.hint_clicked.emit("question", n))
+        self.answer.hint_clicked.connect(lambda n: self.hint_clicked.emit("answer", n))
         self.source = _label("source")
         self.source.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Anki's type-in-the-answer box; Enter shows the answer with the typed text compared.

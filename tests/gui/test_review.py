@@ -335,3 +335,46 @@ def test_a_right_typed_answer_is_all_good(qtbot, gui: Gui, clock) -> None:  # no
     _key(qtbot, gui, "dog")
     _key(qtbot, gui, Qt.Key.Key_Enter)
     assert '<code><span class="typeGood">dog</span></code>' in view.answer.text()
+
+
+def test_a_hint_stays_hidden_until_it_is_clicked(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    import json
+
+    from PySide6.QtCore import QPoint
+    from sqlalchemy import insert, update
+
+    from flashcards.core.tables import NOTE, NOTETYPE
+
+    col = gui.col
+    assert col is not None
+    config = {
+        "name": "Hinted",
+        "type": 0,
+        "css": "",
+        "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1},
+                 {"name": "Clue", "ord": 2}],
+        "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}<br>{{hint:Clue}}",
+                   "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+    }  # fmt: skip
+    note_id = col.notes.add("Hints", "basic", "猫", "cat", clock()).value
+    with col.engine.begin() as conn:
+        row = {"id": 79, "name": "Hinted", "config": json.dumps(config)}
+        conn.execute(insert(NOTETYPE).values(**row, modified=clock()))
+        conn.execute(
+            update(NOTE)
+            .where(NOTE.c.id == note_id)
+            .values(anki_notetype_id=79, anki_fields=json.dumps(["猫", "cat", "it meows"]))
+        )
+    gui.controller._on_study(col.decks.id("Hints"))
+    view = gui.window.review
+    shown = view.question.document().toPlainText()
+    assert "Clue" in shown and "it meows" not in shown  # hidden behind its name, as in Anki
+
+    # Click the link where the document lays it out.
+    document = view.question.document()
+    found = document.find("Clue")
+    rect = view.question.cursorRect(found)
+    qtbot.mouseClick(view.question.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+                     - QPoint(4, 0))  # fmt: skip
+    assert "it meows" in view.question.document().toPlainText()
+    assert not view.answer_shown  # a hint is no answer
