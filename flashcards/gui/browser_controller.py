@@ -9,6 +9,8 @@ reviewing with the browser closed costs no search. The selection is restored wit
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QObject, QSettings, Slot
@@ -19,6 +21,7 @@ from flashcards.gui.browser_model import FLAG_NAMES, CardTableModel
 from flashcards.gui.browser_window import BrowserWindow
 from flashcards.gui.clock import Clock
 from flashcards.gui.executor import Report
+from flashcards.gui.note_controller import add_images
 from flashcards.gui.note_editor import NoteFields
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import ask, one_sentence, warn
@@ -68,6 +71,8 @@ class BrowserController(QObject):
         w.closing.connect(self._on_closing)
         w.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         w.form.edited.connect(self._on_form_edited)
+        w.form.fields_editor.image_pasted.connect(self._on_image_pasted)
+        w.form.fields_editor.image_files_chosen.connect(self._on_image_files)
         ops.changed.connect(self._on_collection_changed)
 
         self._update_decks()
@@ -164,8 +169,26 @@ class BrowserController(QObject):
             return
         with self._ops.exclusive():
             note = self._col.notes.get(note_id)
+            anki = self._col.notes.anki_fields(note_id)
         w.form.setEnabled(True)
         w.form.set_fields(NoteFields(note.kind, note.front, note.back, note.tags, note.deck_name))
+        if anki is not None:  # a note from Anki: one box per field of its note type
+            w.form.set_anki_fields(anki.notetype, anki.names, anki.html, self._col.media.path)
+        self._dirty = False  # showing a note is no edit
+
+    @Slot(int, bytes, str)
+    def _on_image_pasted(self, index: int, data: bytes, name: str) -> None:
+        adds = [lambda: self._col.media.add_bytes(name, data)]
+        self.window.editor_status.setText(
+            add_images(self._ops, self.window.form, index, adds, self) or ""
+        )
+
+    @Slot(int, list)
+    def _on_image_files(self, index: int, paths: list[str]) -> None:
+        adds = [partial(self._col.media.add_file, Path(p)) for p in paths]
+        self.window.editor_status.setText(
+            add_images(self._ops, self.window.form, index, adds, self) or ""
+        )
 
     @Slot()
     def _on_form_edited(self) -> None:
@@ -186,16 +209,25 @@ class BrowserController(QObject):
             return
         w = self.window
         fields = w.form.fields()
+        anki_values = w.form.anki_values()
         now = self._clock()
         self._saving = True
         try:
-            self._ops.run_now(
-                lambda: self._col.notes.update(
-                    note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
-                    tags=fields.tags, deck=fields.deck or None,
-                ),
-                initiator=self,
-            )  # fmt: skip
+            if anki_values is not None:
+                self._ops.run_now(
+                    lambda: self._col.notes.update_fields(
+                        note_id, anki_values, now, tags=fields.tags, deck=fields.deck or None
+                    ),
+                    initiator=self,
+                )
+            else:
+                self._ops.run_now(
+                    lambda: self._col.notes.update(
+                        note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
+                        tags=fields.tags, deck=fields.deck or None,
+                    ),
+                    initiator=self,
+                )  # fmt: skip
         except FlashcardsError as exc:
             w.editor_status.setText(one_sentence(exc, "The note was not saved"))
             return

@@ -15,14 +15,40 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QWidget
 
 from flashcards.gui.clock import Clock
-from flashcards.gui.note_editor import NoteDialog, NoteFields
+from flashcards.gui.note_editor import NoteDialog, NoteFields, NoteForm
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import one_sentence
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from flashcards.core.collection import Collection
+
+
+def add_images(
+    ops: Ops,
+    form: NoteForm,
+    index: int,
+    adds: Sequence[Callable[[], str]],
+    initiator: object,
+) -> str | None:
+    """Store images in the media folder and put each stored name in field ``index``.
+
+    Shared by the Edit Note dialog and the browser's editor.
+
+    Returns:
+        None, or the sentence to show when a picture could not be stored (no media folder,
+        an unreadable file, a full disk); the pictures before it are in.
+    """
+    from flashcards.core.errors import FlashcardsError
+
+    for add in adds:
+        try:
+            stored = ops.run_now(add, initiator=initiator)
+        except FlashcardsError as exc:
+            return one_sentence(exc, "The picture was not added")
+        form.fields_editor.insert_image(index, stored)
+    return None
 
 
 class NoteController(QObject):
@@ -78,24 +104,19 @@ class NoteController(QObject):
 
     @Slot(int, bytes, str)
     def _on_image_pasted(self, index: int, data: bytes, name: str) -> None:
-        self._add_images(index, [lambda: self._col.media.add_bytes(name, data)])
+        adds = [lambda: self._col.media.add_bytes(name, data)]
+        self._show_image_error(add_images(self._ops, self.dialog.form, index, adds, self))
 
     @Slot(int, list)
     def _on_image_files(self, index: int, paths: list[str]) -> None:
-        self._add_images(index, [partial(self._col.media.add_file, Path(p)) for p in paths])
+        adds = [partial(self._col.media.add_file, Path(p)) for p in paths]
+        self._show_image_error(add_images(self._ops, self.dialog.form, index, adds, self))
 
-    def _add_images(self, index: int, adds: list[Callable[[], str]]) -> None:
-        """Store images in the media folder and put each stored name in field ``index``."""
-        from flashcards.core.errors import FlashcardsError
-
-        for add in adds:
-            try:
-                stored = self._ops.run_now(add, initiator=self)
-            except FlashcardsError as exc:  # no media folder, an unreadable file, a full disk
-                self.dialog.show_error(one_sentence(exc, "The picture was not added"))
-                return
-            self.dialog.form.fields_editor.insert_image(index, stored)
-        self.dialog.error.hide()
+    def _show_image_error(self, error: str | None) -> None:
+        if error is None:
+            self.dialog.error.hide()
+        else:
+            self.dialog.show_error(error)
 
     @Slot()
     def _on_save(self) -> None:

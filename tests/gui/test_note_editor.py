@@ -306,3 +306,39 @@ def test_images_outside_the_media_folder_are_never_read(
     box = _box(open_editor(notes["cat"]), 0)
     for src in (str(outside), outside.as_uri(), "/dev/zero", "../outside.png"):
         assert box.rich.loadResource(2, QUrl(src)) is None
+
+
+def test_the_browser_edits_a_note_from_anki_field_by_field(
+    qtbot,
+    col: Collection,
+    ops: Ops,
+    clock,
+    notes: dict[str, int],
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from flashcards.gui.browser_controller import BrowserController
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    controller = BrowserController(col, ops, clock, settings)
+    browser = controller.window
+    qtbot.addWidget(browser)
+    browser.show()
+    controller.search("deck:Words")
+    cat_card = col.notes.get(notes["cat"]).card_ids[0]
+    browser.select_rows(sorted(browser.model.rows_of([cat_card])))
+    form = browser.form
+    assert form.anki_typed and [b.name for b in form.fields_editor.boxes] == list(FIELDS)
+    assert not browser.save_button.isEnabled()  # showing a note is no edit
+
+    box = form.fields_editor.boxes[1]
+    box.rich.setFocus()
+    box.rich.selectAll()
+    qtbot.keyClick(box.rich, Qt.Key.Key_B, CTRL)
+    assert browser.save_button.isEnabled()
+    browser.save_button.click()
+    qtbot.keyRelease(browser, Qt.Key.Key_Control)
+    saved = col.notes.anki_fields(notes["cat"])
+    assert saved is not None and saved.html == (CAT[0], "<b>cat</b>", CAT[2], CAT[3])
+    browser.close()
