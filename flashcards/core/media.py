@@ -219,7 +219,14 @@ class MediaFolder:
             if entry.is_file(follow_symlinks=False) and not entry.name.startswith(".")
         )
 
-    def add_file(self, source: Path, name: str | None = None, *, move: bool = False) -> str:
+    def add_file(
+        self,
+        source: Path,
+        name: str | None = None,
+        *,
+        move: bool = False,
+        digest: str | None = None,
+    ) -> str:
         """Copy a file into the folder; its stored name (see the module docstring).
 
         Args:
@@ -227,6 +234,8 @@ class MediaFolder:
             name: The name to store it as (default: the file's own name); made safe.
             move: The source is a temporary file: move it in when it is on the same file
                 system (no second copy of a large file), copy it otherwise.
+            digest: The SHA-1 of ``source`` when the caller computed it as it wrote the file
+                (it is then not read again); computed here otherwise.
 
         Raises:
             InputError: If the collection has no folder, the name is unusable or the file
@@ -235,9 +244,10 @@ class MediaFolder:
         wanted = safe_name(name if name is not None else source.name)
         folder = self._require()
         try:
-            digest = file_sha1(source)
-            final = self._free_name(folder, wanted, digest)
-            if (folder / final).exists():
+            if digest is None:
+                digest = file_sha1(source)
+            final, present = self._free_name(folder, wanted, digest)
+            if present:
                 return final
             if move:
                 try:
@@ -256,20 +266,28 @@ class MediaFolder:
         folder = self._require()
         digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
         try:
-            final = self._free_name(folder, wanted, digest)
-            if not (folder / final).exists():
+            final, present = self._free_name(folder, wanted, digest)
+            if not present:
                 self._write_atomically(folder / final, data)
         except OSError as exc:
             raise InputError(f"{wanted} cannot be added ({exc.strerror or exc}).") from None
         return final
 
     @staticmethod
-    def _free_name(folder: Path, wanted: str, digest: str) -> str:
-        """``wanted`` if free or holding the same bytes; else the hashed name."""
+    def _free_name(folder: Path, wanted: str, digest: str) -> tuple[str, bool]:
+        """``wanted`` if free or holding the same bytes; else the hashed name.
+
+        Returns:
+            The name, and whether a file of that name is in the folder already (one check of
+            the folder for a free name, the usual case of an import).
+        """
         existing = folder / wanted
-        if not existing.exists() or (existing.is_file() and file_sha1(existing) == digest):
-            return wanted
-        return _hashed_name(wanted, digest)
+        if not existing.exists():
+            return wanted, False
+        if existing.is_file() and file_sha1(existing) == digest:
+            return wanted, True
+        hashed = _hashed_name(wanted, digest)
+        return hashed, (folder / hashed).exists()
 
     @staticmethod
     def _copy_in(source: Path, target: Path) -> None:

@@ -13,6 +13,7 @@ A package is a zip that anyone can write, so its headers may lie and its members
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import struct
@@ -21,7 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, cast
 
 import zstandard
 
@@ -138,10 +139,34 @@ def _zstd_chunks(
     """
     with zf.open(info) as member:
         head = member.read(18)  # a zstd frame header is at most 18 bytes
-    if zstandard.frame_content_size(head) > budget:
-        raise error
-    with zf.open(info) as member, _decompressor().stream_reader(member) as reader:
-        yield from _chunks(reader, budget, origin, check)
+        if zstandard.frame_content_size(head) > budget:
+            raise error
+        source = cast(IO[bytes], _Prefixed(head, member))  # it has what the reader calls
+        with _decompressor().stream_reader(source) as reader:
+            yield from _chunks(reader, budget, origin, check)
+
+
+class _Prefixed:
+    """A reader that gives ``head`` (already read from ``rest``) and then the rest of ``rest``.
+
+    The zstd header is read to size the frame, then the same member is decompressed without
+    opening it a second time.
+    """
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        head = self._head
+        if not head:
+            return self._rest.read(size)
+        if 0 <= size < len(head):
+            self._head = head[size:]
+            return head[:size]
+        self._head = b""
+        more = self._rest.read(-1 if size < 0 else size - len(head))
+        return head + more
 
 
 def _too_large(origin: str, cap: int) -> InputError:
@@ -318,6 +343,8 @@ class Extracted:
     """The SQLite collection."""
     media: list[tuple[str, Path]] = field(default_factory=list)
     """Each media file's name in the package (not yet made safe) and where it was written."""
+    digests: dict[Path, str] = field(default_factory=dict)
+    """The SHA-1 of each written media file, computed as it was written (read once)."""
     warnings: list[str] = field(default_factory=list)
     """What the user should know (media the list names but the package does not hold)."""
 
@@ -425,11 +452,14 @@ def _write_media(
         if info.file_size > budget:
             raise _media_too_large(origin, cap)
         target = folder / str(index)
-        with target.open("wb") as out:
+        digest = hashlib.sha1(usedforsecurity=False)
+        with open(target, "wb") as out:
             for chunk in _member_chunks(zf, info, zstd, budget, cap, origin, check):
+                digest.update(chunk)
                 out.write(chunk)
             budget -= out.tell()
         extracted.media.append((name, target))
+        extracted.digests[target] = digest.hexdigest()
     if absent:
         shown = ", ".join(absent[:5]) + (", ..." if len(absent) > 5 else "")
         extracted.warnings.append(

@@ -132,7 +132,7 @@ def import_file(
         with tempfile.TemporaryDirectory(prefix="flashcards-import-", dir=staging) as tmp:
             extracted = extract_collection(path, Path(tmp), check=check)
             incoming = read_collection(extracted.collection, path.name, now, target, check=check)
-            staged = stage_media(col.media, extracted.media, incoming, check)
+            staged = stage_media(col.media, extracted.media, incoming, check, extracted.digests)
             incoming.warnings[:0] = extracted.warnings + staged.warnings
             try:
                 result = apply_incoming(col, incoming, now, check=check)

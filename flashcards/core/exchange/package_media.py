@@ -13,7 +13,7 @@ scripts) its note types name, under Anki's legacy media list (``{"0": "name"}``)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +45,7 @@ def stage_media(
     files: list[tuple[str, Path]],
     incoming: Incoming,
     check: Callable[[], None],
+    digests: Mapping[Path, str] | None = None,
 ) -> StagedMedia:
     """Add a package's media files to the folder and point the incoming notes at their names.
 
@@ -54,7 +55,10 @@ def stage_media(
         incoming: What the package brings; fields and templates are rewritten in place where
             a file had to be stored under another name.
         check: Called between files; it raises to stop (the caller calls :meth:`undo`).
+        digests: The SHA-1 of extracted files, computed as they were written (the others are
+            read to compute it).
     """
+    digests = digests or {}
     staged = StagedMedia()
     if not files:
         return staged
@@ -71,7 +75,7 @@ def stage_media(
         for name, path in files:
             check()
             try:
-                final = media.add_file(path, name, move=True)
+                final = media.add_file(path, name, move=True, digest=digests.get(path))
             except InputError:
                 unusable.append(name)
                 continue
