@@ -103,6 +103,127 @@ def stats_shots(app: QApplication) -> None:
     col.close()
 
 
+def _picture(path: Path) -> None:
+    """A small diagram drawn here (tokens flowing into a model), saved as a PNG."""
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    image = QImage(360, 140, QImage.Format.Format_RGB32)
+    image.fill(QColor("#fdfaf3"))
+    painter = QPainter(image)
+    painter.setFont(QFont("Noto Sans CJK JP", 14))
+    for i, token in enumerate(("大規模", "言語", "モデル")):
+        painter.setBrush(QColor("#cfe3f7"))
+        painter.drawRoundedRect(12 + i * 84, 20, 76, 36, 6, 6)
+        painter.drawText(20 + i * 84, 45, token)
+    painter.setBrush(QColor("#f7d9b5"))
+    painter.drawRoundedRect(60, 86, 240, 40, 8, 8)
+    painter.drawText(130, 112, "Transformer")
+    painter.end()
+    image.save(str(path))
+
+
+def _package(folder: Path) -> Path:
+    """An Anki package as a learner has them: a picture card, a hint, a typed answer, a sound."""
+    import io
+    import wave
+
+    import genanki
+
+    _picture(folder / "tokens.png")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x00" * 800)
+    (folder / "token.wav").write_bytes(out.getvalue())
+    model = genanki.Model(
+        1733000001,
+        "LLM terms (picture)",
+        fields=[{"name": "Term"}, {"name": "Picture"}, {"name": "Meaning"}, {"name": "Clue"}],
+        templates=[
+            {"name": "Recognise", "qfmt": "<div class=term>{{Term}}</div>{{Picture}}{{hint:Clue}}",
+             "afmt": "{{FrontSide}}<hr id=answer><div class=meaning>{{Meaning}}</div>"},
+            {"name": "Type", "qfmt": "<div class=meaning>{{Meaning}}</div>\n\n{{type:Term}}",
+             "afmt": "<div class=meaning>{{Meaning}}</div>\n\n<hr id=answer>\n\n{{type:Term}}"},
+        ],
+        css=".card { font-family: sans-serif; } .term { font-size: 30px; color: #1d4f91; }"
+        " .meaning { color: #444; }",
+    )  # fmt: skip
+    deck = genanki.Deck(2059400201, "Anki import")
+    deck.add_note(genanki.Note(model, [
+        "トークン", '<img src="tokens.png">',
+        "<b>token</b>: a piece of text the model reads [sound:token.wav]",
+        "数えられる単位",
+    ]))  # fmt: skip
+    path = folder / "llm_terms.apkg"
+    media = [str(folder / "tokens.png"), str(folder / "token.wav")]
+    package = genanki.Package(deck, media_files=media)
+    package.write_to_file(str(path), timestamp=1_764_000_000)
+    return path
+
+
+def anki_shots(
+    app: QApplication, controller: object, col: object, window: QWidget, data: Path,
+    clock: list[datetime],
+) -> None:  # fmt: skip
+    """Screenshots of what comes from Anki: pictures, hints, typed answers, the import dialogs."""
+    from flashcards.gui.main_controller import MainController
+
+    assert isinstance(controller, MainController)
+    exchange = controller.exchange
+    source = data / "anki"
+    source.mkdir()
+    exchange.import_file(_package(source))
+    for _ in range(50):
+        settle(100)
+        if exchange.result_dialog is not None and exchange.result_dialog.isVisible():
+            break
+    assert exchange.result_dialog is not None
+    shot(exchange.result_dialog, "import_result.png")
+    exchange.result_dialog.accept()
+
+    the_col = controller.review._col  # the collection the window shows
+    window.activateWindow()
+    settle(200)
+    controller._on_study(the_col.decks.id("Anki import"))
+    shot(window, "anki_question.png")
+    card = controller.review.card
+    assert card is not None
+    key(app, Qt.Key.Key_Space)
+    shot(window, "anki_answer.png")
+    typing = next(c for c in the_col.notes.get(card.note_id).card_ids if c != card.card_id)
+    controller.review._show(the_col.sched.card_for_review(typing, clock[0]), clock[0])
+    settle(200)
+    QTest.keyClicks(window.review.type_box, "tokn")
+    key(app, Qt.Key.Key_Return)
+    shot(window, "anki_typed.png")
+    controller._on_back()
+
+    editor = NoteController(the_col, controller.review._ops, lambda: clock[0],
+                            note_id=card.note_id, parent=window).dialog  # fmt: skip
+    editor.show()
+    shot(editor, "edit_anki.png")
+    editor.close()
+
+    table = data / "vocabulary.csv"
+    table.write_text(
+        "Term,Meaning,Tags\n推論,学習済みモデルで答えを出すこと,ai\n"
+        "埋め込み,語をベクトルで表したもの,ai\nファインチューニング,追加の学習で調整すること,ai\n",
+        encoding="cp932",
+    )
+    dialog = exchange.ask_text_options(table)
+    dialog.header_row.setChecked(True)
+    shot(dialog, "import_text.png")
+    dialog.reject()
+
+    controller.check_media.open()
+    settle(500)
+    assert controller.check_media.dialog is not None
+    shot(controller.check_media.dialog, "check_media.png")
+    controller.check_media.dialog.close()
+
+
 def main() -> int:
     """Take every screenshot (``stats``: only those of the Stats window)."""
     app = QApplication(sys.argv[:1])
@@ -184,6 +305,7 @@ def main() -> int:
         key(app, Qt.Key.Key_Space)
         key(app, "3")
     shot(window, "done.png")
+    anki_shots(app, controller, col, window, data, clock)
     controller.close()
     col.close()
     gui.window.close()

@@ -18,6 +18,7 @@ holds) is read by this widget and reported as :attr:`CardText.sound_clicked`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,6 +42,35 @@ MediaLookup = Callable[[str], Path | None]
 
 #: What Qt itself draws for an image it cannot load: shown for a missing or refused one.
 _MISSING_ICON = ":/qt-project.org/styles/commonstyle/images/file-16.png"
+
+
+#: Tags that start or end a block (what Qt's HTML import lays out as its own paragraph).
+_BLOCK_TAG = (
+    r"(?:div|p|ul|ol|li|table|tr|td|th|thead|tbody|tfoot|h[1-6]|hr|blockquote|pre|details"
+    r"|summary|style)"
+)
+#: A closing ``</div>`` and the run of text and inline tags after it, up to the next block tag.
+_INLINE_AFTER_DIV = re.compile(
+    rf"(</div>)(\s*(?:[^<\s]|<(?!/?{_BLOCK_TAG}\b))(?:[^<]|<(?!/?{_BLOCK_TAG}\b))*)",
+    re.IGNORECASE,
+)
+
+
+def blocks_after_divs(html: str) -> str:
+    """``html`` with each run of inline content after a ``</div>`` in a ``<div>`` of its own.
+
+    Qt's HTML import continues the paragraph of a ``<div>`` with the text that follows it
+    (``<div>猫</div><img>`` shows the picture beside the word, not below it as a browser and
+    Anki do); a ``</p>`` or a ``<div>`` that follows starts a new one, so the run is wrapped.
+    """
+    if "</div>" not in html:
+        return html
+
+    def wrap(match: re.Match[str]) -> str:
+        run = match.group(2)
+        return f"{match.group(1)}<div>{run}</div>" if run.strip() else match.group(0)
+
+    return _INLINE_AFTER_DIV.sub(wrap, html)
 
 
 def _missing_image() -> QImage:
@@ -111,7 +141,7 @@ class CardText(QTextBrowser):
         self._html = text
         self._images = False
         self._fitted_width = self.viewport().width()
-        self.setHtml(text)
+        self.setHtml(blocks_after_divs(text))
         self._fit_height()
 
     def text(self) -> str:

@@ -69,6 +69,7 @@ class ImportResultDialog(QDialog):
             for c, (_, outcome) in enumerate(COLUMNS[1:], start=1):
                 self.table.setItem(r, c, QTableWidgetItem(str(counts.get(outcome, 0))))
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.warnings = QPlainTextEdit()
         self.warnings.setObjectName("importWarnings")
         self.warnings.setReadOnly(True)

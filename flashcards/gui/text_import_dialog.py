@@ -61,6 +61,14 @@ EXISTING = (
     ("Leave them as they are", Duplicates.SKIP),
     ("Keep both (add as new notes)", Duplicates.KEEP_BOTH),
 )
+#: Header names that say what their column holds (a spreadsheet's "Tags" column).
+HEADER_ROLES = {
+    "tags": Column.TAGS,
+    "tag": Column.TAGS,
+    "タグ": Column.TAGS,
+    "deck": Column.DECK,
+    "デッキ": Column.DECK,
+}
 #: The most columns the mapping offers (a wider file maps the rest to nothing).
 MAX_COLUMNS = 12
 
@@ -116,6 +124,7 @@ class TextImportDialog(QDialog):
 
         self.mapping_form = QFormLayout()
         self.mapping: list[QComboBox] = []
+        self._chosen: dict[int, Column] = {}
         mapping_box = QGroupBox("Columns")
         mapping_box.setLayout(self.mapping_form)
 
@@ -191,21 +200,28 @@ class TextImportDialog(QDialog):
         ]
 
     def _rebuild_mapping(self, preview: TextPreview) -> None:
-        old = [box.currentData() for box in self.mapping]
         while self.mapping_form.rowCount():
             self.mapping_form.removeRow(0)
         self.mapping = []
+        named = self.header_row.isChecked()
         for index, name in enumerate(self._names(preview)[:MAX_COLUMNS]):
             box = QComboBox()
             for text, role in ROLES:
                 box.addItem(text, role)
             default = (Column.FRONT, Column.BACK)[index] if index < 2 else Column.IGNORE
-            wanted = old[index] if index < len(old) else default
+            if named and name.strip().casefold() in HEADER_ROLES:  # a column called "Tags"
+                default = HEADER_ROLES[name.strip().casefold()]
+            wanted = self._chosen.get(index, default)  # what the learner picked stays
             box.setCurrentIndex(max(0, box.findData(wanted)))
+            box.activated.connect(lambda _=0, i=index, b=box: self._on_mapped(i, b))
             self.mapping.append(box)
             label = make_plain(QLabel())
             label.setText(name[:40])
             self.mapping_form.addRow(label, box)
+
+    def _on_mapped(self, index: int, box: QComboBox) -> None:
+        """The learner chose what column ``index`` holds (kept when the rows are read again)."""
+        self._chosen[index] = Column(str(box.currentData()))
 
     def _fill_table(self, preview: TextPreview) -> None:
         rows = preview.rows[1:] if self.header_row.isChecked() else preview.rows
@@ -216,6 +232,11 @@ class TextImportDialog(QDialog):
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(value[:200]))
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(preview.width):  # readable, but no column wider than a third
+            header.resizeSection(column, min(header.sectionSize(column), self.width() // 3))
+        header.setStretchLastSection(True)
 
     def options(self) -> TextOptions:
         """The choices, as the import takes them."""

@@ -400,3 +400,16 @@ def test_a_missing_sound_file_is_named(qtbot, gui: Gui, clock) -> None:  # noqa:
         "../x.wav is not in the media folder.",
     ]
     assert not review.sound.busy
+
+
+def test_text_after_a_div_starts_a_new_line_as_in_a_browser(qtbot) -> None:  # noqa: ANN001
+    from flashcards.gui.card_text import blocks_after_divs
+
+    text = CardText("question")
+    qtbot.addWidget(text)
+    text.setText('<div class="card"><div class="term">猫</div>ねこ <b>neko</b><div>c</div>d</div>')
+    document = text.document()
+    lines = [document.findBlockByNumber(i).text() for i in range(document.blockCount())]
+    assert lines == ["猫", "ねこ neko", "c", "d"]  # Qt alone: "猫ねこ neko", then "cd"
+    assert blocks_after_divs("<div>a</div><div>b</div>") == "<div>a</div><div>b</div>"
+    assert blocks_after_divs("<div>a</div>  </div>") == "<div>a</div>  </div>"

@@ -117,6 +117,7 @@ def test_the_dialog_previews_maps_and_imports(qtbot, gui, tmp_path: Path) -> Non
     dialog.header_row.setChecked(True)  # reads again: the first row names the columns
     assert dialog.table.rowCount() == 3
     assert dialog.table.horizontalHeaderItem(2).text() == "Meaning"
+    assert dialog.mapping[1].currentData() == Column.TAGS  # a column named Tags holds tags
     dialog.mapping[1].setCurrentIndex(dialog.mapping[1].findData(Column.TAGS))
     dialog.mapping[2].setCurrentIndex(dialog.mapping[2].findData(Column.BACK))
     dialog.mapping[0].setCurrentIndex(dialog.mapping[0].findData(Column.FRONT))
