@@ -895,14 +895,17 @@ def _read(
         if len(str(guid)) > MAX_GUID_CHARS:
             bad_guid += 1
             continue
-        fields = [html_to_text(f) for f in str(flds).split("\x1f")]
+        raw = str(flds).split("\x1f")
         note_cards = cards.get(nid, [])
-        ntype = types.get(mid, _NoteType(False, len(fields), 1))
+        ntype = types.get(mid, _NoteType(False, len(raw), 1))
         kind = KIND_OF_MODEL.get(mid)
+        # As text: the front and back, and our own note types' source fields (the rest stay
+        # HTML in anki_fields; converting every field of 10,000 notes was a fifth of a read).
+        fields = [html_to_text(f) for f in raw[: 5 if kind is not None else 2]]
         # A note in one of Anki's note types keeps it, to go back to Anki unchanged.
         own_type = mid if kind is None and mid in anki_types else None
         source = NoteSource()
-        if kind is not None and len(fields) == 5:
+        if kind is not None and len(raw) == 5:
             source = NoteSource(fields[4], fields[3], fields[2])
         elif ntype.cloze:
             kind = NoteKind.CLOZE
@@ -949,7 +952,7 @@ def _read(
                 modified=aware(mod),
                 cards=scheduled,
                 anki_notetype=own_type,
-                anki_fields=tuple(str(flds).split("\x1f")) if own_type is not None else None,
+                anki_fields=tuple(raw) if own_type is not None else None,
                 anki_card_ids={c.ord: c.cid for c in note_cards if c.ord in wanted}
                 if own_type is not None
                 else {},
