@@ -416,7 +416,8 @@ def test_a_simulated_learners_export_checks_clean_in_anki(
     start = now - timedelta(days=21)
     add_demo_deck(col, 60, start)
     summary = simulate(col, start, 21, seed=5, minutes_per_day=8)
-    assert summary.reviews > 300
+    # (Anki's day count gives longer intervals than 24-hour periods did: 294 reviews, not 300+.)
+    assert summary.reviews > 250
     out = tmp_path / "simulated.apkg"
     exchange.export_apkg(col, out, now, with_progress=True)
     anki = _anki_import(out, now, tmp_path / "fresh")
