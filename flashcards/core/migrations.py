@@ -27,6 +27,9 @@ Versions:
        ``deckoptions.bury_new``/``bury_reviews``/``bury_interday`` (Anki's bury options;
        existing decks keep what they did: new and review siblings buried), ``fsrs_params``,
        ``preset_name`` and ``anki_preset_id`` (the Anki preset the options came with).
+    6. ``reviewlog.anki_factor`` (a review's revlog factor from Anki) and ``card.anki_data``
+       (what an Anki card's data held besides its memory state): both go back to Anki as
+       they came.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "anki_data" in _columns(conn, "card"):
+        return 6
     if "buried_by_user" in _columns(conn, "card"):
         return 5
     if "ankinotetype" in inspect(conn).get_table_names():
@@ -197,6 +202,15 @@ def _to_v5(engine: Engine) -> None:
                 conn.execute(text(f"ALTER TABLE {table_name} ADD COLUMN {name} {definition}"))
 
 
+def _to_v6(engine: Engine) -> None:
+    with engine.begin() as conn:
+        if "anki_factor" not in _columns(conn, "reviewlog"):
+            conn.execute(text("ALTER TABLE reviewlog ADD COLUMN anki_factor INTEGER"))
+        # Last: its presence marks a finished step 6 (see _detect_version).
+        if "anki_data" not in _columns(conn, "card"):
+            conn.execute(text("ALTER TABLE card ADD COLUMN anki_data VARCHAR"))
+
+
 def _remove_doubled_reviews(engine: Engine) -> None:
     log = table(
         "reviewlog",
@@ -235,7 +249,13 @@ def _remove_doubled_reviews(engine: Engine) -> None:
 
 
 #: ``STEPS[n]`` upgrades a collection from version ``n`` to ``n + 1``.
-STEPS: dict[int, Callable[[Engine], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5}
+STEPS: dict[int, Callable[[Engine], None]] = {
+    1: _to_v2,
+    2: _to_v3,
+    3: _to_v4,
+    4: _to_v5,
+    5: _to_v6,
+}
 
 
 def upgrade(

@@ -147,6 +147,9 @@ class Card(SQLModel, table=True):
     # buried it (Anki's "manually buried") rather than answering a sibling.
     flags: int = _with_server_default(0)
     buried_by_user: bool = _with_server_default(False)
+    # A card from Anki: what its ``data`` held besides the memory state (``pos``, ``dr``,
+    # ``decay``...), as JSON, to go back with it.
+    anki_data: str | None = None
 
 
 def epoch_ms(value: datetime) -> int:
@@ -196,6 +199,9 @@ class ReviewLog(SQLModel, table=True):
     prev_reps: int = 0
     prev_lapses: int = 0
     buried_siblings: str = ""
+    # A review from Anki: its revlog ``factor`` as Anki wrote it (the FSRS difficulty then, or
+    # the SM-2 ease), to go back unchanged; None for reviews made here.
+    anki_factor: int | None = None
     # Derived on insert (whoever writes the row): the review time as epoch milliseconds and the
     # interval the card had before the review, so that the statistics can bucket a million
     # reviews by day and by maturity in portable SQL (integer arithmetic, no date functions).

@@ -192,7 +192,7 @@ def test_version_4_gets_flags_bury_kinds_and_preset_options(tmp_path: Path) -> N
     try:
         assert (tmp_path / "backups" / "before-schema-5.db").exists()
         conn = sqlite3.connect(db)
-        assert conn.execute("PRAGMA user_version").fetchone() == (5,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         cards = conn.execute("SELECT DISTINCT flags, buried_by_user FROM card").fetchall()
         assert cards == [(0, 0)]
         options = conn.execute(
@@ -243,7 +243,7 @@ def test_step_5_interrupted_half_way_is_finished(tmp_path: Path) -> None:
     assert shape(db) == shape(fresh)
 
 
-def test_version_5_is_recognised_without_its_version_row(tmp_path: Path) -> None:
+def test_the_newest_version_is_recognised_without_its_version_row(tmp_path: Path) -> None:
     db = tmp_path / "collection.db"
     open_collection(sqlite_url(db)).close()
     conn = sqlite3.connect(db)
@@ -252,5 +252,27 @@ def test_version_5_is_recognised_without_its_version_row(tmp_path: Path) -> None
     conn.close()
     engine = create_engine(sqlite_url(db))
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == 5
+        assert migrations.read_version(connection) == SCHEMA_VERSION == 6
     engine.dispose()
+
+
+def test_version_5_keeps_its_rows_and_gains_anki_factor_and_anki_data(tmp_path: Path) -> None:
+    db = v4_collection(tmp_path / "collection.db")
+    engine = create_engine(sqlite_url(db))
+    assert migrations.upgrade(engine, 4, target=5) == 5
+    engine.dispose()
+    before = sqlite3.connect(db)
+    cards = before.execute("SELECT * FROM card ORDER BY id").fetchall()
+    before.close()
+    col = open_collection(sqlite_url(db), tz=UTC)
+    col.close()
+    assert (tmp_path / "backups" / "before-schema-6.db").exists()  # backed up first
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (6,)
+    after = conn.execute("SELECT * FROM card ORDER BY id").fetchall()
+    assert [row[:-1] for row in after] == cards and {row[-1] for row in after} == {None}
+    assert "anki_factor" in {r[1] for r in conn.execute("PRAGMA table_info(reviewlog)")}
+    conn.close()
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)

@@ -666,7 +666,7 @@ _CARDS_SQL = ", ".join(
         _clamped("flags", 0, _INT32, 0),
     )
 )
-#: A review row (time, card, button, interval, answer time, kind), numbers clamped.
+#: A review row (time, card, button, interval, answer time, kind, factor), numbers clamped.
 _REVIEWS_SQL = ", ".join(
     (
         _id("id"),
@@ -675,6 +675,7 @@ _REVIEWS_SQL = ", ".join(
         _clamped("ivl", MIN_LEARNING_IVL, MAX_DAYS, 0),
         _clamped("time", 0, MAX_ANSWER_MS, 0),
         _clamped("type", 0, 9, 9),
+        _clamped("factor", 0, _INT32, 0),
     )
 )
 #: Only answers (buttons 1-4) of learning, review, relearning and filtered reviews.
@@ -706,6 +707,28 @@ class _Card(NamedTuple):
     flags: int
 
 
+#: What an Anki card's data holds that the card's own columns here already say.
+_MEMORY_KEYS = frozenset({"s", "d", "lrt"})
+
+
+def _data_extras(data: str) -> str | None:
+    """What an Anki card's ``data`` holds besides its memory state, as JSON; None if nothing.
+
+    ``pos`` (the position Forget restores), ``dr`` and ``decay`` and whatever a later Anki
+    adds go back to Anki with the card; the memory state is the card's own here.
+    """
+    if not data or len(data) > MAX_CARD_DATA:
+        return None
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    extras = {k: v for k, v in parsed.items() if k not in _MEMORY_KEYS}
+    return json.dumps(extras, separators=(",", ":"), ensure_ascii=False) if extras else None
+
+
 def _last_review_time(data: str) -> int | None:
     """Anki's last review time of a card (``lrt`` in its data, seconds), if it has one."""
     if not data or len(data) > MAX_CARD_DATA or '"lrt"' not in data:
@@ -721,10 +744,10 @@ def _last_review_time(data: str) -> int | None:
 
 
 def _history(logs: list[tuple[int, ...]]) -> list[IncomingReview]:
-    """A card's answers in the review log (rowid, time, card, button, interval, taken, kind)."""
+    """A card's answers (rowid, time, card, button, interval, taken, kind, factor)."""
     history = []
     seen_first = False
-    for _rowid, when, _cid, ease, rivl, taken, rtype in logs:
+    for _rowid, when, _cid, ease, rivl, taken, rtype, factor in logs:
         if rtype == 0:
             before = CardState.LEARNING if seen_first else CardState.NEW
         else:
@@ -735,7 +758,7 @@ def _history(logs: list[tuple[int, ...]]) -> list[IncomingReview]:
         else:
             after = CardState.RELEARNING if rtype in (1, 2) else CardState.LEARNING
             days = -rivl / 86400
-        history.append(IncomingReview(aware(when / 1000), ease, taken, before, after, days))
+        history.append(IncomingReview(aware(when / 1000), ease, taken, before, after, days, factor))
     return history
 
 
@@ -841,6 +864,7 @@ def _read(
                 buried=buried,
                 buried_by_user=by_user,
                 reset_at=reset_at,
+                anki_data=_data_extras(c.data),
             )
         state = {1: CardState.LEARNING, 2: CardState.REVIEW, 3: CardState.RELEARNING}.get(
             c.ctype, CardState.LEARNING
@@ -881,6 +905,7 @@ def _read(
             flags=flags,
             buried=buried,
             buried_by_user=by_user,
+            anki_data=_data_extras(c.data),
         )
 
     notes_too_big = [0]

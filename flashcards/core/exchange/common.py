@@ -65,6 +65,8 @@ class IncomingReview:
     state_before: int
     state_after: int
     interval_days: float
+    #: Anki's revlog factor of the review (None: not from Anki).
+    anki_factor: int | None = None
 
 
 @dataclass
@@ -88,6 +90,8 @@ class IncomingCard:
     buried_by_user: bool = False
     #: When the card was reset to new (Anki's Forget), if that came after its last review.
     reset_at: datetime | None = None
+    #: What the card's Anki ``data`` held besides its memory state, as JSON (None: nothing).
+    anki_data: str | None = None
 
 
 @dataclass

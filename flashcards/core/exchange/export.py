@@ -482,6 +482,8 @@ def _write_progress(
                     LOG.c.state_before,
                     LOG.c.state_after,
                     LOG.c.interval_days,
+                    LOG.c.difficulty_after,
+                    LOG.c.anki_factor,
                 ).where(LOG.c.card_id.in_(chunk))
             ).all()
     ours_to_package: dict[int, int] = {}
@@ -506,9 +508,11 @@ def _write_progress(
         if package_id is None:
             continue
         state = int(card.state)
-        data = ""
+        # What Anki's data held besides the memory state (pos, dr, decay...) goes back first.
+        extras = _json_object(card.anki_data)
+        data = json.dumps(extras, separators=(",", ":"), ensure_ascii=False) if extras else ""
         if state != CardState.NEW and card.stability is not None and card.difficulty is not None:
-            memory: dict[str, float | int] = {
+            memory: dict[str, Any] = {
                 "s": round(float(card.stability), 4),
                 "d": round(float(card.difficulty), 4),
             }
@@ -519,7 +523,7 @@ def _write_progress(
                 memory["lrt"] = last_rid[package_id] // 1000
             elif card.last_review is not None:
                 memory["lrt"] = int(card.last_review.timestamp())
-            data = json.dumps(memory, separators=(",", ":"))
+            data = json.dumps(memory | extras, separators=(",", ":"), ensure_ascii=False)
         ivl, factor, left = 0, 2500, 0
         if state == CardState.NEW:
             ctype, queue, due, factor = 0, 0, None, 0
@@ -579,6 +583,30 @@ def _write_progress(
     db.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(revlog.values()))
 
 
+def _json_object(text: str | None) -> dict[str, Any]:
+    """A JSON object kept in a column, or nothing when it is missing or not an object."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _revlog_factor(log: Any, before: int) -> int:
+    """A review's revlog ``factor``: Anki's own when it came from Anki, else what Anki writes.
+
+    Anki's FSRS writes the difficulty after the answer as ``100 + 1000 × (D − 1) / 9``
+    (100 to 1100; measured against Anki 26.09).
+    """
+    if log.anki_factor is not None:
+        return int(log.anki_factor)
+    if log.difficulty_after is not None:
+        return 100 + round((float(log.difficulty_after) - 1.0) / 9.0 * 1000)
+    return 0 if before == CardState.NEW else 2500
+
+
 def _revlog(
     log_rows: Sequence[Any], ours_to_package: dict[int, int]
 ) -> tuple[dict[int, tuple[int, ...]], dict[int, int], dict[int, int]]:
@@ -608,7 +636,7 @@ def _revlog(
             int(log.rating),
             ivl,
             last_ivl.get(package_id, 0),
-            0 if before == CardState.NEW else 2500,
+            _revlog_factor(log, before),
             max(0, int(log.duration_ms)),
             _REVLOG_KIND.get(CardState(before), 0),
         )

@@ -264,6 +264,7 @@ def _card_values(card: IncomingCard | None, now: datetime, bury_until: datetime)
             "buried_until": None,
             "buried_by_user": False,
             "flags": 0,
+            "anki_data": None,
         }
     return {
         "state": card.state,
@@ -280,6 +281,7 @@ def _card_values(card: IncomingCard | None, now: datetime, bury_until: datetime)
         "buried_until": bury_until if card.buried else None,
         "buried_by_user": card.buried_by_user,
         "flags": card.flags,
+        "anki_data": card.anki_data,
     }
 
 
@@ -320,6 +322,7 @@ def _log_rows(
                 "prev_reps": index,
                 "prev_lapses": 0,
                 "buried_siblings": "",
+                "anki_factor": review.anki_factor,
             }
         )
     return rows
@@ -439,6 +442,7 @@ _CARD_COLUMNS = (
     "anki_id",
     "flags",
     "buried_by_user",
+    "anki_data",
 )
 
 
@@ -562,7 +566,18 @@ def _insert_fresh(
             card = note.cards.get(ord_)
             if card is None:
                 cards.rows.append(
-                    (card_id, note_id, deck_id, ord_, note_id, *new_card, anki_ids.get(ord_), 0, 0)
+                    (
+                        card_id,
+                        note_id,
+                        deck_id,
+                        ord_,
+                        note_id,
+                        *new_card,
+                        anki_ids.get(ord_),
+                        0,
+                        0,
+                        None,
+                    )  # fmt: skip
                 )
             else:
                 cards.rows.append(
@@ -585,6 +600,7 @@ def _insert_fresh(
                         anki_ids.get(ord_),
                         card.flags,
                         card.buried_by_user,
+                        card.anki_data,
                     )
                 )
                 log_rows += _log_rows(card_id, deck_id, card, [])

@@ -588,12 +588,16 @@ def test_varied_collection_goes_round_trip_into_the_anki_it_came_from(
             memory, theirs = json.loads(came[15]), json.loads(row[15])
             assert [memory.get(k) for k in "sd"] == [theirs[k] for k in "sd"], key
             assert memory["lrt"] == theirs["lrt"], key
+            # Everything else Anki's data held (pos, dr, decay...) comes back as it was.
+            assert {k: v for k, v in memory.items() if k not in ("s", "d", "lrt")} == {
+                k: v for k, v in theirs.items() if k not in ("s", "d", "lrt")
+            }, key
 
-    # Every review row: its time (id), card, button, interval, last interval, answer time and
-    # kind. (Not its ``factor``: the FSRS difficulty Anki notes at each answer is not kept
-    # here, the export writes 0 or 2500; nor ``usn``, the fresh collection's.)
+    # Every review row: its time (id), card, button, interval, last interval, factor (the
+    # FSRS difficulty Anki noted at the answer), answer time and kind (not ``usn``: the
+    # fresh collection's own).
     def entry(r: list[Any]) -> tuple[Any, ...]:
-        return (r[0], r[1], r[3], r[4], r[5], r[7], r[8])
+        return (r[0], r[1], r[3], r[4], r[5], r[6], r[7], r[8])
 
     logged = {entry(r) for r in original["revlog"]}
     mine = [r for r in state["revlog"] if entry(r) not in logged]
