@@ -436,12 +436,6 @@ def _anki_preset(
     return preset
 
 
-def _anki_ivl(last_review: datetime | None, due: datetime, stability: float | None) -> int:
-    if last_review is not None:
-        return max(1, round((due - last_review).total_seconds() / 86400))
-    return max(1, round(stability or 1.0))
-
-
 #: Anki's review log kinds: a learning, review or relearning answer, and a reset to new
 #: (Forget: kind Manual with no button and no ease factor, which Anki reads as a reset).
 _REVLOG_KIND = {CardState.REVIEW: 1, CardState.RELEARNING: 2}
@@ -539,7 +533,12 @@ def _write_progress(
         elif state == CardState.REVIEW:
             ctype, queue = 2, 2
             due = day_number(card.due)
-            ivl = _anki_ivl(card.last_review, card.due, card.stability)
+            # Learner days from the last review to the due day, as Anki counts its interval
+            # (a card answered at 22:00 and due 7 days later has ivl 7, not 7.25 rounded).
+            if card.last_review is not None:
+                ivl = max(1, day_number(card.due) - day_number(card.last_review))
+            else:
+                ivl = max(1, round(card.stability or 1.0))
         else:
             ctype = 1 if state == CardState.LEARNING else 3
             if card.due - now < timedelta(days=1):

@@ -43,3 +43,27 @@ def test_our_reviews_carry_anki_fsrs_factor(
     anki_import(acol, out, scheduling=True)
     factors = acol.db.list("select factor from revlog order by id")
     assert factors == expected
+
+
+def test_a_review_cards_interval_is_counted_in_learner_days(
+    col: Collection, anki: Callable[[], AnkiCollection], now: datetime, tmp_path: Path
+) -> None:
+    """Answered late in the evening, a card's interval is its days to the due day (Anki's)."""
+    col.notes.add("Evening", "basic", "推論", "inference", now)
+    card_id = col.notes.get(col.notes.ids("Evening")[0]).card_ids[0]
+    evening = now.replace(hour=22, minute=30)
+    for rating in (3, 3, 3):  # learning, graduated, then a review some days later
+        col.sched.answer(card_id, rating, evening)
+        evening += timedelta(days=3)
+    row = col.cards.rows([card_id])[0]
+    day = col.config.learner_day
+    expected = (day(row["due"]) - day(row["last_review"])).days
+    out = tmp_path / "evening.apkg"
+    exchange.export_apkg(col, out, evening, with_progress=True)
+    acol = anki()
+    anki_import(acol, out, scheduling=True)
+    ivl, last_logged = acol.db.first(
+        "select c.ivl, (select ivl from revlog r where r.cid = c.id order by id desc limit 1)"
+        " from cards c"
+    )
+    assert ivl == expected == last_logged  # the card and its last log agree, as in Anki
