@@ -230,11 +230,17 @@ class ReviewController(QObject):
             shown = card.faces.typed_answer(self._view.typed())
         self._faces["answer"] = shown
         answer_html, self._sounds["answer"] = self._html(card, shown, self._hints["answer"])
+        cloze = card.kind == NoteKind.CLOZE and card.faces.anki_css is None
+        sentence = source.sentence
+        if cloze and _same_text(sentence, card.faces.answer):
+            sentence = ""  # the filled cloze is the source sentence: shown once, not twice
         self._view.show_answer(
             answer_html,
-            source_html(source.sentence, _term(card), where, self._theme.palette),
+            source_html(sentence, _term(card), where, self._theme.palette),
             {r: card.label(r) for r in (1, 2, 3, 4)},
-            replaces_question=card.faces.anki_css is not None,
+            # As in Anki: the answer holds the question (a template's {{FrontSide}}, or the
+            # filled cloze), so it is shown in the question's place, once.
+            replaces_question=card.faces.anki_css is not None or cloze,
         )
         if autoplay:
             self._autoplay()
@@ -397,6 +403,14 @@ class ReviewController(QObject):
         self._show_question(fresh)
         if revealed:
             self._reveal(autoplay=False)
+
+
+def _same_text(sentence: str, answer: str) -> bool:
+    """Whether a source sentence is the (filled) cloze text, spaces aside."""
+    if not sentence:
+        return False
+    first = answer.split("\n\n", 1)[0]  # a cloze's Extra comes after a blank line
+    return "".join(sentence.split()) == "".join(first.split())
 
 
 def _term(card: ReviewCard) -> str:

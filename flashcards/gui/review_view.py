@@ -285,9 +285,14 @@ class DoneView(QWidget):
 
 
 def source_html(sentence: str, term: str, where: str, palette: Palette) -> str:
-    """The source sentence with ``term`` highlighted, and its section and title below it."""
+    """The source sentence with ``term`` highlighted, and its section and title below it.
+
+    Without a sentence (a cloze whose text is the sentence), only where it comes from.
+    """
     if not sentence:
-        return ""
+        if not where:
+            return ""
+        return f'<div style="color:{palette.muted}; font-size:small">— {html.escape(where)}</div>'
     text = html.escape(sentence)
     if term and term in sentence:
         marked = html.escape(term)

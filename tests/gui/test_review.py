@@ -378,3 +378,23 @@ def test_a_hint_stays_hidden_until_it_is_clicked(qtbot, gui: Gui, clock) -> None
                      - QPoint(4, 0))  # fmt: skip
     assert "it meows" in view.question.document().toPlainText()
     assert not view.answer_shown  # a hint is no answer
+
+
+def test_a_cloze_answer_shows_the_sentence_once(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    """As in Anki: the filled sentence takes the question's place; no second copy below."""
+    col = gui.col
+    assert col is not None
+    from flashcards.core.deckfile import NoteSource
+
+    sentence = "Transformerは注意機構で文脈を捉える。"
+    col.notes.add(
+        "Once", "cloze", "Transformerは{{c1::注意機構}}で文脈を捉える。", "", clock(),
+        source=NoteSource("LLM解説", "2.仕組み", sentence),
+    )  # fmt: skip
+    gui.controller._on_study(col.decks.id("Once"))
+    view = gui.window.review
+    _key(qtbot, gui, Qt.Key.Key_Return)
+    assert view.answer_shown and not view.question.isVisible()  # replaced, not repeated
+    shown = view.answer.document().toPlainText() + view.source.text()
+    assert shown.count("で文脈を捉える") == 1
+    assert "2.仕組み" in view.source.text() and view.source.isVisible()  # where it comes from
