@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -154,6 +155,11 @@ class ReviewView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.card_scroll = scroll
+        # Set when the answer is revealed: it is scrolled into view once the card's text has
+        # its height (the range grows as the text lays out), until the learner scrolls.
+        self._to_answer = False
+        scroll.verticalScrollBar().rangeChanged.connect(lambda *_: self._show_answer_top())
 
         self.show_button = QPushButton("Show answer")
         self.show_button.setObjectName("primaryButton")
@@ -201,6 +207,7 @@ class ReviewView(QWidget):
         self.question.show()
         for widget in (self.separator, self.answer, self.source):
             widget.hide()
+        self._to_answer = False
         self.type_box.clear()
         self.type_box.setVisible(type_box)
         self.bottom.setCurrentIndex(0)
@@ -231,6 +238,9 @@ class ReviewView(QWidget):
         """
         self.type_box.hide()  # the answer shows what was typed, compared
         self.setFocus()  # the rating keys go to the review again, not to the box
+        # A long card: once laid out, the answer is scrolled into view (its top first).
+        self._to_answer = True
+        QTimer.singleShot(0, self._show_answer_top)
         self.answer.setText(answer_html)
         self.source.setText(source_html)
         self.question.setVisible(not replaces_question)
@@ -240,6 +250,36 @@ class ReviewView(QWidget):
         for rating, widget in self.answer_buttons.items():
             widget.interval.setText(labels.get(rating, ""))
         self.bottom.setCurrentIndex(1)
+
+    def _show_answer_top(self) -> None:
+        """Scroll so that the answer's top is in view (a short card does not move)."""
+        target = self.answer if self.answer.isVisible() else self.question
+        if not self._to_answer or not self.answer_shown or not target.isVisible():
+            return
+        bar, content = self.card_scroll.verticalScrollBar(), self.card_scroll.widget()
+        if content is None:
+            return
+        top = target.mapTo(content, target.rect().topLeft()).y()
+        visible = self.card_scroll.viewport().height()
+        if not bar.value() <= top <= bar.value() + visible - 48:
+            bar.setValue(max(0, top - 16))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        """PgUp/PgDn and the arrow keys scroll a long card."""
+        bar = self.card_scroll.verticalScrollBar()
+        steps = {
+            Qt.Key.Key_PageDown: bar.pageStep(),
+            Qt.Key.Key_PageUp: -bar.pageStep(),
+            Qt.Key.Key_Down: bar.singleStep() * 3,
+            Qt.Key.Key_Up: -bar.singleStep() * 3,
+        }
+        step = steps.get(Qt.Key(event.key()))
+        if step is None:
+            super().keyPressEvent(event)
+            return
+        self._to_answer = False  # the learner scrolls now
+        bar.setValue(bar.value() + step)
+        event.accept()
 
     @property
     def answer_shown(self) -> bool:

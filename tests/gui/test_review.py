@@ -398,3 +398,25 @@ def test_a_cloze_answer_shows_the_sentence_once(qtbot, gui: Gui, clock) -> None:
     shown = view.answer.document().toPlainText() + view.source.text()
     assert shown.count("で文脈を捉える") == 1
     assert "2.仕組み" in view.source.text() and view.source.isVisible()  # where it comes from
+
+
+def test_a_long_card_scrolls_to_its_answer_and_by_keys(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    long_front = "\n".join(f"前置きの行 {i}" for i in range(80))
+    col.notes.add("Long", "basic", long_front, "答えはここ", clock())
+    gui.window.resize(800, 500)
+    gui.controller._on_study(col.decks.id("Long"))
+    view = gui.window.review
+    bar = view.card_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # the question is longer than the window
+    assert bar.value() == 0
+    _key(qtbot, gui, Qt.Key.Key_PageDown)
+    assert bar.value() > 0
+    _key(qtbot, gui, Qt.Key.Key_PageUp)
+    assert bar.value() == 0
+    _key(qtbot, gui, Qt.Key.Key_Space)
+    answer = view.answer
+    qtbot.waitUntil(lambda: bar.value() > 0)  # scrolled to the answer
+    top = answer.mapTo(view.card_scroll.widget(), answer.rect().topLeft()).y()
+    assert bar.value() <= top <= bar.value() + view.card_scroll.viewport().height()
