@@ -92,7 +92,7 @@ def create_gui(
     app.setApplicationName("Flashcards")
     app.setOrganizationName("flashcards")
     apply_fonts(app)
-    theme = Theme(app)
+    theme = Theme(app, settings)
     window = MainWindow(settings)
     errors = ErrorBoundary(log_dir if log_dir is not None else log_dir_for(None))
     gui = Gui(app, window, theme, settings, Executor(), errors, clock)

@@ -281,7 +281,7 @@ class MainController(QObject):
         from flashcards.gui.settings_controller import SettingsController
 
         SettingsController(
-            self.col, self.ops, self.window.deck_list.selected_deck(), self.window
+            self.col, self.ops, self.window.deck_list.selected_deck(), self.window, self._theme
         ).exec()
 
     @Slot()

@@ -14,6 +14,7 @@ from flashcards.gui.settings_dialog import SettingsDialog
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
     from flashcards.core.decks import DeckSettings
+    from flashcards.gui.theme import Theme
 
 
 class SettingsController(QObject):
@@ -27,10 +28,16 @@ class SettingsController(QObject):
         ops: Runs the save and announces the change.
         deck_id: The deck shown first (None: the first deck).
         parent: The window the dialog belongs to.
+        theme: The app's theme, whose light/dark choice the General tab shows and sets.
     """
 
     def __init__(
-        self, col: Collection, ops: Ops, deck_id: int | None = None, parent: QWidget | None = None
+        self,
+        col: Collection,
+        ops: Ops,
+        deck_id: int | None = None,
+        parent: QWidget | None = None,
+        theme: Theme | None = None,
     ) -> None:
         dialog = SettingsDialog(parent)
         super().__init__(dialog)
@@ -51,6 +58,10 @@ class SettingsController(QObject):
         dialog.deck_changed.connect(self._on_deck_changed)
         dialog.save_requested.connect(self._on_save)
         self._on_deck_changed()
+        self._theme = theme
+        dialog.theme.setEnabled(theme is not None)
+        if theme is not None:
+            dialog.theme.setCurrentIndex(max(0, dialog.theme.findData(theme.mode)))
 
     def exec(self) -> int:
         """Show the dialog and wait for it to close."""
@@ -99,6 +110,8 @@ class SettingsController(QObject):
         except FlashcardsError as exc:
             self.dialog.show_error(one_sentence(exc, "The settings were not saved"))
             return
+        if self._theme is not None:
+            self._theme.set_mode(str(self.dialog.theme.currentData()))
         self.dialog.accept()
 
     def _save(self) -> None:

@@ -88,14 +88,12 @@ class SettingsDialog(QDialog):
         self.autoplay_audio.setToolTip(
             "A card's sounds play when its question or answer shows; R plays them again."
         )
-        theme = QLabel("Light or dark follows your system's setting.")
-        theme.setObjectName("hintLabel")
         general_tab = QWidget()
         general_form = QFormLayout(general_tab)
         general_form.addRow("Next day &starts at", self.day_start)
         general_form.addRow("&Backups to keep", self.backup_keep)
         general_form.addRow("Audio", self.autoplay_audio)
-        general_form.addRow("Theme", theme)
+        self.theme = add_theme_row(general_form)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.deck_tab, "Deck options")
@@ -144,3 +142,16 @@ class SettingsDialog(QDialog):
         """Say why the settings were not saved."""
         self.error.setText(text)
         self.error.show()
+
+
+def add_theme_row(form: QFormLayout) -> QComboBox:
+    """The Theme row of the General tab: the same as the system, light or dark."""
+    from flashcards.gui.theme import MODES
+
+    box = QComboBox()
+    box.setObjectName("themeBox")
+    for value, text in MODES:
+        box.addItem(text, value)
+    box.setToolTip("Light or dark; the first follows your system's setting as it changes.")
+    form.addRow("T&heme", box)
+    return box
