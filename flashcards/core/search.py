@@ -7,7 +7,8 @@ match. A leading ``-`` negates a word. Words:
 * ``deck:NAME``: the deck and its subdecks (``*`` is a wildcard);
 * ``tag:NAME``: notes with the tag (or a ``NAME::child`` tag; ``*`` is a wildcard);
 * ``is:new``, ``is:learn``, ``is:review``, ``is:due``, ``is:suspended``, ``is:buried``;
-* ``flag:N``: cards with Anki's flag N (1 red .. 7 purple; ``flag:0`` no flag).
+* ``flag:N``: cards with Anki's flag N (1 red .. 7 purple; ``flag:0`` no flag);
+* ``nid:1,2,3``: the cards of these notes (as in Anki; Find Duplicates searches a group so).
 
 Everything is portable SQLAlchemy (no SQLite-only SQL) and returns plain values, so the
 desktop browser can list 100,000 cards by id and fetch rows lazily.
@@ -38,6 +39,7 @@ from flashcards.core.tables import CARD, DECK, NOTE
 
 STATES = ("new", "learn", "review", "due", "suspended", "buried")
 FLAGS = tuple(str(n) for n in range(8))
+_NIDS_RE = re.compile(r"\d{1,18}(,\d{1,18})*")
 
 
 class SortKey(StrEnum):
@@ -57,7 +59,7 @@ class SortKey(StrEnum):
 class Term:
     """One word of a query."""
 
-    field: str  # "text", "deck", "tag", "is" or "flag"
+    field: str  # "text", "deck", "tag", "is", "flag" or "nid"
     value: str
     negated: bool = False
 
@@ -100,13 +102,15 @@ def parse_query(text: str) -> list[Term]:
             word = word[1:]
         field, sep, value = word.partition(":")
         field = field.lower()
-        if sep and field in {"deck", "tag", "is", "flag"} and value:
+        if sep and field in {"deck", "tag", "is", "flag", "nid"} and value:
             if field == "is" and value.lower() not in STATES:
                 raise InputError(
                     f"Unknown search is:{value}; use one of " + ", ".join(STATES) + "."
                 )
             if field == "flag" and value not in FLAGS:
                 raise InputError(f"Unknown search flag:{value}; use flag:0 to flag:7.")
+            if field == "nid" and not _NIDS_RE.fullmatch(value):
+                raise InputError(f"Unknown search nid:{value}; use note ids, as in nid:1,2.")
             terms.append(Term(field, value.lower() if field == "is" else value, negated))
         else:
             terms.append(Term("text", word, negated))
@@ -149,6 +153,8 @@ def _condition(col: Collection, term: Term, now: datetime) -> ColumnElement[bool
         return or_(padded.like(f"% {tag} %", escape="\\"), padded.like(f"% {tag}::%", escape="\\"))
     if term.field == "flag":
         return CARD.c.flags == int(term.value)
+    if term.field == "nid":
+        return CARD.c.note_id.in_(sorted({int(n) for n in term.value.split(",")}))
     return _state_condition(col, term.value, now)
 
 
