@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -194,6 +195,11 @@ def apply_note(conn: Connection, note_id: int, spec: NoteSpec, now: datetime) ->
     insert_cards(conn, note_id, int(deck_id), sorted(want - have), now)
 
 
+def same_front(front: str) -> str:
+    """A front as :meth:`NoteManager.decks_with_fronts` compares it."""
+    return unicodedata.normalize("NFKC", front).strip().casefold()
+
+
 class NoteManager:
     """Notes and the cards they make; each mutation is one transaction.
 
@@ -298,6 +304,30 @@ class NoteManager:
                 self._move(conn, [note_id], deck_id, now)
             session.commit()
         return announce(self._notify, None, Change.NOTES | Change.CARDS | Change.DECKS)
+
+    def decks_with_fronts(self, fronts: Iterable[str]) -> dict[str, str]:
+        """Which of these fronts notes of the collection have already, and in which deck.
+
+        Fronts are compared as a learner reads them: Unicode-normalised (NFKC), case and
+        spaces at the ends aside. Used to warn before adding a note a second time.
+
+        Returns:
+            Each front (as given) that a note has, with the name of that note's deck.
+        """
+        wanted: dict[str, list[str]] = {}
+        for front in fronts:
+            wanted.setdefault(same_front(front), []).append(front)
+        found: dict[str, str] = {}
+        if not wanted:
+            return found
+        names = self._decks.names()
+        with self._engine.connect() as conn:
+            for front, deck_id in conn.execute(select(NOTE.c.front, NOTE.c.deck_id)):
+                for given in wanted.pop(same_front(str(front)), ()):
+                    found[given] = names.get(int(deck_id), "")
+                if not wanted:
+                    break
+        return found
 
     def anki_fields(self, note_id: int) -> AnkiFields | None:
         """The note type's field names and every field's HTML of a note from Anki.

@@ -146,6 +146,17 @@ class GenerateController(QObject):
             return
         self.deck_file = deck_file
         self.dialog.show_generated(deck_file)
+        fronts = [note.front for note in deck_file.notes]
+        self._ops.run(
+            lambda _report: self._col.notes.decks_with_fronts(fronts),
+            initiator=self,
+            on_done=self._on_existing,
+        )
+
+    def _on_existing(self, found: dict[str, str]) -> None:
+        """Cards the collection has already are unticked (no second deck made silently)."""
+        if self.deck_file is not None and not self.running:
+            self.dialog.mark_existing(found)
         self.generated.emit()
 
     def _on_failed(self, exc: BaseException) -> None:

@@ -285,6 +285,35 @@ class GenerateDialog(QDialog):
     def _on_item_changed(self, _item: QTableWidgetItem) -> None:
         self._update_chosen()
 
+    def mark_existing(self, found: dict[str, str]) -> None:
+        """Untick the proposed cards whose front a note of the collection has already.
+
+        ``found``: each such front with the deck of that note. The learner can tick them
+        again (a second note is then added, as asked).
+        """
+        if not found:
+            return
+        self.table.blockSignals(True)
+        for row in range(self.table.rowCount()):
+            front = self._item(row, 0)
+            deck = found.get(front.text())
+            if deck is None:
+                continue
+            front.setCheckState(Qt.CheckState.Unchecked)
+            note = f"Already in the collection (deck “{deck}”): unticked."
+            for column in range(self.table.columnCount()):
+                self._item(row, column).setToolTip(note)
+            self._item(row, 2).setText(f"{self._item(row, 2).text()} · in “{deck}”")
+        self.table.blockSignals(False)
+        self._update_chosen()
+        n = len(found)
+        self.status.setText(
+            f"{n} of the {self.table.rowCount()} proposed card{'s' if n != 1 else ''} "
+            f"{'are' if n != 1 else 'is'} in the collection already and "
+            f"{'were' if n != 1 else 'was'} unticked; tick {'them' if n != 1 else 'it'} to add "
+            f"{'them' if n != 1 else 'it'} again."
+        )
+
     def _update_chosen(self) -> None:
         n = len(self.chosen_rows())
         self.chosen_label.setText(f"{n} of {self.table.rowCount()} selected")
