@@ -219,13 +219,21 @@ class DeckManager:
             raise NotFoundError(f"There is no deck with id {deck_id}.")
         if new_name in decks.values() and new_name != old:
             raise InputError(f"A deck called {new_name!r} already exists.")
+        if new_name.startswith(old + "::"):
+            raise InputError(f"{old!r} cannot go inside itself.")
         with Session(self._engine) as session:
             for i in subdeck_ids(decks, old):
                 deck = session.get(Deck, i)
                 assert deck is not None
                 deck.name = new_name + deck.name[len(old) :]
                 deck.modified = now
+            session.flush()
+            # As Anki: "Foo::Bar" makes a deck Foo for Bar to sit in when there is none.
+            parent = new_name.rpartition("::")[0]
+            if parent:
+                self.ensure(session, parent, now)
             session.commit()
+        self._names = None
         return announce(self._notify, None, Change.DECKS)
 
     def delete(self, deck_id: int) -> OpResult[int]:

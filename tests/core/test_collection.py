@@ -139,6 +139,18 @@ def test_deck_rename_delete_and_errors(col: Collection, now: datetime) -> None:
     assert col.decks.names() == {}
 
 
+def test_renaming_into_a_parent_that_is_missing_makes_it(col: Collection, now: datetime) -> None:
+    """As Anki: renaming Bar to Foo::Bar puts it in a deck Foo (made), not at the top."""
+    col.notes.add("Bar::Baz", "basic", "q", "a", now)
+    col.decks.rename(col.decks.id("Bar"), "Foo::Bar", now)
+    assert sorted(col.decks.names().values()) == ["Foo", "Foo::Bar", "Foo::Bar::Baz"]
+    tree = {d.name: d.deck_id for d in col.sched.deck_counts(now)}
+    assert set(tree) >= {"Foo", "Foo::Bar", "Foo::Bar::Baz"}
+    with pytest.raises(InputError, match="cannot go inside itself"):
+        col.decks.rename(col.decks.id("Foo"), "Foo::Bar::Foo", now)
+    assert sorted(col.decks.names().values()) == ["Foo", "Foo::Bar", "Foo::Bar::Baz"]
+
+
 def test_naive_now_is_refused(col: Collection) -> None:
     with pytest.raises(ValueError):
         col.sched.deck_counts(datetime(2026, 1, 1))
