@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -24,22 +27,81 @@ if TYPE_CHECKING:
     from flashcards.core.overview import DeckCounts
 
 DECK_ID_ROLE = Qt.ItemDataRole.UserRole
+#: The column of each deck's gear button (its menu: Options, Rename, Delete, Export).
+GEAR_COLUMN = 4
+#: What a deck's gear menu offers: the action's name (as :attr:`deck_action_requested`
+#: says it) and its text.
+DECK_ACTIONS = (
+    ("options", "&Options…"),
+    ("rename", "&Rename…"),
+    ("delete", "&Delete…"),
+    ("export", "&Export…"),
+)
+
+
+class DeckTree(QTreeWidget):
+    """The deck tree; dropping a deck on another asks to nest it there (the tree is rebuilt).
+
+    The drop only says what was asked (:attr:`nest_requested`): the controller renames the
+    deck (``Parent::Child``) and the tree is filled again from the collection, so the tree
+    never shows a move the collection did not make.
+    """
+
+    #: A deck was dropped: its id, and the id of its new parent (0 for the top level).
+    nest_requested = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+
+    def drop_target(self, item: QTreeWidgetItem | None, on_item: bool) -> int:
+        """The new parent's id when a deck is dropped at ``item`` (0: the top level)."""
+        if item is None:
+            return 0
+        target = item if on_item else item.parent()
+        return 0 if target is None else int(target.data(0, DECK_ID_ROLE))
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        """Ask to nest the dragged deck where it was dropped (nothing moves by itself)."""
+        dragged = self.currentItem()
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if dragged is None:
+            return
+        point = event.position().toPoint()
+        item = self.itemAt(point)
+        on_item = False
+        if item is not None:  # the middle of a row: into it; its edges: beside it
+            rect = self.visualItemRect(item)
+            margin = rect.height() // 4
+            on_item = rect.top() + margin < point.y() < rect.bottom() - margin
+        parent = self.drop_target(item, on_item)
+        deck_id = int(dragged.data(0, DECK_ID_ROLE))
+        if parent != deck_id:
+            self.nest_requested.emit(deck_id, parent)
 
 
 class DeckListView(QWidget):
     """Lays out the deck tree, today's line and the main buttons; says what the user asked."""
 
     study_requested = Signal(int)
+    #: Create Deck was clicked.
+    create_requested = Signal()
+    #: A deck's gear menu (or its context menu) asked for an action: its name, the deck's id.
+    deck_action_requested = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deckList")
         self.title = QLabel("Decks")
         self.title.setObjectName("screenTitle")
-        self.tree = QTreeWidget()
+        self.tree = DeckTree()
         self.tree.setObjectName("deckTree")
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["Deck", "New", "Learn", "Due"])
+        self.tree.setColumnCount(5)
+        self.tree.setHeaderLabels(["Deck", "New", "Learn", "Due", ""])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(False)
@@ -52,6 +114,9 @@ class DeckListView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, 72)
             self.tree.headerItem().setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+        header.setSectionResizeMode(GEAR_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(GEAR_COLUMN, 40)
+        self.gears: dict[int, QToolButton] = {}
         self.today = make_plain(QLabel("Opening your collection…"))
         self.today.setObjectName("todayLine")
         self.today.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -59,11 +124,15 @@ class DeckListView(QWidget):
         self.study_button.setObjectName("primaryButton")
         self.study_button.setEnabled(False)
         self.study_button.clicked.connect(self._on_study_clicked)
+        self.create_button = QPushButton("Create Deck…")
+        self.create_button.setObjectName("createDeck")
+        self.create_button.clicked.connect(self.create_requested)
         self.tree.itemActivated.connect(self._on_item_activated)
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.study_button)
+        buttons.addWidget(self.create_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -83,6 +152,7 @@ class DeckListView(QWidget):
         }
         first_fill = self.tree.topLevelItemCount() == 0
         self.tree.clear()
+        self.gears = {}
         items: dict[str, QTreeWidgetItem] = {}
         for c in counts:
             parent_name, _, leaf = c.name.rpartition("::")
@@ -104,11 +174,30 @@ class DeckListView(QWidget):
             items[c.name] = item
         for item in self._items():
             item.setExpanded(first_fill or item.data(0, DECK_ID_ROLE) in expanded)
+            self._add_gear(item, int(item.data(0, DECK_ID_ROLE)))
         if not counts:
             self.today.setText(
                 "No decks yet: add a note, generate cards from an article or import."
             )
         self.select_deck(select)
+
+    def _add_gear(self, item: QTreeWidgetItem, deck_id: int) -> None:
+        """The deck's gear button: a menu of what can be done with the deck, as in Anki."""
+        gear = QToolButton()
+        gear.setObjectName("deckGear")
+        gear.setText("⚙")
+        gear.setAutoRaise(True)
+        gear.setToolTip("Options, rename, delete, export")
+        gear.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(gear)
+        for name, text in DECK_ACTIONS:
+            action = menu.addAction(text)
+            action.triggered.connect(
+                lambda _=False, n=name, d=deck_id: self.deck_action_requested.emit(n, d)
+            )
+        gear.setMenu(menu)
+        self.tree.setItemWidget(item, GEAR_COLUMN, gear)
+        self.gears[deck_id] = gear
 
     def _items(self) -> list[QTreeWidgetItem]:
         out: list[QTreeWidgetItem] = []

@@ -102,6 +102,10 @@ class MainController(QObject):
         ops.changed.connect(self._on_collection_changed)
         theme.changed.connect(self._on_theme_changed)
         self._add_deck_menu()
+        deck_list = window.deck_list
+        deck_list.create_requested.connect(self._on_create_deck)
+        deck_list.deck_action_requested.connect(self._on_deck_action)
+        deck_list.tree.nest_requested.connect(self._on_nest_deck)
         self._sync_actions()
 
     def _add_deck_menu(self) -> None:
@@ -111,6 +115,7 @@ class MainController(QObject):
             ("Options…", self._on_settings),
             ("Rename…", self._on_rename_deck),
             ("Delete…", self._on_delete_deck),
+            ("Export…", self.exchange.ask_export),
         ):
             action = QAction(text, tree)
             action.triggered.connect(slot)
@@ -299,6 +304,55 @@ class MainController(QObject):
                 self.ops.run_now(lambda: self.col.decks.rename(deck_id, name, now), initiator=self)
             except FlashcardsError as exc:
                 warn(self.window, "Rename deck", one_sentence(exc, "The deck was not renamed"))
+
+    @Slot(str, int)
+    def _on_deck_action(self, name: str, deck_id: int) -> None:
+        """A deck's gear menu: the action on that deck (it is selected first)."""
+        self.window.deck_list.select_deck(deck_id)
+        actions = {
+            "options": self._on_settings,
+            "rename": self._on_rename_deck,
+            "delete": self._on_delete_deck,
+            "export": self.exchange.ask_export,
+        }
+        actions[name]()
+
+    @Slot()
+    def _on_create_deck(self) -> None:
+        from flashcards.core.errors import FlashcardsError
+
+        name, ok = QInputDialog.getText(
+            self.window, "Create deck", "Name (Parent::Child makes a subdeck):"
+        )
+        if not ok or not name.strip():
+            return
+        now = self._clock()
+        try:
+            deck_id = self.ops.run_now(lambda: self.col.decks.add(name, now), initiator=self)
+        except FlashcardsError as exc:
+            warn(self.window, "Create deck", one_sentence(exc, "The deck was not created"))
+            return
+        self.refresh_decks()
+        self.window.deck_list.select_deck(deck_id)
+
+    @Slot(int, int)
+    def _on_nest_deck(self, deck_id: int, parent_id: int) -> None:
+        """A deck dropped on another goes inside it (dropped between top decks: to the top)."""
+        from flashcards.core.errors import FlashcardsError
+
+        names = self.col.decks.names()
+        old = names.get(deck_id)
+        if old is None or (parent_id and parent_id not in names):
+            return
+        leaf = old.rpartition("::")[2]
+        new = f"{names[parent_id]}::{leaf}" if parent_id else leaf
+        if new == old:
+            return
+        now = self._clock()
+        try:
+            self.ops.run_now(lambda: self.col.decks.rename(deck_id, new, now), initiator=self)
+        except FlashcardsError as exc:
+            warn(self.window, "Move deck", one_sentence(exc, "The deck was not moved"))
 
     @Slot()
     def _on_delete_deck(self) -> None:
