@@ -1,4 +1,8 @@
-"""The browser's controller: searches, the note in the editor pane, and the Cards menu.
+"""The browser's controller: searches, the sidebar, the note in the editor pane, the menus.
+
+The Cards menu has Card Info (a dialog that follows the current card); the Notes menu has Find
+and Replace and Find Duplicates (dialogs that ask; the core does the work). The sidebar's saved
+searches are kept in the collection (:func:`browser_sidebar.saved_searches`).
 
 Bulk actions (suspend, delete, change deck) are operations on the executor; saving the note in
 the editor pane runs at once. After any change the table is searched again, but only while the
@@ -18,9 +22,13 @@ from PySide6.QtWidgets import QInputDialog
 
 from flashcards.core.changes import Change
 from flashcards.gui.browser_model import FLAG_NAMES, CardTableModel
+from flashcards.gui.browser_sidebar import saved_searches, set_saved_searches
 from flashcards.gui.browser_window import BrowserWindow
+from flashcards.gui.card_info import CardInfoDialog
 from flashcards.gui.clock import Clock
+from flashcards.gui.duplicates_dialog import DuplicatesDialog
 from flashcards.gui.executor import Report
+from flashcards.gui.find_replace_dialog import FindReplaceDialog, FindReplaceRequest
 from flashcards.gui.note_controller import add_images
 from flashcards.gui.note_editor import NoteFields
 from flashcards.gui.ops import Ops
@@ -31,6 +39,8 @@ if TYPE_CHECKING:
 
 #: The changes that can change what the table shows.
 TABLE_CHANGES = Change.CARDS | Change.NOTES | Change.DECKS
+#: The changes that can change what the sidebar lists (decks, tags, saved searches).
+SIDEBAR_CHANGES = Change.NOTES | Change.DECKS | Change.OPTIONS
 
 
 class BrowserController(QObject):
@@ -59,6 +69,11 @@ class BrowserController(QObject):
         self._restoring = False
         #: The table may show old rows: searched again when the window is shown.
         self.stale = False
+        #: The sidebar may list old decks or tags: read again when the window is shown.
+        self._sidebar_stale = False
+        self.card_info: CardInfoDialog | None = None
+        self.find_replace: FindReplaceDialog | None = None
+        self.duplicates: DuplicatesDialog | None = None
 
         w = self.window
         w.search_requested.connect(self._on_search_requested)
@@ -67,6 +82,12 @@ class BrowserController(QObject):
         w.flag_requested.connect(self._on_flag)
         w.change_deck_requested.connect(self._on_change_deck)
         w.save_requested.connect(self._on_save)
+        w.info_requested.connect(self._on_info)
+        w.find_replace_requested.connect(self._on_find_replace)
+        w.duplicates_requested.connect(self._on_duplicates)
+        w.sidebar.search_requested.connect(self.search)
+        w.sidebar.save_requested.connect(self._on_save_search)
+        w.sidebar.delete_requested.connect(self._on_delete_saved_search)
         w.shown.connect(self._on_shown)
         w.closing.connect(self._on_closing)
         w.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -76,6 +97,7 @@ class BrowserController(QObject):
         ops.changed.connect(self._on_collection_changed)
 
         self._update_decks()
+        self._update_sidebar()
         self.search("")
         self._update_actions()
 
@@ -93,6 +115,8 @@ class BrowserController(QObject):
 
     @Slot()
     def _on_shown(self) -> None:
+        if self._sidebar_stale:
+            self._update_sidebar()
         if self.stale:
             self._refresh()
 
@@ -124,6 +148,161 @@ class BrowserController(QObject):
     def _on_search_requested(self, query: str) -> None:
         self.search(query)
 
+    # ------------------------------------------------------------------ the sidebar
+
+    def _update_sidebar(self) -> None:
+        from flashcards.core.card_info import all_tags
+
+        self._sidebar_stale = False
+        with self._ops.exclusive():
+            decks = list(self._col.decks.names().values())
+            tags = all_tags(self._col)
+            saved = saved_searches(self._col)
+        sidebar = self.window.sidebar
+        sidebar.set_decks(decks)
+        sidebar.set_tags(tags)
+        sidebar.set_saved(saved)
+
+    @Slot()
+    def _on_save_search(self) -> None:
+        query = self.model.query
+        name, ok = QInputDialog.getText(
+            self.window, "Save Current Search", f"Name for the search “{query or 'all cards'}”:"
+        )
+        if ok and name.strip():
+            self.save_search(name.strip(), query)
+
+    def save_search(self, name: str, query: str) -> None:
+        """Keep ``query`` under ``name`` in the collection (replacing one of that name)."""
+
+        def save() -> object:
+            searches = saved_searches(self._col)
+            searches[name] = query
+            return set_saved_searches(self._col, searches)
+
+        self._ops.run_now(save, initiator=self)
+        self._update_sidebar()
+
+    @Slot(str)
+    def _on_delete_saved_search(self, name: str) -> None:
+        def delete() -> object:
+            searches = saved_searches(self._col)
+            searches.pop(name, None)
+            return set_saved_searches(self._col, searches)
+
+        self._ops.run_now(delete, initiator=self)
+        self._update_sidebar()
+
+    # ------------------------------------------------------------------ Card Info
+
+    @Slot()
+    def _on_info(self) -> None:
+        row = self.window.current_row()
+        if not 0 <= row < self.model.rowCount():
+            rows = self.window.selected_rows()
+            if not rows:
+                return
+            row = rows[0]
+        if self.card_info is None:
+            self.card_info = CardInfoDialog(self.window)
+        self._show_card_info(self.model.card_id(row))
+        self.card_info.show()
+        self.card_info.raise_()
+
+    def _show_card_info(self, card_id: int) -> None:
+        from flashcards.core.card_info import card_info
+        from flashcards.core.errors import NotFoundError
+
+        if self.card_info is None:
+            return
+        try:
+            with self._ops.exclusive():
+                info = card_info(self._col, card_id, self._clock())
+        except NotFoundError:
+            return
+        self.card_info.show_info(info)
+
+    def _follow_card_info(self) -> None:
+        """Card Info shows the current card while it is open."""
+        if self.card_info is None or not self.card_info.isVisible():
+            return
+        row = self.window.current_row()
+        if 0 <= row < self.model.rowCount():
+            self._show_card_info(self.model.card_id(row))
+
+    # ------------------------------------------------------------------ the Notes menu
+
+    def _all_note_ids(self) -> list[int]:
+        with self._ops.exclusive():
+            return self._col.notes.ids()
+
+    @Slot()
+    def _on_find_replace(self) -> None:
+        from flashcards.core.find_replace import field_names
+
+        self._save_if_dirty()
+        selected = self._selected_notes()
+        with self._ops.exclusive():
+            fields = field_names(self._col, selected or None)
+        dialog = FindReplaceDialog(fields, len(selected), self.window)
+        self.find_replace = dialog
+        dialog.accepted.connect(lambda: self._replace(dialog.request(), selected))
+        dialog.open()
+
+    def _replace(self, request: FindReplaceRequest, selected: list[int]) -> None:
+        from flashcards.core.find_replace import find_and_replace
+
+        notes = selected if request.selected_only and selected else self._all_note_ids()
+        now = self._clock()
+        self._dirty = False
+
+        def done(count: int) -> None:
+            self._status(f"{count} note{'s' if count != 1 else ''} updated.")
+
+        self._ops.run(
+            lambda _report: find_and_replace(
+                self._col, notes, request.find, request.replacement, now,
+                field=request.field, regex=request.regex, match_case=request.match_case,
+            ),
+            initiator=self,
+            on_done=done,
+            on_error=self._on_replace_failed,
+        )  # fmt: skip
+
+    def _on_replace_failed(self, exc: BaseException) -> None:
+        warn(self.window, "Find and Replace", one_sentence(exc, "Nothing was replaced"))
+
+    @Slot()
+    def _on_duplicates(self) -> None:
+        from flashcards.core.find_replace import field_names
+
+        if self.duplicates is None:
+            with self._ops.exclusive():
+                fields = field_names(self._col)
+            self.duplicates = DuplicatesDialog(fields, self.model.query, self.window)
+            self.duplicates.find_requested.connect(self.find_duplicates)
+            self.duplicates.group_chosen.connect(self.search)
+        self.duplicates.show()
+        self.duplicates.raise_()
+
+    @Slot(str, str)
+    def find_duplicates(self, field: str, query: str) -> None:
+        """List in the Find Duplicates dialog the duplicates of ``field`` among ``query``'s."""
+        from flashcards.core.errors import FlashcardsError
+        from flashcards.core.find_replace import find_duplicates, note_ids_of_search
+
+        dialog = self.duplicates
+        if dialog is None:
+            return
+        try:
+            with self._ops.exclusive():
+                notes = note_ids_of_search(self._col, query, self._clock()) if query else None
+                groups = find_duplicates(self._col, field, notes)
+        except FlashcardsError as exc:
+            dialog.set_error(one_sentence(exc, "The search could not be run"))
+            return
+        dialog.set_groups(groups)
+
     # ------------------------------------------------------------------ selection and editor
 
     def selected_card_ids(self) -> list[int]:
@@ -148,6 +327,7 @@ class BrowserController(QObject):
         self._save_if_dirty()
         self._show_selected_note()
         self._update_actions()
+        self._follow_card_info()
 
     def _show_selected_note(self) -> None:
         # The editor shows a note when the selection holds one note (two are enough to know).
@@ -345,6 +525,11 @@ class BrowserController(QObject):
     def _on_collection_changed(self, changes: Change, _initiator: object) -> None:
         if changes & (Change.DECKS | Change.OPTIONS):
             self._update_decks()
+        if changes & SIDEBAR_CHANGES and _initiator is not self:
+            if self.window.isVisible():
+                self._update_sidebar()
+            else:
+                self._sidebar_stale = True
         if not changes & TABLE_CHANGES:
             return
         if self._saving:  # our own note edit: the rows change, the editor stays as typed

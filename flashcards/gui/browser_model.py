@@ -21,13 +21,16 @@ from flashcards.gui.clock import Clock
 from flashcards.gui.plain import tooltip
 
 if TYPE_CHECKING:
+    from flashcards.core.card_info import BrowseExtra
     from flashcards.core.collection import Collection
     from flashcards.core.search import BrowseRow
     from flashcards.gui.ops import Ops
 
 Index = QModelIndex | QPersistentModelIndex
+#: The columns (title, key), in their logical order; the window shows "Answer" second and
+#: hides those of :data:`HIDDEN_BY_DEFAULT` until the learner asks for them (header menu).
 COLUMNS = (
-    ("Front", "front"),
+    ("Question", "question"),
     ("Deck", "deck"),
     ("Due", "due"),
     ("Interval", "interval"),
@@ -35,6 +38,16 @@ COLUMNS = (
     ("Difficulty", "difficulty"),
     ("Retrievability", "retrievability"),
     ("Lapses", "lapses"),
+    ("Answer", "answer"),
+    ("Reviews", "reviews"),
+    ("Card", "card"),
+    ("Tags", "tags"),
+)
+COLUMN_KEYS = tuple(key for _title, key in COLUMNS)
+HIDDEN_BY_DEFAULT = ("reviews", "card", "tags")
+#: Columns shown left-aligned (text); the others are numbers and dates, right-aligned.
+TEXT_COLUMNS = frozenset(
+    COLUMN_KEYS.index(k) for k in ("question", "deck", "answer", "card", "tags")
 )
 #: Rows are read this many at a time, so a screenful costs one query.
 BLOCK = 128
@@ -60,6 +73,26 @@ FLAG_COLOURS = {
     6: "#8be0d4",
     7: "#c7a5f2",
 }
+#: Anki's browser colours for the other distinct rows: suspended yellow, buried grey, marked
+#: purple-ish. A flag wins over marked, marked over suspended, suspended over buried (as Anki).
+SUSPENDED_COLOUR = "#f8e36a"
+BURIED_COLOUR = "#a0a0a0"
+MARKED_COLOUR = "#b8a2e8"
+#: How strongly a row is tinted (of 255): the text stays readable in light and dark themes.
+TINT_ALPHA = 110
+
+
+def row_colour(row: BrowseRow, marked: bool) -> str | None:
+    """The colour a row is tinted with, or None."""
+    if row.flag in FLAG_COLOURS:
+        return FLAG_COLOURS[row.flag]
+    if marked:
+        return MARKED_COLOUR
+    if row.suspended:
+        return SUSPENDED_COLOUR
+    if row.buried:
+        return BURIED_COLOUR
+    return None
 
 
 class CardTableModel(QAbstractTableModel):
@@ -80,7 +113,7 @@ class CardTableModel(QAbstractTableModel):
         self._clock = clock
         self._ids: list[int] = []
         self._rows: dict[int, int] | None = None  # card id -> row, built when first asked
-        self._blocks: dict[int, dict[int, BrowseRow]] = {}
+        self._blocks: dict[int, dict[int, tuple[BrowseRow, BrowseExtra | None]]] = {}
         self._now: datetime = clock()
         self.query = ""
         self.sort_column = -1
@@ -170,14 +203,26 @@ class CardTableModel(QAbstractTableModel):
 
     def browse_row(self, row: int) -> BrowseRow | None:
         """The fetched row at ``row`` (reading its block if needed)."""
+        fetched = self._fetched(row)
+        return fetched[0] if fetched is not None else None
+
+    def extra(self, row: int) -> BrowseExtra | None:
+        """The answer, card type, tags and mark of the card at ``row``."""
+        fetched = self._fetched(row)
+        return fetched[1] if fetched is not None else None
+
+    def _fetched(self, row: int) -> tuple[BrowseRow, BrowseExtra | None] | None:
         block_no = row // BLOCK
         block = self._blocks.get(block_no)
         if block is None:
+            from flashcards.core.card_info import browse_extras
             from flashcards.core.search import browse_rows
 
             ids = self._ids[block_no * BLOCK : (block_no + 1) * BLOCK]
             with self._ops.exclusive():
-                block = {r.card_id: r for r in browse_rows(self._col, ids, self._now)}
+                rows = browse_rows(self._col, ids, self._now)
+                extras = browse_extras(self._col, ids)
+            block = {r.card_id: (r, extras.get(r.card_id)) for r in rows}
             if len(self._blocks) >= MAX_BLOCKS:
                 self._blocks.pop(next(iter(self._blocks)))
             self._blocks[block_no] = block
@@ -218,22 +263,25 @@ class CardTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column >= 2:
+            if column not in TEXT_COLUMNS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
-        row = self.browse_row(index.row())
-        if row is None:
+        fetched = self._fetched(index.row())
+        if fetched is None:
             return None
+        row, extra = fetched
+        marked = extra is not None and extra.marked
         if role == Qt.ItemDataRole.BackgroundRole:
-            if row.flag in FLAG_COLOURS:
-                from PySide6.QtGui import QBrush, QColor
+            colour_name = row_colour(row, marked)
+            if colour_name is None:
+                return None
+            from PySide6.QtGui import QBrush, QColor
 
-                colour = QColor(FLAG_COLOURS[row.flag])
-                colour.setAlpha(110)  # a tint: the text stays readable in light and dark themes
-                return QBrush(colour)
-            return None
+            colour = QColor(colour_name)
+            colour.setAlpha(TINT_ALPHA)
+            return QBrush(colour)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if row.suspended or row.buried:
+            if row.buried and row_colour(row, marked) == BURIED_COLOUR:
                 from PySide6.QtGui import QPalette
                 from PySide6.QtWidgets import QApplication
 
@@ -241,18 +289,30 @@ class CardTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
-                extra = " (suspended)" if row.suspended else " (buried)" if row.buried else ""
+                notes = " (suspended)" if row.suspended else " (buried)" if row.buried else ""
                 if row.flag in FLAG_NAMES:
-                    extra += f", {FLAG_NAMES[row.flag].lower()} flag"
-                return tooltip(f"{row.question}\n{STATE_NAMES.get(row.state, '')}{extra}")
+                    notes += f", {FLAG_NAMES[row.flag].lower()} flag"
+                if marked:
+                    notes += ", marked"
+                return tooltip(f"{row.question}\n{STATE_NAMES.get(row.state, '')}{notes}")
+            if column in (8, 11):
+                return tooltip(cell_text(row, column, self._now, extra))
             return None
-        return cell_text(row, column, self._now)
+        return cell_text(row, column, self._now, extra)
 
 
-def cell_text(row: BrowseRow, column: int, now: datetime) -> str:
+def cell_text(row: BrowseRow, column: int, now: datetime, extra: BrowseExtra | None = None) -> str:
     """What a browser cell shows."""
     if column == 0:
         return row.question
+    if column >= 8:
+        if column == 9:
+            return str(row.reps)
+        if extra is None:
+            return ""
+        if column == 8:
+            return extra.answer
+        return extra.card_type if column == 10 else " ".join(extra.tags)
     if column == 1:
         return row.deck
     if column == 2:

@@ -1,4 +1,7 @@
-"""The browser window's layout: search box, card table, note editor pane, the Cards menu.
+"""The browser window's layout: sidebar, search box, card table, note editor pane, the menus.
+
+The table's header has a context menu to show and hide columns (remembered in the GUI
+settings); Esc closes the window, as in Anki.
 
 The view lays out and says what the user asked (signals); :mod:`browser_controller` decides.
 """
@@ -11,6 +14,7 @@ from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
     QItemSelectionModel,
+    QPoint,
     QSettings,
     Qt,
     QTimer,
@@ -33,11 +37,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashcards.gui.browser_model import FLAG_NAMES, CardTableModel
+from flashcards.gui.browser_model import (
+    COLUMN_KEYS,
+    COLUMNS,
+    FLAG_NAMES,
+    HIDDEN_BY_DEFAULT,
+    CardTableModel,
+)
+from flashcards.gui.browser_sidebar import BrowserSidebar
 from flashcards.gui.note_editor import NoteForm
 from flashcards.gui.plain import make_plain
 
 SEARCH_DELAY_MS = 250
+#: The GUI setting that lists the hidden columns (their keys).
+HIDDEN_COLUMNS_SETTING = "browser/hiddenColumns"
 
 
 class BrowserWindow(QMainWindow):
@@ -56,6 +69,10 @@ class BrowserWindow(QMainWindow):
     flag_requested = Signal(int)
     change_deck_requested = Signal()
     save_requested = Signal()
+    #: Card Info for the current card.
+    info_requested = Signal()
+    find_replace_requested = Signal()
+    duplicates_requested = Signal()
     #: The window was shown (a stale table is refreshed now).
     shown = Signal()
     #: The window is closing (a pending edit is saved now).
@@ -97,8 +114,13 @@ class BrowserWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(40)
-        for column, width in enumerate((240, 130, 96, 64, 70, 70, 96, 56)):
+        for column, width in enumerate((220, 130, 96, 64, 70, 70, 96, 56, 200, 64, 90, 120)):
             header.resizeSection(column, width)
+        header.moveSection(header.visualIndex(COLUMN_KEYS.index("answer")), 1)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu)
+        self._restore_hidden_columns()
+        self.sidebar = BrowserSidebar()
 
         self.form = NoteForm()
         self.save_button = QPushButton("Save note")
@@ -126,11 +148,13 @@ class BrowserWindow(QMainWindow):
         left_layout.addLayout(top)
         left_layout.addWidget(self.table)
         self.splitter = QSplitter()
+        self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(left)
         self.splitter.addWidget(editor)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([880, 320])
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([190, 760, 300])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -141,6 +165,7 @@ class BrowserWindow(QMainWindow):
         self.delete_action = self._action(menu, "&Delete Notes", "Ctrl+Delete")
         self.suspend_action = self._action(menu, "&Toggle Suspend", "Ctrl+J")
         self.deck_action = self._action(menu, "&Change Deck…", "Ctrl+D")
+        self.info_action = self._action(menu, "Card &Info…", "Ctrl+Shift+I")
         flags = menu.addMenu("F&lag")
         self.flag_actions = [
             self._action(flags, name, f"Ctrl+{flag}") for flag, name in FLAG_NAMES.items()
@@ -151,6 +176,12 @@ class BrowserWindow(QMainWindow):
         self.find_action = self._action(menu, "&Find", "Ctrl+F")
         self.save_action = self._action(menu, "&Save Note", "Ctrl+S")
         self.close_action = self._action(menu, "Close", QKeySequence.StandardKey.Close)
+        self.close_action.setShortcuts(
+            [*self.close_action.shortcuts(), QKeySequence(Qt.Key.Key_Escape)]
+        )  # Esc closes, as in Anki
+        notes = self.menuBar().addMenu("&Notes")
+        self.find_replace_action = self._action(notes, "Find and &Replace…", "Ctrl+Alt+F")
+        self.duplicates_action = self._action(notes, "Find &Duplicates…", "")
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -165,6 +196,9 @@ class BrowserWindow(QMainWindow):
         self.save_action.triggered.connect(self.save_requested)
         self.save_button.clicked.connect(self.save_requested)
         self.close_action.triggered.connect(self.close)
+        self.info_action.triggered.connect(self.info_requested)
+        self.find_replace_action.triggered.connect(self.find_replace_requested)
+        self.duplicates_action.triggered.connect(self.duplicates_requested)
 
         self.resize(1100, 640)
         geometry = settings.value("browser/geometry")
@@ -173,10 +207,61 @@ class BrowserWindow(QMainWindow):
 
     def _action(self, menu: QMenu, text: str, key: str | QKeySequence.StandardKey) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(key))
+        if key:
+            action.setShortcut(QKeySequence(key))
         menu.addAction(action)
         self.addAction(action)
         return action
+
+    # ------------------------------------------------------------------ columns
+
+    @Slot(QPoint)
+    def _on_header_menu(self, pos: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        self.column_menu().popup(header.viewport().mapToGlobal(pos))
+
+    def column_menu(self) -> QMenu:
+        """The header's menu: one checkable entry per column (the last shown one stays)."""
+        menu = QMenu(self)
+        menu.setObjectName("columnMenu")
+        header = self.table.horizontalHeader()
+        shown = [c for c in range(len(COLUMNS)) if not header.isSectionHidden(c)]
+        for column in sorted(range(len(COLUMNS)), key=header.visualIndex):
+            action = menu.addAction(COLUMNS[column][0])
+            action.setCheckable(True)
+            action.setChecked(column in shown)
+            action.setEnabled(shown != [column])
+            action.toggled.connect(lambda on, c=column: self.set_column_shown(c, on))
+        return menu
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        """Show or hide a column and remember it."""
+        header = self.table.horizontalHeader()
+        header.setSectionHidden(column, not shown)
+        if shown and header.sectionSize(column) < header.minimumSectionSize():
+            header.resizeSection(column, 90)
+        self._settings.setValue(HIDDEN_COLUMNS_SETTING, self.hidden_columns())
+
+    def hidden_columns(self) -> list[str]:
+        """The keys of the hidden columns."""
+        header = self.table.horizontalHeader()
+        return [key for column, key in enumerate(COLUMN_KEYS) if header.isSectionHidden(column)]
+
+    def _restore_hidden_columns(self) -> None:
+        value = self._settings.value(HIDDEN_COLUMNS_SETTING)
+        if value is None:
+            hidden = set(HIDDEN_BY_DEFAULT)
+        elif isinstance(value, str):  # an INI file gives a one-item list as its item
+            hidden = {value} if value else set()
+        elif isinstance(value, list):
+            hidden = {str(v) for v in value}
+        else:
+            hidden = set(HIDDEN_BY_DEFAULT)
+        if hidden.issuperset(COLUMN_KEYS):
+            hidden.discard(COLUMN_KEYS[0])
+        header = self.table.horizontalHeader()
+        for column, key in enumerate(COLUMN_KEYS):
+            header.setSectionHidden(column, key in hidden)
 
     # ------------------------------------------------------------------ searching
 
@@ -244,7 +329,12 @@ class BrowserWindow(QMainWindow):
 
     def set_actions_enabled(self, enabled: bool) -> None:
         """Enable the actions on selected cards."""
-        for action in (self.delete_action, self.suspend_action, self.deck_action):
+        for action in (
+            self.delete_action,
+            self.suspend_action,
+            self.deck_action,
+            self.info_action,
+        ):
             action.setEnabled(enabled)
         for action in self.flag_actions:
             action.setEnabled(enabled)
