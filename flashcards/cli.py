@@ -227,6 +227,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="move the unused files to the trash folder beside the media folder",
     )
 
+    p = command(
+        "optimize",
+        help="fit the FSRS parameters to your review history (Anki's Optimize) and store them",
+    )
+    p.add_argument("--deck", help="one deck (and its subdecks); default: all decks")
+    p.add_argument("--preset", help="the decks whose options came from this Anki preset")
+    p.add_argument(
+        "--reschedule",
+        action="store_true",
+        help="recompute the cards' memory states and due days with the new parameters",
+    )
+
     p = command("backup", help="back up the collection now (into backups/)")
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
@@ -623,6 +635,31 @@ def cmd_check_media(args: argparse.Namespace, out: Output) -> int:
     return 1 if found.missing else 0
 
 
+def cmd_optimize(args: argparse.Namespace, out: Output) -> int:
+    """Fit FSRS parameters to the review history of a deck, a preset or all decks."""
+    from flashcards.core.scheduler import optimize
+
+    if args.deck is not None and args.preset is not None:
+        raise UsageError("give --deck or --preset, not both")
+    col = _open(args)
+    scope = optimize.find_scope(col, args.deck, args.preset)
+    done = optimize.optimize(col, scope, reschedule=args.reschedule).value
+    before, after = done.before[1], done.after[1]
+    out.write(f"Reviews used: {done.reviews}\n")
+    out.write(f"Log loss before: {before.log_loss:.4f}\n")
+    out.write(f"Log loss after: {after.log_loss:.4f}\n")
+    out.write(f"RMSE (bins) before: {before.rmse:.2%}\n")
+    out.write(f"RMSE (bins) after: {after.rmse:.2%}\n")
+    if done.changed:
+        out.write(f"Parameters: {' '.join(f'{p:.4f}' for p in done.after[0])}\n")
+        out.write(f"Stored in the options of {scope.label} ({len(scope.deck_ids)} deck(s)).\n")
+    else:
+        out.write("The current parameters are already optimal; nothing was changed.\n")
+    if args.reschedule:
+        out.write(f"Rescheduled {done.rescheduled} card(s).\n")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, out: Output) -> int:
     """Back up the collection now, or list the backups."""
     from flashcards.core import backup
@@ -762,6 +799,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "backup": cmd_backup,
             "restore": cmd_restore,
             "check-media": cmd_check_media,
+            "optimize": cmd_optimize,
         }
         if args.command == "review":
             status = cmd_review(args, out, sys.stdin)
