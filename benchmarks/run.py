@@ -1,6 +1,7 @@
 """The benchmark command: prints every figure the issues name, as one table.
 
-Usage: ``python benchmarks/run.py [core|generate|read|exchange|startup|stats ...]`` (default: all).
+Usage: ``python benchmarks/run.py [core|generate|read|exchange|startup|stats|optimize ...]``
+(default: all).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ SUITES = [
     "stats",
     "gui",
     "hostile",
+    "optimize",
 ]
 
 
