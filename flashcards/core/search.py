@@ -285,6 +285,10 @@ class Upcoming:
     next_due: datetime | None
     due_tomorrow: int
     new_available: int
+    #: Cards buried now (siblings of answered cards, or by the learner); back tomorrow.
+    buried: int = 0
+    #: Learning and review cards due today that the daily limits hold back.
+    held_back: int = 0
 
 
 def upcoming(col: Collection, now: datetime, deck: str | None = None) -> Upcoming:
@@ -297,7 +301,9 @@ def upcoming(col: Collection, now: datetime, deck: str | None = None) -> Upcomin
 
     Returns:
         The earliest due time of a learning or review card after ``now``, how many such cards
-        fall due during the next day, and how many new cards are waiting.
+        fall due during the next day, how many new cards are waiting, how many cards are
+        buried, and how many due today are left by the limits (meaningful once nothing is
+        left to study today).
     """
     now = utcnow_guard(now)
     _, day_end = col.config.day_bounds(now)
@@ -314,7 +320,20 @@ def upcoming(col: Collection, now: datetime, deck: str | None = None) -> Upcomin
             .select_from(CARD)
             .where(*scope, not_new, CARD.c.due >= day_end, CARD.c.due < day_end + timedelta(days=1))
         ).scalar_one()
+        buried_now = CARD.c.buried_until.is_not(None) & (CARD.c.buried_until > now)
         new = conn.execute(
-            select(func.count()).select_from(CARD).where(*scope, CARD.c.state == CardState.NEW)
+            select(func.count())
+            .select_from(CARD)
+            .where(*scope, CARD.c.state == CardState.NEW, ~buried_now)
         ).scalar_one()
-    return Upcoming(next_due, int(tomorrow), int(new))
+        buried = conn.execute(
+            select(func.count()).select_from(CARD).where(*scope, buried_now)
+        ).scalar_one()
+        # Due now and not buried, yet not shown: what the limits hold back (asked only when
+        # nothing is left to study, so every such card is held).
+        held = conn.execute(
+            select(func.count())
+            .select_from(CARD)
+            .where(*scope, not_new, CARD.c.due <= now, ~buried_now)
+        ).scalar_one()
+    return Upcoming(next_due, int(tomorrow), int(new), int(buried), int(held))

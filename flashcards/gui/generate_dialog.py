@@ -302,7 +302,7 @@ class GenerateDialog(QDialog):
             front.setCheckState(Qt.CheckState.Unchecked)
             note = f"Already in the collection (deck “{deck}”): unticked."
             for column in range(self.table.columnCount()):
-                self._item(row, column).setToolTip(note)
+                self._item(row, column).setToolTip(tooltip(note))  # a deck name is text
             self._item(row, 2).setText(f"{self._item(row, 2).text()} · in “{deck}”")
         self.table.blockSignals(False)
         self._update_chosen()

@@ -256,10 +256,20 @@ class ReviewController(QObject):
         if info.due_tomorrow:
             word = "review" if info.due_tomorrow == 1 else "reviews"
             lines.append(f"{info.due_tomorrow} {word} will be due tomorrow.")
+        if info.held_back:
+            lines.append(
+                f"{_count(info.held_back, 'card')} due today {_be(info.held_back)} held back by "
+                "the deck's daily limits (Options raise them)."
+            )
+        if info.buried:
+            lines.append(
+                f"{_count(info.buried, 'card')} {_be(info.buried)} buried until tomorrow "
+                "(siblings of cards you answered, or buried by you)."
+            )
         if info.new_available:
             lines.append(
-                f"{info.new_available} new cards are waiting; today's limit is reached, "
-                "more come tomorrow."
+                f"{_count(info.new_available, 'new card')} {_be(info.new_available, 'is', 'are')} "
+                "waiting; today's limit is reached, more come tomorrow."
             )
         if not lines:
             lines.append("This deck has no cards yet: add notes or generate them from an article.")
@@ -403,6 +413,15 @@ class ReviewController(QObject):
         self._show_question(fresh)
         if revealed:
             self._reveal(autoplay=False)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 card``, ``3 cards``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _be(n: int, one: str = "is", many: str = "are") -> str:
+    return one if n == 1 else many
 
 
 def _same_text(sentence: str, answer: str) -> bool:

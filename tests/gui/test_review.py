@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -420,3 +422,37 @@ def test_a_long_card_scrolls_to_its_answer_and_by_keys(qtbot, gui: Gui, clock) -
     qtbot.waitUntil(lambda: bar.value() > 0)  # scrolled to the answer
     top = answer.mapTo(view.card_scroll.widget(), answer.rect().topLeft()).y()
     assert bar.value() <= top <= bar.value() + view.card_scroll.viewport().height()
+
+
+def test_the_done_screen_says_what_is_held_back_and_why(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    from dataclasses import replace
+
+    from flashcards.core.search import upcoming
+
+    col.notes.add("Held", "basic+reversed", "埋め込み", "embedding", clock())
+    for front in ("推論", "学習", "評価"):
+        col.notes.add("Held", "basic", front, "x", clock())
+    deck = col.decks.id("Held")
+    settings = replace(col.decks.settings(deck), new_per_day=1, bury_new=True)
+    col.decks.set_settings(deck, settings)
+    gui.controller._on_study(deck)
+    _key(qtbot, gui, Qt.Key.Key_Space)
+    _key(qtbot, gui, "4")  # Easy: out for days; its sibling is buried; the new limit is reached
+    assert gui.window.current_screen == Screen.DONE
+    done = gui.window.done.message.text()
+    assert "1 card is buried until tomorrow" in done
+    assert "3 new cards are waiting" in done  # the buried sibling is not one of them
+    assert "held back" not in done
+
+    # Days later the card is due, and limits of 0 hold it back: the screen says so.
+    later = clock() + timedelta(days=30)
+    col.decks.set_settings(deck, replace(settings, reviews_per_day=0, new_per_day=0))
+    assert upcoming(col, later, "Held").held_back == 1
+    clock.advance(days=30)
+    gui.controller._on_study(deck)
+    assert gui.window.current_screen == Screen.DONE
+    assert "1 card due today is held back by the deck's daily limits" in (
+        gui.window.done.message.text()
+    )
