@@ -14,7 +14,37 @@ from flashcards.gui.settings_dialog import SettingsDialog
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
     from flashcards.core.decks import DeckSettings
+    from flashcards.core.scheduler.optimize import Evaluation, OptimizeResult
     from flashcards.gui.theme import Theme
+
+
+def params_text(params: tuple[float, ...]) -> str:
+    """FSRS parameters as the field shows them (4 decimals, as Anki)."""
+    return " ".join(f"{p:.4f}" for p in params)
+
+
+def read_params(text: str, shown: tuple[float, ...]) -> tuple[float, ...]:
+    """The parameters in the field: ``shown`` unchanged when the text is still theirs.
+
+    Text that is not numbers gives a tuple the options check refuses, so Save says so.
+    """
+    text = " ".join(text.replace(",", " ").split())
+    if text == params_text(shown):
+        return shown
+    try:
+        return tuple(float(p) for p in text.split())
+    except ValueError:
+        return (float("nan"),)
+
+
+def figures(before: Evaluation, after: Evaluation | None = None) -> str:
+    """Log loss and RMSE (bins), before and after, as one line each."""
+    if after is None:
+        return f"Log loss: {before.log_loss:.4f}\nRMSE (bins): {before.rmse:.2%}"
+    return (
+        f"Log loss: {before.log_loss:.4f} → {after.log_loss:.4f}\n"
+        f"RMSE (bins): {before.rmse:.2%} → {after.rmse:.2%}"
+    )
 
 
 class SettingsController(QObject):
@@ -57,6 +87,8 @@ class SettingsController(QObject):
         dialog.autoplay_audio.setChecked(self._autoplay)
         dialog.deck_changed.connect(self._on_deck_changed)
         dialog.save_requested.connect(self._on_save)
+        dialog.optimize_requested.connect(self._on_optimize)
+        dialog.evaluate_requested.connect(self._on_evaluate)
         self._on_deck_changed()
         self._theme = theme
         dialog.theme.setEnabled(theme is not None)
@@ -89,6 +121,7 @@ class SettingsController(QObject):
             learning_steps=d.learning_steps.text().strip(),
             relearning_steps=d.relearning_steps.text().strip(),
             maximum_interval=d.max_interval.value() or base.maximum_interval,
+            fsrs_params=read_params(d.fsrs_params.text(), base.fsrs_params),
         )
 
     @Slot()
@@ -98,6 +131,80 @@ class SettingsController(QObject):
         self._current = self.dialog.current_deck()
         if self._current is not None:
             self.dialog.show_deck_settings(self._settings_of(self._current))
+
+    @Slot()
+    def _on_optimize(self) -> None:
+        """Fit the parameters to the deck's history on the executor; fill the field."""
+        from flashcards.core.scheduler import optimize
+
+        deck_id = self._current
+        if deck_id is None:
+            return
+        current = self._form_settings().fsrs_params
+        if not _usable(current):
+            current = ()
+        col = self._col
+
+        def work(_report: object) -> OptimizeResult:
+            scope = optimize.deck_scope(col, deck_id)
+            return optimize.optimize(col, scope, save=False, current=current).value
+
+        def done(result: OptimizeResult) -> None:
+            from dataclasses import replace
+
+            self.dialog.set_busy(False)
+            text = figures(result.before[1], result.after[1])
+            if result.changed:
+                if deck_id == self._current:
+                    self.dialog.fsrs_params.setText(params_text(result.after[0]))
+                    self._edited[deck_id] = replace(
+                        self._form_settings(), fsrs_params=result.after[0]
+                    )
+                else:
+                    self._edited[deck_id] = replace(
+                        self._settings_of(deck_id), fsrs_params=result.after[0]
+                    )
+                text += f"\nFitted to {result.reviews:,} reviews; Save keeps them."
+            else:
+                text += "\nThe current parameters are already optimal."
+            self._show_result(deck_id, text)
+
+        self.dialog.set_busy(True)
+        self.dialog.fsrs_result.setText("Optimizing…")
+        self._ops.run(work, initiator=self, on_done=done, on_error=self._on_fsrs_error)
+
+    @Slot()
+    def _on_evaluate(self) -> None:
+        """Log loss and RMSE of the parameters in the field, on the executor."""
+        from flashcards.core.scheduler import optimize
+
+        deck_id = self._current
+        if deck_id is None:
+            return
+        params = self._form_settings().fsrs_params
+        if not _usable(params):
+            self.dialog.fsrs_result.setText("The FSRS parameters must be 21 numbers.")
+            return
+        col = self._col
+
+        def work(_report: object) -> Evaluation:
+            return optimize.evaluate(col, optimize.deck_scope(col, deck_id), params)
+
+        def done(result: Evaluation) -> None:
+            self.dialog.set_busy(False)
+            self._show_result(deck_id, figures(result))
+
+        self.dialog.set_busy(True)
+        self.dialog.fsrs_result.setText("Evaluating…")
+        self._ops.run(work, initiator=self, on_done=done, on_error=self._on_fsrs_error)
+
+    def _show_result(self, deck_id: int, text: str) -> None:
+        if deck_id == self._current:
+            self.dialog.fsrs_result.setText(text)
+
+    def _on_fsrs_error(self, exc: BaseException) -> None:
+        self.dialog.set_busy(False)
+        self.dialog.fsrs_result.setText(one_sentence(exc, "The parameters were not computed"))
 
     @Slot()
     def _on_save(self) -> None:
@@ -119,15 +226,33 @@ class SettingsController(QObject):
 
         col, d = self._col, self.dialog
         names = col.decks.names()
+        new_params = []
         for deck_id, settings in self._edited.items():
-            if settings != col.decks.settings(deck_id):
+            old = col.decks.settings(deck_id)
+            if settings != old:
                 try:
                     col.decks.set_settings(deck_id, settings)
                 except FlashcardsError as exc:
                     raise type(exc)(f"{names.get(deck_id, '')}: {exc}") from None
+                if settings.fsrs_params != old.fsrs_params:
+                    new_params.append(deck_id)
+        if new_params and d.reschedule.isChecked():
+            from flashcards.core.changes import Change
+            from flashcards.core.scheduler import optimize
+
+            for deck_id in new_params:
+                optimize.reschedule_cards(col, optimize.deck_scope(col, deck_id))
+            col.notify(Change.CARDS)
         if d.day_start.value() != col.config.day_start_hour:
             col.config.set_day_start_hour(d.day_start.value())
         if d.backup_keep.value() != self._keep:
             col.config.set_backup_keep(d.backup_keep.value())
         if d.autoplay_audio.isChecked() != self._autoplay:
             col.config.set_autoplay_audio(d.autoplay_audio.isChecked())
+
+
+def _usable(params: tuple[float, ...]) -> bool:
+    """Whether ``params`` are empty (the defaults) or FSRS-6 parameters FSRS accepts."""
+    from flashcards.core.scheduling import valid_parameters
+
+    return not params or valid_parameters(params)

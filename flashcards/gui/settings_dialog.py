@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -33,6 +35,9 @@ class SettingsDialog(QDialog):
     """Lays out a deck's options and the app-wide ones; says when to save or switch decks."""
 
     save_requested = Signal()
+    #: Fit the FSRS parameters to the deck's history / evaluate the ones in the field.
+    optimize_requested = Signal()
+    evaluate_requested = Signal()
     #: Another deck was picked (its options are shown by the controller).
     deck_changed = Signal()
 
@@ -70,6 +75,39 @@ class SettingsDialog(QDialog):
         deck_form.addRow("&Learning steps", self.learning_steps)
         deck_form.addRow("Re&learning steps", self.relearning_steps)
         deck_form.addRow("&Maximum interval", self.max_interval)
+        self.fsrs_params = QLineEdit()
+        self.fsrs_params.setObjectName("fsrsParams")
+        self.fsrs_params.setPlaceholderText("Default parameters")
+        self.fsrs_params.setToolTip(
+            "FSRS's 21 parameters, as Anki shows them. Press Optimize now and then to fit them "
+            "to your own reviews; editing them by hand is not advised."
+        )
+        self.optimize = QPushButton("&Optimize")
+        self.optimize.setObjectName("optimizeButton")
+        self.optimize.setToolTip(
+            "Fit the parameters to the reviews of this deck and its subdecks (at least 400)."
+        )
+        self.evaluate = QPushButton("E&valuate")
+        self.evaluate.setObjectName("evaluateButton")
+        self.evaluate.setToolTip("How well the parameters above predict this deck's reviews.")
+        self.reschedule = QCheckBox("Reschedule cards")
+        self.reschedule.setObjectName("rescheduleBox")
+        self.reschedule.setToolTip(
+            "On Save, recompute the cards' memory and due days with changed parameters."
+        )
+        fsrs_row = QHBoxLayout()
+        fsrs_row.addWidget(self.optimize)
+        fsrs_row.addWidget(self.evaluate)
+        fsrs_row.addWidget(self.reschedule)
+        fsrs_row.addStretch(1)
+        self.fsrs_result = make_plain(QLabel())
+        self.fsrs_result.setObjectName("fsrsResult")
+        self.fsrs_result.setWordWrap(True)
+        deck_form.addRow("&FSRS parameters", self.fsrs_params)
+        deck_form.addRow(fsrs_row)
+        deck_form.addRow(self.fsrs_result)
+        self.optimize.clicked.connect(self.optimize_requested)
+        self.evaluate.clicked.connect(self.evaluate_requested)
         note = QLabel("Each deck has its own options; a deck's daily limits also cap its subdecks.")
         note.setObjectName("hintLabel")
         deck_form.addRow(note)
@@ -137,6 +175,13 @@ class SettingsDialog(QDialog):
         self.learning_steps.setText(s.learning_steps)
         self.relearning_steps.setText(s.relearning_steps)
         self.max_interval.setValue(s.maximum_interval)
+        self.fsrs_params.setText(" ".join(f"{p:.4f}" for p in s.fsrs_params))
+        self.fsrs_result.clear()
+
+    def set_busy(self, busy: bool) -> None:
+        """Optimize and Evaluate are off while one of them runs."""
+        self.optimize.setEnabled(not busy)
+        self.evaluate.setEnabled(not busy)
 
     def show_error(self, text: str) -> None:
         """Say why the settings were not saved."""

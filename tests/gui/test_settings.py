@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -76,3 +77,62 @@ def test_window_geometry_is_remembered(qtbot, tmp_path: Path) -> None:  # noqa: 
     second = create_gui(app, QSettings(path, QSettings.Format.IniFormat))
     qtbot.addWidget(second.window)
     assert (second.window.width(), second.window.height()) == (700, 500)
+
+
+def test_optimize_evaluate_and_reschedule_from_the_deck_options(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+    from sqlalchemy import select
+
+    from flashcards.core.scheduler.optimize import MIN_REVIEWS
+    from flashcards.core.tables import CARD
+    from tools.fsrs_learner import simulate_deck
+
+    col = gui.col
+    assert col is not None and gui.ops is not None
+    simulate_deck(col, "Sim", 600, 150, seed=4)
+    sim = col.decks.id("Sim")
+    with col.engine.connect() as conn:
+        dues = dict(conn.execute(select(CARD.c.id, CARD.c.due).where(CARD.c.deck_id == sim)).all())
+
+    # Below the minimum history: one clear sentence, nothing changes.
+    settings = SettingsController(col, gui.ops, col.decks.id("English"), gui.window)
+    dialog = settings.dialog
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.optimize, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "needs at least" in dialog.fsrs_result.text())
+    assert f"at least {MIN_REVIEWS}" in dialog.fsrs_result.text()
+    assert dialog.fsrs_params.text() == "" and dialog.optimize.isEnabled()
+
+    # Optimize: the figures before and after, the fitted parameters in the field.
+    dialog.deck.setCurrentIndex(dialog.deck.findData(sim))
+    assert dialog.fsrs_result.text() == ""
+    qtbot.mouseClick(dialog.optimize, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Log loss:" in dialog.fsrs_result.text(), timeout=30_000)
+    lines = dialog.fsrs_result.text().splitlines()
+    assert lines[0].startswith("Log loss: ") and "→" in lines[0]
+    assert lines[1].startswith("RMSE (bins): ") and "→" in lines[1]
+    fitted = [float(p) for p in dialog.fsrs_params.text().split()]
+    assert len(fitted) == 21
+
+    # Evaluate: the parameters in the field, one figure each.
+    qtbot.mouseClick(dialog.evaluate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "→" not in dialog.fsrs_result.text() and "Log loss:" in dialog.fsrs_result.text()
+    )
+    after = float(lines[0].split("→")[1])
+    assert float(dialog.fsrs_result.text().splitlines()[0].split(":")[1]) == pytest.approx(
+        after, abs=2e-4
+    )
+
+    # Save with Reschedule cards: the parameters are the deck's, the review cards re-dued.
+    dialog.reschedule.setChecked(True)
+    settings._on_save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    stored = col.decks.settings(sim).fsrs_params
+    assert [round(p, 4) for p in stored] == fitted
+    with col.engine.connect() as conn:
+        now_dues = dict(
+            conn.execute(select(CARD.c.id, CARD.c.due).where(CARD.c.deck_id == sim)).all()
+        )
+    assert sum(now_dues[c] != dues[c] for c in dues) > 100
+    assert col.decks.settings(col.decks.id("English")).fsrs_params == ()

@@ -333,6 +333,7 @@ def optimize(
     *,
     save: bool = True,
     reschedule: bool = False,
+    current: Sequence[float] | None = None,
 ) -> OpResult[OptimizeResult]:
     """Fit FSRS parameters to the history of ``scope``; store them and optionally reschedule.
 
@@ -341,6 +342,8 @@ def optimize(
         scope: The decks (:func:`find_scope`).
         save: Store the parameters in every deck's options of the scope.
         reschedule: Recompute the cards' memory states and due days with them.
+        current: The parameters to compare with (None: those of the scope's options); the
+            Settings dialog passes the ones in its field.
 
     Returns:
         What was done; the changes: ``OPTIONS`` when saved, ``CARDS`` when rescheduled.
@@ -352,7 +355,9 @@ def optimize(
     history = load_history(col, scope)
     _refuse(scope, len(history.items))
     items = _items(history.items)
-    current = settings.fsrs_params
+    if current is None:
+        current = settings.fsrs_params
+    current = tuple(current)
     fitted = fit_items(items, current, relearning_steps_in_a_day(settings.relearning_steps))
     before = evaluate_items(items, current)
     after = evaluate_items(items, fitted)
