@@ -5,7 +5,7 @@ Run under a real X server (Xvfb) so real fonts render::
     Xvfb :42 -screen 0 1280x800x24 & DISPLAY=:42 python docs/screenshots/take_screenshots.py
 
 Add ``stats`` to take only the Stats window's (six simulated weeks of reviews, see
-:mod:`tools.simulate`).
+:mod:`tools.simulate`), ``browse`` to take only the browser's.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from flashcards.core.collection import Collection
 from flashcards.core.paths import resources_dir
 from flashcards.core.startup import open_user_collection
-from flashcards.gui.app import attach_collection, create_gui
+from flashcards.gui.app import Gui, attach_collection, create_gui
 from flashcards.gui.browser_controller import BrowserController
 from flashcards.gui.generate_controller import GenerateController
 from flashcards.gui.note_controller import NoteController
@@ -224,11 +225,67 @@ def anki_shots(
     controller.check_media.dialog.close()
 
 
+def browse_shots(col: Collection, gui: Gui) -> None:
+    """The browser with suspended, buried, flagged and marked rows, and a card's Card Info."""
+    assert gui.ops is not None
+    controller = BrowserController(col, gui.ops, gui.clock, gui.settings)
+    browser = controller.window
+    browser.resize(1280, 680)
+    browser.show()
+    model = controller.model
+    ids = [model.card_id(r) for r in range(min(model.rowCount(), 14))]
+    if len(ids) >= 14:
+        now = gui.clock()
+        col.sched.set_suspended(ids[8:10], True)
+        col.sched.bury(ids[10:11], now)
+        col.sched.set_flag(ids[11:12], 1)
+        col.sched.set_flag(ids[12:13], 4)
+        marked = col.cards.rows(ids[13:14])[0]["note_id"]
+        col.notes.update(marked, now, tags=[*col.notes.get(marked).tags, "marked"])
+    browser.table.selectRow(1)
+    shot(browser, "browse.png")
+    reviewed = next(
+        (r for r in range(model.rowCount()) if model.data(model.index(r, 2)) != "new"), 1
+    )
+    browser.table.selectRow(reviewed)
+    browser.info_action.trigger()
+    assert controller.card_info is not None
+    shot(controller.card_info, "card_info.png")
+    controller.card_info.close()
+    browser.close()
+
+
+def browse_only(app: QApplication) -> None:
+    """The browser's screenshots alone: the shipped deck, a few answers (``browse``)."""
+    data = Path(tempfile.mkdtemp(prefix="flashcards-browse-shots-"))
+    clock = [datetime.now(UTC)]
+    gui = create_gui(app, QSettings(str(data / "gui.ini"), QSettings.Format.IniFormat),
+                     lambda: clock[0])  # fmt: skip
+    col = open_user_collection(clock[0], data)
+    controller = attach_collection(gui, col)
+    gui.window.show()
+    gui.window.activateWindow()
+    settle(300)
+    deck = next(n for n in col.decks.names().values() if "::" not in n)
+    controller._on_study(col.decks.id(deck))
+    for rating in (3, 3, 1, 4, 3, 2):
+        key(app, Qt.Key.Key_Space)
+        key(app, str(rating))
+        clock[0] += timedelta(seconds=20)
+    controller._on_back()
+    browse_shots(col, gui)
+    controller.close()
+    col.close()
+
+
 def main() -> int:
-    """Take every screenshot (``stats``: only those of the Stats window)."""
+    """Take every screenshot (``stats``/``browse``: only those of that window)."""
     app = QApplication(sys.argv[:1])
     if sys.argv[1:] == ["stats"]:
         stats_shots(app)
+        return 0
+    if sys.argv[1:] == ["browse"]:
+        browse_only(app)
         return 0
     data = Path(tempfile.mkdtemp(prefix="flashcards-shots-"))
     now = datetime.now(UTC)
@@ -259,13 +316,7 @@ def main() -> int:
     shot(window, "review_answer.png")
     controller._on_back()
 
-    assert gui.ops is not None
-    browser = BrowserController(col, gui.ops, gui.clock, gui.settings).window
-    browser.resize(1200, 640)
-    browser.show()
-    browser.table.selectRow(1)
-    shot(browser, "browse.png")
-    browser.close()
+    browse_shots(col, gui)
 
     note_id = col.notes.ids(deck)[0]
     editor = NoteController(col, gui.ops, gui.clock, note_id=note_id, parent=window).dialog
