@@ -39,6 +39,9 @@ class DeckSettings:
     bury_new: bool = _option_default("bury_new")
     bury_reviews: bool = _option_default("bury_reviews")
     bury_interday: bool = _option_default("bury_interday")
+    #: Anki's leech threshold (lapses; 0: never) and action (suspend, or only tag the note).
+    leech_threshold: int = _option_default("leech_threshold")
+    leech_suspend: bool = _option_default("leech_suspend")
     #: FSRS parameters (21 numbers, as Anki's FSRS-6 preset has them); empty: FSRS's defaults.
     fsrs_params: tuple[float, ...] = ()
 
@@ -63,7 +66,7 @@ class DeckSettings:
         """The options of a ``deckoptions`` row (extra columns are ignored)."""
         values = {f.name: row[f.name] for f in fields(cls)}
         values["fsrs_params"] = parse_params(str(values["fsrs_params"] or ""))
-        for name in ("bury_new", "bury_reviews", "bury_interday"):
+        for name in ("bury_new", "bury_reviews", "bury_interday", "leech_suspend"):
             values[name] = bool(values[name])
         return cls(**values)
 
@@ -91,6 +94,8 @@ def check_settings(settings: DeckSettings) -> None:
         raise InputError("Desired retention must be between 0.70 and 0.99.")
     if settings.new_per_day < 0 or settings.reviews_per_day < 0:
         raise InputError("Daily limits cannot be negative.")
+    if settings.leech_threshold < 0:
+        raise InputError("The leech threshold cannot be negative.")
     if settings.maximum_interval < 1:
         raise InputError("The maximum interval must be at least one day.")
     try:

@@ -30,6 +30,9 @@ Versions:
     6. ``reviewlog.anki_factor`` (a review's revlog factor from Anki) and ``card.anki_data``
        (what an Anki card's data held besides its memory state): both go back to Anki as
        they came.
+    7. ``deckoptions.leech_threshold`` and ``leech_suspend`` (Anki's leech options; every deck
+       gets Anki's defaults: 8 lapses, tag only). The bury options of existing decks stay as
+       they are; only new decks start with Anki's defaults (no burying).
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "leech_suspend" in _columns(conn, "deckoptions"):
+        return 7
     if "anki_data" in _columns(conn, "card"):
         return 6
     if "buried_by_user" in _columns(conn, "card"):
@@ -211,6 +216,22 @@ def _to_v6(engine: Engine) -> None:
             conn.execute(text("ALTER TABLE card ADD COLUMN anki_data VARCHAR"))
 
 
+def _to_v7(engine: Engine) -> None:
+    with engine.begin() as conn:
+        have = _columns(conn, "deckoptions")
+        if "leech_threshold" not in have:
+            conn.execute(
+                text(
+                    "ALTER TABLE deckoptions ADD COLUMN leech_threshold INTEGER NOT NULL DEFAULT 8"
+                )
+            )
+        # Last: its presence marks a finished step 7 (see _detect_version).
+        if "leech_suspend" not in have:
+            conn.execute(
+                text("ALTER TABLE deckoptions ADD COLUMN leech_suspend BOOLEAN NOT NULL DEFAULT 0")
+            )
+
+
 def _remove_doubled_reviews(engine: Engine) -> None:
     log = table(
         "reviewlog",
@@ -255,6 +276,7 @@ STEPS: dict[int, Callable[[Engine], None]] = {
     3: _to_v4,
     4: _to_v5,
     5: _to_v6,
+    6: _to_v7,
 }
 
 

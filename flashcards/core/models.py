@@ -61,7 +61,9 @@ def _with_server_default(default: bool | int | str) -> Any:
 
 
 class DeckOptions(SQLModel, table=True):
-    """Per-deck scheduling options (defaults like Anki's, but siblings are buried).
+    """Per-deck scheduling options, with Anki's defaults.
+
+    A deck created before schema 7 keeps the bury options it had (new and review siblings).
 
     The bury options are Anki's preset options of the same names; ``fsrs_params`` the FSRS
     parameters of the deck's Anki preset (space-separated; empty: FSRS's defaults).
@@ -77,9 +79,13 @@ class DeckOptions(SQLModel, table=True):
     learning_steps: str = "1m 10m"
     relearning_steps: str = "10m"
     maximum_interval: int = 36500
-    bury_new: bool = _with_server_default(True)
-    bury_reviews: bool = _with_server_default(True)
+    bury_new: bool = _with_server_default(False)
+    bury_reviews: bool = _with_server_default(False)
     bury_interday: bool = _with_server_default(False)
+    # Anki's leech options: a card reaching this many lapses is a leech (its note is tagged
+    # ``leech``), and is suspended too if ``leech_suspend`` (Anki's default: tag only).
+    leech_threshold: int = _with_server_default(8)
+    leech_suspend: bool = _with_server_default(False)
     fsrs_params: str = _with_server_default("")
     preset_name: str = _with_server_default("")
     anki_preset_id: int | None = Field(default=None, sa_type=BigInteger)

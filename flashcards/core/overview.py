@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +52,28 @@ _OWN_COUNTS = (
     "(SELECT count(*) FROM (SELECT 1 FROM card WHERE deck_id = deck.id AND "
     + _VISIBLE
     + " AND state = 0 LIMIT :new_limit) AS own_new), "
-    "coalesce(learning.due_now, 0), "
+    "0, "
     "(SELECT count(*) FROM (SELECT 1 FROM card WHERE deck_id = deck.id AND "
     + _VISIBLE
     + " AND state = 2 AND due < :day_end LIMIT :review_limit) AS own_review) "
-    "FROM deck LEFT JOIN ("
-    "SELECT deck_id, count(*) AS due_now FROM card WHERE "
-    + _VISIBLE
-    + " AND state IN (1, 3) AND due <= :now GROUP BY deck_id"
-    ") AS learning ON learning.deck_id = deck.id"
+    "FROM deck"
 )
+#: Learning cards due today (few in any collection): whether each is on an intraday or an
+#: interday step is decided from its due and last review (see :func:`learning_counts`).
+LEARNING_SQL = (
+    "SELECT deck_id, due, last_review FROM card WHERE "
+    + _VISIBLE
+    + " AND state IN (1, 3) AND due < :day_end"
+)
+#: Today's answers to learning cards due at or before the day start: the candidates for
+#: interday learning cards, which Anki counts as reviews against the daily limits.
+INTERDAY_STUDIED_SQL = (
+    "SELECT deck_id, prev_due, prev_last_review FROM reviewlog "
+    "WHERE reviewed_at >= :day_start AND state_before IN (1, 3) AND prev_due <= :day_start"
+)
+#: Learning cards due within this span count now and are shown when nothing else is left
+#: (Anki's default learn-ahead limit).
+LEARN_AHEAD = timedelta(minutes=20)
 
 
 def own_counts_sql(decks: int) -> str:
@@ -150,8 +162,14 @@ def ancestors(decks: Mapping[int, str]) -> dict[int, list[int]]:
     return out
 
 
-def studied_today(rows: Iterable[Sequence[Any]]) -> dict[int, list[int]]:
-    """Per deck: [new cards introduced, reviews done] from :data:`STUDIED_SQL` rows."""
+def studied_today(
+    rows: Iterable[Sequence[Any]], interday: Mapping[int, int] | None = None
+) -> dict[int, list[int]]:
+    """Per deck: [new cards introduced, reviews done] from :data:`STUDIED_SQL` rows.
+
+    ``interday``: per deck, today's answers to interday learning cards (see
+    :func:`interday_answers`), which count as reviews, as Anki counts them.
+    """
     studied: dict[int, list[int]] = {}
     for deck_id, state, count, _ms in rows:
         entry = studied.setdefault(int(deck_id), [0, 0])
@@ -159,7 +177,63 @@ def studied_today(rows: Iterable[Sequence[Any]]) -> dict[int, list[int]]:
             entry[0] += int(count)
         elif state == 2:
             entry[1] += int(count)
+    for deck_id, count in (interday or {}).items():
+        studied.setdefault(deck_id, [0, 0])[1] += count
     return studied
+
+
+def as_time(value: Any) -> datetime:
+    """A stored time as an aware UTC datetime (raw SQLite gives text, SQLAlchemy datetimes)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def learner_date(moment: datetime, tz: tzinfo | None, day_start_hour: int) -> date:
+    """The learner day of ``moment`` as a calendar date (days start at the day-start hour)."""
+    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    return (local - timedelta(hours=day_start_hour)).date()
+
+
+def is_interday(due: Any, last_review: Any, tz: tzinfo | None, day_start_hour: int) -> bool:
+    """Whether a (re)learning card is on an interday step: due on a later day than its last review.
+
+    Anki's day-learning queue: such a step is counted in days, due at the day start.
+    """
+    if last_review is None or due is None:
+        return False
+    later = learner_date(as_time(due), tz, day_start_hour)
+    return later > learner_date(as_time(last_review), tz, day_start_hour)
+
+
+def interday_answers(
+    fetch: Fetch, day_start: datetime, tz: tzinfo | None, day_start_hour: int
+) -> dict[int, int]:
+    """Per deck: today's answers to interday learning cards (Anki counts them as reviews)."""
+    out: dict[int, int] = {}
+    for deck_id, due, last in fetch(INTERDAY_STUDIED_SQL, {"day_start": day_start}):
+        if is_interday(due, last, tz, day_start_hour):
+            out[int(deck_id)] = out.get(int(deck_id), 0) + 1
+    return out
+
+
+def learning_counts(
+    fetch: Fetch, now: datetime, day_end: datetime, tz: tzinfo | None, day_start_hour: int
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per deck: (intraday, interday) learning cards due, as Anki's deck list counts them.
+
+    An intraday card counts when due within the learn-ahead limit (20 minutes), an interday
+    one when due today.
+    """
+    ahead = now + LEARN_AHEAD
+    intraday: dict[int, int] = {}
+    interday: dict[int, int] = {}
+    rows = fetch(LEARNING_SQL, {"no": False, "now": now, "day_end": day_end})
+    for deck_id, due, last in rows:
+        if is_interday(due, last, tz, day_start_hour):
+            interday[int(deck_id)] = interday.get(int(deck_id), 0) + 1
+        elif as_time(due) < ahead:
+            intraday[int(deck_id)] = intraday.get(int(deck_id), 0) + 1
+    return intraday, interday
 
 
 def remaining(
@@ -186,8 +260,14 @@ def remaining(
         for ancestor in chain:
             done_new[ancestor] = done_new.get(ancestor, 0) + new
             done_rev[ancestor] = done_rev.get(ancestor, 0) + rev
-    new_left = {d: max(0, n - done_new.get(d, 0)) for d, (n, _r) in limits.items()}
-    rev_left = {d: max(0, r - done_rev.get(d, 0)) for d, (_n, r) in limits.items()}
+    # Anki's v3 limits: the new cards introduced today also use up the review limit, and the
+    # new limit never exceeds what the review limit has left.
+    rev_left = {
+        d: max(0, r - done_rev.get(d, 0) - done_new.get(d, 0)) for d, (_n, r) in limits.items()
+    }
+    new_left = {
+        d: max(0, min(n - done_new.get(d, 0), rev_left[d])) for d, (n, _r) in limits.items()
+    }
     return new_left, rev_left
 
 
@@ -206,6 +286,18 @@ def own_counts_params(
     }
 
 
+def _capped(counts: list[int], new_left: int, rev_left: int) -> None:
+    """Cap [new, intraday, interday, review, total] by a deck's limits, as Anki's v3 deck list.
+
+    Interday learning first takes the review limit, reviews what is left of it, and new cards
+    both their own limit and what the reviews left (intraday learning is never capped).
+    """
+    counts[2] = min(counts[2], rev_left)
+    reviews_left = rev_left - counts[2]
+    counts[3] = min(counts[3], reviews_left)
+    counts[0] = min(counts[0], new_left, reviews_left - counts[3])
+
+
 def deck_list(
     decks: Mapping[int, str],
     tree: Mapping[int, list[int]],
@@ -213,26 +305,33 @@ def deck_list(
     totals: Mapping[int, int],
     new_left: Mapping[int, int],
     rev_left: Mapping[int, int],
+    interday: Mapping[int, int] | None = None,
 ) -> list[DeckCounts]:
     """The deck list, sorted as a tree: each deck counts its subdecks, capped by its limits.
 
-    Decks are summed deepest first into their parents (no recursion: a hostile name nested
-    thousands deep is summed like any other).
+    ``own``: per deck, its own (new, intraday learning, review) cards due; ``interday``: its
+    own interday learning cards due today. As Anki's v3 deck list, a deck's counts are its own
+    plus its subdecks' capped counts, capped by its own limits (a parent's limit is not applied
+    to a subdeck's row). Decks are summed deepest first into their parents (no recursion: a
+    hostile name nested thousands deep is summed like any other).
     """
-    sums = {deck_id: [*own.get(deck_id, (0, 0, 0)), totals.get(deck_id, 0)] for deck_id in decks}
+    interday = interday or {}
+    sums = {}
+    for deck_id in decks:
+        new, learn, rev = own.get(deck_id, (0, 0, 0))
+        sums[deck_id] = [new, learn, interday.get(deck_id, 0), rev, totals.get(deck_id, 0)]
     for deck_id in sorted(decks, key=lambda d: len(tree[d]), reverse=True):
         counts = sums[deck_id]
-        counts[0] = min(counts[0], new_left[deck_id])
-        counts[2] = min(counts[2], rev_left[deck_id])
+        _capped(counts, new_left[deck_id], rev_left[deck_id])
         chain = tree[deck_id]
         if len(chain) > 1:
             parent = sums[chain[1]]
-            for k in range(4):
+            for k in range(5):
                 parent[k] += counts[k]
     out = []
     for deck_id, name in sorted(decks.items(), key=lambda item: item[1].split("::")):
-        new, learn, rev, total = sums[deck_id]
-        out.append(DeckCounts(deck_id, name, new, learn, rev, total))
+        new, intraday, day_learning, rev, total = sums[deck_id]
+        out.append(DeckCounts(deck_id, name, new, intraday + day_learning, rev, total))
     return out
 
 
@@ -335,17 +434,19 @@ def compute(fetch: Fetch, now: datetime, tz: tzinfo | None, day_start_hour: int)
     }
     tree = ancestors(decks)
     studied_rows = fetch(STUDIED_SQL, {"day_start": day_start})
-    new_left, rev_left = remaining(limits, tree, studied_today(studied_rows))
+    interday_done = interday_answers(fetch, day_start, tz, day_start_hour)
+    new_left, rev_left = remaining(limits, tree, studied_today(studied_rows, interday_done))
     order = sorted(decks)
     own: dict[int, tuple[int, int, int]] = {}
+    intraday, interday = learning_counts(fetch, now, day_end, tz, day_start_hour)
     if order:
         params = own_counts_params(order, new_left, rev_left) | {"now": now, "day_end": day_end}
-        for deck, new, learn, rev in fetch(own_counts_sql(len(order)), params):
-            own[int(deck)] = (int(new), int(learn), int(rev))
+        for deck, new, _learn, rev in fetch(own_counts_sql(len(order)), params):
+            own[int(deck)] = (int(new), intraday.get(int(deck), 0), int(rev))
     totals = {int(d): int(n) for d, n in fetch(TOTALS_SQL, {})}
     shift = day_shift(now, tz, day_start_hour)
     return Overview(
-        counts=deck_list(decks, tree, own, totals, new_left, rev_left),
+        counts=deck_list(decks, tree, own, totals, new_left, rev_left, interday),
         reviews_today=sum(int(r[2]) for r in studied_rows),
         minutes_today=sum(int(r[3] or 0) for r in studied_rows) / 60000,
         streak_days=streak(fetch, now, shift),

@@ -7,8 +7,6 @@ costs a few indexed lookups and no SQL construction. Counts are bounded by the d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -16,13 +14,10 @@ from sqlalchemy import (
     and_,
     bindparam,
     false,
-    func,
     literal_column,
-    null,
     or_,
     select,
 )
-from sqlalchemy.engine import Connection
 
 from flashcards.core.enums import CardState
 from flashcards.core.models import AnkiNoteType, Card, Note, ReviewLog, table_of
@@ -42,23 +37,6 @@ def _visible() -> Any:
         CARD.c.suspended == false(),
         or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= bindparam("now")),
     )
-
-
-def _pick(mode: str, tag: str, *conds: Any) -> Any:
-    """The earliest-due visible card matching ``conds`` in a set of decks, as a subquery.
-
-    ``mode`` says how the decks are filtered: ``all`` (no filter: every deck is in scope),
-    ``one`` (an equality, the common case of a leaf deck), ``many`` (an IN list), or ``none``
-    (the queue is closed today: no card).
-    """
-    if mode == "none":
-        return null()
-    query = select(CARD.c.id).where(_visible(), *conds)
-    if mode == "one":
-        query = query.where(CARD.c.deck_id == bindparam(f"deck_{tag}"))
-    elif mode == "many":
-        query = query.where(CARD.c.deck_id.in_(bindparam(f"decks_{tag}", expanding=True)))
-    return query.order_by(CARD.c.due).limit(1).scalar_subquery()
 
 
 #: What showing a card needs of its note (and of the note's own Anki note type, if any; see
@@ -86,57 +64,30 @@ def card_with_note() -> Select[Any]:
     )
 
 
-_next_cache: dict[tuple[str, str, str], Any] = {}
+_CANDIDATE = (CARD.c.id, CARD.c.note_id, CARD.c.deck_id, CARD.c.due, CARD.c.reps, CARD.c.ord)
+_IN_SCOPE = CARD.c.deck_id.in_(bindparam("decks", expanding=True))
 
-
-def _mode(decks: Sequence[int], every: int) -> str:
-    if not decks:
-        return "none"
-    if len(decks) == every:
-        return "all"
-    return "one" if len(decks) == 1 else "many"
-
-
-def next_card_row(
-    conn: Connection,
-    *,
-    now: datetime,
-    cutoff: datetime,
-    day_end: datetime,
-    every: int,
-    learn_decks: Sequence[int],
-    review_decks: Sequence[int],
-    new_decks: Sequence[int],
-) -> Any:
-    """The next card with its note, in one statement, or None.
-
-    The first learning card due by ``cutoff``, else the first review due today, else the first
-    new card, each looked for among its own decks (``every`` is the number of decks in all).
-    New cards are due at their creation time, so "earliest due" is note order.
-    """
-    key = (_mode(learn_decks, every), _mode(review_decks, every), _mode(new_decks, every))
-    statement = _next_cache.get(key)
-    if statement is None:
-        first = func.coalesce(
-            _pick(key[0], "l", CARD.c.state.in_(_LEARNING), CARD.c.due <= bindparam("cutoff")),
-            _pick(
-                key[1],
-                "r",
-                CARD.c.state == int(CardState.REVIEW),
-                CARD.c.due < bindparam("day_end"),
-            ),
-            _pick(key[2], "n", CARD.c.state == int(CardState.NEW)),
-        )
-        statement = card_with_note().where(CARD.c.id == first)
-        _next_cache[key] = statement
-    params: dict[str, Any] = {"now": now, "cutoff": cutoff, "day_end": day_end}
-    for tag, decks, mode in zip("lrn", (learn_decks, review_decks, new_decks), key, strict=True):
-        if mode == "one":
-            params[f"deck_{tag}"] = decks[0]
-        elif mode == "many":
-            params[f"decks_{tag}"] = list(decks)
-    return conn.execute(statement, params).first()
-
+#: The study queue's candidates (see flashcards.core.scheduler.study_queue): learning cards
+#: due today (with their last review, to tell interday steps), reviews due today, and the new
+#: cards of one deck in the order they were added.
+DUE_LEARNING = select(*_CANDIDATE, CARD.c.last_review).where(
+    _visible(), _IN_SCOPE, CARD.c.state.in_(_LEARNING), CARD.c.due < bindparam("day_end")
+)
+DUE_REVIEWS = select(*_CANDIDATE).where(
+    _visible(),
+    _IN_SCOPE,
+    CARD.c.state == int(CardState.REVIEW),
+    CARD.c.due < bindparam("day_end"),
+)
+NEW_IN_DECK = (
+    select(*_CANDIDATE)
+    .where(
+        _visible(),
+        CARD.c.deck_id == bindparam("deck_id"),
+        CARD.c.state == int(CardState.NEW),
+    )
+    .order_by(CARD.c.due, CARD.c.note_id, CARD.c.ord)
+)
 
 CARD_FOR_REVIEW = card_with_note().where(CARD.c.id == bindparam("card_id"))
 

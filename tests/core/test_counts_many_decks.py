@@ -59,7 +59,11 @@ def old_overview_counts(path: Path, now: datetime) -> list[overview.DeckCounts]:
             for r in rows
         }
         tree = overview.ancestors(decks)
-        studied = overview.studied_today(fetch(overview.STUDIED_SQL, {"day_start": day_start}))
+        interday_done = overview.interday_answers(fetch, day_start, UTC, 4)
+        studied_rows = fetch(overview.STUDIED_SQL, {"day_start": day_start})
+        studied = overview.studied_today(studied_rows, interday_done)
+        # Learning: Anki's rules (learn-ahead, interday steps capped by the review limit).
+        intraday, interday = overview.learning_counts(fetch, now, day_end, UTC, 4)
         new_left, rev_left = overview.remaining(limits, tree, studied)
         order = sorted(decks)
         own: dict[int, tuple[int, int, int]] = {}
@@ -69,10 +73,10 @@ def old_overview_counts(path: Path, now: datetime) -> list[overview.DeckCounts]:
             params: dict[str, Any] = {"no": False, "now": now, "day_end": day_end}
             for i, deck in enumerate(chunk):
                 params |= {f"d{i}": deck, f"n{i}": new_left[deck], f"r{i}": rev_left[deck]}
-            for deck, new, learn, rev in fetch(sql, params):
-                own[int(deck)] = (int(new), int(learn), int(rev))
+            for deck, new, _learn, rev in fetch(sql, params):
+                own[int(deck)] = (int(new), intraday.get(int(deck), 0), int(rev))
         totals = {int(d): int(n) for d, n in fetch(overview.TOTALS_SQL, {})}
-        return overview.deck_list(decks, tree, own, totals, new_left, rev_left)
+        return overview.deck_list(decks, tree, own, totals, new_left, rev_left, interday)
     finally:
         conn.close()
 

@@ -252,7 +252,7 @@ def test_the_newest_version_is_recognised_without_its_version_row(tmp_path: Path
     conn.close()
     engine = create_engine(sqlite_url(db))
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == SCHEMA_VERSION == 6
+        assert migrations.read_version(connection) == SCHEMA_VERSION == 7
     engine.dispose()
 
 
@@ -268,7 +268,7 @@ def test_version_5_keeps_its_rows_and_gains_anki_factor_and_anki_data(tmp_path: 
     col.close()
     assert (tmp_path / "backups" / "before-schema-6.db").exists()  # backed up first
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone() == (6,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (7,)
     after = conn.execute("SELECT * FROM card ORDER BY id").fetchall()
     assert [row[:-1] for row in after] == cards and {row[-1] for row in after} == {None}
     assert "anki_factor" in {r[1] for r in conn.execute("PRAGMA table_info(reviewlog)")}
@@ -276,3 +276,39 @@ def test_version_5_keeps_its_rows_and_gains_anki_factor_and_anki_data(tmp_path: 
     fresh = tmp_path / "fresh.db"
     open_collection(sqlite_url(fresh)).close()
     assert shape(db) == shape(fresh)
+
+
+def test_version_7_adds_leech_options_and_keeps_the_bury_options(tmp_path: Path) -> None:
+    db = v4_collection(tmp_path / "collection.db")
+    engine = create_engine(sqlite_url(db))
+    assert migrations.upgrade(engine, 4, target=6) == 6
+    engine.dispose()
+    conn = sqlite3.connect(db)
+    before = conn.execute(
+        "SELECT deck_id, bury_new, bury_reviews, bury_interday FROM deckoptions ORDER BY deck_id"
+    ).fetchall()
+    conn.close()
+    assert before and all(row[1:] == (1, 1, 0) for row in before)  # what step 5 gave them
+    col = open_collection(sqlite_url(db), tz=UTC)
+    try:
+        for deck_id, *_ in before:  # existing decks keep burying as they did
+            settings = col.decks.settings(deck_id)
+            assert (settings.bury_new, settings.bury_reviews, settings.bury_interday) == (
+                True,
+                True,
+                False,
+            )
+            assert (settings.leech_threshold, settings.leech_suspend) == (8, False)
+        # A new deck gets Anki's defaults.
+        new_deck = col.decks.add("Brand new", datetime(2026, 11, 30, tzinfo=UTC)).value
+        settings = col.decks.settings(new_deck)
+        assert (settings.bury_new, settings.bury_reviews, settings.bury_interday) == (
+            False,
+            False,
+            False,
+        )
+    finally:
+        col.close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (7,)
+    conn.close()

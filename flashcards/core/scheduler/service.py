@@ -6,7 +6,7 @@ is due is one indexed query; :mod:`flashcards.core.scheduling` is the only user 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -26,11 +26,13 @@ from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
 from flashcards.core.render import Faces, faces_of_row
+from flashcards.core.scheduler import study_queue
 from flashcards.core.stats_data import forget_review
-from flashcards.core.tables import CARD, LOG
+from flashcards.core.tables import CARD, LOG, NOTE
 
-#: When nothing else is due, learning cards due within this span are shown early (as Anki does).
-LEARN_AHEAD = timedelta(minutes=20)
+#: When nothing else is due, learning cards due within this span are shown early, and they
+#: count as due now (Anki's default learn-ahead limit).
+LEARN_AHEAD = overview.LEARN_AHEAD
 
 
 @dataclass(frozen=True)
@@ -102,12 +104,17 @@ class Scheduler:
         self._totals: dict[int, int] | None = None
         # Today's reviews per (deck, state before): [count, milliseconds], with the day start.
         self._studied_cache: tuple[datetime, dict[tuple[int, int], list[int]]] | None = None
+        # Today's answers to interday learning cards per deck, with the day start.
+        self._interday_cache: tuple[datetime, dict[int, int]] | None = None
         # The last card shown: its memory and previewed outcomes, so that answering it does not
         # compute again what the preview computed (the result would be identical).
         self._shown: ReviewCard | None = None
         # Review ids answered through this object, newest last: undo takes back the learner's
         # own answers of this session, never a review that came in with an import.
         self._answered: list[int] = []
+        # Today's queue of the deck being studied, consumed by the answers (as Anki's is).
+        self._queue: study_queue.StudyQueue | None = None
+        self._answering = False  # an answer's own announcement keeps the queue
 
     def _learner_day(self) -> scheduling.LearnerDay:
         """The collection's day boundary, as the scheduling rules take it."""
@@ -117,6 +124,10 @@ class Scheduler:
         """Drop what ``change`` can make stale (called by the collection's change bus)."""
         if change & (Change.DECKS | Change.NOTES):
             self._totals = None
+        if not self._answering and change & (
+            Change.DECKS | Change.NOTES | Change.CARDS | Change.OPTIONS
+        ):
+            self._queue = None
 
     def _fetch(self, conn: Connection) -> overview.Fetch:
         """Run the overview's plain SQL through SQLAlchemy, datetimes stored as ours are."""
@@ -141,6 +152,15 @@ class Scheduler:
             self._studied_cache = (day_start, sums)
         return [(d, s, c, ms) for (d, s), (c, ms) in self._studied_cache[1].items()]
 
+    def _interday_done(self, conn: Connection, day_start: datetime) -> dict[int, int]:
+        """Per deck: today's answers to interday learning cards (Anki counts them as reviews)."""
+        if self._interday_cache is None or self._interday_cache[0] != day_start:
+            done = overview.interday_answers(
+                self._fetch(conn), day_start, self._config.tz, self._config.day_start_hour
+            )
+            self._interday_cache = (day_start, done)
+        return self._interday_cache[1]
+
     def _remaining(
         self, conn: Connection, day_start: datetime
     ) -> tuple[dict[int, int], dict[int, int]]:
@@ -149,7 +169,8 @@ class Scheduler:
             deck_id: (opts.new_per_day, opts.reviews_per_day)
             for deck_id, opts in self._decks.all_settings().items()
         }
-        studied = overview.studied_today(self._studied_rows(conn, day_start))
+        rows = self._studied_rows(conn, day_start)
+        studied = overview.studied_today(rows, self._interday_done(conn, day_start))
         return overview.remaining(limits, self._decks.tree(), studied)
 
     def today(self, now: datetime) -> tuple[int, float, int]:
@@ -169,81 +190,154 @@ class Scheduler:
         return overview.Overview(self.deck_counts(now), reviews, minutes, streak)
 
     def deck_counts(self, now: datetime) -> list[DeckCounts]:
-        """The deck list: per deck (subdecks included), what is due now within today's limits."""
+        """The deck list: per deck (subdecks included), what is due now within today's limits.
+
+        As Anki's v3 deck list: learning cards due within the learn-ahead limit count, interday
+        learning and reviews take the review limit, new cards their limit and what the reviews
+        left of the review limit; each deck's row is capped by its own limits.
+        """
         now = utcnow_guard(now)
         day_start, day_end = self._config.day_bounds(now)
         decks = self._decks.names()
         order = sorted(decks)
         with self._engine.connect() as conn:
             new_left, rev_left = self._remaining(conn, day_start)
+            fetch = self._fetch(conn)
+            intraday, interday = overview.learning_counts(
+                fetch, now, day_end, self._config.tz, self._config.day_start_hour
+            )
             own: dict[int, tuple[int, int, int]] = {}
             if order:
                 params = overview.own_counts_params(order, new_left, rev_left)
                 params |= {"now": now, "day_end": day_end}
                 sql = overview.own_counts_sql(len(order))
-                for deck, new, learn, rev in self._fetch(conn)(sql, params):
-                    own[int(deck)] = (int(new), int(learn), int(rev))
+                for deck, new, _learn, rev in fetch(sql, params):
+                    own[int(deck)] = (int(new), intraday.get(int(deck), 0), int(rev))
             if self._totals is None:
-                rows = self._fetch(conn)(overview.TOTALS_SQL, {})
+                rows = fetch(overview.TOTALS_SQL, {})
                 self._totals = {int(d): int(n) for d, n in rows}
             totals = self._totals
-        return overview.deck_list(decks, self._decks.tree(), own, totals, new_left, rev_left)
+        tree = self._decks.tree()
+        return overview.deck_list(decks, tree, own, totals, new_left, rev_left, interday)
 
-    def _next_card_row(self, conn: Connection, now: datetime, deck: str | None) -> Any:
+    def _build_queue(
+        self, conn: Connection, now: datetime, deck: str | None
+    ) -> study_queue.StudyQueue:
+        """Today's queue of ``deck`` (None: all decks), gathered as Anki's v3 scheduler does."""
         decks = self._decks.names()
         root = self._decks.id(deck) if deck is not None else None
         scope = list(decks) if deck is None else subdeck_ids(decks, deck)
-        if not scope:
-            return None
         day_start, day_end = self._config.day_bounds(now)
         new_left, rev_left = self._remaining(conn, day_start)
-        tree = self._decks.tree()
+        chains = self._decks.tree()
+        top = -1 if root is None else root
+        parents: dict[int, int | None] = {}
+        limits: dict[int, study_queue.Limits] = {}
+        if root is None:
+            parents[top] = None
+            limits[top] = study_queue.Limits(study_queue.UNLIMITED, study_queue.UNLIMITED)
+        for deck_id in sorted(scope, key=lambda d: len(chains[d])):
+            chain = chains[deck_id]
+            parents[deck_id] = None if deck_id == root else (chain[1] if len(chain) > 1 else top)
+            limits[deck_id] = study_queue.Limits(rev_left[deck_id], new_left[deck_id])
+        settings = self._decks.all_settings()
+        bury = {
+            d: study_queue.Bury(o.bury_new, o.bury_reviews, o.bury_interday)
+            for d, o in settings.items()
+        }
+        params = {"now": now, "day_end": day_end, "decks": scope}
+        intraday, interday = [], []
+        for row in conn.execute(queue.DUE_LEARNING, params):
+            candidate = _candidate(row)
+            if overview.is_interday(
+                row.due, row.last_review, self._config.tz, self._config.day_start_hour
+            ):
+                interday.append(candidate)
+            else:
+                intraday.append(candidate)
+        reviews = [_candidate(row) for row in conn.execute(queue.DUE_REVIEWS, params)]
+        learner_day = self._config.learner_day
 
-        def allowed(left: dict[int, int]) -> list[int]:
-            # A deck may give a card only if it and each ancestor up to the reviewed deck allow.
-            ok = []
-            for deck_id in scope:
-                chain = tree[deck_id]
-                if root is not None:
-                    chain = chain[: chain.index(root) + 1]
-                if all(left[i] > 0 for i in chain):
-                    ok.append(deck_id)
-            return ok
+        def by_day(card: study_queue.Candidate) -> tuple[Any, int]:
+            return learner_day(card.due), study_queue.tie_hash(card.card_id)
 
-        row = queue.next_card_row(
-            conn,
+        def new_cards(deck_id: int) -> Iterator[study_queue.Candidate]:
+            # Streamed: the gathering stops at the deck's limit (a deck may hold 50,000).
+            result = conn.execute(queue.NEW_IN_DECK, {"now": now, "deck_id": deck_id})
+            try:
+                for row in result:
+                    yield _candidate(row)
+            finally:
+                result.close()
+
+        by_name = sorted(scope, key=lambda d: decks[d])
+        return study_queue.build(
+            root=root,
+            day=day_start,
             now=now,
-            cutoff=now,
-            day_end=day_end,
-            every=len(decks),
-            learn_decks=scope,
-            review_decks=allowed(rev_left),
-            new_decks=allowed(new_left),
+            ahead=LEARN_AHEAD,
+            tree=study_queue.LimitTree(parents, limits),
+            bury=bury,
+            intraday=intraday,
+            interday=sorted(interday, key=by_day),
+            reviews=sorted(reviews, key=by_day),
+            new_by_deck=((d, new_cards(d)) for d in by_name),
         )
-        if row is None:
-            # Nothing else today: show learning cards due soon rather than make the learner wait.
-            row = queue.next_card_row(
-                conn,
-                now=now,
-                cutoff=now + LEARN_AHEAD,
-                day_end=day_end,
-                every=len(decks),
-                learn_decks=scope,
-                review_decks=[],
-                new_decks=[],
-            )
-        return row
+
+    def _study_queue(
+        self, conn: Connection, now: datetime, deck: str | None
+    ) -> study_queue.StudyQueue | None:
+        """The queue of ``deck``, built if there is none for it today."""
+        if deck is not None and deck not in self._decks.names().values():
+            return None
+        root = self._decks.id(deck) if deck is not None else None
+        day_start, _ = self._config.day_bounds(now)
+        current = self._queue
+        if current is None or current.root != root or current.day != day_start:
+            current = self._queue = self._build_queue(conn, now, deck)
+        return current
+
+    def queue_counts(self, now: datetime, deck: str | None = None) -> tuple[int, int, int]:
+        """(new, learning, review) left in today's queue of ``deck``, as Anki's study screen.
+
+        Siblings left out by the bury options are not counted.
+        """
+        now = utcnow_guard(now)
+        with self._engine.connect() as conn:
+            current = self._study_queue(conn, now, deck)
+        return (0, 0, 0) if current is None else current.counts(now)
+
+    def queue_order(self, now: datetime, deck: str | None = None) -> list[tuple[int, str]]:
+        """Today's queue of ``deck`` in the order it will be shown: (card id, kind)."""
+        now = utcnow_guard(now)
+        with self._engine.connect() as conn:
+            current = self._study_queue(conn, now, deck)
+        if current is None:
+            return []
+        current.counts(now)
+        return list(current.order())
 
     def next_card(self, now: datetime, deck: str | None = None) -> ReviewCard | None:
         """The next card to review, or None when nothing is left today.
 
-        Order: learning cards due, then reviews due today, then new cards (within the daily
-        limits), then learning cards due within the next 20 minutes.
+        Anki's v3 order: learning cards due, then today's queue (reviews and interday learning
+        with new cards mixed among them, within the daily limits of the deck and the decks
+        above it up to ``deck``), then learning cards due within the learn-ahead limit.
         """
         now = utcnow_guard(now)
         with self._engine.connect() as conn:
-            row = self._next_card_row(conn, now, deck)
-            return None if row is None else self._review_card_of(row, now)
+            current = self._study_queue(conn, now, deck)
+            if current is None:
+                return None
+            current.counts(now)
+            card_id = current.first()
+            if card_id is None:
+                return None
+            row = conn.execute(queue.CARD_FOR_REVIEW, {"card_id": card_id}).first()
+            if row is None:  # gone meanwhile: build again
+                self._queue = None
+                return None
+            return self._review_card_of(row, now)
 
     def card_for_review(self, card_id: int, now: datetime) -> ReviewCard:
         """A given card, ready to be shown (used after undo and for previews).
@@ -323,6 +417,14 @@ class Scheduler:
                     queue.SIBLINGS, {"note_id": note_id, "card_id": card_id, "now": now}
                 )
                 siblings = self._to_bury(rows, memory.state, self._decks.settings(deck_id))
+            options = self._decks.settings(deck_id)
+            leech = (
+                memory.state == CardState.REVIEW
+                and new.state == CardState.RELEARNING
+                and leech_threshold_met(new.lapses, options.leech_threshold)
+            )
+            if leech:  # Anki's leech: tag the note, and suspend the card if the options say
+                self._mark_leech(conn, note_id, card_id, options.leech_suspend)
             if siblings:
                 conn.execute(
                     update(CARD)
@@ -360,8 +462,64 @@ class Scheduler:
             entry = cache[1].setdefault((deck_id, memory.state), [0, 0])
             entry[0] += 1
             entry[1] += max(0, int(duration_ms))
+        interday = (
+            memory.state in (CardState.LEARNING, CardState.RELEARNING)
+            and memory.last_review is not None
+            and self._config.learner_day(memory.due) > self._config.learner_day(memory.last_review)
+        )
+        if interday and self._interday_cache is not None and self._interday_cache[0] == day_start:
+            done = self._interday_cache[1]
+            done[deck_id] = done.get(deck_id, 0) + 1
+        self._after_answer(
+            card_id,
+            now,
+            new,
+            day_end,
+            [*siblings, *([card_id] if leech and options.leech_suspend else [])],
+        )
         result = AnswerResult(card_id, rating, new.due, outcome.interval, int(review_id))
-        return announce(self._notify, result, Change.REVIEWS | Change.CARDS)
+        changes = Change.REVIEWS | Change.CARDS | (Change.NOTES if leech else Change(0))
+        self._answering = True
+        try:
+            return announce(self._notify, result, changes)
+        finally:
+            self._answering = False
+
+    def _after_answer(
+        self,
+        card_id: int,
+        now: datetime,
+        new: scheduling.Memory,
+        day_end: datetime,
+        gone: list[int],
+    ) -> None:
+        """Consume the answered card from today's queue, as Anki's answer does.
+
+        A learning card due again before the rollover goes back among the learning cards.
+        """
+        current = self._queue
+        if current is None:
+            return
+        again = (
+            new.state in (CardState.LEARNING, CardState.RELEARNING)
+            and new.due < day_end
+            and card_id not in gone
+            and (
+                new.last_review is None
+                or self._config.learner_day(new.due) <= self._config.learner_day(new.last_review)
+            )
+        )
+        current.answered(card_id, now, new.due if again else None, new.reps)
+        current.drop(gone)
+
+    def _mark_leech(self, conn: Connection, note_id: int, card_id: int, suspend: bool) -> None:
+        tags = conn.execute(select(NOTE.c.tags).where(NOTE.c.id == note_id)).scalar() or ""
+        if "leech" not in {t.lower() for t in tags.split()}:
+            conn.execute(
+                update(NOTE).where(NOTE.c.id == note_id).values(tags=f"{tags} leech".strip())
+            )
+        if suspend:
+            conn.execute(update(CARD).where(CARD.c.id == card_id).values(suspended=True))
 
     def _to_bury(self, siblings: Any, state: int, options: DeckSettings) -> list[int]:
         """The siblings that answering a card in ``state`` buries, by its deck's options.
@@ -550,6 +708,25 @@ def _memory_params(card_id: int, memory: scheduling.Memory) -> dict[str, Any]:
         "b_reps": memory.reps,
         "b_lapses": memory.lapses,
     }
+
+
+def leech_threshold_met(lapses: int, threshold: int) -> bool:
+    """Anki's leech rule: at ``threshold`` lapses and every half threshold (rounded up) after."""
+    if threshold <= 0:
+        return False
+    half = max(1, -(-threshold // 2))
+    return lapses >= threshold and (lapses - threshold) % half == 0
+
+
+def _candidate(row: Any) -> study_queue.Candidate:
+    return study_queue.Candidate(
+        card_id=int(row.id),
+        note_id=int(row.note_id),
+        deck_id=int(row.deck_id),
+        due=row.due,
+        reps=int(row.reps),
+        ord=int(row.ord),
+    )
 
 
 def _memory(row: Any) -> scheduling.Memory:

@@ -27,7 +27,9 @@ def _buried(col: Collection, card_ids: list[int], now: datetime) -> list[bool]:
 def test_answering_buries_siblings_as_the_options_say(col: Collection, now: datetime) -> None:
     first, second, third = _three_cards(col, now)
     deck = col.decks.id("D")
-    col.sched.answer(first, 4, now)  # new siblings buried by default (as the app always did)
+    assert col.decks.settings(deck).bury_new is False  # Anki's default: nothing buried
+    col.decks.set_settings(deck, replace(col.decks.settings(deck), bury_new=True))
+    col.sched.answer(first, 4, now)
     assert _buried(col, [second, third], now) == [True, True]
     assert not any(r["buried_by_user"] for r in col.cards.rows([second, third]))
     tomorrow = now + timedelta(days=1)
@@ -42,7 +44,8 @@ def test_a_new_card_does_not_bury_review_siblings(col: Collection, now: datetime
     # siblings alone; answering a review buries review siblings.
     first, second, third = _three_cards(col, now)
     deck = col.decks.id("D")
-    col.decks.set_settings(deck, replace(col.decks.settings(deck), bury_new=False))
+    options = replace(col.decks.settings(deck), bury_new=False, bury_reviews=True)
+    col.decks.set_settings(deck, options)
     col.sched.answer(first, 4, now)
     col.sched.answer(second, 4, now)
     assert _buried(col, [first, second], now) == [False, False]
@@ -137,12 +140,13 @@ def test_forget_makes_a_card_new_and_keeps_its_history(col: Collection, now: dat
     assert col.stats.summary(later)["reviews_today"] == 2  # the history stays
     assert col.sched.undo().value is None  # the answers before it are not undone
     assert col.cards.rows([first])[0]["state"] == CardState.NEW
-    # It comes after the cards that were new before it was reset.
+    # Anki's default new-card order sorts by template: the first card of the note still
+    # comes first (its position, after the others, only orders cards of the same template).
     tomorrow = now + timedelta(days=1)
     shown = []
     while (card := col.sched.next_card(tomorrow)) is not None and card.card_id not in shown:
         shown.append(card.card_id)
         col.sched.bury([card.card_id], tomorrow)
-    assert shown == [second, third, first]
+    assert shown == [first, second, third]
     col.sched.forget([first], later, reset_counts=True)
     assert col.cards.rows([first])[0]["reps"] == 0

@@ -19,6 +19,10 @@ def test_queue_order_learning_then_review_then_new(col: Collection, now: datetim
     assert second is not None and second.faces.question == "q1"
     col.sched.answer(second.card_id, 1, now)  # Again: learning, due in 1 minute
     later = now + timedelta(minutes=2)
+    # As in Anki, a learning card that fell due after the last answer waits for the next one.
+    third = col.sched.next_card(later)
+    assert third is not None and third.faces.question == "q2"
+    col.sched.answer(third.card_id, 4, later)
     learning = col.sched.next_card(later)
     assert learning is not None and learning.card_id == second.card_id
     review_day = col.cards.rows([first.card_id])[0]["due"] + timedelta(hours=1)
@@ -62,6 +66,8 @@ def test_siblings_are_buried_until_tomorrow_and_undo_unburies(
     col: Collection, now: datetime
 ) -> None:
     col.notes.add("D", "basic+reversed", "LLM", "Large Language Model", now)
+    deck = col.decks.id("D")
+    col.decks.set_settings(deck, DeckSettings(bury_new=True, bury_reviews=True))
     card = col.sched.next_card(now)
     assert card is not None and card.ord == 0
     col.sched.answer(card.card_id, 4, now)
