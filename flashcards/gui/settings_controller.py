@@ -157,6 +157,7 @@ class SettingsController(QObject):
             if result.changed:
                 if deck_id == self._current:
                     self.dialog.fsrs_params.setText(params_text(result.after[0]))
+                    self.dialog.fsrs_params.setCursorPosition(0)
                     self._edited[deck_id] = replace(
                         self._form_settings(), fsrs_params=result.after[0]
                     )

@@ -176,6 +176,7 @@ class SettingsDialog(QDialog):
         self.relearning_steps.setText(s.relearning_steps)
         self.max_interval.setValue(s.maximum_interval)
         self.fsrs_params.setText(" ".join(f"{p:.4f}" for p in s.fsrs_params))
+        self.fsrs_params.setCursorPosition(0)
         self.fsrs_result.clear()
 
     def set_busy(self, busy: bool) -> None:
