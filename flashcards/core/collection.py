@@ -33,6 +33,7 @@ from flashcards.core.media import MediaFolder
 from flashcards.core.notes import NoteManager
 from flashcards.core.scheduler import Scheduler
 from flashcards.core.stats_data import Stats
+from flashcards.core.undo import UndoStack
 
 
 class Collection:
@@ -53,6 +54,7 @@ class Collection:
         self.sched = Scheduler(engine, self.config, self.decks, self.notify)
         self.stats = Stats(engine, self.config, self.decks)
         self.media = MediaFolder.beside(_database_file(engine))
+        self.undo = UndoStack(self)
 
     @property
     def tz(self) -> tzinfo | None:

@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -23,6 +23,7 @@ from flashcards.gui.sound import SoundPlayer, answer_sounds, sound_markers
 from flashcards.gui.theme import Theme
 
 if TYPE_CHECKING:
+    from flashcards.core.changes import OpResult
     from flashcards.core.collection import Collection
     from flashcards.core.scheduler import ReviewCard
 
@@ -295,6 +296,13 @@ class ReviewController(QObject):
             action.setChecked(False)
         if on_card and self.card is not None and self.card.flag in self._actions.flag:
             self._actions.flag[self.card.flag].setChecked(True)
+        self.sync_undo()
+
+    def sync_undo(self) -> None:
+        """Edit → Undo names the action it would take back, and is off when there is none."""
+        name = self._col.undo.name  # the stack itself, not the database: safe here
+        self._actions.undo.setText(f"&Undo {name}" if name else "&Undo")
+        self._actions.undo.setEnabled(name is not None)
 
     # ------------------------------------------------------------------ slots
 
@@ -314,28 +322,40 @@ class ReviewController(QObject):
             return
         elapsed = min(MAX_ANSWER_MS, int((time.monotonic() - self._started) * 1000))
         now = self._clock()
-        self._ops.run_now(
-            lambda: self._col.sched.answer(
+
+        def answer() -> Any:  # the scheduler's OpResult, passed on
+            done = self._col.sched.answer(
                 card.card_id, rating, now, duration_ms=elapsed, shown_at=card.shown_at
-            ),
-            initiator=self,
-        )
+            )
+            self._col.undo.answered()
+            return done
+
+        self._ops.run_now(answer, initiator=self)
         self._show_next()
 
     def undo(self) -> bool:
-        """Undo the last answer and show its card again; False if there was nothing to undo."""
-        card_id = self._ops.run_now(lambda: self._col.sched.undo(), initiator=self)
-        if card_id is None:
+        """Undo the last action (answer, bury, suspend, flag, edit...); False if none.
+
+        An answer undone shows its card again, as in Anki; other actions show the next card
+        as it now is.
+        """
+        undone = self._ops.run_now(lambda: self._col.undo.undo(), initiator=self)
+        if undone is None:
             self.message.emit("Nothing to undo.")
+            self._sync_actions()
             return False
         now = self._clock()
-        with self._ops.exclusive():
-            card = self._col.sched.card_for_review(card_id, now)
-        if self.deck is None:
-            self.deck = card.deck_name
-        self._active = True
-        self._show(card, now)
-        self.message.emit("Answer undone.")
+        if undone.card_id is not None:
+            with self._ops.exclusive():
+                card = self._col.sched.card_for_review(undone.card_id, now)
+            if self.deck is None:
+                self.deck = card.deck_name
+            self._active = True
+            self._show(card, now)
+        elif self._active:
+            self._show_next()
+        self.message.emit(f"{undone.name} undone.")
+        self._sync_actions()
         return True
 
     @Slot()
@@ -368,7 +388,12 @@ class ReviewController(QObject):
     def _on_bury(self) -> None:
         if self.card is not None:
             ids, now = [self.card.card_id], self._clock()
-            self._ops.run_now(lambda: self._col.sched.bury(ids, now), initiator=self)
+
+            def bury() -> OpResult[None]:
+                with self._col.undo.cards("Bury", ids):
+                    return self._col.sched.bury(ids, now)
+
+            self._ops.run_now(bury, initiator=self)
             self.message.emit("Card buried until tomorrow.")
             self._show_next()
 
@@ -376,7 +401,12 @@ class ReviewController(QObject):
     def _on_suspend(self) -> None:
         if self.card is not None:
             ids = [self.card.card_id]
-            self._ops.run_now(lambda: self._col.sched.set_suspended(ids, True), initiator=self)
+
+            def suspend() -> OpResult[None]:
+                with self._col.undo.cards("Suspend", ids):
+                    return self._col.sched.set_suspended(ids, True)
+
+            self._ops.run_now(suspend, initiator=self)
             self.message.emit("Card suspended.")
             self._show_next()
 
@@ -386,7 +416,12 @@ class ReviewController(QObject):
         if card is None:
             return
         flag = 0 if card.flag == number else number
-        self._ops.run_now(lambda: self._col.sched.set_flag([card.card_id], flag), initiator=self)
+
+        def set_flag() -> OpResult[None]:
+            with self._col.undo.cards("Flag", [card.card_id]):
+                return self._col.sched.set_flag([card.card_id], flag)
+
+        self._ops.run_now(set_flag, initiator=self)
         self.card = replace(card, flag=flag)
         self._sync_actions()
         self.message.emit(
@@ -395,6 +430,7 @@ class ReviewController(QObject):
 
     @Slot(object, object)
     def _on_collection_changed(self, changes: Change, initiator: object) -> None:
+        self.sync_undo()  # another window's action may be the last one now
         # An edit of the card on screen shows at once, keeping the side that was showing.
         card = self.card
         if initiator is self or not changes & Change.NOTES or card is None or not self._active:

@@ -456,3 +456,31 @@ def test_the_done_screen_says_what_is_held_back_and_why(qtbot, gui: Gui, clock) 
     assert "1 card due today is held back by the deck's daily limits" in (
         gui.window.done.message.text()
     )
+
+
+def test_undo_takes_back_the_last_action_named_in_the_menu(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    """U after a bury undoes the bury, not the answer before it (as in Anki)."""
+    col = gui.col
+    assert col is not None
+    undo = gui.window.actions_.undo
+    gui.controller._on_study(col.decks.id("LLM基礎"))
+    review = gui.controller.review
+    first = review.card
+    assert first is not None
+    _key(qtbot, gui, Qt.Key.Key_Space)
+    _key(qtbot, gui, "3")
+    assert undo.isEnabled() and undo.text() == "&Undo Answer"
+    second = review.card
+    assert second is not None and second.card_id != first.card_id
+    gui.window.actions_.bury.trigger()
+    assert undo.text() == "&Undo Bury"
+    assert col.cards.rows([second.card_id])[0]["buried_until"] is not None
+
+    undo.trigger()
+    assert col.cards.rows([second.card_id])[0]["buried_until"] is None  # the bury, undone
+    assert _log(col) == [(first.card_id, 3)]  # the answer stays
+    assert undo.text() == "&Undo Answer"
+    undo.trigger()
+    assert _log(col) == []
+    assert review.card is not None and review.card.card_id == first.card_id  # shown again
+    assert not undo.isEnabled() and undo.text() == "&Undo"
