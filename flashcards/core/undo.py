@@ -69,6 +69,25 @@ class UndoStack:
     def __init__(self, col: Collection) -> None:
         self._col = col
         self._steps: list[_Step] = []
+        self._recording = 0  # inside a recorded action (or an undo): its changes are ours
+        col.add_listener(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        """Any change not recorded here (an import, an edit elsewhere) ends what can be undone.
+
+        A step restores the rows as they were before it; undoing it over a later change it
+        did not see would take that change back too (an import's reviews, say).
+        """
+        if not self._recording and change:
+            self._steps.clear()
+
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        self._recording += 1
+        try:
+            yield
+        finally:
+            self._recording -= 1
 
     @property
     def name(self) -> str | None:
@@ -83,8 +102,14 @@ class UndoStack:
         self._steps.append(step)
         del self._steps[:-MAX_STEPS]
 
-    def answered(self) -> None:
-        """Record that a card was answered (undone by the scheduler, which kept the rest)."""
+    @contextmanager
+    def answer(self) -> Iterator[None]:
+        """Record an answer given inside the block.
+
+        The scheduler undoes it: it keeps what each answer changed in its log row.
+        """
+        with self._quiet():
+            yield
         self._push(_Step("Answer", None, Change.REVIEWS | Change.CARDS))
 
     @contextmanager
@@ -97,7 +122,8 @@ class UndoStack:
         ids = list(dict.fromkeys(card_ids))
         with self._col.engine.connect() as conn:
             before = _rows(conn, CARD, CARD.c.id, ids)
-        yield
+        with self._quiet():
+            yield
 
         def restore(conn: Connection) -> None:
             for row in before:
@@ -118,7 +144,8 @@ class UndoStack:
             notes = _rows(conn, NOTE, NOTE.c.id, ids)
             cards = _rows(conn, CARD, CARD.c.note_id, ids)
             logs = _rows(conn, LOG, LOG.c.card_id, [int(c["id"]) for c in cards])
-        yield
+        with self._quiet():
+            yield
 
         def restore(conn: Connection) -> None:
             for chunk in _chunks(ids):
@@ -144,14 +171,15 @@ class UndoStack:
         if not self._steps:
             return OpResult(None, Change(0))
         step = self._steps.pop()
-        if step.restore is None:
-            card_id = self._col.sched.undo().value
-            if card_id is None:  # its review was deleted meanwhile: nothing came back
-                return OpResult(None, Change(0))
-            return OpResult(Undone(step.name, card_id), step.changes)
-        with self._col.engine.begin() as conn:
-            step.restore(conn)
-        return announce(self._col.notify, Undone(step.name), step.changes)
+        with self._quiet():
+            if step.restore is None:
+                card_id = self._col.sched.undo().value
+                if card_id is None:  # its review was deleted meanwhile: nothing came back
+                    return OpResult(None, Change(0))
+                return OpResult(Undone(step.name, card_id), step.changes)
+            with self._col.engine.begin() as conn:
+                step.restore(conn)
+            return announce(self._col.notify, Undone(step.name), step.changes)
 
 
 __all__ = ["MAX_STEPS", "UndoStack", "Undone"]

@@ -324,11 +324,10 @@ class ReviewController(QObject):
         now = self._clock()
 
         def answer() -> Any:  # the scheduler's OpResult, passed on
-            done = self._col.sched.answer(
-                card.card_id, rating, now, duration_ms=elapsed, shown_at=card.shown_at
-            )
-            self._col.undo.answered()
-            return done
+            with self._col.undo.answer():
+                return self._col.sched.answer(
+                    card.card_id, rating, now, duration_ms=elapsed, shown_at=card.shown_at
+                )
 
         self._ops.run_now(answer, initiator=self)
         self._show_next()

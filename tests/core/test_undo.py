@@ -23,8 +23,8 @@ def test_each_action_is_undone_last_first_and_exactly(col: Collection, now: date
     first, second = col.notes.get(note).card_ids
     start = _state(col)
 
-    col.sched.answer(first, 3, now)
-    col.undo.answered()
+    with col.undo.answer():
+        col.sched.answer(first, 3, now)
     answered = _state(col)
     with col.undo.cards("Suspend", [second]):
         col.sched.set_suspended([second], True)
@@ -76,3 +76,15 @@ def test_undo_keeps_thirty_steps(col: Collection, now: datetime) -> None:
     while col.undo.undo().value is not None:
         undone += 1
     assert undone == 30
+
+
+def test_a_change_not_recorded_ends_what_can_be_undone(col: Collection, now: datetime) -> None:
+    """An edit undone over a later import would take the import's changes back: it is gone."""
+    col.notes.add("U", "basic", "q", "a", now)
+    note = col.notes.ids("U")[0]
+    with col.undo.notes("Edit Note", [note]):
+        col.notes.update(note, now, back="answer")
+    assert col.undo.name == "Edit Note"
+    col.notes.add("U", "basic", "q2", "a2", now)  # not recorded (as an import)
+    assert col.undo.name is None and col.undo.undo().value is None
+    assert col.notes.get(note).back == "answer"
