@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from flashcards.gui.clock import Clock, system_clock
 from flashcards.gui.deck_list import first_due_deck, today_text
@@ -28,7 +28,12 @@ from flashcards.gui.executor import Executor, Report
 from flashcards.gui.fonts import apply_fonts
 from flashcards.gui.main_window import MainWindow
 from flashcards.gui.plain import message_box, one_sentence
-from flashcards.gui.safety.instance import bring_to_front, claim_instance, collection_file
+from flashcards.gui.safety.instance import (
+    SingleInstance,
+    bring_to_front,
+    claim_instance,
+    collection_file,
+)
 from flashcards.gui.safety.recovery import Recovery
 from flashcards.gui.theme import Theme
 
@@ -62,6 +67,12 @@ class Gui:
     backups: AutoBackup | None = None
     #: Damaged-file recovery and File → Restore Backup… (built by :func:`setup_recovery`).
     recovery: Recovery | None = None
+    #: The data directory's lock (released by :func:`shutdown`); None in tests that take none.
+    instance: SingleInstance | None = None
+    #: Set once :func:`shutdown` has run.
+    shut_down: bool = False
+    #: Ends the event loop when the main window closes (default: ``app.quit``).
+    end_loop: Callable[[], None] | None = None
     marks: dict[str, float] = field(default_factory=dict)
 
 
@@ -97,7 +108,41 @@ def create_gui(
     errors = ErrorBoundary(log_dir if log_dir is not None else log_dir_for(None))
     gui = Gui(app, window, theme, settings, Executor(), errors, clock)
     errors.window = lambda: gui.window
+    wire_window(gui, window)
     return gui
+
+
+def wire_window(gui: Gui, window: MainWindow) -> None:
+    """Connect what the main window does for the whole app: Quit, closing, zoom."""
+    a = window.actions_
+    a.quit.triggered.connect(window.close)
+    window.closing.connect(lambda: end_with_window(gui, window))
+    a.zoom_in.triggered.connect(gui.theme.zoom_in)
+    a.zoom_out.triggered.connect(gui.theme.zoom_out)
+    a.zoom_reset.triggered.connect(gui.theme.reset_zoom)
+
+
+def end_with_window(gui: Gui, window: MainWindow) -> None:
+    """The main window closed (File → Quit, Ctrl+Q, its close button): the app ends with it.
+
+    Every other window (Browse, Statistics, Generate, a result dialog) is closed too, and the
+    event loop is asked to end; :func:`shutdown` then takes the closing backup and releases
+    the lock. A window replaced by :func:`close_collection` ends nothing.
+    """
+    if window is not gui.window:
+        return
+    if gui.controller is not None:
+        gui.controller.close()  # the browser saves a pending edit as it closes
+    for widget in QApplication.topLevelWidgets():
+        if widget is not window and widget.isVisible() and _is_window(widget):
+            widget.close()
+    (gui.end_loop or gui.app.quit)()
+
+
+def _is_window(widget: QWidget) -> bool:
+    # Menus and tooltips are top-level too, and close by themselves.
+    kind = widget.windowType()
+    return kind in (Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Sheet)
 
 
 def attach_collection(
@@ -223,6 +268,7 @@ def close_collection(gui: Gui) -> None:
     gui.window = new
     if gui.recovery is not None:
         gui.recovery.wire(new.actions_.restore)
+    wire_window(gui, new)
     new.show()
     old.close()
     old.deleteLater()
@@ -260,6 +306,27 @@ def take_closing_backup(gui: Gui) -> None:
         sys.stderr.write(f"flashcards: {one_sentence(exc, 'No closing backup')}\n")
 
 
+def shutdown(gui: Gui) -> None:
+    """End the app's work once, whichever way it ends (Quit, the last window, SIGTERM).
+
+    Closes the controllers' windows, waits for the executor, takes the closing backup, closes
+    the collection, stops the executor and releases the data directory's lock.
+    """
+    if gui.shut_down:
+        return
+    gui.shut_down = True
+    if gui.controller is not None:
+        gui.controller.close()
+    gui.executor.wait()
+    take_closing_backup(gui)
+    if gui.col is not None:
+        gui.col.close()
+    gui.executor.shutdown()
+    if gui.instance is not None:
+        gui.instance.release()
+    gui.errors.uninstall()
+
+
 def run_app(
     data_dir: Path | None = None, db_url: str | None = None, clock: Clock = system_clock
 ) -> int:
@@ -273,6 +340,7 @@ def run_app(
     if isinstance(instance, int):
         return instance
     gui = create_gui(app, settings_for(data_dir), clock, log_dir_for(data_dir))
+    gui.instance = instance
     gui.errors.install()
     instance.raise_requested.connect(lambda: bring_to_front(gui.window))
 
@@ -299,18 +367,7 @@ def run_app(
 
     QTimer.singleShot(0, start)
 
-    def shutdown() -> None:
-        if gui.controller is not None:
-            gui.controller.close()
-        gui.executor.wait()
-        take_closing_backup(gui)
-        if gui.col is not None:
-            gui.col.close()
-        gui.executor.shutdown()
-        instance.release()
-        gui.errors.uninstall()
-
-    app.aboutToQuit.connect(shutdown)
+    app.aboutToQuit.connect(lambda: shutdown(gui))
     quit_on_terminate(app)
     return app.exec()
 

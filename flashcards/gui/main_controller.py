@@ -91,7 +91,6 @@ class MainController(QObject):
         self.check_media.message.connect(self._on_message)
         a.settings.triggered.connect(self._on_settings)
         a.about.triggered.connect(self._on_about)
-        a.quit.triggered.connect(window.close)
         window.deck_list.study_requested.connect(self._on_study)
         window.done.back_clicked.connect(self._on_back)
         self.review.screen_requested.connect(self._on_screen_requested)

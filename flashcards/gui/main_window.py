@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QWidget
 
@@ -58,10 +58,16 @@ class MainActions:
     flag: dict[int, QAction]
     replay: QAction
     check_media: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    zoom_reset: QAction
 
 
 class MainWindow(QMainWindow):
     """Lays out the screens and the menus; remembers its geometry in ``settings``."""
+
+    #: The window is closing (the app ends with it: see :func:`flashcards.gui.app.wire_window`).
+    closing = Signal()
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,14 +100,21 @@ class MainWindow(QMainWindow):
         restore = _action(self, file, "&Restore Backup…")
         file.setToolTipsVisible(True)  # says why restoring is off for a database server
         file.addSeparator()
-        quit_ = _action(self, file, "&Quit", QKeySequence.StandardKey.Quit)
+        quit_ = _action(self, file, "&Quit", "Ctrl+Q")  # Cmd+Q on macOS; Windows has no key
         quit_.setMenuRole(QAction.MenuRole.QuitRole)
+        # Ctrl+Q quits from every window of the app (the browser, the statistics) as Anki's.
+        quit_.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
         edit = bar.addMenu("&Edit")
         undo = _action(self, edit, "&Undo Answer", "U", "Ctrl+Z")
         edit.addSeparator()
         settings = _action(self, edit, "&Settings…", "Ctrl+,", "Ctrl+P")
         settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+
+        view = bar.addMenu("&View")
+        zoom_in = _action(self, view, "Zoom &In", "Ctrl++", "Ctrl+=")
+        zoom_out = _action(self, view, "Zoom &Out", "Ctrl+-")
+        zoom_reset = _action(self, view, "&Actual Size", "Ctrl+0")
 
         tools = bar.addMenu("&Go")
         study = _action(self, tools, "&Study Selected Deck", "S")
@@ -138,7 +151,7 @@ class MainWindow(QMainWindow):
         return MainActions(
             add_note, generate, import_file, export, quit_, undo, browse, settings, study,
             reveal, rate, edit_note, bury, suspend, back, about, stats, restore, flag, replay,
-            check_media,
+            check_media, zoom_in, zoom_out, zoom_reset,
         )  # fmt: skip
 
     def show_screen(self, screen: Screen) -> None:
@@ -155,7 +168,9 @@ class MainWindow(QMainWindow):
         return Screen(self.stack.currentIndex())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        """Remember the window's geometry."""
+        """Remember the window's geometry; say that the window closes."""
         self._settings.setValue("main/geometry", self.saveGeometry())
         self._settings.sync()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closing.emit()

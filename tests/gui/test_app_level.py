@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
-from flashcards.gui.app import Gui
+from flashcards.core.backup import list_backups
+from flashcards.gui.app import Gui, create_gui, open_in_background, setup_recovery, shutdown
+from flashcards.gui.safety import SingleInstance, claim_instance
 from flashcards.gui.settings_controller import SettingsController
 from flashcards.gui.theme import Theme
+from tests.gui.conftest import OFFSCREEN_NOISE
+
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
@@ -63,3 +72,156 @@ def test_theme_switch_in_settings_applies_and_is_remembered(
             assert next_start.mode == "dark"
             next_start.deleteLater()
     assert changed
+
+
+# ---------------------------------------------------------------------------- Quit
+
+
+def _open_windows() -> list[QWidget]:
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible() and w.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
+    ]
+
+
+@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, r"This plugin does not support raise\(\)")
+@pytest.mark.parametrize("where", ["main", "browser"])
+def test_quit_closes_every_window_takes_the_backup_and_frees_the_lock(
+    qtbot, tmp_path: Path, clock, where: str  # noqa: ANN001
+) -> None:
+    # The app as run_app wires it: the lock, recovery and backups, the collection opened
+    # in the background; then Browse and Statistics opened from the menu.
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    data = tmp_path / "data"
+    data.mkdir()
+    instance = claim_instance(data, None)
+    assert isinstance(instance, SingleInstance)
+    settings = QSettings(str(data / "gui.ini"), QSettings.Format.IniFormat)
+    gui = create_gui(app, settings, clock, data / "logs")
+    gui.instance = instance
+    ready: list[int] = []
+    setup_recovery(gui, data, None, lambda: ready.append(1), quit=lambda _code: None)
+    gui.window.show()
+    qtbot.addWidget(gui.window)
+    open_in_background(gui, data, None, lambda: ready.append(1))
+    qtbot.waitUntil(lambda: bool(ready), timeout=30000)
+    assert gui.col is not None and gui.backups is not None and gui.controller is not None
+    db = data / "collection.db"
+    before = list_backups(db)
+    gui.col.notes.add("Quit", "basic", "front", "back", clock())  # something to back up
+
+    a = gui.window.actions_
+    a.browse.trigger()
+    a.stats.trigger()
+    controller = gui.controller
+    assert controller.browser is not None and controller.stats is not None
+    browser = controller.browser.window
+    qtbot.waitExposed(browser)
+    qtbot.waitExposed(controller.stats.window)
+    assert len(_open_windows()) >= 3
+
+    # Ctrl+Q, pressed in the browser (the shortcut is the app's) or in the main window.
+    target = browser if where == "browser" else gui.window
+    target.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is target)
+    # What run_app does when its event loop ends (app.exec cannot run inside the tests).
+    ended: list[int] = []
+    gui.end_loop = lambda: (ended.append(1), shutdown(gui))  # type: ignore[func-returns-value]
+    qtbot.keyClick(target, Qt.Key.Key_Q, CTRL)
+    assert ended == [1]
+
+    assert _open_windows() == []
+    assert gui.shut_down
+    after = list_backups(db)
+    assert len(after) == len(before) + 1  # the closing backup
+    assert not instance.lock.held
+    again = claim_instance(data, None)  # the next launch takes the folder at once
+    assert isinstance(again, SingleInstance)
+    again.release()
+
+
+QUIT_SCRIPT = r"""
+import sys, pathlib
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from flashcards.gui.app import run_app
+from flashcards.gui.main_window import MainWindow
+
+app = QApplication(sys.argv[:1])
+
+def step():
+    shown = [w for w in app.topLevelWidgets() if w.isVisible() and w.isWindow()]
+    main = next((w for w in shown if isinstance(w, MainWindow)), None)
+    if main is not None and len(shown) < 3:
+        main.actions_.browse.trigger()
+        main.actions_.stats.trigger()
+    others = [w for w in shown if w is not main and w.windowTitle()]
+    if main is None or len(others) < 2:
+        QTimer.singleShot(200, step)  # the collection is still opening
+        return
+    browser = next(w for w in others if w.objectName() == "browser")
+    browser.activateWindow()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    QTimer.singleShot(100, lambda: QTest.keyClick(browser, Qt.Key.Key_Q, ctrl))
+    sys.stderr.write("quit sent with %d windows open\n" % len(shown))
+
+QTimer.singleShot(0, step)
+sys.exit(run_app(pathlib.Path(sys.argv[1])))
+"""
+
+
+def test_ctrl_q_in_the_browser_ends_the_process(tmp_path: Path) -> None:
+    """The real app in its own process: Ctrl+Q with Browse and Statistics open exits."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("FLASHCARDS_DATA_DIR", None)
+    data = tmp_path / "data"
+    result = subprocess.run(
+        [sys.executable, "-c", QUIT_SCRIPT, str(data)],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "quit sent with 3 windows open" in result.stderr
+    assert "Traceback" not in result.stderr
+    # The lock is free: the command line can use the collection at once.
+    decks = subprocess.run(
+        [sys.executable, "-m", "flashcards", "--data-dir", str(data), "decks", "--json"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert decks.returncode == 0, decks.stderr
+
+
+# ---------------------------------------------------------------------------- zoom
+
+
+def test_zoom_keys_scale_the_card_text_and_the_app_font(
+    qtbot, restore_look: Gui, settings: QSettings  # noqa: ANN001
+) -> None:
+    gui = restore_look
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = gui.window
+    window.actions_.study.trigger()
+    question = window.review.findChild(QTextBrowser, "question")
+    assert question is not None and question.isVisible()
+    card, ui = question.font().pixelSize(), app.font().pointSizeF()
+    assert card == 26
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_Equal, CTRL)  # Ctrl+= as Ctrl++ without Shift
+    qtbot.keyClick(window, Qt.Key.Key_Plus, CTRL)
+    assert gui.theme.zoom == 1.25
+    assert question.font().pixelSize() == round(26 * 1.25)
+    assert app.font().pointSizeF() == pytest.approx(ui * 1.25, abs=0.1)
+    assert float(str(settings.value("view/zoom"))) == 1.25
+    qtbot.keyClick(window, Qt.Key.Key_Minus, CTRL)
+    assert gui.theme.zoom == 1.1
+    qtbot.keyClick(window, Qt.Key.Key_0, CTRL)
+    assert gui.theme.zoom == 1.0
+    assert question.font().pixelSize() == card and app.font().pointSizeF() == ui
+    # The View menu says it, with its keys.
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert [a.text() for a in view.actions()] == ["Zoom &In", "Zoom &Out", "&Actual Size"]
