@@ -23,7 +23,7 @@ from flashcards.core.generate.backs import (
 )
 from flashcards.core.generate.findings import Finding, expansion_matches
 from flashcards.core.generate.ja_text import NOTE_TITLE
-from flashcards.core.generate.lexicon import GENERIC_HEADINGS
+from flashcards.core.generate.lexicon import GENERIC_HEADINGS, PREPOSITIONS_EN
 from flashcards.core.generate.marks_ja import EXAMPLE_OR_AMOUNT
 from flashcards.core.generate.patterns_ja import heading_term
 from flashcards.core.generate.rules import Example, rule
@@ -39,10 +39,12 @@ _HEADING_NUMBER = re.compile(
     r"|(?:Step|STEP) \d{1,2}[:.]?)\s*"
 )
 _HEADING_TAIL = re.compile(r"\s*[:：]$")
+# A heading that starts as a phrase (an article, a question word, a preposition, a verb) or
+# speaks to the reader is a title, not a term; the prepositions are the lexicon's.
 _EN_PHRASE_HEADING = re.compile(
-    r"^(?:the|a|an|how|why|when|where|what|who|which|after|before|in|on|at|for|from|with|about"
-    r"|into|during|under|over|between|beyond|is|are|do|does|can)\b|\b(?:your|my|our|their|his|her|its|you|we)\b"
-    r"|^[A-Za-z]+ing\s",
+    r"^(?:the|a|an|how|why|when|where|what|who|which|is|are|do|does|can|"
+    + "|".join(sorted(map(re.escape, PREPOSITIONS_EN)))
+    + r")\b|\b(?:your|my|our|their|his|her|its|you|we)\b|^[A-Za-z]+ing\s",
     re.IGNORECASE,
 )
 _EN_HEADING_LEAD = re.compile(r"^(?:What\s+(?:is|are)\s+(?:an?\s+|the\s+)?)", re.IGNORECASE)
@@ -121,7 +123,13 @@ def _explanation(text: str, lang: str) -> str:
 
 
 def _language(text: str) -> str:
-    return "ja" if any(is_kana(ch) or "\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+    """A label's language: Japanese as soon as it holds a kana or a kanji.
+
+    Not :func:`~flashcards.core.generate.textutil.detect_language`, which weighs an article's
+    share of scripts: a short label such as ``Transformer層`` is Japanese prose's, though most of
+    its letters are Latin.
+    """
+    return "ja" if any(is_kana(ch) or is_kanji(ch) for ch in text) else "en"
 
 
 def _paired(sentence: Sentence, pattern: str, strength: float) -> list[Finding]:
