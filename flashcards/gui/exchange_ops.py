@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QWidget,
@@ -30,7 +31,7 @@ from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.gui.clock import Clock
 from flashcards.gui.executor import Report, progress_adapter
 from flashcards.gui.ops import Ops
-from flashcards.gui.plain import inform, make_plain, one_line, quote
+from flashcards.gui.plain import make_plain, message_box, one_line, quote
 
 if TYPE_CHECKING:
     from flashcards.core.changes import OpResult
@@ -204,15 +205,25 @@ def import_path(
 
 
 class ExportOptions(QDialog):
-    """Which deck, which format, and whether to carry the learner's progress."""
+    """Which deck, which format, and whether to carry the learner's progress.
 
-    def __init__(self, decks: list[str], parent: QWidget | None = None) -> None:
+    Args:
+        decks: The deck names offered.
+        parent: The window the dialog belongs to.
+        selected: The deck chosen at first (the deck selected in the deck list); None: all.
+    """
+
+    def __init__(
+        self, decks: list[str], parent: QWidget | None = None, selected: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.deck = QComboBox()
         self.deck.addItem("All decks", None)
         for name in sorted(decks, key=lambda n: n.split("::")):
             self.deck.addItem(name, name)
+        if selected is not None and self.deck.findData(selected) >= 0:
+            self.deck.setCurrentIndex(self.deck.findData(selected))
         self.format = QComboBox()
         self.format.addItem("Anki package (.apkg)", "apkg")
         self.format.addItem("Anki text file (.txt)", "csv")
@@ -258,6 +269,10 @@ class ExchangeController(QObject):
         self._cancel_button: QPushButton | None = None
         #: The last text options and import result dialogs opened (None before the first).
         self.text_dialog: TextImportDialog | None = None
+        #: Names the deck File → Export offers first (the main window's selected deck).
+        self.selected_deck: Callable[[], str | None] = lambda: None
+        #: The last export result box opened (None before the first).
+        self.export_box: QMessageBox | None = None
         self.result_dialog: QDialog | None = None
 
     def _start_progress(self, title: str, cancel: threading.Event | None = None) -> QProgressDialog:
@@ -397,7 +412,7 @@ class ExchangeController(QObject):
         """Ask what to export and where, then export."""
         with self._ops.exclusive():
             decks = list(self._col.decks.names().values())
-        options = ExportOptions(decks, self._parent)
+        options = ExportOptions(decks, self._parent, self.selected_deck())
         if options.exec() != QDialog.DialogCode.Accepted:
             return
         fmt = str(options.format.currentData())
@@ -438,8 +453,14 @@ class ExchangeController(QObject):
 
         self._finish()
         files = f" with {media} media file{'s' if media != 1 else ''}" if media else ""
-        self.message.emit(
-            f"Exported {count} note{'s' if count != 1 else ''}{files} to {quote(str(path), 200)}."
-        )
+        notes = f"{count} note{'s' if count != 1 else ''}"
+        text = f"Exported {notes}{files} to {quote(str(path), 200)}."
+        self.message.emit(text)
         if missing:  # the package is written; the learner should know what it lacks
-            inform(self._parent, "Export", missing_media_sentence(missing))
+            text += "\n\n" + missing_media_sentence(missing)
+        # As an import's: the result stays until the learner has read it.
+        icon = QMessageBox.Icon.Warning if missing else QMessageBox.Icon.Information
+        box = message_box(self._parent, icon, "Export", text)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.export_box = box
+        box.open()

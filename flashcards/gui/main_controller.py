@@ -70,6 +70,7 @@ class MainController(QObject):
             col, ops, clock, window.review, window.done, window.actions_, theme
         )
         self.exchange = ExchangeController(col, ops, clock, window)
+        self.exchange.selected_deck = self._selected_deck_name
         self.check_media = CheckMediaController(col, ops, window)
         # Counts are refreshed once per burst of changes (an import announces many).
         self._refresh_timer = QTimer(self)

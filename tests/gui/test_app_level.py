@@ -9,15 +9,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
+from pytestqt.qtbot import QtBot
 
 from flashcards.core.backup import list_backups
 from flashcards.gui.app import Gui, create_gui, open_in_background, setup_recovery, shutdown
+from flashcards.gui.exchange_ops import ExportOptions
 from flashcards.gui.safety import SingleInstance, claim_instance
 from flashcards.gui.settings_controller import SettingsController
 from flashcards.gui.theme import Theme
-from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.conftest import OFFSCREEN_NOISE, FakeClock
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -88,7 +90,7 @@ def _open_windows() -> list[QWidget]:
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, r"This plugin does not support raise\(\)")
 @pytest.mark.parametrize("where", ["main", "browser"])
 def test_quit_closes_every_window_takes_the_backup_and_frees_the_lock(
-    qtbot, tmp_path: Path, clock, where: str  # noqa: ANN001
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock, where: str
 ) -> None:
     # The app as run_app wires it: the lock, recovery and backups, the collection opened
     # in the background; then Browse and Statistics opened from the menu.
@@ -197,7 +199,7 @@ def test_ctrl_q_in_the_browser_ends_the_process(tmp_path: Path) -> None:
 
 
 def test_zoom_keys_scale_the_card_text_and_the_app_font(
-    qtbot, restore_look: Gui, settings: QSettings  # noqa: ANN001
+    qtbot: QtBot, restore_look: Gui, settings: QSettings
 ) -> None:
     gui = restore_look
     app = QApplication.instance()
@@ -225,3 +227,34 @@ def test_zoom_keys_scale_the_card_text_and_the_app_font(
     # The View menu says it, with its keys.
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     assert [a.text() for a in view.actions()] == ["Zoom &In", "Zoom &Out", "&Actual Size"]
+
+
+# ---------------------------------------------------------------------------- export
+
+
+def test_export_offers_the_selected_deck_and_shows_its_result(
+    qtbot: QtBot, gui: Gui, tmp_path: Path
+) -> None:
+    assert gui.col is not None and gui.controller is not None
+    gui.window.deck_list.select_deck(gui.col.decks.id("English"))
+    offered: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ExportOptions)
+        offered.append(dialog.deck.currentText())
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    gui.window.actions_.export.trigger()  # File → Export…
+    assert offered == ["English"]
+
+    # Its result stays in a box until it is read, as an import's does.
+    exchange = gui.controller.exchange
+    target = tmp_path / "english.txt"
+    exchange.export(target, "csv", "English", with_progress=False)
+    qtbot.waitUntil(lambda: exchange.export_box is not None and exchange.export_box.isVisible())
+    box = exchange.export_box
+    assert box is not None
+    assert box.text() == f"Exported 1 note to “{target}”."
+    box.close()
