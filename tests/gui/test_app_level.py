@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QMessageBox, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
 from flashcards.core.backup import list_backups
@@ -257,4 +258,39 @@ def test_export_offers_the_selected_deck_and_shows_its_result(
     box = exchange.export_box
     assert box is not None
     assert box.text() == f"Exported 1 note to “{target}”."
+    box.close()
+
+
+# ---------------------------------------------------------------------------- About
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_about_credits_the_article_as_the_readme_does_and_states_the_code_licence(
+    qtbot: QtBot, gui: Gui
+) -> None:
+    gui.window.actions_.about.trigger()  # Help → About Flashcards
+    boxes = [b for b in gui.window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1
+    box = boxes[0]
+    assert box.windowTitle() == "About Flashcards"
+    document = QTextDocument()
+    document.setHtml(box.text())
+    shown = " ".join(document.toPlainText().split())
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Licence and attribution", 1)[1].split("\n## ", 1)[0]
+    section = " ".join(section.split())
+    # Every part of the README's attribution, word for word: title, author, course, licence.
+    attribution = (
+        "「今更聞けないLLM解説まとめ①LLMって何ぞ」 by それなニキ, based on the Matsuo Lab LLM "
+        "course (松尾研 LLM講座), licensed under"
+    )
+    assert attribution in section and attribution in shown
+    assert "[CC BY-NC-SA 4.0](https://creativecommons.org/licenses/by-nc-sa/4.0/)" in section
+    assert "CC BY-NC-SA 4.0 (attribution, non-commercial, share-alike)" in shown
+    assert 'href="https://creativecommons.org/licenses/by-nc-sa/4.0/"' in box.text()
+    # The code's licence, as the LICENSE file names it.
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8").splitlines()[0].strip()
+    assert licence == "MIT License" and f"under the {licence}" in shown
     box.close()
