@@ -114,3 +114,65 @@ def test_undo_restores_exactly_and_removes_log(col: Collection, now: datetime) -
     assert col.stats.summary(now + timedelta(minutes=12))["reviews_today"] == 1
     assert col.sched.undo().value == card.card_id
     assert col.sched.undo().value is None
+
+
+def _reviews_due(col: Collection, now: datetime, count: int) -> datetime:
+    """``count`` basic notes in deck D made review cards; returns a moment they are all due."""
+    ids = []
+    for i in range(count):
+        note = col.notes.add("D", "basic", f"r{i}", "a", now).value
+        ids += col.notes.get(note).card_ids
+    for card_id in ids:
+        col.sched.answer(card_id, 4, now)  # Easy: a review card, due in days
+    return max(r["due"] for r in col.cards.rows(ids)) + timedelta(hours=1)
+
+
+def test_the_review_limit_caps_new_cards(col: Collection, now: datetime) -> None:
+    # Anki's v3 limits: 8 reviews due, review limit 5 -> 5 reviews and no new card.
+    later = _reviews_due(col, now, 8)
+    for i in range(10):
+        col.notes.add("D", "basic", f"n{i}", "a", later)
+    deck = col.decks.id("D")
+    col.decks.set_settings(deck, DeckSettings(new_per_day=10, reviews_per_day=5))
+    assert col.sched.queue_counts(later, "D") == (0, 0, 5)
+    [counts] = col.sched.deck_counts(later)
+    assert (counts.new, counts.review) == (0, 5)
+    # With room left after the reviews, new cards take what the review limit leaves.
+    col.decks.set_settings(deck, DeckSettings(new_per_day=10, reviews_per_day=12))
+    assert col.sched.queue_counts(later, "D") == (4, 0, 8)
+    kinds = [kind for _, kind in col.sched.queue_order(later, "D")]
+    assert kinds[:3] == ["review", "new", "review"]  # new cards mixed among the reviews
+
+
+def test_learning_cards_due_within_20_minutes_count(col: Collection, now: datetime) -> None:
+    col.notes.add("D", "basic", "q", "a", now)
+    card = col.sched.next_card(now)
+    assert card is not None
+    col.sched.answer(card.card_id, 3, now)  # Good on the first step: the 10-minute step
+    assert col.sched.deck_counts(now)[0].learn == 1  # learn-ahead: due within 20 minutes
+    assert col.sched.queue_counts(now, "D") == (0, 1, 0)
+    shown = col.sched.next_card(now)
+    assert shown is not None and shown.card_id == card.card_id
+
+
+def test_a_card_reaching_8_lapses_is_a_leech(col: Collection, now: datetime) -> None:
+    note = col.notes.add("D", "basic", "q", "a", now).value
+    deck = col.decks.id("D")
+    card_id = col.notes.get(note).card_ids[0]
+    moment = now
+    tags: list[tuple[str, ...]] = []
+    for _ in range(8):
+        col.sched.answer(card_id, 4, moment)  # back to review
+        moment = col.cards.rows([card_id])[0]["due"] + timedelta(hours=1)
+        col.sched.answer(card_id, 1, moment)  # a lapse
+        tags.append(col.notes.get(note).tags)
+    assert col.cards.rows([card_id])[0]["lapses"] == 8
+    assert [("leech" in t) for t in tags] == [False] * 7 + [True]
+    assert not col.cards.rows([card_id])[0]["suspended"]  # Anki's default: tag only
+    # The option to suspend: the next leech threshold is 12 (every half threshold after 8).
+    col.decks.set_settings(deck, DeckSettings(leech_suspend=True))
+    for _ in range(4):
+        col.sched.answer(card_id, 4, moment)
+        moment = col.cards.rows([card_id])[0]["due"] + timedelta(hours=1)
+        col.sched.answer(card_id, 1, moment)
+    assert col.cards.rows([card_id])[0]["suspended"]
