@@ -239,6 +239,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="recompute the cards' memory states and due days with the new parameters",
     )
 
+    p = command(
+        "sync", help="sync with a PostgreSQL server (merges both ways; never loses a review)"
+    )
+    p.add_argument(
+        "--server",
+        metavar="URL",
+        help="the server's SQLAlchemy URL (postgresql://user:password@host/db); default: "
+        "FLASHCARDS_SYNC_URL",
+    )
+    p.add_argument(
+        "--conflicts",
+        action="store_true",
+        help="list the note versions that lost a merge (changed on two devices) instead",
+    )
+
     p = command("backup", help="back up the collection now (into backups/)")
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
@@ -660,6 +675,31 @@ def cmd_optimize(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace, out: Output) -> int:
+    """Sync the collection with a PostgreSQL server, or list the merge conflicts kept."""
+    from flashcards.core.sync import client
+
+    col = _open(args)
+    if args.conflicts:
+        kept = client.conflicts(col)
+        if not kept:
+            out.write("No conflicts: no note was changed on two devices between syncs.\n")
+        for item in kept:
+            fields = item["fields"]
+            out.write(
+                f"{item['found_at']:%Y-%m-%d %H:%M} note {item['uid']}: the version of device "
+                f"{str(item['device'])[:8]} (modified {fields.get('modified', '?')}): "
+                f"{fields.get('front', '')!r} / {fields.get('back', '')!r}\n"
+            )
+        return 0
+    url = args.server or os.environ.get("FLASHCARDS_SYNC_URL")
+    if not url:
+        raise UsageError("give the server with --server URL or FLASHCARDS_SYNC_URL")
+    report = client.sync(col, url, _now(args))
+    out.write(report.summary() + "\n")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, out: Output) -> int:
     """Back up the collection now, or list the backups."""
     from flashcards.core import backup
@@ -800,6 +840,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "restore": cmd_restore,
             "check-media": cmd_check_media,
             "optimize": cmd_optimize,
+            "sync": cmd_sync,
         }
         if args.command == "review":
             status = cmd_review(args, out, sys.stdin)

@@ -16,6 +16,7 @@ from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import Deck, DeckOptions
 from flashcards.core.notes import delete_note_rows
+from flashcards.core.sync.graves import record_graves
 from flashcards.core.tables import DECK, NOTE, OPTIONS
 
 
@@ -258,6 +259,8 @@ class DeckManager:
             note_ids = [
                 r[0] for r in conn.execute(select(NOTE.c.id).where(NOTE.c.deck_id.in_(ids)))
             ]
+            record_graves(conn, "note", note_ids)
+            record_graves(conn, "deck", list(ids))
             delete_note_rows(conn, note_ids)
             conn.execute(delete(OPTIONS).where(OPTIONS.c.deck_id.in_(ids)))
             conn.execute(delete(DECK).where(DECK.c.id.in_(ids)))

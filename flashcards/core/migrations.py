@@ -33,6 +33,11 @@ Versions:
     7. ``deckoptions.leech_threshold`` and ``leech_suspend`` (Anki's leech options; every deck
        gets Anki's defaults: 8 lapses, tag only). The bury options of existing decks stay as
        they are; only new decks start with Anki's defaults (no burying).
+    8. Sync: ``reviewlog.uid`` (a review's id on every device) and ``reviewlog.usn`` (the
+       server's update sequence number; -1 until sent), ``deck.uid``; the tables
+       ``syncgrave`` (deletions to send), ``syncshadow`` (what was last synced) and
+       ``syncconflict`` (the losing side of an object changed on two devices). The ids are
+       given by the next sync (and to new reviews on insert).
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ from sqlalchemy.engine import Connection
 from flashcards.core.models import (
     AnkiNoteType,
     ReviewDay,
+    SyncConflict,
+    SyncGrave,
+    SyncShadow,
     UTCDateTime,
     epoch_ms,
     prev_interval_days,
@@ -64,6 +72,8 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "syncgrave" in inspect(conn).get_table_names():
+        return 8
     if "leech_suspend" in _columns(conn, "deckoptions"):
         return 7
     if "anki_data" in _columns(conn, "card"):
@@ -232,6 +242,24 @@ def _to_v7(engine: Engine) -> None:
             )
 
 
+def _to_v8(engine: Engine) -> None:
+    # One transaction (SQLite's DDL is transactional): the step is done entirely or not at all.
+    with engine.begin() as conn:
+        have = _columns(conn, "reviewlog")
+        if "uid" not in have:
+            conn.execute(text("ALTER TABLE reviewlog ADD COLUMN uid VARCHAR"))
+        if "usn" not in have:
+            conn.execute(text("ALTER TABLE reviewlog ADD COLUMN usn INTEGER NOT NULL DEFAULT -1"))
+        conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_reviewlog_uid ON reviewlog (uid)"))
+        if "uid" not in _columns(conn, "deck"):
+            conn.execute(text("ALTER TABLE deck ADD COLUMN uid VARCHAR"))
+        conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ix_deck_uid ON deck (uid)"))
+        table_of(SyncShadow).create(conn, checkfirst=True)
+        table_of(SyncConflict).create(conn, checkfirst=True)
+        # Last: its presence marks a finished step 8 (see _detect_version).
+        table_of(SyncGrave).create(conn, checkfirst=True)
+
+
 def _remove_doubled_reviews(engine: Engine) -> None:
     log = table(
         "reviewlog",
@@ -277,6 +305,7 @@ STEPS: dict[int, Callable[[Engine], None]] = {
     4: _to_v5,
     5: _to_v6,
     6: _to_v7,
+    7: _to_v8,
 }
 
 

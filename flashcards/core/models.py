@@ -6,10 +6,11 @@ All datetimes are stored as naive UTC and come back timezone-aware (UTC).
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Float, Index, Table, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Float, Index, String, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlmodel import Column, Field, SQLModel
 
@@ -52,6 +53,8 @@ class Deck(SQLModel, table=True):
     description: str = ""
     created: datetime = _dt()
     modified: datetime = _dt()
+    # Sync (schema 8): the deck's id on every device, given at its first sync.
+    uid: str | None = Field(default=None, unique=True, index=True)
 
 
 def _with_server_default(default: bool | int | str) -> Any:
@@ -172,6 +175,11 @@ def prev_interval_days(state_before: int, due: datetime | None, last: datetime |
     return max(0.0, (epoch_ms(due) - epoch_ms(last)) / 86_400_000)
 
 
+def new_uid() -> str:
+    """A globally unique id (a review's, across devices)."""
+    return uuid.uuid4().hex
+
+
 def _reviewed_ms(context: Any) -> int:
     return epoch_ms(context.get_current_parameters()["reviewed_at"])
 
@@ -217,6 +225,12 @@ class ReviewLog(SQLModel, table=True):
     prev_interval_days: float = Field(
         default=None, sa_column=Column(Float, default=_prev_interval, nullable=False)
     )
+    # Sync (schema 8): the review's id on every device (given on insert, or by the next sync
+    # to a row written without it) and the server's update sequence number (-1: not sent yet).
+    uid: str | None = Field(
+        default=None, sa_column=Column(String, default=new_uid, unique=True, index=True)
+    )
+    usn: int = _with_server_default(-1)
 
 
 class ReviewDay(SQLModel, table=True):
@@ -234,6 +248,35 @@ class ReviewDay(SQLModel, table=True):
     rating: int = Field(primary_key=True)
     count: int = 0
     duration_ms: int = Field(default=0, sa_type=BigInteger)
+
+
+class SyncGrave(SQLModel, table=True):
+    """A deletion not yet sent to the sync server: what kind of object and its uid.
+
+    ``kind`` is ``deck``, ``note`` or ``card`` (a card's uid is ``<note uid>/<ord>``).
+    """
+
+    kind: str = Field(primary_key=True)
+    uid: str = Field(primary_key=True)
+
+
+class SyncShadow(SQLModel, table=True):
+    """The hash of each object as last synced: an object whose hash differs has changed."""
+
+    kind: str = Field(primary_key=True)
+    uid: str = Field(primary_key=True)
+    hash: str = ""
+
+
+class SyncConflict(SQLModel, table=True):
+    """The losing side of an object both devices changed between two syncs, kept for the user."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = ""
+    uid: str = Field(default="", index=True)
+    found_at: datetime = _dt()
+    device: str = ""  # the device that made the version kept here
+    body: str = "{}"  # JSON: the object's fields (a note: deck, front, back, tags...)
 
 
 class Setting(SQLModel, table=True):

@@ -29,6 +29,7 @@ from flashcards.core.notetypes import (
     too_large,
     validate_note,
 )
+from flashcards.core.sync.graves import record_graves
 from flashcards.core.tables import CARD, LOG, NOTE
 
 if TYPE_CHECKING:
@@ -458,6 +459,7 @@ class NoteManager:
             No value; the changes: ``NOTES | CARDS | DECKS``.
         """
         with self._engine.begin() as conn:
+            record_graves(conn, "note", list(note_ids))
             delete_note_rows(conn, list(note_ids))
         return announce(self._notify, None, Change.NOTES | Change.CARDS | Change.DECKS)
 

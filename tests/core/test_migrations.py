@@ -252,7 +252,7 @@ def test_the_newest_version_is_recognised_without_its_version_row(tmp_path: Path
     conn.close()
     engine = create_engine(sqlite_url(db))
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == SCHEMA_VERSION == 7
+        assert migrations.read_version(connection) == SCHEMA_VERSION == 8
     engine.dispose()
 
 
@@ -268,7 +268,7 @@ def test_version_5_keeps_its_rows_and_gains_anki_factor_and_anki_data(tmp_path: 
     col.close()
     assert (tmp_path / "backups" / "before-schema-6.db").exists()  # backed up first
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone() == (7,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     after = conn.execute("SELECT * FROM card ORDER BY id").fetchall()
     assert [row[:-1] for row in after] == cards and {row[-1] for row in after} == {None}
     assert "anki_factor" in {r[1] for r in conn.execute("PRAGMA table_info(reviewlog)")}
@@ -310,5 +310,45 @@ def test_version_7_adds_leech_options_and_keeps_the_bury_options(tmp_path: Path)
     finally:
         col.close()
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone() == (7,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     conn.close()
+
+
+def test_version_8_gives_reviews_sync_ids_and_is_redone_after_a_crash(tmp_path: Path) -> None:
+    db = v4_collection(tmp_path / "collection.db")
+    engine = create_engine(sqlite_url(db))
+    assert migrations.upgrade(engine, 4, target=7) == 7
+    engine.dispose()
+    conn = sqlite3.connect(db)
+    logs = conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall()
+    # A crash half-way through step 8 (SQLite's DDL is transactional, but a collection on
+    # another engine may not be): one column there, the version still 7.
+    conn.execute("ALTER TABLE reviewlog ADD COLUMN uid VARCHAR")
+    conn.commit()
+    conn.close()
+    engine = create_engine(sqlite_url(db))
+    with engine.connect() as connection:
+        assert migrations.read_version(connection) == 7
+    engine.dispose()
+    col = open_collection(sqlite_url(db), tz=UTC)
+    col.close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (8,)
+    after = conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall()
+    # Every review kept, not yet sent (usn -1), its global id given by the first sync.
+    assert [row[:-2] for row in after] == logs and {row[-2:] for row in after} == {(None, -1)}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"syncgrave", "syncshadow", "syncconflict"} <= tables
+    conn.close()
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)
+    # Without its version row, a finished step 8 is recognised by its last table.
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM setting WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    engine = create_engine(sqlite_url(db))
+    with engine.connect() as connection:
+        assert migrations.read_version(connection) == 8
+    engine.dispose()

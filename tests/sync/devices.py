@@ -1,0 +1,84 @@
+"""Helpers for the sync tests: devices (collections) and what must be equal after a sync."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from flashcards.core.collection import Collection, open_collection
+from flashcards.core.db import sqlite_url
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def device(tmp_path: Path, name: str) -> Collection:
+    folder = tmp_path / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return open_collection(sqlite_url(folder / "collection.db"), tz=UTC)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def state(col: Collection) -> dict[str, Any]:
+    """Everything sync must make equal, keyed by global ids (no local row ids)."""
+    with col.engine.connect() as conn:
+        decks = {
+            r.uid: (r.name, r.description)
+            for r in conn.execute(select(DECK.c.uid, DECK.c.name, DECK.c.description))
+        }
+        options = {
+            r.uid: (r.desired_retention, r.new_per_day, r.learning_steps)
+            for r in conn.execute(
+                select(DECK.c.uid, OPTIONS).join(DECK, DECK.c.id == OPTIONS.c.deck_id)
+            )
+        }
+        notes = {
+            r.uid: (r.name, r.kind, r.front, r.back, r.tags, _iso(r.modified))
+            for r in conn.execute(
+                select(NOTE.c.uid, DECK.c.name, NOTE.c.kind, NOTE.c.front, NOTE.c.back, NOTE.c.tags,
+                       NOTE.c.modified).join(DECK, DECK.c.id == NOTE.c.deck_id)
+            )
+        }
+        cards = {
+            f"{r.uid}/{r.ord}": (
+                r.name, r.state, r.step, r.stability, r.difficulty, _iso(r.due),
+                _iso(r.last_review), r.reps, r.lapses, r.suspended, r.flags,
+            )
+            for r in conn.execute(
+                select(NOTE.c.uid, CARD, DECK.c.name)
+                .select_from(CARD)
+                .join(NOTE, NOTE.c.id == CARD.c.note_id)
+                .join(DECK, DECK.c.id == CARD.c.deck_id)
+            )
+        }
+        logs = {
+            r.uid: (f"{r.note_uid}/{r.ord}", r.rating, _iso(r.reviewed_at), r.duration_ms)
+            for r in conn.execute(
+                select(LOG.c.uid, NOTE.c.uid.label("note_uid"), CARD.c.ord, LOG.c.rating,
+                       LOG.c.reviewed_at, LOG.c.duration_ms)
+                .select_from(LOG)
+                .join(CARD, CARD.c.id == LOG.c.card_id)
+                .join(NOTE, NOTE.c.id == CARD.c.note_id)
+            )
+        }
+    return {"decks": decks, "options": options, "notes": notes, "cards": cards, "logs": logs}
+
+
+def answer_due(col: Collection, now: datetime, ratings: list[int]) -> list[str]:
+    """Answer the cards due now with ``ratings`` in turn; returns the review uids logged."""
+    done = []
+    for rating in ratings:
+        card = col.sched.next_card(now)
+        if card is None:
+            break
+        result = col.sched.answer(card.card_id, rating, now).value
+        with col.engine.connect() as conn:
+            uid = conn.execute(select(LOG.c.uid).where(LOG.c.id == result.review_id)).scalar_one()
+        done.append(str(uid))
+    return done
