@@ -612,6 +612,7 @@ class Scheduler:
             forget_review(conn, log)
             conn.execute(delete(LOG).where(LOG.c.id == log.id))
         self._studied_cache = None
+        self._interday_cache = None
         return announce(self._notify, int(log.card_id), Change.REVIEWS | Change.CARDS)
 
     def bury(self, card_ids: Sequence[int], now: datetime) -> OpResult[None]:
