@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.i18n import translate
 from flashcards.gui.plain import make_plain
 
 if TYPE_CHECKING:
@@ -31,18 +32,35 @@ if TYPE_CHECKING:
 def media_report(found: MediaCheck, files: int) -> str:
     """The dialog's text: counts, then each missing file with its notes, then unused files."""
     lines = [
-        f"{files} file(s) in the media folder; {found.referenced} name(s) used by notes or"
-        " note types.",
+        translate(
+            "CheckMediaDialog",
+            "{files} file(s) in the media folder; {names} name(s) used by notes or note types.",
+        ).format(files=files, names=found.referenced),
     ]
     if found.missing:
-        lines += ["", f"Missing ({len(found.missing)}): used by notes, not in the folder"]
+        lines += [
+            "",
+            translate("CheckMediaDialog", "Missing ({n}): used by notes, not in the folder").format(
+                n=len(found.missing)
+            ),
+        ]
         for name, notes in sorted(found.missing.items()):
-            lines.append(f"  {name}  ({len(notes)} note{'s' if len(notes) != 1 else ''})")
+            count = (
+                translate("CheckMediaDialog", "{n} note")
+                if len(notes) == 1
+                else translate("CheckMediaDialog", "{n} notes")
+            ).format(n=len(notes))
+            lines.append(f"  {name}  ({count})")
     if found.unused:
-        lines += ["", f"Unused ({len(found.unused)}): in the folder, used by no note"]
+        lines += [
+            "",
+            translate("CheckMediaDialog", "Unused ({n}): in the folder, used by no note").format(
+                n=len(found.unused)
+            ),
+        ]
         lines += [f"  {name}" for name in found.unused]
     if not found.missing and not found.unused:
-        lines += ["", "Nothing is missing and nothing is unused."]
+        lines += ["", translate("CheckMediaDialog", "Nothing is missing and nothing is unused.")]
     return "\n".join(lines)
 
 
@@ -53,7 +71,7 @@ class CheckMediaDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Check Media")
+        self.setWindowTitle(self.tr("Check Media"))
         self.resize(560, 420)
         self.folder = make_plain(QLabel())
         self.folder.setWordWrap(True)
@@ -62,7 +80,7 @@ class CheckMediaDialog(QDialog):
         self.text.setObjectName("checkMediaReport")
         self.text.setReadOnly(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.trash = QPushButton("Move Unused to Trash")
+        self.trash = QPushButton(self.tr("Move Unused to Trash"))
         self.trash.setObjectName("trashUnused")
         self.trash.setEnabled(False)
         buttons.addButton(self.trash, QDialogButtonBox.ButtonRole.ActionRole)
@@ -75,7 +93,7 @@ class CheckMediaDialog(QDialog):
 
     def show_result(self, folder: str, text: str, unused: int) -> None:
         """Show the folder, the report, and whether there is anything to move."""
-        self.folder.setText(f"Media folder: {folder}")
+        self.folder.setText(self.tr("Media folder: {folder}").format(folder=folder))
         self.text.setPlainText(text)
         self.trash.setEnabled(unused > 0)
 
@@ -103,13 +121,13 @@ class CheckMediaController(QObject):
     def open(self) -> None:
         """Open the dialog and run the check."""
         if self._col.media.folder is None:
-            self.message.emit("This collection is not a file, so it has no media folder.")
+            self.message.emit(self.tr("This collection is not a file, so it has no media folder."))
             return
         dialog = CheckMediaDialog(self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.trash_clicked.connect(self._on_trash_clicked)
         dialog.destroyed.connect(self._on_dialog_gone)
-        dialog.text.setPlainText("Checking…")
+        dialog.text.setPlainText(self.tr("Checking…"))
         self.dialog = dialog
         dialog.show()
         self._check()
@@ -120,7 +138,9 @@ class CheckMediaController(QObject):
         def work(_report: object) -> tuple[MediaCheck, int]:
             return check_media(self._col), len(self._col.media.names())
 
-        self._ops.run(work, initiator=self, on_done=self._on_checked, lead="Check Media failed")
+        self._ops.run(
+            work, initiator=self, on_done=self._on_checked, lead=self.tr("Check Media failed")
+        )
 
     def _on_checked(self, done: tuple[MediaCheck, int]) -> None:
         found, files = done
@@ -142,11 +162,18 @@ class CheckMediaController(QObject):
             return trash_unused(self._col, names)
 
         self._ops.run(
-            work, initiator=self, on_done=self._on_trashed, lead="Moving unused media failed"
+            work,
+            initiator=self,
+            on_done=self._on_trashed,
+            lead=self.tr("Moving unused media failed"),
         )
 
     def _on_trashed(self, moved: list[str]) -> None:
-        self.message.emit(f"Moved {len(moved)} unused media file(s) to {self._col.media.trash}.")
+        self.message.emit(
+            self.tr("Moved {n} unused media file(s) to {folder}.").format(
+                n=len(moved), folder=self._col.media.trash
+            )
+        )
         if self.dialog is not None:
             self._check()
 

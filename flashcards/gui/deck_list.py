@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import make_plain, tooltip
 
 if TYPE_CHECKING:
@@ -32,10 +33,10 @@ GEAR_COLUMN = 4
 #: What a deck's gear menu offers: the action's name (as :attr:`deck_action_requested`
 #: says it) and its text.
 DECK_ACTIONS = (
-    ("options", "&Options…"),
-    ("rename", "&Rename…"),
-    ("delete", "&Delete…"),
-    ("export", "&Export…"),
+    ("options", mark("DeckListView", "&Options…")),
+    ("rename", mark("DeckListView", "&Rename…")),
+    ("delete", mark("DeckListView", "&Delete…")),
+    ("export", mark("DeckListView", "&Export…")),
 )
 
 
@@ -96,12 +97,14 @@ class DeckListView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deckList")
-        self.title = QLabel("Decks")
+        self.title = QLabel(self.tr("Decks"))
         self.title.setObjectName("screenTitle")
         self.tree = DeckTree()
         self.tree.setObjectName("deckTree")
         self.tree.setColumnCount(5)
-        self.tree.setHeaderLabels(["Deck", "New", "Learn", "Due", ""])
+        self.tree.setHeaderLabels(
+            [self.tr("Deck"), self.tr("New"), self.tr("Learn"), self.tr("Due"), ""]
+        )
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(False)
@@ -117,14 +120,14 @@ class DeckListView(QWidget):
         header.setSectionResizeMode(GEAR_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(GEAR_COLUMN, 40)
         self.gears: dict[int, QToolButton] = {}
-        self.today = make_plain(QLabel("Opening your collection…"))
+        self.today = make_plain(QLabel(self.tr("Opening your collection…")))
         self.today.setObjectName("todayLine")
         self.today.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.study_button = QPushButton("Study now")
+        self.study_button = QPushButton(self.tr("Study now"))
         self.study_button.setObjectName("primaryButton")
         self.study_button.setEnabled(False)
         self.study_button.clicked.connect(self._on_study_clicked)
-        self.create_button = QPushButton("Create Deck…")
+        self.create_button = QPushButton(self.tr("Create Deck…"))
         self.create_button.setObjectName("createDeck")
         self.create_button.clicked.connect(self.create_requested)
         self.tree.itemActivated.connect(self._on_item_activated)
@@ -159,14 +162,18 @@ class DeckListView(QWidget):
             parent = items.get(parent_name)
             item = QTreeWidgetItem([leaf, str(c.new), str(c.learn), str(c.review)])
             item.setData(0, DECK_ID_ROLE, c.deck_id)
-            item.setToolTip(0, tooltip(f"{c.name}\n{c.total} card{'s' if c.total != 1 else ''}"))
-            for column, name in ((1, "new"), (2, "learn"), (3, "review")):
+            total = (self.tr("{n} card") if c.total == 1 else self.tr("{n} cards")).format(
+                n=c.total
+            )
+            item.setToolTip(0, tooltip(f"{c.name}\n{total}"))
+            names = (self.tr("{n} new"), self.tr("{n} learn"), self.tr("{n} review"))
+            for column, name in zip((1, 2, 3), names, strict=True):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
                 value = (c.new, c.learn, c.review)[column - 1]
                 if value == 0:
                     item.setForeground(column, self.palette().placeholderText())
                 else:
-                    item.setData(column, Qt.ItemDataRole.AccessibleTextRole, f"{value} {name}")
+                    item.setData(column, Qt.ItemDataRole.AccessibleTextRole, name.format(n=value))
             if parent is None:
                 self.tree.addTopLevelItem(item)
             else:
@@ -177,7 +184,7 @@ class DeckListView(QWidget):
             self._add_gear(item, int(item.data(0, DECK_ID_ROLE)))
         if not counts:
             self.today.setText(
-                "No decks yet: add a note, generate cards from an article or import."
+                self.tr("No decks yet: add a note, generate cards from an article or import.")
             )
         self.select_deck(select)
 
@@ -187,11 +194,11 @@ class DeckListView(QWidget):
         gear.setObjectName("deckGear")
         gear.setText("⚙")
         gear.setAutoRaise(True)
-        gear.setToolTip("Options, rename, delete, export")
+        gear.setToolTip(self.tr("Options, rename, delete, export"))
         gear.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(gear)
         for name, text in DECK_ACTIONS:
-            action = menu.addAction(text)
+            action = menu.addAction(translate("DeckListView", text))
             action.triggered.connect(
                 lambda _=False, n=name, d=deck_id: self.deck_action_requested.emit(n, d)
             )
@@ -249,9 +256,12 @@ def first_due_deck(counts: Sequence[DeckCounts]) -> int | None:
 
 def today_text(reviews: int, minutes: float, streak: int) -> str:
     """The line under the deck list: ``Studied 12 cards in 4 min today · 3-day streak``."""
-    card_word = "card" if reviews == 1 else "cards"
     minute_text = f"{minutes:.0f}" if minutes >= 1 or minutes == 0 else "<1"
-    line = f"Studied {reviews} {card_word} in {minute_text} min today"
+    line = (
+        translate("DeckListView", "Studied {n} card in {minutes} min today")
+        if reviews == 1
+        else translate("DeckListView", "Studied {n} cards in {minutes} min today")
+    ).format(n=reviews, minutes=minute_text)
     if streak:
-        line += f"  ·  {streak}-day streak"
+        line += "  ·  " + translate("DeckListView", "{n}-day streak").format(n=streak)
     return line

@@ -22,10 +22,12 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import make_plain, message_box, one_sentence
 
-#: The lead of the sentence for an error that is not one of the core's own.
-UNEXPECTED = "Something went wrong"
+#: The lead of the sentence for an error that is not one of the core's own (shown translated;
+#: any lead given in English and found in the "ErrorBoundary" context is translated too).
+UNEXPECTED = mark("ErrorBoundary", "Something went wrong")
 LOG_NAME = "flashcards.log"
 
 
@@ -113,8 +115,12 @@ class ErrorBoundary(QObject):
         expected = isinstance(exc, FlashcardsError)
         detail = None
         if not expected:
-            detail = f"The details are in {logged}." if logged else "No log could be written."
-        self._show(one_sentence(exc, lead), detail, expected)
+            detail = (
+                self.tr("The details are in {file}.").format(file=logged)
+                if logged
+                else self.tr("No log could be written.")
+            )
+        self._show(one_sentence(exc, translate("ErrorBoundary", lead)), detail, expected)
 
     @Slot(object, str)
     def _on_reported_from_thread(self, exc: BaseException, lead: str) -> None:

@@ -536,16 +536,31 @@ class FieldsEditor(QWidget):
         self.toolbar.setObjectName("fieldToolbar")
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, tip, slot in (
-            ("bold", "B", "Bold (Ctrl+B)", self._on_bold),
-            ("italic", "I", "Italic (Ctrl+I)", self._on_italic),
-            ("underline", "U", "Underline (Ctrl+U)", self._on_underline),
-            ("colour", "A", "Text colour", self._on_colour),
-            ("bullets", "•", "Bulleted list", self._on_bullets),
-            ("numbers", "1.", "Numbered list", self._on_numbers),
-            ("link", "Link", "Make the selection a link", self._on_link),
-            ("cloze", "[…]", "Cloze deletion with the next number (Ctrl+Shift+C)", self.cloze),
-            ("image", "Image…", "Add a picture from a file (or paste or drop one)", self._on_image),
-            ("html", "HTML", "Show or edit the field's HTML (Ctrl+Shift+X)", self._on_html),
+            ("bold", "B", self.tr("Bold (Ctrl+B)"), self._on_bold),
+            ("italic", "I", self.tr("Italic (Ctrl+I)"), self._on_italic),
+            ("underline", "U", self.tr("Underline (Ctrl+U)"), self._on_underline),
+            ("colour", "A", self.tr("Text colour"), self._on_colour),
+            ("bullets", "•", self.tr("Bulleted list"), self._on_bullets),
+            ("numbers", "1.", self.tr("Numbered list"), self._on_numbers),
+            ("link", self.tr("Link"), self.tr("Make the selection a link"), self._on_link),
+            (
+                "cloze",
+                "[…]",
+                self.tr("Cloze deletion with the next number (Ctrl+Shift+C)"),
+                self.cloze,
+            ),
+            (
+                "image",
+                self.tr("Image…"),
+                self.tr("Add a picture from a file (or paste or drop one)"),
+                self._on_image,
+            ),
+            (
+                "html",
+                "HTML",
+                self.tr("Show or edit the field's HTML (Ctrl+Shift+X)"),
+                self._on_html,
+            ),
         ):
             action = self.toolbar.addAction(text)
             action.setToolTip(tip)
@@ -658,7 +673,7 @@ class FieldsEditor(QWidget):
     def _on_colour(self) -> None:
         if (box := self._rich_box()) is None:
             return
-        colour = QColorDialog.getColor(box.rich.textColor(), self, "Text colour")
+        colour = QColorDialog.getColor(box.rich.textColor(), self, self.tr("Text colour"))
         if colour.isValid():
             box.set_colour(colour)
             box.rich.setFocus()
@@ -674,7 +689,9 @@ class FieldsEditor(QWidget):
     def _on_link(self) -> None:
         if (box := self._rich_box()) is None:
             return
-        url, ok = QInputDialog.getText(self, "Link", "Address (URL):", text="https://")
+        url, ok = QInputDialog.getText(
+            self, self.tr("Link"), self.tr("Address (URL):"), text="https://"
+        )
         if ok and url.strip() and url.strip() != "https://":
             box.set_link(url.strip())
             box.rich.setFocus()
@@ -683,7 +700,12 @@ class FieldsEditor(QWidget):
         if self._box() is None:
             return
         suffixes = " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES))
-        path, _ = QFileDialog.getOpenFileName(self, "Add a picture", "", f"Images ({suffixes})")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Add a picture"),
+            "",
+            self.tr("Images ({suffixes})").format(suffixes=suffixes),
+        )
         if path:
             self.image_files_chosen.emit(self.current, [path])
 

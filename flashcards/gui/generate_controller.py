@@ -16,6 +16,7 @@ from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.gui.clock import Clock
 from flashcards.gui.executor import Executor, Report, progress_adapter
 from flashcards.gui.generate_dialog import GenerateDialog
+from flashcards.gui.i18n import translate
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import one_sentence
 
@@ -53,7 +54,12 @@ def generate_from_source(
         else:
             article = decode_article(data, "pasted.txt")
     else:
-        raise InputError("Choose an article file or paste its text (or give a web address) first.")
+        raise InputError(
+            translate(
+                "GenerateController",
+                "Choose an article file or paste its text (or give a web address) first.",
+            )
+        )
     return generate_deck(
         article, deck_name=deck_name or None, lang=lang, max_cards=max_cards,
         progress=progress_adapter(report),
@@ -162,7 +168,7 @@ class GenerateController(QObject):
     def _on_failed(self, exc: BaseException) -> None:
         if self._finished_running():
             return
-        self.dialog.show_failed(one_sentence(exc, "No cards could be generated"))
+        self.dialog.show_failed(one_sentence(exc, self.tr("No cards could be generated")))
 
     # ------------------------------------------------------------------ importing
 
@@ -196,8 +202,8 @@ class GenerateController(QObject):
             return
         self.dialog.import_button.setEnabled(True)
         if not isinstance(exc, FlashcardsError):
-            self._ops.report_error(exc, "The cards could not be imported")
+            self._ops.report_error(exc, self.tr("The cards could not be imported"))
             return
         self.dialog.status.setText(
-            one_sentence(exc, "The cards could not be imported", always_lead=True)
+            one_sentence(exc, self.tr("The cards could not be imported"), always_lead=True)
         )

@@ -32,12 +32,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import make_plain, plain_label, quote, tooltip
 
 if TYPE_CHECKING:
     from flashcards.core.deckfile import DeckFile
 
-KIND_TEXT = {"basic": "Basic", "basic+reversed": "Basic + reversed", "cloze": "Cloze"}
+#: The kinds of the proposed cards (shown translated).
+KIND_TEXT = {
+    "basic": mark("GenerateDialog", "Basic"),
+    "basic+reversed": mark("GenerateDialog", "Basic + reversed"),
+    "cloze": mark("GenerateDialog", "Cloze"),
+}
 
 
 class GenerateDialog(QDialog):
@@ -49,7 +55,7 @@ class GenerateDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("generateDialog")
-        self.setWindowTitle("Generate Cards from an Article")
+        self.setWindowTitle(self.tr("Generate Cards from an Article"))
         self.path: Path | None = None
 
         self.notice = plain_label()
@@ -57,30 +63,34 @@ class GenerateDialog(QDialog):
         self.notice.setWordWrap(True)
         self.notice.hide()
         self.file_label = plain_label(
-            "No file chosen: choose a file, type a web address or paste the text below."
+            self.tr("No file chosen: choose a file, type a web address or paste the text below.")
         )
         self.file_label.setWordWrap(True)
-        self.choose_button = QPushButton("Choose File…")
+        self.choose_button = QPushButton(self.tr("Choose File…"))
         self.choose_button.clicked.connect(self._on_choose_file)
         self.url = QLineEdit()
         self.url.setObjectName("articleUrl")
-        self.url.setPlaceholderText("…or a web address: https://… (a page or a PDF)")
+        self.url.setPlaceholderText(self.tr("…or a web address: https://… (a page or a PDF)"))
         self.url.setClearButtonEnabled(True)
         self.url.textEdited.connect(self._on_url_edited)
         self.text = QPlainTextEdit()
         self.text.setObjectName("articleText")
-        self.text.setPlaceholderText("…or paste the article here (Japanese or English).")
+        self.text.setPlaceholderText(self.tr("…or paste the article here (Japanese or English)."))
         self.text.setMaximumHeight(110)
         self.text.textChanged.connect(self._on_text_changed)
         self.deck_name = QLineEdit()
-        self.deck_name.setPlaceholderText("default: the article's title")
+        self.deck_name.setPlaceholderText(self.tr("default: the article's title"))
         self.lang = QComboBox()
-        for value, label in (("auto", "Detect"), ("ja", "Japanese"), ("en", "English")):
+        for value, label in (
+            ("auto", self.tr("Detect")),
+            ("ja", self.tr("Japanese")),
+            ("en", self.tr("English")),
+        ):
             self.lang.addItem(label, value)
         self.max_cards = QSpinBox()
         self.max_cards.setRange(0, 1000)
-        self.max_cards.setSpecialValueText("no limit")
-        self.generate_button = QPushButton("&Generate")
+        self.max_cards.setSpecialValueText(self.tr("no limit"))
+        self.generate_button = QPushButton(self.tr("&Generate"))
         self.generate_button.clicked.connect(self.generate_requested)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -92,7 +102,7 @@ class GenerateDialog(QDialog):
 
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("previewTable")
-        self.table.setHorizontalHeaderLabels(["Front", "Back", "Kind"])
+        self.table.setHorizontalHeaderLabels([self.tr("Front"), self.tr("Back"), self.tr("Kind")])
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
@@ -101,15 +111,15 @@ class GenerateDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemChanged.connect(self._on_item_changed)
-        self.select_all = QPushButton("Select all")
-        self.select_none = QPushButton("Select none")
+        self.select_all = QPushButton(self.tr("Select all"))
+        self.select_none = QPushButton(self.tr("Select none"))
         self.select_all.clicked.connect(self._on_select_all)
         self.select_none.clicked.connect(self._on_select_none)
         self.chosen_label = make_plain(QLabel())
 
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(
-            "&Import Selected", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("&Import Selected"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.import_button.setEnabled(False)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -120,12 +130,12 @@ class GenerateDialog(QDialog):
         source.addWidget(self.file_label, 1)
         source.addWidget(self.choose_button)
         options = QFormLayout()
-        options.addRow("&Deck", self.deck_name)
+        options.addRow(self.tr("&Deck"), self.deck_name)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Language"))
+        row.addWidget(QLabel(self.tr("Language")))
         row.addWidget(self.lang)
         row.addSpacing(12)
-        row.addWidget(QLabel("At most"))
+        row.addWidget(QLabel(self.tr("At most")))
         row.addWidget(self.max_cards)
         row.addStretch(1)
         row.addWidget(self.generate_button)
@@ -153,11 +163,11 @@ class GenerateDialog(QDialog):
     def set_path(self, path: Path | None) -> None:
         """Use this article file."""
         self.path = path
-        self.file_label.setText(str(path) if path else "No file chosen.")
+        self.file_label.setText(str(path) if path else self.tr("No file chosen."))
         if path is not None:
             self.url.clear()
             if not self.deck_name.text():
-                self.deck_name.setPlaceholderText("default: the article's title")
+                self.deck_name.setPlaceholderText(self.tr("default: the article's title"))
 
     def web_address(self) -> str:
         """The web address typed, trimmed ("" if none)."""
@@ -166,9 +176,11 @@ class GenerateDialog(QDialog):
     def show_notice(self, path: Path) -> None:
         """Say that ``path``, given to File → Import, is generated from as an article."""
         self.notice.setText(
-            f"{quote(path.name)} reads as an article, not as an Anki text file, so cards are "
-            "generated from it instead: keep the ones you want and import them (a table to "
-            "import as it is needs a .csv or .tsv name)."
+            self.tr(
+                "{name} reads as an article, not as an Anki text file, so cards are "
+                "generated from it instead: keep the ones you want and import them (a table to "
+                "import as it is needs a .csv or .tsv name)."
+            ).format(name=quote(path.name))
         )
         self.notice.show()
 
@@ -176,10 +188,12 @@ class GenerateDialog(QDialog):
     def _on_choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
             self,
-            "Choose an article",
+            self.tr("Choose an article"),
             "",
-            "Articles (*.txt *.md *.markdown *.html *.htm *.xhtml *.pdf);;"
-            "Web pages (*.html *.htm *.xhtml);;PDF (*.pdf);;All files (*)",
+            self.tr(
+                "Articles (*.txt *.md *.markdown *.html *.htm *.xhtml *.pdf);;"
+                "Web pages (*.html *.htm *.xhtml);;PDF (*.pdf);;All files (*)"
+            ),
         )
         if name:
             self.set_path(Path(name))
@@ -192,7 +206,7 @@ class GenerateDialog(QDialog):
         if self.text.toPlainText().strip() and (self.path is not None or self.web_address()):
             self.set_path(None)
             self.url.clear()
-            self.file_label.setText("Using the pasted text.")
+            self.file_label.setText(self.tr("Using the pasted text."))
 
     @Slot(str)
     def _on_url_edited(self, text: str) -> None:
@@ -202,7 +216,7 @@ class GenerateDialog(QDialog):
             self.text.blockSignals(True)
             self.text.clear()
             self.text.blockSignals(False)
-            self.file_label.setText("Using the web address.")
+            self.file_label.setText(self.tr("Using the web address."))
 
     # ------------------------------------------------------------------ generating
 
@@ -211,7 +225,7 @@ class GenerateDialog(QDialog):
         self.generate_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.progress.setValue(0)
-        self.status.setText("Generating…")
+        self.status.setText(self.tr("Generating…"))
 
     def show_progress(self, done: int, total: int) -> None:
         """Show how far generating is (total 0: unknown)."""
@@ -230,11 +244,21 @@ class GenerateDialog(QDialog):
             self.deck_name.setText(deck_file.name)
         self._fill(deck_file)
         n = len(deck_file.notes)
+        if not n:
+            self.status.setText(self.tr("No definitions found in this text."))
+            return
         self.status.setText(
-            f"{n} card{'s' if n != 1 else ''} proposed. Uncheck the ones you do not want; "
-            "double-click a cell to edit it."
-            if n
-            else "No definitions found in this text."
+            (
+                self.tr(
+                    "{n} card proposed. Uncheck the ones you do not want; "
+                    "double-click a cell to edit it."
+                )
+                if n == 1
+                else self.tr(
+                    "{n} cards proposed. Uncheck the ones you do not want; "
+                    "double-click a cell to edit it."
+                )
+            ).format(n=n)
         )
 
     def show_failed(self, text: str) -> None:
@@ -254,7 +278,10 @@ class GenerateDialog(QDialog):
             front.setToolTip(tooltip(note.source.sentence))
             back = QTableWidgetItem(note.back)
             back.setToolTip(tooltip(note.back))
-            kind = QTableWidgetItem(KIND_TEXT.get(note.kind, note.kind))
+            kind_text = KIND_TEXT.get(note.kind)
+            kind = QTableWidgetItem(
+                translate("GenerateDialog", kind_text) if kind_text else note.kind
+            )
             kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 0, front)
             self.table.setItem(row, 1, back)
@@ -300,23 +327,33 @@ class GenerateDialog(QDialog):
             if deck is None:
                 continue
             front.setCheckState(Qt.CheckState.Unchecked)
-            note = f"Already in the collection (deck “{deck}”): unticked."
+            note = self.tr("Already in the collection (deck “{deck}”): unticked.").format(deck=deck)
             for column in range(self.table.columnCount()):
                 self._item(row, column).setToolTip(tooltip(note))  # a deck name is text
-            self._item(row, 2).setText(f"{self._item(row, 2).text()} · in “{deck}”")
+            where = self.tr("in “{deck}”").format(deck=deck)
+            self._item(row, 2).setText(f"{self._item(row, 2).text()} · {where}")
         self.table.blockSignals(False)
         self._update_chosen()
         n = len(found)
         self.status.setText(
-            f"{n} of the {self.table.rowCount()} proposed card{'s' if n != 1 else ''} "
-            f"{'are' if n != 1 else 'is'} in the collection already and "
-            f"{'were' if n != 1 else 'was'} unticked; tick {'them' if n != 1 else 'it'} to add "
-            f"{'them' if n != 1 else 'it'} again."
+            (
+                self.tr(
+                    "{n} of the {total} proposed card is in the collection already and was "
+                    "unticked; tick it to add it again."
+                )
+                if n == 1
+                else self.tr(
+                    "{n} of the {total} proposed cards are in the collection already and were "
+                    "unticked; tick them to add them again."
+                )
+            ).format(n=n, total=self.table.rowCount())
         )
 
     def _update_chosen(self) -> None:
         n = len(self.chosen_rows())
-        self.chosen_label.setText(f"{n} of {self.table.rowCount()} selected")
+        self.chosen_label.setText(
+            self.tr("{n} of {total} selected").format(n=n, total=self.table.rowCount())
+        )
         self.import_button.setEnabled(n > 0)
 
     def _item(self, row: int, column: int) -> QTableWidgetItem:

@@ -15,15 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import make_plain
 
-#: The table's columns: header, and the report's outcome each counts.
+#: The table's columns: header (shown translated), and the report's outcome each counts.
 COLUMNS = (
-    ("Deck", ""),
-    ("Added", "added"),
-    ("Updated", "updated"),
-    ("Unchanged", "unchanged"),
-    ("Left (reviews)", "refused"),
+    (mark("ImportResultDialog", "Deck"), ""),
+    (mark("ImportResultDialog", "Added"), "added"),
+    (mark("ImportResultDialog", "Updated"), "updated"),
+    (mark("ImportResultDialog", "Unchanged"), "unchanged"),
+    (mark("ImportResultDialog", "Left (reviews)"), "refused"),
 )
 
 
@@ -53,7 +54,7 @@ class ImportResultDialog(QDialog):
         self, summary: str, report: Any, notes: list[str], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import")
+        self.setWindowTitle(self.tr("Import"))
         self.resize(560, 360)
         self.summary = make_plain(QLabel())
         self.summary.setText(summary)
@@ -61,7 +62,9 @@ class ImportResultDialog(QDialog):
         rows = per_deck(report)
         self.table = QTableWidget(len(rows), len(COLUMNS))
         self.table.setObjectName("importCounts")
-        self.table.setHorizontalHeaderLabels([title for title, _ in COLUMNS])
+        self.table.setHorizontalHeaderLabels(
+            [translate("ImportResultDialog", title) for title, _ in COLUMNS]
+        )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         for r, (deck, counts) in enumerate(rows):

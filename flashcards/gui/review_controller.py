@@ -16,6 +16,7 @@ from flashcards.core.deckfile import iter_clozes
 from flashcards.core.enums import NoteKind
 from flashcards.gui.clock import Clock
 from flashcards.gui.hints import hint_markers
+from flashcards.gui.i18n import format_date, interval_label, mark, translate
 from flashcards.gui.main_window import MainActions, Screen
 from flashcards.gui.ops import Ops
 from flashcards.gui.review_view import DoneView, ReviewView, source_html
@@ -36,6 +37,18 @@ TYPE_ANSWER_CSS = (
     " .typeMissed { background-color: #ccc; color: black; }"
 )
 QUEUE_OF_STATE = {0: "new", 1: "learn", 2: "review", 3: "learn"}
+#: The names of the actions the review records for Undo (the core keeps them in English).
+UNDO_NAMES = (
+    mark("Undo", "Answer"),
+    mark("Undo", "Bury"),
+    mark("Undo", "Suspend"),
+    mark("Undo", "Flag"),
+)
+
+
+def undo_name(name: str) -> str:
+    """An undoable action's name in the interface's language (an unknown one as it is)."""
+    return translate("Undo", name)
 
 
 class ReviewController(QObject):
@@ -204,7 +217,7 @@ class ReviewController(QObject):
         for name in names:
             path = self._col.media.path(name)
             if path is None:
-                self.message.emit(f"{name} is not in the media folder.")
+                self.message.emit(self.tr("{name} is not in the media folder.").format(name=name))
             else:
                 files.append(path)
         self.sound.play(files)
@@ -238,7 +251,7 @@ class ReviewController(QObject):
         self._view.show_answer(
             answer_html,
             source_html(sentence, _term(card), where, self._theme.palette),
-            {r: card.label(r) for r in (1, 2, 3, 4)},
+            {r: interval_label(card.label(r)) for r in (1, 2, 3, 4)},
             # As in Anki: the answer holds the question (a template's {{FrontSide}}, or the
             # filled cloze), so it is shown in the question's place, once.
             replaces_question=card.faces.anki_css is not None or cloze,
@@ -253,27 +266,60 @@ class ReviewController(QObject):
         info = upcoming(self._col, now, self.deck)
         lines = []
         if info.next_due is not None:
-            lines.append(f"The next card is due {html.escape(_when(info.next_due, now))}.")
-        if info.due_tomorrow:
-            word = "review" if info.due_tomorrow == 1 else "reviews"
-            lines.append(f"{info.due_tomorrow} {word} will be due tomorrow.")
-        if info.held_back:
+            when = html.escape(_when(info.next_due, now))
+            lines.append(self.tr("The next card is due {when}.").format(when=when))
+        if (n := info.due_tomorrow) > 0:
             lines.append(
-                f"{_count(info.held_back, 'card')} due today {_be(info.held_back)} held back by "
-                "the deck's daily limits (Options raise them)."
+                (
+                    self.tr("{n} review will be due tomorrow.")
+                    if n == 1
+                    else self.tr("{n} reviews will be due tomorrow.")
+                ).format(n=n)
             )
-        if info.buried:
+        if (n := info.held_back) > 0:
             lines.append(
-                f"{_count(info.buried, 'card')} {_be(info.buried)} buried until tomorrow "
-                "(siblings of cards you answered, or buried by you)."
+                (
+                    self.tr(
+                        "{n} card due today is held back by the deck's daily limits "
+                        "(Options raise them)."
+                    )
+                    if n == 1
+                    else self.tr(
+                        "{n} cards due today are held back by the deck's daily limits "
+                        "(Options raise them)."
+                    )
+                ).format(n=n)
             )
-        if info.new_available:
+        if (n := info.buried) > 0:
             lines.append(
-                f"{_count(info.new_available, 'new card')} {_be(info.new_available, 'is', 'are')} "
-                "waiting; today's limit is reached, more come tomorrow."
+                (
+                    self.tr(
+                        "{n} card is buried until tomorrow "
+                        "(siblings of cards you answered, or buried by you)."
+                    )
+                    if n == 1
+                    else self.tr(
+                        "{n} cards are buried until tomorrow "
+                        "(siblings of cards you answered, or buried by you)."
+                    )
+                ).format(n=n)
+            )
+        if (n := info.new_available) > 0:
+            lines.append(
+                (
+                    self.tr(
+                        "{n} new card is waiting; today's limit is reached, more come tomorrow."
+                    )
+                    if n == 1
+                    else self.tr(
+                        "{n} new cards are waiting; today's limit is reached, more come tomorrow."
+                    )
+                ).format(n=n)
             )
         if not lines:
-            lines.append("This deck has no cards yet: add notes or generate them from an article.")
+            lines.append(
+                self.tr("This deck has no cards yet: add notes or generate them from an article.")
+            )
         self._done.show_message(self.deck or "", lines)
         self.screen_requested.emit(Screen.DONE)
 
@@ -301,7 +347,9 @@ class ReviewController(QObject):
     def sync_undo(self) -> None:
         """Edit → Undo names the action it would take back, and is off when there is none."""
         name = self._col.undo.name  # the stack itself, not the database: safe here
-        self._actions.undo.setText(f"&Undo {name}" if name else "&Undo")
+        self._actions.undo.setText(
+            self.tr("&Undo {action}").format(action=undo_name(name)) if name else self.tr("&Undo")
+        )
         self._actions.undo.setEnabled(name is not None)
 
     # ------------------------------------------------------------------ slots
@@ -340,7 +388,7 @@ class ReviewController(QObject):
         """
         undone = self._ops.run_now(lambda: self._col.undo.undo(), initiator=self)
         if undone is None:
-            self.message.emit("Nothing to undo.")
+            self.message.emit(self.tr("Nothing to undo."))
             self._sync_actions()
             return False
         now = self._clock()
@@ -353,7 +401,7 @@ class ReviewController(QObject):
             self._show(card, now)
         elif self._active:
             self._show_next()
-        self.message.emit(f"{undone.name} undone.")
+        self.message.emit(self.tr("{action} undone.").format(action=undo_name(undone.name)))
         self._sync_actions()
         return True
 
@@ -393,7 +441,7 @@ class ReviewController(QObject):
                     return self._col.sched.bury(ids, now)
 
             self._ops.run_now(bury, initiator=self)
-            self.message.emit("Card buried until tomorrow.")
+            self.message.emit(self.tr("Card buried until tomorrow."))
             self._show_next()
 
     @Slot()
@@ -406,7 +454,7 @@ class ReviewController(QObject):
                     return self._col.sched.set_suspended(ids, True)
 
             self._ops.run_now(suspend, initiator=self)
-            self.message.emit("Card suspended.")
+            self.message.emit(self.tr("Card suspended."))
             self._show_next()
 
     def _on_flag(self, number: int) -> None:
@@ -423,8 +471,11 @@ class ReviewController(QObject):
         self._ops.run_now(set_flag, initiator=self)
         self.card = replace(card, flag=flag)
         self._sync_actions()
+        flag_name = self._actions.flag[number].text()
         self.message.emit(
-            f"Flag {self._actions.flag[number].text()} {'set' if flag else 'removed'}."
+            (self.tr("Flag {name} set.") if flag else self.tr("Flag {name} removed.")).format(
+                name=flag_name
+            )
         )
 
     @Slot(object, object)
@@ -450,15 +501,6 @@ class ReviewController(QObject):
             self._reveal(autoplay=False)
 
 
-def _count(n: int, noun: str) -> str:
-    """``1 card``, ``3 cards``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _be(n: int, one: str = "is", many: str = "are") -> str:
-    return one if n == 1 else many
-
-
 def _same_text(sentence: str, answer: str) -> bool:
     """Whether a source sentence is the (filled) cloze text, spaces aside."""
     if not sentence:
@@ -481,8 +523,15 @@ def _when(due: datetime, now: datetime) -> str:
     seconds = (due - now).total_seconds()
     local = due.astimezone()
     if seconds < 3600:
-        return f"in {max(1, round(seconds / 60))} min (at {local:%H:%M})"
+        return translate("ReviewController", "in {n} min (at {time})").format(
+            n=max(1, round(seconds / 60)), time=f"{local:%H:%M}"
+        )
     if seconds < 86400:
-        return f"in {round(seconds / 3600)} h (at {local:%H:%M})"
+        return translate("ReviewController", "in {n} h (at {time})").format(
+            n=round(seconds / 3600), time=f"{local:%H:%M}"
+        )
     days = round(seconds / 86400)
-    return f"in {days} day{'s' if days != 1 else ''} ({local:%a %d %b})"
+    date = format_date(local, translate("ReviewController", "ddd dd MMM", "date (QLocale pattern)"))
+    if days == 1:
+        return translate("ReviewController", "in {n} day ({date})").format(n=days, date=date)
+    return translate("ReviewController", "in {n} days ({date})").format(n=days, date=date)

@@ -24,9 +24,27 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.gui.card_text import CardText, MediaLookup
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.theme import Palette
 
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+#: The answer buttons' names (English: object names; shown translated, as Anki's).
+RATINGS = {
+    1: mark("ReviewView", "Again"),
+    2: mark("ReviewView", "Hard"),
+    3: mark("ReviewView", "Good"),
+    4: mark("ReviewView", "Easy"),
+}
+#: The count bar's tooltips: what each count is (Anki's words).
+QUEUE_NAMES = {
+    "new": mark("CountBar", "new"),
+    "learn": mark("CountBar", "learn"),
+    "review": mark("CountBar", "review"),
+}
+
+
+def rating_name(rating: int) -> str:
+    """An answer button's name in the interface's language ("Good", 正解)."""
+    return translate("ReviewView", RATINGS[rating])
 
 
 def _label(name: str, *, wrap: bool = True, rich: bool = True) -> QLabel:
@@ -78,7 +96,11 @@ class CountBar(QWidget):
         ):
             text = f"{value}"
             label.setText(f"<u><b>{text}</b></u>" if name == current else text)
-            label.setToolTip(f"{name}: {value}")
+            label.setToolTip(
+                self.tr("{queue}: {n}").format(
+                    queue=translate("CountBar", QUEUE_NAMES[name]), n=value
+                )
+            )
 
 
 class AnswerButton(QWidget):
@@ -90,9 +112,11 @@ class AnswerButton(QWidget):
         self.interval.setTextFormat(Qt.TextFormat.PlainText)
         self.interval.setObjectName("intervalLabel")
         self.interval.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.button = QPushButton(f"{RATINGS[rating]}")
+        self.button = QPushButton(rating_name(rating))
         self.button.setObjectName(f"rate{RATINGS[rating]}")
-        self.button.setToolTip(f"{RATINGS[rating]} (key {rating})")
+        self.button.setToolTip(
+            self.tr("{name} (key {key})").format(name=rating_name(rating), key=rating)
+        )
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.setMinimumWidth(96)
         layout = QVBoxLayout(self)
@@ -132,7 +156,7 @@ class ReviewView(QWidget):
         # Anki's type-in-the-answer box; Enter shows the answer with the typed text compared.
         self.type_box = QLineEdit()
         self.type_box.setObjectName("typeAnswer")
-        self.type_box.setPlaceholderText("Type the answer, then Enter")
+        self.type_box.setPlaceholderText(self.tr("Type the answer, then Enter"))
         self.type_box.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.type_box.returnPressed.connect(self.reveal_clicked)
         self.type_box.hide()
@@ -161,9 +185,9 @@ class ReviewView(QWidget):
         self._to_answer = False
         scroll.verticalScrollBar().rangeChanged.connect(lambda *_: self._show_answer_top())
 
-        self.show_button = QPushButton("Show answer")
+        self.show_button = QPushButton(self.tr("Show answer"))
         self.show_button.setObjectName("primaryButton")
-        self.show_button.setToolTip("Space or Enter")
+        self.show_button.setToolTip(self.tr("Space or Enter"))
         self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.show_button.setMinimumWidth(200)
         self.show_button.clicked.connect(self.reveal_clicked)
@@ -295,16 +319,16 @@ class DoneView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("done")
-        self.title = QLabel("Done for today!")
+        self.title = QLabel(self.tr("Done for today!"))
         self.title.setObjectName("doneTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = _label("doneMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.back_button = QPushButton("Back to decks")
+        self.back_button = QPushButton(self.tr("Back to decks"))
         self.back_button.setObjectName("primaryButton")
-        self.back_button.setToolTip("Esc")
+        self.back_button.setToolTip(self.tr("Esc"))
         self.back_button.clicked.connect(self.back_clicked)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -320,7 +344,11 @@ class DoneView(QWidget):
 
     def show_message(self, deck: str, lines: list[str]) -> None:
         """Show the deck's name (plain text, as it is) and the lines (HTML) saying what's next."""
-        self.title.setText(f"Done for today with {deck}!" if deck else "Done for today!")
+        self.title.setText(
+            self.tr("Done for today with {deck}!").format(deck=deck)
+            if deck
+            else self.tr("Done for today!")
+        )
         self.message.setText("<br>".join(lines))
 
 

@@ -136,7 +136,7 @@ class SoundPlayer(QObject):
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
         except (ImportError, OSError):  # a system library is missing (libpulse0 on Linux)
             self._unavailable = True
-            self.message.emit("Sounds cannot play: Qt Multimedia is not available here.")
+            self.message.emit(self.tr("Sounds cannot play: Qt Multimedia is not available here."))
             return False
         player = QMediaPlayer(self)
         player.setAudioOutput(QAudioOutput(player))
@@ -173,5 +173,9 @@ class SoundPlayer(QObject):
             self._finished()
 
     def _on_error(self, _error: QMediaPlayer.Error, text: str) -> None:
-        self.message.emit(f"A sound could not play: {text}" if text else "A sound could not play.")
+        self.message.emit(
+            self.tr("A sound could not play: {reason}").format(reason=text)
+            if text
+            else self.tr("A sound could not play.")
+        )
         self._finished()

@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QMargins, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -43,6 +43,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from flashcards.gui.i18n import format_date
 
 #: The height of every chart (the grid's rows stay even; the window scrolls).
 CHART_HEIGHT = 270
@@ -191,16 +193,18 @@ def bar_chart(
     series.attachAxis(x_axis)
     series.attachAxis(y_axis)
     chart.legend().setVisible(legend and len(sets) > 1)
+    labels = list(names or ())
+
+    # Not defined inside the ``if``: pyside6-lupdate loses track of classes after a function
+    # defined in a block of a function (tests/gui/test_i18n.py checks every message's context).
+    def hovered(status: bool, index: int, bar_set: QBarSet) -> None:
+        if not status or not 0 <= index < len(labels):
+            QToolTip.hideText()
+            return
+        value = bar_set.at(index)
+        QToolTip.showText(QCursor.pos(), f"{labels[index]}: {bar_set.label()} {value:,.0f}")
+
     if names is not None:
-        labels = list(names)
-
-        def hovered(status: bool, index: int, bar_set: QBarSet) -> None:
-            if not status or not 0 <= index < len(labels):
-                QToolTip.hideText()
-                return
-            value = bar_set.at(index)
-            QToolTip.showText(QCursor.pos(), f"{labels[index]}: {bar_set.label()} {value:,.0f}")
-
         series.hovered.connect(hovered)
     return chart
 
@@ -356,7 +360,7 @@ class HeatMap(QWidget):
         step = size + self.GAP
         left = self._origin()
         painter.setPen(text_color)
-        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):
+        for row, name in self.weekday_names():
             painter.drawText(
                 QRect(left, self.TOP + row * step - 3, self.LEFT - 5, size + 6),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
@@ -369,7 +373,7 @@ class HeatMap(QWidget):
             rect = self._cell(index)
             if day.day == 1 and rect.x() - last_month_x >= 3 * step:
                 painter.setPen(text_color)
-                painter.drawText(QPoint(rect.x(), self.TOP - 5), day.strftime("%b"))
+                painter.drawText(QPoint(rect.x(), self.TOP - 5), self.month_name(day.month))
                 last_month_x = rect.x()
             level = self.level(count)
             color = self._colors.heat_empty if level == 0 else self._colors.heat[level - 1]
@@ -377,6 +381,19 @@ class HeatMap(QWidget):
             painter.setBrush(QColor(color))
             painter.drawRoundedRect(rect, 2, 2)
         painter.end()
+
+    @staticmethod
+    def weekday_names() -> list[tuple[int, str]]:
+        """The rows named at the left (Monday, Wednesday...) in the interface's language."""
+        locale = QLocale()
+        return [
+            (row, locale.dayName(row + 1, QLocale.FormatType.ShortFormat)) for row in (0, 2, 4, 6)
+        ]
+
+    @staticmethod
+    def month_name(month: int) -> str:
+        """A month's short name in the interface's language ("Jan", "1月")."""
+        return QLocale().monthName(month, QLocale.FormatType.ShortFormat)
 
     def day_at(self, point: QPoint) -> int | None:
         """The index of the day under ``point``, or None."""
@@ -394,10 +411,15 @@ class HeatMap(QWidget):
             else:
                 day = self._first_day() + timedelta(days=index)
                 count = self._counts[index]
-                noun = "review" if count == 1 else "reviews"
-                QToolTip.showText(event.globalPos(), f"{day:%a %d %b %Y}: {count:,} {noun}", self)
+                QToolTip.showText(event.globalPos(), self.day_text(day, count), self)
             return True
         return super().event(event)
+
+    def day_text(self, day: date, count: int) -> str:
+        """A day's tooltip: ``Mon 30 Nov 2026: 12 reviews``."""
+        text = self.tr("{date}: {n} review") if count == 1 else self.tr("{date}: {n} reviews")
+        pattern = self.tr("ddd dd MMM yyyy", "date (QLocale pattern)")
+        return text.format(date=format_date(day, pattern), n=f"{count:,}")
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         """Point at days (the tooltip follows)."""
@@ -424,8 +446,10 @@ class ChartPanel(QFrame):
         self.note = QLabel()
         self.note.setObjectName("statsPanelNote")
         self.save_button = QToolButton()
-        self.save_button.setText("Save as PNG…")
-        self.save_button.setToolTip(f"Save the {title.lower()} chart as a PNG picture")
+        self.save_button.setText(self.tr("Save as PNG…"))
+        self.save_button.setToolTip(
+            self.tr("Save the {title} chart as a PNG picture").format(title=title.lower())
+        )
         self.save_button.setAutoRaise(True)
         policy = self.save_button.sizePolicy()
         policy.setRetainSizeWhenHidden(True)

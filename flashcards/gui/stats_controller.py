@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from flashcards.core.changes import Change
 from flashcards.gui.clock import Clock
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import one_sentence, quote, warn
 from flashcards.gui.stats_view import StatsView
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from flashcards.core.stats import StatsReport
 
 #: What the summary line says when a report cannot be read (then why, in one line).
-LOAD_FAILED = "The statistics could not be read"
+LOAD_FAILED = mark("StatsController", "The statistics could not be read")
 #: Wait this long after the last change before reloading (a burst of changes loads once).
 REFRESH_DELAY_MS = 300
 #: The changes that change the statistics.
@@ -133,7 +134,7 @@ class StatsController(QObject):
                 with self._ops.exclusive():
                     report = self._col.stats.report(now, deck)
             except Exception as exc:  # shown in the window, as a failed background load is
-                self.view.show_error(one_sentence(exc, LOAD_FAILED, always_lead=True))
+                self.view.show_error(one_sentence(exc, _load_failed(), always_lead=True))
                 return
             self.view.show_report(report)
             return
@@ -168,7 +169,7 @@ class StatsController(QObject):
 
     def _on_failed(self, exc: BaseException) -> None:
         self._loading_deck = False
-        self.view.show_error(one_sentence(exc, LOAD_FAILED, always_lead=True))
+        self.view.show_error(one_sentence(exc, _load_failed(), always_lead=True))
         self._load_again_if_asked()
 
     def _load_again_if_asked(self) -> None:
@@ -210,7 +211,7 @@ class StatsController(QObject):
         folder = str(self._settings.value("stats/folder", "") or "")
         start = f"{folder}/{self.default_file_name(key)}" if folder else self.default_file_name(key)
         path, _filter = QFileDialog.getSaveFileName(
-            self.window, "Save chart as PNG", start, "PNG pictures (*.png)"
+            self.window, self.tr("Save chart as PNG"), start, self.tr("PNG pictures (*.png)")
         )
         if not path:
             return
@@ -218,8 +219,14 @@ class StatsController(QObject):
             path += ".png"
         if self.save_chart(key, path):
             self._settings.setValue("stats/folder", path.rsplit("/", 1)[0] if "/" in path else "")
-            self.window.statusBar().showMessage(f"Saved {path}", 4000)
+            self.window.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 4000)
         else:
             warn(
-                self.window, "Save chart", f"The chart could not be written to {quote(path, 200)}."
+                self.window,
+                self.tr("Save chart"),
+                self.tr("The chart could not be written to {path}.").format(path=quote(path, 200)),
             )
+
+
+def _load_failed() -> str:
+    return translate("StatsController", LOAD_FAILED)

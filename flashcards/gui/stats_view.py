@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.core.stats import Histogram, Retention, StatsReport, day_date
+from flashcards.gui.i18n import format_date, mark, translate
 from flashcards.gui.plain import tooltip
 from flashcards.gui.stats_charts import (
     CHART_HEIGHT,
@@ -41,16 +42,30 @@ from flashcards.gui.stats_charts import (
 )
 
 #: The deck combo's entry for every deck.
-ALL_DECKS = "All decks"
+ALL_DECKS = mark("StatsView", "All decks")
+# The tables' names are shown translated (context "StatsView").
 RETENTION_ROWS = (
-    ("today", "Today"),
-    ("yesterday", "Yesterday"),
-    ("week", "Last 7 days"),
-    ("month", "Last 30 days"),
-    ("year", "Last 365 days"),
+    ("today", mark("StatsView", "Today")),
+    ("yesterday", mark("StatsView", "Yesterday")),
+    ("week", mark("StatsView", "Last 7 days")),
+    ("month", mark("StatsView", "Last 30 days")),
+    ("year", mark("StatsView", "Last 365 days")),
 )
-RETENTION_COLUMNS = (("young", "Young"), ("mature", "Mature"), ("all", "All"))
-KIND_NAMES = (("learn", "Learn"), ("young", "Young"), ("mature", "Mature"), ("relearn", "Relearn"))
+RETENTION_COLUMNS = (
+    ("young", mark("StatsView", "Young")),
+    ("mature", mark("StatsView", "Mature")),
+    ("all", mark("StatsView", "All")),
+)
+KIND_NAMES = (
+    ("learn", mark("StatsView", "Learn")),
+    ("young", mark("StatsView", "Young")),
+    ("mature", mark("StatsView", "Mature")),
+    ("relearn", mark("StatsView", "Relearn")),
+)
+
+
+def _tr(text: str, disambiguation: str | None = None) -> str:
+    return translate("StatsView", text, disambiguation)
 
 
 @dataclass(frozen=True)
@@ -64,9 +79,9 @@ class Span:
 
 
 SPANS = (
-    Span("1 month", "month", 30, 1),
-    Span("3 months", "3 months", 90, 1),
-    Span("1 year", "year", 365, 7),
+    Span(mark("StatsView", "1 month"), mark("StatsView", "month"), 30, 1),
+    Span(mark("StatsView", "3 months"), mark("StatsView", "3 months"), 90, 1),
+    Span(mark("StatsView", "1 year"), mark("StatsView", "year"), 365, 7),
 )
 
 
@@ -74,12 +89,14 @@ def retention_text(retention: Retention) -> str:
     """A retention cell: ``"90.5 % of 200"``, or a dash when nothing was reviewed."""
     if retention.rate is None:
         return "—"
-    return f"{retention.rate * 100:.1f} % of {retention.total:,}"
+    return translate("StatsView", "{rate} % of {total}").format(
+        rate=f"{retention.rate * 100:.1f}", total=f"{retention.total:,}"
+    )
 
 
 def past_ticks(count: int, group: int) -> list[tuple[int, str]]:
     """Axis labels for ``count`` bars of the past, the newest last: ``-28d`` … ``today``."""
-    unit = "w" if group > 1 else "d"
+    ago_text = translate("StatsView", "-{n}w") if group > 1 else translate("StatsView", "-{n}d")
     every = max(1, round(count / 6))
     if group == 1:
         every = 7 if count <= 45 else 14
@@ -87,30 +104,42 @@ def past_ticks(count: int, group: int) -> list[tuple[int, str]]:
     for index in range(count):
         ago = count - 1 - index
         if ago % every == 0:
-            ticks.append(
-                (index, ("today" if group == 1 else "now") if ago == 0 else f"-{ago}{unit}")
-            )
+            now = translate("StatsView", "today") if group == 1 else translate("StatsView", "now")
+            ticks.append((index, now if ago == 0 else ago_text.format(n=ago)))
     return ticks
 
 
 def future_ticks(count: int, group: int) -> list[tuple[int, str]]:
     """Axis labels for ``count`` bars of the future, today first: ``today`` … ``+28d``."""
-    unit = "w" if group > 1 else "d"
+    ahead_text = translate("StatsView", "+{n}w") if group > 1 else translate("StatsView", "+{n}d")
     every = 7 if group == 1 and count <= 45 else 14 if group == 1 else max(1, round(count / 6))
     ticks = []
     for index in range(0, count, every):
         if index == 0:
-            ticks.append((0, "today" if group == 1 else "now"))
+            ticks.append(
+                (
+                    0,
+                    translate("StatsView", "today")
+                    if group == 1
+                    else translate("StatsView", "now"),
+                )
+            )
         else:
-            ticks.append((index, f"+{index}{unit}"))
+            ticks.append((index, ahead_text.format(n=index)))
     return ticks
 
 
 def day_names(first: date, count: int, group: int) -> list[str]:
     """What each bar of a day chart stands for: a date, or the week starting on a date."""
     if group == 1:
-        return [f"{first + timedelta(days=i):%a %d %b}" for i in range(count)]
-    return [f"week of {first + timedelta(days=i * group):%d %b}" for i in range(count)]
+        pattern = translate("StatsView", "ddd dd MMM", "date (QLocale pattern)")
+        return [format_date(first + timedelta(days=i), pattern) for i in range(count)]
+    pattern = translate("StatsView", "dd MMM", "date without weekday (QLocale pattern)")
+    week = translate("StatsView", "week of {date}")
+    return [
+        week.format(date=format_date(first + timedelta(days=i * group), pattern))
+        for i in range(count)
+    ]
 
 
 def histogram_ticks(histogram: Histogram, every: int = 2) -> list[tuple[float, str]]:
@@ -140,8 +169,8 @@ class StatsView(QWidget):
         self.span_combo = QComboBox()
         self.span_combo.setObjectName("statsSpan")
         for span in SPANS:
-            self.span_combo.addItem(span.label)
-        self.summary = QLabel("Loading…")
+            self.span_combo.addItem(_tr(span.label))
+        self.summary = QLabel(self.tr("Loading…"))
         self.summary.setObjectName("statsSummary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
@@ -149,8 +178,8 @@ class StatsView(QWidget):
         self.heatmap = HeatMap()
         self.retention = QTableWidget(len(RETENTION_ROWS), len(RETENTION_COLUMNS))
         self.retention.setObjectName("retentionTable")
-        self.retention.setHorizontalHeaderLabels([label for _, label in RETENTION_COLUMNS])
-        self.retention.setVerticalHeaderLabels([label for _, label in RETENTION_ROWS])
+        self.retention.setHorizontalHeaderLabels([_tr(label) for _, label in RETENTION_COLUMNS])
+        self.retention.setVerticalHeaderLabels([_tr(label) for _, label in RETENTION_ROWS])
         self.retention.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.retention.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.retention.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -169,17 +198,17 @@ class StatsView(QWidget):
             return ChartView()
 
         specs: list[tuple[str, str, QWidget]] = [
-            ("calendar", "Calendar", self.heatmap),
-            ("reviews", "Reviews", view()),
-            ("future", "Future due", view()),
-            ("retention", "True retention", self.retention),
-            ("cards", "Card counts", view()),
-            ("buttons", "Answer buttons", view()),
-            ("time", "Review time", view()),
-            ("interval", "Card intervals", view()),
-            ("stability", "Card stability", view()),
-            ("difficulty", "Card difficulty", view()),
-            ("retrievability", "Card retrievability", view()),
+            ("calendar", self.tr("Calendar"), self.heatmap),
+            ("reviews", self.tr("Reviews"), view()),
+            ("future", self.tr("Future due"), view()),
+            ("retention", self.tr("True retention"), self.retention),
+            ("cards", self.tr("Card counts"), view()),
+            ("buttons", self.tr("Answer buttons"), view()),
+            ("time", self.tr("Review time"), view()),
+            ("interval", self.tr("Card intervals"), view()),
+            ("stability", self.tr("Card stability"), view()),
+            ("difficulty", self.tr("Card difficulty"), view()),
+            ("retrievability", self.tr("Card retrievability"), view()),
         ]
         self.panels: dict[str, ChartPanel] = {}
         grid = QGridLayout()
@@ -205,10 +234,10 @@ class StatsView(QWidget):
         self.scroll_area = scroll
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Deck:"))
+        top.addWidget(QLabel(self.tr("Deck:")))
         top.addWidget(self.deck_combo)
         top.addSpacing(12)
-        top.addWidget(QLabel("Show:"))
+        top.addWidget(QLabel(self.tr("Show:")))
         top.addWidget(self.span_combo)
         top.addStretch(1)
         layout = QVBoxLayout(self)
@@ -226,7 +255,7 @@ class StatsView(QWidget):
         """Offer every deck (and all decks); select ``current`` (None: all decks)."""
         self.deck_combo.blockSignals(True)
         self.deck_combo.clear()
-        self.deck_combo.addItem(ALL_DECKS, None)
+        self.deck_combo.addItem(_tr(ALL_DECKS), None)
         for name in sorted(names, key=str.casefold):
             depth = name.count("::")
             self.deck_combo.addItem("    " * depth + name.split("::")[-1], name)
@@ -250,7 +279,7 @@ class StatsView(QWidget):
     def set_loading(self, loading: bool) -> None:
         """Say that a report is on its way (the old one stays on screen meanwhile)."""
         if loading and self.report is None:
-            self.summary.setText("Loading…")
+            self.summary.setText(self.tr("Loading…"))
 
     def show_error(self, message: str) -> None:
         """Say that the statistics could not be read (``message``: one sentence saying why)."""
@@ -284,14 +313,20 @@ class StatsView(QWidget):
         self.heatmap.set_data(report.heatmap, day_date(report.today), c)
         busiest = max(report.heatmap, default=0)
         self.panels["calendar"].note.setText(
-            f"{sum(report.heatmap):,} reviews on {sum(1 for n in report.heatmap if n)} days "
-            f"in the last year; busiest day {busiest:,}"
+            self.tr(
+                "{reviews} reviews on {days} days in the last year; busiest day {busiest}"
+            ).format(
+                reviews=f"{sum(report.heatmap):,}",
+                days=sum(1 for n in report.heatmap if n),
+                busiest=f"{busiest:,}",
+            )
         )
+        phrase = _tr(span.phrase)
 
         days = span.days
         past = report.reviews_per_day[-days:]
         kinds = [
-            (label, group_sums([d[kind] for d in past], span.group, from_end=True), color)
+            (_tr(label), group_sums([d[kind] for d in past], span.group, from_end=True), color)
             for (kind, label), color in zip(
                 KIND_NAMES, (c.learn, c.young, c.mature, c.relearn), strict=True
             )
@@ -313,31 +348,37 @@ class StatsView(QWidget):
             )
         )
         total = sum(sum(d.values()) for d in past)
-        self.panels["reviews"].note.setText(f"{total:,} in the last {span.phrase}")
+        self.panels["reviews"].note.setText(
+            self.tr("{n} in the last {span}").format(n=f"{total:,}", span=phrase)
+        )
 
         minutes = group_sums(report.minutes_per_day[-days:], span.group, from_end=True)
         self.chart_view("time").replace_chart(
             bar_chart(
-                [("Minutes", minutes, c.bars)],
+                [(self.tr("Minutes"), minutes, c.bars)],
                 ticks=past_ticks(len(minutes), span.group),
                 names=past_names,
                 dark=self.dark,
             )
         )
-        self.panels["time"].note.setText(f"{sum(minutes):,.0f} min in the last {span.phrase}")
+        self.panels["time"].note.setText(
+            self.tr("{n} min in the last {span}").format(n=f"{sum(minutes):,.0f}", span=phrase)
+        )
 
         future_days = report.future_due_month if days <= 30 else report.future_due_year[:days]
         due = group_sums(future_days, span.group)
         self.chart_view("future").replace_chart(
             bar_chart(
-                [("Due", due, c.bars)],
+                [(self.tr("Due"), due, c.bars)],
                 ticks=future_ticks(len(due), span.group),
                 names=day_names(today, len(due), span.group),
                 dark=self.dark,
             )
         )
         self.panels["future"].note.setText(
-            f"{int(sum(due)):,} in the next {span.phrase}; {future_days[0]:,} due today"
+            self.tr("{n} in the next {span}; {today} due today").format(
+                n=f"{int(sum(due)):,}", span=phrase, today=f"{future_days[0]:,}"
+            )
             if future_days
             else ""
         )
@@ -348,69 +389,97 @@ class StatsView(QWidget):
                 item = self.retention.item(row, column)
                 assert item is not None
                 item.setText(retention_text(value))
-                item.setToolTip(f"{value.passed:,} passed, {value.failed:,} failed (Again)")
-        self.panels["retention"].note.setText("first reviews of review cards")
+                item.setToolTip(
+                    self.tr("{passed} passed, {failed} failed (Again)").format(
+                        passed=f"{value.passed:,}", failed=f"{value.failed:,}"
+                    )
+                )
+        self.panels["retention"].note.setText(self.tr("first reviews of review cards"))
 
         cards = report.cards
         self.chart_view("cards").replace_chart(
             pie_chart(
                 [
-                    ("New", cards["new"], c.new),
-                    ("Learning", cards["learning"], c.relearn),
-                    ("Review", cards["review"], c.good),
-                    ("Suspended", cards["suspended"], c.suspended),
+                    (self.tr("New"), cards["new"], c.new),
+                    (self.tr("Learning"), cards["learning"], c.relearn),
+                    (self.tr("Review"), cards["review"], c.good),
+                    (self.tr("Suspended"), cards["suspended"], c.suspended),
                 ],
                 dark=self.dark,
             )
         )
-        self.panels["cards"].note.setText(f"{sum(cards.values()):,} cards")
+        self.panels["cards"].note.setText(self.tr("{n} cards").format(n=f"{sum(cards.values()):,}"))
 
         buttons = report.buttons
         groups = ("learn", "young", "mature")
         button_sets = [
             (name, [buttons[g][i] for g in groups], color)
             for i, (name, color) in enumerate(
-                (("Again", c.again), ("Hard", c.hard), ("Good", c.good), ("Easy", c.easy))
+                (
+                    (self.tr("Again"), c.again),
+                    (self.tr("Hard"), c.hard),
+                    (self.tr("Good"), c.good),
+                    (self.tr("Easy"), c.easy),
+                )
             )
         ]
         self.chart_view("buttons").replace_chart(
-            bar_chart(button_sets, categories=["Learning", "Young", "Mature"], dark=self.dark)
+            bar_chart(
+                button_sets,
+                categories=[self.tr("Learning"), self.tr("Young"), self.tr("Mature")],
+                dark=self.dark,
+            )
         )
-        self.panels["buttons"].note.setText("last 30 days")
+        self.panels["buttons"].note.setText(self.tr("last 30 days"))
 
         units = {
-            "interval": " days",
-            "stability": " days",
-            "difficulty": "",
-            "retrievability": " %",
+            "interval": self.tr("{range} days"),
+            "stability": self.tr("{range} days"),
+            "difficulty": "{range}",
+            "retrievability": self.tr("{range} %"),
         }
         notes = {
-            "interval": "days until due",
-            "stability": "days until recall falls to 90 %",
-            "difficulty": "FSRS difficulty, 1-10",
-            "retrievability": "chance of recall now, %",
+            "interval": self.tr("days until due"),
+            "stability": self.tr("days until recall falls to 90 %"),
+            "difficulty": self.tr("FSRS difficulty, 1-10"),
+            "retrievability": self.tr("chance of recall now, %"),
         }
         for key, unit in units.items():
             histogram = report.distributions[key]
             self.chart_view(key).replace_chart(
                 bar_chart(
-                    [("Cards", list(histogram.counts), c.bars)],
+                    [(self.tr("Cards"), list(histogram.counts), c.bars)],
                     ticks=histogram_ticks(histogram),
-                    names=[f"{label}{unit}" for label in histogram.labels()],
+                    names=[unit.format(range=label) for label in histogram.labels()],
                     dark=self.dark,
                 )
             )
-            self.panels[key].note.setText(f"{sum(histogram.counts):,} cards; {notes[key]}")
+            self.panels[key].note.setText(
+                self.tr("{n} cards; {what}").format(n=f"{sum(histogram.counts):,}", what=notes[key])
+            )
 
 
 def summary_text(report: StatsReport) -> str:
     """Today's line: reviews and minutes, streak, 30-day retention, cards due."""
     month = report.retention["month"]["all"].rate
     retention = "—" if month is None else f"{month * 100:.1f} %"
-    noun = "day" if report.streak_days == 1 else "days"
-    reviews = "review" if report.reviews_today == 1 else "reviews"
-    return (
-        f"Today: {report.reviews_today:,} {reviews} in {report.minutes_today:.0f} min   ·   "
-        f"Streak: {report.streak_days} {noun}   ·   Retention (30 days): {retention}   ·   "
-        f"Due tomorrow: {report.future_due_month[1] if len(report.future_due_month) > 1 else 0:,}"
+    n, days = report.reviews_today, report.streak_days
+    today = (
+        translate("StatsView", "Today: {n} review in {minutes} min")
+        if n == 1
+        else translate("StatsView", "Today: {n} reviews in {minutes} min")
+    ).format(n=f"{n:,}", minutes=f"{report.minutes_today:.0f}")
+    streak = (
+        translate("StatsView", "Streak: {n} day")
+        if days == 1
+        else translate("StatsView", "Streak: {n} days")
+    ).format(n=days)
+    due = report.future_due_month[1] if len(report.future_due_month) > 1 else 0
+    return "   ·   ".join(
+        (
+            today,
+            streak,
+            translate("StatsView", "Retention (30 days): {rate}").format(rate=retention),
+            translate("StatsView", "Due tomorrow: {n}").format(n=f"{due:,}"),
+        )
     )

@@ -27,7 +27,7 @@ class StatsWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("statsWindow")
-        self.setWindowTitle("Statistics")
+        self.setWindowTitle(self.tr("Statistics"))
         self._settings = settings
         self.view = StatsView()
         self.view.dark = dark

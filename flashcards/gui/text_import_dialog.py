@@ -38,29 +38,43 @@ from flashcards.core.exchange.text import (
     TextPreview,
     preview_text,
 )
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import make_plain
 
+# The choices' texts are shown translated (context "TextImportDialog").
 SEPARATORS = (
-    ("Detect", None),
-    ("Tab", "tab"),
-    ("Comma", "comma"),
-    ("Semicolon", "semicolon"),
-    ("Space", "space"),
-    ("Pipe (|)", "pipe"),
-    ("Colon", "colon"),
+    (mark("TextImportDialog", "Detect"), None),
+    (mark("TextImportDialog", "Tab"), "tab"),
+    (mark("TextImportDialog", "Comma"), "comma"),
+    (mark("TextImportDialog", "Semicolon"), "semicolon"),
+    (mark("TextImportDialog", "Space"), "space"),
+    (mark("TextImportDialog", "Pipe (|)"), "pipe"),
+    (mark("TextImportDialog", "Colon"), "colon"),
 )
 ROLES = (
-    ("Front", Column.FRONT),
-    ("Back", Column.BACK),
-    ("Tags", Column.TAGS),
-    ("Deck", Column.DECK),
-    ("Nothing", Column.IGNORE),
+    (mark("TextImportDialog", "Front"), Column.FRONT),
+    (mark("TextImportDialog", "Back"), Column.BACK),
+    (mark("TextImportDialog", "Tags"), Column.TAGS),
+    (mark("TextImportDialog", "Deck"), Column.DECK),
+    (mark("TextImportDialog", "Nothing"), Column.IGNORE),
 )
 EXISTING = (
-    ("Update them", Duplicates.UPDATE),
-    ("Leave them as they are", Duplicates.SKIP),
-    ("Keep both (add as new notes)", Duplicates.KEEP_BOTH),
+    (mark("TextImportDialog", "Update them"), Duplicates.UPDATE),
+    (mark("TextImportDialog", "Leave them as they are"), Duplicates.SKIP),
+    (mark("TextImportDialog", "Keep both (add as new notes)"), Duplicates.KEEP_BOTH),
 )
+#: The note types' names (the core's :data:`NAMES`, shown translated).
+KIND_NAMES = {
+    NoteKind.BASIC: mark("TextImportDialog", "Flashcards Basic"),
+    NoteKind.REVERSED: mark("TextImportDialog", "Flashcards Basic (and reversed card)"),
+    NoteKind.CLOZE: mark("TextImportDialog", "Flashcards Cloze"),
+}
+
+
+def _tr(text: str) -> str:
+    return translate("TextImportDialog", text)
+
+
 #: Header names that say what their column holds (a spreadsheet's "Tags" column).
 HEADER_ROLES = {
     "tags": Column.TAGS,
@@ -85,55 +99,55 @@ class TextImportDialog(QDialog):
     def __init__(self, path: Path, decks: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        self.setWindowTitle(f"Import {path.name}")
+        self.setWindowTitle(self.tr("Import {name}").format(name=path.name))
         self.resize(720, 560)
         self.preview: TextPreview | None = None
 
         self.separator = QComboBox()
         for text, value in SEPARATORS:
-            self.separator.addItem(text, value)
+            self.separator.addItem(_tr(text), value)
         self.encoding = QComboBox()
         for name in ENCODINGS:
-            self.encoding.addItem("Detect" if name == "auto" else name, name)
-        self.header_row = QCheckBox("The first row names the columns")
-        self.html = QCheckBox("Fields are HTML")
+            self.encoding.addItem(self.tr("Detect") if name == "auto" else name, name)
+        self.header_row = QCheckBox(self.tr("The first row names the columns"))
+        self.html = QCheckBox(self.tr("Fields are HTML"))
         self.kind = QComboBox()
         for kind in (NoteKind.BASIC, NoteKind.REVERSED, NoteKind.CLOZE):
-            self.kind.addItem(NAMES[kind], kind.value)
+            self.kind.addItem(_tr(KIND_NAMES.get(kind, NAMES[kind])), kind.value)
         self.deck_box = QComboBox()
         self.deck_box.setEditable(True)
         self.deck_box.addItems(sorted(decks))
         self.deck_box.setEditText(path.stem)
         self.tags = QLineEdit()
-        self.tags.setPlaceholderText("tags for every note, separated by spaces")
+        self.tags.setPlaceholderText(self.tr("tags for every note, separated by spaces"))
         self.existing = QComboBox()
         for text, value in EXISTING:
-            self.existing.addItem(text, value)
+            self.existing.addItem(_tr(text), value)
         self.error = make_plain(QLabel())
         self.error.setObjectName("importError")
         self.error.setWordWrap(True)
         self.error.hide()
 
         file_form = QFormLayout()
-        file_form.addRow("Field separator", self.separator)
-        file_form.addRow("Encoding", self.encoding)
+        file_form.addRow(self.tr("Field separator"), self.separator)
+        file_form.addRow(self.tr("Encoding"), self.encoding)
         file_form.addRow("", self.header_row)
         file_form.addRow("", self.html)
-        file_box = QGroupBox("File")
+        file_box = QGroupBox(self.tr("File"))
         file_box.setLayout(file_form)
 
         self.mapping_form = QFormLayout()
         self.mapping: list[QComboBox] = []
         self._chosen: dict[int, Column] = {}
-        mapping_box = QGroupBox("Columns")
+        mapping_box = QGroupBox(self.tr("Columns"))
         mapping_box.setLayout(self.mapping_form)
 
         notes_form = QFormLayout()
-        notes_form.addRow("Note type", self.kind)
-        notes_form.addRow("Deck", self.deck_box)
-        notes_form.addRow("Tags", self.tags)
-        notes_form.addRow("Notes the collection has", self.existing)
-        notes_box = QGroupBox("Notes")
+        notes_form.addRow(self.tr("Note type"), self.kind)
+        notes_form.addRow(self.tr("Deck"), self.deck_box)
+        notes_form.addRow(self.tr("Tags"), self.tags)
+        notes_form.addRow(self.tr("Notes the collection has"), self.existing)
+        notes_box = QGroupBox(self.tr("Notes"))
         notes_box.setLayout(notes_form)
 
         self.table = QTableWidget()
@@ -145,7 +159,7 @@ class TextImportDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.import_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("Import")
+        self.import_button.setText(self.tr("Import"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
@@ -195,7 +209,11 @@ class TextImportDialog(QDialog):
     def _names(self, preview: TextPreview) -> list[str]:
         first = preview.rows[0] if preview.rows and self.header_row.isChecked() else []
         return [
-            (first[i] if i < len(first) and first[i].strip() else f"Column {i + 1}")
+            (
+                first[i]
+                if i < len(first) and first[i].strip()
+                else self.tr("Column {n}").format(n=i + 1)
+            )
             for i in range(preview.width)
         ]
 
@@ -207,7 +225,7 @@ class TextImportDialog(QDialog):
         for index, name in enumerate(self._names(preview)[:MAX_COLUMNS]):
             box = QComboBox()
             for text, role in ROLES:
-                box.addItem(text, role)
+                box.addItem(_tr(text), role)
             default = (Column.FRONT, Column.BACK)[index] if index < 2 else Column.IGNORE
             if named and name.strip().casefold() in HEADER_ROLES:  # a column called "Tags"
                 default = HEADER_ROLES[name.strip().casefold()]

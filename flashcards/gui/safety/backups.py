@@ -93,12 +93,14 @@ class AutoBackup(QObject):
         def done(written: Path) -> None:
             self.busy = False
             schedule.last = now
-            self.message.emit(f"Backed up the collection to {written.name}.")
+            self.message.emit(
+                self.tr("Backed up the collection to {name}.").format(name=written.name)
+            )
 
         def failed(exc: BaseException) -> None:
             self.busy = False
             schedule.changed = True
-            self.message.emit(one_sentence(exc, "The backup could not be written"))
+            self.message.emit(one_sentence(exc, self.tr("The backup could not be written")))
 
         # A copy of the file through SQLite's backup API: the collection object is not used.
         self._ops.executor.submit(

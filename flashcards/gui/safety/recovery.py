@@ -85,10 +85,10 @@ class Recovery(QObject):
         path = self.db_path
         deck_list = self._window().deck_list
         if not isinstance(exc, DamagedCollectionError | NewerCollectionError) or path is None:
-            deck_list.set_today("The collection could not be opened.")
-            self._fatal(one_sentence(exc, "The collection could not be opened"))
+            deck_list.set_today(self.tr("The collection could not be opened."))
+            self._fatal(one_sentence(exc, self.tr("The collection could not be opened")))
             return
-        deck_list.set_today("The collection cannot be used; looking for a good backup…")
+        deck_list.set_today(self.tr("The collection cannot be used; looking for a good backup…"))
 
         def search(_report: object) -> BackupInfo | None:
             from flashcards.core.backup import newest_good_backup
@@ -96,7 +96,8 @@ class Recovery(QObject):
             return newest_good_backup(path)
 
         def failed(err: BaseException) -> None:
-            self._fatal(f"{exc} {one_sentence(err, 'No backup could be checked')}")
+            lead = self.tr("No backup could be checked")
+            self._fatal(f"{exc} {one_sentence(err, lead)}")
 
         self._executor.submit(
             search, lambda good: self._offer_backup(exc, path, good), failed, uses_collection=False
@@ -106,21 +107,33 @@ class Recovery(QObject):
         from flashcards.core.backup import backup_dir
         from flashcards.core.db import DamagedCollectionError
 
-        kept = "damaged" if isinstance(exc, DamagedCollectionError) else "current"
+        damaged = isinstance(exc, DamagedCollectionError)
         if good is None:
             self._fatal(
-                f"{exc} No good backup was found in {backup_dir(path)}; move the file aside to "
-                "start a new collection."
+                self.tr(
+                    "{error} No good backup was found in {folder}; move the file aside to "
+                    "start a new collection."
+                ).format(error=exc, folder=backup_dir(path))
             )
             return
-        self._window().deck_list.set_today("The collection cannot be used.")
+        self._window().deck_list.set_today(self.tr("The collection cannot be used."))
+        question = (
+            self.tr(
+                "{error} Restore the newest good backup, {name} ({time})? "
+                "The damaged file is kept aside."
+            )
+            if damaged
+            else self.tr(
+                "{error} Restore the newest good backup, {name} ({time})? "
+                "The current file is kept aside."
+            )
+        )
         box = self._box(
             QMessageBox.Icon.Warning,
-            f"{exc} Restore the newest good backup, {good.path.name} ({local_time(good.taken)})?"
-            f" The {kept} file is kept aside.",
+            question.format(error=exc, name=good.path.name, time=local_time(good.taken)),
         )
-        restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
+        restore = box.addButton(self.tr("&Restore"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(restore)
 
         def answered() -> None:
@@ -134,7 +147,7 @@ class Recovery(QObject):
 
     def _fatal(self, text: str) -> None:
         box = self._box(QMessageBox.Icon.Critical, text)
-        box.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.RejectRole)
         box.finished.connect(lambda _result: self._quit(1))
         box.open()
 
@@ -182,17 +195,22 @@ class Recovery(QObject):
         path = self.db_path
         assert path is not None
         self._close_collection()
-        self._window().deck_list.set_today(f"Restoring {backup.name}…")
+        self._window().deck_list.set_today(self.tr("Restoring {name}…").format(name=backup.name))
         now = self._clock()
 
         def done(aside: Path | None) -> None:
-            kept = f" The previous file was kept as {aside}." if aside is not None else ""
+            restored = self.tr("Restored {name}.").format(name=backup.name)
+            if aside is not None:
+                restored += " " + self.tr("The previous file was kept as {file}.").format(
+                    file=aside
+                )
             self._reopen()
-            self._notice(f"Restored {backup.name}.{kept}")
+            self._notice(restored)
 
         def failed(exc: BaseException) -> None:
             self._reopen()
-            self._notice(one_sentence(exc, f"{backup.name} could not be restored"), warn=True)
+            lead = self.tr("{name} could not be restored").format(name=backup.name)
+            self._notice(one_sentence(exc, lead), warn=True)
 
         # The collection is closed: the job has the file to itself.
         self._executor.submit(

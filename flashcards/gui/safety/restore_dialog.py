@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.i18n import translate
 from flashcards.gui.plain import tooltip
 
 if TYPE_CHECKING:
@@ -30,13 +31,14 @@ if TYPE_CHECKING:
 def size_text(size: int) -> str:
     """A file size for people: ``812 bytes``, ``40 KB``, ``1.2 MB``."""
     value = float(size)
+    in_bytes = translate("RestoreDialog", "{n} bytes").format(n=size)
     for unit in ("bytes", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
             if unit == "bytes":
-                return f"{size} bytes"
+                return in_bytes
             return f"{value:.0f} KB" if unit == "KB" else f"{value:.1f} {unit}"
         value /= 1024
-    return f"{size} bytes"  # pragma: no cover - the loop always returns
+    return in_bytes  # pragma: no cover - the loop always returns
 
 
 def local_time(taken: datetime) -> str:
@@ -57,21 +59,25 @@ class RestoreDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("restoreDialog")
-        self.setWindowTitle("Restore Backup")
+        self.setWindowTitle(self.tr("Restore Backup"))
         self._folder = folder
         self._other: Path | None = None
         intro = QLabel(
-            "Choose the backup to restore. The collection as it is now is kept aside in the "
-            "same folder, never overwritten."
+            self.tr(
+                "Choose the backup to restore. The collection as it is now is kept aside in the "
+                "same folder, never overwritten."
+            )
             if backups
-            else "No backups yet: one is taken when you close the app and every 30 minutes "
-            "of use. You can restore another collection file."
+            else self.tr(
+                "No backups yet: one is taken when you close the app and every 30 minutes "
+                "of use. You can restore another collection file."
+            )
         )
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         self.list = QTreeWidget()
         self.list.setObjectName("backupList")
-        self.list.setHeaderLabels(["Backup", "Taken", "Size"])
+        self.list.setHeaderLabels([self.tr("Backup"), self.tr("Taken"), self.tr("Size")])
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setAlternatingRowColors(True)
@@ -88,10 +94,10 @@ class RestoreDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.list.setVisible(bool(backups))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = QPushButton("&Restore")
+        self.restore_button = QPushButton(self.tr("&Restore"))
         self.restore_button.setObjectName("primaryButton")
         self.restore_button.setDefault(True)
-        self.other_button = QPushButton("&Other File…")
+        self.other_button = QPushButton(self.tr("&Other File…"))
         self.other_button.setAutoDefault(False)  # Return restores the selected backup
         self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
@@ -128,9 +134,9 @@ class RestoreDialog(QDialog):
     def _on_other(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
             self,
-            "Restore from file",
+            self.tr("Restore from file"),
             str(self._folder),
-            "Collections (*.db *.sqlite *.sqlite3);;All files (*)",
+            self.tr("Collections (*.db *.sqlite *.sqlite3);;All files (*)"),
         )
         if name:
             self.choose_other(Path(name))

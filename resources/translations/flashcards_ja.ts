@@ -1,0 +1,1294 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>AnswerButton</name>
+    <message>
+        <source>{name} (key {key})</source>
+        <translation>{name}（{key} キー）</translation>
+    </message>
+</context>
+<context>
+    <name>AutoBackup</name>
+    <message>
+        <source>Backed up the collection to {name}.</source>
+        <extracomment>How often the backup timer looks at the clock (the interval itself is the core&apos;s 30 minutes). A one-sentence report for the status bar (a backup taken, or why it failed).</extracomment>
+        <translation>コレクションを {name} にバックアップしました。</translation>
+    </message>
+    <message>
+        <source>The backup could not be written</source>
+        <translation>バックアップを書き込めませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>ChartPanel</name>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>PNG で保存…</translation>
+    </message>
+    <message>
+        <source>Save the {title} chart as a PNG picture</source>
+        <translation>「{title}」のグラフを PNG 画像で保存</translation>
+    </message>
+</context>
+<context>
+    <name>CheckMediaController</name>
+    <message>
+        <source>This collection is not a file, so it has no media folder.</source>
+        <translation>このコレクションはファイルではないため、メディアフォルダーがありません。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>チェック中…</translation>
+    </message>
+    <message>
+        <source>Check Media failed</source>
+        <translation>メディアのチェックに失敗しました</translation>
+    </message>
+    <message>
+        <source>Moving unused media failed</source>
+        <translation>未使用のメディアを移動できませんでした</translation>
+    </message>
+    <message>
+        <source>Moved {n} unused media file(s) to {folder}.</source>
+        <translation>未使用のメディアファイル {n} 個を {folder} に移動しました。</translation>
+    </message>
+</context>
+<context>
+    <name>CheckMediaDialog</name>
+    <message>
+        <source>{files} file(s) in the media folder; {names} name(s) used by notes or note types.</source>
+        <translation>メディアフォルダーのファイル: {files} 個、ノートまたはノートタイプが使っている名前: {names} 個。</translation>
+    </message>
+    <message>
+        <source>Missing ({n}): used by notes, not in the folder</source>
+        <translation>見つからないファイル（{n} 個）: ノートが使っているが、フォルダーにない</translation>
+    </message>
+    <message>
+        <source>{n} note</source>
+        <translation>ノート {n} 件</translation>
+    </message>
+    <message>
+        <source>{n} notes</source>
+        <translation>ノート {n} 件</translation>
+    </message>
+    <message>
+        <source>Unused ({n}): in the folder, used by no note</source>
+        <translation>未使用のファイル（{n} 個）: フォルダーにあるが、どのノートも使っていない</translation>
+    </message>
+    <message>
+        <source>Nothing is missing and nothing is unused.</source>
+        <translation>見つからないファイルも、未使用のファイルもありません。</translation>
+    </message>
+    <message>
+        <source>Check Media</source>
+        <translation>メディアをチェック</translation>
+    </message>
+    <message>
+        <source>Move Unused to Trash</source>
+        <translation>未使用のファイルをゴミ箱へ移動</translation>
+    </message>
+    <message>
+        <source>Media folder: {folder}</source>
+        <translation>メディアフォルダー: {folder}</translation>
+    </message>
+</context>
+<context>
+    <name>CountBar</name>
+    <message>
+        <source>new</source>
+        <extracomment>The count bar&apos;s tooltips: what each count is (Anki&apos;s words).</extracomment>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>learn</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>review</source>
+        <translation>復習</translation>
+    </message>
+    <message>
+        <source>{queue}: {n}</source>
+        <translation>{queue}: {n}</translation>
+    </message>
+</context>
+<context>
+    <name>DeckListView</name>
+    <message>
+        <source>&amp;Options…</source>
+        <extracomment>The column of each deck&apos;s gear button (its menu: Options, Rename, Delete, Export). What a deck&apos;s gear menu offers: the action&apos;s name (as :attr:`deck_action_requested` says it) and its text.</extracomment>
+        <translation>オプション(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation>名前を変更(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>削除(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>エクスポート(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Decks</source>
+        <extracomment>A deck was dropped: its id, and the id of its new parent (0 for the top level). Create Deck was clicked. A deck&apos;s gear menu (or its context menu) asked for an action: its name, the deck&apos;s id.</extracomment>
+        <translation>デッキ</translation>
+    </message>
+    <message>
+        <source>Deck</source>
+        <translation>デッキ</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>Learn</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>復習</translation>
+    </message>
+    <message>
+        <source>Opening your collection…</source>
+        <translation>コレクションを開いています…</translation>
+    </message>
+    <message>
+        <source>Study now</source>
+        <translation>スタート</translation>
+    </message>
+    <message>
+        <source>Create Deck…</source>
+        <translation>デッキを作成…</translation>
+    </message>
+    <message>
+        <source>{n} card</source>
+        <translation>カード {n} 枚</translation>
+    </message>
+    <message>
+        <source>{n} cards</source>
+        <translation>カード {n} 枚</translation>
+    </message>
+    <message>
+        <source>{n} new</source>
+        <translation>新規 {n}</translation>
+    </message>
+    <message>
+        <source>{n} learn</source>
+        <translation>学習中 {n}</translation>
+    </message>
+    <message>
+        <source>{n} review</source>
+        <translation>復習 {n}</translation>
+    </message>
+    <message>
+        <source>No decks yet: add a note, generate cards from an article or import.</source>
+        <translation>デッキはまだありません。ノートを追加するか、記事からカードを生成するか、インポートしてください。</translation>
+    </message>
+    <message>
+        <source>Options, rename, delete, export</source>
+        <translation>オプション、名前の変更、削除、エクスポート</translation>
+    </message>
+    <message>
+        <source>Studied {n} card in {minutes} min today</source>
+        <translation>今日は {n} 枚のカードを {minutes} 分で学習しました</translation>
+    </message>
+    <message>
+        <source>Studied {n} cards in {minutes} min today</source>
+        <translation>今日は {n} 枚のカードを {minutes} 分で学習しました</translation>
+    </message>
+    <message>
+        <source>{n}-day streak</source>
+        <translation>{n} 日連続</translation>
+    </message>
+</context>
+<context>
+    <name>DoneView</name>
+    <message>
+        <source>Done for today!</source>
+        <translation>今日の学習は終わりました！</translation>
+    </message>
+    <message>
+        <source>Back to decks</source>
+        <translation>デッキ一覧に戻る</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc キー</translation>
+    </message>
+    <message>
+        <source>Done for today with {deck}!</source>
+        <translation>「{deck}」の今日の学習は終わりました！</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBoundary</name>
+    <message>
+        <source>Something went wrong</source>
+        <extracomment>The lead of the sentence for an error that is not one of the core&apos;s own (shown translated; any lead given in English and found in the &quot;ErrorBoundary&quot; context is translated too).</extracomment>
+        <translation>問題が発生しました</translation>
+    </message>
+    <message>
+        <source>The details are in {file}.</source>
+        <extracomment>The message box on screen, if any (tests answer it). Errors logged but not shown because a box was already on screen.</extracomment>
+        <translation>詳細は {file} にあります。</translation>
+    </message>
+    <message>
+        <source>No log could be written.</source>
+        <translation>ログを書き込めませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>FieldsEditor</name>
+    <message>
+        <source>Bold (Ctrl+B)</source>
+        <extracomment>Where an image name resolves to a file of the media folder (None: not there, not shown). The editor&apos;s keys, as Anki&apos;s editor has them; handled by the focused field (see :meth:`FieldTextEdit.event`) so that they never clash with a window&apos;s shortcuts. Images wider than this are shown scaled down in the editor (the file is untouched).</extracomment>
+        <translation>太字 (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Italic (Ctrl+I)</source>
+        <translation>斜体 (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>Underline (Ctrl+U)</source>
+        <translation>下線 (Ctrl+U)</translation>
+    </message>
+    <message>
+        <source>Text colour</source>
+        <translation>文字の色</translation>
+    </message>
+    <message>
+        <source>Bulleted list</source>
+        <translation>箇条書き</translation>
+    </message>
+    <message>
+        <source>Numbered list</source>
+        <translation>番号付きリスト</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>リンク</translation>
+    </message>
+    <message>
+        <source>Make the selection a link</source>
+        <translation>選択部分をリンクにする</translation>
+    </message>
+    <message>
+        <source>Cloze deletion with the next number (Ctrl+Shift+C)</source>
+        <translation>次の番号で穴埋めにする (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
+        <source>Image…</source>
+        <translation>画像…</translation>
+    </message>
+    <message>
+        <source>Add a picture from a file (or paste or drop one)</source>
+        <translation>ファイルから画像を追加（貼り付けやドロップもできます）</translation>
+    </message>
+    <message>
+        <source>Show or edit the field&apos;s HTML (Ctrl+Shift+X)</source>
+        <translation>フィールドの HTML を表示・編集 (Ctrl+Shift+X)</translation>
+    </message>
+    <message>
+        <source>Address (URL):</source>
+        <translation>アドレス (URL):</translation>
+    </message>
+    <message>
+        <source>Add a picture</source>
+        <translation>画像を追加</translation>
+    </message>
+    <message>
+        <source>Images ({suffixes})</source>
+        <translation>画像 ({suffixes})</translation>
+    </message>
+</context>
+<context>
+    <name>GenerateController</name>
+    <message>
+        <source>Choose an article file or paste its text (or give a web address) first.</source>
+        <translation>先に記事のファイルを選ぶか、本文を貼り付けてください（ウェブアドレスでも構いません）。</translation>
+    </message>
+    <message>
+        <source>No cards could be generated</source>
+        <extracomment>A generation or an import is running (its result comes back to this controller).</extracomment>
+        <translation>カードを生成できませんでした</translation>
+    </message>
+    <message>
+        <source>The cards could not be imported</source>
+        <translation>カードをインポートできませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>GenerateDialog</name>
+    <message>
+        <source>Basic</source>
+        <extracomment>The kinds of the proposed cards (shown translated).</extracomment>
+        <translation>基本</translation>
+    </message>
+    <message>
+        <source>Basic + reversed</source>
+        <translation>基本（逆方向付き）</translation>
+    </message>
+    <message>
+        <source>Cloze</source>
+        <translation>穴埋め</translation>
+    </message>
+    <message>
+        <source>Generate Cards from an Article</source>
+        <translation>記事からカードを生成</translation>
+    </message>
+    <message>
+        <source>No file chosen: choose a file, type a web address or paste the text below.</source>
+        <translation>ファイルが選ばれていません。ファイルを選ぶか、ウェブアドレスを入力するか、下に本文を貼り付けてください。</translation>
+    </message>
+    <message>
+        <source>Choose File…</source>
+        <translation>ファイルを選択…</translation>
+    </message>
+    <message>
+        <source>…or a web address: https://… (a page or a PDF)</source>
+        <translation>…またはウェブアドレス: https://…（ページまたは PDF）</translation>
+    </message>
+    <message>
+        <source>…or paste the article here (Japanese or English).</source>
+        <translation>…または記事をここに貼り付け（日本語または英語）。</translation>
+    </message>
+    <message>
+        <source>default: the article&apos;s title</source>
+        <translation>既定: 記事のタイトル</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>自動判定</translation>
+    </message>
+    <message>
+        <source>Japanese</source>
+        <translation>日本語</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英語</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>上限なし</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Front</source>
+        <translation>表面</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>裏面</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>すべて選択</translation>
+    </message>
+    <message>
+        <source>Select none</source>
+        <translation>選択をすべて解除</translation>
+    </message>
+    <message>
+        <source>&amp;Import Selected</source>
+        <translation>選択したカードをインポート(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Deck</source>
+        <translation>デッキ(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <source>At most</source>
+        <translation>最大枚数</translation>
+    </message>
+    <message>
+        <source>No file chosen.</source>
+        <translation>ファイルが選ばれていません。</translation>
+    </message>
+    <message>
+        <source>{name} reads as an article, not as an Anki text file, so cards are generated from it instead: keep the ones you want and import them (a table to import as it is needs a .csv or .tsv name).</source>
+        <translation>{name} は Anki のテキストファイルではなく記事として読めるため、代わりにここからカードを生成します。必要なカードを残してインポートしてください（表をそのままインポートするには、ファイル名を .csv または .tsv にしてください）。</translation>
+    </message>
+    <message>
+        <source>Choose an article</source>
+        <translation>記事を選択</translation>
+    </message>
+    <message>
+        <source>Articles (*.txt *.md *.markdown *.html *.htm *.xhtml *.pdf);;Web pages (*.html *.htm *.xhtml);;PDF (*.pdf);;All files (*)</source>
+        <translation>記事 (*.txt *.md *.markdown *.html *.htm *.xhtml *.pdf);;ウェブページ (*.html *.htm *.xhtml);;PDF (*.pdf);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Using the pasted text.</source>
+        <translation>貼り付けた本文を使います。</translation>
+    </message>
+    <message>
+        <source>Using the web address.</source>
+        <translation>ウェブアドレスを使います。</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>生成中…</translation>
+    </message>
+    <message>
+        <source>No definitions found in this text.</source>
+        <translation>この本文には定義が見つかりませんでした。</translation>
+    </message>
+    <message>
+        <source>{n} card proposed. Uncheck the ones you do not want; double-click a cell to edit it.</source>
+        <translation>{n} 枚のカードを提案しました。不要なカードはチェックを外してください。セルをダブルクリックすると編集できます。</translation>
+    </message>
+    <message>
+        <source>{n} cards proposed. Uncheck the ones you do not want; double-click a cell to edit it.</source>
+        <translation>{n} 枚のカードを提案しました。不要なカードはチェックを外してください。セルをダブルクリックすると編集できます。</translation>
+    </message>
+    <message>
+        <source>Already in the collection (deck “{deck}”): unticked.</source>
+        <translation>コレクションにすでにあります（デッキ「{deck}」）。チェックを外しました。</translation>
+    </message>
+    <message>
+        <source>in “{deck}”</source>
+        <translation>「{deck}」にあり</translation>
+    </message>
+    <message>
+        <source>{n} of the {total} proposed card is in the collection already and was unticked; tick it to add it again.</source>
+        <translation>提案した {total} 枚のうち {n} 枚はコレクションにすでにあるため、チェックを外しました。もう一度追加するにはチェックを入れてください。</translation>
+    </message>
+    <message>
+        <source>{n} of the {total} proposed cards are in the collection already and were unticked; tick them to add them again.</source>
+        <translation>提案した {total} 枚のうち {n} 枚はコレクションにすでにあるため、チェックを外しました。もう一度追加するにはチェックを入れてください。</translation>
+    </message>
+    <message>
+        <source>{n} of {total} selected</source>
+        <translation>{total} 枚中 {n} 枚を選択</translation>
+    </message>
+</context>
+<context>
+    <name>HeatMap</name>
+    <message>
+        <source>{date}: {n} review</source>
+        <extracomment>The height of every chart (the grid&apos;s rows stay even; the window scrolls).</extracomment>
+        <translation>{date}: 復習 {n} 回</translation>
+    </message>
+    <message>
+        <source>{date}: {n} reviews</source>
+        <translation>{date}: 復習 {n} 回</translation>
+    </message>
+    <message>
+        <source>ddd dd MMM yyyy</source>
+        <comment>date (QLocale pattern)</comment>
+        <translation>yyyy年M月d日(ddd)</translation>
+    </message>
+</context>
+<context>
+    <name>ImportResultDialog</name>
+    <message>
+        <source>Deck</source>
+        <extracomment>The table&apos;s columns: header (shown translated), and the report&apos;s outcome each counts.</extracomment>
+        <translation>デッキ</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>変更なし</translation>
+    </message>
+    <message>
+        <source>Left (reviews)</source>
+        <translation>そのまま（復習履歴あり）</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>インポート</translation>
+    </message>
+</context>
+<context>
+    <name>Interval</name>
+    <message>
+        <source>{n}mo</source>
+        <extracomment>The languages the app has translations for (English is the source language). The app&apos;s catalogue: ``flashcards_&lt;lang&gt;.qm`` in :func:`translations_dir`. The translators installed by :func:`install_translator` (kept alive; removed by :func:`remove_translators`). The units of :func:`flashcards.core.scheduling.format_interval`&apos;s labels, longest first.</extracomment>
+        <translation>{n}か月</translation>
+    </message>
+    <message>
+        <source>{n}m</source>
+        <translation>{n}分</translation>
+    </message>
+    <message>
+        <source>{n}h</source>
+        <translation>{n}時間</translation>
+    </message>
+    <message>
+        <source>{n}d</source>
+        <translation>{n}日</translation>
+    </message>
+    <message>
+        <source>{n}y</source>
+        <translation>{n}年</translation>
+    </message>
+</context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <source>The collection could not be opened.</source>
+        <extracomment>The message box or dialog on screen (tests answer it).</extracomment>
+        <translation>コレクションを開けませんでした。</translation>
+    </message>
+    <message>
+        <source>The collection could not be opened</source>
+        <translation>コレクションを開けませんでした</translation>
+    </message>
+    <message>
+        <source>The collection cannot be used; looking for a good backup…</source>
+        <translation>コレクションを使えません。正常なバックアップを探しています…</translation>
+    </message>
+    <message>
+        <source>No backup could be checked</source>
+        <translation>バックアップを確認できませんでした</translation>
+    </message>
+    <message>
+        <source>{error} No good backup was found in {folder}; move the file aside to start a new collection.</source>
+        <translation>{error} {folder} に正常なバックアップが見つかりませんでした。新しいコレクションを始めるには、ファイルを別の場所に移してください。</translation>
+    </message>
+    <message>
+        <source>The collection cannot be used.</source>
+        <translation>コレクションを使えません。</translation>
+    </message>
+    <message>
+        <source>{error} Restore the newest good backup, {name} ({time})? The damaged file is kept aside.</source>
+        <translation>{error} 最新の正常なバックアップ {name}（{time}）を復元しますか？ 破損したファイルは別に保管されます。</translation>
+    </message>
+    <message>
+        <source>{error} Restore the newest good backup, {name} ({time})? The current file is kept aside.</source>
+        <translation>{error} 最新の正常なバックアップ {name}（{time}）を復元しますか？ 現在のファイルは別に保管されます。</translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation>復元(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Restoring {name}…</source>
+        <translation>{name} を復元しています…</translation>
+    </message>
+    <message>
+        <source>Restored {name}.</source>
+        <translation>{name} を復元しました。</translation>
+    </message>
+    <message>
+        <source>The previous file was kept as {file}.</source>
+        <translation>以前のファイルは {file} として保管しました。</translation>
+    </message>
+    <message>
+        <source>{name} could not be restored</source>
+        <translation>{name} を復元できませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>{n} bytes</source>
+        <translation>{n} バイト</translation>
+    </message>
+    <message>
+        <source>Restore Backup</source>
+        <translation>バックアップから復元</translation>
+    </message>
+    <message>
+        <source>Choose the backup to restore. The collection as it is now is kept aside in the same folder, never overwritten.</source>
+        <translation>復元するバックアップを選んでください。現在のコレクションは上書きされず、同じフォルダーに別に保管されます。</translation>
+    </message>
+    <message>
+        <source>No backups yet: one is taken when you close the app and every 30 minutes of use. You can restore another collection file.</source>
+        <translation>バックアップはまだありません。アプリを閉じるときと、使用中 30 分ごとに作成されます。別のコレクションファイルから復元することもできます。</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>バックアップ</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>作成日時</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation>復元(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Other File…</source>
+        <translation>別のファイル(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Restore from file</source>
+        <translation>ファイルから復元</translation>
+    </message>
+    <message>
+        <source>Collections (*.db *.sqlite *.sqlite3);;All files (*)</source>
+        <translation>コレクション (*.db *.sqlite *.sqlite3);;すべてのファイル (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewController</name>
+    <message>
+        <source>{name} is not in the media folder.</source>
+        <extracomment>The sound names of the card&apos;s question and answer, in marker order. Each side&apos;s face as rendered, and the hints opened on it (shown again on a click).</extracomment>
+        <translation>{name} はメディアフォルダーにありません。</translation>
+    </message>
+    <message>
+        <source>The next card is due {when}.</source>
+        <translation>次のカードの期日は{when}です。</translation>
+    </message>
+    <message>
+        <source>{n} review will be due tomorrow.</source>
+        <translation>明日は {n} 枚の復習があります。</translation>
+    </message>
+    <message>
+        <source>{n} reviews will be due tomorrow.</source>
+        <translation>明日は {n} 枚の復習があります。</translation>
+    </message>
+    <message>
+        <source>{n} card due today is held back by the deck&apos;s daily limits (Options raise them).</source>
+        <translation>今日が期日のカード {n} 枚は、デッキの1日の上限で保留されています（オプションで上限を上げられます）。</translation>
+    </message>
+    <message>
+        <source>{n} cards due today are held back by the deck&apos;s daily limits (Options raise them).</source>
+        <translation>今日が期日のカード {n} 枚は、デッキの1日の上限で保留されています（オプションで上限を上げられます）。</translation>
+    </message>
+    <message>
+        <source>{n} card is buried until tomorrow (siblings of cards you answered, or buried by you).</source>
+        <translation>{n} 枚のカードが明日まで延期されています（回答したカードの兄弟カード、または手動で延期したカード）。</translation>
+    </message>
+    <message>
+        <source>{n} cards are buried until tomorrow (siblings of cards you answered, or buried by you).</source>
+        <translation>{n} 枚のカードが明日まで延期されています（回答したカードの兄弟カード、または手動で延期したカード）。</translation>
+    </message>
+    <message>
+        <source>{n} new card is waiting; today&apos;s limit is reached, more come tomorrow.</source>
+        <translation>新規カードが {n} 枚待っています。今日の上限に達したので、続きは明日です。</translation>
+    </message>
+    <message>
+        <source>{n} new cards are waiting; today&apos;s limit is reached, more come tomorrow.</source>
+        <translation>新規カードが {n} 枚待っています。今日の上限に達したので、続きは明日です。</translation>
+    </message>
+    <message>
+        <source>This deck has no cards yet: add notes or generate them from an article.</source>
+        <translation>このデッキにはまだカードがありません。ノートを追加するか、記事から生成してください。</translation>
+    </message>
+    <message>
+        <source>&amp;Undo {action}</source>
+        <translation>元に戻す - {action}(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>元に戻す(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>元に戻す操作はありません。</translation>
+    </message>
+    <message>
+        <source>{action} undone.</source>
+        <translation>「{action}」を元に戻しました。</translation>
+    </message>
+    <message>
+        <source>Card buried until tomorrow.</source>
+        <translation>カードを明日まで延期しました。</translation>
+    </message>
+    <message>
+        <source>Card suspended.</source>
+        <translation>カードを保留しました。</translation>
+    </message>
+    <message>
+        <source>Flag {name} set.</source>
+        <translation>フラグ「{name}」を付けました。</translation>
+    </message>
+    <message>
+        <source>Flag {name} removed.</source>
+        <translation>フラグ「{name}」を外しました。</translation>
+    </message>
+    <message>
+        <source>in {n} min (at {time})</source>
+        <translation>{n} 分後（{time}）</translation>
+    </message>
+    <message>
+        <source>in {n} h (at {time})</source>
+        <translation>{n} 時間後（{time}）</translation>
+    </message>
+    <message>
+        <source>ddd dd MMM</source>
+        <comment>date (QLocale pattern)</comment>
+        <translation>M月d日(ddd)</translation>
+    </message>
+    <message>
+        <source>in {n} day ({date})</source>
+        <translation>{n} 日後（{date}）</translation>
+    </message>
+    <message>
+        <source>in {n} days ({date})</source>
+        <translation>{n} 日後（{date}）</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewView</name>
+    <message>
+        <source>Again</source>
+        <extracomment>The answer buttons&apos; names (English: object names; shown translated, as Anki&apos;s).</extracomment>
+        <translation>もう一度</translation>
+    </message>
+    <message>
+        <source>Hard</source>
+        <translation>難しい</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Easy</source>
+        <translation>簡単</translation>
+    </message>
+    <message>
+        <source>Type the answer, then Enter</source>
+        <extracomment>A replay marker was clicked: the side (&quot;question&quot; or &quot;answer&quot;) and the sound&apos;s number. A hint link was clicked: the side and the hint&apos;s number.</extracomment>
+        <translation>解答を入力して Enter キー</translation>
+    </message>
+    <message>
+        <source>Show answer</source>
+        <translation>解答を表示</translation>
+    </message>
+    <message>
+        <source>Space or Enter</source>
+        <translation>Space キーまたは Enter キー</translation>
+    </message>
+</context>
+<context>
+    <name>SoundPlayer</name>
+    <message>
+        <source>Sounds cannot play: Qt Multimedia is not available here.</source>
+        <extracomment>The only link target card text may hold: ``replay:N`` plays the face&apos;s N-th sound. One tag of the sanitiser&apos;s output: its attribute values are always in double quotes, with any ``&quot;`` inside written as ``&amp;quot;``; a ``&gt;`` in text is always ``&amp;gt;``. A one-line message for the status bar (sounds cannot play on this machine). A file (a :class:`~pathlib.Path`) was handed to the player.</extracomment>
+        <translation>音声を再生できません: この環境では Qt Multimedia を使えません。</translation>
+    </message>
+    <message>
+        <source>A sound could not play: {reason}</source>
+        <translation>音声を再生できませんでした: {reason}</translation>
+    </message>
+    <message>
+        <source>A sound could not play.</source>
+        <translation>音声を再生できませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>StatsController</name>
+    <message>
+        <source>The statistics could not be read</source>
+        <extracomment>What the summary line says when a report cannot be read (then why, in one line).</extracomment>
+        <translation>統計を読み込めませんでした</translation>
+    </message>
+    <message>
+        <source>Save chart as PNG</source>
+        <extracomment>Wait this long after the last change before reloading (a burst of changes loads once). The changes that change the statistics.</extracomment>
+        <translation>グラフを PNG で保存</translation>
+    </message>
+    <message>
+        <source>PNG pictures (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>{path} に保存しました</translation>
+    </message>
+    <message>
+        <source>Save chart</source>
+        <translation>グラフを保存</translation>
+    </message>
+    <message>
+        <source>The chart could not be written to {path}.</source>
+        <translation>グラフを {path} に書き込めませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>StatsView</name>
+    <message>
+        <source>All decks</source>
+        <extracomment>The deck combo&apos;s entry for every deck.</extracomment>
+        <translation>すべてのデッキ</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨日</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>過去7日間</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>過去30日間</translation>
+    </message>
+    <message>
+        <source>Last 365 days</source>
+        <translation>過去365日間</translation>
+    </message>
+    <message>
+        <source>Young</source>
+        <translation>未習熟</translation>
+    </message>
+    <message>
+        <source>Mature</source>
+        <translation>習熟</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Learn</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>Relearn</source>
+        <translation>再学習</translation>
+    </message>
+    <message>
+        <source>1 month</source>
+        <translation>1か月</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>1か月</translation>
+    </message>
+    <message>
+        <source>3 months</source>
+        <translation>3か月</translation>
+    </message>
+    <message>
+        <source>1 year</source>
+        <translation>1年</translation>
+    </message>
+    <message>
+        <source>year</source>
+        <translation>1年</translation>
+    </message>
+    <message>
+        <source>{rate} % of {total}</source>
+        <translation>{total} 回中 {rate} %</translation>
+    </message>
+    <message>
+        <source>-{n}w</source>
+        <translation>{n}週前</translation>
+    </message>
+    <message>
+        <source>-{n}d</source>
+        <translation>{n}日前</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>今週</translation>
+    </message>
+    <message>
+        <source>+{n}w</source>
+        <translation>{n}週後</translation>
+    </message>
+    <message>
+        <source>+{n}d</source>
+        <translation>{n}日後</translation>
+    </message>
+    <message>
+        <source>ddd dd MMM</source>
+        <comment>date (QLocale pattern)</comment>
+        <translation>M月d日(ddd)</translation>
+    </message>
+    <message>
+        <source>dd MMM</source>
+        <comment>date without weekday (QLocale pattern)</comment>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <source>week of {date}</source>
+        <translation>{date}からの週</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>Calendar</source>
+        <translation>カレンダー</translation>
+    </message>
+    <message>
+        <source>Reviews</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Future due</source>
+        <translation>今後の課題</translation>
+    </message>
+    <message>
+        <source>True retention</source>
+        <translation>実際の定着率</translation>
+    </message>
+    <message>
+        <source>Card counts</source>
+        <translation>カード枚数</translation>
+    </message>
+    <message>
+        <source>Answer buttons</source>
+        <translation>回答ボタン</translation>
+    </message>
+    <message>
+        <source>Review time</source>
+        <translation>学習時間</translation>
+    </message>
+    <message>
+        <source>Card intervals</source>
+        <translation>復習間隔</translation>
+    </message>
+    <message>
+        <source>Card stability</source>
+        <translation>カードの安定性</translation>
+    </message>
+    <message>
+        <source>Card difficulty</source>
+        <translation>カードの難度</translation>
+    </message>
+    <message>
+        <source>Card retrievability</source>
+        <translation>カードの推定正答率</translation>
+    </message>
+    <message>
+        <source>Deck:</source>
+        <translation>デッキ:</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>期間:</translation>
+    </message>
+    <message>
+        <source>{reviews} reviews on {days} days in the last year; busiest day {busiest}</source>
+        <translation>過去1年間で {days} 日に {reviews} 回復習、最多の日は {busiest} 回</translation>
+    </message>
+    <message>
+        <source>{n} in the last {span}</source>
+        <translation>過去{span}で {n} 回</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>分</translation>
+    </message>
+    <message>
+        <source>{n} min in the last {span}</source>
+        <translation>過去{span}で {n} 分</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>期日</translation>
+    </message>
+    <message>
+        <source>{n} in the next {span}; {today} due today</source>
+        <translation>今後{span}で {n} 枚、今日が期日 {today} 枚</translation>
+    </message>
+    <message>
+        <source>{passed} passed, {failed} failed (Again)</source>
+        <translation>正解 {passed} 回、不正解（もう一度） {failed} 回</translation>
+    </message>
+    <message>
+        <source>first reviews of review cards</source>
+        <translation>復習カードのその日最初の復習</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>Learning</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>復習</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>保留中</translation>
+    </message>
+    <message>
+        <source>{n} cards</source>
+        <translation>{n} 枚</translation>
+    </message>
+    <message>
+        <source>Again</source>
+        <translation>もう一度</translation>
+    </message>
+    <message>
+        <source>Hard</source>
+        <translation>難しい</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Easy</source>
+        <translation>簡単</translation>
+    </message>
+    <message>
+        <source>last 30 days</source>
+        <translation>過去30日間</translation>
+    </message>
+    <message>
+        <source>{range} days</source>
+        <translation>{range} 日</translation>
+    </message>
+    <message>
+        <source>{range} %</source>
+        <translation>{range} %</translation>
+    </message>
+    <message>
+        <source>days until due</source>
+        <translation>期日までの日数</translation>
+    </message>
+    <message>
+        <source>days until recall falls to 90 %</source>
+        <translation>正答率が 90 % に下がるまでの日数</translation>
+    </message>
+    <message>
+        <source>FSRS difficulty, 1-10</source>
+        <translation>FSRS の難度（1〜10）</translation>
+    </message>
+    <message>
+        <source>chance of recall now, %</source>
+        <translation>現在の推定正答率（%）</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>カード</translation>
+    </message>
+    <message>
+        <source>{n} cards; {what}</source>
+        <translation>{n} 枚・{what}</translation>
+    </message>
+    <message>
+        <source>Today: {n} review in {minutes} min</source>
+        <translation>今日: {minutes} 分で {n} 回復習</translation>
+    </message>
+    <message>
+        <source>Today: {n} reviews in {minutes} min</source>
+        <translation>今日: {minutes} 分で {n} 回復習</translation>
+    </message>
+    <message>
+        <source>Streak: {n} day</source>
+        <translation>連続学習: {n} 日</translation>
+    </message>
+    <message>
+        <source>Streak: {n} days</source>
+        <translation>連続学習: {n} 日</translation>
+    </message>
+    <message>
+        <source>Retention (30 days): {rate}</source>
+        <translation>定着率（30日間）: {rate}</translation>
+    </message>
+    <message>
+        <source>Due tomorrow: {n}</source>
+        <translation>明日が期日: {n} 枚</translation>
+    </message>
+</context>
+<context>
+    <name>StatsWindow</name>
+    <message>
+        <source>Statistics</source>
+        <translation>統計</translation>
+    </message>
+</context>
+<context>
+    <name>TextImportDialog</name>
+    <message>
+        <source>Detect</source>
+        <translation>自動判定</translation>
+    </message>
+    <message>
+        <source>Tab</source>
+        <translation>タブ</translation>
+    </message>
+    <message>
+        <source>Comma</source>
+        <translation>カンマ</translation>
+    </message>
+    <message>
+        <source>Semicolon</source>
+        <translation>セミコロン</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>スペース</translation>
+    </message>
+    <message>
+        <source>Pipe (|)</source>
+        <translation>縦線 (|)</translation>
+    </message>
+    <message>
+        <source>Colon</source>
+        <translation>コロン</translation>
+    </message>
+    <message>
+        <source>Front</source>
+        <translation>表面</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>裏面</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Deck</source>
+        <translation>デッキ</translation>
+    </message>
+    <message>
+        <source>Nothing</source>
+        <translation>使わない</translation>
+    </message>
+    <message>
+        <source>Update them</source>
+        <translation>更新する</translation>
+    </message>
+    <message>
+        <source>Leave them as they are</source>
+        <translation>そのままにする</translation>
+    </message>
+    <message>
+        <source>Keep both (add as new notes)</source>
+        <translation>両方残す（新しいノートとして追加）</translation>
+    </message>
+    <message>
+        <source>Flashcards Basic</source>
+        <extracomment>The note types&apos; names (the core&apos;s :data:`NAMES`, shown translated).</extracomment>
+        <translation>Flashcards 基本</translation>
+    </message>
+    <message>
+        <source>Flashcards Basic (and reversed card)</source>
+        <translation>Flashcards 基本（逆方向のカード付き）</translation>
+    </message>
+    <message>
+        <source>Flashcards Cloze</source>
+        <translation>Flashcards 穴埋め</translation>
+    </message>
+    <message>
+        <source>Import {name}</source>
+        <extracomment>Header names that say what their column holds (a spreadsheet&apos;s &quot;Tags&quot; column). The most columns the mapping offers (a wider file maps the rest to nothing).</extracomment>
+        <translation>{name} をインポート</translation>
+    </message>
+    <message>
+        <source>The first row names the columns</source>
+        <translation>1行目は列の名前</translation>
+    </message>
+    <message>
+        <source>Fields are HTML</source>
+        <translation>フィールドは HTML</translation>
+    </message>
+    <message>
+        <source>tags for every note, separated by spaces</source>
+        <translation>すべてのノートに付けるタグ（スペース区切り）</translation>
+    </message>
+    <message>
+        <source>Field separator</source>
+        <translation>フィールドの区切り文字</translation>
+    </message>
+    <message>
+        <source>Encoding</source>
+        <translation>文字コード</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Note type</source>
+        <translation>ノートタイプ</translation>
+    </message>
+    <message>
+        <source>Notes the collection has</source>
+        <translation>コレクションにすでにあるノート</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>ノート</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>インポート</translation>
+    </message>
+    <message>
+        <source>Column {n}</source>
+        <translation>列 {n}</translation>
+    </message>
+</context>
+<context>
+    <name>Undo</name>
+    <message>
+        <source>Answer</source>
+        <extracomment>Longer thinking than this counts as this long (as in Anki), so a coffee break is not study. How Anki&apos;s reviewer marks a typed answer (its own style sheet, before the note type&apos;s). The names of the actions the review records for Undo (the core keeps them in English).</extracomment>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Bury</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>Suspend</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Flag</source>
+        <translation>フラグ</translation>
+    </message>
+</context>
+<context>
+    <name>i18n</name>
+    <message>
+        <source>System</source>
+        <extracomment>``translate(&quot;Context&quot;, &quot;text&quot;)``: what plain functions call (lupdate knows the name). The QSettings key of the Language setting: one of :data:`LANGUAGES`&apos; codes. The Language setting&apos;s choices: its stored value and how the choice is named (each in its own language, as language pickers do; &quot;System&quot; is translated where it is shown).</extracomment>
+        <translation>システム</translation>
+    </message>
+</context>
+</TS>
