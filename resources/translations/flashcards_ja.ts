@@ -1000,7 +1000,7 @@
     </message>
     <message>
         <source>{reviews} reviews on {days} days in the last year; busiest day {busiest}</source>
-        <translation>過去1年間で {days} 日に {reviews} 回復習、最多の日は {busiest} 回</translation>
+        <translation>過去1年間: {days} 日で復習 {reviews} 回、最多の日は {busiest} 回</translation>
     </message>
     <message>
         <source>{n} in the last {span}</source>
@@ -1104,11 +1104,11 @@
     </message>
     <message>
         <source>Today: {n} review in {minutes} min</source>
-        <translation>今日: {minutes} 分で {n} 回復習</translation>
+        <translation>今日: 復習 {n} 回（{minutes} 分）</translation>
     </message>
     <message>
         <source>Today: {n} reviews in {minutes} min</source>
-        <translation>今日: {minutes} 分で {n} 回復習</translation>
+        <translation>今日: 復習 {n} 回（{minutes} 分）</translation>
     </message>
     <message>
         <source>Streak: {n} day</source>
