@@ -41,14 +41,30 @@ def state(col: Collection) -> dict[str, Any]:
         notes = {
             r.uid: (r.name, r.kind, r.front, r.back, r.tags, _iso(r.modified))
             for r in conn.execute(
-                select(NOTE.c.uid, DECK.c.name, NOTE.c.kind, NOTE.c.front, NOTE.c.back, NOTE.c.tags,
-                       NOTE.c.modified).join(DECK, DECK.c.id == NOTE.c.deck_id)
+                select(
+                    NOTE.c.uid,
+                    DECK.c.name,
+                    NOTE.c.kind,
+                    NOTE.c.front,
+                    NOTE.c.back,
+                    NOTE.c.tags,
+                    NOTE.c.modified,
+                ).join(DECK, DECK.c.id == NOTE.c.deck_id)
             )
         }
         cards = {
             f"{r.uid}/{r.ord}": (
-                r.name, r.state, r.step, r.stability, r.difficulty, _iso(r.due),
-                _iso(r.last_review), r.reps, r.lapses, r.suspended, r.flags,
+                r.name,
+                r.state,
+                r.step,
+                r.stability,
+                r.difficulty,
+                _iso(r.due),
+                _iso(r.last_review),
+                r.reps,
+                r.lapses,
+                r.suspended,
+                r.flags,
             )
             for r in conn.execute(
                 select(NOTE.c.uid, CARD, DECK.c.name)
@@ -60,8 +76,14 @@ def state(col: Collection) -> dict[str, Any]:
         logs = {
             r.uid: (f"{r.note_uid}/{r.ord}", r.rating, _iso(r.reviewed_at), r.duration_ms)
             for r in conn.execute(
-                select(LOG.c.uid, NOTE.c.uid.label("note_uid"), CARD.c.ord, LOG.c.rating,
-                       LOG.c.reviewed_at, LOG.c.duration_ms)
+                select(
+                    LOG.c.uid,
+                    NOTE.c.uid.label("note_uid"),
+                    CARD.c.ord,
+                    LOG.c.rating,
+                    LOG.c.reviewed_at,
+                    LOG.c.duration_ms,
+                )
                 .select_from(LOG)
                 .join(CARD, CARD.c.id == LOG.c.card_id)
                 .join(NOTE, NOTE.c.id == CARD.c.note_id)

@@ -18,7 +18,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_sync_command_moves_notes_between_two_data_dirs(
-    tmp_path: Path, server_url: str, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    server_url: str,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     a, b = str(tmp_path / "a"), str(tmp_path / "b")
@@ -67,7 +69,9 @@ def test_newer_server_schema_is_one_sentence(
     with engine.begin() as conn:
         conn.execute(text("UPDATE sync_meta SET value = '99' WHERE key = 'schema'"))
     engine.dispose()
-    status, _out, err = run(capsys, "sync", "--data-dir", str(tmp_path / "b"), "--server", server_url)
+    status, _out, err = run(
+        capsys, "sync", "--data-dir", str(tmp_path / "b"), "--server", server_url
+    )
     assert status == 1
     assert err.startswith("flashcards: The sync server holds a newer kind of collection")
     assert err.count("\n") == 1
