@@ -35,6 +35,7 @@ from flashcards.gui.ops import Ops
 from flashcards.gui.plain import ask, one_sentence, warn
 
 if TYPE_CHECKING:
+    from flashcards.core.changes import OpResult
     from flashcards.core.collection import Collection
 
 #: The changes that can change what the table shows.
@@ -259,11 +260,15 @@ class BrowserController(QObject):
         def done(count: int) -> None:
             self._status(f"{count} note{'s' if count != 1 else ''} updated.")
 
+        def replace(_report: Report) -> OpResult[int]:
+            with self._col.undo.notes("Find and Replace", notes):
+                return find_and_replace(
+                    self._col, notes, request.find, request.replacement, now,
+                    field=request.field, regex=request.regex, match_case=request.match_case,
+                )  # fmt: skip
+
         self._ops.run(
-            lambda _report: find_and_replace(
-                self._col, notes, request.find, request.replacement, now,
-                field=request.field, regex=request.regex, match_case=request.match_case,
-            ),
+            replace,
             initiator=self,
             on_done=done,
             on_error=self._on_replace_failed,
@@ -393,21 +398,19 @@ class BrowserController(QObject):
         now = self._clock()
         self._saving = True
         try:
-            if anki_values is not None:
-                self._ops.run_now(
-                    lambda: self._col.notes.update_fields(
-                        note_id, anki_values, now, tags=fields.tags, deck=fields.deck or None
-                    ),
-                    initiator=self,
-                )
-            else:
-                self._ops.run_now(
-                    lambda: self._col.notes.update(
+
+            def save() -> OpResult[None]:
+                with self._col.undo.notes("Edit Note", [note_id]):
+                    if anki_values is not None:
+                        return self._col.notes.update_fields(
+                            note_id, anki_values, now, tags=fields.tags, deck=fields.deck or None
+                        )
+                    return self._col.notes.update(
                         note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
                         tags=fields.tags, deck=fields.deck or None,
-                    ),
-                    initiator=self,
-                )  # fmt: skip
+                    )  # fmt: skip
+
+            self._ops.run_now(save, initiator=self)
         except FlashcardsError as exc:
             w.editor_status.setText(one_sentence(exc, "The note was not saved"))
             return
@@ -434,8 +437,13 @@ class BrowserController(QObject):
             f"Delete {len(notes)} note(s) with their cards and review history?",
         ):
             self._dirty = False
+
+            def delete(_report: Report) -> OpResult[None]:
+                with self._col.undo.notes("Delete Note", notes):
+                    return self._col.notes.delete(notes)
+
             self._ops.run(
-                lambda _report: self._col.notes.delete(notes),
+                delete,
                 initiator=self,
                 on_done=lambda _none: self._status(f"Deleted {len(notes)} note(s)."),
                 lead="The notes were not deleted",
@@ -461,7 +469,8 @@ class BrowserController(QObject):
             if suspend is None:
                 suspended = set(search_cards(self._col, "is:suspended", now))
                 suspend = not suspended.issuperset(ids)
-            self._col.sched.set_suspended(ids, suspend)
+            with self._col.undo.cards("Suspend" if suspend else "Unsuspend", ids):
+                self._col.sched.set_suspended(ids, suspend)
             return suspend
 
         def done(suspended: bool) -> None:
@@ -487,8 +496,12 @@ class BrowserController(QObject):
             else:
                 self._status(f"Removed the {name} flag from {len(ids)} card(s).")
 
+        def set_flag(_report: Report) -> OpResult[None]:
+            with self._col.undo.cards("Flag", ids):
+                return self._col.sched.set_flag(ids, value)
+
         self._ops.run(
-            lambda _report: self._col.sched.set_flag(ids, value),
+            set_flag,
             initiator=self,
             on_done=done,
             lead="The cards were not changed",
@@ -507,8 +520,13 @@ class BrowserController(QObject):
         if ok and name.strip():
             self._save_if_dirty()
             deck, now = name.strip(), self._clock()
+
+            def move(_report: Report) -> OpResult[None]:
+                with self._col.undo.notes("Change Deck", notes):
+                    return self._col.notes.move(notes, deck, now)
+
             self._ops.run(
-                lambda _report: self._col.notes.move(notes, deck, now),
+                move,
                 initiator=self,
                 on_error=self._on_move_failed,
             )
