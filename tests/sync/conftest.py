@@ -5,6 +5,11 @@ installs it), started with its own ``initdb`` and ``pg_ctl`` on a Unix socket in
 TCP port, nothing shared with a system cluster), as the ``postgres`` user when the tests run as
 root (PostgreSQL refuses to run as root), and stopped at the end of the session. Without the
 binaries the tests are skipped, except under CI (``CI`` set), where that is a failure.
+
+Its roles are those of a server for several learners: the superuser ``ADMIN`` that made the
+cluster sets up each database (``flashcards sync --init-server``), and the learners
+``LEARNER_A`` and ``LEARNER_B`` are ordinary login roles (no superuser, no ``BYPASSRLS``: those
+would pass the row-level security) in the learners' group role; the tests sync as them.
 """
 
 from __future__ import annotations
@@ -18,11 +23,15 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-USER = "flashcards"
+ADMIN = "flashcards"
 PASSWORD = "sync-test-password"  # the cluster is private to this test run (socket in a temp dir)
+LEARNER_A = "learner_a"
+LEARNER_B = "learner_b"
+PASSWORDS = {ADMIN: PASSWORD, LEARNER_A: "password-of-a", LEARNER_B: "password-of-b"}
 
 
 def _unavailable(message: str) -> None:
@@ -51,23 +60,45 @@ class Cluster:
         self.socket_dir = socket_dir
         self._count = itertools.count(1)
 
-    def url(self, database: str, password: str = PASSWORD) -> str:
-        return f"postgresql+psycopg://{USER}:{password}@/{database}?host={self.socket_dir}"
+    def url(self, database: str, user: str = LEARNER_A, password: str | None = None) -> str:
+        """A URL to ``database`` as ``user`` (learner A unless told), with its password."""
+        secret = PASSWORDS[user] if password is None else password
+        auth = f"{user}:{secret}" if secret else user
+        return f"postgresql+psycopg://{auth}@/{database}?host={self.socket_dir}"
 
-    def new_database(self) -> str:
-        """A fresh, empty database; returns its URL."""
+    def admin(self, database: str = "postgres") -> Any:
+        """A psycopg connection (autocommit) as the superuser."""
+        return self.connect(database, ADMIN)
+
+    def connect(self, database: str, user: str) -> Any:
+        """A plain psycopg connection (autocommit) to ``database`` as ``user``."""
         import psycopg
 
-        name = f"sync_{os.getpid()}_{next(self._count)}"
-        with psycopg.connect(
+        return psycopg.connect(
             host=str(self.socket_dir),
-            user=USER,
-            password=PASSWORD,
-            dbname="postgres",
+            user=user,
+            password=PASSWORDS[user],
+            dbname=database,
             autocommit=True,
-        ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
+        )
+
+    def new_database(self, owner: str = ADMIN) -> str:
+        """A fresh, empty database owned by ``owner``; returns its name."""
+        name = f"sync_{os.getpid()}_{next(self._count)}"
+        with self.admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"')
+        return name
+
+    def new_server(self) -> str:
+        """A fresh database set up for several learners (``--init-server`` as the superuser),
+        both learners in its group; returns its name."""
+        from flashcards.core.sync import client, server
+
+        name = self.new_database()
+        client.init_server(self.url(name, ADMIN))
+        with self.admin() as conn:
+            conn.execute(f'GRANT "{server.LEARNERS}" TO "{LEARNER_A}", "{LEARNER_B}"')
+        return name
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +142,7 @@ def pg_cluster() -> Iterator[Cluster]:
         "-D",
         str(data),
         "-U",
-        USER,
+        ADMIN,
         f"--pwfile={pwfile}",
         "--auth=scram-sha-256",
         "-E",
@@ -132,7 +163,14 @@ def pg_cluster() -> Iterator[Cluster]:
         "start",
     )
     try:
-        yield Cluster(base)
+        cluster = Cluster(base)
+        with cluster.admin() as conn:
+            for learner in (LEARNER_A, LEARNER_B):
+                conn.execute(
+                    f'CREATE ROLE "{learner}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB '
+                    f"NOCREATEROLE PASSWORD '{PASSWORDS[learner]}'"
+                )
+        yield cluster
     finally:
         try:
             run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
@@ -142,5 +180,5 @@ def pg_cluster() -> Iterator[Cluster]:
 
 @pytest.fixture
 def server_url(pg_cluster: Cluster) -> str:
-    """A SQLAlchemy URL to a fresh, empty database on the test cluster."""
-    return pg_cluster.new_database()
+    """A SQLAlchemy URL, as learner A, to a fresh server for several learners (no data yet)."""
+    return pg_cluster.url(pg_cluster.new_server())

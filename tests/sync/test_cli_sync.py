@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from flashcards.cli import main
 from tests.sync.conftest import Cluster
@@ -62,13 +61,13 @@ def test_wrong_password_is_one_sentence(
 
 
 def test_newer_server_schema_is_one_sentence(
-    tmp_path: Path, server_url: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, pg_cluster: Cluster, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    database = pg_cluster.new_server()
+    server_url = pg_cluster.url(database)
     assert run(capsys, "sync", "--data-dir", str(tmp_path / "a"), "--server", server_url)[0] == 0
-    engine = create_engine(server_url)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE sync_meta SET value = '99' WHERE key = 'schema'"))
-    engine.dispose()
+    with pg_cluster.admin(database) as conn:  # the schema version is the administrator's
+        conn.execute("UPDATE sync_server SET value = '99' WHERE key = 'schema'")
     status, _out, err = run(
         capsys, "sync", "--data-dir", str(tmp_path / "b"), "--server", server_url
     )

@@ -71,7 +71,7 @@ URL_KEY = "sync_url"
 #: both made "Default" (or loaded the shipped deck) before syncing share one deck.
 _DECK_NS = uuid.UUID("6f1c1f7e-6c3e-4a53-9a55-1d1c5a0e4c15")
 
-_LOG_KEYS = ("uid", "card_uid", "deck_uid", "usn", "device")
+_LOG_KEYS = ("owner", "uid", "card_uid", "deck_uid", "usn", "device")
 _BATCH = 500
 
 Checkpoint = Callable[[str], None]
@@ -434,6 +434,11 @@ def describe(error: BaseException) -> str:
         "role" in lowered and "does not exist" in lowered
     ):
         return "The sync server refused the user name or password."
+    if "permission denied" in lowered:
+        return (
+            "The sync server does not let this user sync: its administrator adds it to the "
+            f"{server.LEARNERS} role (see flashcards sync --init-server)."
+        )
     if "database" in lowered and "does not exist" in lowered:
         return "The sync server has no such database."
     if (
@@ -455,23 +460,67 @@ def describe(error: BaseException) -> str:
 
 
 def _ensure_schema(engine: Engine) -> None:
+    """Check the server's schema; on a database without one, create it as this role's own."""
     with engine.begin() as conn:
-        server.lock(conn, exclusive=True)
-        server.metadata.create_all(conn)
-        found = conn.execute(
-            select(server.META.c.value).where(server.META.c.key == "schema")
-        ).scalar()
-        if found is None:
-            conn.execute(insert(server.META).values(key="schema", value=str(server.SERVER_SCHEMA)))
-        elif int(found) > server.SERVER_SCHEMA:
+        found = server.schema_version(conn)
+    if found is not None and found > server.SERVER_SCHEMA:
+        raise SyncError(
+            "The sync server holds a newer kind of collection than this version of "
+            "Flashcards understands; update Flashcards to sync."
+        )
+    if found == server.SERVER_SCHEMA:
+        return
+    try:
+        with engine.begin() as conn:
+            server.lock_schema(conn)
+            if server.schema_version(conn) != server.SERVER_SCHEMA:
+                server.create_schema(conn)
+    except DBAPIError as error:
+        if _sqlstate(error) != "42501":  # insufficient privilege
+            raise
+        raise SyncError(
+            "The sync server has no tables for Flashcards yet (or older ones) and this user may "
+            "not make them: its administrator runs flashcards sync --init-server first."
+        ) from error
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+def init_server(url: str) -> str:
+    """``flashcards sync --init-server``: make the database a server for several learners.
+
+    Returns:
+        One line for the administrator: what was made, how to add a learner.
+    """
+    engine = _server_engine(url)
+    try:
+        with engine.begin() as conn:
+            made = server.init_server(conn)
+            found = server.schema_version(conn)
+    except DBAPIError as error:
+        if _sqlstate(error) == "42501":
             raise SyncError(
-                "The sync server holds a newer kind of collection than this version of "
-                "Flashcards understands; update Flashcards to sync."
-            )
+                "This user may not set up the sync server: run --init-server as the database's "
+                "owner or a superuser (creating the learners' role needs CREATEROLE)."
+            ) from error
+        raise SyncError(describe(error)) from error
+    finally:
+        engine.dispose()
+    group = server.LEARNERS
+    return (
+        f"The sync server is ready (schema {found}; role {group} "
+        f"{'created' if made else 'already there'}). Add a learner with: CREATE ROLE name LOGIN "
+        f"PASSWORD '...' IN ROLE {group};"
+    )
 
 
 def _head(conn: Connection) -> int:
-    found = conn.execute(select(server.META.c.value).where(server.META.c.key == "head")).scalar()
+    meta = server.META
+    found = conn.execute(
+        select(meta.c.value).where(server.mine(meta), meta.c.key == "head")
+    ).scalar()
     return int(found) if found is not None else 0
 
 
@@ -488,18 +537,23 @@ def _pull(engine: Engine, since: int) -> _Pulled:
         server.lock(conn, exclusive=False)
         head = _head(conn)
         objects = {
-            kind: [dict(r) for r in conn.execute(select(t).where(t.c.usn > since)).mappings()]
+            kind: [
+                dict(r)
+                for r in conn.execute(select(t).where(server.mine(t), t.c.usn > since)).mappings()
+            ]
             for kind, t in server.OBJECTS.items()
         }
         graves = [
             dict(r)
             for r in conn.execute(
-                select(server.GRAVES).where(server.GRAVES.c.usn > since)
+                select(server.GRAVES).where(server.mine(server.GRAVES), server.GRAVES.c.usn > since)
             ).mappings()
         ]
         logs = [
             dict(r)
-            for r in conn.execute(select(server.LOGS).where(server.LOGS.c.usn > since)).mappings()
+            for r in conn.execute(
+                select(server.LOGS).where(server.mine(server.LOGS), server.LOGS.c.usn > since)
+            ).mappings()
         ]
     return _Pulled(head, objects, graves, logs)
 
@@ -750,6 +804,7 @@ def _push(
                 _upsert(sconn, table, rows)
                 sconn.execute(
                     delete(server.GRAVES).where(
+                        server.mine(server.GRAVES),
                         server.GRAVES.c.kind == kind,
                         server.GRAVES.c.uid.in_([r["uid"] for r in rows]),
                     )
@@ -764,7 +819,9 @@ def _push(
         report.sent["review"] += len(logs)
         stmt = pg_insert(server.META).values(key="head", value=str(usn))
         sconn.execute(
-            stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
+            stmt.on_conflict_do_update(
+                index_elements=["owner", "key"], set_={"value": stmt.excluded.value}
+            )
         )
     mark("pushed")
     with col.engine.begin() as conn:
@@ -791,18 +848,22 @@ def _push(
 
 def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     stmt = pg_insert(table).values(rows)
-    columns = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != "uid"}
+    columns = {
+        c.name: stmt.excluded[c.name] for c in table.columns if c.name not in ("owner", "uid")
+    }
     newer = tuple_(table.c.mtime, table.c.device) < tuple_(
         stmt.excluded.mtime, stmt.excluded.device
     )
-    conn.execute(stmt.on_conflict_do_update(index_elements=["uid"], set_=columns, where=newer))
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=["owner", "uid"], set_=columns, where=newer)
+    )
 
 
 def _bury_on_server(conn: Connection, kind: str, uid: str, values: dict[str, Any]) -> None:
     stmt = pg_insert(server.GRAVES).values(kind=kind, uid=uid, **values)
     conn.execute(
         stmt.on_conflict_do_update(
-            index_elements=["kind", "uid"],
+            index_elements=["owner", "kind", "uid"],
             set_={
                 "usn": stmt.excluded.usn,
                 "device": stmt.excluded.device,
@@ -811,27 +872,30 @@ def _bury_on_server(conn: Connection, kind: str, uid: str, values: dict[str, Any
         )
     )
     cards, notes, logs = server.CARDS, server.NOTES, server.LOGS
+    own_cards, own_notes, own_logs = server.mine(cards), server.mine(notes), server.mine(logs)
     if kind == "card":
-        conn.execute(delete(logs).where(logs.c.card_uid == uid))
-        conn.execute(delete(cards).where(cards.c.uid == uid))
+        conn.execute(delete(logs).where(own_logs, logs.c.card_uid == uid))
+        conn.execute(delete(cards).where(own_cards, cards.c.uid == uid))
         return
     if kind == "note":
         note_uids = [uid]
     else:
         note_uids = [
-            str(r[0]) for r in conn.execute(select(notes.c.uid).where(notes.c.deck_uid == uid))
+            str(r[0])
+            for r in conn.execute(select(notes.c.uid).where(own_notes, notes.c.deck_uid == uid))
         ]
-        conn.execute(delete(server.OPTIONS_S).where(server.OPTIONS_S.c.uid == uid))
-        conn.execute(delete(server.DECKS).where(server.DECKS.c.uid == uid))
-        stray = select(cards.c.uid).where(cards.c.deck_uid == uid)
-        conn.execute(delete(logs).where(logs.c.card_uid.in_(stray)))
-        conn.execute(delete(cards).where(cards.c.deck_uid == uid))
+        options, decks = server.OPTIONS_S, server.DECKS
+        conn.execute(delete(options).where(server.mine(options), options.c.uid == uid))
+        conn.execute(delete(decks).where(server.mine(decks), decks.c.uid == uid))
+        stray = select(cards.c.uid).where(own_cards, cards.c.deck_uid == uid)
+        conn.execute(delete(logs).where(own_logs, logs.c.card_uid.in_(stray)))
+        conn.execute(delete(cards).where(own_cards, cards.c.deck_uid == uid))
     for start in range(0, len(note_uids), _BATCH):
         chunk = note_uids[start : start + _BATCH]
-        card_uids = select(cards.c.uid).where(cards.c.note_uid.in_(chunk))
-        conn.execute(delete(logs).where(logs.c.card_uid.in_(card_uids)))
-        conn.execute(delete(cards).where(cards.c.note_uid.in_(chunk)))
-        conn.execute(delete(notes).where(notes.c.uid.in_(chunk)))
+        card_uids = select(cards.c.uid).where(own_cards, cards.c.note_uid.in_(chunk))
+        conn.execute(delete(logs).where(own_logs, logs.c.card_uid.in_(card_uids)))
+        conn.execute(delete(cards).where(own_cards, cards.c.note_uid.in_(chunk)))
+        conn.execute(delete(notes).where(own_notes, notes.c.uid.in_(chunk)))
         if kind == "deck":
             for note_uid in chunk:
                 _grave_row(conn, "note", note_uid, values)
@@ -841,7 +905,7 @@ def _grave_row(conn: Connection, kind: str, uid: str, values: dict[str, Any]) ->
     stmt = pg_insert(server.GRAVES).values(kind=kind, uid=uid, **values)
     conn.execute(
         stmt.on_conflict_do_update(
-            index_elements=["kind", "uid"],
+            index_elements=["owner", "kind", "uid"],
             set_={"usn": stmt.excluded.usn, "device": stmt.excluded.device},
         )
     )

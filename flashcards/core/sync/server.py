@@ -6,27 +6,52 @@ by global ones (``uid``; ``deck_uid``/``note_uid``/``card_uid`` for references) 
 columns: ``usn`` (from the server sequence ``sync_usn``: one number per push), ``device`` (who
 made the change) and ``mtime`` (when, for last-writer-wins). Cards carry only what the learner
 sets (deck, flags, suspension, position...): their scheduling state is derived by replaying the
-review log. ``sync_grave`` holds deletions; ``sync_meta`` the schema version and the head usn.
+review log. ``sync_grave`` holds deletions; ``sync_meta`` each learner's head usn;
+``sync_server`` the schema version (the only table without learners' rows).
+
+**Several learners on one server.** Every table with learners' rows has an ``owner`` column
+(``DEFAULT current_user``: the PostgreSQL role that synced it) in its primary key, so that a
+global id is unique only within one learner (the shipped deck's note ids are the same for
+everybody), and row-level security, enabled and forced, with one policy: a role sees, changes
+and adds only rows whose owner it is. The tables are owned by the role that created them
+(:func:`init_server`, run by the database's owner or a superuser), which grants the learners'
+group role :data:`LEARNERS` the row privileges and nothing else: a learner cannot lift the
+policies (only a table's owner, a superuser or a ``BYPASSRLS`` role can), and the client also
+names its own rows in every query, so that even a role that bypasses the policies syncs only
+its own.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
+    ColumnElement,
     Index,
     MetaData,
     Sequence,
     String,
     Table,
+    func,
+    inspect,
+    select,
+    text,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from flashcards.core.models import UTCDateTime
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
 
 #: The server schema this version writes; a server with a newer one is refused.
-SERVER_SCHEMA = 1
+SERVER_SCHEMA = 2
+
+#: The group role whose members may sync (``--init-server`` makes it and grants it the tables).
+LEARNERS = "flashcards_learners"
+#: The name of the row-level security policy on every learner table.
+POLICY = "flashcards_own_rows"
 
 metadata = MetaData()
 USN_SEQ = Sequence("sync_usn", metadata=metadata)
@@ -56,8 +81,15 @@ def _sync_columns(with_mtime: bool = True) -> list[Column[object]]:
     return out
 
 
+def _owner() -> Column[str]:
+    """The learner a row belongs to: the role that wrote it."""
+    return Column(
+        "owner", String, primary_key=True, nullable=False, server_default=text("CURRENT_USER")
+    )
+
+
 def _mirror(name: str, local: Table, drop: set[str], keys: list[str], mtime: bool = True) -> Table:
-    columns: list[Column[object]] = [Column("uid", String, primary_key=True)]
+    columns: list[Column[Any]] = [_owner(), Column("uid", String, primary_key=True)]
     columns += [Column(k, String, nullable=True) for k in keys]
     columns += [
         Column(c.name, c.type, nullable=c.nullable)
@@ -78,18 +110,28 @@ LOGS = _mirror(
     ["card_uid", "deck_uid"],
     mtime=False,
 )
-Index("ix_sync_card_note", CARDS.c.note_uid)
-Index("ix_sync_note_deck", NOTES.c.deck_uid)
-Index("ix_sync_reviewlog_card", LOGS.c.card_uid)
+Index("ix_sync_card_owner_note", CARDS.c.owner, CARDS.c.note_uid)
+Index("ix_sync_card_owner_deck", CARDS.c.owner, CARDS.c.deck_uid)
+Index("ix_sync_note_owner_deck", NOTES.c.owner, NOTES.c.deck_uid)
+Index("ix_sync_reviewlog_owner_card", LOGS.c.owner, LOGS.c.card_uid)
 GRAVES = Table(
     "sync_grave",
     metadata,
+    _owner(),
     Column("kind", String, primary_key=True),
     Column("uid", String, primary_key=True),
     *_sync_columns(),
 )
 META = Table(
     "sync_meta",
+    metadata,
+    _owner(),
+    Column("key", String, primary_key=True),
+    Column("value", String, nullable=False),
+)
+#: Facts about the server itself (the schema version): no learner's rows, read-only to learners.
+SERVER = Table(
+    "sync_server",
     metadata,
     Column("key", String, primary_key=True),
     Column("value", String, nullable=False),
@@ -107,18 +149,146 @@ OBJECTS: dict[str, Table] = {
 def payload_columns(kind: str) -> list[str]:
     """The columns of an object's content (what is hashed and sent), sync columns left out."""
     return [
-        c.name for c in OBJECTS[kind].columns if c.name not in ("uid", "usn", "device", "mtime")
+        c.name
+        for c in OBJECTS[kind].columns
+        if c.name not in ("owner", "uid", "usn", "device", "mtime")
     ]
 
 
-#: Advisory lock key: pushes take it exclusively, pulls shared, so that a pull never sees a
-#: usn before every smaller one is committed.
+#: The tables holding learners' rows: each has ``owner`` and the row-level security policy.
+LEARNER_TABLES: tuple[Table, ...] = (*OBJECTS.values(), LOGS, GRAVES, META)
+
+
+def mine(table: Table) -> ColumnElement[bool]:
+    """This role's rows of ``table`` (what the policy allows; said again for roles it spares)."""
+    return table.c.owner == func.current_user()
+
+
+#: Advisory lock key: pushes take it exclusively, pulls shared (one lock per learner), so that a
+#: pull never sees a usn before every smaller one of that learner is committed.
 LOCK_KEY = 0x464C5359  # "FLSY"
 
 
 def lock(conn: Connection, exclusive: bool) -> None:
-    """Take the sync lock for the rest of the transaction."""
-    from sqlalchemy import text
-
+    """Take this learner's sync lock for the rest of the transaction."""
     fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    conn.execute(text(f"SELECT {fn}(:k)"), {"k": LOCK_KEY})
+    conn.execute(text(f"SELECT {fn}(:k, hashtext(current_user))"), {"k": LOCK_KEY})
+
+
+def lock_schema(conn: Connection) -> None:
+    """Take the server-wide lock that creating or changing the schema holds."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+
+
+def schema_version(conn: Connection) -> int | None:
+    """The server's schema version; None when it has no sync tables, 1 for the first one."""
+    if conn.execute(text("SELECT to_regclass('sync_server')")).scalar() is not None:
+        found = conn.execute(select(SERVER.c.value).where(SERVER.c.key == "schema")).scalar()
+        return int(found) if found is not None else None
+    if conn.execute(text("SELECT to_regclass('sync_meta')")).scalar() is not None:
+        return 1  # schema 1 kept its version in sync_meta, before learners had rows of their own
+    return None
+
+
+def _quote(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
+
+
+def _upgrade_from_1(conn: Connection) -> None:
+    """Schema 1 had no owners: its rows become the upgrading role's."""
+    for table in LEARNER_TABLES:
+        name = _quote(conn, table.name)
+        conn.execute(
+            text(f"ALTER TABLE {name} ADD COLUMN owner varchar NOT NULL DEFAULT CURRENT_USER")
+        )
+        conn.execute(
+            text(f"ALTER TABLE {name} DROP CONSTRAINT {_quote(conn, table.name + '_pkey')}")
+        )
+        keys = ", ".join(_quote(conn, c.name) for c in table.primary_key.columns)
+        conn.execute(text(f"ALTER TABLE {name} ADD PRIMARY KEY ({keys})"))
+    conn.execute(text("DELETE FROM sync_meta WHERE key = 'schema'"))
+    for old in ("ix_sync_card_note", "ix_sync_note_deck", "ix_sync_reviewlog_card"):
+        conn.execute(text(f"DROP INDEX IF EXISTS {old}"))
+
+
+def create_schema(conn: Connection, group: str | None = None) -> None:
+    """Create (or bring up to date) the sync tables, as the role that is to own them.
+
+    Every learner table gets row-level security, enabled and forced (so that the policy holds
+    for the tables' owner too, unless a superuser), with the owner-only policy. With ``group``,
+    that role is granted what syncing needs and nothing more: rows (within the policy), the usn
+    sequence, reading the schema version.
+    """
+    lock_schema(conn)
+    if schema_version(conn) == 1:
+        _upgrade_from_1(conn)
+    metadata.create_all(conn)
+    for index in (i for t in LEARNER_TABLES for i in t.indexes):
+        index.create(conn, checkfirst=True)
+    for table in LEARNER_TABLES:
+        name = _quote(conn, table.name)
+        conn.execute(text(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"))
+        conn.execute(text(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY"))
+        conn.execute(text(f"DROP POLICY IF EXISTS {POLICY} ON {name}"))
+        conn.execute(
+            text(
+                f"CREATE POLICY {POLICY} ON {name} "
+                "USING (owner = current_user) WITH CHECK (owner = current_user)"
+            )
+        )
+    stmt = (
+        pg_insert(SERVER)
+        .values(key="schema", value=str(SERVER_SCHEMA))
+        .on_conflict_do_update(index_elements=["key"], set_={"value": str(SERVER_SCHEMA)})
+    )
+    conn.execute(stmt)
+    if group is None:
+        return
+    role = _quote(conn, group)
+    names = ", ".join(_quote(conn, t.name) for t in LEARNER_TABLES)
+    conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {names} TO {role}"))
+    conn.execute(text(f"GRANT SELECT ON {_quote(conn, SERVER.name)} TO {role}"))
+    conn.execute(text(f"GRANT USAGE, SELECT ON SEQUENCE {_quote(conn, USN_SEQ.name)} TO {role}"))
+    database = _quote(conn, str(conn.execute(text("SELECT current_database()")).scalar()))
+    conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {role}"))
+    conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+
+
+def init_server(conn: Connection, group: str = LEARNERS) -> bool:
+    """Make a database a server for several learners: the tables, policies and ``group``.
+
+    Run by the database's owner or a superuser (who then owns the tables: sync as another
+    role). Creates the group role (NOLOGIN) when missing, which needs CREATEROLE. Learners are
+    then roles in it: ``CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE flashcards_learners``.
+
+    Returns:
+        Whether the group role was created now.
+    """
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": group}).scalar()
+    if not exists:
+        conn.execute(text(f"CREATE ROLE {_quote(conn, group)} NOLOGIN"))
+    create_schema(conn, group)
+    return not exists
+
+
+def policies(conn: Connection) -> dict[str, tuple[bool, bool, list[str]]]:
+    """Each sync table's row security: (enabled, forced, its policies' expressions)."""
+    out: dict[str, tuple[bool, bool, list[str]]] = {}
+    for name in inspect(conn).get_table_names():
+        if not name.startswith("sync_"):
+            continue
+        row = conn.execute(
+            text(
+                "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
+                "WHERE oid = to_regclass(:t)"
+            ),
+            {"t": name},
+        ).one()
+        exprs = [
+            f"{r[0]} / {r[1]}"
+            for r in conn.execute(
+                text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": name}
+            )
+        ]
+        out[name] = (bool(row[0]), bool(row[1]), exprs)
+    return out
