@@ -253,6 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list the note versions that lost a merge (changed on two devices) instead",
     )
+    p.add_argument(
+        "--init-server",
+        action="store_true",
+        help="set the server up for several learners instead (run as the database's owner or a "
+        "superuser): the tables, their row-level security and the flashcards_learners role",
+    )
+    p.add_argument(
+        "--save-password",
+        action="store_true",
+        help="keep the password of the URL's user in the system keyring instead (asked, or "
+        "FLASHCARDS_SYNC_PASSWORD); a URL without a password then takes it from there",
+    )
 
     p = command("backup", help="back up the collection now (into backups/)")
     p.add_argument("--list", action="store_true", help="list the backups instead")
@@ -676,12 +688,11 @@ def cmd_optimize(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, out: Output) -> int:
-    """Sync the collection with a PostgreSQL server, or list the merge conflicts kept."""
+    """Sync with a PostgreSQL server (or list conflicts, set a server up, keep the password)."""
     from flashcards.core.sync import client
 
-    col = _open(args)
     if args.conflicts:
-        kept = client.conflicts(col)
+        kept = client.conflicts(_open(args))
         if not kept:
             out.write("No conflicts: no note was changed on two devices between syncs.\n")
         for item in kept:
@@ -695,7 +706,18 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
     url = args.server or os.environ.get("FLASHCARDS_SYNC_URL")
     if not url:
         raise UsageError("give the server with --server URL or FLASHCARDS_SYNC_URL")
-    report = client.sync(col, url, _now(args))
+    if args.init_server:
+        out.write(client.init_server(url) + "\n")
+        return 0
+    if args.save_password:
+        password = os.environ.get("FLASHCARDS_SYNC_PASSWORD")
+        if password is None:
+            import getpass
+
+            password = getpass.getpass(f"Password of {client.url_user(url)} on the sync server: ")
+        out.write(client.save_password(url, password) + "\n")
+        return 0
+    report = client.sync(_open(args), url, _now(args))
     out.write(report.summary() + "\n")
     return 0
 

@@ -43,7 +43,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from flashcards.core import scheduling
@@ -66,6 +66,8 @@ CONFLICT = table_of(SyncConflict)
 DEVICE_KEY = "sync_device"
 USN_KEY = "sync_usn"
 URL_KEY = "sync_url"
+#: The system keyring's service for the sync passwords (the user is the PostgreSQL role).
+KEYRING_SERVICE = "flashcards-sync"
 
 #: Namespace of deck ids derived from the deck's name at its first sync: two devices that
 #: both made "Default" (or loaded the shipped deck) before syncing share one deck.
@@ -415,13 +417,63 @@ def replay_cards(conn: Connection, card_ids: Iterable[int], day: scheduling.Lear
 # ---------------------------------------------------------------------------- server
 
 
-def _server_engine(url: str) -> Engine:
+def _parse_url(url: str) -> URL:
     if not url.startswith("postgresql"):
         raise SyncError("The sync server must be a PostgreSQL URL (postgresql://user@host/db).")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     try:
-        return create_engine(url, connect_args={"connect_timeout": 10}, pool_pre_ping=False)
+        return make_url(url)
+    except (SQLAlchemyError, ValueError) as error:
+        raise SyncError(f"The sync server address is not valid: {error}.") from error
+
+
+def url_user(url: str) -> str:
+    """The user (PostgreSQL role) a sync URL names."""
+    user = _parse_url(url).username
+    if not user:
+        raise SyncError("The sync server URL names no user (postgresql://user@host/db).")
+    return user
+
+
+def kept_password(user: str) -> str | None:
+    """The password of ``user`` in the system keyring, if one is kept there (and it works)."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, user)
+    except KeyringError:  # no usable keyring on this system: as if none were kept
+        return None
+
+
+def save_password(url: str, password: str) -> str:
+    """Keep the password of the URL's user in the system keyring; one line saying so."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    user = url_user(url)
+    if not password:
+        raise SyncError("No password was given; nothing was kept.")
+    try:
+        keyring.set_password(KEYRING_SERVICE, user, password)
+    except KeyringError as error:
+        raise SyncError(f"The system keyring cannot keep the password: {error}") from error
+    where = type(keyring.get_keyring()).__name__
+    return (
+        f"The password of {user} is kept in the system keyring ({where}); a sync URL without "
+        "a password takes it from there."
+    )
+
+
+def _server_engine(url: str) -> Engine:
+    parsed = _parse_url(url)
+    if parsed.password is None and parsed.username:
+        found = kept_password(parsed.username)
+        if found is not None:
+            parsed = parsed.set(password=found)
+    try:
+        return create_engine(parsed, connect_args={"connect_timeout": 10}, pool_pre_ping=False)
     except (SQLAlchemyError, ValueError) as error:
         raise SyncError(f"The sync server address is not valid: {error}.") from error
 

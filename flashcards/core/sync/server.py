@@ -35,7 +35,6 @@ from sqlalchemy import (
     String,
     Table,
     func,
-    inspect,
     select,
     text,
 )
@@ -269,26 +268,3 @@ def init_server(conn: Connection, group: str = LEARNERS) -> bool:
         conn.execute(text(f"CREATE ROLE {_quote(conn, group)} NOLOGIN"))
     create_schema(conn, group)
     return not exists
-
-
-def policies(conn: Connection) -> dict[str, tuple[bool, bool, list[str]]]:
-    """Each sync table's row security: (enabled, forced, its policies' expressions)."""
-    out: dict[str, tuple[bool, bool, list[str]]] = {}
-    for name in inspect(conn).get_table_names():
-        if not name.startswith("sync_"):
-            continue
-        row = conn.execute(
-            text(
-                "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
-                "WHERE oid = to_regclass(:t)"
-            ),
-            {"t": name},
-        ).one()
-        exprs = [
-            f"{r[0]} / {r[1]}"
-            for r in conn.execute(
-                text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": name}
-            )
-        ]
-        out[name] = (bool(row[0]), bool(row[1]), exprs)
-    return out
