@@ -94,6 +94,7 @@ class NoteController(QObject):
         else:
             form.set_decks(names, deck or "")
         form.focus_text()
+        dialog.mark_saved()  # Esc closes at once until something is typed
         form.fields_editor.image_pasted.connect(self._on_image_pasted)
         form.fields_editor.image_files_chosen.connect(self._on_image_files)
         dialog.save_requested.connect(self._on_save)

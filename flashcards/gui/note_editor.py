@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.gui.field_edit import FieldsEditor, MediaPath
-from flashcards.gui.plain import make_plain, plain_label
+from flashcards.gui.plain import make_plain, message_box, plain_label
 
 KINDS = (("basic", "Basic"), ("basic+reversed", "Basic and reversed"), ("cloze", "Cloze"))
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
@@ -185,7 +186,7 @@ class NoteForm(QWidget):
     @Slot()
     def _on_kind_changed(self) -> None:
         cloze = self.kind.currentData() == "cloze"
-        self.front_label.setText("&Text" if cloze else "&Front")
+        self.front_label.setText("Te&xt" if cloze else "&Front")  # Alt+T is Tags
         self.back_label.setText("&Extra" if cloze else "&Back")
         self._form.setRowVisible(self.cloze_button, cloze and not self._anki)
 
@@ -209,6 +210,9 @@ class NoteForm(QWidget):
 
 class NoteDialog(QDialog):
     """Lays out the form for adding notes (it stays open for the next one) or editing one.
+
+    Esc, Close or the title bar's button ask before discarding what was typed since the note
+    was shown or last saved (the controller calls :meth:`mark_saved` then).
 
     Args:
         editing: Editing one note (Save closes) rather than adding notes (Add keeps it open).
@@ -240,6 +244,41 @@ class NoteDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(560, 440)
+        self._saved: tuple[object, ...] = self._snapshot()
+        #: The box asking whether to discard the changes, while it is open.
+        self.discard_box: QMessageBox | None = None
+
+    def _snapshot(self) -> tuple[object, ...]:
+        return (self.form.fields(), self.form.anki_values())
+
+    def mark_saved(self) -> None:
+        """What the form holds now is saved (or was just shown): closing it loses nothing."""
+        self._saved = self._snapshot()
+
+    def has_changes(self) -> bool:
+        """Whether the form holds something typed since :meth:`mark_saved`."""
+        return self._snapshot() != self._saved
+
+    def reject(self) -> None:
+        """Close (Esc, Close, the title bar's button), after asking when there are changes."""
+        if self.has_changes():
+            box = message_box(
+                self,
+                QMessageBox.Icon.Question,
+                self.windowTitle(),
+                "Discard the changes to this note?",
+                QMessageBox.StandardButton.NoButton,
+            )
+            discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+            keep = box.addButton("&Keep Editing", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
+            box.setEscapeButton(keep)
+            self.discard_box = box
+            box.exec()
+            self.discard_box = None
+            if box.clickedButton() is not discard:
+                return
+        super().reject()
 
     def show_error(self, text: str) -> None:
         """Say why the note was not saved."""
@@ -251,3 +290,4 @@ class NoteDialog(QDialog):
         self.error.hide()
         self.setWindowTitle(f"Add Note ({count} added)")
         self.form.clear_text()
+        self.mark_saved()

@@ -17,6 +17,8 @@ from pytestqt.qtbot import QtBot
 from flashcards.core.backup import list_backups
 from flashcards.gui.app import Gui, create_gui, open_in_background, setup_recovery, shutdown
 from flashcards.gui.exchange_ops import ExportOptions
+from flashcards.gui.note_controller import NoteController
+from flashcards.gui.note_editor import NoteDialog
 from flashcards.gui.safety import SingleInstance, claim_instance
 from flashcards.gui.settings_controller import SettingsController
 from flashcards.gui.theme import Theme
@@ -294,3 +296,61 @@ def test_about_credits_the_article_as_the_readme_does_and_states_the_code_licenc
     licence = (ROOT / "LICENSE").read_text(encoding="utf-8").splitlines()[0].strip()
     assert licence == "MIT License" and f"under the {licence}" in shown
     box.close()
+
+
+# ---------------------------------------------------------------------------- note editor Esc
+
+
+def _forget_changes(dialog: QWidget) -> None:
+    assert isinstance(dialog, NoteDialog)
+    dialog.mark_saved()  # a failed test must not wait for an answer as it closes
+
+
+def _answer_discard_box(dialog: NoteDialog, button: str, asked: list[str]) -> None:
+    box = dialog.discard_box
+    assert box is not None and box.isVisible()
+    asked.append(box.text())
+    next(b for b in box.buttons() if b.text().replace("&", "") == button).click()
+
+
+def test_esc_in_the_note_editor_asks_before_discarding_changes(qtbot: QtBot, gui: Gui) -> None:
+    assert gui.col is not None and gui.ops is not None
+    col = gui.col
+    before = len(col.notes.ids("English"))
+    adding = NoteController(col, gui.ops, gui.clock, deck="English", parent=gui.window)
+    dialog = adding.dialog
+    qtbot.addWidget(dialog, before_close_func=_forget_changes)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    asked: list[str] = []
+
+    qtbot.keyClick(dialog.form.front, Qt.Key.Key_Escape)  # nothing typed: closes at once
+    assert not dialog.isVisible() and asked == []
+
+    dialog.show()
+    qtbot.keyClicks(dialog.form.front, "unsaved words")
+    QTimer.singleShot(0, lambda: _answer_discard_box(dialog, "Keep Editing", asked))
+    qtbot.keyClick(dialog.form.front, Qt.Key.Key_Escape)
+    assert asked == ["Discard the changes to this note?"]
+    assert dialog.isVisible() and dialog.form.front.toPlainText() == "unsaved words"
+
+    # Added notes are saved: Esc after Add closes without asking.
+    qtbot.keyClicks(dialog.form.back, "back")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # Add
+    assert len(col.notes.ids("English")) == before + 1
+    qtbot.keyClick(dialog.form.front, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and len(asked) == 1
+
+    # Editing: a change then Esc, Discard: the note keeps its text.
+    note_id = col.notes.ids("English")[0]
+    front = col.notes.get(note_id).front
+    editing = NoteController(col, gui.ops, gui.clock, note_id=note_id, parent=gui.window)
+    edit = editing.dialog
+    qtbot.addWidget(edit, before_close_func=_forget_changes)
+    edit.show()
+    qtbot.waitExposed(edit)
+    qtbot.keyClicks(edit.form.tags, " extra")
+    QTimer.singleShot(0, lambda: _answer_discard_box(edit, "Discard", asked))
+    qtbot.keyClick(edit.form.tags, Qt.Key.Key_Escape)
+    assert len(asked) == 2 and not edit.isVisible()
+    assert col.notes.get(note_id).front == front and "extra" not in col.notes.get(note_id).tags
