@@ -482,8 +482,10 @@ def describe(error: BaseException) -> str:
     """One sentence for the learner about a server error."""
     message = str(getattr(error, "orig", None) or error)
     lowered = message.lower()
-    if "password authentication failed" in lowered or (
-        "role" in lowered and "does not exist" in lowered
+    if (
+        "password authentication failed" in lowered
+        or "no password supplied" in lowered  # none in the URL, none in the keyring
+        or ("role" in lowered and "does not exist" in lowered)
     ):
         return "The sync server refused the user name or password."
     if "permission denied" in lowered:
