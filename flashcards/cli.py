@@ -456,6 +456,7 @@ def cmd_review(
         col.decks.id(args.deck)
     reviewed = 0
     pending = None  # a card brought back by undo
+    credited: set[str] = set()  # the source titles (with their licence) already printed
     while True:
         card = pending or col.sched.next_card(now(), args.deck)
         pending = None
@@ -486,7 +487,12 @@ def cmd_review(
             continue
         out.write(f"A: {card.faces.answer}\n")
         if card.source.sentence:
-            where = " / ".join(x for x in (card.source.title, card.source.section) if x)
+            # The article and its licence once per session; each card names its section.
+            title = card.source.title
+            if title and title not in credited:
+                credited.add(title)
+                out.write(f"   From {title}\n")
+            where = card.source.section
             out.write(
                 f"   Source: {card.source.sentence}" + (f" ({where})" if where else "") + "\n"
             )

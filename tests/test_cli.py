@@ -284,3 +284,13 @@ def test_decks_quick_path_equals_the_service_and_steps_aside_when_not_current(
     with redirect_stdout(out):
         assert main(["--data-dir", str(data), "--now", now, "decks", "--json"]) == 0
     assert json.loads(out.getvalue()) == expected
+
+
+def test_review_credits_the_article_once_per_session(data: Path) -> None:
+    # The shipped deck: every card's source is the article, with its author and licence.
+    result = run(data, "review", stdin="\n3\n\n3\n\n3\nq\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("Source: ") == 3
+    assert out.count("CC BY-NC-SA 4.0") == 1
+    assert "   From 「今更聞けないLLM解説まとめ①LLMって何ぞ」 by それなニキ, CC BY-NC-SA 4.0" in out
