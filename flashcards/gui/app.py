@@ -26,6 +26,7 @@ from flashcards.gui.deck_list import first_due_deck, today_text
 from flashcards.gui.errors import ErrorBoundary, log_dir_for
 from flashcards.gui.executor import Executor, Report
 from flashcards.gui.fonts import apply_fonts
+from flashcards.gui.i18n import install_translator, translate
 from flashcards.gui.main_window import MainWindow
 from flashcards.gui.plain import message_box, one_sentence
 from flashcards.gui.safety.instance import (
@@ -228,12 +229,14 @@ def open_in_background(
         if gui.recovery is not None:  # offers the newest good backup if the file is damaged
             gui.recovery.open_failed(exc)
             return
-        gui.window.deck_list.set_today("The collection could not be opened.")
+        gui.window.deck_list.set_today(translate("App", "The collection could not be opened."))
         message_box(
             gui.window,
             QMessageBox.Icon.Critical,
             "Flashcards",
-            one_sentence(exc, "The collection could not be opened", always_lead=True),
+            one_sentence(
+                exc, translate("App", "The collection could not be opened"), always_lead=True
+            ),
         ).exec()
         gui.app.exit(1)
 
@@ -335,11 +338,14 @@ def run_app(
     started = time.monotonic()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    settings = settings_for(data_dir)
+    # The interface's language, before any window or message is built (applies on restart).
+    install_translator(app, settings)
     # One instance per collection: a second launch brings the running window to the front.
     instance = claim_instance(data_dir, db_url)
     if isinstance(instance, int):
         return instance
-    gui = create_gui(app, settings_for(data_dir), clock, log_dir_for(data_dir))
+    gui = create_gui(app, settings, clock, log_dir_for(data_dir))
     gui.instance = instance
     gui.errors.install()
     instance.raise_requested.connect(lambda: bring_to_front(gui.window))
