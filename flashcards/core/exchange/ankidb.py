@@ -16,10 +16,8 @@ The database comes from a file anyone can write, so nothing in it is trusted:
 from __future__ import annotations
 
 import json
-import math
 import re
 import sqlite3
-import struct
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,16 +32,20 @@ from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.anki_notetypes import read_notetypes
+from flashcards.core.exchange.anki_presets import read_presets
 from flashcards.core.exchange.common import (
+    INT64,
+    MAX_DAYS,
     Incoming,
     IncomingCard,
     IncomingNote,
     IncomingReview,
     aware,
+    clamp_int,
+    finite,
     html_to_text,
-    protobuf_fields,
-    read_value,
-    read_varint,
+    json_object,
+    proto_value,
     tags_of,
 )
 from flashcards.core.exchange.our_notetypes import KIND_OF_MODEL
@@ -71,8 +73,6 @@ MAX_CARDS = 2_000_000
 MAX_REVIEWS = 10_000_000
 #: Decks, note types, their fields and templates (issue 16 asks for 10,000 decks to work).
 MAX_DECKS = 100_000
-#: A preset's name longer than this is cut (Anki's are a few words).
-MAX_PRESET_NAME = 200
 #: Schema entries (tables, indexes...): an Anki collection has about thirty.
 MAX_SCHEMA_ENTRIES = 500
 #: The wall-clock budget of a whole read (SQLite and Python): a backstop against SQL the schema
@@ -82,9 +82,7 @@ READ_SECONDS = 120.0
 # ---------------------------------------------------------------------------- number ranges
 
 _INT32 = scheduling.MAX_COUNT  # counts and ordinals: what a 32-bit column (and Anki) holds
-_INT64 = 2**63 - 1
-#: Our maximum interval (100 years, as Anki's): intervals, due days and stability beyond it.
-MAX_DAYS = 36500
+_INT64 = INT64
 #: The longest answer time we keep, in ms. Anki caps answer times at 60 s by default (a deck
 #: option, "Maximum answer seconds"); an hour is above any cap a learner sets, and a million
 #: reviews of an hour still sum far below SQLite's 2^63 limit.
@@ -102,33 +100,6 @@ FIRST_REVIEW_MS, LAST_REVIEW_MS = 0, 4_102_444_800_000
 LAST_MOD = LAST_REVIEW_MS // 1000
 
 
-def clamp_int(value: object, low: int, high: int, default: int) -> int:
-    """An integer from an untrusted SQLite value, clamped into ``[low, high]``.
-
-    SQLite stores whatever a column is given, whatever its declared type: integers of any size,
-    reals such as 1e308 or Infinity, text, blobs. Reals are truncated (infinities go to the
-    nearer bound); NaN, text, blobs and NULL give ``default``.
-    """
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and not math.isnan(value):
-        number = int(value) if math.isfinite(value) else (high if value > 0 else low)
-    else:
-        return default
-    return min(max(number, low), high)
-
-
-def _finite(value: object) -> float | None:
-    """A finite float from parsed JSON, or None (NaN, infinities, huge integers, non-numbers)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 # ---------------------------------------------------------------------------- note types, decks
 
 
@@ -139,36 +110,6 @@ class _NoteType:
     templates: int
 
 
-def _proto_value(data: bytes, number: int) -> int | bytes | None:
-    """The first value of field ``number`` of a protobuf message, or None.
-
-    Reads only up to that field, and stops at a higher field number (encoders write fields in
-    order) or after a few dozen fields, so that a hostile message costs no time or memory.
-
-    Raises:
-        InputError: If the message is damaged.
-    """
-    pos = 0
-    for _ in range(64):
-        if pos >= len(data):
-            return None
-        key, pos = read_varint(data, pos)
-        field = key >> 3
-        if field > number or field == 0:
-            return None
-        value, pos = read_value(data, pos, key & 7)
-        if field == number:
-            return data[value] if isinstance(value, slice) else value
-    return None
-
-
-def _json_object(text: object) -> dict[str, Any]:
-    parsed = json.loads(str(text or "{}"))
-    if not isinstance(parsed, dict):
-        raise ValueError("a JSON object was expected")
-    return parsed
-
-
 def _note_types(db: sqlite3.Connection, tables: set[str]) -> dict[int, _NoteType]:
     if "notetypes" in tables:
         fields = _counts(db, "fields")
@@ -177,10 +118,10 @@ def _note_types(db: sqlite3.Connection, tables: set[str]) -> dict[int, _NoteType
         for ntid, config in db.execute("SELECT id, config FROM notetypes"):
             raw = config if isinstance(config, bytes) else b""
             key = clamp_int(ntid, -_INT64 - 1, _INT64, 0)
-            kind = _proto_value(raw, 1)
+            kind = proto_value(raw, 1)
             out[key] = _NoteType(kind == 1, fields.get(key, 0), templates.get(key, 0))
         return out
-    models = _json_object(db.execute("SELECT models FROM col").fetchone()[0])
+    models = json_object(db.execute("SELECT models FROM col").fetchone()[0])
     return {
         int(mid): _NoteType(
             clamp_int(m.get("type", 0), 0, 1, 0) == 1,
@@ -210,17 +151,17 @@ def _decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, _Deck]:
         for did, name, kind in db.execute("SELECT id, name, kind FROM decks"):
             description = ""
             preset = 0
-            normal = _proto_value(kind if isinstance(kind, bytes) else b"", 1)
+            normal = proto_value(kind if isinstance(kind, bytes) else b"", 1)
             if isinstance(normal, bytes):
-                desc = _proto_value(normal, 4)
+                desc = proto_value(normal, 4)
                 if isinstance(desc, bytes):
                     description = desc.decode("utf-8", "replace")
-                conf = _proto_value(normal, 1)
+                conf = proto_value(normal, 1)
                 preset = conf if isinstance(conf, int) else 0
             key = clamp_int(did, -_INT64 - 1, _INT64, 0)
             out[key] = _Deck(str(name).replace("\x1f", "::"), description, preset)
         return out
-    decks = _json_object(db.execute("SELECT decks FROM col").fetchone()[0])
+    decks = json_object(db.execute("SELECT decks FROM col").fetchone()[0])
     for did, deck in decks.items():
         if not isinstance(deck, dict):
             continue
@@ -230,157 +171,6 @@ def _decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, _Deck]:
 
 
 # ---------------------------------------------------------------------------- option presets
-
-#: The most learning steps we take from a preset (Anki's are a handful).
-MAX_STEPS = 100
-#: Daily limits beyond this are not limits (Anki's own maximum is 9999).
-MAX_PER_DAY = 1_000_000
-
-
-def _f32(value: float) -> float:
-    """The shortest decimal that is the same 32-bit float (Anki keeps options as f32)."""
-    try:
-        exact = struct.pack("<f", value)
-    except OverflowError:
-        return value
-    for digits in range(1, 10):
-        candidate = float(f"{value:.{digits}g}")
-        if struct.pack("<f", candidate) == exact:
-            return candidate
-    return value
-
-
-def _floats(values: list[int | bytes]) -> list[float]:
-    """A repeated protobuf float: packed (byte strings) or one fixed32 value at a time."""
-    out: list[float] = []
-    for value in values:
-        if isinstance(value, bytes):
-            count = len(value) // 4
-            out += struct.unpack(f"<{count}f", value[: count * 4])
-        else:
-            out.append(struct.unpack("<f", (value & 0xFFFFFFFF).to_bytes(4, "little"))[0])
-    return [_f32(v) for v in out]
-
-
-def _number_list(value: object) -> list[float]:
-    """A JSON list of numbers (anything else, or a non-finite member: an empty list)."""
-    if not isinstance(value, list) or len(value) > 10 * MAX_STEPS:
-        return []
-    numbers = [_finite(v) for v in value]
-    return [float(n) for n in numbers if n is not None] if None not in numbers else []
-
-
-def _steps_text(minutes: list[float]) -> str:
-    """Anki's steps (minutes) written as ours (``"1m 10m"``, ``"30s"``, ``"1d"``)."""
-    parts = []
-    for step in minutes[:MAX_STEPS]:
-        if not math.isfinite(step):
-            continue
-        seconds = min(max(round(step * 60), 1), MAX_DAYS * 86400)
-        for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-            if seconds % size == 0:
-                parts.append(f"{seconds // size}{unit}")
-                break
-    return " ".join(parts)
-
-
-def _fsrs_params(six: list[float], five: list[float]) -> tuple[float, ...]:
-    """FSRS-6 parameters from a preset's (FSRS-5 ones get FSRS-6's neutral last two)."""
-    if six:
-        params = tuple(six)
-    elif len(five) == scheduling.PARAMETER_COUNT - 2:
-        # FSRS-6 with no short-term stability exponent and FSRS-5's decay is FSRS-5.
-        params = (*five, 0.0, 0.5)
-    else:
-        return ()
-    return params if scheduling.valid_parameters(params) else ()
-
-
-def _preset_settings(
-    learn: list[float],
-    relearn: list[float],
-    new_per_day: object,
-    reviews_per_day: object,
-    max_ivl: object,
-    retention: float | None,
-    bury: tuple[object, object, object],
-    fsrs: tuple[float, ...],
-) -> DeckSettings:
-    """Our options from an Anki preset's values, each clamped into the range we accept."""
-    if retention is None or not math.isfinite(retention) or retention <= 0:
-        retention = DeckSettings().desired_retention  # none set (0), or not a number
-    return DeckSettings(
-        desired_retention=round(min(max(retention, 0.7), 0.99), 4),
-        new_per_day=clamp_int(new_per_day, 0, MAX_PER_DAY, 0),
-        reviews_per_day=clamp_int(reviews_per_day, 0, MAX_PER_DAY, 0),
-        learning_steps=_steps_text(learn),
-        relearning_steps=_steps_text(relearn),
-        maximum_interval=clamp_int(max_ivl, 1, MAX_DAYS, MAX_DAYS) if max_ivl else MAX_DAYS,
-        bury_new=bool(bury[0]),
-        bury_reviews=bool(bury[1]),
-        bury_interday=bool(bury[2]),
-        fsrs_params=fsrs,
-    )
-
-
-def _presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, tuple[str, DeckSettings]]:
-    """The option presets of the collection (Anki's deck configs), by id: name and options.
-
-    A preset that cannot be read is left out (its decks get our defaults).
-    """
-    out: dict[int, tuple[str, DeckSettings]] = {}
-    if "deck_config" in tables:
-        # A real preset is under a kilobyte; a larger one is not read (it would cost time).
-        for pid, name, config in db.execute(
-            "SELECT id, name, config FROM deck_config WHERE length(config) <= 65536"
-        ):
-            key = clamp_int(pid, -_INT64 - 1, _INT64, 0)
-            try:
-                fields = protobuf_fields(config if isinstance(config, bytes) else b"")
-                first = {k: v[0] for k, v in fields.items() if v}
-                retention = _floats(fields.get(37, []))
-                settings = _preset_settings(
-                    _floats(fields.get(1, [])),
-                    _floats(fields.get(2, [])),
-                    first.get(9, 0),
-                    first.get(10, 0),
-                    first.get(16, 0),
-                    retention[0] if retention else None,
-                    (first.get(27, 0), first.get(28, 0), first.get(29, 0)),
-                    _fsrs_params(_floats(fields.get(6, [])), _floats(fields.get(5, []))),
-                )
-            except (InputError, struct.error):
-                continue
-            out[key] = (str(name)[:MAX_PRESET_NAME], settings)
-        return out
-    if "dconf" not in {c[1] for c in db.execute("PRAGMA table_info(col)")}:
-        return out
-    confs = _json_object(db.execute("SELECT dconf FROM col").fetchone()[0])
-    for pid, conf in confs.items():
-        if not isinstance(conf, dict):
-            continue
-        new, rev, lapse = (conf.get(k) for k in ("new", "rev", "lapse"))
-        new = new if isinstance(new, dict) else {}
-        rev = rev if isinstance(rev, dict) else {}
-        lapse = lapse if isinstance(lapse, dict) else {}
-        settings = _preset_settings(
-            _number_list(new.get("delays")),
-            _number_list(lapse.get("delays")),
-            new.get("perDay", 0),
-            rev.get("perDay", 0),
-            rev.get("maxIvl", 0),
-            _finite(conf.get("desiredRetention")),
-            (new.get("bury"), rev.get("bury"), conf.get("buryInterdayLearning")),
-            _fsrs_params(
-                _number_list(conf.get("fsrsParams6")), _number_list(conf.get("fsrsParams5"))
-            ),
-        )
-        try:
-            key = int(pid)
-        except ValueError:
-            continue
-        out[key] = (str(conf.get("name", ""))[:MAX_PRESET_NAME], settings)
-    return out
 
 
 def _deck_name(name: str, fallback: str) -> str:
@@ -405,7 +195,7 @@ def _memory(data: str, factor: int, ivl: int, state: int) -> tuple[float, float]
         except (ValueError, RecursionError):
             parsed = None
         if isinstance(parsed, dict):
-            stability, difficulty = _finite(parsed.get("s")), _finite(parsed.get("d"))
+            stability, difficulty = finite(parsed.get("s")), finite(parsed.get("d"))
     if stability is None or stability <= 0:
         stability = float(max(ivl, 1)) if state != CardState.LEARNING else 1.0
     if difficulty is None:
@@ -808,7 +598,7 @@ def _read(
             " out."
         )
 
-    presets = _presets(db, tables)
+    presets = read_presets(db, tables)
 
     def preset_of(deck_id: int) -> tuple[int, str, DeckSettings] | None:
         """The options preset of a deck, as the package has it.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -188,3 +190,71 @@ def protobuf_fields(data: bytes) -> dict[int, list[int | bytes]]:
         value, pos = read_value(data, pos, key & 7)
         out.setdefault(key >> 3, []).append(data[value] if isinstance(value, slice) else value)
     return out
+
+
+#: Our maximum interval (100 years, as Anki's): intervals, due days and stability beyond it.
+MAX_DAYS = 36500
+#: The largest value of a 64-bit integer column (Anki's ids).
+INT64 = 2**63 - 1
+
+
+def clamp_int(value: object, low: int, high: int, default: int) -> int:
+    """An integer from an untrusted SQLite value, clamped into ``[low, high]``.
+
+    SQLite stores whatever a column is given, whatever its declared type: integers of any size,
+    reals such as 1e308 or Infinity, text, blobs. Reals are truncated (infinities go to the
+    nearer bound); NaN, text, blobs and NULL give ``default``.
+    """
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and not math.isnan(value):
+        number = int(value) if math.isfinite(value) else (high if value > 0 else low)
+    else:
+        return default
+    return min(max(number, low), high)
+
+
+def finite(value: object) -> float | None:
+    """A finite float from parsed JSON, or None (NaN, infinities, huge integers, non-numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def proto_value(data: bytes, number: int) -> int | bytes | None:
+    """The first value of field ``number`` of a protobuf message, or None.
+
+    Reads only up to that field, and stops at a higher field number (encoders write fields in
+    order) or after a few dozen fields, so that a hostile message costs no time or memory.
+
+    Raises:
+        InputError: If the message is damaged.
+    """
+    pos = 0
+    for _ in range(64):
+        if pos >= len(data):
+            return None
+        key, pos = read_varint(data, pos)
+        field = key >> 3
+        if field > number or field == 0:
+            return None
+        value, pos = read_value(data, pos, key & 7)
+        if field == number:
+            return data[value] if isinstance(value, slice) else value
+    return None
+
+
+def json_object(text: object) -> dict[str, Any]:
+    """A JSON object from an untrusted value.
+
+    Raises:
+        ValueError: If it is not JSON or not an object.
+    """
+    parsed = json.loads(str(text or "{}"))
+    if not isinstance(parsed, dict):
+        raise ValueError("a JSON object was expected")
+    return parsed

@@ -503,7 +503,7 @@ def _write_progress(
             continue
         state = int(card.state)
         # What Anki's data held besides the memory state (pos, dr, decay...) goes back first.
-        extras = _json_object(card.anki_data)
+        extras = _kept_object(card.anki_data)
         data = json.dumps(extras, separators=(",", ":"), ensure_ascii=False) if extras else ""
         if state != CardState.NEW and card.stability is not None and card.difficulty is not None:
             memory: dict[str, Any] = {
@@ -582,7 +582,7 @@ def _write_progress(
     db.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(revlog.values()))
 
 
-def _json_object(text: str | None) -> dict[str, Any]:
+def _kept_object(text: str | None) -> dict[str, Any]:
     """A JSON object kept in a column, or nothing when it is missing or not an object."""
     if not text:
         return {}
