@@ -94,13 +94,16 @@ def test_review_with_piped_input_then_undo_and_eof(data: Path, deck_file: Path) 
     assert stats["cards"]["learning"] >= 1
     assert len(stats["due_forecast"]) == 30 and stats["streak_days"] == 1
     counts = _cli_deck(data)
-    assert counts["learn"] == 0 and counts["new"] == 0  # sibling of LLM buried, learning not due
+    # As Anki: LLM's learning step (10 min) is within the 20-minute learn-ahead, so it counts;
+    # its reversed sibling is new and not buried (Anki buries nothing by default).
+    assert counts["learn"] == 1 and counts["new"] == 1
 
 
 def test_review_quits_on_q_and_ends_cleanly_when_empty(data: Path, deck_file: Path) -> None:
     run(data, "import", str(deck_file))
     assert run(data, "review", "--deck", "CLI", stdin="q\n").returncode == 0
-    done = run(data, "review", "--deck", "CLI", stdin="\n4\n\n4\n")
+    # Three cards (the reversed sibling is not buried, as in Anki), each Easy: then none left.
+    done = run(data, "review", "--deck", "CLI", stdin="\n4\n\n4\n\n4\n")
     assert "Nothing more to review" in done.stdout
 
 
