@@ -173,9 +173,9 @@ class ReviewController(QObject):
         self._view.show_question(html_, type_box=card.faces.typed_answer is not None)
 
     def _update_counts(self, card: ReviewCard, now: datetime) -> None:
-        counts = {c.name: c for c in self._col.sched.deck_counts(now)}
-        scope = counts.get(self.deck or "")
-        new, learn, review = (scope.new, scope.learn, scope.review) if scope else (0, 0, 0)
+        # As Anki's study screen: what is left in today's queue (siblings the bury options hold
+        # back are not in it), not the deck list's counts.
+        new, learn, review = self._col.sched.queue_counts(now, self.deck)
         self._view.counts.show_counts(
             card.deck_name, new, learn, review, QUEUE_OF_STATE.get(card.state, "new")
         )
