@@ -1,0 +1,212 @@
+"""Sync from the desktop app: the Sync action (Y, as Anki's), its settings, sync on open/close.
+
+The server is a PostgreSQL URL (``postgresql://learner@host/db``) kept in the GUI's settings;
+its password is never stored there: it goes to the system keyring
+(:func:`flashcards.core.sync.client.save_password`), where a sync finds it. The sync runs on the
+executor like any collection work, with a busy dialog; what moved goes to the status bar and a
+failure is one sentence (:func:`flashcards.core.sync.client.describe`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flashcards.gui.plain import make_plain, one_sentence, warn
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection
+    from flashcards.core.sync.client import SyncReport
+    from flashcards.gui.clock import Clock
+    from flashcards.gui.ops import Ops
+
+#: The GUI settings' keys: the server URL, and whether to sync when the app opens and closes.
+URL_SETTING = "sync/url"
+AUTO_SETTING = "sync/automatic"
+
+
+class SyncSettingsDialog(QDialog):
+    """The sync server's address, its password (to the keyring) and sync on open/close."""
+
+    def __init__(self, url: str, automatic: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Sync Settings"))
+        self.url = QLineEdit(url)
+        self.url.setObjectName("syncUrl")
+        self.url.setPlaceholderText("postgresql://learner@localhost/flashcards")
+        self.password = QLineEdit()
+        self.password.setObjectName("syncPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("kept in the system keyring, not here"))
+        self.automatic = QCheckBox(self.tr("Sync when the app opens and closes"))
+        self.automatic.setChecked(automatic)
+        self.error = make_plain(QLabel())
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(self.tr("&Server"), self.url)
+        form.addRow(self.tr("&Password"), self.password)
+        form.addRow("", self.automatic)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def show_error(self, text: str) -> None:
+        """Say why the settings were not kept (the dialog stays open)."""
+        self.error.setText(text)
+        self.error.show()
+
+
+class SyncController(QObject):
+    """Runs syncs for the main window and keeps the sync settings.
+
+    Args:
+        col: The collection.
+        ops: Runs the sync on the executor.
+        clock: The current time.
+        settings: The GUI settings (server URL, sync on open/close).
+        parent: The window dialogs belong to.
+    """
+
+    #: A sentence for the status bar (what a sync moved).
+    message = Signal(str)
+    #: A sync ended (successfully or not): views refresh from ``changed`` as usual.
+    finished = Signal()
+
+    def __init__(
+        self, col: Collection, ops: Ops, clock: Clock, settings: QSettings, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self._col = col
+        self._ops = ops
+        self._clock = clock
+        self._settings = settings
+        self._parent = parent
+        self._progress: QProgressDialog | None = None
+        self.running = False
+        self.dialog: SyncSettingsDialog | None = None
+
+    # ------------------------------------------------------------------ settings
+
+    def url(self) -> str:
+        """The server URL: the settings', else FLASHCARDS_SYNC_URL, else ""."""
+        value = self._settings.value(URL_SETTING, "")
+        return str(value or os.environ.get("FLASHCARDS_SYNC_URL", ""))
+
+    def automatic(self) -> bool:
+        """Whether to sync when the app opens and closes (off until the learner says so)."""
+        return str(self._settings.value(AUTO_SETTING, "false")).lower() == "true"
+
+    @Slot()
+    def ask_settings(self) -> SyncSettingsDialog:
+        """Open the sync settings; OK keeps the URL (and the password, in the keyring)."""
+        dialog = SyncSettingsDialog(self.url(), self.automatic(), self._parent)
+        dialog.finished.connect(lambda code: self._on_settings_done(dialog, code))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_settings_done(self, dialog: SyncSettingsDialog, code: int) -> None:
+        if code != QDialog.DialogCode.Accepted:
+            return
+        from flashcards.core.errors import FlashcardsError
+        from flashcards.core.sync import client
+
+        url = dialog.url.text().strip()
+        try:
+            if url:
+                client.url_user(url)  # a URL the sync can use, or its one sentence
+            password = dialog.password.text()
+            if url and password:
+                self.message.emit(client.save_password(url, password))
+        except FlashcardsError as exc:
+            dialog.show_error(one_sentence(exc, self.tr("The sync settings were not kept")))
+            dialog.open()  # again, with what was typed
+            return
+        self._settings.setValue(URL_SETTING, url)
+        self._settings.setValue(AUTO_SETTING, "true" if dialog.automatic.isChecked() else "false")
+
+    # ------------------------------------------------------------------ syncing
+
+    @Slot()
+    def sync(self) -> None:
+        """Sync now (Y); with no server set yet, open the sync settings instead."""
+        if self.running:
+            return
+        url = self.url()
+        if not url:
+            self.ask_settings()
+            return
+        from flashcards.core.sync import client
+
+        now = self._clock()
+        self.running = True
+        progress = QProgressDialog(self.tr("Syncing…"), "", 0, 0, self._parent)
+        progress.setCancelButton(None)  # a sync is resumable, but stopping it halfway gains nothing
+        progress.setWindowTitle(self.tr("Sync"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        self._progress = progress
+        self._ops.run(
+            lambda _report: client.sync(self._col, url, now),
+            initiator=self,
+            on_done=self._on_synced,
+            on_error=self._on_failed,
+        )
+
+    def sync_now_blocking(self) -> None:
+        """Sync before the app closes (waits for it; a failure is said, never raised)."""
+        url = self.url()
+        if not url or self.running:
+            return
+        from flashcards.core.errors import FlashcardsError
+        from flashcards.core.sync import client
+
+        now = self._clock()
+        try:
+            report = self._ops.run_now(lambda: client.sync(self._col, url, now), initiator=self)
+        except FlashcardsError as exc:
+            self.message.emit(one_sentence(exc, self.tr("The sync failed")))
+            return
+        self.message.emit(report.summary())
+
+    def _finish(self) -> None:
+        self.running = False
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+        self.finished.emit()
+
+    def _on_synced(self, report: SyncReport) -> None:
+        self._finish()
+        self.message.emit(report.summary())
+
+    def _on_failed(self, exc: BaseException) -> None:
+        from flashcards.core.errors import FlashcardsError
+
+        self._finish()
+        if isinstance(exc, FlashcardsError):  # the server's answer, in one sentence
+            warn(self._parent, self.tr("Sync"), one_sentence(exc, self.tr("The sync failed")))
+        else:
+            self._ops.report_error(exc, self.tr("The sync failed"))
