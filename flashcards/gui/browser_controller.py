@@ -21,7 +21,7 @@ from PySide6.QtCore import QItemSelection, QObject, QSettings, Slot
 from PySide6.QtWidgets import QInputDialog
 
 from flashcards.core.changes import Change
-from flashcards.gui.browser_model import FLAG_NAMES, CardTableModel
+from flashcards.gui.browser_model import CardTableModel, flag_name
 from flashcards.gui.browser_sidebar import saved_searches, set_saved_searches
 from flashcards.gui.browser_window import BrowserWindow
 from flashcards.gui.card_info import CardInfoDialog
@@ -136,7 +136,7 @@ class BrowserController(QObject):
         try:
             self.model.search(query)
         except FlashcardsError as exc:
-            w.count_label.setText(one_sentence(exc, "The search could not be run"))
+            w.count_label.setText(one_sentence(exc, self.tr("The search could not be run")))
             return
         self.stale = False
         w.set_count(self.model.rowCount())
@@ -168,7 +168,11 @@ class BrowserController(QObject):
     def _on_save_search(self) -> None:
         query = self.model.query
         name, ok = QInputDialog.getText(
-            self.window, "Save Current Search", f"Name for the search “{query or 'all cards'}”:"
+            self.window,
+            self.tr("Save Current Search"),
+            self.tr("Name for the search {query}:").format(query=f"“{query}”")
+            if query
+            else self.tr("Name for the search “all cards”:"),
         )
         if ok and name.strip():
             self.save_search(name.strip(), query)
@@ -258,7 +262,11 @@ class BrowserController(QObject):
         self._dirty = False
 
         def done(count: int) -> None:
-            self._status(f"{count} note{'s' if count != 1 else ''} updated.")
+            self._status(
+                (
+                    self.tr("{n} note updated.") if count == 1 else self.tr("{n} notes updated.")
+                ).format(n=count)
+            )
 
         def replace(_report: Report) -> OpResult[int]:
             with self._col.undo.notes("Find and Replace", notes):
@@ -275,7 +283,11 @@ class BrowserController(QObject):
         )  # fmt: skip
 
     def _on_replace_failed(self, exc: BaseException) -> None:
-        warn(self.window, "Find and Replace", one_sentence(exc, "Nothing was replaced"))
+        warn(
+            self.window,
+            self.tr("Find and Replace"),
+            one_sentence(exc, self.tr("Nothing was replaced")),
+        )
 
     @Slot()
     def _on_duplicates(self) -> None:
@@ -304,7 +316,7 @@ class BrowserController(QObject):
                 notes = note_ids_of_search(self._col, query, self._clock()) if query else None
                 groups = find_duplicates(self._col, field, notes)
         except FlashcardsError as exc:
-            dialog.set_error(one_sentence(exc, "The search could not be run"))
+            dialog.set_error(one_sentence(exc, self.tr("The search could not be run")))
             return
         dialog.set_groups(groups)
 
@@ -412,14 +424,14 @@ class BrowserController(QObject):
 
             self._ops.run_now(save, initiator=self)
         except FlashcardsError as exc:
-            w.editor_status.setText(one_sentence(exc, "The note was not saved"))
+            w.editor_status.setText(one_sentence(exc, self.tr("The note was not saved")))
             return
         finally:
             self._saving = False
         self._dirty = False
         w.save_button.setEnabled(False)
         w.editor_status.setText("")
-        w.statusBar().showMessage("Note saved.", 3000)
+        w.statusBar().showMessage(self.tr("Note saved."), 3000)
 
     def _update_actions(self) -> None:
         self.window.set_actions_enabled(self.window.has_selection())
@@ -433,8 +445,12 @@ class BrowserController(QObject):
             return
         if ask(
             self.window,
-            "Delete notes",
-            f"Delete {len(notes)} note(s) with their cards and review history?",
+            self.tr("Delete notes"),
+            (
+                self.tr("Delete {n} note with its cards and review history?")
+                if len(notes) == 1
+                else self.tr("Delete {n} notes with their cards and review history?")
+            ).format(n=len(notes)),
         ):
             self._dirty = False
 
@@ -445,8 +461,14 @@ class BrowserController(QObject):
             self._ops.run(
                 delete,
                 initiator=self,
-                on_done=lambda _none: self._status(f"Deleted {len(notes)} note(s)."),
-                lead="The notes were not deleted",
+                on_done=lambda _none: self._status(
+                    (
+                        self.tr("Deleted {n} note.")
+                        if len(notes) == 1
+                        else self.tr("Deleted {n} notes.")
+                    ).format(n=len(notes))
+                ),
+                lead=self.tr("The notes were not deleted"),
             )
 
     @Slot()
@@ -474,10 +496,20 @@ class BrowserController(QObject):
             return suspend
 
         def done(suspended: bool) -> None:
-            word = "Suspended" if suspended else "Unsuspended"
-            self._status(f"{word} {len(ids)} card(s).")
+            n = len(ids)
+            if suspended:
+                text = self.tr("Suspended {n} card.") if n == 1 else self.tr("Suspended {n} cards.")
+            else:
+                text = (
+                    self.tr("Unsuspended {n} card.")
+                    if n == 1
+                    else self.tr("Unsuspended {n} cards.")
+                )
+            self._status(text.format(n=n))
 
-        self._ops.run(toggle, initiator=self, on_done=done, lead="The cards were not changed")
+        self._ops.run(
+            toggle, initiator=self, on_done=done, lead=self.tr("The cards were not changed")
+        )
 
     @Slot(int)
     def _on_flag(self, flag: int) -> None:
@@ -490,11 +522,20 @@ class BrowserController(QObject):
         value = 0 if current is not None and current.flag == flag else flag
 
         def done(_none: None) -> None:
-            name = FLAG_NAMES[flag].lower()
+            name, n = flag_name(flag).lower(), len(ids)
             if value:
-                self._status(f"Flagged {len(ids)} card(s) {name}.")
+                text = (
+                    self.tr("Flagged {n} card {name}.")
+                    if n == 1
+                    else self.tr("Flagged {n} cards {name}.")
+                )
             else:
-                self._status(f"Removed the {name} flag from {len(ids)} card(s).")
+                text = (
+                    self.tr("Removed the {name} flag from {n} card.")
+                    if n == 1
+                    else self.tr("Removed the {name} flag from {n} cards.")
+                )
+            self._status(text.format(n=n, name=name))
 
         def set_flag(_report: Report) -> OpResult[None]:
             with self._col.undo.cards("Flag", ids):
@@ -504,7 +545,7 @@ class BrowserController(QObject):
             set_flag,
             initiator=self,
             on_done=done,
-            lead="The cards were not changed",
+            lead=self.tr("The cards were not changed"),
         )
 
     @Slot()
@@ -515,7 +556,16 @@ class BrowserController(QObject):
         with self._ops.exclusive():
             names = sorted(self._col.decks.names().values(), key=lambda n: n.split("::"))
         name, ok = QInputDialog.getItem(
-            self.window, "Change deck", f"Move {len(notes)} note(s) to deck:", names, 0, True
+            self.window,
+            self.tr("Change deck"),
+            (
+                self.tr("Move {n} note to deck:")
+                if len(notes) == 1
+                else self.tr("Move {n} notes to deck:")
+            ).format(n=len(notes)),
+            names,
+            0,
+            True,
         )
         if ok and name.strip():
             self._save_if_dirty()
@@ -532,7 +582,11 @@ class BrowserController(QObject):
             )
 
     def _on_move_failed(self, exc: BaseException) -> None:
-        warn(self.window, "Change deck", one_sentence(exc, "The notes were not moved"))
+        warn(
+            self.window,
+            self.tr("Change deck"),
+            one_sentence(exc, self.tr("The notes were not moved")),
+        )
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 3000)

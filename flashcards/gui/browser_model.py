@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 
 from flashcards.gui.clock import Clock
+from flashcards.gui.i18n import interval_label, mark, translate
 from flashcards.gui.plain import tooltip
 
 if TYPE_CHECKING:
@@ -27,21 +28,22 @@ if TYPE_CHECKING:
     from flashcards.gui.ops import Ops
 
 Index = QModelIndex | QPersistentModelIndex
-#: The columns (title, key), in their logical order; the window shows "Answer" second and
-#: hides those of :data:`HIDDEN_BY_DEFAULT` until the learner asks for them (header menu).
+#: The columns (title, key), in their logical order (titles marked, shown translated: see
+#: :func:`column_title`); the window shows "Answer" second and hides those of
+#: :data:`HIDDEN_BY_DEFAULT` until the learner asks for them (header menu).
 COLUMNS = (
-    ("Question", "question"),
-    ("Deck", "deck"),
-    ("Due", "due"),
-    ("Interval", "interval"),
-    ("Stability", "stability"),
-    ("Difficulty", "difficulty"),
-    ("Retrievability", "retrievability"),
-    ("Lapses", "lapses"),
-    ("Answer", "answer"),
-    ("Reviews", "reviews"),
-    ("Card", "card"),
-    ("Tags", "tags"),
+    (mark("CardTableModel", "Question"), "question"),
+    (mark("CardTableModel", "Deck"), "deck"),
+    (mark("CardTableModel", "Due"), "due"),
+    (mark("CardTableModel", "Interval"), "interval"),
+    (mark("CardTableModel", "Stability"), "stability"),
+    (mark("CardTableModel", "Difficulty"), "difficulty"),
+    (mark("CardTableModel", "Retrievability"), "retrievability"),
+    (mark("CardTableModel", "Lapses"), "lapses"),
+    (mark("CardTableModel", "Answer"), "answer"),
+    (mark("CardTableModel", "Reviews"), "reviews"),
+    (mark("CardTableModel", "Card"), "card"),
+    (mark("CardTableModel", "Tags"), "tags"),
 )
 COLUMN_KEYS = tuple(key for _title, key in COLUMNS)
 HIDDEN_BY_DEFAULT = ("reviews", "card", "tags")
@@ -53,16 +55,23 @@ TEXT_COLUMNS = frozenset(
 BLOCK = 128
 #: Blocks kept in memory before the oldest are dropped.
 MAX_BLOCKS = 64
-STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
-#: Anki's flags: their names and the colours its browser tints a flagged card's row with.
+#: The card states as the tooltips name them (marked, shown translated).
+STATE_NAMES = {
+    0: mark("CardTableModel", "new"),
+    1: mark("CardTableModel", "learning"),
+    2: mark("CardTableModel", "review"),
+    3: mark("CardTableModel", "relearning"),
+}
+#: Anki's flags: their names (marked, shown translated: see :func:`flag_name`) and the colours
+#: its browser tints a flagged card's row with.
 FLAG_NAMES = {
-    1: "Red",
-    2: "Orange",
-    3: "Green",
-    4: "Blue",
-    5: "Pink",
-    6: "Turquoise",
-    7: "Purple",
+    1: mark("Flag", "Red"),
+    2: mark("Flag", "Orange"),
+    3: mark("Flag", "Green"),
+    4: mark("Flag", "Blue"),
+    5: mark("Flag", "Pink"),
+    6: mark("Flag", "Turquoise"),
+    7: mark("Flag", "Purple"),
 }
 FLAG_COLOURS = {
     1: "#ff9b9b",
@@ -244,9 +253,9 @@ class CardTableModel(QAbstractTableModel):
         """Column titles."""
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section][0]
+                return column_title(section)
             if role == Qt.ItemDataRole.ToolTipRole and section == 6:
-                return "Predicted probability of recall now"
+                return self.tr("Predicted probability of recall now")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -289,12 +298,19 @@ class CardTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
-                notes = " (suspended)" if row.suspended else " (buried)" if row.buried else ""
+                notes = (
+                    self.tr(" (suspended)")
+                    if row.suspended
+                    else self.tr(" (buried)")
+                    if row.buried
+                    else ""
+                )
                 if row.flag in FLAG_NAMES:
-                    notes += f", {FLAG_NAMES[row.flag].lower()} flag"
+                    notes += self.tr(", {flag} flag").format(flag=flag_name(row.flag).lower())
                 if marked:
-                    notes += ", marked"
-                return tooltip(f"{row.question}\n{STATE_NAMES.get(row.state, '')}{notes}")
+                    notes += self.tr(", marked")
+                state = self.tr(STATE_NAMES[row.state]) if row.state in STATE_NAMES else ""
+                return tooltip(f"{row.question}\n{state}{notes}")
             if column in (8, 11):
                 return tooltip(cell_text(row, column, self._now, extra))
             return None
@@ -317,7 +333,7 @@ def cell_text(row: BrowseRow, column: int, now: datetime, extra: BrowseExtra | N
         return row.deck
     if column == 2:
         if row.state == 0:
-            return "new"
+            return translate("CardTableModel", "new")
         return row.due.astimezone().strftime("%Y-%m-%d" if row.state == 2 else "%m-%d %H:%M")
     if column == 3:
         return _days(row.interval_days) if row.interval_days is not None else ""
@@ -330,12 +346,25 @@ def cell_text(row: BrowseRow, column: int, now: datetime, extra: BrowseExtra | N
     return str(row.lapses)
 
 
+def column_title(column: int) -> str:
+    """A column's title in the interface's language."""
+    return translate("CardTableModel", COLUMNS[column][0])
+
+
+def flag_name(flag: int) -> str:
+    """A flag's name ("Red") in the interface's language."""
+    return translate("Flag", FLAG_NAMES[flag])
+
+
 def _days(value: float) -> str:
+    """A number of days as the core writes intervals (``10m``, ``3h``, ``4d``, ``1.2mo``)."""
     if value < 1:
         minutes = value * 1440
-        return f"{minutes:.0f}m" if minutes < 60 else f"{minutes / 60:.0f}h"
-    if value < 30:
-        return f"{value:.1f}d".replace(".0d", "d")
-    if value < 365:
-        return f"{value / 30:.1f}mo"
-    return f"{value / 365:.1f}y"
+        text = f"{minutes:.0f}m" if minutes < 60 else f"{minutes / 60:.0f}h"
+    elif value < 30:
+        text = f"{value:.1f}d".replace(".0d", "d")
+    elif value < 365:
+        text = f"{value / 30:.1f}mo"
+    else:
+        text = f"{value / 365:.1f}y"
+    return interval_label(text)

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashcards.gui.browser_model import FLAG_COLOURS, FLAG_NAMES
+from flashcards.gui.browser_model import FLAG_COLOURS, FLAG_NAMES, flag_name
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import tooltip
 
 if TYPE_CHECKING:
@@ -37,13 +38,13 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole
 SAVED_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The card states (title, search), as Anki's sidebar lists them.
 STATES = (
-    ("New", "is:new"),
-    ("Learning", "is:learn"),
-    ("Review", "is:review"),
-    ("Due today", "is:due"),
-    ("Suspended", "is:suspended"),
-    ("Buried", "is:buried"),
-    ("Marked", "tag:marked"),
+    (mark("BrowserSidebar", "New"), "is:new"),
+    (mark("BrowserSidebar", "Learning"), "is:learn"),
+    (mark("BrowserSidebar", "Review"), "is:review"),
+    (mark("BrowserSidebar", "Due today"), "is:due"),
+    (mark("BrowserSidebar", "Suspended"), "is:suspended"),
+    (mark("BrowserSidebar", "Buried"), "is:buried"),
+    (mark("BrowserSidebar", "Marked"), "tag:marked"),
 )
 _PLAIN_RE = re.compile(r"[^\s\"'\\]+")
 
@@ -94,24 +95,24 @@ class BrowserSidebar(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.save_button = QPushButton("Save Current Search…")
+        self.save_button = QPushButton(self.tr("Save Current Search…"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
         layout.addWidget(self.save_button)
 
-        self.saved_root = self._section("Saved Searches")
-        self.states_root = self._section("Card State")
-        self.flags_root = self._section("Flags")
-        self.decks_root = self._section("Decks")
-        self.tags_root = self._section("Tags")
-        self._add(self.saved_root, "All cards", "")
+        self.saved_root = self._section(self.tr("Saved Searches"))
+        self.states_root = self._section(self.tr("Card State"))
+        self.flags_root = self._section(self.tr("Flags"))
+        self.decks_root = self._section(self.tr("Decks"))
+        self.tags_root = self._section(self.tr("Tags"))
+        self._add(self.saved_root, self.tr("All cards"), "")
         for title, search in STATES:
-            self._add(self.states_root, title, search)
-        for flag, name in FLAG_NAMES.items():
-            item = self._add(self.flags_root, name, f"flag:{flag}")
+            self._add(self.states_root, self.tr(title), search)
+        for flag in FLAG_NAMES:
+            item = self._add(self.flags_root, flag_name(flag), f"flag:{flag}")
             item.setIcon(0, _dot(FLAG_COLOURS[flag]))
-        self._add(self.flags_root, "No flag", "flag:0")
+        self._add(self.flags_root, self.tr("No flag"), "flag:0")
         for root in (self.saved_root, self.states_root, self.flags_root, self.decks_root):
             root.setExpanded(True)
 
@@ -132,7 +133,7 @@ class BrowserSidebar(QWidget):
     def _add(parent: QTreeWidgetItem, title: str, search: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [title])
         item.setData(0, SEARCH_ROLE, search)
-        item.setToolTip(0, tooltip(search or "Every card"))
+        item.setToolTip(0, tooltip(search or translate("BrowserSidebar", "Every card")))
         return item
 
     # ------------------------------------------------------------------ contents
@@ -202,10 +203,10 @@ class BrowserSidebar(QWidget):
         menu = QMenu(self)
         name = item.data(0, SAVED_NAME_ROLE) if item is not None else None
         if isinstance(name, str):
-            menu.addAction("Delete Saved Search").triggered.connect(
+            menu.addAction(self.tr("Delete Saved Search")).triggered.connect(
                 lambda: self.delete_requested.emit(name)
             )
-        menu.addAction("Save Current Search…").triggered.connect(self.save_requested)
+        menu.addAction(self.tr("Save Current Search…")).triggered.connect(self.save_requested)
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
 

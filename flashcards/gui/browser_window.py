@@ -43,6 +43,8 @@ from flashcards.gui.browser_model import (
     FLAG_NAMES,
     HIDDEN_BY_DEFAULT,
     CardTableModel,
+    column_title,
+    flag_name,
 )
 from flashcards.gui.browser_sidebar import BrowserSidebar
 from flashcards.gui.note_editor import NoteForm
@@ -83,13 +85,16 @@ class BrowserWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("browser")
-        self.setWindowTitle("Browse")
+        self.setWindowTitle(self.tr("Browse"))
         self._settings = settings
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText(
-            "Search: words, deck:NAME, tag:NAME, is:new / is:due / is:suspended, flag:1  (Ctrl+F)"
+            self.tr(
+                "Search: words, deck:NAME, tag:NAME, is:new / is:due / is:suspended, "
+                "flag:1  (Ctrl+F)"
+            )
         )
         self.search_box.setClearButtonEnabled(True)
         self.count_label = make_plain(QLabel())  # a bad query is reported here, quoted
@@ -123,7 +128,7 @@ class BrowserWindow(QMainWindow):
         self.sidebar = BrowserSidebar()
 
         self.form = NoteForm()
-        self.save_button = QPushButton("Save note")
+        self.save_button = QPushButton(self.tr("Save note"))
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.setEnabled(False)
         self.editor_status = make_plain(QLabel())
@@ -161,27 +166,27 @@ class BrowserWindow(QMainWindow):
         layout.addWidget(self.splitter)
         self.setCentralWidget(central)
 
-        menu = self.menuBar().addMenu("&Cards")
-        self.delete_action = self._action(menu, "&Delete Notes", "Ctrl+Delete")
-        self.suspend_action = self._action(menu, "&Toggle Suspend", "Ctrl+J")
-        self.deck_action = self._action(menu, "&Change Deck…", "Ctrl+D")
-        self.info_action = self._action(menu, "Card &Info…", "Ctrl+Shift+I")
-        flags = menu.addMenu("F&lag")
+        menu = self.menuBar().addMenu(self.tr("&Cards"))
+        self.delete_action = self._action(menu, self.tr("&Delete Notes"), "Ctrl+Delete")
+        self.suspend_action = self._action(menu, self.tr("&Toggle Suspend"), "Ctrl+J")
+        self.deck_action = self._action(menu, self.tr("&Change Deck…"), "Ctrl+D")
+        self.info_action = self._action(menu, self.tr("Card &Info…"), "Ctrl+Shift+I")
+        flags = menu.addMenu(self.tr("F&lag"))
         self.flag_actions = [
-            self._action(flags, name, f"Ctrl+{flag}") for flag, name in FLAG_NAMES.items()
+            self._action(flags, flag_name(flag), f"Ctrl+{flag}") for flag in FLAG_NAMES
         ]
         for flag, action in enumerate(self.flag_actions, start=1):
             action.triggered.connect(lambda _checked=False, f=flag: self.flag_requested.emit(f))
         menu.addSeparator()
-        self.find_action = self._action(menu, "&Find", "Ctrl+F")
-        self.save_action = self._action(menu, "&Save Note", "Ctrl+S")
-        self.close_action = self._action(menu, "Close", QKeySequence.StandardKey.Close)
+        self.find_action = self._action(menu, self.tr("&Find"), "Ctrl+F")
+        self.save_action = self._action(menu, self.tr("&Save Note"), "Ctrl+S")
+        self.close_action = self._action(menu, self.tr("Close"), QKeySequence.StandardKey.Close)
         self.close_action.setShortcuts(
             [*self.close_action.shortcuts(), QKeySequence(Qt.Key.Key_Escape)]
         )  # Esc closes, as in Anki
-        notes = self.menuBar().addMenu("&Notes")
-        self.find_replace_action = self._action(notes, "Find and &Replace…", "Ctrl+Alt+F")
-        self.duplicates_action = self._action(notes, "Find &Duplicates…", "")
+        notes = self.menuBar().addMenu(self.tr("&Notes"))
+        self.find_replace_action = self._action(notes, self.tr("Find and &Replace…"), "Ctrl+Alt+F")
+        self.duplicates_action = self._action(notes, self.tr("Find &Duplicates…"), "")
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -227,7 +232,7 @@ class BrowserWindow(QMainWindow):
         header = self.table.horizontalHeader()
         shown = [c for c in range(len(COLUMNS)) if not header.isSectionHidden(c)]
         for column in sorted(range(len(COLUMNS)), key=header.visualIndex):
-            action = menu.addAction(COLUMNS[column][0])
+            action = menu.addAction(column_title(column))
             action.setCheckable(True)
             action.setChecked(column in shown)
             action.setEnabled(shown != [column])
@@ -281,7 +286,9 @@ class BrowserWindow(QMainWindow):
 
     def set_count(self, n: int) -> None:
         """Say how many cards the search found."""
-        self.count_label.setText(f"{n:,} card{'s' if n != 1 else ''}")
+        self.count_label.setText(
+            (self.tr("{n} card") if n == 1 else self.tr("{n} cards")).format(n=f"{n:,}")
+        )
 
     # ------------------------------------------------------------------ selection
 

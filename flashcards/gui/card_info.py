@@ -22,18 +22,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashcards.core.card_info import STATE_NAMES, CardInfo
-from flashcards.core.enums import CardState, Rating
+from flashcards.core.card_info import CardInfo
+from flashcards.core.enums import CardState
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import make_plain
 
 #: The review log's columns.
-LOG_COLUMNS = ("Date", "Type", "Rating", "Interval", "Stability", "Difficulty", "Time")
+LOG_COLUMNS = (
+    mark("CardInfoDialog", "Date"),
+    mark("CardInfoDialog", "Type"),
+    mark("CardInfoDialog", "Rating"),
+    mark("CardInfoDialog", "Interval"),
+    mark("CardInfoDialog", "Stability"),
+    mark("CardInfoDialog", "Difficulty"),
+    mark("CardInfoDialog", "Time"),
+)
 _LOG_TYPES = {
-    CardState.NEW: "Learn",
-    CardState.LEARNING: "Learn",
-    CardState.REVIEW: "Review",
-    CardState.RELEARNING: "Relearn",
+    CardState.NEW: mark("CardInfoDialog", "Learn"),
+    CardState.LEARNING: mark("CardInfoDialog", "Learn"),
+    CardState.REVIEW: mark("CardInfoDialog", "Review"),
+    CardState.RELEARNING: mark("CardInfoDialog", "Relearn"),
 }
+#: The card states (the core names them in English).
+_STATES = {
+    CardState.NEW: mark("CardInfoDialog", "New"),
+    CardState.LEARNING: mark("CardInfoDialog", "Learning"),
+    CardState.REVIEW: mark("CardInfoDialog", "Review"),
+    CardState.RELEARNING: mark("CardInfoDialog", "Relearning"),
+}
+#: The answer buttons' names (as the review's buttons).
+_RATINGS = {
+    1: mark("CardInfoDialog", "Again"),
+    2: mark("CardInfoDialog", "Hard"),
+    3: mark("CardInfoDialog", "Good"),
+    4: mark("CardInfoDialog", "Easy"),
+}
+
+
+def _tr(text: str) -> str:
+    return translate("CardInfoDialog", text)
 
 
 def _date(value: datetime | None, with_time: bool = False) -> str:
@@ -49,13 +76,15 @@ def _span(days: float | None) -> str:
     if days < 1:
         minutes = days * 1440
         if minutes < 60:
-            return f"{minutes:.0f} min"
-        return f"{minutes / 60:.0f} h"
+            return translate("CardInfoDialog", "{n} min").format(n=f"{minutes:.0f}")
+        return translate("CardInfoDialog", "{n} h").format(n=f"{minutes / 60:.0f}")
     if days < 30:
-        return f"{days:.0f} day" + ("" if round(days) == 1 else "s")
+        if round(days) == 1:
+            return translate("CardInfoDialog", "{n} day").format(n=f"{days:.0f}")
+        return translate("CardInfoDialog", "{n} days").format(n=f"{days:.0f}")
     if days < 365:
-        return f"{days / 30:.1f} months"
-    return f"{days / 365:.1f} years"
+        return translate("CardInfoDialog", "{n} months").format(n=f"{days / 30:.1f}")
+    return translate("CardInfoDialog", "{n} years").format(n=f"{days / 365:.1f}")
 
 
 def _seconds(ms: int | None) -> str:
@@ -63,8 +92,8 @@ def _seconds(ms: int | None) -> str:
         return "—"
     seconds = ms / 1000
     if seconds < 60:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
+        return translate("CardInfoDialog", "{n} s").format(n=f"{seconds:.1f}")
+    return translate("CardInfoDialog", "{n} min").format(n=f"{seconds / 60:.1f}")
 
 
 def _difficulty(value: float | None) -> str:
@@ -73,36 +102,39 @@ def _difficulty(value: float | None) -> str:
 
 
 def info_rows(info: CardInfo) -> list[tuple[str, str]]:
-    """The dialog's lines (title, value), in Anki's order."""
-    state = STATE_NAMES.get(CardState(info.state), "")
+    """The dialog's lines (title, value), in Anki's order.
+
+    The titles are English (the keys of :meth:`CardInfoDialog.value`), shown translated.
+    """
+    state = _tr(_STATES[CardState(info.state)]) if info.state in _STATES else ""
     if info.suspended:
-        state += " (suspended)"
+        state += _tr(" (suspended)")
     elif info.buried:
-        state += " (buried)"
+        state += _tr(" (buried)")
     # A new card has no due date of its own (Anki shows its position in the new queue).
     due = "—" if info.state == CardState.NEW else _date(info.due, info.state != CardState.REVIEW)
     return [
-        ("Added", _date(info.added)),
-        ("First Review", _date(info.first_review)),
-        ("Latest Review", _date(info.last_review)),
-        ("Due", due),
-        ("State", state),
-        ("Interval", _span(info.interval_days)),
-        ("Difficulty", _difficulty(info.difficulty)),
-        ("Stability", _span(info.stability)),
+        (mark("CardInfoDialog", "Added"), _date(info.added)),
+        (mark("CardInfoDialog", "First Review"), _date(info.first_review)),
+        (mark("CardInfoDialog", "Latest Review"), _date(info.last_review)),
+        (mark("CardInfoDialog", "Due"), due),
+        (mark("CardInfoDialog", "State"), state),
+        (mark("CardInfoDialog", "Interval"), _span(info.interval_days)),
+        (mark("CardInfoDialog", "Difficulty"), _difficulty(info.difficulty)),
+        (mark("CardInfoDialog", "Stability"), _span(info.stability)),
         (
-            "Retrievability",
+            mark("CardInfoDialog", "Retrievability"),
             "—" if info.retrievability is None else f"{info.retrievability:.0%}",
         ),
-        ("Reviews", str(info.reviews)),
-        ("Lapses", str(info.lapses)),
-        ("Average Time", _seconds(info.average_ms)),
-        ("Total Time", _seconds(info.total_ms)),
-        ("Card Type", info.card_type),
-        ("Note Type", info.note_type),
-        ("Deck", info.deck),
-        ("Card ID", str(info.card_id)),
-        ("Note ID", str(info.note_id)),
+        (mark("CardInfoDialog", "Reviews"), str(info.reviews)),
+        (mark("CardInfoDialog", "Lapses"), str(info.lapses)),
+        (mark("CardInfoDialog", "Average Time"), _seconds(info.average_ms)),
+        (mark("CardInfoDialog", "Total Time"), _seconds(info.total_ms)),
+        (mark("CardInfoDialog", "Card Type"), info.card_type),
+        (mark("CardInfoDialog", "Note Type"), info.note_type),
+        (mark("CardInfoDialog", "Deck"), info.deck),
+        (mark("CardInfoDialog", "Card ID"), str(info.card_id)),
+        (mark("CardInfoDialog", "Note ID"), str(info.note_id)),
     ]
 
 
@@ -112,7 +144,7 @@ class CardInfoDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cardInfo")
-        self.setWindowTitle("Card Info")
+        self.setWindowTitle(self.tr("Card Info"))
         self.question = make_plain(QLabel())
         self.question.setWordWrap(True)
         font = self.question.font()
@@ -122,13 +154,13 @@ class CardInfoDialog(QDialog):
         self.values: dict[str, QLabel] = {}
         self.log = QTableWidget(0, len(LOG_COLUMNS))
         self.log.setObjectName("reviewLog")
-        self.log.setHorizontalHeaderLabels(list(LOG_COLUMNS))
+        self.log.setHorizontalHeaderLabels([_tr(title) for title in LOG_COLUMNS])
         self.log.verticalHeader().hide()
         self.log.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.log.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.log.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.log.horizontalHeader().setStretchLastSection(True)
-        self.empty_log = make_plain(QLabel("No reviews yet."))
+        self.empty_log = make_plain(QLabel(self.tr("No reviews yet.")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -148,14 +180,16 @@ class CardInfoDialog(QDialog):
                 label = make_plain(QLabel())
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.values[title] = label
-                self.form.addRow(title, label)
+                self.form.addRow(_tr(title), label)
             label.setText(value)
         self.log.setRowCount(len(info.log))
         for row, entry in enumerate(info.log):
             cells = (
                 _date(entry.reviewed_at, with_time=True),
-                _LOG_TYPES.get(CardState(entry.state_before), ""),
-                Rating(entry.rating).label if entry.rating in (1, 2, 3, 4) else str(entry.rating),
+                _tr(_LOG_TYPES[CardState(entry.state_before)])
+                if entry.state_before in _LOG_TYPES
+                else "",
+                _tr(_RATINGS[entry.rating]) if entry.rating in _RATINGS else str(entry.rating),
                 _span(entry.interval_days),
                 _span(entry.stability),
                 _difficulty(entry.difficulty),

@@ -32,10 +32,17 @@ if TYPE_CHECKING:
 def media_report(found: MediaCheck, files: int) -> str:
     """The dialog's text: counts, then each missing file with its notes, then unused files."""
     lines = [
-        translate(
-            "CheckMediaDialog",
-            "{files} file(s) in the media folder; {names} name(s) used by notes or note types.",
-        ).format(files=files, names=found.referenced),
+        (
+            translate("CheckMediaDialog", "{n} file in the media folder;")
+            if files == 1
+            else translate("CheckMediaDialog", "{n} files in the media folder;")
+        ).format(n=files)
+        + " "
+        + (
+            translate("CheckMediaDialog", "{n} name used by notes or note types.")
+            if found.referenced == 1
+            else translate("CheckMediaDialog", "{n} names used by notes or note types.")
+        ).format(n=found.referenced),
     ]
     if found.missing:
         lines += [
@@ -170,9 +177,11 @@ class CheckMediaController(QObject):
 
     def _on_trashed(self, moved: list[str]) -> None:
         self.message.emit(
-            self.tr("Moved {n} unused media file(s) to {folder}.").format(
-                n=len(moved), folder=self._col.media.trash
-            )
+            (
+                self.tr("Moved {n} unused media file to {folder}.")
+                if len(moved) == 1
+                else self.tr("Moved {n} unused media files to {folder}.")
+            ).format(n=len(moved), folder=self._col.media.trash)
         )
         if self.dialog is not None:
             self._check()

@@ -48,23 +48,23 @@ class DuplicatesDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("findDuplicates")
-        self.setWindowTitle("Find Duplicates")
+        self.setWindowTitle(self.tr("Find Duplicates"))
         self.field = QComboBox()
         self.field.addItems(list(fields))
         self.search = QLineEdit(search)
-        self.search.setPlaceholderText("Optional: a search that limits the notes")
-        self.search_button = QPushButton("&Search")
+        self.search.setPlaceholderText(self.tr("Optional: a search that limits the notes"))
+        self.search_button = QPushButton(self.tr("&Search"))
         self.search_button.setDefault(True)
         self.summary = make_plain(QLabel())
         self.groups = QTreeWidget()
         self.groups.setObjectName("duplicateGroups")
-        self.groups.setHeaderLabels(["Notes", "Text"])
+        self.groups.setHeaderLabels([self.tr("Notes"), self.tr("Text")])
         self.groups.setRootIsDecorated(False)
         self.groups.setUniformRowHeights(True)
         self.groups.setColumnWidth(0, 70)
         form = QFormLayout()
-        form.addRow("Search in:", self.field)
-        form.addRow("Optional limit:", self.search)
+        form.addRow(self.tr("Search in:"), self.field)
+        form.addRow(self.tr("Optional limit:"), self.search)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.search_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -88,9 +88,16 @@ class DuplicatesDialog(QDialog):
         self.groups.clear()
         notes = sum(len(g.note_ids) for g in groups)
         if groups:
-            self.summary.setText(f"{len(groups):,} set(s) of duplicates, {notes:,} notes.")
+            sets = (
+                self.tr("{n} set of duplicates")
+                if len(groups) == 1
+                else self.tr("{n} sets of duplicates")
+            ).format(n=f"{len(groups):,}")
+            self.summary.setText(
+                self.tr("{sets}, {n} notes.").format(sets=sets, n=f"{notes:,}")
+            )  # a set has two notes or more
         else:
-            self.summary.setText("No duplicates found.")
+            self.summary.setText(self.tr("No duplicates found."))
         for group in groups:
             item = QTreeWidgetItem([str(len(group.note_ids)), one_line(group.text, 120)])
             item.setData(0, SEARCH_ROLE, group.search)

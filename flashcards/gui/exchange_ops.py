@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.gui.clock import Clock
 from flashcards.gui.executor import Report, progress_adapter
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import make_plain, message_box, one_line, quote
 
@@ -40,10 +41,12 @@ if TYPE_CHECKING:
     from flashcards.core.exchange.text import TextOptions
     from flashcards.gui.text_import_dialog import TextImportDialog
 
-IMPORT_FILTER = (
+#: The Import dialog's file types (marked for translation; translated where shown).
+IMPORT_FILTER = mark(
+    "ExchangeController",
     "Decks, packages and articles (*.toml *.apkg *.colpkg *.csv *.txt *.tsv *.md *.markdown);;"
     "Deck files (*.toml);;Anki packages (*.apkg *.colpkg);;Text files (*.csv *.txt *.tsv);;"
-    "Articles (*.txt *.md *.markdown);;All files (*)"
+    "Articles (*.txt *.md *.markdown);;All files (*)",
 )
 
 #: Files File → Import reads as text tables (after the options dialog).
@@ -139,15 +142,30 @@ def _table_row(row: list[str], sep: str) -> bool:
 
 def describe_import(report: Any) -> str:
     """One sentence about an import: the deck and what was added, updated, left or skipped."""
-    parts = [f"{report.added} added", f"{report.updated} updated", f"{report.unchanged} unchanged"]
+    parts = [
+        translate("ExchangeController", "{n} added").format(n=report.added),
+        translate("ExchangeController", "{n} updated").format(n=report.updated),
+        translate("ExchangeController", "{n} unchanged").format(n=report.unchanged),
+    ]
     media = int(getattr(report, "media_added", 0) or 0)
     if media:
-        parts.append(f"{media} media file{'s' if media != 1 else ''} added")
-    for name in ("refused", "skipped"):  # refused: would have deleted reviewed cards
-        count = int(getattr(report, name, 0) or 0)
-        if count:
-            parts.append(f"{count} {name}")
-    return f"Deck {quote(report.deck)}: {', '.join(parts)}."
+        parts.append(
+            (
+                translate("ExchangeController", "{n} media file added")
+                if media == 1
+                else translate("ExchangeController", "{n} media files added")
+            ).format(n=media)
+        )
+    refused = int(getattr(report, "refused", 0) or 0)  # would have deleted reviewed cards
+    if refused:
+        parts.append(translate("ExchangeController", "{n} refused").format(n=refused))
+    skipped = int(getattr(report, "skipped", 0) or 0)
+    if skipped:
+        parts.append(translate("ExchangeController", "{n} skipped").format(n=skipped))
+    separator = translate("ExchangeController", ", ", "between the parts of an import's summary")
+    return translate("ExchangeController", "Deck {name}: {parts}.").format(
+        name=quote(report.deck), parts=separator.join(parts)
+    )
 
 
 def import_notes(report: Any) -> list[str]:
@@ -157,18 +175,29 @@ def import_notes(report: Any) -> list[str]:
     if missing:
         shown = ", ".join(quote(m, 40) for m in missing[:5]) + (", …" if len(missing) > 5 else "")
         lines.append(
-            f"{len(missing)} note{'s' if len(missing) != 1 else ''} of the deck "
-            f"{'are' if len(missing) != 1 else 'is'} not in the file (kept, not deleted): {shown}."
+            (
+                translate(
+                    "ExchangeController",
+                    "{n} note of the deck is not in the file (kept, not deleted): {notes}.",
+                )
+                if len(missing) == 1
+                else translate(
+                    "ExchangeController",
+                    "{n} notes of the deck are not in the file (kept, not deleted): {notes}.",
+                )
+            ).format(n=len(missing), notes=shown)
         )
     warnings = [one_line(str(w)) for w in getattr(report, "warnings", ()) or ()]
     lines.extend(warnings[:MAX_WARNINGS])
     if len(warnings) > MAX_WARNINGS:
-        lines.append(f"…and {len(warnings) - MAX_WARNINGS} more.")
+        lines.append(
+            translate("ExchangeController", "…and {n} more.").format(n=len(warnings) - MAX_WARNINGS)
+        )
     return lines
 
 
 #: What the status bar says after the user cancelled an import (as ImportCancelled says).
-IMPORT_CANCELLED = "The import was cancelled; nothing was changed."
+IMPORT_CANCELLED = mark("ExchangeController", "The import was cancelled; nothing was changed.")
 
 
 def cancellable(path: Path) -> bool:
@@ -217,17 +246,17 @@ class ExportOptions(QDialog):
         self, decks: list[str], parent: QWidget | None = None, selected: str | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export")
+        self.setWindowTitle(self.tr("Export"))
         self.deck = QComboBox()
-        self.deck.addItem("All decks", None)
+        self.deck.addItem(self.tr("All decks"), None)
         for name in sorted(decks, key=lambda n: n.split("::")):
             self.deck.addItem(name, name)
         if selected is not None and self.deck.findData(selected) >= 0:
             self.deck.setCurrentIndex(self.deck.findData(selected))
         self.format = QComboBox()
-        self.format.addItem("Anki package (.apkg)", "apkg")
-        self.format.addItem("Anki text file (.txt)", "csv")
-        self.with_progress = QCheckBox("Include scheduling and review history")
+        self.format.addItem(self.tr("Anki package (.apkg)"), "apkg")
+        self.format.addItem(self.tr("Anki text file (.txt)"), "csv")
+        self.with_progress = QCheckBox(self.tr("Include scheduling and review history"))
         self.format.currentIndexChanged.connect(
             lambda: self.with_progress.setEnabled(self.format.currentData() == "apkg")
         )
@@ -237,8 +266,8 @@ class ExportOptions(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("&Deck", self.deck)
-        form.addRow("&Format", self.format)
+        form.addRow(self.tr("&Deck"), self.deck)
+        form.addRow(self.tr("&Format"), self.format)
         form.addRow(self.with_progress)
         form.addRow(buttons)
 
@@ -286,7 +315,7 @@ class ExchangeController(QObject):
             dialog.setCancelButton(None)
             self._cancel_button = None
         else:
-            button = QPushButton("Cancel")
+            button = QPushButton(self.tr("Cancel"))
             dialog.setCancelButton(button)  # the dialog owns it; Escape also cancels
             dialog.canceled.connect(self._on_cancel_clicked)
             self._cancel_button = button
@@ -311,7 +340,7 @@ class ExchangeController(QObject):
         self._cancel.set()
         if self._cancel_button is not None:
             self._cancel_button.setEnabled(False)
-        self._progress.setLabelText("Cancelling…")
+        self._progress.setLabelText(self.tr("Cancelling…"))
         self._progress.show()  # QProgressDialog hides itself on cancel; it ends with the job
 
     def _finish(self) -> None:
@@ -331,7 +360,9 @@ class ExchangeController(QObject):
     @Slot()
     def ask_import(self) -> None:
         """Ask for a file and import it (a text file after its options dialog)."""
-        name, _ = QFileDialog.getOpenFileName(self._parent, "Import", "", IMPORT_FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self._parent, self.tr("Import"), "", translate("ExchangeController", IMPORT_FILTER)
+        )
         if not name:
             return
         path = Path(name)
@@ -372,9 +403,9 @@ class ExchangeController(QObject):
             self.article_chosen.emit(path)
             return
         cancel = threading.Event() if cancellable(path) else None
-        self._start_progress(f"Importing {path.name}…", cancel)
+        self._start_progress(self.tr("Importing {name}…").format(name=path.name), cancel)
         now = self._clock()
-        lead = f"{quote(path.name)} could not be imported"
+        lead = self.tr("{name} could not be imported").format(name=quote(path.name))
         asked = cancel.is_set if cancel is not None else None
         self._ops.run(
             lambda report: import_path(self._col, path, now, report, asked, options, deck),
@@ -389,7 +420,7 @@ class ExchangeController(QObject):
 
         if isinstance(exc, ImportCancelled):  # the user's own choice: a sentence, no error box
             self._finish()
-            self.message.emit(IMPORT_CANCELLED)
+            self.message.emit(translate("ExchangeController", IMPORT_CANCELLED))
             return
         self._on_failed(exc, lead)
 
@@ -419,7 +450,9 @@ class ExchangeController(QObject):
         suffix = ".apkg" if fmt == "apkg" else ".txt"
         deck = options.deck.currentData()
         default = (str(deck).replace("::", "-") if deck else "flashcards") + suffix
-        name, _ = QFileDialog.getSaveFileName(self._parent, "Export", default, f"*{suffix}")
+        name, _ = QFileDialog.getSaveFileName(
+            self._parent, self.tr("Export"), default, f"*{suffix}"
+        )
         if name:
             self.export(Path(name), fmt, deck, options.with_progress.isChecked())
 
@@ -438,8 +471,8 @@ class ExchangeController(QObject):
             )  # fmt: skip
             return done.notes, done.media, done.missing_media
 
-        self._start_progress(f"Exporting to {path.name}…")
-        lead = f"The export to {quote(path.name)} failed"
+        self._start_progress(self.tr("Exporting to {name}…").format(name=path.name))
+        lead = self.tr("The export to {name} failed").format(name=quote(path.name))
         self._ops.run(
             work,
             initiator=self,
@@ -452,15 +485,29 @@ class ExchangeController(QObject):
         from flashcards.core.media import missing_media_sentence
 
         self._finish()
-        files = f" with {media} media file{'s' if media != 1 else ''}" if media else ""
-        notes = f"{count} note{'s' if count != 1 else ''}"
-        text = f"Exported {notes}{files} to {quote(str(path), 200)}."
+        files = ""
+        if not media:
+            exported = (
+                self.tr("Exported {n} note to {path}.")
+                if count == 1
+                else self.tr("Exported {n} notes to {path}.")
+            )
+        else:
+            files = (
+                self.tr("{m} media file") if media == 1 else self.tr("{m} media files")
+            ).format(m=media)
+            exported = (
+                self.tr("Exported {n} note with {files} to {path}.")
+                if count == 1
+                else self.tr("Exported {n} notes with {files} to {path}.")
+            )
+        text = exported.format(n=count, files=files, path=quote(str(path), 200))
         self.message.emit(text)
         if missing:  # the package is written; the learner should know what it lacks
             text += "\n\n" + missing_media_sentence(missing)
         # As an import's: the result stays until the learner has read it.
         icon = QMessageBox.Icon.Warning if missing else QMessageBox.Icon.Information
-        box = message_box(self._parent, icon, "Export", text)
+        box = message_box(self._parent, icon, self.tr("Export"), text)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.export_box = box
         box.open()

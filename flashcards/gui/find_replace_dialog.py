@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.i18n import mark
 from flashcards.gui.plain import make_plain
 
-ALL_FIELDS = "All fields"
+#: The first choice of "In" (marked; shown translated).
+ALL_FIELDS = mark("FindReplaceDialog", "All fields")
 
 
 @dataclass(frozen=True)
@@ -52,28 +54,32 @@ class FindReplaceDialog(QDialog):
     def __init__(self, fields: Sequence[str], selected: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findReplace")
-        self.setWindowTitle("Find and Replace")
+        self.setWindowTitle(self.tr("Find and Replace"))
         self.find_text = QLineEdit()
         self.find_text.setObjectName("findText")
         self.replace_text = QLineEdit()
         self.replace_text.setObjectName("replaceText")
         self.field = QComboBox()
-        self.field.addItem(ALL_FIELDS)
+        self.field.addItem(self.tr(ALL_FIELDS))
         self.field.addItems(list(fields))
-        self.selected_only = QCheckBox(f"Selected notes only ({selected:,})")
+        self.selected_only = QCheckBox(
+            self.tr("Selected notes only ({n})").format(n=f"{selected:,}")
+        )
         self.selected_only.setChecked(selected > 0)
         self.selected_only.setEnabled(selected > 0)
-        self.ignore_case = QCheckBox("Ignore case")
+        self.ignore_case = QCheckBox(self.tr("Ignore case"))
         self.ignore_case.setChecked(True)
-        self.regex = QCheckBox("Treat input as regular expression")
-        self.regex.setToolTip(r"Python syntax: \1 or \g<name> in the replacement for a group")
+        self.regex = QCheckBox(self.tr("Treat input as regular expression"))
+        self.regex.setToolTip(
+            self.tr("Python syntax: \\1 or \\g<name> in the replacement for a group")
+        )
         self.error = make_plain(QLabel())
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("&Find:", self.find_text)
-        form.addRow("Replace &With:", self.replace_text)
-        form.addRow("&In:", self.field)
+        form.addRow(self.tr("&Find:"), self.find_text)
+        form.addRow(self.tr("Replace &With:"), self.replace_text)
+        form.addRow(self.tr("&In:"), self.field)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -114,6 +120,8 @@ class FindReplaceDialog(QDialog):
             try:
                 re.compile(self.find_text.text())
             except re.error as exc:
-                self.error.setText(f"The regular expression is not valid: {exc}.")
+                self.error.setText(
+                    self.tr("The regular expression is not valid: {error}.").format(error=exc)
+                )
                 return
         super().accept()

@@ -111,11 +111,11 @@ class MainController(QObject):
     def _add_deck_menu(self) -> None:
         tree = self.window.deck_list.tree
         for text, slot in (
-            ("Study", self._on_study_selected),
-            ("Options…", self._on_settings),
-            ("Rename…", self._on_rename_deck),
-            ("Delete…", self._on_delete_deck),
-            ("Export…", self.exchange.ask_export),
+            (self.tr("Study"), self._on_study_selected),
+            (self.tr("Options…"), self._on_settings),
+            (self.tr("Rename…"), self._on_rename_deck),
+            (self.tr("Delete…"), self._on_delete_deck),
+            (self.tr("Export…"), self.exchange.ask_export),
         ):
             action = QAction(text, tree)
             action.triggered.connect(slot)
@@ -286,7 +286,12 @@ class MainController(QObject):
         from flashcards.gui.settings_controller import SettingsController
 
         SettingsController(
-            self.col, self.ops, self.window.deck_list.selected_deck(), self.window, self._theme
+            self.col,
+            self.ops,
+            self.window.deck_list.selected_deck(),
+            self.window,
+            self._theme,
+            self._settings,
         ).exec()
 
     @Slot()
@@ -297,13 +302,19 @@ class MainController(QObject):
         if deck_id is None:
             return
         old = self._deck_name(deck_id)
-        name, ok = QInputDialog.getText(self.window, "Rename deck", "New name:", text=old)
+        name, ok = QInputDialog.getText(
+            self.window, self.tr("Rename deck"), self.tr("New name:"), text=old
+        )
         if ok and name.strip() and name.strip() != old:
             now = self._clock()
             try:
                 self.ops.run_now(lambda: self.col.decks.rename(deck_id, name, now), initiator=self)
             except FlashcardsError as exc:
-                warn(self.window, "Rename deck", one_sentence(exc, "The deck was not renamed"))
+                warn(
+                    self.window,
+                    self.tr("Rename deck"),
+                    one_sentence(exc, self.tr("The deck was not renamed")),
+                )
 
     @Slot(str, int)
     def _on_deck_action(self, name: str, deck_id: int) -> None:
@@ -322,7 +333,7 @@ class MainController(QObject):
         from flashcards.core.errors import FlashcardsError
 
         name, ok = QInputDialog.getText(
-            self.window, "Create deck", "Name (Parent::Child makes a subdeck):"
+            self.window, self.tr("Create deck"), self.tr("Name (Parent::Child makes a subdeck):")
         )
         if not ok or not name.strip():
             return
@@ -330,7 +341,11 @@ class MainController(QObject):
         try:
             deck_id = self.ops.run_now(lambda: self.col.decks.add(name, now), initiator=self)
         except FlashcardsError as exc:
-            warn(self.window, "Create deck", one_sentence(exc, "The deck was not created"))
+            warn(
+                self.window,
+                self.tr("Create deck"),
+                one_sentence(exc, self.tr("The deck was not created")),
+            )
             return
         self.refresh_decks()
         self.window.deck_list.select_deck(deck_id)
@@ -352,7 +367,11 @@ class MainController(QObject):
         try:
             self.ops.run_now(lambda: self.col.decks.rename(deck_id, new, now), initiator=self)
         except FlashcardsError as exc:
-            warn(self.window, "Move deck", one_sentence(exc, "The deck was not moved"))
+            warn(
+                self.window,
+                self.tr("Move deck"),
+                one_sentence(exc, self.tr("The deck was not moved")),
+            )
 
     @Slot()
     def _on_delete_deck(self) -> None:
@@ -361,13 +380,16 @@ class MainController(QObject):
             return
         name = self._deck_name(deck_id)
         total = next((c.total for c in self._counts if c.deck_id == deck_id), 0)
-        cards = f"{total} card{'s' if total != 1 else ''}"
-        if ask(
-            self.window,
-            "Delete deck",
-            f"Delete the deck {quote(name)} with its subdecks and {cards} "
-            "(and their review history)?",
-        ):
+        question = (
+            self.tr(
+                "Delete the deck {name} with its subdecks and {n} card (and their review history)?"
+            )
+            if total == 1
+            else self.tr(
+                "Delete the deck {name} with its subdecks and {n} cards (and their review history)?"
+            )
+        )
+        if ask(self.window, self.tr("Delete deck"), question.format(name=quote(name), n=total)):
             self.ops.run_now(lambda: self.col.decks.delete(deck_id), initiator=self)
 
     def close(self) -> None:

@@ -89,64 +89,75 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> MainActions:
         bar = self.menuBar()
-        file = bar.addMenu("&File")
-        add_note = _action(self, file, "&Add Note…", "A", "Ctrl+N")
-        generate = _action(self, file, "&Generate from Article…", "Ctrl+G")
+        file = bar.addMenu(self.tr("&File"))
+        add_note = _action(self, file, self.tr("&Add Note…"), "A", "Ctrl+N")
+        generate = _action(self, file, self.tr("&Generate from Article…"), "Ctrl+G")
         file.addSeparator()
-        import_file = _action(self, file, "&Import…", "Ctrl+Shift+I")
-        export = _action(self, file, "&Export…", "Ctrl+E")
+        import_file = _action(self, file, self.tr("&Import…"), "Ctrl+Shift+I")
+        export = _action(self, file, self.tr("&Export…"), "Ctrl+E")
         file.addSeparator()
-        check_media = _action(self, file, "Check &Media…")
-        restore = _action(self, file, "&Restore Backup…")
+        check_media = _action(self, file, self.tr("Check &Media…"))
+        restore = _action(self, file, self.tr("&Restore Backup…"))
         file.setToolTipsVisible(True)  # says why restoring is off for a database server
         file.addSeparator()
-        quit_ = _action(self, file, "&Quit", "Ctrl+Q")  # Cmd+Q on macOS; Windows has no key
+        quit_ = _action(
+            self, file, self.tr("&Quit"), "Ctrl+Q"
+        )  # Cmd+Q on macOS; Windows has no key
         quit_.setMenuRole(QAction.MenuRole.QuitRole)
         # Ctrl+Q quits from every window of the app (the browser, the statistics) as Anki's.
         quit_.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
-        edit = bar.addMenu("&Edit")
-        undo = _action(self, edit, "&Undo Answer", "U", "Ctrl+Z")
+        edit = bar.addMenu(self.tr("&Edit"))
+        undo = _action(self, edit, self.tr("&Undo Answer"), "U", "Ctrl+Z")
         edit.addSeparator()
-        settings = _action(self, edit, "&Settings…", "Ctrl+,", "Ctrl+P")
+        settings = _action(self, edit, self.tr("&Settings…"), "Ctrl+,", "Ctrl+P")
         settings.setMenuRole(QAction.MenuRole.PreferencesRole)
 
-        view = bar.addMenu("&View")
-        zoom_in = _action(self, view, "Zoom &In", "Ctrl++", "Ctrl+=")
-        zoom_out = _action(self, view, "Zoom &Out", "Ctrl+-")
-        zoom_reset = _action(self, view, "&Actual Size", "Ctrl+0")
+        view = bar.addMenu(self.tr("&View"))
+        zoom_in = _action(self, view, self.tr("Zoom &In"), "Ctrl++", "Ctrl+=")
+        zoom_out = _action(self, view, self.tr("Zoom &Out"), "Ctrl+-")
+        zoom_reset = _action(self, view, self.tr("&Actual Size"), "Ctrl+0")
 
-        tools = bar.addMenu("&Go")
-        study = _action(self, tools, "&Study Selected Deck", "S")
-        browse = _action(self, tools, "&Browse", "B", "Ctrl+B")
-        stats = _action(self, tools, "S&tatistics", "T", "Ctrl+Shift+S")
-        back = _action(self, tools, "&Deck List", "Escape", "D")
+        tools = bar.addMenu(self.tr("&Go"))
+        study = _action(self, tools, self.tr("&Study Selected Deck"), "S")
+        browse = _action(self, tools, self.tr("&Browse"), "B", "Ctrl+B")
+        stats = _action(self, tools, self.tr("S&tatistics"), "T", "Ctrl+Shift+S")
+        back = _action(self, tools, self.tr("&Deck List"), "Escape", "D")
 
-        review = bar.addMenu("&Review")
-        reveal = _action(self, review, "&Show Answer / Good", "Space", "Return", "Enter")
+        review = bar.addMenu(self.tr("&Review"))
+        reveal = _action(self, review, self.tr("&Show Answer / Good"), "Space", "Return", "Enter")
         review.addSeparator()
         rate = {
-            1: _action(self, review, "Again", "1"),
-            2: _action(self, review, "Hard", "2"),
-            3: _action(self, review, "Good", "3"),
-            4: _action(self, review, "Easy", "4"),
+            1: _action(self, review, self.tr("Again"), "1"),
+            2: _action(self, review, self.tr("Hard"), "2"),
+            3: _action(self, review, self.tr("Good"), "3"),
+            4: _action(self, review, self.tr("Easy"), "4"),
         }
         review.addSeparator()
-        edit_note = _action(self, review, "&Edit Note…", "E")
-        bury = _action(self, review, "&Bury Card", "-")
-        suspend = _action(self, review, "S&uspend Card", "@")
-        replay = _action(self, review, "&Replay Audio", "R")  # Anki's key
-        flags = review.addMenu("&Flag Card")
+        edit_note = _action(self, review, self.tr("&Edit Note…"), "E")
+        bury = _action(self, review, self.tr("&Bury Card"), "-")
+        suspend = _action(self, review, self.tr("S&uspend Card"), "@")
+        replay = _action(self, review, self.tr("&Replay Audio"), "R")  # Anki's key
+        flags = review.addMenu(self.tr("&Flag Card"))
         # Anki's flags and shortcuts: Ctrl+N sets flag N, or removes it when the card has it.
         flag = {
             n: _action(self, flags, name, f"Ctrl+{n}")
             for n, name in enumerate(
-                ("Red", "Orange", "Green", "Blue", "Pink", "Turquoise", "Purple"), start=1
+                (
+                    self.tr("Red"),
+                    self.tr("Orange"),
+                    self.tr("Green"),
+                    self.tr("Blue"),
+                    self.tr("Pink"),
+                    self.tr("Turquoise"),
+                    self.tr("Purple"),
+                ),
+                start=1,
             )
         }
 
-        help_ = bar.addMenu("&Help")
-        about = _action(self, help_, "&About Flashcards")
+        help_ = bar.addMenu(self.tr("&Help"))
+        about = _action(self, help_, self.tr("&About Flashcards"))
         about.setMenuRole(QAction.MenuRole.AboutRole)
         return MainActions(
             add_note, generate, import_file, export, quit_, undo, browse, settings, study,

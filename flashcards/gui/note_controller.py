@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QWidget
 
 from flashcards.gui.clock import Clock
+from flashcards.gui.i18n import translate
 from flashcards.gui.note_editor import NoteDialog, NoteFields, NoteForm
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import one_sentence
@@ -22,6 +23,7 @@ from flashcards.gui.plain import one_sentence
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from flashcards.core.changes import OpResult
     from flashcards.core.collection import Collection
 
 
@@ -46,7 +48,7 @@ def add_images(
         try:
             stored = ops.run_now(add, initiator=initiator)
         except FlashcardsError as exc:
-            return one_sentence(exc, "The picture was not added")
+            return one_sentence(exc, translate("NoteController", "The picture was not added"))
         form.fields_editor.insert_image(index, stored)
     return None
 
@@ -128,15 +130,8 @@ class NoteController(QObject):
         note_id, now = self.note_id, self._clock()
         try:
             if not fields.deck:
-                raise InputError("Choose or type a deck.")
-            if note_id is not None and anki_values is not None:
-                self._ops.run_now(
-                    lambda: self._col.notes.update_fields(
-                        note_id, anki_values, now, tags=fields.tags, deck=fields.deck
-                    ),
-                    initiator=self,
-                )
-            elif note_id is None:
+                raise InputError(self.tr("Choose or type a deck."))
+            if note_id is None:
                 self._ops.run_now(
                     lambda: self._col.notes.add(
                         fields.deck, fields.kind, fields.front, fields.back, now,
@@ -145,15 +140,22 @@ class NoteController(QObject):
                     initiator=self,
                 )  # fmt: skip
             else:
-                self._ops.run_now(
-                    lambda: self._col.notes.update(
-                        note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
-                        tags=fields.tags, deck=fields.deck,
-                    ),
-                    initiator=self,
-                )  # fmt: skip
+
+                def update() -> OpResult[None]:
+                    # One step of Edit → Undo ("Undo Edit Note"), as the browser's editor.
+                    with self._col.undo.notes("Edit Note", [note_id]):
+                        if anki_values is not None:
+                            return self._col.notes.update_fields(
+                                note_id, anki_values, now, tags=fields.tags, deck=fields.deck
+                            )
+                        return self._col.notes.update(
+                            note_id, now, front=fields.front, back=fields.back, kind=fields.kind,
+                            tags=fields.tags, deck=fields.deck,
+                        )  # fmt: skip
+
+                self._ops.run_now(update, initiator=self)
         except FlashcardsError as exc:
-            self.dialog.show_error(one_sentence(exc, "The note was not saved"))
+            self.dialog.show_error(one_sentence(exc, self.tr("The note was not saved")))
             return
         if note_id is None:
             self.added += 1

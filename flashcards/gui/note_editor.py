@@ -29,9 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.gui.field_edit import FieldsEditor, MediaPath
+from flashcards.gui.i18n import mark
 from flashcards.gui.plain import make_plain, message_box, plain_label
 
-KINDS = (("basic", "Basic"), ("basic+reversed", "Basic and reversed"), ("cloze", "Cloze"))
+#: The kinds of note the form adds (marked for translation; shown translated).
+KINDS = (
+    ("basic", mark("NoteForm", "Basic")),
+    ("basic+reversed", mark("NoteForm", "Basic and reversed")),
+    ("cloze", mark("NoteForm", "Cloze")),
+)
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 
 
@@ -55,7 +61,7 @@ class NoteForm(QWidget):
         super().__init__(parent)
         self.kind = QComboBox()
         for value, text in KINDS:
-            self.kind.addItem(text, value)
+            self.kind.addItem(self.tr(text), value)
         self.deck = QComboBox()
         self.deck.setEditable(True)
         self.deck.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -68,14 +74,16 @@ class NoteForm(QWidget):
             edit.setMinimumHeight(70)
             edit.textChanged.connect(self.edited)
         self.tags = QLineEdit()
-        self.tags.setPlaceholderText("space-separated, e.g. llm basics")
+        self.tags.setPlaceholderText(self.tr("space-separated, e.g. llm basics"))
         self.tags.textEdited.connect(self.edited)
-        self.front_label = QLabel("&Front")
+        self.front_label = QLabel(self.tr("&Front"))
         self.front_label.setBuddy(self.front)
-        self.back_label = QLabel("&Back")
+        self.back_label = QLabel(self.tr("&Back"))
         self.back_label.setBuddy(self.back)
-        self.cloze_button = QPushButton("[…] Cloze")
-        self.cloze_button.setToolTip("Make the selected text a cloze deletion (Ctrl+Shift+C)")
+        self.cloze_button = QPushButton(self.tr("[…] Cloze"))
+        self.cloze_button.setToolTip(
+            self.tr("Make the selected text a cloze deletion (Ctrl+Shift+C)")
+        )
         self.cloze_button.clicked.connect(self._on_cloze)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self._on_cloze)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
@@ -90,14 +98,14 @@ class NoteForm(QWidget):
         form = QFormLayout(self)
         self._form = form
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("&Kind", self.kind)
-        form.addRow("Note type", self.notetype)
-        form.addRow("&Deck", self.deck)
+        form.addRow(self.tr("&Kind"), self.kind)
+        form.addRow(self.tr("Note type"), self.notetype)
+        form.addRow(self.tr("&Deck"), self.deck)
         form.addRow(self.front_label, self.front)
         form.addRow("", self.cloze_button)
         form.addRow(self.back_label, self.back)
         form.addRow(self.fields_editor)
-        form.addRow("&Tags", self.tags)
+        form.addRow(self.tr("&Tags"), self.tags)
         self._anki = False
         self._show_anki(False)
         self._on_kind_changed()
@@ -186,8 +194,8 @@ class NoteForm(QWidget):
     @Slot()
     def _on_kind_changed(self) -> None:
         cloze = self.kind.currentData() == "cloze"
-        self.front_label.setText("Te&xt" if cloze else "&Front")  # Alt+T is Tags
-        self.back_label.setText("&Extra" if cloze else "&Back")
+        self.front_label.setText(self.tr("Te&xt") if cloze else self.tr("&Front"))  # Alt+T is Tags
+        self.back_label.setText(self.tr("&Extra") if cloze else self.tr("&Back"))
         self._form.setRowVisible(self.cloze_button, cloze and not self._anki)
 
     @Slot()
@@ -222,7 +230,7 @@ class NoteDialog(QDialog):
 
     def __init__(self, editing: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Edit Note" if editing else "Add Note")
+        self.setWindowTitle(self.tr("Edit Note") if editing else self.tr("Add Note"))
         self.form = NoteForm()
         self.error = make_plain(QLabel())
         self.error.setObjectName("errorLabel")
@@ -230,7 +238,7 @@ class NoteDialog(QDialog):
         self.error.hide()
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
-            "Save" if editing else "Add", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Save") if editing else self.tr("Add"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.save_button.setToolTip("Ctrl+Enter")
         self.save_button.setDefault(False)
@@ -266,11 +274,11 @@ class NoteDialog(QDialog):
                 self,
                 QMessageBox.Icon.Question,
                 self.windowTitle(),
-                "Discard the changes to this note?",
+                self.tr("Discard the changes to this note?"),
                 QMessageBox.StandardButton.NoButton,
             )
-            discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-            keep = box.addButton("&Keep Editing", QMessageBox.ButtonRole.RejectRole)
+            discard = box.addButton(self.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+            keep = box.addButton(self.tr("&Keep Editing"), QMessageBox.ButtonRole.RejectRole)
             box.setDefaultButton(keep)
             box.setEscapeButton(keep)
             self.discard_box = box
@@ -288,6 +296,6 @@ class NoteDialog(QDialog):
     def show_added(self, count: int) -> None:
         """A note was added: count it and clear the text for the next one."""
         self.error.hide()
-        self.setWindowTitle(f"Add Note ({count} added)")
+        self.setWindowTitle(self.tr("Add Note ({n} added)").format(n=count))
         self.form.clear_text()
         self.mark_saved()

@@ -37,12 +37,18 @@ TYPE_ANSWER_CSS = (
     " .typeMissed { background-color: #ccc; color: black; }"
 )
 QUEUE_OF_STATE = {0: "new", 1: "learn", 2: "review", 3: "learn"}
-#: The names of the actions the review records for Undo (the core keeps them in English).
+#: The names of the actions recorded for Undo (the core keeps them in English): the review's,
+#: the browser's and the Edit Note dialog's. Edit → Undo shows them translated (:func:`undo_name`).
 UNDO_NAMES = (
     mark("Undo", "Answer"),
     mark("Undo", "Bury"),
     mark("Undo", "Suspend"),
+    mark("Undo", "Unsuspend"),
     mark("Undo", "Flag"),
+    mark("Undo", "Edit Note"),
+    mark("Undo", "Delete Note"),
+    mark("Undo", "Change Deck"),
+    mark("Undo", "Find and Replace"),
 )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QWidget
 
+from flashcards.gui.i18n import LANGUAGE_SETTING, chosen_language, translate
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import one_sentence
 from flashcards.gui.settings_dialog import SettingsDialog
@@ -39,16 +40,20 @@ def read_params(text: str, shown: tuple[float, ...]) -> tuple[float, ...]:
 
 def figures(before: Evaluation, after: Evaluation | None = None) -> str:
     """Log loss and RMSE (bins), before and after, as one line each."""
-    if after is None:
-        return f"Log loss: {before.log_loss:.4f}\nRMSE (bins): {before.rmse:.2%}"
+    log_loss = f"{before.log_loss:.4f}"
+    rmse = f"{before.rmse:.2%}"
+    if after is not None:
+        log_loss += f" → {after.log_loss:.4f}"
+        rmse += f" → {after.rmse:.2%}"
     return (
-        f"Log loss: {before.log_loss:.4f} → {after.log_loss:.4f}\n"
-        f"RMSE (bins): {before.rmse:.2%} → {after.rmse:.2%}"
+        translate("SettingsController", "Log loss: {value}").format(value=log_loss)
+        + "\n"
+        + translate("SettingsController", "RMSE (bins): {value}").format(value=rmse)
     )
 
 
 class SettingsController(QObject):
-    """Edit a deck's options, the day start hour, the number of backups kept and audio autoplay.
+    """Edit a deck's options, the day start hour, backups kept, audio autoplay, theme, language.
 
     Each deck's edits are kept while another deck is shown; Save writes every deck that
     changed, as one operation.
@@ -59,6 +64,7 @@ class SettingsController(QObject):
         deck_id: The deck shown first (None: the first deck).
         parent: The window the dialog belongs to.
         theme: The app's theme, whose light/dark choice the General tab shows and sets.
+        settings: The GUI settings, where the Language choice is kept (None: the row is off).
     """
 
     def __init__(
@@ -68,6 +74,7 @@ class SettingsController(QObject):
         deck_id: int | None = None,
         parent: QWidget | None = None,
         theme: Theme | None = None,
+        settings: QSettings | None = None,
     ) -> None:
         dialog = SettingsDialog(parent)
         super().__init__(dialog)
@@ -94,6 +101,11 @@ class SettingsController(QObject):
         dialog.theme.setEnabled(theme is not None)
         if theme is not None:
             dialog.theme.setCurrentIndex(max(0, dialog.theme.findData(theme.mode)))
+        self._gui_settings = settings
+        dialog.language.setEnabled(settings is not None)
+        if settings is not None:
+            language = chosen_language(settings)
+            dialog.language.setCurrentIndex(max(0, dialog.language.findData(language)))
 
     def exec(self) -> int:
         """Show the dialog and wait for it to close."""
@@ -165,13 +177,18 @@ class SettingsController(QObject):
                     self._edited[deck_id] = replace(
                         self._settings_of(deck_id), fsrs_params=result.after[0]
                     )
-                text += f"\nFitted to {result.reviews:,} reviews; Save keeps them."
+                fitted = (
+                    self.tr("Fitted to {n} review; Save keeps them.")
+                    if result.reviews == 1
+                    else self.tr("Fitted to {n} reviews; Save keeps them.")
+                )
+                text += "\n" + fitted.format(n=f"{result.reviews:,}")
             else:
-                text += "\nThe current parameters are already optimal."
+                text += "\n" + self.tr("The current parameters are already optimal.")
             self._show_result(deck_id, text)
 
         self.dialog.set_busy(True)
-        self.dialog.fsrs_result.setText("Optimizing…")
+        self.dialog.fsrs_result.setText(self.tr("Optimizing…"))
         self._ops.run(work, initiator=self, on_done=done, on_error=self._on_fsrs_error)
 
     @Slot()
@@ -184,7 +201,7 @@ class SettingsController(QObject):
             return
         params = self._form_settings().fsrs_params
         if not _usable(params):
-            self.dialog.fsrs_result.setText("The FSRS parameters must be 21 numbers.")
+            self.dialog.fsrs_result.setText(self.tr("The FSRS parameters must be 21 numbers."))
             return
         col = self._col
 
@@ -196,7 +213,7 @@ class SettingsController(QObject):
             self._show_result(deck_id, figures(result))
 
         self.dialog.set_busy(True)
-        self.dialog.fsrs_result.setText("Evaluating…")
+        self.dialog.fsrs_result.setText(self.tr("Evaluating…"))
         self._ops.run(work, initiator=self, on_done=done, on_error=self._on_fsrs_error)
 
     def _show_result(self, deck_id: int, text: str) -> None:
@@ -205,7 +222,9 @@ class SettingsController(QObject):
 
     def _on_fsrs_error(self, exc: BaseException) -> None:
         self.dialog.set_busy(False)
-        self.dialog.fsrs_result.setText(one_sentence(exc, "The parameters were not computed"))
+        self.dialog.fsrs_result.setText(
+            one_sentence(exc, self.tr("The parameters were not computed"))
+        )
 
     @Slot()
     def _on_save(self) -> None:
@@ -216,10 +235,13 @@ class SettingsController(QObject):
         try:
             self._ops.run_now(self._save, initiator=self)
         except FlashcardsError as exc:
-            self.dialog.show_error(one_sentence(exc, "The settings were not saved"))
+            self.dialog.show_error(one_sentence(exc, self.tr("The settings were not saved")))
             return
         if self._theme is not None:
             self._theme.set_mode(str(self.dialog.theme.currentData()))
+        if self._gui_settings is not None:  # read at the next start
+            self._gui_settings.setValue(LANGUAGE_SETTING, str(self.dialog.language.currentData()))
+            self._gui_settings.sync()
         self.dialog.accept()
 
     def _save(self) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.gui.i18n import LANGUAGES, translate
 from flashcards.gui.plain import make_plain
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class SettingsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
 
         self.deck = QComboBox()
         self.retention = QDoubleSpinBox()
@@ -52,48 +53,55 @@ class SettingsDialog(QDialog):
         self.retention.setSingleStep(0.01)
         self.retention.setDecimals(2)
         self.retention.setToolTip(
-            "The share of reviews you want to remember. Higher means more reviews."
+            self.tr("The share of reviews you want to remember. Higher means more reviews.")
         )
         self.new_per_day = QSpinBox()
         self.new_per_day.setRange(0, 9999)
         self.reviews_per_day = QSpinBox()
         self.reviews_per_day.setRange(0, 99999)
         self.learning_steps = QLineEdit()
-        self.learning_steps.setPlaceholderText("e.g. 1m 10m")
+        self.learning_steps.setPlaceholderText(self.tr("e.g. 1m 10m"))
         self.relearning_steps = QLineEdit()
-        self.relearning_steps.setPlaceholderText("e.g. 10m")
+        self.relearning_steps.setPlaceholderText(self.tr("e.g. 10m"))
         self.max_interval = QSpinBox()
         self.max_interval.setRange(1, 36500)
-        self.max_interval.setSuffix(" days")
+        self.max_interval.valueChanged.connect(self._on_max_interval)
+        self._on_max_interval(self.max_interval.value())
 
         self.deck_tab = QWidget()
         deck_form = QFormLayout(self.deck_tab)
-        deck_form.addRow("&Deck", self.deck)
-        deck_form.addRow("Desired &retention", self.retention)
-        deck_form.addRow("&New cards/day", self.new_per_day)
-        deck_form.addRow("Maximum re&views/day", self.reviews_per_day)
-        deck_form.addRow("&Learning steps", self.learning_steps)
-        deck_form.addRow("Re&learning steps", self.relearning_steps)
-        deck_form.addRow("&Maximum interval", self.max_interval)
+        deck_form.addRow(self.tr("&Deck"), self.deck)
+        deck_form.addRow(self.tr("Desired &retention"), self.retention)
+        deck_form.addRow(self.tr("&New cards/day"), self.new_per_day)
+        deck_form.addRow(self.tr("Maximum revie&ws/day"), self.reviews_per_day)
+        deck_form.addRow(self.tr("&Learning steps"), self.learning_steps)
+        deck_form.addRow(self.tr("Relearnin&g steps"), self.relearning_steps)
+        deck_form.addRow(self.tr("&Maximum interval"), self.max_interval)
         self.fsrs_params = QLineEdit()
         self.fsrs_params.setObjectName("fsrsParams")
-        self.fsrs_params.setPlaceholderText("Default parameters")
+        self.fsrs_params.setPlaceholderText(self.tr("Default parameters"))
         self.fsrs_params.setToolTip(
-            "FSRS's 21 parameters, as Anki shows them. Press Optimize now and then to fit them "
-            "to your own reviews; editing them by hand is not advised."
+            self.tr(
+                "FSRS's 21 parameters, as Anki shows them. Press Optimize now and then to fit "
+                "them to your own reviews; editing them by hand is not advised."
+            )
         )
-        self.optimize = QPushButton("&Optimize")
+        self.optimize = QPushButton(self.tr("&Optimize"))
         self.optimize.setObjectName("optimizeButton")
         self.optimize.setToolTip(
-            "Fit the parameters to the reviews of this deck and its subdecks (at least 400)."
+            self.tr(
+                "Fit the parameters to the reviews of this deck and its subdecks (at least 400)."
+            )
         )
-        self.evaluate = QPushButton("E&valuate")
+        self.evaluate = QPushButton(self.tr("E&valuate"))
         self.evaluate.setObjectName("evaluateButton")
-        self.evaluate.setToolTip("How well the parameters above predict this deck's reviews.")
-        self.reschedule = QCheckBox("Reschedule cards")
+        self.evaluate.setToolTip(
+            self.tr("How well the parameters above predict this deck's reviews.")
+        )
+        self.reschedule = QCheckBox(self.tr("Reschedule cards"))
         self.reschedule.setObjectName("rescheduleBox")
         self.reschedule.setToolTip(
-            "On Save, recompute the cards' memory and due days with changed parameters."
+            self.tr("On Save, recompute the cards' memory and due days with changed parameters.")
         )
         fsrs_row = QHBoxLayout()
         fsrs_row.addWidget(self.optimize)
@@ -103,39 +111,46 @@ class SettingsDialog(QDialog):
         self.fsrs_result = make_plain(QLabel())
         self.fsrs_result.setObjectName("fsrsResult")
         self.fsrs_result.setWordWrap(True)
-        deck_form.addRow("&FSRS parameters", self.fsrs_params)
+        deck_form.addRow(self.tr("&FSRS parameters"), self.fsrs_params)
         deck_form.addRow(fsrs_row)
         deck_form.addRow(self.fsrs_result)
         self.optimize.clicked.connect(self.optimize_requested)
         self.evaluate.clicked.connect(self.evaluate_requested)
-        note = QLabel("Each deck has its own options; a deck's daily limits also cap its subdecks.")
+        note = QLabel(
+            self.tr("Each deck has its own options; a deck's daily limits also cap its subdecks.")
+        )
         note.setObjectName("hintLabel")
         deck_form.addRow(note)
 
         self.day_start = QSpinBox()
         self.day_start.setRange(0, 23)
         self.day_start.setSuffix(":00")
-        self.day_start.setToolTip("Cards due today stay due until this hour the next morning.")
+        self.day_start.setToolTip(
+            self.tr("Cards due today stay due until this hour the next morning.")
+        )
         self.backup_keep = QSpinBox()
         self.backup_keep.setRange(1, 999)
         self.backup_keep.setToolTip(
-            "Backups are taken when the app closes and every 30 minutes of use; "
-            "older ones are deleted."
+            self.tr(
+                "Backups are taken when the app closes and every 30 minutes of use; "
+                "older ones are deleted."
+            )
         )
-        self.autoplay_audio = QCheckBox("Play audio &automatically")
+        self.autoplay_audio = QCheckBox(self.tr("Play audio &automatically"))
         self.autoplay_audio.setToolTip(
-            "A card's sounds play when its question or answer shows; R plays them again."
+            self.tr("A card's sounds play when its question or answer shows; R plays them again.")
         )
         general_tab = QWidget()
         general_form = QFormLayout(general_tab)
-        general_form.addRow("Next day &starts at", self.day_start)
-        general_form.addRow("&Backups to keep", self.backup_keep)
-        general_form.addRow("Audio", self.autoplay_audio)
+        general_form.addRow(self.tr("Next day &starts at"), self.day_start)
+        general_form.addRow(self.tr("&Backups to keep"), self.backup_keep)
+        general_form.addRow(self.tr("Audio"), self.autoplay_audio)
         self.theme = add_theme_row(general_form)
+        self.language, self.language_hint = add_language_row(general_form)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.deck_tab, "Deck options")
-        self.tabs.addTab(general_tab, "General")
+        self.tabs.addTab(self.deck_tab, self.tr("Deck options"))
+        self.tabs.addTab(general_tab, self.tr("General"))
         self.error = make_plain(QLabel())  # errors quote deck names
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
@@ -161,6 +176,9 @@ class SettingsDialog(QDialog):
             self.deck.setCurrentIndex(self.deck.findData(current))
         self.deck.blockSignals(False)
         self.deck_tab.setEnabled(self.deck.count() > 0)
+
+    def _on_max_interval(self, days: int) -> None:
+        self.max_interval.setSuffix(self.tr(" day") if days == 1 else self.tr(" days"))
 
     def current_deck(self) -> int | None:
         """The id of the deck shown."""
@@ -197,7 +215,39 @@ def add_theme_row(form: QFormLayout) -> QComboBox:
     box = QComboBox()
     box.setObjectName("themeBox")
     for value, text in MODES:
-        box.addItem(text, value)
-    box.setToolTip("Light or dark; the first follows your system's setting as it changes.")
-    form.addRow("T&heme", box)
+        box.addItem(translate("Theme", text), value)
+    box.setToolTip(
+        translate(
+            "SettingsDialog",
+            "Light or dark; the first follows your system's setting as it changes.",
+        )
+    )
+    form.addRow(translate("SettingsDialog", "T&heme"), box)
     return box
+
+
+def add_language_row(form: QFormLayout) -> tuple[QComboBox, QLabel]:
+    """The Language row of the General tab (System, English, 日本語), applied on restart.
+
+    Returns the combo box (each item's data is the setting's value) and the note beside it.
+    """
+    box = QComboBox()
+    box.setObjectName("languageBox")
+    for value, text in LANGUAGES:
+        box.addItem(translate("i18n", text) if value == "system" else text, value)
+    box.setToolTip(
+        translate(
+            "SettingsDialog",
+            "The interface's language; System follows your system's language.",
+        )
+    )
+    hint = QLabel(translate("SettingsDialog", "Applies on restart"))
+    hint.setObjectName("languageHint")
+    row = QHBoxLayout()
+    row.addWidget(box)
+    row.addWidget(hint)
+    row.addStretch(1)
+    label = QLabel(translate("SettingsDialog", "&Language"))
+    label.setBuddy(box)
+    form.addRow(label, row)
+    return box, hint

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from flashcards.gui import resources
+from flashcards.gui.i18n import mark
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,12 @@ LIGHT = Palette("#1565c0", "#c62828", "#2e7d32", "#0b57d0", "#5f6368", "#fff1b8"
 DARK = Palette("#7ab7ff", "#ff8a80", "#81c995", "#8ab4f8", "#9aa0a6", "#5c4a00")
 
 #: The theme choices of Settings: the value kept, and what the learner reads.
-MODES = (("system", "Same as the system"), ("light", "Light"), ("dark", "Dark"))
+#: The texts are marked for translation ("Theme" context) and translated where shown.
+MODES = (
+    ("system", mark("Theme", "Same as the system")),
+    ("light", mark("Theme", "Light")),
+    ("dark", mark("Theme", "Dark")),
+)
 #: The zoom steps, as a browser's: Zoom In and Out move one step; Ctrl+0 goes back to 1.
 ZOOMS = (0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 MODE_KEY = "view/theme"

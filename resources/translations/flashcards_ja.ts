@@ -2,10 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>About</name>
+    <message>
+        <source>the Matsuo Lab LLM course (松尾研 LLM講座)</source>
+        <translation>松尾研 LLM講座</translation>
+    </message>
+    <message>
+        <source>Spaced-repetition flashcards generated from the articles you read, scheduled with FSRS, at home in Anki.</source>
+        <translation>読んだ記事から作る間隔反復の単語帳です。FSRS でスケジュールし、Anki とも行き来できます。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Code licence.&lt;/b&gt; The program is free software under the {licence} (the LICENSE file that comes with it); copyright © 2026 The Flashcards authors.</source>
+        <translation>&lt;b&gt;コードのライセンス&lt;/b&gt; このプログラムは {licence}（同梱の LICENSE ファイル）によるフリーソフトウェアです。© 2026 The Flashcards authors.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Shipped article.&lt;/b&gt; The shipped article and the deck derived from it are {title} by {author}, based on {course}, licensed under {licence} (attribution, non-commercial, share-alike). The flashcards are adapted from it (terms and definitions extracted into cards) and shared under the same licence; every deck exported from it carries this attribution.</source>
+        <translation>&lt;b&gt;同梱の記事&lt;/b&gt; 同梱の記事とそこから作ったデッキは、{author} による {title}（{course} に基づく）で、{licence}（表示・非営利・継承）の下で公開されています。カードはこの記事を翻案したもの（用語と定義をカードにしたもの）で、同じライセンスの下で共有します。この記事から書き出したデッキにはすべてこの表示が付きます。</translation>
+    </message>
+    <message>
+        <source>Built with Qt for Python (PySide6, LGPLv3), SQLModel, py-fsrs and genanki.</source>
+        <translation>PySide6（Qt、LGPLv3）、SQLModel、py-fsrs、genanki を使って作られています。</translation>
+    </message>
+    <message>
+        <source>About Flashcards</source>
+        <translation>Flashcards について</translation>
+    </message>
+</context>
+<context>
     <name>AnswerButton</name>
     <message>
         <source>{name} (key {key})</source>
         <translation>{name}（{key} キー）</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>The collection could not be opened.</source>
+        <extracomment>With this environment variable set to 1 the app prints start-up timings and quits. Runs operations on the open collection and announces their changes. Backups every 30 minutes of use and on close (for a SQLite collection). Damaged-file recovery and File → Restore Backup… (built by :func:`setup_recovery`). The data directory&apos;s lock (released by :func:`shutdown`); None in tests that take none. Set once :func:`shutdown` has run. Ends the event loop when the main window closes (default: ``app.quit``).</extracomment>
+        <translation>コレクションを開けませんでした。</translation>
+    </message>
+    <message>
+        <source>The collection could not be opened</source>
+        <translation>コレクションを開けませんでした</translation>
     </message>
 </context>
 <context>
@@ -18,6 +57,531 @@
     <message>
         <source>The backup could not be written</source>
         <translation>バックアップを書き込めませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>BrowserController</name>
+    <message>
+        <source>The search could not be run</source>
+        <extracomment>The changes that can change what the table shows. The changes that can change what the sidebar lists (decks, tags, saved searches). The table may show old rows: searched again when the window is shown. The sidebar may list old decks or tags: read again when the window is shown.</extracomment>
+        <translation>検索を実行できませんでした</translation>
+    </message>
+    <message>
+        <source>Save Current Search</source>
+        <translation>現在の検索を保存</translation>
+    </message>
+    <message>
+        <source>Name for the search {query}:</source>
+        <translation>検索 {query} の名前:</translation>
+    </message>
+    <message>
+        <source>Name for the search “all cards”:</source>
+        <translation>検索「すべてのカード」の名前:</translation>
+    </message>
+    <message>
+        <source>{n} note updated.</source>
+        <translation>ノート {n} 件を更新しました。</translation>
+    </message>
+    <message>
+        <source>{n} notes updated.</source>
+        <translation>ノート {n} 件を更新しました。</translation>
+    </message>
+    <message>
+        <source>Find and Replace</source>
+        <translation>検索と置換</translation>
+    </message>
+    <message>
+        <source>Nothing was replaced</source>
+        <translation>何も置換されませんでした</translation>
+    </message>
+    <message>
+        <source>The note was not saved</source>
+        <translation>ノートを保存できませんでした</translation>
+    </message>
+    <message>
+        <source>Note saved.</source>
+        <translation>ノートを保存しました。</translation>
+    </message>
+    <message>
+        <source>Delete notes</source>
+        <translation>ノートを削除</translation>
+    </message>
+    <message>
+        <source>Delete {n} note with its cards and review history?</source>
+        <translation>ノート {n} 件をカードと復習履歴ごと削除しますか？</translation>
+    </message>
+    <message>
+        <source>Delete {n} notes with their cards and review history?</source>
+        <translation>ノート {n} 件をカードと復習履歴ごと削除しますか？</translation>
+    </message>
+    <message>
+        <source>Deleted {n} note.</source>
+        <translation>ノート {n} 件を削除しました。</translation>
+    </message>
+    <message>
+        <source>Deleted {n} notes.</source>
+        <translation>ノート {n} 件を削除しました。</translation>
+    </message>
+    <message>
+        <source>The notes were not deleted</source>
+        <translation>ノートを削除できませんでした</translation>
+    </message>
+    <message>
+        <source>Suspended {n} card.</source>
+        <translation>カード {n} 枚を保留しました。</translation>
+    </message>
+    <message>
+        <source>Suspended {n} cards.</source>
+        <translation>カード {n} 枚を保留しました。</translation>
+    </message>
+    <message>
+        <source>Unsuspended {n} card.</source>
+        <translation>カード {n} 枚の保留を解除しました。</translation>
+    </message>
+    <message>
+        <source>Unsuspended {n} cards.</source>
+        <translation>カード {n} 枚の保留を解除しました。</translation>
+    </message>
+    <message>
+        <source>The cards were not changed</source>
+        <translation>カードを変更できませんでした</translation>
+    </message>
+    <message>
+        <source>Flagged {n} card {name}.</source>
+        <translation>カード {n} 枚に{name}のフラグを付けました。</translation>
+    </message>
+    <message>
+        <source>Flagged {n} cards {name}.</source>
+        <translation>カード {n} 枚に{name}のフラグを付けました。</translation>
+    </message>
+    <message>
+        <source>Removed the {name} flag from {n} card.</source>
+        <translation>カード {n} 枚から{name}のフラグを外しました。</translation>
+    </message>
+    <message>
+        <source>Removed the {name} flag from {n} cards.</source>
+        <translation>カード {n} 枚から{name}のフラグを外しました。</translation>
+    </message>
+    <message>
+        <source>Change deck</source>
+        <translation>デッキを変更</translation>
+    </message>
+    <message>
+        <source>Move {n} note to deck:</source>
+        <translation>ノート {n} 件の移動先デッキ:</translation>
+    </message>
+    <message>
+        <source>Move {n} notes to deck:</source>
+        <translation>ノート {n} 件の移動先デッキ:</translation>
+    </message>
+    <message>
+        <source>The notes were not moved</source>
+        <translation>ノートを移動できませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>BrowserSidebar</name>
+    <message>
+        <source>New</source>
+        <extracomment>The collection setting that holds the saved searches (JSON: name -&gt; search). What an item holds: its search, and for a saved search its name. The card states (title, search), as Anki&apos;s sidebar lists them.</extracomment>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>Learning</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>復習</translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>今日が期日</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>保留中</translation>
+    </message>
+    <message>
+        <source>Buried</source>
+        <translation>延期中</translation>
+    </message>
+    <message>
+        <source>Marked</source>
+        <translation>マーク付き</translation>
+    </message>
+    <message>
+        <source>Save Current Search…</source>
+        <extracomment>An item was clicked (or activated with the keyboard): run its search. Save the current search under a name (asked by the controller). Delete the saved search of this name.</extracomment>
+        <translation>現在の検索を保存…</translation>
+    </message>
+    <message>
+        <source>Saved Searches</source>
+        <translation>保存した検索</translation>
+    </message>
+    <message>
+        <source>Card State</source>
+        <translation>カードの状態</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>フラグ</translation>
+    </message>
+    <message>
+        <source>Decks</source>
+        <translation>デッキ</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>All cards</source>
+        <translation>すべてのカード</translation>
+    </message>
+    <message>
+        <source>No flag</source>
+        <translation>フラグなし</translation>
+    </message>
+    <message>
+        <source>Every card</source>
+        <translation>すべてのカード</translation>
+    </message>
+    <message>
+        <source>Delete Saved Search</source>
+        <translation>保存した検索を削除</translation>
+    </message>
+</context>
+<context>
+    <name>BrowserWindow</name>
+    <message>
+        <source>Browse</source>
+        <extracomment>The GUI setting that lists the hidden columns (their keys). The search to run (typed and paused, or Return). Ctrl+1..7: toggle that flag on the selected cards (as in Anki). Card Info for the current card. The window was shown (a stale table is refreshed now). The window is closing (a pending edit is saved now).</extracomment>
+        <translation>ブラウズ</translation>
+    </message>
+    <message>
+        <source>Search: words, deck:NAME, tag:NAME, is:new / is:due / is:suspended, flag:1  (Ctrl+F)</source>
+        <translation>検索: 単語、deck:名前、tag:名前、is:new / is:due / is:suspended、flag:1  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Save note</source>
+        <translation>ノートを保存</translation>
+    </message>
+    <message>
+        <source>&amp;Cards</source>
+        <translation>カード(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Notes</source>
+        <translation>ノートを削除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Toggle Suspend</source>
+        <translation>保留を切り替え(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Change Deck…</source>
+        <translation>デッキを変更(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Card &amp;Info…</source>
+        <translation>カード情報(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>F&amp;lag</source>
+        <translation>フラグ(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>検索(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Save Note</source>
+        <translation>ノートを保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>&amp;Notes</source>
+        <translation>ノート(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Find and &amp;Replace…</source>
+        <translation>検索と置換(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Find &amp;Duplicates…</source>
+        <translation>重複を検索(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>{n} card</source>
+        <translation>カード {n} 枚</translation>
+    </message>
+    <message>
+        <source>{n} cards</source>
+        <translation>カード {n} 枚</translation>
+    </message>
+</context>
+<context>
+    <name>CardInfoDialog</name>
+    <message>
+        <source>Date</source>
+        <extracomment>The review log&apos;s columns.</extracomment>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>評価</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>間隔</translation>
+    </message>
+    <message>
+        <source>Stability</source>
+        <translation>安定性</translation>
+    </message>
+    <message>
+        <source>Difficulty</source>
+        <translation>難度</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <source>Learn</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>復習</translation>
+    </message>
+    <message>
+        <source>Relearn</source>
+        <translation>再学習</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <extracomment>The card states (the core names them in English).</extracomment>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>Learning</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>Relearning</source>
+        <translation>再学習中</translation>
+    </message>
+    <message>
+        <source>Again</source>
+        <extracomment>The answer buttons&apos; names (as the review&apos;s buttons).</extracomment>
+        <translation>もう一度</translation>
+    </message>
+    <message>
+        <source>Hard</source>
+        <translation>難しい</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Easy</source>
+        <translation>簡単</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} 分</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} 時間</translation>
+    </message>
+    <message>
+        <source>{n} day</source>
+        <translation>{n} 日</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} 日</translation>
+    </message>
+    <message>
+        <source>{n} months</source>
+        <translation>{n} か月</translation>
+    </message>
+    <message>
+        <source>{n} years</source>
+        <translation>{n} 年</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>追加日</translation>
+    </message>
+    <message>
+        <source>First Review</source>
+        <translation>最初の復習</translation>
+    </message>
+    <message>
+        <source>Latest Review</source>
+        <translation>最新の復習</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>期日</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Retrievability</source>
+        <translation>推定正答率</translation>
+    </message>
+    <message>
+        <source>Reviews</source>
+        <translation>復習回数</translation>
+    </message>
+    <message>
+        <source>Lapses</source>
+        <translation>忘却回数</translation>
+    </message>
+    <message>
+        <source>Average Time</source>
+        <translation>平均時間</translation>
+    </message>
+    <message>
+        <source>Total Time</source>
+        <translation>合計時間</translation>
+    </message>
+    <message>
+        <source>Card Type</source>
+        <translation>カードタイプ</translation>
+    </message>
+    <message>
+        <source>Note Type</source>
+        <translation>ノートタイプ</translation>
+    </message>
+    <message>
+        <source>Deck</source>
+        <translation>デッキ</translation>
+    </message>
+    <message>
+        <source>Card ID</source>
+        <translation>カード ID</translation>
+    </message>
+    <message>
+        <source>Note ID</source>
+        <translation>ノート ID</translation>
+    </message>
+    <message>
+        <source>Card Info</source>
+        <translation>カード情報</translation>
+    </message>
+    <message>
+        <source>No reviews yet.</source>
+        <translation>まだ復習していません。</translation>
+    </message>
+</context>
+<context>
+    <name>CardTableModel</name>
+    <message>
+        <source>Question</source>
+        <extracomment>The columns (title, key), in their logical order (titles marked, shown translated: see :func:`column_title`); the window shows &quot;Answer&quot; second and hides those of :data:`HIDDEN_BY_DEFAULT` until the learner asks for them (header menu).</extracomment>
+        <translation>質問</translation>
+    </message>
+    <message>
+        <source>Deck</source>
+        <translation>デッキ</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>期日</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>間隔</translation>
+    </message>
+    <message>
+        <source>Stability</source>
+        <translation>安定性</translation>
+    </message>
+    <message>
+        <source>Difficulty</source>
+        <translation>難度</translation>
+    </message>
+    <message>
+        <source>Retrievability</source>
+        <translation>推定正答率</translation>
+    </message>
+    <message>
+        <source>Lapses</source>
+        <translation>忘却回数</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>解答</translation>
+    </message>
+    <message>
+        <source>Reviews</source>
+        <translation>復習回数</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>カード</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <extracomment>Columns shown left-aligned (text); the others are numbers and dates, right-aligned. Rows are read this many at a time, so a screenful costs one query. Blocks kept in memory before the oldest are dropped. The card states as the tooltips name them (marked, shown translated).</extracomment>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>learning</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>review</source>
+        <translation>復習</translation>
+    </message>
+    <message>
+        <source>relearning</source>
+        <translation>再学習中</translation>
+    </message>
+    <message>
+        <source>Predicted probability of recall now</source>
+        <extracomment>Anki&apos;s browser colours for the other distinct rows: suspended yellow, buried grey, marked purple-ish. A flag wins over marked, marked over suspended, suspended over buried (as Anki). How strongly a row is tinted (of 255): the text stays readable in light and dark themes.</extracomment>
+        <translation>現時点で思い出せる確率の予測</translation>
+    </message>
+    <message>
+        <source> (suspended)</source>
+        <translation>（保留中）</translation>
+    </message>
+    <message>
+        <source> (buried)</source>
+        <translation>（延期中）</translation>
+    </message>
+    <message>
+        <source>, {flag} flag</source>
+        <translation>、{flag}のフラグ</translation>
+    </message>
+    <message>
+        <source>, marked</source>
+        <translation>、マーク付き</translation>
     </message>
 </context>
 <context>
@@ -50,15 +614,31 @@
         <translation>未使用のメディアを移動できませんでした</translation>
     </message>
     <message>
-        <source>Moved {n} unused media file(s) to {folder}.</source>
+        <source>Moved {n} unused media file to {folder}.</source>
+        <translation>未使用のメディアファイル {n} 個を {folder} に移動しました。</translation>
+    </message>
+    <message>
+        <source>Moved {n} unused media files to {folder}.</source>
         <translation>未使用のメディアファイル {n} 個を {folder} に移動しました。</translation>
     </message>
 </context>
 <context>
     <name>CheckMediaDialog</name>
     <message>
-        <source>{files} file(s) in the media folder; {names} name(s) used by notes or note types.</source>
-        <translation>メディアフォルダーのファイル: {files} 個、ノートまたはノートタイプが使っている名前: {names} 個。</translation>
+        <source>{n} file in the media folder;</source>
+        <translation>メディアフォルダーのファイル {n} 個、</translation>
+    </message>
+    <message>
+        <source>{n} files in the media folder;</source>
+        <translation>メディアフォルダーのファイル {n} 個、</translation>
+    </message>
+    <message>
+        <source>{n} name used by notes or note types.</source>
+        <translation>ノートやノートタイプが使っている名前 {n} 個。</translation>
+    </message>
+    <message>
+        <source>{n} names used by notes or note types.</source>
+        <translation>ノートやノートタイプが使っている名前 {n} 個。</translation>
     </message>
     <message>
         <source>Missing ({n}): used by notes, not in the folder</source>
@@ -226,6 +806,54 @@
     </message>
 </context>
 <context>
+    <name>DuplicatesDialog</name>
+    <message>
+        <source>Find Duplicates</source>
+        <extracomment>Find duplicates of this field among the notes of this search. Show a group&apos;s notes in the browser (its search).</extracomment>
+        <translation>重複を検索</translation>
+    </message>
+    <message>
+        <source>Optional: a search that limits the notes</source>
+        <translation>任意: ノートを絞り込む検索</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>検索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>ノート</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>テキスト</translation>
+    </message>
+    <message>
+        <source>Search in:</source>
+        <translation>検索するフィールド:</translation>
+    </message>
+    <message>
+        <source>Optional limit:</source>
+        <translation>絞り込み（任意）:</translation>
+    </message>
+    <message>
+        <source>{n} set of duplicates</source>
+        <translation>重複 {n} 組</translation>
+    </message>
+    <message>
+        <source>{n} sets of duplicates</source>
+        <translation>重複 {n} 組</translation>
+    </message>
+    <message>
+        <source>{sets}, {n} notes.</source>
+        <translation>{sets}、ノート {n} 件。</translation>
+    </message>
+    <message>
+        <source>No duplicates found.</source>
+        <translation>重複は見つかりませんでした。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorBoundary</name>
     <message>
         <source>Something went wrong</source>
@@ -240,6 +868,157 @@
     <message>
         <source>No log could be written.</source>
         <translation>ログを書き込めませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangeController</name>
+    <message>
+        <source>Decks, packages and articles (*.toml *.apkg *.colpkg *.csv *.txt *.tsv *.md *.markdown);;Deck files (*.toml);;Anki packages (*.apkg *.colpkg);;Text files (*.csv *.txt *.tsv);;Articles (*.txt *.md *.markdown);;All files (*)</source>
+        <extracomment>The Import dialog&apos;s file types (marked for translation; translated where shown).</extracomment>
+        <translation>デッキ・パッケージ・記事 (*.toml *.apkg *.colpkg *.csv *.txt *.tsv *.md *.markdown);;デッキファイル (*.toml);;Anki パッケージ (*.apkg *.colpkg);;テキストファイル (*.csv *.txt *.tsv);;記事 (*.txt *.md *.markdown);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>{n} added</source>
+        <extracomment>Files File → Import reads as text tables (after the options dialog). Files that may hold an article rather than an Anki text file (``.csv``/``.tsv`` are tables). How much of a file :func:`looks_like_article` reads, and how many rows it looks at. The share of rows that must look like a table for the file to be imported as one. The ``#key:value`` headers of Anki&apos;s text files (any of them marks an Anki file). Warnings listed after an import (the rest are counted).</extracomment>
+        <translation>追加 {n}</translation>
+    </message>
+    <message>
+        <source>{n} updated</source>
+        <translation>更新 {n}</translation>
+    </message>
+    <message>
+        <source>{n} unchanged</source>
+        <translation>変更なし {n}</translation>
+    </message>
+    <message>
+        <source>{n} media file added</source>
+        <translation>メディアファイル追加 {n}</translation>
+    </message>
+    <message>
+        <source>{n} media files added</source>
+        <translation>メディアファイル追加 {n}</translation>
+    </message>
+    <message>
+        <source>{n} refused</source>
+        <translation>拒否 {n}</translation>
+    </message>
+    <message>
+        <source>{n} skipped</source>
+        <translation>スキップ {n}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of an import&apos;s summary</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Deck {name}: {parts}.</source>
+        <translation>デッキ {name}: {parts}。</translation>
+    </message>
+    <message>
+        <source>{n} note of the deck is not in the file (kept, not deleted): {notes}.</source>
+        <translation>デッキのノート {n} 件がファイルにありません（削除せずに残しました）: {notes}。</translation>
+    </message>
+    <message>
+        <source>{n} notes of the deck are not in the file (kept, not deleted): {notes}.</source>
+        <translation>デッキのノート {n} 件がファイルにありません（削除せずに残しました）: {notes}。</translation>
+    </message>
+    <message>
+        <source>…and {n} more.</source>
+        <translation>…ほか {n} 件。</translation>
+    </message>
+    <message>
+        <source>The import was cancelled; nothing was changed.</source>
+        <extracomment>What the status bar says after the user cancelled an import (as ImportCancelled says).</extracomment>
+        <translation>インポートを中止しました。何も変更していません。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <extracomment>File → Import chose a file that reads as an article (:func:`looks_like_article`). Set by the progress dialog&apos;s Cancel button; read by the running import (a thread). The last text options and import result dialogs opened (None before the first). Names the deck File → Export offers first (the main window&apos;s selected deck). The last export result box opened (None before the first).</extracomment>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>中止しています…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>インポート</translation>
+    </message>
+    <message>
+        <source>Importing {name}…</source>
+        <translation>{name} をインポートしています…</translation>
+    </message>
+    <message>
+        <source>{name} could not be imported</source>
+        <translation>{name} をインポートできませんでした</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>エクスポート</translation>
+    </message>
+    <message>
+        <source>Exporting to {name}…</source>
+        <translation>{name} にエクスポートしています…</translation>
+    </message>
+    <message>
+        <source>The export to {name} failed</source>
+        <translation>{name} へのエクスポートに失敗しました</translation>
+    </message>
+    <message>
+        <source>Exported {n} note to {path}.</source>
+        <translation>ノート {n} 件を {path} にエクスポートしました。</translation>
+    </message>
+    <message>
+        <source>Exported {n} notes to {path}.</source>
+        <translation>ノート {n} 件を {path} にエクスポートしました。</translation>
+    </message>
+    <message>
+        <source>{m} media file</source>
+        <translation>メディアファイル {m} 個</translation>
+    </message>
+    <message>
+        <source>{m} media files</source>
+        <translation>メディアファイル {m} 個</translation>
+    </message>
+    <message>
+        <source>Exported {n} note with {files} to {path}.</source>
+        <translation>ノート {n} 件と{files}を {path} にエクスポートしました。</translation>
+    </message>
+    <message>
+        <source>Exported {n} notes with {files} to {path}.</source>
+        <translation>ノート {n} 件と{files}を {path} にエクスポートしました。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportOptions</name>
+    <message>
+        <source>Export</source>
+        <translation>エクスポート</translation>
+    </message>
+    <message>
+        <source>All decks</source>
+        <translation>すべてのデッキ</translation>
+    </message>
+    <message>
+        <source>Anki package (.apkg)</source>
+        <translation>Anki パッケージ (.apkg)</translation>
+    </message>
+    <message>
+        <source>Anki text file (.txt)</source>
+        <translation>Anki テキストファイル (.txt)</translation>
+    </message>
+    <message>
+        <source>Include scheduling and review history</source>
+        <translation>スケジュールと復習履歴を含める</translation>
+    </message>
+    <message>
+        <source>&amp;Deck</source>
+        <translation>デッキ(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Format</source>
+        <translation>形式(&amp;F)</translation>
     </message>
 </context>
 <context>
@@ -304,6 +1083,83 @@
     <message>
         <source>Images ({suffixes})</source>
         <translation>画像 ({suffixes})</translation>
+    </message>
+</context>
+<context>
+    <name>FindReplaceDialog</name>
+    <message>
+        <source>All fields</source>
+        <extracomment>The first choice of &quot;In&quot; (marked; shown translated).</extracomment>
+        <translation>すべてのフィールド</translation>
+    </message>
+    <message>
+        <source>Find and Replace</source>
+        <extracomment>The field&apos;s name, or None for every field.</extracomment>
+        <translation>検索と置換</translation>
+    </message>
+    <message>
+        <source>Selected notes only ({n})</source>
+        <translation>選択したノートのみ（{n} 件）</translation>
+    </message>
+    <message>
+        <source>Ignore case</source>
+        <translation>大文字と小文字を区別しない</translation>
+    </message>
+    <message>
+        <source>Treat input as regular expression</source>
+        <translation>入力を正規表現として扱う</translation>
+    </message>
+    <message>
+        <source>Python syntax: \1 or \g&lt;name&gt; in the replacement for a group</source>
+        <translation>Python の構文: 置換後の文字列ではグループを \1 や \g&lt;name&gt; で参照します</translation>
+    </message>
+    <message>
+        <source>&amp;Find:</source>
+        <translation>検索(&amp;F):</translation>
+    </message>
+    <message>
+        <source>Replace &amp;With:</source>
+        <translation>置換後(&amp;W):</translation>
+    </message>
+    <message>
+        <source>&amp;In:</source>
+        <translation>対象(&amp;I):</translation>
+    </message>
+    <message>
+        <source>The regular expression is not valid: {error}.</source>
+        <translation>正規表現が正しくありません: {error}。</translation>
+    </message>
+</context>
+<context>
+    <name>Flag</name>
+    <message>
+        <source>Red</source>
+        <extracomment>Anki&apos;s flags: their names (marked, shown translated: see :func:`flag_name`) and the colours its browser tints a flagged card&apos;s row with.</extracomment>
+        <translation>赤</translation>
+    </message>
+    <message>
+        <source>Orange</source>
+        <translation>オレンジ</translation>
+    </message>
+    <message>
+        <source>Green</source>
+        <translation>緑</translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation>青</translation>
+    </message>
+    <message>
+        <source>Pink</source>
+        <translation>ピンク</translation>
+    </message>
+    <message>
+        <source>Turquoise</source>
+        <translation>ターコイズ</translation>
+    </message>
+    <message>
+        <source>Purple</source>
+        <translation>紫</translation>
     </message>
 </context>
 <context>
@@ -548,6 +1404,349 @@
     </message>
 </context>
 <context>
+    <name>MainController</name>
+    <message>
+        <source>Study</source>
+        <extracomment>The Generate dialog&apos;s controller while the dialog is open.</extracomment>
+        <translation>学習する</translation>
+    </message>
+    <message>
+        <source>Options…</source>
+        <translation>オプション…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>名前を変更…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>エクスポート…</translation>
+    </message>
+    <message>
+        <source>Rename deck</source>
+        <translation>デッキの名前を変更</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新しい名前:</translation>
+    </message>
+    <message>
+        <source>The deck was not renamed</source>
+        <translation>デッキの名前を変更できませんでした</translation>
+    </message>
+    <message>
+        <source>Create deck</source>
+        <translation>デッキを作成</translation>
+    </message>
+    <message>
+        <source>Name (Parent::Child makes a subdeck):</source>
+        <translation>名前（親::子 でサブデッキになります）:</translation>
+    </message>
+    <message>
+        <source>The deck was not created</source>
+        <translation>デッキを作成できませんでした</translation>
+    </message>
+    <message>
+        <source>Move deck</source>
+        <translation>デッキを移動</translation>
+    </message>
+    <message>
+        <source>The deck was not moved</source>
+        <translation>デッキを移動できませんでした</translation>
+    </message>
+    <message>
+        <source>Delete the deck {name} with its subdecks and {n} card (and their review history)?</source>
+        <translation>デッキ {name} をサブデッキとカード {n} 枚（と復習履歴）ごと削除しますか？</translation>
+    </message>
+    <message>
+        <source>Delete the deck {name} with its subdecks and {n} cards (and their review history)?</source>
+        <translation>デッキ {name} をサブデッキとカード {n} 枚（と復習履歴）ごと削除しますか？</translation>
+    </message>
+    <message>
+        <source>Delete deck</source>
+        <translation>デッキを削除</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;File</source>
+        <extracomment>The window is closing (the app ends with it: see :func:`flashcards.gui.app.wire_window`).</extracomment>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Add Note…</source>
+        <translation>ノートを追加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Generate from Article…</source>
+        <translation>記事から生成(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>インポート(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>エクスポート(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Check &amp;Media…</source>
+        <translation>メディアをチェック(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Restore Backup…</source>
+        <translation>バックアップから復元(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo Answer</source>
+        <translation>元に戻す - 回答(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>設定(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>表示(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>拡大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>縮小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual Size</source>
+        <translation>実際のサイズ(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>移動(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Study Selected Deck</source>
+        <translation>選択したデッキを学習(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Browse</source>
+        <translation>ブラウズ(&amp;B)</translation>
+    </message>
+    <message>
+        <source>S&amp;tatistics</source>
+        <translation>統計(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Deck List</source>
+        <translation>デッキ一覧(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Review</source>
+        <translation>復習(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Show Answer / Good</source>
+        <translation>解答を表示 / 正解(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Again</source>
+        <translation>もう一度</translation>
+    </message>
+    <message>
+        <source>Hard</source>
+        <translation>難しい</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Easy</source>
+        <translation>簡単</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Note…</source>
+        <translation>ノートを編集(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Bury Card</source>
+        <translation>カードを延期(&amp;B)</translation>
+    </message>
+    <message>
+        <source>S&amp;uspend Card</source>
+        <translation>カードを保留(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Replay Audio</source>
+        <translation>音声を再生(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Flag Card</source>
+        <translation>カードにフラグ(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation>赤</translation>
+    </message>
+    <message>
+        <source>Orange</source>
+        <translation>オレンジ</translation>
+    </message>
+    <message>
+        <source>Green</source>
+        <translation>緑</translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation>青</translation>
+    </message>
+    <message>
+        <source>Pink</source>
+        <translation>ピンク</translation>
+    </message>
+    <message>
+        <source>Turquoise</source>
+        <translation>ターコイズ</translation>
+    </message>
+    <message>
+        <source>Purple</source>
+        <translation>紫</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Flashcards</source>
+        <translation>Flashcards について(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>NoteController</name>
+    <message>
+        <source>The picture was not added</source>
+        <translation>画像を追加できませんでした</translation>
+    </message>
+    <message>
+        <source>Choose or type a deck.</source>
+        <translation>デッキを選ぶか入力してください。</translation>
+    </message>
+    <message>
+        <source>The note was not saved</source>
+        <translation>ノートを保存できませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <source>Edit Note</source>
+        <translation>ノートを編集</translation>
+    </message>
+    <message>
+        <source>Add Note</source>
+        <translation>ノートを追加</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <source>Discard the changes to this note?</source>
+        <extracomment>The box asking whether to discard the changes, while it is open.</extracomment>
+        <translation>このノートへの変更を破棄しますか？</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>破棄(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Keep Editing</source>
+        <translation>編集を続ける(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Add Note ({n} added)</source>
+        <translation>ノートを追加（{n} 件追加済み）</translation>
+    </message>
+</context>
+<context>
+    <name>NoteForm</name>
+    <message>
+        <source>Basic</source>
+        <extracomment>The kinds of note the form adds (marked for translation; shown translated).</extracomment>
+        <translation>基本</translation>
+    </message>
+    <message>
+        <source>Basic and reversed</source>
+        <translation>基本（逆方向付き）</translation>
+    </message>
+    <message>
+        <source>Cloze</source>
+        <translation>穴埋め</translation>
+    </message>
+    <message>
+        <source>space-separated, e.g. llm basics</source>
+        <translation>スペース区切り（例: LLM 基礎）</translation>
+    </message>
+    <message>
+        <source>&amp;Front</source>
+        <translation>表面(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>裏面(&amp;B)</translation>
+    </message>
+    <message>
+        <source>[…] Cloze</source>
+        <translation>[…] 穴埋め</translation>
+    </message>
+    <message>
+        <source>Make the selected text a cloze deletion (Ctrl+Shift+C)</source>
+        <translation>選択したテキストを穴埋めにする (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>種類(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Note type</source>
+        <translation>ノートタイプ</translation>
+    </message>
+    <message>
+        <source>&amp;Deck</source>
+        <translation>デッキ(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Tags</source>
+        <translation>タグ(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Te&amp;xt</source>
+        <translation>テキスト(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Extra</source>
+        <translation>追加情報(&amp;E)</translation>
+    </message>
+</context>
+<context>
     <name>Recovery</name>
     <message>
         <source>The collection could not be opened.</source>
@@ -786,6 +1985,201 @@
     <message>
         <source>Space or Enter</source>
         <translation>Space キーまたは Enter キー</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsController</name>
+    <message>
+        <source>Log loss: {value}</source>
+        <translation>対数損失: {value}</translation>
+    </message>
+    <message>
+        <source>RMSE (bins): {value}</source>
+        <translation>RMSE（ビン）: {value}</translation>
+    </message>
+    <message>
+        <source>Fitted to {n} review; Save keeps them.</source>
+        <translation>{n} 回の復習に合わせました。保存すると反映されます。</translation>
+    </message>
+    <message>
+        <source>Fitted to {n} reviews; Save keeps them.</source>
+        <translation>{n} 回の復習に合わせました。保存すると反映されます。</translation>
+    </message>
+    <message>
+        <source>The current parameters are already optimal.</source>
+        <translation>現在のパラメータはすでに最適です。</translation>
+    </message>
+    <message>
+        <source>Optimizing…</source>
+        <translation>最適化しています…</translation>
+    </message>
+    <message>
+        <source>The FSRS parameters must be 21 numbers.</source>
+        <translation>FSRS のパラメータは 21 個の数値にしてください。</translation>
+    </message>
+    <message>
+        <source>Evaluating…</source>
+        <translation>評価しています…</translation>
+    </message>
+    <message>
+        <source>The parameters were not computed</source>
+        <translation>パラメータを計算できませんでした</translation>
+    </message>
+    <message>
+        <source>The settings were not saved</source>
+        <translation>設定を保存できませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <extracomment>Fit the FSRS parameters to the deck&apos;s history / evaluate the ones in the field. Another deck was picked (its options are shown by the controller).</extracomment>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>The share of reviews you want to remember. Higher means more reviews.</source>
+        <translation>復習で思い出せてほしい割合。高くするほど復習が増えます。</translation>
+    </message>
+    <message>
+        <source>e.g. 1m 10m</source>
+        <translation>例: 1m 10m</translation>
+    </message>
+    <message>
+        <source>e.g. 10m</source>
+        <translation>例: 10m</translation>
+    </message>
+    <message>
+        <source>&amp;Deck</source>
+        <translation>デッキ(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Desired &amp;retention</source>
+        <translation>目標定着率(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;New cards/day</source>
+        <translation>新規カード/日(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Maximum revie&amp;ws/day</source>
+        <translation>最大復習数/日(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Learning steps</source>
+        <translation>学習ステップ(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Relearnin&amp;g steps</source>
+        <translation>再学習ステップ(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Maximum interval</source>
+        <translation>最大間隔(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Default parameters</source>
+        <translation>既定のパラメータ</translation>
+    </message>
+    <message>
+        <source>FSRS&apos;s 21 parameters, as Anki shows them. Press Optimize now and then to fit them to your own reviews; editing them by hand is not advised.</source>
+        <translation>FSRS の 21 個のパラメータ（Anki と同じ表示）。ときどき「最適化」を押して自分の復習に合わせてください。手で編集するのはおすすめしません。</translation>
+    </message>
+    <message>
+        <source>&amp;Optimize</source>
+        <translation>最適化(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Fit the parameters to the reviews of this deck and its subdecks (at least 400).</source>
+        <translation>このデッキとサブデッキの復習（400 回以上）にパラメータを合わせます。</translation>
+    </message>
+    <message>
+        <source>E&amp;valuate</source>
+        <translation>評価(&amp;V)</translation>
+    </message>
+    <message>
+        <source>How well the parameters above predict this deck&apos;s reviews.</source>
+        <translation>上のパラメータがこのデッキの復習をどれだけよく予測するか。</translation>
+    </message>
+    <message>
+        <source>Reschedule cards</source>
+        <translation>カードを再スケジュール</translation>
+    </message>
+    <message>
+        <source>On Save, recompute the cards&apos; memory and due days with changed parameters.</source>
+        <translation>保存するとき、変更したパラメータでカードの記憶状態と期日を計算し直します。</translation>
+    </message>
+    <message>
+        <source>&amp;FSRS parameters</source>
+        <translation>FSRS パラメータ(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Each deck has its own options; a deck&apos;s daily limits also cap its subdecks.</source>
+        <translation>オプションはデッキごとです。デッキの1日の上限はサブデッキにも適用されます。</translation>
+    </message>
+    <message>
+        <source>Cards due today stay due until this hour the next morning.</source>
+        <translation>今日が期日のカードは翌朝のこの時刻まで期日のままです。</translation>
+    </message>
+    <message>
+        <source>Backups are taken when the app closes and every 30 minutes of use; older ones are deleted.</source>
+        <translation>アプリを閉じるときと使用中30分ごとにバックアップします。古いものは削除されます。</translation>
+    </message>
+    <message>
+        <source>Play audio &amp;automatically</source>
+        <translation>音声を自動再生(&amp;A)</translation>
+    </message>
+    <message>
+        <source>A card&apos;s sounds play when its question or answer shows; R plays them again.</source>
+        <translation>質問や解答が表示されるとカードの音声が再生されます。R キーでもう一度再生します。</translation>
+    </message>
+    <message>
+        <source>Next day &amp;starts at</source>
+        <translation>次の日の開始時刻(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Backups to keep</source>
+        <translation>保存するバックアップ数(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>音声</translation>
+    </message>
+    <message>
+        <source>Deck options</source>
+        <translation>デッキのオプション</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>全般</translation>
+    </message>
+    <message>
+        <source> day</source>
+        <translation> 日</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 日</translation>
+    </message>
+    <message>
+        <source>Light or dark; the first follows your system&apos;s setting as it changes.</source>
+        <translation>ライトかダーク。「システムと同じ」はシステムの設定の変更に従います。</translation>
+    </message>
+    <message>
+        <source>T&amp;heme</source>
+        <translation>テーマ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>The interface&apos;s language; System follows your system&apos;s language.</source>
+        <translation>画面の言語。「システム」はシステムの言語に従います。</translation>
+    </message>
+    <message>
+        <source>Applies on restart</source>
+        <translation>再起動後に反映されます</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>言語(&amp;L)</translation>
     </message>
 </context>
 <context>
@@ -1135,6 +2529,50 @@
     </message>
 </context>
 <context>
+    <name>SyncController</name>
+    <message>
+        <source>The sync settings were not kept</source>
+        <extracomment>A sentence for the status bar (what a sync moved). A sync ended (successfully or not): views refresh from ``changed`` as usual.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sync failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncSettingsDialog</name>
+    <message>
+        <source>Sync Settings</source>
+        <extracomment>The GUI settings&apos; keys: the server URL, and whether to sync when the app opens and closes.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kept in the system keyring, not here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync when the app opens and closes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TextImportDialog</name>
     <message>
         <source>Detect</source>
@@ -1264,10 +2702,26 @@
     </message>
 </context>
 <context>
+    <name>Theme</name>
+    <message>
+        <source>Same as the system</source>
+        <extracomment>The theme choices of Settings: the value kept, and what the learner reads. The texts are marked for translation (&quot;Theme&quot; context) and translated where shown.</extracomment>
+        <translation>システムと同じ</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>ライト</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>ダーク</translation>
+    </message>
+</context>
+<context>
     <name>Undo</name>
     <message>
         <source>Answer</source>
-        <extracomment>Longer thinking than this counts as this long (as in Anki), so a coffee break is not study. How Anki&apos;s reviewer marks a typed answer (its own style sheet, before the note type&apos;s). The names of the actions the review records for Undo (the core keeps them in English).</extracomment>
+        <extracomment>Longer thinking than this counts as this long (as in Anki), so a coffee break is not study. How Anki&apos;s reviewer marks a typed answer (its own style sheet, before the note type&apos;s). The names of the actions recorded for Undo (the core keeps them in English): the review&apos;s, the browser&apos;s and the Edit Note dialog&apos;s. Edit → Undo shows them translated (:func:`undo_name`).</extracomment>
         <translation>回答</translation>
     </message>
     <message>
@@ -1279,8 +2733,28 @@
         <translation>保留</translation>
     </message>
     <message>
+        <source>Unsuspend</source>
+        <translation>保留の解除</translation>
+    </message>
+    <message>
         <source>Flag</source>
         <translation>フラグ</translation>
+    </message>
+    <message>
+        <source>Edit Note</source>
+        <translation>ノートの編集</translation>
+    </message>
+    <message>
+        <source>Delete Note</source>
+        <translation>ノートの削除</translation>
+    </message>
+    <message>
+        <source>Change Deck</source>
+        <translation>デッキの変更</translation>
+    </message>
+    <message>
+        <source>Find and Replace</source>
+        <translation>検索と置換</translation>
     </message>
 </context>
 <context>

@@ -147,7 +147,7 @@ def test_suspend_restores_the_selection_in_one_step(qtbot, gui: Gui, clock, sett
 
     browser.suspend_action.trigger()  # an operation on the executor
     qtbot.waitUntil(lambda: all(r["suspended"] for r in col.cards.rows(selected)))
-    qtbot.waitUntil(lambda: "Suspended 600 card(s)." in browser.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "Suspended 600 cards." in browser.statusBar().currentMessage())
     assert controller.selected_card_ids() == selected  # the same rows, still selected
     assert len(changes) <= 1  # one selection change at most (it was one per row)
 
@@ -178,7 +178,7 @@ def test_flags_as_in_anki(qtbot, gui: Gui, clock, settings: QSettings) -> None: 
     assert keys == [f"Ctrl+{n}" for n in range(1, 8)]  # Anki's keys
     browser.flag_actions[2].trigger()  # Ctrl+3: green
     qtbot.waitUntil(lambda: [r["flags"] for r in col.cards.rows(ids)] == [3, 3])
-    qtbot.waitUntil(lambda: "Flagged 2 card(s) green." in browser.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "Flagged 2 cards green." in browser.statusBar().currentMessage())
     tint = browser.model.data(browser.model.index(0, 0), Qt.ItemDataRole.BackgroundRole)
     assert tint is not None and tint.color().green() > tint.color().red()
     assert "green flag" in browser.model.data(

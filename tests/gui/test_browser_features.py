@@ -299,7 +299,7 @@ def test_find_duplicates_and_show_a_group(
     assert dialog.groups.topLevelItemCount() == 1
     group = dialog.groups.topLevelItem(0)
     assert group is not None and (group.text(0), group.text(1)) == ("3", "トークン")
-    assert "1 set(s) of duplicates, 3 notes." in dialog.summary.text()
+    assert "1 set of duplicates, 3 notes." in dialog.summary.text()
 
     dialog.search.setText("-deck:LLM基礎")  # limited to a search: two of them
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)

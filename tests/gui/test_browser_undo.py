@@ -36,3 +36,24 @@ def test_browser_actions_are_undone_last_first(qtbot, gui: Gui, clock, settings:
     qtbot.waitUntil(lambda: not col.cards.rows([card])[0]["suspended"])
     assert not undo.isEnabled()
     browser.close()
+
+
+def test_the_edit_note_dialog_is_undone_by_edit_undo(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    from flashcards.gui.note_controller import NoteController
+
+    col = gui.col
+    assert col is not None and gui.ops is not None and gui.controller is not None
+    note_id = col.notes.ids("LLM基礎")[0]
+    before = col.notes.get(note_id).back
+    undo = gui.window.actions_.undo
+    editing = NoteController(col, gui.ops, clock, note_id=note_id, parent=gui.window)
+    qtbot.addWidget(editing.dialog)
+    editing.dialog.form.back.setPlainText("分割の単位")
+    editing.dialog.save_requested.emit()  # Save (Ctrl+Enter)
+    assert editing.dialog.result() == editing.dialog.DialogCode.Accepted
+    assert col.notes.get(note_id).back == "分割の単位"
+    assert undo.isEnabled() and undo.text() == "&Undo Edit Note"
+
+    undo.trigger()  # Edit → Undo Edit Note
+    assert col.notes.get(note_id).back == before
+    assert not undo.isEnabled()

@@ -59,7 +59,7 @@ def test_check_media_lists_missing_and_unused_and_trashes_the_unused(
 
     with qtbot.waitSignal(controller.check_media.message, timeout=10_000) as said:
         dialog.trash.click()
-    assert said.args[0].startswith("Moved 1 unused media file(s) to ")
+    assert said.args[0].startswith("Moved 1 unused media file to ")
     assert not (folder / "stray.png").exists()
     assert col.media.trash is not None and (col.media.trash / "stray.png").read_bytes() == PNG
     qtbot.waitUntil(lambda: "Unused" not in dialog.text.toPlainText(), timeout=10_000)

@@ -136,3 +136,54 @@ def test_optimize_evaluate_and_reschedule_from_the_deck_options(qtbot, gui: Gui)
         )
     assert sum(now_dues[c] != dues[c] for c in dues) > 100
     assert col.decks.settings(col.decks.id("English")).fsrs_params == ()
+
+
+def test_the_language_setting_is_kept_and_applies_at_the_next_start(
+    qtbot,  # noqa: ANN001
+    gui: Gui,
+    tmp_path: Path,
+) -> None:
+    from flashcards.gui import i18n
+
+    assert gui.col is not None and gui.ops is not None
+    stored = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
+    settings = SettingsController(gui.col, gui.ops, None, gui.window, gui.theme, stored)
+    dialog = settings.dialog
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(1)  # General
+    box = dialog.language
+    assert [box.itemData(i) for i in range(box.count())] == ["system", "en", "ja"]
+    assert [box.itemText(i) for i in range(box.count())] == ["System", "English", "日本語"]
+    assert box.currentData() == "system" and box.isVisible()
+    # "Applies on restart", beside the choice.
+    assert dialog.language_hint.text() == "Applies on restart" and dialog.language_hint.isVisible()
+    assert abs(dialog.language_hint.geometry().center().y() - box.geometry().center().y()) < 8
+    assert dialog.language_hint.geometry().left() > box.geometry().right()
+
+    box.setCurrentIndex(box.findData("ja"))
+    settings._on_save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    reread = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
+    assert reread.value(i18n.LANGUAGE_SETTING) == "ja"
+    # Nothing changes until the next start: this window stays English.
+    assert gui.window.actions_.settings.text() == "&Settings…"
+
+    # The next start installs the translator before building the GUI (as run_app does).
+    assert i18n.install_translator(gui.app, reread) == "ja"
+    try:
+        again = SettingsController(gui.col, gui.ops, None, gui.window, gui.theme, reread)
+        qtbot.addWidget(again.dialog)
+        assert again.dialog.language.currentData() == "ja"
+        assert again.dialog.language.itemText(0) == "システム"
+        assert again.dialog.language_hint.text() == "再起動後に反映されます"
+        assert again.dialog.windowTitle() == "設定"
+    finally:
+        i18n.remove_translators(gui.app)
+
+
+def test_without_gui_settings_the_language_row_is_off(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    assert gui.col is not None and gui.ops is not None
+    dialog = SettingsController(gui.col, gui.ops, None, gui.window, gui.theme).dialog
+    qtbot.addWidget(dialog)
+    assert not dialog.language.isEnabled()
