@@ -1,4 +1,4 @@
-"""Screenshots of the Japanese interface: the deck list, a review, the statistics.
+"""Screenshots of the Japanese interface: the deck list, a review, the statistics, the browser.
 
 Run under a real X server (Xvfb) so real fonts render (a Japanese font must be installed, e.g.
 ``fonts-noto-cjk``)::
@@ -54,7 +54,7 @@ def key(app: QApplication, k: Qt.Key | str) -> None:
 
 
 def main() -> int:
-    """Take ``ja_deck_list.png``, ``ja_review.png`` and ``ja_stats.png``."""
+    """Take ``ja_deck_list.png``, ``ja_review.png``, ``ja_stats.png`` and ``ja_browse.png``."""
     app = QApplication(sys.argv[:1])
     data = Path(tempfile.mkdtemp(prefix="flashcards-ja-shots-"))
     settings = QSettings(str(data / "gui.ini"), QSettings.Format.IniFormat)
@@ -95,6 +95,15 @@ def main() -> int:
         if stats.view.report is not None and not stats.loading:
             break
     shot(stats.window, "ja_stats.png")
+    stats.window.close()
+
+    window.actions_.browse.trigger()
+    assert controller.browser is not None
+    browser = controller.browser.window
+    browser.resize(1180, 640)
+    browser.table.selectRow(2)
+    settle(300)
+    shot(browser, "ja_browse.png")
     controller.close()
     col.close()
     return 0
