@@ -38,6 +38,8 @@ Versions:
        ``syncgrave`` (deletions to send), ``syncshadow`` (what was last synced) and
        ``syncconflict`` (the losing side of an object changed on two devices). The ids are
        given by the next sync (and to new reviews on insert).
+    9. ``card.original_deck_id``: a card in a filtered deck (custom study) remembers its home
+       deck, as Anki's ``odid``; existing cards are all home (None).
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "original_deck_id" in _columns(conn, "card"):
+        return 9
     if "syncgrave" in inspect(conn).get_table_names():
         return 8
     if "leech_suspend" in _columns(conn, "deckoptions"):
@@ -260,6 +264,13 @@ def _to_v8(engine: Engine) -> None:
         table_of(SyncGrave).create(conn, checkfirst=True)
 
 
+def _to_v9(engine: Engine) -> None:
+    with engine.begin() as conn:
+        # The step's only change: its presence marks a finished step 9 (see _detect_version).
+        if "original_deck_id" not in _columns(conn, "card"):
+            conn.execute(text("ALTER TABLE card ADD COLUMN original_deck_id BIGINT"))
+
+
 def _remove_doubled_reviews(engine: Engine) -> None:
     log = table(
         "reviewlog",
@@ -306,6 +317,7 @@ STEPS: dict[int, Callable[[Engine], None]] = {
     5: _to_v6,
     6: _to_v7,
     7: _to_v8,
+    8: _to_v9,
 }
 
 

@@ -159,6 +159,9 @@ class Card(SQLModel, table=True):
     # A card from Anki: what its ``data`` held besides the memory state (``pos``, ``dr``,
     # ``decay``...), as JSON, to go back with it.
     anki_data: str | None = None
+    # A card in a filtered deck (custom study, schema 9): the deck it returns to (Anki's
+    # ``odid``); None for a card in its home deck.
+    original_deck_id: int | None = Field(default=None, sa_type=BigInteger)
 
 
 def epoch_ms(value: datetime) -> int:

@@ -252,7 +252,7 @@ def test_the_newest_version_is_recognised_without_its_version_row(tmp_path: Path
     conn.close()
     engine = create_engine(sqlite_url(db))
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == SCHEMA_VERSION == 8
+        assert migrations.read_version(connection) == SCHEMA_VERSION == 9
     engine.dispose()
 
 
@@ -270,7 +270,8 @@ def test_version_5_keeps_its_rows_and_gains_anki_factor_and_anki_data(tmp_path: 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     after = conn.execute("SELECT * FROM card ORDER BY id").fetchall()
-    assert [row[:-1] for row in after] == cards and {row[-1] for row in after} == {None}
+    # anki_data (step 6) and original_deck_id (step 9) come after the columns step 5 had.
+    assert [row[:-2] for row in after] == cards and {row[-2:] for row in after} == {(None, None)}
     assert "anki_factor" in {r[1] for r in conn.execute("PRAGMA table_info(reviewlog)")}
     conn.close()
     fresh = tmp_path / "fresh.db"
@@ -333,7 +334,7 @@ def test_version_8_gives_reviews_sync_ids_and_is_redone_after_a_crash(tmp_path: 
     col = open_collection(sqlite_url(db), tz=UTC)
     col.close()
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone() == (8,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     after = conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall()
     # Every review kept, not yet sent (usn -1), its global id given by the first sync.
     assert [row[:-2] for row in after] == logs and {row[-2:] for row in after} == {(None, -1)}
@@ -346,9 +347,41 @@ def test_version_8_gives_reviews_sync_ids_and_is_redone_after_a_crash(tmp_path: 
     # Without its version row, a finished step 8 is recognised by its last table.
     conn = sqlite3.connect(db)
     conn.execute("DELETE FROM setting WHERE key = 'schema_version'")
+    conn.execute("ALTER TABLE card DROP COLUMN original_deck_id")  # back to step 8's shape
     conn.commit()
     conn.close()
     engine = create_engine(sqlite_url(db))
     with engine.connect() as connection:
         assert migrations.read_version(connection) == 8
     engine.dispose()
+
+
+def test_version_9_gives_cards_a_home_deck_column_and_is_idempotent(tmp_path: Path) -> None:
+    db = v4_collection(tmp_path / "collection.db")
+    engine = create_engine(sqlite_url(db))
+    assert migrations.upgrade(engine, 4, target=8) == 8
+    engine.dispose()
+    conn = sqlite3.connect(db)
+    cards = conn.execute("SELECT * FROM card ORDER BY id").fetchall()
+    conn.close()
+    assert cards
+    col = open_collection(sqlite_url(db), tz=UTC)
+    col.close()
+    assert (tmp_path / "backups" / "before-schema-9.db").exists()  # backed up first
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (9,)
+    after = conn.execute("SELECT * FROM card ORDER BY id").fetchall()
+    # Every card kept, every one at home.
+    assert [row[:-1] for row in after] == cards and {row[-1] for row in after} == {None}
+    conn.close()
+    # Run again (a crash before the stamp): nothing changes; recognised without its row.
+    engine = create_engine(sqlite_url(db))
+    migrations.STEPS[8](engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM setting WHERE key = 'schema_version'")
+    with engine.connect() as connection:
+        assert migrations.read_version(connection) == 9
+    engine.dispose()
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)
