@@ -2533,19 +2533,19 @@
     <message>
         <source>The sync settings were not kept</source>
         <extracomment>A sentence for the status bar (what a sync moved). A sync ended (successfully or not): views refresh from ``changed`` as usual.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>同期の設定を保存できませんでした</translation>
     </message>
     <message>
         <source>Syncing…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期しています…</translation>
     </message>
     <message>
         <source>Sync</source>
-        <translation type="unfinished"></translation>
+        <translation>同期</translation>
     </message>
     <message>
         <source>The sync failed</source>
-        <translation type="unfinished"></translation>
+        <translation>同期に失敗しました</translation>
     </message>
 </context>
 <context>
@@ -2553,23 +2553,23 @@
     <message>
         <source>Sync Settings</source>
         <extracomment>The GUI settings&apos; keys: the server URL, and whether to sync when the app opens and closes.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>同期の設定</translation>
     </message>
     <message>
         <source>kept in the system keyring, not here</source>
-        <translation type="unfinished"></translation>
+        <translation>ここではなくシステムのキーリングに保存されます</translation>
     </message>
     <message>
         <source>Sync when the app opens and closes</source>
-        <translation type="unfinished"></translation>
+        <translation>アプリを開くときと閉じるときに同期する</translation>
     </message>
     <message>
         <source>&amp;Server</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバー(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Password</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード(&amp;P)</translation>
     </message>
 </context>
 <context>
