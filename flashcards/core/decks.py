@@ -16,6 +16,7 @@ from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import Deck, DeckOptions
 from flashcards.core.notes import delete_note_rows
+from flashcards.core.scheduler import custom_study
 from flashcards.core.sync.graves import record_graves
 from flashcards.core.tables import DECK, NOTE, OPTIONS
 
@@ -245,6 +246,9 @@ class DeckManager:
     def delete(self, deck_id: int) -> OpResult[int]:
         """Delete a deck, its subdecks, their notes, cards and review history.
 
+        Cards that are only visiting these decks (a filtered deck's: custom study) go back to
+        their home decks first and are kept, with their reviews, as Anki does.
+
         Returns:
             The number of notes deleted; the changes: ``DECKS | NOTES | CARDS``.
 
@@ -256,6 +260,8 @@ class DeckManager:
             raise NotFoundError(f"There is no deck with id {deck_id}.")
         ids = subdeck_ids(decks, decks[deck_id])
         with self._engine.begin() as conn:
+            custom_study.return_home(conn, list(ids))
+            custom_study.forget_decks(conn, ids)
             note_ids = [
                 r[0] for r in conn.execute(select(NOTE.c.id).where(NOTE.c.deck_id.in_(ids)))
             ]

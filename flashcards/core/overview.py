@@ -71,6 +71,12 @@ INTERDAY_STUDIED_SQL = (
     "SELECT deck_id, prev_due, prev_last_review FROM reviewlog "
     "WHERE reviewed_at >= :day_start AND state_before IN (1, 3) AND prev_due <= :day_start"
 )
+#: Today's extra limits per deck (custom study's "more new cards / reviews today", Anki's
+#: ``extend_limits``): a setting row ``extend_limits.<deck id>`` = ``<learner day> <new> <review>``.
+EXTEND_PREFIX = "extend_limits."
+EXTEND_SQL = (
+    "SELECT key, value FROM setting WHERE key > 'extend_limits.' AND key < 'extend_limits/'"
+)
 #: Learning cards due within this span count now and are shown when nothing else is left
 #: (Anki's default learn-ahead limit).
 LEARN_AHEAD = timedelta(minutes=20)
@@ -236,10 +242,25 @@ def learning_counts(
     return intraday, interday
 
 
+def extensions(fetch: Fetch, today: date) -> dict[int, tuple[int, int]]:
+    """Per deck: today's extra (new, review) limits (custom study; other days' rows are ignored)."""
+    out: dict[int, tuple[int, int]] = {}
+    for key, value in fetch(EXTEND_SQL, {}):
+        try:
+            day, new, review = str(value).split()
+            deck_id = int(str(key)[len(EXTEND_PREFIX) :])
+            if date.fromisoformat(day) == today:
+                out[deck_id] = (int(new), int(review))
+        except ValueError:  # a damaged row extends nothing
+            continue
+    return out
+
+
 def remaining(
     limits: Mapping[int, tuple[int, int]],
     tree: Mapping[int, list[int]],
     studied: Mapping[int, list[int]],
+    extra: Mapping[int, tuple[int, int]] | None = None,
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per deck: how many new cards and reviews its own limit still allows today.
 
@@ -250,6 +271,8 @@ def remaining(
         limits: deck id -> (new per day, reviews per day).
         tree: deck id -> the deck and its ancestors (see :func:`ancestors`).
         studied: deck id -> [new introduced, reviews done] today.
+        extra: deck id -> today's extra (new, review) limits of that deck alone (Anki's
+            ``extend_limits`` lowers the deck's own "studied today" counts, not its parents').
     """
     done_new: dict[int, int] = {}
     done_rev: dict[int, int] = {}
@@ -260,6 +283,9 @@ def remaining(
         for ancestor in chain:
             done_new[ancestor] = done_new.get(ancestor, 0) + new
             done_rev[ancestor] = done_rev.get(ancestor, 0) + rev
+    for deck_id, (new, rev) in (extra or {}).items():
+        done_new[deck_id] = done_new.get(deck_id, 0) - new
+        done_rev[deck_id] = done_rev.get(deck_id, 0) - rev
     # Anki's v3 limits: the new cards introduced today also use up the review limit, and the
     # new limit never exceeds what the review limit has left.
     rev_left = {
@@ -435,7 +461,8 @@ def compute(fetch: Fetch, now: datetime, tz: tzinfo | None, day_start_hour: int)
     tree = ancestors(decks)
     studied_rows = fetch(STUDIED_SQL, {"day_start": day_start})
     interday_done = interday_answers(fetch, day_start, tz, day_start_hour)
-    new_left, rev_left = remaining(limits, tree, studied_today(studied_rows, interday_done))
+    extra = extensions(fetch, learner_date(now, tz, day_start_hour))
+    new_left, rev_left = remaining(limits, tree, studied_today(studied_rows, interday_done), extra)
     order = sorted(decks)
     own: dict[int, tuple[int, int, int]] = {}
     intraday, interday = learning_counts(fetch, now, day_end, tz, day_start_hour)

@@ -545,7 +545,8 @@ def _write_progress(
                 queue, due = 1, int(card.due.timestamp())
             else:
                 queue, due = 3, day_number(card.due)
-            settings = col.decks.settings(int(card.deck_id))
+            # A card in a filtered deck (custom study) is scheduled by its home deck's options.
+            settings = col.decks.settings(int(card.original_deck_id or card.deck_id))
             steps = scheduling.parse_steps(
                 settings.learning_steps
                 if state == CardState.LEARNING

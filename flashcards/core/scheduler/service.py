@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, select, text, update
+from sqlalchemy import Engine, bindparam, delete, false, or_, select, text, update
 from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from flashcards.core import overview, queue, scheduling
 from flashcards.core.changes import NO_CHANGE, Change, Notify, OpResult, announce
@@ -26,6 +27,7 @@ from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
 from flashcards.core.render import Faces, faces_of_row
+from flashcards.core.scheduler import custom_study as custom
 from flashcards.core.scheduler import study_queue
 from flashcards.core.stats_data import forget_review
 from flashcards.core.tables import CARD, LOG, NOTE
@@ -62,6 +64,8 @@ class ReviewCard:
     flag: int = 0  # Anki's card flag, 0 (none) to 7
     #: When the learner's days roll over (elapsed days and due days count them).
     day: scheduling.LearnerDay = scheduling.LearnerDay()
+    #: A card in a filtered deck (custom study): its home deck, whose options schedule it.
+    home_deck_id: int | None = None
 
     @cached_property
     def outcomes(self) -> dict[int, scheduling.Outcome]:
@@ -169,9 +173,18 @@ class Scheduler:
             deck_id: (opts.new_per_day, opts.reviews_per_day)
             for deck_id, opts in self._decks.all_settings().items()
         }
+        for deck_id in self._filtered(conn):  # a filtered deck has no limits (Anki's)
+            if deck_id in limits:
+                limits[deck_id] = (study_queue.UNLIMITED, study_queue.UNLIMITED)
         rows = self._studied_rows(conn, day_start)
         studied = overview.studied_today(rows, self._interday_done(conn, day_start))
-        return overview.remaining(limits, self._decks.tree(), studied)
+        extra = overview.extensions(self._fetch(conn), self._config.learner_day(day_start))
+        return overview.remaining(limits, self._decks.tree(), studied, extra)
+
+    def _filtered(self, conn: Connection) -> set[int]:
+        """The filtered decks (the custom study session's, if any)."""
+        current = custom.session(conn)
+        return set() if current is None else {current.deck_id}
 
     def today(self, now: datetime) -> tuple[int, float, int]:
         """Today's line: cards studied today, minutes spent on them, and the streak in days."""
@@ -213,6 +226,12 @@ class Scheduler:
                 sql = overview.own_counts_sql(len(order))
                 for deck, new, _learn, rev in fetch(sql, params):
                     own[int(deck)] = (int(new), intraday.get(int(deck), 0), int(rev))
+            for deck_id in self._filtered(conn) & set(decks):
+                # A filtered deck shows every card it holds (its queue takes them all).
+                current = self._build_filtered_queue(conn, now, deck_id)
+                new, learn, rev = current.counts(now)
+                own[deck_id] = (new, learn, rev)
+                interday = {**interday, deck_id: 0}
             if self._totals is None:
                 rows = fetch(overview.TOTALS_SQL, {})
                 self._totals = {int(d): int(n) for d, n in rows}
@@ -226,6 +245,8 @@ class Scheduler:
         """Today's queue of ``deck`` (None: all decks), gathered as Anki's v3 scheduler does."""
         decks = self._decks.names()
         root = self._decks.id(deck) if deck is not None else None
+        if root is not None and root in self._filtered(conn):
+            return self._build_filtered_queue(conn, now, root)
         scope = list(decks) if deck is None else subdeck_ids(decks, deck)
         day_start, day_end = self._config.day_bounds(now)
         new_left, rev_left = self._remaining(conn, day_start)
@@ -283,6 +304,57 @@ class Scheduler:
             reviews=sorted(reviews, key=by_day),
             new_by_deck=((d, new_cards(d)) for d in by_name),
         )
+
+    def _build_filtered_queue(
+        self, conn: Connection, now: datetime, root: int
+    ) -> study_queue.StudyQueue:
+        """The queue of a filtered deck: all its cards, without limits, in the session's order.
+
+        As Anki's filtered deck (rescheduling on): its reviews and new cards are all due now,
+        whatever their due date; a learning card waits for its step (a card answered today
+        on an interday step until its day).
+        """
+        day_start, day_end = self._config.day_bounds(now)
+        current = custom.session(conn)
+        kind = current.kind if current is not None else custom.Kind.AHEAD
+        rows = list(
+            conn.execute(
+                select(
+                    CARD.c.id,
+                    CARD.c.note_id,
+                    CARD.c.deck_id,
+                    CARD.c.due,
+                    CARD.c.reps,
+                    CARD.c.ord,
+                    CARD.c.state,
+                    CARD.c.last_review,
+                ).where(
+                    CARD.c.deck_id == root,
+                    CARD.c.suspended == false(),
+                    or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now),
+                )
+            ).all()
+        )
+        rows.sort(key=lambda r: custom.order_key(kind, r.id, r.note_id, r.ord, r.due))
+        learning: list[study_queue.LearningEntry] = []
+        reviews: list[tuple[int, study_queue.Kind]] = []
+        day_learning: list[tuple[int, study_queue.Kind]] = []
+        new: list[tuple[int, study_queue.Kind]] = []
+        hour = self._config.day_start_hour
+        for row in rows:
+            if row.state == CardState.NEW:
+                new.append((int(row.id), study_queue.Kind.NEW))
+            elif row.state == CardState.REVIEW:
+                reviews.append((int(row.id), study_queue.Kind.REVIEW))
+            elif overview.is_interday(row.due, row.last_review, self._config.tz, hour):
+                answered_today = row.last_review is not None and row.last_review >= day_start
+                if row.due < day_end or not answered_today:
+                    day_learning.append((int(row.id), study_queue.Kind.INTERDAY))
+            elif row.due < day_end:
+                learning.append(study_queue.LearningEntry(row.due, int(row.id), int(row.reps)))
+        learning.sort(key=study_queue.LearningEntry.key)
+        main = study_queue.intersperse(study_queue.intersperse(reviews, day_learning), new)
+        return study_queue.StudyQueue(root, day_start, main, learning, now, LEARN_AHEAD)
 
     def _study_queue(
         self, conn: Connection, now: datetime, deck: str | None
@@ -357,7 +429,8 @@ class Scheduler:
     def _review_card_of(self, row: Any, now: datetime) -> ReviewCard:
         card_id = int(row.id)
         memory = _memory(row)
-        config = self._decks.settings(int(row.deck_id)).scheduler_config()
+        home = None if row.original_deck_id is None else int(row.original_deck_id)
+        config = self._decks.settings(home or int(row.deck_id)).scheduler_config()
         deck_name = self._decks.names().get(int(row.deck_id), "")
         card = ReviewCard(
             card_id=card_id,
@@ -377,6 +450,7 @@ class Scheduler:
             config=config,
             flag=int(row.flags or 0),
             day=self._learner_day(),
+            home_deck_id=home,
         )
         self._shown = card
         return card
@@ -409,8 +483,12 @@ class Scheduler:
         at = utcnow_guard(shown_at) if shown_at is not None else now
         day_start, day_end = self._config.day_bounds(now)
         with self._engine.begin() as conn:
-            outcome, memory, deck_id, note_id, kind = self._apply_answer(conn, card_id, rating, at)
+            applied = self._apply_answer(conn, card_id, rating, at)
+            outcome, memory, deck_id, note_id, kind, filtered = applied
             new = outcome.memory
+            if filtered and new.state not in (CardState.LEARNING, CardState.RELEARNING):
+                # Anki's v3: a card leaves the filtered deck once answered outside learning.
+                custom.return_card_home(conn, card_id)
             siblings: list[int] = []
             if kind != NoteKind.BASIC:  # a basic note has no siblings to bury
                 rows = conn.execute(
@@ -548,12 +626,14 @@ class Scheduler:
 
     def _apply_answer(
         self, conn: Connection, card_id: int, rating: int, at: datetime
-    ) -> tuple[scheduling.Outcome, scheduling.Memory, int, int, str]:
+    ) -> tuple[scheduling.Outcome, scheduling.Memory, int, int, str, bool]:
         """Write the outcome of answering a card as of ``at`` to its row.
 
         Returns:
-            The outcome, the card's memory before it, and the card's deck id, note id and
-            note kind.
+            The outcome, the card's memory before it, the card's home deck id (its own deck,
+            or the one it came from into a filtered deck: its options schedule it and its
+            review is logged there), note id and note kind, and whether it is in a filtered
+            deck.
         """
         shown = self._shown
         if shown is not None and (shown.card_id, shown.shown_at) == (card_id, at):
@@ -567,15 +647,25 @@ class Scheduler:
             params = _memory_params(card_id, outcome.memory)
             params |= {"old_reps": memory.reps, "old_state": memory.state, "old_due": memory.due}
             if conn.execute(queue.UPDATE_MEMORY_IF_UNCHANGED, params).rowcount == 1:
-                return outcome, memory, shown.deck_id, shown.note_id, shown.kind
+                home = shown.home_deck_id
+                return (
+                    outcome,
+                    memory,
+                    home or shown.deck_id,
+                    shown.note_id,
+                    shown.kind,
+                    home is not None,
+                )
         row = conn.execute(queue.CARD_FOR_ANSWER, {"card_id": card_id}).first()
         if row is None:
             raise NotFoundError(f"There is no card with id {card_id}.")
         memory = _memory(row)
-        config = self._decks.settings(int(row.deck_id)).scheduler_config()
+        home = None if row.original_deck_id is None else int(row.original_deck_id)
+        deck_id = home or int(row.deck_id)
+        config = self._decks.settings(deck_id).scheduler_config()
         outcome = scheduling.answer(card_id, memory, rating, config, at, self._learner_day())
         conn.execute(queue.UPDATE_MEMORY, _memory_params(card_id, outcome.memory))
-        return outcome, memory, int(row.deck_id), int(row.note_id), str(row.kind)
+        return outcome, memory, deck_id, int(row.note_id), str(row.kind), home is not None
 
     def undo(self) -> OpResult[int | None]:
         """Undo the last answer of this session: restore its card exactly, remove its log row.
@@ -695,6 +785,190 @@ class Scheduler:
         with self._engine.begin() as conn:
             conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(suspended=suspended))
         return announce(self._notify, None, Change.CARDS)
+
+    # ------------------------------------------------------------------ custom study
+
+    def extend_limits(
+        self, deck: str, now: datetime, *, new: int = 0, review: int = 0
+    ) -> OpResult[None]:
+        """Custom study's "more new cards / reviews today": the deck's limits + N, today only.
+
+        As Anki's ``extend_limits``: the deck's own "studied today" counts are lowered by N
+        (its parents' are not), so the deck's new (review) limit grows by N today; new cards
+        also count against the review limit, which grows with them. It expires at the next
+        rollover; extending again the same day adds to it (a negative N lowers the limit).
+
+        Returns:
+            No value; the changes: ``OPTIONS``.
+
+        Raises:
+            NotFoundError: If there is no such deck.
+        """
+        now = utcnow_guard(now)
+        deck_id = self._decks.id(deck)
+        with self._engine.begin() as conn:
+            today = self._config.learner_day(now)
+            custom.extend(conn, deck_id, today, int(new), int(review))
+        return announce(self._notify, None, Change.OPTIONS)
+
+    def custom_study(
+        self,
+        deck: str,
+        kind: custom.Kind,
+        now: datetime,
+        *,
+        days: int = 1,
+        limit: int = custom.NO_LIMIT,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+    ) -> OpResult[str]:
+        """Make the custom study session of ``deck`` (see :mod:`.custom_study`).
+
+        The cards of the last session go home first; the chosen cards move into the filtered
+        deck "Custom Study Session" (made if missing), each remembering its home deck.
+
+        Returns:
+            The filtered deck's name (to study it); the changes: ``DECKS | CARDS``.
+
+        Raises:
+            NotFoundError: If there is no such deck.
+            InputError: If no card matched (nothing changes), if ``days`` or ``limit`` is
+                below 1, or if a normal deck has the session's name.
+        """
+        now = utcnow_guard(now)
+        if days < 1 or limit < 1:
+            raise InputError("The number of days and of cards must be at least 1.")
+        decks = self._decks.names()
+        home = self._decks.id(deck)
+        _, day_end = self._config.day_bounds(now)
+        with Session(self._engine) as session:
+            conn = session.connection()
+            current = custom.session(conn)
+            existing = next((i for i, n in decks.items() if n == custom.SESSION_NAME), None)
+            if existing is not None and (current is None or current.deck_id != existing):
+                raise InputError(
+                    f"A deck called {custom.SESSION_NAME!r} exists and is not a custom "
+                    "study session: rename it first."
+                )
+            if current is not None and home == current.deck_id:
+                raise InputError("Custom study gathers cards from a normal deck, not from itself.")
+            if current is not None:
+                custom.return_home(conn, [current.deck_id])
+            deck_id = (
+                existing
+                if existing is not None
+                else self._decks.ensure(session, custom.SESSION_NAME, now)
+            )
+            search = custom.Session(
+                deck_id, home, kind, days, limit, tuple(include), tuple(exclude)
+            )
+            count = self._gather(conn, search, decks, now, day_end)
+            if not count:
+                session.rollback()
+                raise InputError("No cards matched the criteria you provided.")
+            custom.save_session(conn, search)
+            session.commit()
+        return announce(self._notify, custom.SESSION_NAME, Change.DECKS | Change.CARDS)
+
+    def _gather(
+        self,
+        conn: Connection,
+        search: custom.Session,
+        decks: dict[int, str],
+        now: datetime,
+        day_end: datetime,
+    ) -> int:
+        hour = self._config.day_start_hour
+        ids = custom.select_cards(
+            conn,
+            search,
+            subdeck_ids(decks, decks[search.home]),
+            now=now,
+            day_end=day_end,
+            is_interday_row=lambda r: overview.is_interday(
+                r.due, r.last_review, self._config.tz, hour
+            ),
+        )
+        custom.move_in(conn, ids, search.deck_id)
+        return len(ids)
+
+    def filtered_deck(self) -> int | None:
+        """The id of the filtered deck (the custom study session's), if there is one."""
+        with self._engine.connect() as conn:
+            current = custom.session(conn)
+        return None if current is None else current.deck_id
+
+    def empty_filtered(self, deck_id: int) -> OpResult[int]:
+        """Send every card of a filtered deck home (the deck stays, empty, to rebuild).
+
+        Returns:
+            How many cards went home; the changes: ``CARDS``.
+        """
+        with self._engine.begin() as conn:
+            moved = custom.return_home(conn, [deck_id])
+        return announce(self._notify, moved, Change.CARDS)
+
+    def rebuild_filtered(self, deck_id: int, now: datetime) -> OpResult[int]:
+        """Send the cards of the filtered deck home and gather its search again.
+
+        Returns:
+            How many cards it holds now; the changes: ``CARDS``.
+
+        Raises:
+            InputError: If ``deck_id`` is not the custom study session or its deck is gone.
+        """
+        now = utcnow_guard(now)
+        decks = self._decks.names()
+        _, day_end = self._config.day_bounds(now)
+        with self._engine.begin() as conn:
+            current = custom.session(conn)
+            if current is None or current.deck_id != deck_id or current.home not in decks:
+                raise InputError("This deck is not a custom study session that can be rebuilt.")
+            custom.return_home(conn, [deck_id])
+            count = self._gather(conn, current, decks, now, day_end)
+        return announce(self._notify, count, Change.CARDS)
+
+    def custom_study_defaults(self, deck: str, now: datetime) -> custom.Defaults:
+        """What the custom study dialog shows for ``deck``.
+
+        Its tags, what today's limits hold back, and today's extension so far.
+
+        Raises:
+            NotFoundError: If there is no such deck.
+        """
+        now = utcnow_guard(now)
+        decks = self._decks.names()
+        deck_id = self._decks.id(deck)
+        scope = subdeck_ids(decks, deck)
+        _, day_end = self._config.day_bounds(now)
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(NOTE.c.tags).where(
+                    NOTE.c.id.in_(select(CARD.c.note_id).where(CARD.c.deck_id.in_(scope)))
+                )
+            )
+            tags = sorted({t for (text_,) in rows for t in str(text_ or "").split()}, key=str.lower)
+            visible = (
+                CARD.c.deck_id.in_(scope),
+                CARD.c.suspended == false(),
+                or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now),
+            )
+            count = select(text("count(*)")).select_from(CARD)
+            new = conn.execute(count.where(*visible, CARD.c.state == CardState.NEW)).scalar()
+            due = conn.execute(
+                count.where(*visible, CARD.c.state == CardState.REVIEW, CARD.c.due < day_end)
+            ).scalar()
+            extend_new, extend_review = custom.extension(
+                conn, deck_id, self._config.learner_day(now)
+            )
+        shown = next((c for c in self.deck_counts(now) if c.deck_id == deck_id), None)
+        return custom.Defaults(
+            tags=tags,
+            available_new=max(0, int(new or 0) - (shown.new if shown else 0)),
+            available_review=max(0, int(due or 0) - (shown.review if shown else 0)),
+            extend_new=extend_new,
+            extend_review=extend_review,
+        )
 
 
 def _memory_params(card_id: int, memory: scheduling.Memory) -> dict[str, Any]:
