@@ -315,6 +315,7 @@ class DoneView(QWidget):
     """The "done for today" screen: what comes next and when."""
 
     back_clicked = Signal()
+    custom_study_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -330,9 +331,13 @@ class DoneView(QWidget):
         self.back_button.setObjectName("primaryButton")
         self.back_button.setToolTip(self.tr("Esc"))
         self.back_button.clicked.connect(self.back_clicked)
+        self.custom_study_button = QPushButton(self.tr("Custom Study"))
+        self.custom_study_button.setObjectName("customStudyButton")
+        self.custom_study_button.clicked.connect(self.custom_study_clicked)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.back_button)
+        row.addWidget(self.custom_study_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)

@@ -944,7 +944,12 @@ class Scheduler:
         with self._engine.connect() as conn:
             rows = conn.execute(
                 select(NOTE.c.tags).where(
-                    NOTE.c.id.in_(select(CARD.c.note_id).where(CARD.c.deck_id.in_(scope)))
+                    # As Anki's deck search: cards visiting a filtered deck count at home.
+                    NOTE.c.id.in_(
+                        select(CARD.c.note_id).where(
+                            or_(CARD.c.deck_id.in_(scope), CARD.c.original_deck_id.in_(scope))
+                        )
+                    )
                 )
             )
             tags = sorted({t for (text_,) in rows for t in str(text_ or "").split()}, key=str.lower)
