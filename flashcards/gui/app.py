@@ -218,8 +218,10 @@ def open_in_background(
 
     def done(result: tuple[Collection, list[DeckCounts]]) -> None:
         col, counts = result
-        attach_collection(gui, col, counts)
+        controller = attach_collection(gui, col, counts)
         start_backups(gui)
+        if controller.sync.automatic():  # (the setting: sync when the app opens)
+            controller.sync.sync()
         gui.marks.setdefault("deck_list", time.monotonic())
         gui.marks["collection_ready"] = time.monotonic()
         if on_ready is not None:
@@ -321,6 +323,8 @@ def shutdown(gui: Gui) -> None:
     if gui.controller is not None:
         gui.controller.close()
     gui.executor.wait()
+    if gui.controller is not None and gui.controller.sync.automatic():
+        gui.controller.sync.sync_now_blocking()  # (the setting: sync when the app closes)
     take_closing_backup(gui)
     if gui.col is not None:
         gui.col.close()

@@ -20,13 +20,13 @@ from flashcards.gui.main_window import MainWindow, Screen
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import ask, one_sentence, quote, warn
 from flashcards.gui.review_controller import ReviewController
+from flashcards.gui.sync_controller import SyncController
 from flashcards.gui.theme import Theme
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
     from flashcards.core.overview import DeckCounts
     from flashcards.gui.browser_controller import BrowserController
-    from flashcards.gui.custom_study_dialog import CustomStudyDialog
     from flashcards.gui.generate_controller import GenerateController
     from flashcards.gui.stats_controller import StatsController
 
@@ -66,8 +66,6 @@ class MainController(QObject):
         self.stats: StatsController | None = None
         #: The Generate dialog's controller while the dialog is open.
         self.generate: GenerateController | None = None
-        #: The last Custom Study dialog opened (from the done screen).
-        self.custom_study: CustomStudyDialog | None = None
         self._counts: list[DeckCounts] = []
         self.review = ReviewController(
             col, ops, clock, window.review, window.done, window.actions_, theme
@@ -75,6 +73,7 @@ class MainController(QObject):
         self.exchange = ExchangeController(col, ops, clock, window)
         self.exchange.selected_deck = self._selected_deck_name
         self.check_media = CheckMediaController(col, ops, window)
+        self.sync = SyncController(col, ops, clock, settings, window)
         # Counts are refreshed once per burst of changes (an import announces many).
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -93,11 +92,13 @@ class MainController(QObject):
         a.export.triggered.connect(self.exchange.ask_export)
         a.check_media.triggered.connect(self.check_media.open)
         self.check_media.message.connect(self._on_message)
+        a.sync.triggered.connect(self.sync.sync)
+        a.sync_settings.triggered.connect(self.sync.ask_settings)
+        self.sync.message.connect(self._on_message)
         a.settings.triggered.connect(self._on_settings)
         a.about.triggered.connect(self._on_about)
         window.deck_list.study_requested.connect(self._on_study)
         window.done.back_clicked.connect(self._on_back)
-        window.done.custom_study_clicked.connect(self._on_custom_study)
         self.review.screen_requested.connect(self._on_screen_requested)
         self.review.edit_note_requested.connect(self._on_edit_note)
         self.review.message.connect(self._on_message)
@@ -186,24 +187,6 @@ class MainController(QObject):
         deck_id = self.window.deck_list.selected_deck()
         if deck_id is not None and self.window.current_screen == Screen.DECKS:
             self._on_study(deck_id)
-
-    @Slot()
-    def _on_custom_study(self) -> None:
-        from flashcards.gui.custom_study_dialog import CustomStudyDialog
-
-        if not self.review.deck:
-            return
-        if self.custom_study is not None:  # the last one, closed
-            self.custom_study.deleteLater()
-        dialog = CustomStudyDialog(self.col, self.ops, self._clock, self.review.deck, self.window)
-        dialog.study_requested.connect(self._on_study_name)
-        self.custom_study = dialog
-        dialog.open()
-
-    @Slot(str)
-    def _on_study_name(self, name: str) -> None:
-        self.review.start(name)
-        self._sync_actions()
 
     @Slot()
     def _on_back(self) -> None:

@@ -61,6 +61,8 @@ class MainActions:
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
+    sync: QAction
+    sync_settings: QAction
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +97,9 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         import_file = _action(self, file, self.tr("&Import…"), "Ctrl+Shift+I")
         export = _action(self, file, self.tr("&Export…"), "Ctrl+E")
+        file.addSeparator()
+        sync = _action(self, file, self.tr("S&ync"), "Y")  # Anki's key
+        sync_settings = _action(self, file, self.tr("Sync Se&ttings…"))
         file.addSeparator()
         check_media = _action(self, file, self.tr("Check &Media…"))
         restore = _action(self, file, self.tr("&Restore Backup…"))
@@ -162,7 +167,7 @@ class MainWindow(QMainWindow):
         return MainActions(
             add_note, generate, import_file, export, quit_, undo, browse, settings, study,
             reveal, rate, edit_note, bury, suspend, back, about, stats, restore, flag, replay,
-            check_media, zoom_in, zoom_out, zoom_reset,
+            check_media, zoom_in, zoom_out, zoom_reset, sync, sync_settings,
         )  # fmt: skip
 
     def show_screen(self, screen: Screen) -> None:

@@ -1407,7 +1407,7 @@
     <name>MainController</name>
     <message>
         <source>Study</source>
-        <extracomment>The Generate dialog&apos;s controller while the dialog is open.</extracomment>
+        <extracomment>The Generate dialog&apos;s controller while the dialog is open. The last Custom Study dialog opened (from the done screen).</extracomment>
         <translation>学習する</translation>
     </message>
     <message>
@@ -1493,6 +1493,14 @@
     <message>
         <source>&amp;Export…</source>
         <translation>エクスポート(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>S&amp;ync</source>
+        <translation>同期(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Sync Se&amp;ttings…</source>
+        <translation>同期の設定(&amp;T)…</translation>
     </message>
     <message>
         <source>Check &amp;Media…</source>

@@ -61,3 +61,18 @@ def test_sync_settings_keep_a_usable_url_only(qtbot, gui: Gui, clock, settings: 
     dialog.done(QDialog.DialogCode.Accepted)
     assert settings.value(URL_SETTING) == "postgresql://learner@127.0.0.1/flashcards"
     assert settings.value(AUTO_SETTING) == "true" and controller.automatic()
+
+
+def test_y_syncs_and_without_a_server_asks_for_one(
+    qtbot,
+    gui: Gui,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    monkeypatch.delenv("FLASHCARDS_SYNC_URL", raising=False)
+    assert gui.controller is not None
+    sync = gui.window.actions_.sync
+    assert sync.shortcut().toString() == "Y" and sync.text() == "S&ync"
+    sync.trigger()  # no server yet: the settings open instead
+    dialog = gui.controller.sync.dialog
+    assert dialog is not None and dialog.isVisible() and dialog.url.text() == ""
+    dialog.reject()
