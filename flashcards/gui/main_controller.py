@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from flashcards.core.collection import Collection
     from flashcards.core.overview import DeckCounts
     from flashcards.gui.browser_controller import BrowserController
+    from flashcards.gui.custom_study_dialog import CustomStudyDialog
     from flashcards.gui.generate_controller import GenerateController
     from flashcards.gui.stats_controller import StatsController
 
@@ -66,6 +67,8 @@ class MainController(QObject):
         self.stats: StatsController | None = None
         #: The Generate dialog's controller while the dialog is open.
         self.generate: GenerateController | None = None
+        #: The last Custom Study dialog opened (from the done screen).
+        self.custom_study: CustomStudyDialog | None = None
         self._counts: list[DeckCounts] = []
         self.review = ReviewController(
             col, ops, clock, window.review, window.done, window.actions_, theme
@@ -99,6 +102,7 @@ class MainController(QObject):
         a.about.triggered.connect(self._on_about)
         window.deck_list.study_requested.connect(self._on_study)
         window.done.back_clicked.connect(self._on_back)
+        window.done.custom_study_clicked.connect(self._on_custom_study)
         self.review.screen_requested.connect(self._on_screen_requested)
         self.review.edit_note_requested.connect(self._on_edit_note)
         self.review.message.connect(self._on_message)
@@ -187,6 +191,24 @@ class MainController(QObject):
         deck_id = self.window.deck_list.selected_deck()
         if deck_id is not None and self.window.current_screen == Screen.DECKS:
             self._on_study(deck_id)
+
+    @Slot()
+    def _on_custom_study(self) -> None:
+        from flashcards.gui.custom_study_dialog import CustomStudyDialog
+
+        if not self.review.deck:
+            return
+        if self.custom_study is not None:  # the last one, closed
+            self.custom_study.deleteLater()
+        dialog = CustomStudyDialog(self.col, self.ops, self._clock, self.review.deck, self.window)
+        dialog.study_requested.connect(self._on_study_name)
+        self.custom_study = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _on_study_name(self, name: str) -> None:
+        self.review.start(name)
+        self._sync_actions()
 
     @Slot()
     def _on_back(self) -> None:
