@@ -694,6 +694,110 @@
     </message>
 </context>
 <context>
+    <name>CustomStudyDialog</name>
+    <message>
+        <source>Custom Study</source>
+        <extracomment>&quot;Study by card state or tag&quot;: the card kinds, in Anki&apos;s order. The deck to study once the operation is done.</extracomment>
+        <translation>カスタム学習</translation>
+    </message>
+    <message>
+        <source>Increase today&apos;s new card limit</source>
+        <translation>今日の新規カードの上限を増やす</translation>
+    </message>
+    <message>
+        <source>Increase today&apos;s review card limit</source>
+        <translation>今日の復習カードの上限を増やす</translation>
+    </message>
+    <message>
+        <source>Review forgotten cards</source>
+        <translation>忘れたカードを復習</translation>
+    </message>
+    <message>
+        <source>Review ahead</source>
+        <translation>先取り復習</translation>
+    </message>
+    <message>
+        <source>Study by card state or tag</source>
+        <translation>カードの状態またはタグで学習</translation>
+    </message>
+    <message>
+        <source>New cards only</source>
+        <translation>新規カードのみ</translation>
+    </message>
+    <message>
+        <source>Due cards only</source>
+        <translation>期日の来たカードのみ</translation>
+    </message>
+    <message>
+        <source>All review cards in random order</source>
+        <translation>すべての復習カードをランダムな順で</translation>
+    </message>
+    <message>
+        <source>All cards in random order</source>
+        <translation>すべてのカードをランダムな順で</translation>
+    </message>
+    <message>
+        <source>Only cards with one of these tags (none: any):</source>
+        <translation>次のタグのどれかがあるカードのみ（空欄ならすべて）：</translation>
+    </message>
+    <message>
+        <source>New cards available: {n}</source>
+        <translation>学習できる新規カード：{n}</translation>
+    </message>
+    <message>
+        <source>Increase today&apos;s new card limit by</source>
+        <translation>今日の新規カードの上限を増やす枚数</translation>
+    </message>
+    <message>
+        <source>Review cards available: {n}</source>
+        <translation>学習できる復習カード：{n}</translation>
+    </message>
+    <message>
+        <source>Increase today&apos;s review limit by</source>
+        <translation>今日の復習の上限を増やす枚数</translation>
+    </message>
+    <message>
+        <source>Review cards forgotten in the last</source>
+        <translation>忘れた復習カード（さかのぼる日数）</translation>
+    </message>
+    <message>
+        <source>Review ahead by</source>
+        <translation>先取りする日数</translation>
+    </message>
+    <message>
+        <source>Select</source>
+        <translation>選ぶカード</translation>
+    </message>
+    <message>
+        <source>card</source>
+        <translation>枚</translation>
+    </message>
+    <message>
+        <source>cards</source>
+        <translation>枚</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>card from the deck</source>
+        <translation>枚（デッキから）</translation>
+    </message>
+    <message>
+        <source>cards from the deck</source>
+        <translation>枚（デッキから）</translation>
+    </message>
+    <message>
+        <source>Custom study failed.</source>
+        <translation>カスタム学習を始められませんでした。</translation>
+    </message>
+</context>
+<context>
     <name>DeckListView</name>
     <message>
         <source>&amp;Options…</source>
@@ -799,6 +903,10 @@
     <message>
         <source>Esc</source>
         <translation>Esc キー</translation>
+    </message>
+    <message>
+        <source>Custom Study</source>
+        <translation>カスタム学習</translation>
     </message>
     <message>
         <source>Done for today with {deck}!</source>
