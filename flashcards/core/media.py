@@ -67,6 +67,14 @@ def safe_name(name: str) -> str:
     return text
 
 
+def is_safe_name(name: str) -> bool:
+    """Whether ``name`` is a media name as :func:`safe_name` writes it (one plain file name)."""
+    try:
+        return safe_name(name) == name
+    except InputError:
+        return False
+
+
 def _shorten(name: str) -> str:
     stem, ext = os.path.splitext(name)
     ext = ext if len(ext.encode()) <= 16 else ""
@@ -199,12 +207,7 @@ class MediaFolder:
         Only a plain file name already safe (:func:`safe_name` keeps it as it is) is looked
         up, so no name (``../x``, ``/etc/passwd``, ``a/b``) reaches outside the folder.
         """
-        if self.folder is None:
-            return None
-        try:
-            if safe_name(name) != name:
-                return None
-        except InputError:
+        if self.folder is None or not is_safe_name(name):
             return None
         path = self.folder / name
         return path if path.is_file() and not path.is_symlink() else None
@@ -362,6 +365,7 @@ __all__ = [
     "MediaCheck",
     "MediaFolder",
     "file_sha1",
+    "is_safe_name",
     "missing_media_sentence",
     "references",
     "rename_references",

@@ -33,8 +33,7 @@ import html
 import re
 from urllib.parse import unquote
 
-from flashcards.core.errors import InputError
-from flashcards.core.media import safe_name
+from flashcards.core.media import is_safe_name
 
 #: Formatting tags a card may use; none can load anything or run anything. Besides inline
 #: formatting: what Anki's templates commonly hold (rules, tables, headings) and what the
@@ -129,12 +128,7 @@ def media_src(value: str) -> str | None:
     no ``..`` and no control character.
     """
     for name in (value, unquote(value)):
-        if not name or any(c in name for c in ":/\\") or ".." in name:
-            return None
-        try:
-            if safe_name(name) != name:
-                return None
-        except InputError:
+        if not name or any(c in name for c in ":/\\") or ".." in name or not is_safe_name(name):
             return None
     return value
 

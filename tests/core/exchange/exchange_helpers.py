@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -113,3 +115,20 @@ def anki_sample(acol: AnkiCollection) -> int:
         card.start_timer()
         acol.sched.answerCard(card, 3)
     return acol.note_count()
+
+
+def grey_png(colour: int) -> bytes:
+    """A real 2x2 PNG of one grey level (two levels: two different files)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes([colour]) * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from datetime import UTC, datetime, timedelta
@@ -21,7 +19,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection as AnkiCollection
 from anki.collection import ExportAnkiPackageOptions
-from exchange_helpers import anki_import, snapshot
+from exchange_helpers import anki_import, grey_png, snapshot
 from sqlalchemy import select
 
 from flashcards.cli import main
@@ -37,25 +35,8 @@ from flashcards.core.tables import NOTE
 Anki = Callable[[], AnkiCollection]
 
 
-def _png(colour: int) -> bytes:
-    """A real 2x2 PNG of one grey level (so two colours are two different files)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + bytes([colour]) * 2 for _ in range(2))
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-CAT = _png(10)
-DOG = _png(200)
+CAT = grey_png(10)
+DOG = grey_png(200)
 MEOW = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(40))  # bytes are bytes to the folder
 FONT = b"not really a font, but a file the note type names"
 

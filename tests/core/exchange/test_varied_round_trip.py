@@ -28,7 +28,6 @@ import json
 import shutil
 import struct
 import wave
-import zlib
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import Any
 
 import pytest
 from anki_clock import run_anki
-from exchange_helpers import snapshot
+from exchange_helpers import grey_png, snapshot
 from sqlalchemy import select
 
 from flashcards.core import exchange
@@ -48,23 +47,6 @@ from flashcards.core.tables import CARD, LOG, NOTE
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 FORMS = ("legacy", "current", "colpkg")
-
-
-def _png(colour: int) -> bytes:
-    """A real 2x2 grey PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + bytes([colour]) * 2 for _ in range(2))
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def _wav() -> bytes:
@@ -81,8 +63,8 @@ def _wav() -> bytes:
 
 
 MEDIA = {
-    "cat.png": _png(10),
-    "犬 の 写真.png": _png(200),
+    "cat.png": grey_png(10),
+    "犬 の 写真.png": grey_png(200),
     "meow.wav": _wav(),
     "_hand.ttf": b"not really a font, but a file the note type's CSS names",
 }
