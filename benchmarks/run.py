@@ -1,6 +1,6 @@
 """The benchmark command: prints every figure the issues name, as one table.
 
-Usage: ``python benchmarks/run.py [core|generate|read|exchange|startup|stats|optimize ...]``
+Usage: ``python benchmarks/run.py [core|generate|read|exchange|startup|stats|optimize|sync ...]``
 (default: all).
 """
 
@@ -23,6 +23,7 @@ SUITES = [
     "gui",
     "hostile",
     "optimize",
+    "sync",
 ]
 
 

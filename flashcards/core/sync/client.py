@@ -709,7 +709,10 @@ def _merge(
         for grave in pulled.graves:
             kind, uid = str(grave["kind"]), str(grave["uid"])
             if local_wins(kind, uid, grave) and (kind, uid) not in graves_here:
-                continue  # changed here after: this side's version goes back up
+                # Changed here after: this side's version goes back up, and with it what the
+                # deletion took off the server (its cards, their reviews, sent or not).
+                _send_again(conn, writer, kind, uid)
+                continue
             if uid in local.get(kind, {}):
                 report.received["deletion"] += 1
             writer.remove(kind, uid)
@@ -722,6 +725,34 @@ def _merge(
         }
         report.replayed += replay_cards(conn, touched, day)
         _set_setting(conn, USN_KEY, str(pulled.head))
+
+
+def _send_again(conn: Connection, writer: _Local, kind: str, uid: str) -> None:
+    """Send a note's (or a card's) cards and reviews again at the next push.
+
+    A deletion on the server takes the object's cards and reviews with it; when this side's
+    newer edit brings the object back, they go back up too (the server ignores reviews it
+    still has).
+    """
+    if kind == "note":
+        note_id = writer.notes.get(uid)
+        if note_id is None:
+            return
+        rows = conn.execute(select(CARD.c.id, CARD.c.ord).where(CARD.c.note_id == note_id)).all()
+    elif kind == "card":
+        note_uid, _, ord_ = uid.rpartition("/")
+        note_id = writer.notes.get(note_uid)
+        if note_id is None or not ord_.isdigit():
+            return
+        rows = conn.execute(
+            select(CARD.c.id, CARD.c.ord).where(CARD.c.note_id == note_id, CARD.c.ord == int(ord_))
+        ).all()
+        uid = note_uid
+    else:
+        return
+    card_uids = [card_uid(uid, int(r[1])) for r in rows]
+    conn.execute(delete(SHADOW).where(SHADOW.c.kind == "card", SHADOW.c.uid.in_(card_uids)))
+    conn.execute(update(LOG).where(LOG.c.card_id.in_([int(r[0]) for r in rows])).values(usn=-1))
 
 
 def _mtime(kind: str, payload: Mapping[str, Any], now: datetime) -> datetime:
