@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -203,9 +202,10 @@ def test_random_offline_sessions_converge(
 
 
 # Found by this property (hunting with 400 random examples): a note deleted on one device (d0)
-# and edited later on another (d2), which had answered it offline, comes back without that
-# answer. client._send_again now sends the note's cards and reviews again when the edit wins
-# over the deletion, but an answer is still lost in this session: not yet understood.
+# and edited later on another (d2), which had answered it offline, came back without that
+# answer: the note's deletion lost to the edit, but the graves of its cards still deleted the
+# cards here, with their reviews. Now a kept note keeps its cards (client._merge), and
+# client._send_again sends them and their reviews up again.
 REGRESSION: list[Step] = [
     ("sync", 0, 24, 115),
     ("answer", 2, 43, 12),
@@ -221,7 +221,6 @@ REGRESSION: list[Step] = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="a note brought back by an edit loses an answer (open)")
 def test_a_note_deleted_then_edited_elsewhere_keeps_its_answers(
     pg_cluster: Cluster, tmp_path: Path
 ) -> None:

@@ -706,12 +706,18 @@ def _merge(
                     set_shadow(kind, uid, digest)
                     report.received[kind] += 1
 
-        for grave in pulled.graves:
+        # Notes first: a note kept here (edited after the other side deleted it) keeps its
+        # cards too, whatever their own graves say, and with them their reviews.
+        kept_notes: set[str] = set()
+        for grave in sorted(pulled.graves, key=lambda g: str(g["kind"]) != "note"):
             kind, uid = str(grave["kind"]), str(grave["uid"])
-            if local_wins(kind, uid, grave) and (kind, uid) not in graves_here:
+            of_kept_note = kind == "card" and uid.rpartition("/")[0] in kept_notes
+            if of_kept_note or (local_wins(kind, uid, grave) and (kind, uid) not in graves_here):
                 # Changed here after: this side's version goes back up, and with it what the
                 # deletion took off the server (its cards, their reviews, sent or not).
                 _send_again(conn, writer, kind, uid)
+                if kind == "note":
+                    kept_notes.add(uid)
                 continue
             if uid in local.get(kind, {}):
                 report.received["deletion"] += 1
