@@ -906,7 +906,7 @@ def _push(
             report.sent["deletion"] += 1
         for start in range(0, len(logs), _BATCH):
             rows = [{**r, **sync_values} for r in logs[start : start + _BATCH]]
-            sconn.execute(pg_insert(server.LOGS).values(rows).on_conflict_do_nothing())
+            sconn.execute(pg_insert(server.LOGS).on_conflict_do_nothing(), rows)  # executemany
         report.sent["review"] += len(logs)
         stmt = pg_insert(server.META).values(key="head", value=str(usn))
         sconn.execute(
@@ -938,7 +938,9 @@ def _push(
 
 
 def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    stmt = pg_insert(table).values(rows)
+    # One statement for all rows (executemany): SQLAlchemy compiles it once and sends the rows
+    # in batches; a multi-row VALUES of its own per batch was compiled anew every time.
+    stmt = pg_insert(table)
     columns = {
         c.name: stmt.excluded[c.name] for c in table.columns if c.name not in ("owner", "uid")
     }
@@ -946,7 +948,8 @@ def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         stmt.excluded.mtime, stmt.excluded.device
     )
     conn.execute(
-        stmt.on_conflict_do_update(index_elements=["owner", "uid"], set_=columns, where=newer)
+        stmt.on_conflict_do_update(index_elements=["owner", "uid"], set_=columns, where=newer),
+        rows,
     )
 
 
