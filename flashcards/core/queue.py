@@ -21,6 +21,7 @@ from sqlalchemy import (
 
 from flashcards.core.enums import CardState
 from flashcards.core.models import AnkiNoteType, Card, Note, ReviewLog, table_of
+from flashcards.core.scheduling import Memory
 
 CARD, NOTE, LOG, NOTETYPE = (table_of(m) for m in (Card, Note, ReviewLog, AnkiNoteType))
 
@@ -111,6 +112,22 @@ UPDATE_MEMORY = (
         lapses=bindparam("b_lapses"),
     )
 )
+
+
+def memory_params(card_id: int, memory: Memory) -> dict[str, Any]:
+    """The parameters of :data:`UPDATE_MEMORY` that give card ``card_id`` this memory."""
+    return {
+        "b_id": card_id,
+        "b_state": memory.state,
+        "b_step": memory.step,
+        "b_stability": memory.stability,
+        "b_difficulty": memory.difficulty,
+        "b_due": memory.due,
+        "b_last_review": memory.last_review,
+        "b_reps": memory.reps,
+        "b_lapses": memory.lapses,
+    }
+
 
 # The same, only while the row is still as the card was shown (see Collection.answer).
 UPDATE_MEMORY_IF_UNCHANGED = UPDATE_MEMORY.where(

@@ -644,7 +644,7 @@ class Scheduler:
                 outcome = shown.outcomes[rating]
             else:
                 outcome = scheduling.answer(card_id, memory, rating, shown.config, at, shown.day)
-            params = _memory_params(card_id, outcome.memory)
+            params = queue.memory_params(card_id, outcome.memory)
             params |= {"old_reps": memory.reps, "old_state": memory.state, "old_due": memory.due}
             if conn.execute(queue.UPDATE_MEMORY_IF_UNCHANGED, params).rowcount == 1:
                 home = shown.home_deck_id
@@ -664,7 +664,7 @@ class Scheduler:
         deck_id = home or int(row.deck_id)
         config = self._decks.settings(deck_id).scheduler_config()
         outcome = scheduling.answer(card_id, memory, rating, config, at, self._learner_day())
-        conn.execute(queue.UPDATE_MEMORY, _memory_params(card_id, outcome.memory))
+        conn.execute(queue.UPDATE_MEMORY, queue.memory_params(card_id, outcome.memory))
         return outcome, memory, deck_id, int(row.note_id), str(row.kind), home is not None
 
     def undo(self) -> OpResult[int | None]:
@@ -682,7 +682,7 @@ class Scheduler:
                 return OpResult(None, NO_CHANGE)
             conn.execute(
                 queue.UPDATE_MEMORY,
-                _memory_params(
+                queue.memory_params(
                     log.card_id,
                     scheduling.Memory(
                         state=log.state_before,
@@ -974,20 +974,6 @@ class Scheduler:
             extend_new=extend_new,
             extend_review=extend_review,
         )
-
-
-def _memory_params(card_id: int, memory: scheduling.Memory) -> dict[str, Any]:
-    return {
-        "b_id": card_id,
-        "b_state": memory.state,
-        "b_step": memory.step,
-        "b_stability": memory.stability,
-        "b_difficulty": memory.difficulty,
-        "b_due": memory.due,
-        "b_last_review": memory.last_review,
-        "b_reps": memory.reps,
-        "b_lapses": memory.lapses,
-    }
 
 
 def leech_threshold_met(lapses: int, threshold: int) -> bool:

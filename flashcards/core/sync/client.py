@@ -46,7 +46,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from flashcards.core import scheduling
+from flashcards.core import queue, scheduling
 from flashcards.core.changes import Change
 from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import CardState
@@ -396,20 +396,7 @@ def replay_cards(conn: Connection, card_ids: Iterable[int], day: scheduling.Lear
         )
         for rating, at in reviews:
             memory = scheduling.answer(seed, memory, int(rating), settings[deck_id], at, day).memory
-        conn.execute(
-            update(CARD)
-            .where(CARD.c.id == card_id)
-            .values(
-                state=memory.state,
-                step=memory.step,
-                stability=memory.stability,
-                difficulty=memory.difficulty,
-                due=memory.due,
-                last_review=memory.last_review,
-                reps=memory.reps,
-                lapses=memory.lapses,
-            )
-        )
+        conn.execute(queue.UPDATE_MEMORY, queue.memory_params(card_id, memory))
         done += 1
     return done
 
