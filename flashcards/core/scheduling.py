@@ -268,55 +268,32 @@ def _next_states(
         good = fuzz.with_review_fuzz(factor, memories[3].interval, 1, maximum)
         return review(max(fuzz.round_interval(memories[4].interval), 1), good + 1)
 
+    def stepped(
+        kind: int, steps: _Steps, step: int | None, again_step: int | None
+    ) -> dict[int, _Next]:
+        # A (re)learning card: each rating moves along the steps, or past them (graduates);
+        # Again past empty steps graduates from ``again_step``.
+        again, hard, good = steps.again(), steps.hard(step), steps.good(step)
+        return {
+            1: _Next(kind, 0, seconds=again)
+            if again is not None
+            else graduate(1, kind, steps, again_step),
+            2: _Next(kind, steps.index(step), seconds=hard)
+            if hard is not None
+            else graduate(2, kind, steps, step),
+            3: _Next(kind, steps.index(step) + 1, seconds=good)
+            if good is not None
+            else graduate(3, kind, steps, step),
+            4: easy_from_learning(),
+        }
+
     state = memory.state
-    if state in (CardState.NEW, CardState.LEARNING):
-        learning = int(CardState.LEARNING)
-        step = 0 if state == CardState.NEW else memory.step
-        out = {}
-        again = learn.again()
-        out[1] = (
-            _Next(learning, 0, seconds=again)
-            if again is not None
-            else graduate(1, learning, learn, step)
-        )
-        hard = learn.hard(step)
-        out[2] = (
-            _Next(learning, learn.index(step), seconds=hard)
-            if hard is not None
-            else graduate(2, learning, learn, step)
-        )
-        good = learn.good(step)
-        out[3] = (
-            _Next(learning, learn.index(step) + 1, seconds=good)
-            if good is not None
-            else graduate(3, learning, learn, step)
-        )
-        out[4] = easy_from_learning()
-        return out
     relearning = int(CardState.RELEARNING)
+    if state in (CardState.NEW, CardState.LEARNING):
+        step = 0 if state == CardState.NEW else memory.step
+        return stepped(int(CardState.LEARNING), learn, step, step)
     if state == CardState.RELEARNING:
-        step = memory.step
-        out = {}
-        again = relearn.again()
-        out[1] = (
-            _Next(relearning, 0, seconds=again)
-            if again is not None
-            else graduate(1, relearning, relearn, 0)
-        )
-        hard = relearn.hard(step)
-        out[2] = (
-            _Next(relearning, relearn.index(step), seconds=hard)
-            if hard is not None
-            else graduate(2, relearning, relearn, step)
-        )
-        good = relearn.good(step)
-        out[3] = (
-            _Next(relearning, relearn.index(step) + 1, seconds=good)
-            if good is not None
-            else graduate(3, relearning, relearn, step)
-        )
-        out[4] = easy_from_learning()
-        return out
+        return stepped(relearning, relearn, memory.step, 0)
     # A review card.
     out = {}
     again = relearn.again()
