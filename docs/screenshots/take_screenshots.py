@@ -343,18 +343,19 @@ def main() -> int:
     settings.close()
 
     # Finish today's cards of a small deck to reach the done screen.
-    small = col.decks.add("Done demo", now)
+    small = col.decks.add("Done demo", now).value
     col.notes.add("Done demo", "basic", "自己注意", "self-attention", now)
     controller._on_study(small)
-    key(app, Qt.Key.Key_Space)
-    key(app, "3")
-    while controller.review.card is not None:
+    actions = window.actions_
+    while controller.review.card is not None:  # the menu's actions: no window focus needed
+        actions.reveal.trigger()
+        settle(50)
+        actions.rate[3].trigger()
+        settle(50)
+        if controller.review.card is not None:
+            continue
         clock[0] += timedelta(minutes=30)
         controller._on_study(small)
-        if controller.review.card is None:
-            break
-        key(app, Qt.Key.Key_Space)
-        key(app, "3")
     shot(window, "done.png")
     anki_shots(app, controller, col, window, data, clock)
     controller.close()
