@@ -1,11 +1,13 @@
-"""Take the screenshots in this folder: the real app, shipped deck, throwaway data dir.
+"""Take the screenshots in ``docs/screenshots``: the real app, shipped deck, throwaway data dir.
 
-Run under a real X server (Xvfb) so real fonts render::
+Run under a real X server (Xvfb) so real fonts render (a Japanese font must be installed, e.g.
+``fonts-noto-cjk``)::
 
-    Xvfb :42 -screen 0 1280x800x24 & DISPLAY=:42 python docs/screenshots/take_screenshots.py
+    Xvfb :42 -screen 0 1280x800x24 & DISPLAY=:42 python tools/screenshots.py
 
 Add ``stats`` to take only the Stats window's (six simulated weeks of reviews, see
-:mod:`tools.simulate`), ``browse`` to take only the browser's.
+:mod:`tools.simulate`), ``browse`` to take only the browser's, ``ja`` to take the Japanese
+interface's (``ja_*.png``).
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from flashcards.core.startup import open_user_collection
 from flashcards.gui.app import Gui, attach_collection, create_gui
 from flashcards.gui.browser_controller import BrowserController
 from flashcards.gui.generate_controller import GenerateController
+from flashcards.gui.i18n import LANGUAGE_SETTING, install_translator
 from flashcards.gui.note_controller import NoteController
 from flashcards.gui.settings_controller import SettingsController
 
-OUT = Path(__file__).parent
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
 def settle(ms: int = 150) -> None:
@@ -278,9 +281,71 @@ def browse_only(app: QApplication) -> None:
     col.close()
 
 
+def ja_shots(app: QApplication) -> int:
+    """Take ``ja_deck_list.png``, ``ja_review.png``, ``ja_stats.png`` and ``ja_browse.png``.
+
+    The Language setting of a throwaway data directory is set to 日本語 and the translator is
+    installed as the app does at start-up; the shipped deck is studied for a few cards so the
+    lists and charts have something to show.
+    """
+    data = Path(tempfile.mkdtemp(prefix="flashcards-ja-shots-"))
+    settings = QSettings(str(data / "gui.ini"), QSettings.Format.IniFormat)
+    settings.setValue(LANGUAGE_SETTING, "ja")
+    if install_translator(app, settings) != "ja":
+        print("the Japanese translation could not be loaded", file=sys.stderr)
+        return 1
+    clock = [datetime.now(UTC)]
+    gui = create_gui(app, settings, lambda: clock[0])
+    col = open_user_collection(clock[0], data)
+    controller = attach_collection(gui, col)
+    window = gui.window
+    window.resize(900, 640)
+    window.show()
+    window.activateWindow()
+    settle(300)
+
+    deck = next(n for n in col.decks.names().values() if "::" not in n)
+    controller._on_study(col.decks.id(deck))
+    for rating in (3, 3, 1, 4, 3, 2, 3, 1):
+        key(app, Qt.Key.Key_Space)
+        key(app, str(rating))
+        clock[0] += timedelta(seconds=25)
+    controller._on_back()
+    shot(window, "ja_deck_list.png")
+
+    controller._on_study(col.decks.id(deck))
+    key(app, Qt.Key.Key_Space)
+    shot(window, "ja_review.png")
+    controller._on_back()
+
+    window.actions_.stats.trigger()
+    assert controller.stats is not None
+    stats = controller.stats
+    stats.window.resize(1180, 860)
+    for _ in range(300):
+        settle(100)
+        if stats.view.report is not None and not stats.loading:
+            break
+    shot(stats.window, "ja_stats.png")
+    stats.window.close()
+
+    window.actions_.browse.trigger()
+    assert controller.browser is not None
+    browser = controller.browser.window
+    browser.resize(1180, 640)
+    browser.table.selectRow(2)
+    settle(300)
+    shot(browser, "ja_browse.png")
+    controller.close()
+    col.close()
+    return 0
+
+
 def main() -> int:
-    """Take every screenshot (``stats``/``browse``: only those of that window)."""
+    """Take every screenshot (``stats``/``browse``/``ja``: only those)."""
     app = QApplication(sys.argv[:1])
+    if sys.argv[1:] == ["ja"]:
+        return ja_shots(app)
     if sys.argv[1:] == ["stats"]:
         stats_shots(app)
         return 0
