@@ -12,7 +12,8 @@ be read or generated counts as recall 0 in the averages and has no precision.
 
 Usage: ``python -m tools.score_sets [--sets dev,blind3] [--show-missing]``.
 
-Blind sets (``blind2``, ``blind3``, ``blind4``) are scored once, at the end; never tune on their output.
+Blind sets (``blind2``, ``blind3``, ``blind4``) are scored once, at the end; never tune on
+their output.
 """
 
 from __future__ import annotations
