@@ -41,6 +41,11 @@ def is_separator(cells: list[str]) -> bool:
     return bool(cells) and all(_SEPARATOR_CELL.match(cell.replace(" ", "")) for cell in cells)
 
 
+def is_header_cell(cell: str) -> bool:
+    """Whether a table cell names a column (``用語``, ``意味``, ``Term``, ``Meaning`` ...)."""
+    return len(cell) <= 30 and bool(_TERM_HEADER.search(cell) or _EXPLANATION_HEADER.search(cell))
+
+
 def label_of(line: str) -> str | None:
     """The term of a label line (``【赤道儀】`` or ``**Chunking**`` on its own line), or None."""
     stripped = line.strip()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flashcards.core.errors import InputError
+from flashcards.core.generate.pdf_tables import CJK, CJK_GAP, table_at
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -31,10 +32,7 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 500
 """PDFs with more pages are refused without reading them: a book is not one article."""
 
-_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
-# Spaces that layout mode puts between two Japanese characters (glyph runs placed apart).
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
+_CJK_CHAR = re.compile(rf"[{CJK}]")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
 # Characters some PDF producers map glyphs to: Kangxi radicals (⽇ for 日) and ligatures (ﬁ).
 _COMPAT = re.compile("[\u2e80-\u2fdf\ufb00-\ufb06]")
@@ -143,7 +141,7 @@ def pdf_text(
                 raw = page.extract_text()  # layout mode gave up: the plain order of the page
         except Exception:
             raise damaged from None
-        lines = [_clean_line(line) for line in raw.split("\n")]
+        lines = [_layout_line(line) for line in raw.split("\n")]
         pages.append(lines)
         size += sum(len(line.encode("utf-8")) + 1 for line in lines)
         report((index + 1) / count, f"Read page {index + 1} of {count}")
@@ -188,16 +186,24 @@ def _metadata_title(title: object) -> str:
     return title
 
 
-def _clean_line(line: str) -> str:
+def _layout_line(line: str) -> str:
+    """A line as layout mode placed it (the gaps between table columns kept), characters fixed.
+
+    Tabs become spaces: Qt's PDFs separate the words of a line by tab characters.
+    """
     line = _COMPAT.sub(
         lambda m: unicodedata.normalize("NFKC", m.group(0).translate(_RADICAL_SUPPLEMENT)), line
     )
+    return line.replace("\t", " ").rstrip()
+
+
+def _clean_line(line: str) -> str:
     stripped = line.strip()
     if not stripped:
         return ""
     # The indentation is kept (as spaces) for telling a list item's next line from a paragraph.
     indent = len(line) - len(line.lstrip())
-    stripped = _CJK_GAP.sub("", _SPACES.sub(" ", stripped))
+    stripped = CJK_GAP.sub("", _SPACES.sub(" ", stripped))
     return " " * min(indent, 40) + stripped
 
 
@@ -266,18 +272,30 @@ def join_pages(pages: list[list[str]]) -> str:
     """Paragraphs (and ``- `` items) from the lines of the pages, as our Markdown text.
 
     Args:
-        pages: Each page's lines, indentation kept, "" for a blank line.
+        pages: Each page's lines as layout mode places them (indentation and the gaps between
+            table columns kept), "" for a blank line.
 
     Returns:
-        The text; paragraphs separated by a blank line.
+        The text; paragraphs separated by a blank line, tables as Markdown rows.
     """
-    lines = [line for page in _strip_edges(pages) for line in [*page, "\x0c"]]
+    layout = [line for page in _strip_edges(pages) for line in [*page, "\x0c"]]
+    tables: dict[int, tuple[int, str]] = {}
+    index = 0
+    while index < len(layout):
+        found = table_at(layout, index) if layout[index] != "\x0c" else None
+        if found is not None:
+            tables[index] = found
+            index = found[0]
+        else:
+            index += 1
+    lines = [line if line == "\x0c" else _clean_line(line) for line in layout]
     # The width of a full line, for Japanese and for other lines apart: the extracted text does
     # not say where the margin is, and a line of kanji is not as long as a line of Latin letters
     # of the same number of columns.
     widths: dict[bool, list[int]] = {True: [], False: []}
-    for line in lines:
-        if line.strip() and line != "\x0c":
+    in_table = {i for start, (end, _rows) in tables.items() for i in range(start, end)}
+    for n, line in enumerate(lines):
+        if line.strip() and line != "\x0c" and n not in in_table:
             widths[_is_japanese(line)].append(_width(line.strip()))
     fulls = {kind: sorted(found)[int(len(found) * 0.9)] for kind, found in widths.items() if found}
     blocks: list[str] = []  # paragraphs and "- " items
@@ -291,8 +309,12 @@ def join_pages(pages: list[list[str]]) -> str:
             blocks.append(current)
         current, item_indent = "", -1
 
-    for line in lines:
-        if line == "\x0c":
+    for n, line in enumerate(lines):
+        if n in tables:
+            flush()
+            blocks.append(tables[n][1])
+            continue
+        if n in in_table or line == "\x0c":
             continue  # a page break: a paragraph may go on on the next page
         text = line.strip()
         if not text:

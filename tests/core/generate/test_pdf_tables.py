@@ -1,0 +1,108 @@
+"""Tables in PDFs: pypdf's layout text -> Markdown rows, so a glossary table teaches its terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flashcards.core.generate import generate_deck, load_article
+from flashcards.core.generate.pdf import join_pages
+from flashcards.core.generate.pdf_tables import table_at
+from tools.make_pdf import make_pdf
+
+GLOSSARY = (
+    "<h1>Soil handout</h1><p>Read this before the field trip.</p>"
+    "<table border='1' cellpadding='4'><tr><th>Term</th><th>Meaning</th></tr>"
+    "<tr><td>Loam</td><td>a soil with roughly equal parts of sand, silt and clay, easy to dig "
+    "and good at holding water without staying soggy</td></tr>"
+    "<tr><td>Humus</td><td>the dark organic matter left when plant remains have rotted</td></tr>"
+    "<tr><td>Topsoil</td><td>the upper layer where most roots and living things are</td></tr>"
+    "</table><p>After the trip we will test samples in the lab.</p>"
+)
+GLOSSARY_JA = (
+    "<h1>土の講義資料</h1><p>実習の前に読んでおいてください。</p>"
+    "<table border='1' cellpadding='4'><tr><th>用語</th><th>意味</th></tr>"
+    "<tr><td>団粒構造</td><td>土の細かい粒が集まって小さな塊をつくり、すき間に水と空気を"
+    "たくわえる構造</td></tr>"
+    "<tr><td>腐植</td><td>落ち葉などが分解されてできる黒っぽい有機物</td></tr>"
+    "<tr><td>表土</td><td>根や生き物の多くが集まる、いちばん上の層</td></tr>"
+    "</table><p>実習のあとで、土の試料を調べます。</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("html", "rows"),
+    [
+        (
+            GLOSSARY,
+            [
+                "| Term | Meaning |",
+                "| --- | --- |",
+                "| Loam | a soil with roughly equal parts of sand, silt and clay, easy to dig and"
+                " good at holding water without staying soggy |",
+                "| Humus | the dark organic matter left when plant remains have rotted |",
+                "| Topsoil | the upper layer where most roots and living things are |",
+            ],
+        ),
+        (
+            GLOSSARY_JA,
+            [
+                "| 用語 | 意味 |",
+                "| --- | --- |",
+                "| 団粒構造 | 土の細かい粒が集まって小さな塊をつくり、"
+                "すき間に水と空気をたくわえる構造 |",
+                "| 腐植 | 落ち葉などが分解されてできる黒っぽい有機物 |",
+                "| 表土 | 根や生き物の多くが集まる、いちばん上の層 |",
+            ],
+        ),
+    ],
+)
+def test_a_table_in_a_pdf_becomes_markdown_rows_and_cards(
+    tmp_path: Path, html: str, rows: list[str]
+) -> None:
+    path = tmp_path / "handout.pdf"
+    make_pdf(html, path)
+    article = load_article(path)
+    assert [line for line in article.text.split("\n") if line.startswith("|")] == rows
+    # The prose around the table stays prose.
+    assert not any(line.startswith("|") and "trip" in line for line in article.text.split("\n"))
+    deck = generate_deck(article)
+    backs = {note.front: note.back for note in deck.notes}
+    term, explanation = rows[3].strip("| ").split(" | ")
+    assert explanation in backs[term]
+
+
+def test_wrapped_cells_and_a_centred_header_are_put_back_together() -> None:
+    # As pypdf's layout mode gives a table whose cells wrap (Japanese, columns by character).
+    lines = [
+        "      パラメータ               説明",
+        "",
+        "最大トークン数           1回の応答で生成するトーク",
+        "（max_tokens）      ン数の上限",
+        "",
+        "停止シーケンス           この文字列が出力されたら、",
+        "                  そこで生成を止める文字列",
+        "次の段落は普通の文章です。",
+    ]
+    found = table_at(lines, 0)
+    assert found == (
+        7,
+        "| パラメータ | 説明 |\n| --- | --- |\n"
+        "| 最大トークン数（max_tokens） | 1回の応答で生成するトークン数の上限 |\n"
+        "| 停止シーケンス | この文字列が出力されたら、そこで生成を止める文字列 |",
+    )
+
+
+def test_prose_with_gaps_is_not_a_table() -> None:
+    # Layout mode leaves gaps inside Japanese sentences where a glyph's width is misreported;
+    # they fall at different places on each line, and the lines start with clauses, not terms.
+    prose = [
+        "公衆衛生とは、個人の  治療ではなく、地域や社会全体の    取り組みによって病気を予防し、",
+        "健康を守り増進させる活動である。上下水道の     整備や食品の 衛生管理も公衆衛生の   一部",
+        "保健所は、都道府県や政令指定都市などが設置し、医療機関の          監督といった",
+    ]
+    assert all(table_at(prose, n) is None for n in range(len(prose)))
+    assert "|" not in join_pages([prose])
+    # Two short lines that happen to have a gap are no table either: one column only lines up.
+    assert table_at(["Fig  3", "Table of contents", "Step  1 then  a long way on"], 0) is None
