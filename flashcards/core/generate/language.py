@@ -28,6 +28,7 @@ from flashcards.core.generate import (  # noqa: F401 - imported to register thei
 from flashcards.core.generate.backs import clean_back_en, clean_back_ja, is_chatty
 from flashcards.core.generate.en_text import heading_term_en
 from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.introduced import INTRODUCED_RULES
 from flashcards.core.generate.ja_text import heading_term
 from flashcards.core.generate.lexicon import load_words
 from flashcards.core.generate.relations_en import RELATION_RULES_EN
@@ -74,7 +75,7 @@ def _for(lang: str, names: tuple[str, ...]) -> tuple[str, ...]:
 
 # The rules of the layout, function and relation modules follow the sentence rules of each
 # language; the order matters where two findings for one term tie (the first is kept).
-_LATER = STRUCTURAL_RULES + RELATION_RULES_JA + RELATION_RULES_EN
+_LATER = INTRODUCED_RULES + STRUCTURAL_RULES + RELATION_RULES_JA + RELATION_RULES_EN
 
 
 def _lexicons(*names: str) -> Mapping[str, frozenset[str]]:
@@ -131,6 +132,9 @@ JAPANESE = Language(
         "leading_anaphors_ja",
         "defining_words_ja",
         "term_suffixes_ja",
+        "introductions_ja",
+        "introduction_nouns_ja",
+        "introduction_clefts_ja",
     ),
 )
 
@@ -178,6 +182,7 @@ ENGLISH = Language(
         "defining_words_en",
         "abbreviations_en",
         "np_lead_en",
+        "introductions_en",
     ),
 )
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from flashcards.core.generate.blocks import label_of, split_row, table_pairs
+from flashcards.core.generate.furniture import drop_furniture
 from flashcards.core.generate.lexicon import ABBREVIATIONS_EN, GENERIC_HEADINGS
 from flashcards.core.generate.terms import label_term
 from flashcards.core.generate.textutil import CLOSERS, OPENERS, TERMINAL_EN, TERMINAL_JA, fold
@@ -295,10 +296,17 @@ def _joins(buf: _Paragraph, line: str, lang: str) -> bool:
     if not buf:
         return False
     if lang == "en":
-        return True  # hard-wrapped prose; sentences are split again afterwards
+        # Hard-wrapped prose (sentences are split again afterwards), unless the line opens a
+        # glossary entry of its own ("Natural process: the whole cherry is dried …").
+        return not _EN_GLOSSARY_START.match(line)
     if buf.ends_terminal():
         return False
     return buf.last in ("、", ",") or starts_with_particle(line)
+
+
+_EN_GLOSSARY_START = re.compile(r"^[A-Z][\w\-']*(?: [\w\-']+){0,3}: [a-z]")
+# A label, a colon and an explanation: "X：Y" (full-width), or "X: y…" going on in lower case.
+_GLOSSARY_LINE = re.compile(r"^[^:：]{1,25}(?:：\s*\S|:\s+[a-z])")
 
 
 def _is_title_line(lines: list[_Line], i: int, buf: _Paragraph, lang: str) -> bool:
@@ -308,6 +316,8 @@ def _is_title_line(lines: list[_Line], i: int, buf: _Paragraph, lang: str) -> bo
         return False
     if _ends_terminal(text, lang) or text[-1] in "、,:：;" or text[0] in OPENERS:
         return False
+    if _GLOSSARY_LINE.match(text):
+        return False  # "鉢底石：鉢の底に敷く小石" is a term and its explanation, not a title
     if lang == "ja" and ("、" in text or ends_with_particle(text)):
         return False
     if lang == "en" and not (text[0].isupper() or text[0].isdigit()):
@@ -541,7 +551,7 @@ def parse_document(text: str, title: str, lang: str) -> Document:
     Returns:
         The document structure.
     """
-    lines = _classify(text)
+    lines = _classify("\n".join(drop_furniture(text.split("\n"), lang)))
     for line in lines:
         if line.kind == "blank":
             continue

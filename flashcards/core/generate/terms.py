@@ -24,9 +24,20 @@ def _letters(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+def _okurigana_noun(token: Token) -> bool:
+    """A dictionary noun with okurigana (外れ値, 葉焼け, 根詰まり): kanji first, little kana.
+
+    Hiragana otherwise marks a phrase (の, する), so a token holding it joins no term; a word the
+    dictionary has as one noun, starting with a kanji and with at most two hiragana, is a word.
+    """
+    surface = token.surface
+    kana = sum(is_hiragana(ch) for ch in surface)
+    return token.pos == "名詞" and is_kanji(surface[0]) and 0 < kana <= 2 and len(surface) >= 3
+
+
 def is_term_token(token: Token) -> bool:
     """Whether a token can be part of a Japanese noun-chain term."""
-    if any(is_hiragana(ch) for ch in token.surface):
+    if any(is_hiragana(ch) for ch in token.surface) and not _okurigana_noun(token):
         return False
     if token.pos == "名詞":
         return token.sub in _NOUN_SUBS and _letters(token.surface)

@@ -32,12 +32,13 @@ def test_recall_and_precision(article: Path, gold: Path) -> None:
 
 def test_development_set_in_real_formats_does_not_fall_back() -> None:
     # Not the target (0.70 recall on unseen pages): a floor a little under what the dev set
-    # measured when this test was written (recall 0.65, precision 0.93), so a change that loses
-    # cards on web pages, notes or PDFs fails here.
+    # measured (recall 0.65 and precision 0.93 when this test was written; 0.89 and 0.97 with
+    # PDF tables, terms named then explained and pasted pages' furniture), so a change that
+    # loses cards on web pages, notes or PDFs fails here.
     recalls, precisions = [], []
     for article, gold in DEV:
         quality = score_deck(generate_deck(load_article(article)), load_gold(gold))
         recalls.append(quality.recall)
         precisions.append(quality.precision)
-    assert sum(recalls) / len(recalls) >= 0.62
-    assert sum(precisions) / len(precisions) >= 0.88
+    assert sum(recalls) / len(recalls) >= 0.86
+    assert sum(precisions) / len(precisions) >= 0.94

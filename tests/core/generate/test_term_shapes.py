@@ -1,0 +1,47 @@
+"""Term shapes and line shapes added for issue 10's second round (dev set gaps)."""
+
+from __future__ import annotations
+
+from flashcards.core.generate import decode_article, generate_deck
+from flashcards.core.generate.terms import whole_term
+
+
+def _backs(text: str, name: str) -> dict[str, str]:
+    deck = generate_deck(decode_article(text.encode(), name))
+    return {note.front: note.back for note in deck.notes}
+
+
+def test_a_noun_with_okurigana_is_a_term() -> None:
+    # Sudachi reads these as one noun; the hiragana inside used to bar them from every rule.
+    for word in ("外れ値", "葉焼け", "根詰まり"):
+        assert whole_term(word), word
+    for phrase in ("つながり", "お知らせ", "見えにくさ"):
+        assert not whole_term(phrase), phrase
+    backs = _backs(
+        "# 統計のメモ\n\nほかの値から大きく離れた値を外れ値と呼ぶ。"
+        "平均値は外れ値の影響を受ける。\n",
+        "stats_ja.txt",
+    )
+    assert backs["外れ値"] == "ほかの値から大きく離れた値"
+
+
+def test_a_glossary_line_after_a_sentence_is_not_a_heading() -> None:
+    backs = _backs(
+        "# 鉢のメモ\n\n植え替えには道具がいります。\n"
+        "鉢底石：水はけをよくするために鉢の底に敷く小石\n"
+        "培養土：数種類の土や肥料をあらかじめ混ぜた土\n",
+        "pots_ja.txt",
+    )
+    assert backs["鉢底石"] == "水はけをよくするために鉢の底に敷く小石"
+
+
+def test_an_english_glossary_line_starts_its_own_sentence() -> None:
+    # Pasted text is hard-wrapped, so lines join; a "Label: explanation" line does not.
+    backs = _backs(
+        "# Coffee words\n\nHow it was processed\n"
+        "Washed process: the fruit is removed from the seed before drying, for a clean cup\n"
+        "Natural process: the whole cherry is dried in the sun with the seed inside\n",
+        "coffee_en.txt",
+    )
+    assert backs["Natural process"] == "the whole cherry is dried in the sun with the seed inside"
+    assert "Natural process" not in backs["Washed process"]
