@@ -46,6 +46,8 @@ EVALUATIVE = re.compile(alternation(EVALUATIVE_JA))
 _RHETORICAL = re.compile(
     r"^[、,\s]*(?:何|なに|なん)(?:か|なのか)?と(?:いう|言う|いえ|言え)(?:と|ば)[、,]?"
 )
+# "…変色してしまうことです": a clause ending in a verb or auxiliary, nominalised by こと.
+_ACTION = re.compile(r"(?:る|た|う|く|す|つ|ぬ|ぶ|む|ない|れる|せる)こと(?:です|である|だ)$")
 _EXISTENTIAL_END = re.compile(r"(?:も|が)(?:あります|ありました|ある|あった|います|いました|いる)$")
 _IU_TE = re.compile(r"と(?:言って|いって|言い|いい|呼ばれ(?:る)?|称して)[、,]")
 
@@ -145,8 +147,13 @@ def wa_definition(sentence: Sentence, term: str, predicate: str) -> list[Finding
         return []  # another topic: a comparison or a story, not a definition ("では" is fine)
     core = re.sub(r"(?:の?こと)?(?:です|である|だ)$", "", predicate)
     core = re.sub(r"[、,\s]+$", "", core)
+    action = _ACTION.search(predicate)
     if defining:
         strength = 3.0
+    elif action and not EVALUATIVE.search(core):
+        # "葉焼けは、…葉が変色してしまうことです": what X is, said as what happens or is done.
+        # A short clause ("趣味は、本を読むことです") is weak: it needs a second mention.
+        strength = 2.5 if len(core) >= 15 or is_technical(term) else 2.0
     else:
         tail = tokenize(core)
         # A nominal predicate, not an evaluation ("コーヒーは大事です").
@@ -251,6 +258,11 @@ def toha(sentence: Sentence, previous: Sentence | None, names: frozenset[str]) -
             "浮力は、液体の中の物体を押し上げる力のことです。",
             "浮力",
             "液体の中の物体を押し上げる力",
+        ),
+        Example(
+            "目詰まりは、細かいごみがたまってフィルターの穴がふさがってしまうことです。",
+            "目詰まり",
+            "フィルターの穴がふさがってしまう",
         ),
         Example(
             "積乱雲は、上昇気流で高く発達した雲で、雷や大雨をもたらします。",
