@@ -12,7 +12,10 @@ from flashcards.core.generate.lexicon import (
     CHATTY_EN,
     CHATTY_ENDINGS_JA,
     CHATTY_JA,
+    COPULA_ENDINGS_JA,
+    DEFINING_ENDINGS_JA,
     DEMONSTRATIVES_JA,
+    POLITE_ENDINGS_JA,
     alternation,
 )
 from flashcards.core.generate.textutil import fold, is_hiragana
@@ -37,21 +40,8 @@ _ANAPHOR_EN = re.compile(
     "^" + alternation(ANAPHORS_EN) + r"\b|\b" + alternation(BACK_REFERENCES_EN) + r"\b",
     re.IGNORECASE,
 )
-_COPULA_JA = re.compile(
-    r"(?:のことを指します|のことを指す|のことをいいます|のことを言います|のことをいう|"
-    r"のことです|のことである|のこと|"
-    r"を指します|を指す|をいいます|を言います|をいう|を言う|を意味します|を意味する|"
-    r"となります|になります|です|である|だ)$"
-)
-_POLITE = (
-    ("できます", "できる"),
-    ("します", "する"),
-    ("なります", "なる"),
-    ("います", "いる"),
-    ("あります", "ある"),
-    ("れます", "れる"),
-    ("ます", "る"),
-)
+_COPULA_JA = re.compile(alternation((*DEFINING_ENDINGS_JA, *COPULA_ENDINGS_JA)) + "$")
+_POLITE = POLITE_ENDINGS_JA
 
 
 def is_chatty(text: str, lang: str) -> bool:

@@ -135,6 +135,11 @@ JAPANESE = Language(
         "introductions_ja",
         "introduction_nouns_ja",
         "introduction_clefts_ja",
+        "defining_endings_ja",
+        "copula_endings_ja",
+        "named_kinds_ja",
+        "page_furniture",
+        "page_tail_headings",
     ),
 )
 
@@ -183,6 +188,8 @@ ENGLISH = Language(
         "abbreviations_en",
         "np_lead_en",
         "introductions_en",
+        "page_furniture",
+        "page_tail_headings",
     ),
 )
 

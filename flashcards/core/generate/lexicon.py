@@ -27,6 +27,15 @@ def load_words(name: str) -> frozenset[str]:
     return frozenset(fold(word) for word in load_list(name))
 
 
+def load_pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """The tab-separated pairs of ``data/<name>.txt``, in order (``#`` comments skipped)."""
+    pairs = []
+    for line in load_list(name):
+        left, _, right = line.partition("\t")
+        pairs.append((left.strip(), right.strip()))
+    return tuple(pairs)
+
+
 def alternation(words: Iterable[str]) -> str:
     """A non-capturing regular-expression group matching any of ``words`` literally.
 
@@ -101,3 +110,11 @@ METADATA_KEYS = load_words("metadata_keys")
 """Keys of page and note properties (``作成者: …``, ``Tags: …``): metadata, not glossary."""
 NP_LEAD_EN = load_words("np_lead_en")
 """Words before the noun phrase a run of English words ends in (``is mostly viscosity``)."""
+DEFINING_ENDINGS_JA = load_list("defining_endings_ja")
+"""Japanese endings that define the topic (を指します, のことです, を意味します)."""
+COPULA_ENDINGS_JA = load_list("copula_endings_ja")
+"""Further endings a Japanese back loses (のこと, となります, です)."""
+POLITE_ENDINGS_JA = load_pairs("polite_endings_ja")
+"""Polite verb endings and their dictionary forms (します -> する)."""
+NAMED_KINDS_JA = load_list("named_kinds_ja")
+"""Kinds of named things in ``「X」という<kind>`` (論文, 法律, 手法)."""

@@ -23,7 +23,7 @@ from flashcards.core.generate.ja_text import (
     subject_at_start,
     topic,
 )
-from flashcards.core.generate.lexicon import EVALUATIVE_JA, alternation
+from flashcards.core.generate.lexicon import DEFINING_ENDINGS_JA, EVALUATIVE_JA, alternation
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import chain_ending_at, is_technical, is_valid_term
@@ -36,10 +36,7 @@ _COMPARED = re.compile(
 )
 _TOHA = re.compile(r"(?:とは|というのは|というものは|って)(?!いえ|言え|いっても|言っても)")
 # Endings that say "this is what X means": Xは…を指します / のことです / を意味します / をいいます.
-DEFINING_END = re.compile(
-    r"(?:のことを指します|のことを指す|のことをいいます|のことを言います|のことです|のことである|"
-    r"を指します|を指す|をいいます|を言います|を意味します|を意味する)$"
-)
+DEFINING_END = re.compile(alternation(DEFINING_ENDINGS_JA) + "$")
 # "卒論は、…大変な文章です" says how the writer feels about it, not what it is.
 EVALUATIVE = re.compile(alternation(EVALUATIVE_JA))
 # "麹菌というのは何かというと、…": the rhetorical question is not part of the answer.

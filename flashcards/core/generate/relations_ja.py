@@ -11,19 +11,16 @@ import re
 
 from flashcards.core.generate.backs import clean_back_ja, drop_asides, has_anaphor_ja
 from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.lexicon import NAMED_KINDS_JA, alternation
 from flashcards.core.generate.patterns_ja import heading_term
 from flashcards.core.generate.rules import Example, Finder, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import chain_ending_at, is_valid_term, label_term, whole_term
 
-# Kinds of named things a "「X」という<kind>" phrase introduces.
-_KINDS = (
-    "論文|書籍|本|著書|小説|作品|法律|法令|条約|規格|手法|技術|概念|現象|理論|仮説|定理|法則|"
-    "アルゴリズム|モデル|ライブラリ|ツール|サービス|プロトコル|言語|制度|政策|事件|戦い|運動|様式"
-)
+# "…に発表された「X」という論文": the kinds of named things are data (named_kinds_ja.txt).
 _NAMED_KIND = re.compile(
     r"(?P<mod>[^、。「」『』\"“”]{6,60}?)[「『\"“](?P<x>[^「」『』\"“”]{2,60})[」』\"”]という"
-    r"(?P<kind>" + _KINDS + r")"
+    r"(?P<kind>" + alternation(NAMED_KINDS_JA) + r")"
 )
 _IN_OTHER_WORDS = re.compile(
     r"^(?:つまり|要するに|すなわち|言い換えると|言い換えれば|一言でいうと)[、,]?"

@@ -22,7 +22,7 @@ def test_every_list_is_read_and_has_no_duplicate(name: str) -> None:
     assert entries, name
     folded = [fold(e) for e in entries]
     assert len(folded) == len(set(folded)) or name.endswith("_ja"), name  # ｗ and w fold alike
-    calls = (f'load_words("{name}")', f'load_list("{name}")')
+    calls = (f'load_words("{name}")', f'load_list("{name}")', f'load_pairs("{name}")')
     readers = [
         p.name
         for p in PACKAGE.glob("*.py")
