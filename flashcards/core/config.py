@@ -15,6 +15,8 @@ from flashcards.core.models import Setting, utcnow_guard
 
 #: The setting that says whether sounds play by themselves ("1", the default, or "0").
 AUTOPLAY_AUDIO_SETTING = "autoplay_audio"
+#: The setting that says whether Anki's load balancer picks review days ("1", the default).
+LOAD_BALANCER_SETTING = "load_balancer"
 
 
 class Config:
@@ -31,6 +33,7 @@ class Config:
         self.tz = tz
         self._notify = notify
         self._day_start_hour: int | None = None
+        self._load_balancer: bool | None = None  # read on every answer: cached
 
     def get(self, key: str, default: str = "") -> str:
         """An app-wide setting."""
@@ -53,6 +56,8 @@ class Config:
             session.commit()
         if key == "day_start_hour":
             self._day_start_hour = None
+        if key == LOAD_BALANCER_SETTING:
+            self._load_balancer = None
         return announce(self._notify, None, Change.OPTIONS)
 
     @property
@@ -105,6 +110,24 @@ class Config:
             No value; the changes: ``OPTIONS``.
         """
         return self.set(AUTOPLAY_AUDIO_SETTING, "1" if on else "0")
+
+    @property
+    def load_balancer(self) -> bool:
+        """Whether fuzzed review days are chosen by the workload (Anki's default: they are).
+
+        Collection-wide, as Anki's; it acts only when fuzz is on.
+        """
+        if self._load_balancer is None:
+            self._load_balancer = self.get(LOAD_BALANCER_SETTING, "1") != "0"
+        return self._load_balancer
+
+    def set_load_balancer(self, on: bool) -> OpResult[None]:
+        """Let Anki's load balancer choose review days within the fuzz range, or draw uniformly.
+
+        Returns:
+            No value; the changes: ``OPTIONS``.
+        """
+        return self.set(LOAD_BALANCER_SETTING, "1" if on else "0")
 
     def day_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         """The UTC start and end of the learner's day containing ``now``."""

@@ -7,6 +7,9 @@ costs a few indexed lookups and no SQL construction. Counts are bounded by the d
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -14,10 +17,12 @@ from sqlalchemy import (
     and_,
     bindparam,
     false,
+    func,
     literal_column,
     or_,
     select,
 )
+from sqlalchemy.engine import Connection
 
 from flashcards.core.enums import CardState
 from flashcards.core.models import AnkiNoteType, Card, Note, ReviewLog, table_of
@@ -146,3 +151,50 @@ SIBLINGS = select(CARD.c.id, CARD.c.state, CARD.c.due, CARD.c.last_review).where
 
 INSERT_LOG = LOG.insert()
 LOG_BY_ID = select(LOG).where(LOG.c.id == bindparam("review_id"))
+
+
+# The load balancer's counts (see flashcards.core.scheduler.load_balance): cards with a due
+# day in a range (reviews and interday learning; suspended and buried ones too, as Anki's
+# query ignores the queue), per due time, of some decks; and the due times of a note's cards.
+_DUE_STATES = (*_LEARNING, literal_column(str(int(CardState.REVIEW))))
+_IN_RANGE = and_(
+    CARD.c.state.in_(_DUE_STATES),
+    CARD.c.due >= bindparam("first", type_=CARD.c.due.type),
+    CARD.c.due < bindparam("last", type_=CARD.c.due.type),
+)
+DUE_PER_TIME = (
+    select(CARD.c.due, func.count())
+    .where(
+        _IN_SCOPE,
+        # Both values, so that the (deck, suspended, state, due) index covers the query.
+        CARD.c.suspended.in_((literal_column("0"), literal_column("1"))),
+        _IN_RANGE,
+    )
+    .group_by(CARD.c.due)
+)
+NOTE_DUES = select(CARD.c.due).where(
+    CARD.c.note_id == bindparam("note_id"),
+    CARD.c.original_deck_id.is_(None),  # a card in a filtered deck has no due day of its own
+    _IN_RANGE,
+)
+
+
+def due_per_day(
+    conn: Connection, decks: Sequence[int], starts: Sequence[datetime]
+) -> tuple[int, ...]:
+    """How many cards of ``decks`` are due on each day that starts at ``starts[i]``.
+
+    ``starts`` holds one more start than days (the end of the last day). One indexed query,
+    grouped by due time (reviews are due at a day's start, so it returns a row per day).
+    """
+    counts = [0] * (len(starts) - 1)
+    params = {"decks": list(decks), "first": starts[0], "last": starts[-1]}
+    for due, count in conn.execute(DUE_PER_TIME, params):
+        counts[bisect_right(starts, due) - 1] += int(count)
+    return tuple(counts)
+
+
+def note_due_days(conn: Connection, note_id: int, starts: Sequence[datetime]) -> frozenset[int]:
+    """The days (indexes into ``starts``) on which a card of the note is due."""
+    params = {"note_id": note_id, "first": starts[0], "last": starts[-1]}
+    return frozenset(bisect_right(starts, due) - 1 for (due,) in conn.execute(NOTE_DUES, params))

@@ -18,7 +18,7 @@ import fsrs
 
 from flashcards.core import overview
 from flashcards.core.enums import CardState
-from flashcards.core.scheduler import fuzz
+from flashcards.core.scheduler import fuzz, load_balance
 
 _STEP_RE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -244,6 +244,7 @@ def _next_states(
     memories: dict[int, _Memory],
     previous_days: int,
     factor: float | None,
+    balance: load_balance.DueDays | None = None,
 ) -> dict[int, _Next]:
     """Anki's v3 + FSRS rules: where each rating leads from the card's current state."""
     maximum = max(1, config.maximum_interval)
@@ -251,10 +252,18 @@ def _next_states(
     relearn = _Steps(parse_steps(config.relearning_steps))
     short_term = _short_term_allowed(config)
 
+    def fuzzed(interval: float, minimum: int) -> int:
+        # As Anki's StateContext.with_review_fuzz: the load balancer picks the day when it
+        # can (fuzz on, within 90 days), else the plain fuzz draw.
+        if factor is not None and balance is not None:
+            days = load_balance.find_interval(balance, factor, interval, minimum, maximum)
+            if days is not None:
+                return days
+        return fuzz.with_review_fuzz(factor, interval, minimum, maximum)
+
     def review(interval: float, minimum: int = 1) -> _Next:
         minimum = min(max(minimum, 1), maximum)
-        days = fuzz.with_review_fuzz(factor, interval, minimum, maximum)
-        return _Next(int(CardState.REVIEW), days=days)
+        return _Next(int(CardState.REVIEW), days=fuzzed(interval, minimum))
 
     def graduate(rating: int, state: int, steps: _Steps, step: int | None) -> _Next:
         # Leaving (re)learning with Hard or Good: FSRS's interval, rounded, then fuzzed.
@@ -265,7 +274,7 @@ def _next_states(
 
     def easy_from_learning() -> _Next:
         # Easy is at least a day longer than what Good would give (unrounded, fuzzed).
-        good = fuzz.with_review_fuzz(factor, memories[3].interval, 1, maximum)
+        good = fuzzed(memories[3].interval, 1)
         return review(max(fuzz.round_interval(memories[4].interval), 1), good + 1)
 
     def stepped(
@@ -344,6 +353,7 @@ def _outcomes(
     now: datetime,
     day: LearnerDay,
     fuzzed: bool | None,
+    balance: load_balance.DueDays | None = None,
 ) -> dict[int, Outcome]:
     now = now.astimezone(UTC)
     if fuzzed is None:
@@ -355,7 +365,7 @@ def _outcomes(
     elapsed = 0 if new_card else elapsed_days(memory.last_review, now, day)
     memories = _next_memories(config, memory, elapsed)
     previous = _previous_interval(memory, day) if memory.state == CardState.REVIEW else 0
-    nexts = _next_states(memory, config, memories, previous, factor)
+    nexts = _next_states(memory, config, memories, previous, factor, balance)
     _, day_end = day.bounds(now)
     until_rollover = int((day_end - now).total_seconds())
     reps = min(MAX_COUNT, memory.reps + 1)
@@ -400,13 +410,15 @@ def answer(
     day: LearnerDay | None = None,
     *,
     fuzzed: bool | None = None,
+    balance: load_balance.DueDays | None = None,
 ) -> Outcome:
     """The outcome of answering a card with ``rating`` (1 Again .. 4 Easy) at ``now``.
 
     ``day`` says when the learner's days roll over (elapsed days and due days count them);
-    ``fuzzed`` None means on unless ``FLASHCARDS_NO_FUZZ`` is set.
+    ``fuzzed`` None means on unless ``FLASHCARDS_NO_FUZZ`` is set; ``balance``, the cards due
+    on the days ahead, lets Anki's load balancer choose the fuzzed review day (None: off).
     """
-    return preview(card_id, memory, config, now, day, fuzzed=fuzzed)[rating]
+    return preview(card_id, memory, config, now, day, fuzzed=fuzzed, balance=balance)[rating]
 
 
 def preview(
@@ -417,13 +429,15 @@ def preview(
     day: LearnerDay | None = None,
     *,
     fuzzed: bool | None = None,
+    balance: load_balance.DueDays | None = None,
 ) -> dict[int, Outcome]:
     """The four outcomes (Again, Hard, Good, Easy) of answering the card at ``now``.
 
     All four use one fuzz draw (seeded by the card and its review count), and for a review card
-    Hard < Good < Easy as in Anki: each at least a day longer than the one before.
+    Hard < Good < Easy as in Anki: each at least a day longer than the one before. With
+    ``balance`` (and fuzz on) the draw picks a day weighted by the cards due then.
     """
-    return _outcomes(card_id, memory, config, now, day or LearnerDay(), fuzzed)
+    return _outcomes(card_id, memory, config, now, day or LearnerDay(), fuzzed, balance)
 
 
 def retrievability(memory: Memory, config: SchedulerConfig, now: datetime) -> float | None:

@@ -88,10 +88,12 @@ class SettingsController(QObject):
             day_start = col.config.day_start_hour
             self._keep = col.config.backup_keep
             self._autoplay = col.config.autoplay_audio
+            self._load_balancer = col.config.load_balancer
         dialog.set_decks(decks, deck_id)
         dialog.day_start.setValue(day_start)
         dialog.backup_keep.setValue(self._keep)
         dialog.autoplay_audio.setChecked(self._autoplay)
+        dialog.load_balancer.setChecked(self._load_balancer)
         dialog.deck_changed.connect(self._on_deck_changed)
         dialog.save_requested.connect(self._on_save)
         dialog.optimize_requested.connect(self._on_optimize)
@@ -272,6 +274,8 @@ class SettingsController(QObject):
             col.config.set_backup_keep(d.backup_keep.value())
         if d.autoplay_audio.isChecked() != self._autoplay:
             col.config.set_autoplay_audio(d.autoplay_audio.isChecked())
+        if d.load_balancer.isChecked() != self._load_balancer:
+            col.config.set_load_balancer(d.load_balancer.isChecked())
 
 
 def _usable(params: tuple[float, ...]) -> bool:

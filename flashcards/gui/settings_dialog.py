@@ -145,6 +145,14 @@ class SettingsDialog(QDialog):
         general_form.addRow(self.tr("Next day &starts at"), self.day_start)
         general_form.addRow(self.tr("&Backups to keep"), self.backup_keep)
         general_form.addRow(self.tr("Audio"), self.autoplay_audio)
+        self.load_balancer = QCheckBox(self.tr("Load balancer"))
+        self.load_balancer.setToolTip(
+            self.tr(
+                "Within the fuzz range of a review interval, prefer the days with fewer "
+                "cards due, so that the daily workload stays even."
+            )
+        )
+        general_form.addRow(self.tr("Reviews"), self.load_balancer)
         self.theme = add_theme_row(general_form)
         self.language, self.language_hint = add_language_row(general_form)
 

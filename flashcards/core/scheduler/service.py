@@ -28,13 +28,15 @@ from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
 from flashcards.core.render import Faces, faces_of_row
 from flashcards.core.scheduler import custom_study as custom
-from flashcards.core.scheduler import study_queue
+from flashcards.core.scheduler import fuzz, load_balance, study_queue
+from flashcards.core.scheduler.due_load import DueLoad
 from flashcards.core.stats_data import forget_review
 from flashcards.core.tables import CARD, LOG, NOTE
 
 #: When nothing else is due, learning cards due within this span are shown early, and they
 #: count as due now (Anki's default learn-ahead limit).
 LEARN_AHEAD = overview.LEARN_AHEAD
+LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,15 @@ class ReviewCard:
     day: scheduling.LearnerDay = scheduling.LearnerDay()
     #: A card in a filtered deck (custom study): its home deck, whose options schedule it.
     home_deck_id: int | None = None
+    #: The cards due on the days ahead, as of ``shown_at``, for the load balancer (None: off).
+    balance: load_balance.DueDays | None = None
 
     @cached_property
     def outcomes(self) -> dict[int, scheduling.Outcome]:
         """What each rating (1 Again .. 4 Easy) does to the card."""
-        return scheduling.preview(self.card_id, self.memory, self.config, self.shown_at, self.day)
+        return scheduling.preview(
+            self.card_id, self.memory, self.config, self.shown_at, self.day, balance=self.balance
+        )
 
     def label(self, rating: int) -> str:
         """The button label of ``rating``: the interval it leads to (``<10m``, ``4d``)."""
@@ -119,6 +125,10 @@ class Scheduler:
         # Today's queue of the deck being studied, consumed by the answers (as Anki's is).
         self._queue: study_queue.StudyQueue | None = None
         self._answering = False  # an answer's own announcement keeps the queue
+        # The load balancer's counts of cards due on the days ahead (kept, like the queue,
+        # through this object's own answers), and per deck the decks whose cards it counts.
+        self._load: DueLoad | None = None
+        self._preset_decks: dict[int, list[int]] = {}
 
     def _learner_day(self) -> scheduling.LearnerDay:
         """The collection's day boundary, as the scheduling rules take it."""
@@ -128,10 +138,13 @@ class Scheduler:
         """Drop what ``change`` can make stale (called by the collection's change bus)."""
         if change & (Change.DECKS | Change.NOTES):
             self._totals = None
+        if change & (Change.DECKS | Change.OPTIONS):
+            self._preset_decks = {}
         if not self._answering and change & (
             Change.DECKS | Change.NOTES | Change.CARDS | Change.OPTIONS
         ):
             self._queue = None
+            self._load = None
 
     def _fetch(self, conn: Connection) -> overview.Fetch:
         """Run the overview's plain SQL through SQLAlchemy, datetimes stored as ours are."""
@@ -409,7 +422,7 @@ class Scheduler:
             if row is None:  # gone meanwhile: build again
                 self._queue = None
                 return None
-            return self._review_card_of(row, now)
+            return self._review_card_of(conn, row, now)
 
     def card_for_review(self, card_id: int, now: datetime) -> ReviewCard:
         """A given card, ready to be shown (used after undo and for previews).
@@ -424,13 +437,14 @@ class Scheduler:
         row = conn.execute(queue.CARD_FOR_REVIEW, {"card_id": card_id}).first()
         if row is None:
             raise NotFoundError(f"There is no card with id {card_id}.")
-        return self._review_card_of(row, now)
+        return self._review_card_of(conn, row, now)
 
-    def _review_card_of(self, row: Any, now: datetime) -> ReviewCard:
+    def _review_card_of(self, conn: Connection, row: Any, now: datetime) -> ReviewCard:
         card_id = int(row.id)
         memory = _memory(row)
         home = None if row.original_deck_id is None else int(row.original_deck_id)
         config = self._decks.settings(home or int(row.deck_id)).scheduler_config()
+        balance = self._due_days(conn, home or int(row.deck_id), int(row.note_id), now)
         deck_name = self._decks.names().get(int(row.deck_id), "")
         card = ReviewCard(
             card_id=card_id,
@@ -451,9 +465,46 @@ class Scheduler:
             flag=int(row.flags or 0),
             day=self._learner_day(),
             home_deck_id=home,
+            balance=balance,
         )
         self._shown = card
         return card
+
+    def _due_days(
+        self, conn: Connection, home: int, note_id: int, now: datetime
+    ) -> load_balance.DueDays | None:
+        """What Anki's load balancer needs to schedule a card of deck ``home`` (None: off).
+
+        The cards due on each of the next days in the decks sharing the deck's options (Anki
+        counts the card's preset), read once a day and kept through the answers; and, when
+        the options bury review siblings, the days a card of the note is due (one indexed
+        query: Anki keeps siblings apart then).
+        """
+        if not fuzz.fuzz_enabled() or not self._config.load_balancer:
+            return None
+        load = self._load
+        if load is None or load.day_start != self._config.day_bounds(now)[0]:
+            load = self._load = DueLoad(self._learner_day(), now)
+        bury = self._decks.settings(home).bury_reviews
+        decks = self._decks_sharing_options(home)
+        return load.due_days(conn, decks, note_id if bury else None)
+
+    def _decks_sharing_options(self, deck_id: int) -> list[int]:
+        """The decks whose cards the load balancer counts for a card of ``deck_id``.
+
+        Anki counts the cards of the decks on the card's preset; a deck's options here are its
+        own, so the decks with the same options stand for its preset (as decks of one Anki
+        preset, or left at the defaults, have). Filtered decks have no preset.
+        """
+        found = self._preset_decks.get(deck_id)
+        if found is None:
+            settings = self._decks.all_settings()
+            mine = settings.get(deck_id)
+            with self._engine.connect() as conn:
+                filtered = self._filtered(conn)
+            found = [d for d, s in settings.items() if s == mine and d not in filtered]
+            self._preset_decks[deck_id] = found
+        return found
 
     def answer(
         self,
@@ -486,7 +537,7 @@ class Scheduler:
             applied = self._apply_answer(conn, card_id, rating, at)
             outcome, memory, deck_id, note_id, kind, filtered = applied
             new = outcome.memory
-            if filtered and new.state not in (CardState.LEARNING, CardState.RELEARNING):
+            if filtered and new.state not in LEARNING_STATES:
                 # Anki's v3: a card leaves the filtered deck once answered outside learning.
                 custom.return_card_home(conn, card_id)
             siblings: list[int] = []
@@ -535,6 +586,12 @@ class Scheduler:
             assert inserted is not None
             review_id = int(inserted[0])
         self._answered.append(review_id)
+        if self._load is not None:
+            self._load.moved(
+                self._decks_sharing_options(deck_id),
+                None if filtered else (memory.state, memory.due),
+                None if filtered and new.state in LEARNING_STATES else (new.state, new.due),
+            )
         cache = self._studied_cache
         if cache is not None and cache[0] == day_start:
             entry = cache[1].setdefault((deck_id, memory.state), [0, 0])
@@ -643,7 +700,9 @@ class Scheduler:
             if "outcomes" in shown.__dict__:  # previewed already: reuse, do not recompute
                 outcome = shown.outcomes[rating]
             else:
-                outcome = scheduling.answer(card_id, memory, rating, shown.config, at, shown.day)
+                outcome = scheduling.answer(
+                    card_id, memory, rating, shown.config, at, shown.day, balance=shown.balance
+                )
             params = queue.memory_params(card_id, outcome.memory)
             params |= {"old_reps": memory.reps, "old_state": memory.state, "old_due": memory.due}
             if conn.execute(queue.UPDATE_MEMORY_IF_UNCHANGED, params).rowcount == 1:
@@ -663,7 +722,10 @@ class Scheduler:
         home = None if row.original_deck_id is None else int(row.original_deck_id)
         deck_id = home or int(row.deck_id)
         config = self._decks.settings(deck_id).scheduler_config()
-        outcome = scheduling.answer(card_id, memory, rating, config, at, self._learner_day())
+        balance = self._due_days(conn, deck_id, int(row.note_id), at)
+        outcome = scheduling.answer(
+            card_id, memory, rating, config, at, self._learner_day(), balance=balance
+        )
         conn.execute(queue.UPDATE_MEMORY, queue.memory_params(card_id, outcome.memory))
         return outcome, memory, deck_id, int(row.note_id), str(row.kind), home is not None
 
