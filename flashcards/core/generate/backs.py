@@ -91,7 +91,8 @@ def has_anaphor_ja(text: str) -> bool:
     """Whether Japanese text leans on something said elsewhere (これ, 前述の, このうち ...).
 
     A demonstrative after the first words ("テーブルとその関係") points inside the same phrase
-    and is allowed; so is それを/それに after a clause ending in a comma.
+    and is allowed; so are それを/それに and そこで after a clause ending in a comma
+    ("…出力されたら、そこで生成を止める").
     """
     for index, token in enumerate(tokenize(text)):
         # "情報を…保持しながら、同時にそれを処理する": それ after a clause of its own
@@ -101,10 +102,10 @@ def has_anaphor_ja(text: str) -> bool:
             and token.sub == "代名詞"
             and token.surface in ANAPHORS_JA
             and (
-                token.surface != "それ"
+                token.surface not in ("それ", "そこ")
                 or index < 4
                 or "、" not in text[: token.start]
-                or not text.startswith(("を", "に"), token.end)
+                or not text.startswith(("を", "に", "で", "から"), token.end)
             )
         ):
             return True

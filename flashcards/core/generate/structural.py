@@ -117,6 +117,9 @@ def _explanation(text: str, lang: str) -> str:
     if _NOT_EXPLANATION.match(text.strip()):
         return ""
     back = clean_back_ja(text) if lang == "ja" else clean_back_en(text)
+    if not back and lang == "ja" and text.startswith(("この", "その")):
+        # Beside its term, "この文字列が出力されたら…" points at the term itself, not elsewhere.
+        back = clean_back_ja(text[2:])
     if len(back) < 3 or not any(ch.isalpha() for ch in back):
         return ""
     return back
@@ -158,6 +161,12 @@ def _paired(sentence: Sentence, pattern: str, strength: float) -> list[Finding]:
             "| Term | Meaning |\n| --- | --- |\n| Latency | the delay before data arrives |",
             "Latency",
             "the delay before data arrives",
+        ),
+        Example(
+            "| 用語 | 意味 |\n| --- | --- |\n"
+            "| 受付期限 | この日時を過ぎたら、そこで申し込みを締める期限 |",
+            "受付期限",
+            "申し込みを締める期限",
         ),
     ),
 )
