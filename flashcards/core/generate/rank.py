@@ -57,12 +57,36 @@ def candidates(findings: list[Finding]) -> dict[str, list[Finding]]:
         key = term_key(finding.term)
         if key:
             groups[key].append(finding)
+    for key in _inside_longer(groups):
+        del groups[key]
     if len(groups) <= MAX_TERMS:
         return groups
     order = {key: n for n, key in enumerate(groups)}
     best = sorted(groups, key=lambda k: (-max(f.strength for f in groups[k]), order[k]))
     kept = set(best[:MAX_TERMS])
     return {key: group for key, group in groups.items() if key in kept}
+
+
+def _inside_longer(groups: dict[str, list[Finding]]) -> list[str]:
+    """Terms found only as a cloze, in sentences where each mention is inside a longer term.
+
+    ``四分位範囲`` is defined; the tokenizer's ``分位範囲`` in the sentence naming it is a piece
+    of it, not a second term.
+    """
+    defined = {fold(f.term) for group in groups.values() for f in group if f.back}
+    inside = []
+    for key, group in groups.items():
+        if any(f.back for f in group):
+            continue
+        term = fold(group[0].term)
+        longer = [other for other in defined if term in other and term != other]
+        if longer and all(
+            fold(f.sentence.text).count(term)
+            <= sum(fold(f.sentence.text).count(other) for other in longer)
+            for f in group
+        ):
+            inside.append(key)
+    return inside
 
 
 def _mentions(term: str, corpus: str) -> int:

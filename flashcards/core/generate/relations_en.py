@@ -55,6 +55,8 @@ _BARE_APPOSITION = re.compile(
     r"\b(?:gives?|gets?|makes?|needs?|uses?|offers?|reach(?:es)?|with|in|into|of|by|from) "
     r"(?:the )?(?!(?:one|two|three|four|several|many|some|all|each)\b)"
     r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?), "
+    # "… a mix of places, so it tastes of that place": a clause after a conjunction, no noun.
+    r"(?!(?:so|but|and|or|then|because|yet|while|although|though|if|when|as)\b)"
     r"(?P<y>(?:an?|one|two|three|several|many) [a-z][^,;]{6,120}?"
     r"|[a-z][\w\-]*(?: [a-z][\w\-]*){0,3} (?:that|which|who|where) [^,;]{4,100}?)"
     r"(?:\.$|$|, (?:which|so|and) )"

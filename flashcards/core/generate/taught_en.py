@@ -136,8 +136,10 @@ def explained_next(doc: Document, index: SentenceIndex) -> list[Finding]:
             continue  # with a subject, the next sentence's "It" is the subject
         ending = _ENDS_WITH_NP.search(plain[1])
         after = clean(nxt.text, "en")
-        if ending and EXPLAINED_NEXT.match(after) and term_ok(ending.group("x")):
-            found += cloze_finding(ending.group("x"), at, doc, "en", "taught: X. It is", 2.0)
+        # "… is a blend.": the article after "is" is no part of the term.
+        term = re.sub(r"^(?:an?|the)\s+", "", ending.group("x")) if ending else ""
+        if ending and EXPLAINED_NEXT.match(after) and term_ok(term):
+            found += cloze_finding(term, at, doc, "en", "taught: X. It is", 2.0)
     return found
 
 

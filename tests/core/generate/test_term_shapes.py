@@ -45,3 +45,32 @@ def test_an_english_glossary_line_starts_its_own_sentence() -> None:
     )
     assert backs["Natural process"] == "the whole cherry is dried in the sun with the seed inside"
     assert "Natural process" not in backs["Washed process"]
+
+
+def test_no_second_note_for_a_piece_or_an_article_of_a_term() -> None:
+    # The tokenizer reads 四 as a number, so "分位範囲" alone was clozed beside 四分位範囲's card;
+    # "… is a blend. It is …" gave "a blend" a cloze beside blend's card.
+    deck = generate_deck(
+        decode_article(
+            "# 統計\n\nもう一つ押さえておきたいのが四分位範囲だ。これは、データを4等分したときの"
+            "上から4分の1の位置の値と下から4分の1の位置の値の差である。\n".encode(),
+            "stats_ja.txt",
+        )
+    )
+    pieces = [note.id.split("/")[-1] for note in deck.notes if "分位範囲" in note.id]
+    assert pieces == ["四分位範囲"]
+    backs = _backs(
+        "# Coffee\n\nMost supermarket coffee is a blend. It is a mix of beans from several "
+        "origins, chosen so the taste stays the same all year.\n",
+        "coffee_en.txt",
+    )
+    assert list(backs) == ["blend"]
+
+
+def test_a_clause_after_a_conjunction_is_no_appositive() -> None:
+    backs = _backs(
+        "# Coffee\n\nA single origin coffee comes from one farm rather than a mix of places, "
+        "so it tastes of that place.\n",
+        "origin_en.txt",
+    )
+    assert "places" not in backs
