@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from flashcards.core import scheduling
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
+from flashcards.core.sync import derived
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -90,6 +92,29 @@ def state(col: Collection) -> dict[str, Any]:
             )
         }
     return {"decks": decks, "options": options, "notes": notes, "cards": cards, "logs": logs}
+
+
+def full_replay_differences(col: Collection) -> dict[int, tuple[Any, Any]]:
+    """Cards whose state is not that of replaying their whole review log: id -> (has, replay).
+
+    Every card with a rated review is replayed from scratch (``derived.replay_cards``) in a
+    transaction that is then rolled back, so the collection is left as it was.
+    """
+    day = scheduling.LearnerDay(col.config.tz, col.config.day_start_hour)
+    with col.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            ids = [
+                int(r[0])
+                for r in conn.execute(
+                    select(LOG.c.card_id).where(LOG.c.rating.between(1, 4)).distinct()
+                )
+            ]
+            before = derived.card_memories(conn, ids)
+            replayed = derived.replay_cards(conn, ids, day)
+        finally:
+            trans.rollback()
+    return {i: (before[i], replayed[i][0]) for i in ids if before[i] != replayed[i][0]}
 
 
 def answer_due(col: Collection, now: datetime, ratings: list[int]) -> list[str]:

@@ -215,7 +215,8 @@ def test_a_learner_cannot_make_the_tables_on_a_shared_database(
         sync(device(tmp_path, "b"), pg_cluster.url(database, LEARNER_B), T0)
     status = main(["sync", "--init-server", "--server", pg_cluster.url(database, ADMIN)])
     out = capsys.readouterr().out
-    assert status == 0 and out.startswith("The sync server is ready (schema 2; role ")
+    ready = f"The sync server is ready (schema {server.SERVER_SCHEMA}; role "
+    assert status == 0 and out.startswith(ready)
     assert f"IN ROLE {server.LEARNERS}" in out
     with pg_cluster.admin() as conn:
         conn.execute(f'GRANT "{server.LEARNERS}" TO "{LEARNER_B}"')
@@ -252,3 +253,26 @@ def test_a_server_of_schema_1_is_upgraded_and_its_rows_are_the_upgraders(
         assert {r[0] for r in conn.execute("SELECT owner FROM sync_note")} == {LEARNER_A}
         rls = row_security(conn)
     assert all(rls[t][0] and rls[t][1] and len(rls[t][2]) == 1 for t in TABLES)
+
+
+def test_a_server_of_schema_2_is_upgraded_by_its_owner_and_refused_to_a_learner(
+    tmp_path: Path, pg_cluster: Cluster
+) -> None:
+    """Schema 3 added the cards' derived state: a learner may not add the columns (one
+    sentence), the administrator's --init-server does, and every review and card is kept."""
+    database = pg_cluster.new_server()
+    url = pg_cluster.url(database, LEARNER_A)
+    a = device(tmp_path, "a")
+    a.notes.add("Words", "basic", "front", "back", T0, uid="n1")
+    answer_due(a, T0, [3])
+    sync(a, url, T0 + timedelta(minutes=1))
+    with pg_cluster.admin(database) as conn:  # back to schema 2: no derived state on the server
+        for name in (*server.DERIVED, server.DERIVED_FROM):
+            conn.execute(f"ALTER TABLE sync_card DROP COLUMN {name}")
+        conn.execute("UPDATE sync_server SET value = '2' WHERE key = 'schema'")
+    with pytest.raises(SyncError, match="runs flashcards sync --init-server first"):
+        sync(device(tmp_path, "b"), url, T0 + timedelta(minutes=2))
+    assert main(["sync", "--init-server", "--server", pg_cluster.url(database, ADMIN)]) == 0
+    b = device(tmp_path, "b2")
+    sync(b, url, T0 + timedelta(minutes=3))
+    assert state(b) == state(a)

@@ -29,7 +29,7 @@ from flashcards.core.sync import client, server
 from flashcards.core.sync.client import sync
 from flashcards.core.tables import CARD, DECK, LOG, NOTE
 from tests.sync.conftest import Cluster
-from tests.sync.devices import T0, answer_due, device, state
+from tests.sync.devices import T0, answer_due, device, full_replay_differences, state
 
 DEVICES = [f"device{i}-{'0' * 24}" for i in range(3)]
 OPS = ("answer", "edit", "add", "delete", "sync")
@@ -148,6 +148,9 @@ def check_converged(world: World) -> None:
     expected = state(first)
     expected_logs = _logs(first)
     expected_stats = first.stats.report(now).as_json()
+    for col in (first, *others):
+        # Cards took the server's state, kept their own or were replayed: as a full replay.
+        assert full_replay_differences(col) == {}
     for col in others:
         assert state(col) == expected
         assert _logs(col) == expected_logs

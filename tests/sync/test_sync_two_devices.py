@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flashcards.core.sync.client import sync
-from tests.sync.devices import T0, answer_due, device, state
+from tests.sync.devices import T0, answer_due, device, full_replay_differences, state
 
 
 def test_two_devices_converge(tmp_path: Path, server_url: str) -> None:
@@ -27,3 +27,41 @@ def test_two_devices_converge(tmp_path: Path, server_url: str) -> None:
     sa, sb = state(a), state(b)
     assert sa == sb
     assert set(sa["logs"]) == set(ra) | set(rb)
+
+
+def test_a_first_download_takes_the_derived_states_without_replaying(
+    tmp_path: Path, server_url: str
+) -> None:
+    """The server keeps each card's state with the digest of the reviews it came from: a new
+    device takes it as is, and gets what replaying every card would give."""
+    a = device(tmp_path, "a")
+    for i in range(6):
+        a.notes.add("Words", "basic", f"front {i}", f"back {i}", T0)
+    now = T0 + timedelta(hours=1)
+    answer_due(a, now, [3, 1, 4, 2, 3])
+    answer_due(a, now + timedelta(minutes=20), [3, 3, 1])
+    answered = {card for card, *_rest in state(a)["logs"].values()}
+    first = sync(a, server_url, now + timedelta(hours=1))
+    # Answered here: derived again, seeded by the global card id.
+    assert first.replayed == len(answered) > 1
+    assert full_replay_differences(a) == {}
+    b = device(tmp_path, "b")
+    down = sync(b, server_url, now + timedelta(hours=2))
+    assert down.received["review"] == 8 and down.replayed == 0
+    assert state(b) == state(a)
+    assert full_replay_differences(b) == {}
+    # Answered again here: replayed from the state derived at the last sync, one step.
+    again = now + timedelta(days=2)
+    answer_due(a, again, [3, 3])
+    resumed = sync(a, server_url, again + timedelta(minutes=5))
+    assert resumed.replayed == resumed.resumed >= 1
+    assert full_replay_differences(a) == {}
+    assert sync(b, server_url, again + timedelta(minutes=6)).replayed == 0
+    # Answered on both sides: the merged set is neither side's, so both replay it.
+    later = now + timedelta(days=3)
+    answer_due(a, later, [3])
+    answer_due(b, later + timedelta(minutes=1), [1])
+    for col, t in ((a, 10), (b, 11), (a, 12), (b, 13)):
+        sync(col, server_url, later + timedelta(minutes=t))
+    assert state(a) == state(b)
+    assert full_replay_differences(a) == {} and full_replay_differences(b) == {}

@@ -35,25 +35,24 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     Engine,
     Table,
+    bindparam,
     create_engine,
     delete,
     insert,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from flashcards.core import queue, scheduling
+from flashcards.core import scheduling
 from flashcards.core.changes import Change
-from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import CardState
 from flashcards.core.errors import FlashcardsError
 from flashcards.core.models import SyncConflict, new_uid, table_of, utcnow_guard
 from flashcards.core.notes import delete_note_rows
-from flashcards.core.sync import server
+from flashcards.core.sync import derived, server, transfer
 from flashcards.core.sync.graves import GRAVE, SHADOW
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS, SETTING
 
@@ -91,6 +90,8 @@ class SyncReport:
     received: Counter[str] = field(default_factory=Counter)
     conflicts: int = 0
     replayed: int = 0
+    #: Of those replayed, how many went on from a state derived here before.
+    resumed: int = 0
     usn: int = 0
 
     def summary(self) -> str:
@@ -136,11 +137,6 @@ def content_hash(kind: str, payload: Mapping[str, Any]) -> str:
 def card_uid(note_uid: str, ord_: int) -> str:
     """A card's global id: its note's and its ordinal."""
     return f"{note_uid}/{ord_}"
-
-
-def card_seed(uid: str) -> int:
-    """The card id the scheduler's fuzz is seeded with, the same on every device."""
-    return int.from_bytes(hashlib.sha256(uid.encode()).digest()[:6], "big")
 
 
 def _local_select(kind: str) -> Any:
@@ -275,46 +271,85 @@ class _Local:
             self.conn.execute(insert(OPTIONS).values(deck_id=deck_id, **payload))
         return True
 
-    def _apply_note(self, uid: str, payload: dict[str, Any]) -> bool:
-        values = dict(payload)
-        deck_id = self.decks.get(str(values.pop("deck_uid")))
-        if deck_id is None:
-            return False
-        note_id = self.notes.get(uid)
-        if note_id is not None:
-            self.conn.execute(
-                update(NOTE).where(NOTE.c.id == note_id).values(deck_id=deck_id, **values)
-            )
-        else:
-            made = self.conn.execute(
-                insert(NOTE).values(uid=uid, deck_id=deck_id, **values)
-            ).inserted_primary_key
-            assert made is not None
-            self.notes[uid] = int(made[0])
-        return True
+    def apply_many(self, kind: str, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
+        """Write many notes or cards: one statement for the updates, one for the insertions.
 
-    def _apply_card(self, uid: str, payload: dict[str, Any]) -> bool:
-        values = dict(payload)
-        note_id = self.notes.get(str(values.pop("note_uid")))
-        deck_id = self.decks.get(str(values.pop("deck_uid")))
-        if note_id is None or deck_id is None:
-            return False
-        where = (CARD.c.note_id == note_id, CARD.c.ord == values["ord"])
-        if self.conn.execute(update(CARD).where(*where).values(deck_id=deck_id, **values)).rowcount:
-            return True
-        created = self.conn.execute(select(NOTE.c.created).where(NOTE.c.id == note_id)).scalar_one()
-        self.conn.execute(
-            insert(CARD).values(
-                note_id=note_id,
-                deck_id=deck_id,
-                state=int(CardState.NEW),
-                due=created,
-                reps=0,
-                lapses=0,
-                **values,
-            )
+        Returns:
+            The uids written (not those whose deck or note is not here).
+        """
+        if kind == "note":
+            return self._apply_notes(items)
+        return self._apply_cards(items)
+
+    def _apply_notes(self, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
+        updates: list[dict[str, Any]] = []
+        inserts: list[dict[str, Any]] = []
+        done = []
+        for uid, payload in items:
+            values = dict(payload)
+            deck_id = self.decks.get(str(values.pop("deck_uid")))
+            if deck_id is None:
+                continue
+            note_id = self.notes.get(uid)
+            if note_id is not None:
+                updates.append({"b_id": note_id, "deck_id": deck_id, **values})
+            else:
+                inserts.append({"uid": uid, "deck_id": deck_id, **values})
+            done.append(uid)
+        if updates:
+            self.conn.execute(update(NOTE).where(NOTE.c.id == bindparam("b_id")), updates)
+        if inserts:
+            self.conn.execute(insert(NOTE), inserts)
+            for chunk in derived.chunks([r["uid"] for r in inserts]):
+                rows = self.conn.execute(select(NOTE.c.uid, NOTE.c.id).where(NOTE.c.uid.in_(chunk)))
+                self.notes.update((str(r[0]), int(r[1])) for r in rows)
+        return done
+
+    def _apply_cards(self, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
+        note_ids = sorted(
+            {self.notes[n] for n in (str(p["note_uid"]) for _, p in items) if n in self.notes}
         )
-        return True
+        have: dict[tuple[int, int], int] = {}
+        created: dict[int, datetime] = {}
+        for chunk in derived.chunks(note_ids):
+            for card_id, note_id, ord_ in self.conn.execute(
+                select(CARD.c.id, CARD.c.note_id, CARD.c.ord).where(CARD.c.note_id.in_(chunk))
+            ):
+                have[(int(note_id), int(ord_))] = int(card_id)
+            for note_id, when in self.conn.execute(
+                select(NOTE.c.id, NOTE.c.created).where(NOTE.c.id.in_(chunk))
+            ):
+                created[int(note_id)] = when
+        updates: list[dict[str, Any]] = []
+        inserts: list[dict[str, Any]] = []
+        done = []
+        for uid, payload in items:
+            values = dict(payload)
+            note_id = self.notes.get(str(values.pop("note_uid")))
+            deck_id = self.decks.get(str(values.pop("deck_uid")))
+            if note_id is None or deck_id is None:
+                continue
+            card_id = have.get((note_id, int(values["ord"])))
+            if card_id is not None:
+                updates.append({"b_id": card_id, "deck_id": deck_id, **values})
+            else:
+                inserts.append(
+                    {
+                        "note_id": note_id,
+                        "deck_id": deck_id,
+                        "state": int(CardState.NEW),
+                        "due": created[note_id],
+                        "reps": 0,
+                        "lapses": 0,
+                        **values,
+                    }
+                )
+            done.append(uid)
+        if updates:
+            self.conn.execute(update(CARD).where(CARD.c.id == bindparam("b_id")), updates)
+        if inserts:
+            self.conn.execute(insert(CARD), inserts)
+        return done
 
     def remove(self, kind: str, uid: str) -> None:
         """Delete one object here (a deletion that came from the server)."""
@@ -349,56 +384,37 @@ class _Local:
                 delete(CARD).where(CARD.c.note_id == note_id, CARD.c.ord == int(ord_))
             )
 
-    def card_ids(self) -> dict[str, int]:
-        rows = self.conn.execute(
-            select(NOTE.c.uid, CARD.c.ord, CARD.c.id).join(NOTE, NOTE.c.id == CARD.c.note_id)
+    def cards_of(self, uids: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Card uid -> (local id, deck id), for those of ``uids`` that are here."""
+        wanted = set(uids)
+        notes = sorted(
+            {self.notes[n] for n in (u.rpartition("/")[0] for u in wanted) if n in self.notes}
         )
-        return {card_uid(str(r[0]), int(r[1])): int(r[2]) for r in rows}
+        out: dict[str, tuple[int, int]] = {}
+        for chunk in derived.chunks(notes):
+            rows = self.conn.execute(
+                select(NOTE.c.uid, CARD.c.ord, CARD.c.id, CARD.c.deck_id)
+                .join(NOTE, NOTE.c.id == CARD.c.note_id)
+                .where(CARD.c.note_id.in_(chunk))
+            )
+            for note_uid, ord_, card_id, deck_id in rows:
+                uid = card_uid(str(note_uid), int(ord_))
+                if uid in wanted:
+                    out[uid] = (int(card_id), int(deck_id))
+        return out
 
 
-def replay_cards(conn: Connection, card_ids: Iterable[int], day: scheduling.LearnerDay) -> int:
-    """Set each card's scheduling state to the replay of its review log, in time order.
-
-    Returns:
-        How many cards were replayed.
-    """
-    settings: dict[int, scheduling.SchedulerConfig] = {}
-    done = 0
-    for card_id in sorted(set(card_ids)):
-        row = conn.execute(
-            select(CARD.c.deck_id, CARD.c.ord, NOTE.c.uid)
+def card_uids(conn: Connection, card_ids: Iterable[int]) -> dict[int, str]:
+    """Local card id -> the card's global id."""
+    out: dict[int, str] = {}
+    for chunk in derived.chunks(sorted(set(card_ids))):
+        rows = conn.execute(
+            select(CARD.c.id, NOTE.c.uid, CARD.c.ord)
             .join(NOTE, NOTE.c.id == CARD.c.note_id)
-            .where(CARD.c.id == card_id)
-        ).first()
-        if row is None:
-            continue
-        deck_id = int(row.deck_id)
-        if deck_id not in settings:
-            found = conn.execute(select(OPTIONS).where(OPTIONS.c.deck_id == deck_id)).mappings()
-            options = found.first()
-            chosen = DeckSettings.from_columns(options) if options else DeckSettings()
-            settings[deck_id] = chosen.scheduler_config()
-        reviews = conn.execute(
-            select(LOG.c.rating, LOG.c.reviewed_at)
-            .where(LOG.c.card_id == card_id, LOG.c.rating.between(1, 4))
-            .order_by(LOG.c.reviewed_ms, LOG.c.uid)
-        ).all()
-        if not reviews:
-            continue
-        seed = card_seed(card_uid(str(row.uid), int(row.ord)))
-        memory = scheduling.Memory(
-            state=int(CardState.NEW),
-            step=None,
-            stability=None,
-            difficulty=None,
-            due=reviews[0].reviewed_at,
-            last_review=None,
+            .where(CARD.c.id.in_(chunk))
         )
-        for rating, at in reviews:
-            memory = scheduling.answer(seed, memory, int(rating), settings[deck_id], at, day).memory
-        conn.execute(queue.UPDATE_MEMORY, queue.memory_params(card_id, memory))
-        done += 1
-    return done
+        out.update((int(r[0]), card_uid(str(r[1]), int(r[2]))) for r in rows)
+    return out
 
 
 # ---------------------------------------------------------------------------- server
@@ -570,17 +586,21 @@ class _Pulled:
     head: int
     objects: dict[str, list[dict[str, Any]]]
     graves: list[dict[str, Any]]
-    logs: list[dict[str, Any]]
+    #: ``uid, card_uid, deck_uid, usn`` and :data:`transfer.LOG_VALUES` (see transfer.pull_logs)
+    logs: list[tuple[Any, ...]]
 
 
 def _pull(engine: Engine, since: int) -> _Pulled:
     with engine.begin() as conn:
         server.lock(conn, exclusive=False)
         head = _head(conn)
+        streamed = conn.execution_options(yield_per=transfer.FETCH)
         objects = {
             kind: [
                 dict(r)
-                for r in conn.execute(select(t).where(server.mine(t), t.c.usn > since)).mappings()
+                for r in streamed.execute(
+                    select(t).where(server.mine(t), t.c.usn > since)
+                ).mappings()
             ]
             for kind, t in server.OBJECTS.items()
         }
@@ -590,12 +610,7 @@ def _pull(engine: Engine, since: int) -> _Pulled:
                 select(server.GRAVES).where(server.mine(server.GRAVES), server.GRAVES.c.usn > since)
             ).mappings()
         ]
-        logs = [
-            dict(r)
-            for r in conn.execute(
-                select(server.LOGS).where(server.mine(server.LOGS), server.LOGS.c.usn > since)
-            ).mappings()
-        ]
+        logs = transfer.pull_logs(conn, since)
     return _Pulled(head, objects, graves, logs)
 
 
@@ -669,14 +684,17 @@ def _merge(
                 return None
             return (mine_time, device) > (theirs["mtime"], theirs["device"])
 
+        same: list[tuple[str, str, str]] = []  # (kind, uid, hash) now equal on both sides
         for kind, rows in pulled.objects.items():
+            bulk: list[tuple[str, dict[str, Any]]] = []
+            hashes: dict[str, str] = {}
             for row in rows:
                 uid = str(row["uid"])
                 payload = {c: row[c] for c in server.payload_columns(kind)}
                 digest = content_hash(kind, payload)
                 mine = local[kind].get(uid)
                 if mine is not None and content_hash(kind, mine) == digest:
-                    set_shadow(kind, uid, digest)  # the same on both sides (or our own push)
+                    same.append((kind, uid, digest))  # the same on both sides (or our own push)
                     continue
                 wins = local_wins(kind, uid, row)
                 if wins:
@@ -689,9 +707,20 @@ def _merge(
                     report.conflicts += 1
                 if (kind, uid) in graves_here:  # their edit is newer than our deletion
                     conn.execute(delete(GRAVE).where(GRAVE.c.kind == kind, GRAVE.c.uid == uid))
-                if writer.apply(kind, uid, payload):
-                    set_shadow(kind, uid, digest)
+                if kind in ("note", "card"):  # many: written together below
+                    bulk.append((uid, payload))
+                    hashes[uid] = digest
+                elif writer.apply(kind, uid, payload):
+                    same.append((kind, uid, digest))
                     report.received[kind] += 1
+            if bulk:
+                written = writer.apply_many(kind, bulk)
+                same.extend((kind, uid, hashes[uid]) for uid in written)
+                report.received[kind] += len(written)
+        for chunk in derived.chunks(same, 5000):
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO syncshadow (kind, uid, hash) VALUES (?, ?, ?)", list(chunk)
+            )
 
         # Notes first: a note kept here (edited after the other side deleted it) keeps its
         # cards too, whatever their own graves say, and with them their reviews.
@@ -713,11 +742,71 @@ def _merge(
             conn.execute(delete(GRAVE).where(GRAVE.c.kind == kind, GRAVE.c.uid == uid))
 
         touched = _merge_logs(conn, writer, pulled.logs, report)
-        touched |= {
-            int(r[0]) for r in conn.execute(select(LOG.c.card_id).where(LOG.c.usn == -1).distinct())
-        }
-        report.replayed += replay_cards(conn, touched, day)
+        _derive(conn, writer, pulled.objects.get("card", []), touched, day, report)
         _set_setting(conn, USN_KEY, str(pulled.head))
+
+
+def _derive(
+    conn: Connection,
+    writer: _Local,
+    pulled_cards: list[dict[str, Any]],
+    touched: set[int],
+    day: scheduling.LearnerDay,
+    report: SyncReport,
+) -> None:
+    """Give every card whose review set may have changed the state derived from that set.
+
+    The candidates are the cards that gained reviews from the server, those with reviews not
+    sent yet, and those the server sent a derived state for. A card whose (merged) set of rated
+    reviews is the one the server's state was derived from takes that state; one whose set is
+    the one its own state was derived from (and whose state has not changed since) keeps it;
+    any other is replayed. Replayed states, and kept ones not sent yet, go up with the push.
+    """
+    theirs = {
+        str(row["uid"]): row for row in pulled_cards if row.get(server.DERIVED_FROM) is not None
+    }
+    pending = {
+        int(r[0]) for r in conn.execute(select(LOG.c.card_id).where(LOG.c.usn == -1).distinct())
+    }
+    ids = touched | pending | {card_id for card_id, _deck in writer.cards_of(theirs).values()}
+    if not ids:
+        return
+    uids = card_uids(conn, ids)
+    sets = derived.rated_reviews(conn, list(uids))
+    states = derived.card_memories(conn, list(uids))
+    mine = derived.local_derivations(conn, list(uids.values()))
+    taken: list[tuple[int, scheduling.Memory]] = []
+    replay: list[int] = []
+    resume: dict[int, tuple[scheduling.Memory, derived.Key]] = {}
+    push: list[str] = []
+    digests: dict[int, str] = {}
+    for card_id, uid in uids.items():
+        keys = sets[card_id]
+        if not keys:
+            continue
+        digest = digests[card_id] = derived.review_digest(k[1] for k in keys)
+        row = theirs.get(uid)
+        ours = mine.get(uid)
+        if row is not None and row[server.DERIVED_FROM] == digest:
+            taken.append((card_id, derived.memory_of(row)))
+            continue
+        if ours is not None and ours.digest == digest and ours.holds(states[card_id]):
+            if card_id in pending:
+                push.append(uid)  # derived here by an earlier sync whose push did not end
+            continue
+        replay.append(card_id)
+        if ours is not None:  # the reviews up to the last one replayed here are the same ones
+            before = derived.review_digest(k[1] for k in keys if k <= ours.last)
+            if before == ours.digest:
+                resume[card_id] = (ours.memory, ours.last)
+    derived.write_states(conn, taken)
+    replayed = derived.replay_cards(conn, replay, day, resume)
+    done = [(i, memory, sets[i][-1]) for i, memory in taken]
+    done += [(i, memory, last) for i, (memory, last) in replayed.items()]
+    derived.record(conn, ((uids[i], derived.Derivation(digests[i], m, k)) for i, m, k in done))
+    derived.mark_push(conn, [*push, *(uids[i] for i in replayed)])
+    report.replayed += len(replayed)
+    report.resumed += len(resume)
 
 
 def _send_again(conn: Connection, writer: _Local, kind: str, uid: str) -> None:
@@ -766,76 +855,32 @@ def _keep_conflict(
 
 
 def _merge_logs(
-    conn: Connection, writer: _Local, logs: list[dict[str, Any]], report: SyncReport
+    conn: Connection, writer: _Local, logs: list[tuple[Any, ...]], report: SyncReport
 ) -> set[int]:
-    """Add the server's reviews missing here; returns the cards that gained reviews."""
+    """Add the server's reviews missing here; returns the cards they belong to."""
     if not logs:
         return set()
-    cards = writer.card_ids()
+    cards = writer.cards_of({str(log[1]) for log in logs})
+    # Ours, pushed before a sync that did not finish: they have their usn now.
+    unsent = {str(r[0]) for r in conn.execute(select(LOG.c.uid).where(LOG.c.usn == -1))}
+    sent: list[tuple[int, str]] = []
+    rows: list[tuple[Any, ...]] = []
     touched: set[int] = set()
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(logs), _BATCH):
-        chunk = logs[start : start + _BATCH]
-        have = {
-            str(r[0]): int(r[1])
-            for r in conn.execute(
-                select(LOG.c.uid, LOG.c.usn).where(LOG.c.uid.in_([str(x["uid"]) for x in chunk]))
-            )
-        }
-        for log in chunk:
-            uid = str(log["uid"])
-            if uid in have:
-                if have[uid] == -1:  # ours, pushed before a sync that did not finish
-                    conn.execute(update(LOG).where(LOG.c.uid == uid).values(usn=log["usn"]))
-                continue
-            card_id = cards.get(str(log["card_uid"]))
-            if card_id is None:  # its note was deleted here
-                continue
-            deck_id = writer.decks.get(str(log["deck_uid"]))
-            if deck_id is None:
-                deck_id = conn.execute(select(CARD.c.deck_id).where(CARD.c.id == card_id)).scalar()
-            values = {k: v for k, v in log.items() if k not in _LOG_KEYS}
-            values |= {
-                "uid": uid,
-                "usn": log["usn"],
-                "card_id": card_id,
-                "deck_id": deck_id,
-                "buried_siblings": "",
-            }
-            rows.append(values)
-            touched.add(card_id)
-    for start in range(0, len(rows), _BATCH):
-        conn.execute(insert(LOG), rows[start : start + _BATCH])
-    report.received["review"] += len(rows)
+    for uid, card, deck, usn, *values in logs:
+        if uid in unsent:
+            sent.append((int(usn), str(uid)))
+            continue
+        found = cards.get(str(card))
+        if found is None:  # its note was deleted here
+            continue
+        card_id, card_deck = found
+        deck_id = writer.decks.get(str(deck), card_deck)
+        rows.append((uid, usn, card_id, deck_id, *values))
+        touched.add(card_id)
+    if sent:
+        conn.exec_driver_sql("UPDATE reviewlog SET usn = ? WHERE uid = ?", sent)
+    report.received["review"] += transfer.insert_logs(conn, rows)
     return touched
-
-
-def _pending_logs(conn: Connection) -> list[dict[str, Any]]:
-    cols = [c.name for c in server.LOGS.columns if c.name not in _LOG_KEYS]
-    query = (
-        select(
-            LOG.c.uid,
-            NOTE.c.uid.label("note_uid"),
-            CARD.c.ord,
-            DECK.c.uid.label("deck_uid"),
-            *(LOG.c[c] for c in cols),
-        )
-        .select_from(LOG)
-        .join(CARD, CARD.c.id == LOG.c.card_id)
-        .join(NOTE, NOTE.c.id == CARD.c.note_id)
-        .outerjoin(DECK, DECK.c.id == LOG.c.deck_id)
-        .where(LOG.c.usn == -1)
-    )
-    out = []
-    for row in conn.execute(query).mappings():
-        values = {c: row[c] for c in cols}
-        values |= {
-            "uid": row["uid"],
-            "card_uid": card_uid(str(row["note_uid"]), int(row["ord"])),
-            "deck_uid": row["deck_uid"],
-        }
-        out.append(values)
-    return out
 
 
 def _push(
@@ -851,7 +896,8 @@ def _push(
         shadow = {(str(r[0]), str(r[1])): str(r[2]) for r in conn.execute(select(SHADOW))}
         local = _local_objects(conn)
         graves = {(str(r[0]), str(r[1])) for r in conn.execute(select(GRAVE))}
-        logs = _pending_logs(conn)
+        logs = transfer.pending_logs(conn)
+        states = _derived_to_push(conn, {u for k, u in shadow if k == derived.PUSH_KIND})
     changed: dict[str, list[tuple[str, dict[str, Any], str]]] = {}
     for kind, objects in local.items():
         for uid, payload in objects.items():
@@ -860,10 +906,11 @@ def _push(
                 changed.setdefault(kind, []).append((uid, payload, digest))
     # Deleted here without a grave (an undo, a card an edit removed): the shadow knows.
     for kind, uid in shadow:
-        if kind != "options" and uid not in local[kind]:
+        if kind in server.OBJECTS and kind != "options" and uid not in local[kind]:
             graves.add((kind, uid))
     graves = {(k, u) for k, u in graves if u not in local.get(k, {})}
-    if not changed and not graves and not logs:
+    to_push = {u for k, u in shadow if k == derived.PUSH_KIND}
+    if not changed and not graves and not logs and not to_push:
         report.usn = pulled_head
         return
     with engine.begin() as sconn:
@@ -872,29 +919,19 @@ def _push(
         usn = int(sconn.execute(select(server.USN_SEQ.next_value())).scalar_one())
         sync_values = {"usn": usn, "device": device}
         for kind in server.OBJECTS:
-            table = server.OBJECTS[kind]
             items = changed.get(kind, [])
-            for start in range(0, len(items), _BATCH):
-                rows = [
-                    {"uid": uid, **payload, **sync_values, "mtime": _mtime(kind, payload, now)}
-                    for uid, payload, _digest in items[start : start + _BATCH]
-                ]
-                _upsert(sconn, table, rows)
-                sconn.execute(
-                    delete(server.GRAVES).where(
-                        server.mine(server.GRAVES),
-                        server.GRAVES.c.kind == kind,
-                        server.GRAVES.c.uid.in_([r["uid"] for r in rows]),
-                    )
-                )
+            rows = [
+                {"uid": uid, **payload, **sync_values, "mtime": _mtime(kind, payload, now)}
+                for uid, payload, _digest in items
+            ]
+            _upsert(sconn, server.OBJECTS[kind], rows)
             report.sent[kind] += len(items)
         for kind, uid in sorted(graves, key=lambda g: ("card", "note", "deck").index(g[0])):
             _bury_on_server(sconn, kind, uid, {**sync_values, "mtime": now})
             report.sent["deletion"] += 1
-        for start in range(0, len(logs), _BATCH):
-            rows = [{**r, **sync_values} for r in logs[start : start + _BATCH]]
-            sconn.execute(pg_insert(server.LOGS).on_conflict_do_nothing(), rows)  # executemany
+        transfer.push_logs(sconn, logs, usn, device)
         report.sent["review"] += len(logs)
+        transfer.push_derived(sconn, states, usn, device)
         stmt = pg_insert(server.META).values(key="head", value=str(usn))
         sconn.execute(
             stmt.on_conflict_do_update(
@@ -903,20 +940,25 @@ def _push(
         )
     mark("pushed")
     with col.engine.begin() as conn:
-        for kind, items in changed.items():
-            for uid, _payload, digest in items:
-                conn.execute(delete(SHADOW).where(SHADOW.c.kind == kind, SHADOW.c.uid == uid))
-                conn.execute(insert(SHADOW).values(kind=kind, uid=uid, hash=digest))
+        recorded = [
+            (kind, uid, digest) for kind, items in changed.items() for uid, _p, digest in items
+        ]
+        for chunk in derived.chunks(recorded, 5000):
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO syncshadow (kind, uid, hash) VALUES (?, ?, ?)", list(chunk)
+            )
         for kind, uid in graves:
             conn.execute(delete(SHADOW).where(SHADOW.c.kind == kind, SHADOW.c.uid == uid))
             conn.execute(delete(GRAVE).where(GRAVE.c.kind == kind, GRAVE.c.uid == uid))
             if kind == "deck":
                 conn.execute(delete(SHADOW).where(SHADOW.c.kind == "options", SHADOW.c.uid == uid))
-        uids = [str(r["uid"]) for r in logs]
-        for start in range(0, len(uids), _BATCH):
+        for chunk in derived.chunks(sorted(to_push), 5000):
             conn.execute(
-                update(LOG).where(LOG.c.uid.in_(uids[start : start + _BATCH])).values(usn=usn)
+                delete(SHADOW).where(SHADOW.c.kind == derived.PUSH_KIND, SHADOW.c.uid.in_(chunk))
             )
+        uids = [str(r[0]) for r in logs]
+        for chunk in derived.chunks(uids, 5000):
+            conn.execute(update(LOG).where(LOG.c.uid.in_(chunk)).values(usn=usn))
         # Nobody pushed between our pull and our push: we have everything up to our own usn.
         if head == pulled_head:
             _set_setting(conn, USN_KEY, str(usn))
@@ -924,20 +966,41 @@ def _push(
     mark("recorded")
 
 
+def _derived_to_push(conn: Connection, uids: set[str]) -> list[tuple[Any, ...]]:
+    """The derived state of the cards marked to go up: ``uid``, the state, the review digest.
+
+    A card whose state changed since it was derived (answered since) is left out: its next
+    sync derives it again.
+    """
+    if not uids:
+        return []
+    writer_notes = {u.rpartition("/")[0] for u in uids}
+    found: dict[str, int] = {}
+    for chunk in derived.chunks(sorted(writer_notes)):
+        rows = conn.execute(
+            select(NOTE.c.uid, CARD.c.ord, CARD.c.id)
+            .join(NOTE, NOTE.c.id == CARD.c.note_id)
+            .where(NOTE.c.uid.in_(chunk))
+        )
+        for note_uid, ord_, card_id in rows:
+            uid = card_uid(str(note_uid), int(ord_))
+            if uid in uids:
+                found[uid] = int(card_id)
+    states = derived.card_memories(conn, list(found.values()))
+    mine = derived.local_derivations(conn, list(found))
+    out = []
+    for uid, card_id in found.items():
+        memory = states[card_id]
+        ours = mine.get(uid)
+        if ours is not None and ours.holds(memory):
+            out.append((uid, *(getattr(memory, n) for n in server.DERIVED), ours.digest))
+    return out
+
+
 def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    # One statement for all rows (executemany): SQLAlchemy compiles it once and sends the rows
-    # in batches; a multi-row VALUES of its own per batch was compiled anew every time.
-    stmt = pg_insert(table)
-    columns = {
-        c.name: stmt.excluded[c.name] for c in table.columns if c.name not in ("owner", "uid")
-    }
-    newer = tuple_(table.c.mtime, table.c.device) < tuple_(
-        stmt.excluded.mtime, stmt.excluded.device
-    )
-    conn.execute(
-        stmt.on_conflict_do_update(index_elements=["owner", "uid"], set_=columns, where=newer),
-        rows,
-    )
+    # COPY into a temporary table and one INSERT … ON CONFLICT from it (transfer.py): at
+    # 2,000 cards the executemany it replaced took most of the upload.
+    transfer.upsert_objects(conn, table, rows)
 
 
 def _bury_on_server(conn: Connection, kind: str, uid: str, values: dict[str, Any]) -> None:

@@ -4,10 +4,13 @@ Every object table mirrors a local table (its columns copied from the local defi
 column added to the collection is a column the server has) with the local integer ids replaced
 by global ones (``uid``; ``deck_uid``/``note_uid``/``card_uid`` for references) and three sync
 columns: ``usn`` (from the server sequence ``sync_usn``: one number per push), ``device`` (who
-made the change) and ``mtime`` (when, for last-writer-wins). Cards carry only what the learner
-sets (deck, flags, suspension, position...): their scheduling state is derived by replaying the
-review log. ``sync_grave`` holds deletions; ``sync_meta`` each learner's head usn;
-``sync_server`` the schema version (the only table without learners' rows).
+made the change) and ``mtime`` (when, for last-writer-wins). Cards carry what the learner sets
+(deck, flags, suspension, position...) as their content, and beside it (schema 3) the scheduling
+state last derived from their review log (:data:`DERIVED`) with ``derived_from``, the digest of
+the set of reviews it was derived from (:mod:`flashcards.core.sync.derived`): a device holding
+exactly that set takes the state as it is instead of replaying. ``sync_grave`` holds deletions;
+``sync_meta`` each learner's head usn; ``sync_server`` the schema version (the only table
+without learners' rows).
 
 **Several learners on one server.** Every table with learners' rows has an ``owner`` column
 (``DEFAULT current_user``: the PostgreSQL role that synced it) in its primary key, so that a
@@ -23,6 +26,7 @@ its own.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -45,7 +49,7 @@ from flashcards.core.models import UTCDateTime
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
 
 #: The server schema this version writes; a server with a newer one is refused.
-SERVER_SCHEMA = 2
+SERVER_SCHEMA = 3
 
 #: The group role whose members may sync (``--init-server`` makes it and grants it the tables).
 LEARNERS = "flashcards_learners"
@@ -68,6 +72,12 @@ _CARD_DERIVED = {
     "buried_until",
     "buried_by_user",
 }
+
+
+#: The card's scheduling state as derived from its reviews (the scheduler's ``Memory``), kept on
+#: the server beside ``derived_from`` (schema 3); not content: not hashed, not last-writer-wins.
+DERIVED = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+DERIVED_FROM = "derived_from"
 
 
 def _sync_columns(with_mtime: bool = True) -> list[Column[object]]:
@@ -102,6 +112,9 @@ DECKS = _mirror("sync_deck", DECK, set(), [])
 OPTIONS_S = _mirror("sync_deckoptions", OPTIONS, {"deck_id"}, [])
 NOTES = _mirror("sync_note", NOTE, {"deck_id"}, ["deck_uid"])
 CARDS = _mirror("sync_card", CARD, {"note_id", "deck_id", *_CARD_DERIVED}, ["note_uid", "deck_uid"])
+for _name in DERIVED:
+    CARDS.append_column(Column(_name, CARD.c[_name].type, nullable=True))
+CARDS.append_column(Column(DERIVED_FROM, String, nullable=True))
 LOGS = _mirror(
     "sync_reviewlog",
     LOG,
@@ -145,13 +158,16 @@ OBJECTS: dict[str, Table] = {
 }
 
 
-def payload_columns(kind: str) -> list[str]:
+@functools.cache
+def payload_columns(kind: str) -> tuple[str, ...]:
     """The columns of an object's content (what is hashed and sent), sync columns left out."""
-    return [
+    # Cached: asked once per object hashed (a profile at 2,000 cards had a second in it).
+    return tuple(
         c.name
         for c in OBJECTS[kind].columns
-        if c.name not in ("owner", "uid", "usn", "device", "mtime")
-    ]
+        if c.name not in ("owner", "uid", "usn", "device", "mtime", DERIVED_FROM)
+        and not (kind == "card" and c.name in DERIVED)
+    )
 
 
 #: The tables holding learners' rows: each has ``owner`` and the row-level security policy.
@@ -210,6 +226,28 @@ def _upgrade_from_1(conn: Connection) -> None:
         conn.execute(text(f"DROP INDEX IF EXISTS {old}"))
 
 
+def _add_missing_columns(conn: Connection) -> None:
+    """Columns a newer schema added to existing tables (schema 3: the cards' derived state)."""
+    for table in LEARNER_TABLES:
+        found = {
+            str(r[0])
+            for r in conn.execute(
+                text("SELECT column_name FROM information_schema.columns WHERE table_name = :t"),
+                {"t": table.name},
+            )
+        }
+        for column in table.columns:
+            if column.name not in found:
+                assert column.nullable, "a column added to rows already there must be nullable"
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(
+                    text(
+                        f"ALTER TABLE {_quote(conn, table.name)} "
+                        f"ADD COLUMN {_quote(conn, column.name)} {kind}"
+                    )
+                )
+
+
 def create_schema(conn: Connection, group: str | None = None) -> None:
     """Create (or bring up to date) the sync tables, as the role that is to own them.
 
@@ -222,6 +260,7 @@ def create_schema(conn: Connection, group: str | None = None) -> None:
     if schema_version(conn) == 1:
         _upgrade_from_1(conn)
     metadata.create_all(conn)
+    _add_missing_columns(conn)
     for index in (i for t in LEARNER_TABLES for i in t.indexes):
         index.create(conn, checkfirst=True)
     for table in LEARNER_TABLES:

@@ -1,0 +1,247 @@
+"""Cards' scheduling state derived from their reviews: digests, replay, and when to skip it.
+
+Reviews are facts; a card's state is the replay of its rated reviews in time order through
+the scheduler, fuzz seeded by the card's global id and its review count
+(:func:`replay_cards`). Replay is deterministic, so a state derived from a set of reviews is
+the state of that set wherever it was computed: the server keeps each card's derived state with
+the digest of the review set it came from (``sync_card.derived_from``), and this device keeps,
+per card, the digest its own state was derived from with that state and the last review replayed
+(``syncshadow`` rows of kind ``derived``, a :class:`Derivation`; a local answer, or anything
+else that changes the card's state, makes it stale). After a merge, a card whose review set
+equals the server's digest takes the server's state, one whose set equals its own still-valid
+digest keeps its state, and only the others are replayed; a card whose reviews up to the last
+one replayed here are still the same ones is replayed from that state on (a day's answers: one
+step each, not the card's whole history). The result is that of replaying every card from its
+first review, which ``tests/sync`` checks on the property test's random sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
+
+from flashcards.core import queue, scheduling
+from flashcards.core.decks import DeckSettings
+from flashcards.core.enums import CardState
+from flashcards.core.sync import server
+from flashcards.core.sync.graves import SHADOW
+from flashcards.core.tables import CARD, LOG, NOTE, OPTIONS
+
+#: ``syncshadow`` kinds: the digest (and state hash) a card's local state was derived from, and
+#: the cards whose derived state is still to go up.
+KIND = "derived"
+PUSH_KIND = "derived_push"
+
+_CHUNK = 500
+
+
+def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of ``size`` (SQLite's bound-parameter limit stays far away)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def review_digest(uids: Iterable[str]) -> str:
+    """The digest of a set of review ids (order-free: the ids are sorted first)."""
+    return hashlib.sha1("\n".join(sorted(uids)).encode()).hexdigest()
+
+
+def memory_of(row: Any) -> scheduling.Memory:
+    """The scheduler's memory from a row holding the :data:`server.DERIVED` columns."""
+    return scheduling.Memory(**{name: row[name] for name in server.DERIVED})
+
+
+def card_seed(uid: str) -> int:
+    """The card id the scheduler's fuzz is seeded with, the same on every device."""
+    return int.from_bytes(hashlib.sha256(uid.encode()).digest()[:6], "big")
+
+
+#: A review's place in a replay: reviews are replayed in (time in ms, id) order.
+Key = tuple[int, str]
+
+
+def rated_reviews(conn: Connection, card_ids: Sequence[int]) -> dict[int, list[Key]]:
+    """The keys of each card's rated reviews (those a replay uses), in replay order."""
+    out: dict[int, list[Key]] = {card_id: [] for card_id in card_ids}
+    for chunk in chunks(list(card_ids)):
+        rows = conn.execute(
+            select(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid).where(
+                LOG.c.card_id.in_(chunk), LOG.c.rating.between(1, 4)
+            )
+        )
+        for card_id, ms, uid in rows:
+            out[int(card_id)].append((int(ms), str(uid)))
+    for keys in out.values():
+        keys.sort()
+    return out
+
+
+def card_memories(conn: Connection, card_ids: Sequence[int]) -> dict[int, scheduling.Memory]:
+    """The current state of each of ``card_ids``."""
+    out: dict[int, scheduling.Memory] = {}
+    for chunk in chunks(list(card_ids)):
+        rows = conn.execute(
+            select(CARD.c.id, *(CARD.c[n] for n in server.DERIVED)).where(CARD.c.id.in_(chunk))
+        ).mappings()
+        for row in rows:
+            out[int(row["id"])] = memory_of(row)
+    return out
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """What a card's state was derived from here: the reviews' digest, and the state then.
+
+    ``last`` is the last review replayed: a replay of more reviews, all after it, may start
+    from ``memory`` instead of from the first review.
+    """
+
+    digest: str
+    memory: scheduling.Memory
+    last: Key
+
+    def holds(self, memory: scheduling.Memory) -> bool:
+        """Whether the card still has the state derived (nothing changed it since)."""
+        return memory == self.memory
+
+    def dump(self) -> str:
+        """The derivation as text (kept in ``syncshadow.hash``)."""
+        m = self.memory
+        times = (m.due.isoformat(), m.last_review.isoformat() if m.last_review else None)
+        values = [m.state, m.step, m.stability, m.difficulty, *times, m.reps, m.lapses]
+        return json.dumps([self.digest, values, list(self.last)])
+
+    @staticmethod
+    def load(text: str) -> Derivation | None:
+        """A derivation :meth:`dump` wrote; None for anything else."""
+        try:
+            digest, values, last = json.loads(text)
+            state, step, stability, difficulty, due, last_review, reps, lapses = values
+            memory = scheduling.Memory(
+                state=state,
+                step=step,
+                stability=stability,
+                difficulty=difficulty,
+                due=datetime.fromisoformat(due),
+                last_review=datetime.fromisoformat(last_review) if last_review else None,
+                reps=reps,
+                lapses=lapses,
+            )
+            return Derivation(str(digest), memory, (int(last[0]), str(last[1])))
+        except (ValueError, TypeError):  # not one of ours: as if none were kept
+            return None
+
+
+def local_derivations(conn: Connection, uids: Sequence[str]) -> dict[str, Derivation]:
+    """Card uid -> what this device derived the card's state from, where it knows."""
+    out: dict[str, Derivation] = {}
+    for chunk in chunks(list(uids)):
+        rows = conn.execute(
+            select(SHADOW.c.uid, SHADOW.c.hash).where(
+                SHADOW.c.kind == KIND, SHADOW.c.uid.in_(chunk)
+            )
+        )
+        for uid, value in rows:
+            found = Derivation.load(str(value))
+            if found is not None:
+                out[str(uid)] = found
+    return out
+
+
+_SET_SHADOW = "INSERT OR REPLACE INTO syncshadow (kind, uid, hash) VALUES (?, ?, ?)"
+
+
+def record(conn: Connection, derived: Iterable[tuple[str, Derivation]]) -> None:
+    """Remember, per card uid, what its (new) state was derived from."""
+    rows = [(KIND, uid, derivation.dump()) for uid, derivation in derived]
+    for chunk in chunks(rows, 5000):
+        conn.exec_driver_sql(_SET_SHADOW, list(chunk))
+
+
+def mark_push(conn: Connection, uids: Iterable[str]) -> None:
+    """The derived state of these cards is to go up with the next push."""
+    rows = [(PUSH_KIND, uid, "") for uid in uids]
+    for chunk in chunks(rows, 5000):
+        conn.exec_driver_sql(_SET_SHADOW, list(chunk))
+
+
+_UPDATE = queue.UPDATE_MEMORY
+
+
+def write_states(conn: Connection, states: Iterable[tuple[int, scheduling.Memory]]) -> None:
+    """Give cards these states (one prebuilt statement, run over the rows)."""
+    params = [queue.memory_params(card_id, memory) for card_id, memory in states]
+    for chunk in chunks(params, 5000):
+        conn.execute(_UPDATE, list(chunk))
+
+
+_CARD_INFO = (
+    select(CARD.c.id, CARD.c.deck_id, CARD.c.ord, NOTE.c.uid)
+    .join(NOTE, NOTE.c.id == CARD.c.note_id)
+    .where(CARD.c.id.in_(bindparam("ids", expanding=True)))
+)
+_REVIEWS = (
+    select(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid, LOG.c.rating, LOG.c.reviewed_at)
+    .where(LOG.c.card_id.in_(bindparam("ids", expanding=True)), LOG.c.rating.between(1, 4))
+    .order_by(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid)
+)
+
+
+def replay_cards(
+    conn: Connection,
+    card_ids: Iterable[int],
+    day: scheduling.LearnerDay,
+    start: Mapping[int, tuple[scheduling.Memory, Key]] | None = None,
+) -> dict[int, tuple[scheduling.Memory, Key]]:
+    """Set each card's scheduling state to the replay of its rated reviews, in time order.
+
+    ``start`` may give, for a card, the state after its reviews up to a key: the replay goes
+    on from there with the reviews after it (the same result: replay is deterministic). Cards
+    without a rated review are left as they are.
+
+    Returns:
+        The new state of each card replayed, and its last review's key, by card id.
+    """
+    start = start or {}
+    settings: dict[int, scheduling.SchedulerConfig] = {}
+    done: dict[int, tuple[scheduling.Memory, Key]] = {}
+    for chunk in chunks(sorted(set(card_ids))):
+        info = {
+            int(r[0]): (int(r[1]), int(r[2]), str(r[3]))
+            for r in conn.execute(_CARD_INFO, {"ids": list(chunk)})
+        }
+        reviews: dict[int, list[tuple[Key, int, datetime]]] = {}
+        for card_id, ms, uid, rating, at in conn.execute(_REVIEWS, {"ids": list(info)}):
+            reviews.setdefault(int(card_id), []).append(((int(ms), str(uid)), int(rating), at))
+        for card_id, rated in reviews.items():
+            deck_id, ord_, note_uid = info[card_id]
+            if deck_id not in settings:
+                found = conn.execute(select(OPTIONS).where(OPTIONS.c.deck_id == deck_id))
+                options = found.mappings().first()
+                chosen = DeckSettings.from_columns(options) if options else DeckSettings()
+                settings[deck_id] = chosen.scheduler_config()
+            seed = card_seed(f"{note_uid}/{ord_}")
+            if card_id in start:
+                memory, after = start[card_id]
+                rated = [r for r in rated if r[0] > after]
+            else:
+                memory = scheduling.Memory(
+                    state=int(CardState.NEW),
+                    step=None,
+                    stability=None,
+                    difficulty=None,
+                    due=rated[0][2],
+                    last_review=None,
+                )
+            for _key, rating, at in rated:
+                memory = scheduling.answer(seed, memory, rating, settings[deck_id], at, day).memory
+            done[card_id] = (memory, rated[-1][0] if rated else start[card_id][1])
+    write_states(conn, ((card_id, memory) for card_id, (memory, _last) in done.items()))
+    return done
