@@ -261,13 +261,12 @@ class SettingsController(QObject):
                     raise type(exc)(f"{names.get(deck_id, '')}: {exc}") from None
                 if settings.fsrs_params != old.fsrs_params:
                     new_params.append(deck_id)
-        if new_params and d.reschedule.isChecked():
-            from flashcards.core.changes import Change
+        if new_params:
             from flashcards.core.scheduler import optimize
 
-            for deck_id in new_params:
-                optimize.reschedule_cards(col, optimize.deck_scope(col, deck_id))
-            col.notify(Change.CARDS)
+            # New parameters: every card of those decks gets the memory state its history
+            # gives with them (as Anki); "reschedule" moves review cards' due days too.
+            optimize.update_memory_states(col, new_params, reschedule=d.reschedule.isChecked())
         if d.day_start.value() != col.config.day_start_hour:
             col.config.set_day_start_hour(d.day_start.value())
         if d.backup_keep.value() != self._keep:

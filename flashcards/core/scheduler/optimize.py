@@ -14,7 +14,9 @@ Fitted parameters replace the current ones only when their log loss on the same 
 lower (as Anki: otherwise the current ones are already optimal). Rescheduling recomputes each
 card's memory state from its history with the new parameters and sets a review card's due day
 as the scheduler would at its last answer: the interval for the desired retention, fuzzed with
-the same draw, counted from the learner day of that answer.
+the same draw, counted from the learner day of that answer. Parameters saved without
+rescheduling still recompute every card's memory state (due days kept), as Anki does
+whenever a preset's parameters change (:func:`update_memory_states`).
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import fsrs_rs_python as rs
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Connection
 
-from flashcards.core import scheduling
+from flashcards.core import queue, scheduling
 from flashcards.core.changes import NO_CHANGE, Change, OpResult
 from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.enums import CardState
@@ -105,6 +108,8 @@ class OptimizeResult:
         changed: Whether the parameters changed (False: the current ones were already best).
         saved: Whether they were stored in the decks' options.
         rescheduled: Cards whose memory state (and, for review cards, due day) was recomputed.
+        recomputed: Without rescheduling, cards whose memory state was recomputed because the
+            parameters saved changed (their due days stay).
     """
 
     scope: Scope
@@ -114,6 +119,7 @@ class OptimizeResult:
     changed: bool
     saved: bool
     rescheduled: int
+    recomputed: int = 0
 
 
 def find_scope(col: Collection, deck: str | None = None, preset: str | None = None) -> Scope:
@@ -192,24 +198,32 @@ def load_history(col: Collection, scope: Scope) -> History:
     """The training items of the cards in ``scope`` (suspended cards left out)."""
     day = scheduling.LearnerDay(col.config.tz, col.config.day_start_hour)
     with col.engine.connect() as conn:
-        card_rows = conn.execute(
-            select(CARD.c.id, CARD.c.state).where(
-                CARD.c.deck_id.in_(scope.deck_ids), CARD.c.suspended.is_(False)
-            )
-        ).all()
-        states = {int(r[0]): int(r[1]) for r in card_rows}
-        rows = conn.execute(
-            select(
-                LOG.c.card_id,
-                LOG.c.rating,
-                LOG.c.state_before,
-                LOG.c.reviewed_ms,
-                LOG.c.prev_interval_days,
-            )
-            .select_from(LOG.join(CARD, CARD.c.id == LOG.c.card_id))
-            .where(CARD.c.deck_id.in_(scope.deck_ids), CARD.c.suspended.is_(False))
-            .order_by(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.id)
-        ).all()
+        return _read_history(conn, day, scope.deck_ids, suspended=False)
+
+
+def _read_history(
+    conn: Connection, day: scheduling.LearnerDay, deck_ids: Sequence[int], *, suspended: bool
+) -> History:
+    """The history of the cards of ``deck_ids``, suspended ones too if ``suspended``.
+
+    A card visiting a filtered deck counts at home, as Anki's deck search matches it.
+    """
+    in_decks = or_(CARD.c.deck_id.in_(deck_ids), CARD.c.original_deck_id.in_(deck_ids))
+    wanted = in_decks if suspended else and_(in_decks, CARD.c.suspended.is_(False))
+    card_rows = conn.execute(select(CARD.c.id, CARD.c.state).where(wanted)).all()
+    states = {int(r[0]): int(r[1]) for r in card_rows}
+    rows = conn.execute(
+        select(
+            LOG.c.card_id,
+            LOG.c.rating,
+            LOG.c.state_before,
+            LOG.c.reviewed_ms,
+            LOG.c.prev_interval_days,
+        )
+        .select_from(LOG.join(CARD, CARD.c.id == LOG.c.card_id))
+        .where(wanted)
+        .order_by(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.id)
+    ).all()
     day_numbers: dict[int, int] = {}
 
     def day_number(ms: int) -> int:
@@ -371,12 +385,16 @@ def optimize(
             if old.fsrs_params != kept:
                 changes |= col.decks.set_settings(deck_id, replace(old, fsrs_params=kept)).changes
         saved = True
-    rescheduled = 0
+    rescheduled = recomputed = 0
     if reschedule:
         rescheduled = reschedule_cards(col, scope, history)
-        if rescheduled:
-            changes |= Change.CARDS
-            col.notify(Change.CARDS)
+    elif saved:
+        # New parameters give every card a new memory state (Anki recomputes them whenever
+        # a preset's parameters change), due days kept.
+        recomputed = _update(col, scope.deck_ids, reschedule=False)
+    if rescheduled or recomputed:
+        changes |= Change.CARDS
+        col.notify(Change.CARDS)
     result = OptimizeResult(
         scope,
         len(history.items),
@@ -385,81 +403,93 @@ def optimize(
         changed,
         saved,
         rescheduled,
+        recomputed,
     )
     return OpResult(result, changes)
 
 
 def reschedule_cards(col: Collection, scope: Scope, history: History | None = None) -> int:
-    """Recompute memory states from history with each deck's parameters; re-due review cards.
+    """Recompute memory states with each deck's parameters, and re-due review cards.
 
-    A review card's due day becomes the learner day of its last answer plus the interval the
-    scheduler would give for the new stability (desired retention, maximum interval, the fuzz
-    drawn at that answer). Learning and relearning cards get only the new memory state; cards
-    without usable history are left as they are. The caller announces ``CARDS``.
+    :func:`update_memory_states` with ``reschedule``, over the decks of ``scope``; the caller
+    announces ``CARDS``.
 
     Returns:
         The number of cards updated.
     """
-    if history is None:
-        history = load_history(col, scope)
-    if not history.cards:
-        return 0
+    del history  # read again with suspended cards, whose memory Anki updates too
+    return _update(col, scope.deck_ids, reschedule=True)
+
+
+def update_memory_states(
+    col: Collection, deck_ids: Sequence[int], *, reschedule: bool = False
+) -> OpResult[int]:
+    """Recompute the memory states of the cards of ``deck_ids`` from their review history.
+
+    As Anki does whenever a preset's FSRS parameters change: each card's stability and
+    difficulty become those its history gives with its home deck's current parameters (its
+    filtered history, as for training, same-day answers included); suspended cards too. Its
+    due day stays unless ``reschedule`` ("reschedule cards on change"): then a review card
+    that is not suspended is due on the learner day of its last answer plus the interval the
+    scheduler would give for the new stability (desired retention, maximum interval, the fuzz
+    drawn at that answer, not shorter than the last interval when it grew). Cards without a
+    usable history (no learning answer in the log, or reset since) keep theirs. One
+    transaction.
+
+    Returns:
+        The number of cards updated; the changes: ``CARDS`` (announced) if any.
+    """
+    updated = _update(col, deck_ids, reschedule=reschedule)
+    if not updated:
+        return OpResult(0, NO_CHANGE)
+    col.notify(Change.CARDS)
+    return OpResult(updated, Change.CARDS)
+
+
+def _update(col: Collection, deck_ids: Sequence[int], *, reschedule: bool) -> int:
     day = scheduling.LearnerDay(col.config.tz, col.config.day_start_hour)
     fuzzed = fuzz.fuzz_enabled()
-    with col.engine.connect() as conn:
-        rows = conn.execute(
-            select(CARD.c.id, CARD.c.deck_id, CARD.c.state, CARD.c.reps).where(
-                CARD.c.id.in_(list(history.cards))
-            )
-        ).all()
-    by_deck: dict[int, list[Any]] = {}
-    for row in rows:
-        by_deck.setdefault(int(row.deck_id), []).append(row)
-    updates: list[dict[str, Any]] = []
-    for deck_id, deck_rows in sorted(by_deck.items()):
-        settings = col.decks.settings(deck_id)
-        model = _model(settings.fsrs_params)
-        states = model.memory_state_batch(_items(history.cards[int(r.id)] for r in deck_rows))
-        maximum = max(1, settings.maximum_interval)
-        for row, state in zip(deck_rows, states, strict=True):
-            card_id = int(row.id)
-            stability = min(
-                max(float(state.stability), scheduling.MIN_STABILITY), scheduling.MAX_STABILITY
-            )
-            difficulty = min(max(float(state.difficulty), 1.0), 10.0)
-            values: dict[str, Any] = {
-                "b_id": card_id,
-                "b_stability": round(stability, 4),
-                "b_difficulty": round(difficulty, 3),
-                "b_due": None,
-            }
-            if int(row.state) == CardState.REVIEW:
-                last_at, previous = history.last[card_id]
-                interval = float(model.next_interval(stability, settings.desired_retention, 3))
-                least = fuzz.minimum_review_interval(interval, round(previous), maximum)
-                seed = scheduling.fuzz_seed(card_id, max(0, int(row.reps) - 1))
-                factor = fuzz.fuzz_factors(seed)[0] if fuzzed else None
-                days = fuzz.with_review_fuzz(factor, interval, max(least, 1), maximum)
-                values["b_due"] = day.start_after(last_at, days)
-            updates.append(values)
     with col.engine.begin() as conn:
-        memory_only = [u for u in updates if u["b_due"] is None]
-        with_due = [u for u in updates if u["b_due"] is not None]
-        statement = update(CARD).where(CARD.c.id == bindparam("b_id"))
-        if memory_only:
-            conn.execute(
-                statement.values(
-                    stability=bindparam("b_stability"), difficulty=bindparam("b_difficulty")
-                ),
-                memory_only,
-            )
-        if with_due:
-            conn.execute(
-                statement.values(
-                    stability=bindparam("b_stability"),
-                    difficulty=bindparam("b_difficulty"),
-                    due=bindparam("b_due"),
-                ),
-                with_due,
-            )
+        history = _read_history(conn, day, deck_ids, suspended=True)
+        if not history.cards:
+            return 0
+        rows = conn.execute(select(CARD).where(CARD.c.id.in_(list(history.cards)))).all()
+        by_deck: dict[int, list[Any]] = {}
+        for row in rows:
+            home = row.original_deck_id if row.original_deck_id is not None else row.deck_id
+            by_deck.setdefault(int(home), []).append(row)
+        updates: list[dict[str, Any]] = []
+        for deck_id, deck_rows in sorted(by_deck.items()):
+            settings = col.decks.settings(deck_id)
+            model = _model(settings.fsrs_params)
+            items = _items(history.cards[int(r.id)] for r in deck_rows)
+            states = model.memory_state_batch(items)
+            maximum = max(1, settings.maximum_interval)
+            for row, state in zip(deck_rows, states, strict=True):
+                card_id = int(row.id)
+                stability = min(
+                    max(float(state.stability), scheduling.MIN_STABILITY),
+                    scheduling.MAX_STABILITY,
+                )
+                memory = scheduling.Memory(
+                    state=int(row.state),
+                    step=row.step,
+                    # Stored as the scheduler stores them (4 and 3 decimals, as Anki).
+                    stability=round(stability, 4),
+                    difficulty=round(min(max(float(state.difficulty), 1.0), 10.0), 3),
+                    due=row.due,
+                    last_review=row.last_review,
+                    reps=int(row.reps),
+                    lapses=int(row.lapses),
+                )
+                if reschedule and memory.state == CardState.REVIEW and not row.suspended:
+                    last_at, previous = history.last[card_id]
+                    interval = float(model.next_interval(stability, settings.desired_retention, 3))
+                    least = fuzz.minimum_review_interval(interval, round(previous), maximum)
+                    seed = scheduling.fuzz_seed(card_id, max(0, memory.reps - 1))
+                    factor = fuzz.fuzz_factors(seed)[0] if fuzzed else None
+                    days = fuzz.with_review_fuzz(factor, interval, max(least, 1), maximum)
+                    memory = replace(memory, due=day.start_after(last_at, days))
+                updates.append(queue.memory_params(card_id, memory))
+        conn.execute(queue.UPDATE_MEMORY, updates)
     return len(updates)

@@ -199,6 +199,26 @@ def test_rescheduling_sets_memory_and_due_as_the_scheduler_would(
         assert card.due.hour == 4
 
 
+def test_saving_without_rescheduling_recomputes_memory_and_keeps_due_days(
+    sim: Collection,
+) -> None:
+    # Anki recomputes every card's memory state when a preset's parameters change.
+    scope = opt.find_scope(sim, deck="Sim::Train")
+    with sim.engine.connect() as conn:
+        before = {r.id: r for r in conn.execute(select(CARD).where(CARD.c.deck_id == scope.source))}
+    result = opt.optimize(sim, scope).value
+    assert result.saved and result.rescheduled == 0 and result.recomputed == 2000
+    history = opt.load_history(sim, scope)
+    model = opt._model(result.after[0])
+    with sim.engine.connect() as conn:
+        after = {r.id: r for r in conn.execute(select(CARD).where(CARD.c.deck_id == scope.source))}
+    for card_id in list(after)[:200]:
+        state = model.memory_state(opt._items([history.cards[card_id]])[0])
+        assert after[card_id].stability == pytest.approx(state.stability, abs=1e-3)
+        assert after[card_id].due == before[card_id].due
+    assert sum(after[c].stability != before[c].stability for c in after) > 1500
+
+
 # ------------------------------------------------------------------ the command line
 
 
