@@ -2262,6 +2262,18 @@
         <translation>音声</translation>
     </message>
     <message>
+        <source>Load balancer</source>
+        <translation>負荷分散</translation>
+    </message>
+    <message>
+        <source>Within the fuzz range of a review interval, prefer the days with fewer cards due, so that the daily workload stays even.</source>
+        <translation>復習間隔のゆらぎの範囲内で、期日のカードが少ない日を優先し、毎日の復習量を平均化します。</translation>
+    </message>
+    <message>
+        <source>Reviews</source>
+        <translation>復習</translation>
+    </message>
+    <message>
         <source>Deck options</source>
         <translation>デッキのオプション</translation>
     </message>
