@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flashcards.core.errors import InputError
+from flashcards.core.generate.furniture import is_breadcrumb, is_furniture
 
 Progress = Callable[[float, str], None]
 
@@ -135,11 +136,18 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _title_of(text: str, name: str) -> str:
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    # A pasted page: its title comes after the menus, on the line after the breadcrumb.
+    crumb = next((n for n, line in enumerate(lines[:30]) if is_breadcrumb(line.strip())), -1)
+    if any(_MD_HEADING.match(line.strip()) for line in lines[: max(crumb, 0)]):
+        crumb = -1  # a Markdown title above it is the title
+    for line in lines[crumb + 1 :]:
         stripped = line.strip()
         if not stripped:
             continue
         if stripped.startswith("---"):  # Markdown rule or front matter: not a title
+            continue
+        if is_furniture(stripped):  # a pasted page's menu, breadcrumb or date
             continue
         candidate = _MD_HEADING.sub("", stripped).strip().strip("#").strip()
         if candidate and len(candidate) <= _TITLE_MAX and candidate[-1] not in "。．.!?！？":

@@ -40,14 +40,18 @@ _MD_HEADING = re.compile(r"^#{1,6}\s")  # a section of the article itself, not a
 _SHORT_TAIL = {"ja": 40, "en": 80}  # longest line (characters) the tail furniture holds
 
 
+def is_breadcrumb(line: str) -> bool:
+    """Whether a line is a breadcrumb trail (``ホーム > 暮らし > …``, ``Home / Guides / …``)."""
+    return bool(_BREADCRUMB.match(line) or _SLASH_CRUMB.match(line))
+
+
 def is_furniture(line: str) -> bool:
     """Whether a line (stripped) is page furniture by itself."""
     if not line or len(line) > 120:
         return False
     return (
         fold(line) in _LINES
-        or bool(_BREADCRUMB.match(line))
-        or bool(_SLASH_CRUMB.match(line))
+        or is_breadcrumb(line)
         or bool(_DATE_LINE.match(line))
         or bool(_BYLINE.match(line))
         or bool(_READ_TIME.match(line))

@@ -118,3 +118,10 @@ def test_the_dev_sets_pasted_pages_make_no_card_of_their_furniture() -> None:
         for note in generate_deck(article).notes:
             assert note.front not in furniture and note.back not in furniture, note
             assert "＞" not in note.back and " / " not in note.front, note
+
+
+def test_a_pasted_pages_title_is_the_line_after_its_breadcrumb() -> None:
+    assert decode_article(PASTED_JA.encode(), "k_ja.txt").title == "編み物の基本用語"
+    assert decode_article(PASTED_EN.encode(), "k_en.txt").title == "Knitting words, explained"
+    notes = "# My notes\n\nHome / Guides / Knitting\nSome text here.\n"
+    assert decode_article(notes.encode(), "n.md").title == "My notes"
