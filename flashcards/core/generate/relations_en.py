@@ -30,7 +30,7 @@ _LETS_YOU = re.compile(
 )
 _WE_USE = re.compile(
     r"^(?:We|You|People|Engineers|Developers|Programmers) (?:use|can use|often use) "
-    r"(?:an? |the )?(?P<x>[\w\-]+(?: [\w\-]+){0,2}) (?P<y>to .{6,160}?)\.?$"
+    r"(?P<det>an? |the )?(?P<x>[\w\-]+(?: [\w\-]+){0,2}) (?P<y>to .{6,160}?)\.?$"
 )
 _CALLED_MID = re.compile(
     r"(?:^|\b(?:in|into|of|on|by|with|from|to|as|through) |, )"
@@ -48,7 +48,8 @@ _WHICH_IS = re.compile(
     r", which (?:is|are) (?P<y>(?:an?|the) [^,;]{4,160}?)(?:,|;|\.$|$)"
 )
 _KNOWN_AS = re.compile(
-    r"\b(?P<y>(?:an?|the) [a-z][^,;()]{2,80}?), (?:known as|also known as|called|also called) "
+    r"\b(?P<y>(?:[Aa]n?|[Tt]he) [a-z][^,;()]{2,80}?), "
+    r"(?:known as|also known as|called|also called) "
     r"(?:an? |the )?(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2})(?=[,.;]|$)"
 )
 _BARE_APPOSITION = re.compile(
@@ -155,6 +156,9 @@ class _Shape:
         named: The strength when the term is a name or technical (else ``strength``).
         named_only: Only a name or a technical term counts.
         accept: A further test of the match.
+        determined: The strength when the term comes with an article (``A linter lets you
+            …``, ``We use the barrel adjuster to …``: a kind of thing, not ``This app``) and
+            the explanation has four words or more (else ``strength``).
     """
 
     name: str
@@ -168,12 +172,14 @@ class _Shape:
     named: float | None = None
     named_only: bool = False
     accept: Callable[[re.Match[str]], bool] | None = None
+    determined: float | None = None
 
     def find(self, sentence: Sentence, previous: Sentence | None) -> list[Finding]:
         """The rule's finding in one sentence (the sentence before is not used)."""
         if sentence.kind != "text":
             return []
         text = sentence.text if self.as_written else drop_asides(sentence.text).strip()
+        article = bool(re.match(r"^(?:An?|The) ", text))
         if self.strip_article:
             text = re.sub(r"^(?:An?|The) ", "", text)
         match = self.pattern.search(text) if self.search else self.pattern.match(text)
@@ -186,6 +192,10 @@ class _Shape:
         if not back:
             return []
         strength = self.named if self.named is not None and _named(term) else self.strength
+        if "det" in self.pattern.groupindex:
+            article = bool(match.group("det"))
+        if self.determined is not None and article and len(back.split()) >= 4:
+            strength = max(strength, self.determined)
         return [Finding(term, back, sentence, self.name, strength)]
 
 
@@ -203,9 +213,15 @@ _SHAPES = (
                 "ESLint",
                 "find mistakes before code runs",
             ),
+            Example(
+                "A torque wrench lets you tighten a bolt to an exact force.",
+                "torque wrench",
+                "tighten a bolt to an exact force",
+            ),
         ),
         strip_article=True,
         named=2.5,
+        determined=2.5,
     ),
     _Shape(
         "We use X to …",
@@ -218,9 +234,15 @@ _SHAPES = (
                 "volume",
                 "to keep data when a container is removed",
             ),
+            Example(
+                "We use a spirit level to check that a shelf is straight.",
+                "spirit level",
+                "to check that a shelf is straight",
+            ),
         ),
         lead="used ",
         named=2.5,
+        determined=2.5,
     ),
     _Shape(
         "X, which …",
@@ -257,8 +279,16 @@ _SHAPES = (
                 "counter-offer",
                 "a new offer",
             ),
+            Example(
+                "The hard outer layer of a tooth, known as enamel, protects it from decay.",
+                "enamel",
+                "hard outer layer of a tooth",
+            ),
         ),
         search=True,
+        # "The adaptive immune system, also called acquired immunity, …": a subject renamed,
+        # two names of one thing, not a description of it.
+        accept=lambda m: not (m.group("y")[0].isupper() and " also " in m.group(0)),
     ),
     _Shape(
         "An X does Y",

@@ -74,3 +74,23 @@ def test_a_clause_after_a_conjunction_is_no_appositive() -> None:
         "origin_en.txt",
     )
     assert "places" not in backs
+
+
+def test_a_subject_renamed_with_also_called_is_no_description() -> None:
+    backs = _backs(
+        "# Teeth\n\nThe hard outer layer of a tooth, also called the crown coat, is white.\n",
+        "teeth_en.txt",
+    )
+    assert backs.get("crown coat") != "The hard outer layer of a tooth"
+
+
+def test_lets_you_and_we_use_define_a_kind_of_thing_said_once() -> None:
+    backs = _backs(
+        "# Workshop\n\nA torque wrench lets you tighten a bolt to an exact force.\n\n"
+        "We use a spirit level to check that a shelf is straight.\n\n"
+        "This app lets you save time.\n",
+        "workshop_en.txt",
+    )
+    assert backs["torque wrench"].endswith("tighten a bolt to an exact force")
+    assert backs["spirit level"] == "used to check that a shelf is straight"
+    assert "app" not in backs and "This app" not in backs
