@@ -309,6 +309,22 @@ _EN_GLOSSARY_START = re.compile(r"^[A-Z][\w\-']*(?: [\w\-']+){0,3}: [a-z]")
 _GLOSSARY_LINE = re.compile(r"^[^:：]{1,25}(?:：\s*\S|:\s+[a-z])")
 
 
+def _next_term_line_en(buf: _Paragraph, text: str, nxt: _Line | None, lang: str) -> bool:
+    """Whether a short line starts the next entry of English notes written without blank lines.
+
+    ``Humidity`` / ``the amount of …`` / ``Dew point`` / ``the temperature …``: each term on
+    its line, its explanation in lower case below it.
+    """
+    return (
+        lang == "en"
+        and nxt is not None
+        and nxt.kind == "text"
+        and nxt.text[:1].islower()
+        and buf.pieces[0][:1].islower()
+        and len(text.split()) <= 4
+    )
+
+
 def _is_title_line(lines: list[_Line], i: int, buf: _Paragraph, lang: str) -> bool:
     line = lines[i]
     text = line.text
@@ -322,9 +338,9 @@ def _is_title_line(lines: list[_Line], i: int, buf: _Paragraph, lang: str) -> bo
         return False
     if lang == "en" and not (text[0].isupper() or text[0].isdigit()):
         return False
-    if buf and not buf.ends_terminal():
-        return False
     nxt = lines[i + 1] if i + 1 < len(lines) else None
+    if buf and not buf.ends_terminal() and not _next_term_line_en(buf, text, nxt, lang):
+        return False
     if nxt is None or nxt.kind != "text":
         return nxt is not None and nxt.kind in ("blank", "item")
     return not (lang == "ja" and starts_with_particle(nxt.text))

@@ -94,3 +94,13 @@ def test_lets_you_and_we_use_define_a_kind_of_thing_said_once() -> None:
     assert backs["torque wrench"].endswith("tighten a bolt to an exact force")
     assert backs["spirit level"] == "used to check that a shelf is straight"
     assert "app" not in backs and "This app" not in backs
+
+
+def test_english_term_lines_without_blank_lines_stay_apart() -> None:
+    backs = _backs(
+        "Weather notes\n\nHumidity\nthe amount of water vapour in the air\n"
+        "Dew point\nthe temperature at which the air becomes saturated\n",
+        "weather_en.txt",
+    )
+    assert backs["Humidity"] == "the amount of water vapour in the air"
+    assert backs["Dew point"] == "the temperature at which the air becomes saturated"
