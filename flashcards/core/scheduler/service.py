@@ -537,6 +537,11 @@ class Scheduler:
             applied = self._apply_answer(conn, card_id, rating, at)
             outcome, memory, deck_id, note_id, kind, filtered = applied
             new = outcome.memory
+            # Logged, and counted against the limits, in the deck the card is in: Anki's v3
+            # charges an answer in a filtered deck to that deck (and its parents), never to
+            # the home deck, whose limits custom study does not use up.
+            session = custom.session(conn) if filtered else None
+            log_deck = session.deck_id if session is not None else deck_id
             if filtered and new.state not in LEARNING_STATES:
                 # Anki's v3: a card leaves the filtered deck once answered outside learning.
                 custom.return_card_home(conn, card_id)
@@ -564,7 +569,7 @@ class Scheduler:
                 queue.INSERT_LOG,
                 {
                     "card_id": card_id,
-                    "deck_id": deck_id,
+                    "deck_id": log_deck,
                     "rating": rating,
                     "reviewed_at": now,
                     "duration_ms": max(0, int(duration_ms)),
@@ -594,7 +599,7 @@ class Scheduler:
             )
         cache = self._studied_cache
         if cache is not None and cache[0] == day_start:
-            entry = cache[1].setdefault((deck_id, memory.state), [0, 0])
+            entry = cache[1].setdefault((log_deck, memory.state), [0, 0])
             entry[0] += 1
             entry[1] += max(0, int(duration_ms))
         interday = (
@@ -604,7 +609,7 @@ class Scheduler:
         )
         if interday and self._interday_cache is not None and self._interday_cache[0] == day_start:
             done = self._interday_cache[1]
-            done[deck_id] = done.get(deck_id, 0) + 1
+            done[log_deck] = done.get(log_deck, 0) + 1
         self._after_answer(
             card_id,
             now,

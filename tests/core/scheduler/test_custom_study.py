@@ -131,10 +131,28 @@ def test_review_ahead_studies_cards_due_in_the_next_days_and_sends_them_home(
     assert all(after[i] == (home, None) for i in ids)  # home, answered (Good: review)
     for row in col.cards.rows(list(expected)):
         assert row["state"] == CardState.REVIEW and row["due"] > due[row["id"]]
-    # Logged in the home deck, rescheduled with its options.
+    # Rescheduled with the home deck's options, logged in the deck they were answered in
+    # (as Anki charges the filtered deck's counts, not the home deck's).
     with col.engine.connect() as conn:
-        decks = {int(r[0]) for r in conn.execute(select(LOG.c.deck_id))}
-    assert decks == {home}
+        rows = conn.execute(select(LOG.c.deck_id).where(LOG.c.reviewed_at >= tomorrow))
+        decks = [int(r[0]) for r in rows]
+    assert decks == [session] * len(expected)
+
+
+def test_answers_in_the_session_leave_the_home_deck_limits(col: Collection, now: datetime) -> None:
+    # Anki's v3: an answer in a filtered deck counts against that deck and its parents,
+    # never against the home deck (rslib answering: update_deck_stats(card's deck)).
+    for i in range(8):
+        col.notes.add("D", "basic", f"n{i}", "a", now, tags=["T"] if i < 3 else [])
+    home = col.decks.id("D")
+    col.decks.set_settings(home, DeckSettings(new_per_day=2))
+    col.sched.custom_study("D", Kind.TAG_NEW, now, limit=3, include=["T"])
+    studied = _study_all(col, SESSION_NAME, now, rating=4)  # Easy: each goes home at once
+    assert len(studied) == 3
+    assert all(deck == home for deck, _ in _cards(col).values())  # all went home
+    # The home deck still offers its 2 new cards today, as in Anki.
+    assert col.sched.queue_counts(now, "D") == (2, 0, 0)
+    assert [c.new for c in col.sched.deck_counts(now) if c.name == "D"] == [2]
 
 
 def test_review_forgotten_cards_of_the_last_days(col: Collection, now: datetime) -> None:
