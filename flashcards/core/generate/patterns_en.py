@@ -36,6 +36,10 @@ _LEAD = r"^(?:" + alternation(LEAD_ADVERBIALS_EN) + r",\s+)?"
 _DET = r"(?:(?:An?|The)\s+)?"
 _NP = r"(?P<x>[A-Za-z0-9][\w\-+#./' ]{0,58}?)"
 _SUBJECT = _DET + _NP
+# "A dormant volcano is one that has not erupted for ages": "one" stands for the head noun.
+_IS_ONE_THAT = re.compile(
+    _LEAD + _SUBJECT + r"\s+is\s+one\s+(?P<rel>that|which|who|whose|where|in which)\s+(?P<y>.+)$"
+)
 _IS_A = re.compile(_LEAD + _SUBJECT + r"\s+(?:is|are)\s+(?P<y>(?:an?|the|one of the|any)\s+.+)$")
 # "Accidentals are symbols such as sharps …": a plural subject, a bare plural noun, a modifier.
 _ARE_BARE = re.compile(
@@ -159,6 +163,14 @@ def _clause(clause: str, sentence: Sentence) -> list[Finding]:
         found = make_finding(term, back, sentence, "X, or Y", 2.5)
         if found:
             return found
+    match = _IS_ONE_THAT.match(clause)
+    if match:
+        term = term_of(match.group("x"))
+        head = term.split()[-1].lower() if term else ""
+        back = cut_back(f"a {head} {match.group('rel')} {match.group('y')}")
+        found = make_finding(term, back, sentence, "X is a Y", 2.5)
+        if found:
+            return found
     match = _IS_A.match(clause)
     if match:
         term, back = term_of(match.group("x")), cut_back(match.group("y"))
@@ -279,6 +291,11 @@ _EXAMPLE_ONLY = re.compile(
             "the cell's energy.",
             "mitochondrion",
             "an organelle that makes most of the cell's energy",
+        ),
+        Example(
+            "A perennial plant is one that lives for more than two years.",
+            "perennial plant",
+            "a plant that lives for more than two years",
         ),
     ),
 )
