@@ -36,6 +36,7 @@ def learn(col: Collection, who: str, url: str) -> list[str]:
     for i in range(3):
         col.notes.add("Words", "basic", f"{who} {i}", f"{who} back {i}", T0, uid=f"{who}-{i}")
     col.notes.add("Words", "basic", "to delete", "x", T0, uid=f"{who}-gone")
+    col.media.add_bytes(f"{who}.txt", f"a file of {who}".encode())  # a row in sync_media
     sync(col, url, T0 + timedelta(minutes=1))
     col.notes.delete([note_id(col, f"{who}-gone")])  # a grave on the server
     answers = answer_due(col, T0 + timedelta(hours=1), [3, 1, 4])

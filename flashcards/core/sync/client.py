@@ -52,7 +52,7 @@ from flashcards.core.enums import CardState
 from flashcards.core.errors import FlashcardsError
 from flashcards.core.models import SyncConflict, new_uid, table_of, utcnow_guard
 from flashcards.core.notes import delete_note_rows
-from flashcards.core.sync import derived, server, transfer
+from flashcards.core.sync import derived, media_sync, server, transfer
 from flashcards.core.sync.graves import GRAVE, SHADOW
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS, SETTING
 
@@ -93,12 +93,13 @@ class SyncReport:
     #: Of those replayed, how many went on from a state derived here before.
     resumed: int = 0
     usn: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: what went up, what came down."""
 
         def part(counts: Counter[str]) -> str:
-            order = ("review", "note", "card", "deck", "options", "deletion")
+            order = ("review", "note", "card", "deck", "options", "deletion", *_MEDIA_KINDS)
             items = [f"{counts[k]} {_plural(k, counts[k])}" for k in order if counts[k]]
             return ", ".join(items) if items else "nothing"
 
@@ -108,7 +109,10 @@ class SyncReport:
                 f"; {self.conflicts} {'note' if self.conflicts == 1 else 'notes'} changed on "
                 "both sides (the other version is kept: flashcards sync --conflicts)"
             )
-        return line + "."
+        return " ".join([line + ".", *self.warnings])
+
+
+_MEDIA_KINDS = ("media file", "media deletion")
 
 
 def _plural(kind: str, n: int) -> str:
@@ -642,6 +646,7 @@ def sync(
             device = _prepare(conn)
         mark("prepared")
         _ensure_schema(engine)
+        media_sync.sync_media(col, engine, device, now, report, mark)
         with col.engine.connect() as conn:
             since = int(_setting(conn, USN_KEY) or 0)
         pulled = _pull(engine, since)

@@ -10,7 +10,9 @@ state last derived from their review log (:data:`DERIVED`) with ``derived_from``
 the set of reviews it was derived from (:mod:`flashcards.core.sync.derived`): a device holding
 exactly that set takes the state as it is instead of replaying. ``sync_grave`` holds deletions;
 ``sync_meta`` each learner's head usn; ``sync_server`` the schema version (the only table
-without learners' rows).
+without learners' rows). ``sync_media`` (schema 4) holds the media files: one row per file name
+with its SHA-1, its bytes (``bytea``; NULL once deleted) and a deleted flag (see
+:mod:`flashcards.core.sync.media_sync`).
 
 **Several learners on one server.** Every table with learners' rows has an ``owner`` column
 (``DEFAULT current_user``: the PostgreSQL role that synced it) in its primary key, so that a
@@ -31,9 +33,11 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ColumnElement,
     Index,
+    LargeBinary,
     MetaData,
     Sequence,
     String,
@@ -49,7 +53,7 @@ from flashcards.core.models import UTCDateTime
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
 
 #: The server schema this version writes; a server with a newer one is refused.
-SERVER_SCHEMA = 3
+SERVER_SCHEMA = 4
 
 #: The group role whose members may sync (``--init-server`` makes it and grants it the tables).
 LEARNERS = "flashcards_learners"
@@ -141,6 +145,19 @@ META = Table(
     Column("key", String, primary_key=True),
     Column("value", String, nullable=False),
 )
+#: The media files by name (schema 4): what the file holds (``sha1``, ``size``), its bytes, and
+#: whether it was deleted (moved to the trash) on a device; a deleted file's bytes are dropped.
+MEDIA = Table(
+    "sync_media",
+    metadata,
+    _owner(),
+    Column("name", String, primary_key=True),
+    Column("sha1", String, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=True),
+    Column("deleted", Boolean, nullable=False),
+    *_sync_columns(),
+)
 #: Facts about the server itself (the schema version): no learner's rows, read-only to learners.
 SERVER = Table(
     "sync_server",
@@ -171,7 +188,7 @@ def payload_columns(kind: str) -> tuple[str, ...]:
 
 
 #: The tables holding learners' rows: each has ``owner`` and the row-level security policy.
-LEARNER_TABLES: tuple[Table, ...] = (*OBJECTS.values(), LOGS, GRAVES, META)
+LEARNER_TABLES: tuple[Table, ...] = (*OBJECTS.values(), LOGS, GRAVES, META, MEDIA)
 
 
 def mine(table: Table) -> ColumnElement[bool]:
@@ -213,6 +230,8 @@ def _upgrade_from_1(conn: Connection) -> None:
     """Schema 1 had no owners: its rows become the upgrading role's."""
     for table in LEARNER_TABLES:
         name = _quote(conn, table.name)
+        if conn.execute(text("SELECT to_regclass(:t)"), {"t": table.name}).scalar() is None:
+            continue  # a table of a later schema (media): made with its owner by create_all
         conn.execute(
             text(f"ALTER TABLE {name} ADD COLUMN owner varchar NOT NULL DEFAULT CURRENT_USER")
         )

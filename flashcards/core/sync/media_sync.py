@@ -1,0 +1,443 @@
+"""Media sync: the media folder's files to and from the server, by content hash.
+
+The server keeps one row per file name (``sync_media``: SHA-1, size, bytes, deleted flag, usn);
+this side keeps what it last synced in ``syncshadow`` (kind ``media``, uid the file name, hash
+``"<sha1> <size> <mtime_ns>"``: the size and modification time spare hashing unchanged files
+again), and the server usn it has seen in the setting ``sync_media_usn``. A sync runs before
+the objects' sync (so that a note rewritten for a name clash goes up in the same sync):
+
+1. **Pull**: the rows changed on the server since the last media sync, names and hashes only.
+   A file new or changed there is downloaded (in batches of at most :data:`BATCH_BYTES`) and
+   written through :class:`~flashcards.core.media.MediaFolder`: a name that is not one plain
+   safe file name, bytes whose SHA-1 is not the one announced, or a file over Anki's limit are
+   refused, so a hostile server cannot write outside the folder. A file deleted there goes to
+   the trash folder here (never deleted outright) if this side still has the version synced.
+2. **Name clash** (the same name, different bytes, changed on both sides): both are kept, as
+   Anki's importer keeps both: the file made here moves to Anki's ``name-<sha1>.ext`` and the
+   notes changed here since the last sync that name it are rewritten to that name (they go up
+   in this sync); the server's file takes the name, as the other device's notes expect.
+3. **Push**: files new or changed here, and files gone from the folder (trashed by Check
+   Media) as deletions, in batches of at most :data:`BATCH_BYTES` per server transaction. The
+   server takes a file only over the version this side last saw (or a deletion), so a change
+   made elsewhere meanwhile is never overwritten: it comes down, as a clash, next time.
+
+Each batch is committed on both sides before the next, so a killed sync resumes where it
+stopped: a file already here (or already on the server) is recognised by its hash and only
+recorded. A media folder missing altogether (not merely empty) is taken as lost, not emptied on
+purpose: its files are downloaded again and no deletion is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+
+from flashcards.core.errors import InputError
+from flashcards.core.media import (
+    MediaFolder,
+    _hashed_name,
+    file_sha1,
+    is_safe_name,
+    references,
+    rename_references,
+)
+from flashcards.core.sync import client, server
+from flashcards.core.sync.graves import SHADOW
+from flashcards.core.tables import NOTE
+
+if TYPE_CHECKING:
+    from flashcards.core.collection import Collection
+
+#: Setting key: the server's media usn this side has merged up to.
+MEDIA_USN_KEY = "sync_media_usn"
+#: The shadow kind of a synced media file.
+KIND = "media"
+#: Anki's largest media file that syncs (100 MiB); larger files stay on their device.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+#: Bytes moved per server request (a larger single file goes alone).
+BATCH_BYTES = 8 * 1024 * 1024
+#: The media table's row of this learner's newest media usn.
+HEAD_KEY = "media_head"
+
+MEDIA = server.MEDIA
+
+
+@dataclass
+class _Known:
+    """A file as this side knows it: its SHA-1, and the size and mtime it was hashed at."""
+
+    sha1: str
+    size: int
+    mtime_ns: int
+
+    def text(self) -> str:
+        return f"{self.sha1} {self.size} {self.mtime_ns}"
+
+    @classmethod
+    def parse(cls, text: str) -> _Known:
+        sha1, size, mtime = (text.split() + ["", "-1", "-1"])[:3]
+        return cls(sha1, int(size), int(mtime))
+
+    @classmethod
+    def of(cls, path: Path, sha1: str | None = None) -> _Known:
+        st = path.stat()
+        return cls(sha1 or file_sha1(path), st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class _Plan:
+    """What the pull decided: files to fetch, to trash, to keep both of, shadows to change."""
+
+    download: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (sha1, size)
+    trash: list[str] = field(default_factory=list)
+    clash: list[str] = field(default_factory=list)
+    forget: list[str] = field(default_factory=list)
+    record: list[str] = field(default_factory=list)
+
+
+def _count(counts: Counter[str], kind: str, n: int) -> None:
+    if n:  # (no zero entries: a report of nothing compares equal to an empty one)
+        counts[kind] += n
+
+
+def _read_shadow(conn: Connection) -> dict[str, _Known]:
+    rows = conn.execute(select(SHADOW.c.uid, SHADOW.c.hash).where(SHADOW.c.kind == KIND))
+    return {str(uid): _Known.parse(str(digest)) for uid, digest in rows}
+
+
+def _set_shadow(conn: Connection, name: str, known: _Known | None) -> None:
+    conn.execute(delete(SHADOW).where(SHADOW.c.kind == KIND, SHADOW.c.uid == name))
+    if known is not None:
+        conn.execute(insert(SHADOW).values(kind=KIND, uid=name, hash=known.text()))
+
+
+def _scan(media: MediaFolder, shadow: dict[str, _Known]) -> dict[str, _Known]:
+    """The folder's files (plain safe names only), hashed unless unchanged since last seen."""
+    assert media.folder is not None
+    out: dict[str, _Known] = {}
+    for name in media.names():
+        if not is_safe_name(name):
+            continue  # not a name a note can refer to (put there by hand): not synced
+        path = media.folder / name
+        st = path.stat()
+        seen = shadow.get(name)
+        if seen is not None and (seen.size, seen.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            out[name] = seen
+        else:
+            out[name] = _Known(file_sha1(path), st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _media_head(conn: Connection) -> int:
+    meta = server.META
+    found = conn.execute(
+        select(meta.c.value).where(server.mine(meta), meta.c.key == HEAD_KEY)
+    ).scalar()
+    return int(found) if found is not None else 0
+
+
+def _plan(
+    rows: Iterable[Any], local: dict[str, _Known], shadow: dict[str, _Known], report: Any
+) -> _Plan:
+    plan = _Plan()
+    for row in rows:
+        name, sha1 = str(row.name), str(row.sha1)
+        if not is_safe_name(name) or int(row.size) > MAX_FILE_BYTES:
+            report.warnings.append(f"The server's media file {name[:60]!r} was not taken.")
+            continue
+        here, synced = local.get(name), shadow.get(name)
+        here_sha = None if here is None else here.sha1
+        synced_sha = None if synced is None else synced.sha1
+        if row.deleted:
+            if here_sha is None:
+                plan.forget.append(name)
+            elif here_sha == synced_sha:  # the version synced, deleted elsewhere
+                plan.trash.append(name)
+            # else changed or added here: it goes up again, undeleting it
+        elif here_sha == sha1:
+            plan.record.append(name)
+        elif here_sha is None:
+            if synced_sha != sha1:  # (else deleted here since: the deletion goes up)
+                plan.download[name] = (sha1, int(row.size))
+        elif here_sha == synced_sha:  # changed there only: the old version to the trash
+            plan.trash.append(name)
+            plan.download[name] = (sha1, int(row.size))
+        else:  # changed on both sides: keep both
+            plan.clash.append(name)
+            plan.download[name] = (sha1, int(row.size))
+    return plan
+
+
+def _batches(items: list[tuple[str, int]]) -> list[list[str]]:
+    """Names grouped so that each group's bytes stay under :data:`BATCH_BYTES` (or one file)."""
+    out: list[list[str]] = []
+    size = 0
+    for name, n in items:
+        if not out or size + n > BATCH_BYTES:
+            out.append([])
+            size = 0
+        out[-1].append(name)
+        size += n
+    return out
+
+
+def _changed_notes(conn: Connection) -> list[Any]:
+    """The notes changed here since the last sync (their content differs from the shadow)."""
+    synced = {
+        str(r[0]): str(r[1])
+        for r in conn.execute(select(SHADOW.c.uid, SHADOW.c.hash).where(SHADOW.c.kind == "note"))
+    }
+    out = []
+    for row in conn.execute(client._local_select("note")).mappings():
+        payload = {c: row[c] for c in server.payload_columns("note")}
+        if synced.get(str(row["uid"])) != client.content_hash("note", payload):
+            out.append(row)
+    return out
+
+
+def _rename_in_notes(conn: Connection, notes: list[Any], old: str, new: str) -> None:
+    renamed = {old: new}
+    for note in notes:
+        fields = [note["front"], note["back"]]
+        anki = note["anki_fields"]
+        if not any(old in references(str(f or "")) for f in [*fields, anki or ""]):
+            continue
+        values: dict[str, Any] = {
+            "front": rename_references(str(note["front"]), renamed),
+            "back": rename_references(str(note["back"]), renamed),
+        }
+        if anki:
+            try:
+                loaded = json.loads(anki)
+                values["anki_fields"] = json.dumps(
+                    [rename_references(str(f), renamed) for f in loaded], ensure_ascii=False
+                )
+            except (ValueError, TypeError):
+                pass  # unreadable stored fields: the plain fields are still rewritten
+        conn.execute(update(NOTE).where(NOTE.c.uid == note["uid"]).values(**values))
+
+
+def _keep_both(col: Collection, name: str, here: _Known) -> None:
+    """Move this side's file of a clashing name to its hashed name, its new notes with it."""
+    folder = col.media.folder
+    assert folder is not None
+    path = folder / name
+    kept = col.media.add_file(path, _hashed_name(name, here.sha1))  # a copy first
+    with col.engine.begin() as conn:
+        _rename_in_notes(conn, _changed_notes(conn), name, kept)
+    if file_sha1(folder / kept) == here.sha1:
+        path.unlink()  # its bytes are under the new name; the server's file takes the name
+
+
+def sync_media(
+    col: Collection,
+    engine: Engine,
+    device: str,
+    now: datetime,
+    report: Any,
+    mark: Callable[[str], None],
+) -> None:
+    """Sync the media folder with the server (see the module docstring).
+
+    ``mark`` is called with ``"media down"`` after each batch downloaded and recorded, and
+    ``"media up"`` after each batch uploaded and recorded.
+    """
+    media = col.media
+    if media.folder is None:
+        return  # a collection that is not a file has no media
+    with col.engine.begin() as conn:
+        shadow = _read_shadow(conn)
+        since = int(client._setting(conn, MEDIA_USN_KEY) or 0)
+        if not media.folder.is_dir() and (shadow or since):
+            # The folder is gone, not emptied: fetch everything again, delete nothing.
+            conn.execute(delete(SHADOW).where(SHADOW.c.kind == KIND))
+            shadow, since = {}, 0
+    media.folder.mkdir(parents=True, exist_ok=True)
+    local = _scan(media, shadow)
+
+    with engine.begin() as sconn:
+        server.lock(sconn, exclusive=False)
+        head = _media_head(sconn)
+        rows = sconn.execute(
+            select(MEDIA.c.name, MEDIA.c.sha1, MEDIA.c.size, MEDIA.c.deleted).where(
+                server.mine(MEDIA), MEDIA.c.usn > since
+            )
+        ).all()
+    plan = _plan(rows, local, shadow, report)
+    _apply_pull(col, engine, plan, local, shadow, report, mark)
+    with col.engine.begin() as conn:
+        client._set_setting(conn, MEDIA_USN_KEY, str(head))
+    _push(col, engine, device, now, head, report, mark)
+
+
+def _apply_pull(
+    col: Collection,
+    engine: Engine,
+    plan: _Plan,
+    local: dict[str, _Known],
+    shadow: dict[str, _Known],
+    report: Any,
+    mark: Callable[[str], None],
+) -> None:
+    media = col.media
+    folder = media.folder
+    assert folder is not None
+    for name in plan.clash:
+        _keep_both(col, name, local[name])
+    trashed = media.move_to_trash(plan.trash)
+    _count(report.received, "media deletion", len([n for n in trashed if n not in plan.download]))
+    with col.engine.begin() as conn:
+        for name in plan.forget + [n for n in trashed if n not in plan.download]:
+            _set_shadow(conn, name, None)
+            shadow.pop(name, None)
+        for name in plan.record:
+            _set_shadow(conn, name, local[name])
+            shadow[name] = local[name]
+    wanted = sorted(plan.download.items())
+    for batch in _batches([(n, size) for n, (_sha, size) in wanted]):
+        with engine.begin() as sconn:
+            got = sconn.execute(
+                select(MEDIA.c.name, MEDIA.c.sha1, MEDIA.c.data).where(
+                    server.mine(MEDIA), MEDIA.c.name.in_(batch), MEDIA.c.deleted.is_(False)
+                )
+            ).all()
+        written: dict[str, _Known] = {}
+        for name, sha1, data in got:
+            data = bytes(data or b"")
+            if hashlib.sha1(data, usedforsecurity=False).hexdigest() != sha1:
+                report.warnings.append(f"The server's media file {name!r} was damaged.")
+                continue
+            try:
+                final = media.add_bytes(str(name), data)
+            except InputError as error:
+                report.warnings.append(str(error))
+                continue
+            if final == name:
+                written[name] = _Known.of(folder / name, sha1)
+        with col.engine.begin() as conn:
+            for name, known in written.items():
+                _set_shadow(conn, name, known)
+                shadow[name] = known
+        _count(report.received, "media file", len(written))
+        mark("media down")
+
+
+def _push(
+    col: Collection,
+    engine: Engine,
+    device: str,
+    now: datetime,
+    pulled_head: int,
+    report: Any,
+    mark: Callable[[str], None],
+) -> None:
+    media = col.media
+    folder = media.folder
+    assert folder is not None
+    with col.engine.connect() as conn:
+        shadow = _read_shadow(conn)
+    local = _scan(media, shadow)
+    uploads: list[tuple[str, int]] = []
+    for name, known in sorted(local.items()):
+        synced = shadow.get(name)
+        if synced is not None and synced.sha1 == known.sha1:
+            if synced != known:  # touched, same bytes: remember the new stat
+                with col.engine.begin() as conn:
+                    _set_shadow(conn, name, known)
+            continue
+        if known.size > MAX_FILE_BYTES:
+            report.warnings.append(
+                f"The media file {name!r} is larger than 100 MiB and was not synced."
+            )
+            continue
+        uploads.append((name, known.size))
+    deletions = sorted(set(shadow) - set(local))
+    if not uploads and not deletions:
+        return
+    expected = pulled_head
+    batches = _batches(uploads) or [[]]
+    for index, batch in enumerate(batches):
+        gone = deletions if index == 0 else []
+        sent: dict[str, _Known] = {}
+        with engine.begin() as sconn:
+            server.lock(sconn, exclusive=True)
+            head = _media_head(sconn)
+            usn = int(sconn.execute(select(server.USN_SEQ.next_value())).scalar_one())
+            values = {"usn": usn, "device": device, "mtime": now}
+            for name in batch:
+                path = folder / name
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    continue  # gone since the scan: a deletion next time
+                sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+                seen = shadow.get(name)
+                if _upload(sconn, name, sha1, data, None if seen is None else seen.sha1, values):
+                    sent[name] = _Known.of(path, sha1)
+            buried = [n for n in gone if _bury(sconn, n, shadow[n].sha1, values)]
+            stmt = pg_insert(server.META).values(key=HEAD_KEY, value=str(usn))
+            sconn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["owner", "key"], set_={"value": stmt.excluded.value}
+                )
+            )
+        with col.engine.begin() as conn:
+            for name, known in sent.items():
+                _set_shadow(conn, name, known)
+            for name in buried:
+                _set_shadow(conn, name, None)
+            if head == expected:  # nobody else pushed media in between: we have all to usn
+                client._set_setting(conn, MEDIA_USN_KEY, str(usn))
+                expected = usn
+        _count(report.sent, "media file", len(sent))
+        _count(report.sent, "media deletion", len(buried))
+        mark("media up")
+
+
+def _upload(
+    conn: Connection, name: str, sha1: str, data: bytes, seen: str | None, values: dict[str, Any]
+) -> bool:
+    """Put a file on the server over the version this side saw; whether it was taken."""
+    stmt = pg_insert(MEDIA).values(
+        name=name, sha1=sha1, size=len(data), data=data, deleted=False, **values
+    )
+    table = MEDIA
+    same = or_(table.c.deleted, table.c.sha1 == sha1)
+    if seen is not None:
+        same = or_(same, table.c.sha1 == seen)
+    columns = {k: stmt.excluded[k] for k in ("sha1", "size", "data", "deleted", *values)}
+    done = conn.execute(
+        stmt.on_conflict_do_update(index_elements=["owner", "name"], set_=columns, where=same)
+    )
+    return bool(done.rowcount)
+
+
+def _bury(conn: Connection, name: str, sha1: str, values: dict[str, Any]) -> bool:
+    """Mark a file deleted on the server if it holds the version deleted here (or is gone)."""
+    table = MEDIA
+    row = conn.execute(
+        select(table.c.sha1, table.c.deleted).where(server.mine(table), table.c.name == name)
+    ).first()
+    if row is None or row.deleted:
+        return True  # nothing to delete there
+    if str(row.sha1) != sha1:
+        return False  # changed elsewhere since: it comes down at the next sync
+    conn.execute(
+        update(table)
+        .where(server.mine(table), table.c.name == name)
+        .values(deleted=True, data=None, **values)
+    )
+    return True
+
+
+__all__ = ["BATCH_BYTES", "MAX_FILE_BYTES", "MEDIA_USN_KEY", "sync_media"]
