@@ -25,6 +25,12 @@ class NoteKind(StrEnum):
     CLOZE = "cloze"
 
 
+#: The rating of a review-log row that records no answer but a reset to new (Anki's Forget; in
+#: Anki's revlog, kind Manual with no button). Statistics and training leave such rows out; a
+#: replay of the log (sync) starts the card anew there.
+RESET_RATING = 0
+
+
 class Rating(IntEnum):
     """An answer, as Anki numbers its buttons (and fsrs.Rating)."""
 

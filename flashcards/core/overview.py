@@ -31,13 +31,13 @@ DAY_START_SQL = "SELECT value FROM setting WHERE key = 'day_start_hour'"
 #: Per deck and state before the review: reviews since the start of the day, and their time.
 STUDIED_SQL = (
     "SELECT deck_id, state_before, count(*), sum(duration_ms) FROM reviewlog "
-    "WHERE reviewed_at >= :day_start GROUP BY deck_id, state_before"
+    "WHERE reviewed_at >= :day_start AND rating > 0 GROUP BY deck_id, state_before"
 )
 TOTALS_SQL = "SELECT deck_id, count(*) FROM card GROUP BY deck_id"
 #: The learner days (numbered from the epoch) with reviews since a time, newest first.
 REVIEW_DAYS_SQL = (
     "SELECT DISTINCT (reviewed_ms + :shift) / 86400000 AS day FROM reviewlog "
-    "WHERE reviewed_ms >= :since ORDER BY day DESC"
+    "WHERE reviewed_ms >= :since AND rating > 0 ORDER BY day DESC"
 )
 
 _VISIBLE = "suspended = :no AND (buried_until IS NULL OR buried_until <= :now)"
@@ -69,7 +69,8 @@ LEARNING_SQL = (
 #: interday learning cards, which Anki counts as reviews against the daily limits.
 INTERDAY_STUDIED_SQL = (
     "SELECT deck_id, prev_due, prev_last_review FROM reviewlog "
-    "WHERE reviewed_at >= :day_start AND state_before IN (1, 3) AND prev_due <= :day_start"
+    "WHERE reviewed_at >= :day_start AND state_before IN (1, 3) AND prev_due <= :day_start "
+    "AND rating > 0"
 )
 #: Today's extra limits per deck (custom study's "more new cards / reviews today", Anki's
 #: ``extend_limits``): a setting row ``extend_limits.<deck id>`` = ``<learner day> <new> <review>``.

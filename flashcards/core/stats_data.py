@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 
 from flashcards.core import scheduling, stats
 from flashcards.core.deck_names import subdeck_ids
-from flashcards.core.enums import CardState
+from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.models import utcnow_guard
 from flashcards.core.tables import CARD, LOG, ROLLUP, SETTING
 
@@ -74,7 +74,8 @@ _SUMS = (
         func.count().label("count"),
         func.sum(LOG.c.duration_ms).label("duration_ms"),
     )
-    .where(LOG.c.id > bindparam("since"))
+    # A reset to new (Forget) is no answer: Anki's statistics leave its Manual entries out.
+    .where(LOG.c.id > bindparam("since"), LOG.c.rating > RESET_RATING)
     .group_by(LOG.c.deck_id, _DAY, _KIND, LOG.c.rating)
 )
 

@@ -24,7 +24,7 @@ from flashcards.core import anki_types, scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.decks import DeckSettings
-from flashcards.core.enums import CardState, NoteKind
+from flashcards.core.enums import RESET_RATING, CardState, NoteKind
 from flashcards.core.exchange.anki_notetypes import build_anki_model
 from flashcards.core.exchange.common import (
     deck_id_for,
@@ -495,7 +495,7 @@ def _write_progress(
             package_id = int(card.anki_id)
         ours_to_package[int(card.id)] = package_id
     db.executemany("UPDATE cards SET id = ? WHERE id = ?", renumber)
-    revlog, last_rid, last_ivl = _revlog(log_rows, ours_to_package)
+    revlog, last_rid, last_ivl, reset_rid = _revlog(log_rows, ours_to_package)
     updates = []
     for card in card_rows:
         package_id = ours_to_package.get(int(card.id))
@@ -521,8 +521,9 @@ def _write_progress(
         ivl, factor, left = 0, 2500, 0
         if state == CardState.NEW:
             ctype, queue, due, factor = 0, 0, None, 0
-            if package_id in last_rid:
-                # Reset to new after reviews (Anki's Forget, or ours): Anki knows it by a reset
+            if package_id in last_rid and reset_rid.get(package_id, -1) < last_rid[package_id]:
+                # Reset to new after reviews with no reset logged (a collection from before
+                # resets were logged, or an Anki import): Anki knows it by a reset
                 # entry after the last answer. Ours is at the time the card became new (a
                 # new card's due), or just after its last answer.
                 became_new = min(card.due, now)  # Anki refuses ids after tomorrow
@@ -609,15 +610,17 @@ def _revlog_factor(log: Any, before: int) -> int:
 
 def _revlog(
     log_rows: Sequence[Any], ours_to_package: dict[int, int]
-) -> tuple[dict[int, tuple[int, ...]], dict[int, int], dict[int, int]]:
-    """Anki's review log rows of our reviews, by id (their time in ms, made unique).
+) -> tuple[dict[int, tuple[int, ...]], dict[int, int], dict[int, int], dict[int, int]]:
+    """Anki's review log rows of our reviews and resets, by id (their time in ms, made unique).
 
     Returns:
-        The rows; per package card, the id (time) of its last answer and its last interval.
+        The rows; per package card, the id (time) of its last answer, its last interval, and
+        the id of its last reset.
     """
     revlog: dict[int, tuple[int, ...]] = {}
     last_rid: dict[int, int] = {}
     last_ivl: dict[int, int] = {}
+    reset_rid: dict[int, int] = {}
     for log in sorted(log_rows, key=lambda r: (r.reviewed_at, r.card_id)):
         package_id = ours_to_package.get(int(log.card_id))
         if package_id is None:
@@ -626,6 +629,12 @@ def _revlog(
         rid = round(log.reviewed_at.timestamp() * 1000)
         while rid in revlog:
             rid += 1
+        if int(log.rating) == RESET_RATING:  # Forget: as Anki logs it (new: ivl 0, factor 0)
+            previous = last_ivl.get(package_id, 0)
+            revlog[rid] = (rid, package_id, -1, 0, 0, previous, 0, 0, _RESET_KIND)
+            last_ivl[package_id] = 0
+            reset_rid[package_id] = rid
+            continue
         days = float(log.interval_days)
         ivl = round(days) if days >= 1 else -max(1, round(days * 86400))
         before = int(log.state_before)
@@ -642,7 +651,7 @@ def _revlog(
         )
         last_ivl[package_id] = ivl
         last_rid[package_id] = rid
-    return revlog, last_rid, last_ivl
+    return revlog, last_rid, last_ivl, reset_rid
 
 
 def export_csv(col: Collection, path: Path | str, deck: str | None = None) -> int:

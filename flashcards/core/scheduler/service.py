@@ -30,6 +30,7 @@ from flashcards.core.render import Faces, faces_of_row
 from flashcards.core.scheduler import custom_study as custom
 from flashcards.core.scheduler import fuzz, load_balance, study_queue
 from flashcards.core.scheduler.due_load import DueLoad
+from flashcards.core.scheduler.reset_log import log_resets
 from flashcards.core.stats_data import forget_review
 from flashcards.core.tables import CARD, LOG, NOTE
 
@@ -798,8 +799,11 @@ class Scheduler:
         longer takes back the answers given to these cards before it (that would bring back
         the memory state the reset removed).
 
+        A card that was not new gets a review-log row of no button, as Anki's Manual entry
+        (:mod:`flashcards.core.scheduler.reset_log`).
+
         Returns:
-            No value; the changes: ``CARDS``.
+            No value; the changes: ``CARDS | REVIEWS``.
         """
         now = utcnow_guard(now)
         values: dict[str, Any] = {
@@ -816,6 +820,7 @@ class Scheduler:
         if reset_counts:
             values |= {"reps": 0, "lapses": 0}
         with self._engine.begin() as conn:
+            log_resets(conn, card_ids, now)  # the reset travels with the reviews (sync, export)
             conn.execute(update(CARD).where(CARD.c.id.in_(card_ids)).values(**values))
             if self._answered:
                 forgotten = set(card_ids)
@@ -824,7 +829,9 @@ class Scheduler:
                 )
                 keep = {int(r[0]) for r in rows if int(r[1]) not in forgotten}
                 self._answered = [r for r in self._answered if r in keep]
-        return announce(self._notify, None, Change.CARDS)
+        self._studied_cache = None
+        self._interday_cache = None
+        return announce(self._notify, None, Change.CARDS | Change.REVIEWS)
 
     def set_flag(self, card_ids: Sequence[int], flag: int) -> OpResult[None]:
         """Flag cards as Anki does (0 removes the flag).

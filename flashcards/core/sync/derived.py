@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 
 from flashcards.core import queue, scheduling
 from flashcards.core.decks import DeckSettings
-from flashcards.core.enums import CardState
+from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.sync import server
 from flashcards.core.sync.graves import SHADOW
 from flashcards.core.tables import CARD, LOG, NOTE, OPTIONS
@@ -68,12 +68,12 @@ Key = tuple[int, str]
 
 
 def rated_reviews(conn: Connection, card_ids: Sequence[int]) -> dict[int, list[Key]]:
-    """The keys of each card's rated reviews (those a replay uses), in replay order."""
+    """The keys of each card's rated reviews and resets (what a replay uses), in replay order."""
     out: dict[int, list[Key]] = {card_id: [] for card_id in card_ids}
     for chunk in chunks(list(card_ids)):
         rows = conn.execute(
             select(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid).where(
-                LOG.c.card_id.in_(chunk), LOG.c.rating.between(1, 4)
+                LOG.c.card_id.in_(chunk), LOG.c.rating.between(RESET_RATING, 4)
             )
         )
         for card_id, ms, uid in rows:
@@ -189,7 +189,10 @@ _CARD_INFO = (
 )
 _REVIEWS = (
     select(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid, LOG.c.rating, LOG.c.reviewed_at)
-    .where(LOG.c.card_id.in_(bindparam("ids", expanding=True)), LOG.c.rating.between(1, 4))
+    .where(
+        LOG.c.card_id.in_(bindparam("ids", expanding=True)),
+        LOG.c.rating.between(RESET_RATING, 4),  # answers, and resets (Forget)
+    )
     .order_by(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid)
 )
 
@@ -241,6 +244,10 @@ def replay_cards(
                     last_review=None,
                 )
             for _key, rating, at in rated:
+                if rating == RESET_RATING:  # Forget: new again from there, its counts kept
+                    memory = replace(memory, state=int(CardState.NEW), step=None, stability=None)
+                    memory = replace(memory, difficulty=None, due=at, last_review=None)
+                    continue
                 memory = scheduling.answer(seed, memory, rating, settings[deck_id], at, day).memory
             done[card_id] = (memory, rated[-1][0] if rated else start[card_id][1])
     write_states(conn, ((card_id, memory) for card_id, (memory, _last) in done.items()))

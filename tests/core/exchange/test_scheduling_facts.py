@@ -149,11 +149,12 @@ col.close()
 
 
 def _ours(col: Collection) -> dict[tuple[str, int], dict[str, Any]]:
-    """Our cards by (Anki GUID, ordinal), with their review count."""
+    """Our cards by (Anki GUID, ordinal), with their review count (answers: no resets)."""
     with col.engine.connect() as conn:
         rows = conn.execute(select(CARD, NOTE.c.uid).join(NOTE, NOTE.c.id == CARD.c.note_id))
         cards = {(guid_of(r.uid), int(r.ord)): dict(r._mapping) for r in rows}
-        logged = Counter(int(r[0]) for r in conn.execute(select(LOG.c.card_id)))
+        answered = select(LOG.c.card_id).where(LOG.c.rating > 0)
+        logged = Counter(int(r[0]) for r in conn.execute(answered))
     for card in cards.values():
         card["reviews"] = logged[int(card["id"])]
     return cards
@@ -332,7 +333,14 @@ def test_scheduling_facts_go_to_anki(col: Collection, now: datetime, tmp_path: P
     ]
     assert len(entries) == forgotten["reviews"] + 1 == 5
     assert all(ease == 3 for ease, _kind, _factor in entries[:-1])
-    assert entries[-1] == (0, 4, 0)
+    assert entries[-1] == (0, 4, 0)  # as Anki's own Forget writes it (BUILD's, checked below)
+    # It is the reset logged here (at the time of the Forget), not one made up at export.
+    with col.engine.connect() as conn:
+        [reset] = conn.execute(
+            select(LOG.c.reviewed_ms).where(LOG.c.card_id == forgotten["id"], LOG.c.rating == 0)
+        ).all()
+    reset_id = max(i for i, cid, *_ in anki["revlog"] if cid == anki_id)
+    assert reset_id == reset[0] == round((now - timedelta(hours=1)).timestamp() * 1000)
     # Presets: one per distinct options, ours (not Default), shared by decks alike.
     decks = anki["decks"]
     assert decks["Ours::A"]["id"] == decks["Ours::B"]["id"] != 1
