@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from flashcards.core.collection import Collection
 from flashcards.core.enums import CardState
+from flashcards.core.scheduler.custom_study import SESSION_NAME, Kind
 from flashcards.core.sync.client import sync
 from flashcards.core.tables import CARD, DECK, LOG, NOTE
 from tests.sync.devices import T0, answer_due, device, state
@@ -92,3 +93,40 @@ def test_statistics_leave_resets_out(tmp_path: Path, server_url: str) -> None:
         assert after["reviews_last_30_days"] == before["reviews_last_30_days"]
         assert after["retention"] == before["retention"]
     assert a.stats.summary(later) == b.stats.summary(later)
+
+
+def test_a_card_in_the_custom_study_session_syncs_as_in_its_home_deck(
+    tmp_path: Path, server_url: str
+) -> None:
+    a, b = two_devices(tmp_path, server_url)
+    now = T0 + timedelta(hours=1)
+    answer_due(a, now, [1, 1])  # two cards forgotten (Again) today
+    sync(a, server_url, now + timedelta(minutes=1))
+    sync(b, server_url, now + timedelta(minutes=2))
+    a.sched.custom_study("Words", Kind.FORGOT, now + timedelta(minutes=3), days=1)
+    moved = [u for u in ("w0", "w1", "w2") if card_of(a, u)["deck"] == SESSION_NAME]
+    assert len(moved) == 2
+    a.notes.update(int(card_of(a, moved[0])["note_id"]), now, back="edited in the session")
+    a.sched.set_flag([int(card_of(a, moved[1])["id"])], 3)  # a card change to send
+    sync(a, server_url, now + timedelta(minutes=4))
+    sync(b, server_url, now + timedelta(minutes=5))
+    # b has no session deck; the cards are in their home deck there, the flag and edit came.
+    assert SESSION_NAME not in b.decks.names().values()
+    assert {card_of(b, u)["deck"] for u in ("w0", "w1", "w2")} == {"Words"}
+    assert card_of(b, moved[1])["flags"] == 3
+    assert card_of(b, moved[1])["original_deck_id"] is None
+    # Answered on b, synced back: a's cards stay in a's session, at home in their home deck.
+    b.sched.set_flag([int(card_of(b, moved[0])["id"])], 5)
+    sync(b, server_url, now + timedelta(minutes=6))
+    sync(a, server_url, now + timedelta(minutes=7))
+    home = a.decks.id("Words")
+    for uid in moved:
+        card = card_of(a, uid)
+        assert card["deck"] == SESSION_NAME and card["original_deck_id"] == home
+    assert card_of(a, moved[0])["flags"] == 5
+    # Once the session is emptied on a, its cards are home, and both devices agree.
+    a.decks.delete(a.decks.id(SESSION_NAME))
+    sync(a, server_url, now + timedelta(minutes=8))
+    sync(b, server_url, now + timedelta(minutes=9))
+    assert {card_of(a, u)["deck"] for u in ("w0", "w1", "w2")} == {"Words"}
+    assert state(a) == state(b)

@@ -35,9 +35,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     Engine,
     Table,
+    and_,
     bindparam,
+    case,
     create_engine,
     delete,
+    func,
     insert,
     select,
     update,
@@ -52,6 +55,7 @@ from flashcards.core.enums import CardState
 from flashcards.core.errors import FlashcardsError
 from flashcards.core.models import SyncConflict, new_uid, table_of, utcnow_guard
 from flashcards.core.notes import delete_note_rows
+from flashcards.core.scheduler.custom_study import SESSION_NAME
 from flashcards.core.sync import derived, media_sync, server, transfer
 from flashcards.core.sync.graves import GRAVE, SHADOW
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS, SETTING
@@ -145,13 +149,16 @@ def card_uid(note_uid: str, ord_: int) -> str:
 
 def _local_select(kind: str) -> Any:
     cols = server.payload_columns(kind)
+    # The Custom Study Session (a filtered deck) is this device's: it does not sync, and its
+    # cards sync as in their home decks.
+    synced_deck = and_(DECK.c.uid.is_not(None), DECK.c.name != SESSION_NAME)
     if kind == "deck":
-        return select(DECK.c.uid, *(DECK.c[c] for c in cols)).where(DECK.c.uid.is_not(None))
+        return select(DECK.c.uid, *(DECK.c[c] for c in cols)).where(synced_deck)
     if kind == "options":
         return (
             select(DECK.c.uid, *(OPTIONS.c[c] for c in cols))
             .join(DECK, DECK.c.id == OPTIONS.c.deck_id)
-            .where(DECK.c.uid.is_not(None))
+            .where(synced_deck)
         )
     if kind == "note":
         picked = [DECK.c.uid.label(c) if c == "deck_uid" else NOTE.c[c] for c in cols]
@@ -168,7 +175,7 @@ def _local_select(kind: str) -> Any:
         select(NOTE.c.uid.label("uid"), *picked)
         .select_from(CARD)
         .join(NOTE, NOTE.c.id == CARD.c.note_id)
-        .join(DECK, DECK.c.id == CARD.c.deck_id)
+        .join(DECK, DECK.c.id == func.coalesce(CARD.c.original_deck_id, CARD.c.deck_id))
     )
 
 
@@ -247,6 +254,8 @@ class _Local:
         return bool(getattr(self, f"_apply_{kind}")(uid, payload))
 
     def _apply_deck(self, uid: str, payload: dict[str, Any]) -> bool:
+        if payload["name"] == SESSION_NAME:
+            return False  # another device's filtered deck (sent by an older version): its own
         clash = self.conn.execute(
             select(DECK.c.id).where(DECK.c.name == payload["name"], DECK.c.uid != uid)
         ).first()
@@ -335,7 +344,7 @@ class _Local:
                 continue
             card_id = have.get((note_id, int(values["ord"])))
             if card_id is not None:
-                updates.append({"b_id": card_id, "deck_id": deck_id, **values})
+                updates.append({"b_id": card_id, "b_deck": deck_id, **values})
             else:
                 inserts.append(
                     {
@@ -350,7 +359,14 @@ class _Local:
                 )
             done.append(uid)
         if updates:
-            self.conn.execute(update(CARD).where(CARD.c.id == bindparam("b_id")), updates)
+            # A card in the filtered deck here stays there: the deck that came is its home.
+            away = CARD.c.original_deck_id.is_not(None)
+            homes = {
+                "deck_id": case((away, CARD.c.deck_id), else_=bindparam("b_deck")),
+                "original_deck_id": case((away, bindparam("b_deck")), else_=None),
+            }
+            stmt = update(CARD).where(CARD.c.id == bindparam("b_id")).values(**homes)
+            self.conn.execute(stmt, updates)
         if inserts:
             self.conn.execute(insert(CARD), inserts)
         return done
@@ -358,9 +374,11 @@ class _Local:
     def remove(self, kind: str, uid: str) -> None:
         """Delete one object here (a deletion that came from the server)."""
         if kind == "deck":
-            deck_id = self.decks.pop(uid, None)
-            if deck_id is None:
-                return
+            deck_id = self.decks.get(uid)
+            name = self.conn.execute(select(DECK.c.name).where(DECK.c.id == deck_id)).scalar()
+            if deck_id is None or name == SESSION_NAME:
+                return  # (the filtered deck here is this device's own, whatever came)
+            self.decks.pop(uid)
             notes = [
                 int(r[0])
                 for r in self.conn.execute(select(NOTE.c.id).where(NOTE.c.deck_id == deck_id))

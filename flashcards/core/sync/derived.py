@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from flashcards.core import queue, scheduling
@@ -183,7 +183,13 @@ def write_states(conn: Connection, states: Iterable[tuple[int, scheduling.Memory
 
 
 _CARD_INFO = (
-    select(CARD.c.id, CARD.c.deck_id, CARD.c.ord, NOTE.c.uid)
+    # A card visiting the Custom Study Session is scheduled by its home deck's options.
+    select(
+        CARD.c.id,
+        func.coalesce(CARD.c.original_deck_id, CARD.c.deck_id),
+        CARD.c.ord,
+        NOTE.c.uid,
+    )
     .join(NOTE, NOTE.c.id == CARD.c.note_id)
     .where(CARD.c.id.in_(bindparam("ids", expanding=True)))
 )

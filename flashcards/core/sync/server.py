@@ -75,6 +75,7 @@ _CARD_DERIVED = {
     "lapses",
     "buried_until",
     "buried_by_user",
+    "original_deck_id",  # a local deck id: cards sync as in their home deck (deck_uid)
 }
 
 
