@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flashcards.core.errors import InputError
-from flashcards.core.generate.pdf_tables import CJK, CJK_GAP, table_at
+from flashcards.core.generate.pdf_tables import CJK, CJK_GAP, find_tables
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -279,15 +279,7 @@ def join_pages(pages: list[list[str]]) -> str:
         The text; paragraphs separated by a blank line, tables as Markdown rows.
     """
     layout = [line for page in _strip_edges(pages) for line in [*page, "\x0c"]]
-    tables: dict[int, tuple[int, str]] = {}
-    index = 0
-    while index < len(layout):
-        found = table_at(layout, index) if layout[index] != "\x0c" else None
-        if found is not None:
-            tables[index] = found
-            index = found[0]
-        else:
-            index += 1
+    tables = find_tables(layout)
     lines = [line if line == "\x0c" else _clean_line(line) for line in layout]
     # The width of a full line, for Japanese and for other lines apart: the extracted text does
     # not say where the margin is, and a line of kanji is not as long as a line of Latin letters

@@ -96,22 +96,15 @@ def _continuation(parts: list[Segment]) -> bool:
 
 def _columns(rows: list[list[Segment]]) -> list[int]:
     """Column starts: positions where segments start, within the tolerance, on most rows."""
-    starts = sorted(s.start for parts in rows for s in parts)
-    clusters: list[list[int]] = []
-    for start in starts:
-        if clusters and start - clusters[-1][-1] <= _TOLERANCE:
-            clusters[-1].append(start)
+    starts = sorted((s.start, n) for n, parts in enumerate(rows) for s in parts)
+    clusters: list[list[tuple[int, int]]] = []
+    for start, row in starts:
+        if clusters and start - clusters[-1][-1][0] <= _TOLERANCE:
+            clusters[-1].append((start, row))
         else:
-            clusters.append([start])
+            clusters.append([(start, row)])
     needed = max(2, math.ceil(0.75 * len(rows)))
-    columns = []
-    for cluster in clusters:
-        supporting = sum(
-            any(abs(s.start - c) <= _TOLERANCE for s in parts for c in cluster) for parts in rows
-        )
-        if supporting >= needed:
-            columns.append(min(cluster))
-    return columns
+    return [c[0][0] for c in clusters if len({row for _, row in c}) >= needed]
 
 
 def _column_of(start: int, columns: list[int]) -> int:
@@ -162,6 +155,26 @@ def _markdown(header: _Row | None, rows: list[_Row]) -> str:
         out = [line(header.cells), line(["---"] * len(header.cells))]
     out.extend(line(row.cells) for row in rows)
     return "\n".join(out)
+
+
+def find_tables(lines: list[str]) -> dict[int, tuple[int, str]]:
+    """Every table in the layout lines: first line -> (end index, Markdown rows).
+
+    A run of table-shaped lines that is no table is skipped whole, so the search stays linear
+    in the number of lines.
+    """
+    tables: dict[int, tuple[int, str]] = {}
+    index = 0
+    while index < len(lines):
+        found = table_at(lines, index)
+        if found is not None:
+            tables[index] = found
+            index = found[0]
+        elif _row_line(segments(lines[index])):
+            index = max(index + 1, _region(lines, index))
+        else:
+            index += 1
+    return tables
 
 
 def table_at(lines: list[str], start: int) -> tuple[int, str] | None:
