@@ -73,11 +73,16 @@ def drop_furniture(lines: list[str], lang: str) -> list[str]:
     """
     out = list(lines)
     limit = _SHORT_TAIL.get(lang, 80)
+    # short_after[i]: every line after line i is short (one pass from the end, not one a line).
+    short_after = [True] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        text = lines[i].strip()
+        short = len(text) <= limit and not _MD_HEADING.match(text)
+        short_after[i] = short_after[i + 1] and short
     for i, line in enumerate(lines):
         stripped = line.strip()
         if fold(stripped) in _TAIL_HEADINGS:
-            rest = [r.strip() for r in lines[i + 1 :] if r.strip()]
-            if all(len(r) <= limit and not _MD_HEADING.match(r) for r in rest):
+            if short_after[i + 1]:
                 return out[:i] + [""] * (len(lines) - i)
             out[i] = ""
         elif is_furniture(stripped):

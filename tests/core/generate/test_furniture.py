@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flashcards.core.generate import decode_article, generate_deck, load_article
@@ -125,3 +126,13 @@ def test_a_pasted_pages_title_is_the_line_after_its_breadcrumb() -> None:
     assert decode_article(PASTED_EN.encode(), "k_en.txt").title == "Knitting words, explained"
     notes = "# My notes\n\nHome / Guides / Knitting\nSome text here.\n"
     assert decode_article(notes.encode(), "n.md").title == "My notes"
+
+
+def test_many_tail_headings_are_read_in_linear_time() -> None:
+    # Each tail heading used to look at every line after it.
+    long = "この行は四十文字をはるかに超える長さで書かれた本文の行で、見出しの後にも続いています。"
+    lines = ["コメント", long] * 20_000
+    start = time.perf_counter()
+    out = drop_furniture(lines, "ja")
+    assert time.perf_counter() - start < 5
+    assert out.count("") == 20_000 and out.count(long) == 20_000
