@@ -319,6 +319,7 @@ class MainController(QObject):
             self.window,
             self._theme,
             self._settings,
+            self._clock,
         ).exec()
 
     @Slot()

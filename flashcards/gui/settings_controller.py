@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from flashcards.core.collection import Collection
     from flashcards.core.decks import DeckSettings
     from flashcards.core.scheduler.optimize import Evaluation, OptimizeResult
+    from flashcards.gui.clock import Clock
     from flashcards.gui.theme import Theme
 
 
@@ -65,6 +66,7 @@ class SettingsController(QObject):
         parent: The window the dialog belongs to.
         theme: The app's theme, whose light/dark choice the General tab shows and sets.
         settings: The GUI settings, where the Language choice is kept (None: the row is off).
+        clock: The time, for rescheduling with the load balancer (None: fuzz alone).
     """
 
     def __init__(
@@ -75,11 +77,13 @@ class SettingsController(QObject):
         parent: QWidget | None = None,
         theme: Theme | None = None,
         settings: QSettings | None = None,
+        clock: Clock | None = None,
     ) -> None:
         dialog = SettingsDialog(parent)
         super().__init__(dialog)
         self.dialog = dialog
         self._col = col
+        self._clock = clock
         self._ops = ops
         self._edited: dict[int, DeckSettings] = {}
         self._current: int | None = None
@@ -266,7 +270,12 @@ class SettingsController(QObject):
 
             # New parameters: every card of those decks gets the memory state its history
             # gives with them (as Anki); "reschedule" moves review cards' due days too.
-            optimize.update_memory_states(col, new_params, reschedule=d.reschedule.isChecked())
+            optimize.update_memory_states(
+                col,
+                new_params,
+                reschedule=d.reschedule.isChecked(),
+                now=self._clock() if self._clock is not None else None,
+            )
         if d.day_start.value() != col.config.day_start_hour:
             col.config.set_day_start_hour(d.day_start.value())
         if d.backup_keep.value() != self._keep:

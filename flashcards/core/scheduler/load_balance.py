@@ -10,7 +10,7 @@ passes the card's own fuzz draw, so the choice is deterministic and preview equa
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -105,6 +105,13 @@ def weights(due: DueDays, lower: int, upper: int) -> list[float]:
     weekdays = [(due.today + timedelta(days=d)).weekday() for d in days]
     easy = _easy_day_loads(due.easy_days, weekdays, counts)
     siblings = _sibling_factors(due.sibling_days, lower, upper)
+    return _weigh(days, counts, siblings, easy)
+
+
+def _weigh(
+    days: Sequence[int], counts: Sequence[int], siblings: Sequence[float], easy: Sequence[float]
+) -> list[float]:
+    # Anki's select_weighted_interval: the factors apply to days holding cards only.
     out = []
     for i, day in enumerate(days):
         count = counts[i]
@@ -113,6 +120,17 @@ def weights(due: DueDays, lower: int, upper: int) -> list[float]:
         else:
             out.append((1.0 / count) ** 2.15 * (1.0 / day) ** 3 * siblings[i] * easy[i])
     return out
+
+
+def _pick(days: Sequence[int], day_weights: Sequence[float], factor: float) -> int:
+    """The day whose share of the summed weights the draw ``factor`` falls in."""
+    target = factor * sum(day_weights)
+    running = 0.0
+    for day, weight in zip(days, day_weights, strict=True):
+        running += weight
+        if target < running:
+            return day
+    return days[-1]  # only if rounding left the draw at the very top
 
 
 def find_interval(
@@ -127,11 +145,65 @@ def find_interval(
     if int(interval) > MAX_BALANCED_INTERVAL or minimum > MAX_BALANCED_INTERVAL:
         return None
     lower, upper = fuzz.constrained_fuzz_bounds(interval, minimum, maximum)
-    day_weights = weights(due, lower, upper)
-    target = factor * sum(day_weights)
-    running = 0.0
-    for offset, weight in enumerate(day_weights):
-        running += weight
-        if target < running:
-            return lower + offset
-    return upper  # only if rounding left the draw at the very top
+    return _pick(range(lower, upper + 1), weights(due, lower, upper), factor)
+
+
+@dataclass
+class Workload:
+    """A preset's review workload, for rescheduling all its cards at once (Anki's Rescheduler).
+
+    Attributes:
+        today: The learner day of the rescheduling.
+        counts: Days from today (after it) -> review cards due then (not suspended); moved
+            by :meth:`moved` as cards are rescheduled.
+        today_load: Review cards due today or overdue, plus the cards reviewed today.
+        easy_days: The preset's easy-days loads, Monday first (empty: all normal).
+    """
+
+    today: date
+    counts: dict[int, int]
+    today_load: int
+    easy_days: tuple[float, ...] = ()
+
+    def moved(self, before: int, after: int) -> None:
+        """A review card due ``before`` days from today is now due ``after`` days from it."""
+        if before > 0 and self.counts.get(before, 0) > 0:
+            self.counts[before] -= 1
+        if after > 0:
+            self.counts[after] = self.counts.get(after, 0) + 1
+        if before <= 0 < after:
+            self.today_load = max(0, self.today_load - 1)
+        elif after <= 0 < before:
+            self.today_load += 1
+
+
+def reschedule_interval(
+    load: Workload, factor: float, interval: float, minimum: int, maximum: int, elapsed: int
+) -> int | None:
+    """Anki's rescheduler: a new interval weighted by each day's workload (None: plain fuzz).
+
+    The interval counts from the card's last answer, ``elapsed`` days ago. As Anki's
+    ``Rescheduler.find_interval``: no day before today (an interval under ``elapsed``), none
+    at all when the whole range is past (None); today weighs by its reviews due and done, a
+    later day by its reviews due; no 90-day limit, no siblings.
+    """
+    lower, upper = fuzz.constrained_fuzz_bounds(interval, minimum, maximum)
+    if upper < elapsed:
+        return None
+    days = range(max(lower, elapsed), upper + 1)
+    counts = [load.counts.get(d - elapsed, 0) if d > elapsed else load.today_load for d in days]
+    weekdays = [(load.today + timedelta(days=d - elapsed)).weekday() for d in days]
+    easy = _easy_day_loads(load.easy_days, weekdays, counts)
+    return _pick(days, _weigh(days, counts, [1.0] * len(counts), easy), factor)
+
+
+def preset_groups(settings: Mapping[int, Hashable]) -> dict[int, tuple[int, ...]]:
+    """Per deck, the decks whose cards Anki's balancer counts with its cards (its preset).
+
+    A deck's options are its own here, so decks with equal options stand for one preset (as
+    the decks of one Anki preset, or left at the defaults, have).
+    """
+    by_options: dict[Hashable, list[int]] = {}
+    for deck_id, options in settings.items():
+        by_options.setdefault(options, []).append(deck_id)
+    return {d: tuple(by_options[o]) for d, o in settings.items()}

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import fsrs_rs_python as rs
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from flashcards.core import queue, scheduling
@@ -35,7 +35,7 @@ from flashcards.core.changes import NO_CHANGE, Change, OpResult
 from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError, NotFoundError
-from flashcards.core.scheduler import fuzz
+from flashcards.core.scheduler import fuzz, load_balance
 from flashcards.core.tables import CARD, LOG, OPTIONS
 
 if TYPE_CHECKING:
@@ -348,6 +348,7 @@ def optimize(
     save: bool = True,
     reschedule: bool = False,
     current: Sequence[float] | None = None,
+    now: datetime | None = None,
 ) -> OpResult[OptimizeResult]:
     """Fit FSRS parameters to the history of ``scope``; store them and optionally reschedule.
 
@@ -358,6 +359,7 @@ def optimize(
         reschedule: Recompute the cards' memory states and due days with them.
         current: The parameters to compare with (None: those of the scope's options); the
             Settings dialog passes the ones in its field.
+        now: The time of rescheduling, for the load balancer (None: fuzz alone).
 
     Returns:
         What was done; the changes: ``OPTIONS`` when saved, ``CARDS`` when rescheduled.
@@ -387,7 +389,7 @@ def optimize(
         saved = True
     rescheduled = recomputed = 0
     if reschedule:
-        rescheduled = reschedule_cards(col, scope, history)
+        rescheduled = reschedule_cards(col, scope, history, now)
     elif saved:
         # New parameters give every card a new memory state (Anki recomputes them whenever
         # a preset's parameters change), due days kept.
@@ -408,7 +410,12 @@ def optimize(
     return OpResult(result, changes)
 
 
-def reschedule_cards(col: Collection, scope: Scope, history: History | None = None) -> int:
+def reschedule_cards(
+    col: Collection,
+    scope: Scope,
+    history: History | None = None,
+    now: datetime | None = None,
+) -> int:
     """Recompute memory states with each deck's parameters, and re-due review cards.
 
     :func:`update_memory_states` with ``reschedule``, over the decks of ``scope``; the caller
@@ -418,11 +425,15 @@ def reschedule_cards(col: Collection, scope: Scope, history: History | None = No
         The number of cards updated.
     """
     del history  # read again with suspended cards, whose memory Anki updates too
-    return _update(col, scope.deck_ids, reschedule=True)
+    return _update(col, scope.deck_ids, reschedule=True, now=now)
 
 
 def update_memory_states(
-    col: Collection, deck_ids: Sequence[int], *, reschedule: bool = False
+    col: Collection,
+    deck_ids: Sequence[int],
+    *,
+    reschedule: bool = False,
+    now: datetime | None = None,
 ) -> OpResult[int]:
     """Recompute the memory states of the cards of ``deck_ids`` from their review history.
 
@@ -434,25 +445,68 @@ def update_memory_states(
     scheduler would give for the new stability (desired retention, maximum interval, the fuzz
     drawn at that answer, not shorter than the last interval when it grew). Cards without a
     usable history (no learning answer in the log, or reset since) keep theirs. One
-    transaction.
+    transaction. Rescheduling at ``now`` with fuzz and the load balancer on chooses each
+    day within the fuzz range by the workload of the card's preset, as Anki's rescheduler
+    (:func:`load_balance.reschedule_interval`); without ``now``, by the fuzz draw alone.
 
     Returns:
         The number of cards updated; the changes: ``CARDS`` (announced) if any.
     """
-    updated = _update(col, deck_ids, reschedule=reschedule)
+    updated = _update(col, deck_ids, reschedule=reschedule, now=now)
     if not updated:
         return OpResult(0, NO_CHANGE)
     col.notify(Change.CARDS)
     return OpResult(updated, Change.CARDS)
 
 
-def _update(col: Collection, deck_ids: Sequence[int], *, reschedule: bool) -> int:
+def _workloads(
+    conn: Connection, groups: dict[int, tuple[int, ...]], day: scheduling.LearnerDay, now: datetime
+) -> dict[tuple[int, ...], load_balance.Workload]:
+    """Per preset, Anki's rescheduler's workload: reviews due per day, and today's load."""
+    today = day.date_of(now)
+    loads = {g: load_balance.Workload(today, {}, 0) for g in set(groups.values())}
+    home = func.coalesce(CARD.c.original_deck_id, CARD.c.deck_id)
+    due = conn.execute(
+        select(home, CARD.c.due, func.count())
+        .where(CARD.c.state == int(CardState.REVIEW), CARD.c.suspended.is_(False))
+        .group_by(home, CARD.c.due)
+    )
+    for deck_id, when, count in due:
+        load = loads.get(groups.get(int(deck_id), ()))
+        if load is None:
+            continue
+        offset = (day.date_of(when) - today).days
+        if offset <= 0:
+            load.today_load += int(count)
+        else:
+            load.counts[offset] = load.counts.get(offset, 0) + int(count)
+    reviewed = conn.execute(
+        select(home, func.count(func.distinct(LOG.c.card_id)))
+        .select_from(LOG.join(CARD, CARD.c.id == LOG.c.card_id))
+        .where(LOG.c.reviewed_at >= day.bounds(now)[0])
+        .group_by(home)
+    )
+    for deck_id, count in reviewed:
+        load = loads.get(groups.get(int(deck_id), ()))
+        if load is not None:
+            load.today_load += int(count)
+    return loads
+
+
+def _update(
+    col: Collection, deck_ids: Sequence[int], *, reschedule: bool, now: datetime | None = None
+) -> int:
     day = scheduling.LearnerDay(col.config.tz, col.config.day_start_hour)
     fuzzed = fuzz.fuzz_enabled()
     with col.engine.begin() as conn:
         history = _read_history(conn, day, deck_ids, suspended=True)
         if not history.cards:
             return 0
+        loads: dict[tuple[int, ...], load_balance.Workload] = {}
+        groups: dict[int, tuple[int, ...]] = {}
+        if reschedule and fuzzed and now is not None and col.config.load_balancer:
+            groups = load_balance.preset_groups(col.decks.all_settings())
+            loads = _workloads(conn, groups, day, now)
         rows = conn.execute(select(CARD).where(CARD.c.id.in_(list(history.cards)))).all()
         by_deck: dict[int, list[Any]] = {}
         for row in rows:
@@ -488,7 +542,18 @@ def _update(col: Collection, deck_ids: Sequence[int], *, reschedule: bool) -> in
                     least = fuzz.minimum_review_interval(interval, round(previous), maximum)
                     seed = scheduling.fuzz_seed(card_id, max(0, memory.reps - 1))
                     factor = fuzz.fuzz_factors(seed)[0] if fuzzed else None
-                    days = fuzz.with_review_fuzz(factor, interval, max(least, 1), maximum)
+                    load = loads.get(groups.get(deck_id, ()))
+                    days = None
+                    if load is not None and factor is not None:
+                        elapsed = (load.today - day.date_of(last_at)).days
+                        days = load_balance.reschedule_interval(
+                            load, factor, interval, max(least, 1), maximum, elapsed
+                        )
+                    if days is None:
+                        days = fuzz.with_review_fuzz(factor, interval, max(least, 1), maximum)
+                    if load is not None:  # the next cards see this one on its new day
+                        before = (day.date_of(memory.due) - load.today).days
+                        load.moved(before, (day.date_of(last_at) - load.today).days + days)
                     memory = replace(memory, due=day.start_after(last_at, days))
                 updates.append(queue.memory_params(card_id, memory))
         conn.execute(queue.UPDATE_MEMORY, updates)

@@ -129,7 +129,7 @@ class Scheduler:
         # The load balancer's counts of cards due on the days ahead (kept, like the queue,
         # through this object's own answers), and per deck the decks whose cards it counts.
         self._load: DueLoad | None = None
-        self._preset_decks: dict[int, list[int]] = {}
+        self._preset_decks: dict[int, tuple[int, ...]] | None = None
 
     def _learner_day(self) -> scheduling.LearnerDay:
         """The collection's day boundary, as the scheduling rules take it."""
@@ -140,7 +140,7 @@ class Scheduler:
         if change & (Change.DECKS | Change.NOTES):
             self._totals = None
         if change & (Change.DECKS | Change.OPTIONS):
-            self._preset_decks = {}
+            self._preset_decks = None
         if not self._answering and change & (
             Change.DECKS | Change.NOTES | Change.CARDS | Change.OPTIONS
         ):
@@ -490,22 +490,19 @@ class Scheduler:
         decks = self._decks_sharing_options(home)
         return load.due_days(conn, decks, note_id if bury else None)
 
-    def _decks_sharing_options(self, deck_id: int) -> list[int]:
+    def _decks_sharing_options(self, deck_id: int) -> tuple[int, ...]:
         """The decks whose cards the load balancer counts for a card of ``deck_id``.
 
-        Anki counts the cards of the decks on the card's preset; a deck's options here are its
-        own, so the decks with the same options stand for its preset (as decks of one Anki
-        preset, or left at the defaults, have). Filtered decks have no preset.
+        Anki counts the cards of the decks on the card's preset (see
+        :func:`load_balance.preset_groups`); a filtered deck has no preset.
         """
-        found = self._preset_decks.get(deck_id)
-        if found is None:
-            settings = self._decks.all_settings()
-            mine = settings.get(deck_id)
+        if self._preset_decks is None:
             with self._engine.connect() as conn:
                 filtered = self._filtered(conn)
-            found = [d for d, s in settings.items() if s == mine and d not in filtered]
-            self._preset_decks[deck_id] = found
-        return found
+            settings = self._decks.all_settings()
+            normal = {d: s for d, s in settings.items() if d not in filtered}
+            self._preset_decks = load_balance.preset_groups(normal)
+        return self._preset_decks.get(deck_id, ())
 
     def answer(
         self,

@@ -220,3 +220,49 @@ def test_counts_kept_through_answers_equal_a_fresh_count(
         answered += 1
         t += timedelta(minutes=3)
     assert answered >= 15
+
+
+# -- Anki's rescheduler (new parameters, "reschedule cards on change") ---------------------
+
+
+def _workload(counts: dict[int, int], today_load: int = 0) -> load_balance.Workload:
+    return load_balance.Workload(TODAY, dict(counts), today_load)
+
+
+def test_rescheduling_takes_the_emptiest_day_counted_from_the_last_answer() -> None:
+    # Last answer 4 days ago, interval 10: range 8..12 from then, i.e. 4..8 days from today.
+    load = _workload({4: 30, 5: 30, 6: 0, 7: 30, 8: 30})
+    for factor in (0.001, 0.5, 0.999):
+        assert load_balance.reschedule_interval(load, factor, 10.0, 1, 36500, 4) == 10
+    # The choice follows Anki's weights with the days counted from the last answer.
+    counts = {4: 3, 5: 8, 6: 2, 7: 5, 8: 1}
+    for factor in (0.1, 0.4, 0.8):
+        got = load_balance.reschedule_interval(_workload(counts), factor, 10.0, 1, 36500, 4)
+        expected = _expected({d + 4: n for d, n in counts.items()}, 8, 12, factor)
+        assert got == expected
+
+
+def test_rescheduling_never_into_the_past_and_not_when_overdue() -> None:
+    # Range 8..12, last answer 10 days ago: only 10 (today) .. 12; today weighs by its load.
+    load = _workload({1: 5, 2: 5}, today_load=0)
+    assert load_balance.reschedule_interval(load, 0.5, 10.0, 1, 36500, 10) == 10
+    busy = _workload({1: 0, 2: 5}, today_load=50)
+    assert load_balance.reschedule_interval(busy, 0.5, 10.0, 1, 36500, 10) == 11
+    # The whole range already past: Anki leaves it to the plain fuzz.
+    assert load_balance.reschedule_interval(load, 0.5, 10.0, 1, 36500, 13) is None
+
+
+def test_workload_moves_with_each_card() -> None:
+    load = _workload({3: 1}, today_load=2)
+    load.moved(3, 5)
+    assert load.counts == {3: 0, 5: 1} and load.today_load == 2
+    load.moved(0, 4)  # was due today: today lighter
+    assert load.counts[4] == 1 and load.today_load == 1
+    load.moved(4, -1)  # now due in the past (overdue): today heavier
+    assert load.counts[4] == 0 and load.today_load == 2
+
+
+def test_preset_groups_are_decks_with_equal_options() -> None:
+    a, b = DeckSettings(), DeckSettings(new_per_day=5)
+    groups = load_balance.preset_groups({1: a, 2: b, 3: a})
+    assert groups == {1: (1, 3), 2: (2,), 3: (1, 3)}

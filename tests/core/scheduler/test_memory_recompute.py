@@ -20,7 +20,7 @@ from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.enums import CardState
 from flashcards.core.scheduler import optimize
-from flashcards.core.tables import CARD
+from flashcards.core.tables import CARD, NOTE
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOTES = 12
@@ -159,3 +159,52 @@ def test_suspended_cards_and_other_decks(
     assert after[ids[0]][0] != before[ids[0]][0]  # suspended: recomputed too (Anki's search)
     untouched = [c for c in before if c not in ids]
     assert untouched and all(after[c] == before[c] for c in untouched)
+
+
+def test_rescheduling_with_the_load_balancer_avoids_crowded_days(
+    studied: tuple[Collection, list[tuple[int, int, datetime]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Anki's rescheduler (load balancer on): each review card's day within its fuzz range is
+    # weighted by the reviews of its preset due then. Every odd day ahead holds 40 reviews of
+    # a deck on the same options; the even days are empty.
+    monkeypatch.setenv("FLASHCARDS_NO_FUZZ", "")
+    col, _ = studied
+    now = T0 + timedelta(days=20, hours=3)
+    deck = col.decks.id("D")
+    new_settings = replace(col.decks.settings(deck), fsrs_params=NEW_PARAMS)
+    col.decks.set_settings(deck, new_settings)
+    day = scheduling.LearnerDay(UTC, 4)
+    for d in range(1, 120, 2):
+        for i in range(40):
+            col.notes.add("C", "basic", f"c{d}-{i}", "a", T0)
+    col.decks.set_settings(col.decks.id("C"), new_settings)  # the same preset
+    with col.engine.begin() as conn:
+        crowd = [
+            int(r[0])
+            for r in conn.execute(
+                select(CARD.c.id)
+                .join(NOTE, NOTE.c.id == CARD.c.note_id)
+                .where(NOTE.c.deck_id == col.decks.id("C"))
+            )
+        ]
+        for n, card_id in enumerate(crowd):
+            conn.execute(
+                update(CARD)
+                .where(CARD.c.id == card_id)
+                .values(
+                    state=int(CardState.REVIEW),
+                    stability=10.0,
+                    difficulty=5.0,
+                    due=day.start_after(now, 1 + 2 * (n // 40)),
+                )
+            )
+    reviews = [c for c, v in _cards(col).items() if v[3] == CardState.REVIEW and c not in crowd]
+    assert len(reviews) >= 5
+    optimize.update_memory_states(col, [deck], reschedule=True, now=now)
+    after = _cards(col)
+    today = day.date_of(now)
+    offsets = [(day.date_of(after[c][2]) - today).days for c in reviews]
+    on_empty = sum(o % 2 == 0 for o in offsets if o > 0)
+    print(f"\nrescheduled review cards' days from today: {offsets}")
+    assert on_empty >= 0.8 * len(offsets)
