@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,8 +237,9 @@ class MediaFolder:
             name: The name to store it as (default: the file's own name); made safe.
             move: The source is a temporary file: move it in when it is on the same file
                 system (no second copy of a large file), copy it otherwise.
-            digest: The SHA-1 of ``source`` when the caller computed it as it wrote the file
-                (it is then not read again); computed here otherwise.
+            digest: The SHA-1 of ``source`` when the caller has it; otherwise it is computed
+                here, only when a file of the name is in the folder already (the bytes are
+                compared then; a free name needs no digest).
 
         Raises:
             InputError: If the collection has no folder, the name is unusable or the file
@@ -247,9 +248,12 @@ class MediaFolder:
         wanted = safe_name(name if name is not None else source.name)
         folder = self._require()
         try:
-            if digest is None:
-                digest = file_sha1(source)
-            final, present = self._free_name(folder, wanted, digest)
+            known = digest
+
+            def digest_of() -> str:
+                return known if known is not None else file_sha1(source)
+
+            final, present = self._free_name(folder, wanted, digest_of)
             if present:
                 return final
             if move:
@@ -269,7 +273,7 @@ class MediaFolder:
         folder = self._require()
         digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
         try:
-            final, present = self._free_name(folder, wanted, digest)
+            final, present = self._free_name(folder, wanted, lambda: digest)
             if not present:
                 self._write_atomically(folder / final, data)
         except OSError as exc:
@@ -277,8 +281,10 @@ class MediaFolder:
         return final
 
     @staticmethod
-    def _free_name(folder: Path, wanted: str, digest: str) -> tuple[str, bool]:
+    def _free_name(folder: Path, wanted: str, digest_of: Callable[[], str]) -> tuple[str, bool]:
         """``wanted`` if free or holding the same bytes; else the hashed name.
+
+        ``digest_of()`` gives the new file's SHA-1; it is asked only when the name is taken.
 
         Returns:
             The name, and whether a file of that name is in the folder already (one check of
@@ -287,6 +293,7 @@ class MediaFolder:
         existing = folder / wanted
         if not existing.exists():
             return wanted, False
+        digest = digest_of()
         if existing.is_file() and file_sha1(existing) == digest:
             return wanted, True
         hashed = _hashed_name(wanted, digest)

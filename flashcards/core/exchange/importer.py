@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,9 +23,9 @@ from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
-from flashcards.core.exchange.archive import extract_collection
+from flashcards.core.exchange.archive import extract_media, open_package
 from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote, content_guid
-from flashcards.core.exchange.package_media import stage_media
+from flashcards.core.exchange.package_media import MediaThread, rename_in, stage_media
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.exchange.text import TextOptions, read_text
 from flashcards.core.models import AnkiNoteType, DeckOptions, epoch_ms, table_of, utcnow_guard
@@ -61,13 +62,21 @@ def _never() -> None:
 
 
 def _checker(cancelled: Callable[[], bool] | None) -> Check:
-    """A :data:`Check` that raises :class:`ImportCancelled` once ``cancelled()`` is true."""
+    """A :data:`Check` that raises :class:`ImportCancelled` once ``cancelled()`` is true.
+
+    Two threads of one import check (the media are staged beside the reading): once one of
+    them has seen the cancel, ``cancelled()`` is not asked again and every check raises.
+    """
     if cancelled is None:
         return _never
+    lock = threading.Lock()
+    seen = [False]
 
     def check() -> None:
-        if cancelled():
-            raise ImportCancelled()
+        with lock:
+            if seen[0] or cancelled():
+                seen[0] = True
+                raise ImportCancelled()
 
     return check
 
@@ -130,10 +139,23 @@ def import_file(
         if staging is not None:
             staging.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="flashcards-import-", dir=staging) as tmp:
-            extracted = extract_collection(path, Path(tmp), check=check)
-            incoming = read_collection(extracted.collection, path.name, now, target, check=check)
-            staged = stage_media(col.media, extracted.media, incoming, check, extracted.digests)
-            incoming.warnings[:0] = extracted.warnings + staged.warnings
+            package = open_package(path, Path(tmp), check=check)
+            media = MediaThread(
+                lambda guarded: stage_media(
+                    col.media, extract_media(package, Path(tmp) / "media", check=guarded), guarded
+                ),
+                check,
+            )
+            try:
+                incoming = read_collection(package.collection, path.name, now, target, check=check)
+                staged = media.result()
+            except BaseException:
+                first = media.abandon()
+                if first is not None:  # the media come first in the package's checks
+                    raise first from None
+                raise
+            rename_in(incoming, staged.renamed)
+            incoming.warnings[:0] = package.warnings + staged.warnings
             try:
                 result = apply_incoming(col, incoming, now, check=check)
             except BaseException:

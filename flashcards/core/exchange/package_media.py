@@ -13,6 +13,7 @@ scripts) its note types name, under Anki's legacy media list (``{"0": "name"}``)
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ class StagedMedia:
     present: int = 0
     """Files the folder held already (same name, same bytes)."""
     created: list[Path] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Names in the package whose file is stored under another name (made safe, or hashed)."""
     warnings: list[str] = field(default_factory=list)
 
     def undo(self) -> None:
@@ -42,40 +45,37 @@ class StagedMedia:
 
 def stage_media(
     media: MediaFolder,
-    files: list[tuple[str, Path]],
-    incoming: Incoming,
+    files: Iterable[tuple[str, Path]],
     check: Callable[[], None],
-    digests: Mapping[Path, str] | None = None,
 ) -> StagedMedia:
-    """Add a package's media files to the folder and point the incoming notes at their names.
+    """Add a package's media files to the folder as they come.
 
     Args:
         media: The collection's media folder.
-        files: Each file's name in the package and the extracted file.
-        incoming: What the package brings; fields and templates are rewritten in place where
-            a file had to be stored under another name.
-        check: Called between files; it raises to stop (the caller calls :meth:`undo`).
-        digests: The SHA-1 of extracted files, computed as they were written (the others are
-            read to compute it).
+        files: Each file's name in the package and the extracted file (moved into the folder).
+        check: Called between files; it raises to stop (the files added are removed again).
+
+    Returns:
+        What was added, and the names the notes must be rewritten to (:func:`rename_in`).
     """
-    digests = digests or {}
     staged = StagedMedia()
-    if not files:
-        return staged
     if media.folder is None:
-        staged.warnings.append(
-            f"{len(files)} media file(s) were not imported: this collection is not a file,"
-            " so it has no media folder."
-        )
+        skipped = sum(1 for _ in files)  # still read: a damaged or hostile package is refused
+        if skipped:
+            staged.warnings.append(
+                f"{skipped} media file(s) were not imported: this collection is not a file,"
+                " so it has no media folder."
+            )
         return staged
-    before = set(media.names())
-    renamed: dict[str, str] = {}
+    before: set[str] | None = None
     unusable: list[str] = []
     try:
         for name, path in files:
             check()
+            if before is None:  # listed once the first file is there (the folder may be new)
+                before = set(media.names())
             try:
-                final = media.add_file(path, name, move=True, digest=digests.get(path))
+                final = media.add_file(path, name, move=True)
             except InputError:
                 unusable.append(name)
                 continue
@@ -86,7 +86,7 @@ def stage_media(
             else:
                 staged.present += 1
             if final != name:
-                renamed[name] = final
+                staged.renamed[name] = final
     except BaseException:
         staged.undo()
         raise
@@ -95,12 +95,13 @@ def stage_media(
         staged.warnings.append(
             f"{len(unusable)} media file(s) have names no file can have and were left out: {shown}."
         )
-    if renamed:
-        _rename_in(incoming, renamed)
     return staged
 
 
-def _rename_in(incoming: Incoming, renamed: dict[str, str]) -> None:
+def rename_in(incoming: Incoming, renamed: Mapping[str, str]) -> None:
+    """Point the incoming notes and note types at the names their files were stored under."""
+    if not renamed:
+        return
     for note in incoming.notes:
         if note.anki_fields is not None:
             note.anki_fields = tuple(rename_references(f, renamed) for f in note.anki_fields)
@@ -109,6 +110,70 @@ def _rename_in(incoming: Incoming, renamed: dict[str, str]) -> None:
             for side in ("qfmt", "afmt"):
                 if isinstance(template.get(side), str):
                     template[side] = rename_references(template[side], renamed)
+
+
+class _Stopped(Exception):  # noqa: N818 (not an error: the importer asked the thread to stop)
+    """Raised on the media thread at its next check once the importer gave up."""
+
+
+class MediaThread:
+    """Stages a package's media on a thread of its own while the collection is read.
+
+    Writing a thousand files is mostly waiting for the file system (creating and renaming
+    files), which the reading of the collection need not wait for. The files are all in the
+    folder before the import's transaction commits (:meth:`result` waits for them).
+
+    Args:
+        stage: The work, given the check it must call between files and chunks.
+        check: The import's own check (a cancel); it is called from this thread too.
+    """
+
+    def __init__(
+        self,
+        stage: Callable[[Callable[[], None]], StagedMedia],
+        check: Callable[[], None],
+    ) -> None:
+        self._stop = threading.Event()
+        self._staged: StagedMedia | None = None
+        self._error: BaseException | None = None
+
+        def guarded() -> None:
+            if self._stop.is_set():
+                raise _Stopped
+            check()
+
+        def run() -> None:
+            try:
+                self._staged = stage(guarded)
+            except BaseException as exc:  # handed to the importer's thread in result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="import-media", daemon=True)
+        self._thread.start()
+
+    def result(self) -> StagedMedia:
+        """The staged media once every file is in the folder.
+
+        Raises:
+            InputError: What the thread raised (a damaged package, a cancel).
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._staged is not None
+        return self._staged
+
+    def abandon(self) -> BaseException | None:
+        """Stop the thread, wait for it and take back the files it added.
+
+        Returns:
+            The error the thread met on its own (it came first: a damaged media file), if any.
+        """
+        self._stop.set()
+        self._thread.join()
+        if self._staged is not None:
+            self._staged.undo()
+        return None if isinstance(self._error, _Stopped) else self._error
 
 
 def media_to_export(
