@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QTextBlock,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
     QTextFormat,
     QTextImageFormat,
@@ -79,6 +80,25 @@ IMAGE_SUFFIXES = frozenset(
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 _OBJECT = "\ufffc"  # the character an image stands on in a QTextDocument
 _LINE_BREAK = "\u2028"  # a <br> inside a paragraph
+#: An image's ``<img …>`` tag as the field had it, and the size its format had once shown
+#: (a different size later: the learner resized it).
+_ORIGINAL_TAG = QTextFormat.Property.UserProperty.value + 1
+_SHOWN_WIDTH = QTextFormat.Property.UserProperty.value + 2
+_SHOWN_HEIGHT = QTextFormat.Property.UserProperty.value + 3
+#: A tag (attribute values may hold ">"); group 1 is "/" for a closing tag, group 2 its name.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_SIZE_ATTRIBUTE = re.compile(
+    r"""\s(?:width|height)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE
+)
+#: Tags that make blocks in a QTextDocument.
+_BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt"),
+        *("footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p"),
+        *("pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"),
+    }
+)
 
 
 def _key_name(event: QKeyEvent) -> str | None:
@@ -131,6 +151,24 @@ def _tags(fmt: QTextCharFormat) -> list[tuple[str, str]]:
     return tags
 
 
+def _image_html(fmt: QTextImageFormat) -> str:
+    """An image's tag: as the field had it, unless the learner resized the image since."""
+    original = fmt.property(_ORIGINAL_TAG)
+    size = ""
+    for name, value in (("width", fmt.width()), ("height", fmt.height())):
+        if value > 0:
+            size += f' {name}="{round(value)}"'
+    if not isinstance(original, str):
+        return f'<img src="{html.escape(fmt.name(), quote=True)}"{size}>'
+    if fmt.width() == fmt.doubleProperty(_SHOWN_WIDTH) and fmt.height() == fmt.doubleProperty(
+        _SHOWN_HEIGHT
+    ):
+        return original
+    # Resized: the new size replaces the tag's own; its other attributes stay.
+    kept = _SIZE_ATTRIBUTE.sub("", original[4:].rstrip("/>").rstrip())
+    return f"<img{kept}{size}>"
+
+
 def _block_html(block: QTextBlock) -> str:
     """One paragraph as inline HTML: each run's tags opened and closed as little as needed."""
     text = block.text()
@@ -150,8 +188,7 @@ def _block_html(block: QTextBlock) -> str:
         out.extend(open_ for open_, _ in wanted[keep:])
         opened = wanted
         if fmt.isImageFormat():
-            src = html.escape(fmt.toImageFormat().name(), quote=True)
-            out.append(f'<img src="{src}">' * piece.count(_OBJECT))
+            out.append(_image_html(fmt.toImageFormat()) * piece.count(_OBJECT))
         else:
             out.append(_escape(piece.replace(_OBJECT, "")))
     out.extend(close for _, close in reversed(opened))
@@ -201,6 +238,89 @@ def document_html(doc: QTextDocument) -> str:
             out.append("<br>")
         out.append(part)
     return "".join(out)
+
+
+def blocks_apart(value: str) -> str:
+    """A field's HTML with each inline run after a block (a list, a ``div``) in a ``div``.
+
+    Qt's HTML reader puts an image that follows a list into the list's last item, and text
+    that follows a ``div`` into that ``div``'s paragraph: saved after an edit elsewhere, the
+    field would have changed its structure. In a block of its own it stays where it was.
+    """
+    out: list[str] = []
+    copied = 0  # value[copied:] is not in ``out`` yet
+    run_start: int | None = None  # an inline run after a block's end, not wrapped yet
+    for match in _TAG.finditer(value):
+        block = match.group(2).lower() in _BLOCK_TAGS
+        if block and run_start is not None:
+            out.append(_wrapped(value[run_start : match.start()]))
+            copied = match.start()
+            run_start = None
+        if block and match.group(1):  # a block ends: what follows up to a block is a run
+            out.append(value[copied : match.end()])
+            copied = run_start = match.end()
+    if run_start is not None:
+        out.append(_wrapped(value[run_start:]))
+        copied = len(value)
+    out.append(value[copied:])
+    return "".join(out)
+
+
+def _wrapped(run: str) -> str:
+    """An inline run in a ``div`` of its own; white space between blocks stays as it is."""
+    return f"<div>{run}</div>" if run.strip() else run
+
+
+def _keep_image_tags(doc: QTextDocument, value: str) -> None:
+    """Give each image of a loaded document its tag from the field, and a size that fits.
+
+    The tag is saved as it was (:func:`_image_html`); a width over :data:`MAX_SHOWN_WIDTH`
+    is shown at that width (the file is shown scaled down, :meth:`FieldTextEdit.loadResource`),
+    which is not a resize.
+    """
+    tags = [m for m in _TAG.finditer(value) if not m.group(1) and m.group(2).lower() == "img"]
+    position = 0  # the next tag to match
+    block = doc.begin()
+    while block.isValid():
+        text = block.text()
+        for run in block.textFormats():
+            if not run.format.isImageFormat():
+                continue
+            for offset in range(run.start, run.start + run.length):
+                if text[offset] != _OBJECT:
+                    continue
+                fmt = run.format.toImageFormat()
+                found = _next_tag(tags, position, fmt.name())
+                if found is None:
+                    continue
+                position = found + 1
+                _annotate(doc, block.position() + offset, fmt, tags[found].group(0))
+        block = block.next()
+
+
+def _next_tag(tags: list[re.Match[str]], start: int, name: str) -> int | None:
+    """The index of the first ``<img>`` tag from ``start`` on whose ``src`` is ``name``."""
+    for index in range(start, len(tags)):
+        src = _SRC.search(tags[index].group(0))
+        value = "" if src is None else src.group(1) or src.group(2) or src.group(3)
+        if name in (value, html.unescape(value)):  # Qt decodes some values' entities, not all
+            return index
+    return None
+
+
+def _annotate(doc: QTextDocument, position: int, fmt: QTextImageFormat, tag: str) -> None:
+    width, height = fmt.width(), fmt.height()
+    if width > MAX_SHOWN_WIDTH:
+        if height > 0:
+            fmt.setHeight(height * MAX_SHOWN_WIDTH / width)
+        fmt.setWidth(MAX_SHOWN_WIDTH)
+    fmt.setProperty(_ORIGINAL_TAG, tag)
+    fmt.setProperty(_SHOWN_WIDTH, fmt.width())
+    fmt.setProperty(_SHOWN_HEIGHT, fmt.height())
+    cursor = QTextCursor(doc)
+    cursor.setPosition(position)
+    cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
+    cursor.setCharFormat(fmt)
 
 
 def cloze_numbers(texts: Sequence[str]) -> list[int]:
@@ -396,7 +516,8 @@ class FieldBox(QWidget):
     def _load_rich(self, value: str) -> None:
         self._loading = True
         try:
-            self.rich.setHtml(value)
+            self.rich.setHtml(blocks_apart(value))
+            _keep_image_tags(self.rich.document(), value)
         finally:
             self._loading = False
         self._rich_changed = False
