@@ -206,6 +206,10 @@ def _memory(data: str, factor: int, ivl: int, state: int) -> tuple[float, float]
     )
 
 
+#: The source of a note that has none (shared: it is immutable).
+_NO_SOURCE = NoteSource()
+
+
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
@@ -700,6 +704,8 @@ def _read(
 
     notes_too_big = [0]
     skipped = bad_cloze = bad_guid = 0
+    deck_names: dict[int, str] = {}  # a deck's name as the notes get it, by its id
+    no_cards: list[_Card] = []
     for _rowid, nid, guid, mid, mod, tags, flds in _scan(
         db,
         f"{_id('id')}, guid, {_id('mid')}, {_clamped('mod', 0, LAST_MOD, 0)}, tags, flds",
@@ -707,19 +713,20 @@ def _read(
         notes_too_big,
         check=check,
     ):
-        if len(str(guid)) > MAX_GUID_CHARS:
+        guid = guid if type(guid) is str else str(guid)
+        if len(guid) > MAX_GUID_CHARS:
             bad_guid += 1
             continue
-        raw = str(flds).split("\x1f")
-        note_cards = cards.get(nid, [])
-        ntype = types.get(mid, _NoteType(False, len(raw), 1))
+        raw = (flds if type(flds) is str else str(flds)).split("\x1f")
+        note_cards = cards.get(nid, no_cards)
+        ntype = types.get(mid) or _NoteType(False, len(raw), 1)
         kind = KIND_OF_MODEL.get(mid)
         # As text: the front and back, and our own note types' source fields (the rest stay
         # HTML in anki_fields; converting every field of 10,000 notes was a fifth of a read).
         fields = [html_to_text(f) for f in raw[: 5 if kind is not None else 2]]
         # A note in one of Anki's note types keeps it, to go back to Anki unchanged.
         own_type = mid if kind is None and mid in anki_types else None
-        source = NoteSource()
+        source = _NO_SOURCE
         if kind is not None and len(raw) == 5:
             source = NoteSource(fields[4], fields[3], fields[2])
         elif ntype.cloze:
@@ -734,7 +741,7 @@ def _read(
             kind = NoteKind.BASIC
         if kind == NoteKind.REVERSED and not back.strip():
             kind = NoteKind.BASIC
-        if not str(guid) or (not front.strip() and own_type is None):
+        if not guid or (not front.strip() and own_type is None):
             skipped += 1
             continue
         if own_type is not None:
@@ -747,8 +754,11 @@ def _read(
             if max(wanted, default=0) > _INT32:  # a cloze number no card ordinal can hold
                 bad_cloze += 1
                 continue
-        home = next((c.home for c in note_cards), 0)
-        name = deck or _deck_name(decks[home].name if home in decks else "", fallback)
+        home = note_cards[0].home if note_cards else 0
+        name = deck or deck_names.get(home)
+        if name is None:
+            name = _deck_name(decks[home].name if home in decks else "", fallback)
+            deck_names[home] = name
         scheduled = {}
         for c in note_cards:
             if c.ord in wanted:
@@ -757,11 +767,11 @@ def _read(
                     scheduled[c.ord] = made
         incoming.notes.append(
             IncomingNote(
-                guid=str(guid),
+                guid=guid,
                 kind=kind,
                 front=front,
                 back=back,
-                tags=tags_of(str(tags)),
+                tags=tags_of(tags if type(tags) is str else str(tags)),
                 deck=name,
                 source=source,
                 modified=aware(mod),

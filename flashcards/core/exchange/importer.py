@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -167,14 +169,15 @@ def import_file(
     return apply_incoming(col, incoming, now, check=check)
 
 
-#: ``json.dumps(..., ensure_ascii=False)`` without building an encoder per call (10,000 notes).
-_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def _fields_json(note: IncomingNote) -> str | None:
+    """``json.dumps(list(note.anki_fields), ensure_ascii=False)``, at a third of its cost.
+
+    The same text exactly (a re-import compares it with the stored one): the strings quoted
+    by the json module's own C function, joined as ``json.dumps`` joins a list.
+    """
     if note.anki_fields is None:
         return None
-    return _ENCODE_JSON(list(note.anki_fields))
+    return "[" + ", ".join(map(encode_basestring, note.anki_fields)) + "]"
 
 
 def _keep_notetypes(conn: Connection, incoming: Incoming, now: datetime) -> None:
@@ -421,8 +424,8 @@ def apply_incoming(
         check()
         _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now, bury_until, check)
         check()  # the last chance: after this the transaction commits
-        for g in fresh:
-            report.tally(notes[g].deck, "added")
+        for name, count in Counter(notes[g].deck for g in fresh).items():
+            report.tally(name, "added", count)
     if report.refused:
         report.warnings.append(REFUSED_WARNING.format(n=report.refused))
     changes = Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS
