@@ -539,7 +539,15 @@ def _member_chunks(
                 return
             if zstandard.frame_content_size(raw[:18]) > budget:
                 raise too_large
-            # Streamed out of memory: the frame's size is not trusted (a bomb stops at budget).
+            # Media files hardly compress: one call with room for a few times the input (as
+            # fast as memcpy). A file that needs more room, a bomb included, is streamed and
+            # stops at the budget; the frame's own size is not trusted.
+            room = min(budget, max(len(raw) * 4, 1 << 20))
+            try:
+                yield _decompressor().decompress(raw, max_output_size=room)
+                return
+            except zstandard.ZstdError:
+                pass  # more than the room, or damaged: the stream below tells which
             with _decompressor().stream_reader(raw) as reader:
                 yield from _chunks(reader, budget, origin, check)
             return

@@ -20,6 +20,7 @@ import pytest
 from anki.collection import Collection as AnkiCollection
 from anki.collection import ExportAnkiPackageOptions
 from exchange_helpers import anki_import, grey_png, snapshot
+from hostile_build import members, write_zip, zstd_zeros
 from sqlalchemy import select
 
 from flashcards.cli import main
@@ -229,6 +230,42 @@ def test_a_media_bomb_is_refused_and_leaves_nothing(
     before = snapshot(col)
     assert exchange.import_file(col, base, now).value.media_added == 4  # a fair package passes
     assert snapshot(col) != before
+
+
+def test_zstd_media_files_are_written_whole_and_a_zstd_bomb_is_refused(
+    col: Collection, anki: Anki, now: datetime, tmp_path: Path
+) -> None:
+    """Current-format media: read in one call when they fit, streamed when they expand more.
+
+    A file of zeros expands far beyond its compressed size: it is still written whole when
+    the budget allows, and refused (nothing left behind) when it does not.
+    """
+    acol = anki()
+    _anki_with_media(acol)
+    base = _anki_export(acol, tmp_path / "base.apkg", legacy=False)
+    parts = members(base)
+    media = {name for name in parts if name.isdigit()}
+    assert media  # (the current format names its members 0, 1...)
+    zeros = 8 << 20
+    parts[min(media)] = zstd_zeros(zeros)
+    package = write_zip(tmp_path / "zeros.apkg", parts)
+    for cap, fits in ((1 << 20, False), (zeros + (1 << 20), True)):
+        work = tmp_path / f"work{cap}"
+        work.mkdir()
+        if not fits:
+            with pytest.raises(InputError, match="more than 1,048,576 bytes of media"):
+                extract_collection(package, work, media_cap=cap)
+            continue
+        extracted = extract_collection(package, work, media_cap=cap)
+        sizes = sorted(path.stat().st_size for _, path in extracted.media)
+        assert sizes[-1] == zeros and len(sizes) == len(media)
+        written = {path.read_bytes() for _, path in extracted.media}
+        assert len(written & {CAT, MEOW, DOG, FONT}) == 3  # the others as they were
+    before = snapshot(col)
+    report = exchange.import_file(col, package, now).value
+    assert report.media_added == len(media) and snapshot(col) != before
+    assert col.media.folder is not None
+    assert bytes(zeros) in {p.read_bytes() for p in col.media.folder.iterdir()}
 
 
 def test_a_cancelled_import_takes_back_the_files_it_added(
