@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from flashcards.core.collection import Collection
+from flashcards.core.sync import dirty
 from flashcards.core.sync.client import sync
 from tests.sync.devices import T0, answer_due, device, full_replay_differences, state
 
@@ -65,3 +67,32 @@ def test_a_first_download_takes_the_derived_states_without_replaying(
         sync(col, server_url, later + timedelta(minutes=t))
     assert state(a) == state(b)
     assert full_replay_differences(a) == {} and full_replay_differences(b) == {}
+
+
+def test_an_incremental_sync_sends_what_the_triggers_noted(tmp_path: Path, server_url: str) -> None:
+    """After the first sync, a push looks only at what ``syncdirty`` noted: an answer notes
+    nothing (it changes derived state only), a flag notes its card, and both reach the other
+    device; what was sent is forgotten."""
+    a, b = device(tmp_path, "a"), device(tmp_path, "b")
+    for i in range(4):
+        a.notes.add("Words", "basic", f"front {i}", f"back {i}", T0, uid=f"w{i}")
+    sync(a, server_url, T0 + timedelta(minutes=1))
+    sync(b, server_url, T0 + timedelta(minutes=2))
+
+    def noted(col: Collection) -> int:
+        with col.engine.connect() as conn:
+            return int(conn.exec_driver_sql(f"SELECT count(*) FROM {dirty.TABLE}").scalar_one())
+
+    assert noted(a) == noted(b) == 0
+    now = T0 + timedelta(hours=1)
+    answer_due(a, now, [3])
+    assert noted(a) == 0
+    with a.engine.connect() as conn:
+        flagged = int(conn.exec_driver_sql("SELECT max(id) FROM card").scalar_one())
+    a.sched.set_flag([flagged], 4)
+    assert noted(a) == 1
+    report = sync(a, server_url, now + timedelta(minutes=1))
+    assert report.sent == {"review": 1, "card": 1} and noted(a) == 0
+    sync(b, server_url, now + timedelta(minutes=2))
+    assert state(b) == state(a)
+    assert noted(b) == 0

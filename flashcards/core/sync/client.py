@@ -56,7 +56,7 @@ from flashcards.core.errors import FlashcardsError
 from flashcards.core.models import SyncConflict, new_uid, table_of, utcnow_guard
 from flashcards.core.notes import delete_note_rows
 from flashcards.core.scheduler.custom_study import SESSION_NAME
-from flashcards.core.sync import derived, media_sync, server, transfer
+from flashcards.core.sync import derived, dirty, media_sync, server, transfer
 from flashcards.core.sync.graves import GRAVE, SHADOW
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS, SETTING
 
@@ -179,15 +179,45 @@ def _local_select(kind: str) -> Any:
     )
 
 
-def _local_objects(conn: Connection) -> dict[str, dict[str, dict[str, Any]]]:
+def _local_objects(
+    conn: Connection, only: Mapping[str, set[str]] | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """This device's objects by kind and uid: all of them, or ``only`` those uids (by kind)."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for kind in server.OBJECTS:
         objects: dict[str, dict[str, Any]] = {}
-        for row in conn.execute(_local_select(kind)).mappings():
-            payload = {c: row[c] for c in server.payload_columns(kind)}
-            uid = card_uid(row["uid"], row["ord"]) if kind == "card" else str(row["uid"])
-            objects[uid] = payload
+        if only is None:
+            batches = [conn.execute(_local_select(kind)).mappings()]
+        else:
+            wanted = only.get(kind, set())
+            keys = {u.rpartition("/")[0] for u in wanted} if kind == "card" else wanted
+            key = DECK.c.uid if kind in ("deck", "options") else NOTE.c.uid
+            batches = [
+                conn.execute(_local_select(kind).where(key.in_(chunk))).mappings()
+                for chunk in derived.chunks(sorted(keys))
+            ]
+        for rows in batches:
+            for row in rows:
+                payload = {c: row[c] for c in server.payload_columns(kind)}
+                uid = card_uid(row["uid"], row["ord"]) if kind == "card" else str(row["uid"])
+                if only is None or uid in only.get(kind, ()):
+                    objects[uid] = payload
         out[kind] = objects
+    return out
+
+
+def _shadows(conn: Connection, only: Mapping[str, set[str]] | None) -> dict[tuple[str, str], str]:
+    """The hashes last synced, (kind, uid) -> hash: all of them, or ``only`` those."""
+    if only is None:
+        rows = conn.execute(select(SHADOW).where(SHADOW.c.kind.in_(list(server.OBJECTS))))
+        return {(str(r[0]), str(r[1])): str(r[2]) for r in rows}
+    out: dict[tuple[str, str], str] = {}
+    for kind, uids in only.items():
+        for chunk in derived.chunks(sorted(uids)):
+            rows = conn.execute(
+                select(SHADOW).where(SHADOW.c.kind == kind, SHADOW.c.uid.in_(chunk))
+            )
+            out.update(((str(r[0]), str(r[1])), str(r[2])) for r in rows)
     return out
 
 
@@ -214,6 +244,7 @@ def device_id(conn: Connection) -> str:
 
 def _prepare(conn: Connection) -> str:
     """Give ids to the device, the decks and the reviews that have none yet."""
+    dirty.ensure(conn)
     device = device_id(conn)
     taken = {str(r[0]) for r in conn.execute(select(DECK.c.uid).where(DECK.c.uid.is_not(None)))}
     for deck_id, name in conn.execute(select(DECK.c.id, DECK.c.name).where(DECK.c.uid.is_(None))):
@@ -686,10 +717,17 @@ def _merge(
 ) -> None:
     day = scheduling.LearnerDay(col.config.tz, col.config.day_start_hour)
     with col.engine.begin() as conn:
-        shadow = {(str(r[0]), str(r[1])): str(r[2]) for r in conn.execute(select(SHADOW))}
+        # Only the objects the server sent (changed or deleted there) are looked at here.
+        wanted: dict[str, set[str]] = {kind: set() for kind in server.OBJECTS}
+        for kind, rows in pulled.objects.items():
+            wanted[kind].update(str(row["uid"]) for row in rows)
+        for grave in pulled.graves:
+            wanted.setdefault(str(grave["kind"]), set()).add(str(grave["uid"]))
+        shadow = _shadows(conn, wanted)
         graves_here = {(str(r[0]), str(r[1])) for r in conn.execute(select(GRAVE))}
-        local = _local_objects(conn)
+        local = _local_objects(conn, wanted)
         writer = _Local(conn)
+        noted = dirty.last(conn)
 
         def set_shadow(kind: str, uid: str, digest: str | None) -> None:
             conn.execute(delete(SHADOW).where(SHADOW.c.kind == kind, SHADOW.c.uid == uid))
@@ -748,13 +786,15 @@ def _merge(
         # Notes first: a note kept here (edited after the other side deleted it) keeps its
         # cards too, whatever their own graves say, and with them their reviews.
         kept_notes: set[str] = set()
+        removed: list[tuple[str, str]] = []
+        resend: list[str] = []  # cards to go up again (see _send_again)
         for grave in sorted(pulled.graves, key=lambda g: str(g["kind"]) != "note"):
             kind, uid = str(grave["kind"]), str(grave["uid"])
             of_kept_note = kind == "card" and uid.rpartition("/")[0] in kept_notes
             if of_kept_note or (local_wins(kind, uid, grave) and (kind, uid) not in graves_here):
                 # Changed here after: this side's version goes back up, and with it what the
                 # deletion took off the server (its cards, their reviews, sent or not).
-                _send_again(conn, writer, kind, uid)
+                resend += _send_again(conn, writer, kind, uid)
                 if kind == "note":
                     kept_notes.add(uid)
                 continue
@@ -762,11 +802,18 @@ def _merge(
                 report.received["deletion"] += 1
             writer.remove(kind, uid)
             set_shadow(kind, uid, None)
+            removed.append((kind, uid))
             conn.execute(delete(GRAVE).where(GRAVE.c.kind == kind, GRAVE.c.uid == uid))
 
+        # What writing the server's objects changed here is as the server has it: not to send.
+        dirty.forget_applied(conn, noted, [*((k, u) for k, u, _hash in same), *removed])
+        dirty.note(conn, [("card", uid) for uid in resend])
         touched = _merge_logs(conn, writer, pulled.logs, report)
         _derive(conn, writer, pulled.objects.get("card", []), touched, day, report)
         _set_setting(conn, USN_KEY, str(pulled.head))
+
+
+_UNSENT_CARDS = "SELECT DISTINCT card_id FROM reviewlog WHERE usn = -1"
 
 
 def _derive(
@@ -788,9 +835,8 @@ def _derive(
     theirs = {
         str(row["uid"]): row for row in pulled_cards if row.get(server.DERIVED_FROM) is not None
     }
-    pending = {
-        int(r[0]) for r in conn.execute(select(LOG.c.card_id).where(LOG.c.usn == -1).distinct())
-    }
+    # A literal -1: SQLite uses the partial index of unsent reviews only for the constant.
+    pending = {int(r[0]) for r in conn.exec_driver_sql(_UNSENT_CARDS)}
     ids = touched | pending | {card_id for card_id, _deck in writer.cards_of(theirs).values()}
     if not ids:
         return
@@ -832,32 +878,33 @@ def _derive(
     report.resumed += len(resume)
 
 
-def _send_again(conn: Connection, writer: _Local, kind: str, uid: str) -> None:
+def _send_again(conn: Connection, writer: _Local, kind: str, uid: str) -> list[str]:
     """Send a note's (or a card's) cards and reviews again at the next push.
 
     A deletion on the server takes the object's cards and reviews with it; when this side's
     newer edit brings the object back, they go back up too (the server ignores reviews it
-    still has).
+    still has). Returns the uids of the cards, which the caller notes as changed.
     """
     if kind == "note":
         note_id = writer.notes.get(uid)
         if note_id is None:
-            return
+            return []
         rows = conn.execute(select(CARD.c.id, CARD.c.ord).where(CARD.c.note_id == note_id)).all()
     elif kind == "card":
         note_uid, _, ord_ = uid.rpartition("/")
         note_id = writer.notes.get(note_uid)
         if note_id is None or not ord_.isdigit():
-            return
+            return []
         rows = conn.execute(
             select(CARD.c.id, CARD.c.ord).where(CARD.c.note_id == note_id, CARD.c.ord == int(ord_))
         ).all()
         uid = note_uid
     else:
-        return
+        return []
     card_uids = [card_uid(uid, int(r[1])) for r in rows]
     conn.execute(delete(SHADOW).where(SHADOW.c.kind == "card", SHADOW.c.uid.in_(card_uids)))
     conn.execute(update(LOG).where(LOG.c.card_id.in_([int(r[0]) for r in rows])).values(usn=-1))
+    return card_uids
 
 
 def _mtime(kind: str, payload: Mapping[str, Any], now: datetime) -> datetime:
@@ -885,7 +932,7 @@ def _merge_logs(
         return set()
     cards = writer.cards_of({str(log[1]) for log in logs})
     # Ours, pushed before a sync that did not finish: they have their usn now.
-    unsent = {str(r[0]) for r in conn.execute(select(LOG.c.uid).where(LOG.c.usn == -1))}
+    unsent = {str(r[0]) for r in conn.exec_driver_sql("SELECT uid FROM reviewlog WHERE usn = -1")}
     sent: list[tuple[int, str]] = []
     rows: list[tuple[Any, ...]] = []
     touched: set[int] = set()
@@ -916,11 +963,23 @@ def _push(
     mark: Checkpoint,
 ) -> None:
     with col.engine.connect() as conn:
-        shadow = {(str(r[0]), str(r[1])): str(r[2]) for r in conn.execute(select(SHADOW))}
-        local = _local_objects(conn)
         graves = {(str(r[0]), str(r[1])) for r in conn.execute(select(GRAVE))}
+        # The objects changed here since the last push (all of them the first time).
+        full = not dirty.ready(conn)
+        noted = dirty.last(conn)
+        wanted: dict[str, set[str]] | None = None
+        if not full:
+            wanted = dirty.changed(conn, noted)
+            for kind, uid in graves:
+                wanted.setdefault(kind, set()).add(uid)
+        shadow = _shadows(conn, wanted)
+        local = _local_objects(conn, wanted)
         logs = transfer.pending_logs(conn)
-        states = _derived_to_push(conn, {u for k, u in shadow if k == derived.PUSH_KIND})
+        to_push = {
+            str(r[0])
+            for r in conn.execute(select(SHADOW.c.uid).where(SHADOW.c.kind == derived.PUSH_KIND))
+        }
+        states = _derived_to_push(conn, to_push)
     changed: dict[str, list[tuple[str, dict[str, Any], str]]] = {}
     for kind, objects in local.items():
         for uid, payload in objects.items():
@@ -932,8 +991,9 @@ def _push(
         if kind in server.OBJECTS and kind != "options" and uid not in local[kind]:
             graves.add((kind, uid))
     graves = {(k, u) for k, u in graves if u not in local.get(k, {})}
-    to_push = {u for k, u in shadow if k == derived.PUSH_KIND}
     if not changed and not graves and not logs and not to_push:
+        with col.engine.begin() as conn:
+            _noted(conn, full, noted)
         report.usn = pulled_head
         return
     with engine.begin() as sconn:
@@ -948,7 +1008,8 @@ def _push(
                 for uid, payload, _digest in items
             ]
             _upsert(sconn, server.OBJECTS[kind], rows)
-            report.sent[kind] += len(items)
+            if items:
+                report.sent[kind] += len(items)
         for kind, uid in sorted(graves, key=lambda g: ("card", "note", "deck").index(g[0])):
             _bury_on_server(sconn, kind, uid, {**sync_values, "mtime": now})
             report.sent["deletion"] += 1
@@ -982,11 +1043,19 @@ def _push(
         uids = [str(r[0]) for r in logs]
         for chunk in derived.chunks(uids, 5000):
             conn.execute(update(LOG).where(LOG.c.uid.in_(chunk)).values(usn=usn))
+        _noted(conn, full, noted)
         # Nobody pushed between our pull and our push: we have everything up to our own usn.
         if head == pulled_head:
             _set_setting(conn, USN_KEY, str(usn))
     report.usn = usn
     mark("recorded")
+
+
+def _noted(conn: Connection, full: bool, noted: int) -> None:
+    """The changes noted up to ``noted`` were looked at (and sent): forget them."""
+    dirty.clear(conn, noted)
+    if full:
+        dirty.mark_ready(conn)
 
 
 def _derived_to_push(conn: Connection, uids: set[str]) -> list[tuple[Any, ...]]:
