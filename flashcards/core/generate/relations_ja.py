@@ -11,7 +11,7 @@ import re
 
 from flashcards.core.generate.backs import clean_back_ja, drop_asides, has_anaphor_ja
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.lexicon import NAMED_KINDS_JA, alternation
+from flashcards.core.generate.lexicon import NAMED_KINDS_JA, alternation, load_list
 from flashcards.core.generate.patterns_ja import heading_term
 from flashcards.core.generate.rules import Example, Finder, rule
 from flashcards.core.generate.structure import Sentence
@@ -23,12 +23,12 @@ _NAMED_KIND = re.compile(
     r"(?P<kind>" + alternation(NAMED_KINDS_JA) + r")"
 )
 _IN_OTHER_WORDS = re.compile(
-    r"^(?:つまり|要するに|すなわち|言い換えると|言い換えれば|一言でいうと)[、,]?"
+    r"^" + alternation(load_list("in_other_words_ja")) + r"[、,]?"
     r"(?P<x>[^、。はがをにで]{2,20})(?:が高い|が大きい|がある|です|のこと)"
 )
 _FOUNDATION = re.compile(
     r"(?:おなじみ|有名な|あの)?(?P<x>[A-Za-z][\w\-]*|[ァ-ヶー]{3,})の"
-    r"(?P<rel>根幹|基盤|土台|もと|元|ベース|中核|心臓部)(?:と|に)なる(?:の(?:が|は))?"
+    r"(?P<rel>" + alternation(load_list("foundation_nouns_ja")) + r")(?:と|に)なる(?:の(?:が|は))?"
     r"(?P<y>[A-Za-z][\w\-]*|[ァ-ヶー]{3,})"
 )
 # "保健所は積極的疫学調査を行う。" + "これは、…ための調査である。": これ is the object before.
@@ -41,7 +41,8 @@ _THIS_IS = re.compile(
 )
 _JOB_OF = re.compile(
     r"^(?:(?:この|その)(?=[^、。]{2,}を))?(?P<y>[^。]{6,100}?)のが(?P<x>[^、。のが]{2,20})の"
-    r"(?:仕事|役割|役目|働き|機能)(?:です|である|だ)。?$"
+    + alternation(load_list("job_nouns_ja"))
+    + r"(?:です|である|だ)。?$"
 )
 _THIS_IS_X = re.compile(
     r"^これが(?P<x>[^、。がは]{2,20})で[、,](?P<y>[^。]{6,120}?)(?:です|である)。?$"
@@ -56,14 +57,11 @@ _TOPIC_IS_TERM = re.compile(
 # "Xは(、)…を担当します" and the other verbs that give a role, task or duty.
 _ROLE_JA = re.compile(
     r"^(?P<x>[^、。はがを「」]{1,20})は[、,]?(?P<y>[^。]{4,80}?"
-    r"(?:を担当|を担|を任務と|を役割と|の役割を|を仕事と|を司|をつかさど|を管轄|を統括))"
+    + alternation(load_list("role_verbs_ja"))
+    + r")"
     r"(?P<end>[^。]{0,12})。?$"
 )
-_ROLE_END = re.compile(
-    r"^(?:します|しました|する|した|います|いました|う|った|っています|っていました|"
-    r"ります|りました|る|った|しています|していました|とします|としました|とする|とした|"
-    r"果たします|果たしました|果たす|果たした|果たしています)$"
-)
+_ROLE_END = re.compile("^" + alternation(load_list("role_endings_ja")) + "$")
 _INTRODUCED = re.compile(r"^(?P<x>[^、。はがを]{2,20})というもの(?:自体|そのもの)?は")
 
 
