@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from flashcards.core import anki_types, scheduling
 from flashcards.core.collection import Collection
-from flashcards.core.enums import CardState, NoteKind
+from flashcards.core.enums import RESET_RATING, CardState, NoteKind
 from flashcards.core.errors import NotFoundError
 from flashcards.core.models import utcnow_guard
 from flashcards.core.queue import card_with_note
@@ -189,7 +189,9 @@ def card_info(col: Collection, card_id: int, now: datetime) -> CardInfo:
         )
         for log in logs
     )
-    total = sum(e.duration_ms for e in entries)
+    # A reset (Forget) is in the log, as in Anki's card info, but it is no answer.
+    answers = [e for e in entries if e.rating != RESET_RATING]
+    total = sum(e.duration_ms for e in answers)
     state = int(r.state)
     interval = None
     if state == CardState.REVIEW and r.last_review is not None:
@@ -198,7 +200,7 @@ def card_info(col: Collection, card_id: int, now: datetime) -> CardInfo:
         card_id=card_id,
         note_id=int(r.note_id),
         added=created,
-        first_review=entries[-1].reviewed_at if entries else None,
+        first_review=answers[-1].reviewed_at if answers else None,
         last_review=r.last_review if r.last_review is not None else None,
         due=r.due,
         state=state,
@@ -210,7 +212,7 @@ def card_info(col: Collection, card_id: int, now: datetime) -> CardInfo:
         retrievability=scheduling.retrievability(memory, config, now),
         reviews=int(r.reps),
         lapses=int(r.lapses),
-        average_ms=total // len(entries) if entries else None,
+        average_ms=total // len(answers) if answers else None,
         total_ms=total,
         card_type=card_type_name(r.kind, int(r.ord), r.anki_config),
         note_type=notetype_name or _notetype_name(r.anki_config, r.kind),

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.core.card_info import CardInfo
-from flashcards.core.enums import CardState
+from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import make_plain
 
@@ -43,6 +43,8 @@ _LOG_TYPES = {
     CardState.REVIEW: mark("CardInfoDialog", "Review"),
     CardState.RELEARNING: mark("CardInfoDialog", "Relearn"),
 }
+#: The type of a reset (Forget) in the log, as Anki's card info names it.
+_MANUAL = mark("CardInfoDialog", "Manual")
 #: The card states (the core names them in English).
 _STATES = {
     CardState.NEW: mark("CardInfoDialog", "New"),
@@ -57,6 +59,20 @@ _RATINGS = {
     3: mark("CardInfoDialog", "Good"),
     4: mark("CardInfoDialog", "Easy"),
 }
+
+
+def _log_type(rating: int, state_before: int) -> str:
+    """The log's Type column: Manual for a reset (Forget), else the kind of answer."""
+    if rating == RESET_RATING:
+        return _tr(_MANUAL)
+    return _tr(_LOG_TYPES[CardState(state_before)]) if state_before in _LOG_TYPES else ""
+
+
+def _rating(rating: int) -> str:
+    """The log's Rating column: the button's name (none for a reset)."""
+    if rating == RESET_RATING:
+        return ""
+    return _tr(_RATINGS[rating]) if rating in _RATINGS else str(rating)
 
 
 def _tr(text: str) -> str:
@@ -186,10 +202,8 @@ class CardInfoDialog(QDialog):
         for row, entry in enumerate(info.log):
             cells = (
                 _date(entry.reviewed_at, with_time=True),
-                _tr(_LOG_TYPES[CardState(entry.state_before)])
-                if entry.state_before in _LOG_TYPES
-                else "",
-                _tr(_RATINGS[entry.rating]) if entry.rating in _RATINGS else str(entry.rating),
+                _log_type(entry.rating, entry.state_before),
+                _rating(entry.rating),
                 _span(entry.interval_days),
                 _span(entry.stability),
                 _difficulty(entry.difficulty),

@@ -231,6 +231,30 @@ def test_card_info_follows_the_current_card(
     dialog.close()
 
 
+@no_raise
+def test_card_info_shows_a_forget_as_a_manual_entry(
+    qtbot,  # noqa: ANN001
+    gui: Gui,
+    clock,  # noqa: ANN001
+    browser: BrowserController,
+) -> None:
+    col, window, model = _col(gui), browser.window, browser.model
+    browser.search("Transformer")
+    card_id = model.card_id(0)
+    col.sched.answer(card_id, 3, clock(), duration_ms=6000)
+    clock.advance(minutes=2)
+    col.sched.forget([card_id], clock())  # logged as Anki's Manual entry: no button
+    browser.search("")
+    window.select_rows([model.row_of(card_id)], model.row_of(card_id))
+    window.info_action.trigger()
+    dialog = browser.card_info
+    assert dialog is not None and dialog.log.rowCount() == 2
+    assert [dialog.log.item(0, c).text() for c in (1, 2)] == ["Manual", ""]
+    assert [dialog.log.item(1, c).text() for c in (1, 2)] == ["Learn", "Good"]
+    assert dialog.value("Average Time") == "6.0 s"  # the reset is no answer
+    dialog.close()
+
+
 def test_find_and_replace_in_selected_notes(
     qtbot,  # noqa: ANN001
     gui: Gui,
