@@ -94,16 +94,24 @@ def test_images_and_audio_of_two_devices_reach_both_byte_for_byte(
 def test_large_files_go_in_batches_under_the_size_cap(tmp_path: Path, server_url: str) -> None:
     a, b = device(tmp_path, "a"), device(tmp_path, "b")
     big = {f"noise{i}.wav": os.urandom(5 * 1024 * 1024) for i in range(3)}
+    big["long.wav"] = os.urandom(20 * 1024 * 1024 + 5)  # alone, in three pieces on the server
     for name, data in big.items():
         a.media.add_bytes(name, data)
     marks: list[str] = []
     sync(a, server_url, T0, checkpoint=marks.append)
-    # 15 MiB with a cap of 8 MiB per request: one file per batch here (5 + 5 > 8).
+    # 35 MiB with a cap of 8 MiB per request: one file per batch here (5 + 5 > 8).
     assert media_sync.BATCH_BYTES < 2 * 5 * 1024 * 1024
-    assert marks.count("media up") == 3
+    assert marks.count("media up") == 4
+    engine = create_engine(server_url)
+    with engine.connect() as conn:
+        parts = conn.execute(
+            text("SELECT name, count(*) FROM sync_media_part GROUP BY name ORDER BY name")
+        ).all()
+    engine.dispose()
+    assert parts == [("long.wav", 3), ("noise0.wav", 1), ("noise1.wav", 1), ("noise2.wav", 1)]
     marks.clear()
     sync(b, server_url, T0 + timedelta(minutes=1), checkpoint=marks.append)
-    assert marks.count("media down") == 3
+    assert marks.count("media down") == 4
     assert files(b) == big
 
 
@@ -180,15 +188,19 @@ def test_the_second_learner_cannot_read_the_first_learners_media_with_plain_sql(
     sync(b, pg_cluster.url(database, LEARNER_B), T0)
     assert set(files(b)) == {"mine.png"}  # nothing of A's came to B
     with pg_cluster.connect(database, LEARNER_B) as conn:
-        rows = conn.execute("SELECT owner, name, data FROM sync_media").fetchall()
+        rows = conn.execute("SELECT owner, name FROM sync_media").fetchall()
+        assert rows == [(LEARNER_B, "mine.png")]
+        rows = conn.execute("SELECT owner, name, data FROM sync_media_part").fetchall()
         assert [(r[0], r[1], bytes(r[2])) for r in rows] == [(LEARNER_B, "mine.png", grey_png(8))]
-        assert (
-            conn.execute("UPDATE sync_media SET deleted = true WHERE name = 'secret.png'").rowcount
-            == 0
-        )
+        hide = "UPDATE sync_media SET deleted = true WHERE name = 'secret.png'"
+        assert conn.execute(hide).rowcount == 0
+        wipe = "DELETE FROM sync_media_part WHERE name = 'secret.png'"
+        assert conn.execute(wipe).rowcount == 0
     with pg_cluster.admin(database) as conn:  # the control: A's file is there
         found = conn.execute("SELECT owner, deleted FROM sync_media WHERE name = 'secret.png'")
         assert found.fetchall() == [(LEARNER_A, False)]
+        found = conn.execute("SELECT owner, data FROM sync_media_part WHERE name = 'secret.png'")
+        assert [(r[0], bytes(r[1])) for r in found] == [(LEARNER_A, grey_png(7))]
 
 
 @pytest.mark.parametrize("step", ["media down", "media up"])
@@ -254,9 +266,12 @@ def test_a_hostile_server_cannot_write_outside_the_folder(
             ("damaged.png", hashlib.sha1(b"other bytes").hexdigest()),
         ):
             conn.execute(
-                "INSERT INTO sync_media (name, sha1, size, data, deleted, usn, device, mtime) "
-                "VALUES (%s, %s, %s, %s, false, nextval('sync_usn'), 'evil', now())",
-                (name, sha1, len(evil), evil),
+                "INSERT INTO sync_media (name, sha1, size, deleted, usn, device, mtime) "
+                "VALUES (%s, %s, %s, false, nextval('sync_usn'), 'evil', now())",
+                (name, sha1, len(evil)),
+            )
+            conn.execute(
+                "INSERT INTO sync_media_part (name, part, data) VALUES (%s, 0, %s)", (name, evil)
             )
     report = sync(a, url, T0 + timedelta(minutes=1))
     assert files(a) == {}

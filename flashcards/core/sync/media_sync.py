@@ -1,6 +1,7 @@
 """Media sync: the media folder's files to and from the server, by content hash.
 
-The server keeps one row per file name (``sync_media``: SHA-1, size, bytes, deleted flag, usn);
+The server keeps one row per file name (``sync_media``: SHA-1, size, deleted flag, usn) and the
+file's bytes in pieces of :data:`PART_BYTES` (``sync_media_part``);
 this side keeps what it last synced in ``syncshadow`` (kind ``media``, uid the file name, hash
 ``"<sha1> <size> <mtime_ns>"``: the size and modification time spare hashing unchanged files
 again), and the server usn it has seen in the setting ``sync_media_usn``. A sync runs before
@@ -70,6 +71,9 @@ BATCH_BYTES = 8 * 1024 * 1024
 HEAD_KEY = "media_head"
 
 MEDIA = server.MEDIA
+PART = server.MEDIA_PART
+#: The bytes of one row of ``sync_media_part``.
+PART_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -307,13 +311,20 @@ def _apply_pull(
     for batch in _batches([(n, size) for n, (_sha, size) in wanted]):
         with engine.begin() as sconn:
             got = sconn.execute(
-                select(MEDIA.c.name, MEDIA.c.sha1, MEDIA.c.data).where(
+                select(MEDIA.c.name, MEDIA.c.sha1).where(
                     server.mine(MEDIA), MEDIA.c.name.in_(batch), MEDIA.c.deleted.is_(False)
                 )
             ).all()
+            pieces: dict[str, list[bytes]] = {}
+            for name, data in sconn.execute(
+                select(PART.c.name, PART.c.data)
+                .where(server.mine(PART), PART.c.name.in_(batch))
+                .order_by(PART.c.name, PART.c.part)
+            ):
+                pieces.setdefault(str(name), []).append(bytes(data))
         written: dict[str, _Known] = {}
-        for name, sha1, data in got:
-            data = bytes(data or b"")
+        for name, sha1 in got:
+            data = b"".join(pieces.pop(str(name), []))
             if hashlib.sha1(data, usedforsecurity=False).hexdigest() != sha1:
                 report.warnings.append(f"The server's media file {name!r} was damaged.")
                 continue
@@ -408,18 +419,24 @@ def _upload(
     conn: Connection, name: str, sha1: str, data: bytes, seen: str | None, values: dict[str, Any]
 ) -> bool:
     """Put a file on the server over the version this side saw; whether it was taken."""
-    stmt = pg_insert(MEDIA).values(
-        name=name, sha1=sha1, size=len(data), data=data, deleted=False, **values
-    )
+    stmt = pg_insert(MEDIA).values(name=name, sha1=sha1, size=len(data), deleted=False, **values)
     table = MEDIA
     same = or_(table.c.deleted, table.c.sha1 == sha1)
     if seen is not None:
         same = or_(same, table.c.sha1 == seen)
-    columns = {k: stmt.excluded[k] for k in ("sha1", "size", "data", "deleted", *values)}
+    columns = {k: stmt.excluded[k] for k in ("sha1", "size", "deleted", *values)}
     done = conn.execute(
         stmt.on_conflict_do_update(index_elements=["owner", "name"], set_=columns, where=same)
     )
-    return bool(done.rowcount)
+    if not done.rowcount:
+        return False
+    conn.execute(delete(PART).where(server.mine(PART), PART.c.name == name))
+    pieces = [
+        {"name": name, "part": i, "data": data[start : start + PART_BYTES]}
+        for i, start in enumerate(range(0, max(len(data), 1), PART_BYTES))
+    ]
+    conn.execute(insert(PART), pieces)
+    return True
 
 
 def _bury(conn: Connection, name: str, sha1: str, values: dict[str, Any]) -> bool:
@@ -433,10 +450,9 @@ def _bury(conn: Connection, name: str, sha1: str, values: dict[str, Any]) -> boo
     if str(row.sha1) != sha1:
         return False  # changed elsewhere since: it comes down at the next sync
     conn.execute(
-        update(table)
-        .where(server.mine(table), table.c.name == name)
-        .values(deleted=True, data=None, **values)
+        update(table).where(server.mine(table), table.c.name == name).values(deleted=True, **values)
     )
+    conn.execute(delete(PART).where(server.mine(PART), PART.c.name == name))
     return True
 
 
