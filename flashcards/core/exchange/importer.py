@@ -22,7 +22,7 @@ from flashcards.core.changes import Change, OpResult, announce
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.decks import DeckSettings
-from flashcards.core.enums import CardState
+from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_media, open_package
@@ -318,7 +318,9 @@ def _log_rows(
     ``logged`` holds the card's log as (ms, rating, imported) tuples.
 
     A review that is a copy of a logged one (it went out in a package and came back) or that
-    the package repeats is left out (:func:`duplicate_reviews`).
+    the package repeats is left out (:func:`duplicate_reviews`). A reset to new (Anki's Forget)
+    after the reviews becomes a reset row (no button), as our Forget writes, unless the log has
+    it: sync's replay of the log then ends with the card new, as Anki has it.
     """
     both = [(-1, ms, rating, imported) for ms, rating, imported in logged]
     both += [(i, epoch_ms(v.reviewed_at), v.rating, True) for i, v in enumerate(card.reviews)]
@@ -350,6 +352,33 @@ def _log_rows(
                 "anki_factor": review.anki_factor,
             }
         )
+    if card.reset_at is not None:
+        at = epoch_ms(card.reset_at)
+        if not any(rating == RESET_RATING and ms == at for ms, rating, _ in logged):
+            before = card.reviews[-1].state_after if card.reviews else int(CardState.REVIEW)
+            rows.append(
+                {
+                    "card_id": card_id,
+                    "deck_id": deck_id,
+                    "rating": RESET_RATING,
+                    "reviewed_at": card.reset_at,
+                    "duration_ms": 0,
+                    "state_before": before,
+                    "state_after": int(CardState.NEW),
+                    "interval_days": 0.0,
+                    "stability_after": None,
+                    "difficulty_after": None,
+                    "prev_step": None,
+                    "prev_stability": None,
+                    "prev_difficulty": None,
+                    "prev_due": card.reset_at,
+                    "prev_last_review": None,
+                    "prev_reps": len(card.reviews),
+                    "prev_lapses": 0,
+                    "buried_siblings": "",
+                    "anki_factor": None,
+                }
+            )
     return rows
 
 
@@ -795,7 +824,7 @@ def _merge_progress(
             conn.execute(update(CARD).where(CARD.c.id == mine.id).values(**values))
         elif card.flags and not mine.flags:
             conn.execute(update(CARD).where(CARD.c.id == mine.id).values(flags=card.flags))
-        if card.reviews:
+        if card.reviews or card.reset_at is not None:
             logged = [
                 (int(r[0]), int(r[1]), bool(r[2]))
                 for r in conn.execute(

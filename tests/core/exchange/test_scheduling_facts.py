@@ -17,12 +17,13 @@ from anki_clock import run_anki
 from exchange_helpers import snapshot
 from sqlalchemy import select
 
-from flashcards.core import exchange
+from flashcards.core import exchange, scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import CardState
 from flashcards.core.exchange.export import guid_of
 from flashcards.core.search import search_cards
+from flashcards.core.sync.derived import replay_cards
 from flashcards.core.tables import CARD, LOG, NOTE
 
 #: FSRS-6 parameters as an optimised Anki preset has them (each a 32-bit float's shortest form).
@@ -224,6 +225,16 @@ def test_scheduling_facts_come_from_anki(
     [forgotten] = [c for c in built["cards"] if c[7] == "forgotten"]
     assert forgotten[2] == 0 and forgotten[5] == 3  # Forget: new, three answers before
     assert ours[(forgotten[0], 0)]["reviews"] == 3 and ours[(forgotten[0], 0)]["due"] <= now
+    # Anki's reset became a reset row of the log (at its time): a replay of the log, as sync
+    # does, ends with the card new, not with the state of its three answers.
+    [reset] = [r for r in built["revlog"] if r[3] == 4]
+    card_id = int(ours[(forgotten[0], 0)]["id"])
+    with col.engine.begin() as conn:
+        rows = conn.execute(select(LOG.c.rating, LOG.c.reviewed_ms).where(LOG.c.card_id == card_id))
+        assert sorted(rows, key=lambda r: r[1])[-1] == (0, reset[0])
+        day = scheduling.LearnerDay(col.config.tz, col.config.day_start_hour)
+        replay_cards(conn, [card_id], day)
+    assert _ours(col)[(forgotten[0], 0)]["state"] == CardState.NEW
     # Buried until our next learner day starts, as Anki unburies them at its next day.
     _, day_end = col.config.day_bounds(now)
     assert len(search_cards(col, "is:buried", now)) == 2
