@@ -278,6 +278,13 @@ def test_a_hostile_server_cannot_write_outside_the_folder(
     assert not (tmp_path / "escaped.png").exists() and not (tmp_path / "a" / "escaped.png").exists()
     assert len(report.warnings) == 3, report.warnings
     assert "was damaged" in report.summary()
+    # The damaged file is asked for again (its usn not passed): once mended, it comes.
+    mend = "UPDATE sync_media_part SET data = %s WHERE name = 'damaged.png'"
+    with pg_cluster.connect(database, LEARNER_A) as conn:
+        conn.execute(mend, (b"other bytes",))
+    report = sync(a, url, T0 + timedelta(minutes=2))
+    assert files(a) == {"damaged.png": b"other bytes"}
+    assert len(report.warnings) == 2  # the two names no file can have, refused again
 
 
 def test_a_media_folder_lost_altogether_is_downloaded_again_not_deleted_everywhere(

@@ -278,9 +278,11 @@ def sync_media(
             )
         ).all()
     plan = _plan(rows, local, shadow, report)
-    _apply_pull(col, engine, plan, local, shadow, report, mark)
-    with col.engine.begin() as conn:
-        client._set_setting(conn, MEDIA_USN_KEY, str(head))
+    if _apply_pull(col, engine, plan, local, shadow, report, mark):
+        with col.engine.begin() as conn:
+            client._set_setting(conn, MEDIA_USN_KEY, str(head))
+    else:  # a file did not come (damaged, or its name taken meanwhile): asked again next time
+        head = -1  # (and the push does not move the usn past it either)
     _push(col, engine, device, now, head, report, mark)
 
 
@@ -292,10 +294,12 @@ def _apply_pull(
     shadow: dict[str, _Known],
     report: Any,
     mark: Callable[[str], None],
-) -> None:
+) -> bool:
+    """Carry out the pull's plan; whether every file planned came (or is gone from there)."""
     media = col.media
     folder = media.folder
     assert folder is not None
+    complete = True
     for name in plan.clash:
         _keep_both(col, name, local[name])
     trashed = media.move_to_trash(plan.trash)
@@ -327,20 +331,25 @@ def _apply_pull(
             data = b"".join(pieces.pop(str(name), []))
             if hashlib.sha1(data, usedforsecurity=False).hexdigest() != sha1:
                 report.warnings.append(f"The server's media file {name!r} was damaged.")
+                complete = False
                 continue
             try:
                 final = media.add_bytes(str(name), data)
             except InputError as error:
                 report.warnings.append(str(error))
+                complete = False
                 continue
             if final == name:
                 written[name] = _Known.of(folder / name, sha1)
+            else:  # a file of that name came here meanwhile: this one was kept beside it
+                complete = False
         with col.engine.begin() as conn:
             for name, known in written.items():
                 _set_shadow(conn, name, known)
                 shadow[name] = known
         _count(report.received, "media file", len(written))
         mark("media down")
+    return complete
 
 
 def _push(
