@@ -272,13 +272,53 @@ def _prepare(conn: Connection) -> str:
 # ---------------------------------------------------------------------------- applying
 
 
+class _NoteIds:
+    """Note uid -> local id, read as asked: a sync of a day's changes reads a few, not all."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.known: dict[str, int | None] = {}
+
+    def load(self, uids: Iterable[str]) -> None:
+        """Read the ids of ``uids`` not known yet (in batches: a first sync asks for all)."""
+        missing = sorted({u for u in uids if u not in self.known})
+        for chunk in derived.chunks(missing):
+            rows = self.conn.execute(select(NOTE.c.uid, NOTE.c.id).where(NOTE.c.uid.in_(chunk)))
+            found = {str(r[0]): int(r[1]) for r in rows}
+            self.known.update((u, found.get(u)) for u in chunk)
+
+    def get(self, uid: str) -> int | None:
+        """The note's id here, or None when it is not here."""
+        self.load([uid])
+        return self.known[uid]
+
+    def __contains__(self, uid: str) -> bool:
+        return self.get(uid) is not None
+
+    def __getitem__(self, uid: str) -> int:
+        found = self.get(uid)
+        if found is None:
+            raise KeyError(uid)
+        return found
+
+    def update(self, pairs: Iterable[tuple[str, int]]) -> None:
+        """Notes written here now."""
+        self.known.update(pairs)
+
+    def pop(self, uid: str) -> int | None:
+        """The note's id, forgotten (it is being deleted)."""
+        found = self.get(uid)
+        self.known[uid] = None
+        return found
+
+
 class _Local:
     """Writes the server's objects into the collection, inside one transaction."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.decks = {str(r[0]): int(r[1]) for r in conn.execute(select(DECK.c.uid, DECK.c.id))}
-        self.notes = {str(r[0]): int(r[1]) for r in conn.execute(select(NOTE.c.uid, NOTE.c.id))}
+        self.notes = _NoteIds(conn)
 
     def apply(self, kind: str, uid: str, payload: dict[str, Any]) -> bool:
         """Write one object; False when what it belongs to is not here (deleted here)."""
@@ -329,6 +369,7 @@ class _Local:
         updates: list[dict[str, Any]] = []
         inserts: list[dict[str, Any]] = []
         done = []
+        self.notes.load(uid for uid, _payload in items)
         for uid, payload in items:
             values = dict(payload)
             deck_id = self.decks.get(str(values.pop("deck_uid")))
@@ -350,6 +391,7 @@ class _Local:
         return done
 
     def _apply_cards(self, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
+        self.notes.load(str(p["note_uid"]) for _, p in items)
         note_ids = sorted(
             {self.notes[n] for n in (str(p["note_uid"]) for _, p in items) if n in self.notes}
         )
@@ -423,7 +465,7 @@ class _Local:
             self.conn.execute(delete(DECK).where(DECK.c.id == deck_id))
             self.conn.execute(delete(SHADOW).where(SHADOW.c.kind == "options", SHADOW.c.uid == uid))
         elif kind == "note":
-            note_id = self.notes.pop(uid, None)
+            note_id = self.notes.pop(uid)
             if note_id is not None:
                 delete_note_rows(self.conn, [note_id])
         elif kind == "card":
@@ -440,6 +482,7 @@ class _Local:
     def cards_of(self, uids: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Card uid -> (local id, deck id), for those of ``uids`` that are here."""
         wanted = set(uids)
+        self.notes.load(u.rpartition("/")[0] for u in wanted)
         notes = sorted(
             {self.notes[n] for n in (u.rpartition("/")[0] for u in wanted) if n in self.notes}
         )
