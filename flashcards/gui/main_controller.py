@@ -98,6 +98,7 @@ class MainController(QObject):
         a.sync.triggered.connect(self.sync.sync)
         a.sync_settings.triggered.connect(self.sync.ask_settings)
         self.sync.message.connect(self._on_message)
+        self.sync.progress.connect(self._on_message)
         a.settings.triggered.connect(self._on_settings)
         a.about.triggered.connect(self._on_about)
         window.deck_list.study_requested.connect(self._on_study)

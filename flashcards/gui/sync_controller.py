@@ -2,17 +2,26 @@
 
 The server is a PostgreSQL URL (``postgresql://learner@host/db``) kept in the GUI's settings;
 its password is never stored there: it goes to the system keyring
-(:func:`flashcards.core.sync.client.save_password`), where a sync finds it. The sync runs on the
-executor like any collection work, with a busy dialog; what moved goes to the status bar and a
-failure is one sentence (:func:`flashcards.core.sync.client.describe`).
+(:func:`flashcards.core.sync.client.save_password`), where a sync finds it.
+
+A sync never blocks the review screen: it runs as the steps of
+:class:`~flashcards.core.sync.client.SyncRun`, the short local ones (prepare, merge, read what
+to send, record) as collection work on the executor, the network ones (reading from and writing
+to PostgreSQL, which never touch the collection) on a thread of their own, so that answering a
+card waits at most for a local step. A card answered after the sync read what to send stays
+unsent and goes with the next sync. Each step says what it does in the status bar
+(:attr:`SyncController.progress`); what moved goes there at the end, and a failure is one
+sentence (:func:`flashcards.core.sync.client.describe`).
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,7 +29,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +37,7 @@ from flashcards.gui.plain import make_plain, one_sentence, warn
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
-    from flashcards.core.sync.client import SyncReport
+    from flashcards.core.sync.client import Step, SyncReport, SyncRun
     from flashcards.gui.clock import Clock
     from flashcards.gui.ops import Ops
 
@@ -92,6 +100,12 @@ class SyncController(QObject):
     message = Signal(str)
     #: A sync ended (successfully or not): views refresh from ``changed`` as usual.
     finished = Signal()
+    #: What the running sync does now, a sentence for the status bar.
+    progress = Signal(str)
+    # A network step ended on the sync thread: its error, or None (queued to the GUI thread).
+    _network_done = Signal(object)
+    # A step began (from whichever thread runs it): its name and the rows it moves.
+    _step_began = Signal(str, int)
 
     def __init__(
         self, col: Collection, ops: Ops, clock: Clock, settings: QSettings, parent: QWidget
@@ -102,9 +116,12 @@ class SyncController(QObject):
         self._clock = clock
         self._settings = settings
         self._parent = parent
-        self._progress: QProgressDialog | None = None
         self.running = False
         self.dialog: SyncSettingsDialog | None = None
+        self._run: SyncRun | None = None
+        self._steps: list[Step] = []
+        self._network_done.connect(self._on_network_done)
+        self._step_began.connect(self._on_step_began)
 
     # ------------------------------------------------------------------ settings
 
@@ -157,22 +174,83 @@ class SyncController(QObject):
         if not url:
             self.ask_settings()
             return
+        from flashcards.core.errors import FlashcardsError
         from flashcards.core.sync import client
 
-        now = self._clock()
+        try:
+            run = client.SyncRun(self._col, url, self._clock(), progress=self._step_began.emit)
+        except FlashcardsError as exc:  # a URL that is not one
+            self._on_failed(exc)
+            return
         self.running = True
-        progress = QProgressDialog(self.tr("Syncing…"), "", 0, 0, self._parent)
-        progress.setCancelButton(None)  # a sync is resumable, but stopping it halfway gains nothing
-        progress.setWindowTitle(self.tr("Sync"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        self._progress = progress
+        self._run = run
+        self._steps = run.steps()
+        self._next_step()
+
+    def _next_step(self) -> None:
+        run = self._run
+        assert run is not None
+        if not self._steps:
+            self._close(lambda: self._on_synced(run.report))
+            return
+        step = self._steps.pop(0)
+        if step.local:
+            self._ops.run(
+                lambda _report: run.run(step),
+                initiator=self,
+                on_done=lambda _value: self._next_step(),
+                on_error=self._step_failed,
+            )
+        else:
+            threading.Thread(
+                target=self._network, args=(run, step), name="flashcards-sync", daemon=True
+            ).start()
+
+    def _network(self, run: SyncRun, step: Step) -> None:
+        """On the sync thread: one network step; its outcome goes back to the GUI thread."""
+        try:
+            run.run(step)
+        except Exception as exc:  # delivered to the GUI thread, said there
+            self._network_done.emit(exc)
+        else:
+            self._network_done.emit(None)
+
+    @Slot(object)
+    def _on_network_done(self, error: BaseException | None) -> None:
+        if error is None:
+            self._next_step()
+        else:
+            self._step_failed(error)
+
+    def _step_failed(self, exc: BaseException) -> None:
+        self._close(lambda: self._on_failed(exc))
+
+    def _close(self, then: Callable[[], None]) -> None:
+        """Let the sync go (announcing what it changed, as collection work), then ``then``."""
+        run = self._run
+        assert run is not None
+        self._steps = []
         self._ops.run(
-            lambda _report: client.sync(self._col, url, now),
+            lambda _report: run.close(),
             initiator=self,
-            on_done=self._on_synced,
-            on_error=self._on_failed,
+            on_done=lambda _value: then(),
+            on_error=lambda _exc: then(),
         )
+
+    @Slot(str, int)
+    def _on_step_began(self, step: str, count: int) -> None:
+        texts = {
+            "prepare": self.tr("Syncing: preparing…"),
+            "schema": self.tr("Syncing: connecting to the server…"),
+            "media": self.tr("Syncing: media files…"),
+            "pull": self.tr("Syncing: receiving changes…"),
+            "merge": self.tr("Syncing: merging {n} changes…"),
+            "read": self.tr("Syncing: gathering changes…"),
+            "push": self.tr("Syncing: sending {n} changes…"),
+            "record": self.tr("Syncing: finishing…"),
+        }
+        text = texts.get(step, self.tr("Syncing…"))
+        self.progress.emit(text.format(n=f"{count:,}"))
 
     def sync_now_blocking(self) -> None:
         """Sync before the app closes (waits for it; a failure is said, never raised)."""
@@ -192,10 +270,7 @@ class SyncController(QObject):
 
     def _finish(self) -> None:
         self.running = False
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
+        self._run = None
         self.finished.emit()
 
     def _on_synced(self, report: SyncReport) -> None:

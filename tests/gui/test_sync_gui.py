@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog
+from sqlalchemy.engine import make_url
 
 from flashcards.core.sync.client import sync
 from flashcards.gui.app import Gui
@@ -76,3 +77,67 @@ def test_y_syncs_and_without_a_server_asks_for_one(
     dialog = gui.controller.sync.dialog
     assert dialog is not None and dialog.isVisible() and dialog.url.text() == ""
     dialog.reject()
+
+
+def _unsent(col, uid: str) -> bool:  # noqa: ANN001
+    with col.engine.connect() as conn:
+        found = conn.exec_driver_sql("SELECT usn FROM reviewlog WHERE uid = ?", (uid,)).scalar()
+    return found == -1
+
+
+def _answer(gui: Gui, when) -> str:  # noqa: ANN001
+    """Answer the next card on the GUI thread, as the review screen does; its review's uid."""
+    col, ops = gui.col, gui.ops
+    assert col is not None and ops is not None
+    card = ops.run_now(lambda: col.sched.next_card(when))
+    assert card is not None
+    result = ops.run_now(lambda: col.sched.answer(card.card_id, 3, when))
+    with col.engine.connect() as conn:
+        uid = conn.exec_driver_sql(
+            "SELECT uid FROM reviewlog WHERE id = ?", (result.review_id,)
+        ).scalar_one()
+    return str(uid)
+
+
+def test_answering_during_a_slow_sync_works_and_goes_with_the_next_one(
+    qtbot,
+    gui: Gui,
+    clock,
+    settings: QSettings,
+    pg_cluster,  # noqa: F811
+    server_url: str,  # noqa: F811
+) -> None:  # noqa: ANN001
+    """The sync's network steps run off the collection's executor: while its push waits for the
+    server (another session holds the learner's sync lock), a card is answered on the GUI
+    thread at once; that answer came after the sync read what to send, so it stays unsent and
+    the next sync sends it."""
+    from flashcards.core.sync import server
+    from tests.sync.conftest import ADMIN, LEARNER_A
+
+    col = gui.col
+    assert col is not None
+    controller = _controller(gui, clock, settings)
+    settings.setValue(URL_SETTING, server_url)
+    with qtbot.waitSignal(controller.finished, timeout=60_000):
+        controller.sync()
+    before = _answer(gui, clock())  # to be sent by the slow sync
+    database = make_url(server_url).database
+    assert database is not None
+    with pg_cluster.connect(database, ADMIN) as holder:
+        lock = (server.LOCK_KEY, LEARNER_A)
+        holder.execute("SELECT pg_advisory_lock_shared(%s, hashtext(%s))", lock)
+        with qtbot.waitSignal(
+            controller.progress, timeout=60_000, check_params_cb=lambda t: "sending" in t
+        ):
+            controller.sync()
+        during = _answer(gui, clock())  # the push waits for the lock: the GUI does not
+        qtbot.wait(300)
+        assert controller.running
+        with qtbot.waitSignal(controller.finished, timeout=60_000):
+            holder.execute("SELECT pg_advisory_unlock_shared(%s, hashtext(%s))", lock)
+    assert not _unsent(col, before)
+    assert _unsent(col, during)
+    with qtbot.waitSignal(controller.message, timeout=60_000) as said:
+        controller.sync()
+    assert said.args[0].startswith("Synced: sent 1 review")
+    assert not _unsent(col, during)

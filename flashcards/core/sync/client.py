@@ -713,46 +713,154 @@ def _pull(engine: Engine, since: int) -> _Pulled:
 # ---------------------------------------------------------------------------- the sync
 
 
+#: ``progress(step, count)``: a step of a sync begins ("prepare", "schema", "media", "pull",
+#: "merge", "read", "push", "record"); ``count`` is how many rows it moves (0: not known yet).
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class Step:
+    """One step of a sync.
+
+    A ``local`` step uses the collection (the app runs it as collection work); the others only
+    talk to the server, so the app runs them elsewhere and answering cards goes on meanwhile.
+    """
+
+    name: str
+    local: bool
+    run: Callable[[], None]
+
+
+class SyncRun:
+    """One sync as steps, each committed on its own (see the module docstring).
+
+    :func:`sync` runs them in turn; the app runs the local ones as collection work and the
+    network ones on a thread of their own. Whatever runs them calls :meth:`close` at the end
+    (a local step: it announces what the sync changed), also after a failure.
+
+    Args:
+        col: The collection.
+        url: The server's SQLAlchemy URL.
+        now: The time of the sync.
+        checkpoint: Called with the name of each step once it is committed ("prepared",
+            "merged", "pushed", "recorded"): the tests kill the process there.
+        progress: Told as each step begins, with the rows it moves when known.
+
+    Raises:
+        SyncError: When the URL is not one (from the constructor).
+    """
+
+    def __init__(
+        self,
+        col: Collection,
+        url: str,
+        now: datetime,
+        *,
+        checkpoint: Checkpoint | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.col = col
+        self.now = utcnow_guard(now)
+        self.mark = checkpoint or (lambda _step: None)
+        self.progress = progress or (lambda _step, _count: None)
+        self.report = SyncReport()
+        self.engine = _server_engine(url)
+        self._device = ""
+        self._since = 0
+        self._pulled: _Pulled | None = None
+        self._out: _Outgoing | None = None
+
+    def steps(self) -> list[Step]:
+        """The steps, in the order they run."""
+        return [
+            Step("prepare", True, self._prepare),
+            Step("schema", False, lambda: _ensure_schema(self.engine)),
+            Step("media", True, self._media),
+            Step("pull", False, self._pull),
+            Step("merge", True, self._merge),
+            Step("read", True, self._read),
+            Step("push", False, self._push),
+            Step("record", True, self._record),
+        ]
+
+    def run(self, step: Step) -> None:
+        """Run one step; a server error becomes a :class:`SyncError` in one sentence."""
+        try:
+            step.run()
+        except DBAPIError as error:
+            raise SyncError(describe(error)) from error
+
+    def close(self) -> None:
+        """Let the server connections go and announce what the sync may have changed."""
+        self.engine.dispose()
+        self.col.notify(
+            Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS | Change.OPTIONS
+        )
+
+    def _prepare(self) -> None:
+        self.progress("prepare", 0)
+        with self.col.engine.begin() as conn:
+            self._device = _prepare(conn)
+            self._since = int(_setting(conn, USN_KEY) or 0)
+        self.mark("prepared")
+
+    def _media(self) -> None:
+        self.progress("media", 0)
+        media_sync.sync_media(self.col, self.engine, self._device, self.now, self.report, self.mark)
+        with self.col.engine.connect() as conn:
+            self._since = int(_setting(conn, USN_KEY) or 0)
+
+    def _pull(self) -> None:
+        self.progress("pull", 0)
+        self._pulled = _pull(self.engine, self._since)
+
+    def _merge(self) -> None:
+        assert self._pulled is not None
+        pulled = self._pulled
+        self.progress("merge", len(pulled.logs) + sum(map(len, pulled.objects.values())))
+        _merge(self.col, pulled, self._device, self.now, self.report)
+        self.mark("merged")
+
+    def _read(self) -> None:
+        self.progress("read", 0)
+        self._out = _read_outgoing(self.col)
+
+    def _push(self) -> None:
+        assert self._out is not None
+        out = self._out
+        self.progress("push", len(out.logs) + sum(map(len, out.changed.values())))
+        _send(self.engine, out, self._device, self.now, self.report, self.mark)
+
+    def _record(self) -> None:
+        assert self._out is not None and self._pulled is not None
+        self.progress("record", 0)
+        _record(self.col, self._out, self._pulled.head, self.report, self.mark)
+
+
 def sync(
     col: Collection,
     url: str,
     now: datetime,
     *,
     checkpoint: Checkpoint | None = None,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Sync ``col`` with the PostgreSQL server at ``url`` (a SQLAlchemy URL) as of ``now``.
 
-    ``checkpoint`` is called with the name of each step once it is committed ("prepared",
-    "merged", "pushed", "recorded"): the tests kill the process there.
+    The steps of :class:`SyncRun`, in turn, on this thread; ``checkpoint`` and ``progress`` as
+    there.
 
     Raises:
         SyncError: In one sentence, when the server cannot be reached, refuses the password,
             holds a newer schema, or fails.
     """
-    now = utcnow_guard(now)
-    mark = checkpoint or (lambda _step: None)
-    report = SyncReport()
-    engine = _server_engine(url)
+    run = SyncRun(col, url, now, checkpoint=checkpoint, progress=progress)
     try:
-        with col.engine.begin() as conn:
-            device = _prepare(conn)
-        mark("prepared")
-        _ensure_schema(engine)
-        media_sync.sync_media(col, engine, device, now, report, mark)
-        with col.engine.connect() as conn:
-            since = int(_setting(conn, USN_KEY) or 0)
-        pulled = _pull(engine, since)
-        _merge(col, pulled, device, now, report)
-        mark("merged")
-        _push(col, engine, device, now, pulled.head, report, mark)
-    except SyncError:
-        raise
-    except DBAPIError as error:
-        raise SyncError(describe(error)) from error
+        for step in run.steps():
+            run.run(step)
     finally:
-        engine.dispose()
-        col.notify(Change.DECKS | Change.NOTES | Change.CARDS | Change.REVIEWS | Change.OPTIONS)
-    return report
+        run.close()
+    return run.report
 
 
 def _merge(
@@ -996,15 +1104,27 @@ def _merge_logs(
     return touched
 
 
-def _push(
-    col: Collection,
-    engine: Engine,
-    device: str,
-    now: datetime,
-    pulled_head: int,
-    report: SyncReport,
-    mark: Checkpoint,
-) -> None:
+@dataclass
+class _Outgoing:
+    """What this device has to send, read by :func:`_read_outgoing`."""
+
+    full: bool  # every object was compared (the first sync with the change triggers)
+    noted: int  # the last change noted that was read
+    changed: dict[str, list[tuple[str, dict[str, Any], str]]]
+    graves: set[tuple[str, str]]
+    logs: list[tuple[Any, ...]]
+    to_push: set[str]  # cards whose derived state was marked to go up
+    states: list[tuple[Any, ...]]  # their states (those still as derived)
+    head: int = 0  # the server's head before the push
+    usn: int = 0  # the push's usn
+
+    def empty(self) -> bool:
+        """Nothing to send."""
+        return not (self.changed or self.graves or self.logs or self.to_push)
+
+
+def _read_outgoing(col: Collection) -> _Outgoing:
+    """Read what to send: changed objects, deletions, reviews, derived states (local step)."""
     with col.engine.connect() as conn:
         graves = {(str(r[0]), str(r[1])) for r in conn.execute(select(GRAVE))}
         # The objects changed here since the last push (all of them the first time).
@@ -1034,18 +1154,27 @@ def _push(
         if kind in server.OBJECTS and kind != "options" and uid not in local[kind]:
             graves.add((kind, uid))
     graves = {(k, u) for k, u in graves if u not in local.get(k, {})}
-    if not changed and not graves and not logs and not to_push:
-        with col.engine.begin() as conn:
-            _noted(conn, full, noted)
-        report.usn = pulled_head
+    return _Outgoing(full, noted, changed, graves, logs, to_push, states)
+
+
+def _send(
+    engine: Engine,
+    out: _Outgoing,
+    device: str,
+    now: datetime,
+    report: SyncReport,
+    mark: Checkpoint,
+) -> None:
+    """Send ``out`` in one server transaction (network step: no collection work)."""
+    if out.empty():
         return
     with engine.begin() as sconn:
         server.lock(sconn, exclusive=True)
-        head = _head(sconn)
-        usn = int(sconn.execute(select(server.USN_SEQ.next_value())).scalar_one())
+        out.head = _head(sconn)
+        out.usn = usn = int(sconn.execute(select(server.USN_SEQ.next_value())).scalar_one())
         sync_values = {"usn": usn, "device": device}
         for kind in server.OBJECTS:
-            items = changed.get(kind, [])
+            items = out.changed.get(kind, [])
             rows = [
                 {"uid": uid, **payload, **sync_values, "mtime": _mtime(kind, payload, now)}
                 for uid, payload, _digest in items
@@ -1053,12 +1182,13 @@ def _push(
             _upsert(sconn, server.OBJECTS[kind], rows)
             if items:
                 report.sent[kind] += len(items)
-        for kind, uid in sorted(graves, key=lambda g: ("card", "note", "deck").index(g[0])):
+        for kind, uid in sorted(out.graves, key=lambda g: ("card", "note", "deck").index(g[0])):
             _bury_on_server(sconn, kind, uid, {**sync_values, "mtime": now})
             report.sent["deletion"] += 1
-        transfer.push_logs(sconn, logs, usn, device)
-        report.sent["review"] += len(logs)
-        transfer.push_derived(sconn, states, usn, device)
+        transfer.push_logs(sconn, out.logs, usn, device)
+        if out.logs:
+            report.sent["review"] += len(out.logs)
+        transfer.push_derived(sconn, out.states, usn, device)
         stmt = pg_insert(server.META).values(key="head", value=str(usn))
         sconn.execute(
             stmt.on_conflict_do_update(
@@ -1066,29 +1196,41 @@ def _push(
             )
         )
     mark("pushed")
+
+
+def _record(
+    col: Collection, out: _Outgoing, pulled_head: int, report: SyncReport, mark: Checkpoint
+) -> None:
+    """Mark what was sent as synced (local step)."""
+    if out.empty():
+        with col.engine.begin() as conn:
+            _noted(conn, out.full, out.noted)
+        report.usn = pulled_head
+        return
+    usn = out.usn
     with col.engine.begin() as conn:
         recorded = [
-            (kind, uid, digest) for kind, items in changed.items() for uid, _p, digest in items
+            (kind, uid, digest) for kind, items in out.changed.items() for uid, _p, digest in items
         ]
         for chunk in derived.chunks(recorded, 5000):
             conn.exec_driver_sql(
                 "INSERT OR REPLACE INTO syncshadow (kind, uid, hash) VALUES (?, ?, ?)", list(chunk)
             )
-        for kind, uid in graves:
+        for kind, uid in out.graves:
             conn.execute(delete(SHADOW).where(SHADOW.c.kind == kind, SHADOW.c.uid == uid))
             conn.execute(delete(GRAVE).where(GRAVE.c.kind == kind, GRAVE.c.uid == uid))
             if kind == "deck":
                 conn.execute(delete(SHADOW).where(SHADOW.c.kind == "options", SHADOW.c.uid == uid))
-        for chunk in derived.chunks(sorted(to_push), 5000):
+        for chunk in derived.chunks(sorted(out.to_push), 5000):
             conn.execute(
                 delete(SHADOW).where(SHADOW.c.kind == derived.PUSH_KIND, SHADOW.c.uid.in_(chunk))
             )
-        uids = [str(r[0]) for r in logs]
+        uids = [str(r[0]) for r in out.logs]
         for chunk in derived.chunks(uids, 5000):
             conn.execute(update(LOG).where(LOG.c.uid.in_(chunk)).values(usn=usn))
-        _noted(conn, full, noted)
+        _noted(conn, out.full, out.noted)
         # Nobody pushed between our pull and our push: we have everything up to our own usn.
-        if head == pulled_head:
+        if out.head == pulled_head:
             _set_setting(conn, USN_KEY, str(usn))
     report.usn = usn
     mark("recorded")
