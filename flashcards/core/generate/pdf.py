@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flashcards.core.errors import InputError
-from flashcards.core.generate.pdf_tables import CJK, CJK_GAP, find_tables
+from flashcards.core.generate.pdf_tables import CJK, CJK_GAP, contents_lines, find_tables
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -279,6 +279,8 @@ def join_pages(pages: list[list[str]]) -> str:
         The text; paragraphs separated by a blank line, tables as Markdown rows.
     """
     layout = [line for page in _strip_edges(pages) for line in [*page, "\x0c"]]
+    contents = contents_lines(layout)
+    layout = ["" if n in contents else line for n, line in enumerate(layout)]
     tables = find_tables(layout)
     lines = [line if line == "\x0c" else _clean_line(line) for line in layout]
     # The width of a full line, for Japanese and for other lines apart: the extracted text does

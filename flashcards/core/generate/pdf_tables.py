@@ -218,3 +218,47 @@ def table_at(lines: list[str], start: int) -> tuple[int, str] | None:
     if sum(all(row.cells[:2]) for row in rows) < 2:
         return None  # most "rows" have an empty cell: not a table of two columns or more
     return end, _markdown(header, rows)
+
+
+# A table of contents' entry: a title, then dotted leaders, a wide gap or nothing, then a page
+# number at the end of the line ("第2章 用語 ……… 3", "2. Addresses    3", "Addresses and names3").
+_CONTENTS_ENTRY = re.compile(
+    r"^\s*(?P<title>\S.{0,100}?)(?P<lead>\s*(?:[.．·・…‥_]\s?){3,}\s*| {2,}| ?)"
+    r"(?<![\d.,])(?P<page>\d{1,4})$"  # "0.5" is a value, not page 5
+)
+_MIN_CONTENTS = 3  # entries in a row that make a table of contents
+
+
+def contents_lines(lines: list[str]) -> set[int]:
+    """The lines of a table of contents: navigation, not text to learn from.
+
+    A run of at least three consecutive lines, each a title ending in a page number, the page
+    numbers never decreasing and two of them at least set off by dotted leaders or a wide gap
+    (a table laid out by a word processor may glue the number to the title: ``names3``). Read as
+    prose or as a two-column table they made junk notes (``Introduction 1 → Addresses and
+    names 3 …``).
+    """
+    found: set[int] = set()
+    run: list[tuple[int, int, bool]] = []  # (line index, page, set off by a leader or a gap)
+
+    def close() -> None:
+        pages = [page for _, page, _ in run]
+        set_off = sum(lead for _, _, lead in run)
+        if len(run) >= _MIN_CONTENTS and pages == sorted(pages) and set_off >= 2:
+            found.update(index for index, _, _ in run)
+        run.clear()
+
+    for index, line in enumerate(lines):
+        match = _CONTENTS_ENTRY.match(line) if line.strip() else None
+        if match is None or not re.search(r"[^\W\d_]", match.group("title")):
+            close()
+            continue
+        run.append(
+            (
+                index,
+                int(match.group("page")),
+                bool(match.group("lead").strip(" ")) or len(match.group("lead")) >= 2,
+            )
+        )
+    close()
+    return found

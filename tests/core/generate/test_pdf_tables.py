@@ -9,7 +9,7 @@ import pytest
 
 from flashcards.core.generate import generate_deck, load_article
 from flashcards.core.generate.pdf import join_pages
-from flashcards.core.generate.pdf_tables import table_at
+from flashcards.core.generate.pdf_tables import contents_lines, table_at
 from tools.make_pdf import make_pdf
 
 GLOSSARY = (
@@ -124,3 +124,53 @@ def test_a_long_run_of_table_shaped_lines_is_read_in_linear_time() -> None:
     text = join_pages(pages)
     assert time.perf_counter() - start < 10
     assert text.count("\n| ") >= 15_000
+
+
+CONTENTS = (
+    "<h1>家庭のネットワーク入門</h1><h2>目次</h2><pre>\n"
+    "第1章 はじめに ………………………………………… 1\n"
+    "第2章 アドレスと名前 …………………………………… 3\n"
+    "第3章 ルーターとスイッチ ……………………………… 7\n"
+    "付録  用語集                                  24\n</pre>"
+    "<h2>Contents</h2><table>"
+    "<tr><td>1. Introduction</td><td>1</td></tr>"
+    "<tr><td>2. Addresses and names</td><td>3</td></tr>"
+    "<tr><td>3. Routers and switches</td><td>7</td></tr>"
+    "<tr><td>Appendix: Glossary</td><td>24</td></tr></table>"
+    "<pre>\nIntroduction .................... 1\nAddresses and names ............. 3\n"
+    "Routers and switches ............ 7\n</pre>"
+    "<h2>第1章 はじめに</h2>"
+    "<p>ルーターは、ネットワークとネットワークの間でパケットを転送する装置です。</p>"
+)
+
+
+def test_a_table_of_contents_makes_no_rows_and_no_notes(tmp_path: Path) -> None:
+    # Dotted leaders (…… and ....), a wide gap, and a number glued to its title by the layout.
+    path = tmp_path / "handbook.pdf"
+    make_pdf(CONTENTS, path)
+    article = load_article(path)
+    assert "|" not in article.text
+    assert "Addresses" not in article.text and "用語集" not in article.text, article.text
+    notes = generate_deck(article).notes
+    assert [(n.front, n.back) for n in notes] == [
+        ("ルーター", "ネットワークとネットワークの間でパケットを転送する装置")
+    ]
+
+
+def test_numbered_lines_that_are_no_contents_stay() -> None:
+    lines = [
+        "Step 1",
+        "Step 2",
+        "Step 3",
+        "",
+        "Tidal volume       0.5",
+        "Vital capacity     4.6",
+        "Residual volume    1.2",
+        "",
+        "Versions 3 and 4 came out in 2019 and 2021; the list runs from 1998   to 2023",
+        "Chapter 9  is long   10",
+    ]
+    assert contents_lines(lines) == set()
+    toc = ["Introduction ........ 1", "Names     3", "Routers 7"]
+    assert contents_lines(toc) == {0, 1, 2}
+    assert contents_lines(["Routers ........ 7", "Names ........ 3", "Intro ........ 1"]) == set()
