@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flashcards.core.deckfile import DeckFile, NoteSpec
-from flashcards.core.generate.backs import same_text
-from flashcards.core.generate.textutil import fold, term_key
+from flashcards.core.generate.backs import has_anaphor_en, has_anaphor_ja, same_text
+from flashcards.core.generate.fragments import fragment_reason
+from flashcards.core.generate.textutil import fold, is_hiragana, term_key
 from flashcards.core.generate.tokens import starts_with_particle
 
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
@@ -118,3 +119,61 @@ def score_deck(deck: DeckFile, gold: list[GoldTerm]) -> Quality:
         missing=missing,
         wrong=tuple(wrong),
     )
+
+
+# --- Shapes of bad backs: what the gold phrases cannot see (a fragment still holds a phrase) ---
+
+_SHORT_GLOSS = 15
+
+
+def _is_gloss(back: str, fronts: set[str]) -> bool:
+    """A short back that is another note's term, or one word or name (``生成``, ``Zero-shot``)."""
+    if len(back) > _SHORT_GLOSS:
+        return False
+    one_word = " " not in back.strip() and not any(is_hiragana(ch) for ch in back)
+    return fold(back) in fronts or one_word
+
+
+def back_shapes(deck: DeckFile, lang: str) -> list[tuple[NoteSpec, str]]:
+    """The deck's basic notes whose back has a bad shape, each with the shape's label.
+
+    Labels: ``fragment: <fault>`` (`fragment_reason` on the back, or on its first part),
+    ``joined fragment: <fault>`` (a second back after `` / `` that is one), ``anaphor`` (the back
+    leans on the text around it), ``gloss only`` (the back is only the term's other name, or
+    only its gloss appended), ``duplicate`` (the back or the term of another note again),
+    ``fragment front`` (a front cut out of a sentence: ``device that``). Backs that are whole
+    but say something other than what the term is are left to a reader.
+    """
+    fronts = {fold(n.front.split(" (", 1)[0]) for n in deck.notes if n.kind != "cloze"}
+    seen_backs: dict[str, str] = {}
+    seen_terms: set[str] = set()
+    out: list[tuple[NoteSpec, str]] = []
+    for note in deck.notes:
+        if note.kind == "cloze":
+            continue
+        term = note.front.split(" (", 1)[0]
+        parts = [p.strip() for p in note.back.split(" / ")]
+        label = ""
+        first = fragment_reason(parts[0], lang)
+        later = [fragment_reason(p, lang) for p in parts[1:]]
+        anaphor = has_anaphor_ja if lang == "ja" else has_anaphor_en
+        bare = re.sub(r"^(?:an?|the)\s+", "", term, flags=re.IGNORECASE)
+        if first:
+            label = f"fragment: {first}"
+        elif any(later):
+            label = f"joined fragment: {next(r for r in later if r)}"
+        elif re.search(r"\b(?:that|which|who)$", term) or term.startswith("("):
+            label = "fragment front"
+        elif any(anaphor(p) for p in parts):
+            label = "anaphor"
+        elif fold(parts[0]) in seen_backs or (bare != term and fold(bare) in seen_terms):
+            label = "duplicate"
+        elif _is_gloss(parts[0], fronts):
+            label = "gloss only"
+        elif any(_is_gloss(p, fronts) for p in parts[1:]):
+            label = "gloss appended"
+        seen_backs.setdefault(fold(parts[0]), term)
+        seen_terms.add(fold(term))
+        if label:
+            out.append((note, label))
+    return out

@@ -10,7 +10,9 @@ reads saved web pages and PDFs too), else with ``read_article``, which reads tex
 only: HTML and PDF articles are then reported as "unreadable format". An article that cannot
 be read or generated counts as recall 0 in the averages and has no precision.
 
-Usage: ``python -m tools.score_sets [--sets dev,blind3] [--show-missing]``.
+Usage: ``python -m tools.score_sets [--sets dev,blind3] [--show-missing] [--backs]``;
+``--backs`` lists the bad backs the gold phrases cannot see (fragments, anaphors, glosses,
+duplicates: ``tools.quality.back_shapes``) and counts them per set.
 
 Blind sets (``blind2``, ``blind3``, ``blind4``) are scored once, at the end; never tune on
 their output.
@@ -21,14 +23,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import flashcards.core.generate as generate
+from flashcards.core.deckfile import DeckFile
 from flashcards.core.generate import Article, generate_deck
+from flashcards.core.generate.textutil import detect_language
 from tests.data.evaluation import SETS, articles
-from tools.quality import Quality, load_gold, score_deck
+from tools.quality import Quality, back_shapes, load_gold, score_deck
 
 #: Formats in the order the table lists them.
 FORMATS = ("html", "md", "txt", "pdf")
@@ -45,6 +50,7 @@ class Row:
     quality: Quality | None
     seconds: float
     error: str = ""
+    shapes: tuple[tuple[str, str, str], ...] = ()  # (front, back, label) of bad backs
 
 
 def article_format(path: Path) -> str:
@@ -76,7 +82,29 @@ def score_article(
         message = " ".join(str(exc).split())[:70]
         return Row(name, set_name, fmt, None, time.perf_counter() - start, message)
     seconds = time.perf_counter() - start
-    return Row(name, set_name, fmt, score_deck(deck, load_gold(gold)), seconds)
+    shapes = tuple(
+        (note.front, note.back, label)
+        for note, label in back_shapes(deck, detect_language(deck_text(deck)))
+    )
+    return Row(name, set_name, fmt, score_deck(deck, load_gold(gold)), seconds, "", shapes)
+
+
+def deck_text(deck: DeckFile) -> str:
+    """The deck's fronts and backs, to tell its language by."""
+    return "\n".join(f"{n.front} {n.back}" for n in deck.notes)
+
+
+def shape_counts(rows: list[Row]) -> list[str]:
+    """Bad-back counts by shape and set (``tools.quality.back_shapes``)."""
+    lines = ["Bad backs by shape (tools.quality.back_shapes)"]
+    for set_name in dict.fromkeys(r.set_name for r in rows):
+        group = [r for r in rows if r.set_name == set_name]
+        counts = Counter(label.split(":")[0] for r in group for _f, _b, label in r.shapes)
+        notes = sum(r.quality.cards for r in group if r.quality is not None)
+        total = sum(counts.values())
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        lines.append(f"  {set_name:<12} {total:>3}/{notes} notes  {detail}")
+    return lines
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -103,7 +131,7 @@ def summary(label: str, rows: list[Row]) -> str:
     )
 
 
-def table(rows: list[Row], show_missing: bool) -> list[str]:
+def table(rows: list[Row], show_missing: bool, show_backs: bool = False) -> list[str]:
     """The report's lines: one per article, then averages per format and per set."""
     lines = [
         f"{'article':<34} {'set':<8} {'fmt':<4} {'recall':>6} {'prec':>6} "
@@ -120,6 +148,8 @@ def table(rows: list[Row], show_missing: bool) -> list[str]:
             f"{row.name:<34} {row.set_name:<8} {row.fmt:<4} {cells} {row.seconds:5.2f}  "
             f"{row.error}".rstrip()
         )
+        if show_backs:
+            lines.extend(f"    [{label}] {front} -> {back}" for front, back, label in row.shapes)
         if show_missing and q is not None:
             if q.missing:
                 lines.append(f"    missing: {', '.join(q.missing)}")
@@ -137,6 +167,8 @@ def table(rows: list[Row], show_missing: bool) -> list[str]:
         lines.append(summary(f"  {set_name}{SETS.get(set_name, '')}", group))
     if len({r.set_name for r in rows}) > 1:
         lines.append(summary("  all", rows))
+    if show_backs:
+        lines.extend(shape_counts(rows))
     return lines
 
 
@@ -148,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--show-missing", action="store_true", help="list missing gold terms and wrong notes"
+    )
+    parser.add_argument(
+        "--backs", action="store_true", help="list the bad backs (tools.quality.back_shapes)"
     )
     args = parser.parse_args(argv)
     names = tuple(s.strip() for s in args.sets.split(",") if s.strip())
@@ -161,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names
         for path, gold, _label in articles((name,))
     ]
-    print("\n".join(table(rows, args.show_missing)))
+    print("\n".join(table(rows, args.show_missing, args.backs)))
     return 0
 
 

@@ -9,6 +9,7 @@ when the term ranks high enough and the sentence says something about it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import chain
 
 from flashcards.core.deckfile import NoteSource, NoteSpec
@@ -16,6 +17,7 @@ from flashcards.core.generate.backs import has_anaphor_en, same_text, starts_wit
 from flashcards.core.generate.corpus import SentenceIndex, plain_text
 from flashcards.core.generate.explain import WEAK_STRENGTH
 from flashcards.core.generate.findings import Finding
+from flashcards.core.generate.fragments import fragment_reason, is_weak_back, whole_back
 from flashcards.core.generate.ja_text import LEADING_ANAPHOR_JA
 from flashcards.core.generate.language import Language
 from flashcards.core.generate.lexicon import DEFINING_WORDS_EN, DEFINING_WORDS_JA, alternation
@@ -108,16 +110,19 @@ def note_for(
         title: The source title notes carry.
         index: The segmented article.
     """
+    lang = language.name
+    # The back guard: a fragment of a sentence is no back; its whole part, or the next finding.
+    whole = (replace(f, back=whole_back(f.back, lang)) for f in term.findings if f.back)
     definitions = sorted(
         (
             f
-            for f in term.findings
+            for f in whole
             if f.back
             and not f.cloze
             and (f.strength >= WEAK_STRENGTH or term.supported)
             and not same_text(f.back, term.display)
         ),
-        key=lambda f: (-f.strength, f.sentence.index),
+        key=lambda f: (is_weak_back(f.back, lang), -f.strength, f.sentence.index),
     )
     tags = ("generated", language.name)
     note_id = f"{id_prefix}/{term.key}"
@@ -127,7 +132,7 @@ def note_for(
         for extra in definitions[1:]:
             if len(backs) == 2:
                 break
-            if all(
+            if not fragment_reason(extra.back, lang) and all(
                 fold(extra.back) not in fold(b) and fold(b) not in fold(extra.back) for b in backs
             ):
                 backs.append(extra.back)
@@ -173,7 +178,54 @@ def cards(
         note = note_for(term, language, id_prefix, title, index)
         if note is not None:
             chosen.append((term, note))
-    return chosen
+    return _without_repeats(chosen)
+
+
+def _claim(chosen: tuple[RankedTerm, NoteSpec]) -> tuple[float, bool]:
+    """Which of two notes with one back keeps it (the smaller).
+
+    The stronger finding, then the one whose sentence names its term (``これを相乗効果と
+    呼びます``, not a heading above it).
+    """
+    term, note = chosen
+    first = note.back.split(" / ", 1)[0]
+    own = [f for f in term.findings if f.back == first]
+    strength = max((f.strength for f in own), default=0.0)
+    named = any(fold(term.display) in fold(f.sentence.text) for f in own)
+    return (-strength, not named)
+
+
+def _without_repeats(
+    chosen: list[tuple[RankedTerm, NoteSpec]],
+) -> list[tuple[RankedTerm, NoteSpec]]:
+    """Drop a note that repeats another: the same back, or only the other note's name.
+
+    ``ゼロショット → Zero-shot`` beside ``Zero-shot (ゼロショット) → 例を一つも見せずに…`` is the
+    same term twice, once without its explanation; of two notes with one back, the term of the
+    stronger finding keeps it (``活断層`` and ``言葉``, both explained by the one sentence); a
+    tie keeps both.
+    """
+    basic = [(t, n) for t, n in chosen if n.kind != "cloze"]
+    fronts = {id(n): fold(n.front) for _, n in basic}
+    drop: set[int] = set()
+    by_back: dict[str, tuple[RankedTerm, NoteSpec]] = {}
+    for term, note in sorted(basic, key=lambda tn: (*_claim(tn), -tn[0].score)):
+        back = fold(note.back)
+        named = fold(term.display)
+        # An acronym's expansion is a card of its own (NDA -> non-disclosure agreement).
+        if (
+            not term.display.isupper()
+            and any(
+                other is not note and back == fold(o_term.display) and named in fronts[id(other)]
+                for o_term, other in basic
+            )
+            or back in by_back
+            and _claim(by_back[back]) < _claim((term, note))
+        ):
+            drop.add(id(note))
+        else:
+            by_back[back] = (term, note)
+    return [(t, n) for t, n in chosen if id(n) not in drop]
 
 
 def budget(chosen: list[tuple[RankedTerm, NoteSpec]], max_cards: int | None) -> list[NoteSpec]:

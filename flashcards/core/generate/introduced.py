@@ -14,7 +14,7 @@ import re
 from flashcards.core.generate.backs import clean_back_ja, drop_asides, is_chatty
 from flashcards.core.generate.en_text import cut_back, make_finding
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.lexicon import alternation, load_list
+from flashcards.core.generate.lexicon import INTRODUCTION_NOUNS_JA, alternation, load_list
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
 from flashcards.core.generate.terms import is_valid_term
@@ -22,7 +22,7 @@ from flashcards.core.generate.terms import is_valid_term
 _NAMED_JA = re.compile(
     r"(?:^|[、,]|では|には)"
     r"(?:[「『](?P<q>[^「」『』。]{1,30})[」』]|(?P<x>[^、。「」『』はがをにでの]{2,25}?))という"
-    + alternation(load_list("introduction_nouns_ja"))
+    + alternation(INTRODUCTION_NOUNS_JA)
     + r"(?:も|が)"
     + alternation(load_list("introductions_ja"))
     + r"。?$"

@@ -116,5 +116,7 @@ COPULA_ENDINGS_JA = load_list("copula_endings_ja")
 """Further endings a Japanese back loses (のこと, となります, です)."""
 POLITE_ENDINGS_JA = load_pairs("polite_endings_ja")
 """Polite verb endings and their dictionary forms (します -> する)."""
+INTRODUCTION_NOUNS_JA = load_list("introduction_nouns_ja")
+"""Nouns in ``Xという<noun>があります`` (言葉, 用語): the name of a word, not of a thing."""
 NAMED_KINDS_JA = load_list("named_kinds_ja")
 """Kinds of named things in ``「X」という<kind>`` (論文, 法律, 手法)."""

@@ -30,9 +30,11 @@ from flashcards.core.generate.terms import chain_ending_at, is_technical, is_val
 from flashcards.core.generate.textutil import MAX_CANDIDATES
 from flashcards.core.generate.tokens import tokenize
 
-# After "Xとは": "…が異なる/違う", "関係がない", "別の": X is compared with something, not defined.
+# After "Xとは": "…が異なる/違う", "関係がない", "別の", "逆に", "比較できない": X is compared
+# with something, not defined.
 _COMPARED = re.compile(
-    r"^[、,]?[^、。]{0,12}?(?:が|も|は)?(?:異な|違|別|無関係|関係(?:が|は)?な|似て)"
+    r"^[、,]?[^、。]{0,12}?(?:が|も|は)?"
+    r"(?:異な|違|別|無関係|関係(?:が|は)?な|似て|逆|反対|対照的|比較|比べ)"
 )
 _TOHA = re.compile(r"(?:とは|というのは|というものは|って)(?!いえ|言え|いっても|言っても)")
 # Endings that say "this is what X means": Xは…を指します / のことです / を意味します / をいいます.

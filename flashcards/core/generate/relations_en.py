@@ -38,6 +38,15 @@ _CALLED_MID = re.compile(
     r"(?:called|known as|named) (?:the |an? )?"
     r"(?P<x>[a-z][\w\-]* [a-z][\w\-]*(?=[.,;]|$)|[a-z][\w\-]*(?=[.,;]| |$))"
 )
+_RELATIVES = frozenset(("that", "which", "who", "whom", "whose", "where"))
+_COPULAS = frozenset(("is", "are", "was", "were", "be", "been"))
+# "which screw into two arms": a relative clause ending in a preposition, then Y.
+_RELATIVE_Y = re.compile(
+    r"^(?:which|that|who) (?P<vp>.*\b(?:into|onto|to|on|in|of|with|from|by|at|over|under|"
+    r"through|around|for)) (?P<np>(?:[\w\-]+ ){0,3}[\w\-]+)$"
+)
+# The noun phrase a relative clause belongs to: "the pedals" of "It starts at the pedals".
+_OWNER = re.compile(r"\b(?:the|an?|its|their|your|his|her|our) (?:[\w\-]+ )?[\w\-]+$")
 _WHICH = re.compile(r"^(?:The |An? )?(?P<x>" + _EN_TERM + r"), which (?P<y>[^,]{6,120}),")
 _WHAT_WE_MEAN = re.compile(
     r"^(?P<y>[A-Z][^,;]{8,160}?) is what (?:\w+ ){0,2}(?:means?|calls?|call) "
@@ -54,10 +63,11 @@ _KNOWN_AS = re.compile(
 )
 _BARE_APPOSITION = re.compile(
     r"\b(?:gives?|gets?|makes?|needs?|uses?|offers?|reach(?:es)?|with|in|into|of|by|from) "
-    r"(?:the )?(?!(?:one|two|three|four|several|many|some|all|each)\b)"
+    r"(?:(?:the|an?) )?(?!(?:one|two|three|four|several|many|some|all|each)\b)"
     r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?), "
     # "… a mix of places, so it tastes of that place": a clause after a conjunction, no noun.
     r"(?!(?:so|but|and|or|then|because|yet|while|although|though|if|when|as)\b)"
+    r"(?![a-z]+ (?:which|whom|whose)\b)"  # "a handshake, in which …": no appositive
     r"(?P<y>(?:an?|one|two|three|several|many) [a-z][^,;]{6,120}?"
     r"|[a-z][\w\-]*(?: [a-z][\w\-]*){0,3} (?:that|which|who|where) [^,;]{4,100}?)"
     r"(?:\.$|$|, (?:which|so|and) )"
@@ -77,7 +87,9 @@ _CALL_THIS_BARE = re.compile(
 _THEN_VERB = re.compile(r"^ ([a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas)(?<!\bdoes).{6,160}?)\.?$")
 _AN_X_DOES = re.compile(
     r"^An? (?P<x>[A-Z][\w\-]*(?: [A-Za-z][\w\-]*)?|[a-z][\w\-]*(?: [a-z][\w\-]*)?) "
-    r"(?P<y>[a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas)(?<!\bdoes).{6,160}?)\.?$"
+    # "An IP address is …": "address" is the term's own noun, not a verb, when a copula follows.
+    r"(?P<y>(?!\S+ (?:is|are|was|were)\b)"
+    r"[a-z]{3,}s\b(?<!\bis)(?<!\bhas)(?<!\bwas)(?<!\bdoes).{6,160}?)\.?$"
 )
 _WHICH_DOES = re.compile(
     r"\b(?:an?|the) (?P<x>[A-Z][\w\-]*(?: [A-Z][\w\-]*)?), which "
@@ -123,6 +135,8 @@ def _english_term(term: str) -> bool:
         is_valid_term(term)
         and whole_term(term)
         and words[0].lower() not in _SUBJECT_STOP
+        # "A device that forwards packets …": the noun and its relative pronoun are no term.
+        and words[-1].lower() not in _RELATIVES
         and len(words) <= 4
     )
 
@@ -423,6 +437,11 @@ for _shape in _SHAPES:
             "epiglottis",
             "a small flap of cartilage",
         ),
+        Example(
+            "A kite is held by the line, which ties onto two sticks called spars.",
+            "spars",
+            "two sticks that the line ties onto",
+        ),
     ),
 )
 def called_mid(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
@@ -435,7 +454,20 @@ def called_mid(sentence: Sentence, previous: Sentence | None) -> list[Finding]:
     term = match.group("x")
     if not _english_term(term):
         return []
-    back = clean_back_en(match.group("y"))
+    y = match.group("y")
+    if any(word in _COPULAS for word in y.lower().split()):
+        # "… into forward motion is known as the drivetrain": Y would be a piece of a clause.
+        return []
+    relative = _RELATIVE_Y.match(y)
+    if relative:
+        # "the pedals, which screw into two arms called cranks": the arms are what the pedals
+        # screw into; the relative clause alone would be a fragment.
+        before = drop_asides(sentence.text).strip()[: match.start("y")].rstrip(" ,")
+        owner = _OWNER.search(before)
+        if not owner:
+            return []
+        y = f"{relative.group('np')} that {owner.group(0)} {relative.group('vp')}"
+    back = clean_back_en(y)
     after = drop_asides(sentence.text).strip()[match.end("x") :]
     verb = _THEN_VERB.match(after)
     if back and verb:

@@ -11,7 +11,12 @@ import re
 
 from flashcards.core.generate.backs import clean_back_ja, drop_asides, has_anaphor_ja
 from flashcards.core.generate.findings import Finding
-from flashcards.core.generate.lexicon import NAMED_KINDS_JA, alternation, load_list
+from flashcards.core.generate.lexicon import (
+    INTRODUCTION_NOUNS_JA,
+    NAMED_KINDS_JA,
+    alternation,
+    load_list,
+)
 from flashcards.core.generate.patterns_ja import heading_term
 from flashcards.core.generate.rules import Example, Finder, rule
 from flashcards.core.generate.structure import Sentence
@@ -196,7 +201,8 @@ def object_then_this(sentence: Sentence, previous: Sentence | None) -> list[Find
     if not this or not before:
         return []
     _, term = chain_ending_at(before.group("x"), len(before.group("x")))
-    if not term or not is_valid_term(term):
+    if not term or not is_valid_term(term) or term in INTRODUCTION_NOUNS_JA:
+        # "活断層という言葉があります。これは…": これ is 活断層 (introduced.py), not 言葉.
         return []
     back = clean_back_ja(this.group("y"))
     return [Finding(term, back, sentence, "XをVする。これはYである", 2.5, False)] if back else []

@@ -1,0 +1,122 @@
+"""The back guard: a back cut out of a sentence is not a definition.
+
+Rules find a term and a back by the shape of a sentence, and a shape can match a sentence that
+means something else (``… into forward motion is known as the drivetrain`` read as ``Y called
+X``). Whatever rule made it, a back that cannot be read on its own is dropped here, in favour of
+the term's next finding, or its sentence as a cloze: an English back ending in a copula, a
+relative pronoun or an article (``forward motion is``) or starting with a relative pronoun
+(``which screw into two arms``); a Japanese back starting or ending with a particle
+(``のは禁止で…``, ``…を``), with an object or subject left without its verb
+(``それぞれを番号``), or saying only that something exists (``…場所がある``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flashcards.core.generate.lexicon import load_words
+from flashcards.core.generate.tokens import starts_with_particle, tokenize
+
+_DANGLING_EN = load_words("dangling_endings_en")
+_OPENERS_EN = load_words("relative_openers_en")
+# "how bright it really is", "what colour the light is": a question inside the back ends in its
+# copula and is whole.
+_EMBEDDED_QUESTION_EN = re.compile(
+    r"\b(?:what|how|where|when|why|who|whether)(?:\s+[\w'\-]+){1,6}\s+(?:is|are|was|were)$",
+    re.IGNORECASE,
+)
+# "in which the two sides exchange …": a relative clause with its preposition.
+_PREPOSITION_RELATIVE_EN = re.compile(r"^[a-z]+ (?:which|whom|whose)\b", re.IGNORECASE)
+_WORD_EN = re.compile(r"[A-Za-z][\w'\-]*")
+# "gives you a lot of this automatically": a pointing word with no noun after it.
+_BARE_POINTER_EN = re.compile(
+    r"\b(?:this|these|those)\b(?=\s*(?:[,;:.)]|$)|\s+\w+ly\b)", re.IGNORECASE
+)
+# "…場所があります" / "…人もいる": a sentence saying that something exists defines nothing.
+_EXISTS_JA = re.compile(r"[がもは](?:ある|あります|いる|います)。?$")
+# "のは禁止で…": the nominaliser の and its particle, the clause they close left behind.
+_NOMINAL_NO_JA = re.compile(r"^の[はがをにで]")
+# Particles that leave a phrase open; not か (an embedded question: "何周するか") nor まで.
+_OPEN_PARTICLES_JA = frozenset(("は", "が", "を", "に", "へ", "で", "と", "の", "も", "や", "より"))
+_MIN_HEAD = (12, 6)  # characters a back cut at its last ";" keeps at least (en, ja)
+_PREDICATES_JA = frozenset(("動詞", "形容詞", "助動詞"))
+
+
+def fragment_reason(back: str, lang: str) -> str:
+    """Why a back is a fragment of a sentence rather than an answer, or "" when it is whole.
+
+    Args:
+        back: One back (not several joined by `` / ``).
+        lang: ``"ja"`` or ``"en"``.
+
+    Returns:
+        A short label of the fault (``"dangling end"``, ``"relative opener"``, ``"open case"``
+        ...), or "" for a back that stands on its own.
+    """
+    text = back.strip()
+    if not text:
+        return "empty"
+    if lang == "ja":
+        return _fragment_ja(text)
+    return _fragment_en(text)
+
+
+def whole_back(back: str, lang: str) -> str:
+    """The back, or its part before a last ``;`` / ``。`` when only the tail is a fragment.
+
+    ``the gap … as a walkway; if a`` (a line cut where the page wrapped) keeps ``the gap … as a
+    walkway``; a back that is a fragment as a whole gives "". A back that only says something
+    exists (``…場所がある``) is kept: `is_weak_back` ranks it after the others.
+    """
+    reason = fragment_reason(back, lang)
+    if not reason or reason == "existence":
+        return back
+    cut = max(back.rfind("; "), back.rfind("。"), back.rfind("；"))
+    head = back[:cut].strip() if cut > 0 else ""
+    if len(head) >= _MIN_HEAD[lang == "ja"] and not fragment_reason(head, lang):
+        return head
+    return ""
+
+
+def is_weak_back(back: str, lang: str) -> bool:
+    """Whether a whole back says only that something exists: any other definition comes first."""
+    return fragment_reason(back, lang) == "existence"
+
+
+def _fragment_en(text: str) -> str:
+    words = _WORD_EN.findall(text)
+    if not words:
+        return ""
+    if words[0].lower() in _OPENERS_EN or _PREPOSITION_RELATIVE_EN.match(text):
+        return "relative opener"
+    if (
+        not text.rstrip().endswith((")", '"', "”"))
+        and words[-1].lower() in _DANGLING_EN
+        and not _EMBEDDED_QUESTION_EN.search(text)
+    ):
+        return "dangling end"
+    if _BARE_POINTER_EN.search(text):
+        return "bare pointer"
+    return ""
+
+
+def _fragment_ja(text: str) -> str:
+    if starts_with_particle(text) or _NOMINAL_NO_JA.match(text):
+        return "particle opener"
+    tokens = tokenize(text.rstrip("。"))
+    if tokens and tokens[-1].pos == "助詞" and tokens[-1].surface in _OPEN_PARTICLES_JA:
+        return "dangling end"
+    if _EXISTS_JA.search(text):
+        return "existence"
+    # The last を/が must have its verb or adjective after it ("それぞれを番号" has none); a
+    # サ変 noun closing the back is its verb ("データを保存").
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
+        if token.pos == "助詞" and token.sub == "格助詞" and token.surface in ("を", "が"):
+            rest = tokens[i + 1 :]
+            if not any(
+                t.pos in _PREDICATES_JA or (t.pos == "名詞" and t.sub == "サ変接続") for t in rest
+            ):
+                return "open case"
+            break
+    return ""

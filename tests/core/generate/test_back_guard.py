@@ -1,0 +1,173 @@
+"""Backs a learner cannot read on their own: the back guard and the rules that made them.
+
+Each case is a made-up snippet in the shape of a bad back found while reading the decks of the
+scored articles (docs/generation.md, "Bad backs"): the rule that made it, run alone, must not
+make it again, and the whole generator must give the term a whole back (or a cloze of its
+sentence, or no note).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from flashcards.core.generate import decode_article, generate_deck
+from flashcards.core.generate.fragments import fragment_reason, whole_back
+from flashcards.core.generate.language import LANGUAGES
+from flashcards.core.generate.rules import RULES
+from flashcards.core.generate.textutil import detect_language, fold, term_key
+
+
+@pytest.mark.parametrize(
+    ("back", "lang", "reason"),
+    [
+        ("forward motion is", "en", "dangling end"),
+        ("which screw into two arms", "en", "relative opener"),
+        ("in which the two sides exchange three short messages", "en", "relative opener"),
+        ("gives you a lot of this automatically", "en", "bare pointer"),
+        ("its score stops measuring ability; this", "en", "dangling end"),
+        ("それぞれを番号", "ja", "open case"),
+        ("Attentionを複数の組", "ja", "open case"),
+        ("のは禁止で、一度ほかの場所に打つ決まり", "ja", "particle opener"),
+        ("古典の名筆を見ながら、そのとおりに", "ja", "dangling end"),
+        ("駅の手前で線路が二つに分かれる場所がある", "ja", "existence"),
+    ],
+)
+def test_fragments_are_named(back: str, lang: str, reason: str) -> None:
+    assert fragment_reason(back, lang) == reason
+
+
+@pytest.mark.parametrize(
+    ("back", "lang"),
+    [
+        ("two arms that the pedals screw into", "en"),
+        ("how bright an object looks from Earth, not how bright it really is", "en"),
+        ("telling the camera what colour the light is", "en"),
+        ("a fund that tracks a market index instead of paying a manager to beat it", "en"),
+        ("the speed of a piece, measured in BPM", "en"),
+        ("学習データ全体を何周するか", "ja"),
+        ("著作権が続く期間。原則として著作者の死後70年まで", "ja"),
+        ("ベクトルの長さを1にそろえる前処理", "ja"),
+        ("データを保存", "ja"),
+        ("周りより気圧が高いところ", "ja"),
+    ],
+)
+def test_whole_backs_pass(back: str, lang: str) -> None:
+    assert fragment_reason(back, lang) == ""
+    assert whole_back(back, lang) == back
+
+
+def test_a_back_cut_where_a_line_wrapped_keeps_its_whole_part() -> None:
+    back = "the gap of roughly 6 mm that bees leave open as a walkway; if a"
+    assert whole_back(back, "en") == "the gap of roughly 6 mm that bees leave open as a walkway"
+    assert whole_back("forward motion is", "en") == ""
+
+
+# (rule, snippet, term, a back the rule made of it that it must not make again)
+NEGATIVES = [
+    (
+        "Y called X",
+        "Everything that turns your pedalling into forward motion is known as the drivetrain.",
+        "drivetrain",
+        "forward motion is",
+    ),
+    (
+        "Y called X",
+        "It starts at the pedals, which screw into two arms called cranks.",
+        "cranks",
+        "which screw into",
+    ),
+    (
+        "An X does Y",
+        "A device that forwards packets between networks is called a router.",
+        "device that",
+        "forwards packets",
+    ),
+    (
+        "An X does Y",
+        "An IP address is a number that identifies one device on a network.",
+        "IP",
+        "address is a number",
+    ),
+    (
+        "gives X, a Y",
+        "The star blows itself apart in a supernova, an explosion that outshines a galaxy.",
+        "a supernova",
+        "an explosion",
+    ),
+    (
+        "gives X, a Y",
+        "Every call starts with a so-called handshake, in which both sides exchange messages.",
+        "so-called handshake",
+        "in which",
+    ),
+    (
+        "XとはY",
+        "ユークリッド距離とは逆に、コサイン距離は値が小さいほど似ていると考えます。",
+        "ユークリッド距離",
+        "逆に",
+    ),
+    (
+        "XとはY",
+        "モデルを変えると、以前に作ったベクトルとは比較できなくなります。",
+        "ベクトル",
+        "比較できなく",
+    ),
+    (
+        "XをVする。これはYである",
+        "液状化という言葉があります。これは、揺れで砂の地盤が液体のようになる現象のことです。",
+        "言葉",
+        "液体のようになる現象",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "text", "term", "bad"), NEGATIVES, ids=lambda v: str(v)[:20])
+def test_rule_no_longer_makes_the_bad_back(rule: str, text: str, term: str, bad: str) -> None:
+    doc = LANGUAGES[detect_language(text)].parse(text, "")
+    found = [
+        f
+        for i, s in enumerate(doc.sentences)
+        for f in RULES[rule].find(s, doc.sentences[i - 1] if i else None)
+    ]
+    assert not any(
+        term_key(f.term) == term_key(term) and fold(bad) in fold(f.back) for f in found
+    ), found
+
+
+@pytest.mark.parametrize(("rule", "text", "term", "bad"), NEGATIVES, ids=lambda v: str(v)[:20])
+def test_generator_gives_no_fragment(rule: str, text: str, term: str, bad: str) -> None:
+    deck = generate_deck(decode_article(("# Notes\n\n" + text + "\n").encode(), "notes.md"))
+    lang = detect_language(text)
+    for note in deck.notes:
+        if note.kind == "cloze":
+            continue
+        if note.id.split("/", 1)[1] == term_key(term) or note.front == term:
+            assert fold(bad) not in fold(note.back), note
+        for part in note.back.split(" / "):
+            assert not fragment_reason(part, lang), note
+        assert not note.front.endswith((" that", " which")), note
+
+
+def test_called_with_a_relative_clause_gives_the_noun_phrase() -> None:
+    text = "It starts at the pedals, which screw into two arms called cranks."
+    deck = generate_deck(decode_article(("# Bikes\n\n" + text + "\n").encode(), "bikes.md"))
+    notes = {n.front: n.back for n in deck.notes}
+    assert notes.get("cranks") == "two arms that the pedals screw into", notes
+
+
+def test_a_later_fragment_is_not_joined_to_a_good_back() -> None:
+    text = (
+        "Everything that turns your pedalling into forward motion is known as the drivetrain. "
+        "The drivetrain wears out."
+    )
+    deck = generate_deck(decode_article(("# Bikes\n\n" + text + "\n").encode(), "bikes.md"))
+    notes = {n.front: n.back for n in deck.notes}
+    assert notes.get("drivetrain") == "Everything that turns your pedalling into forward motion"
+
+
+def test_a_gloss_only_note_beside_the_explained_one_is_dropped() -> None:
+    text = "- **Zero-shot（ゼロショット）**: 例を一つも見せずに、指示だけでタスクを解かせるやり方"
+    deck = generate_deck(decode_article(("# プロンプト\n\n" + text + "\n").encode(), "p.md"))
+    backs = [n.back for n in deck.notes if n.kind != "cloze"]
+    assert any("例を一つも見せずに" in b for b in backs), deck.notes
+    assert "Zero-shot" not in backs, deck.notes
