@@ -39,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
@@ -388,23 +388,22 @@ def _push(
     batches = _batches(uploads) or [[]]
     for index, batch in enumerate(batches):
         gone = deletions if index == 0 else []
-        sent: dict[str, _Known] = {}
         with engine.begin() as sconn:
             server.lock(sconn, exclusive=True)
             head = _media_head(sconn)
             usn = int(sconn.execute(select(server.USN_SEQ.next_value())).scalar_one())
             values = {"usn": usn, "device": device, "mtime": now}
+            files: dict[str, tuple[bytes, str]] = {}
             for name in batch:
-                path = folder / name
                 try:
-                    data = path.read_bytes()
+                    data = (folder / name).read_bytes()
                 except OSError:
                     continue  # gone since the scan: a deletion next time
-                sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
-                seen = shadow.get(name)
-                if _upload(sconn, name, sha1, data, None if seen is None else seen.sha1, values):
-                    sent[name] = _Known.of(path, sha1)
-            buried = [n for n in gone if _bury(sconn, n, shadow[n].sha1, values)]
+                files[name] = (data, hashlib.sha1(data, usedforsecurity=False).hexdigest())
+            there = _server_files(sconn, [*files, *gone])
+            taken = _upload(sconn, files, there, shadow, values)
+            sent = {n: _Known.of(folder / n, files[n][1]) for n in taken}
+            buried = _bury(sconn, gone, there, shadow, values)
             stmt = pg_insert(server.META).values(key=HEAD_KEY, value=str(usn))
             sconn.execute(
                 stmt.on_conflict_do_update(
@@ -424,45 +423,87 @@ def _push(
         mark("media up")
 
 
+def _server_files(conn: Connection, names: list[str]) -> dict[str, tuple[str, bool]]:
+    """The server's (sha1, deleted) of those of ``names`` it has."""
+    out: dict[str, tuple[str, bool]] = {}
+    for start in range(0, len(names), 500):
+        rows = conn.execute(
+            select(MEDIA.c.name, MEDIA.c.sha1, MEDIA.c.deleted).where(
+                server.mine(MEDIA), MEDIA.c.name.in_(names[start : start + 500])
+            )
+        )
+        out.update((str(r[0]), (str(r[1]), bool(r[2]))) for r in rows)
+    return out
+
+
 def _upload(
-    conn: Connection, name: str, sha1: str, data: bytes, seen: str | None, values: dict[str, Any]
-) -> bool:
-    """Put a file on the server over the version this side saw; whether it was taken."""
-    stmt = pg_insert(MEDIA).values(name=name, sha1=sha1, size=len(data), deleted=False, **values)
-    table = MEDIA
-    same = or_(table.c.deleted, table.c.sha1 == sha1)
-    if seen is not None:
-        same = or_(same, table.c.sha1 == seen)
+    conn: Connection,
+    files: dict[str, tuple[bytes, str]],
+    there: dict[str, tuple[str, bool]],
+    shadow: dict[str, _Known],
+    values: dict[str, Any],
+) -> list[str]:
+    """Put files on the server over the version this side saw; the names taken.
+
+    A file is taken where the server has none of that name, a deleted one, the same bytes or
+    the version this side last synced; another version (made elsewhere since) stays, and
+    comes down next time. The caller holds the learner's exclusive lock, so nothing changes
+    between this reading and the writing (three statements for the whole batch).
+    """
+    taken = []
+    for name, (_data, sha1) in files.items():
+        found = there.get(name)
+        seen = shadow.get(name)
+        if found is None or found[1] or found[0] in (sha1, seen.sha1 if seen else None):
+            taken.append(name)
+    if not taken:
+        return taken
+    stmt = pg_insert(MEDIA)
     columns = {k: stmt.excluded[k] for k in ("sha1", "size", "deleted", *values)}
-    done = conn.execute(
-        stmt.on_conflict_do_update(index_elements=["owner", "name"], set_=columns, where=same)
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=["owner", "name"], set_=columns),
+        [
+            {"name": n, "sha1": files[n][1], "size": len(files[n][0]), "deleted": False, **values}
+            for n in taken
+        ],
     )
-    if not done.rowcount:
-        return False
-    conn.execute(delete(PART).where(server.mine(PART), PART.c.name == name))
+    conn.execute(delete(PART).where(server.mine(PART), PART.c.name.in_(taken)))
     pieces = [
         {"name": name, "part": i, "data": data[start : start + PART_BYTES]}
+        for name in taken
+        for data in (files[name][0],)
         for i, start in enumerate(range(0, max(len(data), 1), PART_BYTES))
     ]
     conn.execute(insert(PART), pieces)
-    return True
+    return taken
 
 
-def _bury(conn: Connection, name: str, sha1: str, values: dict[str, Any]) -> bool:
-    """Mark a file deleted on the server if it holds the version deleted here (or is gone)."""
-    table = MEDIA
-    row = conn.execute(
-        select(table.c.sha1, table.c.deleted).where(server.mine(table), table.c.name == name)
-    ).first()
-    if row is None or row.deleted:
-        return True  # nothing to delete there
-    if str(row.sha1) != sha1:
-        return False  # changed elsewhere since: it comes down at the next sync
-    conn.execute(
-        update(table).where(server.mine(table), table.c.name == name).values(deleted=True, **values)
-    )
-    conn.execute(delete(PART).where(server.mine(PART), PART.c.name == name))
-    return True
+def _bury(
+    conn: Connection,
+    names: list[str],
+    there: dict[str, tuple[str, bool]],
+    shadow: dict[str, _Known],
+    values: dict[str, Any],
+) -> list[str]:
+    """Mark files deleted on the server where it holds the version deleted here.
+
+    Returns:
+        The names done: those deleted now, and those the server has not or has deleted too;
+        not those changed elsewhere since, which come down at the next sync.
+    """
+    done, delete_now = [], []
+    for name in names:
+        found = there.get(name)
+        if found is None or found[1]:
+            done.append(name)
+        elif found[0] == shadow[name].sha1:
+            done.append(name)
+            delete_now.append(name)
+    if delete_now:
+        mine = and_(server.mine(MEDIA), MEDIA.c.name.in_(delete_now))
+        conn.execute(update(MEDIA).where(mine).values(deleted=True, **values))
+        conn.execute(delete(PART).where(server.mine(PART), PART.c.name.in_(delete_now)))
+    return done
 
 
 __all__ = ["BATCH_BYTES", "MAX_FILE_BYTES", "MEDIA_USN_KEY", "sync_media"]
