@@ -500,7 +500,8 @@ _CARD_COLUMNS = (
 )
 
 
-#: From this many rows on, an insert drops and rebuilds the table's secondary indexes.
+#: From this many rows on, an insert drops and rebuilds the table's secondary indexes; also
+#: from 2,000 on when the table holds fewer rows than come (rebuilding them is then cheap).
 BULK_ROWS = 20_000
 
 
@@ -525,8 +526,11 @@ class _Rows:
             self._cache[value] = text
         return text
 
-    def flush(self, check: Check = _never) -> None:
-        """Insert the rows, :data:`WRITE_BATCH` at a time with a ``check()`` before each."""
+    def flush(self, check: Check = _never, *, held: int | None = None) -> None:
+        """Insert the rows, :data:`WRITE_BATCH` at a time with a ``check()`` before each.
+
+        ``held``: at most how many rows the table holds already (None: not known).
+        """
         if not self.rows:
             return
         batches = [self.rows[i : i + WRITE_BATCH] for i in range(0, len(self.rows), WRITE_BATCH)]
@@ -541,9 +545,8 @@ class _Rows:
             self.conn.exec_driver_sql("PRAGMA cache_size = -262144")
         # Building a secondary index once after a big insert is cheaper than updating it row by
         # row; SQLite's DDL is transactional, so a failed import gets its indexes back too.
-        rebuild = (
-            [i for i in self.table.indexes if not i.unique] if len(self.rows) > BULK_ROWS else []
-        )
+        bulk = len(self.rows) > BULK_ROWS or (held is not None and 2000 < len(self.rows) > held)
+        rebuild = [i for i in self.table.indexes if not i.unique] if bulk else []
         for index in rebuild:
             index.drop(self.conn)
         marks = ", ".join("?" * len(self.names))
@@ -583,8 +586,8 @@ def _insert_fresh(
 ) -> None:
     if not fresh:
         return
-    note_id = _next_id(conn, NOTE)
-    card_id = _next_id(conn, CARD)
+    note_id = first_note = _next_id(conn, NOTE)
+    card_id = first_card = _next_id(conn, CARD)
     notes = _Rows(conn, NOTE, _NOTE_COLUMNS)
     cards = _Rows(conn, CARD, _CARD_COLUMNS)
     log_rows: list[dict[str, Any]] = []
@@ -660,8 +663,9 @@ def _insert_fresh(
                 log_rows += _log_rows(card_id, deck_id, card, [])
             card_id += 1
         note_id += 1
-    notes.flush(check)
-    cards.flush(check)
+    # The largest ids bound the rows the tables hold (ids only grow, from 1).
+    notes.flush(check, held=first_note - 1)
+    cards.flush(check, held=first_card - 1)
     for start in range(0, len(log_rows), WRITE_BATCH):
         check()
         conn.execute(insert(LOG), log_rows[start : start + WRITE_BATCH])
