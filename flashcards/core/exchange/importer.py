@@ -7,6 +7,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
@@ -27,7 +28,13 @@ from flashcards.core.errors import InputError
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_media, open_package
 from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote, content_guid
-from flashcards.core.exchange.package_media import MediaThread, rename_in, stage_media
+from flashcards.core.exchange.package_media import (
+    MediaThread,
+    StagedMedia,
+    rename_in,
+    renames_possible,
+    stage_media,
+)
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.exchange.text import TextOptions, read_text
 from flashcards.core.models import AnkiNoteType, DeckOptions, epoch_ms, table_of, utcnow_guard
@@ -141,32 +148,60 @@ def import_file(
         if staging is not None:
             staging.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="flashcards-import-", dir=staging) as tmp:
-            package = open_package(path, Path(tmp), check=check)
-            media = MediaThread(
-                lambda guarded: stage_media(
-                    col.media, extract_media(package, Path(tmp) / "media", check=guarded), guarded
-                ),
-                check,
-            )
-            try:
-                incoming = read_collection(package.collection, path.name, now, target, check=check)
-                staged = media.result()
-            except BaseException:
-                first = media.abandon()
-                if first is not None:  # the media come first in the package's checks
-                    raise first from None
-                raise
-            rename_in(incoming, staged.renamed)
-            incoming.warnings[:0] = package.warnings + staged.warnings
-            try:
-                result = apply_incoming(col, incoming, now, check=check)
-            except BaseException:
-                staged.undo()
-                raise
-            result.value.media_added = staged.added
-            return result
+            return _import_package(col, path, Path(tmp), now, target, check)
     incoming = read_text(path, target, options=options, check=check)
     return apply_incoming(col, incoming, now, check=check)
+
+
+class _Renamed(Exception):  # noqa: N818 (not an error: the import starts its writing again)
+    """Media were stored under other names than foreseen: the notes must name those."""
+
+
+def _import_package(
+    col: Collection, path: Path, work: Path, now: datetime, deck: str | None, check: Check
+) -> OpResult[ExchangeReport]:
+    """Import a package unpacked in ``work``; its media are staged on a thread meanwhile.
+
+    When no media file can be stored under another name than its own (the usual case: new,
+    safe names), the notes are written while the files are, and the transaction waits for
+    the files before it commits. Otherwise the notes are written once the files are in, with
+    the names they got.
+    """
+    package = open_package(path, work, check=check)
+    # Foreseen before the first file is added (the added files would look like clashes).
+    early = not renames_possible(col.media, [name for _, name in package.entries])
+    media = MediaThread(
+        lambda guarded: stage_media(
+            col.media, extract_media(package, work / "media", check=guarded), guarded
+        ),
+        check,
+    )
+    staged: list[StagedMedia] = []
+
+    def media_in() -> None:
+        staged.append(media.result())
+        if staged[-1].renamed:
+            raise _Renamed
+
+    try:
+        incoming = read_collection(package.collection, path.name, now, deck, check=check)
+        result = None
+        if early:
+            # On _Renamed it is rolled back and written again below, with the stored names.
+            with suppress(_Renamed):
+                result = apply_incoming(col, incoming, now, check=check, before_commit=media_in)
+        if result is None:
+            staged.append(media.result())
+            rename_in(incoming, staged[-1].renamed)
+            result = apply_incoming(col, incoming, now, check=check)
+    except BaseException:
+        first = media.abandon()  # the files it added are taken back
+        if first is not None:  # the media come first in the package's checks
+            raise first from None
+        raise
+    result.value.warnings[:0] = package.warnings + staged[-1].warnings
+    result.value.media_added = staged[-1].added
+    return result
 
 
 def _fields_json(note: IncomingNote) -> str | None:
@@ -383,12 +418,19 @@ def _log_rows(
 
 
 def apply_incoming(
-    col: Collection, incoming: Incoming, now: datetime, *, check: Check = _never
+    col: Collection,
+    incoming: Incoming,
+    now: datetime,
+    *,
+    check: Check = _never,
+    before_commit: Callable[[], None] | None = None,
 ) -> OpResult[ExchangeReport]:
     """Write what a file brought into the collection, in one transaction.
 
     ``check()`` runs before the transaction and between its batches; when it raises
     (:class:`ImportCancelled`) the transaction is rolled back and nothing changes.
+    ``before_commit()`` runs once everything is written, before the last check; when it
+    raises, the transaction is rolled back too.
 
     Returns:
         What was added, updated and left unchanged; the changes:
@@ -452,6 +494,8 @@ def apply_incoming(
         _update_existing(conn, pairs, now, bury_until, report, deck_of, check)
         check()
         _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now, bury_until, check)
+        if before_commit is not None:
+            before_commit()
         check()  # the last chance: after this the transaction commits
         for name, count in Counter(notes[g].deck for g in fresh).items():
             report.tally(name, "added", count)

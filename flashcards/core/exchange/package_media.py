@@ -13,7 +13,9 @@ scripts) its note types name, under Anki's legacy media list (``{"0": "name"}``)
 
 from __future__ import annotations
 
+import os
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +98,37 @@ def stage_media(
             f"{len(unusable)} media file(s) have names no file can have and were left out: {shown}."
         )
     return staged
+
+
+def renames_possible(media: MediaFolder, names: Iterable[str]) -> bool:
+    """Whether adding files of these names could store one under another name.
+
+    A name is kept when it is safe, no file of the folder has it and no other of the names
+    is the same (compared as a file system that ignores case and Unicode forms would).
+    """
+    if media.folder is None:
+        return False  # nothing is stored
+    try:
+        present = {_key(n) for n in os.listdir(media.folder)}
+    except FileNotFoundError:
+        present = set()
+    except OSError:
+        return True  # not known: the names are taken as they come
+    for name in names:
+        try:
+            if safe_name(name) != name:
+                return True
+        except InputError:
+            continue  # left out, not renamed
+        key = _key(name)
+        if key in present:
+            return True
+        present.add(key)
+    return False
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def rename_in(incoming: Incoming, renamed: Mapping[str, str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import zipfile
 from collections.abc import Callable
 from contextlib import redirect_stdout
@@ -230,6 +231,35 @@ def test_a_media_bomb_is_refused_and_leaves_nothing(
     before = snapshot(col)
     assert exchange.import_file(col, base, now).value.media_added == 4  # a fair package passes
     assert snapshot(col) != before
+
+
+def test_a_name_taken_while_the_notes_are_written_renames_before_the_commit(
+    col: Collection, anki: Anki, now: datetime, tmp_path: Path
+) -> None:
+    """The notes are written while the media are staged when no name can clash; if one does
+    after all (here a file appears in the folder once the staging began), the notes are
+    written again with the name the file got, before anything commits."""
+    acol = anki()
+    _anki_with_media(acol)
+    package = _anki_export(acol, tmp_path / "pets.apkg", legacy=False)
+    folder = _folder(col)
+    assert not folder.exists() or not any(folder.iterdir())  # nothing to clash with at first
+    dropped: list[str] = []
+
+    def cancelled() -> bool:
+        if threading.current_thread().name == "import-media" and not dropped:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "cat.png").write_bytes(DOG)  # before the first file is added
+            dropped.append("cat.png")
+        return False
+
+    report = exchange.import_file(col, package, now, cancelled=cancelled).value
+    assert dropped and report.added == 2 and report.media_added == 4
+    assert (folder / "cat.png").read_bytes() == DOG  # never overwritten
+    renamed = [p for p in folder.iterdir() if p.name.startswith("cat-")]
+    assert len(renamed) == 1 and renamed[0].read_bytes() == CAT
+    assert f'<img src="{renamed[0].name}">' in _fields(col)
+    assert '<img src="cat.png">' not in _fields(col)
 
 
 def test_zstd_media_files_are_written_whole_and_a_zstd_bomb_is_refused(
