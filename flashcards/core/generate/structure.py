@@ -225,9 +225,36 @@ def _classify(text: str) -> list[_Line]:
             lines.append(_Line("item", _clean_markdown(match.group(1))))
             continue
         cleaned = _clean_markdown(stripped)
+        if cleaned and _continues_item(lines, line, cleaned):
+            # "- Foundation — a thin sheet …, which you" / "  fix into the frame …": a long item
+            # wrapped onto an indented line goes on there (Markdown's list continuation).
+            prev = lines[-1].text
+            glue = "" if _CJK_END.match(prev[-1]) and _CJK_END.match(cleaned[0]) else " "
+            lines[-1] = _Line("item", prev + glue + cleaned)
+            continue
         lines.append(_Line("text", cleaned) if cleaned else _Line("blank", ""))
     _pair_rows(lines, row_cells)
     return [line if line.text or line.kind == "blank" else _Line("blank", "") for line in lines]
+
+
+_CJK_END = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff01-\uff60]")
+_WRAPPED_ITEM = 40  # characters an item line has when the writer's editor wrapped it
+
+
+def _continues_item(lines: list[_Line], raw: str, text: str) -> bool:
+    """Whether an indented line goes on with the list item above it, cut where it wrapped.
+
+    Only a long item that did not end its sentence, and a line that does not open with a
+    capital: ``- **Tenuto**`` / ``  その音の長さを…`` is a term and its explanation, kept apart.
+    """
+    if not lines or lines[-1].kind != "item" or len(raw) - len(raw.lstrip()) < 2:
+        return False
+    prev = lines[-1].text
+    return (
+        len(prev) >= _WRAPPED_ITEM
+        and prev[-1] not in TERMINAL_JA + TERMINAL_EN
+        and not text[:1].isupper()
+    )
 
 
 def _is_short(text: str, lang: str, limit_ja: int, limit_en: int) -> bool:

@@ -25,6 +25,7 @@ from flashcards.core.generate.textutil import detect_language, fold, term_key
         ("in which the two sides exchange three short messages", "en", "relative opener"),
         ("gives you a lot of this automatically", "en", "bare pointer"),
         ("its score stops measuring ability; this", "en", "dangling end"),
+        ("usually just", "en", "dangling end"),
         ("それぞれを番号", "ja", "open case"),
         ("Attentionを複数の組", "ja", "open case"),
         ("のは禁止で、一度ほかの場所に打つ決まり", "ja", "particle opener"),
@@ -171,3 +172,29 @@ def test_a_gloss_only_note_beside_the_explained_one_is_dropped() -> None:
     backs = [n.back for n in deck.notes if n.kind != "cloze"]
     assert any("例を一つも見せずに" in b for b in backs), deck.notes
     assert "Zero-shot" not in backs, deck.notes
+
+
+def test_a_list_item_wrapped_onto_an_indented_line_goes_on_there() -> None:
+    text = (
+        "- Foundation — a thin sheet of beeswax pressed with a hexagon pattern, which you\n"
+        "  fix into the frame so the bees build straight comb on it.\n"
+        "- x-height: the height of a lowercase x, that is of the short lowercase\n"
+        "  letters without the bits that stick up or down.\n"
+    )
+    deck = generate_deck(decode_article(("# Notes\n\n" + text).encode(), "notes.md"))
+    notes = {n.front: n.back for n in deck.notes}
+    assert notes.get("Foundation", "").endswith(
+        "which you fix into the frame so the bees build straight comb on it"
+    ), notes
+    assert notes.get("x-height", "").endswith("letters without the bits that stick up or down")
+
+
+def test_a_short_item_and_its_indented_line_stay_apart() -> None:
+    text = (
+        "# 用語\n\n- Tenuto\n  その音の長さを十分に保って弾くこと\n"
+        "- A short item line\n  and an indented line under it\n"
+    )
+    doc = LANGUAGES["ja"].parse(text, "")
+    assert "Tenuto" not in " ".join(s.text for s in doc.sentences if "保って" in s.text)
+    doc = LANGUAGES["en"].parse(text, "")
+    assert not any("short item line and an indented" in s.text for s in doc.sentences)
