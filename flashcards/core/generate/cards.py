@@ -23,11 +23,12 @@ from flashcards.core.generate.language import Language
 from flashcards.core.generate.lexicon import DEFINING_WORDS_EN, DEFINING_WORDS_JA, alternation
 from flashcards.core.generate.rank import RankedTerm, chatty, defined_elsewhere
 from flashcards.core.generate.structure import Sentence
-from flashcards.core.generate.textutil import fold
+from flashcards.core.generate.textutil import fold, is_hiragana
 
 CLOZE_THRESHOLD = 2.0
 """Score a term without a clean definition needs before it becomes a cloze card."""
 _REVERSED_MAX = 60
+_GLOSS_MAX = 12  # characters of a back that may be only the term's other name
 # A cloze sentence must say something about its term: a copula or a naming verb.
 _EXPLAINS = re.compile(
     r"\b" + alternation(DEFINING_WORDS_EN) + r"\b|" + alternation(DEFINING_WORDS_JA)
@@ -86,12 +87,25 @@ def _cloze_source(term: RankedTerm, cloze: str, index: SentenceIndex) -> Sentenc
     return index.doc.sentences[found] if found is not None else term.findings[0].sentence
 
 
-def _front(term: RankedTerm, back: str) -> str:
+def _front(term: RankedTerm, back: str, gloss: str = "") -> str:
     """The term with the other name the article gives it (``重ね合わせ (superposition)``)."""
-    alias = next((f.alias for f in sorted(term.findings, key=_order) if f.alias), "")
+    alias = next((f.alias for f in sorted(term.findings, key=_order) if f.alias), gloss)
     if not alias or fold(alias) in fold(back) or fold(alias) in fold(term.display):
         return term.display
     return f"{term.display} ({alias})"
+
+
+def _is_gloss(back: str, term: str) -> bool:
+    """Whether a back is only another name of the term (``幻覚``, ``アテンション、注意機構``).
+
+    Short, without kana endings or digits: a translation or a reading, not an explanation; a
+    Latin back counts only for a Japanese term (``two semitones`` explains ``whole tone``).
+    """
+    if len(back) > _GLOSS_MAX or any(is_hiragana(ch) or ch.isdigit() for ch in back):
+        return False
+    if back.isascii():
+        return not term.isascii() and len(back.split()) <= 3
+    return True
 
 
 def _order(finding: Finding) -> tuple[float, int]:
@@ -124,6 +138,12 @@ def note_for(
         ),
         key=lambda f: (is_weak_back(f.back, lang), -f.strength, f.sentence.index),
     )
+    # "破滅的忘却" beside an explanation is the term's other name: it goes on the front.
+    glosses = [f for f in definitions if _is_gloss(f.back, term.display)]
+    gloss = ""
+    if glosses and len(glosses) < len(definitions) and not term.display.isupper():
+        gloss = glosses[0].back
+        definitions = [f for f in definitions if f not in glosses]
     tags = ("generated", language.name)
     note_id = f"{id_prefix}/{term.key}"
     if definitions:
@@ -144,7 +164,7 @@ def note_for(
         )
         kind = "basic+reversed" if reversible else "basic"
         source = NoteSource(title, primary.sentence.section, primary.sentence.text)
-        return NoteSpec(note_id, kind, _front(term, back), back, tags, source)
+        return NoteSpec(note_id, kind, _front(term, back, gloss), back, tags, source)
     made = sorted(
         (f for f in term.findings if f.cloze), key=lambda f: (-f.strength, f.sentence.index)
     )

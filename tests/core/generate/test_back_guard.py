@@ -198,3 +198,16 @@ def test_a_short_item_and_its_indented_line_stay_apart() -> None:
     assert "Tenuto" not in " ".join(s.text for s in doc.sentences if "保って" in s.text)
     doc = LANGUAGES["en"].parse(text, "")
     assert not any("short item line and an indented" in s.text for s in doc.sentences)
+
+
+def test_a_gloss_beside_an_explanation_goes_on_the_front() -> None:
+    text = (
+        "| 用語 | 意味 |\n| --- | --- |\n"
+        "| ハルシネーション | モデルが事実でない内容をもっともらしく答えてしまう現象 |\n\n"
+        "ハルシネーション（幻覚）には注意が必要です。"
+    )
+    deck = generate_deck(decode_article(("# 用語\n\n" + text + "\n").encode(), "notes.md"))
+    notes = {n.front: n.back for n in deck.notes}
+    assert notes.get("ハルシネーション (幻覚)") == (
+        "モデルが事実でない内容をもっともらしく答えてしまう現象"
+    ), notes
