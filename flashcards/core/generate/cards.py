@@ -241,11 +241,27 @@ def _without_repeats(
             )
             or back in by_back
             and _claim(by_back[back]) < _claim((term, note))
+            or _subject_of_another(note, named, basic)
         ):
             drop.add(id(note))
         else:
             by_back[back] = (term, note)
     return [(t, n) for t, n in chosen if id(n) not in drop]
+
+
+def _subject_of_another(
+    note: NoteSpec, named: str, basic: list[tuple[RankedTerm, NoteSpec]]
+) -> bool:
+    """``Long articles -> split into …`` beside ``Chunking -> Long articles are split into …``.
+
+    The term is the subject another note's back starts with, and its back is the rest of that
+    back: a piece of another definition, not a term.
+    """
+    back = fold(note.back)
+    return any(
+        other is not note and fold(other.back).startswith(named + " ") and back in fold(other.back)
+        for _, other in basic
+    )
 
 
 def budget(chosen: list[tuple[RankedTerm, NoteSpec]], max_cards: int | None) -> list[NoteSpec]:

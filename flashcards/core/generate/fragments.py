@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from flashcards.core.generate.lexicon import load_words
+from flashcards.core.generate.lexicon import METADATA_KEYS, load_words
+from flashcards.core.generate.textutil import fold
 from flashcards.core.generate.tokens import starts_with_particle, tokenize
 
 _DANGLING_EN = load_words("dangling_endings_en")
@@ -27,6 +28,7 @@ _EMBEDDED_QUESTION_EN = re.compile(
 )
 # "in which the two sides exchange …": a relative clause with its preposition.
 _PREPOSITION_RELATIVE_EN = re.compile(r"^[a-z]+ (?:which|whom|whose)\b", re.IGNORECASE)
+_KEY = re.compile(r"^([^:：]{1,12})[:：]")
 _WORD_EN = re.compile(r"[A-Za-z][\w'\-]*")
 # "gives you a lot of this automatically": a pointing word with no noun after it.
 _BARE_POINTER_EN = re.compile(
@@ -56,6 +58,9 @@ def fragment_reason(back: str, lang: str) -> str:
     text = back.strip()
     if not text:
         return "empty"
+    key = _KEY.match(text)
+    if key and fold(key.group(1).strip()) in METADATA_KEYS:
+        return "metadata"  # "出典: みんなの歴史事典": where the page came from
     if lang == "ja":
         return _fragment_ja(text)
     return _fragment_en(text)

@@ -31,6 +31,7 @@ from flashcards.core.generate.textutil import detect_language, fold, term_key
         ("のは禁止で、一度ほかの場所に打つ決まり", "ja", "particle opener"),
         ("古典の名筆を見ながら、そのとおりに", "ja", "dangling end"),
         ("駅の手前で線路が二つに分かれる場所がある", "ja", "existence"),
+        ("出典: みんなの歴史事典", "ja", "metadata"),
     ],
 )
 def test_fragments_are_named(back: str, lang: str, reason: str) -> None:
@@ -211,3 +212,25 @@ def test_a_gloss_beside_an_explanation_goes_on_the_front() -> None:
     assert notes.get("ハルシネーション (幻覚)") == (
         "モデルが事実でない内容をもっともらしく答えてしまう現象"
     ), notes
+
+
+def test_the_subject_of_another_notes_back_is_no_term() -> None:
+    text = (
+        "**Chunking**\n"
+        "Long articles are split into passages of roughly 300 words before indexing, because a "
+        "whole article is too long to compare against a short question.\n"
+    )
+    deck = generate_deck(decode_article(("# Search\n\n" + text).encode(), "notes.md"))
+    fronts = [n.front for n in deck.notes]
+    assert "Chunking" in fronts, fronts
+    assert "Long articles" not in fronts, fronts
+
+
+def test_an_evaluation_is_not_appended_to_a_definition() -> None:
+    text = (
+        "Compound interest is the hero of the whole workshop. It means you earn interest not "
+        "only on the money you put in but also on the interest it has already earned."
+    )
+    deck = generate_deck(decode_article(("# Money\n\n" + text + "\n").encode(), "notes.md"))
+    notes = {n.front: n.back for n in deck.notes}
+    assert "hero" not in notes.get("Compound interest", "hero"), notes
