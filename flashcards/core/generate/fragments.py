@@ -71,16 +71,36 @@ def whole_back(back: str, lang: str) -> str:
 
     ``the gap … as a walkway; if a`` (a line cut where the page wrapped) keeps ``the gap … as a
     walkway``; a back that is a fragment as a whole gives "". A back that only says something
-    exists (``…場所がある``) is kept: `is_weak_back` ranks it after the others.
+    exists is read as the noun phrase of what exists (``人間の判断には…偏りがある`` ->
+    ``人間の判断にある、…偏り``) when it can be, else kept: `is_weak_back` ranks it after the
+    others (``…場所がある``).
     """
     reason = fragment_reason(back, lang)
-    if not reason or reason == "existence":
+    if reason == "existence":
+        return _existence_as_noun_phrase(back) or back
+    if not reason:
         return back
     cut = max(back.rfind("; "), back.rfind("。"), back.rfind("；"))
     head = back[:cut].strip() if cut > 0 else ""
     if len(head) >= _MIN_HEAD[lang == "ja"] and not fragment_reason(head, lang):
         return head
     return ""
+
+
+# "人間の判断には、…偏りがある" / "…物質ができたりすることもある": what exists is the answer.
+_THERE_IS_IN_JA = re.compile(
+    r"^(?P<place>[^、。]{1,30}?)には[、,]?(?P<thing>[^。]+?)が(?:ある|あります)。?$"
+)
+_HAPPENS_JA = re.compile(r"^(?P<body>[^。]+こと)(?:が|も)(?:ある|あります)。?$")
+
+
+def _existence_as_noun_phrase(back: str) -> str:
+    """``AにはBがある`` as ``Aにある、B``; ``…することもある`` as ``…すること``; else ""."""
+    there = _THERE_IS_IN_JA.match(back)
+    if there:
+        return f"{there.group('place')}にある、{there.group('thing')}"
+    happens = _HAPPENS_JA.match(back)
+    return happens.group("body") if happens else ""
 
 
 def is_weak_back(back: str, lang: str) -> bool:

@@ -153,7 +153,7 @@ def _named_previous(term: str, sentence: Sentence, previous: Sentence | None) ->
         Example(
             "二つの薬を一緒に飲むと効き目が強くなることがあります。これを相乗作用と呼びます。",
             "相乗作用",
-            "二つの薬を一緒に飲むと効き目が強くなることがある",
+            "二つの薬を一緒に飲むと効き目が強くなること",
         ),
     ),
 )

@@ -234,3 +234,18 @@ def test_an_evaluation_is_not_appended_to_a_definition() -> None:
     deck = generate_deck(decode_article(("# Money\n\n" + text + "\n").encode(), "notes.md"))
     notes = {n.front: n.back for n in deck.notes}
     assert "hero" not in notes.get("Compound interest", "hero"), notes
+
+
+@pytest.mark.parametrize(
+    ("back", "whole"),
+    [
+        (
+            "人間の判断には、思考のクセによる系統的な偏りがある",
+            "人間の判断にある、思考のクセによる系統的な偏り",
+        ),
+        ("体に悪い物質ができたりすることもある", "体に悪い物質ができたりすること"),
+        ("駅の手前で線路が二つに分かれる場所がある", "駅の手前で線路が二つに分かれる場所がある"),
+    ],
+)
+def test_a_back_saying_something_exists_is_read_as_what_exists(back: str, whole: str) -> None:
+    assert whole_back(back, "ja") == whole
