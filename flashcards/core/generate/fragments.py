@@ -58,6 +58,10 @@ def fragment_reason(back: str, lang: str) -> str:
     text = back.strip()
     if not text:
         return "empty"
+    if text.endswith(("?", "？")) and not any(c in text for c in ":："):
+        # "Dana: should we add editable installs here?" asks; "answers one question: may the
+        # container get traffic?" explains by the question it quotes.
+        return "question"
     key = _KEY.match(text)
     if key and fold(key.group(1).strip()) in METADATA_KEYS:
         return "metadata"  # "出典: みんなの歴史事典": where the page came from

@@ -31,6 +31,7 @@ from flashcards.core.generate.lexicon import (
 )
 from flashcards.core.generate.rules import Example, rule
 from flashcards.core.generate.structure import Sentence
+from flashcards.core.generate.textutil import fold
 
 _LEAD = r"^(?:" + alternation(LEAD_ADVERBIALS_EN) + r",\s+)?"
 _DET = r"(?:(?:An?|The)\s+)?"
@@ -101,6 +102,7 @@ _APPOSITION_AT = re.compile(
 _RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when|made|found|left)\b")
 _DISCOURSE = re.compile(r",\s+" + alternation(PARENTHETICALS_EN) + r"\s*,", re.IGNORECASE)
 _BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]")
+_LEAD_ADVERBIALS = frozenset(fold(a) for a in LEAD_ADVERBIALS_EN)
 
 
 def _plain_clauses(sentence: Sentence) -> list[str]:
@@ -142,7 +144,13 @@ def _clause(clause: str, sentence: Sentence) -> list[Finding]:
         back = cut_back(match.group("y"))
         return make_finding(match.group("x"), back, sentence, "The N, X, is a Y", 2.5)
     match = _APPOSITIVE_SUBJECT.match(clause)
-    if match and definitional(match.group("y")) and not FINITE.search(match.group("y")):
+    if (
+        match
+        and definitional(match.group("y"))
+        and not FINITE.search(match.group("y"))
+        # "Anyway, a few of our new members asked …": a discourse adverb, no term.
+        and fold(match.group("x")) not in _LEAD_ADVERBIALS
+    ):
         back = cut_back(match.group("y"))
         term = term_of(match.group("x"))
         return make_finding(

@@ -249,3 +249,20 @@ def test_an_evaluation_is_not_appended_to_a_definition() -> None:
 )
 def test_a_back_saying_something_exists_is_read_as_what_exists(back: str, whole: str) -> None:
     assert whole_back(back, "ja") == whole
+
+
+@pytest.mark.parametrize(
+    ("text", "front"),
+    [
+        ("Re: Total beginner — what do all these words mean?", "Re"),
+        ("Dana: should we add editable installs here?", "Dana"),
+        (
+            "Anyway, a few of our new members asked for a refresher on the basics before their "
+            "first inspections, so here is a short glossary.",
+            "Anyway",
+        ),
+    ],
+)
+def test_no_card_from_a_question_or_an_adverb(text: str, front: str) -> None:
+    deck = generate_deck(decode_article(("# Notes\n\n" + text + "\n").encode(), "notes.md"))
+    assert front not in [n.front for n in deck.notes], deck.notes
