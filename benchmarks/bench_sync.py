@@ -10,6 +10,9 @@ their global ids as the app gives them on insert. Measured:
 * incremental sync after a day of 200 answers and 20 edits on the first device (target 1 s),
   and the second device's sync that brings them down.
 
+A first sync up replays every card's review log once (the scheduler, about 0.5 ms a review
+here): its time grows with the reviews. See the README's Performance section for figures.
+
 Run: ``python benchmarks/bench_sync.py [cards reviews]`` (or ``python benchmarks/run.py sync``).
 """
 
@@ -61,7 +64,8 @@ def a_day(col: Collection, answers: int = 200, edits: int = 20) -> None:
 def _timed_sync(col: Collection, url: str, minutes: int) -> tuple[float, str]:
     started = time.perf_counter()
     report = sync(col, url, NOW + timedelta(days=1, hours=1, minutes=minutes))
-    return time.perf_counter() - started, report.summary()
+    replays = f" (cards replayed: {report.replayed}, of them from a kept state: {report.resumed})"
+    return time.perf_counter() - started, report.summary() + replays
 
 
 def run(cards: int = CARDS, log_rows: int = LOG_ROWS) -> list[tuple[str, str, str]]:
