@@ -1108,7 +1108,6 @@ def _merge_logs(
 class _Outgoing:
     """What this device has to send, read by :func:`_read_outgoing`."""
 
-    full: bool  # every object was compared (the first sync with the change triggers)
     noted: int  # the last change noted that was read
     changed: dict[str, list[tuple[str, dict[str, Any], str]]]
     graves: set[tuple[str, str]]
@@ -1127,14 +1126,11 @@ def _read_outgoing(col: Collection) -> _Outgoing:
     """Read what to send: changed objects, deletions, reviews, derived states (local step)."""
     with col.engine.connect() as conn:
         graves = {(str(r[0]), str(r[1])) for r in conn.execute(select(GRAVE))}
-        # The objects changed here since the last push (all of them the first time).
-        full = not dirty.ready(conn)
+        # The objects changed here since the last push (all of them at the first sync).
         noted = dirty.last(conn)
-        wanted: dict[str, set[str]] | None = None
-        if not full:
-            wanted = dirty.changed(conn, noted)
-            for kind, uid in graves:
-                wanted.setdefault(kind, set()).add(uid)
+        wanted = dirty.changed(conn, noted)
+        for kind, uid in graves:
+            wanted.setdefault(kind, set()).add(uid)
         shadow = _shadows(conn, wanted)
         local = _local_objects(conn, wanted)
         logs = transfer.pending_logs(conn)
@@ -1154,7 +1150,7 @@ def _read_outgoing(col: Collection) -> _Outgoing:
         if kind in server.OBJECTS and kind != "options" and uid not in local[kind]:
             graves.add((kind, uid))
     graves = {(k, u) for k, u in graves if u not in local.get(k, {})}
-    return _Outgoing(full, noted, changed, graves, logs, to_push, states)
+    return _Outgoing(noted, changed, graves, logs, to_push, states)
 
 
 def _send(
@@ -1204,7 +1200,7 @@ def _record(
     """Mark what was sent as synced (local step)."""
     if out.empty():
         with col.engine.begin() as conn:
-            _noted(conn, out.full, out.noted)
+            dirty.clear(conn, out.noted)
         report.usn = pulled_head
         return
     usn = out.usn
@@ -1228,19 +1224,12 @@ def _record(
         uids = [str(r[0]) for r in out.logs]
         for chunk in derived.chunks(uids, 5000):
             conn.execute(update(LOG).where(LOG.c.uid.in_(chunk)).values(usn=usn))
-        _noted(conn, out.full, out.noted)
+        dirty.clear(conn, out.noted)
         # Nobody pushed between our pull and our push: we have everything up to our own usn.
         if out.head == pulled_head:
             _set_setting(conn, USN_KEY, str(usn))
     report.usn = usn
     mark("recorded")
-
-
-def _noted(conn: Connection, full: bool, noted: int) -> None:
-    """The changes noted up to ``noted`` were looked at (and sent): forget them."""
-    dirty.clear(conn, noted)
-    if full:
-        dirty.mark_ready(conn)
 
 
 def _derived_to_push(conn: Connection, uids: set[str]) -> list[tuple[Any, ...]]:

@@ -9,9 +9,11 @@ derived state, which is not content). A push looks at those objects only, and cl
 it has read (by sequence number: a change made while a sync runs stays for the next).
 
 The table and triggers belong to syncing: they are made (``CREATE … IF NOT EXISTS``) by the
-first sync of a collection, which then compares everything once, as every sync did before.
-Their names carry a digest of the columns they watch: when the synced columns change (a new
-version of the app), the old triggers are dropped and one full comparison runs again.
+first sync of a collection, which notes every object there and every object synced before
+(:func:`note_everything`), so that the changes made before the triggers are compared once too
+(a first sync down into a new collection notes next to nothing). Their names carry a digest of
+the columns they watch: when the synced columns change (a new version of the app), the old
+triggers are dropped and everything is noted once again.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy.engine import Connection
 from flashcards.core.sync import server
 
 TABLE = "syncdirty"
-#: The ``setting`` key holding the trigger version a full comparison was made with.
+#: The ``setting`` key holding the trigger version everything was noted with.
 READY_KEY = "sync_dirty_version"
 
 _CARD_COLUMNS = [
@@ -97,23 +99,29 @@ def ensure(conn: Connection) -> None:
     for name, body in wanted.items():
         if name not in have:
             conn.exec_driver_sql(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
-
-
-def ready(conn: Connection) -> bool:
-    """Whether ``syncdirty`` holds every change since the last push.
-
-    Not before one full comparison under this version's triggers: until then the caller
-    compares every object (and then calls :func:`mark_ready`).
-    """
     found = conn.exec_driver_sql("SELECT value FROM setting WHERE key = ?", (READY_KEY,))
-    return found.scalar() == version()
+    if found.scalar() != version():
+        note_everything(conn)
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (READY_KEY, version())
+        )
 
 
-def mark_ready(conn: Connection) -> None:
-    """Every object was compared: from now on the changed ones are those ``syncdirty`` holds."""
+def note_everything(conn: Connection) -> None:
+    """Note every object here, and every object synced before (it may be gone since)."""
+    mark = f"INSERT INTO {TABLE} (kind, uid)"
+    conn.exec_driver_sql(f"{mark} SELECT 'deck', uid FROM deck WHERE uid IS NOT NULL")
     conn.exec_driver_sql(
-        "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (READY_KEY, version())
+        f"{mark} SELECT 'options', d.uid FROM deckoptions AS o JOIN deck AS d "
+        "ON d.id = o.deck_id WHERE d.uid IS NOT NULL"
     )
+    conn.exec_driver_sql(f"{mark} SELECT 'note', uid FROM note")
+    conn.exec_driver_sql(
+        f"{mark} SELECT 'card', n.uid || '/' || c.ord FROM card AS c JOIN note AS n "
+        "ON n.id = c.note_id"
+    )
+    kinds = ", ".join(f"'{kind}'" for kind in server.OBJECTS)
+    conn.exec_driver_sql(f"{mark} SELECT kind, uid FROM syncshadow WHERE kind IN ({kinds})")
 
 
 def last(conn: Connection) -> int:
