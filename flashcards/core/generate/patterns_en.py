@@ -102,6 +102,9 @@ _APPOSITION_AT = re.compile(
 _RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when|made|found|left)\b")
 _DISCOURSE = re.compile(r",\s+" + alternation(PARENTHETICALS_EN) + r"\s*,", re.IGNORECASE)
 _BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]")
+# "the first note of the scale, the home note …": the appositive is the first note's, not the
+# scale's; a noun phrase after "of" is no appositive's subject.
+_OF_PHRASE = re.compile(r"\bof\s*$")
 _LEAD_ADVERBIALS = frozenset(fold(a) for a in LEAD_ADVERBIALS_EN)
 
 
@@ -228,7 +231,12 @@ def _embedded(clause: str, sentence: Sentence) -> list[Finding]:
             match.group("x"), back, sentence, "the X, also called Y, which is Z", 2.5
         )
     match = _APPOSITIVE_END.search(clause)
-    if match and definitional(match.group("y")) and not FINITE.search(match.group("y")):
+    if (
+        match
+        and definitional(match.group("y"))
+        and not FINITE.search(match.group("y"))
+        and not _OF_PHRASE.search(clause[: match.start()])
+    ):
         back = cut_back(match.group("y"))
         term = match.group("x")
         return make_finding(
@@ -249,6 +257,8 @@ def _appositions(clause: str, sentence: Sentence) -> list[Finding]:
         relative = _RELATIVE.search(y)
         head = y[: relative.start()] if relative else y
         if not definitional(y) or FINITE.search(head) or "," in head or len(head.split()) > 6:
+            continue
+        if _OF_PHRASE.search(clause[: match.start()]):
             continue
         back = cut_back(y)
         term = match.group("x")

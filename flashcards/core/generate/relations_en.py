@@ -61,8 +61,9 @@ _KNOWN_AS = re.compile(
     r"(?:known as|also known as|called|also called) "
     r"(?:an? |the )?(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*){0,2})(?=[,.;]|$)"
 )
+# Not after "of": "the first note of the scale, the home note …" describes the first note.
 _BARE_APPOSITION = re.compile(
-    r"\b(?:gives?|gets?|makes?|needs?|uses?|offers?|reach(?:es)?|with|in|into|of|by|from) "
+    r"\b(?:gives?|gets?|makes?|needs?|uses?|offers?|reach(?:es)?|with|in|into|by|from) "
     r"(?:(?:the|an?) )?(?!(?:one|two|three|four|several|many|some|all|each)\b)"
     r"(?P<x>[a-z][\w\-]*(?: [a-z][\w\-]*)?), "
     # "… a mix of places, so it tastes of that place": a clause after a conjunction, no noun.

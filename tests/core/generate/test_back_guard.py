@@ -97,6 +97,18 @@ NEGATIVES = [
         "an explosion",
     ),
     (
+        "X is a Y",
+        "Tonic — the first note of the scale, the home note where a piece usually ends.",
+        "scale",
+        "home note",
+    ),
+    (
+        "gives X, a Y",
+        "Tonic — the first note of the scale, the home note where a piece usually ends.",
+        "scale",
+        "home note",
+    ),
+    (
         "gives X, a Y",
         "Every call starts with a so-called handshake, in which both sides exchange messages.",
         "so-called handshake",
