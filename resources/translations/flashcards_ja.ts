@@ -368,6 +368,11 @@
         <translation>再学習</translation>
     </message>
     <message>
+        <source>Manual</source>
+        <extracomment>The type of a reset (Forget) in the log, as Anki&apos;s card info names it.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>New</source>
         <extracomment>The card states (the core names them in English).</extracomment>
         <translation>新規</translation>
@@ -1133,7 +1138,7 @@
     <name>FieldsEditor</name>
     <message>
         <source>Bold (Ctrl+B)</source>
-        <extracomment>Where an image name resolves to a file of the media folder (None: not there, not shown). The editor&apos;s keys, as Anki&apos;s editor has them; handled by the focused field (see :meth:`FieldTextEdit.event`) so that they never clash with a window&apos;s shortcuts. Images wider than this are shown scaled down in the editor (the file is untouched).</extracomment>
+        <extracomment>Where an image name resolves to a file of the media folder (None: not there, not shown). The editor&apos;s keys, as Anki&apos;s editor has them; handled by the focused field (see :meth:`FieldTextEdit.event`) so that they never clash with a window&apos;s shortcuts. Images wider than this are shown scaled down in the editor (the file is untouched). An image&apos;s ``&lt;img …&gt;`` tag as the field had it, and the size its format had once shown (a different size later: the learner resized it). A tag (attribute values may hold &quot;&gt;&quot;); group 1 is &quot;/&quot; for a closing tag, group 2 its name. Tags that make blocks in a QTextDocument.</extracomment>
         <translation>太字 (Ctrl+B)</translation>
     </message>
     <message>
@@ -2660,8 +2665,40 @@
     <name>SyncController</name>
     <message>
         <source>The sync settings were not kept</source>
-        <extracomment>A sentence for the status bar (what a sync moved). A sync ended (successfully or not): views refresh from ``changed`` as usual.</extracomment>
+        <extracomment>A sentence for the status bar (what a sync moved). A sync ended (successfully or not): views refresh from ``changed`` as usual. What the running sync does now, a sentence for the status bar.</extracomment>
         <translation>同期の設定を保存できませんでした</translation>
+    </message>
+    <message>
+        <source>Syncing: preparing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing: connecting to the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing: media files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing: receiving changes…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing: merging {n} changes…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing: gathering changes…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing: sending {n} changes…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing: finishing…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Syncing…</source>
