@@ -370,7 +370,7 @@
     <message>
         <source>Manual</source>
         <extracomment>The type of a reset (Forget) in the log, as Anki&apos;s card info names it.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>手動</translation>
     </message>
     <message>
         <source>New</source>
@@ -2670,35 +2670,35 @@
     </message>
     <message>
         <source>Syncing: preparing…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期中：準備しています…</translation>
     </message>
     <message>
         <source>Syncing: connecting to the server…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期中：サーバーに接続しています…</translation>
     </message>
     <message>
         <source>Syncing: media files…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期中：メディアファイル…</translation>
     </message>
     <message>
         <source>Syncing: receiving changes…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期中：変更を受信しています…</translation>
     </message>
     <message>
         <source>Syncing: merging {n} changes…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期中：{n} 件の変更を統合しています…</translation>
     </message>
     <message>
         <source>Syncing: gathering changes…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期中：変更を集めています…</translation>
     </message>
     <message>
         <source>Syncing: sending {n} changes…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期中：{n} 件の変更を送信しています…</translation>
     </message>
     <message>
         <source>Syncing: finishing…</source>
-        <translation type="unfinished"></translation>
+        <translation>同期中：完了処理をしています…</translation>
     </message>
     <message>
         <source>Syncing…</source>
