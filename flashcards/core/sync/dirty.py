@@ -40,40 +40,52 @@ _DECK_UID = "(SELECT uid FROM deck WHERE id = {row}.deck_id)"
 
 
 def version() -> str:
-    """The digest of what the triggers watch (a new one replaces the old triggers)."""
-    return hashlib.sha1(",".join(_CARD_COLUMNS).encode()).hexdigest()[:8]
+    """The digest of the triggers (a new one replaces the old triggers, and notes everything)."""
+    bodies = _bodies()
+    text = "\n".join(f"{name} {bodies[name]}" for name in sorted(bodies))
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
-def _triggers() -> dict[str, str]:
-    v = version()
+def _bodies() -> dict[str, str]:
     mark = f"INSERT INTO {TABLE} (kind, uid) VALUES"
     out: dict[str, str] = {}
 
     def add(name: str, event: str, table: str, body: str) -> None:
-        out[f"{TABLE}_{name}_{v}"] = f"AFTER {event} ON {table} FOR EACH ROW BEGIN {body}; END"
+        out[name] = f"AFTER {event} ON {table} FOR EACH ROW BEGIN {body}; END"
 
+    # An update notes the old uid too: an object whose uid changed is gone under the old one.
     add("deck_ins", "INSERT", "deck", f"{mark} ('deck', NEW.uid)")
-    add("deck_upd", "UPDATE", "deck", f"{mark} ('deck', NEW.uid), ('options', NEW.uid)")
+    add(
+        "deck_upd",
+        "UPDATE",
+        "deck",
+        f"{mark} ('deck', NEW.uid), ('deck', OLD.uid), ('options', NEW.uid)",
+    )
     add("deck_del", "DELETE", "deck", f"{mark} ('deck', OLD.uid)")
-    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+    for event in ("INSERT", "UPDATE", "DELETE"):
         name = event.lower()[:3]
-        add(
-            f"options_{name}",
-            event,
-            "deckoptions",
-            f"{mark} ('options', {_DECK_UID.format(row=row)})",
-        )
-        add(f"note_{name}", event, "note", f"{mark} ('note', {row}.uid)")
+        row = "OLD" if event == "DELETE" else "NEW"
+        options = f"{mark} ('options', {_DECK_UID.format(row=row)})"
+        add(f"options_{name}", event, "deckoptions", options)
+        note = f"{mark} ('note', {row}.uid)" + (", ('note', OLD.uid)" if event == "UPDATE" else "")
+        add(f"note_{name}", event, "note", note)
     # A note's new uid (a note added here gets its global one at its first sync) is a new uid
     # for each of its cards, whose rows do not change.
-    cards = f"INSERT INTO {TABLE} (kind, uid) SELECT 'card', NEW.uid || '/' || ord FROM card"
-    add("note_uid", "UPDATE OF uid", "note", f"{cards} WHERE note_id = NEW.id")
+    cards = f"INSERT INTO {TABLE} (kind, uid) SELECT 'card', {{row}}.uid || '/' || ord FROM card"
+    where = " WHERE note_id = NEW.id"
+    both = f"{cards.format(row='NEW')}{where}; {cards.format(row='OLD')}{where}"
+    add("note_uid", "UPDATE OF uid", "note", both)
     watched = ", ".join(_CARD_COLUMNS)
-    card = f"{mark} ('card', {{uid}})"
-    add("card_ins", "INSERT", "card", card.format(uid=_CARD_UID.format(row="NEW")))
-    add("card_upd", f"UPDATE OF {watched}", "card", card.format(uid=_CARD_UID.format(row="NEW")))
-    add("card_del", "DELETE", "card", card.format(uid=_CARD_UID.format(row="OLD")))
+    new, old = _CARD_UID.format(row="NEW"), _CARD_UID.format(row="OLD")
+    add("card_ins", "INSERT", "card", f"{mark} ('card', {new})")
+    add("card_upd", f"UPDATE OF {watched}", "card", f"{mark} ('card', {new}), ('card', {old})")
+    add("card_del", "DELETE", "card", f"{mark} ('card', {old})")
     return out
+
+
+def _triggers() -> dict[str, str]:
+    v = version()
+    return {f"{TABLE}_{name}_{v}": body for name, body in _bodies().items()}
 
 
 def ensure(conn: Connection) -> None:
