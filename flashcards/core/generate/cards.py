@@ -95,6 +95,11 @@ def _front(term: RankedTerm, back: str, gloss: str = "") -> str:
     return f"{term.display} ({alias})"
 
 
+def _unbalanced(text: str) -> bool:
+    """Whether a text opens a bracket it does not close, or closes one it did not open."""
+    return text.count("(") + text.count("（") != text.count(")") + text.count("）")
+
+
 def _is_gloss(back: str, term: str) -> bool:
     """Whether a back is only another name of the term (``幻覚``, ``アテンション、注意機構``).
 
@@ -125,6 +130,8 @@ def note_for(
         index: The segmented article.
     """
     lang = language.name
+    if _unbalanced(term.display):
+        return None  # "(文責": a piece of a bracketed remark, not a term
     # The back guard: a fragment of a sentence is no back; its whole part, or the next finding.
     whole = (replace(f, back=whole_back(f.back, lang)) for f in term.findings if f.back)
     definitions = sorted(

@@ -28,6 +28,8 @@ _EMBEDDED_QUESTION_EN = re.compile(
 )
 # "in which the two sides exchange …": a relative clause with its preposition.
 _PREPOSITION_RELATIVE_EN = re.compile(r"^[a-z]+ (?:which|whom|whose)\b", re.IGNORECASE)
+# A number with at most a short unit: "4.55メートル", "約150 km", "6目半", "30%".
+_QUANTITY = re.compile(r"^(?:約|およそ|about |roughly )?[\d０-９][\d０-９.,．，]*\s*\S{0,5}$")
 _KEY = re.compile(r"^([^:：]{1,12})[:：]")
 _WORD_EN = re.compile(r"[A-Za-z][\w'\-]*")
 # "gives you a lot of this automatically": a pointing word with no noun after it.
@@ -58,6 +60,8 @@ def fragment_reason(back: str, lang: str) -> str:
     text = back.strip()
     if not text:
         return "empty"
+    if _QUANTITY.match(text):
+        return "quantity"  # "直径 → 4.55メートル": a value, not what the term is
     if text.endswith(("?", "？")) and not any(c in text for c in ":："):
         # "Dana: should we add editable installs here?" asks; "answers one question: may the
         # container get traffic?" explains by the question it quotes.

@@ -32,6 +32,7 @@ from flashcards.core.generate.textutil import detect_language, fold, term_key
         ("古典の名筆を見ながら、そのとおりに", "ja", "dangling end"),
         ("駅の手前で線路が二つに分かれる場所がある", "ja", "existence"),
         ("出典: みんなの歴史事典", "ja", "metadata"),
+        ("4.55メートル", "ja", "quantity"),
     ],
 )
 def test_fragments_are_named(back: str, lang: str, reason: str) -> None:
@@ -278,3 +279,16 @@ def test_a_back_saying_something_exists_is_read_as_what_exists(back: str, whole:
 def test_no_card_from_a_question_or_an_adverb(text: str, front: str) -> None:
     deck = generate_deck(decode_article(("# Notes\n\n" + text + "\n").encode(), "notes.md"))
     assert front not in [n.front for n in deck.notes], deck.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "front"),
+    [
+        ("土を盛って固めた円形の場所が土俵です。直径は4.55メートル。", "直径"),
+        ("今月の会報です。\n(文責:広報係・田中)\n\n## 土俵\n土を盛った円形の場所です。", "(文責"),
+    ],
+)
+def test_no_card_from_a_value_or_a_bracketed_remark(text: str, front: str) -> None:
+    deck = generate_deck(decode_article(("# 会報\n\n" + text + "\n").encode(), "notes.md"))
+    assert front not in [n.front for n in deck.notes], deck.notes
+    assert not any(n.front.startswith(("(", "（")) for n in deck.notes), deck.notes
