@@ -43,6 +43,9 @@ _NOMINAL_NO_JA = re.compile(r"^の[はがをにで]")
 # Particles that leave a phrase open; not か (an embedded question: "何周するか") nor まで.
 _OPEN_PARTICLES_JA = frozenset(("は", "が", "を", "に", "へ", "で", "と", "の", "も", "や", "より"))
 _MIN_HEAD = (12, 6)  # characters a back cut at its last ";" keeps at least (en, ja)
+# Words that stand for things named before them: a back cannot open with one ("水と油の…両者を
+# つなぐ物質" names them first and is whole).
+_POINTING_OPENERS_JA = ("両者", "双方", "それぞれ", "各々", "前者", "後者")
 _PREDICATES_JA = frozenset(("動詞", "形容詞", "助動詞"))
 
 
@@ -136,6 +139,8 @@ def _fragment_en(text: str) -> str:
 def _fragment_ja(text: str) -> str:
     if starts_with_particle(text) or _NOMINAL_NO_JA.match(text):
         return "particle opener"
+    if text.startswith(_POINTING_OPENERS_JA):
+        return "anaphor"  # "両者を藤原氏が独占した政治": both of what?
     tokens = tokenize(text.rstrip("。"))
     if tokens and tokens[-1].pos == "助詞" and tokens[-1].surface in _OPEN_PARTICLES_JA:
         return "dangling end"

@@ -26,13 +26,15 @@ from flashcards.core.generate.textutil import detect_language, fold, term_key
         ("gives you a lot of this automatically", "en", "bare pointer"),
         ("its score stops measuring ability; this", "en", "dangling end"),
         ("usually just", "en", "dangling end"),
-        ("それぞれを番号", "ja", "open case"),
+        ("それぞれを番号", "ja", "anaphor"),
+        ("Attentionの各組を番号", "ja", "open case"),
         ("Attentionを複数の組", "ja", "open case"),
         ("のは禁止で、一度ほかの場所に打つ決まり", "ja", "particle opener"),
         ("古典の名筆を見ながら、そのとおりに", "ja", "dangling end"),
         ("駅の手前で線路が二つに分かれる場所がある", "ja", "existence"),
         ("出典: みんなの歴史事典", "ja", "metadata"),
         ("4.55メートル", "ja", "quantity"),
+        ("両者を藤原氏が独占した政治", "ja", "anaphor"),
     ],
 )
 def test_fragments_are_named(back: str, lang: str, reason: str) -> None:
@@ -52,6 +54,7 @@ def test_fragments_are_named(back: str, lang: str, reason: str) -> None:
         ("ベクトルの長さを1にそろえる前処理", "ja"),
         ("データを保存", "ja"),
         ("周りより気圧が高いところ", "ja"),
+        ("水と油の境目に並んで両者をつなぐ物質", "ja"),
     ],
 )
 def test_whole_backs_pass(back: str, lang: str) -> None:
@@ -292,3 +295,12 @@ def test_no_card_from_a_value_or_a_bracketed_remark(text: str, front: str) -> No
     deck = generate_deck(decode_article(("# 会報\n\n" + text + "\n").encode(), "notes.md"))
     assert front not in [n.front for n in deck.notes], deck.notes
     assert not any(n.front.startswith(("(", "（")) for n in deck.notes), deck.notes
+
+
+def test_a_back_opening_with_a_pointing_word_gives_the_sentence() -> None:
+    text = "摂政と関白は天皇を補佐した。両者を藤原氏が独占した政治は摂関政治と呼ばれる。"
+    deck = generate_deck(decode_article(("# 平安\n\n" + text + "\n").encode(), "notes.md"))
+    notes = {n.id.split("/", 1)[1]: n for n in deck.notes}
+    note = notes.get(term_key("摂関政治"))
+    assert note is not None, deck.notes
+    assert note.kind == "cloze" and "両者を藤原氏が独占した" in note.front, note
