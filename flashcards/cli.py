@@ -232,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="fit the FSRS parameters to your review history (Anki's Optimize) and store them",
     )
     p.add_argument("--deck", help="one deck (and its subdecks); default: all decks")
-    p.add_argument("--preset", help="the decks whose options came from this Anki preset")
+    p.add_argument("--preset", help="one options preset (by name): the decks that use it")
     p.add_argument(
         "--reschedule",
         action="store_true",
@@ -676,7 +676,7 @@ def cmd_optimize(args: argparse.Namespace, out: Output) -> int:
         raise UsageError("give --deck or --preset, not both")
     col = _open(args)
     scope = optimize.find_scope(col, args.deck, args.preset)
-    done = optimize.optimize(col, scope, reschedule=args.reschedule).value
+    done = optimize.optimize(col, scope, reschedule=args.reschedule, now=_now(args)).value
     before, after = done.before[1], done.after[1]
     out.write(f"Reviews used: {done.reviews}\n")
     out.write(f"Log loss before: {before.log_loss:.4f}\n")
@@ -685,7 +685,7 @@ def cmd_optimize(args: argparse.Namespace, out: Output) -> int:
     out.write(f"RMSE (bins) after: {after.rmse:.2%}\n")
     if done.changed:
         out.write(f"Parameters: {' '.join(f'{p:.4f}' for p in done.after[0])}\n")
-        out.write(f"Stored in the options of {scope.label} ({len(scope.deck_ids)} deck(s)).\n")
+        out.write(f"Stored in the preset(s) of {scope.label} ({len(scope.deck_ids)} deck(s)).\n")
     else:
         out.write("The current parameters are already optimal; nothing was changed.\n")
     if args.reschedule:

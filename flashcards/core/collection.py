@@ -1,9 +1,10 @@
 """The collection: a façade that owns the engine and hands out the managers.
 
 As in Anki's library, the collection itself does little: ``col.config``, ``col.decks``,
-``col.notes``, ``col.cards``, ``col.sched`` and ``col.stats`` do the work, each mutation in
-one transaction. A mutation returns an :class:`~flashcards.core.changes.OpResult`: its value and
-the :class:`~flashcards.core.changes.Change` flags of what it touched. The same flags are
+``col.presets``, ``col.notes``, ``col.cards``, ``col.sched`` and ``col.stats`` do the work,
+each mutation in one transaction. A mutation returns an
+:class:`~flashcards.core.changes.OpResult`: its value and the
+:class:`~flashcards.core.changes.Change` flags of what it touched. The same flags are
 announced once on the collection's change bus (:meth:`Collection.add_listener`), after the
 managers have dropped what the change made stale. Time is always passed in as an aware datetime
 (``now``); nothing here reads the clock.
@@ -31,6 +32,7 @@ from flashcards.core.decks import DeckManager
 from flashcards.core.errors import CollectionError
 from flashcards.core.media import MediaFolder
 from flashcards.core.notes import NoteManager
+from flashcards.core.presets import PresetManager
 from flashcards.core.scheduler import Scheduler
 from flashcards.core.stats_data import Stats
 from flashcards.core.undo import UndoStack
@@ -49,6 +51,7 @@ class Collection:
         self._listeners: list[Callable[[Change], None]] = []
         self.config = Config(engine, tz, self.notify)
         self.decks = DeckManager(engine, self.notify)
+        self.presets = PresetManager(engine, self.notify)
         self.notes = NoteManager(engine, self.decks, self.notify)
         self.cards = CardManager(engine)
         self.sched = Scheduler(engine, self.config, self.decks, self.notify)

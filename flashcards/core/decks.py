@@ -1,113 +1,32 @@
-"""The deck manager: decks (nested by ``::``), their descriptions and their options."""
+"""The deck manager: decks (nested by ``::``), their descriptions and their options (presets)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlmodel import Session
 
-from flashcards.core import overview, scheduling
+from flashcards.core import overview
 from flashcards.core.changes import Change, Notify, OpResult, announce
 from flashcards.core.deck_names import normalise_deck_name, subdeck_ids
 from flashcards.core.errors import InputError, NotFoundError
-from flashcards.core.models import Deck, DeckOptions
+from flashcards.core.models import DEFAULT_PRESET_ID, Deck, utcnow_guard
 from flashcards.core.notes import delete_note_rows
+from flashcards.core.presets import (
+    DeckSettings,
+    check_settings,
+    format_params,
+    insert_preset,
+    parse_params,
+    write_settings,
+)
 from flashcards.core.scheduler import custom_study
 from flashcards.core.sync.graves import record_graves
-from flashcards.core.tables import DECK, NOTE, OPTIONS
+from flashcards.core.tables import DECK, NOTE, PRESET
 
-
-def _option_default(name: str) -> Any:
-    return DeckOptions.model_fields[name].default
-
-
-@dataclass(frozen=True)
-class DeckSettings:
-    """A deck's options as the user edits them (an Anki preset's scheduling options)."""
-
-    # The defaults are the table's, written once in models.DeckOptions.
-    desired_retention: float = _option_default("desired_retention")
-    new_per_day: int = _option_default("new_per_day")
-    reviews_per_day: int = _option_default("reviews_per_day")
-    learning_steps: str = _option_default("learning_steps")
-    relearning_steps: str = _option_default("relearning_steps")
-    maximum_interval: int = _option_default("maximum_interval")
-    #: Answering a card buries its new siblings / review siblings / siblings in learning
-    #: due on a later day, until the next day (Anki's three bury options).
-    bury_new: bool = _option_default("bury_new")
-    bury_reviews: bool = _option_default("bury_reviews")
-    bury_interday: bool = _option_default("bury_interday")
-    #: Anki's leech threshold (lapses; 0: never) and action (suspend, or only tag the note).
-    leech_threshold: int = _option_default("leech_threshold")
-    leech_suspend: bool = _option_default("leech_suspend")
-    #: FSRS parameters (21 numbers, as Anki's FSRS-6 preset has them); empty: FSRS's defaults.
-    fsrs_params: tuple[float, ...] = ()
-
-    def scheduler_config(self) -> scheduling.SchedulerConfig:
-        """The part of the options the scheduler uses."""
-        return scheduling.SchedulerConfig(
-            self.desired_retention,
-            self.learning_steps,
-            self.relearning_steps,
-            self.maximum_interval,
-            self.fsrs_params,
-        )
-
-    def columns(self) -> dict[str, Any]:
-        """The options as ``deckoptions`` columns."""
-        values = asdict(self)
-        values["fsrs_params"] = format_params(self.fsrs_params)
-        return values
-
-    @classmethod
-    def from_columns(cls, row: Mapping[Any, Any]) -> DeckSettings:
-        """The options of a ``deckoptions`` row (extra columns are ignored)."""
-        values = {f.name: row[f.name] for f in fields(cls)}
-        values["fsrs_params"] = parse_params(str(values["fsrs_params"] or ""))
-        for name in ("bury_new", "bury_reviews", "bury_interday", "leech_suspend"):
-            values[name] = bool(values[name])
-        return cls(**values)
-
-
-def format_params(params: tuple[float, ...]) -> str:
-    """FSRS parameters as stored: space-separated numbers (``repr``, so nothing is rounded)."""
-    return " ".join(repr(float(p)) for p in params)
-
-
-def parse_params(text: str) -> tuple[float, ...]:
-    """Stored FSRS parameters; empty (FSRS's defaults) when they are not numbers."""
-    try:
-        return tuple(float(p) for p in text.split())
-    except ValueError:
-        return ()
-
-
-def check_settings(settings: DeckSettings) -> None:
-    """Check that options are ones the scheduler can use.
-
-    Raises:
-        InputError: If a value is out of range.
-    """
-    if not 0.7 <= settings.desired_retention <= 0.99:
-        raise InputError("Desired retention must be between 0.70 and 0.99.")
-    if settings.new_per_day < 0 or settings.reviews_per_day < 0:
-        raise InputError("Daily limits cannot be negative.")
-    if settings.leech_threshold < 0:
-        raise InputError("The leech threshold cannot be negative.")
-    if settings.maximum_interval < 1:
-        raise InputError("The maximum interval must be at least one day.")
-    try:
-        # No learning steps is allowed, as in Anki: a new card answered Good is a review card.
-        scheduling.parse_steps(settings.learning_steps)
-        scheduling.parse_steps(settings.relearning_steps)
-    except ValueError as exc:
-        raise InputError(f"Invalid steps: {exc}.") from None
-    if settings.fsrs_params and not scheduling.valid_parameters(settings.fsrs_params):
-        raise InputError("The FSRS parameters must be 21 numbers within FSRS's bounds.")
+# The options live in presets (flashcards.core.presets); these names stay importable here.
+__all__ = ["DeckManager", "DeckSettings", "check_settings", "format_params", "parse_params"]
 
 
 class DeckManager:
@@ -124,12 +43,14 @@ class DeckManager:
         self._names: dict[int, str] | None = None
         self._ancestors: dict[int, list[int]] | None = None
         self._options: dict[int, DeckSettings] = {}
+        self._presets: dict[int, int] | None = None
 
     def invalidate(self, change: Change) -> None:
         """Drop what ``change`` can make stale (called by the collection's change bus)."""
         if change & (Change.DECKS | Change.OPTIONS):
             self._names = None
             self._ancestors = None
+            self._presets = None
             self._options.clear()
 
     def names(self) -> dict[int, str]:
@@ -186,9 +107,8 @@ class DeckManager:
                     created=now,
                     modified=now,
                 )
-                session.add(row)
+                session.add(row)  # on the Default preset, as a new deck in Anki
                 session.flush()
-                session.add(DeckOptions(deck_id=int(row.id or 0)))
             elif depth == len(parts) and description and row.description != description:
                 row.description = description
                 row.modified = now
@@ -268,69 +188,101 @@ class DeckManager:
             record_graves(conn, "note", note_ids)
             record_graves(conn, "deck", list(ids))
             delete_note_rows(conn, note_ids)
-            conn.execute(delete(OPTIONS).where(OPTIONS.c.deck_id.in_(ids)))
             conn.execute(delete(DECK).where(DECK.c.id.in_(ids)))
         return announce(self._notify, len(note_ids), Change.DECKS | Change.NOTES | Change.CARDS)
 
     def settings(self, deck_id: int) -> DeckSettings:
-        """The options of a deck."""
+        """A deck's effective options: those of its preset.
+
+        The one way the scheduler, the queue, the optimiser and custom study read options.
+        """
         cached = self._options.get(deck_id)
         if cached is not None:
             return cached
         with self._engine.connect() as conn:
-            row = conn.execute(select(OPTIONS).where(OPTIONS.c.deck_id == deck_id)).mappings()
-            found = row.first()
+            found = (
+                conn.execute(
+                    select(PRESET)
+                    .join(DECK, DECK.c.preset_id == PRESET.c.id)
+                    .where(DECK.c.id == deck_id)
+                )
+                .mappings()
+                .first()
+            )
         settings = DeckSettings.from_columns(found) if found else DeckSettings()
         self._options[deck_id] = settings
         return settings
+
+    def presets(self) -> dict[int, int]:
+        """Every deck's preset id, cached with the decks (which decks share options)."""
+        if self._presets is None:
+            with self._engine.connect() as conn:
+                rows = conn.execute(select(DECK.c.id, DECK.c.preset_id)).all()
+            self._presets = {int(r[0]): int(r[1]) for r in rows}
+        return dict(self._presets)
 
     def all_settings(self) -> dict[int, DeckSettings]:
         """The options of every deck, read in one query (the deck list needs them all)."""
         names = self.names()
         if any(i not in self._options for i in names):
             with self._engine.connect() as conn:
-                for r in conn.execute(select(OPTIONS)).mappings():
+                rows = conn.execute(
+                    select(DECK.c.id.label("deck_id"), PRESET).join(
+                        PRESET, DECK.c.preset_id == PRESET.c.id
+                    )
+                ).mappings()
+                for r in rows:
                     self._options[int(r["deck_id"])] = DeckSettings.from_columns(r)
             for deck_id in names:
                 self._options.setdefault(deck_id, DeckSettings())
         return {deck_id: self._options[deck_id] for deck_id in names}
 
-    def preset(self, deck_id: int) -> tuple[str, int | None]:
-        """The name and Anki id of the Anki preset a deck's options came with ("", None)."""
-        with self._engine.connect() as conn:
-            row = conn.execute(
-                select(OPTIONS.c.preset_name, OPTIONS.c.anki_preset_id).where(
-                    OPTIONS.c.deck_id == deck_id
-                )
-            ).first()
-        if row is None:
-            return "", None
-        return str(row[0] or ""), None if row[1] is None else int(row[1])
+    def set_settings(
+        self, deck_id: int, settings: DeckSettings, now: datetime | None = None
+    ) -> OpResult[None]:
+        """Give one deck these options, leaving every other deck's as they are.
 
-    def set_settings(self, deck_id: int, settings: DeckSettings) -> OpResult[None]:
-        """Change a deck's options.
+        A deck alone on its preset (other than Default) changes that preset. A deck that
+        shares its preset, or is on Default, gets a preset of its own named after it, so that
+        no other deck changes. To change a shared preset for all its decks, as Anki's options
+        screen does, use :meth:`flashcards.core.presets.PresetManager.update`.
 
-        Options changed here no longer are the Anki preset they came with: the preset's Anki
-        id is dropped (its name is kept), so that an export gives Anki a new preset with
-        these values instead of pointing at the old one.
+        Args:
+            deck_id: The deck.
+            settings: Its new options.
+            now: When they changed (the preset's modified time, which sync's last writer
+                wins and Anki's importer compare); None leaves the time as it was.
 
         Returns:
-            No value; the changes: ``OPTIONS``.
+            No value; the changes: ``OPTIONS`` (and ``DECKS`` when the deck got a preset).
 
         Raises:
             InputError: If a value is out of range.
+            NotFoundError: If there is no such deck.
         """
         check_settings(settings)
-        values = settings.columns()
+        changes = Change.OPTIONS
         with self._engine.begin() as conn:
-            row = conn.execute(select(OPTIONS).where(OPTIONS.c.deck_id == deck_id)).mappings()
-            found = row.first()
-            if found is None:
-                conn.execute(OPTIONS.insert().values(deck_id=deck_id, **values))
-            elif DeckSettings.from_columns(found) != settings:
-                conn.execute(
-                    OPTIONS.update()
-                    .where(OPTIONS.c.deck_id == deck_id)
-                    .values(anki_preset_id=None, **values)
+            row = conn.execute(
+                select(DECK.c.name, DECK.c.preset_id).where(DECK.c.id == deck_id)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"There is no deck with id {deck_id}.")
+            preset_id = int(row.preset_id)
+            users = conn.execute(
+                select(func.count()).select_from(DECK).where(DECK.c.preset_id == preset_id)
+            ).scalar_one()
+            if preset_id != DEFAULT_PRESET_ID and users == 1:
+                write_settings(conn, preset_id, settings, now)
+            elif self.settings(deck_id) != settings:
+                at = (
+                    now
+                    or conn.execute(
+                        select(PRESET.c.modified).where(PRESET.c.id == preset_id)
+                    ).scalar_one()
                 )
-        return announce(self._notify, None, Change.OPTIONS)
+                own = insert_preset(conn, str(row.name), settings, utcnow_guard(at))
+                values = {"preset_id": own} | ({"modified": now} if now is not None else {})
+                conn.execute(update(DECK).where(DECK.c.id == deck_id).values(**values))
+                changes |= Change.DECKS
+        return announce(self._notify, None, changes)

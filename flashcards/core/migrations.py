@@ -40,19 +40,29 @@ Versions:
        given by the next sync (and to new reviews on insert).
     9. ``card.original_deck_id``: a card in a filtered deck (custom study) remembers its home
        deck, as Anki's ``odid``; existing cards are all home (None).
+    10. Option presets shared by decks, as Anki's deck configs: the table ``preset`` (the
+        options of ``deckoptions``, Anki's new-card order options, a modified time and a sync
+        uid) and ``deck.preset_id``. Each deck's options become a preset: decks with the same
+        options from the same Anki preset share it (with its name and Anki id), decks with
+        the default options share "Default" (id 1, always there), and every other deck gets a
+        preset of its own named after it. ``deckoptions`` is dropped in the same transaction.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, column, delete, inspect, select, table, text, update
 from sqlalchemy.engine import Connection
 
 from flashcards.core.models import (
+    ANKI_DEFAULT_PRESET_ID,
+    DEFAULT_PRESET_ID,
     AnkiNoteType,
+    Preset,
     ReviewDay,
     SyncConflict,
     SyncGrave,
@@ -64,6 +74,7 @@ from flashcards.core.models import (
 )
 from flashcards.core.review_match import duplicate_reviews
 from flashcards.core.schema import APPLICATION_ID, SCHEMA_VERSION
+from flashcards.core.tables import PRESET
 
 _BATCH = 5000
 
@@ -74,6 +85,8 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "preset" in inspect(conn).get_table_names():
+        return 10
     if "original_deck_id" in _columns(conn, "card"):
         return 9
     if "syncgrave" in inspect(conn).get_table_names():
@@ -119,8 +132,23 @@ def _stamp(conn: Connection, version: int) -> None:
 
 
 def stamp_new(conn: Connection) -> None:
-    """Record the current version in a collection whose tables were just created."""
+    """Record the current version in a collection whose tables were just created.
+
+    Also gives it the Default preset, which every collection has.
+    """
+    ensure_default_preset(conn)
     _stamp(conn, SCHEMA_VERSION)
+
+
+def ensure_default_preset(conn: Connection) -> None:
+    """Add the Default preset (id 1, the default options) if it is missing."""
+    if conn.execute(select(PRESET.c.id).where(PRESET.c.id == DEFAULT_PRESET_ID)).first() is None:
+        # Modified at the epoch: never edited, so any Default edited elsewhere is newer.
+        conn.execute(
+            PRESET.insert().values(
+                id=DEFAULT_PRESET_ID, name="Default", modified=_EPOCH, **_default_options()
+            )
+        )
 
 
 # ---------------------------------------------------------------------------- steps
@@ -216,8 +244,10 @@ _V5_COLUMNS = (
 def _to_v5(engine: Engine) -> None:
     # One transaction (SQLite's DDL is transactional): the step is done entirely or not at all.
     with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names())
         for table_name, name, definition in _V5_COLUMNS:
-            if name not in _columns(conn, table_name):
+            # deckoptions is gone from a collection step 10 has seen (stamped older by hand).
+            if table_name in tables and name not in _columns(conn, table_name):
                 conn.execute(text(f"ALTER TABLE {table_name} ADD COLUMN {name} {definition}"))
 
 
@@ -232,6 +262,8 @@ def _to_v6(engine: Engine) -> None:
 
 def _to_v7(engine: Engine) -> None:
     with engine.begin() as conn:
+        if "deckoptions" not in inspect(conn).get_table_names():
+            return  # its options are in presets (step 10), which have these columns
         have = _columns(conn, "deckoptions")
         if "leech_threshold" not in have:
             conn.execute(
@@ -269,6 +301,101 @@ def _to_v9(engine: Engine) -> None:
         # The step's only change: its presence marks a finished step 9 (see _detect_version).
         if "original_deck_id" not in _columns(conn, "card"):
             conn.execute(text("ALTER TABLE card ADD COLUMN original_deck_id BIGINT"))
+
+
+#: The option columns that ``deckoptions`` had and ``preset`` keeps, with their defaults.
+_OPTION_COLUMNS = (
+    "desired_retention",
+    "new_per_day",
+    "reviews_per_day",
+    "learning_steps",
+    "relearning_steps",
+    "maximum_interval",
+    "bury_new",
+    "bury_reviews",
+    "bury_interday",
+    "leech_threshold",
+    "leech_suspend",
+    "fsrs_params",
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _default_options() -> dict[str, Any]:
+    return {name: Preset.model_fields[name].default for name in _OPTION_COLUMNS}
+
+
+def _same_options(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Equal options (SQLite gives booleans back as integers)."""
+    return all(
+        (bool(a[n]) == bool(b[n])) if isinstance(b[n], bool) else a[n] == b[n]
+        for n in _OPTION_COLUMNS
+    )
+
+
+def _to_v10(engine: Engine) -> None:
+    with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names())
+        PRESET.create(conn, checkfirst=True)
+        if "preset_id" not in _columns(conn, "deck"):
+            conn.execute(text("ALTER TABLE deck ADD COLUMN preset_id INTEGER NOT NULL DEFAULT 1"))
+        ensure_default_preset(conn)
+        if "deckoptions" not in tables:
+            return
+        names = {int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM deck"))}
+        rows = conn.execute(text("SELECT * FROM deckoptions ORDER BY deck_id")).mappings().all()
+        defaults = _default_options()
+        # (Anki preset id, options) -> our preset id: the decks of one Anki preset that still
+        # have its options share it; an Anki id is given to one preset only.
+        shared: dict[tuple[int, tuple[Any, ...]], int] = {}
+        anki_ids_given: set[int] = set()
+        for row in rows:
+            deck_id = int(row["deck_id"])
+            if deck_id not in names:
+                continue  # options of a deck that is gone
+            options = {n: row[n] for n in _OPTION_COLUMNS}
+            key_values = tuple(
+                bool(options[n]) if isinstance(defaults[n], bool) else options[n]
+                for n in _OPTION_COLUMNS
+            )
+            anki_id = None if row["anki_preset_id"] is None else int(row["anki_preset_id"])
+            preset_id: int | None = None
+            if anki_id is not None:
+                preset_id = shared.get((anki_id, key_values))
+            if (
+                preset_id is None
+                and anki_id in (None, ANKI_DEFAULT_PRESET_ID)
+                and _same_options(options, defaults)
+            ):
+                preset_id = DEFAULT_PRESET_ID
+            if preset_id is None:
+                # Anki's Default is our Default; its id goes to no other preset.
+                keep_id = anki_id not in (None, ANKI_DEFAULT_PRESET_ID, *anki_ids_given)
+                name = str(row["preset_name"] or "") if keep_id else ""
+                inserted = conn.execute(
+                    PRESET.insert().values(
+                        name=name or names[deck_id],
+                        anki_preset_id=anki_id if keep_id else None,
+                        # Options from Anki not changed since (schema 9 dropped the Anki id of
+                        # changed ones), and the time nothing edited them yet, as Default's.
+                        anki_modified=_EPOCH if keep_id else None,
+                        modified=_EPOCH,
+                        **options,
+                    )
+                ).inserted_primary_key
+                assert inserted is not None
+                preset_id = int(inserted[0])
+                if anki_id is not None:
+                    shared[(anki_id, key_values)] = preset_id
+                    anki_ids_given.add(anki_id)
+            conn.execute(
+                text("UPDATE deck SET preset_id = :p WHERE id = :d"), {"p": preset_id, "d": deck_id}
+            )
+        conn.execute(text("DROP TABLE deckoptions"))
+        # Sync sent options with their deck; presets are objects of their own now.
+        conn.execute(text("DELETE FROM syncshadow WHERE kind = 'options'"))
+        if "syncdirty" in tables:
+            conn.execute(text("DELETE FROM syncdirty WHERE kind = 'options'"))
 
 
 def _remove_doubled_reviews(engine: Engine) -> None:
@@ -318,6 +445,7 @@ STEPS: dict[int, Callable[[Engine], None]] = {
     6: _to_v7,
     7: _to_v8,
     8: _to_v9,
+    9: _to_v10,
 }
 
 

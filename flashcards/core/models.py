@@ -1,4 +1,4 @@
-"""SQLModel tables: decks, per-deck options, notes, cards with FSRS columns, the review log.
+"""SQLModel tables: decks, option presets, notes, cards with FSRS columns, the review log.
 
 Scheduler state lives in real columns so that "what is due now in deck X" is one indexed query.
 All datetimes are stored as naive UTC and come back timezone-aware (UTC).
@@ -45,6 +45,12 @@ def _dt(*, index: bool = False, nullable: bool = False) -> Any:
     return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
 
 
+def _with_server_default(default: bool | int | str) -> Any:
+    """A column default that SQLite also knows: rows written by plain SQL get it too."""
+    text = str(int(default)) if isinstance(default, bool | int) else f"'{default}'"
+    return Field(default=default, sa_column_kwargs={"server_default": text})
+
+
 class Deck(SQLModel, table=True):
     """A deck; nesting is by name (``Parent::Child``), as in Anki."""
 
@@ -55,27 +61,29 @@ class Deck(SQLModel, table=True):
     modified: datetime = _dt()
     # Sync (schema 8): the deck's id on every device, given at its first sync.
     uid: str | None = Field(default=None, unique=True, index=True)
+    # Schema 10: the options preset the deck uses (Anki's ``conf``).
+    preset_id: int = _with_server_default(1)
 
 
-def _with_server_default(default: bool | int | str) -> Any:
-    """A column default that SQLite also knows: rows written by plain SQL get it too."""
-    text = str(int(default)) if isinstance(default, bool | int) else f"'{default}'"
-    return Field(default=default, sa_column_kwargs={"server_default": text})
+#: The id of the Default preset: it always exists, takes the decks of a deleted preset and
+#: is the one a new deck starts on (as Anki's deck config 1).
+DEFAULT_PRESET_ID = 1
+#: The id of Anki's Default preset (deck config 1): it is our Default, both ways.
+ANKI_DEFAULT_PRESET_ID = 1
 
 
-class DeckOptions(SQLModel, table=True):
-    """Per-deck scheduling options, with Anki's defaults.
-
-    A deck created before schema 7 keeps the bury options it had (new and review siblings).
+class Preset(SQLModel, table=True):
+    """An options preset that decks share (Anki's deck config), with Anki's defaults.
 
     The bury options are Anki's preset options of the same names; ``fsrs_params`` the FSRS
-    parameters of the deck's Anki preset (space-separated; empty: FSRS's defaults).
-    ``preset_name`` and ``anki_preset_id`` name the Anki preset the options came with, so
-    that they go back to Anki as that preset; the id is dropped once the options are changed
-    here.
+    parameters (space-separated; empty: FSRS's defaults). ``anki_preset_id`` is the id of the
+    Anki preset it came from, so that a later import of that preset finds it here;
+    ``anki_modified`` that preset's modified time, cleared when the preset is changed here
+    (Anki never changes a preset it has on import, so a changed one goes back under a new id).
     """
 
-    deck_id: int = Field(primary_key=True, foreign_key="deck.id")
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = ""
     desired_retention: float = 0.9
     new_per_day: int = 20
     reviews_per_day: int = 200
@@ -89,9 +97,17 @@ class DeckOptions(SQLModel, table=True):
     # ``leech``), and is suspended too if ``leech_suspend`` (Anki's default: tag only).
     leech_threshold: int = _with_server_default(8)
     leech_suspend: bool = _with_server_default(False)
+    # Anki's new-card options, as its enums number them: gather priority (0 deck), sort order
+    # (0 card template) and insertion order (0 sequential, 1 random).
+    new_gather_order: int = _with_server_default(0)
+    new_sort_order: int = _with_server_default(0)
+    new_insert_order: int = _with_server_default(0)
     fsrs_params: str = _with_server_default("")
-    preset_name: str = _with_server_default("")
     anki_preset_id: int | None = Field(default=None, sa_type=BigInteger)
+    anki_modified: datetime | None = _dt(nullable=True)
+    modified: datetime = _dt()
+    # Sync: the preset's id on every device, given at its first sync.
+    uid: str | None = Field(default=None, unique=True, index=True)
 
 
 class Note(SQLModel, table=True):

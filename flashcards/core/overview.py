@@ -24,8 +24,8 @@ Fetch = Callable[[str, Mapping[str, Any]], Sequence[Sequence[Any]]]
 DAY_MS = 86_400_000
 
 DECKS_SQL = (
-    "SELECT deck.id, deck.name, deckoptions.new_per_day, deckoptions.reviews_per_day "
-    "FROM deck LEFT JOIN deckoptions ON deckoptions.deck_id = deck.id"
+    "SELECT deck.id, deck.name, preset.new_per_day, preset.reviews_per_day "
+    "FROM deck LEFT JOIN preset ON preset.id = deck.preset_id"
 )
 DAY_START_SQL = "SELECT value FROM setting WHERE key = 'day_start_hour'"
 #: Per deck and state before the review: reviews since the start of the day, and their time.

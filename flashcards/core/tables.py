@@ -6,8 +6,8 @@ from flashcards.core.models import (
     AnkiNoteType,
     Card,
     Deck,
-    DeckOptions,
     Note,
+    Preset,
     ReviewDay,
     ReviewLog,
     Setting,
@@ -18,7 +18,7 @@ CARD = table_of(Card)
 NOTE = table_of(Note)
 DECK = table_of(Deck)
 LOG = table_of(ReviewLog)
-OPTIONS = table_of(DeckOptions)
+PRESET = table_of(Preset)
 SETTING = table_of(Setting)
 ROLLUP = table_of(ReviewDay)
 NOTETYPE = table_of(AnkiNoteType)

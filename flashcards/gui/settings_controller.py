@@ -1,12 +1,19 @@
-"""Settings: reads a deck's options and the app-wide ones, and saves what was changed."""
+"""Settings: the decks' option presets and the app-wide options; Save writes what changed.
+
+As Anki's deck options: a deck chooses a preset, presets can be added, cloned, renamed and
+deleted, and the options shown are the preset's (every deck on it has them). Everything waits
+for Save, which applies it as one operation; Cancel leaves the collection as it was.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtWidgets import QWidget
 
+from flashcards.gui.clock import Clock, system_clock
 from flashcards.gui.i18n import LANGUAGE_SETTING, chosen_language, translate
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import one_sentence
@@ -14,9 +21,8 @@ from flashcards.gui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
-    from flashcards.core.decks import DeckSettings
+    from flashcards.core.presets import DeckSettings
     from flashcards.core.scheduler.optimize import Evaluation, OptimizeResult
-    from flashcards.gui.clock import Clock
     from flashcards.gui.theme import Theme
 
 
@@ -53,11 +59,19 @@ def figures(before: Evaluation, after: Evaluation | None = None) -> str:
     )
 
 
-class SettingsController(QObject):
-    """Edit a deck's options, the day start hour, backups kept, audio autoplay, theme, language.
+@dataclass
+class _Draft:
+    """A preset as edited in the dialog (a new one has a negative id until saved)."""
 
-    Each deck's edits are kept while another deck is shown; Save writes every deck that
-    changed, as one operation.
+    name: str
+    settings: DeckSettings
+
+
+class SettingsController(QObject):
+    """Edit the decks' presets, the day start hour, backups kept, audio, theme, language.
+
+    The edits of every preset and each deck's choice are kept while another deck or preset
+    is shown; Save writes them all, as one operation.
 
     Args:
         col: The collection.
@@ -66,7 +80,8 @@ class SettingsController(QObject):
         parent: The window the dialog belongs to.
         theme: The app's theme, whose light/dark choice the General tab shows and sets.
         settings: The GUI settings, where the Language choice is kept (None: the row is off).
-        clock: The time, for rescheduling with the load balancer (None: fuzz alone).
+        clock: The time: presets' changes are stamped with it, and rescheduling uses it for
+            the load balancer (None: the system's clock for the stamps, fuzz alone).
     """
 
     def __init__(
@@ -83,22 +98,34 @@ class SettingsController(QObject):
         super().__init__(dialog)
         self.dialog = dialog
         self._col = col
-        self._clock = clock
         self._ops = ops
-        self._edited: dict[int, DeckSettings] = {}
-        self._current: int | None = None
+        self._clock = clock
+        self._current: int | None = None  # the deck shown
+        self._shown: int | None = None  # the preset whose options the form shows
         with ops.exclusive():
             decks = sorted(col.decks.names().items(), key=lambda item: item[1].split("::"))
+            presets = col.presets.all()
+            self._choice = {deck_id: col.presets.of_deck(deck_id) for deck_id, _ in decks}
             day_start = col.config.day_start_hour
             self._keep = col.config.backup_keep
             self._autoplay = col.config.autoplay_audio
             self._load_balancer = col.config.load_balancer
+        self._saved_choice = dict(self._choice)
+        self._saved = {p.id: _Draft(p.name, p.settings) for p in presets}
+        self._drafts = {p.id: _Draft(p.name, p.settings) for p in presets}
+        self._deleted: set[int] = set()
+        self._next_new = -1
         dialog.set_decks(decks, deck_id)
         dialog.day_start.setValue(day_start)
         dialog.backup_keep.setValue(self._keep)
         dialog.autoplay_audio.setChecked(self._autoplay)
         dialog.load_balancer.setChecked(self._load_balancer)
         dialog.deck_changed.connect(self._on_deck_changed)
+        dialog.preset_changed.connect(self._on_preset_changed)
+        dialog.add_preset_requested.connect(self._on_add_preset)
+        dialog.clone_preset_requested.connect(self._on_clone_preset)
+        dialog.rename_preset_requested.connect(self._on_rename_preset)
+        dialog.delete_preset_requested.connect(self._on_delete_preset)
         dialog.save_requested.connect(self._on_save)
         dialog.optimize_requested.connect(self._on_optimize)
         dialog.evaluate_requested.connect(self._on_evaluate)
@@ -113,24 +140,17 @@ class SettingsController(QObject):
             language = chosen_language(settings)
             dialog.language.setCurrentIndex(max(0, dialog.language.findData(language)))
 
+    def _saved_values(self, preset_id: int) -> tuple[str, DeckSettings] | None:
+        saved = self._saved.get(preset_id)
+        return None if saved is None else (saved.name, saved.settings)
+
     def exec(self) -> int:
         """Show the dialog and wait for it to close."""
         return self.dialog.exec()
 
-    def _settings_of(self, deck_id: int) -> DeckSettings:
-        if deck_id in self._edited:
-            return self._edited[deck_id]
-        with self._ops.exclusive():
-            settings: DeckSettings = self._col.decks.settings(deck_id)
-        return settings
-
-    def _form_settings(self) -> DeckSettings:
-        from dataclasses import replace
-
-        assert self._current is not None
+    def _form_settings(self, base: DeckSettings) -> DeckSettings:
         d = self.dialog
-        base = self._settings_of(self._current)
-        # What the form does not show (bury options, FSRS parameters) stays as it was.
+        # What the form does not show (bury, leech and new-card order options) stays as it was.
         return replace(
             base,
             desired_retention=round(d.retention.value(), 2),
@@ -142,23 +162,104 @@ class SettingsController(QObject):
             fsrs_params=read_params(d.fsrs_params.text(), base.fsrs_params),
         )
 
+    def _keep_form(self) -> None:
+        """Put the form's values into the draft of the preset it shows."""
+        draft = self._drafts.get(self._shown) if self._shown is not None else None
+        if draft is not None:
+            draft.settings = self._form_settings(draft.settings)
+
+    def _show(self) -> None:
+        """Show the current deck's preset: the chooser, how many decks use it, its options."""
+        if self._current is None:
+            return
+        chosen = self._choice[self._current]
+        users = {p: 0 for p in self._drafts}
+        for preset_id in self._choice.values():
+            users[preset_id] = users.get(preset_id, 0) + 1
+        # Default first, then by name (as the core lists them); new ones after, as added.
+        order = sorted(self._drafts, key=lambda p: (p != 1, p < 0, self._drafts[p].name.casefold()))
+        self.dialog.set_presets([(p, self._drafts[p].name, users[p]) for p in order], chosen)
+        self.dialog.show_deck_settings(self._drafts[chosen].settings)
+        self._shown = chosen
+
     @Slot()
     def _on_deck_changed(self) -> None:
-        if self._current is not None:
-            self._edited[self._current] = self._form_settings()
+        self._keep_form()
         self._current = self.dialog.current_deck()
-        if self._current is not None:
-            self.dialog.show_deck_settings(self._settings_of(self._current))
+        self._show()
+
+    @Slot()
+    def _on_preset_changed(self) -> None:
+        chosen = self.dialog.current_preset()
+        if self._current is None or chosen is None:
+            return
+        self._keep_form()
+        self._choice[self._current] = chosen
+        self._show()
+
+    def _new_preset(self, name: str, settings: DeckSettings) -> None:
+        assert self._current is not None
+        preset_id = self._next_new
+        self._next_new -= 1
+        self._drafts[preset_id] = _Draft(name, settings)
+        self._choice[self._current] = preset_id
+        self._show()
+
+    @Slot()
+    def _on_add_preset(self) -> None:
+        from flashcards.core.presets import DeckSettings
+
+        name = self.dialog.ask_name(self.tr("Add Preset"))
+        if name is not None and self._current is not None:
+            self._keep_form()
+            self._new_preset(name, DeckSettings())
+
+    @Slot()
+    def _on_clone_preset(self) -> None:
+        if self._shown is None or self._current is None:
+            return
+        self._keep_form()
+        source = self._drafts[self._shown]
+        name = self.dialog.ask_name(self.tr("Clone Preset"), source.name)
+        if name is not None:
+            self._new_preset(name, source.settings)
+
+    @Slot()
+    def _on_rename_preset(self) -> None:
+        if self._shown is None:
+            return
+        draft = self._drafts[self._shown]
+        name = self.dialog.ask_name(self.tr("Rename Preset"), draft.name)
+        if name is not None:
+            self._keep_form()
+            draft.name = name
+            self._show()
+
+    @Slot()
+    def _on_delete_preset(self) -> None:
+        """Delete the preset shown; its decks go to Default (as in Anki)."""
+        gone = self._shown
+        if gone is None or gone == 1:
+            return
+        del self._drafts[gone]
+        if gone > 0:
+            self._deleted.add(gone)
+        for deck_id, preset_id in self._choice.items():
+            if preset_id == gone:
+                self._choice[deck_id] = 1
+        self._shown = None
+        self._show()
 
     @Slot()
     def _on_optimize(self) -> None:
         """Fit the parameters to the deck's history on the executor; fill the field."""
         from flashcards.core.scheduler import optimize
 
-        deck_id = self._current
-        if deck_id is None:
+        deck_id, preset_id = self._current, self._shown
+        if deck_id is None or preset_id is None:
             return
-        current = self._form_settings().fsrs_params
+        self._keep_form()
+        current = self._drafts[preset_id].settings.fsrs_params
         if not _usable(current):
             current = ()
         col = self._col
@@ -168,21 +269,16 @@ class SettingsController(QObject):
             return optimize.optimize(col, scope, save=False, current=current).value
 
         def done(result: OptimizeResult) -> None:
-            from dataclasses import replace
-
             self.dialog.set_busy(False)
             text = figures(result.before[1], result.after[1])
             if result.changed:
-                if deck_id == self._current:
+                draft = self._drafts.get(preset_id)
+                if preset_id == self._shown:
+                    self._keep_form()
                     self.dialog.fsrs_params.setText(params_text(result.after[0]))
                     self.dialog.fsrs_params.setCursorPosition(0)
-                    self._edited[deck_id] = replace(
-                        self._form_settings(), fsrs_params=result.after[0]
-                    )
-                else:
-                    self._edited[deck_id] = replace(
-                        self._settings_of(deck_id), fsrs_params=result.after[0]
-                    )
+                if draft is not None:  # not deleted meanwhile
+                    draft.settings = replace(draft.settings, fsrs_params=result.after[0])
                 fitted = (
                     self.tr("Fitted to {n} review; Save keeps them.")
                     if result.reviews == 1
@@ -202,10 +298,10 @@ class SettingsController(QObject):
         """Log loss and RMSE of the parameters in the field, on the executor."""
         from flashcards.core.scheduler import optimize
 
-        deck_id = self._current
-        if deck_id is None:
+        deck_id, preset_id = self._current, self._shown
+        if deck_id is None or preset_id is None:
             return
-        params = self._form_settings().fsrs_params
+        params = self._form_settings(self._drafts[preset_id].settings).fsrs_params
         if not _usable(params):
             self.dialog.fsrs_result.setText(self.tr("The FSRS parameters must be 21 numbers."))
             return
@@ -236,8 +332,7 @@ class SettingsController(QObject):
     def _on_save(self) -> None:
         from flashcards.core.errors import FlashcardsError
 
-        if self._current is not None:
-            self._edited[self._current] = self._form_settings()
+        self._keep_form()
         try:
             self._ops.run_now(self._save, initiator=self)
         except FlashcardsError as exc:
@@ -252,27 +347,50 @@ class SettingsController(QObject):
 
     def _save(self) -> None:
         from flashcards.core.errors import FlashcardsError
+        from flashcards.core.presets import check_settings
 
         col, d = self._col, self.dialog
-        names = col.decks.names()
-        new_params = []
-        for deck_id, settings in self._edited.items():
-            old = col.decks.settings(deck_id)
-            if settings != old:
-                try:
-                    col.decks.set_settings(deck_id, settings)
-                except FlashcardsError as exc:
-                    raise type(exc)(f"{names.get(deck_id, '')}: {exc}") from None
-                if settings.fsrs_params != old.fsrs_params:
-                    new_params.append(deck_id)
-        if new_params:
+        now = self._clock() if self._clock is not None else system_clock()
+        changed = {
+            p: draft
+            for p, draft in self._drafts.items()
+            if p < 0 or (draft.name, draft.settings) != self._saved_values(p)
+        }
+        for draft in changed.values():  # all checked first: a refused value writes nothing
+            try:
+                check_settings(draft.settings)
+            except FlashcardsError as exc:
+                raise type(exc)(f"{draft.name}: {exc}") from None
+        ids = {p: p for p in self._drafts}
+        new_params = set()
+        for p, draft in changed.items():
+            if p < 0:
+                ids[p] = col.presets.add(draft.name, now, draft.settings).value
+                continue
+            before = self._saved[p]
+            if draft.name != before.name:
+                col.presets.rename(p, draft.name, now)
+            if draft.settings != before.settings:
+                col.presets.update(p, draft.settings, now)
+            if draft.settings.fsrs_params != before.settings.fsrs_params:
+                new_params.add(p)
+        moves: dict[int, list[int]] = {}
+        for deck_id, p in self._choice.items():
+            if p != self._saved_choice.get(deck_id):
+                moves.setdefault(ids[p], []).append(deck_id)
+        for preset_id, deck_ids in sorted(moves.items()):
+            col.presets.set_for_decks(deck_ids, preset_id, now)
+        for p in sorted(self._deleted):
+            col.presets.delete(p, now)
+        on_new = sorted(d for d, p in self._choice.items() if p in new_params)
+        if on_new:
             from flashcards.core.scheduler import optimize
 
-            # New parameters: every card of those decks gets the memory state its history
-            # gives with them (as Anki); "reschedule" moves review cards' due days too.
+            # New parameters: every card of the decks on those presets gets the memory state
+            # its history gives with them (as Anki); "reschedule" moves review cards' due days.
             optimize.update_memory_states(
                 col,
-                new_params,
+                on_new,
                 reschedule=d.reschedule.isChecked(),
                 now=self._clock() if self._clock is not None else None,
             )

@@ -1,4 +1,4 @@
-"""The Settings dialog's layout: per-deck options and app-wide ones (day start, backups, audio).
+"""The Settings dialog's layout: deck options presets and app-wide options (day start, backups...).
 
 The dialog lays out and says what the user asked; :mod:`settings_controller` reads and saves.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,24 +17,28 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSpinBox,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from flashcards.core.models import DEFAULT_PRESET_ID
 from flashcards.gui.i18n import LANGUAGES, translate
 from flashcards.gui.plain import make_plain
 
 if TYPE_CHECKING:
-    from flashcards.core.decks import DeckSettings
+    from flashcards.core.presets import DeckSettings
 
 
 class SettingsDialog(QDialog):
-    """Lays out a deck's options and the app-wide ones; says when to save or switch decks."""
+    """Lays out a deck's preset and its options, and the app-wide ones; says what was asked."""
 
     save_requested = Signal()
     #: Fit the FSRS parameters to the deck's history / evaluate the ones in the field.
@@ -41,6 +46,13 @@ class SettingsDialog(QDialog):
     evaluate_requested = Signal()
     #: Another deck was picked (its options are shown by the controller).
     deck_changed = Signal()
+    #: Another preset was picked for the deck shown.
+    preset_changed = Signal()
+    #: The preset menu's actions (as Anki's deck options: add, clone, rename, delete).
+    add_preset_requested = Signal()
+    clone_preset_requested = Signal()
+    rename_preset_requested = Signal()
+    delete_preset_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +60,32 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
 
         self.deck = QComboBox()
+        self.preset = QComboBox()
+        self.preset.setObjectName("presetBox")
+        self.preset.setToolTip(
+            self.tr("The options preset this deck uses; decks on one preset share its options.")
+        )
+        self.add_preset = QAction(self.tr("Add Preset"), self)
+        self.clone_preset = QAction(self.tr("Clone Preset"), self)
+        self.rename_preset = QAction(self.tr("Rename Preset"), self)
+        self.delete_preset = QAction(self.tr("Delete Preset"), self)
+        preset_menu = QMenu(self)
+        for action in (self.add_preset, self.clone_preset, self.rename_preset, self.delete_preset):
+            preset_menu.addAction(action)
+        self.add_preset.triggered.connect(self.add_preset_requested)
+        self.clone_preset.triggered.connect(self.clone_preset_requested)
+        self.rename_preset.triggered.connect(self.rename_preset_requested)
+        self.delete_preset.triggered.connect(self.delete_preset_requested)
+        self.preset_button = QToolButton()
+        self.preset_button.setObjectName("presetMenuButton")
+        self.preset_button.setText(self.tr("Presets"))
+        self.preset_button.setMenu(preset_menu)
+        self.preset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.preset_users = QLabel()
+        self.preset_users.setObjectName("presetUsers")
+        preset_row = QHBoxLayout()
+        preset_row.addWidget(self.preset, 1)
+        preset_row.addWidget(self.preset_button)
         self.retention = QDoubleSpinBox()
         self.retention.setRange(0.70, 0.99)
         self.retention.setSingleStep(0.01)
@@ -71,6 +109,10 @@ class SettingsDialog(QDialog):
         self.deck_tab = QWidget()
         deck_form = QFormLayout(self.deck_tab)
         deck_form.addRow(self.tr("&Deck"), self.deck)
+        preset_label = QLabel(self.tr("&Preset"))
+        preset_label.setBuddy(self.preset)
+        deck_form.addRow(preset_label, preset_row)
+        deck_form.addRow("", self.preset_users)
         deck_form.addRow(self.tr("Desired &retention"), self.retention)
         deck_form.addRow(self.tr("&New cards/day"), self.new_per_day)
         deck_form.addRow(self.tr("Maximum revie&ws/day"), self.reviews_per_day)
@@ -90,7 +132,8 @@ class SettingsDialog(QDialog):
         self.optimize.setObjectName("optimizeButton")
         self.optimize.setToolTip(
             self.tr(
-                "Fit the parameters to the reviews of this deck and its subdecks (at least 400)."
+                "Fit the preset's parameters to the reviews of this deck and its subdecks "
+                "(at least 400)."
             )
         )
         self.evaluate = QPushButton(self.tr("E&valuate"))
@@ -117,7 +160,10 @@ class SettingsDialog(QDialog):
         self.optimize.clicked.connect(self.optimize_requested)
         self.evaluate.clicked.connect(self.evaluate_requested)
         note = QLabel(
-            self.tr("Each deck has its own options; a deck's daily limits also cap its subdecks.")
+            self.tr(
+                "Options belong to the preset: every deck that uses it has them. A deck's daily "
+                "limits also cap its subdecks."
+            )
         )
         note.setObjectName("hintLabel")
         deck_form.addRow(note)
@@ -174,6 +220,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(460, 380)
         self.deck.currentIndexChanged.connect(self.deck_changed)
+        self.preset.currentIndexChanged.connect(self.preset_changed)
 
     def set_decks(self, decks: list[tuple[int, str]], current: int | None) -> None:
         """Offer these ``(id, name)`` decks; pick ``current`` (without saying so)."""
@@ -184,6 +231,35 @@ class SettingsDialog(QDialog):
             self.deck.setCurrentIndex(self.deck.findData(current))
         self.deck.blockSignals(False)
         self.deck_tab.setEnabled(self.deck.count() > 0)
+
+    def set_presets(self, presets: list[tuple[int, str, int]], current: int) -> None:
+        """Offer these ``(id, name, decks using it)`` presets; pick ``current`` silently."""
+        self.preset.blockSignals(True)
+        self.preset.clear()
+        for preset_id, name, _users in presets:
+            if preset_id == DEFAULT_PRESET_ID and name == "Default":  # the name it was given
+                name = self.tr("Default")
+            self.preset.addItem(name, preset_id)
+        self.preset.setCurrentIndex(max(0, self.preset.findData(current)))
+        self.preset.blockSignals(False)
+        users = next((n for i, _name, n in presets if i == current), 0)
+        self.preset_users.setText(
+            self.tr("Used by {n} deck").format(n=users)
+            if users == 1
+            else self.tr("Used by {n} decks").format(n=users)
+        )
+        self.delete_preset.setEnabled(current != DEFAULT_PRESET_ID)
+
+    def current_preset(self) -> int | None:
+        """The id of the preset chosen for the deck shown."""
+        data = self.preset.currentData()
+        return int(data) if data is not None else None
+
+    def ask_name(self, title: str, name: str = "") -> str | None:
+        """A preset's name from the user (None: cancelled or empty)."""
+        text, ok = QInputDialog.getText(self, title, self.tr("Name:"), text=name)
+        text = text.strip()
+        return text if ok and text else None
 
     def _on_max_interval(self, days: int) -> None:
         self.max_interval.setSuffix(self.tr(" day") if days == 1 else self.tr(" days"))

@@ -59,13 +59,36 @@ def test_deck_mutations(col: Collection, bus: Bus, now: datetime) -> None:
     deck_id, changes = bus.run(lambda: col.decks.add("A::B", now, description="d"))
     assert (deck_id, changes) == (col.decks.id("A::B"), Change.DECKS)
     settings = DeckSettings(new_per_day=5)
-    assert bus.run(lambda: col.decks.set_settings(deck_id, settings)) == (None, Change.OPTIONS)
+    # On Default: the deck gets a preset of its own (the deck row changes too).
+    own = Change.OPTIONS | Change.DECKS
+    assert bus.run(lambda: col.decks.set_settings(deck_id, settings, now)) == (None, own)
     assert col.decks.settings(deck_id) == settings
+    alone = DeckSettings(new_per_day=6)  # alone on that preset now: the preset changes
+    assert bus.run(lambda: col.decks.set_settings(deck_id, alone, now)) == (None, Change.OPTIONS)
     assert bus.run(lambda: col.decks.rename(deck_id, "A::C", now)) == (None, Change.DECKS)
     col.notes.add("A::C", "basic", "q", "a", now)
     col.notes.add("A", "basic", "q2", "a2", now)
     assert bus.run(lambda: col.decks.delete(col.decks.id("A"))) == (2, ADDED)
     assert col.decks.names() == {}
+
+
+def test_preset_mutations(col: Collection, bus: Bus, now: datetime) -> None:
+    deck_id = col.decks.add("A", now).value
+    presets = col.presets
+    made, changes = bus.run(lambda: presets.add("Fast", now, DeckSettings(new_per_day=50)))
+    assert changes == Change.OPTIONS and presets.get(made).settings.new_per_day == 50
+    copy, changes = bus.run(lambda: presets.clone(made, "Fast 2", now))
+    assert changes == Change.OPTIONS and presets.get(copy).settings.new_per_day == 50
+    assert bus.run(lambda: presets.rename(copy, "Slow", now)) == (None, Change.OPTIONS)
+    moved = Change.OPTIONS | Change.DECKS
+    assert bus.run(lambda: presets.set_for_decks([deck_id], copy, now)) == (None, moved)
+    slow = DeckSettings(new_per_day=2)
+    assert bus.run(lambda: presets.update(copy, slow, now)) == (None, Change.OPTIONS)
+    assert col.decks.settings(deck_id) == slow  # the deck reads its preset's options
+    assert bus.run(lambda: presets.delete(copy, now)) == (None, moved)
+    assert presets.of_deck(deck_id) == 1 and col.decks.settings(deck_id) == DeckSettings()
+    with pytest.raises(InputError):
+        bus.run(lambda: presets.delete(1, now))
 
 
 def test_note_mutations(col: Collection, bus: Bus, now: datetime) -> None:

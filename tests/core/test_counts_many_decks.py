@@ -98,12 +98,18 @@ def build(path: Path, decks: int, seed: int) -> None:
         [(n, stamp, stamp) for n in names],
     )
     ids = [r[0] for r in conn.execute("SELECT id FROM deck WHERE name LIKE 'Many%'")]
-    # Small, varied limits on some decks, so that limits (and parents' caps) matter.
+    # Small, varied limits on some decks (presets shared by many), so that limits (and
+    # parents' caps) matter.
+    limits = [(new, rev) for new in (0, 1, 3, 20) for rev in (0, 2, 5, 200)]
     conn.executemany(
-        "INSERT INTO deckoptions (deck_id, desired_retention, new_per_day, reviews_per_day, "
-        "learning_steps, relearning_steps, maximum_interval) VALUES (?, 0.9, ?, ?, '1m 10m', "
-        "'10m', 36500)",
-        [(d, rng.choice((0, 1, 3, 20)), rng.choice((0, 2, 5, 200))) for d in ids[::3]],
+        "INSERT INTO preset (id, name, desired_retention, new_per_day, reviews_per_day, "
+        "learning_steps, relearning_steps, maximum_interval, modified) VALUES "
+        "(?, ?, 0.9, ?, ?, '1m 10m', '10m', 36500, ?)",
+        [(100 + i, f"P{i}", new, rev, stamp) for i, (new, rev) in enumerate(limits)],
+    )
+    conn.executemany(
+        "UPDATE deck SET preset_id = ? WHERE id = ?",
+        [(100 + rng.randrange(len(limits)), d) for d in ids[::3]],
     )
     notes = []
     cards = []

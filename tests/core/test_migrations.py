@@ -195,25 +195,20 @@ def test_version_4_gets_flags_bury_kinds_and_preset_options(tmp_path: Path) -> N
         assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         cards = conn.execute("SELECT DISTINCT flags, buried_by_user FROM card").fetchall()
         assert cards == [(0, 0)]
-        options = conn.execute(
-            "SELECT deck_id, new_per_day, learning_steps, bury_new, bury_reviews,"
-            " bury_interday, fsrs_params, preset_name, anki_preset_id FROM deckoptions"
-            " ORDER BY deck_id"
-        ).fetchall()
         conn.close()
-        # The options a deck had are kept; the new ones bury as the app always did.
-        assert options == [
-            (1, 20, "1m 10m", 1, 1, 0, "", "", None),
-            (2, 7, "2m", 1, 1, 0, "", "", None),
-        ]
-        settings = col.decks.settings(2)
-        assert (settings.new_per_day, settings.learning_steps) == (7, "2m")
-        assert (settings.bury_new, settings.bury_reviews, settings.bury_interday) == (
-            True,
-            True,
-            False,
-        )
-        assert settings.fsrs_params == () and col.decks.preset(2) == ("", None)
+        # The options a deck had are kept; the new ones bury as the app always did (so they
+        # are not Default's: each deck has a preset of its own, named after it).
+        for deck_id, new, steps in ((1, 20, "1m 10m"), (2, 7, "2m")):
+            settings = col.decks.settings(deck_id)
+            assert (settings.new_per_day, settings.learning_steps) == (new, steps)
+            assert (settings.bury_new, settings.bury_reviews, settings.bury_interday) == (
+                True,
+                True,
+                False,
+            )
+            preset = col.presets.get(col.presets.of_deck(deck_id))
+            assert (preset.name, preset.anki_id) == (col.decks.names()[deck_id], None)
+            assert settings.fsrs_params == ()
         # Flags and a manual bury work on the upgraded rows.
         now = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
         col.sched.set_flag([1, 2], 4)
@@ -252,7 +247,7 @@ def test_the_newest_version_is_recognised_without_its_version_row(tmp_path: Path
     conn.close()
     engine = create_engine(sqlite_url(db))
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == SCHEMA_VERSION == 9
+        assert migrations.read_version(connection) == SCHEMA_VERSION == 10
     engine.dispose()
 
 
@@ -348,6 +343,7 @@ def test_version_8_gives_reviews_sync_ids_and_is_redone_after_a_crash(tmp_path: 
     conn = sqlite3.connect(db)
     conn.execute("DELETE FROM setting WHERE key = 'schema_version'")
     conn.execute("ALTER TABLE card DROP COLUMN original_deck_id")  # back to step 8's shape
+    conn.execute("DROP TABLE preset")
     conn.commit()
     conn.close()
     engine = create_engine(sqlite_url(db))
@@ -369,7 +365,7 @@ def test_version_9_gives_cards_a_home_deck_column_and_is_idempotent(tmp_path: Pa
     col.close()
     assert (tmp_path / "backups" / "before-schema-9.db").exists()  # backed up first
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (9,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     after = conn.execute("SELECT * FROM card ORDER BY id").fetchall()
     # Every card kept, every one at home.
     assert [row[:-1] for row in after] == cards and {row[-1] for row in after} == {None}
@@ -380,7 +376,117 @@ def test_version_9_gives_cards_a_home_deck_column_and_is_idempotent(tmp_path: Pa
     with engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM setting WHERE key = 'schema_version'")
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == 9
+        assert migrations.read_version(connection) == SCHEMA_VERSION
+    engine.dispose()
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)
+
+
+#: Decks of a schema-9 collection and their ``deckoptions`` rows, as the old code wrote them:
+#: name -> (new per day, bury new, leech threshold, FSRS parameters, preset name, Anki id).
+V9_DECKS = {
+    "Anki::A": (30, 0, 8, "0.5 1.5", "Japanese", 77),  # A and B: one Anki preset, same options
+    "Anki::B": (30, 0, 8, "0.5 1.5", "Japanese", 77),
+    "Anki::C": (45, 0, 8, "0.5 1.5", "Japanese", 77),  # the same preset with other options
+    "Plain": (20, 0, 8, "", "", None),  # the defaults: Default
+    "FromDefault": (20, 0, 8, "", "Default", 1),  # Anki's Default with the defaults: Default
+    "Mine": (5, 1, 3, "", "", None),  # options set here: a preset of its own
+    "Mine too": (5, 1, 3, "", "", None),  # the same values, but not one Anki preset: its own
+}
+
+
+def v9_collection(path: Path) -> Path:
+    """A collection as schema 9 left it, with decks whose options came from Anki and here."""
+    db = v4_collection(path)
+    engine = create_engine(sqlite_url(db))
+    assert migrations.upgrade(engine, 4, target=9) == 9
+    engine.dispose()
+    conn = sqlite3.connect(db)
+    # The first-schema decks (with the bury options steps 5 and 7 gave them) are kept as they
+    # are; these are added as the schema-9 deck manager and importer wrote them.
+    for name, (new, bury, leech, params, preset, anki_id) in V9_DECKS.items():
+        deck_id = conn.execute(
+            "INSERT INTO deck (name, description, created, modified) VALUES"
+            " (?, '', '2025-06-01 08:00:00', '2025-06-01 08:00:00')",
+            (name,),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO deckoptions (deck_id, desired_retention, new_per_day, reviews_per_day,"
+            " learning_steps, relearning_steps, maximum_interval, bury_new, bury_reviews,"
+            " bury_interday, fsrs_params, preset_name, anki_preset_id, leech_threshold,"
+            " leech_suspend) VALUES (?, 0.9, ?, 200, '1m 10m', '10m', 36500, ?, 0, 0, ?, ?, ?,"
+            " ?, 0)",
+            (deck_id, new, bury, params, preset, anki_id, leech),
+        )
+    conn.commit()
+    conn.close()
+    return db
+
+
+def test_version_10_makes_presets_and_loses_no_option(tmp_path: Path) -> None:
+    db = v9_collection(tmp_path / "collection.db")
+    conn = sqlite3.connect(db)
+    before = {
+        name: row
+        for name, *row in conn.execute(
+            "SELECT deck.name, o.desired_retention, o.new_per_day, o.reviews_per_day,"
+            " o.learning_steps, o.relearning_steps, o.maximum_interval, o.bury_new,"
+            " o.bury_reviews, o.bury_interday, o.leech_threshold, o.leech_suspend,"
+            " o.fsrs_params FROM deck JOIN deckoptions o ON o.deck_id = deck.id"
+        )
+    }
+    cards = conn.execute("SELECT * FROM card ORDER BY id").fetchall()
+    logs = conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall()
+    conn.close()
+    col = open_collection(sqlite_url(db), tz=UTC)
+    try:
+        assert (tmp_path / "backups" / "before-schema-10.db").exists()
+        names = {name: deck_id for deck_id, name in col.decks.names().items()}
+        assert set(names) == set(before)
+        conn = sqlite3.connect(db)
+        # Every deck reads exactly the options it had.
+        after = {
+            name: row
+            for name, *row in conn.execute(
+                "SELECT deck.name, p.desired_retention, p.new_per_day, p.reviews_per_day,"
+                " p.learning_steps, p.relearning_steps, p.maximum_interval, p.bury_new,"
+                " p.bury_reviews, p.bury_interday, p.leech_threshold, p.leech_suspend,"
+                " p.fsrs_params FROM deck JOIN preset p ON p.id = deck.preset_id"
+            )
+        }
+        assert after == before
+        assert conn.execute("SELECT * FROM card ORDER BY id").fetchall() == cards
+        assert conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall() == logs
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        conn.close()
+        assert "deckoptions" not in tables
+        assert col.decks.settings(names["Anki::A"]).fsrs_params == (0.5, 1.5)
+
+        def preset(name: str) -> tuple[int, str, int | None]:
+            found = col.presets.get(col.presets.of_deck(names[name]))
+            return found.id, found.name, found.anki_id
+
+        # One Anki preset with the same options: one preset, its name and Anki id.
+        shared = preset("Anki::A")
+        assert shared == preset("Anki::B") and shared[1:] == ("Japanese", 77)
+        # Its options changed for one deck: that deck's own preset (the Anki id stays once).
+        assert preset("Anki::C")[1:] == ("Anki::C", None)
+        assert preset("Plain") == preset("FromDefault") == (1, "Default", None)
+        assert preset("Mine")[1:] == ("Mine", None)
+        assert preset("Mine too")[1:] == ("Mine too", None)
+        assert preset("Old")[1:] == ("Old", None)  # buries as the app did: not the defaults
+        counts = {p.name: p.deck_count for p in col.presets.all()}
+        assert counts["Japanese"] == 2 and counts["Default"] == 2
+    finally:
+        col.close()
+    # Run again (a crash before the stamp): nothing changes.
+    engine = create_engine(sqlite_url(db))
+    with engine.connect() as connection:
+        presets_before = connection.exec_driver_sql("SELECT * FROM preset").fetchall()
+    migrations.STEPS[9](engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT * FROM preset").fetchall() == presets_before
     engine.dispose()
     fresh = tmp_path / "fresh.db"
     open_collection(sqlite_url(fresh)).close()

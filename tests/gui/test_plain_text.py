@@ -236,8 +236,13 @@ def test_note_editor_and_settings_errors_show_text(qtbot, gui: Gui, clock) -> No
     editor._on_save()
     assert dialog.error.textFormat() == PLAIN and "<b>x</b>::" in dialog.error.text()
 
+    # The options are the deck's preset's; the error names the preset (a name that looks
+    # like HTML, shown as text).
+    preset = col.presets.add(PARENT, clock()).value
+    col.presets.set_for_decks([_deck_id(col, PARENT)], preset, clock())
     options = SettingsController(col, gui.ops, _deck_id(col, PARENT), gui.window)
     settings = options.dialog
+    assert settings.preset.currentText() == PARENT
     qtbot.addWidget(settings)
     settings.learning_steps.setText("<b>x</b>")
     options._on_save()

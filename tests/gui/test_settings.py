@@ -38,7 +38,8 @@ def test_deck_and_app_settings_persist(qtbot, gui: Gui, db_path: Path) -> None: 
             0.85, 7, 70, "2m 15m 1h",
         )  # fmt: skip
         assert reopened.config.day_start_hour == 5
-        assert reopened.decks.settings(col.decks.id("English")).new_per_day == 20
+        # English is on the same preset (Default): it has the options too, as in Anki.
+        assert reopened.decks.settings(col.decks.id("English")).new_per_day == 7
     finally:
         reopened.close()
     # The deck list follows the new limit (3 new cards, limit 7: unchanged; limit 1: capped).
@@ -91,6 +92,8 @@ def test_optimize_evaluate_and_reschedule_from_the_deck_options(qtbot, gui: Gui)
     assert col is not None and gui.ops is not None
     simulate_deck(col, "Sim", 600, 150, seed=4)
     sim = col.decks.id("Sim")
+    own = col.presets.add("Sim", gui.clock()).value  # parameters belong to presets
+    col.presets.set_for_decks([sim], own, gui.clock())
     with col.engine.connect() as conn:
         dues = dict(conn.execute(select(CARD.c.id, CARD.c.due).where(CARD.c.deck_id == sim)).all())
 
@@ -187,3 +190,99 @@ def test_without_gui_settings_the_language_row_is_off(qtbot, gui: Gui) -> None: 
     dialog = SettingsController(gui.col, gui.ops, None, gui.window, gui.theme).dialog
     qtbot.addWidget(dialog)
     assert not dialog.language.isEnabled()
+
+
+def _answer_name(text: str | None) -> None:
+    """Type ``text`` into the preset name box when it opens and press OK (None: Cancel)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    def fill() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QInputDialog):
+            QTimer.singleShot(10, fill)
+            return
+        if text is None:
+            box.reject()
+        else:
+            box.setTextValue(text)
+            box.accept()
+
+    QTimer.singleShot(0, fill)
+
+
+def test_presets_are_chosen_added_cloned_renamed_and_deleted(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None and gui.ops is not None
+    llm, english = col.decks.id("LLM基礎"), col.decks.id("English")
+    decks = len(col.decks.names())
+    settings = SettingsController(col, gui.ops, llm, gui.window, clock=gui.clock)
+    dialog = settings.dialog
+    qtbot.addWidget(dialog)
+    assert dialog.preset.currentText() == "Default"
+    assert dialog.preset_users.text() == f"Used by {decks} decks"
+    assert not dialog.delete_preset.isEnabled()  # Default cannot be deleted
+
+    # Add: a new preset with the default options, chosen for this deck.
+    _answer_name("Fast")
+    dialog.add_preset.trigger()
+    assert dialog.preset.currentText() == "Fast" and dialog.preset_users.text() == "Used by 1 deck"
+    assert dialog.new_per_day.value() == 20 and dialog.delete_preset.isEnabled()
+    dialog.new_per_day.setValue(50)
+
+    # Another deck shows its own preset; clone it, rename the clone, then delete it.
+    dialog.deck.setCurrentIndex(dialog.deck.findData(english))
+    assert dialog.preset.currentText() == "Default" and dialog.new_per_day.value() == 20
+    assert dialog.preset_users.text() == f"Used by {decks - 1} decks"
+    dialog.reviews_per_day.setValue(150)  # an edit of Default
+    _answer_name("Copy")
+    dialog.clone_preset.trigger()
+    assert dialog.preset.currentText() == "Copy" and dialog.reviews_per_day.value() == 150
+    _answer_name("Slow")
+    dialog.rename_preset.trigger()
+    assert dialog.preset.currentText() == "Slow"
+    _answer_name(None)  # a cancelled name changes nothing
+    dialog.rename_preset.trigger()
+    assert dialog.preset.currentText() == "Slow"
+    dialog.delete_preset.trigger()  # its deck goes back to Default
+    assert dialog.preset.currentText() == "Default" and dialog.reviews_per_day.value() == 150
+    assert [dialog.preset.itemText(i) for i in range(dialog.preset.count())] == ["Default", "Fast"]
+
+    # Back to the first deck: its preset and edit are kept; choose Fast from the list too.
+    dialog.deck.setCurrentIndex(dialog.deck.findData(llm))
+    assert dialog.preset.currentText() == "Fast" and dialog.new_per_day.value() == 50
+    assert col.presets.all()[0].name == "Default" and len(col.presets.all()) == 1  # not yet
+    dialog.deck.setCurrentIndex(dialog.deck.findData(english))
+    dialog.preset.setCurrentIndex(dialog.preset.findText("Fast"))
+    assert dialog.new_per_day.value() == 50 and dialog.preset_users.text() == "Used by 2 decks"
+    settings._on_save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+    presets = {p.name: p for p in col.presets.all()}
+    assert set(presets) == {"Default", "Fast"}  # Slow was made and deleted before Save
+    assert presets["Fast"].deck_count == 2 and presets["Fast"].settings.new_per_day == 50
+    assert col.presets.of_deck(llm) == col.presets.of_deck(english) == presets["Fast"].id
+    assert presets["Default"].settings.reviews_per_day == 150
+
+    # Deleting a saved preset: its decks go to Default on Save.
+    again = SettingsController(col, gui.ops, english, gui.window, clock=gui.clock)
+    qtbot.addWidget(again.dialog)
+    assert again.dialog.preset.currentText() == "Fast"
+    again.dialog.delete_preset.trigger()
+    again._on_save()
+    assert [p.name for p in col.presets.all()] == ["Default"]
+    assert col.presets.of_deck(llm) == col.presets.of_deck(english) == 1
+
+
+def test_cancel_leaves_the_presets_as_they_were(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None and gui.ops is not None
+    settings = SettingsController(col, gui.ops, col.decks.id("English"), gui.window)
+    dialog = settings.dialog
+    qtbot.addWidget(dialog)
+    _answer_name("Never")
+    dialog.add_preset.trigger()
+    dialog.new_per_day.setValue(1)
+    dialog.reject()
+    assert [p.name for p in col.presets.all()] == ["Default"]
+    assert col.decks.settings(col.decks.id("English")).new_per_day == 20

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from flashcards.core import scheduling
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
+from flashcards.core.presets import OPTION_COLUMNS
 from flashcards.core.sync import derived
-from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -30,15 +31,18 @@ def _iso(value: Any) -> Any:
 def state(col: Collection) -> dict[str, Any]:
     """Everything sync must make equal, keyed by global ids (no local row ids)."""
     with col.engine.connect() as conn:
+        # Each deck with the uid of its preset; each preset with its name and every option.
         decks = {
-            r.uid: (r.name, r.description)
-            for r in conn.execute(select(DECK.c.uid, DECK.c.name, DECK.c.description))
+            r.uid: (r.name, r.description, r.preset_uid)
+            for r in conn.execute(
+                select(
+                    DECK.c.uid, DECK.c.name, DECK.c.description, PRESET.c.uid.label("preset_uid")
+                ).join(PRESET, PRESET.c.id == DECK.c.preset_id)
+            )
         }
         options = {
-            r.uid: (r.desired_retention, r.new_per_day, r.learning_steps)
-            for r in conn.execute(
-                select(DECK.c.uid, OPTIONS).join(DECK, DECK.c.id == OPTIONS.c.deck_id)
-            )
+            r.uid: (r.name, _iso(r.modified), *(r._mapping[c] for c in OPTION_COLUMNS))
+            for r in conn.execute(select(PRESET))
         }
         notes = {
             r.uid: (r.name, r.kind, r.front, r.back, r.tags, _iso(r.modified))

@@ -221,7 +221,9 @@ def test_a_learner_cannot_make_the_tables_on_a_shared_database(
     assert f"IN ROLE {server.LEARNERS}" in out
     with pg_cluster.admin() as conn:
         conn.execute(f'GRANT "{server.LEARNERS}" TO "{LEARNER_B}"')
-    assert sync(device(tmp_path, "b2"), pg_cluster.url(database, LEARNER_B), T0).usn == 0
+    # A new collection has only its Default preset to send.
+    report = sync(device(tmp_path, "b2"), pg_cluster.url(database, LEARNER_B), T0)
+    assert report.summary() == "Synced: sent 1 preset; received nothing."
 
 
 def test_a_server_of_schema_1_is_upgraded_and_its_rows_are_the_upgraders(

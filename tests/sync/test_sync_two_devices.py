@@ -15,9 +15,7 @@ def test_two_devices_converge(tmp_path: Path, server_url: str) -> None:
     for i in range(5):
         a.notes.add("Words", "basic", f"front {i}", f"back {i}", T0)
     r1 = sync(a, server_url, T0 + timedelta(minutes=1))
-    assert r1.summary() == (
-        "Synced: sent 5 notes, 5 cards, 1 deck, 1 deck options; received nothing."
-    )
+    assert r1.summary() == ("Synced: sent 5 notes, 5 cards, 1 deck, 1 preset; received nothing.")
     r2 = sync(b, server_url, T0 + timedelta(minutes=2))
     assert r2.sent == {} and r2.received["note"] == 5
     assert state(a) == state(b)

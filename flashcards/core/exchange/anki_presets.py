@@ -1,27 +1,40 @@
 """Anki's deck option presets, read from a package's collection into our deck settings.
 
 Both of Anki's shapes: the JSON of ``col.dconf`` (schema 11) and the ``deck_config`` table's
-protobuf (schema 18); learning steps, limits, desired retention, maximum interval, bury options
-and FSRS parameters (FSRS-6, or FSRS-5 completed), every number checked and clamped.
+protobuf (schema 18); learning steps, limits, desired retention, maximum interval, bury options,
+leech threshold and action, the new-card gather, sort and insertion orders (those the queue
+cannot follow become Anki's defaults) and FSRS parameters (FSRS-6, or FSRS-5 completed), every
+number checked and clamped.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from flashcards.core import scheduling
-from flashcards.core.decks import DeckSettings
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.common import (
     INT64,
     MAX_DAYS,
+    AnkiPreset,
     clamp_int,
     finite,
     json_object,
     protobuf_fields,
+    stable_id,
 )
+from flashcards.core.models import ANKI_DEFAULT_PRESET_ID, DEFAULT_PRESET_ID
+from flashcards.core.presets import DeckSettings, NewGather, NewSort
+
+#: Anki's leech action that only tags the note (``LeechAction.TAG_ONLY``; 0 suspends too).
+LEECH_TAG_ONLY = 1
 
 #: A preset's name longer than this is cut (Anki's are a few words).
 MAX_PRESET_NAME = 200
@@ -90,62 +103,112 @@ def _fsrs_params(six: list[float], five: list[float]) -> tuple[float, ...]:
     return params if scheduling.valid_parameters(params) else ()
 
 
-def _preset_settings(
-    learn: list[float],
-    relearn: list[float],
-    new_per_day: object,
-    reviews_per_day: object,
-    max_ivl: object,
-    retention: float | None,
-    bury: tuple[object, object, object],
-    fsrs: tuple[float, ...],
-) -> DeckSettings:
+@dataclass(frozen=True)
+class _Raw:
+    """A preset's values as read, before they are checked."""
+
+    learn: list[float]
+    relearn: list[float]
+    new_per_day: object
+    reviews_per_day: object
+    max_ivl: object
+    retention: float | None
+    bury: tuple[object, object, object]
+    fsrs: tuple[float, ...]
+    leech: tuple[object, object]  # threshold, action
+    orders: tuple[object, object, object]  # gather, sort, insertion
+
+
+def _order(value: object, supported: tuple[int, ...]) -> int:
+    """An order Anki numbers, if the queue can follow it; else Anki's default (0)."""
+    number = clamp_int(value, 0, 100, 0)
+    return number if number in supported else 0
+
+
+def _preset_settings(raw: _Raw) -> DeckSettings:
     """Our options from an Anki preset's values, each clamped into the range we accept."""
+    retention = raw.retention
     if retention is None or not math.isfinite(retention) or retention <= 0:
         retention = DeckSettings().desired_retention  # none set (0), or not a number
+    max_ivl = raw.max_ivl
     return DeckSettings(
         desired_retention=round(min(max(retention, 0.7), 0.99), 4),
-        new_per_day=clamp_int(new_per_day, 0, MAX_PER_DAY, 0),
-        reviews_per_day=clamp_int(reviews_per_day, 0, MAX_PER_DAY, 0),
-        learning_steps=_steps_text(learn),
-        relearning_steps=_steps_text(relearn),
+        new_per_day=clamp_int(raw.new_per_day, 0, MAX_PER_DAY, 0),
+        reviews_per_day=clamp_int(raw.reviews_per_day, 0, MAX_PER_DAY, 0),
+        learning_steps=_steps_text(raw.learn),
+        relearning_steps=_steps_text(raw.relearn),
         maximum_interval=clamp_int(max_ivl, 1, MAX_DAYS, MAX_DAYS) if max_ivl else MAX_DAYS,
-        bury_new=bool(bury[0]),
-        bury_reviews=bool(bury[1]),
-        bury_interday=bool(bury[2]),
-        fsrs_params=fsrs,
+        bury_new=bool(raw.bury[0]),
+        bury_reviews=bool(raw.bury[1]),
+        bury_interday=bool(raw.bury[2]),
+        leech_threshold=clamp_int(raw.leech[0], 0, MAX_PER_DAY, 0),
+        leech_suspend=clamp_int(raw.leech[1], 0, 1, LEECH_TAG_ONLY) != LEECH_TAG_ONLY,
+        new_gather_order=_order(
+            raw.orders[0], (NewGather.DECK, NewGather.LOWEST_POSITION, NewGather.HIGHEST_POSITION)
+        ),
+        new_sort_order=_order(raw.orders[1], (NewSort.TEMPLATE, NewSort.NO_SORT)),
+        new_insert_order=_order(raw.orders[2], (0, 1)),
+        fsrs_params=raw.fsrs,
     )
 
 
-def read_presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, tuple[str, DeckSettings]]:
-    """The option presets of the collection (Anki's deck configs), by id: name and options.
+def anki_id_of(preset: Mapping[Any, Any]) -> int:
+    """The id one of our presets (a ``preset`` row) has in Anki: what export writes, import knows.
+
+    Anki's importer adds a preset whose id it does not have and never changes one it has. So:
+    our Default with Anki's standard options is Anki's Default (1); a preset from Anki not
+    changed here since goes back under its own id; any other gets an id derived from it and
+    its options, so that Anki adds it as it is now (and re-importing it here finds it).
+    """
+    settings = DeckSettings.from_columns(preset)
+    if preset["id"] == DEFAULT_PRESET_ID and settings == DeckSettings():
+        return ANKI_DEFAULT_PRESET_ID
+    anki_id = preset["anki_preset_id"]
+    if anki_id not in (None, ANKI_DEFAULT_PRESET_ID) and preset["anki_modified"] is not None:
+        return int(anki_id)
+    key = [preset["uid"] or preset["id"], preset["name"], settings.columns()]
+    return stable_id("flashcards/preset/" + json.dumps(key, sort_keys=True))
+
+
+def _when(seconds: object) -> datetime:
+    """An Anki modification time (seconds) as a time; the epoch when there is none."""
+    return datetime.fromtimestamp(clamp_int(seconds, 0, 4_102_444_800, 0), UTC)
+
+
+def read_presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiPreset]:
+    """The option presets of the collection (Anki's deck configs), by id.
 
     A preset that cannot be read is left out (its decks get our defaults).
     """
-    out: dict[int, tuple[str, DeckSettings]] = {}
+    out: dict[int, AnkiPreset] = {}
     if "deck_config" in tables:
         # A real preset is under a kilobyte; a larger one is not read (it would cost time).
-        for pid, name, config in db.execute(
-            "SELECT id, name, config FROM deck_config WHERE length(config) <= 65536"
+        for pid, name, mtime, config in db.execute(
+            "SELECT id, name, mtime_secs, config FROM deck_config WHERE length(config) <= 65536"
         ):
             key = clamp_int(pid, -INT64 - 1, INT64, 0)
             try:
                 fields = protobuf_fields(config if isinstance(config, bytes) else b"")
                 first = {k: v[0] for k, v in fields.items() if v}
                 retention = _floats(fields.get(37, []))
+                # The field numbers of Anki's deck_config.proto (DeckConfig.Config).
                 settings = _preset_settings(
-                    _floats(fields.get(1, [])),
-                    _floats(fields.get(2, [])),
-                    first.get(9, 0),
-                    first.get(10, 0),
-                    first.get(16, 0),
-                    retention[0] if retention else None,
-                    (first.get(27, 0), first.get(28, 0), first.get(29, 0)),
-                    _fsrs_params(_floats(fields.get(6, [])), _floats(fields.get(5, []))),
+                    _Raw(
+                        learn=_floats(fields.get(1, [])),
+                        relearn=_floats(fields.get(2, [])),
+                        new_per_day=first.get(9, 0),
+                        reviews_per_day=first.get(10, 0),
+                        max_ivl=first.get(16, 0),
+                        retention=retention[0] if retention else None,
+                        bury=(first.get(27, 0), first.get(28, 0), first.get(29, 0)),
+                        fsrs=_fsrs_params(_floats(fields.get(6, [])), _floats(fields.get(5, []))),
+                        leech=(first.get(22, 0), first.get(21, 0)),
+                        orders=(first.get(34, 0), first.get(32, 0), first.get(20, 0)),
+                    )
                 )
             except (InputError, struct.error):
                 continue
-            out[key] = (str(name)[:MAX_PRESET_NAME], settings)
+            out[key] = AnkiPreset(key, str(name)[:MAX_PRESET_NAME], settings, _when(mtime))
         return out
     if "dconf" not in {c[1] for c in db.execute("PRAGMA table_info(col)")}:
         return out
@@ -157,21 +220,28 @@ def read_presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, tuple[st
         new = new if isinstance(new, dict) else {}
         rev = rev if isinstance(rev, dict) else {}
         lapse = lapse if isinstance(lapse, dict) else {}
+        # The legacy insertion order: new.order 0 is random, 1 in order of addition (due).
+        insertion = 1 if new.get("order", 1) == 0 else 0
         settings = _preset_settings(
-            _number_list(new.get("delays")),
-            _number_list(lapse.get("delays")),
-            new.get("perDay", 0),
-            rev.get("perDay", 0),
-            rev.get("maxIvl", 0),
-            finite(conf.get("desiredRetention")),
-            (new.get("bury"), rev.get("bury"), conf.get("buryInterdayLearning")),
-            _fsrs_params(
-                _number_list(conf.get("fsrsParams6")), _number_list(conf.get("fsrsParams5"))
-            ),
+            _Raw(
+                learn=_number_list(new.get("delays")),
+                relearn=_number_list(lapse.get("delays")),
+                new_per_day=new.get("perDay", 0),
+                reviews_per_day=rev.get("perDay", 0),
+                max_ivl=rev.get("maxIvl", 0),
+                retention=finite(conf.get("desiredRetention")),
+                bury=(new.get("bury"), rev.get("bury"), conf.get("buryInterdayLearning")),
+                fsrs=_fsrs_params(
+                    _number_list(conf.get("fsrsParams6")), _number_list(conf.get("fsrsParams5"))
+                ),
+                leech=(lapse.get("leechFails", 8), lapse.get("leechAction", LEECH_TAG_ONLY)),
+                orders=(conf.get("newGatherPriority", 0), conf.get("newSortOrder", 0), insertion),
+            )
         )
         try:
             key = int(pid)
         except ValueError:
             continue
-        out[key] = (str(conf.get("name", ""))[:MAX_PRESET_NAME], settings)
+        name = str(conf.get("name", ""))[:MAX_PRESET_NAME]
+        out[key] = AnkiPreset(key, name, settings, _when(conf.get("mod", 0)))
     return out

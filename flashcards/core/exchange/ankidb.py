@@ -36,6 +36,7 @@ from flashcards.core.exchange.anki_presets import read_presets
 from flashcards.core.exchange.common import (
     INT64,
     MAX_DAYS,
+    AnkiPreset,
     Incoming,
     IncomingCard,
     IncomingNote,
@@ -604,7 +605,7 @@ def _read(
 
     presets = read_presets(db, tables)
 
-    def preset_of(deck_id: int) -> tuple[int, str, DeckSettings] | None:
+    def preset_of(deck_id: int) -> AnkiPreset | None:
         """The options preset of a deck, as the package has it.
 
         A deck on Anki's Default preset gets the package's Default: Anki writes the Default
@@ -614,12 +615,12 @@ def _read(
         home = decks.get(deck_id)
         if home is None or home.preset not in presets:
             return None
-        return (home.preset, *presets[home.preset])
+        return presets[home.preset]
 
     def step_counts(deck_id: int) -> tuple[int, int]:
         """How many learning and relearning steps a card of this deck has (to place it)."""
         found = preset_of(deck_id)
-        settings = found[2] if found is not None else DeckSettings()
+        settings = found.settings if found is not None else DeckSettings()
         return (
             len(scheduling.parse_steps(settings.learning_steps)),
             len(scheduling.parse_steps(settings.relearning_steps)),

@@ -117,6 +117,23 @@ class IncomingNote:
     anki_card_ids: dict[int, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class AnkiPreset:
+    """An Anki options preset (deck config) as a package has it.
+
+    Attributes:
+        id: Anki's id for it (1: Anki's Default).
+        name: Its name.
+        settings: Its options, as ours.
+        modified: When it was last changed (Anki's ``mtime``; the epoch when never).
+    """
+
+    id: int
+    name: str
+    settings: DeckSettings
+    modified: datetime
+
+
 @dataclass
 class Incoming:
     """Everything an import brings, before it touches the collection."""
@@ -127,8 +144,8 @@ class Incoming:
     #: The Anki note types the notes use, by id (legacy JSON shape).
     notetypes: dict[int, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    #: The option presets of the decks, by deck name: (the preset's id, its name, options).
-    presets: dict[str, tuple[int, str, DeckSettings]] = field(default_factory=dict)
+    #: The option presets of the decks, by deck name.
+    presets: dict[str, AnkiPreset] = field(default_factory=dict)
     #: What to do with a note the collection has already: "update" (when it differs and is
     #: newer), "skip" (leave it) or "keep" (add this one as a new note beside it).
     duplicates: str = "update"

@@ -23,28 +23,31 @@ from sqlalchemy import String, select, type_coerce
 from flashcards.core import anki_types, scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import subdeck_ids
-from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import RESET_RATING, CardState, NoteKind
 from flashcards.core.exchange.anki_notetypes import build_anki_model
+from flashcards.core.exchange.anki_presets import anki_id_of
 from flashcards.core.exchange.common import (
     deck_id_for,
-    stable_id,
     tags_of,
     text_to_html,
 )
 from flashcards.core.exchange.our_notetypes import FIELDS, NAMES, build_model
 from flashcards.core.exchange.package_media import media_to_export
 from flashcards.core.media import template_text
-from flashcards.core.models import AnkiNoteType, table_of, utcnow_guard
+from flashcards.core.models import (
+    ANKI_DEFAULT_PRESET_ID,
+    AnkiNoteType,
+    table_of,
+    utcnow_guard,
+)
 from flashcards.core.notetypes import card_ords
-from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
+from flashcards.core.presets import DeckSettings, NewInsert
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
 NOTETYPE = table_of(AnkiNoteType)
 
 #: Day numbers in a package count from a creation time this many days before "today".
 CRT_DAYS_BEFORE_TODAY = 10_000
-#: The id of Anki's Default preset (in genanki's collection, the base of ours).
-DEFAULT_PRESET = 1
 
 Progress = Callable[[float], None]
 
@@ -364,47 +367,45 @@ def _finish_collection(
 def _write_presets(
     col: Collection, db: sqlite3.Connection, scope: dict[int, str], now: datetime
 ) -> None:
-    """Give each deck of the package an Anki preset with its options (Anki's deck configs).
+    """Write each preset the package's decks use once, and point each deck at its own.
 
-    Decks with the same options and preset share one preset. A preset that came from Anki
-    and was not changed here goes back with its own id and name, so that Anki keeps using its
-    own (Anki's Default too: the package's Default gets the deck's options, for our importer).
-    Any other preset is named after the preset its options came from, else after its first
-    deck, and has an id derived from its name and values (the same every export, a new one
-    when they change). Anki takes them when "Import any deck presets" is ticked.
+    Each preset goes with the id :func:`anki_id_of` gives it, its name, every option and its
+    modified time; Anki adds it when "Import any deck presets" is ticked and it has no preset
+    of that id.
     """
     with col.engine.connect() as conn:
-        found = {
-            int(r["deck_id"]): (r["preset_name"], r["anki_preset_id"], DeckSettings.from_columns(r))
-            for r in conn.execute(
-                select(OPTIONS).where(OPTIONS.c.deck_id.in_(list(scope)))
-            ).mappings()
-        }
+        rows = conn.execute(
+            select(DECK.c.id.label("deck_id"), PRESET)
+            .join(PRESET, PRESET.c.id == DECK.c.preset_id)
+            .where(DECK.c.id.in_(list(scope)))
+        ).mappings()
+        preset_of = {int(r["deck_id"]): r for r in rows}
     conf = json.loads(db.execute("SELECT dconf FROM col").fetchone()[0])
     decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
-    base = conf[str(DEFAULT_PRESET)]
+    base = conf[str(ANKI_DEFAULT_PRESET_ID)]
     by_deck_id = {int(d["id"]): d for d in decks.values()}
-    presets: dict[tuple[str, int | None, DeckSettings], int] = {}
+    written: dict[int, int] = {}  # our preset id -> its Anki id
     for deck_id, name in sorted(scope.items(), key=lambda item: item[1]):
-        preset_name, anki_id, settings = found.get(deck_id, ("", None, DeckSettings()))
-        key = (str(preset_name or ""), None if anki_id is None else int(anki_id), settings)
-        preset_id = presets.get(key)
-        if preset_id is None:
-            label = key[0] if key[0] and (key[0] != "Default" or key[1] is not None) else name
-            preset_id = key[1] or stable_id(
-                "flashcards/preset/" + json.dumps([label, settings.columns()], sort_keys=True)
+        row = preset_of.get(deck_id)
+        if row is None:
+            continue
+        ours = int(row["id"])
+        anki_id = written.get(ours)
+        if anki_id is None:
+            anki_id = anki_id_of(row)
+            written[ours] = anki_id
+            settings = DeckSettings.from_columns(row)
+            conf[str(anki_id)] = _anki_preset(
+                base, anki_id, str(row["name"]), settings, row["modified"]
             )
-            presets[key] = preset_id
-            if str(preset_id) not in conf or preset_id == DEFAULT_PRESET:
-                conf[str(preset_id)] = _anki_preset(base, preset_id, label, settings, now)
         deck = by_deck_id.get(deck_id_for(name))
         if deck is not None:
-            deck["conf"] = preset_id
+            deck["conf"] = anki_id
     db.execute("UPDATE col SET dconf = ?, decks = ?", (json.dumps(conf), json.dumps(decks)))
 
 
 def _anki_preset(
-    base: dict[str, Any], preset_id: int, name: str, settings: DeckSettings, now: datetime
+    base: dict[str, Any], preset_id: int, name: str, settings: DeckSettings, modified: datetime
 ) -> dict[str, Any]:
     """An Anki preset (legacy JSON, as in a ``.apkg``'s ``col.dconf``) with our options."""
     preset: dict[str, Any] = copy.deepcopy(base)  # genanki's Default preset: every key Anki needs
@@ -415,19 +416,27 @@ def _anki_preset(
     preset.update(
         id=preset_id,
         name=name,
-        mod=int(now.timestamp()),
+        mod=int(modified.timestamp()),
         usn=-1,
         dyn=False,
         buryInterdayLearning=settings.bury_interday,
         desiredRetention=settings.desired_retention,
         fsrsParams6=list(settings.fsrs_params),
+        newGatherPriority=settings.new_gather_order,
+        newSortOrder=settings.new_sort_order,
     )
     preset["new"].update(
         delays=minutes(settings.learning_steps),
         perDay=settings.new_per_day,
         bury=settings.bury_new,
+        # The legacy insertion order: 0 random, 1 in the order added.
+        order=0 if settings.new_insert_order == NewInsert.RANDOM else 1,
     )
-    preset["lapse"].update(delays=minutes(settings.relearning_steps))
+    preset["lapse"].update(
+        delays=minutes(settings.relearning_steps),
+        leechFails=settings.leech_threshold,
+        leechAction=0 if settings.leech_suspend else 1,  # Anki: 0 suspend, 1 tag only
+    )
     preset["rev"].update(
         perDay=settings.reviews_per_day,
         maxIvl=settings.maximum_interval,

@@ -17,17 +17,22 @@ from typing import Any
 import genanki
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
 from flashcards.core.changes import Change, OpResult, announce
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import normalise_deck_name
-from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.errors import InputError
+from flashcards.core.exchange.anki_presets import anki_id_of
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import extract_media, open_package
-from flashcards.core.exchange.common import Incoming, IncomingCard, IncomingNote, content_guid
+from flashcards.core.exchange.common import (
+    AnkiPreset,
+    Incoming,
+    IncomingCard,
+    IncomingNote,
+    content_guid,
+)
 from flashcards.core.exchange.package_media import (
     MediaThread,
     StagedMedia,
@@ -37,13 +42,20 @@ from flashcards.core.exchange.package_media import (
 )
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.exchange.text import TextOptions, read_text
-from flashcards.core.models import AnkiNoteType, DeckOptions, epoch_ms, table_of, utcnow_guard
+from flashcards.core.models import (
+    ANKI_DEFAULT_PRESET_ID,
+    DEFAULT_PRESET_ID,
+    AnkiNoteType,
+    epoch_ms,
+    table_of,
+    utcnow_guard,
+)
 from flashcards.core.notes import reviewed_card_ids
 from flashcards.core.notetypes import card_ords, note_values
+from flashcards.core.presets import DeckSettings, insert_preset
 from flashcards.core.review_match import duplicate_reviews
-from flashcards.core.tables import CARD, DECK, LOG, NOTE
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
-OPTIONS: Table = SQLModel.metadata.tables[str(DeckOptions.__tablename__)]
 NOTETYPE: Table = table_of(AnkiNoteType)
 _CHUNK = 500
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -241,16 +253,15 @@ def _ensure_decks(
     names: Iterable[str],
     descriptions: dict[str, str],
     now: datetime,
-    presets: dict[str, tuple[int, str, DeckSettings]] | None = None,
+    presets: dict[str, AnkiPreset] | None = None,
 ) -> tuple[dict[str, int], bool]:
     """The ids of the decks ``names`` (and their parents), created if missing.
 
-    A deck created here takes the options of its preset in ``presets`` (else our defaults). A
-    deck that exists keeps its options, unless they are the same Anki preset (same id, not
-    changed here since): then they take the preset's values as the file has them.
+    A deck created here goes on its Anki preset in ``presets`` (else on Default); a deck that
+    exists keeps the preset it has. See :func:`_take_preset` for how Anki presets become ours.
 
     Returns:
-        The ids by name, and whether any deck's options were written from a preset.
+        The ids by name, and whether any preset was added or changed.
     """
     presets = presets or {}
     known = {
@@ -258,30 +269,39 @@ def _ensure_decks(
         for r in conn.execute(select(DECK.c.id, DECK.c.name, DECK.c.description))
     }
     ids: dict[str, int] = {}
-    defaults = DeckSettings().columns()
     wanted = set(names)
     # A description updates a deck that exists or arrives; it never creates an empty deck.
     wanted |= {n for n in descriptions if n in known or any(w.startswith(n + "::") for w in names)}
+    taken: dict[int, int] = {}
     options_written = False
+    exported: dict[int, int] = {}
+    if presets:  # the Anki ids our presets went out under (an export of ours coming back)
+        exported = {
+            anki_id_of(r): int(r["id"])
+            for r in conn.execute(select(PRESET).order_by(PRESET.c.id.desc())).mappings()
+        }
+    for anki_preset in presets.values():
+        if anki_preset.id not in taken:
+            taken[anki_preset.id], written = _take_preset(conn, anki_preset, exported)
+            options_written |= written
     for name in sorted(wanted, key=lambda n: n.count("::")):
         parts = name.split("::")
         for depth in range(1, len(parts) + 1):
             partial = "::".join(parts[:depth])
             description = descriptions.get(partial, "")
             if partial not in known:
+                preset = presets.get(partial)
                 inserted = conn.execute(
                     insert(DECK).values(
-                        name=partial, description=description, created=now, modified=now
+                        name=partial,
+                        description=description,
+                        created=now,
+                        modified=now,
+                        preset_id=DEFAULT_PRESET_ID if preset is None else taken[preset.id],
                     )
                 ).inserted_primary_key
                 assert inserted is not None
                 new_id = int(inserted[0])
-                preset = presets.get(partial)
-                if preset is None:
-                    conn.execute(insert(OPTIONS).values(deck_id=new_id, **defaults))
-                else:
-                    conn.execute(insert(OPTIONS).values(deck_id=new_id, **_preset_columns(preset)))
-                    options_written = True
                 known[partial] = (int(new_id), description)
             elif description and known[partial][1] != description:
                 conn.execute(
@@ -291,21 +311,52 @@ def _ensure_decks(
                 )
                 known[partial] = (known[partial][0], description)
             ids[partial] = known[partial][0]
-    for name, preset in presets.items():
-        if name in known:
-            refreshed = conn.execute(
-                update(OPTIONS)
-                .where(OPTIONS.c.deck_id == known[name][0], OPTIONS.c.anki_preset_id == preset[0])
-                .values(**_preset_columns(preset))
-            )
-            options_written |= bool(refreshed.rowcount)
     return ids, options_written
 
 
-def _preset_columns(preset: tuple[int, str, DeckSettings]) -> dict[str, Any]:
-    """The ``deckoptions`` columns of a deck on an Anki preset."""
-    preset_id, name, settings = preset
-    return settings.columns() | {"preset_name": name, "anki_preset_id": preset_id}
+def _take_preset(
+    conn: Connection, preset: AnkiPreset, exported: dict[int, int]
+) -> tuple[int, bool]:
+    """Our preset for an Anki preset.
+
+    Anki's Default (id 1) is our Default; any other is the preset here with its Anki id, or
+    the one of ours that went to Anki under that id (``exported``), made (with its name,
+    options and time) when there is none, so that decks sharing a preset in Anki share one
+    here and a second import makes no other. A preset here changes only when the package's is
+    newer (Anki's modified time against ours).
+
+    Returns:
+        Our preset's id, and whether a preset was added or changed.
+    """
+    if preset.id == ANKI_DEFAULT_PRESET_ID:
+        found = conn.execute(select(PRESET).where(PRESET.c.id == DEFAULT_PRESET_ID))
+    else:
+        found = conn.execute(
+            select(PRESET).where(PRESET.c.anki_preset_id == preset.id).order_by(PRESET.c.id)
+        )
+    row = found.mappings().first()
+    if row is None and preset.id in exported:
+        row = (
+            conn.execute(select(PRESET).where(PRESET.c.id == exported[preset.id]))
+            .mappings()
+            .first()
+        )
+    if row is None:
+        made = insert_preset(
+            conn, preset.name or "Anki", preset.settings, preset.modified, anki_id=preset.id
+        )
+        return made, True
+    preset_id = int(row["id"])
+    same = DeckSettings.from_columns(row) == preset.settings
+    if preset.modified <= row["modified"] or (same and row["name"] == preset.name):
+        return preset_id, False
+    values: dict[str, Any] = {"modified": preset.modified, "anki_modified": preset.modified}
+    if preset_id != DEFAULT_PRESET_ID and preset.name:
+        values["name"] = preset.name
+    conn.execute(
+        update(PRESET).where(PRESET.c.id == preset_id).values(**values, **preset.settings.columns())
+    )
+    return preset_id, True
 
 
 def _card_values(card: IncomingCard | None, now: datetime, bury_until: datetime) -> dict[str, Any]:
@@ -434,8 +485,8 @@ def apply_incoming(
 
     Returns:
         What was added, updated and left unchanged; the changes:
-        ``DECKS | NOTES | CARDS | REVIEWS``, and ``OPTIONS`` when decks took the options of
-        their Anki preset.
+        ``DECKS | NOTES | CARDS | REVIEWS``, and ``OPTIONS`` when an Anki preset was added
+        or changed a preset here.
 
     Raises:
         InputError: If a deck name is invalid.

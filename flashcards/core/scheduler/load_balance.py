@@ -200,8 +200,7 @@ def reschedule_interval(
 def preset_groups(settings: Mapping[int, Hashable]) -> dict[int, tuple[int, ...]]:
     """Per deck, the decks whose cards Anki's balancer counts with its cards (its preset).
 
-    A deck's options are its own here, so decks with equal options stand for one preset (as
-    the decks of one Anki preset, or left at the defaults, have).
+    ``settings``: each deck's preset id (decks with the same key are one group).
     """
     by_options: dict[Hashable, list[int]] = {}
     for deck_id, options in settings.items():

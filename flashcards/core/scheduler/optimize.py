@@ -36,7 +36,7 @@ from flashcards.core.deck_names import subdeck_ids
 from flashcards.core.enums import CardState
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.scheduler import fuzz, load_balance
-from flashcards.core.tables import CARD, LOG, OPTIONS
+from flashcards.core.tables import CARD, DECK, LOG, PRESET
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
@@ -137,7 +137,11 @@ def find_scope(col: Collection, deck: str | None = None, preset: str | None = No
         return Scope(tuple(sorted(subdeck_ids(names, deck))), f'deck "{deck}"', source)
     if preset is not None:
         with col.engine.connect() as conn:
-            rows = conn.execute(select(OPTIONS.c.deck_id).where(OPTIONS.c.preset_name == preset))
+            rows = conn.execute(
+                select(DECK.c.id)
+                .join(PRESET, PRESET.c.id == DECK.c.preset_id)
+                .where(PRESET.c.name == preset)
+            )
             ids = sorted(int(r[0]) for r in rows if int(r[0]) in names)
         if not ids:
             raise NotFoundError(f"No deck uses a preset called {preset!r}.")
@@ -355,11 +359,14 @@ def optimize(
     Args:
         col: The collection.
         scope: The decks (:func:`find_scope`).
-        save: Store the parameters in every deck's options of the scope.
+        save: Store the parameters in the preset of every deck of the scope (parameters
+            belong to presets, as in Anki: other decks on those presets get them too).
         reschedule: Recompute the cards' memory states and due days with them.
         current: The parameters to compare with (None: those of the scope's options); the
             Settings dialog passes the ones in its field.
-        now: The time of rescheduling, for the load balancer (None: fuzz alone).
+        now: The time: the presets' modified time when the parameters are saved, and the
+            rescheduling's, for the load balancer (None: the presets keep their time, and
+            rescheduling uses fuzz alone).
 
     Returns:
         What was done; the changes: ``OPTIONS`` when saved, ``CARDS`` when rescheduled.
@@ -381,19 +388,26 @@ def optimize(
     kept = fitted if changed else current
     changes = NO_CHANGE
     saved = False
+    affected: list[int] = []  # every deck on the presets that got the parameters
     if save and changed:
-        for deck_id in scope.deck_ids:
-            old = col.decks.settings(deck_id)
+        presets = {col.presets.of_deck(d) for d in scope.deck_ids}
+        for preset_id in sorted(presets):
+            old = col.presets.get(preset_id).settings
             if old.fsrs_params != kept:
-                changes |= col.decks.set_settings(deck_id, replace(old, fsrs_params=kept)).changes
+                update = col.presets.update(preset_id, replace(old, fsrs_params=kept), now)
+                changes |= update.changes
+        affected = sorted(d for d, p in col.decks.presets().items() if p in presets)
         saved = True
     rescheduled = recomputed = 0
     if reschedule:
         rescheduled = reschedule_cards(col, scope, history, now)
+        others = [d for d in affected if d not in scope.deck_ids]
+        if others:  # decks on the same presets outside the scope: memory states only
+            recomputed = _update(col, others, reschedule=False)
     elif saved:
         # New parameters give every card a new memory state (Anki recomputes them whenever
         # a preset's parameters change), due days kept.
-        recomputed = _update(col, scope.deck_ids, reschedule=False)
+        recomputed = _update(col, affected, reschedule=False)
     if rescheduled or recomputed:
         changes |= Change.CARDS
         col.notify(Change.CARDS)
@@ -505,7 +519,7 @@ def _update(
         loads: dict[tuple[int, ...], load_balance.Workload] = {}
         groups: dict[int, tuple[int, ...]] = {}
         if reschedule and fuzzed and now is not None and col.config.load_balancer:
-            groups = load_balance.preset_groups(col.decks.all_settings())
+            groups = load_balance.preset_groups(col.decks.presets())
             loads = _workloads(conn, groups, day, now)
         rows = conn.execute(select(CARD).where(CARD.c.id.in_(list(history.cards)))).all()
         by_deck: dict[int, list[Any]] = {}

@@ -26,9 +26,10 @@ from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
+from flashcards.core.presets import NewInsert, NewSort
 from flashcards.core.render import Faces, faces_of_row
 from flashcards.core.scheduler import custom_study as custom
-from flashcards.core.scheduler import fuzz, load_balance, study_queue
+from flashcards.core.scheduler import fuzz, load_balance, new_order, study_queue
 from flashcards.core.scheduler.due_load import DueLoad
 from flashcards.core.scheduler.reset_log import log_resets
 from flashcards.core.stats_data import forget_review
@@ -300,12 +301,17 @@ class Scheduler:
             # Streamed: the gathering stops at the deck's limit (a deck may hold 50,000).
             result = conn.execute(queue.NEW_IN_DECK, {"now": now, "deck_id": deck_id})
             try:
-                for row in result:
-                    yield _candidate(row)
+                if settings[deck_id].new_insert_order == NewInsert.RANDOM:
+                    yield from new_order.shuffled(_candidate(row) for row in result)
+                else:
+                    for row in result:
+                        yield _candidate(row)
             finally:
                 result.close()
 
         by_name = sorted(scope, key=lambda d: decks[d])
+        # The new-card orders are those of the studied deck's preset, as in Anki.
+        options = settings[root] if root is not None else DeckSettings()
         return study_queue.build(
             root=root,
             day=day_start,
@@ -316,7 +322,8 @@ class Scheduler:
             intraday=intraday,
             interday=sorted(interday, key=by_day),
             reviews=sorted(reviews, key=by_day),
-            new_by_deck=((d, new_cards(d)) for d in by_name),
+            new_by_deck=new_order.gather(options.new_gather_order, by_name, new_cards),
+            sort_by_template=options.new_sort_order == NewSort.TEMPLATE,
         )
 
     def _build_filtered_queue(
@@ -499,8 +506,8 @@ class Scheduler:
         if self._preset_decks is None:
             with self._engine.connect() as conn:
                 filtered = self._filtered(conn)
-            settings = self._decks.all_settings()
-            normal = {d: s for d, s in settings.items() if d not in filtered}
+            presets = self._decks.presets()
+            normal = {d: p for d, p in presets.items() if d not in filtered}
             self._preset_decks = load_balance.preset_groups(normal)
         return self._preset_decks.get(deck_id, ())
 

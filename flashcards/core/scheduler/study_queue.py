@@ -275,11 +275,15 @@ def build(
     interday: Iterable[Candidate],
     reviews: Iterable[Candidate],
     new_by_deck: Iterable[tuple[int, Iterable[Candidate]]],
+    sort_by_template: bool = True,
 ) -> StudyQueue:
     """Gather and order today's queue from the candidates, in Anki's order (see the module).
 
     ``interday`` and ``reviews`` come sorted by due day; ``new_by_deck`` is each deck in name
-    order with its new cards in the order they were added (consumed only as far as needed).
+    order with its new cards in the order they were added (consumed only as far as needed),
+    or, for a gather order by position across decks, one card at a time with its deck.
+    ``sort_by_template`` is Anki's new-card sort order "card template" (False: "no sort",
+    the gathered order).
     """
     seen: dict[int, Bury] = {}
 
@@ -321,7 +325,9 @@ def build(
                 continue
             gathered[Kind.NEW].append(card)
             tree.take(deck_id, Kind.NEW)
-    new = sorted(gathered[Kind.NEW], key=lambda c: c.ord)  # stable: Anki's template order
+    new = gathered[Kind.NEW]
+    if sort_by_template:
+        new = sorted(new, key=lambda c: c.ord)  # stable: Anki's template order
 
     reviews_first = [(c.card_id, Kind.REVIEW) for c in gathered[Kind.REVIEW]]
     day_learning = [(c.card_id, Kind.INTERDAY) for c in gathered[Kind.INTERDAY]]

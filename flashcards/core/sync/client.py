@@ -6,13 +6,14 @@ the job:
 
 1. **Prepare** (local): give ids to what has none yet (the device, decks, reviews).
 2. **Pull and merge** (server read, then one local transaction): the server's changes since
-   the last synced usn. Reviews are facts: merged by union (by their global ids). Decks, deck
-   options, notes and cards: last writer wins by (modification time, device); deletions come
-   as graves. When an object changed on both sides, the losing version is kept in the
-   ``syncconflict`` table (``flashcards sync --conflicts`` lists it). Every card that gained
-   reviews (here or there) gets its scheduling state by replaying its whole review log in time
-   order through the scheduler, fuzz seeded by the card's global id and its review count, so
-   every device computes the same state. The last synced usn moves in the same transaction.
+   the last synced usn. Reviews are facts: merged by union (by their global ids). Option
+   presets, decks (each naming its preset), notes and cards: last writer wins by
+   (modification time, device); deletions come as graves. When an object changed on both
+   sides, the losing version is kept in the ``syncconflict`` table (``flashcards sync
+   --conflicts`` lists it). Every card that gained reviews (here or there) gets its scheduling
+   state by replaying its whole review log in time order through the scheduler, fuzz seeded by
+   the card's global id and its review count, so every device computes the same state. The
+   last synced usn moves in the same transaction.
 3. **Push** (one server transaction): objects whose content differs from what was last synced
    (a hash kept per object in ``syncshadow``), deletions, and reviews not sent yet (usn -1).
 4. **Record** (local): what was pushed is marked synced.
@@ -53,12 +54,18 @@ from flashcards.core import scheduling
 from flashcards.core.changes import Change
 from flashcards.core.enums import CardState
 from flashcards.core.errors import FlashcardsError
-from flashcards.core.models import SyncConflict, new_uid, table_of, utcnow_guard
+from flashcards.core.models import (
+    DEFAULT_PRESET_ID,
+    SyncConflict,
+    new_uid,
+    table_of,
+    utcnow_guard,
+)
 from flashcards.core.notes import delete_note_rows
 from flashcards.core.scheduler.custom_study import SESSION_NAME
 from flashcards.core.sync import derived, dirty, media_sync, server, transfer
 from flashcards.core.sync.graves import GRAVE, SHADOW
-from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS, SETTING
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET, SETTING
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
@@ -75,6 +82,8 @@ KEYRING_SERVICE = "flashcards-sync"
 #: Namespace of deck ids derived from the deck's name at its first sync: two devices that
 #: both made "Default" (or loaded the shipped deck) before syncing share one deck.
 _DECK_NS = uuid.UUID("6f1c1f7e-6c3e-4a53-9a55-1d1c5a0e4c15")
+#: The same for presets: every device's Default (and presets of one name) is one preset.
+_PRESET_NS = uuid.UUID("0b9a3c52-2f4e-4d0e-8f57-6a2b41d3c7e9")
 
 _LOG_KEYS = ("owner", "uid", "card_uid", "deck_uid", "usn", "device")
 _BATCH = 500
@@ -103,7 +112,7 @@ class SyncReport:
         """One line: what went up, what came down."""
 
         def part(counts: Counter[str]) -> str:
-            order = ("review", "note", "card", "deck", "options", "deletion", *_MEDIA_KINDS)
+            order = ("review", "note", "card", "deck", "preset", "deletion", *_MEDIA_KINDS)
             items = [f"{counts[k]} {_plural(k, counts[k])}" for k in order if counts[k]]
             return ", ".join(items) if items else "nothing"
 
@@ -120,8 +129,6 @@ _MEDIA_KINDS = ("media file", "media deletion")
 
 
 def _plural(kind: str, n: int) -> str:
-    if kind == "options":
-        return "deck options"
     return kind if n == 1 else kind + "s"
 
 
@@ -152,12 +159,13 @@ def _local_select(kind: str) -> Any:
     # The Custom Study Session (a filtered deck) is this device's: it does not sync, and its
     # cards sync as in their home decks.
     synced_deck = and_(DECK.c.uid.is_not(None), DECK.c.name != SESSION_NAME)
+    if kind == "preset":
+        return select(PRESET.c.uid, *(PRESET.c[c] for c in cols)).where(PRESET.c.uid.is_not(None))
     if kind == "deck":
-        return select(DECK.c.uid, *(DECK.c[c] for c in cols)).where(synced_deck)
-    if kind == "options":
+        picked = [PRESET.c.uid.label(c) if c == "preset_uid" else DECK.c[c] for c in cols]
         return (
-            select(DECK.c.uid, *(OPTIONS.c[c] for c in cols))
-            .join(DECK, DECK.c.id == OPTIONS.c.deck_id)
+            select(DECK.c.uid, *picked)
+            .join(PRESET, PRESET.c.id == DECK.c.preset_id, isouter=True)
             .where(synced_deck)
         )
     if kind == "note":
@@ -191,7 +199,7 @@ def _local_objects(
         else:
             wanted = only.get(kind, set())
             keys = {u.rpartition("/")[0] for u in wanted} if kind == "card" else wanted
-            key = DECK.c.uid if kind in ("deck", "options") else NOTE.c.uid
+            key = {"deck": DECK.c.uid, "preset": PRESET.c.uid}.get(kind, NOTE.c.uid)
             batches = [
                 conn.execute(_local_select(kind).where(key.in_(chunk))).mappings()
                 for chunk in derived.chunks(sorted(keys))
@@ -243,9 +251,22 @@ def device_id(conn: Connection) -> str:
 
 
 def _prepare(conn: Connection) -> str:
-    """Give ids to the device, the decks and the reviews that have none yet."""
+    """Give ids to the device, the presets, the decks and the reviews that have none yet."""
     dirty.ensure(conn)
     device = device_id(conn)
+    taken_presets = {
+        str(r[0]) for r in conn.execute(select(PRESET.c.uid).where(PRESET.c.uid.is_not(None)))
+    }
+    for preset_id, name in conn.execute(
+        select(PRESET.c.id, PRESET.c.name).where(PRESET.c.uid.is_(None)).order_by(PRESET.c.id)
+    ):
+        # Default is one preset on every device, whatever it is called.
+        key = "Default/1" if preset_id == DEFAULT_PRESET_ID else str(name)
+        uid = uuid.uuid5(_PRESET_NS, key).hex
+        if uid in taken_presets:
+            uid = new_uid()
+        taken_presets.add(uid)
+        conn.execute(update(PRESET).where(PRESET.c.id == preset_id).values(uid=uid))
     taken = {str(r[0]) for r in conn.execute(select(DECK.c.uid).where(DECK.c.uid.is_not(None)))}
     for deck_id, name in conn.execute(select(DECK.c.id, DECK.c.name).where(DECK.c.uid.is_(None))):
         uid = uuid.uuid5(_DECK_NS, str(name)).hex
@@ -318,15 +339,33 @@ class _Local:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.decks = {str(r[0]): int(r[1]) for r in conn.execute(select(DECK.c.uid, DECK.c.id))}
+        self.presets = {
+            str(r[0]): int(r[1]) for r in conn.execute(select(PRESET.c.uid, PRESET.c.id))
+        }
         self.notes = _NoteIds(conn)
 
     def apply(self, kind: str, uid: str, payload: dict[str, Any]) -> bool:
         """Write one object; False when what it belongs to is not here (deleted here)."""
         return bool(getattr(self, f"_apply_{kind}")(uid, payload))
 
+    def _apply_preset(self, uid: str, payload: dict[str, Any]) -> bool:
+        preset_id = self.presets.get(uid)
+        if preset_id is not None:
+            self.conn.execute(update(PRESET).where(PRESET.c.id == preset_id).values(**payload))
+        else:
+            made = self.conn.execute(insert(PRESET).values(uid=uid, **payload)).inserted_primary_key
+            assert made is not None
+            self.presets[uid] = int(made[0])
+        return True
+
     def _apply_deck(self, uid: str, payload: dict[str, Any]) -> bool:
         if payload["name"] == SESSION_NAME:
             return False  # another device's filtered deck (sent by an older version): its own
+        payload = dict(payload)
+        # A deck whose preset is not here (sent by a version before presets) keeps its own.
+        preset_id = self.presets.get(str(payload.pop("preset_uid")))
+        if preset_id is not None:
+            payload["preset_id"] = preset_id
         clash = self.conn.execute(
             select(DECK.c.id).where(DECK.c.name == payload["name"], DECK.c.uid != uid)
         ).first()
@@ -343,16 +382,6 @@ class _Local:
             made = self.conn.execute(insert(DECK).values(uid=uid, **payload)).inserted_primary_key
             assert made is not None
             self.decks[uid] = int(made[0])
-        return True
-
-    def _apply_options(self, uid: str, payload: dict[str, Any]) -> bool:
-        deck_id = self.decks.get(uid)
-        if deck_id is None:
-            return False
-        if not self.conn.execute(
-            update(OPTIONS).where(OPTIONS.c.deck_id == deck_id).values(**payload)
-        ).rowcount:
-            self.conn.execute(insert(OPTIONS).values(deck_id=deck_id, **payload))
         return True
 
     def apply_many(self, kind: str, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
@@ -446,7 +475,18 @@ class _Local:
 
     def remove(self, kind: str, uid: str) -> None:
         """Delete one object here (a deletion that came from the server)."""
-        if kind == "deck":
+        if kind == "preset":
+            preset_id = self.presets.get(uid)
+            if preset_id is None or preset_id == DEFAULT_PRESET_ID:
+                return  # Default is never deleted
+            del self.presets[uid]
+            self.conn.execute(
+                update(DECK)
+                .where(DECK.c.preset_id == preset_id)
+                .values(preset_id=DEFAULT_PRESET_ID)
+            )
+            self.conn.execute(delete(PRESET).where(PRESET.c.id == preset_id))
+        elif kind == "deck":
             deck_id = self.decks.get(uid)
             name = self.conn.execute(select(DECK.c.name).where(DECK.c.id == deck_id)).scalar()
             if deck_id is None or name == SESSION_NAME:
@@ -461,9 +501,7 @@ class _Local:
             for (card_id,) in moved:  # cards of other decks' notes that sat here
                 self.conn.execute(delete(LOG).where(LOG.c.card_id == card_id))
                 self.conn.execute(delete(CARD).where(CARD.c.id == card_id))
-            self.conn.execute(delete(OPTIONS).where(OPTIONS.c.deck_id == deck_id))
             self.conn.execute(delete(DECK).where(DECK.c.id == deck_id))
-            self.conn.execute(delete(SHADOW).where(SHADOW.c.kind == "options", SHADOW.c.uid == uid))
         elif kind == "note":
             note_id = self.notes.pop(uid)
             if note_id is not None:
@@ -1059,7 +1097,7 @@ def _send_again(conn: Connection, writer: _Local, kind: str, uid: str) -> list[s
 
 
 def _mtime(kind: str, payload: Mapping[str, Any], now: datetime) -> datetime:
-    if kind in ("deck", "note"):
+    if kind in ("preset", "deck", "note"):
         value = payload["modified"]
         assert isinstance(value, datetime)
         return value
@@ -1147,7 +1185,7 @@ def _read_outgoing(col: Collection) -> _Outgoing:
                 changed.setdefault(kind, []).append((uid, payload, digest))
     # Deleted here without a grave (an undo, a card an edit removed): the shadow knows.
     for kind, uid in shadow:
-        if kind in server.OBJECTS and kind != "options" and uid not in local[kind]:
+        if kind in server.OBJECTS and uid not in local[kind]:
             graves.add((kind, uid))
     graves = {(k, u) for k, u in graves if u not in local.get(k, {})}
     return _Outgoing(noted, changed, graves, logs, to_push, states)
@@ -1178,7 +1216,8 @@ def _send(
             _upsert(sconn, server.OBJECTS[kind], rows)
             if items:
                 report.sent[kind] += len(items)
-        for kind, uid in sorted(out.graves, key=lambda g: ("card", "note", "deck").index(g[0])):
+        order = ("card", "note", "deck", "preset")
+        for kind, uid in sorted(out.graves, key=lambda g: order.index(g[0])):
             _bury_on_server(sconn, kind, uid, {**sync_values, "mtime": now})
             report.sent["deletion"] += 1
         transfer.push_logs(sconn, out.logs, usn, device)
@@ -1215,8 +1254,6 @@ def _record(
         for kind, uid in out.graves:
             conn.execute(delete(SHADOW).where(SHADOW.c.kind == kind, SHADOW.c.uid == uid))
             conn.execute(delete(GRAVE).where(GRAVE.c.kind == kind, GRAVE.c.uid == uid))
-            if kind == "deck":
-                conn.execute(delete(SHADOW).where(SHADOW.c.kind == "options", SHADOW.c.uid == uid))
         for chunk in derived.chunks(sorted(out.to_push), 5000):
             conn.execute(
                 delete(SHADOW).where(SHADOW.c.kind == derived.PUSH_KIND, SHADOW.c.uid.in_(chunk))
@@ -1281,6 +1318,10 @@ def _bury_on_server(conn: Connection, kind: str, uid: str, values: dict[str, Any
             },
         )
     )
+    if kind == "preset":
+        presets = server.PRESETS
+        conn.execute(delete(presets).where(server.mine(presets), presets.c.uid == uid))
+        return
     cards, notes, logs = server.CARDS, server.NOTES, server.LOGS
     own_cards, own_notes, own_logs = server.mine(cards), server.mine(notes), server.mine(logs)
     if kind == "card":
@@ -1294,8 +1335,7 @@ def _bury_on_server(conn: Connection, kind: str, uid: str, values: dict[str, Any
             str(r[0])
             for r in conn.execute(select(notes.c.uid).where(own_notes, notes.c.deck_uid == uid))
         ]
-        options, decks = server.OPTIONS_S, server.DECKS
-        conn.execute(delete(options).where(server.mine(options), options.c.uid == uid))
+        decks = server.DECKS
         conn.execute(delete(decks).where(server.mine(decks), decks.c.uid == uid))
         stray = select(cards.c.uid).where(own_cards, cards.c.deck_uid == uid)
         conn.execute(delete(logs).where(own_logs, logs.c.card_uid.in_(stray)))

@@ -28,11 +28,11 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from flashcards.core import queue, scheduling
-from flashcards.core.decks import DeckSettings
 from flashcards.core.enums import RESET_RATING, CardState
+from flashcards.core.presets import DeckSettings
 from flashcards.core.sync import server
 from flashcards.core.sync.graves import SHADOW
-from flashcards.core.tables import CARD, LOG, NOTE, OPTIONS
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
 #: ``syncshadow`` kinds: the digest (and state hash) a card's local state was derived from, and
 #: the cards whose derived state is still to go up.
@@ -232,7 +232,11 @@ def replay_cards(
         for card_id, rated in reviews.items():
             deck_id, ord_, note_uid = info[card_id]
             if deck_id not in settings:
-                found = conn.execute(select(OPTIONS).where(OPTIONS.c.deck_id == deck_id))
+                found = conn.execute(
+                    select(PRESET)
+                    .join(DECK, DECK.c.preset_id == PRESET.c.id)
+                    .where(DECK.c.id == deck_id)
+                )
                 options = found.mappings().first()
                 chosen = DeckSettings.from_columns(options) if options else DeckSettings()
                 settings[deck_id] = chosen.scheduler_config()

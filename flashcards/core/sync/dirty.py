@@ -1,6 +1,6 @@
 """What changed here since the last push, kept by SQLite triggers, so that a sync reads only that.
 
-Finding the decks, options, notes and cards to send by hashing every one of them against
+Finding the presets, decks, notes and cards to send by hashing every one of them against
 ``syncshadow`` costs time in proportion to the collection (seconds at 100,000 notes), for a day
 that changed twenty. Instead, triggers on those tables add a row ``(kind, uid)`` to
 ``syncdirty`` whenever one is added, changed or deleted, whoever writes it (the managers, an
@@ -36,7 +36,6 @@ _CARD_COLUMNS = [
     *(c for c in server.payload_columns("card") if not c.endswith("_uid")),
 ]
 _CARD_UID = "(SELECT uid FROM note WHERE id = {row}.note_id) || '/' || {row}.ord"
-_DECK_UID = "(SELECT uid FROM deck WHERE id = {row}.deck_id)"
 
 
 def version() -> str:
@@ -54,21 +53,15 @@ def _bodies() -> dict[str, str]:
         out[name] = f"AFTER {event} ON {table} FOR EACH ROW BEGIN {body}; END"
 
     # An update notes the old uid too: an object whose uid changed is gone under the old one.
-    add("deck_ins", "INSERT", "deck", f"{mark} ('deck', NEW.uid)")
-    add(
-        "deck_upd",
-        "UPDATE",
-        "deck",
-        f"{mark} ('deck', NEW.uid), ('deck', OLD.uid), ('options', NEW.uid)",
-    )
-    add("deck_del", "DELETE", "deck", f"{mark} ('deck', OLD.uid)")
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        name = event.lower()[:3]
-        row = "OLD" if event == "DELETE" else "NEW"
-        options = f"{mark} ('options', {_DECK_UID.format(row=row)})"
-        add(f"options_{name}", event, "deckoptions", options)
-        note = f"{mark} ('note', {row}.uid)" + (", ('note', OLD.uid)" if event == "UPDATE" else "")
-        add(f"note_{name}", event, "note", note)
+    for table in ("preset", "deck", "note"):
+        both = f"{mark} ('{table}', NEW.uid), ('{table}', OLD.uid)"
+        add(f"{table}_ins", "INSERT", table, f"{mark} ('{table}', NEW.uid)")
+        add(f"{table}_upd", "UPDATE", table, both)
+        add(f"{table}_del", "DELETE", table, f"{mark} ('{table}', OLD.uid)")
+    # A deck names its preset by the preset's uid: a preset's new uid (given at its first
+    # sync) changes the decks on it.
+    decks = f"INSERT INTO {TABLE} (kind, uid) SELECT 'deck', uid FROM deck"
+    add("preset_uid", "UPDATE OF uid", "preset", f"{decks} WHERE preset_id = NEW.id")
     # A note's new uid (a note added here gets its global one at its first sync) is a new uid
     # for each of its cards, whose rows do not change.
     cards = f"INSERT INTO {TABLE} (kind, uid) SELECT 'card', {{row}}.uid || '/' || ord FROM card"
@@ -148,7 +141,8 @@ def changed(conn: Connection, upto: int) -> dict[str, set[str]]:
         f"SELECT kind, uid FROM {TABLE} WHERE seq <= ? AND uid IS NOT NULL", (upto,)
     )
     for kind, uid in rows:
-        out[str(kind)].add(str(uid))
+        if str(kind) in out:  # not a kind of an older version ("options", before presets)
+            out[str(kind)].add(str(uid))
     return out
 
 

@@ -8,18 +8,18 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from flashcards.core.models import SyncGrave, SyncShadow, table_of
-from flashcards.core.tables import DECK, NOTE
+from flashcards.core.tables import DECK, NOTE, PRESET
 
 GRAVE = table_of(SyncGrave)
 SHADOW = table_of(SyncShadow)
 
 
 def record_graves(conn: Connection, kind: str, ids: Sequence[int]) -> None:
-    """Record the deletion of decks or notes (by local id) that were synced, before it.
+    """Record the deletion of decks, notes or presets (by local id) that were synced, before it.
 
     Objects never synced (or in a collection that never syncs) leave nothing behind.
     """
-    source = {"deck": DECK, "note": NOTE}[kind]
+    source = {"deck": DECK, "note": NOTE, "preset": PRESET}[kind]
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
         uids = select(source.c.uid).where(source.c.id.in_(chunk), source.c.uid.is_not(None))

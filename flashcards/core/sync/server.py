@@ -50,10 +50,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from flashcards.core.models import UTCDateTime
-from flashcards.core.tables import CARD, DECK, LOG, NOTE, OPTIONS
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
 #: The server schema this version writes; a server with a newer one is refused.
-SERVER_SCHEMA = 4
+#: 5: option presets are objects of their own (``sync_preset``); a deck names its preset.
+SERVER_SCHEMA = 5
 
 #: The group role whose members may sync (``--init-server`` makes it and grants it the tables).
 LEARNERS = "flashcards_learners"
@@ -113,8 +114,8 @@ def _mirror(name: str, local: Table, drop: set[str], keys: list[str], mtime: boo
     return Table(name, metadata, *columns, *_sync_columns(mtime))
 
 
-DECKS = _mirror("sync_deck", DECK, set(), [])
-OPTIONS_S = _mirror("sync_deckoptions", OPTIONS, {"deck_id"}, [])
+PRESETS = _mirror("sync_preset", PRESET, set(), [])
+DECKS = _mirror("sync_deck", DECK, {"preset_id"}, ["preset_uid"])
 NOTES = _mirror("sync_note", NOTE, {"deck_id"}, ["deck_uid"])
 CARDS = _mirror("sync_card", CARD, {"note_id", "deck_id", *_CARD_DERIVED}, ["note_uid", "deck_uid"])
 for _name in DERIVED:
@@ -179,8 +180,8 @@ SERVER = Table(
 
 #: The object tables by kind, in the order they are applied (a note needs its deck...).
 OBJECTS: dict[str, Table] = {
+    "preset": PRESETS,
     "deck": DECKS,
-    "options": OPTIONS_S,
     "note": NOTES,
     "card": CARDS,
 }
@@ -242,7 +243,7 @@ def _upgrade_from_1(conn: Connection) -> None:
     for table in LEARNER_TABLES:
         name = _quote(conn, table.name)
         if conn.execute(text("SELECT to_regclass(:t)"), {"t": table.name}).scalar() is None:
-            continue  # a table of a later schema (media): made with its owner by create_all
+            continue  # a table of a later schema (media, presets): create_all makes it
         conn.execute(
             text(f"ALTER TABLE {name} ADD COLUMN owner varchar NOT NULL DEFAULT CURRENT_USER")
         )
@@ -257,7 +258,11 @@ def _upgrade_from_1(conn: Connection) -> None:
 
 
 def _add_missing_columns(conn: Connection) -> None:
-    """Columns a newer schema added to existing tables (schema 3: the cards' derived state)."""
+    """Columns a newer schema added to existing tables.
+
+    Schema 3: the cards' derived state; schema 5: a deck's preset (``sync_deckoptions`` of the
+    schemas before is left as it was: every device sends its presets at its next sync).
+    """
     for table in LEARNER_TABLES:
         found = {
             str(r[0])

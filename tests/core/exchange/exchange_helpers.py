@@ -80,7 +80,7 @@ def snapshot(col: Collection) -> tuple[object, ...]:
     with col.engine.connect() as conn:
         return tuple(
             tuple(conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1").all())
-            for table in ("deck", "deckoptions", "note", "card", "reviewlog")
+            for table in ("deck", "preset", "note", "card", "reviewlog")
         )
 
 

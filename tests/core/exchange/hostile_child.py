@@ -20,7 +20,7 @@ from flashcards.core.collection import open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.errors import InputError
 
-_TABLES = ("deck", "deckoptions", "note", "card", "reviewlog")
+_TABLES = ("deck", "preset", "note", "card", "reviewlog")
 
 
 def _rss_mb() -> float:

@@ -308,11 +308,13 @@ def test_long_guid_is_skipped(col: Collection, base: Base, tmp_path: Path) -> No
     assert any("GUID over 256 characters" in w for w in report.warnings), report.warnings
 
 
-#: Presets (legacy JSON) with numbers out of any range, text for numbers, a 5,000-letter name.
+#: Presets (legacy JSON) with numbers out of any range, text for numbers, a 5,000-letter name;
+#: Anki's Default, changed later than ours (so that our Default takes its values).
 _HOSTILE_DCONF = json.dumps(
     {
         "1": {
             "name": "x" * 5000,
+            "mod": 1_700_000_000,
             "new": {"delays": [1e308, -5, "x"], "perDay": 1e300, "bury": "yes"},
             "rev": {"perDay": -7, "maxIvl": 1e20},
             "lapse": [],
@@ -335,8 +337,16 @@ _HOSTILE_CONFIGS = {
     ("flavour", "sql"),
     [
         ("legacy", f"UPDATE col SET dconf = '{_HOSTILE_DCONF}'"),
-        ("current", f"UPDATE deck_config SET config = {_HOSTILE_CONFIGS['numbers']}"),
-        ("damaged", f"UPDATE deck_config SET config = {_HOSTILE_CONFIGS['damaged']}"),
+        (
+            "current",
+            f"UPDATE deck_config SET config = {_HOSTILE_CONFIGS['numbers']},"
+            " mtime_secs = 1700000000",
+        ),
+        (
+            "damaged",
+            f"UPDATE deck_config SET config = {_HOSTILE_CONFIGS['damaged']},"
+            " mtime_secs = 1700000000",
+        ),
     ],
     ids=["legacy-json", "current-numbers", "current-damaged"],
 )
@@ -350,12 +360,13 @@ def test_hostile_presets_give_options_in_range(
     deck = col.decks.id("Hostile")
     settings = col.decks.settings(deck)
     check_settings(settings)  # usable by the scheduler and the options dialog
-    name, preset_id = col.decks.preset(deck)
+    # Anki's Default is our Default (its name stays); no preset's name is over 200 letters.
+    assert col.presets.of_deck(deck) == 1 and col.presets.get(1).name == "Default"
+    assert all(len(p.name) <= 200 for p in col.presets.all())
     if flavour == "damaged":  # a preset that cannot be read: our defaults
-        assert (settings, name, preset_id) == (DeckSettings(), "", None)
-    else:  # numbers clamped (a limit of 1,000,000), NaN and infinity replaced, name cut
+        assert settings == DeckSettings()
+    else:  # numbers clamped (a limit of 1,000,000), NaN and infinity replaced
         assert (settings.new_per_day, settings.desired_retention) == (1_000_000, 0.9)
-        assert len(name) <= 200 and preset_id == 1
     _still_works(col, base.at)
 
 

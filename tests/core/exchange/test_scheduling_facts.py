@@ -239,14 +239,15 @@ def test_scheduling_facts_come_from_anki(
     _, day_end = col.config.day_bounds(now)
     assert len(search_cards(col, "is:buried", now)) == 2
     assert search_cards(col, "is:buried", day_end) == []
-    # The preset: its options, name and id; the parent deck on Anki's Default gets Anki's
-    # standard options (what the package's Default holds).
+    # The preset: its options, name and id; the parent deck on Anki's Default is on ours,
+    # whose options are Anki's standard ones.
     ja = col.decks.id("Lang::JA")
     assert col.decks.settings(ja) == JAPANESE
-    assert col.decks.preset(ja) == ("Japanese", built["preset"])
+    preset = col.presets.get(col.presets.of_deck(ja))
+    assert (preset.name, preset.anki_id) == ("Japanese", built["preset"])
     lang = col.decks.id("Lang")
     assert col.decks.settings(lang) == ANKI_DEFAULT
-    assert col.decks.preset(lang) == ("Default", 1)
+    assert col.presets.of_deck(lang) == 1
     # Again: nothing changes.
     before = snapshot(col)
     report = exchange.import_file(col, package, now + timedelta(hours=1)).value
@@ -283,9 +284,10 @@ def _study(col: Collection, now: datetime) -> dict[str, list[int]]:
         fsrs_params=PARAMS,
     )
     start = now - timedelta(days=20)
+    preset = col.presets.add("Shared", start, shared).value
     for name in ("Ours::A", "Ours::B"):
         col.decks.add(name, start)
-        col.decks.set_settings(col.decks.id(name), shared)
+    col.presets.set_for_decks([col.decks.id("Ours::A"), col.decks.id("Ours::B")], preset, start)
     col.decks.add("Plain", start)
 
     def add(deck: str, kind: str, front: str, tags: tuple[str, ...] = ()) -> list[int]:
@@ -352,12 +354,12 @@ def test_scheduling_facts_go_to_anki(col: Collection, now: datetime, tmp_path: P
         ).all()
     reset_id = max(i for i, cid, *_ in anki["revlog"] if cid == anki_id)
     assert reset_id == reset[0] == round((now - timedelta(hours=1)).timestamp() * 1000)
-    # Presets: one per distinct options, ours (not Default), shared by decks alike.
+    # Presets: ours, each once, shared by the decks that share it here; Default is Anki's.
     decks = anki["decks"]
     assert decks["Ours::A"]["id"] == decks["Ours::B"]["id"] != 1
-    assert decks["Plain"]["id"] not in (1, decks["Ours::A"]["id"])
+    assert decks["Plain"]["id"] == 1
     shared = decks["Ours::A"]
-    assert shared["name"] == "Ours::A"
+    assert shared["name"] == "Shared"
     assert (shared["learn"], shared["relearn"]) == ([2, 60], [5])
     assert (shared["new"], shared["reviews"], shared["max"]) == (9, 99, 400)
     assert (shared["bury_new"], shared["bury_reviews"], shared["bury_interday"]) == (

@@ -96,19 +96,20 @@ def test_flags(col: Collection, now: datetime) -> None:
         search_cards(col, "flag:9", now)
 
 
-def test_changed_options_leave_their_anki_preset(col: Collection, now: datetime) -> None:
+def test_one_decks_options_leave_the_others_on_its_preset(col: Collection, now: datetime) -> None:
     _three_cards(col, now)
-    deck = col.decks.id("D")
-    with col.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "UPDATE deckoptions SET preset_name = 'Japanese', anki_preset_id = 1234"
-            f" WHERE deck_id = {deck}"
-        )
+    deck, other = col.decks.id("D"), col.decks.add("E", now).value
+    shared = col.presets.add("Japanese", now, DeckSettings(new_per_day=9)).value
+    col.presets.set_for_decks([deck, other], shared, now)
     settings = col.decks.settings(deck)
-    col.decks.set_settings(deck, settings)  # the same values: still the preset
-    assert col.decks.preset(deck) == ("Japanese", 1234)
-    col.decks.set_settings(deck, replace(settings, new_per_day=3))
-    assert col.decks.preset(deck) == ("Japanese", None)
+    col.decks.set_settings(deck, settings, now)  # the same values: still the preset
+    assert col.presets.of_deck(deck) == shared
+    col.decks.set_settings(deck, replace(settings, new_per_day=3), now)
+    own = col.presets.get(col.presets.of_deck(deck))
+    assert own.id != shared and own.name == "D" and own.settings.new_per_day == 3
+    assert col.decks.settings(other).new_per_day == 9  # the other deck keeps the preset
+    col.decks.set_settings(deck, replace(settings, new_per_day=4), now)  # alone: edited
+    assert col.presets.of_deck(deck) == own.id and col.decks.settings(deck).new_per_day == 4
 
 
 def test_fsrs_parameters_are_checked_and_used(col: Collection, now: datetime) -> None:

@@ -159,7 +159,7 @@ def test_a_crowded_day_is_avoided_and_preview_equals_answer(
     }
 
 
-def test_only_decks_with_the_same_options_count(
+def test_only_decks_on_the_same_preset_count(
     col: Collection, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FLASHCARDS_NO_FUZZ", "")
@@ -167,14 +167,14 @@ def test_only_decks_with_the_same_options_count(
     good_raw = col.sched.card_for_review(card_id, now).outcomes[3].memory.stability
     assert good_raw is not None
     lower, upper = fuzz.constrained_fuzz_bounds(good_raw, 11, 36500)
-    # Another deck on other options crowds every day but one: not counted (Anki: per preset).
+    # Another deck on another preset crowds every day but one: not counted (Anki: per preset).
     crowd(col, now, {d: 9 for d in range(1, 61) if d != upper}, deck="Other")
     col.decks.set_settings(col.decks.id("Other"), DeckSettings(desired_retention=0.85))
     shown = col.sched.card_for_review(card_id, now)
     plain = scheduling.preview(card_id, shown.memory, shown.config, now)
     assert shown.outcomes[3].interval == plain[3].interval
-    # The same options (as an Anki preset shared by both): counted.
-    col.decks.set_settings(col.decks.id("Other"), DeckSettings())
+    # On the same preset (Default, as the card's deck): counted.
+    col.presets.set_for_decks([col.decks.id("Other")], 1, now)
     assert col.sched.card_for_review(card_id, now).outcomes[3].interval.days == upper
 
 

@@ -21,7 +21,7 @@ from flashcards.core.enums import CardState
 from flashcards.core.exchange.deckfile_import import import_deck_file
 from flashcards.core.scheduler import fuzz
 from flashcards.core.scheduler import optimize as opt
-from flashcards.core.tables import CARD, LOG, OPTIONS
+from flashcards.core.tables import CARD, LOG
 from tools.fsrs_learner import TRUE_PARAMETERS, simulate_deck
 
 NEW, LEARN, REVIEW, RELEARN = (int(s) for s in CardState)
@@ -116,6 +116,10 @@ def learner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     simulate_deck(col, "Sim::Train", 2000, 200, seed=1)
     simulate_deck(col, "Sim::Held", 1000, 200, seed=2)
     simulate_deck(col, "Small", 40, 60, seed=3)
+    made = datetime(2025, 1, 1, tzinfo=UTC)
+    for name in ("Sim::Train", "Sim::Held", "Small"):  # parameters belong to presets
+        preset = col.presets.add(name, made).value
+        col.presets.set_for_decks([col.decks.id(name)], preset, made)
     col.close()
     return path
 
@@ -161,8 +165,9 @@ def test_below_the_minimum_history_it_refuses_in_one_sentence(sim: Collection) -
 
 
 def test_a_preset_is_every_deck_that_uses_it(sim: Collection) -> None:
-    with sim.engine.begin() as conn:
-        conn.execute(update(OPTIONS).values(preset_name="Shared"))
+    made = datetime(2025, 1, 1, tzinfo=UTC)
+    shared = sim.presets.add("Shared", made).value
+    sim.presets.set_for_decks(sim.decks.names(), shared, made)
     scope = opt.find_scope(sim, preset="Shared")
     assert len(scope.deck_ids) == len(sim.decks.names())
     result = opt.optimize(sim, scope).value
@@ -249,5 +254,16 @@ def test_cli_prints_each_figure_on_its_own_line(learner: Path, tmp_path: Path) -
     small = _cli(data, "optimize", "--deck", "Small")
     assert small.returncode == 1
     assert small.stderr.count("\n") == 1 and "at least 400" in small.stderr
+    held = _cli(data, "optimize", "--preset", "Sim::Held")
+    assert held.returncode == 0 and 'preset(s) of preset "Sim::Held" (1 deck(s))' in held.stdout
+    col = open_collection(sqlite_url(data / "collection.db"), tz=UTC)
+    try:
+        fitted = col.presets.get(col.presets.find("Sim::Held")).settings.fsrs_params
+        assert (
+            len(fitted) == 21
+            and fitted == col.decks.settings(col.decks.id("Sim::Held")).fsrs_params
+        )
+    finally:
+        col.close()
     both = _cli(data, "optimize", "--deck", "Small", "--preset", "X")
     assert both.returncode == 2 and "not both" in both.stderr
