@@ -167,7 +167,7 @@ def test_rescheduling_with_the_load_balancer_avoids_crowded_days(
 ) -> None:
     # Anki's rescheduler (load balancer on): each review card's day within its fuzz range is
     # weighted by the reviews of its preset due then. Every odd day ahead holds 40 reviews of
-    # a deck on the same options; the even days are empty.
+    # a deck on the same preset; the even days are empty.
     monkeypatch.setenv("FLASHCARDS_NO_FUZZ", "")
     col, _ = studied
     now = T0 + timedelta(days=20, hours=3)
@@ -178,7 +178,7 @@ def test_rescheduling_with_the_load_balancer_avoids_crowded_days(
     for d in range(1, 120, 2):
         for i in range(40):
             col.notes.add("C", "basic", f"c{d}-{i}", "a", T0)
-    col.decks.set_settings(col.decks.id("C"), new_settings)  # the same preset
+    col.presets.set_for_decks([col.decks.id("C")], col.presets.of_deck(deck), now)  # D's preset
     with col.engine.begin() as conn:
         crowd = [
             int(r[0])
