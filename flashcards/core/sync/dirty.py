@@ -115,11 +115,8 @@ def ensure(conn: Connection) -> None:
 def note_everything(conn: Connection) -> None:
     """Note every object here, and every object synced before (it may be gone since)."""
     mark = f"INSERT INTO {TABLE} (kind, uid)"
+    conn.exec_driver_sql(f"{mark} SELECT 'preset', uid FROM preset WHERE uid IS NOT NULL")
     conn.exec_driver_sql(f"{mark} SELECT 'deck', uid FROM deck WHERE uid IS NOT NULL")
-    conn.exec_driver_sql(
-        f"{mark} SELECT 'options', d.uid FROM deckoptions AS o JOIN deck AS d "
-        "ON d.id = o.deck_id WHERE d.uid IS NOT NULL"
-    )
     conn.exec_driver_sql(f"{mark} SELECT 'note', uid FROM note")
     conn.exec_driver_sql(
         f"{mark} SELECT 'card', n.uid || '/' || c.ord FROM card AS c JOIN note AS n "
