@@ -150,7 +150,6 @@ class SettingsController(QObject):
 
     def _form_settings(self, base: DeckSettings) -> DeckSettings:
         d = self.dialog
-        # What the form does not show (bury, leech and new-card order options) stays as it was.
         return replace(
             base,
             desired_retention=round(d.retention.value(), 2),
@@ -159,6 +158,14 @@ class SettingsController(QObject):
             learning_steps=d.learning_steps.text().strip(),
             relearning_steps=d.relearning_steps.text().strip(),
             maximum_interval=d.max_interval.value() or base.maximum_interval,
+            bury_new=d.bury_new.isChecked(),
+            bury_reviews=d.bury_reviews.isChecked(),
+            bury_interday=d.bury_interday.isChecked(),
+            leech_threshold=d.leech_threshold.value(),
+            leech_suspend=bool(d.leech_action.currentData()),
+            new_gather_order=int(d.new_gather.currentData()),
+            new_sort_order=int(d.new_sort.currentData()),
+            new_insert_order=int(d.new_insert.currentData()),
             fsrs_params=read_params(d.fsrs_params.text(), base.fsrs_params),
         )
 

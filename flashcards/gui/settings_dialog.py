@@ -119,6 +119,7 @@ class SettingsDialog(QDialog):
         deck_form.addRow(self.tr("&Learning steps"), self.learning_steps)
         deck_form.addRow(self.tr("Relearnin&g steps"), self.relearning_steps)
         deck_form.addRow(self.tr("&Maximum interval"), self.max_interval)
+        self._add_preset_rows(deck_form)
         self.fsrs_params = QLineEdit()
         self.fsrs_params.setObjectName("fsrsParams")
         self.fsrs_params.setPlaceholderText(self.tr("Default parameters"))
@@ -232,6 +233,50 @@ class SettingsDialog(QDialog):
         self.deck.blockSignals(False)
         self.deck_tab.setEnabled(self.deck.count() > 0)
 
+    def _add_preset_rows(self, form: QFormLayout) -> None:
+        """The other options of a preset, as Anki's: bury, leech, new-card orders."""
+        self.bury_new = QCheckBox(self.tr("New"))
+        self.bury_reviews = QCheckBox(self.tr("Reviews"))
+        self.bury_interday = QCheckBox(self.tr("Interday learning"))
+        bury_row = QHBoxLayout()
+        for box in (self.bury_new, self.bury_reviews, self.bury_interday):
+            bury_row.addWidget(box)
+        bury_row.addStretch(1)
+        bury_label = QLabel(self.tr("Bury siblings"))
+        bury_label.setToolTip(
+            self.tr("Answering a card hides its siblings of these kinds until the next day.")
+        )
+        form.addRow(bury_label, bury_row)
+        self.leech_threshold = QSpinBox()
+        self.leech_threshold.setRange(0, 9999)
+        self.leech_threshold.setToolTip(
+            self.tr("Lapses after which a card is a leech (its note is tagged leech); 0: never.")
+        )
+        self.leech_action = QComboBox()
+        self.leech_action.addItem(self.tr("Tag Only"), False)
+        self.leech_action.addItem(self.tr("Suspend Card"), True)
+        leech_row = QHBoxLayout()
+        leech_row.addWidget(self.leech_threshold)
+        leech_row.addWidget(self.leech_action)
+        leech_row.addStretch(1)
+        form.addRow(self.tr("Leech threshold"), leech_row)
+        self.new_gather = QComboBox()
+        for value, text in (
+            (0, self.tr("Deck")),
+            (1, self.tr("Ascending position")),
+            (2, self.tr("Descending position")),
+        ):
+            self.new_gather.addItem(text, value)
+        self.new_sort = QComboBox()
+        self.new_sort.addItem(self.tr("Card template"), 0)
+        self.new_sort.addItem(self.tr("Order gathered"), 1)
+        self.new_insert = QComboBox()
+        self.new_insert.addItem(self.tr("Sequential"), 0)
+        self.new_insert.addItem(self.tr("Random"), 1)
+        form.addRow(self.tr("New card gather order"), self.new_gather)
+        form.addRow(self.tr("New card sort order"), self.new_sort)
+        form.addRow(self.tr("New card insertion order"), self.new_insert)
+
     def set_presets(self, presets: list[tuple[int, str, int]], current: int) -> None:
         """Offer these ``(id, name, decks using it)`` presets; pick ``current`` silently."""
         self.preset.blockSignals(True)
@@ -277,6 +322,17 @@ class SettingsDialog(QDialog):
         self.learning_steps.setText(s.learning_steps)
         self.relearning_steps.setText(s.relearning_steps)
         self.max_interval.setValue(s.maximum_interval)
+        self.bury_new.setChecked(s.bury_new)
+        self.bury_reviews.setChecked(s.bury_reviews)
+        self.bury_interday.setChecked(s.bury_interday)
+        self.leech_threshold.setValue(s.leech_threshold)
+        self.leech_action.setCurrentIndex(1 if s.leech_suspend else 0)
+        for box, value in (
+            (self.new_gather, s.new_gather_order),
+            (self.new_sort, s.new_sort_order),
+            (self.new_insert, s.new_insert_order),
+        ):
+            box.setCurrentIndex(max(0, box.findData(value)))
         self.fsrs_params.setText(" ".join(f"{p:.4f}" for p in s.fsrs_params))
         self.fsrs_params.setCursorPosition(0)
         self.fsrs_result.clear()

@@ -286,3 +286,40 @@ def test_cancel_leaves_the_presets_as_they_were(qtbot, gui: Gui) -> None:  # noq
     dialog.reject()
     assert [p.name for p in col.presets.all()] == ["Default"]
     assert col.decks.settings(col.decks.id("English")).new_per_day == 20
+
+
+def test_every_option_of_a_preset_is_shown_and_saved(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    from flashcards.core.presets import DeckSettings
+
+    col = gui.col
+    assert col is not None and gui.ops is not None
+    english = col.decks.id("English")
+    shown = DeckSettings(
+        bury_reviews=True, leech_threshold=5, leech_suspend=True, new_gather_order=2
+    )
+    preset = col.presets.add("Mine", gui.clock(), shown).value
+    col.presets.set_for_decks([english], preset, gui.clock())
+    settings = SettingsController(col, gui.ops, english, gui.window, clock=gui.clock)
+    dialog = settings.dialog
+    qtbot.addWidget(dialog)
+    # The form shows the preset's bury, leech and new-card options.
+    assert (dialog.bury_new.isChecked(), dialog.bury_reviews.isChecked()) == (False, True)
+    assert dialog.leech_threshold.value() == 5 and dialog.leech_action.currentData() is True
+    assert dialog.new_gather.currentText() == "Descending position"
+    assert dialog.new_sort.currentText() == "Card template"
+    # Changed and saved: the preset has them.
+    dialog.bury_new.setChecked(True)
+    dialog.bury_interday.setChecked(True)
+    dialog.leech_threshold.setValue(12)
+    dialog.leech_action.setCurrentIndex(dialog.leech_action.findData(False))
+    dialog.new_gather.setCurrentIndex(dialog.new_gather.findData(1))
+    dialog.new_sort.setCurrentIndex(dialog.new_sort.findData(1))
+    dialog.new_insert.setCurrentIndex(dialog.new_insert.findData(1))
+    settings._on_save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    saved = col.presets.get(preset).settings
+    assert (saved.bury_new, saved.bury_reviews, saved.bury_interday) == (True, True, True)
+    assert (saved.leech_threshold, saved.leech_suspend) == (12, False)
+    orders = (saved.new_gather_order, saved.new_sort_order, saved.new_insert_order)
+    assert orders == (1, 1, 1)
+    assert col.decks.settings(english) == saved
