@@ -89,6 +89,8 @@ def whole_back(back: str, lang: str) -> str:
     reason = fragment_reason(back, lang)
     if reason == "existence":
         return _existence_as_noun_phrase(back) or back
+    if lang == "ja" and not reason:
+        return _cleft_as_noun_phrase(back) or back
     if not reason:
         return back
     cut = max(back.rfind("; "), back.rfind("。"), back.rfind("；"))
@@ -112,6 +114,24 @@ def _existence_as_noun_phrase(back: str) -> str:
         return f"{there.group('place')}にある、{there.group('thing')}"
     happens = _HAPPENS_JA.match(back)
     return happens.group("body") if happens else ""
+
+
+_CLEFT_JA = re.compile(r"^(?P<clause>[^。]+?)のは[、,]?(?P<noun>[^、。]+)$")
+
+
+def _cleft_as_noun_phrase(back: str) -> str:
+    """``世界で最も広く使われているのは1435mmの軌間`` as ``世界で…使われている1435mmの軌間``.
+
+    A cleft whose clause ends in a verb says what the noun after は does: the clause modifies
+    it. After an adjective (``すごいのは…``) it is an evaluation and is left as it is.
+    """
+    match = _CLEFT_JA.match(back)
+    if not match:
+        return ""
+    clause, noun = tokenize(match.group("clause")), tokenize(match.group("noun"))
+    if not clause or not noun or clause[-1].pos not in ("動詞", "助動詞") or noun[-1].pos != "名詞":
+        return ""
+    return match.group("clause") + match.group("noun")
 
 
 def is_weak_back(back: str, lang: str) -> bool:

@@ -261,9 +261,16 @@ def test_an_evaluation_is_not_appended_to_a_definition() -> None:
         ),
         ("体に悪い物質ができたりすることもある", "体に悪い物質ができたりすること"),
         ("駅の手前で線路が二つに分かれる場所がある", "駅の手前で線路が二つに分かれる場所がある"),
+        ("世界で最も広く使われているのは1435mmの軌間", "世界で最も広く使われている1435mmの軌間"),
+        (
+            "日本酒がすごいのは、糖化と発酵が同時に進むところ",
+            "日本酒がすごいのは、糖化と発酵が同時に進むところ",
+        ),
     ],
 )
-def test_a_back_saying_something_exists_is_read_as_what_exists(back: str, whole: str) -> None:
+def test_a_back_saying_what_exists_or_a_cleft_is_read_as_a_noun_phrase(
+    back: str, whole: str
+) -> None:
     assert whole_back(back, "ja") == whole
 
 
