@@ -143,7 +143,7 @@ def run() -> list[tuple[str, str, str]]:
     )
     from tests.data.evaluation import SCORED_ONCE, SETS, articles
 
-    # blind3 and blind4 are scored once, by hand, at the end of a round of issue 10's tuning.
+    # blind3 is scored once, by hand, at the end of a round of issue 10's tuning.
     for path, gold, label in articles(tuple(name for name in SETS if name not in SCORED_ONCE)):
         quality = score_deck(generate_deck(load_article(path)), load_gold(gold))
         rows.append(

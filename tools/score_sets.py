@@ -14,8 +14,8 @@ Usage: ``python -m tools.score_sets [--sets dev,blind3] [--show-missing] [--back
 ``--backs`` lists the bad backs the gold phrases cannot see (fragments, anaphors, glosses,
 duplicates: ``tools.quality.back_shapes``) and counts them per set.
 
-Blind sets (``blind2``, ``blind3``, ``blind4``) are scored once, at the end; never tune on
-their output.
+A blind set is scored once, at the end of a round, and never tuned on: ``blind3`` still is;
+``blind2`` and ``blind4`` were scored once each and are development sets since.
 """
 
 from __future__ import annotations
