@@ -197,12 +197,12 @@ def reschedule_interval(
     return _pick(days, _weigh(days, counts, [1.0] * len(counts), easy), factor)
 
 
-def preset_groups(settings: Mapping[int, Hashable]) -> dict[int, tuple[int, ...]]:
+def preset_groups(presets: Mapping[int, Hashable]) -> dict[int, tuple[int, ...]]:
     """Per deck, the decks whose cards Anki's balancer counts with its cards (its preset).
 
-    ``settings``: each deck's preset id (decks with the same key are one group).
+    ``presets``: each deck's preset id (decks with the same key are one group).
     """
-    by_options: dict[Hashable, list[int]] = {}
-    for deck_id, options in settings.items():
-        by_options.setdefault(options, []).append(deck_id)
-    return {d: tuple(by_options[o]) for d, o in settings.items()}
+    by_preset: dict[Hashable, list[int]] = {}
+    for deck_id, preset in presets.items():
+        by_preset.setdefault(preset, []).append(deck_id)
+    return {d: tuple(by_preset[p]) for d, p in presets.items()}

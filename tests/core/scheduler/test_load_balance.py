@@ -262,7 +262,6 @@ def test_workload_moves_with_each_card() -> None:
     assert load.counts[4] == 0 and load.today_load == 2
 
 
-def test_preset_groups_are_decks_with_equal_options() -> None:
-    a, b = DeckSettings(), DeckSettings(new_per_day=5)
-    groups = load_balance.preset_groups({1: a, 2: b, 3: a})
+def test_preset_groups_are_the_decks_on_one_preset() -> None:
+    groups = load_balance.preset_groups({1: 1, 2: 7, 3: 1})  # deck -> preset id
     assert groups == {1: (1, 3), 2: (2,), 3: (1, 3)}
