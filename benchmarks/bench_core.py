@@ -2,8 +2,8 @@
 
 Prints bulk add time, open time, deck-list counts time (through the collection service and
 through the stdlib fast path the app paints first with), answer+fetch-next latency (median,
-p99, max over 1,000 answers), and the deck-list counts of the same cards spread over 10,000
-nested decks.
+p99, max over 1,000 answers), the browser's searches and a page of its rows, and the deck-list
+counts of the same cards spread over 10,000 nested decks.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from flashcards.core.db import sqlite_url
 from flashcards.core.deckfile import DeckFile, NoteSpec
 from flashcards.core.decks import DeckSettings
 from flashcards.core.exchange.deckfile_import import import_deck_file
+from flashcards.core.search import browse_rows, search_cards
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -101,6 +102,7 @@ def run() -> list[tuple[str, str, str]]:
             col.decks.set_settings(deck_id, DeckSettings(new_per_day=2000, reviews_per_day=9999))
         counts = _median_ms(lambda: col.sched.deck_counts(NOW), 20)
         rows.append(("deck-list counts (median of 20)", f"{counts:.1f} ms", "<= 20 ms"))
+        rows += _search_costs(col)
         # Fuzz and Anki's load balancer on (the defaults): the balancer's counts of cards due
         # on the days ahead are read once, then kept through the answers.
         latencies, _ = _answer_latencies(col, NOW)
@@ -129,6 +131,18 @@ def _answer_latencies(col: Collection, t: datetime) -> tuple[list[float], dateti
         t += timedelta(seconds=5)
     latencies.sort()
     return latencies, t
+
+
+def _search_costs(col: Collection) -> list[tuple[str, str, str]]:
+    """The browser's searches over the 100k cards, and a page of its rows (median of 5)."""
+    rows = []
+    for query in ("", "deck:Bench", "front", "7777", "is:new", "is:due"):
+        ms = _median_ms(lambda q=query: search_cards(col, q, NOW), 5)
+        rows.append((f"browser search {query or '(all)'!r} (median of 5)", f"{ms:.1f} ms", "-"))
+    ids = search_cards(col, "is:new", NOW)[:128]
+    ms = _median_ms(lambda: browse_rows(col, ids, NOW), 5)
+    rows.append(("browser rows, a page of 128 (median of 5)", f"{ms:.1f} ms", "-"))
+    return rows
 
 
 def _load_balancer_costs(col: Collection) -> list[tuple[str, str, str]]:

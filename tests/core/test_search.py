@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -109,7 +108,8 @@ def test_upcoming(filled: Collection, now: datetime) -> None:
     assert upcoming(filled, now, "Other").next_due is None
 
 
-def test_search_is_fast_at_100k_cards(col: Collection, now: datetime) -> None:
+def test_search_at_100k_cards(col: Collection, now: datetime) -> None:
+    """The browser's searches give the right cards at 100k (their speed: benchmarks/bench_core)."""
     deck_id = col.decks.add("Big", now).value
     n = 100_000
     notes = [
@@ -126,16 +126,11 @@ def test_search_is_fast_at_100k_cards(col: Collection, now: datetime) -> None:
               "due": now, "reps": 0, "lapses": 0, "suspended": False} for i in range(n)],
         )  # fmt: skip
         conn.execute(update(CARD).where(CARD.c.id % 7 == 0).values(suspended=True))
-    timings = {}
-    for query in ("", "deck:Big", "tag:tenth", "9999", "is:suspended", "is:due"):
-        started = time.perf_counter()
-        ids = search_cards(col, query, now)
-        timings[query] = time.perf_counter() - started
-        assert ids or query == "is:due"
     assert len(search_cards(col, "", now)) == n
-    started = time.perf_counter()
+    assert len(search_cards(col, "deck:Big", now)) == n
+    assert len(search_cards(col, "tag:tenth", now)) == n // 10
+    assert len(search_cards(col, "9999", now)) == sum("9999" in str(i) for i in range(n))
+    assert len(search_cards(col, "is:suspended", now)) == n // 7
+    ids = search_cards(col, "tag:tenth", now)
     rows = browse_rows(col, ids[:128], now)
-    timings["rows"] = time.perf_counter() - started
-    assert len(rows) == min(128, len(ids))
-    # Generous bounds for slow CI machines; on a laptop each is well under 0.3 s.
-    assert max(timings.values()) < 1.5, timings
+    assert len(rows) == 128
