@@ -228,7 +228,6 @@ class MediaFolder:
         name: str | None = None,
         *,
         move: bool = False,
-        digest: str | None = None,
     ) -> str:
         """Copy a file into the folder; its stored name (see the module docstring).
 
@@ -237,9 +236,6 @@ class MediaFolder:
             name: The name to store it as (default: the file's own name); made safe.
             move: The source is a temporary file: move it in when it is on the same file
                 system (no second copy of a large file), copy it otherwise.
-            digest: The SHA-1 of ``source`` when the caller has it; otherwise it is computed
-                here, only when a file of the name is in the folder already (the bytes are
-                compared then; a free name needs no digest).
 
         Raises:
             InputError: If the collection has no folder, the name is unusable or the file
@@ -248,12 +244,9 @@ class MediaFolder:
         wanted = safe_name(name if name is not None else source.name)
         folder = self._require()
         try:
-            known = digest
-
-            def digest_of() -> str:
-                return known if known is not None else file_sha1(source)
-
-            final, present = self._free_name(folder, wanted, digest_of)
+            # The file is read for its SHA-1 only when its name is taken (a free name, the
+            # usual case of an import, needs none).
+            final, present = self._free_name(folder, wanted, lambda: file_sha1(source))
             if present:
                 return final
             if move:

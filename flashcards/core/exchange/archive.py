@@ -335,21 +335,14 @@ def _json_names(text: str, origin: str) -> list[MediaEntry]:
 
 @dataclass
 class Extracted:
-    """What :func:`open_package` found in a package and wrote out of it."""
+    """What :func:`extract_collection` wrote out of a package."""
 
     origin: str
     """The package's file name, for messages."""
     collection: Path
     """The SQLite collection."""
-    path: Path = field(default_factory=Path)
-    """The package."""
-    entries: list[MediaEntry] = field(default_factory=list)
-    """The media list: each file's zip member and its name in the package (names checked)."""
-    zstd: bool = False
-    """Whether the media files are zstd-compressed (the current format)."""
     media: list[tuple[str, Path]] = field(default_factory=list)
-    """Each media file's name in the package (not yet made safe) and where it was written
-    (filled by :func:`extract_collection`; :func:`extract_media` yields them instead)."""
+    """Each media file's name in the package (not yet made safe) and where it was written."""
     warnings: list[str] = field(default_factory=list)
     """What the user should know (media the list names but the package does not hold)."""
 
@@ -364,35 +357,20 @@ def extract_collection(
 ) -> Extracted:
     """Check an Anki package and write its collection database and media files into ``folder``.
 
-    :func:`open_package` followed by every file of :func:`extract_media` (into
-    ``folder/media``); the importer runs the two apart, the media on a thread of their own.
-
-    Raises:
-        InputError: As :func:`open_package` and :func:`extract_media` do.
-    """
-    extracted = open_package(path, folder, cap, check=check)
-    extracted.media = list(extract_media(extracted, folder / "media", media_cap, check=check))
-    return extracted
-
-
-def open_package(
-    path: Path,
-    folder: Path,
-    cap: int = MAX_UNCOMPRESSED_BYTES,
-    *,
-    check: Callable[[], None] = _nothing,
-) -> Extracted:
-    """Check an Anki package, read its media list and write its collection into ``folder``.
+    Media files are written under numbered names (``media/0``...), never under the names the
+    package gives them; the importer makes those names safe when it adds the files.
 
     Args:
         path: The ``.apkg`` or ``.colpkg`` file.
         folder: A private temporary folder.
         cap: The most uncompressed bytes accepted for the collection.
-        check: Called between chunks of the media list and of the collection; it raises to
-            stop the work (the caller removes ``folder``).
+        check: Called between chunks of the media list and of the collection, between media
+            files and between chunks of a large one; it raises to stop the work (the caller
+            removes ``folder``).
+        media_cap: The most uncompressed bytes accepted for all media files together.
 
     Returns:
-        The collection and the media list (the files are written by :func:`extract_media`).
+        The collection, the media files and warnings for the user.
 
     Raises:
         InputError: If the file is not a zip, names a file outside the folder, is too large
@@ -408,7 +386,7 @@ def open_package(
             f"{origin} holds too many files (more than {MAX_MEDIA_ENTRIES:,} media files);"
             " it is refused."
         )
-    extracted = Extracted(origin, folder / "collection.sqlite", path)
+    extracted = Extracted(origin, folder / "collection.sqlite")
     with _open_zip(path, origin) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEDIA_ENTRIES + 16:
@@ -433,7 +411,7 @@ def open_package(
             for _, name in entries:
                 _check_name(name, origin, flat=True)
             _write_collection(zf, by_name[chosen], extracted.collection, cap, origin, check)
-    extracted.entries, extracted.zstd = entries, zstd
+            _write_media(zf, by_name, entries, zstd, folder / "media", media_cap, extracted, check)
     return extracted
 
 
@@ -459,54 +437,36 @@ def _package_errors(origin: str) -> Iterator[None]:
         raise InputError(f"{origin} cannot be read ({_one_line(exc)}).") from None
 
 
-def extract_media(
-    extracted: Extracted,
+def _write_media(
+    zf: zipfile.ZipFile,
+    by_name: dict[str, zipfile.ZipInfo],
+    entries: list[MediaEntry],
+    zstd: bool,
     folder: Path,
-    budget: int = MAX_MEDIA_BYTES,
-    *,
-    check: Callable[[], None] = _nothing,
-) -> Iterator[tuple[str, Path]]:
-    """Write every listed media file into ``folder`` as ``0``, ``1``...; each as it is written.
-
-    The files are written under numbered names, never under the names the package gives
-    them; the importer makes those names safe when it adds the files. The package is opened
-    anew, so that this can run on another thread than :func:`open_package`. Media the list
-    names but the package lacks are a warning in ``extracted.warnings`` once all are written.
-
-    Args:
-        extracted: What :func:`open_package` found.
-        folder: A folder that does not exist yet (created when there is a file to write).
-        budget: The most uncompressed bytes accepted for all media files together.
-        check: Called between files and between chunks of a large file; it raises to stop.
-
-    Yields:
-        Each file's name in the package and the file written.
-
-    Raises:
-        InputError: If the package is damaged or its media are too large once uncompressed.
-    """
-    if not extracted.entries:
-        return
+    budget: int,
+    extracted: Extracted,
+    check: Callable[[], None],
+) -> None:
+    """Write every listed media file into ``folder`` as ``0``, ``1``..., within ``budget``."""
     origin = extracted.origin
-    with _open_zip(extracted.path, origin) as zf:
-        by_name = {info.filename: info for info in zf.infolist()}
+    left = budget
+    absent: list[str] = []
+    if entries:
         folder.mkdir()
-        absent: list[str] = []
-        left = budget
-        for index, (member, name) in enumerate(extracted.entries):
-            check()
-            info = by_name.get(member)
-            if info is None or member in COLLECTION_NAMES or member in {"media", "meta"}:
-                absent.append(name)
-                continue
-            if info.file_size > left:
-                raise _media_too_large(origin, budget)
-            target = folder / str(index)
-            with _package_errors(origin), open(target, "wb") as out:
-                for chunk in _member_chunks(zf, info, extracted.zstd, left, budget, origin, check):
-                    out.write(chunk)
-                left -= out.tell()
-            yield name, target
+    for index, (member, name) in enumerate(entries):
+        check()
+        info = by_name.get(member)
+        if info is None or member in COLLECTION_NAMES or member in {"media", "meta"}:
+            absent.append(name)
+            continue
+        if info.file_size > left:
+            raise _media_too_large(origin, budget)
+        target = folder / str(index)
+        with open(target, "wb") as out:
+            for chunk in _member_chunks(zf, info, zstd, left, budget, origin, check):
+                out.write(chunk)
+            left -= out.tell()
+        extracted.media.append((name, target))
     if absent:
         shown = ", ".join(absent[:5]) + (", ..." if len(absent) > 5 else "")
         extracted.warnings.append(

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
@@ -25,7 +23,7 @@ from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.anki_presets import anki_id_of
 from flashcards.core.exchange.ankidb import read_collection
-from flashcards.core.exchange.archive import extract_media, open_package
+from flashcards.core.exchange.archive import extract_collection
 from flashcards.core.exchange.common import (
     AnkiPreset,
     Incoming,
@@ -33,13 +31,7 @@ from flashcards.core.exchange.common import (
     IncomingNote,
     content_guid,
 )
-from flashcards.core.exchange.package_media import (
-    MediaThread,
-    StagedMedia,
-    rename_in,
-    renames_possible,
-    stage_media,
-)
+from flashcards.core.exchange.package_media import stage_media
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.exchange.text import TextOptions, read_text
 from flashcards.core.models import (
@@ -83,21 +75,13 @@ def _never() -> None:
 
 
 def _checker(cancelled: Callable[[], bool] | None) -> Check:
-    """A :data:`Check` that raises :class:`ImportCancelled` once ``cancelled()`` is true.
-
-    Two threads of one import check (the media are staged beside the reading): once one of
-    them has seen the cancel, ``cancelled()`` is not asked again and every check raises.
-    """
+    """A :data:`Check` that raises :class:`ImportCancelled` once ``cancelled()`` is true."""
     if cancelled is None:
         return _never
-    lock = threading.Lock()
-    seen = [False]
 
     def check() -> None:
-        with lock:
-            if seen[0] or cancelled():
-                seen[0] = True
-                raise ImportCancelled()
+        if cancelled():
+            raise ImportCancelled()
 
     return check
 
@@ -165,54 +149,24 @@ def import_file(
     return apply_incoming(col, incoming, now, check=check)
 
 
-class _Renamed(Exception):  # noqa: N818 (not an error: the import starts its writing again)
-    """Media were stored under other names than foreseen: the notes must name those."""
-
-
 def _import_package(
     col: Collection, path: Path, work: Path, now: datetime, deck: str | None, check: Check
 ) -> OpResult[ExchangeReport]:
-    """Import a package unpacked in ``work``; its media are staged on a thread meanwhile.
+    """Import a package unpacked in ``work``: its media files first, then its notes.
 
-    When no media file can be stored under another name than its own (the usual case: new,
-    safe names), the notes are written while the files are, and the transaction waits for
-    the files before it commits. Otherwise the notes are written once the files are in, with
-    the names they got.
+    The notes are written once every file is in the media folder, with the names the files
+    got there; if writing them fails or is cancelled, the files added are removed again.
     """
-    package = open_package(path, work, check=check)
-    # Foreseen before the first file is added (the added files would look like clashes).
-    early = not renames_possible(col.media, [name for _, name in package.entries])
-    media = MediaThread(
-        lambda guarded: stage_media(
-            col.media, extract_media(package, work / "media", check=guarded), guarded
-        ),
-        check,
-    )
-    staged: list[StagedMedia] = []
-
-    def media_in() -> None:
-        staged.append(media.result())
-        if staged[-1].renamed:
-            raise _Renamed
-
+    extracted = extract_collection(path, work, check=check)
+    incoming = read_collection(extracted.collection, path.name, now, deck, check=check)
+    staged = stage_media(col.media, extracted.media, incoming, check)
     try:
-        incoming = read_collection(package.collection, path.name, now, deck, check=check)
-        result = None
-        if early:
-            # On _Renamed it is rolled back and written again below, with the stored names.
-            with suppress(_Renamed):
-                result = apply_incoming(col, incoming, now, check=check, before_commit=media_in)
-        if result is None:
-            staged.append(media.result())
-            rename_in(incoming, staged[-1].renamed)
-            result = apply_incoming(col, incoming, now, check=check)
+        incoming.warnings[:0] = extracted.warnings + staged.warnings
+        result = apply_incoming(col, incoming, now, check=check)
     except BaseException:
-        first = media.abandon()  # the files it added are taken back
-        if first is not None:  # the media come first in the package's checks
-            raise first from None
+        staged.undo()
         raise
-    result.value.warnings[:0] = package.warnings + staged[-1].warnings
-    result.value.media_added = staged[-1].added
+    result.value.media_added = staged.added
     return result
 
 
@@ -474,14 +428,11 @@ def apply_incoming(
     now: datetime,
     *,
     check: Check = _never,
-    before_commit: Callable[[], None] | None = None,
 ) -> OpResult[ExchangeReport]:
     """Write what a file brought into the collection, in one transaction.
 
     ``check()`` runs before the transaction and between its batches; when it raises
     (:class:`ImportCancelled`) the transaction is rolled back and nothing changes.
-    ``before_commit()`` runs once everything is written, before the last check; when it
-    raises, the transaction is rolled back too.
 
     Returns:
         What was added, updated and left unchanged; the changes:
@@ -545,8 +496,6 @@ def apply_incoming(
         _update_existing(conn, pairs, now, bury_until, report, deck_of, check)
         check()
         _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now, bury_until, check)
-        if before_commit is not None:
-            before_commit()
         check()  # the last chance: after this the transaction commits
         for name, count in Counter(notes[g].deck for g in fresh).items():
             report.tally(name, "added", count)

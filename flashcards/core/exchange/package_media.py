@@ -4,7 +4,7 @@ Importing: every media file of a package is added to the collection's media fold
 safe name (:func:`flashcards.core.media.safe_name`); a file whose name is taken by different
 bytes is stored under Anki's hashed name, and the notes and note types that came with it are
 rewritten to that name before they are written, as Anki's importer does. The files are added
-before the import's transaction commits, so a committed note never names a file that is not
+first and the notes written after them, so a committed note never names a file that is not
 there; if the transaction fails or is cancelled, the files it added are removed again.
 
 Exporting: a package carries every file its notes refer to, and the ``_`` files (fonts,
@@ -13,9 +13,6 @@ scripts) its note types name, under Anki's legacy media list (``{"0": "name"}``)
 
 from __future__ import annotations
 
-import os
-import threading
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +31,6 @@ class StagedMedia:
     present: int = 0
     """Files the folder held already (same name, same bytes)."""
     created: list[Path] = field(default_factory=list)
-    renamed: dict[str, str] = field(default_factory=dict)
-    """Names in the package whose file is stored under another name (made safe, or hashed)."""
     warnings: list[str] = field(default_factory=list)
 
     def undo(self) -> None:
@@ -47,35 +42,37 @@ class StagedMedia:
 
 def stage_media(
     media: MediaFolder,
-    files: Iterable[tuple[str, Path]],
+    files: list[tuple[str, Path]],
+    incoming: Incoming,
     check: Callable[[], None],
 ) -> StagedMedia:
-    """Add a package's media files to the folder as they come.
+    """Add a package's media files to the folder and point the incoming notes at their names.
 
     Args:
         media: The collection's media folder.
         files: Each file's name in the package and the extracted file (moved into the folder).
+        incoming: What the package brings; fields and templates are rewritten in place where
+            a file had to be stored under another name.
         check: Called between files; it raises to stop (the files added are removed again).
 
     Returns:
-        What was added, and the names the notes must be rewritten to (:func:`rename_in`).
+        What was added (the caller calls :meth:`StagedMedia.undo` if its transaction fails).
     """
     staged = StagedMedia()
-    if media.folder is None:
-        skipped = sum(1 for _ in files)  # still read: a damaged or hostile package is refused
-        if skipped:
-            staged.warnings.append(
-                f"{skipped} media file(s) were not imported: this collection is not a file,"
-                " so it has no media folder."
-            )
+    if not files:
         return staged
-    before: set[str] | None = None
+    if media.folder is None:
+        staged.warnings.append(
+            f"{len(files)} media file(s) were not imported: this collection is not a file,"
+            " so it has no media folder."
+        )
+        return staged
+    before = set(media.names())
+    renamed: dict[str, str] = {}
     unusable: list[str] = []
     try:
         for name, path in files:
             check()
-            if before is None:  # listed once the first file is there (the folder may be new)
-                before = set(media.names())
             try:
                 final = media.add_file(path, name, move=True)
             except InputError:
@@ -88,7 +85,7 @@ def stage_media(
             else:
                 staged.present += 1
             if final != name:
-                staged.renamed[name] = final
+                renamed[name] = final
     except BaseException:
         staged.undo()
         raise
@@ -97,41 +94,11 @@ def stage_media(
         staged.warnings.append(
             f"{len(unusable)} media file(s) have names no file can have and were left out: {shown}."
         )
+    _rename_in(incoming, renamed)
     return staged
 
 
-def renames_possible(media: MediaFolder, names: Iterable[str]) -> bool:
-    """Whether adding files of these names could store one under another name.
-
-    A name is kept when it is safe, no file of the folder has it and no other of the names
-    is the same (compared as a file system that ignores case and Unicode forms would).
-    """
-    if media.folder is None:
-        return False  # nothing is stored
-    try:
-        present = {_key(n) for n in os.listdir(media.folder)}
-    except FileNotFoundError:
-        present = set()
-    except OSError:
-        return True  # not known: the names are taken as they come
-    for name in names:
-        try:
-            if safe_name(name) != name:
-                return True
-        except InputError:
-            continue  # left out, not renamed
-        key = _key(name)
-        if key in present:
-            return True
-        present.add(key)
-    return False
-
-
-def _key(name: str) -> str:
-    return unicodedata.normalize("NFC", name).casefold()
-
-
-def rename_in(incoming: Incoming, renamed: Mapping[str, str]) -> None:
+def _rename_in(incoming: Incoming, renamed: Mapping[str, str]) -> None:
     """Point the incoming notes and note types at the names their files were stored under."""
     if not renamed:
         return
@@ -143,70 +110,6 @@ def rename_in(incoming: Incoming, renamed: Mapping[str, str]) -> None:
             for side in ("qfmt", "afmt"):
                 if isinstance(template.get(side), str):
                     template[side] = rename_references(template[side], renamed)
-
-
-class _Stopped(Exception):  # noqa: N818 (not an error: the importer asked the thread to stop)
-    """Raised on the media thread at its next check once the importer gave up."""
-
-
-class MediaThread:
-    """Stages a package's media on a thread of its own while the collection is read.
-
-    Writing a thousand files is mostly waiting for the file system (creating and renaming
-    files), which the reading of the collection need not wait for. The files are all in the
-    folder before the import's transaction commits (:meth:`result` waits for them).
-
-    Args:
-        stage: The work, given the check it must call between files and chunks.
-        check: The import's own check (a cancel); it is called from this thread too.
-    """
-
-    def __init__(
-        self,
-        stage: Callable[[Callable[[], None]], StagedMedia],
-        check: Callable[[], None],
-    ) -> None:
-        self._stop = threading.Event()
-        self._staged: StagedMedia | None = None
-        self._error: BaseException | None = None
-
-        def guarded() -> None:
-            if self._stop.is_set():
-                raise _Stopped
-            check()
-
-        def run() -> None:
-            try:
-                self._staged = stage(guarded)
-            except BaseException as exc:  # handed to the importer's thread in result()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, name="import-media", daemon=True)
-        self._thread.start()
-
-    def result(self) -> StagedMedia:
-        """The staged media once every file is in the folder.
-
-        Raises:
-            InputError: What the thread raised (a damaged package, a cancel).
-        """
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._staged is not None
-        return self._staged
-
-    def abandon(self) -> BaseException | None:
-        """Stop the thread, wait for it and take back the files it added.
-
-        Returns:
-            The error the thread met on its own (it came first: a damaged media file), if any.
-        """
-        self._stop.set()
-        self._thread.join()
-        if self._staged is not None:
-            self._staged.undo()
-        return None if isinstance(self._error, _Stopped) else self._error
 
 
 def media_to_export(

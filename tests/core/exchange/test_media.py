@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import zipfile
 from collections.abc import Callable
 from contextlib import redirect_stdout
@@ -141,21 +140,25 @@ def test_our_export_carries_the_media_back_to_anki(
     )
 
 
+@pytest.mark.parametrize("legacy", [True, False])
 def test_a_name_taken_by_another_file_gets_annkis_hashed_name(
-    col: Collection, anki: Anki, now: datetime, tmp_path: Path
+    col: Collection, anki: Anki, now: datetime, tmp_path: Path, legacy: bool
 ) -> None:
     folder = _folder(col)
     folder.mkdir(parents=True)
     (folder / "cat.png").write_bytes(DOG)  # ours, a different picture of the same name
     acol = anki()
     _anki_with_media(acol)
-    exchange.import_file(col, _anki_export(acol, tmp_path / "pets.apkg", legacy=True), now)
+    package = _anki_export(acol, tmp_path / "pets.apkg", legacy=legacy)
+    report = exchange.import_file(col, package, now).value
 
+    assert report.added == 2 and report.media_added == 4
     assert (folder / "cat.png").read_bytes() == DOG  # never overwritten
     renamed = [p for p in folder.iterdir() if p.name.startswith("cat-")]
     assert len(renamed) == 1 and renamed[0].read_bytes() == CAT
     assert renamed[0].name.endswith(".png") and len(renamed[0].stem) == len("cat-") + 40
     assert f'<img src="{renamed[0].name}">' in _fields(col)
+    assert '<img src="cat.png">' not in _fields(col)  # the notes name the file they got
 
 
 def _package(path: Path, media: dict[str, str], files: dict[str, bytes], source: Path) -> Path:
@@ -231,35 +234,6 @@ def test_a_media_bomb_is_refused_and_leaves_nothing(
     before = snapshot(col)
     assert exchange.import_file(col, base, now).value.media_added == 4  # a fair package passes
     assert snapshot(col) != before
-
-
-def test_a_name_taken_while_the_notes_are_written_renames_before_the_commit(
-    col: Collection, anki: Anki, now: datetime, tmp_path: Path
-) -> None:
-    """The notes are written while the media are staged when no name can clash; if one does
-    after all (here a file appears in the folder once the staging began), the notes are
-    written again with the name the file got, before anything commits."""
-    acol = anki()
-    _anki_with_media(acol)
-    package = _anki_export(acol, tmp_path / "pets.apkg", legacy=False)
-    folder = _folder(col)
-    assert not folder.exists() or not any(folder.iterdir())  # nothing to clash with at first
-    dropped: list[str] = []
-
-    def cancelled() -> bool:
-        if threading.current_thread().name == "import-media" and not dropped:
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "cat.png").write_bytes(DOG)  # before the first file is added
-            dropped.append("cat.png")
-        return False
-
-    report = exchange.import_file(col, package, now, cancelled=cancelled).value
-    assert dropped and report.added == 2 and report.media_added == 4
-    assert (folder / "cat.png").read_bytes() == DOG  # never overwritten
-    renamed = [p for p in folder.iterdir() if p.name.startswith("cat-")]
-    assert len(renamed) == 1 and renamed[0].read_bytes() == CAT
-    assert f'<img src="{renamed[0].name}">' in _fields(col)
-    assert '<img src="cat.png">' not in _fields(col)
 
 
 def test_zstd_media_files_are_written_whole_and_a_zstd_bomb_is_refused(
