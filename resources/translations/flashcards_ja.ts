@@ -2119,6 +2119,18 @@
         <translation>RMSE（ビン）: {value}</translation>
     </message>
     <message>
+        <source>Add Preset</source>
+        <translation>プリセットを追加</translation>
+    </message>
+    <message>
+        <source>Clone Preset</source>
+        <translation>プリセットを複製</translation>
+    </message>
+    <message>
+        <source>Rename Preset</source>
+        <translation>プリセットの名前を変更</translation>
+    </message>
+    <message>
         <source>Fitted to {n} review; Save keeps them.</source>
         <translation>{n} 回の復習に合わせました。保存すると反映されます。</translation>
     </message>
@@ -2155,8 +2167,32 @@
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <extracomment>Fit the FSRS parameters to the deck&apos;s history / evaluate the ones in the field. Another deck was picked (its options are shown by the controller).</extracomment>
+        <extracomment>Fit the FSRS parameters to the deck&apos;s history / evaluate the ones in the field. Another deck was picked (its options are shown by the controller). Another preset was picked for the deck shown. The preset menu&apos;s actions (as Anki&apos;s deck options: add, clone, rename, delete).</extracomment>
         <translation>設定</translation>
+    </message>
+    <message>
+        <source>The options preset this deck uses; decks on one preset share its options.</source>
+        <translation>このデッキが使うオプションのプリセットです。同じプリセットのデッキはオプションを共有します。</translation>
+    </message>
+    <message>
+        <source>Add Preset</source>
+        <translation>プリセットを追加</translation>
+    </message>
+    <message>
+        <source>Clone Preset</source>
+        <translation>プリセットを複製</translation>
+    </message>
+    <message>
+        <source>Rename Preset</source>
+        <translation>プリセットの名前を変更</translation>
+    </message>
+    <message>
+        <source>Delete Preset</source>
+        <translation>プリセットを削除</translation>
+    </message>
+    <message>
+        <source>Presets</source>
+        <translation>プリセット</translation>
     </message>
     <message>
         <source>The share of reviews you want to remember. Higher means more reviews.</source>
@@ -2173,6 +2209,10 @@
     <message>
         <source>&amp;Deck</source>
         <translation>デッキ(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Preset</source>
+        <translation>プリセット(&amp;P)</translation>
     </message>
     <message>
         <source>Desired &amp;retention</source>
@@ -2211,8 +2251,12 @@
         <translation>最適化(&amp;O)</translation>
     </message>
     <message>
-        <source>Fit the parameters to the reviews of this deck and its subdecks (at least 400).</source>
-        <translation>このデッキとサブデッキの復習（400 回以上）にパラメータを合わせます。</translation>
+        <source>Fit the preset&apos;s parameters to the reviews of this deck and its subdecks (at least 400).</source>
+        <translation>このデッキとサブデッキの復習にプリセットのパラメータを合わせます（400件以上）。</translation>
+    </message>
+    <message>
+        <source>Options belong to the preset: every deck that uses it has them. A deck&apos;s daily limits also cap its subdecks.</source>
+        <translation>オプションはプリセットに属し、そのプリセットを使うすべてのデッキに適用されます。デッキの1日の上限はサブデッキにも適用されます。</translation>
     </message>
     <message>
         <source>E&amp;valuate</source>
@@ -2233,10 +2277,6 @@
     <message>
         <source>&amp;FSRS parameters</source>
         <translation>FSRS パラメータ(&amp;F)</translation>
-    </message>
-    <message>
-        <source>Each deck has its own options; a deck&apos;s daily limits also cap its subdecks.</source>
-        <translation>オプションはデッキごとです。デッキの1日の上限はサブデッキにも適用されます。</translation>
     </message>
     <message>
         <source>Cards due today stay due until this hour the next morning.</source>
@@ -2285,6 +2325,94 @@
     <message>
         <source>General</source>
         <translation>全般</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>Interday learning</source>
+        <translation>日をまたぐ学習</translation>
+    </message>
+    <message>
+        <source>Bury siblings</source>
+        <translation>兄弟カードを延期</translation>
+    </message>
+    <message>
+        <source>Answering a card hides its siblings of these kinds until the next day.</source>
+        <translation>カードに解答すると、この種類の兄弟カードを翌日まで延期します。</translation>
+    </message>
+    <message>
+        <source>Lapses after which a card is a leech (its note is tagged leech); 0: never.</source>
+        <translation>この回数忘れたカードはリーチになります（ノートに leech タグが付きます）。0 ならリーチになりません。</translation>
+    </message>
+    <message>
+        <source>Tag Only</source>
+        <translation>タグのみ</translation>
+    </message>
+    <message>
+        <source>Suspend Card</source>
+        <translation>カードを保留</translation>
+    </message>
+    <message>
+        <source>Leech threshold</source>
+        <translation>リーチのしきい値</translation>
+    </message>
+    <message>
+        <source>Deck</source>
+        <translation>デッキ</translation>
+    </message>
+    <message>
+        <source>Ascending position</source>
+        <translation>位置の昇順</translation>
+    </message>
+    <message>
+        <source>Descending position</source>
+        <translation>位置の降順</translation>
+    </message>
+    <message>
+        <source>Card template</source>
+        <translation>カードテンプレート</translation>
+    </message>
+    <message>
+        <source>Order gathered</source>
+        <translation>収集した順</translation>
+    </message>
+    <message>
+        <source>Sequential</source>
+        <translation>順番通り</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>ランダム</translation>
+    </message>
+    <message>
+        <source>New card gather order</source>
+        <translation>新規カードの収集順</translation>
+    </message>
+    <message>
+        <source>New card sort order</source>
+        <translation>新規カードの並び順</translation>
+    </message>
+    <message>
+        <source>New card insertion order</source>
+        <translation>新規カードの挿入順</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>デフォルト</translation>
+    </message>
+    <message>
+        <source>Used by {n} deck</source>
+        <translation>{n} 個のデッキで使用中</translation>
+    </message>
+    <message>
+        <source>Used by {n} decks</source>
+        <translation>{n} 個のデッキで使用中</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名前:</translation>
     </message>
     <message>
         <source> day</source>
