@@ -177,6 +177,8 @@ ALLOWED = {
     "Ctrl", "Shift", "Alt", "Esc", "Space", "Enter", "KB", "MB", "GB", "https",
     # The Language setting names English in English (as 日本語 in Japanese).
     "English",
+    # The tag Anki gives a leech's note: a name in the collection, the same in every language.
+    "leech",
     # About: licence and library names.
     "MIT", "License", "LICENSE", "CC", "BY", "NC", "SA", "PySide", "LGPLv", "SQLModel", "py",
     "fsrs", "genanki", "The", "authors", "Python",
