@@ -46,6 +46,8 @@ Versions:
         options from the same Anki preset share it (with its name and Anki id), decks with
         the default options share "Default" (id 1, always there), and every other deck gets a
         preset of its own named after it. ``deckoptions`` is dropped in the same transaction.
+    11. ``reviewlog.preview``: an answer in custom study without rescheduling (Anki's revlog
+        type 3 with factor 0), which left its card as it was; every earlier row is false.
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
+    if "preview" in _columns(conn, "reviewlog"):
+        return 11
     if "preset" in inspect(conn).get_table_names():
         return 10
     if "original_deck_id" in _columns(conn, "card"):
@@ -435,6 +439,16 @@ def _remove_doubled_reviews(engine: Engine) -> None:
             conn.execute(text("DELETE FROM setting WHERE key = 'stats_rollup'"))
 
 
+def _to_v11(engine: Engine) -> None:
+    # Preview answers (custom study without rescheduling, Anki's revlog type 3 with factor 0):
+    # every earlier answer rescheduled its card, so every existing row is 0.
+    with engine.begin() as conn:
+        if "preview" not in _columns(conn, "reviewlog"):
+            conn.execute(
+                text("ALTER TABLE reviewlog ADD COLUMN preview BOOLEAN NOT NULL DEFAULT 0")
+            )
+
+
 #: ``STEPS[n]`` upgrades a collection from version ``n`` to ``n + 1``.
 STEPS: dict[int, Callable[[Engine], None]] = {
     1: _to_v2,
@@ -446,6 +460,7 @@ STEPS: dict[int, Callable[[Engine], None]] = {
     7: _to_v8,
     8: _to_v9,
     9: _to_v10,
+    10: _to_v11,
 }
 
 

@@ -250,6 +250,10 @@ class ReviewLog(SQLModel, table=True):
         default=None, sa_column=Column(String, default=new_uid, unique=True, index=True)
     )
     usn: int = _with_server_default(-1)
+    # A preview answer (schema 11): custom study without rescheduling, Anki's revlog type 3
+    # (Filtered) with factor 0. It left the card as it was, so FSRS, sync's replay and the
+    # optimiser pass over it; it is kept so that sync, export and statistics see it.
+    preview: bool = _with_server_default(False)
 
 
 class ReviewDay(SQLModel, table=True):

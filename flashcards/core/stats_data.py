@@ -46,17 +46,22 @@ KIND_NAMES = ("learn", "young", "mature", "relearn")
 _EPOCH = datetime(1970, 1, 1)
 
 
-def kind_code(state_before: int, prev_interval_days: float) -> int:
+def kind_code(state_before: int, prev_interval_days: float, preview: bool = False) -> int:
     """The kind of a review as stored in the sums (an index into :data:`KIND_NAMES`).
 
-    The same rule as the SQL expression below, which sums the log; keep the two alike.
+    The same rule as the SQL expression below, which sums the log; keep the two alike. A
+    preview answer (Anki's Filtered entry) counts as learning, as Anki's answer-button graph
+    buckets it: in the day's reviews and time, never in retention.
     """
+    if preview:
+        return 0
     if state_before == CardState.REVIEW:
         return 2 if prev_interval_days >= stats.MATURE_DAYS else 1
     return 3 if state_before == CardState.RELEARNING else 0
 
 
 _KIND = case(
+    (LOG.c.preview.is_(True), 0),
     (
         LOG.c.state_before == int(CardState.REVIEW),
         case((LOG.c.prev_interval_days >= stats.MATURE_DAYS, 2), else_=1),
@@ -158,7 +163,9 @@ def forget_review(conn: Connection, review: Any) -> None:
     if marker is None or review.id > marker[1]:
         return  # not summed yet (or nothing summed at all): nothing to take away
     shift_ms, last_id, rows = marker
-    kind = kind_code(int(review.state_before), float(review.prev_interval_days))
+    kind = kind_code(
+        int(review.state_before), float(review.prev_interval_days), bool(review.preview)
+    )
     day = (int(review.reviewed_ms) + shift_ms) // DAY_MS
     group = (review.deck_id, day, kind, review.rating, 1, review.duration_ms)
     _add(conn, [group], sign=-1)

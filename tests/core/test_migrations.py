@@ -247,7 +247,7 @@ def test_the_newest_version_is_recognised_without_its_version_row(tmp_path: Path
     conn.close()
     engine = create_engine(sqlite_url(db))
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == SCHEMA_VERSION == 10
+        assert migrations.read_version(connection) == SCHEMA_VERSION == 11
     engine.dispose()
 
 
@@ -332,7 +332,8 @@ def test_version_8_gives_reviews_sync_ids_and_is_redone_after_a_crash(tmp_path: 
     assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     after = conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall()
     # Every review kept, not yet sent (usn -1), its global id given by the first sync.
-    assert [row[:-2] for row in after] == logs and {row[-2:] for row in after} == {(None, -1)}
+    # (The last column, schema 11's preview mark, is false on every one.)
+    assert [row[:-3] for row in after] == logs and {row[-3:] for row in after} == {(None, -1, 0)}
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"syncgrave", "syncshadow", "syncconflict"} <= tables
     conn.close()
@@ -344,6 +345,7 @@ def test_version_8_gives_reviews_sync_ids_and_is_redone_after_a_crash(tmp_path: 
     conn.execute("DELETE FROM setting WHERE key = 'schema_version'")
     conn.execute("ALTER TABLE card DROP COLUMN original_deck_id")  # back to step 8's shape
     conn.execute("DROP TABLE preset")
+    conn.execute("ALTER TABLE reviewlog DROP COLUMN preview")
     conn.commit()
     conn.close()
     engine = create_engine(sqlite_url(db))
@@ -457,7 +459,9 @@ def test_version_10_makes_presets_and_loses_no_option(tmp_path: Path) -> None:
         }
         assert after == before
         assert conn.execute("SELECT * FROM card ORDER BY id").fetchall() == cards
-        assert conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall() == logs
+        # Every review kept (with schema 11's preview mark, false, last).
+        reviews = conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall()
+        assert [row[:-1] for row in reviews] == logs
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         conn.close()
         assert "deckoptions" not in tables
@@ -487,6 +491,38 @@ def test_version_10_makes_presets_and_loses_no_option(tmp_path: Path) -> None:
     migrations.STEPS[9](engine)
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT * FROM preset").fetchall() == presets_before
+    engine.dispose()
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)
+
+
+def test_version_11_marks_every_earlier_review_as_no_preview(tmp_path: Path) -> None:
+    db = v9_collection(tmp_path / "collection.db")
+    engine = create_engine(sqlite_url(db))
+    assert migrations.upgrade(engine, 9, target=10) == 10
+    engine.dispose()
+    conn = sqlite3.connect(db)
+    reviews = conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall()
+    conn.close()
+    assert reviews  # the first-schema collection's reviews
+    open_collection(sqlite_url(db), tz=UTC).close()
+    assert (tmp_path / "backups" / "before-schema-11.db").exists()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    after = conn.execute("SELECT * FROM reviewlog ORDER BY id").fetchall()
+    # Every review kept as it was, none a preview (every earlier answer rescheduled).
+    assert [row[:-1] for row in after] == reviews and {row[-1] for row in after} == {0}
+    conn.close()
+    # Run again (a crash before the stamp): nothing changes; recognised without its row.
+    engine = create_engine(sqlite_url(db))
+    migrations.STEPS[10](engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM setting WHERE key = 'schema_version'")
+    with engine.connect() as connection:
+        assert migrations.read_version(connection) == SCHEMA_VERSION == 11
+        rows = connection.exec_driver_sql("SELECT * FROM reviewlog ORDER BY id").fetchall()
+        assert rows == after
     engine.dispose()
     fresh = tmp_path / "fresh.db"
     open_collection(sqlite_url(fresh)).close()

@@ -225,7 +225,9 @@ def _read_history(
             LOG.c.prev_interval_days,
         )
         .select_from(LOG.join(CARD, CARD.c.id == LOG.c.card_id))
-        .where(wanted)
+        # Preview answers (Anki's Filtered rows with factor 0) are left out, as Anki's
+        # training and memory states leave them out: they changed nothing.
+        .where(wanted, LOG.c.preview.is_(False))
         .order_by(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.id)
     ).all()
     day_numbers: dict[int, int] = {}

@@ -29,7 +29,7 @@ from flashcards.core.overview import DeckCounts
 from flashcards.core.presets import NewInsert, NewSort
 from flashcards.core.render import Faces, faces_of_row
 from flashcards.core.scheduler import custom_study as custom
-from flashcards.core.scheduler import fuzz, load_balance, new_order, study_queue
+from flashcards.core.scheduler import fuzz, load_balance, new_order, preview, study_queue
 from flashcards.core.scheduler.due_load import DueLoad
 from flashcards.core.scheduler.reset_log import log_resets
 from flashcards.core.stats_data import forget_review
@@ -72,16 +72,23 @@ class ReviewCard:
     home_deck_id: int | None = None
     #: The cards due on the days ahead, as of ``shown_at``, for the load balancer (None: off).
     balance: load_balance.DueDays | None = None
+    #: In custom study without rescheduling: an answer leaves the card as it is
+    #: (:mod:`.preview`); each outcome's interval is the delay until it is shown again.
+    preview: bool = False
 
     @cached_property
     def outcomes(self) -> dict[int, scheduling.Outcome]:
         """What each rating (1 Again .. 4 Easy) does to the card."""
+        if self.preview:
+            return {r: scheduling.Outcome(r, self.memory, d) for r, d in preview.DELAYS.items()}
         return scheduling.preview(
             self.card_id, self.memory, self.config, self.shown_at, self.day, balance=self.balance
         )
 
     def label(self, rating: int) -> str:
         """The button label of ``rating``: the interval it leads to (``<10m``, ``4d``)."""
+        if self.preview:
+            return preview.label(rating)
         return scheduling.format_interval(self.outcomes[rating].interval)
 
 
@@ -357,6 +364,8 @@ class Scheduler:
             ).all()
         )
         rows.sort(key=lambda r: custom.order_key(kind, r.id, r.note_id, r.ord, r.due))
+        if preview.is_preview(current):
+            return self._preview_queue(conn, now, root, rows, day_start, day_end)
         learning: list[study_queue.LearningEntry] = []
         reviews: list[tuple[int, study_queue.Kind]] = []
         day_learning: list[tuple[int, study_queue.Kind]] = []
@@ -375,6 +384,31 @@ class Scheduler:
                 learning.append(study_queue.LearningEntry(row.due, int(row.id), int(row.reps)))
         learning.sort(key=study_queue.LearningEntry.key)
         main = study_queue.intersperse(study_queue.intersperse(reviews, day_learning), new)
+        return study_queue.StudyQueue(root, day_start, main, learning, now, LEARN_AHEAD)
+
+    def _preview_queue(
+        self,
+        conn: Connection,
+        now: datetime,
+        root: int,
+        rows: Sequence[Any],
+        day_start: datetime,
+        day_end: datetime,
+    ) -> study_queue.StudyQueue:
+        """A preview session's queue: every card now, one answered Again or Hard after its delay."""
+        waits = preview.waiting(conn, root, [int(r.id) for r in rows])
+        learning: list[study_queue.LearningEntry] = []
+        main: list[tuple[int, study_queue.Kind]] = []
+        for row in rows:
+            card_id = int(row.id)
+            if card_id in waits and waits[card_id] > now:
+                if waits[card_id] < day_end:
+                    learning.append(study_queue.LearningEntry(waits[card_id], card_id, 1))
+            elif row.state == CardState.NEW:
+                main.append((card_id, study_queue.Kind.NEW))
+            else:
+                main.append((card_id, study_queue.Kind.REVIEW))
+        learning.sort(key=study_queue.LearningEntry.key)
         return study_queue.StudyQueue(root, day_start, main, learning, now, LEARN_AHEAD)
 
     def _study_queue(
@@ -474,6 +508,7 @@ class Scheduler:
             day=self._learner_day(),
             home_deck_id=home,
             balance=balance,
+            preview=home is not None and preview.is_preview(custom.session(conn)),
         )
         self._shown = card
         return card
@@ -538,6 +573,12 @@ class Scheduler:
         now = utcnow_guard(now)
         at = utcnow_guard(shown_at) if shown_at is not None else now
         day_start, day_end = self._config.day_bounds(now)
+        with self._engine.begin() as conn:
+            session = self._preview_session(conn, card_id, at)
+            if session is not None:
+                review_id = self._answer_preview(conn, card_id, rating, now, duration_ms, session)
+        if session is not None:
+            return self._after_preview(card_id, rating, now, review_id)
         with self._engine.begin() as conn:
             applied = self._apply_answer(conn, card_id, rating, at)
             outcome, memory, deck_id, note_id, kind, filtered = applied
@@ -627,6 +668,82 @@ class Scheduler:
         self._answering = True
         try:
             return announce(self._notify, result, changes)
+        finally:
+            self._answering = False
+
+    def _preview_session(
+        self, conn: Connection, card_id: int, at: datetime
+    ) -> custom.Session | None:
+        """The custom study session a card is previewed in, or None (an answer reschedules)."""
+        shown = self._shown
+        if shown is not None and (shown.card_id, shown.shown_at) == (card_id, at):
+            if shown.home_deck_id is None:  # the common case, without reading anything
+                return None
+        elif (
+            conn.execute(select(CARD.c.original_deck_id).where(CARD.c.id == card_id)).scalar()
+            is None
+        ):
+            return None
+        session = custom.session(conn)
+        return session if preview.is_preview(session) else None
+
+    def _answer_preview(
+        self,
+        conn: Connection,
+        card_id: int,
+        rating: int,
+        now: datetime,
+        duration_ms: int,
+        session: custom.Session,
+    ) -> int:
+        """Log a preview answer, the card left as it is; Good and Easy send it home."""
+        row = conn.execute(queue.CARD_FOR_ANSWER, {"card_id": card_id}).first()
+        if row is None:
+            raise NotFoundError(f"There is no card with id {card_id}.")
+        memory = _memory(row)
+        delay = preview.DELAYS[rating]
+        if not delay:
+            custom.return_card_home(conn, card_id)
+        inserted = conn.execute(
+            queue.INSERT_LOG,
+            {
+                "card_id": card_id,
+                "deck_id": session.deck_id,
+                "rating": rating,
+                "reviewed_at": now,
+                "duration_ms": max(0, int(duration_ms)),
+                "state_before": memory.state,
+                "state_after": memory.state,
+                "interval_days": delay.total_seconds() / 86400,
+                "stability_after": memory.stability,
+                "difficulty_after": memory.difficulty,
+                "prev_step": memory.step,
+                "prev_stability": memory.stability,
+                "prev_difficulty": memory.difficulty,
+                "prev_due": memory.due,
+                "prev_last_review": memory.last_review,
+                "prev_reps": memory.reps,
+                "prev_lapses": memory.lapses,
+                "preview": True,
+            },
+        ).inserted_primary_key
+        assert inserted is not None
+        return int(inserted[0])
+
+    def _after_preview(
+        self, card_id: int, rating: int, now: datetime, review_id: int
+    ) -> OpResult[AnswerResult]:
+        """Undo, today's counts and the queue after a preview answer."""
+        self._answered.append(review_id)
+        self._studied_cache = None
+        self._interday_cache = None
+        delay = preview.DELAYS[rating]
+        if self._queue is not None:
+            self._queue.answered(card_id, now, now + delay if delay else None, 0)
+        result = AnswerResult(card_id, rating, now + delay, delay, review_id)
+        self._answering = True
+        try:
+            return announce(self._notify, result, Change.REVIEWS | Change.CARDS)
         finally:
             self._answering = False
 

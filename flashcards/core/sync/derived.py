@@ -73,7 +73,9 @@ def rated_reviews(conn: Connection, card_ids: Sequence[int]) -> dict[int, list[K
     for chunk in chunks(list(card_ids)):
         rows = conn.execute(
             select(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid).where(
-                LOG.c.card_id.in_(chunk), LOG.c.rating.between(RESET_RATING, 4)
+                LOG.c.card_id.in_(chunk),
+                LOG.c.rating.between(RESET_RATING, 4),
+                LOG.c.preview.is_(False),  # a preview left its card as it was
             )
         )
         for card_id, ms, uid in rows:
@@ -198,6 +200,7 @@ _REVIEWS = (
     .where(
         LOG.c.card_id.in_(bindparam("ids", expanding=True)),
         LOG.c.rating.between(RESET_RATING, 4),  # answers, and resets (Forget)
+        LOG.c.preview.is_(False),  # not preview answers, which changed nothing
     )
     .order_by(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid)
 )

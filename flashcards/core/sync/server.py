@@ -36,6 +36,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ColumnElement,
+    DefaultClause,
     Index,
     LargeBinary,
     MetaData,
@@ -54,7 +55,8 @@ from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
 #: The server schema this version writes; a server with a newer one is refused.
 #: 5: option presets are objects of their own (``sync_preset``); a deck names its preset.
-SERVER_SCHEMA = 5
+#: 6: a review says whether it was a preview answer (``preview``, false on older rows).
+SERVER_SCHEMA = 6
 
 #: The group role whose members may sync (``--init-server`` makes it and grants it the tables).
 LEARNERS = "flashcards_learners"
@@ -107,7 +109,8 @@ def _mirror(name: str, local: Table, drop: set[str], keys: list[str], mtime: boo
     columns: list[Column[Any]] = [_owner(), Column("uid", String, primary_key=True)]
     columns += [Column(k, String, nullable=True) for k in keys]
     columns += [
-        Column(c.name, c.type, nullable=c.nullable)
+        # A NOT NULL column keeps its server default, which also fills rows already there.
+        Column(c.name, c.type, nullable=c.nullable, server_default=c.server_default)
         for c in local.columns
         if c.name not in drop and c.name not in ("id", "uid", "usn")
     ]
@@ -273,14 +276,28 @@ def _add_missing_columns(conn: Connection) -> None:
         }
         for column in table.columns:
             if column.name not in found:
-                assert column.nullable, "a column added to rows already there must be nullable"
+                assert column.nullable or column.server_default is not None, (
+                    "a column added to rows already there must be nullable or have a default"
+                )
                 kind = column.type.compile(dialect=conn.dialect)
+                if column.server_default is not None:
+                    kind += f" NOT NULL DEFAULT {_default_sql(column)}"
                 conn.execute(
                     text(
                         f"ALTER TABLE {_quote(conn, table.name)} "
                         f"ADD COLUMN {_quote(conn, column.name)} {kind}"
                     )
                 )
+
+
+def _default_sql(column: Column[Any]) -> str:
+    """A column's server default as SQL (a boolean's 0/1 as false/true for PostgreSQL)."""
+    clause = column.server_default
+    assert isinstance(clause, DefaultClause)
+    value = str(getattr(clause.arg, "text", clause.arg))
+    if isinstance(column.type, Boolean):
+        return "true" if value in ("1", "'1'") else "false"
+    return value
 
 
 def create_schema(conn: Connection, group: str | None = None) -> None:
