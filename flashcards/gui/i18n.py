@@ -178,6 +178,8 @@ def interval_label(label: str) -> str:
 
     A label of another shape is shown as it is.
     """
+    if label == "(end)":  # a preview answer that sends the card home (Anki's wording)
+        return translate("Interval", "(end)")
     match = _INTERVAL.match(label)
     if match is None:
         return label

@@ -15,8 +15,10 @@ from sqlalchemy import select
 from flashcards.core.collection import Collection
 from flashcards.core.enums import CardState
 from flashcards.core.scheduler.custom_study import SESSION_NAME, Kind
+from flashcards.core.sync import server
 from flashcards.core.sync.client import sync
 from flashcards.core.tables import CARD, DECK, LOG, NOTE
+from tests.sync.conftest import ADMIN, Cluster
 from tests.sync.devices import T0, answer_due, device, state
 
 
@@ -129,4 +131,73 @@ def test_a_card_in_the_custom_study_session_syncs_as_in_its_home_deck(
     sync(a, server_url, now + timedelta(minutes=8))
     sync(b, server_url, now + timedelta(minutes=9))
     assert {card_of(a, u)["deck"] for u in ("w0", "w1", "w2")} == {"Words"}
+    assert state(a) == state(b)
+
+
+def _schedule(col: Collection, uid: str) -> tuple[object, ...]:
+    card = card_of(col, uid)
+    keys = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+    return tuple(card[k] for k in keys)
+
+
+def test_a_preview_answer_changes_nothing_on_the_other_device_but_arrives_in_its_log(
+    tmp_path: Path, server_url: str
+) -> None:
+    a, b = two_devices(tmp_path, server_url)
+    now = T0 + timedelta(hours=1)
+    answer_due(a, now, [1, 3, 3])  # w0..w2 answered; one forgotten (Again)
+    sync(a, server_url, now + timedelta(minutes=1))
+    sync(b, server_url, now + timedelta(minutes=2))
+    before = {u: _schedule(b, u) for u in ("w0", "w1", "w2")}
+    assert before == {u: _schedule(a, u) for u in ("w0", "w1", "w2")}
+    # On a: review forgotten cards (a preview session), Again then Good.
+    at = now + timedelta(minutes=20)
+    a.sched.custom_study("Words", Kind.FORGOT, at, days=1)
+    card = a.sched.next_card(at, SESSION_NAME)
+    assert card is not None and card.preview
+    uid = next(u for u in ("w0", "w1", "w2") if int(card_of(a, u)["id"]) == card.card_id)
+    a.sched.answer(card.card_id, 1, at)
+    a.sched.answer(card.card_id, 3, at + timedelta(minutes=2))
+    assert _schedule(a, uid) == before[uid]
+    sync(a, server_url, at + timedelta(minutes=3))
+    report = sync(b, server_url, at + timedelta(minutes=4))
+    assert report.received["review"] == 2  # both preview answers travel
+    with b.engine.connect() as conn:
+        rows = conn.execute(
+            select(LOG.c.rating, LOG.c.preview)
+            .where(LOG.c.card_id == int(card_of(b, uid)["id"]))
+            .order_by(LOG.c.reviewed_ms)
+        ).all()
+    assert [tuple(r) for r in rows][-2:] == [(1, True), (3, True)]
+    # Nothing of any card's schedule changed on b (sync's replay passed over the previews).
+    assert {u: _schedule(b, u) for u in ("w0", "w1", "w2")} == before
+    # The session (a's own deck) ended, the two devices are equal, logs and all.
+    a.decks.delete(a.decks.id(SESSION_NAME))
+    sync(a, server_url, at + timedelta(minutes=5))
+    sync(b, server_url, at + timedelta(minutes=6))
+    assert state(a) == state(b)
+
+
+def test_a_schema_5_server_gains_the_preview_column_and_keeps_its_reviews(
+    tmp_path: Path, pg_cluster: Cluster
+) -> None:
+    name = pg_cluster.new_server()
+    url = pg_cluster.url(name)
+    a = device(tmp_path, "a")
+    a.notes.add("Words", "basic", "front", "back", T0, uid="w0")
+    answer_due(a, T0 + timedelta(hours=1), [3])
+    sync(a, url, T0 + timedelta(hours=2))
+    with pg_cluster.admin(name) as conn:  # the server as schema 5 left it
+        conn.execute("ALTER TABLE sync_reviewlog DROP COLUMN preview")
+        conn.execute("UPDATE sync_server SET value = '5' WHERE key = 'schema'")
+    # The next sync (as the admin, who may change the schema) brings it up to schema 6.
+    sync(a, pg_cluster.url(name, ADMIN), T0 + timedelta(hours=3))
+    with pg_cluster.admin(name) as conn:
+        assert conn.execute("SELECT value FROM sync_server WHERE key = 'schema'").fetchone() == (
+            str(server.SERVER_SCHEMA),
+        )
+        rows = conn.execute("SELECT preview FROM sync_reviewlog").fetchall()
+    assert rows == [(False,)]
+    b = device(tmp_path, "b")
+    sync(b, url, T0 + timedelta(hours=4))
     assert state(a) == state(b)

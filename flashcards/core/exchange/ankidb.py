@@ -543,17 +543,21 @@ def _history(logs: list[tuple[int, ...]]) -> list[IncomingReview]:
     history = []
     seen_first = False
     for _rowid, when, _cid, ease, rivl, taken, rtype, factor in logs:
+        # Anki's cramming entry (``is_cramming``): a preview answer, which changed nothing.
+        preview = rtype == 3 and factor == 0
         if rtype == 0:
             before = CardState.LEARNING if seen_first else CardState.NEW
         else:
             before = {1: CardState.REVIEW, 2: CardState.RELEARNING}.get(rtype, CardState.REVIEW)
-        seen_first = True
+        seen_first = seen_first or not preview
         if rivl > 0:
             after, days = CardState.REVIEW, float(rivl)
         else:
             after = CardState.RELEARNING if rtype in (1, 2) else CardState.LEARNING
             days = -rivl / 86400
-        history.append(IncomingReview(aware(when / 1000), ease, taken, before, after, days, factor))
+        history.append(
+            IncomingReview(aware(when / 1000), ease, taken, before, after, days, factor, preview)
+        )
     return history
 
 

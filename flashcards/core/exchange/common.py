@@ -69,6 +69,8 @@ class IncomingReview:
     interval_days: float
     #: Anki's revlog factor of the review (None: not from Anki).
     anki_factor: int | None = None
+    #: A preview answer (Anki's Filtered entry with factor 0): it left the card as it was.
+    preview: bool = False
 
 
 @dataclass

@@ -449,6 +449,8 @@ def _anki_preset(
 #: (Forget: kind Manual with no button and no ease factor, which Anki reads as a reset).
 _REVLOG_KIND = {CardState.REVIEW: 1, CardState.RELEARNING: 2}
 _RESET_KIND = 4
+#: A preview answer: Anki's Filtered kind (with factor 0, its cramming entry).
+_PREVIEW_KIND = 3
 
 
 def _write_progress(
@@ -487,6 +489,7 @@ def _write_progress(
                     LOG.c.interval_days,
                     LOG.c.difficulty_after,
                     LOG.c.anki_factor,
+                    LOG.c.preview,
                 ).where(LOG.c.card_id.in_(chunk))
             ).all()
     ours_to_package: dict[int, int] = {}
@@ -645,6 +648,24 @@ def _revlog(
             reset_rid[package_id] = rid
             continue
         days = float(log.interval_days)
+        if log.preview:
+            # As Anki logs a preview answer: type Filtered, factor 0, the delay in negative
+            # seconds (0: back home); the card's own interval is left as it was.
+            delay = -round(days * 86400)
+            previous = last_ivl.get(package_id, 0)
+            taken_ms = max(0, int(log.duration_ms))
+            revlog[rid] = (
+                rid,
+                package_id,
+                -1,
+                int(log.rating),
+                delay,
+                previous,
+                0,
+                taken_ms,
+                _PREVIEW_KIND,
+            )
+            continue
         ivl = round(days) if days >= 1 else -max(1, round(days * 86400))
         before = int(log.state_before)
         revlog[rid] = (

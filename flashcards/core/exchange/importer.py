@@ -390,6 +390,7 @@ def _log_rows(
                 "prev_lapses": 0,
                 "buried_siblings": "",
                 "anki_factor": review.anki_factor,
+                "preview": review.preview,
             }
         )
     if card.reset_at is not None:
