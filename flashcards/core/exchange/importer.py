@@ -418,6 +418,7 @@ def _log_rows(
                     "prev_lapses": 0,
                     "buried_siblings": "",
                     "anki_factor": None,
+                    "preview": False,
                 }
             )
     return rows
