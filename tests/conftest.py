@@ -12,11 +12,18 @@ from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from flashcards.core.collection import Collection, open_collection  # noqa: E402
 from flashcards.core.db import sqlite_url  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+# CI runs the property tests on the same examples every time (a red run can be re-run and
+# read); a developer's run draws new ones and so keeps looking for what CI has not tried.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -130,11 +130,16 @@ def _disk_full(folder: Path | None) -> bool:
 def describe_sqlite_error(exc: BaseException, folder: Path | None = None) -> str | None:
     """One readable clause for the SQLite errors a user can meet, else None.
 
-    Full disk, read-only file or folder, damage, I/O errors and another program holding the
-    file. Constraint violations and programming errors return None (they are bugs, not the
-    user's environment). ``folder`` (of the database) tells a full disk from other I/O errors:
-    SQLite reports a full disk as an I/O error when the shared-memory file cannot grow.
+    Full disk, read-only file or folder, damage (of the file, or of a text inside a value),
+    I/O errors and another program holding the file. Constraint violations and programming
+    errors return None (they are bugs, not the user's environment). ``folder`` (of the
+    database) tells a full disk from other I/O errors: SQLite reports a full disk as an I/O
+    error when the shared-memory file cannot grow.
     """
+    if isinstance(exc, sqlite3.OperationalError) and str(exc).startswith("Could not decode"):
+        # Python's sqlite3 module, not SQLite, finds bytes that are not UTF-8 in a text value:
+        # damage inside a value, which SQLite's own checks cannot see.
+        return "a text in it is damaged (not UTF-8)"
     code = getattr(exc, "sqlite_errorcode", None)
     if not isinstance(code, int):
         return None

@@ -15,3 +15,13 @@ class NotFoundError(FlashcardsError):
 
 class CollectionError(FlashcardsError):
     """The collection database cannot be opened or used."""
+
+
+class DamagedDateError(CollectionError):
+    """A stored date cannot be read: bytes changed inside a value, which SQLite cannot see."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The collection has a damaged date in it and cannot be used as it is; restore a "
+            "backup (File > Restore Backup)."
+        )

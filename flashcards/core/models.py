@@ -7,6 +7,7 @@ All datetimes are stored as naive UTC and come back timezone-aware (UTC).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Column, Field, SQLModel
 
 from flashcards.core.enums import CardState, NoteKind
+from flashcards.core.errors import DamagedDateError
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -37,8 +39,25 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if isinstance(value, str):  # raw SQLite text (e.g. from a hand-written query)
             value = datetime.fromisoformat(value)
-        assert isinstance(value, datetime)
+        if not isinstance(value, datetime):
+            raise ValueError(f"not a date: {value!r}")
         return value.replace(tzinfo=UTC)
+
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], datetime | None] | None:
+        """Read a stored date; a damaged one raises :class:`DamagedDateError` (one sentence)."""
+        inner = super().result_processor(dialect, coltype)
+        if inner is None:  # pragma: no cover - every dialect we use converts dates
+            return None
+
+        def process(value: Any) -> datetime | None:
+            try:
+                return inner(value)
+            except (ValueError, TypeError, OverflowError):
+                raise DamagedDateError from None
+
+        return process
 
 
 def _dt(*, index: bool = False, nullable: bool = False) -> Any:

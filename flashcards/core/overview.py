@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from flashcards.core.errors import DamagedDateError
+
 #: A function that runs one SQL statement with named parameters and returns its rows.
 Fetch = Callable[[str, Mapping[str, Any]], Sequence[Sequence[Any]]]
 
@@ -190,8 +192,15 @@ def studied_today(
 
 
 def as_time(value: Any) -> datetime:
-    """A stored time as an aware UTC datetime (raw SQLite gives text, SQLAlchemy datetimes)."""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    """A stored time as an aware UTC datetime (raw SQLite gives text, SQLAlchemy datetimes).
+
+    Raises:
+        DamagedDateError: If the stored value is not a date (a damaged file).
+    """
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        raise DamagedDateError from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

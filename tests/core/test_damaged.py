@@ -152,6 +152,59 @@ def test_random_byte_damage_never_crashes_or_writes(
     shutil.rmtree(folder)
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("due", "\x002026-03-02 09:00:00"),
+        ("due", ""),
+        ("due", 12),
+        ("last_review", "9999-99-99"),
+        ("last_review", "2026-0\x002-20"),
+    ],
+)
+def test_a_damaged_date_inside_a_value_is_one_sentence(
+    tmp_path: Path, column: str, value: object
+) -> None:
+    # Bytes changed inside a stored value pass SQLite's checks: reading the date must report
+    # the damage in one sentence (it was a ValueError about the bytes), writing nothing.
+    db = healthy(tmp_path / "collection.db")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE card SET state = 2, due = '2026-03-01 09:00:00.000000',"
+        " last_review = '2026-02-20 09:00:00.000000', stability = 10, difficulty = 5"
+    )
+    conn.execute(f"UPDATE card SET {column} = ?", (value,))
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    col = open_collection(sqlite_url(db), tz=UTC)
+    try:
+        with pytest.raises(CollectionError) as info:
+            col.sched.deck_counts(NOW)
+            card = col.sched.next_card(NOW)
+            assert card is not None
+            col.sched.answer(card.card_id, 3, NOW)
+    finally:
+        col.close()
+    assert "damaged date" in str(info.value) and "\n" not in str(info.value)
+    assert db.read_bytes() == before
+
+
+def test_a_text_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> None:
+    db = healthy(tmp_path / "collection.db")
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE note SET uid = CAST(X'ff30' AS TEXT) WHERE id = 1")
+    conn.commit()
+    conn.close()
+    col = open_collection(sqlite_url(db), tz=UTC)
+    try:
+        with pytest.raises(CollectionError) as info:
+            col.sched.next_card(NOW)
+    finally:
+        col.close()
+    assert "not UTF-8" in str(info.value) and "\n" not in str(info.value)
+
+
 def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHCARDS_")}
     return subprocess.run(
