@@ -739,7 +739,8 @@ class Scheduler:
         self._interday_cache = None
         delay = preview.DELAYS[rating]
         if self._queue is not None:
-            self._queue.answered(card_id, now, now + delay if delay else None, 0)
+            # A waiting preview counts as answered before (reps 1), as the rebuilt queue has it.
+            self._queue.answered(card_id, now, now + delay if delay else None, 1)
         result = AnswerResult(card_id, rating, now + delay, delay, review_id)
         self._answering = True
         try:
