@@ -11,13 +11,9 @@ our four previewed intervals: fuzz off, and fuzz on against Anki's fuzz ranges.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,13 +26,13 @@ from flashcards.core import scheduling
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.enums import CardState
 from flashcards.core.tables import CARD
+from tests.core.scheduler.anki_child import run_anki
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOTES = 100
 DAYS = 42
 DAY = 86_400
 
-_LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
 _CHILD = r"""
 import json, random, sys
@@ -126,11 +122,6 @@ def _sessions(seed: int) -> list[int]:
 
 
 def _run_anki(tmp_path: Path, sessions: list[int], seed: int) -> list[dict[str, Any]]:
-    if shutil.which("faketime") is None or not _LIBFAKETIME.exists():
-        message = "libfaketime is not installed"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     clock = tmp_path / "clock.txt"
     args = {
         "clock": str(clock),
@@ -140,25 +131,8 @@ def _run_anki(tmp_path: Path, sessions: list[int], seed: int) -> list[dict[str, 
         "sessions": sessions,
         "seed": seed,
     }
-    clock.write_text(T0.strftime("%Y-%m-%d %H:%M:%S\n"))
-    env = os.environ | {
-        "TZ": "UTC",
-        "ANKI_TEST_MODE": "1",
-        "LD_PRELOAD": str(_LIBFAKETIME),
-        "FAKETIME_TIMESTAMP_FILE": str(clock),
-        "FAKETIME_NO_CACHE": "1",
-    }
     script = _CHILD + "\nprint(json.dumps(result))\n"
-    done = subprocess.run(
-        [sys.executable, "-c", script, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    events: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
+    events: list[dict[str, Any]] = run_anki(script, args, clock, T0)
     return events
 
 

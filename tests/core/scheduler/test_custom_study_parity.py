@@ -13,11 +13,6 @@ where Anki's order is not random (due, or the order added).
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +25,7 @@ from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.scheduler.custom_study import SESSION_NAME, Kind
 from flashcards.core.tables import CARD, NOTE
+from tests.core.scheduler.anki_child import run_anki
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 END = T0 + timedelta(days=5, hours=6)
@@ -37,7 +33,6 @@ END = T0 + timedelta(days=5, hours=6)
 LATER = T0 + timedelta(days=12, hours=6)
 TAGS = ("verb", "verb::irregular", "noun", "Noun", "")
 NOTES = 30
-_LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
 
 def _events() -> list[tuple[int, int, int]]:
@@ -153,11 +148,6 @@ print(json.dumps(result))
 
 
 def _run_anki(tmp_path: Path) -> dict[str, Any]:
-    if shutil.which("faketime") is None or not _LIBFAKETIME.exists():
-        message = "libfaketime is not installed"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     clock = tmp_path / "clock.txt"
     args = {
         "clock": str(clock),
@@ -170,24 +160,7 @@ def _run_anki(tmp_path: Path) -> dict[str, Any]:
         "events": _events(),
         "options": OPTIONS,
     }
-    clock.write_text(T0.strftime("%Y-%m-%d %H:%M:%S\n"))
-    env = os.environ | {
-        "TZ": "UTC",
-        "ANKI_TEST_MODE": "1",
-        "LD_PRELOAD": str(_LIBFAKETIME),
-        "FAKETIME_TIMESTAMP_FILE": str(clock),
-        "FAKETIME_NO_CACHE": "1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = run_anki(_CHILD, args, clock, T0)
     return result
 
 

@@ -19,12 +19,8 @@ session is compared place by place.
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,11 +31,11 @@ from sqlalchemy import select
 from flashcards.core.collection import Collection, open_collection
 from flashcards.core.decks import DeckSettings
 from flashcards.core.tables import CARD
+from tests.core.scheduler.anki_child import run_anki
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DAYS = 12
 NOTES = 30
-_LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
 #: Deck -> (new per day, reviews per day).
 LIMITS = {"P": (8, 10), "P::A": (5, 4), "P::B": (20, 200)}
@@ -155,14 +151,8 @@ SEED = 20261130
 
 @pytest.fixture(scope="module")
 def anki_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
-    if shutil.which("faketime") is None or not _LIBFAKETIME.exists():
-        message = "libfaketime is not installed"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     tmp = tmp_path_factory.mktemp("anki_queue")
     clock = tmp / "clock.txt"
-    clock.write_text(T0.strftime("%Y-%m-%d %H:%M:%S\n"))
     args = {
         "clock": str(clock),
         "start": int(T0.timestamp()),
@@ -172,23 +162,7 @@ def anki_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[st
         "sessions": _sessions(SEED),
         "seed": SEED,
     }
-    env = os.environ | {
-        "TZ": "UTC",
-        "ANKI_TEST_MODE": "1",
-        "LD_PRELOAD": str(_LIBFAKETIME),
-        "FAKETIME_TIMESTAMP_FILE": str(clock),
-        "FAKETIME_NO_CACHE": "1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, list[dict[str, Any]]] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, list[dict[str, Any]]] = run_anki(_CHILD, args, clock, T0)
     return result
 
 
