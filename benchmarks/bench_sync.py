@@ -10,8 +10,8 @@ their global ids as the app gives them on insert. Measured:
 * incremental sync after a day of 200 answers and 20 edits on the first device (target 1 s),
   and the second device's sync that brings them down.
 
-A first sync up replays every card's review log once (the scheduler, about 0.5 ms a review
-here): its time grows with the reviews. See the README's Performance section for figures.
+A first sync up replays nothing: every card's reviews are this device's, so its state goes up
+as it is, with the digest of its reviews. See the README's Performance section for figures.
 
 Run: ``python benchmarks/bench_sync.py [cards reviews]`` (or ``python benchmarks/run.py sync``).
 """

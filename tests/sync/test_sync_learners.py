@@ -278,4 +278,8 @@ def test_a_server_of_schema_2_is_upgraded_by_its_owner_and_refused_to_a_learner(
     assert main(["sync", "--init-server", "--server", pg_cluster.url(database, ADMIN)]) == 0
     b = device(tmp_path, "b2")
     sync(b, url, T0 + timedelta(minutes=3))
+    assert state(b)["logs"] == state(a)["logs"]  # every review kept
+    # The server lost a's own state of the card (answered on a only, sent unreplayed): b
+    # replays the review and sends that state, which a takes with its next sync.
+    sync(a, url, T0 + timedelta(minutes=4))
     assert state(b) == state(a)

@@ -3,9 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from flashcards.core.collection import Collection
 from flashcards.core.sync import dirty
 from flashcards.core.sync.client import sync
+from flashcards.core.tables import CARD, NOTE
 from tests.sync.devices import T0, answer_due, device, full_replay_differences, state
 
 
@@ -29,42 +32,85 @@ def test_two_devices_converge(tmp_path: Path, server_url: str) -> None:
     assert set(sa["logs"]) == set(ra) | set(rb)
 
 
-def test_a_first_download_takes_the_derived_states_without_replaying(
+def _card_ids(col: Collection, keys: set[str]) -> set[int]:
+    """The local ids of the cards ``"note uid/ord"``."""
+    with col.engine.connect() as conn:
+        rows = conn.execute(select(NOTE.c.uid, CARD.c.ord, CARD.c.id).join(NOTE))
+        return {int(i) for uid, ord_, i in rows if f"{uid}/{ord_}" in keys}
+
+
+def _answered(col: Collection, reviews: list[str]) -> set[str]:
+    """The cards (``"note uid/ord"``) these reviews answered."""
+    logs = state(col)["logs"]
+    return {logs[uid][0] for uid in reviews}
+
+
+def _mixed(col: Collection, by_a: set[str]) -> set[int]:
+    """The cards whose reviews were made on both devices (``by_a``: the ones a made)."""
+    devices: dict[str, set[bool]] = {}
+    for uid, (card, *_rest) in state(col)["logs"].items():
+        devices.setdefault(card, set()).add(uid in by_a)
+    return _card_ids(col, {card for card, made in devices.items() if len(made) == 2})
+
+
+def test_own_cards_go_up_unreplayed_and_mixed_ones_are_replayed(
     tmp_path: Path, server_url: str
 ) -> None:
-    """The server keeps each card's state with the digest of the reviews it came from: a new
-    device takes it as is, and gets what replaying every card would give."""
+    """A card answered on one device only keeps that device's state (fuzz seeded by the local
+    card id, the load balancer's due day), sent with its review digest, taken as is by the
+    others; a card whose log mixes devices is replayed, from its first review."""
     a = device(tmp_path, "a")
     for i in range(6):
-        a.notes.add("Words", "basic", f"front {i}", f"back {i}", T0)
+        a.notes.add("Words", "basic", f"front {i}", f"back {i}", T0, uid=f"w{i}")
     now = T0 + timedelta(hours=1)
-    answer_due(a, now, [3, 1, 4, 2, 3])
-    answer_due(a, now + timedelta(minutes=20), [3, 3, 1])
-    answered = {card for card, *_rest in state(a)["logs"].values()}
+    by_a = set(answer_due(a, now, [3, 1, 4, 2, 3]))
+    by_a |= set(answer_due(a, now + timedelta(minutes=20), [3, 3, 1]))
+    before = state(a)["cards"]
     first = sync(a, server_url, now + timedelta(hours=1))
-    # Answered here: derived again, seeded by the global card id.
-    assert first.replayed == len(answered) > 1
-    assert full_replay_differences(a) == {}
+    assert first.replayed == 0 and first.sent["review"] == 8
+    assert state(a)["cards"] == before  # the first sync up keeps the states as answered here
+    assert full_replay_differences(a) != {}  # which a replay would not give (the fuzz)
     b = device(tmp_path, "b")
     down = sync(b, server_url, now + timedelta(hours=2))
     assert down.received["review"] == 8 and down.replayed == 0
     assert state(b) == state(a)
-    assert full_replay_differences(b) == {}
-    # Answered again here: replayed from the state derived at the last sync, one step.
+    # (1) Answered here again after the sync, all its reviews this device's: sent unreplayed.
     again = now + timedelta(days=2)
-    answer_due(a, again, [3, 3])
-    resumed = sync(a, server_url, again + timedelta(minutes=5))
-    assert resumed.replayed == resumed.resumed >= 1
-    assert full_replay_differences(a) == {}
+    by_a |= set(answer_due(a, again, [3, 3]))
+    before = state(a)["cards"]
+    mine = sync(a, server_url, again + timedelta(minutes=5))
+    assert mine.replayed == 0 and mine.sent["review"] == 2
+    assert state(a)["cards"] == before
     assert sync(b, server_url, again + timedelta(minutes=6)).replayed == 0
-    # Answered on both sides: the merged set is neither side's, so both replay it.
+    assert state(b) == state(a)
+    # (2) Answered on b, whose reviews came from a: a merge, replayed from the first review
+    # (the state kept was a's own, not a replay to go on from).
     later = now + timedelta(days=3)
-    answer_due(a, later, [3])
-    answer_due(b, later + timedelta(minutes=1), [1])
-    for col, t in ((a, 10), (b, 11), (a, 12), (b, 13)):
-        sync(col, server_url, later + timedelta(minutes=t))
+    merged = _answered(b, answer_due(b, later, [3]))
+    assert merged
+    report = sync(b, server_url, later + timedelta(minutes=1))
+    assert report.replayed == len(merged) and report.resumed == 0
+    assert set(full_replay_differences(b)) & _card_ids(b, merged) == set()
+    assert sync(a, server_url, later + timedelta(minutes=2)).replayed == 0  # takes b's state
     assert state(a) == state(b)
-    assert full_replay_differences(a) == {} and full_replay_differences(b) == {}
+    # Answered on b again: replayed on from the state the last replay left, one step.
+    next_day = later + timedelta(days=1)
+    again_merged = _answered(b, answer_due(b, next_day, [3, 3, 3, 3, 3, 3]))
+    resumed = sync(b, server_url, next_day + timedelta(minutes=1))
+    assert resumed.resumed == len(again_merged & merged) >= 1
+    sync(a, server_url, next_day + timedelta(minutes=2))
+    assert state(a) == state(b)
+    assert set(full_replay_differences(a)) & _card_ids(a, merged) == set()
+    # Answered on both sides: the merged set is neither side's, so both replay it.
+    last = next_day + timedelta(days=3)
+    by_a |= set(answer_due(a, last, [3, 3]))
+    answer_due(b, last + timedelta(minutes=1), [1, 1])
+    for col, t in ((a, 10), (b, 11), (a, 12), (b, 13)):
+        sync(col, server_url, last + timedelta(minutes=t))
+    assert state(a) == state(b)
+    for col in (a, b):
+        assert _mixed(col, by_a) >= _card_ids(col, merged)
+        assert set(full_replay_differences(col)) & _mixed(col, by_a) == set()
 
 
 def test_an_incremental_sync_sends_what_the_triggers_noted(tmp_path: Path, server_url: str) -> None:

@@ -10,10 +10,12 @@ the job:
    presets, decks (each naming its preset), notes and cards: last writer wins by
    (modification time, device); deletions come as graves. When an object changed on both
    sides, the losing version is kept in the ``syncconflict`` table (``flashcards sync
-   --conflicts`` lists it). Every card that gained reviews (here or there) gets its scheduling
-   state by replaying its whole review log in time order through the scheduler, fuzz seeded by
-   the card's global id and its review count, so every device computes the same state. The
-   last synced usn moves in the same transaction.
+   --conflicts`` lists it). A card whose reviews were all made here keeps its state as the
+   scheduler left it, which goes up as is; a card that gained reviews another device made gets
+   its scheduling state by replaying its merged review log in time order through the scheduler,
+   fuzz seeded by the card's global id and its review count, so every device computes the same
+   state (:mod:`~flashcards.core.sync.derived`). The last synced usn moves in the same
+   transaction.
 3. **Push** (one server transaction): objects whose content differs from what was last synced
    (a hash kept per object in ``syncshadow``), deletions, and reviews not sent yet (usn -1).
 4. **Record** (local): what was pushed is marked synced.
@@ -720,7 +722,8 @@ class _Pulled:
     head: int
     objects: dict[str, list[dict[str, Any]]]
     graves: list[dict[str, Any]]
-    #: ``uid, card_uid, deck_uid, usn`` and :data:`transfer.LOG_VALUES` (see transfer.pull_logs)
+    #: ``uid, card_uid, deck_uid, usn, device`` and :data:`transfer.LOG_VALUES` (see
+    #: transfer.pull_logs)
     logs: list[tuple[Any, ...]]
 
 
@@ -997,7 +1000,8 @@ def _merge(
         # What writing the server's objects changed here is as the server has it: not to send.
         dirty.forget_applied(conn, noted, [*((k, u) for k, u, _hash in same), *removed])
         dirty.note(conn, [("card", uid) for uid in resend])
-        touched = _merge_logs(conn, writer, pulled.logs, report)
+        derived.mark_mixed_before(conn)
+        touched = _merge_logs(conn, writer, pulled.logs, device, report)
         _derive(conn, writer, pulled.objects.get("card", []), touched, day, report)
         _set_setting(conn, USN_KEY, str(pulled.head))
 
@@ -1017,9 +1021,11 @@ def _derive(
 
     The candidates are the cards that gained reviews from the server, those with reviews not
     sent yet, and those the server sent a derived state for. A card whose (merged) set of rated
-    reviews is the one the server's state was derived from takes that state; one whose set is
-    the one its own state was derived from (and whose state has not changed since) keeps it;
-    any other is replayed. Replayed states, and kept ones not sent yet, go up with the push.
+    reviews is the one the server's state was derived from takes that state; a card whose
+    reviews are all this device's (not mixed) keeps its state, which is its derived state; a
+    mixed one whose set is the one its own state was derived from (and whose state has not
+    changed since) keeps it; any other is replayed. Replayed states, and kept ones not sent
+    yet, go up with the push.
     """
     theirs = {
         str(row["uid"]): row for row in pulled_cards if row.get(server.DERIVED_FROM) is not None
@@ -1033,7 +1039,9 @@ def _derive(
     sets = derived.rated_reviews(conn, list(uids))
     states = derived.card_memories(conn, list(uids))
     mine = derived.local_derivations(conn, list(uids.values()))
-    taken: list[tuple[int, scheduling.Memory]] = []
+    mixed = derived.mixed_cards(conn, list(uids.values()))
+    taken: list[tuple[int, scheduling.Memory, bool]] = []
+    own: list[int] = []
     replay: list[int] = []
     resume: dict[int, tuple[scheduling.Memory, derived.Key]] = {}
     push: list[str] = []
@@ -1045,25 +1053,38 @@ def _derive(
         digest = digests[card_id] = derived.review_digest(k[1] for k in keys)
         row = theirs.get(uid)
         ours = mine.get(uid)
-        if row is not None and row[server.DERIVED_FROM] == digest:
-            taken.append((card_id, derived.memory_of(row)))
+        if row is not None:
+            server_digest = str(row[server.DERIVED_FROM])
+            if server_digest.removeprefix(derived.OWN) == digest:
+                replayed = not server_digest.startswith(derived.OWN)
+                taken.append((card_id, derived.memory_of(row), replayed))
+                continue
+        held = ours is not None and ours.digest == digest and ours.holds(states[card_id])
+        if uid not in mixed:  # all its reviews are this device's: its state is the derived one
+            if not held:
+                own.append(card_id)
+            elif card_id in pending:
+                push.append(uid)  # recorded by an earlier sync whose push did not end
             continue
-        if ours is not None and ours.digest == digest and ours.holds(states[card_id]):
+        if held:  # the state agreed for this very set (a replay, or a device's own)
             if card_id in pending:
                 push.append(uid)  # derived here by an earlier sync whose push did not end
             continue
         replay.append(card_id)
-        if ours is not None:  # the reviews up to the last one replayed here are the same ones
+        if ours is not None and ours.replayed:  # the reviews up to its last one are the same
             before = derived.review_digest(k[1] for k in keys if k <= ours.last)
             if before == ours.digest:
                 resume[card_id] = (ours.memory, ours.last)
-    derived.write_states(conn, taken)
-    replayed = derived.replay_cards(conn, replay, day, resume)
-    done = [(i, memory, sets[i][-1]) for i, memory in taken]
-    done += [(i, memory, last) for i, (memory, last) in replayed.items()]
-    derived.record(conn, ((uids[i], derived.Derivation(digests[i], m, k)) for i, m, k in done))
-    derived.mark_push(conn, [*push, *(uids[i] for i in replayed)])
-    report.replayed += len(replayed)
+    derived.write_states(conn, ((i, m) for i, m, _replayed in taken))
+    replayed_now = derived.replay_cards(conn, replay, day, resume)
+    done = [(i, m, sets[i][-1], r) for i, m, r in taken]
+    done += [(i, states[i], sets[i][-1], False) for i in own]
+    done += [(i, m, last, True) for i, (m, last) in replayed_now.items()]
+    derived.record(
+        conn, ((uids[i], derived.Derivation(digests[i], m, k, r)) for i, m, k, r in done)
+    )
+    derived.mark_push(conn, [*push, *(uids[i] for i in own), *(uids[i] for i in replayed_now)])
+    report.replayed += len(replayed_now)
     report.resumed += len(resume)
 
 
@@ -1114,9 +1135,16 @@ def _keep_conflict(
 
 
 def _merge_logs(
-    conn: Connection, writer: _Local, logs: list[tuple[Any, ...]], report: SyncReport
+    conn: Connection,
+    writer: _Local,
+    logs: list[tuple[Any, ...]],
+    device: str,
+    report: SyncReport,
 ) -> set[int]:
-    """Add the server's reviews missing here; returns the cards they belong to."""
+    """Add the server's reviews missing here; returns the cards they belong to.
+
+    A card given a review another device made is marked mixed (:data:`derived.MIXED`).
+    """
     if not logs:
         return set()
     cards = writer.cards_of({str(log[1]) for log in logs})
@@ -1125,7 +1153,8 @@ def _merge_logs(
     sent: list[tuple[int, str]] = []
     rows: list[tuple[Any, ...]] = []
     touched: set[int] = set()
-    for uid, card, deck, usn, *values in logs:
+    mixed: set[str] = set()
+    for uid, card, deck, usn, by, *values in logs:
         if uid in unsent:
             sent.append((int(usn), str(uid)))
             continue
@@ -1136,9 +1165,12 @@ def _merge_logs(
         deck_id = writer.decks.get(str(deck), card_deck)
         rows.append((uid, usn, card_id, deck_id, *values))
         touched.add(card_id)
+        if by != device:
+            mixed.add(str(card))
     if sent:
         conn.exec_driver_sql("UPDATE reviewlog SET usn = ? WHERE uid = ?", sent)
     report.received["review"] += transfer.insert_logs(conn, rows)
+    derived.mark_mixed(conn, sorted(mixed))
     return touched
 
 
@@ -1296,7 +1328,8 @@ def _derived_to_push(conn: Connection, uids: set[str]) -> list[tuple[Any, ...]]:
         memory = states[card_id]
         ours = mine.get(uid)
         if ours is not None and ours.holds(memory):
-            out.append((uid, *(getattr(memory, n) for n in server.DERIVED), ours.digest))
+            values = (getattr(memory, n) for n in server.DERIVED)
+            out.append((uid, *values, ours.server_digest()))
     return out
 
 

@@ -1,18 +1,26 @@
 """Cards' scheduling state derived from their reviews: digests, replay, and when to skip it.
 
-Reviews are facts; a card's state is the replay of its rated reviews in time order through
-the scheduler, fuzz seeded by the card's global id and its review count
-(:func:`replay_cards`). Replay is deterministic, so a state derived from a set of reviews is
-the state of that set wherever it was computed: the server keeps each card's derived state with
-the digest of the review set it came from (``sync_card.derived_from``), and this device keeps,
-per card, the digest its own state was derived from with that state and the last review replayed
-(``syncshadow`` rows of kind ``derived``, a :class:`Derivation`; a local answer, or anything
-else that changes the card's state, makes it stale). After a merge, a card whose review set
-equals the server's digest takes the server's state, one whose set equals its own still-valid
-digest keeps its state, and only the others are replayed; a card whose reviews up to the last
-one replayed here are still the same ones is replayed from that state on (a day's answers: one
-step each, not the card's whole history). The result is that of replaying every card from its
-first review, which ``tests/sync`` checks on the property test's random sessions.
+Reviews are facts. A card whose reviews were all made on this device (none came from the
+server: no :data:`MIXED` mark) is no merge: its state here *is* its derived state, as the
+scheduler left it (fuzz seeded by the local card id, due days placed by the load balancer), and
+it goes up unreplayed, with the digest of its review set marked as this device's own
+(:data:`OWN`). A card whose reviews come from several devices is a merge: its state is the
+replay of its rated reviews in time order through the scheduler, fuzz seeded by the card's
+global id and its review count (:func:`replay_cards`), the same on every device.
+
+Either way the server keeps each card's state with the digest of the review set it came from
+(``sync_card.derived_from``), and this device keeps, per card, the digest its own state was
+derived from with that state and the last review in it (``syncshadow`` rows of kind
+``derived``, a :class:`Derivation`; a local answer, or anything else that changes the card's
+state, makes it stale). After a merge, a card whose review set equals the server's digest takes
+the server's state, one whose set equals its own still-valid digest keeps its state, an own
+card keeps its state, and only the other (mixed) cards are replayed; a mixed card whose state
+here was a replay of its reviews up to the last one replayed is replayed on from that state (a
+day's answers: one step each, not the card's whole history).
+
+The result, which ``tests/sync`` checks on the property test's random sessions: every device
+ends with the same cards and logs, and a card's state equals the full replay of its log for the
+cards whose log mixes devices; a card reviewed on one device only has that device's state.
 """
 
 from __future__ import annotations
@@ -38,6 +46,11 @@ from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 #: the cards whose derived state is still to go up.
 KIND = "derived"
 PUSH_KIND = "derived_push"
+#: ``syncshadow`` kind of the cards holding reviews another device made (marked as they come).
+MIXED = "mixed"
+#: Prefix of a server digest whose state is its device's own (not a replay): the others take it
+#: as it is for that review set, but never replay on from it.
+OWN = "own:"
 
 _CHUNK = 500
 
@@ -101,13 +114,19 @@ def card_memories(conn: Connection, card_ids: Sequence[int]) -> dict[int, schedu
 class Derivation:
     """What a card's state was derived from here: the reviews' digest, and the state then.
 
-    ``last`` is the last review replayed: a replay of more reviews, all after it, may start
-    from ``memory`` instead of from the first review.
+    ``last`` is the last review in the set: a replay of more reviews, all after it, may start
+    from ``memory`` instead of from the first review, if ``replayed`` (the state is a replay of
+    the set, not a device's own state).
     """
 
     digest: str
     memory: scheduling.Memory
     last: Key
+    replayed: bool = True
+
+    def server_digest(self) -> str:
+        """The digest as the server keeps it (marked :data:`OWN` for a device's own state)."""
+        return self.digest if self.replayed else OWN + self.digest
 
     def holds(self, memory: scheduling.Memory) -> bool:
         """Whether the card still has the state derived (nothing changed it since)."""
@@ -118,13 +137,13 @@ class Derivation:
         m = self.memory
         times = (m.due.isoformat(), m.last_review.isoformat() if m.last_review else None)
         values = [m.state, m.step, m.stability, m.difficulty, *times, m.reps, m.lapses]
-        return json.dumps([self.digest, values, list(self.last)])
+        return json.dumps([self.digest, values, list(self.last), self.replayed])
 
     @staticmethod
     def load(text: str) -> Derivation | None:
         """A derivation :meth:`dump` wrote; None for anything else."""
         try:
-            digest, values, last = json.loads(text)
+            digest, values, last, *flag = json.loads(text)
             state, step, stability, difficulty, due, last_review, reps, lapses = values
             memory = scheduling.Memory(
                 state=state,
@@ -136,7 +155,8 @@ class Derivation:
                 reps=reps,
                 lapses=lapses,
             )
-            return Derivation(str(digest), memory, (int(last[0]), str(last[1])))
+            replayed = bool(flag[0]) if flag else True  # written before own states: replays
+            return Derivation(str(digest), memory, (int(last[0]), str(last[1])), replayed)
         except (ValueError, TypeError):  # not one of ours: as if none were kept
             return None
 
@@ -172,6 +192,44 @@ def mark_push(conn: Connection, uids: Iterable[str]) -> None:
     rows = [(PUSH_KIND, uid, "") for uid in uids]
     for chunk in chunks(rows, 5000):
         conn.exec_driver_sql(_SET_SHADOW, list(chunk))
+
+
+def mark_mixed(conn: Connection, uids: Iterable[str]) -> None:
+    """These cards hold reviews another device made: their state is a merge (replayed)."""
+    rows = [(MIXED, uid, "") for uid in uids]
+    for chunk in chunks(rows, 5000):
+        conn.exec_driver_sql(_SET_SHADOW, list(chunk))
+
+
+def mixed_cards(conn: Connection, uids: Sequence[str]) -> set[str]:
+    """Which of these cards hold reviews another device made."""
+    out: set[str] = set()
+    for chunk in chunks(list(uids)):
+        rows = conn.execute(
+            select(SHADOW.c.uid).where(SHADOW.c.kind == MIXED, SHADOW.c.uid.in_(chunk))
+        )
+        out.update(str(r[0]) for r in rows)
+    return out
+
+
+_MIXED_READY = "sync_mixed_ready"
+
+
+def mark_mixed_before(conn: Connection) -> None:
+    """Once per collection: mark the cards derived by a sync that kept no :data:`MIXED` marks.
+
+    A collection synced by an earlier version may hold other devices' reviews unmarked; its
+    derived cards are taken as mixed (replayed as before), which is always safe.
+    """
+    ready = conn.exec_driver_sql("SELECT 1 FROM setting WHERE key = ?", (_MIXED_READY,)).first()
+    if ready is not None:
+        return
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO syncshadow (kind, uid, hash) "
+        "SELECT ?, uid, '' FROM syncshadow WHERE kind = ?",
+        (MIXED, KIND),
+    )
+    conn.exec_driver_sql("INSERT INTO setting (key, value) VALUES (?, '1')", (_MIXED_READY,))
 
 
 _UPDATE = queue.UPDATE_MEMORY

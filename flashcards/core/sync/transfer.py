@@ -81,10 +81,11 @@ def naive_utc(value: Any) -> Any:
 def pull_logs(conn: Connection, since: int) -> list[tuple[Any, ...]]:
     """The server's reviews after usn ``since``, read through a server-side cursor.
 
-    Each is ``uid, card_uid, deck_uid, usn`` and then :data:`LOG_VALUES`, times as SQLite's text.
+    Each is ``uid, card_uid, deck_uid, usn, device`` (the device that pushed it) and then
+    :data:`LOG_VALUES`, times as SQLite's text.
     """
     logs = server.LOGS
-    picked: list[Any] = [logs.c.uid, logs.c.card_uid, logs.c.deck_uid, logs.c.usn]
+    picked: list[Any] = [logs.c.uid, logs.c.card_uid, logs.c.deck_uid, logs.c.usn, logs.c.device]
     for name in LOG_VALUES:
         column = logs.c[name]
         if name in _LOG_TIMES:
