@@ -6,7 +6,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from flashcards.core.collection import Collection
-from flashcards.core.sync import dirty
+from flashcards.core.presets import DeckSettings
+from flashcards.core.scheduler import optimize
+from flashcards.core.sync import derived, dirty
 from flashcards.core.sync.client import sync
 from flashcards.core.tables import CARD, NOTE
 from tests.sync.devices import T0, answer_due, device, full_replay_differences, state
@@ -141,3 +143,56 @@ def test_an_incremental_sync_sends_what_the_triggers_noted(tmp_path: Path, serve
     sync(b, server_url, now + timedelta(minutes=2))
     assert state(b) == state(a)
     assert noted(b) == 0
+
+
+def test_a_collection_synced_before_own_states_replays_its_merged_cards(
+    tmp_path: Path, server_url: str
+) -> None:
+    """A collection synced by the version that replayed every card kept no marks of the cards
+    holding other devices' reviews: its first sync marks every card it derived as mixed, so a
+    card with reviews from elsewhere is not sent as this device's own state."""
+    a, b = device(tmp_path, "a"), device(tmp_path, "b")
+    for i in range(3):
+        a.notes.add("Words", "basic", f"front {i}", f"back {i}", T0, uid=f"w{i}")
+    now = T0 + timedelta(hours=1)
+    answer_due(a, now, [3, 3, 3])
+    sync(a, server_url, now + timedelta(minutes=1))
+    sync(b, server_url, now + timedelta(minutes=2))
+    with b.engine.begin() as conn:  # as the earlier version left it: no marks, no setting
+        conn.exec_driver_sql("DELETE FROM syncshadow WHERE kind = ?", (derived.MIXED,))
+        conn.exec_driver_sql("DELETE FROM setting WHERE key = 'sync_mixed_ready'")
+    later = now + timedelta(days=1)
+    merged = _answered(b, answer_due(b, later, [3]))
+    report = sync(b, server_url, later + timedelta(minutes=1))
+    assert report.replayed == len(merged) == 1
+    assert set(full_replay_differences(b)) & _card_ids(b, merged) == set()
+    sync(a, server_url, later + timedelta(minutes=2))
+    assert state(a) == state(b)
+
+
+def test_a_reschedule_without_a_review_goes_up_for_own_cards(
+    tmp_path: Path, server_url: str
+) -> None:
+    """Recomputing memory states and rescheduling (as after optimizing) writes no review: the
+    states of this device's own cards go up as they are, and the other device takes them."""
+    a, b = device(tmp_path, "a"), device(tmp_path, "b")
+    for i in range(4):
+        a.notes.add("Words", "basic", f"front {i}", f"back {i}", T0, uid=f"w{i}")
+    day = T0 + timedelta(hours=1)
+    for n in range(3):  # three days of answers: review cards
+        answer_due(a, day + timedelta(days=4 * n), [3, 3, 3, 3])
+    sync(a, server_url, day + timedelta(days=9))
+    sync(b, server_url, day + timedelta(days=9, minutes=1))
+    assert state(a) == state(b)
+    before = state(a)["cards"]
+    deck = a.decks.id("Words")
+    preset = a.presets.of_deck(deck)
+    a.presets.update(preset, DeckSettings(desired_retention=0.8), day + timedelta(days=10))
+    optimize.update_memory_states(a, [deck], reschedule=True, now=day + timedelta(days=10))
+    assert state(a)["cards"] != before
+    report = sync(a, server_url, day + timedelta(days=10, minutes=1))
+    assert report.replayed == 0 and "review" not in report.sent
+    sync(b, server_url, day + timedelta(days=10, minutes=2))
+    assert state(b) == state(a)
+    again = sync(a, server_url, day + timedelta(days=10, minutes=3))
+    assert again.sent == {}  # noted once: sent once

@@ -1020,20 +1020,28 @@ def _derive(
     """Give every card whose review set may have changed the state derived from that set.
 
     The candidates are the cards that gained reviews from the server, those with reviews not
-    sent yet, and those the server sent a derived state for. A card whose (merged) set of rated
-    reviews is the one the server's state was derived from takes that state; a card whose
-    reviews are all this device's (not mixed) keeps its state, which is its derived state; a
-    mixed one whose set is the one its own state was derived from (and whose state has not
-    changed since) keeps it; any other is replayed. Replayed states, and kept ones not sent
-    yet, go up with the push.
+    sent yet, those the server sent a derived state for, and this device's own cards whose state
+    changed here without a review (a reschedule, a recompute of memory states: their state is
+    sent as it is; a mixed card's such change is not sent, and its next replay replaces it). A
+    card whose (merged) set of rated reviews is the one the server's state was derived from
+    takes that state; a card whose reviews are all this device's (not mixed) keeps its state,
+    which is its derived state; a mixed one whose set is the one its own state was derived from
+    (and whose state has not changed since) keeps it; any other is replayed. Replayed states,
+    and kept ones not sent yet, go up with the push.
     """
     theirs = {
         str(row["uid"]): row for row in pulled_cards if row.get(server.DERIVED_FROM) is not None
     }
     # A literal -1: SQLite uses the partial index of unsent reviews only for the constant.
     pending = {int(r[0]) for r in conn.exec_driver_sql(_UNSENT_CARDS)}
+    changed = derived.changed_cards(conn)
     ids = touched | pending | {card_id for card_id, _deck in writer.cards_of(theirs).values()}
+    if changed:
+        changed_uids = card_uids(conn, changed)
+        not_own = derived.mixed_cards(conn, list(changed_uids.values()))
+        ids |= {i for i, uid in changed_uids.items() if uid not in not_own}
     if not ids:
+        derived.watch_changes(conn)
         return
     uids = card_uids(conn, ids)
     sets = derived.rated_reviews(conn, list(uids))
@@ -1084,6 +1092,7 @@ def _derive(
         conn, ((uids[i], derived.Derivation(digests[i], m, k, r)) for i, m, k, r in done)
     )
     derived.mark_push(conn, [*push, *(uids[i] for i in own), *(uids[i] for i in replayed_now)])
+    derived.watch_changes(conn)  # the states written here are derived ones: not changes
     report.replayed += len(replayed_now)
     report.resumed += len(resume)
 

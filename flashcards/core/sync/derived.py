@@ -212,6 +212,37 @@ def mixed_cards(conn: Connection, uids: Sequence[str]) -> set[str]:
     return out
 
 
+#: ``syncshadow`` kind of the cards (local id) whose state changed since the last merge, noted
+#: by a trigger whoever changed it: an answer, or a change without a review (a reschedule after
+#: optimizing, a recompute of memory states), which a card of this device's own sends up too.
+CHANGED = "state_changed"
+_CHANGED_TRIGGER = (
+    "CREATE TRIGGER IF NOT EXISTS sync_card_state_changed AFTER UPDATE OF "
+    f"{', '.join(server.DERIVED)} ON card FOR EACH ROW BEGIN "
+    f"INSERT OR IGNORE INTO syncshadow (kind, uid, hash) VALUES ('{CHANGED}', NEW.id, ''); END"
+)
+
+
+def changed_cards(conn: Connection) -> set[int]:
+    """The cards whose state changed since the last merge (none before :func:`watch_changes`)."""
+    rows = conn.exec_driver_sql("SELECT uid FROM syncshadow WHERE kind = ?", (CHANGED,))
+    return {int(r[0]) for r in rows}
+
+
+def forget_changed(conn: Connection) -> None:
+    """The changes noted are merged (the merge's own writes noted too): none left."""
+    conn.exec_driver_sql("DELETE FROM syncshadow WHERE kind = ?", (CHANGED,))
+
+
+def watch_changes(conn: Connection) -> None:
+    """Note the cards' state changes from now on.
+
+    Made after a merge's writes: a first download of 100,000 cards notes none of its own.
+    """
+    forget_changed(conn)
+    conn.exec_driver_sql(_CHANGED_TRIGGER)
+
+
 _MIXED_READY = "sync_mixed_ready"
 
 
