@@ -257,15 +257,17 @@ def _replay(tmp_path: Path, scenario: str, sessions: list[dict[str, Any]]) -> di
 def _swap(col: Collection, ours: int, anki: int) -> None:
     queue = col.sched._queue  # noqa: SLF001 - the test aligns the order of equal reviews
     assert queue is not None
-    ids = [card_id for card_id, _ in queue.main]
+    main = [(card_id, kind) for card_id, kind in queue.order_of_main()]
+    ids = [card_id for card_id, _ in main]
     if ours not in ids:
         return
     i = ids.index(ours)
     if anki in ids:  # both gathered: Anki's comes first
         j = ids.index(anki)
-        queue.main[i], queue.main[j] = queue.main[j], queue.main[i]
+        main[i], main[j] = main[j], main[i]
     else:  # a limit cut the day's reviews: Anki gathered its card, we gathered ours
-        queue.main[i] = (anki, queue.main[i][1])
+        main[i] = (anki, main[i][1])
+    queue.set_main(main)
 
 
 @pytest.mark.parametrize("scenario", ["off", "on"])
