@@ -1515,6 +1515,10 @@
         <source>{n}y</source>
         <translation>{n}年</translation>
     </message>
+    <message>
+        <source>(end)</source>
+        <translation>(終了)</translation>
+    </message>
 </context>
 <context>
     <name>MainController</name>
