@@ -88,7 +88,7 @@ def _columns(conn: Connection, table_name: str) -> set[str]:
 def _detect_version(conn: Connection) -> int:
     """The version of a collection whose version row is missing (a crash before the stamp)."""
     if "preview" in _columns(conn, "reviewlog"):
-        return 11
+        return 12 if "anki_config" in _columns(conn, "preset") else 11
     if "preset" in inspect(conn).get_table_names():
         return 10
     if "original_deck_id" in _columns(conn, "card"):
@@ -449,6 +449,16 @@ def _to_v11(engine: Engine) -> None:
             )
 
 
+def _to_v12(engine: Engine) -> None:
+    # A preset's own Anki options (those we do not model): none known for existing presets, so
+    # an export gives them Anki's defaults, as before.
+    with engine.begin() as conn:
+        if "anki_config" not in _columns(conn, "preset"):
+            conn.execute(
+                text("ALTER TABLE preset ADD COLUMN anki_config VARCHAR NOT NULL DEFAULT '{}'")
+            )
+
+
 #: ``STEPS[n]`` upgrades a collection from version ``n`` to ``n + 1``.
 STEPS: dict[int, Callable[[Engine], None]] = {
     1: _to_v2,
@@ -461,6 +471,7 @@ STEPS: dict[int, Callable[[Engine], None]] = {
     8: _to_v9,
     9: _to_v10,
     10: _to_v11,
+    11: _to_v12,
 }
 
 

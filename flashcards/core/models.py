@@ -122,6 +122,9 @@ class Preset(SQLModel, table=True):
     new_sort_order: int = _with_server_default(0)
     new_insert_order: int = _with_server_default(0)
     fsrs_params: str = _with_server_default("")
+    # The Anki preset's own options as it came (Anki's legacy JSON, ``{}`` for one made here):
+    # export lays ours over it, so the options we do not model go back to Anki unchanged.
+    anki_config: str = _with_server_default("{}")
     anki_preset_id: int | None = Field(default=None, sa_type=BigInteger)
     anki_modified: datetime | None = _dt(nullable=True)
     modified: datetime = _dt()

@@ -184,10 +184,12 @@ def insert_preset(
     settings: DeckSettings,
     now: datetime,
     anki_id: int | None = None,
+    anki_config: str = "{}",
 ) -> int:
     """Add a preset in ``conn``'s transaction; returns its id (for the importer and the API).
 
-    With ``anki_id``, the preset is that Anki preset as Anki last changed it (at ``now``).
+    With ``anki_id``, the preset is that Anki preset as Anki last changed it (at ``now``);
+    ``anki_config`` its own options as Anki's legacy JSON (see ``Preset.anki_config``).
     """
     made = conn.execute(
         PRESET.insert().values(
@@ -195,6 +197,7 @@ def insert_preset(
             anki_preset_id=anki_id,
             anki_modified=None if anki_id is None else utcnow_guard(now),
             modified=utcnow_guard(now),
+            anki_config=anki_config,
             **settings.columns(),
         )
     ).inserted_primary_key
@@ -314,7 +317,13 @@ class PresetManager:
             NotFoundError: If there is no preset ``preset_id``.
         """
         source = self.get(preset_id)
-        return self.add(name, now, source.settings)
+        with self._engine.begin() as conn:
+            # Anki's clone copies every option: the ones we do not model go along too.
+            kept = conn.execute(select(PRESET.c.anki_config).where(PRESET.c.id == preset_id))
+            made = insert_preset(
+                conn, _clean_name(name), source.settings, now, anki_config=str(kept.scalar_one())
+            )
+        return announce(self._notify, made, Change.OPTIONS)
 
     def rename(self, preset_id: int, name: str, now: datetime) -> OpResult[None]:
         """Rename a preset.

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 #: The schema this version of the app writes (see :mod:`flashcards.core.migrations`).
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 #: SQLite ``PRAGMA application_id`` of a Flashcards collection ("FLCD").
 APPLICATION_ID = 0x464C4344

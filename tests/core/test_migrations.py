@@ -247,7 +247,7 @@ def test_the_newest_version_is_recognised_without_its_version_row(tmp_path: Path
     conn.close()
     engine = create_engine(sqlite_url(db))
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == SCHEMA_VERSION == 11
+        assert migrations.read_version(connection) == SCHEMA_VERSION == 12
     engine.dispose()
 
 
@@ -520,9 +520,44 @@ def test_version_11_marks_every_earlier_review_as_no_preview(tmp_path: Path) -> 
     with engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM setting WHERE key = 'schema_version'")
     with engine.connect() as connection:
-        assert migrations.read_version(connection) == SCHEMA_VERSION == 11
+        assert migrations.read_version(connection) == SCHEMA_VERSION
         rows = connection.exec_driver_sql("SELECT * FROM reviewlog ORDER BY id").fetchall()
         assert rows == after
+    engine.dispose()
+    fresh = tmp_path / "fresh.db"
+    open_collection(sqlite_url(fresh)).close()
+    assert shape(db) == shape(fresh)
+
+
+def test_version_12_keeps_every_preset_and_gives_it_no_anki_options(tmp_path: Path) -> None:
+    db = v9_collection(tmp_path / "collection.db")
+    engine = create_engine(sqlite_url(db))
+    assert migrations.upgrade(engine, 9, target=11) == 11
+    # A schema-11 preset table, as schema 11 made it: without the column.
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE preset DROP COLUMN anki_config")
+        before = connection.exec_driver_sql("SELECT * FROM preset ORDER BY id").fetchall()
+    engine.dispose()
+    assert before
+    open_collection(sqlite_url(db), tz=UTC).close()
+    assert (tmp_path / "backups" / "before-schema-12.db").exists()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (12,)
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(preset)")]
+    rows = conn.execute("SELECT * FROM preset ORDER BY id").fetchall()
+    conn.close()
+    # Every preset as it was, with no Anki options of its own (export gives Anki's defaults).
+    kept = columns.index("anki_config")
+    assert [row[:kept] + row[kept + 1 :] for row in rows] == before
+    assert {row[kept] for row in rows} == {"{}"}
+    # Run again (a crash before the stamp): nothing changes; recognised without its row.
+    engine = create_engine(sqlite_url(db))
+    migrations.STEPS[11](engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM setting WHERE key = 'schema_version'")
+    with engine.connect() as connection:
+        assert migrations.read_version(connection) == 12
+        assert connection.exec_driver_sql("SELECT * FROM preset ORDER BY id").fetchall() == rows
     engine.dispose()
     fresh = tmp_path / "fresh.db"
     open_collection(sqlite_url(fresh)).close()

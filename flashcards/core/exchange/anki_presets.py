@@ -4,7 +4,8 @@ Both of Anki's shapes: the JSON of ``col.dconf`` (schema 11) and the ``deck_conf
 protobuf (schema 18); learning steps, limits, desired retention, maximum interval, bury options,
 leech threshold and action, the new-card gather, sort and insertion orders (those the queue
 cannot follow become Anki's defaults) and FSRS parameters (FSRS-6, or FSRS-5 completed), every
-number checked and clamped.
+number checked and clamped. Each preset's own options are kept too, as Anki's legacy JSON
+(:func:`legacy_config`), so that export gives back those we do not model.
 """
 
 from __future__ import annotations
@@ -101,6 +102,95 @@ def _fsrs_params(six: list[float], five: list[float]) -> tuple[float, ...]:
     else:
         return ()
     return params if scheduling.valid_parameters(params) else ()
+
+
+#: A kept preset's JSON larger than this is not kept (a real one is about a kilobyte).
+MAX_CONFIG = 65536
+
+#: Options of a current preset (protobuf field numbers of Anki's ``DeckConfig.Config``) that we
+#: do not model, by the legacy JSON key Anki writes them under ("new.x": inside ``new``), and
+#: their kind: a whole number, a flag (``"not"``: stored inverted), a float, a text, a list.
+_UNMODELLED: dict[int, tuple[str, str]] = {
+    3: ("fsrsWeights", "floats"),
+    4: ("easyDaysPercentages", "floats"),
+    5: ("fsrsParams5", "floats"),
+    11: ("new.initialFactor", "ease"),
+    12: ("rev.ease4", "float"),
+    13: ("rev.hardFactor", "float"),
+    14: ("lapse.mult", "float"),
+    15: ("rev.ivlFct", "float"),
+    17: ("lapse.minInt", "int"),
+    23: ("autoplay", "not"),
+    24: ("maxTaken", "int"),
+    25: ("timer", "bool"),
+    26: ("replayq", "not"),
+    30: ("newMix", "int"),
+    31: ("interdayLearningMix", "int"),
+    33: ("reviewOrder", "int"),
+    35: ("newPerDayMinimum", "int"),
+    36: ("questionAction", "int"),
+    38: ("stopTimerOnAnswer", "bool"),
+    40: ("sm2Retention", "float"),
+    41: ("secondsToShowQuestion", "float"),
+    42: ("secondsToShowAnswer", "float"),
+    43: ("answerAction", "int"),
+    44: ("waitForAudio", "bool"),
+    45: ("weightSearch", "text"),
+    46: ("ignoreRevlogsBeforeDate", "text"),
+}
+
+
+def _proto_value(kind: str, values: list[int | bytes]) -> object:
+    """One option's value as the legacy JSON has it (absent from the message: proto's zero)."""
+    if kind == "floats":
+        return _floats(values)
+    last = values[-1] if values else 0
+    if kind == "text":
+        return last.decode("utf-8", "replace") if isinstance(last, bytes) else ""
+    if isinstance(last, bytes):
+        raise InputError("a number option is a byte string")
+    if kind in ("float", "ease"):
+        number = _floats([last])[0] if values else 0.0
+        return round(number * 1000) if kind == "ease" else number
+    if kind == "not":
+        return not last
+    if kind == "bool":
+        return bool(last)
+    return clamp_int(last, 0, 2**32 - 1, 0)
+
+
+def _proto_config(fields: dict[int, list[int | bytes]]) -> dict[str, Any]:
+    """The options we do not model of a current preset, as Anki's legacy JSON has them."""
+    config: dict[str, Any] = {"new": {}, "rev": {}, "lapse": {}}
+    other = fields.get(255, [b""])[-1]
+    if isinstance(other, bytes) and other:
+        # Keys Anki keeps without knowing them (an add-on's, a newer version's), as it does.
+        try:
+            extra = json.loads(other)
+        except ValueError:
+            extra = None
+        if isinstance(extra, dict):
+            for key, value in extra.items():
+                if key in config and isinstance(value, dict):
+                    config[key].update(value)
+                else:
+                    config[key] = value
+    for number, (key, kind) in _UNMODELLED.items():
+        value = _proto_value(kind, fields.get(number, []))
+        if key == "timer":
+            value = int(bool(value))  # the legacy JSON's timer is a number (0 or 1)
+        group, _, name = key.rpartition(".")
+        (config[group] if group else config)[name] = value
+    if 18 in fields or 19 in fields:  # the graduating intervals (good, easy)
+        good, easy = (_proto_value("int", fields.get(n, [])) for n in (18, 19))
+        config["new"]["ints"] = [good, easy, 0]
+    return config
+
+
+def _kept(config: dict[str, Any]) -> str:
+    """A preset's options as kept: JSON, or none when it is too large to be a real one."""
+    text = json.dumps(config, sort_keys=True)
+    return text if len(text) <= MAX_CONFIG else "{}"
 
 
 @dataclass(frozen=True)
@@ -206,9 +296,10 @@ def read_presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiPres
                         orders=(first.get(34, 0), first.get(32, 0), first.get(20, 0)),
                     )
                 )
+                config = _kept(_proto_config(fields))
             except (InputError, struct.error):
                 continue
-            out[key] = AnkiPreset(key, str(name)[:MAX_PRESET_NAME], settings, _when(mtime))
+            out[key] = AnkiPreset(key, str(name)[:MAX_PRESET_NAME], settings, _when(mtime), config)
         return out
     if "dconf" not in {c[1] for c in db.execute("PRAGMA table_info(col)")}:
         return out
@@ -243,5 +334,5 @@ def read_presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiPres
         except ValueError:
             continue
         name = str(conf.get("name", ""))[:MAX_PRESET_NAME]
-        out[key] = AnkiPreset(key, name, settings, _when(conf.get("mod", 0)))
+        out[key] = AnkiPreset(key, name, settings, _when(conf.get("mod", 0)), _kept(conf))
     return out

@@ -128,12 +128,15 @@ class AnkiPreset:
         name: Its name.
         settings: Its options, as ours.
         modified: When it was last changed (Anki's ``mtime``; the epoch when never).
+        config: Every option it has, as Anki's legacy JSON (kept so that export gives back
+            the options we do not model).
     """
 
     id: int
     name: str
     settings: DeckSettings
     modified: datetime
+    config: str = "{}"
 
 
 @dataclass

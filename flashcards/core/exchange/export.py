@@ -6,6 +6,7 @@ import copy
 import csv
 import itertools
 import json
+import math
 import os
 import sqlite3
 import tempfile
@@ -395,13 +396,117 @@ def _write_presets(
             anki_id = anki_id_of(row)
             written[ours] = anki_id
             settings = DeckSettings.from_columns(row)
+            own = _laid_over(base, str(row["anki_config"]))
             conf[str(anki_id)] = _anki_preset(
-                base, anki_id, str(row["name"]), settings, row["modified"]
+                own, anki_id, str(row["name"]), settings, row["modified"]
             )
         deck = by_deck_id.get(deck_id_for(name))
         if deck is not None:
             deck["conf"] = anki_id
     db.execute("UPDATE col SET dconf = ?, decks = ?", (json.dumps(conf), json.dumps(decks)))
+
+
+#: The largest whole number most of Anki's preset options take (an i32 or a u32 in Anki).
+_I32 = 2**31 - 1
+#: The largest a 32-bit float (Anki's option numbers) holds.
+_F32 = 3.4e38
+
+
+def _same_kind(kind: object, value: object) -> bool:
+    """Whether a kept option's value is one Anki reads where ``kind`` is its kind.
+
+    ``kind`` is a flag (a bool), a whole number (the largest allowed), a float (any finite
+    32-bit one), a text, or a list of one such kind.
+    """
+    if isinstance(kind, bool) or isinstance(value, bool):
+        return isinstance(kind, bool) and isinstance(value, bool)
+    if isinstance(kind, int):
+        return isinstance(value, int) and 0 <= value <= kind
+    if isinstance(kind, float):
+        return isinstance(value, int | float) and math.isfinite(value) and abs(value) <= _F32
+    if isinstance(kind, list):
+        return isinstance(value, list) and all(_same_kind(kind[0], v) for v in value)
+    return isinstance(value, type(kind))
+
+
+#: The kind of each option of Anki's preset (legacy JSON), for :func:`_same_kind`: a kept
+#: value of another kind would make Anki refuse the whole package.
+_ANKI_KINDS: dict[str, Any] = {
+    "answerAction": _I32,
+    "autoplay": True,
+    "buryInterdayLearning": False,
+    "desiredRetention": 0.0,
+    "easyDaysPercentages": [0.0],
+    "fsrsParams5": [0.0],
+    "fsrsParams6": [0.0],
+    "fsrsWeights": [0.0],
+    "ignoreRevlogsBeforeDate": "",
+    "interdayLearningMix": _I32,
+    "maxTaken": _I32,
+    "newGatherPriority": _I32,
+    "newMix": _I32,
+    "newPerDayMinimum": _I32,
+    "newSortOrder": _I32,
+    "questionAction": _I32,
+    "replayq": True,
+    "reviewOrder": _I32,
+    "secondsToShowAnswer": 0.0,
+    "secondsToShowQuestion": 0.0,
+    "sm2Retention": 0.0,
+    "stopTimerOnAnswer": False,
+    "timer": 255,
+    "waitForAudio": True,
+    "weightSearch": "",
+}
+#: The same for the options of its groups (``new``, ``rev``, ``lapse``).
+_GROUP_KINDS: dict[str, dict[str, Any]] = {
+    "new": {
+        "bury": False,
+        "delays": [0.0],
+        "initialFactor": 65535,
+        "ints": [65535],
+        "order": 1,
+        "perDay": _I32,
+    },
+    "rev": {
+        "bury": False,
+        "ease4": 0.0,
+        "ivlFct": 0.0,
+        "maxIvl": _I32,
+        "perDay": _I32,
+        "hardFactor": 0.0,
+    },
+    "lapse": {"delays": [0.0], "leechAction": 1, "leechFails": _I32, "minInt": _I32, "mult": 0.0},
+}
+
+
+def _laid_over(base: dict[str, Any], kept: str) -> dict[str, Any]:
+    """Anki's default preset with a preset's own kept options (those Anki could read) over it.
+
+    A kept option of a kind Anki's default does not have is left out (the package may not
+    have come from Anki); options Anki does not know are kept, as Anki keeps them.
+    """
+    out: dict[str, Any] = copy.deepcopy(base)
+    try:
+        own = json.loads(kept)
+    except ValueError:
+        own = None
+    if not isinstance(own, dict):
+        return out
+    for key, value in own.items():
+        if key in _GROUP_KINDS:
+            kinds = _GROUP_KINDS[key]
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                # The base's keys Anki no longer has (genanki's "separate", "minSpace", ...)
+                # would arrive in Anki as keys the preset never had.
+                group = {k: v for k, v in out[key].items() if k in kinds}
+                for name, inner in value.items():
+                    if name not in kinds or _same_kind(kinds[name], inner):
+                        group[name] = inner
+                out[key] = group
+        elif key not in _ANKI_KINDS or _same_kind(_ANKI_KINDS[key], value):
+            out[key] = value
+    return out
 
 
 def _anki_preset(

@@ -297,14 +297,23 @@ def _take_preset(
         )
     if row is None:
         made = insert_preset(
-            conn, preset.name or "Anki", preset.settings, preset.modified, anki_id=preset.id
+            conn,
+            preset.name or "Anki",
+            preset.settings,
+            preset.modified,
+            anki_id=preset.id,
+            anki_config=preset.config,
         )
         return made, True
     preset_id = int(row["id"])
-    same = DeckSettings.from_columns(row) == preset.settings
+    same = DeckSettings.from_columns(row) == preset.settings and row["anki_config"] == preset.config
     if preset.modified <= row["modified"] or (same and row["name"] == preset.name):
         return preset_id, False
-    values: dict[str, Any] = {"modified": preset.modified, "anki_modified": preset.modified}
+    values: dict[str, Any] = {
+        "modified": preset.modified,
+        "anki_modified": preset.modified,
+        "anki_config": preset.config,
+    }
     if preset_id != DEFAULT_PRESET_ID and preset.name:
         values["name"] = preset.name
     conn.execute(

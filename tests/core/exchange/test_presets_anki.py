@@ -116,6 +116,9 @@ for name, v in args["presets"].items():
     conf["newGatherPriority"], conf["newSortOrder"] = v["gather"], v["sort"]
     conf["new"]["order"] = v["insert"]
     conf["fsrsParams6"] = v["params"]
+    for key, value in args.get("unmodelled", {}).get(name, {}).items():
+        group, _, inner = key.rpartition(".")
+        (conf[group] if group else conf)[inner] = value
     col.decks.update_config(conf)
     ids[name] = pid
 for deck, preset in args["decks"].items():
@@ -133,6 +136,7 @@ for legacy, out in ((True, args["legacy"]), (False, args["current"])):
     )
     col.export_anki_package(out_path=out, options=options, limit=None)
 result = {"ids": ids, "presets": {name: values(col.decks.get_config(i)) for name, i in ids.items()}}
+result["configs"] = {name: col.decks.get_config(i) for name, i in ids.items()}
 col.close()
 """
 )
@@ -157,6 +161,48 @@ col.close()
 )
 
 
+#: Options of the Japanese preset we do not model, away from Anki's defaults ("new.x": in new).
+UNMODELLED = {
+    "reviewOrder": 3,
+    "newMix": 1,
+    "interdayLearningMix": 2,
+    "easyDaysPercentages": [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0],
+    "maxTaken": 120,
+    "timer": 1,
+    "autoplay": False,
+    "replayq": False,
+    "sm2Retention": 0.85,
+    "new.initialFactor": 2300,
+    "new.ints": [2, 5, 0],
+    "rev.ease4": 1.5,
+    "rev.hardFactor": 1.1,
+    "lapse.minInt": 3,
+    "lapse.mult": 0.2,
+}
+
+#: Every deck's Anki preset, whole (legacy JSON).
+IMPORT_WHOLE = """
+col = Collection(args["path"])
+request = ImportAnkiPackageRequest(
+    package_path=args["package"],
+    options=ImportAnkiPackageOptions(
+        with_scheduling=True, with_deck_configs=True, merge_notetypes=False
+    ),
+)
+col.import_anki_package(request)
+result = {
+    entry.name: col.decks.config_dict_for_deck_id(entry.id)
+    for entry in col.decks.all_names_and_ids()
+}
+col.close()
+"""
+
+
+def _option(conf: dict[str, Any], key: str) -> Any:
+    group, _, inner = key.rpartition(".")
+    return (conf[group] if group else conf)[inner]
+
+
 def _built(now: datetime, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Path]]:
     (tmp_path / "anki").mkdir()
     packages = {"legacy": tmp_path / "legacy.apkg", "current": tmp_path / "current.apkg"}
@@ -166,6 +212,7 @@ def _built(now: datetime, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Pat
         path=str(tmp_path / "anki" / "collection.anki2"),
         presets={"Japanese": _anki_values(JAPANESE), "Slow": _anki_values(SLOW)},
         decks=DECKS,
+        unmodelled={"Japanese": UNMODELLED},
         legacy=str(packages["legacy"]),
         current=str(packages["current"]),
     )
@@ -265,3 +312,56 @@ def test_a_preset_changed_here_reaches_the_anki_it_came_from(
     _check_values(vocab, changed)
     assert anki["Other"]["id"] == built["ids"]["Slow"]
     _check_values(anki["Other"], SLOW)
+
+
+@pytest.mark.parametrize("flavour", ["legacy", "current"])
+def test_options_we_do_not_model_go_back_to_a_fresh_anki_as_they_came(
+    col: Collection, now: datetime, tmp_path: Path, flavour: str
+) -> None:
+    built, packages = _built(now, tmp_path)
+    original = built["configs"]["Japanese"]
+    for key, value in UNMODELLED.items():  # Anki holds what we asked for
+        assert _option(original, key) == pytest.approx(value), key
+    exchange.import_file(col, packages[flavour], now)
+    out = tmp_path / "ours.apkg"
+    exchange.export_apkg(col, out, now + timedelta(minutes=1))
+    (tmp_path / "fresh").mkdir()
+    fresh = str(tmp_path / "fresh" / "collection.anki2")
+    anki = run_anki(IMPORT_WHOLE, now + timedelta(minutes=2), path=fresh, package=str(out))
+    arrived = anki["JA::Vocab"]
+    assert arrived["id"] == original["id"] and anki["JA::Kanji"]["id"] == original["id"]
+    # Every option but the preset's bookkeeping equals the original's, modelled or not.
+    skip = {"mod", "usn"}
+    assert {k: v for k, v in arrived.items() if k not in skip} == {
+        k: v for k, v in original.items() if k not in skip
+    }
+    # The other preset kept Anki's defaults for them.
+    assert anki["Other"]["reviewOrder"] == 0 and anki["Other"]["maxTaken"] == 60
+
+
+def test_a_clone_keeps_the_options_we_do_not_model_and_damaged_ones_are_left_out(
+    col: Collection, now: datetime, tmp_path: Path
+) -> None:
+    built, packages = _built(now, tmp_path)
+    exchange.import_file(col, packages["current"], now)
+    clone = col.presets.clone(col.presets.find("Japanese"), "Japanese copy", now).value
+    col.presets.set_for_decks([col.decks.id("Other")], clone, now)
+    # A preset whose kept options are damaged (a package not from Anki): the ones Anki could
+    # not read are left out, the rest go, and Anki imports the package.
+    damaged = '{"reviewOrder": "x", "maxTaken": 90, "rev": {"ease4": [1]}, "lapse": 3}'
+    with col.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE preset SET anki_config = ? WHERE id = 1", (damaged,))
+    col.presets.update(1, DeckSettings(new_per_day=9), now)
+    out = tmp_path / "ours.apkg"
+    exchange.export_apkg(col, out, now + timedelta(minutes=1))
+    (tmp_path / "fresh").mkdir()
+    fresh = str(tmp_path / "fresh" / "collection.anki2")
+    anki = run_anki(IMPORT_WHOLE, now + timedelta(minutes=2), path=fresh, package=str(out))
+    copied = anki["Other"]
+    assert copied["name"] == "Japanese copy" and copied["id"] != built["ids"]["Japanese"]
+    for key, value in UNMODELLED.items():
+        assert _option(copied, key) == pytest.approx(value), key
+    default = anki["JA"]
+    assert default["new"]["perDay"] == 9 and default["maxTaken"] == 90
+    assert default["reviewOrder"] == 0 and default["rev"]["ease4"] == pytest.approx(1.3)
+    assert default["lapse"]["leechFails"] == 8
