@@ -34,6 +34,9 @@ class NewGather:
     DECK = 0
     LOWEST_POSITION = 1
     HIGHEST_POSITION = 2
+    RANDOM_NOTES = 3
+    RANDOM_CARDS = 4
+    DECK_THEN_RANDOM_NOTES = 5
 
 
 class NewSort:
@@ -41,6 +44,9 @@ class NewSort:
 
     TEMPLATE = 0
     NO_SORT = 1
+    TEMPLATE_THEN_RANDOM = 2
+    RANDOM_NOTE_THEN_TEMPLATE = 3
+    RANDOM_CARD = 4
 
 
 class NewInsert:
@@ -138,7 +144,7 @@ def check_settings(settings: DeckSettings) -> None:
         raise InputError("The leech threshold cannot be negative.")
     if settings.maximum_interval < 1:
         raise InputError("The maximum interval must be at least one day.")
-    if settings.new_gather_order not in (0, 1, 2) or settings.new_sort_order not in (0, 1):
+    if settings.new_gather_order not in range(6) or settings.new_sort_order not in range(5):
         raise InputError("That new-card order is not one this app can follow.")
     if settings.new_insert_order not in (0, 1):
         raise InputError("The new-card insertion order must be sequential or random.")

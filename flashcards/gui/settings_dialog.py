@@ -263,13 +263,22 @@ class SettingsDialog(QDialog):
         self.new_gather = QComboBox()
         for value, text in (
             (0, self.tr("Deck")),
+            (5, self.tr("Deck, then random notes")),
             (1, self.tr("Ascending position")),
             (2, self.tr("Descending position")),
+            (3, self.tr("Random notes")),
+            (4, self.tr("Random cards")),
         ):
             self.new_gather.addItem(text, value)
         self.new_sort = QComboBox()
-        self.new_sort.addItem(self.tr("Card template"), 0)
-        self.new_sort.addItem(self.tr("Order gathered"), 1)
+        for value, text in (
+            (0, self.tr("Card template")),
+            (1, self.tr("Order gathered")),
+            (2, self.tr("Card template, then random")),
+            (3, self.tr("Random note, then card template")),
+            (4, self.tr("Random")),
+        ):
+            self.new_sort.addItem(text, value)
         self.new_insert = QComboBox()
         self.new_insert.addItem(self.tr("Sequential"), 0)
         self.new_insert.addItem(self.tr("Random"), 1)

@@ -233,10 +233,8 @@ def _preset_settings(raw: _Raw) -> DeckSettings:
         bury_interday=bool(raw.bury[2]),
         leech_threshold=clamp_int(raw.leech[0], 0, MAX_PER_DAY, 0),
         leech_suspend=clamp_int(raw.leech[1], 0, 1, LEECH_TAG_ONLY) != LEECH_TAG_ONLY,
-        new_gather_order=_order(
-            raw.orders[0], (NewGather.DECK, NewGather.LOWEST_POSITION, NewGather.HIGHEST_POSITION)
-        ),
-        new_sort_order=_order(raw.orders[1], (NewSort.TEMPLATE, NewSort.NO_SORT)),
+        new_gather_order=_order(raw.orders[0], tuple(range(NewGather.DECK_THEN_RANDOM_NOTES + 1))),
+        new_sort_order=_order(raw.orders[1], tuple(range(NewSort.RANDOM_CARD + 1))),
         new_insert_order=_order(raw.orders[2], (0, 1)),
         fsrs_params=raw.fsrs,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, false, or_, select, text, update
@@ -26,7 +26,7 @@ from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
-from flashcards.core.presets import NewInsert, NewSort
+from flashcards.core.presets import NewInsert
 from flashcards.core.render import Faces, faces_of_row
 from flashcards.core.scheduler import custom_study as custom
 from flashcards.core.scheduler import fuzz, load_balance, new_order, preview, study_queue
@@ -319,6 +319,8 @@ class Scheduler:
         by_name = sorted(scope, key=lambda d: decks[d])
         # The new-card orders are those of the studied deck's preset, as in Anki.
         options = settings[root] if root is not None else DeckSettings()
+        # The random new-card orders change with the learner's day (Anki salts them with it).
+        salt = day_start.toordinal()
         return study_queue.build(
             root=root,
             day=day_start,
@@ -329,8 +331,8 @@ class Scheduler:
             intraday=intraday,
             interday=sorted(interday, key=by_day),
             reviews=sorted(reviews, key=by_day),
-            new_by_deck=new_order.gather(options.new_gather_order, by_name, new_cards),
-            sort_by_template=options.new_sort_order == NewSort.TEMPLATE,
+            new_by_deck=new_order.gather(options.new_gather_order, by_name, new_cards, salt),
+            sort_new=partial(new_order.sort_new, options.new_sort_order, salt),
         )
 
     def _build_filtered_queue(

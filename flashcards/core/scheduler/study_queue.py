@@ -23,7 +23,7 @@ learn-ahead limit.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -316,6 +316,7 @@ def build(
     reviews: Iterable[Candidate],
     new_by_deck: Iterable[tuple[int, Iterable[Candidate]]],
     sort_by_template: bool = True,
+    sort_new: Callable[[list[Candidate]], list[Candidate]] | None = None,
 ) -> StudyQueue:
     """Gather and order today's queue from the candidates, in Anki's order (see the module).
 
@@ -323,7 +324,8 @@ def build(
     order with its new cards in the order they were added (consumed only as far as needed),
     or, for a gather order by position across decks, one card at a time with its deck.
     ``sort_by_template`` is Anki's new-card sort order "card template" (False: "no sort",
-    the gathered order).
+    the gathered order); ``sort_new``, when given, sorts the gathered new cards instead (the
+    preset's sort order, :func:`flashcards.core.scheduler.new_order.sort_new`).
     """
     seen: dict[int, Bury] = {}
 
@@ -366,7 +368,9 @@ def build(
             gathered[Kind.NEW].append(card)
             tree.take(deck_id, Kind.NEW)
     new = gathered[Kind.NEW]
-    if sort_by_template:
+    if sort_new is not None:
+        new = sort_new(new)
+    elif sort_by_template:
         new = sorted(new, key=lambda c: c.ord)  # stable: Anki's template order
 
     reviews_first = [(c.card_id, Kind.REVIEW) for c in gathered[Kind.REVIEW]]

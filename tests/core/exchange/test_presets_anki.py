@@ -52,6 +52,7 @@ SLOW = DeckSettings(
     leech_threshold=12,
     leech_suspend=False,
     new_gather_order=NewGather.HIGHEST_POSITION,
+    new_sort_order=NewSort.RANDOM_NOTE_THEN_TEMPLATE,
 )
 #: Deck -> preset (None: Anki's Default): two presets shared by three decks.
 DECKS = {"JA": None, "JA::Vocab": "Japanese", "JA::Kanji": "Japanese", "Other": "Slow"}
