@@ -9,6 +9,7 @@ through :meth:`flashcards.core.decks.DeckManager.settings`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -115,6 +116,26 @@ class DeckSettings:
 
 #: The ``preset`` columns that hold options.
 OPTION_COLUMNS = tuple(f.name for f in fields(DeckSettings))
+
+
+def easy_days_of(anki_config: str) -> tuple[float, ...]:
+    """A preset's easy days (Anki's ``easyDaysPercentages``, Monday first) from its kept options.
+
+    Empty (every day normal, Anki's default) when it has none, or not seven fractions.
+    """
+    try:
+        config = json.loads(anki_config)
+    except ValueError:
+        return ()
+    days = config.get("easyDaysPercentages") if isinstance(config, dict) else None
+    if not isinstance(days, list) or len(days) != 7:
+        return ()
+    if not all(isinstance(d, int | float) and not isinstance(d, bool) for d in days):
+        return ()
+    values = tuple(float(d) for d in days)
+    if not all(0.0 <= d <= 1.0 for d in values) or values == (1.0,) * 7:
+        return ()
+    return values
 
 
 def format_params(params: tuple[float, ...]) -> str:

@@ -7,7 +7,7 @@ is due is one indexed query; :mod:`flashcards.core.scheduling` is the only user 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cached_property, partial
 from typing import Any
@@ -26,14 +26,14 @@ from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.models import UTCDateTime, utcnow_guard
 from flashcards.core.overview import DeckCounts
-from flashcards.core.presets import NewInsert
+from flashcards.core.presets import NewInsert, easy_days_of
 from flashcards.core.render import Faces, faces_of_row
 from flashcards.core.scheduler import custom_study as custom
 from flashcards.core.scheduler import fuzz, load_balance, new_order, preview, study_queue
 from flashcards.core.scheduler.due_load import DueLoad
 from flashcards.core.scheduler.reset_log import log_resets
 from flashcards.core.stats_data import forget_review
-from flashcards.core.tables import CARD, LOG, NOTE
+from flashcards.core.tables import CARD, LOG, NOTE, PRESET
 
 #: When nothing else is due, learning cards due within this span are shown early, and they
 #: count as due now (Anki's default learn-ahead limit).
@@ -138,6 +138,7 @@ class Scheduler:
         # through this object's own answers), and per deck the decks whose cards it counts.
         self._load: DueLoad | None = None
         self._preset_decks: dict[int, tuple[int, ...]] | None = None
+        self._easy_days: dict[int, tuple[float, ...]] | None = None  # by deck
 
     def _learner_day(self) -> scheduling.LearnerDay:
         """The collection's day boundary, as the scheduling rules take it."""
@@ -149,6 +150,7 @@ class Scheduler:
             self._totals = None
         if change & (Change.DECKS | Change.OPTIONS):
             self._preset_decks = None
+            self._easy_days = None
         if not self._answering and change & (
             Change.DECKS | Change.NOTES | Change.CARDS | Change.OPTIONS
         ):
@@ -532,7 +534,20 @@ class Scheduler:
             load = self._load = DueLoad(self._learner_day(), now)
         bury = self._decks.settings(home).bury_reviews
         decks = self._decks_sharing_options(home)
-        return load.due_days(conn, decks, note_id if bury else None)
+        due = load.due_days(conn, decks, note_id if bury else None)
+        return replace(due, easy_days=self._preset_easy_days(conn, home))
+
+    def _preset_easy_days(self, conn: Connection, deck_id: int) -> tuple[float, ...]:
+        """The easy days of the deck's preset (kept from its Anki preset; empty: all normal)."""
+        if self._easy_days is None:
+            kept = {
+                int(r[0]): r[1] for r in conn.execute(select(PRESET.c.id, PRESET.c.anki_config))
+            }
+            self._easy_days = {
+                deck: easy_days_of(str(kept.get(preset, "{}")))
+                for deck, preset in self._decks.presets().items()
+            }
+        return self._easy_days.get(deck_id, ())
 
     def _decks_sharing_options(self, deck_id: int) -> tuple[int, ...]:
         """The decks whose cards the load balancer counts for a card of ``deck_id``.

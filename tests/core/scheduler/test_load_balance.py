@@ -7,9 +7,11 @@ factor over the summed weights), not by the code under test.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from flashcards.core import scheduling
 from flashcards.core.collection import Collection
@@ -17,6 +19,7 @@ from flashcards.core.decks import DeckSettings
 from flashcards.core.scheduler import fuzz, load_balance
 from flashcards.core.scheduler.due_load import DueLoad
 from flashcards.core.scheduling import LearnerDay
+from flashcards.core.tables import PRESET
 from tests.core.scheduler.load_balance_helpers import crowd, target
 
 TODAY = date(2026, 3, 2)
@@ -265,3 +268,30 @@ def test_workload_moves_with_each_card() -> None:
 def test_preset_groups_are_the_decks_on_one_preset() -> None:
     groups = load_balance.preset_groups({1: 1, 2: 7, 3: 1})  # deck -> preset id
     assert groups == {1: (1, 3), 2: (2,), 3: (1, 3)}
+
+
+def test_the_presets_easy_days_from_anki_steer_the_balancer(
+    col: Collection, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASHCARDS_NO_FUZZ", "")
+    card_id = target(col, now)
+    good_raw = col.sched.card_for_review(card_id, now).outcomes[3].memory.stability
+    assert good_raw is not None
+    lower, upper = fuzz.constrained_fuzz_bounds(good_raw, 11, 36500)
+    assert lower < upper
+    crowd(col, now, {d: 3 for d in range(1, 61)})  # every day equally crowded
+    today = LearnerDay().date_of(now)
+    for day in (lower, lower + 1):
+        # Anki's easy days (kept from its preset): every weekday minimum but that day's.
+        weekday = (today + timedelta(days=day)).weekday()
+        easy = [0.0] * 7
+        easy[weekday] = 1.0
+        with col.engine.begin() as conn:
+            conn.execute(
+                update(PRESET)
+                .where(PRESET.c.id == 1)
+                .values(anki_config=json.dumps({"easyDaysPercentages": easy}))
+            )
+        col.presets.rename(1, f"Default {day}", now)  # an options change: caches dropped
+        good = col.sched.card_for_review(card_id, now).outcomes[3].interval.days
+        assert lower <= good <= upper and (today + timedelta(days=good)).weekday() == weekday
