@@ -2367,6 +2367,10 @@
         <translation>デッキ</translation>
     </message>
     <message>
+        <source>Deck, then random notes</source>
+        <translation>デッキ順、ノートはランダム</translation>
+    </message>
+    <message>
         <source>Ascending position</source>
         <translation>位置の昇順</translation>
     </message>
@@ -2375,12 +2379,28 @@
         <translation>位置の降順</translation>
     </message>
     <message>
+        <source>Random notes</source>
+        <translation>ランダムなノート</translation>
+    </message>
+    <message>
+        <source>Random cards</source>
+        <translation>ランダムなカード</translation>
+    </message>
+    <message>
         <source>Card template</source>
         <translation>カードテンプレート</translation>
     </message>
     <message>
         <source>Order gathered</source>
         <translation>収集した順</translation>
+    </message>
+    <message>
+        <source>Card template, then random</source>
+        <translation>カードテンプレート順、次にランダム</translation>
+    </message>
+    <message>
+        <source>Random note, then card template</source>
+        <translation>ランダムなノート、次にカードテンプレート順</translation>
     </message>
     <message>
         <source>Sequential</source>
