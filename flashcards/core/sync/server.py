@@ -56,7 +56,8 @@ from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 #: The server schema this version writes; a server with a newer one is refused.
 #: 5: option presets are objects of their own (``sync_preset``); a deck names its preset.
 #: 6: a review says whether it was a preview answer (``preview``, false on older rows).
-SERVER_SCHEMA = 6
+#: 7: a preset carries the Anki options we do not model (``anki_config``, ``{}`` on older rows).
+SERVER_SCHEMA = 7
 
 #: The group role whose members may sync (``--init-server`` makes it and grants it the tables).
 LEARNERS = "flashcards_learners"
