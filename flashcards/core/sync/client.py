@@ -51,6 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from flashcards.core import scheduling
 from flashcards.core.changes import Change
@@ -612,7 +613,11 @@ def _server_engine(url: str) -> Engine:
         if found is not None:
             parsed = parsed.set(password=found)
     try:
-        return create_engine(parsed, connect_args={"connect_timeout": 10}, pool_pre_ping=False)
+        # No pool: a sync's steps run on different threads (the GUI's network thread, the
+        # collection's executor), and a pooled connection left to the garbage collector is
+        # finalized on whichever thread collects it, beside another thread's use of the server
+        # (a CI run crashed in exactly that state); each step opens and closes its connection.
+        return create_engine(parsed, connect_args={"connect_timeout": 10}, poolclass=NullPool)
     except (SQLAlchemyError, ValueError) as error:
         raise SyncError(f"The sync server address is not valid: {error}.") from error
 
