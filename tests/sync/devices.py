@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -133,3 +135,25 @@ def answer_due(col: Collection, now: datetime, ratings: list[int]) -> list[str]:
             uid = conn.execute(select(LOG.c.uid).where(LOG.c.id == result.review_id)).scalar_one()
         done.append(str(uid))
     return done
+
+
+def killed_mid_sync(
+    tmp_path: Path, col: Collection, name: str, server_url: str, now: datetime, step: str
+) -> Collection:
+    """Close ``col``, sync it in a child killed with SIGKILL at ``step``, and open it again.
+
+    The child (:mod:`tests.sync.kill_sync`) syncs at ``now`` and kills itself once ``step`` is
+    done; the device ``name`` is opened again as it was left.
+    """
+    path = col.engine.url.database
+    col.close()
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.sync.kill_sync", str(path), server_url]
+        + [now.isoformat(), step],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == -9, child.stderr  # SIGKILL
+    return device(tmp_path, name)

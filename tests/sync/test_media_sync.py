@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import subprocess
-import sys
 import wave
 from datetime import timedelta
 from pathlib import Path
@@ -21,9 +19,7 @@ from flashcards.core.sync import media_sync
 from flashcards.core.sync.client import sync
 from tests.core.exchange.exchange_helpers import grey_png
 from tests.sync.conftest import LEARNER_A, LEARNER_B, Cluster
-from tests.sync.devices import T0, device
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.sync.devices import T0, device, killed_mid_sync
 
 
 def wav(seconds: float, pitch: int) -> bytes:
@@ -215,25 +211,7 @@ def test_a_client_killed_mid_media_sync_converges(
     for name, data in mine.items():
         a.media.add_bytes(name, data)
     sync(b, server_url, T0)
-    path = a.engine.url.database
-    a.close()
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.sync.kill_sync",
-            str(path),
-            server_url,
-            (T0 + timedelta(minutes=1)).isoformat(),
-            step,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert child.returncode == -9, child.stderr  # SIGKILL
-    a = device(tmp_path, "a")
+    a = killed_mid_sync(tmp_path, a, "a", server_url, T0 + timedelta(minutes=1), step)
     engine = create_engine(server_url)
     with engine.connect() as conn:
         on_server = conn.execute(text("SELECT count(*) FROM sync_media")).scalar_one()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,9 +9,7 @@ import pytest
 
 from flashcards.core.collection import Collection
 from flashcards.core.sync.client import conflicts, sync
-from tests.sync.devices import T0, answer_due, device, state
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.sync.devices import T0, answer_due, device, killed_mid_sync, state
 
 
 def two_synced_devices(tmp_path: Path, url: str) -> tuple[Collection, Collection]:
@@ -110,25 +106,7 @@ def test_a_sync_killed_mid_way_loses_nothing(tmp_path: Path, server_url: str, st
     now = T0 + timedelta(hours=2)
     answers = answer_due(a, now, [3, 1, 4]) + answer_due(b, now, [2, 3])
     a.notes.update(note_id(a, "w4"), now, back="edited before the kill")
-    path = a.engine.url.database
-    a.close()
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.sync.kill_sync",
-            str(path),
-            server_url,
-            (now + timedelta(minutes=1)).isoformat(),
-            step,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert child.returncode == -9, child.stderr  # SIGKILL
-    a = device(tmp_path, "a")
+    a = killed_mid_sync(tmp_path, a, "a", server_url, now + timedelta(minutes=1), step)
     settle(b, a, server_url, timedelta(hours=3))
     sa = state(a)
     assert sa == state(b)
