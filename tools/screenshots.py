@@ -16,6 +16,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
@@ -60,6 +61,36 @@ def key(app: QApplication, k: Qt.Key | str) -> None:
     else:
         QTest.keyClick(target, k)
     settle(50)
+
+
+def _open_and_study(
+    app: QApplication,
+    data: Path,
+    settings: QSettings,
+    ratings: tuple[int, ...],
+    step: timedelta,
+) -> tuple[list[datetime], Gui, Collection, Any]:
+    """Open the app on ``data``, show its window and answer the first top-level deck's cards.
+
+    Returns the clock (a one-item list the app reads), the GUI, the collection and the main
+    controller.
+    """
+    clock = [datetime.now(UTC)]
+    gui = create_gui(app, settings, lambda: clock[0])
+    col = open_user_collection(clock[0], data)
+    controller = attach_collection(gui, col)
+    window = gui.window
+    window.resize(900, 640)
+    window.show()
+    window.activateWindow()
+    settle(300)
+    deck = next(n for n in col.decks.names().values() if "::" not in n)
+    controller._on_study(col.decks.id(deck))
+    for rating in ratings:
+        key(app, Qt.Key.Key_Space)
+        key(app, str(rating))
+        clock[0] += step
+    return clock, gui, col, controller
 
 
 def stats_shots(app: QApplication) -> None:
@@ -294,22 +325,11 @@ def ja_shots(app: QApplication) -> int:
     if install_translator(app, settings) != "ja":
         print("the Japanese translation could not be loaded", file=sys.stderr)
         return 1
-    clock = [datetime.now(UTC)]
-    gui = create_gui(app, settings, lambda: clock[0])
-    col = open_user_collection(clock[0], data)
-    controller = attach_collection(gui, col)
+    clock, gui, col, controller = _open_and_study(
+        app, data, settings, (3, 3, 1, 4, 3, 2, 3, 1), timedelta(seconds=25)
+    )
     window = gui.window
-    window.resize(900, 640)
-    window.show()
-    window.activateWindow()
-    settle(300)
-
     deck = next(n for n in col.decks.names().values() if "::" not in n)
-    controller._on_study(col.decks.id(deck))
-    for rating in (3, 3, 1, 4, 3, 2, 3, 1):
-        key(app, Qt.Key.Key_Space)
-        key(app, str(rating))
-        clock[0] += timedelta(seconds=25)
     controller._on_back()
     shot(window, "ja_deck_list.png")
 
@@ -353,25 +373,14 @@ def main() -> int:
         browse_only(app)
         return 0
     data = Path(tempfile.mkdtemp(prefix="flashcards-shots-"))
-    now = datetime.now(UTC)
-    clock = [now]
-    gui = create_gui(app, QSettings(str(data / "gui.ini"), QSettings.Format.IniFormat),
-                     lambda: clock[0])  # fmt: skip
-    col = open_user_collection(now, data)
-    controller = attach_collection(gui, col)
-    window = gui.window
-    window.resize(900, 640)
-    window.show()
-    window.activateWindow()
-    settle(300)
-
+    settings = QSettings(str(data / "gui.ini"), QSettings.Format.IniFormat)
     # Some history so the deck list's today line and the browser have something to show.
+    clock, gui, col, controller = _open_and_study(
+        app, data, settings, (3, 3, 1, 4, 3, 2), timedelta(seconds=20)
+    )
+    now = clock[0]
+    window = gui.window
     deck = next(n for n in col.decks.names().values() if "::" not in n)
-    controller._on_study(col.decks.id(deck))
-    for rating in (3, 3, 1, 4, 3, 2):
-        key(app, Qt.Key.Key_Space)
-        key(app, str(rating))
-        clock[0] += timedelta(seconds=20)
     controller._on_back()
     shot(window, "deck_list.png")
 
