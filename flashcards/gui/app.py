@@ -26,6 +26,7 @@ from flashcards.gui.deck_list import first_due_deck, today_text
 from flashcards.gui.errors import ErrorBoundary, log_dir_for
 from flashcards.gui.executor import Executor, Report
 from flashcards.gui.fonts import apply_fonts
+from flashcards.gui.gc_guard import GuiThreadCollector
 from flashcards.gui.i18n import install_translator, translate
 from flashcards.gui.main_window import MainWindow
 from flashcards.gui.plain import message_box, one_sentence
@@ -60,6 +61,8 @@ class Gui:
     executor: Executor
     errors: ErrorBoundary
     clock: Clock
+    #: Python's cycle collection, kept on the GUI thread while the app runs.
+    collector: GuiThreadCollector
     col: Collection | None = None
     #: Runs operations on the open collection and announces their changes.
     ops: Ops | None = None
@@ -107,7 +110,9 @@ def create_gui(
     theme = Theme(app, settings)
     window = MainWindow(settings)
     errors = ErrorBoundary(log_dir if log_dir is not None else log_dir_for(None))
-    gui = Gui(app, window, theme, settings, Executor(), errors, clock)
+    # Before any other thread starts: cycles holding Qt objects are only collected here.
+    collector = GuiThreadCollector()
+    gui = Gui(app, window, theme, settings, Executor(), errors, clock, collector)
     errors.window = lambda: gui.window
     wire_window(gui, window)
     return gui
@@ -332,6 +337,7 @@ def shutdown(gui: Gui) -> None:
     if gui.instance is not None:
         gui.instance.release()
     gui.errors.uninstall()
+    gui.collector.stop()
 
 
 def run_app(

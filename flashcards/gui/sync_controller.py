@@ -120,6 +120,8 @@ class SyncController(QObject):
         self.dialog: SyncSettingsDialog | None = None
         self._run: SyncRun | None = None
         self._steps: list[Step] = []
+        #: The running network step's thread (joined on the GUI thread when it reports).
+        self._thread: threading.Thread | None = None
         self._network_done.connect(self._on_network_done)
         self._step_began.connect(self._on_step_began)
 
@@ -202,9 +204,10 @@ class SyncController(QObject):
                 on_error=self._step_failed,
             )
         else:
-            threading.Thread(
+            self._thread = threading.Thread(
                 target=self._network, args=(run, step), name="flashcards-sync", daemon=True
-            ).start()
+            )
+            self._thread.start()
 
     def _network(self, run: SyncRun, step: Step) -> None:
         """On the sync thread: one network step; its outcome goes back to the GUI thread."""
@@ -217,6 +220,11 @@ class SyncController(QObject):
 
     @Slot(object)
     def _on_network_done(self, error: BaseException | None) -> None:
+        # The thread has reported and only lets go of its arguments now; waiting for that
+        # here means the last reference to the run (and to this object) never goes on it.
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
         if error is None:
             self._next_step()
         else:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from flashcards.core.collection import Collection
 from flashcards.gui.app import Gui, attach_collection, create_gui
 from flashcards.gui.executor import Executor
+from flashcards.gui.gc_guard import GuiThreadCollector
 from flashcards.gui.ops import Ops
 
 #: The offscreen platform plugin says this whenever a top-level window gets a minimum size; it
@@ -24,6 +25,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_gc(qapp: QApplication) -> Iterator[GuiThreadCollector]:
+    """As in the app, cycles are collected on the GUI thread only (see ``gc_guard``).
+
+    The garbage of earlier tests' widgets is then never collected on an executor or sync thread.
+    """
+    collector = GuiThreadCollector()
+    yield collector
+    collector.stop()
 
 
 class FakeClock:
@@ -91,3 +103,4 @@ def gui(
     assert built.controller is not None
     built.controller.close()
     built.executor.shutdown()
+    built.collector.stop()
