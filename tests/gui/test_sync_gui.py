@@ -141,3 +141,51 @@ def test_answering_during_a_slow_sync_works_and_goes_with_the_next_one(
         controller.sync()
     assert said.args[0].startswith("Synced: sent 1 review")
     assert not _unsent(col, during)
+
+
+def test_answering_while_media_goes_up_does_not_wait_for_it(
+    qtbot,
+    gui: Gui,
+    clock,
+    settings: QSettings,
+    pg_cluster,  # noqa: F811
+    server_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:  # noqa: ANN001
+    """The media files move on the sync's own thread: while the upload waits for the server
+    (another session holds the learner's sync lock), the collection's executor is idle and a
+    card is answered at once. The answer came before the sync read what to send: it goes with
+    this sync, and the other device gets it and the file."""
+    from flashcards.core.sync import server
+    from tests.sync.conftest import ADMIN, LEARNER_A
+
+    col = gui.col
+    assert col is not None and col.media.folder is not None
+    col.media.add_bytes("voice.wav", b"RIFF" + bytes(range(256)) * 64)
+    controller = _controller(gui, clock, settings)
+    said: list[str] = []
+    controller.progress.connect(said.append)
+    settings.setValue(URL_SETTING, server_url)
+    database = make_url(server_url).database
+    assert database is not None
+    waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    with pg_cluster.connect(database, ADMIN) as holder:
+        lock = (server.LOCK_KEY, LEARNER_A)
+        holder.execute("SELECT pg_advisory_lock_shared(%s, hashtext(%s))", lock)
+        controller.sync()
+        qtbot.waitUntil(
+            lambda: holder.execute(waiting).fetchone()[0] > 0, timeout=60_000
+        )  # the upload waits for the lock
+        assert said[-1] == "Syncing: media files…"
+        assert gui.executor.wait(0)  # nothing of the sync holds the collection
+        during = _answer(gui, clock())
+        assert controller.running
+        with qtbot.waitSignal(controller.finished, timeout=60_000):
+            holder.execute("SELECT pg_advisory_unlock_shared(%s, hashtext(%s))", lock)
+    assert not _unsent(col, during)
+    other = device(tmp_path, "other")
+    report = sync(other, server_url, clock() + timedelta(minutes=1))
+    assert other.media.folder is not None
+    sent = (col.media.folder / "voice.wav").read_bytes()
+    assert (other.media.folder / "voice.wav").read_bytes() == sent
+    assert report.received["review"] == 1

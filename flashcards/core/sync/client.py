@@ -5,6 +5,8 @@ so that a client killed (or a server lost) at any point loses nothing and the ne
 the job:
 
 1. **Prepare** (local): give ids to what has none yet (the device, decks, reviews).
+   Then the media files (:class:`~flashcards.core.sync.media_sync.MediaRun`: its server steps
+   move the bytes, its local steps record what moved).
 2. **Pull and merge** (server read, then one local transaction): the server's changes since
    the last synced usn. Reviews are facts: merged by union (by their global ids). Option
    presets, decks (each naming its preset), notes and cards: last writer wins by
@@ -815,13 +817,17 @@ class SyncRun:
         self._since = 0
         self._pulled: _Pulled | None = None
         self._out: _Outgoing | None = None
+        self._media = media_sync.MediaRun(
+            col, self.engine, self.now, self.report, self.mark, self.progress
+        )
 
     def steps(self) -> list[Step]:
         """The steps, in the order they run."""
         return [
             Step("prepare", True, self._prepare),
             Step("schema", False, lambda: _ensure_schema(self.engine)),
-            Step("media", True, self._media),
+            *self._media.steps(),
+            Step("media done", True, self._media_done),
             Step("pull", False, self._pull),
             Step("merge", True, self._merge),
             Step("read", True, self._read),
@@ -847,12 +853,11 @@ class SyncRun:
         self.progress("prepare", 0)
         with self.col.engine.begin() as conn:
             self._device = _prepare(conn)
+            self._media.device = self._device
             self._since = int(_setting(conn, USN_KEY) or 0)
         self.mark("prepared")
 
-    def _media(self) -> None:
-        self.progress("media", 0)
-        media_sync.sync_media(self.col, self.engine, self._device, self.now, self.report, self.mark)
+    def _media_done(self) -> None:
         with self.col.engine.connect() as conn:
             self._since = int(_setting(conn, USN_KEY) or 0)
 

@@ -22,9 +22,11 @@ the objects' sync (so that a note rewritten for a name clash goes up in the same
    server takes a file only over the version this side last saw (or a deletion), so a change
    made elsewhere meanwhile is never overwritten: it comes down, as a clash, next time.
 
-Each batch is committed on both sides before the next, so a killed sync resumes where it
-stopped: a file already here (or already on the server) is recognised by its hash and only
-recorded. A media folder missing altogether (not merely empty) is taken as lost, not emptied on
+The work is split into steps (:class:`MediaRun`) so that the app moves the bytes off the
+collection's executor: the server steps write the folder's files and the server's rows, each
+server batch in a transaction of its own; the local steps after them record in the collection
+what moved. A killed sync resumes where it stopped: a file already here (or already on the
+server) is recognised by its hash and only recorded. A media folder missing altogether (not merely empty) is taken as lost, not emptied on
 purpose: its files are downloaded again and no deletion is sent.
 """
 
@@ -243,74 +245,163 @@ def _keep_both(col: Collection, name: str, here: _Known) -> None:
         path.unlink()  # its bytes are under the new name; the server's file takes the name
 
 
-def sync_media(
-    col: Collection,
-    engine: Engine,
-    device: str,
-    now: datetime,
-    report: Any,
-    mark: Callable[[str], None],
-) -> None:
-    """Sync the media folder with the server (see the module docstring).
+class MediaRun:
+    """A media sync as steps that alternate between the collection and the server.
 
-    ``mark`` is called with ``"media down"`` after each batch downloaded and recorded, and
-    ``"media up"`` after each batch uploaded and recorded.
+    The ``local`` steps read and write the collection's database (the shadow, the media usn,
+    notes renamed for a clash); the others talk to the server and read or write the media
+    folder's files only, so that the app runs them off the collection's executor and a large
+    upload or download never holds up answering cards. A step's outcome waits in this object
+    for the next local step to record; a sync killed in between loses nothing: the files
+    already moved are recognised by their hash next time and only recorded.
     """
-    media = col.media
-    if media.folder is None:
-        return  # a collection that is not a file has no media
-    with col.engine.begin() as conn:
-        shadow = _read_shadow(conn)
-        since = int(client._setting(conn, MEDIA_USN_KEY) or 0)
-        if not media.folder.is_dir() and (shadow or since):
-            # The folder is gone, not emptied: fetch everything again, delete nothing.
-            conn.execute(delete(SHADOW).where(SHADOW.c.kind == KIND))
-            shadow, since = {}, 0
-    media.folder.mkdir(parents=True, exist_ok=True)
-    local = _scan(media, shadow)
 
-    with engine.begin() as sconn:
-        server.lock(sconn, exclusive=False)
-        head = _media_head(sconn)
-        rows = sconn.execute(
-            select(MEDIA.c.name, MEDIA.c.sha1, MEDIA.c.size, MEDIA.c.deleted).where(
-                server.mine(MEDIA), MEDIA.c.usn > since
-            )
-        ).all()
-    plan = _plan(rows, local, shadow, report)
-    if _apply_pull(col, engine, plan, local, shadow, report, mark):
-        with col.engine.begin() as conn:
-            client._set_setting(conn, MEDIA_USN_KEY, str(head))
-    else:  # a file did not come (damaged, or its name taken meanwhile): asked again next time
-        head = -1  # (and the push does not move the usn past it either)
-    _push(col, engine, device, now, head, report, mark)
+    def __init__(
+        self,
+        col: Collection,
+        engine: Engine,
+        now: datetime,
+        report: Any,
+        mark: Callable[[str], None],
+        progress: Callable[[str, int], None] = lambda _step, _count: None,
+    ) -> None:
+        self.col, self.engine, self.now = col, engine, now
+        self.report, self.mark, self.progress = report, mark, progress
+        #: This device's id (known once the sync has prepared; needed by :meth:`send` only).
+        self.device = ""
+        self._shadow: dict[str, _Known] = {}
+        self._since = 0
+        self._local: dict[str, _Known] = {}
+        self._plan = _Plan()
+        self._head = 0
+        self._written: dict[str, _Known] = {}
+        self._complete = True
+        self._touched: dict[str, _Known] = {}
+        self._pushed: list[_Pushed] = []
+
+    @property
+    def _active(self) -> bool:
+        return self.col.media.folder is not None  # a collection that is not a file has none
+
+    def steps(self) -> list[client.Step]:
+        """The steps, in the order they run."""
+        return [
+            client.Step("media", True, self.begin),
+            client.Step("media look", False, self.look),
+            client.Step("media settle", True, self.settle),
+            client.Step("media fetch", False, self.fetch),
+            client.Step("media fetched", True, self.record_fetched),
+            client.Step("media send", False, self.send),
+            client.Step("media sent", True, self.record_sent),
+        ]
+
+    def begin(self) -> None:
+        """Local: what this side last synced, and the server usn it has seen."""
+        self.progress("media", 0)
+        media = self.col.media
+        if media.folder is None:
+            return
+        with self.col.engine.begin() as conn:
+            self._shadow = _read_shadow(conn)
+            self._since = int(client._setting(conn, MEDIA_USN_KEY) or 0)
+            if not media.folder.is_dir() and (self._shadow or self._since):
+                # The folder is gone, not emptied: fetch everything again, delete nothing.
+                conn.execute(delete(SHADOW).where(SHADOW.c.kind == KIND))
+                self._shadow, self._since = {}, 0
+        media.folder.mkdir(parents=True, exist_ok=True)
+
+    def look(self) -> None:
+        """Server: the folder's files, what changed on the server since, and the plan."""
+        if not self._active:
+            return
+        self._local = _scan(self.col.media, self._shadow)
+        with self.engine.begin() as sconn:
+            server.lock(sconn, exclusive=False)
+            self._head = _media_head(sconn)
+            rows = sconn.execute(
+                select(MEDIA.c.name, MEDIA.c.sha1, MEDIA.c.size, MEDIA.c.deleted).where(
+                    server.mine(MEDIA), MEDIA.c.usn > self._since
+                )
+            ).all()
+        self._plan = _plan(rows, self._local, self._shadow, self.report)
+
+    def settle(self) -> None:
+        """Local: clashes kept both ways, files deleted there trashed, known files recorded."""
+        if not self._active:
+            return
+        plan, shadow, media = self._plan, self._shadow, self.col.media
+        for name in plan.clash:
+            _keep_both(self.col, name, self._local[name])
+        trashed = media.move_to_trash(plan.trash)
+        gone = [n for n in trashed if n not in plan.download]
+        _count(self.report.received, "media deletion", len(gone))
+        with self.col.engine.begin() as conn:
+            for name in plan.forget + gone:
+                _set_shadow(conn, name, None)
+                shadow.pop(name, None)
+            for name in plan.record:
+                _set_shadow(conn, name, self._local[name])
+                shadow[name] = self._local[name]
+
+    def fetch(self) -> None:
+        """Server: the planned files, in batches, checked and written into the folder."""
+        if not self._active:
+            return
+        self._complete, self._written = _download(
+            self.col.media, self.engine, self._plan, self.report, self.mark
+        )
+
+    def record_fetched(self) -> None:
+        """Local: the downloaded files recorded; the media usn moved if all came."""
+        if not self._active:
+            return
+        with self.col.engine.begin() as conn:
+            for name, known in self._written.items():
+                _set_shadow(conn, name, known)
+                self._shadow[name] = known
+            if self._complete:
+                client._set_setting(conn, MEDIA_USN_KEY, str(self._head))
+        _count(self.report.received, "media file", len(self._written))
+        if not self._complete:  # a file did not come (damaged, or its name taken meanwhile):
+            self._head = -1  # asked again next time, and the push does not move the usn past it
+
+    def send(self) -> None:
+        """Server: files new or changed here up, files gone from here as deletions."""
+        if not self._active:
+            return
+        self._touched, self._pushed = _push(
+            self.col.media, self.engine, self._shadow, self.device, self.now, self.report,
+            self.mark,
+        )  # fmt: skip
+
+    def record_sent(self) -> None:
+        """Local: what the server took recorded, batch by batch, and the media usn moved."""
+        if not self._active:
+            return
+        expected = self._head
+        with self.col.engine.begin() as conn:
+            for name, known in self._touched.items():
+                _set_shadow(conn, name, known)
+            for batch in self._pushed:
+                for name, known in batch.sent.items():
+                    _set_shadow(conn, name, known)
+                for name in batch.buried:
+                    _set_shadow(conn, name, None)
+                if batch.head == expected:  # nobody else pushed media in between
+                    client._set_setting(conn, MEDIA_USN_KEY, str(batch.usn))
+                    expected = batch.usn
+                _count(self.report.sent, "media file", len(batch.sent))
+                _count(self.report.sent, "media deletion", len(batch.buried))
 
 
-def _apply_pull(
-    col: Collection,
-    engine: Engine,
-    plan: _Plan,
-    local: dict[str, _Known],
-    shadow: dict[str, _Known],
-    report: Any,
-    mark: Callable[[str], None],
-) -> bool:
-    """Carry out the pull's plan; whether every file planned came (or is gone from there)."""
-    media = col.media
+def _download(
+    media: MediaFolder, engine: Engine, plan: _Plan, report: Any, mark: Callable[[str], None]
+) -> tuple[bool, dict[str, _Known]]:
+    """Fetch the plan's files into the folder; whether all came, and those written."""
     folder = media.folder
     assert folder is not None
     complete = True
-    for name in plan.clash:
-        _keep_both(col, name, local[name])
-    trashed = media.move_to_trash(plan.trash)
-    _count(report.received, "media deletion", len([n for n in trashed if n not in plan.download]))
-    with col.engine.begin() as conn:
-        for name in plan.forget + [n for n in trashed if n not in plan.download]:
-            _set_shadow(conn, name, None)
-            shadow.pop(name, None)
-        for name in plan.record:
-            _set_shadow(conn, name, local[name])
-            shadow[name] = local[name]
+    written: dict[str, _Known] = {}
     wanted = sorted(plan.download.items())
     for batch in _batches([(n, size) for n, (_sha, size) in wanted]):
         with engine.begin() as sconn:
@@ -326,7 +417,6 @@ def _apply_pull(
                 .order_by(PART.c.name, PART.c.part)
             ):
                 pieces.setdefault(str(name), []).append(bytes(data))
-        written: dict[str, _Known] = {}
         for name, sha1 in got:
             data = b"".join(pieces.pop(str(name), []))
             if hashlib.sha1(data, usedforsecurity=False).hexdigest() != sha1:
@@ -343,37 +433,46 @@ def _apply_pull(
                 written[name] = _Known.of(folder / name, sha1)
             else:  # a file of that name came here meanwhile: this one was kept beside it
                 complete = False
-        with col.engine.begin() as conn:
-            for name, known in written.items():
-                _set_shadow(conn, name, known)
-                shadow[name] = known
-        _count(report.received, "media file", len(written))
         mark("media down")
-    return complete
+    return complete, written
+
+
+@dataclass
+class _Pushed:
+    """One batch the server took: files sent, deletions done, its usn, the head before it."""
+
+    sent: dict[str, _Known]
+    buried: list[str]
+    usn: int
+    head: int
 
 
 def _push(
-    col: Collection,
+    media: MediaFolder,
     engine: Engine,
+    shadow: dict[str, _Known],
     device: str,
     now: datetime,
-    pulled_head: int,
     report: Any,
     mark: Callable[[str], None],
-) -> None:
-    media = col.media
+) -> tuple[dict[str, _Known], list[_Pushed]]:
+    """Send this side's changes.
+
+    Returns:
+        The files only touched here (same bytes, new size or time), and the batches the
+        server took.
+    """
     folder = media.folder
     assert folder is not None
-    with col.engine.connect() as conn:
-        shadow = _read_shadow(conn)
     local = _scan(media, shadow)
+    touched: dict[str, _Known] = {}
+    out: list[_Pushed] = []
     uploads: list[tuple[str, int]] = []
     for name, known in sorted(local.items()):
         synced = shadow.get(name)
         if synced is not None and synced.sha1 == known.sha1:
             if synced != known:  # touched, same bytes: remember the new stat
-                with col.engine.begin() as conn:
-                    _set_shadow(conn, name, known)
+                touched[name] = known
             continue
         if known.size > MAX_FILE_BYTES:
             report.warnings.append(
@@ -383,8 +482,7 @@ def _push(
         uploads.append((name, known.size))
     deletions = sorted(set(shadow) - set(local))
     if not uploads and not deletions:
-        return
-    expected = pulled_head
+        return touched, out
     batches = _batches(uploads) or [[]]
     for index, batch in enumerate(batches):
         gone = deletions if index == 0 else []
@@ -410,17 +508,9 @@ def _push(
                     index_elements=["owner", "key"], set_={"value": stmt.excluded.value}
                 )
             )
-        with col.engine.begin() as conn:
-            for name, known in sent.items():
-                _set_shadow(conn, name, known)
-            for name in buried:
-                _set_shadow(conn, name, None)
-            if head == expected:  # nobody else pushed media in between: we have all to usn
-                client._set_setting(conn, MEDIA_USN_KEY, str(usn))
-                expected = usn
-        _count(report.sent, "media file", len(sent))
-        _count(report.sent, "media deletion", len(buried))
+        out.append(_Pushed(sent, buried, usn, head))
         mark("media up")
+    return touched, out
 
 
 def _server_files(conn: Connection, names: list[str]) -> dict[str, tuple[str, bool]]:
@@ -506,4 +596,4 @@ def _bury(
     return done
 
 
-__all__ = ["BATCH_BYTES", "MAX_FILE_BYTES", "MEDIA_USN_KEY", "sync_media"]
+__all__ = ["BATCH_BYTES", "MAX_FILE_BYTES", "MEDIA_USN_KEY", "MediaRun"]
