@@ -61,8 +61,9 @@ def test_saved_password_is_taken_from_the_keyring(tmp_path: Path, pg_cluster: Cl
         "URL without a password takes it from there.\n"
     )
     kept = (home / "python_keyring" / "keyring_pass.cfg").read_text(encoding="utf-8")
-    # The file's escaped names and base64 password: service flashcards-sync, user the role.
-    assert "[flashcards_2Dsync]" in kept and "learner_5fb = " in kept
+    # The file's escaped names and base64 password: service flashcards-sync, user the role
+    # at its server (``learner_b@127.0.0.1:port/database``).
+    assert "[flashcards_2Dsync]" in kept and "learner_5fb_40" in kept
     assert base64.b64encode(PASSWORDS[LEARNER_B].encode()).decode() in kept
     done = flashcards(keyring_env(home), "sync", "--server", url, *data)
     assert done.returncode == 0, done.stderr
@@ -71,3 +72,28 @@ def test_saved_password_is_taken_from_the_keyring(tmp_path: Path, pg_cluster: Cl
     wrong = pg_cluster.url("postgres", LEARNER_B, password="not-the-password")
     done = flashcards(keyring_env(home), "sync", "--server", wrong, *data)
     assert done.returncode == 1 and "refused the user name or password" in done.stderr
+
+
+def test_one_role_on_two_servers_keeps_two_passwords(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The keyring entry is the role at its server; one kept by role alone is still found."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    from flashcards.core.sync import client
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    before = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    try:
+        home = "postgresql://learner@home.example:5433/cards"
+        rented = "postgresql://learner@db.example.net/flashcards"
+        assert client.keyring_user(home) == "learner@home.example:5433/cards"
+        assert client.kept_password(home) is None
+        client.save_password(home, "home-secret")
+        client.save_password(rented, "rented-secret")
+        assert client.kept_password(home) == "home-secret"
+        assert client.kept_password(rented) == "rented-secret"
+        keyring.set_password(client.KEYRING_SERVICE, "old_role", "kept-by-role")  # earlier way
+        assert client.kept_password("postgresql://old_role@localhost/x") == "kept-by-role"
+    finally:
+        keyring.set_keyring(before)

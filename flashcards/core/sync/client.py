@@ -81,7 +81,8 @@ CONFLICT = table_of(SyncConflict)
 DEVICE_KEY = "sync_device"
 USN_KEY = "sync_usn"
 URL_KEY = "sync_url"
-#: The system keyring's service for the sync passwords (the user is the PostgreSQL role).
+#: The system keyring's service for the sync passwords (the user is the role and its server:
+#: :func:`keyring_user`).
 KEYRING_SERVICE = "flashcards-sync"
 
 #: Namespace of deck ids derived from the deck's name at its first sync: two devices that
@@ -578,19 +579,38 @@ def url_user(url: str) -> str:
     return user
 
 
-def kept_password(user: str) -> str | None:
-    """The password of ``user`` in the system keyring, if one is kept there (and it works)."""
+def keyring_user(url: str) -> str:
+    """The keyring's user name for a sync URL's password: ``role@host:port/database``.
+
+    One entry per server and role, so that the same role name on two servers (a home server
+    and a rented one) keeps two passwords.
+    """
+    parsed = _parse_url(url)
+    user = url_user(url)
+    host = parsed.host or "localhost"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{user}@{host}{port}/{parsed.database or ''}"
+
+
+def kept_password(url: str) -> str | None:
+    """The password kept in the system keyring for the URL's server and role, if any.
+
+    A password kept by an earlier version under the role's name alone is still found.
+    """
     import keyring
     from keyring.errors import KeyringError
 
     try:
-        return keyring.get_password(KEYRING_SERVICE, user)
+        found = keyring.get_password(KEYRING_SERVICE, keyring_user(url))
+        if found is None:
+            found = keyring.get_password(KEYRING_SERVICE, url_user(url))
+        return found
     except KeyringError:  # no usable keyring on this system: as if none were kept
         return None
 
 
 def save_password(url: str, password: str) -> str:
-    """Keep the password of the URL's user in the system keyring; one line saying so."""
+    """Keep the password of the URL's role on its server in the system keyring; one line."""
     import keyring
     from keyring.errors import KeyringError
 
@@ -598,7 +618,7 @@ def save_password(url: str, password: str) -> str:
     if not password:
         raise SyncError("No password was given; nothing was kept.")
     try:
-        keyring.set_password(KEYRING_SERVICE, user, password)
+        keyring.set_password(KEYRING_SERVICE, keyring_user(url), password)
     except KeyringError as error:
         raise SyncError(f"The system keyring cannot keep the password: {error}") from error
     where = type(keyring.get_keyring()).__name__
@@ -611,7 +631,7 @@ def save_password(url: str, password: str) -> str:
 def _server_engine(url: str) -> Engine:
     parsed = _parse_url(url)
     if parsed.password is None and parsed.username:
-        found = kept_password(parsed.username)
+        found = kept_password(url)
         if found is not None:
             parsed = parsed.set(password=found)
     try:

@@ -26,8 +26,9 @@ The work is split into steps (:class:`MediaRun`) so that the app moves the bytes
 collection's executor: the server steps write the folder's files and the server's rows, each
 server batch in a transaction of its own; the local steps after them record in the collection
 what moved. A killed sync resumes where it stopped: a file already here (or already on the
-server) is recognised by its hash and only recorded. A media folder missing altogether (not merely empty) is taken as lost, not emptied on
-purpose: its files are downloaded again and no deletion is sent.
+server) is recognised by its hash and only recorded. A media folder missing altogether (not
+merely empty) is taken as lost, not emptied on purpose: its files are downloaded again and no
+deletion is sent.
 """
 
 from __future__ import annotations
