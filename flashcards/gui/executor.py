@@ -18,6 +18,7 @@ The threading rule of the app:
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import queue
 import sys
@@ -48,7 +49,7 @@ class _Relay(QObject):
     """Lives on the GUI thread; the worker emits, Qt queues the calls to the GUI thread."""
 
     progress = Signal(object, int, int)
-    finished = Signal(object, bool, object)
+    finished = Signal()  # an outcome waits in Executor._outcomes
 
 
 class Executor(QObject):
@@ -65,6 +66,8 @@ class Executor(QObject):
         self._gui_depth = 0  # how deep the GUI thread is in exclusive()
         self._idle = threading.Condition()
         self._pending = 0
+        # Finished jobs with their outcomes, handed to the GUI thread (see _loop).
+        self._outcomes: collections.deque[tuple[Job, bool, Any]] = collections.deque()
         self._relay = _Relay(self)
         self._relay.progress.connect(self._on_progress)
         self._relay.finished.connect(self._on_finished)
@@ -140,21 +143,29 @@ class Executor(QObject):
     def _loop(self) -> None:
         relay = self._relay
         while (job := self._queue.get()) is not None:
+            outcome = self._run(job)
+            self._outcomes.append((job, *outcome))
+            # The worker lets go of the job before the GUI thread can take it, so the last
+            # reference to its callbacks (and the Qt objects they hold) goes on the GUI thread:
+            # Qt objects must not be destroyed on this one.
+            del job, outcome
+            relay.finished.emit()
+            with self._idle:
+                self._pending -= 1
+                self._idle.notify_all()
 
-            def report(done: int, total: int, job: Job = job) -> None:
-                relay.progress.emit(job, int(done), int(total))
+    def _run(self, job: Job) -> tuple[bool, Any]:
+        """Run one job on the worker; (True, its value) or (False, its exception)."""
+        relay = self._relay
 
-            try:
-                with self._lock if job.uses_collection else contextlib.nullcontext():
-                    value = job.work(report)
-            except BaseException as exc:  # every failure goes back to the GUI thread
-                relay.finished.emit(job, False, exc)
-            else:
-                relay.finished.emit(job, True, value)
-            finally:
-                with self._idle:
-                    self._pending -= 1
-                    self._idle.notify_all()
+        def report(done: int, total: int) -> None:
+            relay.progress.emit(job, int(done), int(total))
+
+        try:
+            with self._lock if job.uses_collection else contextlib.nullcontext():
+                return True, job.work(report)
+        except BaseException as exc:  # every failure goes back to the GUI thread
+            return False, exc
 
     # ------------------------------------------------------------------ back on the GUI thread
 
@@ -163,8 +174,9 @@ class Executor(QObject):
         if job.on_progress is not None:
             job.on_progress(done, total)
 
-    @Slot(object, bool, object)
-    def _on_finished(self, job: Job, ok: bool, value: Any) -> None:
+    @Slot()
+    def _on_finished(self) -> None:
+        job, ok, value = self._outcomes.popleft()
         if ok:
             if job.on_done is not None:
                 job.on_done(value)

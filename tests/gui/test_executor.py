@@ -223,3 +223,33 @@ def test_an_answer_waits_for_a_running_collection_job(qtbot, gui: Gui) -> None: 
     qtbot.keyClick(gui.app.focusWidget() or gui.window, "3")
     assert events == ["report ends", "answer"]
     gui.executor.wait()
+
+
+class _Receiver:
+    """Where a job's outcome goes; notes the thread that let go of it last."""
+
+    def __init__(self, freed_on: list[str], got: list[object]) -> None:
+        self._freed_on, self._got = freed_on, got
+
+    def done(self, value: object) -> None:
+        self._got.append(value)
+
+    def __del__(self) -> None:
+        self._freed_on.append(threading.current_thread().name)
+
+
+def test_a_finished_jobs_callbacks_are_let_go_on_the_gui_thread(
+    qtbot,
+    executor: Executor,  # noqa: ANN001
+) -> None:
+    """A job's callbacks hold GUI objects (dialogs, controllers); once its outcome is delivered,
+    the last reference to them goes on the GUI thread, never on the worker (Qt objects must
+    not be destroyed there). The worker used to keep the job until the next one came."""
+    freed_on: list[str] = []
+    got: list[object] = []
+    executor.submit(lambda _report: 1, on_done=_Receiver(freed_on, got).done)
+    qtbot.waitUntil(lambda: got == [1], timeout=5000)
+    executor.submit(lambda _report: 2)  # the worker takes the next job
+    assert executor.wait()
+    qtbot.waitUntil(lambda: freed_on != [], timeout=5000)
+    assert freed_on == [threading.main_thread().name]
