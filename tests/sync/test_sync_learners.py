@@ -14,12 +14,13 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, insert
 
 from flashcards.cli import main
 from flashcards.core.collection import Collection
 from flashcards.core.sync import server
 from flashcards.core.sync.client import SyncError, sync
+from flashcards.core.tables import NOTETYPE
 from tests.sync.conftest import ADMIN, LEARNER_A, LEARNER_B, Cluster
 from tests.sync.devices import T0, answer_due, device, state
 
@@ -37,6 +38,8 @@ def learn(col: Collection, who: str, url: str) -> list[str]:
         col.notes.add("Words", "basic", f"{who} {i}", f"{who} back {i}", T0, uid=f"{who}-{i}")
     col.notes.add("Words", "basic", "to delete", "x", T0, uid=f"{who}-gone")
     col.media.add_bytes(f"{who}.txt", f"a file of {who}".encode())  # a row in sync_media
+    with col.engine.begin() as conn:  # a row in sync_notetype: as an Anki import keeps one
+        conn.execute(insert(NOTETYPE).values(id=1700000000000, name=f"Type of {who}", modified=T0))
     sync(col, url, T0 + timedelta(minutes=1))
     col.notes.delete([note_id(col, f"{who}-gone")])  # a grave on the server
     answers = answer_due(col, T0 + timedelta(hours=1), [3, 1, 4])

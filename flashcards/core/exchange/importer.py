@@ -182,19 +182,25 @@ def _fields_json(note: IncomingNote) -> str | None:
 
 
 def _keep_notetypes(conn: Connection, incoming: Incoming, now: datetime) -> None:
-    """Store (or refresh) the Anki note types that the incoming notes use."""
+    """Store (or refresh) the Anki note types that the incoming notes use.
+
+    A note type that comes as it is kept keeps its modification time: a re-import changes
+    nothing, and a sync does not take it for an edit that wins over another device's.
+    """
     used = {n.anki_notetype for n in incoming.notes if n.anki_notetype is not None}
     for mid in sorted(used):
         config = incoming.notetypes.get(mid)
         if config is None:
             continue
-        values = {
-            "name": str(config.get("name", "")),
-            "config": json.dumps(config),
-            "modified": now,
-        }
-        if not conn.execute(update(NOTETYPE).where(NOTETYPE.c.id == mid).values(**values)).rowcount:
-            conn.execute(insert(NOTETYPE).values(id=mid, **values))
+        values = {"name": str(config.get("name", "")), "config": json.dumps(config)}
+        kept = conn.execute(
+            select(NOTETYPE.c.name, NOTETYPE.c.config).where(NOTETYPE.c.id == mid)
+        ).first()
+        if kept is None:
+            conn.execute(insert(NOTETYPE).values(id=mid, modified=now, **values))
+        elif tuple(kept) != (values["name"], values["config"]):
+            stmt = update(NOTETYPE).where(NOTETYPE.c.id == mid)
+            conn.execute(stmt.values(modified=now, **values))
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:

@@ -9,15 +9,19 @@ the job:
    move the bytes, its local steps record what moved).
 2. **Pull and merge** (server read, then one local transaction): the server's changes since
    the last synced usn. Reviews are facts: merged by union (by their global ids). Option
-   presets, decks (each naming its preset), notes and cards: last writer wins by
-   (modification time, device); deletions come as graves. When an object changed on both
-   sides, the losing version is kept in the ``syncconflict`` table (``flashcards sync
-   --conflicts`` lists it). A card whose reviews were all made here keeps its state as the
-   scheduler left it, which goes up as is; a card that gained reviews another device made gets
-   its scheduling state by replaying its merged review log in time order through the scheduler,
-   fuzz seeded by the card's global id and its review count, so every device computes the same
-   state (:mod:`~flashcards.core.sync.derived`). The last synced usn moves in the same
-   transaction.
+   presets, Anki note types, decks (each naming its preset), notes (each naming its note
+   type by Anki's id) and cards: last writer wins by (modification time, device); deletions
+   come as graves. A note type changed on both devices (each imported another version of it
+   from Anki) ends as the version changed last, everywhere; the other is not kept (a note
+   type is Anki's definition, not the learner's writing; the notes keep their own fields, each
+   note last writer wins on its own). A sync never deletes a note type a note here is in.
+   When a note changed on both sides, the losing version is kept in the ``syncconflict``
+   table (``flashcards sync --conflicts`` lists it). A card whose reviews were all made here
+   keeps its state as the scheduler left it, which goes up as is; a card that gained reviews
+   another device made gets its scheduling state by replaying its merged review log in time
+   order through the scheduler, fuzz seeded by the card's global id and its review count, so
+   every device computes the same state (:mod:`~flashcards.core.sync.derived`). The last
+   synced usn moves in the same transaction.
 3. **Push** (one server transaction): objects whose content differs from what was last synced
    (a hash kept per object in ``syncshadow``), deletions, and reviews not sent yet (usn -1).
 4. **Record** (local): what was pushed is marked synced.
@@ -39,10 +43,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Engine,
+    String,
     Table,
     and_,
     bindparam,
     case,
+    cast,
     create_engine,
     delete,
     func,
@@ -70,7 +76,7 @@ from flashcards.core.notes import delete_note_rows
 from flashcards.core.scheduler.custom_study import SESSION_NAME
 from flashcards.core.sync import derived, dirty, media_sync, server, transfer
 from flashcards.core.sync.graves import GRAVE, SHADOW
-from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET, SETTING
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, NOTETYPE, PRESET, SETTING
 
 if TYPE_CHECKING:
     from flashcards.core.collection import Collection
@@ -118,7 +124,8 @@ class SyncReport:
         """One line: what went up, what came down."""
 
         def part(counts: Counter[str]) -> str:
-            order = ("review", "note", "card", "deck", "preset", "deletion", *_MEDIA_KINDS)
+            kinds = ("review", "note", "card", "deck", "preset", "notetype", "deletion")
+            order = (*kinds, *_MEDIA_KINDS)
             items = [f"{counts[k]} {_plural(k, counts[k])}" for k in order if counts[k]]
             return ", ".join(items) if items else "nothing"
 
@@ -135,7 +142,8 @@ _MEDIA_KINDS = ("media file", "media deletion")
 
 
 def _plural(kind: str, n: int) -> str:
-    return kind if n == 1 else kind + "s"
+    word = "note type" if kind == "notetype" else kind
+    return word if n == 1 else word + "s"
 
 
 # ---------------------------------------------------------------------------- local objects
@@ -160,6 +168,10 @@ def card_uid(note_uid: str, ord_: int) -> str:
     return f"{note_uid}/{ord_}"
 
 
+#: A note type's global id: Anki's id (its local id too) as text.
+_NOTETYPE_UID = cast(NOTETYPE.c.id, String)
+
+
 def _local_select(kind: str) -> Any:
     cols = server.payload_columns(kind)
     # The Custom Study Session (a filtered deck) is this device's: it does not sync, and its
@@ -167,6 +179,8 @@ def _local_select(kind: str) -> Any:
     synced_deck = and_(DECK.c.uid.is_not(None), DECK.c.name != SESSION_NAME)
     if kind == "preset":
         return select(PRESET.c.uid, *(PRESET.c[c] for c in cols)).where(PRESET.c.uid.is_not(None))
+    if kind == "notetype":
+        return select(_NOTETYPE_UID.label("uid"), *(NOTETYPE.c[c] for c in cols))
     if kind == "deck":
         picked = [PRESET.c.uid.label(c) if c == "preset_uid" else DECK.c[c] for c in cols]
         return (
@@ -205,7 +219,8 @@ def _local_objects(
         else:
             wanted = only.get(kind, set())
             keys = {u.rpartition("/")[0] for u in wanted} if kind == "card" else wanted
-            key = {"deck": DECK.c.uid, "preset": PRESET.c.uid}.get(kind, NOTE.c.uid)
+            keys_of = {"deck": DECK.c.uid, "preset": PRESET.c.uid, "notetype": _NOTETYPE_UID}
+            key = keys_of.get(kind, NOTE.c.uid)
             batches = [
                 conn.execute(_local_select(kind).where(key.in_(chunk))).mappings()
                 for chunk in derived.chunks(sorted(keys))
@@ -364,6 +379,15 @@ class _Local:
             self.presets[uid] = int(made[0])
         return True
 
+    def _apply_notetype(self, uid: str, payload: dict[str, Any]) -> bool:
+        if not uid.isdigit():
+            return False  # not an Anki id: nothing here could name it
+        notetype_id = int(uid)
+        stmt = update(NOTETYPE).where(NOTETYPE.c.id == notetype_id).values(**payload)
+        if not self.conn.execute(stmt).rowcount:
+            self.conn.execute(insert(NOTETYPE).values(id=notetype_id, **payload))
+        return True
+
     def _apply_deck(self, uid: str, payload: dict[str, Any]) -> bool:
         if payload["name"] == SESSION_NAME:
             return False  # another device's filtered deck (sent by an older version): its own
@@ -481,7 +505,16 @@ class _Local:
 
     def remove(self, kind: str, uid: str) -> None:
         """Delete one object here (a deletion that came from the server)."""
-        if kind == "preset":
+        if kind == "notetype":
+            # Kept while a note here is in it: the note would lose its fields' meaning.
+            if (
+                uid.isdigit()
+                and not self.conn.execute(
+                    select(NOTE.c.id).where(NOTE.c.anki_notetype_id == int(uid)).limit(1)
+                ).first()
+            ):
+                self.conn.execute(delete(NOTETYPE).where(NOTETYPE.c.id == int(uid)))
+        elif kind == "preset":
             preset_id = self.presets.get(uid)
             if preset_id is None or preset_id == DEFAULT_PRESET_ID:
                 return  # Default is never deleted
@@ -1157,7 +1190,7 @@ def _send_again(conn: Connection, writer: _Local, kind: str, uid: str) -> list[s
 
 
 def _mtime(kind: str, payload: Mapping[str, Any], now: datetime) -> datetime:
-    if kind in ("preset", "deck", "note"):
+    if kind in ("notetype", "preset", "deck", "note"):
         value = payload["modified"]
         assert isinstance(value, datetime)
         return value
@@ -1287,7 +1320,7 @@ def _send(
             _upsert(sconn, server.OBJECTS[kind], rows)
             if items:
                 report.sent[kind] += len(items)
-        order = ("card", "note", "deck", "preset")
+        order = ("card", "note", "deck", "preset", "notetype")
         for kind, uid in sorted(out.graves, key=lambda g: order.index(g[0])):
             _bury_on_server(sconn, kind, uid, {**sync_values, "mtime": now})
             report.sent["deletion"] += 1
@@ -1390,9 +1423,9 @@ def _bury_on_server(conn: Connection, kind: str, uid: str, values: dict[str, Any
             },
         )
     )
-    if kind == "preset":
-        presets = server.PRESETS
-        conn.execute(delete(presets).where(server.mine(presets), presets.c.uid == uid))
+    if kind in ("preset", "notetype"):
+        table = server.OBJECTS[kind]
+        conn.execute(delete(table).where(server.mine(table), table.c.uid == uid))
         return
     cards, notes, logs = server.CARDS, server.NOTES, server.LOGS
     own_cards, own_notes, own_logs = server.mine(cards), server.mine(notes), server.mine(logs)

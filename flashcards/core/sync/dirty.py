@@ -1,6 +1,6 @@
 """What changed here since the last push, kept by SQLite triggers, so that a sync reads only that.
 
-Finding the presets, decks, notes and cards to send by hashing every one of them against
+Finding the note types, presets, decks, notes and cards to send by hashing every one of them against
 ``syncshadow`` costs time in proportion to the collection (seconds at 100,000 notes), for a day
 that changed twenty. Instead, triggers on those tables add a row ``(kind, uid)`` to
 ``syncdirty`` whenever one is added, changed or deleted, whoever writes it (the managers, an
@@ -58,6 +58,12 @@ def _bodies() -> dict[str, str]:
         add(f"{table}_ins", "INSERT", table, f"{mark} ('{table}', NEW.uid)")
         add(f"{table}_upd", "UPDATE", table, both)
         add(f"{table}_del", "DELETE", table, f"{mark} ('{table}', OLD.uid)")
+    # A note type's uid is its id (Anki's), as text.
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        body = f"{mark} ('notetype', CAST({row}.id AS TEXT))"
+        if event == "UPDATE":
+            body += ", ('notetype', CAST(OLD.id AS TEXT))"
+        add(f"notetype_{event[:3].lower()}", event, "ankinotetype", body)
     # A deck names its preset by the preset's uid: a preset's new uid (given at its first
     # sync) changes the decks on it.
     decks = f"INSERT INTO {TABLE} (kind, uid) SELECT 'deck', uid FROM deck"
@@ -115,6 +121,7 @@ def ensure(conn: Connection) -> None:
 def note_everything(conn: Connection) -> None:
     """Note every object here, and every object synced before (it may be gone since)."""
     mark = f"INSERT INTO {TABLE} (kind, uid)"
+    conn.exec_driver_sql(f"{mark} SELECT 'notetype', CAST(id AS TEXT) FROM ankinotetype")
     conn.exec_driver_sql(f"{mark} SELECT 'preset', uid FROM preset WHERE uid IS NOT NULL")
     conn.exec_driver_sql(f"{mark} SELECT 'deck', uid FROM deck WHERE uid IS NOT NULL")
     conn.exec_driver_sql(f"{mark} SELECT 'note', uid FROM note")

@@ -10,7 +10,11 @@ state last derived from their review log (:data:`DERIVED`) with ``derived_from``
 the set of reviews it was derived from (:mod:`flashcards.core.sync.derived`): a device holding
 exactly that set takes the state as it is instead of replaying. ``sync_grave`` holds deletions;
 ``sync_meta`` each learner's head usn; ``sync_server`` the schema version (the only table
-without learners' rows). ``sync_media`` (schema 4) holds the media files: one row per file name
+without learners' rows). ``sync_notetype`` (schema 8) holds the Anki note types that notes came
+in (the collection's ``ankinotetype``), keyed by Anki's own id; an older server gains the table
+when it is brought up to date (:func:`create_schema`), and every device then sends its note
+types once (the change triggers of :mod:`flashcards.core.sync.dirty` are new, so everything is
+compared again). ``sync_media`` (schema 4) holds the media files: one row per file name
 with its SHA-1, size and a deleted flag, its bytes in ``sync_media_part`` (``bytea`` pieces of at
 most 8 MiB; none once deleted; see :mod:`flashcards.core.sync.media_sync`).
 
@@ -51,13 +55,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from flashcards.core.models import UTCDateTime
-from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
+from flashcards.core.tables import CARD, DECK, LOG, NOTE, NOTETYPE, PRESET
 
 #: The server schema this version writes; a server with a newer one is refused.
 #: 5: option presets are objects of their own (``sync_preset``); a deck names its preset.
 #: 6: a review says whether it was a preview answer (``preview``, false on older rows).
 #: 7: a preset carries the Anki options we do not model (``anki_config``, ``{}`` on older rows).
-SERVER_SCHEMA = 7
+#: 8: Anki note types are objects of their own (``sync_notetype``); a note names its type by
+#: Anki's id (``anki_notetype_id``), which is global already.
+SERVER_SCHEMA = 8
 
 #: The group role whose members may sync (``--init-server`` makes it and grants it the tables).
 LEARNERS = "flashcards_learners"
@@ -118,6 +124,9 @@ def _mirror(name: str, local: Table, drop: set[str], keys: list[str], mtime: boo
     return Table(name, metadata, *columns, *_sync_columns(mtime))
 
 
+#: Anki note types (schema 8): ``uid`` is Anki's note type id as text, the same on every
+#: device that imported the type, so two imports of one package are one note type.
+NOTETYPES = _mirror("sync_notetype", NOTETYPE, set(), [])
 PRESETS = _mirror("sync_preset", PRESET, set(), [])
 DECKS = _mirror("sync_deck", DECK, {"preset_id"}, ["preset_uid"])
 NOTES = _mirror("sync_note", NOTE, {"deck_id"}, ["deck_uid"])
@@ -182,8 +191,10 @@ SERVER = Table(
     Column("value", String, nullable=False),
 )
 
-#: The object tables by kind, in the order they are applied (a note needs its deck...).
+#: The object tables by kind, in the order they are applied (a note needs its deck and its
+#: note type...).
 OBJECTS: dict[str, Table] = {
+    "notetype": NOTETYPES,
     "preset": PRESETS,
     "deck": DECKS,
     "note": NOTES,
