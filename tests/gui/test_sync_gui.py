@@ -5,9 +5,11 @@ The server is the throwaway PostgreSQL cluster of tests/sync (started once per s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog
 from sqlalchemy.engine import make_url
@@ -99,21 +101,52 @@ def _answer(gui: Gui, when) -> str:  # noqa: ANN001
     return str(uid)
 
 
+class SyncLock:
+    """Another session that holds the learner's sync lock (shared) between :meth:`hold` and
+    :meth:`release`, as a slow sync elsewhere does: a step that needs it exclusively waits."""
+
+    WAITING = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+
+    def __init__(self, holder) -> None:  # noqa: ANN001
+        from flashcards.core.sync import server
+        from tests.sync.conftest import LEARNER_A
+
+        self._holder = holder
+        self._key = (server.LOCK_KEY, LEARNER_A)
+
+    def hold(self) -> None:
+        self._holder.execute("SELECT pg_advisory_lock_shared(%s, hashtext(%s))", self._key)
+
+    def waited_for(self) -> bool:
+        """Whether a sync step waits for the lock now."""
+        return bool(self._holder.execute(self.WAITING).fetchone()[0])
+
+    def release(self) -> None:
+        self._holder.execute("SELECT pg_advisory_unlock_shared(%s, hashtext(%s))", self._key)
+
+
+@pytest.fixture
+def sync_lock(pg_cluster, server_url: str) -> Iterator[SyncLock]:  # noqa: ANN001, F811
+    from tests.sync.conftest import ADMIN
+
+    database = make_url(server_url).database
+    assert database is not None
+    with pg_cluster.connect(database, ADMIN) as holder:
+        yield SyncLock(holder)
+
+
 def test_answering_during_a_slow_sync_works_and_goes_with_the_next_one(
     qtbot,
     gui: Gui,
     clock,
     settings: QSettings,
-    pg_cluster,  # noqa: F811
     server_url: str,  # noqa: F811
+    sync_lock: SyncLock,
 ) -> None:  # noqa: ANN001
     """The sync's network steps run off the collection's executor: while its push waits for the
     server (another session holds the learner's sync lock), a card is answered on the GUI
     thread at once; that answer came after the sync read what to send, so it stays unsent and
     the next sync sends it."""
-    from flashcards.core.sync import server
-    from tests.sync.conftest import ADMIN, LEARNER_A
-
     col = gui.col
     assert col is not None
     controller = _controller(gui, clock, settings)
@@ -121,20 +154,16 @@ def test_answering_during_a_slow_sync_works_and_goes_with_the_next_one(
     with qtbot.waitSignal(controller.finished, timeout=60_000):
         controller.sync()
     before = _answer(gui, clock())  # to be sent by the slow sync
-    database = make_url(server_url).database
-    assert database is not None
-    with pg_cluster.connect(database, ADMIN) as holder:
-        lock = (server.LOCK_KEY, LEARNER_A)
-        holder.execute("SELECT pg_advisory_lock_shared(%s, hashtext(%s))", lock)
-        with qtbot.waitSignal(
-            controller.progress, timeout=60_000, check_params_cb=lambda t: "sending" in t
-        ):
-            controller.sync()
-        during = _answer(gui, clock())  # the push waits for the lock: the GUI does not
-        qtbot.wait(300)
-        assert controller.running
-        with qtbot.waitSignal(controller.finished, timeout=60_000):
-            holder.execute("SELECT pg_advisory_unlock_shared(%s, hashtext(%s))", lock)
+    sync_lock.hold()
+    with qtbot.waitSignal(
+        controller.progress, timeout=60_000, check_params_cb=lambda t: "sending" in t
+    ):
+        controller.sync()
+    during = _answer(gui, clock())  # the push waits for the lock: the GUI does not
+    qtbot.wait(300)
+    assert controller.running
+    with qtbot.waitSignal(controller.finished, timeout=60_000):
+        sync_lock.release()
     assert not _unsent(col, before)
     assert _unsent(col, during)
     with qtbot.waitSignal(controller.message, timeout=60_000) as said:
@@ -148,17 +177,14 @@ def test_answering_while_media_goes_up_does_not_wait_for_it(
     gui: Gui,
     clock,
     settings: QSettings,
-    pg_cluster,  # noqa: F811
     server_url: str,  # noqa: F811
+    sync_lock: SyncLock,
     tmp_path: Path,
 ) -> None:  # noqa: ANN001
     """The media files move on the sync's own thread: while the upload waits for the server
     (another session holds the learner's sync lock), the collection's executor is idle and a
     card is answered at once. The answer came before the sync read what to send: it goes with
     this sync, and the other device gets it and the file."""
-    from flashcards.core.sync import server
-    from tests.sync.conftest import ADMIN, LEARNER_A
-
     col = gui.col
     assert col is not None and col.media.folder is not None
     col.media.add_bytes("voice.wav", b"RIFF" + bytes(range(256)) * 64)
@@ -166,22 +192,15 @@ def test_answering_while_media_goes_up_does_not_wait_for_it(
     said: list[str] = []
     controller.progress.connect(said.append)
     settings.setValue(URL_SETTING, server_url)
-    database = make_url(server_url).database
-    assert database is not None
-    waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-    with pg_cluster.connect(database, ADMIN) as holder:
-        lock = (server.LOCK_KEY, LEARNER_A)
-        holder.execute("SELECT pg_advisory_lock_shared(%s, hashtext(%s))", lock)
-        controller.sync()
-        qtbot.waitUntil(
-            lambda: holder.execute(waiting).fetchone()[0] > 0, timeout=60_000
-        )  # the upload waits for the lock
-        assert said[-1] == "Syncing: media files…"
-        assert gui.executor.wait(0)  # nothing of the sync holds the collection
-        during = _answer(gui, clock())
-        assert controller.running
-        with qtbot.waitSignal(controller.finished, timeout=60_000):
-            holder.execute("SELECT pg_advisory_unlock_shared(%s, hashtext(%s))", lock)
+    sync_lock.hold()
+    controller.sync()
+    qtbot.waitUntil(sync_lock.waited_for, timeout=60_000)  # the upload waits for the lock
+    assert said[-1] == "Syncing: media files…"
+    assert gui.executor.wait(0)  # nothing of the sync holds the collection
+    during = _answer(gui, clock())
+    assert controller.running
+    with qtbot.waitSignal(controller.finished, timeout=60_000):
+        sync_lock.release()
     assert not _unsent(col, during)
     other = device(tmp_path, "other")
     report = sync(other, server_url, clock() + timedelta(minutes=1))
