@@ -87,6 +87,10 @@ class DeckSettings:
     new_insert_order: int = _option_default("new_insert_order")
     #: FSRS parameters (21 numbers, as Anki's FSRS-6 preset has them); empty: FSRS's defaults.
     fsrs_params: tuple[float, ...] = ()
+    #: Anki's easy days: each weekday's share of the usual review load, Monday first (1.0
+    #: normal, 0.5 reduced, 0.0 minimum); empty: every day normal. Not a column: kept in the
+    #: preset's Anki options (``anki_config``) under Anki's own key, ``easyDaysPercentages``.
+    easy_days: tuple[float, ...] = ()
 
     def scheduler_config(self) -> scheduling.SchedulerConfig:
         """The part of the options the scheduler uses."""
@@ -99,23 +103,27 @@ class DeckSettings:
         )
 
     def columns(self) -> dict[str, Any]:
-        """The options as ``preset`` columns."""
+        """The options as ``preset`` columns (easy days are not one: see :func:`with_easy_days`)."""
         values = asdict(self)
         values["fsrs_params"] = format_params(self.fsrs_params)
+        del values["easy_days"]
         return values
 
     @classmethod
     def from_columns(cls, row: Mapping[Any, Any]) -> DeckSettings:
         """The options of a ``preset`` row (extra columns are ignored)."""
-        values = {f.name: row[f.name] for f in fields(cls)}
+        values = {name: row[name] for name in OPTION_COLUMNS}
         values["fsrs_params"] = parse_params(str(values["fsrs_params"] or ""))
         for name in ("bury_new", "bury_reviews", "bury_interday", "leech_suspend"):
             values[name] = bool(values[name])
-        return cls(**values)
+        easy_days = easy_days_of(str(row["anki_config"])) if "anki_config" in row else ()
+        return cls(**values, easy_days=easy_days)
 
 
 #: The ``preset`` columns that hold options.
-OPTION_COLUMNS = tuple(f.name for f in fields(DeckSettings))
+OPTION_COLUMNS = tuple(f.name for f in fields(DeckSettings) if f.name != "easy_days")
+#: Anki's easy-day levels (its sliders' marks): normal, reduced, minimum.
+EASY_DAY_LEVELS = (1.0, 0.5, 0.0)
 
 
 def easy_days_of(anki_config: str) -> tuple[float, ...]:
@@ -136,6 +144,29 @@ def easy_days_of(anki_config: str) -> tuple[float, ...]:
     if not all(0.0 <= d <= 1.0 for d in values) or values == (1.0,) * 7:
         return ()
     return values
+
+
+def with_easy_days(anki_config: str, easy_days: tuple[float, ...]) -> str:
+    """A preset's kept Anki options with these easy days (empty: every day normal).
+
+    Anki's own key is written (seven normal days where it had some and now has none), so the
+    preset goes to Anki, and syncs, with them; options that cannot be read are replaced.
+    """
+    if easy_days_of(anki_config) == tuple(easy_days):
+        return anki_config  # as kept (a package re-imported compares equal)
+    try:
+        config = json.loads(anki_config)
+    except ValueError:
+        config = {}
+    if not isinstance(config, dict):
+        config = {}
+    if easy_days:
+        config["easyDaysPercentages"] = list(easy_days)
+    elif "easyDaysPercentages" in config:
+        config["easyDaysPercentages"] = [1.0] * 7
+    else:
+        return anki_config
+    return json.dumps(config, ensure_ascii=False)
 
 
 def format_params(params: tuple[float, ...]) -> str:
@@ -177,6 +208,9 @@ def check_settings(settings: DeckSettings) -> None:
         raise InputError(f"Invalid steps: {exc}.") from None
     if settings.fsrs_params and not scheduling.valid_parameters(settings.fsrs_params):
         raise InputError("The FSRS parameters must be 21 numbers within FSRS's bounds.")
+    days = settings.easy_days
+    if days and (len(days) != 7 or not all(0.0 <= d <= 1.0 for d in days)):
+        raise InputError("Easy days must be seven shares of the usual load, between 0 and 1.")
 
 
 @dataclass(frozen=True)
@@ -224,7 +258,7 @@ def insert_preset(
             anki_preset_id=anki_id,
             anki_modified=None if anki_id is None else utcnow_guard(now),
             modified=utcnow_guard(now),
-            anki_config=anki_config,
+            anki_config=with_easy_days(anki_config, settings.easy_days),
             **settings.columns(),
         )
     ).inserted_primary_key
@@ -242,6 +276,7 @@ def write_settings(
     if DeckSettings.from_columns(row) == settings:
         return False
     values = settings.columns() | {"anki_modified": None}  # changed here since Anki's
+    values["anki_config"] = with_easy_days(str(row["anki_config"]), settings.easy_days)
     if now is not None:
         values["modified"] = utcnow_guard(now)
     conn.execute(update(PRESET).where(PRESET.c.id == preset_id).values(**values))

@@ -167,6 +167,7 @@ class SettingsController(QObject):
             new_sort_order=int(d.new_sort.currentData()),
             new_insert_order=int(d.new_insert.currentData()),
             fsrs_params=read_params(d.fsrs_params.text(), base.fsrs_params),
+            easy_days=d.easy_days.easy_days(),
         )
 
     def _keep_form(self) -> None:

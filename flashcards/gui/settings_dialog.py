@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashcards.core.models import DEFAULT_PRESET_ID
+from flashcards.gui.easy_days import EasyDaysRow
 from flashcards.gui.i18n import LANGUAGES, translate
 from flashcards.gui.plain import make_plain
 
@@ -234,7 +235,7 @@ class SettingsDialog(QDialog):
         self.deck_tab.setEnabled(self.deck.count() > 0)
 
     def _add_preset_rows(self, form: QFormLayout) -> None:
-        """The other options of a preset, as Anki's: bury, leech, new-card orders."""
+        """The other options of a preset, as Anki's: bury, leech, new-card orders, easy days."""
         self.bury_new = QCheckBox(self.tr("New"))
         self.bury_reviews = QCheckBox(self.tr("Reviews"))
         self.bury_interday = QCheckBox(self.tr("Interday learning"))
@@ -285,6 +286,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("New card gather order"), self.new_gather)
         form.addRow(self.tr("New card sort order"), self.new_sort)
         form.addRow(self.tr("New card insertion order"), self.new_insert)
+        self.easy_days = EasyDaysRow()
+        form.addRow(self.tr("Easy days"), self.easy_days)
 
     def set_presets(self, presets: list[tuple[int, str, int]], current: int) -> None:
         """Offer these ``(id, name, decks using it)`` presets; pick ``current`` silently."""
@@ -342,6 +345,7 @@ class SettingsDialog(QDialog):
             (self.new_insert, s.new_insert_order),
         ):
             box.setCurrentIndex(max(0, box.findData(value)))
+        self.easy_days.set_easy_days(s.easy_days)
         self.fsrs_params.setText(" ".join(f"{p:.4f}" for p in s.fsrs_params))
         self.fsrs_params.setCursorPosition(0)
         self.fsrs_result.clear()

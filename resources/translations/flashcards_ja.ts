@@ -39,7 +39,7 @@
     <name>App</name>
     <message>
         <source>The collection could not be opened.</source>
-        <extracomment>With this environment variable set to 1 the app prints start-up timings and quits. Runs operations on the open collection and announces their changes. Backups every 30 minutes of use and on close (for a SQLite collection). Damaged-file recovery and File → Restore Backup… (built by :func:`setup_recovery`). The data directory&apos;s lock (released by :func:`shutdown`); None in tests that take none. Set once :func:`shutdown` has run. Ends the event loop when the main window closes (default: ``app.quit``).</extracomment>
+        <extracomment>With this environment variable set to 1 the app prints start-up timings and quits. Python&apos;s cycle collection, kept on the GUI thread while the app runs. Runs operations on the open collection and announces their changes. Backups every 30 minutes of use and on close (for a SQLite collection). Damaged-file recovery and File → Restore Backup… (built by :func:`setup_recovery`). The data directory&apos;s lock (released by :func:`shutdown`); None in tests that take none. Set once :func:`shutdown` has run. Ends the event loop when the main window closes (default: ``app.quit``).</extracomment>
         <translation>コレクションを開けませんでした。</translation>
     </message>
     <message>
@@ -964,6 +964,52 @@
     <message>
         <source>No duplicates found.</source>
         <translation>重複は見つかりませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>EasyDays</name>
+    <message>
+        <source>Normal</source>
+        <extracomment>Every day normal: what an empty choice means (Anki&apos;s default).</extracomment>
+        <translation>通常</translation>
+    </message>
+    <message>
+        <source>Reduced</source>
+        <translation>少なめ</translation>
+    </message>
+    <message>
+        <source>Minimum</source>
+        <translation>最小</translation>
+    </message>
+</context>
+<context>
+    <name>EasyDaysDialog</name>
+    <message>
+        <source>Easy Days</source>
+        <translation>復習を減らす日</translation>
+    </message>
+    <message>
+        <source>Fewer reviews fall on reduced and minimum days; the others take them.</source>
+        <translation>少なめ・最小の日には復習が少なくなり、その分はほかの日に回ります。</translation>
+    </message>
+</context>
+<context>
+    <name>EasyDaysRow</name>
+    <message>
+        <source>Edit…</source>
+        <translation>編集…</translation>
+    </message>
+    <message>
+        <source>Days on which you want fewer reviews (as Anki&apos;s easy days).</source>
+        <translation>復習を減らしたい曜日（Anki の Easy Days と同じ）。</translation>
+    </message>
+    <message>
+        <source>{day}: {level}</source>
+        <translation>{day}: {level}</translation>
+    </message>
+    <message>
+        <source>Every day normal</source>
+        <translation>毎日通常</translation>
     </message>
 </context>
 <context>
@@ -2423,6 +2469,10 @@
         <translation>新規カードの挿入順</translation>
     </message>
     <message>
+        <source>Easy days</source>
+        <translation>復習を減らす日</translation>
+    </message>
+    <message>
         <source>Default</source>
         <translation>デフォルト</translation>
     </message>
@@ -2817,7 +2867,7 @@
     <name>SyncController</name>
     <message>
         <source>The sync settings were not kept</source>
-        <extracomment>A sentence for the status bar (what a sync moved). A sync ended (successfully or not): views refresh from ``changed`` as usual. What the running sync does now, a sentence for the status bar.</extracomment>
+        <extracomment>A sentence for the status bar (what a sync moved). A sync ended (successfully or not): views refresh from ``changed`` as usual. What the running sync does now, a sentence for the status bar. The running network step&apos;s thread (joined on the GUI thread when it reports).</extracomment>
         <translation>同期の設定を保存できませんでした</translation>
     </message>
     <message>

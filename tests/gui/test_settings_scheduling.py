@@ -44,6 +44,43 @@ def test_the_load_balancer_checkbox_reads_and_saves_the_setting(
     assert col.config.load_balancer
 
 
+def test_easy_days_are_set_weekday_by_weekday_and_saved(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None and gui.ops is not None
+    deck = col.decks.id("LLM基礎")
+    settings = SettingsController(col, gui.ops, deck, gui.window)
+    qtbot.addWidget(settings.dialog)
+    row = settings.dialog.easy_days
+    assert row.summary.text() == "Every day normal"
+    row.edit.click()
+    dialog = row.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert [box.currentText() for box in dialog.days] == ["Normal"] * 7
+    dialog.days[5].setCurrentIndex(dialog.days[5].findData(0.5))  # Saturday
+    dialog.days[6].setCurrentIndex(dialog.days[6].findData(0.0))  # Sunday
+    dialog.accept()
+    assert row.summary.text() == "Sat: reduced, Sun: minimum"
+    settings._on_save()
+    easy = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0)
+    assert col.presets.get(col.presets.of_deck(deck)).settings.easy_days == easy
+    # Shown as stored the next time; Cancel in the dialog changes nothing; all normal again.
+    settings = SettingsController(col, gui.ops, deck, gui.window)
+    qtbot.addWidget(settings.dialog)
+    row = settings.dialog.easy_days
+    assert row.summary.text() == "Sat: reduced, Sun: minimum"
+    row.edit.click()
+    assert row.dialog is not None
+    row.dialog.days[5].setCurrentIndex(0)
+    row.dialog.reject()
+    assert row.easy_days() == easy
+    row.edit.click()
+    for box in row.dialog.days:
+        box.setCurrentIndex(box.findData(1.0))
+    row.dialog.accept()
+    settings._on_save()
+    assert col.presets.get(col.presets.of_deck(deck)).settings.easy_days == ()
+
+
 @pytest.mark.parametrize("reschedule", [False, True])
 def test_new_parameters_saved_recompute_memory_states(
     qtbot,  # noqa: ANN001

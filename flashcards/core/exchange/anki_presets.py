@@ -15,7 +15,7 @@ import math
 import sqlite3
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +32,7 @@ from flashcards.core.exchange.common import (
     stable_id,
 )
 from flashcards.core.models import ANKI_DEFAULT_PRESET_ID, DEFAULT_PRESET_ID
-from flashcards.core.presets import DeckSettings, NewGather, NewSort
+from flashcards.core.presets import DeckSettings, NewGather, NewSort, easy_days_of
 
 #: Anki's leech action that only tags the note (``LeechAction.TAG_ONLY``; 0 suspends too).
 LEECH_TAG_ONLY = 1
@@ -255,6 +255,8 @@ def anki_id_of(preset: Mapping[Any, Any]) -> int:
     if anki_id not in (None, ANKI_DEFAULT_PRESET_ID) and preset["anki_modified"] is not None:
         return int(anki_id)
     key = [preset["uid"] or preset["id"], preset["name"], settings.columns()]
+    if settings.easy_days:  # (only then: the ids of presets without easy days stay as they were)
+        key.append(list(settings.easy_days))
     return stable_id("flashcards/preset/" + json.dumps(key, sort_keys=True))
 
 
@@ -297,6 +299,7 @@ def read_presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiPres
                 config = _kept(_proto_config(fields))
             except (InputError, struct.error):
                 continue
+            settings = replace(settings, easy_days=easy_days_of(config))
             out[key] = AnkiPreset(key, str(name)[:MAX_PRESET_NAME], settings, _when(mtime), config)
         return out
     if "dconf" not in {c[1] for c in db.execute("PRAGMA table_info(col)")}:
@@ -332,5 +335,7 @@ def read_presets(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiPres
         except ValueError:
             continue
         name = str(conf.get("name", ""))[:MAX_PRESET_NAME]
-        out[key] = AnkiPreset(key, name, settings, _when(conf.get("mod", 0)), _kept(conf))
+        kept = _kept(conf)
+        settings = replace(settings, easy_days=easy_days_of(kept))
+        out[key] = AnkiPreset(key, name, settings, _when(conf.get("mod", 0)), kept)
     return out

@@ -38,6 +38,7 @@ JAPANESE = DeckSettings(
     new_sort_order=NewSort.NO_SORT,
     new_insert_order=NewInsert.RANDOM,
     fsrs_params=PARAMS,
+    easy_days=(1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0),
 )
 SLOW = DeckSettings(
     desired_retention=0.8,
@@ -80,6 +81,7 @@ def _anki_values(settings: DeckSettings) -> dict[str, Any]:
         "sort": settings.new_sort_order,
         "insert": 0 if settings.new_insert_order == NewInsert.RANDOM else 1,  # 0 random
         "params": list(settings.fsrs_params),
+        "easy": list(settings.easy_days or (1.0,) * 7),
     }
 
 
@@ -95,6 +97,7 @@ def values(conf):
         "leech": conf["lapse"]["leechFails"], "leech_action": conf["lapse"]["leechAction"],
         "gather": conf.get("newGatherPriority", 0), "sort": conf.get("newSortOrder", 0),
         "insert": conf["new"]["order"], "params": conf["fsrsParams6"],
+        "easy": conf.get("easyDaysPercentages") or [1.0] * 7,  # (none: every day normal)
     }
 """
 
@@ -117,6 +120,7 @@ for name, v in args["presets"].items():
     conf["newGatherPriority"], conf["newSortOrder"] = v["gather"], v["sort"]
     conf["new"]["order"] = v["insert"]
     conf["fsrsParams6"] = v["params"]
+    conf["easyDaysPercentages"] = v["easy"]
     for key, value in args.get("unmodelled", {}).get(name, {}).items():
         group, _, inner = key.rpartition(".")
         (conf[group] if group else conf)[inner] = value
@@ -167,7 +171,6 @@ UNMODELLED = {
     "reviewOrder": 3,
     "newMix": 1,
     "interdayLearningMix": 2,
-    "easyDaysPercentages": [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0],
     "maxTaken": 120,
     "timer": 1,
     "autoplay": False,

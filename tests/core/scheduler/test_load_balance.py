@@ -8,14 +8,16 @@ factor over the summed weights), not by the code under test.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select
 
 from flashcards.core import scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.decks import DeckSettings
+from flashcards.core.errors import InputError
 from flashcards.core.scheduler import fuzz, load_balance
 from flashcards.core.scheduler.due_load import DueLoad
 from flashcards.core.scheduling import LearnerDay
@@ -270,7 +272,7 @@ def test_preset_groups_are_the_decks_on_one_preset() -> None:
     assert groups == {1: (1, 3), 2: (2,), 3: (1, 3)}
 
 
-def test_the_presets_easy_days_from_anki_steer_the_balancer(
+def test_the_presets_easy_days_steer_the_balancer(
     col: Collection, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FLASHCARDS_NO_FUZZ", "")
@@ -282,16 +284,22 @@ def test_the_presets_easy_days_from_anki_steer_the_balancer(
     crowd(col, now, {d: 3 for d in range(1, 61)})  # every day equally crowded
     today = LearnerDay().date_of(now)
     for day in (lower, lower + 1):
-        # Anki's easy days (kept from its preset): every weekday minimum but that day's.
+        # Easy days (as Settings sets them): every weekday minimum but that day's.
         weekday = (today + timedelta(days=day)).weekday()
-        easy = [0.0] * 7
-        easy[weekday] = 1.0
-        with col.engine.begin() as conn:
-            conn.execute(
-                update(PRESET)
-                .where(PRESET.c.id == 1)
-                .values(anki_config=json.dumps({"easyDaysPercentages": easy}))
-            )
-        col.presets.rename(1, f"Default {day}", now)  # an options change: caches dropped
+        easy = tuple(1.0 if d == weekday else 0.0 for d in range(7))
+        col.presets.update(1, replace(col.presets.get(1).settings, easy_days=easy), now)
+        with col.engine.connect() as conn:  # kept where Anki keeps them, to go there
+            kept = conn.execute(select(PRESET.c.anki_config).where(PRESET.c.id == 1)).scalar()
+        assert json.loads(kept)["easyDaysPercentages"] == list(easy)
         good = col.sched.card_for_review(card_id, now).outcomes[3].interval.days
         assert lower <= good <= upper and (today + timedelta(days=good)).weekday() == weekday
+
+
+@pytest.mark.parametrize("easy", [(1.0,) * 6, (1.0,) * 6 + (1.5,), (1.0,) * 6 + (-0.5,)])
+def test_easy_days_that_are_not_seven_shares_are_refused(
+    col: Collection, now: datetime, easy: tuple[float, ...]
+) -> None:
+    before = col.presets.get(1).settings
+    with pytest.raises(InputError, match="Easy days must be seven shares"):
+        col.presets.update(1, replace(before, easy_days=easy), now)
+    assert col.presets.get(1).settings == before
