@@ -32,7 +32,7 @@ from flashcards.core.sync.graves import SHADOW  # noqa: E402
 from flashcards.core.tables import CARD, NOTE, NOTETYPE  # noqa: E402
 from tests.core.exchange.exchange_helpers import anki_import  # noqa: E402
 from tests.sync.conftest import ADMIN, Cluster  # noqa: E402
-from tests.sync.devices import device, state  # noqa: E402
+from tests.sync.devices import device, killed_mid_sync, state  # noqa: E402
 
 CSS = ".card { color: navy; } .example { font-style: italic; }"
 FIELDS = ("Word", "Meaning", "Reading", "Example")
@@ -184,6 +184,30 @@ def test_a_custom_note_type_reaches_the_other_device(tmp_path: Path, server_url:
         assert fresh.card_count() == 4
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize("step", ["merged", "pushed"])
+def test_a_sync_killed_mid_way_still_brings_the_note_type(
+    tmp_path: Path, server_url: str, step: str
+) -> None:
+    acol = _anki(tmp_path / "anki")
+    try:
+        _vocab(acol)
+        package = _export(acol, tmp_path / "vocab.apkg")
+    finally:
+        acol.close()
+    now = _now()
+    a = device(tmp_path, "a")
+    exchange.import_file(a, package, now)
+    a = killed_mid_sync(tmp_path, a, "a", server_url, now + timedelta(minutes=1), step)
+    sync(a, server_url, now + timedelta(minutes=2))  # the next sync ends the job
+    b = device(tmp_path, "b")
+    sync(b, server_url, now + timedelta(minutes=3))
+    assert _notetypes(b) == _notetypes(a) != {}
+    assert _faces(b, now) == _faces(a, now)
+    assert _state(a) == _state(b)
+    again = sync(a, server_url, now + timedelta(minutes=4))
+    assert again.sent == {} and again.received == {}
 
 
 def test_a_note_type_changed_on_both_devices_the_later_change_wins(
