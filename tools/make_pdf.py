@@ -205,6 +205,87 @@ def _paint_page(
     painter.restore()
 
 
+def columns_pdf(
+    html_or_text: str,
+    path: Path,
+    *,
+    span: str = "",
+    columns: int = 2,
+    header: str = "",
+    point_size: float = 11,
+) -> int:
+    """Render text or HTML to an A4 PDF set in columns, as papers and newsletters are.
+
+    The text flows line by line down the first column, then the next, then onto the next page.
+    ``span`` (text or HTML: a title and an abstract) runs across all the columns at the top of
+    the first page, the columns starting below it. A larger ``point_size`` makes more pages.
+
+    Returns:
+        The number of pages written.
+    """
+    _application()
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 20, 15, 20),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setCreator("tools.make_pdf")
+    page = QRectF(0, 0, writer.width(), writer.height())
+    band = RESOLUTION * 0.35
+    body = QRectF(0, band, page.width(), page.height() - 2 * band)
+    gutter = RESOLUTION * 0.3  # 0.3 in between columns
+    width = (body.width() - gutter * (columns - 1)) / columns
+    doc = _document(html_or_text, writer, width)
+    font = doc.defaultFont()
+    font.setPointSizeF(point_size)
+    doc.setDefaultFont(font)
+    top = body.top()
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"cannot write {path}")
+    pages = 1
+    try:
+        painter.setFont(doc.defaultFont())
+        if span:
+            head = _document(span, writer, body.width())
+            painter.save()
+            painter.translate(0, top)
+            head.drawContents(painter)
+            painter.restore()
+            top += head.size().height() + RESOLUTION * 0.2
+        column, y = 0, top
+        block = doc.begin()
+        while block.isValid():
+            lines = block.layout()
+            rect = doc.documentLayout().blockBoundingRect(block)
+            for number in range(lines.lineCount()):
+                line = lines.lineAt(number)
+                if y + line.height() > body.bottom():
+                    column += 1
+                    if column == columns:
+                        writer.newPage()
+                        pages += 1
+                        column = 0
+                    y = top if pages == 1 else body.top()  # (below the span on the first page)
+                if header and column == 0 and y == (top if pages == 1 else body.top()):
+                    painter.drawText(
+                        QRectF(0, 0, page.width(), body.top()), Qt.AlignmentFlag.AlignCenter, header
+                    )
+                left = body.left() + column * (width + gutter)
+                line.draw(painter, QPointF(left + rect.left(), y - line.y()))
+                y += line.height()
+            y += lines.lineAt(0).height() * 0.8 if lines.lineCount() else 0  # between paragraphs
+            block = block.next()
+    finally:
+        painter.end()
+    return pages
+
+
 def plain_pdf(pages: list[list[str]]) -> bytes:
     """A PDF of the given lines, one text operator a line in Helvetica (Latin-1 text only).
 

@@ -2,7 +2,8 @@
 
 pypdf reads the text (pure Python, so nothing to compile; imported only when a PDF is read). Its
 layout mode places the text as it stands on the page, so lines and the gaps between paragraphs
-survive; this module then drops page numbers and running headers and footers, joins the lines
+survive; a page set in two columns is read column by column (:mod:`pdf_columns`); this
+module then drops page numbers and running headers and footers, joins the lines
 of a paragraph (words hyphenated at a line end are mended, Japanese lines are joined without a
 space) and marks bulleted lines as ``- `` list items.
 """
@@ -19,7 +20,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flashcards.core.errors import InputError
-from flashcards.core.generate.pdf_tables import CJK, CJK_GAP, contents_lines, find_tables
+from flashcards.core.generate.pdf_columns import read_columns
+from flashcards.core.generate.pdf_tables import (
+    CJK,
+    CJK_GAP,
+    contents_lines,
+    display_width,
+    find_tables,
+)
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -141,7 +149,7 @@ def pdf_text(
                 raw = page.extract_text()  # layout mode gave up: the plain order of the page
         except Exception:
             raise damaged from None
-        lines = [_layout_line(line) for line in raw.split("\n")]
+        lines = read_columns([_layout_line(line) for line in raw.split("\n")])
         pages.append(lines)
         size += sum(len(line.encode("utf-8")) + 1 for line in lines)
         report((index + 1) / count, f"Read page {index + 1} of {count}")
@@ -205,11 +213,6 @@ def _clean_line(line: str) -> str:
     indent = len(line) - len(line.lstrip())
     stripped = CJK_GAP.sub("", _SPACES.sub(" ", stripped))
     return " " * min(indent, 40) + stripped
-
-
-def _width(text: str) -> int:
-    """Display width: a Japanese character counts twice."""
-    return len(text) + len(_CJK_CHAR.findall(text))
 
 
 def _is_japanese(line: str) -> bool:
@@ -290,7 +293,7 @@ def join_pages(pages: list[list[str]]) -> str:
     in_table = {i for start, (end, _rows) in tables.items() for i in range(start, end)}
     for n, line in enumerate(lines):
         if line.strip() and line != "\x0c" and n not in in_table:
-            widths[_is_japanese(line)].append(_width(line.strip()))
+            widths[_is_japanese(line)].append(display_width(line.strip()))
     fulls = {kind: sorted(found)[int(len(found) * 0.9)] for kind, found in widths.items() if found}
     blocks: list[str] = []  # paragraphs and "- " items
     current = ""  # the paragraph or item being joined
@@ -320,14 +323,14 @@ def join_pages(pages: list[list[str]]) -> str:
             flush()
             current = "- " + bullet.group(1)
             item_indent = indent + 2
-            last_width, last_kind = _width(text), _is_japanese(text)
+            last_width, last_kind = display_width(text), _is_japanese(text)
             continue
         if current and item_indent >= 0 and indent < item_indent - 1:
             flush()  # back at the margin: the list is over
         if current and _ends_paragraph(current, last_width, fulls.get(last_kind, 0)):
             flush()
         current = _glue(current, text) if current else text
-        last_width, last_kind = _width(text), _is_japanese(text)
+        last_width, last_kind = display_width(text), _is_japanese(text)
     flush()
     # A blank line between blocks, except between the items of a list.
     out: list[str] = []

@@ -50,6 +50,11 @@ class _Row:
     cells: list[str] = field(default_factory=list)
 
 
+def display_width(text: str) -> int:
+    """Display width: a Japanese character counts twice."""
+    return len(text) + len(_CJK_EDGE.findall(text))
+
+
 def segments(line: str) -> list[Segment]:
     """The segments of a layout line: text separated by runs of two or more spaces."""
     out: list[Segment] = []
