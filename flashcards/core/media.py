@@ -174,6 +174,38 @@ class MediaCheck:
     """How many distinct names the notes and note types refer to."""
 
 
+#: How often a file is given a new name when the one chosen was taken before it got there.
+_ATTEMPTS = 5
+
+
+class NameTakenError(OSError):
+    """The name chosen for a file was taken by another file before it got there."""
+
+
+def place(source: Path, target: Path) -> None:
+    """Move ``source`` to ``target`` in the same folder, never over a file already there.
+
+    The media folder is written from more than one thread (a sync's downloads beside the
+    editor's additions), so a name found free may be taken by the time the file gets there: a
+    hard link puts the file there only if the name is still free, in one step. Where the file
+    system has no hard links (FAT on a memory stick), the name is looked at just before.
+
+    Raises:
+        NameTakenError: If a file of that name is there; ``source`` is left where it was.
+        OSError: If the file cannot be moved (another file system: copy it instead).
+    """
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise NameTakenError(f"{target.name} is taken") from None
+    except OSError:
+        if target.exists():
+            raise NameTakenError(f"{target.name} is taken") from None
+        os.replace(source, target)  # no hard links here
+        return
+    os.unlink(source)
+
+
 class MediaFolder:
     """The media folder of one collection.
 
@@ -244,21 +276,28 @@ class MediaFolder:
         wanted = safe_name(name if name is not None else source.name)
         folder = self._require()
         try:
-            # The file is read for its SHA-1 only when its name is taken (a free name, the
-            # usual case of an import, needs none).
-            final, present = self._free_name(folder, wanted, lambda: file_sha1(source))
-            if present:
-                return final
-            if move:
-                try:
-                    os.replace(source, folder / final)
+            for _attempt in range(_ATTEMPTS):
+                # The file is read for its SHA-1 only when its name is taken (a free name, the
+                # usual case of an import, needs none).
+                final, present = self._free_name(folder, wanted, lambda: file_sha1(source))
+                if present:
                     return final
-                except OSError:
-                    pass  # another file system: copied below
-            self._copy_in(source, folder / final)
+                try:
+                    if move:
+                        try:
+                            place(source, folder / final)
+                            return final
+                        except NameTakenError:
+                            raise
+                        except OSError:
+                            pass  # another file system: copied below
+                    self._copy_in(source, folder / final)
+                    return final
+                except NameTakenError:
+                    continue  # another thread took the name meanwhile: choose again
         except OSError as exc:
             raise InputError(f"{wanted} cannot be added ({exc.strerror or exc}).") from None
-        return final
+        raise InputError(f"{wanted} cannot be added (its name was taken again and again).")
 
     def add_bytes(self, name: str, data: bytes) -> str:
         """Store bytes (a pasted image) as a media file; its stored name."""
@@ -266,12 +305,17 @@ class MediaFolder:
         folder = self._require()
         digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
         try:
-            final, present = self._free_name(folder, wanted, lambda: digest)
-            if not present:
-                self._write_atomically(folder / final, data)
+            for _attempt in range(_ATTEMPTS):
+                final, present = self._free_name(folder, wanted, lambda: digest)
+                try:
+                    if not present:
+                        self._write_atomically(folder / final, data)
+                    return final
+                except NameTakenError:
+                    continue  # another thread took the name meanwhile: choose again
         except OSError as exc:
             raise InputError(f"{wanted} cannot be added ({exc.strerror or exc}).") from None
-        return final
+        raise InputError(f"{wanted} cannot be added (its name was taken again and again).")
 
     @staticmethod
     def _free_name(folder: Path, wanted: str, digest_of: Callable[[], str]) -> tuple[str, bool]:
@@ -298,7 +342,7 @@ class MediaFolder:
         try:
             with os.fdopen(fd, "wb") as out, source.open("rb") as src:
                 shutil.copyfileobj(src, out, _CHUNK)
-            os.replace(tmp, target)
+            place(Path(tmp), target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -309,7 +353,7 @@ class MediaFolder:
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
-            os.replace(tmp, target)
+            place(Path(tmp), target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
