@@ -971,7 +971,7 @@ def _merge(
     col: Collection, pulled: _Pulled, device: str, now: datetime, report: SyncReport
 ) -> None:
     day = scheduling.LearnerDay(col.config.tz, col.config.day_start_hour)
-    with col.engine.begin() as conn:
+    with col.engine.begin() as conn, transfer.big_cache(conn):
         # Only the objects the server sent (changed or deleted there) are looked at here.
         wanted: dict[str, set[str]] = {kind: set() for kind in server.OBJECTS}
         for kind, rows in pulled.objects.items():
@@ -1254,6 +1254,7 @@ class _Outgoing:
     changed: dict[str, list[tuple[str, dict[str, Any], str]]]
     graves: set[tuple[str, str]]
     logs: list[tuple[Any, ...]]
+    log_keys: list[tuple[int, str]]  # the reviews' local ids and uids, in id order
     to_push: set[str]  # cards whose derived state was marked to go up
     states: list[tuple[Any, ...]]  # their states (those still as derived)
     head: int = 0  # the server's head before the push
@@ -1266,7 +1267,7 @@ class _Outgoing:
 
 def _read_outgoing(col: Collection) -> _Outgoing:
     """Read what to send: changed objects, deletions, reviews, derived states (local step)."""
-    with col.engine.connect() as conn:
+    with col.engine.connect() as conn, transfer.big_cache(conn):
         graves = {(str(r[0]), str(r[1])) for r in conn.execute(select(GRAVE))}
         # The objects changed here since the last push (all of them at the first sync).
         noted = dirty.last(conn)
@@ -1275,7 +1276,7 @@ def _read_outgoing(col: Collection) -> _Outgoing:
             wanted.setdefault(kind, set()).add(uid)
         shadow = _shadows(conn, wanted)
         local = _local_objects(conn, wanted)
-        logs = transfer.pending_logs(conn)
+        log_keys, logs = transfer.pending_logs(conn)
         to_push = {
             str(r[0])
             for r in conn.execute(select(SHADOW.c.uid).where(SHADOW.c.kind == derived.PUSH_KIND))
@@ -1292,7 +1293,7 @@ def _read_outgoing(col: Collection) -> _Outgoing:
         if kind in server.OBJECTS and uid not in local[kind]:
             graves.add((kind, uid))
     graves = {(k, u) for k, u in graves if u not in local.get(k, {})}
-    return _Outgoing(noted, changed, graves, logs, to_push, states)
+    return _Outgoing(noted, changed, graves, logs, log_keys, to_push, states)
 
 
 def _send(
@@ -1347,7 +1348,7 @@ def _record(
         report.usn = pulled_head
         return
     usn = out.usn
-    with col.engine.begin() as conn:
+    with col.engine.begin() as conn, transfer.big_cache(conn):
         recorded = [
             (kind, uid, digest) for kind, items in out.changed.items() for uid, _p, digest in items
         ]
@@ -1362,9 +1363,7 @@ def _record(
             conn.execute(
                 delete(SHADOW).where(SHADOW.c.kind == derived.PUSH_KIND, SHADOW.c.uid.in_(chunk))
             )
-        uids = [str(r[0]) for r in out.logs]
-        for chunk in derived.chunks(uids, 5000):
-            conn.execute(update(LOG).where(LOG.c.uid.in_(chunk)).values(usn=usn))
+        transfer.mark_sent(conn, out.log_keys, usn)
         dirty.clear(conn, out.noted)
         # Nobody pushed between our pull and our push: we have everything up to our own usn.
         if out.head == pulled_head:

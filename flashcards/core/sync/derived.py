@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 from flashcards.core import queue, scheduling
 from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.presets import DeckSettings
-from flashcards.core.sync import server
+from flashcards.core.sync import server, transfer
 from flashcards.core.sync.graves import SHADOW
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
@@ -80,19 +80,35 @@ def card_seed(uid: str) -> int:
 Key = tuple[int, str]
 
 
+#: From this share of the cards on, their reviews are read in one pass over the log instead of
+#: through the card index (a page read per review, in card order: most of a first sync's merge).
+SCAN_SHARE = 0.1
+
+
 def rated_reviews(conn: Connection, card_ids: Sequence[int]) -> dict[int, list[Key]]:
     """The keys of each card's rated reviews and resets (what a replay uses), in replay order."""
     out: dict[int, list[Key]] = {card_id: [] for card_id in card_ids}
-    for chunk in chunks(list(card_ids)):
-        rows = conn.execute(
-            select(LOG.c.card_id, LOG.c.reviewed_ms, LOG.c.uid).where(
-                LOG.c.card_id.in_(chunk),
-                LOG.c.rating.between(RESET_RATING, 4),
-                LOG.c.preview.is_(False),  # a preview left its card as it was
-            )
+    if not out:
+        return out
+    cursor = transfer.sqlite_cursor(conn)
+    # Answers and resets; not preview answers, which left their card as it was.
+    sql = (
+        "SELECT card_id, reviewed_ms, uid FROM reviewlog "
+        f"WHERE rating BETWEEN {RESET_RATING} AND 4 AND preview = 0"
+    )
+    cards = int(cursor.execute("SELECT count(*) FROM card").fetchone()[0])
+    if len(out) > SCAN_SHARE * cards:
+        batches: Iterable[Any] = [cursor.execute(sql).fetchall()]
+    else:
+        batches = (
+            cursor.execute(f"{sql} AND card_id IN ({', '.join('?' * len(c))})", c).fetchall()
+            for c in chunks(list(out))
         )
+    for rows in batches:
         for card_id, ms, uid in rows:
-            out[int(card_id)].append((int(ms), str(uid)))
+            keys = out.get(card_id)
+            if keys is not None:
+                keys.append((int(ms), str(uid)))
     for keys in out.values():
         keys.sort()
     return out
