@@ -324,14 +324,20 @@ class _NoteIds:
     def load(self, uids: Iterable[str]) -> None:
         """Read the ids of ``uids`` not known yet (in batches: a first sync asks for all)."""
         missing = sorted({u for u in uids if u not in self.known})
-        for chunk in derived.chunks(missing):
-            rows = self.conn.execute(select(NOTE.c.uid, NOTE.c.id).where(NOTE.c.uid.in_(chunk)))
-            found = {str(r[0]): int(r[1]) for r in rows}
-            self.known.update((u, found.get(u)) for u in chunk)
+        rows = transfer.rows_in(self.conn, "SELECT uid, id FROM note WHERE uid IN", missing)
+        self.known.update((u, None) for u in missing)
+        self.known.update((str(r[0]), int(r[1])) for r in rows)
+
+    def ids(self, uids: Iterable[str]) -> dict[str, int]:
+        """The ids here of those of ``uids`` that are here (read together)."""
+        wanted = set(uids)
+        self.load(wanted)
+        return {u: i for u in wanted if (i := self.known[u]) is not None}
 
     def get(self, uid: str) -> int | None:
         """The note's id here, or None when it is not here."""
-        self.load([uid])
+        if uid not in self.known:
+            self.load([uid])
         return self.known[uid]
 
     def __contains__(self, uid: str) -> bool:
@@ -444,27 +450,23 @@ class _Local:
             self.conn.execute(update(NOTE).where(NOTE.c.id == bindparam("b_id")), updates)
         if inserts:
             self.conn.execute(insert(NOTE), inserts)
-            for chunk in derived.chunks([r["uid"] for r in inserts]):
-                rows = self.conn.execute(select(NOTE.c.uid, NOTE.c.id).where(NOTE.c.uid.in_(chunk)))
-                self.notes.update((str(r[0]), int(r[1])) for r in rows)
+            sql = "SELECT uid, id FROM note WHERE uid IN"
+            rows = transfer.rows_in(self.conn, sql, [r["uid"] for r in inserts])
+            self.notes.update((str(r[0]), int(r[1])) for r in rows)
         return done
 
     def _apply_cards(self, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
-        self.notes.load(str(p["note_uid"]) for _, p in items)
-        note_ids = sorted(
-            {self.notes[n] for n in (str(p["note_uid"]) for _, p in items) if n in self.notes}
-        )
+        note_ids = sorted(set(self.notes.ids(str(p["note_uid"]) for _, p in items).values()))
         have: dict[tuple[int, int], int] = {}
         created: dict[int, datetime] = {}
-        for chunk in derived.chunks(note_ids):
-            for card_id, note_id, ord_ in self.conn.execute(
-                select(CARD.c.id, CARD.c.note_id, CARD.c.ord).where(CARD.c.note_id.in_(chunk))
-            ):
-                have[(int(note_id), int(ord_))] = int(card_id)
-            for note_id, when in self.conn.execute(
-                select(NOTE.c.id, NOTE.c.created).where(NOTE.c.id.in_(chunk))
-            ):
-                created[int(note_id)] = when
+        sql = "SELECT id, note_id, ord FROM card WHERE note_id IN"
+        for card_id, note_id, ord_ in transfer.rows_in(self.conn, sql, note_ids):
+            have[(int(note_id), int(ord_))] = int(card_id)
+        sql = "SELECT id, created FROM note WHERE id IN"
+        for note_id, when in transfer.rows_in(self.conn, sql, note_ids):
+            made = transfer.read_time(when)
+            assert made is not None
+            created[int(note_id)] = made
         updates: list[dict[str, Any]] = []
         inserts: list[dict[str, Any]] = []
         done = []
@@ -559,35 +561,29 @@ class _Local:
     def cards_of(self, uids: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Card uid -> (local id, deck id), for those of ``uids`` that are here."""
         wanted = set(uids)
-        self.notes.load(u.rpartition("/")[0] for u in wanted)
-        notes = sorted(
-            {self.notes[n] for n in (u.rpartition("/")[0] for u in wanted) if n in self.notes}
+        notes = self.notes.ids(u.rpartition("/")[0] for u in wanted)
+        rows = transfer.rows_in(
+            self.conn,
+            "SELECT n.uid, c.ord, c.id, c.deck_id FROM card AS c JOIN note AS n "
+            "ON n.id = c.note_id WHERE c.note_id IN",
+            sorted(set(notes.values())),
         )
         out: dict[str, tuple[int, int]] = {}
-        for chunk in derived.chunks(notes):
-            rows = self.conn.execute(
-                select(NOTE.c.uid, CARD.c.ord, CARD.c.id, CARD.c.deck_id)
-                .join(NOTE, NOTE.c.id == CARD.c.note_id)
-                .where(CARD.c.note_id.in_(chunk))
-            )
-            for note_uid, ord_, card_id, deck_id in rows:
-                uid = card_uid(str(note_uid), int(ord_))
-                if uid in wanted:
-                    out[uid] = (int(card_id), int(deck_id))
+        for note_uid, ord_, card_id, deck_id in rows:
+            uid = card_uid(str(note_uid), int(ord_))
+            if uid in wanted:
+                out[uid] = (int(card_id), int(deck_id))
         return out
 
 
 def card_uids(conn: Connection, card_ids: Iterable[int]) -> dict[int, str]:
     """Local card id -> the card's global id."""
-    out: dict[int, str] = {}
-    for chunk in derived.chunks(sorted(set(card_ids))):
-        rows = conn.execute(
-            select(CARD.c.id, NOTE.c.uid, CARD.c.ord)
-            .join(NOTE, NOTE.c.id == CARD.c.note_id)
-            .where(CARD.c.id.in_(chunk))
-        )
-        out.update((int(r[0]), card_uid(str(r[1]), int(r[2]))) for r in rows)
-    return out
+    rows = transfer.rows_in(
+        conn,
+        "SELECT c.id, n.uid, c.ord FROM card AS c JOIN note AS n ON n.id = c.note_id WHERE c.id IN",
+        sorted(set(card_ids)),
+    )
+    return {int(r[0]): card_uid(str(r[1]), int(r[2])) for r in rows}
 
 
 # ---------------------------------------------------------------------------- server

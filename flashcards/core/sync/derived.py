@@ -35,11 +35,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from flashcards.core import queue, scheduling
+from flashcards.core import scheduling
 from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.presets import DeckSettings
 from flashcards.core.sync import server, transfer
-from flashcards.core.sync.graves import SHADOW
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
 #: ``syncshadow`` kinds: the digest (and state hash) a card's local state was derived from, and
@@ -116,14 +115,26 @@ def rated_reviews(conn: Connection, card_ids: Sequence[int]) -> dict[int, list[K
 
 def card_memories(conn: Connection, card_ids: Sequence[int]) -> dict[int, scheduling.Memory]:
     """The current state of each of ``card_ids``."""
-    out: dict[int, scheduling.Memory] = {}
-    for chunk in chunks(list(card_ids)):
-        rows = conn.execute(
-            select(CARD.c.id, *(CARD.c[n] for n in server.DERIVED)).where(CARD.c.id.in_(chunk))
-        ).mappings()
-        for row in rows:
-            out[int(row["id"])] = memory_of(row)
-    return out
+    names = ", ".join(server.DERIVED)
+    rows = transfer.rows_in(conn, f"SELECT id, {names} FROM card WHERE id IN", card_ids)
+    return {int(row[0]): _memory(row[1:]) for row in rows}
+
+
+def _memory(values: Sequence[Any]) -> scheduling.Memory:
+    """A memory from the :data:`server.DERIVED` columns as SQLite stores them."""
+    state, step, stability, difficulty, due, last_review, reps, lapses = values
+    when = transfer.read_time(due)
+    assert when is not None
+    return scheduling.Memory(
+        state=state,
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=when,
+        last_review=transfer.read_time(last_review),
+        reps=reps,
+        lapses=lapses,
+    )
 
 
 @dataclass(frozen=True)
@@ -180,16 +191,11 @@ class Derivation:
 def local_derivations(conn: Connection, uids: Sequence[str]) -> dict[str, Derivation]:
     """Card uid -> what this device derived the card's state from, where it knows."""
     out: dict[str, Derivation] = {}
-    for chunk in chunks(list(uids)):
-        rows = conn.execute(
-            select(SHADOW.c.uid, SHADOW.c.hash).where(
-                SHADOW.c.kind == KIND, SHADOW.c.uid.in_(chunk)
-            )
-        )
-        for uid, value in rows:
-            found = Derivation.load(str(value))
-            if found is not None:
-                out[str(uid)] = found
+    sql = f"SELECT uid, hash FROM syncshadow WHERE kind = '{KIND}' AND uid IN"
+    for uid, value in transfer.rows_in(conn, sql, uids):
+        found = Derivation.load(str(value))
+        if found is not None:
+            out[str(uid)] = found
     return out
 
 
@@ -219,13 +225,8 @@ def mark_mixed(conn: Connection, uids: Iterable[str]) -> None:
 
 def mixed_cards(conn: Connection, uids: Sequence[str]) -> set[str]:
     """Which of these cards hold reviews another device made."""
-    out: set[str] = set()
-    for chunk in chunks(list(uids)):
-        rows = conn.execute(
-            select(SHADOW.c.uid).where(SHADOW.c.kind == MIXED, SHADOW.c.uid.in_(chunk))
-        )
-        out.update(str(r[0]) for r in rows)
-    return out
+    sql = f"SELECT uid FROM syncshadow WHERE kind = '{MIXED}' AND uid IN"
+    return {str(r[0]) for r in transfer.rows_in(conn, sql, uids)}
 
 
 #: ``syncshadow`` kind of the cards (local id) whose state changed since the last merge, noted
@@ -279,14 +280,18 @@ def mark_mixed_before(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT INTO setting (key, value) VALUES (?, '1')", (_MIXED_READY,))
 
 
-_UPDATE = queue.UPDATE_MEMORY
+_UPDATE = f"UPDATE card SET {', '.join(f'{name} = ?' for name in server.DERIVED)} WHERE id = ?"
 
 
 def write_states(conn: Connection, states: Iterable[tuple[int, scheduling.Memory]]) -> None:
-    """Give cards these states (one prebuilt statement, run over the rows)."""
-    params = [queue.memory_params(card_id, memory) for card_id, memory in states]
-    for chunk in chunks(params, 5000):
-        conn.execute(_UPDATE, list(chunk))
+    """Give cards these states (one statement run over the rows, through the driver)."""
+    time = transfer.sqlite_time
+    rows = (
+        (m.state, m.step, m.stability, m.difficulty, time(m.due), time(m.last_review), m.reps,
+         m.lapses, card_id)
+        for card_id, m in states
+    )  # fmt: skip
+    transfer.sqlite_cursor(conn).executemany(_UPDATE, rows)
 
 
 _CARD_INFO = (
