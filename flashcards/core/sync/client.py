@@ -207,6 +207,10 @@ def _local_select(kind: str) -> Any:
     )
 
 
+#: From this many objects of a kind asked for, :func:`_local_objects` reads them all.
+_READ_ALL = 5000
+
+
 def _local_objects(
     conn: Connection, only: Mapping[str, set[str]] | None = None
 ) -> dict[str, dict[str, dict[str, Any]]]:
@@ -221,10 +225,13 @@ def _local_objects(
             keys = {u.rpartition("/")[0] for u in wanted} if kind == "card" else wanted
             keys_of = {"deck": DECK.c.uid, "preset": PRESET.c.uid, "notetype": _NOTETYPE_UID}
             key = keys_of.get(kind, NOTE.c.uid)
-            batches = [
-                conn.execute(_local_select(kind).where(key.in_(chunk))).mappings()
-                for chunk in derived.chunks(sorted(keys))
-            ]
+            if len(keys) > _READ_ALL:  # most of them (a first sync): one read, then picked
+                batches = [conn.execute(_local_select(kind)).mappings()]
+            else:
+                batches = [
+                    conn.execute(_local_select(kind).where(key.in_(chunk))).mappings()
+                    for chunk in derived.chunks(sorted(keys))
+                ]
         for rows in batches:
             for row in rows:
                 payload = {c: row[c] for c in server.payload_columns(kind)}
@@ -238,15 +245,13 @@ def _local_objects(
 def _shadows(conn: Connection, only: Mapping[str, set[str]] | None) -> dict[tuple[str, str], str]:
     """The hashes last synced, (kind, uid) -> hash: all of them, or ``only`` those."""
     if only is None:
-        rows = conn.execute(select(SHADOW).where(SHADOW.c.kind.in_(list(server.OBJECTS))))
-        return {(str(r[0]), str(r[1])): str(r[2]) for r in rows}
+        every = conn.execute(select(SHADOW).where(SHADOW.c.kind.in_(list(server.OBJECTS))))
+        return {(str(r[0]), str(r[1])): str(r[2]) for r in every}
     out: dict[tuple[str, str], str] = {}
     for kind, uids in only.items():
-        for chunk in derived.chunks(sorted(uids)):
-            rows = conn.execute(
-                select(SHADOW).where(SHADOW.c.kind == kind, SHADOW.c.uid.in_(chunk))
-            )
-            out.update(((str(r[0]), str(r[1])), str(r[2])) for r in rows)
+        sql = "SELECT kind, uid, hash FROM syncshadow WHERE kind = ? AND uid IN"
+        rows = transfer.rows_in(conn, sql, sorted(uids), (kind,))
+        out.update(((str(r[0]), str(r[1])), str(r[2])) for r in rows)
     return out
 
 
@@ -1304,6 +1309,7 @@ def _send(
     if out.empty():
         return
     with engine.begin() as sconn:
+        transfer.temp_room(sconn)
         server.lock(sconn, exclusive=True)
         out.head = _head(sconn)
         out.usn = usn = int(sconn.execute(select(server.USN_SEQ.next_value())).scalar_one())
@@ -1378,16 +1384,16 @@ def _derived_to_push(conn: Connection, uids: set[str]) -> list[tuple[Any, ...]]:
         return []
     writer_notes = {u.rpartition("/")[0] for u in uids}
     found: dict[str, int] = {}
-    for chunk in derived.chunks(sorted(writer_notes)):
-        rows = conn.execute(
-            select(NOTE.c.uid, CARD.c.ord, CARD.c.id)
-            .join(NOTE, NOTE.c.id == CARD.c.note_id)
-            .where(NOTE.c.uid.in_(chunk))
-        )
-        for note_uid, ord_, card_id in rows:
-            uid = card_uid(str(note_uid), int(ord_))
-            if uid in uids:
-                found[uid] = int(card_id)
+    rows = transfer.rows_in(
+        conn,
+        "SELECT n.uid, c.ord, c.id FROM card AS c JOIN note AS n ON n.id = c.note_id "
+        "WHERE n.uid IN",
+        sorted(writer_notes),
+    )
+    for note_uid, ord_, card_id in rows:
+        uid = card_uid(str(note_uid), int(ord_))
+        if uid in uids:
+            found[uid] = int(card_id)
     states = derived.card_memories(conn, list(found.values()))
     mine = derived.local_derivations(conn, list(found))
     out = []

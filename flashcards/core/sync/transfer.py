@@ -38,6 +38,17 @@ def _q(conn: Connection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote(name)
 
 
+#: Memory for this session's temporary tables on the server (PostgreSQL's default is 8 MB):
+#: a first push's million reviews (about 250 MB) otherwise go to disk and back. Taken only as
+#: the temporary tables fill it, for this session only.
+TEMP_BUFFERS = "256MB"
+
+
+def temp_room(conn: Connection) -> None:
+    """Give the server session's temporary tables :data:`TEMP_BUFFERS` (before it uses any)."""
+    execute(conn, f"SET LOCAL temp_buffers = '{TEMP_BUFFERS}'")
+
+
 def copy_into_temp(
     conn: Connection, table: Table, name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> str:
@@ -202,8 +213,12 @@ def big_cache(conn: Connection) -> Iterator[None]:
 IN_CHUNK = 1000
 
 
-def rows_in(conn: Connection, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+def rows_in(
+    conn: Connection, sql: str, values: Sequence[Any], params: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
     """The rows of ``sql``, which ends in ``IN``, for ``values`` (a list of them at a time).
+
+    ``params`` fill the placeholders of ``sql`` before the list.
 
     Through the collection's own driver: a SQLAlchemy ``in_()`` compiled anew for every chunk
     was most of the time of looking up 100,000 cards.
@@ -212,7 +227,8 @@ def rows_in(conn: Connection, sql: str, values: Sequence[Any]) -> list[tuple[Any
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(values), IN_CHUNK):
         chunk = list(values[start : start + IN_CHUNK])
-        out += cursor.execute(f"{sql} ({', '.join('?' * len(chunk))})", chunk).fetchall()
+        marks = ", ".join("?" * len(chunk))
+        out += cursor.execute(f"{sql} ({marks})", [*params, *chunk]).fetchall()
     return out
 
 
