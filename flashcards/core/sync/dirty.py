@@ -38,6 +38,12 @@ _CARD_COLUMNS = [
 _CARD_UID = "(SELECT uid FROM note WHERE id = {row}.note_id) || '/' || {row}.ord"
 
 
+#: The index of the reviews not sent yet (a partial one: a day's few, not the whole log).
+UNSENT_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_reviewlog_unsent ON reviewlog (card_id) WHERE usn = -1"
+)
+
+
 def version() -> str:
     """The digest of the triggers (a new one replaces the old triggers, and notes everything)."""
     bodies = _bodies()
@@ -94,9 +100,7 @@ def ensure(conn: Connection) -> None:
         "(seq INTEGER PRIMARY KEY AUTOINCREMENT, kind VARCHAR NOT NULL, uid VARCHAR)"
     )
     # The reviews not sent yet, found without reading the whole log.
-    conn.exec_driver_sql(
-        "CREATE INDEX IF NOT EXISTS ix_reviewlog_unsent ON reviewlog (card_id) WHERE usn = -1"
-    )
+    conn.exec_driver_sql(UNSENT_INDEX)
     wanted = _triggers()
     have = {
         str(r[0])
