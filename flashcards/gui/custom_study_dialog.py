@@ -35,7 +35,7 @@ from flashcards.core.scheduler.custom_study import NO_LIMIT, Kind
 from flashcards.gui.clock import Clock
 from flashcards.gui.ops import Ops
 
-NEW, REVIEW, FORGOT, AHEAD, TAGS = range(5)
+NEW, REVIEW, FORGOT, AHEAD, PREVIEW, TAGS = range(6)
 #: "Study by card state or tag": the card kinds, in Anki's order.
 TAG_KINDS = (Kind.TAG_NEW, Kind.TAG_DUE, Kind.TAG_REVIEW, Kind.TAG_ALL)
 
@@ -74,6 +74,7 @@ class CustomStudyDialog(QDialog):
             (REVIEW, self.tr("Increase today's review card limit")),
             (FORGOT, self.tr("Review forgotten cards")),
             (AHEAD, self.tr("Review ahead")),
+            (PREVIEW, self.tr("Preview new cards")),
             (TAGS, self.tr("Study by card state or tag")),
         ):
             button = QRadioButton(text)
@@ -133,7 +134,7 @@ class CustomStudyDialog(QDialog):
         self._on_choice(NEW)
 
     def choice(self) -> int:
-        """The chosen option (NEW, REVIEW, FORGOT, AHEAD or TAGS)."""
+        """The chosen option (NEW, REVIEW, FORGOT, AHEAD, PREVIEW or TAGS)."""
         return self.group.checkedId()
 
     def _on_choice(self, index: int) -> None:
@@ -162,6 +163,10 @@ class CustomStudyDialog(QDialog):
             self.before.setText(self.tr("Review ahead by"))
             self.spin.setRange(1, NO_LIMIT)
             self.spin.setValue(1)
+        elif index == PREVIEW:
+            self.before.setText(self.tr("Preview new cards added in the last"))
+            self.spin.setRange(1, NO_LIMIT)
+            self.spin.setValue(1)
         else:
             self.before.setText(self.tr("Select"))
             self.spin.setRange(1, NO_LIMIT)
@@ -172,7 +177,7 @@ class CustomStudyDialog(QDialog):
         index = self.choice()
         if index in (NEW, REVIEW):
             text = self.tr("card") if abs(value) == 1 else self.tr("cards")
-        elif index in (FORGOT, AHEAD):
+        elif index in (FORGOT, AHEAD, PREVIEW):
             text = self.tr("day") if value == 1 else self.tr("days")
         else:
             text = self.tr("card from the deck") if value == 1 else self.tr("cards from the deck")
@@ -195,8 +200,8 @@ class CustomStudyDialog(QDialog):
             return lambda: col.sched.extend_limits(deck, now, new=n)
         if index == REVIEW:
             return lambda: col.sched.extend_limits(deck, now, review=n)
-        if index in (FORGOT, AHEAD):
-            kind = Kind.FORGOT if index == FORGOT else Kind.AHEAD
+        if index in (FORGOT, AHEAD, PREVIEW):
+            kind = {FORGOT: Kind.FORGOT, AHEAD: Kind.AHEAD, PREVIEW: Kind.PREVIEW_NEW}[index]
             return lambda: col.sched.custom_study(deck, kind, now, days=n)
         kind = TAG_KINDS[self.card_kind.currentIndex()]
         tags = self.checked_tags()

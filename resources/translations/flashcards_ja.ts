@@ -722,6 +722,10 @@
         <translation>先取り復習</translation>
     </message>
     <message>
+        <source>Preview new cards</source>
+        <translation>新規カードのプレビュー</translation>
+    </message>
+    <message>
         <source>Study by card state or tag</source>
         <translation>カードの状態またはタグで学習</translation>
     </message>
@@ -768,6 +772,10 @@
     <message>
         <source>Review ahead by</source>
         <translation>先取りする日数</translation>
+    </message>
+    <message>
+        <source>Preview new cards added in the last</source>
+        <translation>追加した新規カードのプレビュー（さかのぼる日数）</translation>
     </message>
     <message>
         <source>Select</source>
@@ -1001,7 +1009,7 @@
     </message>
     <message>
         <source>Days on which you want fewer reviews (as Anki&apos;s easy days).</source>
-        <translation>復習を減らしたい曜日（Anki の Easy Days と同じ）。</translation>
+        <translation>復習を減らしたい曜日（Anki の同じ設定にあたります）。</translation>
     </message>
     <message>
         <source>{day}: {level}</source>

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
+from sqlalchemy import select
 
+from flashcards.core.enums import CardState
 from flashcards.core.scheduler.custom_study import SESSION_NAME
+from flashcards.core.tables import CARD
 from flashcards.gui.app import Gui
-from flashcards.gui.custom_study_dialog import AHEAD, NEW, TAGS, CustomStudyDialog
+from flashcards.gui.custom_study_dialog import AHEAD, NEW, PREVIEW, TAGS, CustomStudyDialog
 from flashcards.gui.main_window import Screen
 
 
@@ -90,3 +93,40 @@ def test_review_ahead_and_study_by_tag_start_the_session(qtbot, gui: Gui) -> Non
     assert review.deck == SESSION_NAME
     now = gui.controller._clock()
     assert sum(col.sched.queue_counts(now, SESSION_NAME)) == 1
+
+
+def test_preview_new_cards_shows_them_and_leaves_them_new(qtbot, gui: Gui) -> None:  # noqa: ANN001
+    col = gui.col
+    assert col is not None
+    now = gui.controller._clock()
+    for i in range(3):
+        col.notes.add("Fresh", "basic", f"q{i}", "a", now)
+    from dataclasses import replace
+
+    deck = col.decks.id("Fresh")
+    col.decks.set_settings(deck, replace(col.decks.settings(deck), new_per_day=0))
+    _done_screen(qtbot, gui, "Fresh")  # no new cards today: the done screen at once
+    dialog = _open(qtbot, gui)
+    dialog.choices[PREVIEW].click()
+    assert dialog.before.text() == "Preview new cards added in the last"
+    assert dialog.after.text() == "day"
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    review = gui.controller.review
+    assert review.deck == SESSION_NAME and review.card is not None and review.card.preview
+    # The dialog is gone; a window manager would activate the main window again (offscreen has
+    # none), so that the review's keys reach it.
+    gui.window.activateWindow()
+    qtbot.waitUntil(lambda: gui.app.activeWindow() is gui.window)
+    shown = []
+    for _ in range(6):  # (bounded: a card that never left would fail below, not hang)
+        if review.card is None:
+            break
+        shown.append(review.card.card_id)
+        qtbot.keyClick(gui.app.focusWidget() or gui.window, Qt.Key.Key_Space)
+        qtbot.keyClicks(gui.app.focusWidget() or gui.window, "3")  # Good: back home
+    assert review.card is None and len(set(shown)) == len(shown) == 3, shown
+    assert col.sched.queue_counts(now, "Fresh") == (0, 0, 0)  # the limit, not studied
+    with col.engine.connect() as conn:
+        states = conn.execute(select(CARD.c.state).where(CARD.c.deck_id == deck)).scalars()
+        assert list(states) == [CardState.NEW] * 3  # home again, still new

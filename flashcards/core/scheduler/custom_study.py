@@ -22,6 +22,8 @@ or already in a filtered deck):
   rollover; ordered by due.
 * forgotten in the last ``N`` days: ``rated:N:1``: answered Again since the rollover ``N`` days
   before the next one (today is day 1); random order.
+* new cards added in the last ``N`` days: ``is:new added:N`` (the note added since the rollover
+  ``N`` days before the next one); in the order added.
 * by tag (``include``: any of them, none of ``exclude``), at most ``limit`` cards: new cards
   (in the order added), due cards (by due), all review cards or all cards (random order).
 """
@@ -55,6 +57,7 @@ class Kind(StrEnum):
 
     AHEAD = "ahead"  # review ahead N days
     FORGOT = "forgot"  # answered Again in the last N days
+    PREVIEW_NEW = "preview_new"  # new cards added in the last N days
     TAG_NEW = "tag_new"  # new cards with the tags
     TAG_DUE = "tag_due"  # due cards with the tags
     TAG_REVIEW = "tag_review"  # all review cards (not new) with the tags
@@ -229,6 +232,11 @@ def select_cards(
         since = day_end - timedelta(days=search.days)
         forgot = select(LOG.c.card_id).where(LOG.c.rating == 1, LOG.c.reviewed_at >= since)
         query = query.where(CARD.c.id.in_(forgot))
+    elif kind == Kind.PREVIEW_NEW:
+        query = query.where(
+            CARD.c.state == int(CardState.NEW),
+            NOTE.c.created >= day_end - timedelta(days=search.days),
+        )
     elif kind == Kind.AHEAD:
         query = query.where(
             CARD.c.state != int(CardState.NEW),
@@ -267,7 +275,7 @@ def order_key(kind: Kind, card_id: int, note_id: int, ord_: int, due: datetime) 
 
     if kind in (Kind.AHEAD, Kind.TAG_DUE):
         return (due, ord_, tie_hash(card_id))
-    if kind == Kind.TAG_NEW:
+    if kind in (Kind.TAG_NEW, Kind.PREVIEW_NEW):
         return (note_id, ord_)
     return (tie_hash(card_id),)
 

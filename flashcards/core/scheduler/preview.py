@@ -2,12 +2,13 @@
 
 Read from Anki's ``rslib/src/scheduler/states/preview_filter.rs`` and ``answering/preview.rs``.
 
-Anki builds "review forgotten cards" and "all cards in random order (don't reschedule)" as such
-decks. An answer there leaves the card's schedule (state, memory, due, counts) as it was at
-home; it only decides when the card is shown again in the session: after the deck's preview
-delays, which custom study leaves at Anki's defaults (Again 1 minute, Hard 10 minutes, Good 0:
-back home, as Easy always is). The answer is logged as a preview row (``reviewlog.preview``,
-Anki's revlog type 3 with factor 0), which FSRS, sync's replay and the optimiser pass over.
+Anki builds "review forgotten cards", "preview new cards" and "all cards in random order (don't
+reschedule)" as such decks. An answer there leaves the card's schedule (state, memory, due,
+counts) as it was at home; it only decides when the card is shown again in the session: after
+the deck's preview delays, which custom study leaves at Anki's defaults (Again 1 minute, Hard 10
+minutes, Good 0: back home, as Easy always is). The answer is logged as a preview row
+(``reviewlog.preview``, Anki's revlog type 3 with factor 0), which FSRS, sync's replay and the
+optimiser pass over.
 
 The card's row is never written while it waits: the time it is shown again is the last
 preview answer's time plus its delay, read back from the log.
@@ -28,7 +29,7 @@ from flashcards.core.tables import LOG
 #: rating; 0 sends the card home.
 DELAYS = {1: timedelta(minutes=1), 2: timedelta(minutes=10), 3: timedelta(0), 4: timedelta(0)}
 #: The custom study kinds that Anki builds without rescheduling.
-KINDS = frozenset({custom.Kind.FORGOT, custom.Kind.TAG_ALL})
+KINDS = frozenset({custom.Kind.FORGOT, custom.Kind.PREVIEW_NEW, custom.Kind.TAG_ALL})
 
 
 def is_preview(session: custom.Session | None) -> bool:

@@ -60,6 +60,8 @@ OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("forgot 5", {"forgot_days": 5}),
     ("ahead 1", {"review_ahead_days": 1}),
     ("ahead 7", {"review_ahead_days": 7}),
+    ("preview 1", {"preview_days": 1}),
+    ("preview 30", {"preview_days": 30}),
     ("tag new verb", {"cram": {"kind": "NEW", "limit": 99, "tags": ["verb"]}}),
     ("tag due verb", {"cram": {"kind": "DUE", "limit": 99, "tags": ["verb"]}}),
     ("tag review noun", {"cram": {"kind": "REVIEW", "limit": 99, "tags": ["noun"]}}),
@@ -67,6 +69,7 @@ OPTIONS: list[tuple[str, dict[str, Any]]] = [
     ("tag new, limit 2", {"cram": {"kind": "NEW", "limit": 2, "tags": []}}),
 ]
 ORDERED = {"ahead 1", "ahead 7", "tag new verb", "tag due verb", "tag new, limit 2"}
+# (Anki orders a preview by the last review, which new cards have none of: no order to compare.)
 
 _CHILD = r"""
 import json, sys
@@ -200,6 +203,8 @@ def _ours(tmp_path: Path) -> dict[str, Any]:
                 kind, kw = _KINDS[cram["kind"]], {"limit": cram["limit"], "include": cram["tags"]}
             elif "forgot_days" in request:
                 kind, kw = Kind.FORGOT, {"days": request["forgot_days"]}
+            elif "preview_days" in request:
+                kind, kw = Kind.PREVIEW_NEW, {"days": request["preview_days"]}
             else:
                 kind, kw = Kind.AHEAD, {"days": request["review_ahead_days"]}
             try:

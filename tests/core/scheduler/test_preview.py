@@ -119,6 +119,22 @@ def test_a_previewed_new_card_stays_new_and_undo_removes_the_preview(
     assert col.sched.queue_counts(now, "D")[0] == 1  # still a new card at home
 
 
+def test_new_cards_added_lately_are_previewed_and_stay_new(col: Collection, now: datetime) -> None:
+    col.notes.add("D", "basic", "older", "a", now - 10 * DAY)
+    col.notes.add("D", "basic", "lately", "a", now - 2 * DAY)
+    col.notes.add("D", "basic", "today", "a", now)
+    col.sched.custom_study("D", Kind.PREVIEW_NEW, now, days=3)  # today and the two before
+    shown = []
+    while (card := col.sched.next_card(now, SESSION_NAME)) is not None:
+        assert card.preview
+        shown.append(card.front)
+        before = _schedule(col, card.card_id)
+        col.sched.answer(card.card_id, 3, now)  # Good: back home, still new
+        assert _schedule(col, card.card_id) == before
+    assert shown == ["lately", "today"]  # in the order added; the older one stays home
+    assert col.sched.queue_counts(now, "D")[0] == 3
+
+
 def test_the_other_custom_study_kinds_still_reschedule(col: Collection, now: datetime) -> None:
     col.notes.add("D", "basic", "new", "a", now, tags=["t"])
     col.sched.custom_study("D", Kind.TAG_NEW, now, include=["t"])
