@@ -90,6 +90,28 @@ def _document(html_or_text: str, writer: QPdfWriter, width: float) -> QTextDocum
     return doc
 
 
+def _a4(path: Path, side_mm: float) -> tuple[QPdfWriter, QRectF, QRectF]:
+    """An A4 PDF writer, its page and its body (the page less the header and page-number bands).
+
+    Margins: 20 mm at the top and the bottom, ``side_mm`` at the sides.
+    """
+    _application()
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(side_mm, 20, side_mm, 20),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setCreator("tools.make_pdf")
+    page = QRectF(0, 0, writer.width(), writer.height())
+    band = RESOLUTION * 0.35  # room for the header and the page number (0.35 in)
+    return writer, page, QRectF(0, band, page.width(), page.height() - 2 * band)
+
+
 def make_pdf(
     html_or_text: str,
     path: Path,
@@ -111,21 +133,7 @@ def make_pdf(
     Returns:
         The number of pages written.
     """
-    _application()
-    writer = QPdfWriter(str(path))
-    writer.setResolution(RESOLUTION)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(20, 20, 20, 20),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    writer.setCreator("tools.make_pdf")
-    page = QRectF(0, 0, writer.width(), writer.height())
-    band = RESOLUTION * 0.35  # room for the header and the page number (0.35 in)
-    body = QRectF(0, band, page.width(), page.height() - 2 * band)
+    writer, page, body = _a4(path, side_mm=20)
     doc = _document(html_or_text, writer, body.width())
     doc.setPageSize(QSizeF(body.width(), body.height()))
     pages = max(1, doc.pageCount())
@@ -223,21 +231,7 @@ def columns_pdf(
     Returns:
         The number of pages written.
     """
-    _application()
-    writer = QPdfWriter(str(path))
-    writer.setResolution(RESOLUTION)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(15, 20, 15, 20),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    writer.setCreator("tools.make_pdf")
-    page = QRectF(0, 0, writer.width(), writer.height())
-    band = RESOLUTION * 0.35
-    body = QRectF(0, band, page.width(), page.height() - 2 * band)
+    writer, page, body = _a4(path, side_mm=15)
     gutter = RESOLUTION * 0.3  # 0.3 in between columns
     width = (body.width() - gutter * (columns - 1)) / columns
     doc = _document(html_or_text, writer, width)

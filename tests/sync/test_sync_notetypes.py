@@ -30,7 +30,7 @@ from flashcards.core.sync import client, dirty, server  # noqa: E402
 from flashcards.core.sync.client import sync  # noqa: E402
 from flashcards.core.sync.graves import SHADOW  # noqa: E402
 from flashcards.core.tables import CARD, NOTE, NOTETYPE  # noqa: E402
-from tests.core.exchange.exchange_helpers import anki_import  # noqa: E402
+from tests.core.exchange.exchange_helpers import add_anki_note_type, anki_import  # noqa: E402
 from tests.sync.conftest import ADMIN, Cluster  # noqa: E402
 from tests.sync.devices import device, killed_mid_sync, state  # noqa: E402
 
@@ -49,20 +49,9 @@ NOTES = (("<b>猫</b>", "cat", "ねこ", "猫が好き"), ("犬", "dog", "いぬ
 
 def _vocab(acol: AnkiCollection) -> int:
     """A 4-field, 2-template note type with its CSS and two notes; returns its id."""
-    models = acol.models
-    model = models.new("Vocab 4")
-    for name in FIELDS:
-        models.add_field(model, models.new_field(name))
-    for name, qfmt, afmt in TEMPLATES:
-        template = models.new_template(name)
-        template["qfmt"], template["afmt"] = qfmt, afmt
-        models.add_template(model, template)
-    model["css"] = CSS
-    models.add(model)
-    found = models.by_name("Vocab 4")
-    assert found is not None
+    found = add_anki_note_type(acol, "Vocab 4", FIELDS, TEMPLATES, CSS)
     for values in NOTES:
-        note = acol.new_note(found)
+        note = acol.new_note(found)  # type: ignore[arg-type]
         for index, value in enumerate(values):
             note.fields[index] = value
         acol.add_note(note, DeckId(acol.decks.id("Vocab") or 1))

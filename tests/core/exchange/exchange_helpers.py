@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,31 @@ def study(col: Collection, now: datetime, rounds: int = 3) -> datetime:
                 col.sched.answer(card_id, 3, at)
         at += timedelta(days=3)
     return at
+
+
+def add_anki_note_type(
+    acol: AnkiCollection,
+    name: str,
+    fields: Sequence[str],
+    templates: Sequence[tuple[str, str, str]],
+    css: str | None = None,
+) -> dict[str, Any]:
+    """Add a note type to the real Anki's collection: its fields, its (name, question,
+    answer) templates and its CSS (None: Anki's default); returns it as Anki keeps it."""
+    models = acol.models
+    model = models.new(name)
+    for field in fields:
+        models.add_field(model, models.new_field(field))
+    for template_name, qfmt, afmt in templates:
+        template = models.new_template(template_name)
+        template["qfmt"], template["afmt"] = qfmt, afmt
+        models.add_template(model, template)
+    if css is not None:
+        model["css"] = css
+    models.add(model)
+    found = models.by_name(name)
+    assert found is not None
+    return dict(found)
 
 
 def anki_import(acol: AnkiCollection, path: Path, *, scheduling: bool = False) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from anki.collection import Collection as AnkiCollection
 from anki.collection import ExportAnkiPackageOptions
-from exchange_helpers import anki_import, snapshot
+from exchange_helpers import add_anki_note_type, anki_import, snapshot
 from sqlalchemy import func, select
 
 from flashcards.core import anki_types, exchange
@@ -53,28 +53,6 @@ THREE_NOTES = (
 )
 
 
-def _notetype(
-    acol: AnkiCollection,
-    name: str,
-    fields: Sequence[str],
-    templates: Sequence[tuple[str, str, str]],
-    css: str,
-) -> dict[str, Any]:
-    models = acol.models
-    model = models.new(name)
-    for field in fields:
-        models.add_field(model, models.new_field(field))
-    for template_name, qfmt, afmt in templates:
-        template = models.new_template(template_name)
-        template["qfmt"], template["afmt"] = qfmt, afmt
-        models.add_template(model, template)
-    model["css"] = css
-    models.add(model)
-    found = models.by_name(name)
-    assert found is not None
-    return dict(found)
-
-
 def _add(acol: AnkiCollection, model: dict[str, Any], values: Sequence[str], deck: str) -> int:
     note = acol.new_note(model)  # type: ignore[arg-type]
     for index, value in enumerate(values):
@@ -101,7 +79,9 @@ def _export(acol: AnkiCollection, path: Path, *, legacy: bool = True) -> Path:
 
 
 def _three(acol: AnkiCollection) -> dict[str, Any]:
-    model = _notetype(acol, "Three", ("Word", "Reading", "Meaning"), THREE_TEMPLATES, THREE_CSS)
+    model = add_anki_note_type(
+        acol, "Three", ("Word", "Reading", "Meaning"), THREE_TEMPLATES, THREE_CSS
+    )
     for values in THREE_NOTES:
         _add(acol, model, values, "Words")
     return model
@@ -257,7 +237,7 @@ def test_faces_are_the_template_not_our_kind(col: Collection, tmp_path: Path, an
 
 def test_four_fields_two_templates(col: Collection, tmp_path: Path, anki: Anki) -> None:
     acol = anki()
-    model = _notetype(
+    model = add_anki_note_type(
         acol,
         "Vocab 4",
         ("Word", "Meaning", "Reading", "Example"),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection as AnkiCollection
 from anki.collection import ExportAnkiPackageOptions
-from exchange_helpers import anki_import
+from exchange_helpers import add_anki_note_type, anki_import
 from sqlalchemy import func, select
 
 from flashcards.core import exchange
@@ -39,16 +39,7 @@ DOG = ("犬", "dog&nbsp;<u>friend</u>", "", "")  # no reading: Anki gives it no 
 
 def _package(acol: AnkiCollection, path: Path) -> tuple[Path, dict[str, int]]:
     """A custom note type with two notes (every card answered once) and an Anki cloze note."""
-    models = acol.models
-    model = models.new("Vocab 4")
-    for name in FIELDS:
-        models.add_field(model, models.new_field(name))
-    for name, qfmt, afmt in TEMPLATES:
-        template = models.new_template(name)
-        template["qfmt"], template["afmt"] = qfmt, afmt
-        models.add_template(model, template)
-    models.add(model)
-    vocab = models.by_name("Vocab 4")
+    vocab = add_anki_note_type(acol, "Vocab 4", FIELDS, TEMPLATES)
     ids = {}
     for key, values in (("cat", CAT), ("dog", DOG)):
         note = acol.new_note(vocab)  # type: ignore[arg-type]
@@ -60,7 +51,7 @@ def _package(acol: AnkiCollection, path: Path) -> tuple[Path, dict[str, int]]:
         card = acol.get_card(cid)
         card.start_timer()
         acol.sched.answerCard(card, 3)
-    cloze = acol.new_note(models.by_name("Cloze"))  # type: ignore[arg-type]
+    cloze = acol.new_note(acol.models.by_name("Cloze"))  # type: ignore[arg-type]
     cloze.fields[0] = "{{c1::Paris}} is in France"
     acol.add_note(cloze, acol.decks.id("Words") or 1)
     ids["cloze"] = int(cloze.id)
