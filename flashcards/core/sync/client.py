@@ -1309,7 +1309,6 @@ def _send(
     if out.empty():
         return
     with engine.begin() as sconn:
-        transfer.temp_room(sconn)
         server.lock(sconn, exclusive=True)
         out.head = _head(sconn)
         out.usn = usn = int(sconn.execute(select(server.USN_SEQ.next_value())).scalar_one())

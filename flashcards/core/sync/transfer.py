@@ -38,17 +38,6 @@ def _q(conn: Connection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote(name)
 
 
-#: Memory for this session's temporary tables on the server (PostgreSQL's default is 8 MB):
-#: a first push's million reviews (about 250 MB) otherwise go to disk and back. Taken only as
-#: the temporary tables fill it, for this session only.
-TEMP_BUFFERS = "256MB"
-
-
-def temp_room(conn: Connection) -> None:
-    """Give the server session's temporary tables :data:`TEMP_BUFFERS` (before it uses any)."""
-    execute(conn, f"SET LOCAL temp_buffers = '{TEMP_BUFFERS}'")
-
-
 def copy_into_temp(
     conn: Connection, table: Table, name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> str:
