@@ -1297,6 +1297,10 @@ def _read_outgoing(col: Collection) -> _Outgoing:
     return _Outgoing(noted, changed, graves, logs, log_keys, to_push, states)
 
 
+#: A card's derived state as :func:`_derived_to_push` gives it (after the uid).
+_STATE_COLUMNS = (*server.DERIVED, server.DERIVED_FROM)
+
+
 def _send(
     engine: Engine,
     out: _Outgoing,
@@ -1313,12 +1317,24 @@ def _send(
         out.head = _head(sconn)
         out.usn = usn = int(sconn.execute(select(server.USN_SEQ.next_value())).scalar_one())
         sync_values = {"usn": usn, "device": device}
+        states = {str(row[0]): row[1:] for row in out.states}
+        folded: set[str] = set()
         for kind in server.OBJECTS:
             items = out.changed.get(kind, [])
             rows = [
                 {"uid": uid, **payload, **sync_values, "mtime": _mtime(kind, payload, now)}
                 for uid, payload, _digest in items
             ]
+            if kind == "card" and states:
+                # A card sent with its derived state is written once, state and content
+                # together (a first push: 100,000 cards updated again after their insert).
+                both = [row for row in rows if row["uid"] in states]
+                for row in both:
+                    row.update(zip(_STATE_COLUMNS, states[row["uid"]], strict=True))
+                always = (*_STATE_COLUMNS, "usn", "device")
+                transfer.upsert_objects(sconn, server.CARDS, both, always)
+                folded = {str(row["uid"]) for row in both}
+                rows = [row for row in rows if row["uid"] not in folded]
             _upsert(sconn, server.OBJECTS[kind], rows)
             if items:
                 report.sent[kind] += len(items)
@@ -1329,7 +1345,8 @@ def _send(
         transfer.push_logs(sconn, out.logs, usn, device)
         if out.logs:
             report.sent["review"] += len(out.logs)
-        transfer.push_derived(sconn, out.states, usn, device)
+        rest = [row for row in out.states if row[0] not in folded]
+        transfer.push_derived(sconn, rest, usn, device)
         stmt = pg_insert(server.META).values(key="head", value=str(usn))
         sconn.execute(
             stmt.on_conflict_do_update(

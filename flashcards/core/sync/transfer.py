@@ -293,25 +293,42 @@ def push_logs(conn: Connection, rows: Sequence[Sequence[Any]], usn: int, device:
 # ---------------------------------------------------------------------------- objects
 
 
-def upsert_objects(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def upsert_objects(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], always: Sequence[str] = ()
+) -> None:
     """Write objects (dicts of every column but ``owner``) into ``table``.
 
-    An object there already is replaced only by a newer version (``mtime``, then ``device``);
-    the server's graves of the objects written are removed.
+    An object there already is replaced only by a newer version (``mtime``, then ``device``),
+    but for the columns ``always``, which take the values sent either way (a card's derived
+    state, sent with its content: one write of each card instead of two). The server's graves
+    of the objects written are removed.
     """
     if not rows:
         return
     columns = [c.name for c in table.columns if c.name in rows[0]]
     values = ([naive_utc(row[c]) for c in columns] for row in rows)
-    tmp = copy_into_temp(conn, table, table.name, columns, values)
+    name = f"{table.name}_always" if always else table.name
+    tmp = copy_into_temp(conn, table, name, columns, values)
     target = _q(conn, table.name)
     cols = ", ".join(_q(conn, c) for c in columns)
-    sets = ", ".join(f"{_q(conn, c)} = EXCLUDED.{_q(conn, c)}" for c in columns if c != "uid")
+    newer = "(t.mtime, t.device) < (EXCLUDED.mtime, EXCLUDED.device)"
+    if always:
+        quoted = {c: _q(conn, c) for c in columns}
+        sets = ", ".join(
+            f"{q} = EXCLUDED.{q}"
+            if c in always
+            else f"{q} = CASE WHEN {newer} THEN EXCLUDED.{q} ELSE t.{q} END"
+            for c, q in quoted.items()
+            if c != "uid"
+        )
+        update = f"DO UPDATE SET {sets}"
+    else:
+        sets = ", ".join(f"{_q(conn, c)} = EXCLUDED.{_q(conn, c)}" for c in columns if c != "uid")
+        update = f"DO UPDATE SET {sets} WHERE {newer}"
     execute(
         conn,
         f"INSERT INTO {target} AS t ({cols}) SELECT {cols} FROM {tmp} "
-        f"ON CONFLICT (owner, uid) DO UPDATE SET {sets} "
-        "WHERE (t.mtime, t.device) < (EXCLUDED.mtime, EXCLUDED.device)",
+        f"ON CONFLICT (owner, uid) {update}",
     )
     execute(
         conn,
