@@ -1,9 +1,10 @@
 """Sync benchmark (issue 15): 100,000 cards and 1,000,000 review rows through a real PostgreSQL.
 
 A throwaway cluster is started as the sync tests start theirs (:mod:`tools.pg_cluster`: a Unix
-socket in a temporary folder, fsync off), on this machine. The collection is the stats
-benchmark's (built through the core API, the review log by bulk inserts), its reviews given
-their global ids as the app gives them on insert. Measured:
+socket in a temporary folder, fsync off), on this machine, and the collection syncs as a learner
+would: an ordinary role in the learners' group, under row-level security. The collection is the
+stats benchmark's (built through the core API, the review log by bulk inserts), its reviews
+given their global ids as the app gives them on insert. Measured:
 
 * first sync up: the whole collection into an empty server (target 60 s);
 * first sync down: into an empty collection on a second device (target 60 s);
@@ -30,12 +31,15 @@ from bench_stats import NOW, build  # noqa: E402
 
 from flashcards.core.collection import Collection, open_collection  # noqa: E402
 from flashcards.core.db import sqlite_url  # noqa: E402
+from flashcards.core.sync import client, server  # noqa: E402
 from flashcards.core.sync.client import sync  # noqa: E402
 from tools import pg_cluster  # noqa: E402
 
 CARDS = 100_000
 LOG_ROWS = 1_000_000
 TARGET_FIRST = 60.0
+#: The role the benchmark syncs as (made for it; the cluster is thrown away after).
+LEARNER = "bench_learner"
 TARGET_INCREMENTAL = 1.0
 
 
@@ -83,7 +87,21 @@ def run(cards: int = CARDS, log_rows: int = LOG_ROWS) -> list[tuple[str, str, st
             autocommit=True,
         ) as conn:
             conn.execute("CREATE DATABASE bench")
-        url = cluster.url("bench")
+        # As a learner syncs: an ordinary role in the learners' group, under row-level security
+        # (the superuser would bypass the policies and measure less than a learner waits).
+        client.init_server(cluster.url("bench"))
+        with psycopg.connect(
+            host=str(cluster.socket_dir),
+            user=pg_cluster.ADMIN,
+            password=pg_cluster.PASSWORD,
+            dbname="bench",
+            autocommit=True,
+        ) as conn:
+            conn.execute(
+                f"CREATE ROLE {LEARNER} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{LEARNER}-pw'"
+            )
+            conn.execute(f'GRANT "{server.LEARNERS}" TO {LEARNER}')
+        url = cluster.url("bench", LEARNER, f"{LEARNER}-pw")
         with tempfile.TemporaryDirectory() as tmp:
             path_a = Path(tmp) / "a.db"
             took = build(path_a, cards, log_rows)

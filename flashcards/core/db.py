@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, inspect
-from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
@@ -188,6 +188,21 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     # only keeps the WAL from growing without limit where nobody does.
     cursor.execute("PRAGMA wal_autocheckpoint=20000")
     cursor.close()
+
+
+def begin_now(conn: Connection) -> None:
+    """Open ``conn``'s SQLite transaction now, so that it also covers schema changes.
+
+    Python's sqlite3 driver begins a transaction only before the first INSERT/UPDATE/DELETE;
+    a ``DROP INDEX`` before any of them (a bulk insert that makes its indexes again after)
+    would commit on its own, and a failed or cancelled import or sync would then leave the
+    table without that index. Nothing for other databases.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if raw is not None and not getattr(raw, "in_transaction", True):
+        conn.exec_driver_sql("BEGIN")
 
 
 def checkpoint(engine: Engine, *, truncate: bool = False) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from flashcards.core.changes import Change, OpResult, announce
 from flashcards.core.collection import Collection
+from flashcards.core.db import begin_now
 from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.errors import InputError
@@ -471,7 +472,7 @@ def apply_incoming(
     _, bury_until = col.config.day_bounds(now)
     check()
     with col.engine.begin() as conn:
-        _begin(conn)
+        begin_now(conn)
         uid_to_id = {str(r[1]): int(r[0]) for r in conn.execute(select(NOTE.c.id, NOTE.c.uid))}
         generated: dict[str, str] | None = None
         uids: dict[str, str] = {}
@@ -617,20 +618,6 @@ class _Rows:
             self.conn.exec_driver_sql(sql, batch)
         for index in rebuild:
             index.create(self.conn)
-
-
-def _begin(conn: Connection) -> None:
-    """Open the SQLite transaction now, so that it also covers the index drops of a bulk insert.
-
-    Python's sqlite3 driver begins a transaction only before the first INSERT/UPDATE/DELETE; an
-    import that dropped an index before any of them would commit the drop on its own, and a
-    failed or cancelled import would then leave the table without that index.
-    """
-    if conn.dialect.name != "sqlite":
-        return
-    raw = conn.connection.dbapi_connection
-    if raw is not None and not getattr(raw, "in_transaction", True):
-        conn.exec_driver_sql("BEGIN")
 
 
 def _next_id(conn: Connection, table: Table) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
+from flashcards.core.db import begin_now
 from flashcards.core.models import UTCDateTime
 from flashcards.core.sync import dirty, server
 from flashcards.core.tables import LOG
@@ -123,7 +124,7 @@ def insert_logs(conn: Connection, rows: Sequence[Sequence[Any]]) -> int:
     sql = (
         f"INSERT INTO reviewlog ({', '.join(names)}) VALUES ({marks}) ON CONFLICT (uid) DO NOTHING"
     )
-    cursor = sqlite_cursor(conn)
+    cursor = sqlite_cursor(conn, for_ddl=True)
     held = int(cursor.execute("SELECT coalesce(max(id), 0) FROM reviewlog").fetchone()[0])
     rebuild = [i for i in LOG.indexes if not i.unique] if len(rows) > max(held, 2000) else []
     for index in rebuild:
@@ -196,7 +197,7 @@ def mark_sent(conn: Connection, keys: Sequence[tuple[int, str]], usn: int) -> No
     Marking most of the log, the index of unsent reviews is made again after (in the same
     transaction) instead of losing its entries one by one (2 s of 5 at a million reviews).
     """
-    cursor = sqlite_cursor(conn)
+    cursor = sqlite_cursor(conn, for_ddl=True)
     rows_in_log = cursor.execute("SELECT coalesce(max(id), 0) FROM reviewlog").fetchone()[0]
     rebuild = len(keys) > SCAN_SHARE * rows_in_log
     if rebuild:
@@ -261,12 +262,16 @@ def read_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-def sqlite_cursor(conn: Connection) -> Any:
+def sqlite_cursor(conn: Connection, *, for_ddl: bool = False) -> Any:
     """A cursor of the collection connection's own SQLite connection (in its transaction).
 
     Rows as plain tuples, fetched all at once: SQLAlchemy's per-row fetch was a third of the
-    time of reading a million reviews.
+    time of reading a million reviews. ``for_ddl``: the transaction is opened now
+    (:func:`~flashcards.core.db.begin_now`), so that dropping and remaking indexes is undone
+    with it (found in review: a rolled-back step had lost the index of unsent reviews).
     """
+    if for_ddl:
+        begin_now(conn)
     raw = conn.connection.driver_connection
     assert raw is not None
     return raw.cursor()
