@@ -163,6 +163,20 @@ def content_hash(kind: str, payload: Mapping[str, Any]) -> str:
     return hashlib.sha1(json.dumps(values, default=str).encode()).hexdigest()
 
 
+#: Columns that say when an object was made or changed, not what it holds.
+_WHEN = frozenset({"created", "modified"})
+
+
+def same_content(kind: str, one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether two versions of an object hold the same content, whenever each was written.
+
+    Two devices that each loaded the shipped deck (or imported one package) hold the same notes
+    written at different times: the newer is taken, but that is no conflict to keep.
+    """
+    columns = (c for c in server.payload_columns(kind) if c not in _WHEN)
+    return all(_norm(one[c]) == _norm(other[c]) for c in columns)
+
+
 def card_uid(note_uid: str, ord_: int) -> str:
     """A card's global id: its note's and its ordinal."""
     return f"{note_uid}/{ord_}"
@@ -1014,12 +1028,17 @@ def _merge(
                     same.append((kind, uid, digest))  # the same on both sides (or our own push)
                     continue
                 wins = local_wins(kind, uid, row)
+                # A note edited on both sides keeps the losing version, unless both hold the
+                # same text and differ only in when they were written.
+                clash = kind == "note" and mine is not None
+                clash = clash and not same_content(kind, mine or {}, payload)
                 if wins:
-                    if kind == "note" and mine is not None:
+                    if clash:
                         _keep_conflict(conn, kind, uid, str(row["device"]), payload, now)
                         report.conflicts += 1
                     continue
-                if wins is False and kind == "note" and mine is not None:
+                if wins is False and clash:
+                    assert mine is not None
                     _keep_conflict(conn, kind, uid, device, mine, now)
                     report.conflicts += 1
                 if (kind, uid) in graves_here:  # their edit is newer than our deletion
