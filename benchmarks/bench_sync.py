@@ -72,35 +72,35 @@ def _timed_sync(col: Collection, url: str, minutes: int) -> tuple[float, str]:
     return time.perf_counter() - started, report.summary() + replays
 
 
+def _as_admin(cluster: pg_cluster.PgCluster, *statements: str) -> None:
+    """Run statements as the cluster's superuser (roles and databases are the cluster's)."""
+    import psycopg
+
+    with psycopg.connect(
+        host=str(cluster.socket_dir),
+        user=pg_cluster.ADMIN,
+        password=pg_cluster.PASSWORD,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        for statement in statements:
+            conn.execute(statement)  # type: ignore[arg-type]
+
+
 def run(cards: int = CARDS, log_rows: int = LOG_ROWS) -> list[tuple[str, str, str]]:
     """Measure and return (name, figure, target) rows."""
     rows: list[tuple[str, str, str]] = []
     cluster = pg_cluster.start("fc-bench-pg-")
     try:
-        import psycopg
-
-        with psycopg.connect(
-            host=str(cluster.socket_dir),
-            user=pg_cluster.ADMIN,
-            password=pg_cluster.PASSWORD,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute("CREATE DATABASE bench")
+        _as_admin(cluster, "CREATE DATABASE bench")
         # As a learner syncs: an ordinary role in the learners' group, under row-level security
         # (the superuser would bypass the policies and measure less than a learner waits).
         client.init_server(cluster.url("bench"))
-        with psycopg.connect(
-            host=str(cluster.socket_dir),
-            user=pg_cluster.ADMIN,
-            password=pg_cluster.PASSWORD,
-            dbname="bench",
-            autocommit=True,
-        ) as conn:
-            conn.execute(
-                f"CREATE ROLE {LEARNER} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{LEARNER}-pw'"
-            )
-            conn.execute(f'GRANT "{server.LEARNERS}" TO {LEARNER}')
+        _as_admin(
+            cluster,
+            f"CREATE ROLE {LEARNER} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{LEARNER}-pw'",
+            f'GRANT "{server.LEARNERS}" TO {LEARNER}',
+        )
         url = cluster.url("bench", LEARNER, f"{LEARNER}-pw")
         with tempfile.TemporaryDirectory() as tmp:
             path_a = Path(tmp) / "a.db"
