@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -272,7 +273,7 @@ class ReviewController(QObject):
         info = upcoming(self._col, now, self.deck)
         lines = []
         if info.next_due is not None:
-            when = html.escape(_when(info.next_due, now))
+            when = html.escape(_when(info.next_due, now, self._col.config.learner_day))
             lines.append(self.tr("The next card is due {when}.").format(when=when))
         if (n := info.due_tomorrow) > 0:
             lines.append(
@@ -525,7 +526,12 @@ def _term(card: ReviewCard) -> str:
     return card.front.strip()
 
 
-def _when(due: datetime, now: datetime) -> str:
+def _when(due: datetime, now: datetime, learner_day: Callable[[datetime], date]) -> str:
+    """When the next card is due: minutes or hours away, else learner days and that day's date.
+
+    Days are counted as the learner's days (which start at the day-start hour), not as spans
+    of 24 hours: a card due on Wednesday, seen on Monday evening, is due in 2 days, not 1.
+    """
     seconds = (due - now).total_seconds()
     local = due.astimezone()
     if seconds < 3600:
@@ -536,8 +542,9 @@ def _when(due: datetime, now: datetime) -> str:
         return translate("ReviewController", "in {n} h (at {time})").format(
             n=round(seconds / 3600), time=f"{local:%H:%M}"
         )
-    days = round(seconds / 86400)
-    date = format_date(local, translate("ReviewController", "ddd dd MMM", "date (QLocale pattern)"))
+    day = learner_day(due)
+    days = max(1, (day - learner_day(now)).days)
+    date = format_date(day, translate("ReviewController", "ddd dd MMM", "date (QLocale pattern)"))
     if days == 1:
         return translate("ReviewController", "in {n} day ({date})").format(n=days, date=date)
     return translate("ReviewController", "in {n} days ({date})").format(n=days, date=date)

@@ -484,3 +484,33 @@ def test_undo_takes_back_the_last_action_named_in_the_menu(qtbot, gui: Gui, cloc
     assert _log(col) == []
     assert review.card is not None and review.card.card_id == first.card_id  # shown again
     assert not undo.isEnabled() and undo.text() == "&Undo"
+
+
+def test_the_done_screen_counts_learner_days_to_the_next_card(qtbot, gui: Gui, clock) -> None:  # noqa: ANN001
+    """Seen on Monday evening, a card due early on Wednesday is due in 2 days (Anki counts
+    days, not spans of 24 hours: the old count said 1 day, Wed)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from flashcards.core.changes import Change
+    from flashcards.core.enums import CardState
+    from flashcards.core.tables import CARD
+
+    col = gui.col
+    assert col is not None
+    monday_evening = clock.now.replace(hour=20, minute=0)  # 2026-03-02 is a Monday
+    clock.now = monday_evening
+    col.notes.add("Later", "basic", "q", "a", monday_evening)
+    deck = col.decks.id("Later")
+    wednesday_early = monday_evening.replace(hour=5) + timedelta(days=2)  # after the 04:00 start
+    with col.engine.begin() as conn:
+        conn.execute(
+            update(CARD)
+            .where(CARD.c.deck_id == deck)
+            .values(state=int(CardState.REVIEW), due=wednesday_early, stability=3.0)
+        )
+    col.notify(Change.CARDS)
+    gui.controller._on_study(deck)
+    assert gui.window.current_screen == Screen.DONE
+    assert "The next card is due in 2 days (Wed 04 Mar)." in gui.window.done.message.text()
