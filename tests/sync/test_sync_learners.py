@@ -196,18 +196,18 @@ def test_a_second_machine_with_the_shipped_deck_reports_no_conflicts(
     tmp_path: Path, pg_cluster: Cluster, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Both machines loaded the shipped deck, an hour apart: the same notes written at other
-    times, which the newer takes over without calling them edits made on both sides."""
+    times, which the second takes from the server quietly (no conflict, nothing sent back)."""
     url = pg_cluster.url(pg_cluster.new_server(), LEARNER_A)
     laptop, desktop = str(tmp_path / "laptop"), str(tmp_path / "desktop")
     assert main(["sync", "--data-dir", laptop, "--server", url, "--now", "2026-11-30T09:00"]) == 0
     capsys.readouterr()
     assert main(["sync", "--data-dir", desktop, "--server", url, "--now", "2026-11-30T10:00"]) == 0
-    said = capsys.readouterr().out
-    assert said.startswith("Synced:") and "changed on both sides" not in said, said
+    said = capsys.readouterr().out  # nothing to send back, nothing new: the same deck
+    assert said == "Synced: sent nothing; received nothing.\n", said
     assert main(["sync", "--conflicts", "--data-dir", desktop]) == 0
     assert capsys.readouterr().out.startswith("No conflicts")
     assert main(["sync", "--data-dir", laptop, "--server", url, "--now", "2026-11-30T11:00"]) == 0
-    assert "changed on both sides" not in capsys.readouterr().out
+    assert capsys.readouterr().out == "Synced: sent nothing; received nothing.\n"
 
 
 def test_a_database_of_ones_own_gets_its_tables_at_the_first_sync(

@@ -1018,6 +1018,7 @@ def _merge(
         same: list[tuple[str, str, str]] = []  # (kind, uid, hash) now equal on both sides
         for kind, rows in pulled.objects.items():
             bulk: list[tuple[str, dict[str, Any]]] = []
+            quiet: list[tuple[str, dict[str, Any]]] = []  # the same content, written at other times
             hashes: dict[str, str] = {}
             for row in rows:
                 uid = str(row["uid"])
@@ -1027,11 +1028,14 @@ def _merge(
                 if mine is not None and content_hash(kind, mine) == digest:
                     same.append((kind, uid, digest))  # the same on both sides (or our own push)
                     continue
+                if mine is not None and same_content(kind, mine, payload):
+                    # The same content written at another time (both devices loaded the shipped
+                    # deck, or one package): the server's is taken quietly, nothing goes back.
+                    quiet.append((uid, payload))
+                    hashes[uid] = digest
+                    continue
                 wins = local_wins(kind, uid, row)
-                # A note edited on both sides keeps the losing version, unless both hold the
-                # same text and differ only in when they were written.
-                clash = kind == "note" and mine is not None
-                clash = clash and not same_content(kind, mine or {}, payload)
+                clash = kind == "note" and mine is not None  # edited on both sides
                 if wins:
                     if clash:
                         _keep_conflict(conn, kind, uid, str(row["device"]), payload, now)
@@ -1053,6 +1057,12 @@ def _merge(
                 written = writer.apply_many(kind, bulk)
                 same.extend((kind, uid, hashes[uid]) for uid in written)
                 report.received[kind] += len(written)
+            if quiet:  # (not counted as received: nothing the learner sees changed)
+                if kind in ("note", "card"):
+                    taken = writer.apply_many(kind, quiet)
+                else:
+                    taken = [uid for uid, payload in quiet if writer.apply(kind, uid, payload)]
+                same.extend((kind, uid, hashes[uid]) for uid in taken)
         for chunk in derived.chunks(same, 5000):
             conn.exec_driver_sql(
                 "INSERT OR REPLACE INTO syncshadow (kind, uid, hash) VALUES (?, ?, ?)", list(chunk)
