@@ -45,8 +45,18 @@ def _right_starts(line: str) -> list[int]:
     return [m.end() for m in _GAP.finditer(line) if m.end() < len(line)]
 
 
+#: Each line split at the gutter: (left, right), None for a line across it, ("", "") if blank.
+_Splits = list[tuple[str, str] | None]
+
+
 def find_gutter(lines: list[str]) -> int | None:
     """Where the right column's lines start (a character index), or None for one column."""
+    found = _columns(lines)
+    return None if found is None else found[0]
+
+
+def _columns(lines: list[str]) -> tuple[int, _Splits] | None:
+    """The gutter and the lines split at it, or None for a page of one column."""
     counts: Counter[int] = Counter()
     for line in lines:
         for start in set(_right_starts(line)):
@@ -55,7 +65,7 @@ def find_gutter(lines: list[str]) -> int | None:
         return None
     # Neighbouring places count together: a glyph placed a little off shifts by one.
     best = max(counts, key=lambda c: (counts[c - 1] + counts[c] + counts[c + 1], counts[c]))
-    splits = [_split(line, best) if line.strip() else ("", "") for line in lines]
+    splits: _Splits = [_split(line, best) if line.strip() else ("", "") for line in lines]
     pairs = {n: split for n, split in enumerate(splits) if split is not None and all(split)}
     if len(pairs) < MIN_PAIRS:
         return None
@@ -68,7 +78,7 @@ def find_gutter(lines: list[str]) -> int | None:
     region = splits[min(pairs) : max(pairs) + 1]
     if sum(split is None for split in region) > MAX_CROSSING * len(region):
         return None  # text runs across the gap between its rows: one column, with a table
-    return best
+    return best, splits
 
 
 def _split(line: str, gutter: int) -> tuple[str, str] | None:
@@ -87,10 +97,10 @@ def read_columns(lines: list[str]) -> list[str]:
     A page of one column comes back unchanged. The lines above the first that has text in the
     right column (a title, an abstract, the top of the left column) are kept as they are.
     """
-    gutter = find_gutter(lines)
-    if gutter is None:
+    found = _columns(lines)
+    if found is None:
         return lines
-    splits = [_split(line, gutter) if line.strip() else ("", "") for line in lines]
+    splits = found[1]
     first = next(n for n, split in enumerate(splits) if split is not None and split[1])
     fulls = tuple(_full([s[side] for s in splits[first:] if s is not None]) for side in (0, 1))
     out: list[str] = lines[:first]
