@@ -29,8 +29,11 @@ from flashcards.core.notetypes import (
     too_large,
     validate_note,
 )
+from flashcards.core.shipped_notetypes import KIND_OF_MODEL, NoteTypeInfo
+from flashcards.core.shipped_notetypes import info as shipped_info
 from flashcards.core.sync.graves import record_graves
-from flashcards.core.tables import CARD, LOG, NOTE
+from flashcards.core.tables import CARD, LOG, NOTE, NOTETYPE
+from flashcards.core.template_render import card_ordinals, fields_by_name
 
 if TYPE_CHECKING:
     from flashcards.core.decks import DeckManager
@@ -196,6 +199,11 @@ def apply_note(conn: Connection, note_id: int, spec: NoteSpec, now: datetime) ->
     insert_cards(conn, note_id, int(deck_id), sorted(want - have), now)
 
 
+def _check_count(name: str, count: int, values: Sequence[str]) -> None:
+    if len(values) != count:
+        raise InputError(f"The note type {name!r} has {count} fields, not {len(values)}.")
+
+
 def same_front(front: str) -> str:
     """A front as :meth:`NoteManager.decks_with_fronts` compares it."""
     return unicodedata.normalize("NFKC", front).strip().casefold()
@@ -261,6 +269,98 @@ class NoteManager:
             conn.execute(update(NOTE).where(NOTE.c.id == note_id).values(uid=f"n{note_id}"))
         insert_cards(conn, note_id, deck_id, card_ords(spec.kind, spec.front), now)
         return note_id
+
+    def notetypes(self) -> list[NoteTypeInfo]:
+        """Every note type notes can be added in: the shipped three, then the collection's.
+
+        The collection's are the Anki note types it keeps (from imports), by name; one that
+        cannot be read, or a package's copy of a shipped type, is not listed.
+        """
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(NOTETYPE.c.id, NOTETYPE.c.config)).all()
+        kept = []
+        for type_id, config in rows:
+            notetype = anki_types.notetype_of(str(config))
+            if notetype is None or int(type_id) in KIND_OF_MODEL:
+                continue
+            names, cloze = notetype.field_names, notetype.kind == "cloze"
+            kept.append(NoteTypeInfo(int(type_id), notetype.name, names, None, cloze))
+        kept.sort(key=lambda t: (t.name.casefold(), t.id))
+        return [shipped_info(kind.value) for kind in NoteKind] + kept
+
+    def add_fields(
+        self,
+        deck: str,
+        notetype_id: int,
+        fields: Sequence[str],
+        now: datetime,
+        *,
+        tags: Sequence[str] = (),
+    ) -> OpResult[int]:
+        """Add a note of any note type from its fields (HTML), with the cards it makes.
+
+        A note of a shipped type is stored as its columns (the fields' text; see
+        :mod:`flashcards.core.shipped_notetypes`) and checked as :meth:`add` checks it. A note
+        of one of the collection's Anki note types keeps its fields as given and gets the
+        cards its templates make, as Anki adds a note; it goes back to Anki as that type.
+
+        Args:
+            deck: The deck (created if needed).
+            notetype_id: The note type, as :meth:`notetypes` lists it.
+            fields: One HTML value per field of the note type, in order.
+            now: The time of the addition.
+            tags: The note's tags.
+
+        Returns:
+            The new note's id; the changes: ``DECKS | NOTES | CARDS``.
+
+        Raises:
+            InputError: If there is no such note type, ``fields`` does not have one value per
+                field, the note is too large, or it would make no card.
+        """
+        values = [str(f) for f in fields]
+        kind = KIND_OF_MODEL.get(notetype_id)
+        if kind is not None:
+            _check_count(shipped_info(kind).name, len(shipped_info(kind).field_names), values)
+            front, back, sentence, section, title = (html_to_text(v) for v in values)
+            source = NoteSource(title, section, sentence)
+            return self.add(deck, kind, front, back, now, tags=tags, source=source)
+        if too_large(*values):
+            raise InputError(f"A note may hold at most {MAX_NOTE_BYTES >> 20} MiB of text.")
+        now = utcnow_guard(now)
+        with Session(self._engine) as session:
+            conn = session.connection()
+            notetype = anki_types.load_notetype(conn, notetype_id)
+            if notetype is None:
+                raise InputError(f"There is no note type with id {notetype_id}.")
+            _check_count(notetype.name, len(notetype.fields), values)
+            by_name = fields_by_name(notetype, values)
+            ords = card_ordinals(notetype, by_name, tags=tags, at_least_one=False)
+            if not ords:  # Anki's rule: a note that would make no card is not added
+                raise InputError(
+                    "This note would make no card: fill in the fields its card templates use."
+                )
+            front = html_to_text(values[0])
+            back = html_to_text(values[1]) if len(values) > 1 else ""
+            if notetype.kind == "cloze":
+                kind = NoteKind.CLOZE.value if cloze_numbers(front) else NoteKind.BASIC.value
+            else:  # more than one card: siblings, as the answer path's burying reads the kind
+                kind = NoteKind.REVERSED.value if len(ords) > 1 else NoteKind.BASIC.value
+            spec = NoteSpec("", kind, front, back, tuple(tags), NoteSource())
+            deck_id = self._decks.ensure(session, normalise_deck_name(deck), now)
+            row = note_values(spec) | {"deck_id": deck_id, "created": now, "modified": now}
+            row |= {
+                "uid": f"pending:{now.timestamp()}",
+                "anki_notetype_id": notetype_id,
+                "anki_fields": json.dumps(values, ensure_ascii=False),
+            }
+            inserted = conn.execute(insert(NOTE).values(**row)).inserted_primary_key
+            assert inserted is not None
+            note_id = int(inserted[0])
+            conn.execute(update(NOTE).where(NOTE.c.id == note_id).values(uid=f"n{note_id}"))
+            insert_cards(conn, note_id, deck_id, ords, now)
+            session.commit()
+        return announce(self._notify, note_id, Change.DECKS | Change.NOTES | Change.CARDS)
 
     def update(
         self,

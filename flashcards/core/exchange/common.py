@@ -17,6 +17,7 @@ from flashcards.core.errors import InputError
 # Defined beside the card faces, which use them too; the exchange modules take them from here.
 from flashcards.core.html_text import html_to_text as html_to_text
 from flashcards.core.html_text import text_to_html as text_to_html
+from flashcards.core.stable_ids import stable_id as stable_id
 
 #: The largest uncompressed size we accept for a package's collection database or a text file:
 #: twice the 250 MB AnkiWeb accepts for a whole collection (so any collection that syncs fits),
@@ -28,12 +29,6 @@ def content_guid(*parts: str) -> str:
     """A GUID for a note that came without one (a text row): derived from its content."""
     digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=9).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")
-
-
-def stable_id(key: str) -> int:
-    """A stable positive 52-bit id (safe in JavaScript numbers) derived from ``key``."""
-    digest = hashlib.sha256(key.encode("utf-8")).digest()
-    return (1 << 40) + int.from_bytes(digest[:8], "big") % ((1 << 52) - (1 << 40))
 
 
 def deck_id_for(name: str) -> int:

@@ -24,6 +24,7 @@ from sqlalchemy import String, select, type_coerce
 from flashcards.core import anki_types, scheduling
 from flashcards.core.collection import Collection
 from flashcards.core.deck_names import subdeck_ids
+from flashcards.core.deckfile import NoteSource
 from flashcards.core.enums import RESET_RATING, CardState, NoteKind
 from flashcards.core.exchange.anki_notetypes import build_anki_model
 from flashcards.core.exchange.anki_presets import anki_id_of
@@ -43,6 +44,7 @@ from flashcards.core.models import (
 )
 from flashcards.core.notetypes import card_ords
 from flashcards.core.presets import DeckSettings, NewInsert
+from flashcards.core.shipped_notetypes import fields_of_columns
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
 
 NOTETYPE = table_of(AnkiNoteType)
@@ -83,13 +85,9 @@ class _Row:
         return anki_types.note_fields(self.anki_fields, self.front, self.back, count)
 
     def fields(self) -> list[str]:
-        return [
-            text_to_html(self.front),
-            text_to_html(self.back),
-            text_to_html(self.sentence),
-            text_to_html(self.section),
-            text_to_html(self.title),
-        ]
+        """The fields of a note of a shipped type (its columns, as HTML)."""
+        source = NoteSource(self.title, self.section, self.sentence)
+        return fields_of_columns(self.front, self.back, source)
 
 
 def _scope(col: Collection, deck: str | None) -> dict[int, str]:
