@@ -347,6 +347,63 @@ class Extracted:
     """What the user should know (media the list names but the package does not hold)."""
 
 
+#: One media file of a package: its name in the package (not yet made safe) and its bytes,
+#: uncompressed chunk by chunk (one chunk for all but the largest files).
+MediaFile = tuple[str, Iterator[bytes]]
+
+
+@dataclass
+class Package:
+    """An open package: its collection written out, its media files still in the zip.
+
+    The media files are read by :meth:`media_files` while the package is open, so that the
+    importer writes each one once, straight to where it goes.
+    """
+
+    origin: str
+    """The package's file name, for messages."""
+    collection: Path
+    """The SQLite collection, written out."""
+    media_count: int
+    """How many media files the package holds (its list may name more: see ``warnings``)."""
+    warnings: list[str]
+    """What the user should know (media the list names but the package does not hold)."""
+    _zf: zipfile.ZipFile
+    _present: list[tuple[zipfile.ZipInfo, str]]
+    _zstd: bool
+    _media_cap: int
+
+    def media_files(self, check: Callable[[], None] = _nothing) -> Iterator[MediaFile]:
+        """Each media file the package holds, within the package's media budget.
+
+        Each file's chunks are to be read before the next file is asked for; a file whose
+        chunks are not read (a name no file can have) does not count against the budget.
+        ``check()`` runs before each file and between chunks of a large one.
+
+        Raises:
+            InputError: (While the chunks are read.) If the files together are larger than the
+                budget once uncompressed, or the package is damaged.
+        """
+        left = [self._media_cap]
+        for info, name in self._present:
+            check()
+            if info.file_size > left[0]:
+                raise _media_too_large(self.origin, self._media_cap)
+            yield name, self._counted(info, left, check)
+
+    def _counted(
+        self, info: zipfile.ZipInfo, left: list[int], check: Callable[[], None]
+    ) -> Iterator[bytes]:
+        """The chunks of one member, taking what they hold off ``left[0]``."""
+        with _package_errors(self.origin):
+            chunks = _member_chunks(
+                self._zf, info, self._zstd, left[0], self._media_cap, self.origin, check
+            )
+            for chunk in chunks:
+                left[0] -= len(chunk)
+                yield chunk
+
+
 def extract_collection(
     path: Path,
     folder: Path,
@@ -358,19 +415,49 @@ def extract_collection(
     """Check an Anki package and write its collection database and media files into ``folder``.
 
     Media files are written under numbered names (``media/0``...), never under the names the
-    package gives them; the importer makes those names safe when it adds the files.
+    package gives them. (The importer uses :func:`open_package`, which writes each media file
+    once, into the media folder.)
+
+    Args and Raises: as :func:`open_package`.
+    """
+    with open_package(path, folder, cap, check=check, media_cap=media_cap) as package:
+        extracted = Extracted(package.origin, package.collection, warnings=package.warnings)
+        if package.media_count:
+            (folder / "media").mkdir()
+        for index, (name, chunks) in enumerate(package.media_files(check)):
+            target = folder / "media" / str(index)
+            with open(target, "wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            extracted.media.append((name, target))
+    return extracted
+
+
+@contextmanager
+def open_package(
+    path: Path,
+    folder: Path,
+    cap: int = MAX_UNCOMPRESSED_BYTES,
+    *,
+    check: Callable[[], None] = _nothing,
+    media_cap: int = MAX_MEDIA_BYTES,
+) -> Iterator[Package]:
+    """Check an Anki package, write its collection database into ``folder``, keep it open.
+
+    Every name the package holds or lists is checked and the media list read (a hostile one is
+    refused before anything is written); the media files are read later, through
+    :meth:`Package.media_files`, while the package is open.
 
     Args:
         path: The ``.apkg`` or ``.colpkg`` file.
         folder: A private temporary folder.
         cap: The most uncompressed bytes accepted for the collection.
-        check: Called between chunks of the media list and of the collection, between media
-            files and between chunks of a large one; it raises to stop the work (the caller
-            removes ``folder``).
+        check: Called between chunks of the media list and of the collection; it raises to
+            stop the work (the caller removes ``folder``).
         media_cap: The most uncompressed bytes accepted for all media files together.
 
-    Returns:
-        The collection, the media files and warnings for the user.
+    Yields:
+        The open package.
 
     Raises:
         InputError: If the file is not a zip, names a file outside the folder, is too large
@@ -386,7 +473,7 @@ def extract_collection(
             f"{origin} holds too many files (more than {MAX_MEDIA_ENTRIES:,} media files);"
             " it is refused."
         )
-    extracted = Extracted(origin, folder / "collection.sqlite")
+    collection = folder / "collection.sqlite"
     with _open_zip(path, origin) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEDIA_ENTRIES + 16:
@@ -410,9 +497,9 @@ def extract_collection(
             check()
             for _, name in entries:
                 _check_name(name, origin, flat=True)
-            _write_collection(zf, by_name[chosen], extracted.collection, cap, origin, check)
-            _write_media(zf, by_name, entries, zstd, folder / "media", media_cap, extracted, check)
-    return extracted
+            _write_collection(zf, by_name[chosen], collection, cap, origin, check)
+        present, warnings = _present_media(by_name, entries)
+        yield Package(origin, collection, len(present), warnings, zf, present, zstd, media_cap)
 
 
 def _open_zip(path: Path, origin: str) -> zipfile.ZipFile:
@@ -437,41 +524,23 @@ def _package_errors(origin: str) -> Iterator[None]:
         raise InputError(f"{origin} cannot be read ({_one_line(exc)}).") from None
 
 
-def _write_media(
-    zf: zipfile.ZipFile,
-    by_name: dict[str, zipfile.ZipInfo],
-    entries: list[MediaEntry],
-    zstd: bool,
-    folder: Path,
-    budget: int,
-    extracted: Extracted,
-    check: Callable[[], None],
-) -> None:
-    """Write every listed media file into ``folder`` as ``0``, ``1``..., within ``budget``."""
-    origin = extracted.origin
-    left = budget
+def _present_media(
+    by_name: dict[str, zipfile.ZipInfo], entries: list[MediaEntry]
+) -> tuple[list[tuple[zipfile.ZipInfo, str]], list[str]]:
+    """The members holding the listed media files; a warning naming those not in the package."""
+    present: list[tuple[zipfile.ZipInfo, str]] = []
     absent: list[str] = []
-    if entries:
-        folder.mkdir()
-    for index, (member, name) in enumerate(entries):
-        check()
+    for member, name in entries:
         info = by_name.get(member)
         if info is None or member in COLLECTION_NAMES or member in {"media", "meta"}:
             absent.append(name)
-            continue
-        if info.file_size > left:
-            raise _media_too_large(origin, budget)
-        target = folder / str(index)
-        with open(target, "wb") as out:
-            for chunk in _member_chunks(zf, info, zstd, left, budget, origin, check):
-                out.write(chunk)
-            left -= out.tell()
-        extracted.media.append((name, target))
+        else:
+            present.append((info, name))
+    warnings = []
     if absent:
         shown = ", ".join(absent[:5]) + (", ..." if len(absent) > 5 else "")
-        extracted.warnings.append(
-            f"{len(absent)} media file(s) the package lists are not in it: {shown}."
-        )
+        warnings.append(f"{len(absent)} media file(s) the package lists are not in it: {shown}.")
+    return present, warnings
 
 
 #: Media members up to this size (as their header gives it; zipfile never reads more) are read

@@ -24,7 +24,7 @@ from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.anki_presets import anki_id_of
 from flashcards.core.exchange.ankidb import read_collection
-from flashcards.core.exchange.archive import extract_collection
+from flashcards.core.exchange.archive import open_package
 from flashcards.core.exchange.common import (
     AnkiPreset,
     Incoming,
@@ -158,11 +158,11 @@ def _import_package(
     The notes are written once every file is in the media folder, with the names the files
     got there; if writing them fails or is cancelled, the files added are removed again.
     """
-    extracted = extract_collection(path, work, check=check)
-    incoming = read_collection(extracted.collection, path.name, now, deck, check=check)
-    staged = stage_media(col.media, extracted.media, incoming, check)
+    with open_package(path, work, check=check) as package:
+        incoming = read_collection(package.collection, path.name, now, deck, check=check)
+        staged = stage_media(col.media, package, incoming, work, check)
     try:
-        incoming.warnings[:0] = extracted.warnings + staged.warnings
+        incoming.warnings[:0] = package.warnings + staged.warnings
         result = apply_incoming(col, incoming, now, check=check)
     except BaseException:
         staged.undo()

@@ -13,11 +13,13 @@ scripts) its note types name, under Anki's legacy media list (``{"0": "name"}``)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from io import BufferedWriter
 from pathlib import Path
 
 from flashcards.core.errors import InputError
+from flashcards.core.exchange.archive import Package
 from flashcards.core.exchange.common import Incoming
 from flashcards.core.media import MediaFolder, references, rename_references, safe_name
 
@@ -42,48 +44,85 @@ class StagedMedia:
 
 def stage_media(
     media: MediaFolder,
-    files: list[tuple[str, Path]],
+    package: Package,
     incoming: Incoming,
+    work: Path,
     check: Callable[[], None],
 ) -> StagedMedia:
     """Add a package's media files to the folder and point the incoming notes at their names.
 
+    Each file is written once, straight into the folder under its safe name when that name
+    is free (an exclusive create: never over a file that is there, whoever put it there);
+    when it is taken, the file is written into ``work`` first and added as
+    :meth:`MediaFolder.add_file` adds any file (reused if the bytes are the same, else stored
+    under Anki's hashed name).
+
     Args:
         media: The collection's media folder.
-        files: Each file's name in the package and the extracted file (moved into the folder).
+        package: The open package.
         incoming: What the package brings; fields and templates are rewritten in place where
             a file had to be stored under another name.
+        work: A private temporary folder.
         check: Called between files; it raises to stop (the files added are removed again).
 
     Returns:
         What was added (the caller calls :meth:`StagedMedia.undo` if its transaction fails).
+
+    Raises:
+        InputError: If the package's media are too large or damaged, or a file cannot be
+            written (the files added are removed again).
     """
     staged = StagedMedia()
-    if not files:
+    if not package.media_count:
         return staged
     if media.folder is None:
         staged.warnings.append(
-            f"{len(files)} media file(s) were not imported: this collection is not a file,"
-            " so it has no media folder."
+            f"{package.media_count} media file(s) were not imported: this collection is not a"
+            " file, so it has no media folder."
         )
         return staged
-    before = set(media.names())
+    folder = media.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    before: set[str] | None = None  # the folder's names, listed once a name is found taken
     renamed: dict[str, str] = {}
     unusable: list[str] = []
     try:
-        for name, path in files:
-            check()
+        for index, (name, chunks) in enumerate(package.media_files(check)):
             try:
-                final = media.add_file(path, name, move=True)
+                wanted = safe_name(name)
             except InputError:
                 unusable.append(name)
                 continue
-            if final not in before:
-                before.add(final)
+            target = folder / wanted
+            try:
+                out = open(target, "xb")  # noqa: SIM115 (closed in _write_new)
+            except FileExistsError:
+                out = None
+            except OSError:  # a name this file system refuses
+                unusable.append(name)
+                continue
+            if out is not None:
+                staged.created.append(target)
+                _write_new(out, chunks)
+                final = wanted
                 staged.added += 1
-                staged.created.append(media.folder / final)
-            else:
-                staged.present += 1
+            else:  # the name is taken: compared and named as any file added to the folder
+                if before is None:
+                    before = set(media.names()) | {p.name for p in staged.created}
+                spare = work / f"media-{index}"
+                _write_all(spare, chunks)
+                try:
+                    final = _add(media, spare, name)
+                except InputError:  # a name this file system refuses
+                    unusable.append(name)
+                    continue
+                if final in before:
+                    staged.present += 1
+                else:
+                    staged.created.append(folder / final)
+                    staged.added += 1
+            if before is not None:
+                before.add(final)
             if final != name:
                 renamed[name] = final
     except BaseException:
@@ -96,6 +135,34 @@ def stage_media(
         )
     _rename_in(incoming, renamed)
     return staged
+
+
+def _write_new(out: BufferedWriter, chunks: Iterator[bytes]) -> None:
+    """Write a new file's chunks and close it (the caller removes it if this raises)."""
+    try:
+        with out:
+            for chunk in chunks:
+                out.write(chunk)
+    except OSError as exc:
+        name = Path(out.name).name
+        raise InputError(f"{name} cannot be added ({exc.strerror or exc}).") from None
+
+
+def _write_all(target: Path, chunks: Iterator[bytes]) -> None:
+    try:
+        with open(target, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+    except OSError as exc:
+        raise InputError(f"{target.name} cannot be written ({exc.strerror or exc}).") from None
+
+
+def _add(media: MediaFolder, spare: Path, name: str) -> str:
+    """Add ``spare`` (a file of ``work``) to the folder as ``name``; its stored name."""
+    try:
+        return media.add_file(spare, name, move=True)
+    finally:
+        spare.unlink(missing_ok=True)
 
 
 def _rename_in(incoming: Incoming, renamed: Mapping[str, str]) -> None:

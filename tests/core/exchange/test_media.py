@@ -193,6 +193,66 @@ def test_unsafe_names_are_made_safe_and_missing_files_are_reported(
     )
 
 
+def test_a_package_damaged_after_its_first_files_leaves_the_folder_as_it_was(
+    col: Collection, anki: Anki, now: datetime, tmp_path: Path
+) -> None:
+    """Files go straight into the media folder; a damaged one later takes them all back.
+
+    The third member's bytes are changed after the zip was written (its checksum no longer
+    matches), so the first two files are in the folder when the damage is found. A file the
+    folder held before (the same name, the same bytes) stays.
+    """
+    acol = anki()
+    _anki_with_media(acol)
+    base = _anki_export(acol, tmp_path / "base.apkg", legacy=True)
+    folder = _folder(col)
+    folder.mkdir(parents=True)
+    (folder / "meow.wav").write_bytes(MEOW)
+    listed = {"0": "cat.png", "1": "meow.wav", "2": "dog.png", "3": "font.ttf"}
+    package = _package(tmp_path / "damaged.apkg", listed, {"0": CAT, "1": MEOW, "2": DOG}, base)
+    with zipfile.ZipFile(package) as zf:
+        info = zf.getinfo("2")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data = bytearray(package.read_bytes())
+    data[start + info.compress_size // 2] ^= 0xFF
+    package.write_bytes(bytes(data))
+    before = snapshot(col)
+    with pytest.raises(InputError, match="is damaged"):
+        exchange.import_file(col, package, now)
+    assert snapshot(col) == before
+    assert sorted(p.name for p in folder.iterdir()) == ["meow.wav"]
+
+
+def test_one_name_twice_in_a_package_keeps_both_files_or_takes_both_back(
+    col: Collection, anki: Anki, now: datetime, tmp_path: Path
+) -> None:
+    """Two files of one name: the second gets Anki's hashed name; a cancel removes both."""
+    acol = anki()
+    _anki_with_media(acol)
+    base = _anki_export(acol, tmp_path / "base.apkg", legacy=True)
+    package = _package(
+        tmp_path / "twice.apkg", {"0": "cat.png", "1": "cat.png"}, {"0": CAT, "1": DOG}, base
+    )
+    folder = _folder(col)
+    before = snapshot(col)
+    calls = [0]
+
+    def at_the_end() -> bool:  # the files are in; cancelled before the notes commit
+        calls[0] += 1
+        return bool(list(folder.glob("cat-*.png")))
+
+    with pytest.raises(InputError, match="cancelled"):
+        exchange.import_file(col, package, now, cancelled=at_the_end)
+    assert snapshot(col) == before
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+    report = exchange.import_file(col, package, now).value
+    assert report.media_added == 2
+    hashed = [p for p in folder.iterdir() if p.name.startswith("cat-")]
+    assert (folder / "cat.png").read_bytes() == CAT
+    assert len(hashed) == 1 and hashed[0].read_bytes() == DOG
+
+
 @pytest.mark.parametrize("name", ["../evil.png", "a/b.png", "c:evil.png", "..\\x.png"])
 def test_a_media_list_that_escapes_the_folder_is_refused_whole(
     col: Collection, anki: Anki, now: datetime, tmp_path: Path, name: str
