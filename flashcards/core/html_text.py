@@ -77,11 +77,16 @@ def html_to_text(value: str) -> str:
     if "<br>" in text:
         text = text.replace("<br>", "\n")
     if "<" in text:
-        text = _drop_scripts(text)
-        text = _BR_RE.sub("\n", text)
-        blocks = _BLOCK_END_RE.search(text) is not None
-        if blocks:
-            text = _BLOCK_END_RE.sub("\n", text)
+        # Each pass only where its tag can be (a substring test is a fraction of a regex scan;
+        # an import converts two fields of every note).
+        if "<s" in text or "<S" in text:
+            text = _drop_scripts(text)
+        if "<b" in text or "<B" in text:
+            text = _BR_RE.sub("\n", text)
+        if "</" in text:
+            blocks = _BLOCK_END_RE.search(text) is not None
+            if blocks:
+                text = _BLOCK_END_RE.sub("\n", text)
         # A "<" after the last ">" starts no tag: leaving that tail out of the substitution
         # keeps "<<<<…" linear (the regex would rescan the tail from every "<").
         last = text.rfind(">")
