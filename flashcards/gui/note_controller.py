@@ -86,6 +86,7 @@ class NoteController(QObject):
             names = list(col.decks.names().values())
             note = col.notes.get(note_id) if note_id is not None else None
             anki = col.notes.anki_fields(note_id) if note_id is not None else None
+            notetypes = col.notes.notetypes() if note_id is None else []
         form = dialog.form
         if note is not None:
             form.set_decks(names, note.deck_name)
@@ -95,6 +96,10 @@ class NoteController(QObject):
                 dialog.resize(max(dialog.width(), 720), max(dialog.height(), 640))
         else:
             form.set_decks(names, deck or "")
+            form.add_notetypes(
+                [(t.id, t.name, t.field_names) for t in notetypes if not t.shipped],
+                col.media.path,
+            )
         form.focus_text()
         dialog.mark_saved()  # Esc closes at once until something is typed
         form.fields_editor.image_pasted.connect(self._on_image_pasted)
@@ -128,10 +133,18 @@ class NoteController(QObject):
         fields = self.dialog.form.fields()
         anki_values = self.dialog.form.anki_values()
         note_id, now = self.note_id, self._clock()
+        chosen = self.dialog.form.chosen_notetype()
         try:
             if not fields.deck:
                 raise InputError(self.tr("Choose or type a deck."))
-            if note_id is None:
+            if note_id is None and chosen is not None and anki_values is not None:
+                self._ops.run_now(
+                    lambda: self._col.notes.add_fields(
+                        fields.deck, chosen, anki_values, now, tags=fields.tags
+                    ),
+                    initiator=self,
+                )
+            elif note_id is None:
                 self._ops.run_now(
                     lambda: self._col.notes.add(
                         fields.deck, fields.kind, fields.front, fields.back, now,

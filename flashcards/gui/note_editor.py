@@ -1,9 +1,11 @@
 """Adding and editing notes: the fields form (shared with the browser) and its dialog.
 
-The form and the dialog lay out; :mod:`note_controller` reads and saves the note. Our own
-notes are edited as plain-text front and back; a note from Anki in a note type of its own as
-one rich-text box per field of its note type (:mod:`field_edit`), once
-:meth:`NoteForm.set_anki_fields` is called.
+The form and the dialog lay out; :mod:`note_controller` reads and saves the note. Notes of
+the shipped note types are edited as plain-text front and back; a note in one of the
+collection's Anki note types as one rich-text box per field of its note type
+(:mod:`field_edit`), once :meth:`NoteForm.set_anki_fields` is called. When adding, the note
+type chooser offers the shipped types and, after them, the collection's Anki note types
+(:meth:`NoteForm.add_notetypes`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from flashcards.gui.field_edit import FieldsEditor, MediaPath
 from flashcards.gui.i18n import mark
 from flashcards.gui.plain import make_plain, message_box, plain_label
 
-#: The kinds of note the form adds (marked for translation; shown translated).
+#: The shipped note types the form adds, by kind (marked for translation; shown translated).
 KINDS = (
     ("basic", mark("NoteForm", "Basic")),
     ("basic+reversed", mark("NoteForm", "Basic and reversed")),
@@ -53,7 +55,7 @@ class NoteFields:
 
 
 class NoteForm(QWidget):
-    """Kind, front, back, tags and deck of one note; or each field of a note from Anki."""
+    """Note type, front, back, tags and deck of one note; or each field of an Anki-typed note."""
 
     edited = Signal()
 
@@ -94,11 +96,14 @@ class NoteForm(QWidget):
         self.fields_editor = FieldsEditor()
         self.fields_editor.setObjectName("fieldsEditor")
         self.fields_editor.edited.connect(self.edited)
+        # The field names of each Anki note type the chooser offers, by id.
+        self._type_fields: dict[int, tuple[str, ...]] = {}
+        self._media_path: MediaPath | None = None
 
         form = QFormLayout(self)
         self._form = form
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.tr("&Kind"), self.kind)
+        form.addRow(self.tr("&Note type"), self.kind)
         form.addRow(self.tr("Note type"), self.notetype)
         form.addRow(self.tr("&Deck"), self.deck)
         form.addRow(self.front_label, self.front)
@@ -132,6 +137,29 @@ class NoteForm(QWidget):
         self.fields_editor.set_fields(names, values, media_path)
         self._show_anki(True)
 
+    def add_notetypes(
+        self, notetypes: Sequence[tuple[int, str, Sequence[str]]], media_path: MediaPath
+    ) -> None:
+        """Offer the collection's Anki note types after the shipped ones, for adding.
+
+        Choosing one shows a rich-text box per field (empty) instead of front and back.
+
+        Args:
+            notetypes: Each note type's id, name and field names, in the order shown.
+            media_path: Resolves an image name to a file of the media folder.
+        """
+        self._media_path = media_path
+        if notetypes:
+            self.kind.insertSeparator(self.kind.count())
+        for type_id, name, names in notetypes:
+            self._type_fields[type_id] = tuple(names)
+            self.kind.addItem(name, type_id)
+
+    def chosen_notetype(self) -> int | None:
+        """The Anki note type chosen for a new note; None for a shipped type."""
+        data = self.kind.currentData()
+        return data if isinstance(data, int) and data in self._type_fields else None
+
     def anki_values(self) -> list[str] | None:
         """Each field's HTML of a note from Anki; None when the form shows front and back."""
         return self.fields_editor.values() if self._anki else None
@@ -143,13 +171,15 @@ class NoteForm(QWidget):
         else:
             self.front.setFocus()
 
-    def _show_anki(self, anki: bool) -> None:
+    def _show_anki(self, anki: bool, *, chosen: bool = False) -> None:
+        """Show the fields of an Anki-typed note (``chosen``: its type picked for adding)."""
         self._anki = anki
         form = self._form
-        for widget in (self.kind, self.front, self.back):
+        for widget in (self.front, self.back):
             form.setRowVisible(widget, not anki)
+        form.setRowVisible(self.kind, not anki or chosen)
         form.setRowVisible(self.cloze_button, not anki and self.kind.currentData() == "cloze")
-        form.setRowVisible(self.notetype, anki)
+        form.setRowVisible(self.notetype, anki and not chosen)
         form.setRowVisible(self.fields_editor, anki)
 
     def set_decks(self, names: list[str], current: str = "") -> None:
@@ -186,13 +216,28 @@ class NoteForm(QWidget):
         )
 
     def clear_text(self) -> None:
-        """Empty the front and back for the next note (kind, deck and tags stay)."""
+        """Empty the fields for the next note (note type, deck and tags stay)."""
         self.front.clear()
         self.back.clear()
-        self.front.setFocus()
+        chosen = self.chosen_notetype()
+        if chosen is not None:
+            self._show_chosen(chosen)
+        self.focus_text()
+
+    def _show_chosen(self, type_id: int) -> None:
+        names = self._type_fields[type_id]
+        assert self._media_path is not None  # set with the note types
+        self.fields_editor.set_fields(names, [""] * len(names), self._media_path)
+        self._show_anki(True, chosen=True)
 
     @Slot()
     def _on_kind_changed(self) -> None:
+        chosen = self.chosen_notetype()
+        if chosen is not None:
+            self._show_chosen(chosen)
+            return
+        if self._anki and self._type_fields:  # back from an Anki type to a shipped one
+            self._show_anki(False)
         cloze = self.kind.currentData() == "cloze"
         self.front_label.setText(self.tr("Te&xt") if cloze else self.tr("&Front"))  # Alt+T is Tags
         self.back_label.setText(self.tr("&Extra") if cloze else self.tr("&Back"))

@@ -1869,7 +1869,7 @@
     <name>NoteForm</name>
     <message>
         <source>Basic</source>
-        <extracomment>The kinds of note the form adds (marked for translation; shown translated).</extracomment>
+        <extracomment>The shipped note types the form adds, by kind (marked for translation; shown translated).</extracomment>
         <translation>基本</translation>
     </message>
     <message>
@@ -1901,8 +1901,8 @@
         <translation>選択したテキストを穴埋めにする (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <source>&amp;Kind</source>
-        <translation>種類(&amp;K)</translation>
+        <source>&amp;Note type</source>
+        <translation>ノートタイプ(&amp;N)</translation>
     </message>
     <message>
         <source>Note type</source>

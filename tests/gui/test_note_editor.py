@@ -342,3 +342,65 @@ def test_the_browser_edits_a_note_from_anki_field_by_field(
     saved = col.notes.anki_fields(notes["cat"])
     assert saved is not None and saved.html == (CAT[0], "<b>cat</b>", CAT[2], CAT[3])
     browser.close()
+
+
+@pytest.fixture
+def open_adder(qtbot, col: Collection, ops: Ops, clock) -> Iterator:  # noqa: ANN001
+    """Open the Add dialog (shown, as the learner sees it)."""
+
+    def open_() -> NoteController:
+        adder = NoteController(col, ops, clock, deck="Words")
+        # Closed after the test without asking whether to discard what the test typed.
+        qtbot.addWidget(adder.dialog, before_close_func=lambda _: adder.dialog.mark_saved())
+        adder.dialog.show()
+        qtbot.waitExposed(adder.dialog)
+        return adder
+
+    yield open_
+
+
+def test_add_offers_every_note_type_and_adds_one_from_anki(
+    qtbot,  # noqa: ANN001
+    open_adder,  # noqa: ANN001
+    col: Collection,
+    notes: dict[str, int],
+) -> None:
+    adder = open_adder()
+    form = adder.dialog.form
+    offered = [form.kind.itemText(i) for i in range(form.kind.count())]
+    # The shipped types, a separator, then the collection's Anki types by name.
+    assert offered == ["Basic", "Basic and reversed", "Cloze", "", "Cloze", "Vocab 4"]
+    assert form.front.isVisible() and not form.fields_editor.isVisible()
+
+    form.kind.setCurrentIndex(offered.index("Vocab 4"))
+    assert not form.front.isVisible() and form.fields_editor.isVisible()
+    assert [b.name for b in form.fields_editor.boxes] == list(FIELDS)
+    box = _box(adder, 0)
+    box.rich.textCursor().insertText("鳥")  # QTest types ASCII only
+    qtbot.keyClick(box.rich, Qt.Key.Key_B, CTRL)
+    qtbot.keyClicks(box.rich, "bird")
+    qtbot.keyClicks(_box(adder, 1).rich, "a bird")
+    form.tags.setText("animals")
+    before = set(col.notes.ids())
+    _save(adder)
+    (added,) = set(col.notes.ids()) - before
+    note = col.notes.get(added)
+    # Both templates have something to show: two cards, as Anki would make.
+    assert (note.deck_name, note.tags, len(note.card_ids)) == ("Words", ("animals",), 2)
+    saved = _saved(col, added)
+    assert saved[0].startswith("鳥") and "<b>bird</b>" in saved[0]
+    assert saved[1:] == ("a bird", "", "")
+    # The dialog stays on the note type with empty boxes for the next note.
+    assert form.chosen_notetype() is not None
+    assert form.fields_editor.values() == ["", "", "", ""]
+
+    # A note its templates would make no card of is refused, and nothing is added.
+    qtbot.keyClicks(_box(adder, 2).rich, "reading only")
+    adder.dialog.save_button.click()
+    assert "no card" in adder.dialog.error.text()
+    assert len(col.notes.ids()) == len(before) + 1
+
+    # Back to a shipped type: front and back again.
+    form.kind.setCurrentIndex(0)
+    assert form.front.isVisible() and not form.fields_editor.isVisible()
+    assert form.chosen_notetype() is None
