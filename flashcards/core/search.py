@@ -8,6 +8,8 @@ match. A leading ``-`` negates a word. Words:
 * ``tag:NAME``: notes with the tag (or a ``NAME::child`` tag; ``*`` is a wildcard);
 * ``is:new``, ``is:learn``, ``is:review``, ``is:due``, ``is:suspended``, ``is:buried``;
 * ``flag:N``: cards with Anki's flag N (1 red .. 7 purple; ``flag:0`` no flag);
+* ``note:NAME``: notes of the note type of this name, as Anki's own search (``*`` is a
+  wildcard; a shipped type by the name Anki sees, ``note:"Flashcards Basic"``);
 * ``nid:1,2,3``: the cards of these notes (as in Anki; Find Duplicates searches a group so).
 
 Everything is portable SQLAlchemy (no SQLite-only SQL) and returns plain values, so the
@@ -59,7 +61,7 @@ class SortKey(StrEnum):
 class Term:
     """One word of a query."""
 
-    field: str  # "text", "deck", "tag", "is", "flag" or "nid"
+    field: str  # "text", "deck", "tag", "is", "flag", "nid" or "note"
     value: str
     negated: bool = False
 
@@ -102,7 +104,7 @@ def parse_query(text: str) -> list[Term]:
             word = word[1:]
         field, sep, value = word.partition(":")
         field = field.lower()
-        if sep and field in {"deck", "tag", "is", "flag", "nid"} and value:
+        if sep and field in {"deck", "tag", "is", "flag", "nid", "note"} and value:
             if field == "is" and value.lower() not in STATES:
                 raise InputError(
                     f"Unknown search is:{value}; use one of " + ", ".join(STATES) + "."
@@ -155,7 +157,21 @@ def _condition(col: Collection, term: Term, now: datetime) -> ColumnElement[bool
         return CARD.c.flags == int(term.value)
     if term.field == "nid":
         return CARD.c.note_id.in_(sorted({int(n) for n in term.value.split(",")}))
+    if term.field == "note":
+        return _notetype_condition(col, term.value)
     return _state_condition(col, term.value, now)
+
+
+def _notetype_condition(col: Collection, pattern: str) -> ColumnElement[bool]:
+    """Notes of the note types whose name matches: a shipped type's notes by their kind."""
+    pattern = pattern.strip().lower()
+    matched = [t for t in col.notes.notetypes() if fnmatch.fnmatchcase(t.name.lower(), pattern)]
+    kinds = [t.kind for t in matched if t.kind is not None]
+    ids = [t.id for t in matched if t.kind is None]
+    return or_(
+        and_(NOTE.c.anki_notetype_id.is_(None), NOTE.c.kind.in_(kinds)) if kinds else false(),
+        NOTE.c.anki_notetype_id.in_(ids) if ids else false(),
+    )
 
 
 def _state_condition(col: Collection, state: str, now: datetime) -> ColumnElement[bool]:
@@ -219,7 +235,7 @@ def search_cards(
         cond = _condition(col, term, now)
         conditions.append(not_(cond) if term.negated else cond)
     stmt = select(CARD.c.id)
-    if sort == SortKey.FRONT or any(t.field in {"text", "tag"} for t in terms):
+    if sort == SortKey.FRONT or any(t.field in {"text", "tag", "note"} for t in terms):
         stmt = stmt.join(NOTE, NOTE.c.id == CARD.c.note_id)
     if sort == SortKey.DECK:
         stmt = stmt.join(DECK, DECK.c.id == CARD.c.deck_id)

@@ -106,6 +106,7 @@ class BrowserSidebar(QWidget):
         self.flags_root = self._section(self.tr("Flags"))
         self.decks_root = self._section(self.tr("Decks"))
         self.tags_root = self._section(self.tr("Tags"))
+        self.notetypes_root = self._section(self.tr("Note Types"))
         self._add(self.saved_root, self.tr("All cards"), "")
         for title, search in STATES:
             self._add(self.states_root, self.tr(title), search)
@@ -153,6 +154,12 @@ class BrowserSidebar(QWidget):
     def set_tags(self, tags: Sequence[str]) -> None:
         """Show the tag tree (``a::b`` under ``a``)."""
         self._set_tree(self.tags_root, tags, "tag")
+
+    def set_notetypes(self, notetypes: Sequence[tuple[str, str]]) -> None:
+        """Show the note types: (title shown, name searched as ``note:NAME``), in order."""
+        self.notetypes_root.takeChildren()
+        for title, name in notetypes:
+            self._add(self.notetypes_root, title, term("note", name))
 
     def _set_tree(self, root: QTreeWidgetItem, names: Sequence[str], field: str) -> None:
         expanded = {

@@ -236,6 +236,10 @@
         <translation>タグ</translation>
     </message>
     <message>
+        <source>Note Types</source>
+        <translation>ノートタイプ</translation>
+    </message>
+    <message>
         <source>All cards</source>
         <translation>すべてのカード</translation>
     </message>

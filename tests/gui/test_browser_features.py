@@ -22,7 +22,7 @@ from flashcards.gui.browser_model import (
     MARKED_COLOUR,
     SUSPENDED_COLOUR,
 )
-from flashcards.gui.browser_sidebar import SAVED_SEARCHES_SETTING
+from flashcards.gui.browser_sidebar import SAVED_SEARCHES_SETTING, SEARCH_ROLE
 from flashcards.gui.browser_window import HIDDEN_COLUMNS_SETTING
 from tests.gui.conftest import OFFSCREEN_NOISE
 
@@ -193,6 +193,22 @@ def test_sidebar_searches_and_saved_searches(
     sidebar.delete_requested.emit("My tag")
     assert "My tag" not in col.config.get(SAVED_SEARCHES_SETTING)
     assert all(i.text(0) != "My tag" for i in sidebar.items())
+
+
+def test_sidebar_lists_the_note_types(qtbot, browser: BrowserController) -> None:  # noqa: ANN001
+    sidebar = browser.window.sidebar
+    root = sidebar.notetypes_root
+    listed = [root.child(i).text(0) for i in range(root.childCount())]
+    assert listed == ["Basic", "Basic and reversed", "Cloze"]  # the shipped types
+    rows = {}
+    for index, title in enumerate(listed):
+        item = root.child(index)
+        sidebar.tree.expandItem(root)
+        _click(qtbot, sidebar.tree, item)
+        assert browser.window.search_box.text() == item.data(0, SEARCH_ROLE)
+        rows[title] = browser.model.rowCount()
+    # Two basic notes, one reversed note (two cards), one cloze note.
+    assert rows == {"Basic": 2, "Basic and reversed": 2, "Cloze": 1}
 
 
 @no_raise

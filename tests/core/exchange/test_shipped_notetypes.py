@@ -25,6 +25,7 @@ from flashcards.core.errors import InputError
 from flashcards.core.exchange.export import guid_of
 from flashcards.core.exchange.our_notetypes import build_model
 from flashcards.core.notetypes import card_ords
+from flashcards.core.search import search_cards
 from flashcards.core.shipped_notetypes import (
     KIND_OF_MODEL,
     MODEL_IDS,
@@ -194,3 +195,24 @@ def test_a_note_that_would_make_no_card_is_refused_and_nothing_changes(
     with pytest.raises(InputError, match="needs a front"):
         col.notes.add_fields("Words", MODEL_IDS["basic"], [""] * 5, NOW)
     assert snapshot(col) == before
+
+
+def test_search_by_note_type_finds_shipped_and_anki_typed_notes(
+    col: Collection, tmp_path: Path, anki: Anki
+) -> None:
+    exchange.import_file(col, _anki_types_package(anki(), tmp_path / "types.apkg"), NOW)
+    col.notes.add("Ours", "basic", "LLM", "A model", NOW)
+    col.notes.add("Ours", "cloze", "{{c1::GPT}} and {{c2::BERT}}", "", NOW)
+
+    def fronts(query: str) -> list[str]:
+        cards = set(search_cards(col, query, NOW))
+        notes = col.notes.get_many(col.notes.ids())
+        return sorted(n.front for n in notes if cards & set(n.card_ids))
+
+    assert fronts('"note:Flashcards Basic"') == ["LLM"]
+    assert fronts("note:word") == ["猫"]  # case-insensitive, as Anki's
+    assert fronts("note:Basic*") == ["one way"]  # Anki's optional reversed type
+    assert fronts("note:*basic*") == ["LLM", "one way"]  # and our Basic
+    assert fronts("note:*cloze") == ["{{c1::GPT}} and {{c2::BERT}}"]
+    assert fronts("-note:word deck:Words") == ["one way"]
+    assert fronts("note:nothing") == []
