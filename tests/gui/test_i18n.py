@@ -186,8 +186,9 @@ ALLOWED = {
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z]{2,}")
 #: File names and paths are data, not interface (``collection.db``, ``/tmp/x``).
-#: Searches are written in Anki's search language (``deck:名前``, ``is:new``), English as in Anki.
-_DATA = re.compile(r"\S*[/\\]\S*|\S+\.[A-Za-z0-9]{2,4}\b|\b[a-z]+:\S+")
+#: Searches are written in Anki's search language (``deck:名前``, ``is:new``), English as in Anki;
+#: a quoted one names a deck or note type with spaces (``"note:Flashcards Basic"``: data).
+_DATA = re.compile(r'"[a-z]+:[^"]*"|\S*[/\\]\S*|\S+\.[A-Za-z0-9]{2,4}\b|\b[a-z]+:\S+')
 
 
 def english_words(text: str) -> list[str]:
