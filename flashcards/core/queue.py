@@ -57,6 +57,7 @@ CARD_WITH_NOTE_COLUMNS = (
     NOTE.c.source_section,
     NOTE.c.source_sentence,
     NOTE.c.anki_fields,
+    NOTE.c.anki_notetype_id,
     NOTETYPE.c.config.label("anki_config"),
 )
 
@@ -98,7 +99,7 @@ NEW_IN_DECK = (
 CARD_FOR_REVIEW = card_with_note().where(CARD.c.id == bindparam("card_id"))
 
 CARD_FOR_ANSWER = (
-    select(CARD, NOTE.c.kind)
+    select(CARD, NOTE.c.kind, NOTE.c.anki_notetype_id)
     .join(NOTE, NOTE.c.id == CARD.c.note_id)
     .where(CARD.c.id == bindparam("card_id"))
 )

@@ -75,6 +75,9 @@ class ReviewCard:
     #: In custom study without rescheduling: an answer leaves the card as it is
     #: (:mod:`.preview`); each outcome's interval is the delay until it is shown again.
     preview: bool = False
+    #: Its note is in an Anki note type of its own, whose templates (not the kind) decide its
+    #: cards: a three-template note is of kind basic and still has siblings.
+    anki_typed: bool = False
 
     @cached_property
     def outcomes(self) -> dict[int, scheduling.Outcome]:
@@ -499,6 +502,7 @@ class Scheduler:
             deck_id=int(row.deck_id),
             deck_name=deck_name,
             kind=row.kind,
+            anki_typed=row.anki_notetype_id is not None,
             ord=int(row.ord),
             state=memory.state,
             faces=faces_of_row(row, deck_name),
@@ -598,7 +602,7 @@ class Scheduler:
             return self._after_preview(card_id, rating, now, review_id)
         with self._engine.begin() as conn:
             applied = self._apply_answer(conn, card_id, rating, at)
-            outcome, memory, deck_id, note_id, kind, filtered = applied
+            outcome, memory, deck_id, note_id, lone, filtered = applied
             new = outcome.memory
             # Logged, and counted against the limits, in the deck the card is in: Anki's v3
             # charges an answer in a filtered deck to that deck (and its parents), never to
@@ -609,7 +613,7 @@ class Scheduler:
                 # Anki's v3: a card leaves the filtered deck once answered outside learning.
                 custom.return_card_home(conn, card_id)
             siblings: list[int] = []
-            if kind != NoteKind.BASIC:  # a basic note has no siblings to bury
+            if not lone:  # spares the sibling query on every answer of a basic note
                 rows = conn.execute(
                     queue.SIBLINGS, {"note_id": note_id, "card_id": card_id, "now": now}
                 )
@@ -828,14 +832,14 @@ class Scheduler:
 
     def _apply_answer(
         self, conn: Connection, card_id: int, rating: int, at: datetime
-    ) -> tuple[scheduling.Outcome, scheduling.Memory, int, int, str, bool]:
+    ) -> tuple[scheduling.Outcome, scheduling.Memory, int, int, bool, bool]:
         """Write the outcome of answering a card as of ``at`` to its row.
 
         Returns:
             The outcome, the card's memory before it, the card's home deck id (its own deck,
             or the one it came from into a filtered deck: its options schedule it and its
-            review is logged there), note id and note kind, and whether it is in a filtered
-            deck.
+            review is logged there), note id, whether the note is sure to have no other card
+            (a basic note of ours), and whether the card is in a filtered deck.
         """
         shown = self._shown
         if shown is not None and (shown.card_id, shown.shown_at) == (card_id, at):
@@ -857,7 +861,7 @@ class Scheduler:
                     memory,
                     home or shown.deck_id,
                     shown.note_id,
-                    shown.kind,
+                    shown.kind == NoteKind.BASIC and not shown.anki_typed,
                     home is not None,
                 )
         row = conn.execute(queue.CARD_FOR_ANSWER, {"card_id": card_id}).first()
@@ -872,7 +876,8 @@ class Scheduler:
             card_id, memory, rating, config, at, self._learner_day(), balance=balance
         )
         conn.execute(queue.UPDATE_MEMORY, queue.memory_params(card_id, outcome.memory))
-        return outcome, memory, deck_id, int(row.note_id), str(row.kind), home is not None
+        lone = bool(row.kind == NoteKind.BASIC and row.anki_notetype_id is None)
+        return outcome, memory, deck_id, int(row.note_id), lone, home is not None
 
     def undo(self) -> OpResult[int | None]:
         """Undo the last answer of this session: restore its card exactly, remove its log row.

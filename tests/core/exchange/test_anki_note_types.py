@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from flashcards.core import anki_types, exchange
 from flashcards.core.collection import Collection
 from flashcards.core.exchange.export import guid_of
 from flashcards.core.sanitize import sanitize_html
+from flashcards.core.search import browse_rows
 from flashcards.core.tables import CARD, LOG, NOTE
 from flashcards.core.template_render import render_card_text
 
@@ -412,3 +414,24 @@ def test_note_with_an_empty_first_field_keeps_its_cards(
     faces = [col.sched.card_for_review(c, _now()).faces for c in col.notes.get(water).card_ids]
     assert [f.question for f in faces] == ["みず", "water"]
     col.notes.update(water, _now(), tags=["edited"])  # an empty front is no error for it
+
+
+@pytest.mark.parametrize("shown_first", [True, False])
+def test_bury_options_bury_the_siblings_of_a_three_template_note(
+    col: Collection, tmp_path: Path, anki: Anki, shown_first: bool
+) -> None:
+    # Found in review: the answer path skipped the sibling query for a note of kind basic,
+    # which is what the import makes of a note of a three-template type (9 cards, 3 notes).
+    acol = anki()
+    _three(acol)
+    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    deck = col.decks.id("Words")
+    col.decks.set_settings(deck, replace(col.decks.settings(deck), bury_new=True))
+    note = col.notes.get(col.notes.ids()[0])
+    first, *siblings = note.card_ids
+    assert len(siblings) == 2
+    now = _now()
+    if shown_first:  # the review screen's path: the card was shown, then answered
+        col.sched.card_for_review(first, now)
+    col.sched.answer(first, 3, now)
+    assert [r.buried for r in browse_rows(col, siblings, now)] == [True, True]
