@@ -240,6 +240,7 @@ def anki_shots(
     editor.show()
     shot(editor, "edit_anki.png")
     editor.close()
+    _add_in_anki_type(the_col, controller.review._ops, clock, window, "add_anki.png")
 
     table = data / "vocabulary.csv"
     table.write_text(
@@ -257,6 +258,22 @@ def anki_shots(
     assert controller.check_media.dialog is not None
     shot(controller.check_media.dialog, "check_media.png")
     controller.check_media.dialog.close()
+
+
+def _add_in_anki_type(
+    col: Any, ops: Any, clock: list[datetime], parent: QWidget, name: str
+) -> None:
+    """The Add dialog with the Anki note type of :func:`_package` chosen, two fields typed."""
+    adder = NoteController(col, ops, lambda: clock[0], deck="Anki import", parent=parent)
+    form = adder.dialog.form
+    form.kind.setCurrentIndex(form.kind.findText("LLM terms (picture)"))
+    form.fields_editor.boxes[0].set_html("埋め込み")
+    form.fields_editor.boxes[2].set_html("<b>embedding</b>: a word as a vector")
+    adder.dialog.resize(620, 560)
+    adder.dialog.show()
+    shot(adder.dialog, name)
+    adder.dialog.mark_saved()
+    adder.dialog.close()
 
 
 def browse_shots(col: Collection, gui: Gui) -> None:
@@ -356,6 +373,14 @@ def ja_shots(app: QApplication) -> int:
     browser.table.selectRow(2)
     settle(300)
     shot(browser, "ja_browse.png")
+    browser.close()
+
+    from flashcards.core import exchange
+
+    source = data / "anki"
+    source.mkdir()
+    exchange.import_file(col, _package(source), clock[0])
+    _add_in_anki_type(col, controller.review._ops, clock, window, "ja_add_anki.png")
     controller.close()
     col.close()
     return 0
