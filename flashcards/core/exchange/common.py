@@ -107,11 +107,12 @@ class IncomingNote:
     modified: datetime | None = None  # None: always newer (text files carry no time)
     cards: dict[int, IncomingCard] = field(default_factory=dict)
     #: An Anki note's own note type id and its fields as Anki had them (HTML); None for
-    #: notes that came in our own note types or from text files.
+    #: notes in the shipped types and text rows not in one of the collection's Anki types.
     anki_notetype: int | None = None
     anki_fields: tuple[str, ...] | None = None
-    #: The Anki card ids of such a note, by ordinal: its cards go back to Anki with them.
-    anki_card_ids: dict[int, int] = field(default_factory=dict)
+    #: The Anki card ids of such a note, by ordinal: its cards go back to Anki with them
+    #: (None: a card its templates make that Anki has not given an id, a text row's).
+    anki_card_ids: dict[int, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

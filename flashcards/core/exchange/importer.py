@@ -16,6 +16,7 @@ import genanki
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from flashcards.core import anki_types
 from flashcards.core.changes import Change, OpResult, announce
 from flashcards.core.collection import Collection
 from flashcards.core.db import begin_now
@@ -48,6 +49,7 @@ from flashcards.core.notetypes import card_ords, note_values
 from flashcards.core.presets import DeckSettings, insert_preset
 from flashcards.core.review_match import duplicate_reviews
 from flashcards.core.tables import CARD, DECK, LOG, NOTE, PRESET
+from flashcards.core.template_render import NoteTypeSpec
 
 NOTETYPE: Table = table_of(AnkiNoteType)
 _CHUNK = 500
@@ -146,8 +148,20 @@ def import_file(
             staging.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="flashcards-import-", dir=staging) as tmp:
             return _import_package(col, path, Path(tmp), now, target, check)
-    incoming = read_text(path, target, options=options, check=check)
+    incoming = read_text(path, target, options=options, check=check, notetypes=_kept_types(col))
     return apply_incoming(col, incoming, now, check=check)
+
+
+def _kept_types(col: Collection) -> dict[str, tuple[int, NoteTypeSpec]]:
+    """The collection's Anki note types by name (casefolded), for a text file's rows."""
+    with col.engine.connect() as conn:
+        rows = conn.execute(select(NOTETYPE.c.id, NOTETYPE.c.config)).all()
+    out: dict[str, tuple[int, NoteTypeSpec]] = {}
+    for type_id, config in rows:
+        spec = anki_types.notetype_of(str(config))
+        if spec is not None:
+            out.setdefault(spec.name.casefold(), (int(type_id), spec))
+    return out
 
 
 def _import_package(
@@ -780,6 +794,11 @@ def _update_existing(
         values = note_values(note)
         if note.anki_notetype is not None:
             values |= {"anki_notetype_id": note.anki_notetype, "anki_fields": _fields_json(note)}
+        # A text row (front and back only) over a note in an Anki note type: the note keeps
+        # its type, kind and cards, and takes the text as an edit of its first two fields.
+        text_over_typed = note.anki_notetype is None and row["anki_notetype_id"] is not None
+        if text_over_typed:
+            values["kind"] = row["kind"]
         same = all(row[k] == v for k, v in values.items())
         newer = note.modified is None or note.modified.replace(microsecond=0) > row[
             "modified"
@@ -788,8 +807,13 @@ def _update_existing(
         # A note in an Anki note type of its own keeps the cards it has here and gains those of
         # the package it lacks (also when the note itself is unchanged: a collection imported
         # before every card was kept gets its missing cards and their history).
-        keeps_cards = note.anki_notetype is not None
-        want = have | set(_ords(note)) if keeps_cards else set(card_ords(note.kind, note.front))
+        keeps_cards = note.anki_notetype is not None or text_over_typed
+        if text_over_typed:
+            want = have
+        elif keeps_cards:
+            want = have | set(_ords(note))
+        else:
+            want = set(card_ords(note.kind, note.front))
         gone = [int(cards[note_id][o].id) for o in have - want]
         adding = sorted(want - have)
         deck = deck_of.get(note_id, "")
@@ -860,7 +884,8 @@ def _merge_progress(
     """
     for ord_, anki_id in note.anki_card_ids.items():
         mine = ours.get(ord_)
-        if mine is not None and mine.anki_id is None:  # cards imported before ids were kept
+        if mine is not None and mine.anki_id is None and anki_id is not None:
+            # A card imported before ids were kept gets its Anki id.
             conn.execute(update(CARD).where(CARD.c.id == mine.id).values(anki_id=anki_id))
     for ord_, card in note.cards.items():
         mine = ours.get(ord_)

@@ -14,11 +14,11 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.deckfile import NoteSource, cloze_numbers
@@ -31,9 +31,11 @@ from flashcards.core.exchange.common import (
     content_guid,
     html_to_text,
     tags_of,
+    text_to_html,
 )
 from flashcards.core.exchange.our_notetypes import NAMES
 from flashcards.core.notetypes import MAX_NOTE_BYTES, too_large
+from flashcards.core.template_render import NoteTypeSpec, card_ordinals, fields_by_name
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
@@ -297,8 +299,14 @@ def read_text(
     *,
     options: TextOptions | None = None,
     check: Callable[[], None] = _nothing,
+    notetypes: Mapping[str, tuple[int, NoteTypeSpec]] | None = None,
 ) -> Incoming:
     """Read an Anki text file or a plain CSV/TSV file.
+
+    A row whose note type (the file's ``#notetype`` header or note type column, as Anki's
+    "Notes in Plain Text" export writes them) is one of ``notetypes`` becomes a note of that
+    type with every field of the row, when the row has one value per field; its templates
+    decide its cards. Otherwise the first two fields are the front and the back.
 
     Args:
         path: The file.
@@ -308,6 +316,7 @@ def read_text(
             headers, else a sniffed separator and front, back in the first two columns.
         check: Called every :data:`CHECK_ROWS` rows; it raises to stop the reading (a
             cancelled import).
+        notetypes: The collection's Anki note types by name (casefolded): id and type.
 
     Raises:
         InputError: If the file is not text, has ragged rows or malformed headers.
@@ -373,6 +382,11 @@ def read_text(
                 fields = [v for i, v in enumerate(row) if i not in meta] if meta else row
             if not fields:
                 raise InputError(f"{origin}, line {number}: the row has no fields.")
+            type_name = row[type_col] if type_col is not None else headers.get("notetype", "")
+            typed = None if chosen else (notetypes or {}).get(type_name.strip().casefold())
+            if typed is not None and len(fields) != len(typed[1].fields):
+                typed = None  # not the type's fields: read as front and back
+            html_fields = tuple(fields if is_html else map(text_to_html, fields))
             if is_html:
                 fields = [html_to_text(f) for f in fields]
             kind = _kind_of(row[type_col]) if type_col is not None else default_kind
@@ -400,17 +414,30 @@ def read_text(
                 except InputError:
                     name = None
             guid = row[guid_col].strip() if guid_col is not None else ""
+            tags = (
+                tags_of(" ".join((*shared_tags, row[tags_col])))
+                if tags_col is not None
+                else shared_tags
+            )
+            anki: dict[str, Any] = {}
+            if typed is not None:
+                spec = typed[1]
+                ords = card_ordinals(spec, fields_by_name(spec, html_fields), tags=tags)
+                anki = {
+                    "anki_notetype": typed[0],
+                    "anki_fields": html_fields,
+                    "anki_card_ids": dict.fromkeys(ords),
+                }
             incoming.notes.append(
                 IncomingNote(
                     guid=guid or content_guid("text", front),
                     kind=kind,
                     front=front,
                     back=back,
-                    tags=tags_of(" ".join((*shared_tags, row[tags_col])))
-                    if tags_col is not None
-                    else shared_tags,
+                    tags=tags,
                     deck=name or deck_default,
                     source=source,
+                    **anki,
                 )
             )
     except csv.Error as exc:

@@ -435,3 +435,86 @@ def test_bury_options_bury_the_siblings_of_a_three_template_note(
         col.sched.card_for_review(first, now)
     col.sched.answer(first, 3, now)
     assert [r.buried for r in browse_rows(col, siblings, now)] == [True, True]
+
+
+def test_anki_text_export_over_imported_notes_keeps_every_card(
+    col: Collection, tmp_path: Path, anki: Anki
+) -> None:
+    # Found in review (data loss): Anki's "Notes in Plain Text" export of notes this collection
+    # has from a package (GUIDs, note type column) matched them, and an edited one was rewritten
+    # as a basic note of ours: it lost two of its three cards.
+    from anki.collection import DeckIdLimit
+
+    acol = anki()
+    _three(acol)
+    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    assert _counts(col) == (9, 0)
+    before = {col.notes.get(n).front: col.notes.anki_fields(n) for n in col.notes.ids()}
+    cat = acol.get_note(acol.find_notes("Word:猫")[0])
+    cat["Word"], cat["Meaning"] = "<b>猫</b> (edited)", "a cat (edited)"
+    acol.update_note(cat)
+    text = tmp_path / "notes.txt"
+    acol.export_note_csv(
+        out_path=str(text), limit=DeckIdLimit(acol.decks.id("Words") or 1), with_html=True,
+        with_tags=True, with_deck=True, with_notetype=True, with_guid=True,
+    )  # fmt: skip
+    report = exchange.import_file(col, text, _now() + timedelta(minutes=5)).value
+    assert (report.added, report.updated) == (0, 1)
+    assert _counts(col) == (9, 0)  # every card still there
+    for note_id in col.notes.ids():
+        note = col.notes.get(note_id)
+        fields = col.notes.anki_fields(note_id)
+        assert fields is not None and len(note.card_ids) == 3
+        if note.front.startswith("猫"):
+            # Every field as edited in Anki, in the same note type.
+            assert fields.html == ("<b>猫</b> (edited)", "ねこ", "a cat (edited)")
+        else:
+            assert fields == before[note.front]
+
+
+def test_a_text_row_without_its_note_type_edits_the_first_two_fields_only(
+    col: Collection, tmp_path: Path, anki: Anki
+) -> None:
+    # A file that names no note type (front, back and a GUID): the matched note of an Anki
+    # type keeps its type, kind, cards and other fields; the row edits its first two fields.
+    acol = anki()
+    _three(acol)
+    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    cat = acol.get_note(acol.find_notes("Word:猫")[0])
+    text = tmp_path / "rows.txt"
+    text.write_text(f"#separator:tab\n#guid column:1\n{cat.guid}\t猫 (edited)\tねこ\n", "utf-8")
+    report = exchange.import_file(col, text, _now() + timedelta(minutes=5)).value
+    assert (report.added, report.updated) == (0, 1)
+    assert _counts(col) == (9, 0)
+    note_id = next(n for n in col.notes.ids() if col.notes.get(n).front == "猫 (edited)")
+    fields = col.notes.anki_fields(note_id)
+    assert fields is not None and fields.notetype == "Three"
+    assert fields.html == ("猫 (edited)", "ねこ", "cat")
+    assert len(col.notes.get(note_id).card_ids) == 3
+
+
+def test_a_text_file_adds_notes_in_a_kept_note_type_with_every_field(
+    col: Collection, tmp_path: Path, anki: Anki
+) -> None:
+    acol = anki()
+    _three(acol)
+    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    text = tmp_path / "more.txt"
+    text.write_text(
+        "#separator:tab\n#html:true\n#notetype:Three\n#deck:Words\n"
+        "魚\t\t<i>fish</i>\n"  # no reading: no "Read" card, as Anki decides
+        "鳥\tとり\tbird\n",
+        "utf-8",
+    )
+    # Rows that are not the type's three fields: a front and a back, as before.
+    few = tmp_path / "few.txt"
+    few.write_text("#separator:tab\n#notetype:Three\n#deck:Words\ntoo\tfew\n", "utf-8")
+    later = _now() + timedelta(minutes=5)
+    assert exchange.import_file(col, text, later).value.added == 2
+    assert exchange.import_file(col, few, later).value.added == 1
+    added = {col.notes.get(n).front: n for n in col.notes.ids()}
+    fish, bird, two = (col.notes.anki_fields(added[w]) for w in ("魚", "鳥", "too"))
+    assert fish is not None and fish.notetype == "Three" and fish.html == ("魚", "", "<i>fish</i>")
+    assert bird is not None and bird.html == ("鳥", "とり", "bird")
+    assert two is None and col.notes.get(added["too"]).back == "few"
+    assert [len(col.notes.get(added[w]).card_ids) for w in ("魚", "鳥", "too")] == [2, 3, 1]

@@ -463,8 +463,17 @@ def test_varied_collection_goes_round_trip_into_the_anki_it_came_from(
         (guids["vocab4b"], 0),  # new
         *sorted(made),
     ]
+    buried_before = {k for k, c in _our_cards(col).items() if c["buried_until"] is not None}
     for number, key in enumerate(reviewed):
         col.sched.answer(ours[key]["id"], 3, at + timedelta(seconds=10 * number))
+    # The vocabulary preset buries new siblings (as Anki would here): the optional note's
+    # first card, new, when its reverse made here is answered.
+    buried_here = {
+        k
+        for k, c in _our_cards(col).items()
+        if c["buried_until"] is not None and not c["buried_by_user"]
+    } - buried_before
+    assert buried_here == {(guids["optional1"], 0)}
     out = tmp_path / "back.apkg"
     done = exchange.export_apkg(col, out, at + timedelta(minutes=3), with_progress=True)
     assert (done.notes, done.media, done.missing_media) == (len(original["notes"]), 4, [])
@@ -564,7 +573,10 @@ def test_varied_collection_goes_round_trip_into_the_anki_it_came_from(
         if key in reviewed:
             continue
         came = progress[key]
-        assert came[4:6] + came[9:12] + came[14:15] == row[4:6] + row[9:12] + row[14:15], key
+        want = row[4:6] + row[9:12] + row[14:15]
+        if key in buried_here:
+            want[1] = -2  # Anki's queue of a card buried as a sibling
+        assert came[4:6] + came[9:12] + came[14:15] == want, key
         if row[4] != 0:  # not new: when it is due, its interval and memory
             assert came[6:8] == row[6:8], key
             memory, theirs = json.loads(came[15]), json.loads(row[15])
