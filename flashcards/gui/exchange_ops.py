@@ -377,7 +377,10 @@ class ExchangeController(QObject):
 
         with self._ops.exclusive():
             decks = list(self._col.decks.names().values())
-        dialog = TextImportDialog(path, decks, self._parent)
+            notetypes = [
+                (t.id, t.name, t.field_names) for t in self._col.notes.notetypes() if not t.shipped
+            ]
+        dialog = TextImportDialog(path, decks, self._parent, notetypes)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
             lambda: self.import_file(path, options=dialog.options(), deck=dialog.deck())

@@ -1,4 +1,7 @@
-"""The options of a text (CSV/TSV) import, as Anki's: separator, columns, kind, deck, tags...
+"""The options of a text (CSV/TSV) import, as Anki's: separator, columns, note type, deck...
+
+The note type is a shipped one (the columns give the front and the back) or one of the
+collection's Anki note types (each column may give one of its fields).
 
 The dialog reads the first rows of the file (:func:`flashcards.core.exchange.text.preview_text`)
 and shows them as they will be read; every change of separator, encoding or header row reads
@@ -8,6 +11,7 @@ them again. It only collects choices: :meth:`TextImportDialog.options` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -94,9 +98,17 @@ class TextImportDialog(QDialog):
         path: The file.
         decks: The collection's deck names (the deck box offers them).
         parent: The window the dialog belongs to.
+        notetypes: The collection's Anki note types (id, name, field names), offered after
+            the shipped ones.
     """
 
-    def __init__(self, path: Path, decks: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        decks: list[str],
+        parent: QWidget | None = None,
+        notetypes: Sequence[tuple[int, str, Sequence[str]]] = (),
+    ) -> None:
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(self.tr("Import {name}").format(name=path.name))
@@ -114,6 +126,13 @@ class TextImportDialog(QDialog):
         self.kind = QComboBox()
         for kind in (NoteKind.BASIC, NoteKind.REVERSED, NoteKind.CLOZE):
             self.kind.addItem(_tr(KIND_NAMES.get(kind, NAMES[kind])), kind.value)
+        # The field names of each Anki note type offered, by id.
+        self._type_fields: dict[int, tuple[str, ...]] = {}
+        if notetypes:
+            self.kind.insertSeparator(self.kind.count())
+        for type_id, name, fields in notetypes:
+            self._type_fields[type_id] = tuple(fields)
+            self.kind.addItem(name, type_id)
         self.deck_box = QComboBox()
         self.deck_box.setEditable(True)
         self.deck_box.addItems(sorted(decks))
@@ -138,7 +157,8 @@ class TextImportDialog(QDialog):
 
         self.mapping_form = QFormLayout()
         self.mapping: list[QComboBox] = []
-        self._chosen: dict[int, Column] = {}
+        # What the learner picked per column: a role, or a field number of the Anki type.
+        self._chosen: dict[int, Column | int] = {}
         mapping_box = QGroupBox(self.tr("Columns"))
         mapping_box.setLayout(self.mapping_form)
 
@@ -176,6 +196,7 @@ class TextImportDialog(QDialog):
         for box in (self.separator, self.encoding):
             box.currentIndexChanged.connect(self._on_file_changed)
         self.header_row.toggled.connect(self._on_file_changed)
+        self.kind.currentIndexChanged.connect(self._on_type_changed)
         self._on_file_changed()
 
     def _file_options(self) -> TextOptions:
@@ -217,16 +238,37 @@ class TextImportDialog(QDialog):
             for i in range(preview.width)
         ]
 
+    def chosen_notetype(self) -> int | None:
+        """The Anki note type chosen; None for a shipped one."""
+        data = self.kind.currentData()
+        return data if isinstance(data, int) and data in self._type_fields else None
+
+    @Slot()
+    def _on_type_changed(self) -> None:
+        """Another note type: the columns are offered its fields, picked afresh."""
+        self._chosen = {}
+        if self.preview is not None:
+            self._rebuild_mapping(self.preview)
+
     def _rebuild_mapping(self, preview: TextPreview) -> None:
         while self.mapping_form.rowCount():
             self.mapping_form.removeRow(0)
         self.mapping = []
         named = self.header_row.isChecked()
+        type_fields = self._type_fields.get(self.chosen_notetype() or 0)
         for index, name in enumerate(self._names(preview)[:MAX_COLUMNS]):
             box = QComboBox()
-            for text, role in ROLES:
-                box.addItem(_tr(text), role)
-            default = (Column.FRONT, Column.BACK)[index] if index < 2 else Column.IGNORE
+            default: Column | int
+            if type_fields is None:
+                for text, role in ROLES:
+                    box.addItem(_tr(text), role)
+                default = (Column.FRONT, Column.BACK)[index] if index < 2 else Column.IGNORE
+            else:  # the Anki type's fields in order, then what the shipped types offer too
+                for number, field_name in enumerate(type_fields):
+                    box.addItem(field_name, number)
+                for text, role in ROLES[2:]:
+                    box.addItem(_tr(text), role)
+                default = index if index < len(type_fields) else Column.IGNORE
             if named and name.strip().casefold() in HEADER_ROLES:  # a column called "Tags"
                 default = HEADER_ROLES[name.strip().casefold()]
             wanted = self._chosen.get(index, default)  # what the learner picked stays
@@ -239,7 +281,8 @@ class TextImportDialog(QDialog):
 
     def _on_mapped(self, index: int, box: QComboBox) -> None:
         """The learner chose what column ``index`` holds (kept when the rows are read again)."""
-        self._chosen[index] = Column(str(box.currentData()))
+        data = box.currentData()
+        self._chosen[index] = data if isinstance(data, int) else Column(str(data))
 
     def _fill_table(self, preview: TextPreview) -> None:
         rows = preview.rows[1:] if self.header_row.isChecked() else preview.rows
@@ -258,12 +301,22 @@ class TextImportDialog(QDialog):
 
     def options(self) -> TextOptions:
         """The choices, as the import takes them."""
-        columns = tuple(Column(str(box.currentData())) for box in self.mapping)
+        chosen = [box.currentData() for box in self.mapping]
+        columns = tuple(Column.FIELD if isinstance(d, int) else Column(str(d)) for d in chosen)
+        notetype = self.chosen_notetype()
+        field_columns: tuple[int | None, ...] = ()
+        if notetype is not None:  # each field from the first column chosen for it
+            field_columns = tuple(
+                next((c for c, d in enumerate(chosen) if d == number), None)
+                for number in range(len(self._type_fields[notetype]))
+            )
         return TextOptions(
             separator=self.separator.currentData(),
             header_row=self.header_row.isChecked(),
             columns=columns or None,
-            kind=str(self.kind.currentData()),
+            kind=None if notetype is not None else str(self.kind.currentData()),
+            notetype=notetype,
+            field_columns=field_columns,
             tags=tuple(self.tags.text().split()),
             duplicates=Duplicates(str(self.existing.currentData())),
             encoding=str(self.encoding.currentData()),

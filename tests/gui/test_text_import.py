@@ -146,3 +146,86 @@ def test_the_dialog_says_when_the_encoding_is_wrong(qtbot, gui, tmp_path: Path) 
     dialog.encoding.setCurrentIndex(dialog.encoding.findData("auto"))
     assert dialog.import_button.isEnabled() and dialog.table.item(0, 0).text() == "用語"
     dialog.reject()
+
+
+def _word_type_package(folder: Path) -> Path:
+    """A package with an Anki note type of three fields and two templates (by genanki)."""
+    import genanki
+
+    model = genanki.Model(
+        1_761_000_001,
+        "Word",
+        fields=[{"name": "Word"}, {"name": "Reading"}, {"name": "Meaning"}],
+        templates=[
+            {"name": "Recognise", "qfmt": "{{Word}}", "afmt": "{{FrontSide}}<hr>{{Meaning}}"},
+            {"name": "Read", "qfmt": "{{#Reading}}{{Reading}}{{/Reading}}", "afmt": "{{Word}}"},
+        ],
+    )
+    deck = genanki.Deck(2_061_000_001, "Words")
+    deck.add_note(genanki.Note(model, ["猫", "ねこ", "cat"]))
+    path = folder / "words.apkg"
+    genanki.Package(deck).write_to_file(str(path), timestamp=1_764_000_000)
+    return path
+
+
+def test_the_dialog_imports_into_an_anki_note_type_field_by_field(
+    qtbot,  # noqa: ANN001
+    gui,  # noqa: ANN001
+    tmp_path: Path,
+) -> None:
+    col = gui.col
+    exchange.import_file(col, _word_type_package(tmp_path), NOW)
+    exchange_ui = gui.controller.exchange
+    path = tmp_path / "sheet.csv"
+    path.write_text(SHEET, encoding="utf-8")
+    dialog = exchange_ui.ask_text_options(path)
+    dialog.header_row.setChecked(True)
+    kinds = [dialog.kind.itemText(i) for i in range(dialog.kind.count())]
+    assert kinds[-1] == "Word" and kinds[-2] == ""  # after the shipped types, a separator
+    dialog.kind.setCurrentIndex(len(kinds) - 1)
+    # The columns now offer the type's fields: Term is Word, Meaning is Meaning; Notes go
+    # into Reading; a column named Tags still holds tags.
+    offered = [dialog.mapping[0].itemText(i) for i in range(dialog.mapping[0].count())]
+    assert offered[:3] == ["Word", "Reading", "Meaning"] and "Front" not in offered
+    assert dialog.mapping[1].currentData() == Column.TAGS
+    dialog.mapping[2].setCurrentIndex(dialog.mapping[2].findData(2))
+    dialog.mapping[3].setCurrentIndex(dialog.mapping[3].findData(1))
+    dialog.deck_box.setEditText("From a sheet")
+    options = dialog.options()
+    assert (options.notetype is not None, options.field_columns) == (True, (0, 3, 2))
+    with qtbot.waitSignal(exchange_ui.message, timeout=20_000) as said:
+        dialog.done(QDialog.DialogCode.Accepted)
+    assert said.args == ["Deck “From a sheet”: 3 added, 0 updated, 0 unchanged."]
+    result = exchange_ui.result_dialog
+    assert result is not None
+    result.accept()
+    by_front = {col.notes.get(n).front: n for n in col.notes.ids("From a sheet")}
+    llm = col.notes.anki_fields(by_front["LLM"])
+    assert llm is not None and llm.notetype == "Word"
+    assert llm.html == ("LLM", "seen in week 1", "Large language model")
+    # The templates decide the cards: a reading makes the second card.
+    assert len(col.notes.get(by_front["LLM"]).card_ids) == 2
+    assert len(col.notes.get(by_front["GPT"]).card_ids) == 1
+    assert col.notes.get(by_front["GPT"]).tags == ("ai",)
+
+
+def test_options_naming_a_note_type_that_does_not_fit_change_nothing(
+    col: Collection, tmp_path: Path
+) -> None:
+    exchange.import_file(col, _word_type_package(tmp_path), NOW)
+    word = next(t for t in col.notes.notetypes() if t.name == "Word")
+    path = tmp_path / "sheet.csv"
+    path.write_text(SHEET, encoding="utf-8")
+    columns = (Column.FIELD, Column.TAGS, Column.FIELD, Column.IGNORE)
+    before = col.notes.ids()
+    for notetype, fields, error in (
+        (word.id + 1, (0, None, 2), "not in the collection"),
+        (word.id, (0, 2), "do not match"),
+        (word.id, (None, None, None), "no column is chosen"),
+    ):
+        options = TextOptions(
+            header_row=True, columns=columns, notetype=notetype, field_columns=fields
+        )
+        with pytest.raises(InputError, match=error):
+            exchange.import_file(col, path, NOW, "Sheet", options=options)
+    assert col.notes.ids() == before

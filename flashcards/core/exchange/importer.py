@@ -152,16 +152,12 @@ def import_file(
     return apply_incoming(col, incoming, now, check=check)
 
 
-def _kept_types(col: Collection) -> dict[str, tuple[int, NoteTypeSpec]]:
-    """The collection's Anki note types by name (casefolded), for a text file's rows."""
+def _kept_types(col: Collection) -> list[tuple[int, NoteTypeSpec]]:
+    """The collection's readable Anki note types (id, type), in id order, for a text file."""
     with col.engine.connect() as conn:
-        rows = conn.execute(select(NOTETYPE.c.id, NOTETYPE.c.config)).all()
-    out: dict[str, tuple[int, NoteTypeSpec]] = {}
-    for type_id, config in rows:
-        spec = anki_types.notetype_of(str(config))
-        if spec is not None:
-            out.setdefault(spec.name.casefold(), (int(type_id), spec))
-    return out
+        rows = conn.execute(select(NOTETYPE.c.id, NOTETYPE.c.config).order_by(NOTETYPE.c.id))
+        specs = [(int(i), anki_types.notetype_of(str(config))) for i, config in rows]
+    return [(i, spec) for i, spec in specs if spec is not None]
 
 
 def _import_package(
@@ -795,9 +791,10 @@ def _update_existing(
         if note.anki_notetype is not None:
             values |= {"anki_notetype_id": note.anki_notetype, "anki_fields": _fields_json(note)}
         # A text row (front and back only) over a note in an Anki note type: the note keeps
-        # its type, kind and cards, and takes the text as an edit of its first two fields.
+        # its type and cards, and takes the text as an edit of its first two fields. Such a
+        # note keeps its kind (read once, when it arrived; its templates decide its cards).
         text_over_typed = note.anki_notetype is None and row["anki_notetype_id"] is not None
-        if text_over_typed:
+        if row["anki_notetype_id"] is not None:
             values["kind"] = row["kind"]
         same = all(row[k] == v for k, v in values.items())
         newer = note.modified is None or note.modified.replace(microsecond=0) > row[

@@ -14,7 +14,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -87,6 +87,8 @@ class Column(StrEnum):
     TAGS = "tags"
     DECK = "deck"
     IGNORE = "ignore"
+    FIELD = "field"
+    """A field of the chosen Anki note type (see :attr:`TextOptions.field_columns`)."""
 
 
 #: The encodings the import dialog offers; "auto" tries UTF-8 and UTF-16, then CP932.
@@ -110,6 +112,11 @@ class TextOptions:
     encoding: str = "auto"
     html: bool | None = None
     """Fields are HTML (converted to text); None: the ``#html`` header decides."""
+    notetype: int | None = None
+    """One of the collection's Anki note types for every row (instead of ``kind``); the
+    columns marked :attr:`Column.FIELD` give its fields, in the order of ``field_columns``."""
+    field_columns: tuple[int | None, ...] = ()
+    """With ``notetype``: for each of its fields, the column it comes from (None: empty)."""
 
 
 @dataclass
@@ -280,6 +287,10 @@ def _columns(
                 found[role] = index
         meta = {i for i, role in enumerate(options.columns) if role != Column.FRONT}
         meta -= {found[Column.BACK]} if Column.BACK in found else set()
+        if options.notetype is not None:
+            if not any(c is not None for c in options.field_columns):
+                raise InputError(f"{origin}: no column is chosen for a field.")
+            return found, None, None, meta
         if Column.FRONT not in found:
             raise InputError(f"{origin}: no column is chosen as the front.")
         return found, None, None, meta
@@ -299,7 +310,7 @@ def read_text(
     *,
     options: TextOptions | None = None,
     check: Callable[[], None] = _nothing,
-    notetypes: Mapping[str, tuple[int, NoteTypeSpec]] | None = None,
+    notetypes: Sequence[tuple[int, NoteTypeSpec]] = (),
 ) -> Incoming:
     """Read an Anki text file or a plain CSV/TSV file.
 
@@ -316,7 +327,8 @@ def read_text(
             headers, else a sniffed separator and front, back in the first two columns.
         check: Called every :data:`CHECK_ROWS` rows; it raises to stop the reading (a
             cancelled import).
-        notetypes: The collection's Anki note types by name (casefolded): id and type.
+        notetypes: The collection's Anki note types (id and type); a row names one by its
+            name (the first of that name), the dialog by its id.
 
     Raises:
         InputError: If the file is not text, has ragged rows or malformed headers.
@@ -336,6 +348,16 @@ def read_text(
     tags_col = found.get(Column.TAGS)
     shared_tags = tags_of(" ".join((headers.get("tags", ""), *options.tags)))
     default_kind = options.kind or _kind_of(headers.get("notetype", ""))
+    by_name: dict[str, tuple[int, NoteTypeSpec]] = {}
+    for type_id, spec in notetypes:
+        by_name.setdefault(spec.name.casefold(), (type_id, spec))
+    chosen_type = None
+    if options.notetype is not None:
+        chosen_type = next(((i, t) for i, t in notetypes if i == options.notetype), None)
+        if chosen_type is None:
+            raise InputError(f"{origin}: the chosen note type is not in the collection.")
+        if len(options.field_columns) != len(chosen_type[1].fields):
+            raise InputError(f"{origin}: the columns do not match the note type's fields.")
     if deck is None:
         header_deck = headers.get("deck", "").strip()
         try:
@@ -375,7 +397,11 @@ def read_text(
                 row = row + [""] * (len(options.columns or ()) - len(row))  # short rows: empty
             elif meta and last_meta >= len(row):
                 raise InputError(f"{origin}, line {number}: a header names a missing column.")
-            if chosen:
+            if chosen and chosen_type is not None:
+                fields = [
+                    row[c] if c is not None and c < len(row) else "" for c in options.field_columns
+                ]
+            elif chosen:
                 fields = [row[found[Column.FRONT]]]
                 fields.append(row[found[Column.BACK]] if Column.BACK in found else "")
             else:
@@ -383,7 +409,7 @@ def read_text(
             if not fields:
                 raise InputError(f"{origin}, line {number}: the row has no fields.")
             type_name = row[type_col] if type_col is not None else headers.get("notetype", "")
-            typed = None if chosen else (notetypes or {}).get(type_name.strip().casefold())
+            typed = chosen_type or (None if chosen else by_name.get(type_name.strip().casefold()))
             if typed is not None and len(fields) != len(typed[1].fields):
                 typed = None  # not the type's fields: read as front and back
             html_fields = tuple(fields if is_html else map(text_to_html, fields))
@@ -397,7 +423,7 @@ def read_text(
             if not front.strip():
                 skipped += 1
                 continue
-            if too_large(front, back):
+            if too_large(front, back, *(html_fields if typed is not None else ())):
                 oversized += 1
                 continue
             source = no_source
@@ -428,6 +454,11 @@ def read_text(
                     "anki_fields": html_fields,
                     "anki_card_ids": dict.fromkeys(ords),
                 }
+                # As a note added in that type: cloze when it has deletions, siblings otherwise.
+                if spec.kind == "cloze":
+                    kind = cloze if cloze_numbers(front) else basic
+                else:
+                    kind = NoteKind.REVERSED.value if len(ords) > 1 else basic
             incoming.notes.append(
                 IncomingNote(
                     guid=guid or content_guid("text", front),

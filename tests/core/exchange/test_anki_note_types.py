@@ -518,3 +518,22 @@ def test_a_text_file_adds_notes_in_a_kept_note_type_with_every_field(
     assert bird is not None and bird.html == ("鳥", "とり", "bird")
     assert two is None and col.notes.get(added["too"]).back == "few"
     assert [len(col.notes.get(added[w]).card_ids) for w in ("魚", "鳥", "too")] == [2, 3, 1]
+
+
+def test_anki_text_export_imported_twice_changes_nothing_the_second_time(
+    col: Collection, tmp_path: Path, anki: Anki
+) -> None:
+    from anki.collection import DeckIdLimit
+
+    acol = anki()
+    _three(acol)
+    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    text = tmp_path / "notes.txt"
+    acol.export_note_csv(
+        out_path=str(text), limit=DeckIdLimit(acol.decks.id("Words") or 1), with_html=True,
+        with_tags=True, with_deck=True, with_notetype=True, with_guid=True,
+    )  # fmt: skip
+    before = snapshot(col)
+    first = exchange.import_file(col, text, _now() + timedelta(minutes=5)).value
+    assert (first.added, first.updated, first.unchanged) == (0, 0, 3)
+    assert snapshot(col) == before
