@@ -416,15 +416,31 @@ def test_note_with_an_empty_first_field_keeps_its_cards(
     col.notes.update(water, _now(), tags=["edited"])  # an empty front is no error for it
 
 
+def _three_imported(col: Collection, acol: AnkiCollection, tmp_path: Path) -> AnkiCollection:
+    """:func:`_three` in ``acol``, exported and imported here; returns ``acol``."""
+    _three(acol)
+    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    return acol
+
+
+def _text_export(acol: AnkiCollection, path: Path) -> Path:
+    """Anki's "Notes in Plain Text" of the Words deck: HTML, tags, deck, note type, GUID."""
+    from anki.collection import DeckIdLimit
+
+    acol.export_note_csv(
+        out_path=str(path), limit=DeckIdLimit(acol.decks.id("Words") or 1), with_html=True,
+        with_tags=True, with_deck=True, with_notetype=True, with_guid=True,
+    )  # fmt: skip
+    return path
+
+
 @pytest.mark.parametrize("shown_first", [True, False])
 def test_bury_options_bury_the_siblings_of_a_three_template_note(
     col: Collection, tmp_path: Path, anki: Anki, shown_first: bool
 ) -> None:
     # Found in review: the answer path skipped the sibling query for a note of kind basic,
     # which is what the import makes of a note of a three-template type (9 cards, 3 notes).
-    acol = anki()
-    _three(acol)
-    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    _three_imported(col, anki(), tmp_path)
     deck = col.decks.id("Words")
     col.decks.set_settings(deck, replace(col.decks.settings(deck), bury_new=True))
     note = col.notes.get(col.notes.ids()[0])
@@ -443,21 +459,13 @@ def test_anki_text_export_over_imported_notes_keeps_every_card(
     # Found in review (data loss): Anki's "Notes in Plain Text" export of notes this collection
     # has from a package (GUIDs, note type column) matched them, and an edited one was rewritten
     # as a basic note of ours: it lost two of its three cards.
-    from anki.collection import DeckIdLimit
-
-    acol = anki()
-    _three(acol)
-    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    acol = _three_imported(col, anki(), tmp_path)
     assert _counts(col) == (9, 0)
     before = {col.notes.get(n).front: col.notes.anki_fields(n) for n in col.notes.ids()}
     cat = acol.get_note(acol.find_notes("Word:猫")[0])
     cat["Word"], cat["Meaning"] = "<b>猫</b> (edited)", "a cat (edited)"
     acol.update_note(cat)
-    text = tmp_path / "notes.txt"
-    acol.export_note_csv(
-        out_path=str(text), limit=DeckIdLimit(acol.decks.id("Words") or 1), with_html=True,
-        with_tags=True, with_deck=True, with_notetype=True, with_guid=True,
-    )  # fmt: skip
+    text = _text_export(acol, tmp_path / "notes.txt")
     report = exchange.import_file(col, text, _now() + timedelta(minutes=5)).value
     assert (report.added, report.updated) == (0, 1)
     assert _counts(col) == (9, 0)  # every card still there
@@ -477,9 +485,7 @@ def test_a_text_row_without_its_note_type_edits_the_first_two_fields_only(
 ) -> None:
     # A file that names no note type (front, back and a GUID): the matched note of an Anki
     # type keeps its type, kind, cards and other fields; the row edits its first two fields.
-    acol = anki()
-    _three(acol)
-    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    acol = _three_imported(col, anki(), tmp_path)
     cat = acol.get_note(acol.find_notes("Word:猫")[0])
     text = tmp_path / "rows.txt"
     text.write_text(f"#separator:tab\n#guid column:1\n{cat.guid}\t猫 (edited)\tねこ\n", "utf-8")
@@ -496,9 +502,7 @@ def test_a_text_row_without_its_note_type_edits_the_first_two_fields_only(
 def test_a_text_file_adds_notes_in_a_kept_note_type_with_every_field(
     col: Collection, tmp_path: Path, anki: Anki
 ) -> None:
-    acol = anki()
-    _three(acol)
-    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
+    _three_imported(col, anki(), tmp_path)
     text = tmp_path / "more.txt"
     text.write_text(
         "#separator:tab\n#html:true\n#notetype:Three\n#deck:Words\n"
@@ -523,16 +527,8 @@ def test_a_text_file_adds_notes_in_a_kept_note_type_with_every_field(
 def test_anki_text_export_imported_twice_changes_nothing_the_second_time(
     col: Collection, tmp_path: Path, anki: Anki
 ) -> None:
-    from anki.collection import DeckIdLimit
-
-    acol = anki()
-    _three(acol)
-    exchange.import_file(col, _export(acol, tmp_path / "three.apkg"), _now())
-    text = tmp_path / "notes.txt"
-    acol.export_note_csv(
-        out_path=str(text), limit=DeckIdLimit(acol.decks.id("Words") or 1), with_html=True,
-        with_tags=True, with_deck=True, with_notetype=True, with_guid=True,
-    )  # fmt: skip
+    acol = _three_imported(col, anki(), tmp_path)
+    text = _text_export(acol, tmp_path / "notes.txt")
     before = snapshot(col)
     first = exchange.import_file(col, text, _now() + timedelta(minutes=5)).value
     assert (first.added, first.updated, first.unchanged) == (0, 0, 3)
