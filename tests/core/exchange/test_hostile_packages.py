@@ -163,6 +163,31 @@ def test_numbers_as_text_and_blobs(
     assert _integrity(db_path) == "ok"
 
 
+def test_text_that_is_not_utf8_imports_with_replacement_characters(
+    col: Collection, now: datetime, anki: Anki, tmp_path: Path
+) -> None:
+    """A field, a tag and card data of bytes that are not UTF-8: the notes still arrive.
+
+    The reader decodes with SQLite's strict decoder first and reads again, replacing what
+    cannot be decoded, when that fails: nothing is lost but the undecodable bytes.
+    """
+    acol = anki()
+    studied_anki(acol, now)
+    notes = acol.note_count()
+    source = anki_package(acol, tmp_path / "source.apkg", legacy=True)
+    sql = [
+        "UPDATE notes SET flds = CAST(x'416e6b69ff' || CAST(flds AS BLOB) AS TEXT),"
+        " tags = CAST(x'20ff7461670a' AS TEXT) WHERE id = (SELECT min(id) FROM notes)",
+        "UPDATE cards SET data = CAST(x'7bff7d' AS TEXT)",
+    ]
+    hostile = rewrite(source, tmp_path / "utf8.apkg", sql, tmp_path)
+    report = exchange.import_file(col, hostile, now).value
+    assert report.added == notes
+    with col.engine.connect() as conn:
+        fronts = [str(f) for (f,) in conn.exec_driver_sql("SELECT front FROM note")]
+    assert sum(f.startswith("Anki\ufffd") for f in fronts) == 1
+
+
 def test_refused_import_changes_nothing(
     col: Collection, now: datetime, anki: Anki, tmp_path: Path
 ) -> None:
