@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from flashcards.core import anki_types
 from flashcards.core.changes import Change, OpResult, announce
 from flashcards.core.collection import Collection
+from flashcards.core.cycles import cycle_collection_paused
 from flashcards.core.db import begin_now
 from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.enums import RESET_RATING, CardState
@@ -141,15 +142,19 @@ def import_file(
             magic = handle.read(4)
     except OSError as exc:
         raise InputError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
-    if path.suffix.lower() in {".apkg", ".colpkg", ".zip"} or magic == _ZIP_MAGIC:
-        # Unpacked beside the media folder when there is one, so its files move, not copy.
-        staging = col.media.folder.parent if col.media.folder is not None else None
-        if staging is not None:
-            staging.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="flashcards-import-", dir=staging) as tmp:
-            return _import_package(col, path, Path(tmp), now, target, check)
-    incoming = read_text(path, target, options=options, check=check, notetypes=_kept_types(col))
-    return apply_incoming(col, incoming, now, check=check)
+    # Tens of thousands of notes, cards and rows, none in a cycle: the collector would walk
+    # them over and over (a tenth of a 10,000-note import).
+    with cycle_collection_paused():
+        if path.suffix.lower() in {".apkg", ".colpkg", ".zip"} or magic == _ZIP_MAGIC:
+            # Unpacked beside the media folder when there is one (a file that needs a second
+            # look, its name taken, moves in from there instead of being copied).
+            staging = col.media.folder.parent if col.media.folder is not None else None
+            if staging is not None:
+                staging.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix="flashcards-import-", dir=staging) as tmp:
+                return _import_package(col, path, Path(tmp), now, target, check)
+        incoming = read_text(path, target, options=options, check=check, notetypes=_kept_types(col))
+        return apply_incoming(col, incoming, now, check=check)
 
 
 def _kept_types(col: Collection) -> list[tuple[int, NoteTypeSpec]]:
