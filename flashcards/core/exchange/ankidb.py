@@ -608,7 +608,8 @@ def _read(
         card = _Card._make(row)
         cards.setdefault(card.nid, []).append(card)
     for note_cards in cards.values():
-        note_cards.sort(key=lambda c: c.ord)
+        if len(note_cards) > 1:  # most notes have one card
+            note_cards.sort(key=lambda c: c.ord)
     reviews: dict[int, list[tuple[int, ...]]] = {}
     outside = 0
     if "revlog" in tables:

@@ -38,7 +38,7 @@ def deck_id_for(name: str) -> int:
 
 def tags_of(text: str) -> tuple[str, ...]:
     """Anki tags from a space-separated string, without duplicates."""
-    return tuple(dict.fromkeys(t for t in text.split() if t))
+    return tuple(dict.fromkeys(text.split()))  # split() gives no empty strings
 
 
 def aware(ts: float) -> datetime:
