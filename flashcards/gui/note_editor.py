@@ -103,7 +103,7 @@ class NoteForm(QWidget):
         form = QFormLayout(self)
         self._form = form
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.tr("&Note type"), self.kind)
+        form.addRow(self.tr("Note t&ype"), self.kind)
         form.addRow(self.tr("Note type"), self.notetype)
         form.addRow(self.tr("&Deck"), self.deck)
         form.addRow(self.front_label, self.front)

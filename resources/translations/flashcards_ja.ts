@@ -1905,8 +1905,8 @@
         <translation>選択したテキストを穴埋めにする (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <source>&amp;Note type</source>
-        <translation>ノートタイプ(&amp;N)</translation>
+        <source>Note t&amp;ype</source>
+        <translation>ノートタイプ(&amp;Y)</translation>
     </message>
     <message>
         <source>Note type</source>
