@@ -733,6 +733,9 @@ def _read(
 
     notes_too_big = [0]
     skipped = bad_cloze = bad_guid = 0
+    # Modification times as datetimes, each made once: notes added or edited together share
+    # one (``mod`` is clamped to seconds from 1970 to 2100 by the query).
+    times: dict[int, datetime] = {}
     deck_names: dict[int, str] = {}  # a deck's name as the notes get it, by its id
     no_cards: list[_Card] = []
     for _rowid, nid, guid, mid, mod, tags, flds in _scan(
@@ -803,7 +806,7 @@ def _read(
                 tags=tags_of(tags if type(tags) is str else str(tags)),
                 deck=name,
                 source=source,
-                modified=aware(mod),
+                modified=times.get(mod) or times.setdefault(mod, aware(mod)),
                 cards=scheduled,
                 anki_notetype=own_type,
                 anki_fields=tuple(raw) if own_type is not None else None,
