@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from flashcards.core.collection import Collection
 
 
+#: The collection setting that keeps the note type of the last note added.
+LAST_NOTETYPE_SETTING = "add_notetype"
+
+
 def add_images(
     ops: Ops,
     form: NoteForm,
@@ -87,6 +91,7 @@ class NoteController(QObject):
             note = col.notes.get(note_id) if note_id is not None else None
             anki = col.notes.anki_fields(note_id) if note_id is not None else None
             notetypes = col.notes.notetypes() if note_id is None else []
+            self._last_type = col.config.get(LAST_NOTETYPE_SETTING) if note_id is None else ""
         form = dialog.form
         if note is not None:
             form.set_decks(names, note.deck_name)
@@ -100,11 +105,18 @@ class NoteController(QObject):
                 [(t.id, t.name, t.field_names) for t in notetypes if not t.shipped],
                 col.media.path,
             )
+            form.choose_notetype(self._last_type)  # the type of the last note added, as Anki
         form.focus_text()
         dialog.mark_saved()  # Esc closes at once until something is typed
         form.fields_editor.image_pasted.connect(self._on_image_pasted)
         form.fields_editor.image_files_chosen.connect(self._on_image_files)
         dialog.save_requested.connect(self._on_save)
+
+    def _remember_type(self, value: str) -> None:
+        """Keep the note type of the note just added for the next Add (a kind or a type id)."""
+        if value != self._last_type:
+            self._ops.run_now(lambda: self._col.config.set(LAST_NOTETYPE_SETTING, value))
+            self._last_type = value
 
     def exec(self) -> int:
         """Show the dialog and wait for it to close."""
@@ -171,6 +183,7 @@ class NoteController(QObject):
             self.dialog.show_error(one_sentence(exc, self.tr("The note was not saved")))
             return
         if note_id is None:
+            self._remember_type(str(chosen) if chosen is not None else fields.kind)
             self.added += 1
             self.dialog.show_added(self.added)
         else:

@@ -155,6 +155,13 @@ class NoteForm(QWidget):
             self._type_fields[type_id] = tuple(names)
             self.kind.addItem(name, type_id)
 
+    def choose_notetype(self, value: str) -> None:
+        """Select a shipped type by its kind, or an Anki type by its id (as text); else keep."""
+        data: str | int = int(value) if value.isdigit() else value
+        index = self.kind.findData(data)
+        if value and index >= 0:
+            self.kind.setCurrentIndex(index)
+
     def chosen_notetype(self) -> int | None:
         """The Anki note type chosen for a new note; None for a shipped type."""
         data = self.kind.currentData()

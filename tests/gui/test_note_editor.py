@@ -404,3 +404,7 @@ def test_add_offers_every_note_type_and_adds_one_from_anki(
     form.kind.setCurrentIndex(0)
     assert form.front.isVisible() and not form.fields_editor.isVisible()
     assert form.chosen_notetype() is None
+
+    # The next Add opens on the note type of the last note added, as in Anki.
+    again = open_adder().dialog.form
+    assert again.kind.currentText() == "Vocab 4" and again.fields_editor.isVisible()
