@@ -22,6 +22,7 @@ from flashcards.core.errors import NotFoundError
 from flashcards.core.models import utcnow_guard
 from flashcards.core.queue import card_with_note
 from flashcards.core.render import faces_of_row
+from flashcards.core.shipped_notetypes import NAMES
 from flashcards.core.tables import CARD, LOG, NOTE, NOTETYPE
 
 #: Anki's tag for a marked note.
@@ -92,11 +93,7 @@ def _notetype_name(config: str | None, kind: str) -> str:
         notetype = anki_types.notetype_of(config)
         if notetype is not None:
             return notetype.name
-    return {
-        NoteKind.BASIC.value: "Basic",
-        NoteKind.REVERSED.value: "Basic (and reversed card)",
-        NoteKind.CLOZE.value: "Cloze",
-    }.get(kind, kind)
+    return NAMES.get(kind, kind)  # the shipped type's name, as the catalog gives it
 
 
 def card_type_name(kind: str, ord_: int, notetype_config: str | None = None) -> str:

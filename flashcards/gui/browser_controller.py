@@ -29,9 +29,8 @@ from flashcards.gui.clock import Clock
 from flashcards.gui.duplicates_dialog import DuplicatesDialog
 from flashcards.gui.executor import Report
 from flashcards.gui.find_replace_dialog import FindReplaceDialog, FindReplaceRequest
-from flashcards.gui.i18n import translate
 from flashcards.gui.note_controller import add_images
-from flashcards.gui.note_editor import KINDS, NoteFields
+from flashcards.gui.note_editor import NoteFields, notetype_title
 from flashcards.gui.ops import Ops
 from flashcards.gui.plain import ask, one_sentence, warn
 
@@ -162,13 +161,7 @@ class BrowserController(QObject):
             saved = saved_searches(self._col)
             notetypes = self._col.notes.notetypes()
         sidebar = self.window.sidebar
-        titles = dict(KINDS)  # a shipped type shows the name the note editor gives it
-        sidebar.set_notetypes(
-            [
-                (translate("NoteForm", titles[t.kind]) if t.kind in titles else t.name, t.name)
-                for t in notetypes
-            ]
-        )
+        sidebar.set_notetypes([(notetype_title(t.name), t.name) for t in notetypes])
         sidebar.set_decks(decks)
         sidebar.set_tags(tags)
         sidebar.set_saved(saved)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from flashcards.core.card_info import CardInfo
 from flashcards.core.enums import RESET_RATING, CardState
 from flashcards.gui.i18n import mark, translate
+from flashcards.gui.note_editor import notetype_title
 from flashcards.gui.plain import make_plain
 
 #: The review log's columns.
@@ -147,7 +148,7 @@ def info_rows(info: CardInfo) -> list[tuple[str, str]]:
         (mark("CardInfoDialog", "Average Time"), _seconds(info.average_ms)),
         (mark("CardInfoDialog", "Total Time"), _seconds(info.total_ms)),
         (mark("CardInfoDialog", "Card Type"), info.card_type),
-        (mark("CardInfoDialog", "Note Type"), info.note_type),
+        (mark("CardInfoDialog", "Note Type"), notetype_title(info.note_type)),
         (mark("CardInfoDialog", "Deck"), info.deck),
         (mark("CardInfoDialog", "Card ID"), str(info.card_id)),
         (mark("CardInfoDialog", "Note ID"), str(info.note_id)),

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashcards.core.shipped_notetypes import NAMES
 from flashcards.gui.field_edit import FieldsEditor, MediaPath
-from flashcards.gui.i18n import mark
+from flashcards.gui.i18n import mark, translate
 from flashcards.gui.plain import make_plain, message_box, plain_label
 
 #: The shipped note types the form adds, by kind (marked for translation; shown translated).
@@ -41,6 +42,15 @@ KINDS = (
     ("cloze", mark("NoteForm", "Cloze")),
 )
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
+
+
+def notetype_title(name: str) -> str:
+    """A note type's name as shown: a shipped type's translated, any other as it is.
+
+    The core names a shipped type as Anki sees it (``Flashcards Basic``).
+    """
+    titles = {NAMES[kind]: label for kind, label in KINDS}
+    return translate("NoteForm", titles[name]) if name in titles else name
 
 
 @dataclass(frozen=True)

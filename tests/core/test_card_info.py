@@ -20,7 +20,7 @@ def test_card_info_of_a_reviewed_card(col: Collection, now: datetime) -> None:
     assert new.state == CardState.NEW and new.average_ms is None and new.log == ()
     assert (new.card_type, new.note_type, new.deck) == (
         "Card 2",
-        "Basic (and reversed card)",
+        "Flashcards Basic (and reversed card)",
         "LLM",
     )
     assert new.question == "Large model"
