@@ -43,6 +43,7 @@ from flashcards.core.exchange.text import (
     preview_text,
 )
 from flashcards.gui.i18n import mark, translate
+from flashcards.gui.note_editor import notetype_title
 from flashcards.gui.plain import make_plain
 
 # The choices' texts are shown translated (context "TextImportDialog").
@@ -67,12 +68,6 @@ EXISTING = (
     (mark("TextImportDialog", "Leave them as they are"), Duplicates.SKIP),
     (mark("TextImportDialog", "Keep both (add as new notes)"), Duplicates.KEEP_BOTH),
 )
-#: The note types' names (the core's :data:`NAMES`, shown translated).
-KIND_NAMES = {
-    NoteKind.BASIC: mark("TextImportDialog", "Flashcards Basic"),
-    NoteKind.REVERSED: mark("TextImportDialog", "Flashcards Basic (and reversed card)"),
-    NoteKind.CLOZE: mark("TextImportDialog", "Flashcards Cloze"),
-}
 
 
 def _tr(text: str) -> str:
@@ -125,7 +120,7 @@ class TextImportDialog(QDialog):
         self.html = QCheckBox(self.tr("Fields are HTML"))
         self.kind = QComboBox()
         for kind in (NoteKind.BASIC, NoteKind.REVERSED, NoteKind.CLOZE):
-            self.kind.addItem(_tr(KIND_NAMES.get(kind, NAMES[kind])), kind.value)
+            self.kind.addItem(notetype_title(NAMES[kind]), kind.value)  # as Add Note shows it
         # The field names of each Anki note type offered, by id.
         self._type_fields: dict[int, tuple[str, ...]] = {}
         if notetypes:

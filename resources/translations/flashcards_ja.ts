@@ -1822,6 +1822,7 @@
     <name>NoteController</name>
     <message>
         <source>The picture was not added</source>
+        <extracomment>The collection setting that keeps the note type of the last note added.</extracomment>
         <translation>画像を追加できませんでした</translation>
     </message>
     <message>
@@ -3012,19 +3013,6 @@
     <message>
         <source>Keep both (add as new notes)</source>
         <translation>両方残す（新しいノートとして追加）</translation>
-    </message>
-    <message>
-        <source>Flashcards Basic</source>
-        <extracomment>The note types&apos; names (the core&apos;s :data:`NAMES`, shown translated).</extracomment>
-        <translation>Flashcards 基本</translation>
-    </message>
-    <message>
-        <source>Flashcards Basic (and reversed card)</source>
-        <translation>Flashcards 基本（逆方向のカード付き）</translation>
-    </message>
-    <message>
-        <source>Flashcards Cloze</source>
-        <translation>Flashcards 穴埋め</translation>
     </message>
     <message>
         <source>Import {name}</source>
