@@ -412,7 +412,9 @@ def read_text(
             typed = chosen_type or (None if chosen else by_name.get(type_name.strip().casefold()))
             if typed is not None and len(fields) != len(typed[1].fields):
                 typed = None  # not the type's fields: read as front and back
-            html_fields = tuple(fields if is_html else map(text_to_html, fields))
+            html_fields: tuple[str, ...] = ()
+            if typed is not None:  # the fields as the note type keeps them (HTML)
+                html_fields = tuple(fields if is_html else map(text_to_html, fields))
             if is_html:
                 fields = [html_to_text(f) for f in fields]
             kind = _kind_of(row[type_col]) if type_col is not None else default_kind
