@@ -21,6 +21,7 @@ from flashcards.core.enums import NoteKind
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.html_text import html_to_text
 from flashcards.core.models import utcnow_guard
+from flashcards.core.notetype_change import change_notetype
 from flashcards.core.notetypes import (
     MAX_NOTE_BYTES,
     card_ords,
@@ -29,7 +30,7 @@ from flashcards.core.notetypes import (
     too_large,
     validate_note,
 )
-from flashcards.core.shipped_notetypes import KIND_OF_MODEL, NoteTypeInfo
+from flashcards.core.shipped_notetypes import KIND_OF_MODEL, MODEL_IDS, NoteTypeInfo
 from flashcards.core.shipped_notetypes import info as shipped_info
 from flashcards.core.sync.graves import record_graves
 from flashcards.core.tables import CARD, LOG, NOTE, NOTETYPE
@@ -269,6 +270,17 @@ class NoteManager:
             conn.execute(update(NOTE).where(NOTE.c.id == note_id).values(uid=f"n{note_id}"))
         insert_cards(conn, note_id, deck_id, card_ords(spec.kind, spec.front), now)
         return note_id
+
+    def notetype_id(self, note_id: int) -> int:
+        """The id of the note type a note is in (a shipped type's for a note of ours).
+
+        Raises:
+            NotFoundError: If there is no such note.
+        """
+        note = self.get(note_id)
+        if note.anki_notetype_id is not None:
+            return note.anki_notetype_id
+        return MODEL_IDS.get(note.kind, MODEL_IDS[NoteKind.BASIC.value])
 
     def notetypes(self) -> list[NoteTypeInfo]:
         """Every note type notes can be added in: the shipped three, then the collection's.
@@ -530,6 +542,30 @@ class NoteManager:
                 self._move(conn, [note_id], deck_id, now)
             session.commit()
         return announce(self._notify, None, Change.NOTES | Change.CARDS | Change.DECKS)
+
+    def change_notetype(
+        self,
+        note_ids: Sequence[int],
+        notetype_id: int,
+        field_map: Sequence[int | None],
+        now: datetime,
+    ) -> OpResult[None]:
+        """Move notes into another note type in one transaction (Anki's Change Note Type).
+
+        See :func:`flashcards.core.notetype_change.change_notetype` for the fields and cards.
+
+        Returns:
+            No value; the changes: ``NOTES | CARDS``.
+
+        Raises:
+            InputError: If the change does not fit, or would remove a card with history
+                (nothing is changed).
+        """
+        now = utcnow_guard(now)
+        with Session(self._engine) as session:
+            change_notetype(session.connection(), note_ids, notetype_id, field_map, now)
+            session.commit()
+        return announce(self._notify, None, Change.NOTES | Change.CARDS)
 
     def move(self, note_ids: Sequence[int], deck: str, now: datetime) -> OpResult[None]:
         """Move notes (and their cards) to another deck, created if needed.

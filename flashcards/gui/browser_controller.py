@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QObject, QSettings, Slot
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QDialog, QInputDialog
 
 from flashcards.core.changes import Change
 from flashcards.gui.browser_model import CardTableModel, flag_name
@@ -74,6 +74,7 @@ class BrowserController(QObject):
         self._sidebar_stale = False
         self.card_info: CardInfoDialog | None = None
         self.find_replace: FindReplaceDialog | None = None
+        self.notetype_dialog: QDialog | None = None
         self.duplicates: DuplicatesDialog | None = None
 
         w = self.window
@@ -86,6 +87,7 @@ class BrowserController(QObject):
         w.info_requested.connect(self._on_info)
         w.find_replace_requested.connect(self._on_find_replace)
         w.duplicates_requested.connect(self._on_duplicates)
+        w.change_notetype_requested.connect(self._on_change_notetype)
         w.sidebar.search_requested.connect(self.search)
         w.sidebar.save_requested.connect(self._on_save_search)
         w.sidebar.delete_requested.connect(self._on_delete_saved_search)
@@ -283,6 +285,52 @@ class BrowserController(QObject):
             on_done=done,
             on_error=self._on_replace_failed,
         )  # fmt: skip
+
+    @Slot()
+    def _on_change_notetype(self) -> None:
+        from flashcards.gui.notetype_change_dialog import ChangeNotetypeDialog
+
+        self._save_if_dirty()
+        selected = self._selected_notes()
+        if not selected:
+            self._status(self.tr("Select the notes to change first."))
+            return
+        with self._ops.exclusive():
+            catalog = {t.id: t for t in self._col.notes.notetypes()}
+            current = {self._col.notes.notetype_id(n) for n in selected}
+        if len(current) != 1 or next(iter(current)) not in catalog:
+            warn(
+                self.window,
+                self.tr("Change Note Type"),
+                self.tr("Select notes of one note type."),
+            )
+            return
+        old = catalog[next(iter(current))]
+        targets = [(t.id, notetype_title(t.name), t.field_names) for t in catalog.values()]
+        dialog = ChangeNotetypeDialog(
+            (notetype_title(old.name), old.field_names), len(selected), targets, self.window
+        )
+        self.notetype_dialog = dialog
+        dialog.accepted.connect(lambda: self._change_notetype(selected, *dialog.request()))
+        dialog.open()
+
+    def _change_notetype(
+        self, notes: list[int], notetype_id: int, field_map: list[int | None]
+    ) -> None:
+        now = self._clock()
+
+        def change(_report: Report) -> OpResult[None]:
+            with self._col.undo.notes("Change Note Type", notes):
+                return self._col.notes.change_notetype(notes, notetype_id, field_map, now)
+
+        def failed(exc: BaseException) -> None:
+            warn(
+                self.window,
+                self.tr("Change Note Type"),
+                one_sentence(exc, self.tr("No note was changed")),
+            )
+
+        self._ops.run(change, initiator=self, on_error=failed)
 
     def _on_replace_failed(self, exc: BaseException) -> None:
         warn(

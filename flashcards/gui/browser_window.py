@@ -75,6 +75,7 @@ class BrowserWindow(QMainWindow):
     info_requested = Signal()
     find_replace_requested = Signal()
     duplicates_requested = Signal()
+    change_notetype_requested = Signal()
     #: The window was shown (a stale table is refreshed now).
     shown = Signal()
     #: The window is closing (a pending edit is saved now).
@@ -187,6 +188,7 @@ class BrowserWindow(QMainWindow):
         notes = self.menuBar().addMenu(self.tr("&Notes"))
         self.find_replace_action = self._action(notes, self.tr("Find and &Replace…"), "Ctrl+Alt+F")
         self.duplicates_action = self._action(notes, self.tr("Find &Duplicates…"), "")
+        self.notetype_action = self._action(notes, self.tr("Change &Note Type…"), "Ctrl+Shift+M")
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -204,6 +206,7 @@ class BrowserWindow(QMainWindow):
         self.info_action.triggered.connect(self.info_requested)
         self.find_replace_action.triggered.connect(self.find_replace_requested)
         self.duplicates_action.triggered.connect(self.duplicates_requested)
+        self.notetype_action.triggered.connect(self.change_notetype_requested)
 
         self.resize(1100, 640)
         geometry = settings.value("browser/geometry")

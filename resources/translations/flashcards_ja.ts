@@ -87,6 +87,22 @@
         <translation>ノート {n} 件を更新しました。</translation>
     </message>
     <message>
+        <source>Select the notes to change first.</source>
+        <translation>変更するノートを先に選んでください。</translation>
+    </message>
+    <message>
+        <source>Change Note Type</source>
+        <translation>ノートタイプを変更</translation>
+    </message>
+    <message>
+        <source>Select notes of one note type.</source>
+        <translation>同じノートタイプのノートを選んでください。</translation>
+    </message>
+    <message>
+        <source>No note was changed</source>
+        <translation>ノートは変更されませんでした</translation>
+    </message>
+    <message>
         <source>Find and Replace</source>
         <translation>検索と置換</translation>
     </message>
@@ -318,6 +334,10 @@
     <message>
         <source>Find &amp;Duplicates…</source>
         <translation>重複を検索(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Change &amp;Note Type…</source>
+        <translation>ノートタイプを変更(&amp;N)…</translation>
     </message>
     <message>
         <source>{n} card</source>
@@ -591,6 +611,38 @@
     <message>
         <source>, marked</source>
         <translation>、マーク付き</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeNotetypeDialog</name>
+    <message>
+        <source>Change Note Type</source>
+        <extracomment>A note type offered: its id, the name shown and its field names.</extracomment>
+        <translation>ノートタイプを変更</translation>
+    </message>
+    <message>
+        <source>1 note of the note type {name}.</source>
+        <translation>ノートタイプ {name} のノート 1 件。</translation>
+    </message>
+    <message>
+        <source>{n} notes of the note type {name}.</source>
+        <translation>ノートタイプ {name} のノート {n} 件。</translation>
+    </message>
+    <message>
+        <source>A card the new note type does not make is removed if it was never reviewed; a change that would remove a card with review history is refused.</source>
+        <translation>新しいノートタイプが作らないカードは、一度も復習していなければ削除されます。復習履歴のあるカードが削除されることになる変更は行いません。</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>変更</translation>
+    </message>
+    <message>
+        <source>New note type</source>
+        <translation>新しいノートタイプ</translation>
+    </message>
+    <message>
+        <source>(nothing)</source>
+        <translation>(なし)</translation>
     </message>
 </context>
 <context>

@@ -357,3 +357,28 @@ def test_find_duplicates_and_show_a_group(
     qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
     assert dialog.summary.text() == "No duplicates found."
     dialog.close()
+
+
+def test_change_note_type_from_the_notes_menu(qtbot, gui: Gui, browser: BrowserController) -> None:  # noqa: ANN001
+    col = _col(gui)
+    browser.search('"note:Flashcards Basic (and reversed card)"')  # LLM, two cards
+    assert browser.model.rowCount() == 2
+    browser.window.table.selectRow(0)
+    browser.window.notetype_action.trigger()
+    dialog = browser.notetype_dialog
+    assert dialog is not None and dialog.isVisible()
+    titles = [dialog.target.itemText(i) for i in range(dialog.target.count())]
+    assert titles == ["Basic", "Basic and reversed", "Cloze"]
+    dialog.target.setCurrentIndex(0)  # Basic: Front, Back, Sentence, Section, Article
+    assert [box.currentText() for box in dialog.mapping] == [
+        "Front", "Back", "Sentence", "Section", "Article",
+    ]  # fmt: skip
+    note_id = browser.model.browse_row(0).note_id  # type: ignore[union-attr]
+    with qtbot.waitSignal(gui.ops.changed, timeout=10_000):  # type: ignore[union-attr]
+        dialog.accept()
+    qtbot.waitUntil(lambda: col.notes.get(note_id).kind == "basic", timeout=10_000)
+    assert len(col.notes.get(note_id).card_ids) == 1  # the unanswered reverse card went
+    # Edit → Undo puts the reverse card back.
+    assert gui.ops is not None
+    gui.ops.run_now(col.undo.undo)
+    assert len(col.notes.get(note_id).card_ids) == 2

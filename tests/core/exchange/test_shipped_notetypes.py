@@ -216,3 +216,57 @@ def test_search_by_note_type_finds_shipped_and_anki_typed_notes(
     assert fronts("note:*cloze") == ["{{c1::GPT}} and {{c2::BERT}}"]
     assert fronts("-note:word deck:Words") == ["one way"]
     assert fronts("note:nothing") == []
+
+
+def test_change_note_type_into_an_anki_type_and_back_keeps_history(
+    col: Collection, tmp_path: Path, anki: Anki
+) -> None:
+    exchange.import_file(col, _anki_types_package(anki(), tmp_path / "types.apkg"), NOW)
+    word = next(t for t in col.notes.notetypes() if t.name == "Word")
+    note_id = col.notes.add("Ours", "basic", "猫", "cat", NOW, source=SOURCE).value
+    (card,) = col.notes.get(note_id).card_ids
+    col.sched.answer(card, 3, NOW)
+    later = NOW + timedelta(minutes=5)
+
+    # Into Word: Front -> Word, Back -> Meaning, Reading empty (no "Read" card).
+    col.notes.change_notetype([note_id], word.id, [0, None, 1], later)
+    fields = col.notes.anki_fields(note_id)
+    assert fields is not None and fields.notetype == "Word"
+    assert fields.html == ("猫", "", "cat")
+    assert col.notes.get(note_id).card_ids == (card,)  # the same card, its history kept
+    assert col.cards.rows([card])[0]["reps"] == 1
+
+    # A reading makes the second card; back into the shipped Basic, the reviewed first card
+    # stays and the unreviewed second goes.
+    col.notes.update_fields(note_id, ["猫", "ねこ", "cat"], later)
+    assert len(col.notes.get(note_id).card_ids) == 2
+    basic = MODEL_IDS["basic"]
+    col.notes.change_notetype([note_id], basic, [0, 2, None, None, None], later)
+    note = col.notes.get(note_id)
+    assert (note.kind, note.front, note.back, note.card_ids) == ("basic", "猫", "cat", (card,))
+    assert note.anki_notetype_id is None and col.notes.anki_fields(note_id) is None
+
+    # Exported, it is one of our notes again; a fresh Anki takes it.
+    package = tmp_path / "back.apkg"
+    exchange.export_apkg(col, package, later, with_progress=True)
+    log = anki_import(anki(), package, scheduling=True)
+    assert not list(log.conflicting)
+
+
+def test_change_note_type_never_removes_a_card_with_history(col: Collection) -> None:
+    note_id = col.notes.add("Ours", "basic+reversed", "犬", "dog", NOW).value
+    first, second = col.notes.get(note_id).card_ids
+    col.sched.answer(second, 3, NOW)
+    before = snapshot(col)
+    with pytest.raises(InputError, match="review history"):
+        col.notes.change_notetype([note_id], MODEL_IDS["basic"], [0, 1, 2, 3, 4], NOW)
+    with pytest.raises(InputError, match="has 5 fields, not 2"):
+        col.notes.change_notetype([note_id], MODEL_IDS["basic"], [0, 1], NOW)
+    assert snapshot(col) == before
+    # The reverse card never answered goes; the answered one stays.
+    other = col.notes.add("Ours", "basic+reversed", "猿", "monkey", NOW).value
+    kept, unreviewed = col.notes.get(other).card_ids
+    col.sched.answer(kept, 3, NOW)
+    col.notes.change_notetype([other], MODEL_IDS["basic"], [0, 1, 2, 3, 4], NOW)
+    assert col.notes.get(other).card_ids == (kept,)
+    assert first in col.notes.get(note_id).card_ids
