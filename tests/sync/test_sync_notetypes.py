@@ -278,3 +278,31 @@ def test_a_schema_7_server_gains_note_types_and_heals_notes_synced_before(
     assert mid in _notetypes(b)
     assert _notetypes(b) == _notetypes(a)
     assert _faces(b, now) == synced_faces
+
+
+def test_notes_added_or_moved_into_a_note_type_here_reach_the_other_device(
+    tmp_path: Path, server_url: str
+) -> None:
+    acol = _anki(tmp_path / "anki")
+    try:
+        mid = _vocab(acol)
+        package = _export(acol, tmp_path / "vocab.apkg")
+    finally:
+        acol.close()
+    now = _now()
+    a, b = device(tmp_path, "a"), device(tmp_path, "b")
+    exchange.import_file(a, package, now)
+    added = a.notes.add_fields("Vocab", mid, ["鳥", "bird", "とり", ""], now).value
+    moved = a.notes.add("Ours", "basic", "魚", "fish", now).value
+    a.sched.answer(a.notes.get(moved).card_ids[0], 3, now)
+    a.notes.change_notetype([moved], mid, [0, 1, None, None], now + timedelta(seconds=30))
+    sync(a, server_url, now + timedelta(minutes=1))
+    sync(b, server_url, now + timedelta(minutes=2))
+    assert _state(a) == _state(b)
+    assert _faces(b, now) == _faces(a, now)
+    on_b = {b.notes.get(n).front: n for n in b.notes.ids()}
+    for front, note_id in (("鳥", added), ("魚", moved)):
+        fields = b.notes.anki_fields(on_b[front])
+        assert fields is not None and fields.notetype == "Vocab 4"
+        assert fields == a.notes.anki_fields(note_id)
+    assert len(b.notes.get(on_b["鳥"]).card_ids) == 2
