@@ -124,6 +124,15 @@ def _anki(folder: Path) -> AnkiCollection:
     return AnkiCollection(str(folder / "collection.anki2"))
 
 
+def _vocab_package(tmp_path: Path) -> tuple[int, Path]:
+    """A real Anki's package of :func:`_vocab`: the note type's id and the package."""
+    acol = _anki(tmp_path / "anki")
+    try:
+        return _vocab(acol), _export(acol, tmp_path / "vocab.apkg")
+    finally:
+        acol.close()
+
+
 def _now() -> datetime:
     # Anki stamps its notes with the real clock: the import and the syncs come after them.
     return datetime.now(UTC) + timedelta(minutes=1)
@@ -240,12 +249,7 @@ def test_a_schema_7_server_gains_note_types_and_heals_notes_synced_before(
     tmp_path: Path, pg_cluster: Cluster
 ) -> None:
     """Notes synced before note types did (schema 7) get their note type on the other device."""
-    acol = _anki(tmp_path / "anki")
-    try:
-        mid = _vocab(acol)
-        package = _export(acol, tmp_path / "vocab.apkg")
-    finally:
-        acol.close()
+    mid, package = _vocab_package(tmp_path)
     name = pg_cluster.new_server()
     now = _now()
     a, b = device(tmp_path, "a"), device(tmp_path, "b")
@@ -283,12 +287,7 @@ def test_a_schema_7_server_gains_note_types_and_heals_notes_synced_before(
 def test_notes_added_or_moved_into_a_note_type_here_reach_the_other_device(
     tmp_path: Path, server_url: str
 ) -> None:
-    acol = _anki(tmp_path / "anki")
-    try:
-        mid = _vocab(acol)
-        package = _export(acol, tmp_path / "vocab.apkg")
-    finally:
-        acol.close()
+    mid, package = _vocab_package(tmp_path)
     now = _now()
     a, b = device(tmp_path, "a"), device(tmp_path, "b")
     exchange.import_file(a, package, now)
