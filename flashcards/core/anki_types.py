@@ -25,6 +25,9 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from flashcards.core.deckfile import cloze_numbers
+from flashcards.core.enums import NoteKind
+from flashcards.core.errors import InputError
 from flashcards.core.html_text import html_to_text, text_to_html
 from flashcards.core.tables import NOTETYPE
 from flashcards.core.template_render import (
@@ -96,6 +99,29 @@ def fields_of(
     """A note's fields by name (see :func:`note_fields`), or None if they do not fit."""
     fields = note_fields(stored, front, back, len(notetype.fields))
     return None if fields is None else fields_by_name(notetype, fields)
+
+
+def note_kind(notetype: NoteTypeSpec, front: str, card_count: int) -> str:
+    """The cached kind of a note added here in an Anki note type.
+
+    Cloze when its type is a cloze type and it has a deletion; reversed when it has more than
+    one card (siblings: the answer path's burying reads it); basic otherwise.
+    """
+    if notetype.kind == "cloze":
+        return NoteKind.CLOZE.value if cloze_numbers(front) else NoteKind.BASIC.value
+    return NoteKind.REVERSED.value if card_count > 1 else NoteKind.BASIC.value
+
+
+def check_field_count(notetype: NoteTypeSpec, values: Sequence[object]) -> None:
+    """Refuse ``values`` unless it has one value per field of ``notetype``.
+
+    Raises:
+        InputError: If it has not.
+    """
+    if len(values) != len(notetype.fields):
+        raise InputError(
+            f"The note type {notetype.name!r} has {len(notetype.fields)} fields, not {len(values)}."
+        )
 
 
 def card_ords(notetype: NoteTypeSpec, fields: dict[str, str], tags: Sequence[str]) -> set[int]:

@@ -21,7 +21,6 @@ from flashcards.core.enums import NoteKind
 from flashcards.core.errors import InputError, NotFoundError
 from flashcards.core.html_text import html_to_text
 from flashcards.core.models import utcnow_guard
-from flashcards.core.notetype_change import change_notetype
 from flashcards.core.notetypes import (
     MAX_NOTE_BYTES,
     card_ords,
@@ -32,6 +31,7 @@ from flashcards.core.notetypes import (
 )
 from flashcards.core.shipped_notetypes import KIND_OF_MODEL, MODEL_IDS, NoteTypeInfo
 from flashcards.core.shipped_notetypes import info as shipped_info
+from flashcards.core.shipped_notetypes import spec as shipped_spec
 from flashcards.core.sync.graves import record_graves
 from flashcards.core.tables import CARD, LOG, NOTE, NOTETYPE
 from flashcards.core.template_render import card_ordinals, fields_by_name
@@ -200,11 +200,6 @@ def apply_note(conn: Connection, note_id: int, spec: NoteSpec, now: datetime) ->
     insert_cards(conn, note_id, int(deck_id), sorted(want - have), now)
 
 
-def _check_count(name: str, count: int, values: Sequence[str]) -> None:
-    if len(values) != count:
-        raise InputError(f"The note type {name!r} has {count} fields, not {len(values)}.")
-
-
 def same_front(front: str) -> str:
     """A front as :meth:`NoteManager.decks_with_fronts` compares it."""
     return unicodedata.normalize("NFKC", front).strip().casefold()
@@ -333,7 +328,7 @@ class NoteManager:
         values = [str(f) for f in fields]
         kind = KIND_OF_MODEL.get(notetype_id)
         if kind is not None:
-            _check_count(shipped_info(kind).name, len(shipped_info(kind).field_names), values)
+            anki_types.check_field_count(shipped_spec(kind), values)
             front, back, sentence, section, title = (html_to_text(v) for v in values)
             source = NoteSource(title, section, sentence)
             return self.add(deck, kind, front, back, now, tags=tags, source=source)
@@ -345,7 +340,7 @@ class NoteManager:
             notetype = anki_types.load_notetype(conn, notetype_id)
             if notetype is None:
                 raise InputError(f"There is no note type with id {notetype_id}.")
-            _check_count(notetype.name, len(notetype.fields), values)
+            anki_types.check_field_count(notetype, values)
             by_name = fields_by_name(notetype, values)
             ords = card_ordinals(notetype, by_name, tags=tags, at_least_one=False)
             if not ords:  # Anki's rule: a note that would make no card is not added
@@ -354,10 +349,7 @@ class NoteManager:
                 )
             front = html_to_text(values[0])
             back = html_to_text(values[1]) if len(values) > 1 else ""
-            if notetype.kind == "cloze":
-                kind = NoteKind.CLOZE.value if cloze_numbers(front) else NoteKind.BASIC.value
-            else:  # more than one card: siblings, as the answer path's burying reads the kind
-                kind = NoteKind.REVERSED.value if len(ords) > 1 else NoteKind.BASIC.value
+            kind = anki_types.note_kind(notetype, front, len(ords))
             spec = NoteSpec("", kind, front, back, tuple(tags), NoteSource())
             deck_id = self._decks.ensure(session, normalise_deck_name(deck), now)
             row = note_values(spec) | {"deck_id": deck_id, "created": now, "modified": now}
@@ -511,11 +503,7 @@ class NoteManager:
             notetype = anki_types.load_notetype(conn, current.anki_notetype_id)
             if notetype is None:
                 raise InputError("This note has no Anki note type: edit its front and back.")
-            if len(values) != len(notetype.fields):
-                raise InputError(
-                    f"The note type {notetype.name!r} has {len(notetype.fields)} fields,"
-                    f" not {len(values)}."
-                )
+            anki_types.check_field_count(notetype, values)
             # As the importer reads a note: its first two fields as text.
             front = html_to_text(values[0])
             back = html_to_text(values[1]) if len(values) > 1 else ""
@@ -561,6 +549,9 @@ class NoteManager:
             InputError: If the change does not fit, or would remove a card with history
                 (nothing is changed).
         """
+        # Imported here: the module builds on this one's card helpers.
+        from flashcards.core.notetype_change import change_notetype
+
         now = utcnow_guard(now)
         with Session(self._engine) as session:
             change_notetype(session.connection(), note_ids, notetype_id, field_map, now)

@@ -22,13 +22,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from flashcards.core import anki_types
-from flashcards.core.deckfile import NoteSource, NoteSpec, cloze_numbers
-from flashcards.core.enums import NoteKind
+from flashcards.core.deckfile import NoteSource, NoteSpec
 from flashcards.core.errors import InputError
 from flashcards.core.html_text import html_to_text
-from flashcards.core.notetypes import card_ords, new_card_values, note_values, validate_note
+from flashcards.core.notes import insert_cards, reviewed_card_ids
+from flashcards.core.notetypes import card_ords, note_values, validate_note
 from flashcards.core.shipped_notetypes import KIND_OF_MODEL, fields_of_columns, spec
-from flashcards.core.tables import CARD, LOG, NOTE
+from flashcards.core.tables import CARD, NOTE
 from flashcards.core.template_render import NoteTypeSpec, card_ordinals, fields_by_name
 
 
@@ -67,10 +67,7 @@ def change_notetype(
     target = spec(kind) if kind is not None else anki_types.load_notetype(conn, notetype_id)
     if target is None:
         raise InputError(f"There is no note type with id {notetype_id}.")
-    if len(field_map) != len(target.fields):
-        raise InputError(
-            f"The note type {target.name!r} has {len(target.fields)} fields, not {len(field_map)}."
-        )
+    anki_types.check_field_count(target, field_map)
     for note_id in note_ids:
         row = conn.execute(select(NOTE).where(NOTE.c.id == note_id)).first()
         if row is None:
@@ -108,10 +105,7 @@ def _into_anki_type(
     front = html_to_text(new[0])
     back = html_to_text(new[1]) if len(new) > 1 else ""
     made = set(card_ordinals(target, fields_by_name(target, new), tags=tags))
-    if target.kind == "cloze":
-        kind = NoteKind.CLOZE.value if cloze_numbers(front) else NoteKind.BASIC.value
-    else:
-        kind = NoteKind.REVERSED.value if len(made) > 1 else NoteKind.BASIC.value
+    kind = anki_types.note_kind(target, front, len(made))
     note = NoteSpec(str(row.uid), kind, front, back, tags, NoteSource())
     validate_note(note, anki_typed=True)
     values = note_values(note) | {
@@ -136,16 +130,10 @@ def _settle_cards(
         for i, o in conn.execute(select(CARD.c.id, CARD.c.ord).where(CARD.c.note_id == note_id))
     }
     gone = [card_id for ord_, card_id in have.items() if ord_ not in want]
-    if gone:
-        reviewed = (
-            conn.execute(select(CARD.c.id).where(CARD.c.id.in_(gone), CARD.c.reps > 0)).first()
-            or conn.execute(select(LOG.c.id).where(LOG.c.card_id.in_(gone))).first()
+    if reviewed_card_ids(conn, gone):
+        raise InputError(
+            "The new note type has no card for a card with review history; nothing was changed."
         )
-        if reviewed is not None:
-            raise InputError(
-                "The new note type has no card for a card with review history; nothing was changed."
-            )
+    if gone:
         conn.execute(delete(CARD).where(CARD.c.id.in_(gone)))
-    rows = [new_card_values(note_id, deck_id, o, now) for o in sorted(want - set(have))]
-    if rows:
-        conn.execute(CARD.insert(), rows)
+    insert_cards(conn, note_id, deck_id, sorted(want - set(have)), now)

@@ -11,7 +11,7 @@ type chooser offers the shipped types and, after them, the collection's Anki not
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal, Slot
@@ -51,6 +51,27 @@ def notetype_title(name: str) -> str:
     """
     titles = {NAMES[kind]: label for kind, label in KINDS}
     return translate("NoteForm", titles[name]) if name in titles else name
+
+
+def offer_notetypes(
+    box: QComboBox, notetypes: Sequence[tuple[int, str, Sequence[str]]]
+) -> dict[int, tuple[str, ...]]:
+    """Add Anki note types (id, name, field names) to a chooser after the shipped ones.
+
+    Returns:
+        Each offered type's field names by its id (see :func:`chosen_anki_type`).
+    """
+    if notetypes:
+        box.insertSeparator(box.count())
+    for type_id, name, _names in notetypes:
+        box.addItem(name, type_id)
+    return {type_id: tuple(names) for type_id, _name, names in notetypes}
+
+
+def chosen_anki_type(box: QComboBox, offered: Mapping[int, object]) -> int | None:
+    """The Anki note type chosen in ``box`` (one of ``offered``); None for a shipped type."""
+    data = box.currentData()
+    return data if isinstance(data, int) and data in offered else None
 
 
 @dataclass(frozen=True)
@@ -159,11 +180,7 @@ class NoteForm(QWidget):
             media_path: Resolves an image name to a file of the media folder.
         """
         self._media_path = media_path
-        if notetypes:
-            self.kind.insertSeparator(self.kind.count())
-        for type_id, name, names in notetypes:
-            self._type_fields[type_id] = tuple(names)
-            self.kind.addItem(name, type_id)
+        self._type_fields = offer_notetypes(self.kind, notetypes)
 
     def choose_notetype(self, value: str) -> None:
         """Select a shipped type by its kind, or an Anki type by its id (as text); else keep."""
@@ -174,8 +191,7 @@ class NoteForm(QWidget):
 
     def chosen_notetype(self) -> int | None:
         """The Anki note type chosen for a new note; None for a shipped type."""
-        data = self.kind.currentData()
-        return data if isinstance(data, int) and data in self._type_fields else None
+        return chosen_anki_type(self.kind, self._type_fields)
 
     def anki_values(self) -> list[str] | None:
         """Each field's HTML of a note from Anki; None when the form shows front and back."""

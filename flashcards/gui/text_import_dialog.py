@@ -43,7 +43,7 @@ from flashcards.core.exchange.text import (
     preview_text,
 )
 from flashcards.gui.i18n import mark, translate
-from flashcards.gui.note_editor import notetype_title
+from flashcards.gui.note_editor import chosen_anki_type, notetype_title, offer_notetypes
 from flashcards.gui.plain import make_plain
 
 # The choices' texts are shown translated (context "TextImportDialog").
@@ -122,12 +122,7 @@ class TextImportDialog(QDialog):
         for kind in (NoteKind.BASIC, NoteKind.REVERSED, NoteKind.CLOZE):
             self.kind.addItem(notetype_title(NAMES[kind]), kind.value)  # as Add Note shows it
         # The field names of each Anki note type offered, by id.
-        self._type_fields: dict[int, tuple[str, ...]] = {}
-        if notetypes:
-            self.kind.insertSeparator(self.kind.count())
-        for type_id, name, fields in notetypes:
-            self._type_fields[type_id] = tuple(fields)
-            self.kind.addItem(name, type_id)
+        self._type_fields = offer_notetypes(self.kind, notetypes)
         self.deck_box = QComboBox()
         self.deck_box.setEditable(True)
         self.deck_box.addItems(sorted(decks))
@@ -235,8 +230,7 @@ class TextImportDialog(QDialog):
 
     def chosen_notetype(self) -> int | None:
         """The Anki note type chosen; None for a shipped one."""
-        data = self.kind.currentData()
-        return data if isinstance(data, int) and data in self._type_fields else None
+        return chosen_anki_type(self.kind, self._type_fields)
 
     @Slot()
     def _on_type_changed(self) -> None:

@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flashcards.core.anki_types import note_kind
 from flashcards.core.deck_names import normalise_deck_name
 from flashcards.core.deckfile import NoteSource, cloze_numbers
 from flashcards.core.enums import NoteKind
@@ -456,11 +457,7 @@ def read_text(
                     "anki_fields": html_fields,
                     "anki_card_ids": dict.fromkeys(ords),
                 }
-                # As a note added in that type: cloze when it has deletions, siblings otherwise.
-                if spec.kind == "cloze":
-                    kind = cloze if cloze_numbers(front) else basic
-                else:
-                    kind = NoteKind.REVERSED.value if len(ords) > 1 else basic
+                kind = note_kind(spec, front, len(ords))  # as a note added in that type
             incoming.notes.append(
                 IncomingNote(
                     guid=guid or content_guid("text", front),
