@@ -254,28 +254,42 @@ class NoteManager:
         return announce(self._notify, note_id, Change.DECKS | Change.NOTES | Change.CARDS)
 
     @staticmethod
-    def _insert(conn: Connection, spec: NoteSpec, deck_id: int, now: datetime) -> int:
+    def _insert(
+        conn: Connection,
+        spec: NoteSpec,
+        deck_id: int,
+        now: datetime,
+        anki: tuple[int, Sequence[str], Iterable[int]] | None = None,
+    ) -> int:
+        """Insert a note and its cards; ``anki``: its Anki note type, fields and card ords."""
         # A note without a uid of its own gets one from its row id, after the insert.
         values = note_values(spec) | {"deck_id": deck_id, "created": now, "modified": now}
         values["uid"] = spec.id or f"pending:{now.timestamp()}:{id(spec)}"
+        ords: Iterable[int] = card_ords(spec.kind, spec.front)
+        if anki is not None:
+            type_id, fields, ords = anki
+            values["anki_notetype_id"] = type_id
+            values["anki_fields"] = json.dumps(list(fields), ensure_ascii=False)
         inserted = conn.execute(insert(NOTE).values(**values)).inserted_primary_key
         assert inserted is not None
         note_id = int(inserted[0])
         if not spec.id:
             conn.execute(update(NOTE).where(NOTE.c.id == note_id).values(uid=f"n{note_id}"))
-        insert_cards(conn, note_id, deck_id, card_ords(spec.kind, spec.front), now)
+        insert_cards(conn, note_id, deck_id, ords, now)
         return note_id
 
-    def notetype_id(self, note_id: int) -> int:
-        """The id of the note type a note is in (a shipped type's for a note of ours).
+    def notetype_ids(self, note_ids: Sequence[int]) -> set[int]:
+        """The ids of the note types these notes are in (missing notes are left out).
 
-        Raises:
-            NotFoundError: If there is no such note.
+        A note of ours is in the shipped type of its kind.
         """
-        note = self.get(note_id)
-        if note.anki_notetype_id is not None:
-            return note.anki_notetype_id
-        return MODEL_IDS.get(note.kind, MODEL_IDS[NoteKind.BASIC.value])
+        basic = MODEL_IDS[NoteKind.BASIC.value]
+        return {
+            note.anki_notetype_id
+            if note.anki_notetype_id is not None
+            else MODEL_IDS.get(note.kind, basic)
+            for note in self.get_many(note_ids)
+        }
 
     def notetypes(self) -> list[NoteTypeInfo]:
         """Every note type notes can be added in: the shipped three, then the collection's.
@@ -352,17 +366,7 @@ class NoteManager:
             kind = anki_types.note_kind(notetype, front, len(ords))
             spec = NoteSpec("", kind, front, back, tuple(tags), NoteSource())
             deck_id = self._decks.ensure(session, normalise_deck_name(deck), now)
-            row = note_values(spec) | {"deck_id": deck_id, "created": now, "modified": now}
-            row |= {
-                "uid": f"pending:{now.timestamp()}",
-                "anki_notetype_id": notetype_id,
-                "anki_fields": json.dumps(values, ensure_ascii=False),
-            }
-            inserted = conn.execute(insert(NOTE).values(**row)).inserted_primary_key
-            assert inserted is not None
-            note_id = int(inserted[0])
-            conn.execute(update(NOTE).where(NOTE.c.id == note_id).values(uid=f"n{note_id}"))
-            insert_cards(conn, note_id, deck_id, ords, now)
+            note_id = self._insert(conn, spec, deck_id, now, (notetype_id, values, ords))
             session.commit()
         return announce(self._notify, note_id, Change.DECKS | Change.NOTES | Change.CARDS)
 

@@ -297,7 +297,7 @@ class BrowserController(QObject):
             return
         with self._ops.exclusive():
             catalog = {t.id: t for t in self._col.notes.notetypes()}
-            current = {self._col.notes.notetype_id(n) for n in selected}
+            current = self._col.notes.notetype_ids(selected)
         if len(current) != 1 or next(iter(current)) not in catalog:
             warn(
                 self.window,
