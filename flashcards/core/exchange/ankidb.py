@@ -11,6 +11,10 @@ The database comes from a file anyone can write, so nothing in it is trusted:
 - Every number is clamped into a range our collection and the scheduler can hold before it
   becomes an :class:`IncomingCard` or :class:`IncomingReview` (a review time of 2^62 ms once
   made ``sum(duration_ms)`` overflow and bricked the collection).
+
+New notes that need nothing decided but their text (most of a shared deck) are not read here
+one by one: they are chosen with one query and copied by the importer inside SQLite (see
+:mod:`~flashcards.core.exchange.bulk`); the rules they follow are the ones below.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,6 +37,15 @@ from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.anki_notetypes import read_notetypes
 from flashcards.core.exchange.anki_presets import read_presets
+from flashcards.core.exchange.bulk import (
+    NOTES_TABLE,
+    PackageSql,
+    bulk_summary,
+    drop_bulk,
+    field_text,
+    first_deck,
+    select_bulk,
+)
 from flashcards.core.exchange.common import (
     INT64,
     MAX_DAYS,
@@ -131,6 +144,34 @@ def _note_types(db: sqlite3.Connection, tables: set[str]) -> dict[int, _NoteType
         )
         for mid, m in models.items()
     }
+
+
+def _settled(kind: str, front: str, back: str) -> str:
+    """A note's kind settled by its text.
+
+    A cloze note without deletions makes one basic card, and so does a reversed note without
+    a back.
+    """
+    if kind == NoteKind.CLOZE and not cloze_numbers(front):
+        return NoteKind.BASIC.value
+    if kind == NoteKind.REVERSED and not back.strip():
+        return NoteKind.BASIC.value
+    return str(kind)
+
+
+def _kind(ntype: _NoteType, second: bool, front: str, back: str) -> str:
+    """The kind of a note in one of Anki's note types.
+
+    Cloze in a cloze type; reversed when its type has two templates and it has the second
+    card; else basic. Then settled by its text (:func:`_settled`).
+    """
+    if ntype.cloze:
+        kind = NoteKind.CLOZE
+    elif ntype.templates == 2 and second:
+        kind = NoteKind.REVERSED
+    else:
+        kind = NoteKind.BASIC
+    return _settled(kind, front, back)
 
 
 def _counts(db: sqlite3.Connection, table: str) -> dict[int, int]:
@@ -305,11 +346,17 @@ def read_collection(
     deck: str | None,
     *,
     check: Callable[[], None] = _nothing,
+    known: Collection[str] | None = None,
 ) -> Incoming:
     """Read the notes, cards and review log of an Anki collection file.
 
     ``check()`` is called while SQLite works and between batches of rows; it raises (an
     :class:`InputError`) to stop the reading, and that error is what this function raises.
+
+    ``known``: the GUIDs of the notes the collection has. Given, the notes new to it that need
+    nothing decided but their text are left in the file (which is written to: it must be the
+    import's own copy) for the importer to copy (``Incoming.bulk``,
+    :mod:`~flashcards.core.exchange.bulk`); None, every note is read.
 
     Raises:
         InputError: If the database is damaged, is not an Anki collection, or is hostile.
@@ -328,7 +375,7 @@ def read_collection(
         db.execute("PRAGMA trusted_schema = OFF")  # no functions with side effects from it
         db.execute("PRAGMA ignore_check_constraints = ON")  # quick_check would evaluate them
         try:
-            return _checked_read(db, origin, now, deck, check)
+            return _checked_read(db, db_path, origin, now, deck, check, known)
         except sqlite3.OperationalError as exc:
             if not str(exc).startswith(_NOT_UTF8):
                 raise
@@ -336,7 +383,7 @@ def read_collection(
         # be decoded. The C decoder of the first attempt is the fast path (a Python text
         # factory was called for every value: 40,000 calls for 10,000 notes).
         db.text_factory = _text
-        return _checked_read(db, origin, now, deck, check)
+        return _checked_read(db, db_path, origin, now, deck, check, None)
     except sqlite3.Error as exc:
         if deadline.stopped is not None:
             raise deadline.stopped from None
@@ -366,10 +413,12 @@ _NOT_UTF8 = "Could not decode to UTF-8"
 
 def _checked_read(
     db: sqlite3.Connection,
+    db_path: Path,
     origin: str,
     now: datetime,
     deck: str | None,
     check: Callable[[], None],
+    known: Collection[str] | None,
 ) -> Incoming:
     """Check the schema, the file and the counts, then read (see :func:`read_collection`)."""
     tables = _check_schema(db, origin)
@@ -380,7 +429,7 @@ def _checked_read(
         raise InputError(f"{origin} holds no Anki collection (tables are missing).")
     _check_counts(db, tables, origin)
     check()
-    return _read(db, tables, origin, now, deck, check)
+    return _read(db, tables, origin, now, deck, check, (db_path, known))
 
 
 def _check_counts(db: sqlite3.Connection, tables: set[str], origin: str) -> None:
@@ -462,15 +511,24 @@ def _id(column: str) -> str:
     return _clamped(column, -_INT64, _INT64, 0)
 
 
+#: A card's home deck: in a filtered deck, the deck it came from.
+_HOME_SQL = f"CASE WHEN {_id('odid')} != 0 THEN {_id('odid')} ELSE {_id('did')} END"
+_TYPE_SQL = _clamped("type", -1, 3, 0)
+_QUEUE_SQL = _clamped("queue", -3, 4, 0)
+_FLAGS_SQL = _clamped("flags", 0, _INT32, 0)
+_MOD_SQL = _clamped("mod", 0, LAST_MOD, 0)
+#: The same expressions for the notes left for the bulk copy.
+_BULK_SQL = PackageSql(_HOME_SQL, _id("id"), _TYPE_SQL, _QUEUE_SQL, _FLAGS_SQL, _MOD_SQL)
+
 #: A card row, every number clamped by SQLite (see :class:`_Card`).
 _CARDS_SQL = ", ".join(
     (
         _id("id"),
         _id("nid"),
         _clamped("ord", -1, _INT32, -1),  # a negative ordinal: no card of ours
-        f"CASE WHEN {_id('odid')} != 0 THEN {_id('odid')} ELSE {_id('did')} END",
-        _clamped("type", -1, 3, 0),
-        _clamped("queue", -3, 4, 0),
+        _HOME_SQL,
+        _TYPE_SQL,
+        _QUEUE_SQL,
         # In a filtered deck: its home due.
         f"CASE WHEN {_id('odid')} != 0 AND {_id('odue')} != 0 THEN {_id('odue')}"
         f" ELSE {_id('due')} END",
@@ -481,7 +539,7 @@ _CARDS_SQL = ", ".join(
         _clamped("left", 0, _INT32, 0),
         f"CASE WHEN typeof(data) = 'text' AND length(data) <= {MAX_CARD_DATA} THEN data"
         " ELSE '' END",
-        _clamped("flags", 0, _INT32, 0),
+        _FLAGS_SQL,
     )
 )
 #: A review row (time, card, button, interval, answer time, kind, factor), numbers clamped.
@@ -591,6 +649,7 @@ def _read(
     now: datetime,
     deck: str | None,
     check: Callable[[], None] = _nothing,
+    bulk_from: tuple[Path, Collection[str] | None] = (Path(), None),
 ) -> Incoming:
     fallback = deck or _deck_name(Path(origin).stem, "Imported")
     now_s = int(now.timestamp())
@@ -602,9 +661,38 @@ def _read(
     incoming = Incoming(notes=[], main_deck=fallback)
     db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_NOTE_BYTES)
     too_big = [0]
+    deck_names: dict[int, str] = {}  # a deck's name as the notes get it, by its id
+
+    def deck_of(home: int) -> str:
+        """The deck a note goes into here, by the package deck of its first card."""
+        name = deck or deck_names.get(home)
+        if name is None:
+            name = _deck_name(decks[home].name if home in decks else "", fallback)
+            deck_names[home] = name
+        return name
+
+    def kind_of(mid: int, second: int, flds: str) -> str:
+        """A copied note's kind (:func:`_kind`), its text converted only if it matters."""
+        ntype = types.get(mid) or _NoteType(False, 0, 1)
+        if ntype.cloze or (ntype.templates == 2 and second):
+            return _kind(ntype, bool(second), field_text(flds, 0), field_text(flds, 1))
+        return NoteKind.BASIC.value
+
+    path, known = bulk_from
+    bulk = None
+    if known is not None:
+        own = [mid for mid in anki_types if mid not in KIND_OF_MODEL]
+        try:
+            if select_bulk(db, tables, _BULK_SQL, own, known):
+                bulk = bulk_summary(db, path, deck_of, kind_of)
+        except sqlite3.Error:
+            check()  # a cancel stops the import; anything else: every note is read
+            drop_bulk(db)
+    card_where = f"nid NOT IN (SELECT nid FROM {NOTES_TABLE})" if bulk else "1"
+    note_where = f"rowid NOT IN (SELECT row FROM {NOTES_TABLE})" if bulk else "1"
 
     cards: dict[int, list[_Card]] = {}
-    for row in _scan(db, _CARDS_SQL, "cards", too_big, check=check):
+    for row in _scan(db, _CARDS_SQL, "cards", too_big, card_where, check):
         card = _Card._make(row)
         cards.setdefault(card.nid, []).append(card)
     for note_cards in cards.values():
@@ -736,14 +824,14 @@ def _read(
     # Modification times as datetimes, each made once: notes added or edited together share
     # one (``mod`` is clamped to seconds from 1970 to 2100 by the query).
     times: dict[int, datetime] = {}
-    deck_names: dict[int, str] = {}  # a deck's name as the notes get it, by its id
     no_cards: list[_Card] = []
-    for _rowid, nid, guid, mid, mod, tags, flds in _scan(
+    for rowid, nid, guid, mid, mod, tags, flds in _scan(
         db,
-        f"{_id('id')}, guid, {_id('mid')}, {_clamped('mod', 0, LAST_MOD, 0)}, tags, flds",
+        f"{_id('id')}, guid, {_id('mid')}, {_MOD_SQL}, tags, flds",
         "notes",
         notes_too_big,
-        check=check,
+        note_where,
+        check,
     ):
         guid = guid if type(guid) is str else str(guid)
         if len(guid) > MAX_GUID_CHARS:
@@ -759,20 +847,13 @@ def _read(
         # A note in one of Anki's note types keeps it, to go back to Anki unchanged.
         own_type = mid if kind is None and mid in anki_types else None
         source = _NO_SOURCE
-        if kind is not None and len(raw) == 5:
-            source = NoteSource(fields[4], fields[3], fields[2])
-        elif ntype.cloze:
-            kind = NoteKind.CLOZE
-        elif ntype.templates == 2 and any(c.ord == 1 for c in note_cards):
-            kind = NoteKind.REVERSED
-        else:
-            kind = NoteKind.BASIC
         front = fields[0]
         back = fields[1] if len(fields) > 1 else ""
-        if kind == NoteKind.CLOZE and not cloze_numbers(front):
-            kind = NoteKind.BASIC
-        if kind == NoteKind.REVERSED and not back.strip():
-            kind = NoteKind.BASIC
+        if kind is not None and len(raw) == 5:
+            source = NoteSource(fields[4], fields[3], fields[2])
+            kind = _settled(kind, front, back)
+        else:
+            kind = _kind(ntype, any(c.ord == 1 for c in note_cards), front, back)
         if not guid or (not front.strip() and own_type is None):
             skipped += 1
             continue
@@ -786,11 +867,7 @@ def _read(
             if max(wanted, default=0) > _INT32:  # a cloze number no card ordinal can hold
                 bad_cloze += 1
                 continue
-        home = note_cards[0].home if note_cards else 0
-        name = deck or deck_names.get(home)
-        if name is None:
-            name = _deck_name(decks[home].name if home in decks else "", fallback)
-            deck_names[home] = name
+        name = deck_of(note_cards[0].home if note_cards else 0)
         scheduled = {}
         for c in note_cards:
             if c.ord in wanted:
@@ -813,9 +890,10 @@ def _read(
                 anki_card_ids={c.ord: c.cid for c in note_cards if c.ord in wanted}
                 if own_type is not None
                 else {},
+                row=rowid,
             )
         )
-    used = {n.anki_notetype for n in incoming.notes}
+    used = {n.anki_notetype for n in incoming.notes} | (bulk.notetypes if bulk else set())
     incoming.notetypes = {mid: anki_types[mid] for mid in anki_types if mid in used}
     if skipped:
         incoming.warnings.append(f"{skipped} note(s) with an empty first field were skipped.")
@@ -843,6 +921,10 @@ def _read(
             found = preset_of(deck_id)
             if found is not None:
                 incoming.presets[_deck_name(name, fallback)] = found
-    if incoming.notes:
+    first = first_deck(db) if bulk else None
+    if first is not None and (not incoming.notes or first[0] < (incoming.notes[0].row or 0)):
+        incoming.main_deck = deck_of(first[1]).split("::")[0] if deck is None else deck
+    elif incoming.notes:
         incoming.main_deck = incoming.notes[0].deck.split("::")[0] if deck is None else deck
+    incoming.bulk = bulk
     return incoming

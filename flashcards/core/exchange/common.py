@@ -6,9 +6,11 @@ import base64
 import hashlib
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from json.encoder import encode_basestring
+from typing import TYPE_CHECKING, Any
 
 from flashcards.core.deckfile import NoteSource
 from flashcards.core.decks import DeckSettings
@@ -18,6 +20,9 @@ from flashcards.core.errors import InputError
 from flashcards.core.html_text import html_to_text as html_to_text
 from flashcards.core.html_text import text_to_html as text_to_html
 from flashcards.core.stable_ids import stable_id as stable_id
+
+if TYPE_CHECKING:
+    from flashcards.core.exchange.bulk import BulkNotes
 
 #: The largest uncompressed size we accept for a package's collection database or a text file:
 #: twice the 250 MB AnkiWeb accepts for a whole collection (so any collection that syncs fits),
@@ -29,6 +34,15 @@ def content_guid(*parts: str) -> str:
     """A GUID for a note that came without one (a text row): derived from its content."""
     digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=9).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def fields_json(fields: Iterable[str]) -> str:
+    """``json.dumps(list(fields), ensure_ascii=False)``, at a third of its cost.
+
+    The same text exactly (a re-import compares it with the stored one): the strings quoted
+    by the json module's own C function, joined as ``json.dumps`` joins a list.
+    """
+    return "[" + ", ".join(map(encode_basestring, fields)) + "]"
 
 
 def deck_id_for(name: str) -> int:
@@ -113,6 +127,9 @@ class IncomingNote:
     #: The Anki card ids of such a note, by ordinal: its cards go back to Anki with them
     #: (None: a card its templates make that Anki has not given an id, a text row's).
     anki_card_ids: dict[int, int | None] = field(default_factory=dict)
+    #: Its row in the package (None: not from a package): new notes are numbered in the
+    #: order of their rows, with the notes the reader left for the bulk copy.
+    row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +167,8 @@ class Incoming:
     #: What to do with a note the collection has already: "update" (when it differs and is
     #: newer), "skip" (leave it) or "keep" (add this one as a new note beside it).
     duplicates: str = "update"
+    #: New notes the reader left in the package's database for the importer to copy.
+    bulk: BulkNotes | None = None
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:

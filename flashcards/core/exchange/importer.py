@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,14 @@ from flashcards.core.errors import InputError
 from flashcards.core.exchange.anki_presets import anki_id_of
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import open_package
+from flashcards.core.exchange.bulk import BulkNotes, attached, copy_bulk, number_notes
 from flashcards.core.exchange.common import (
     AnkiPreset,
     Incoming,
     IncomingCard,
     IncomingNote,
     content_guid,
+    fields_json,
 )
 from flashcards.core.exchange.package_media import stage_media
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
@@ -173,9 +175,14 @@ def _import_package(
     The notes are written once every file is in the media folder, with the names the files
     got there; if writing them fails or is cancelled, the files added are removed again.
     """
+    known = _known_guids(col)
     with open_package(path, work, check=check) as package:
-        incoming = read_collection(package.collection, path.name, now, deck, check=check)
+        incoming = read_collection(
+            package.collection, path.name, now, deck, check=check, known=known
+        )
         staged = stage_media(col.media, package, incoming, work, check)
+    if incoming.bulk is not None:
+        incoming.bulk.renamed = staged.renamed
     try:
         incoming.warnings[:0] = package.warnings + staged.warnings
         result = apply_incoming(col, incoming, now, check=check)
@@ -186,15 +193,22 @@ def _import_package(
     return result
 
 
-def _fields_json(note: IncomingNote) -> str | None:
-    """``json.dumps(list(note.anki_fields), ensure_ascii=False)``, at a third of its cost.
+def _known_guids(col: Collection) -> set[str] | None:
+    """The GUIDs the collection's notes have in packages (None: not a SQLite collection).
 
-    The same text exactly (a re-import compares it with the stored one): the strings quoted
-    by the json module's own C function, joined as ``json.dumps`` joins a list.
+    A note from Anki keeps its GUID in its uid; one of ours goes out under the GUID genanki
+    derives from its uid.
     """
-    if note.anki_fields is None:
-        return None
-    return "[" + ", ".join(map(encode_basestring, note.anki_fields)) + "]"
+    if col.engine.dialect.name != "sqlite":
+        return None  # the bulk copy attaches the package's database: SQLite only
+    with col.engine.connect() as conn:
+        uids = [str(u) for (u,) in conn.execute(select(NOTE.c.uid))]
+    return {u[5:] if u.startswith("anki:") else str(genanki.guid_for(u)) for u in uids}
+
+
+def _fields_json(note: IncomingNote) -> str | None:
+    """The note's Anki fields as the column stores them (None: not in an Anki note type)."""
+    return None if note.anki_fields is None else fields_json(note.anki_fields)
 
 
 def _keep_notetypes(conn: Connection, incoming: Incoming, now: datetime) -> None:
@@ -204,6 +218,8 @@ def _keep_notetypes(conn: Connection, incoming: Incoming, now: datetime) -> None
     nothing, and a sync does not take it for an edit that wins over another device's.
     """
     used = {n.anki_notetype for n in incoming.notes if n.anki_notetype is not None}
+    if incoming.bulk is not None:
+        used |= incoming.bulk.notetypes
     for mid in sorted(used):
         config = incoming.notetypes.get(mid)
         if config is None:
@@ -485,8 +501,9 @@ def apply_incoming(
         report.warnings.append(f"{report.skipped} note(s) repeated a GUID; the last one was kept.")
 
     _, bury_until = col.config.day_bounds(now)
+    bulk = incoming.bulk
     check()
-    with col.engine.begin() as conn:
+    with col.engine.connect() as conn, attached(conn, bulk), conn.begin():
         begin_now(conn)
         uid_to_id = {str(r[1]): int(r[0]) for r in conn.execute(select(NOTE.c.id, NOTE.c.uid))}
         generated: dict[str, str] | None = None
@@ -521,16 +538,19 @@ def apply_incoming(
                 fresh.append(copy)
             existing = []
         # Decks for the notes that arrive; matched notes stay where they are (no empty decks).
+        arriving = {notes[g].deck for g in fresh} | set(bulk.decks.values() if bulk else ())
         deck_ids, options = _ensure_decks(
-            conn, {notes[g].deck for g in fresh}, incoming.descriptions, now, incoming.presets
+            conn, arriving, incoming.descriptions, now, incoming.presets
         )
         check()
         pairs = [(notes[g], uid_to_id[uids[g]]) for g in existing]
         _update_existing(conn, pairs, now, bury_until, report, deck_of, check)
         check()
-        _insert_fresh(conn, [(notes[g], uids[g]) for g in fresh], deck_ids, now, bury_until, check)
+        rows = [(notes[g], uids[g]) for g in fresh]
+        _insert_fresh(conn, rows, deck_ids, now, bury_until, check, bulk)
         check()  # the last chance: after this the transaction commits
-        for name, count in Counter(notes[g].deck for g in fresh).items():
+        added = Counter(notes[g].deck for g in fresh) + Counter(bulk.counts if bulk else {})
+        for name, count in added.items():
             report.tally(name, "added", count)
     if report.refused:
         report.warnings.append(REFUSED_WARNING.format(n=report.refused))
@@ -603,11 +623,8 @@ class _Rows:
             self._cache[value] = text
         return text
 
-    def flush(self, check: Check = _never, *, held: int | None = None) -> None:
-        """Insert the rows, :data:`WRITE_BATCH` at a time with a ``check()`` before each.
-
-        ``held``: at most how many rows the table holds already (None: not known).
-        """
+    def flush(self, check: Check = _never) -> None:
+        """Insert the rows, :data:`WRITE_BATCH` at a time with a ``check()`` before each."""
         if not self.rows:
             return
         batches = [self.rows[i : i + WRITE_BATCH] for i in range(0, len(self.rows), WRITE_BATCH)]
@@ -618,24 +635,34 @@ class _Rows:
                     insert(self.table), [dict(zip(self.names, r, strict=True)) for r in batch]
                 )
             return
-        if len(self.rows) > 2000:  # keep the growing indexes in memory during a big insert
-            self.conn.exec_driver_sql("PRAGMA cache_size = -262144")
-        # Building a secondary index once after a big insert is cheaper than updating it row by
-        # row; SQLite's DDL is transactional, so a failed import gets its indexes back too. A
-        # unique one too (the note GUIDs go in in random order): building it checks the rows
-        # as the inserts did, and a duplicate fails the import as it did (10,000 notes and
-        # cards: 0.155 -> 0.149 s).
-        bulk = len(self.rows) > BULK_ROWS or (held is not None and 2000 < len(self.rows) > held)
-        rebuild = list(self.table.indexes) if bulk else []
-        for index in rebuild:
-            index.drop(self.conn)
         marks = ", ".join("?" * len(self.names))
         sql = f"INSERT INTO {self.table.name} ({', '.join(self.names)}) VALUES ({marks})"
         for batch in batches:
             check()
             self.conn.exec_driver_sql(sql, batch)
-        for index in rebuild:
-            index.create(self.conn)
+
+
+@contextmanager
+def _indexes_rebuilt(conn: Connection, table: Table, adding: int, held: int) -> Iterator[None]:
+    """Around a big insert into ``table``: its secondary indexes dropped, then made again.
+
+    ``adding``: how many rows come; ``held``: at most how many the table holds already.
+
+    Building a secondary index once after a big insert is cheaper than updating it row by row;
+    SQLite's DDL is transactional, so a failed import gets its indexes back too. A unique one
+    too (the note GUIDs go in in random order): building it checks the rows as the inserts
+    did, and a duplicate fails the import as it did (10,000 notes and cards: 0.155 -> 0.149 s).
+    """
+    if conn.dialect.name != "sqlite" or adding <= 2000:
+        yield
+        return
+    conn.exec_driver_sql("PRAGMA cache_size = -262144")  # the growing indexes in memory
+    rebuild = list(table.indexes) if adding > BULK_ROWS or adding > held else []
+    for index in rebuild:
+        index.drop(conn)
+    yield
+    for index in rebuild:
+        index.create(conn)
 
 
 def _next_id(conn: Connection, table: Table) -> int:
@@ -649,11 +676,19 @@ def _insert_fresh(
     now: datetime,
     bury_until: datetime,
     check: Check = _never,
+    bulk: BulkNotes | None = None,
 ) -> None:
-    if not fresh:
+    """Insert the new notes with their cards and reviews, and copy those left in the package.
+
+    New notes are numbered in the order of their rows in the package (their new cards come
+    in that order), wherever they were read.
+    """
+    if not fresh and bulk is None:
         return
-    note_id = first_note = _next_id(conn, NOTE)
+    first_note = _next_id(conn, NOTE)
     card_id = first_card = _next_id(conn, CARD)
+    rows = [n.row for n, _ in fresh]
+    copied, read_ids = number_notes(first_note, bulk.rows if bulk else [], rows)
     notes = _Rows(conn, NOTE, _NOTE_COLUMNS)
     cards = _Rows(conn, CARD, _CARD_COLUMNS)
     log_rows: list[dict[str, Any]] = []
@@ -663,6 +698,7 @@ def _insert_fresh(
     for count, (note, uid) in enumerate(fresh):
         if count % CHECK_NOTES == 0:
             check()
+        note_id = read_ids[count]
         deck_id = deck_ids[note.deck]
         stamp = notes.time(note.modified) if note.modified is not None else when
         source = note.source
@@ -728,10 +764,18 @@ def _insert_fresh(
                 )
                 log_rows += _log_rows(card_id, deck_id, card, [])
             card_id += 1
-        note_id += 1
     # The largest ids bound the rows the tables hold (ids only grow, from 1).
-    notes.flush(check, held=first_note - 1)
-    cards.flush(check, held=first_card - 1)
+    adding_notes = len(notes.rows) + len(copied)
+    adding_cards = len(cards.rows) + (bulk.cards if bulk else 0)
+    with (
+        _indexes_rebuilt(conn, NOTE, adding_notes, first_note - 1),
+        _indexes_rebuilt(conn, CARD, adding_cards, first_card - 1),
+    ):
+        notes.flush(check)
+        cards.flush(check)
+        if bulk is not None:
+            check()
+            copy_bulk(conn, bulk, copied, deck_ids, when, check)
     for start in range(0, len(log_rows), WRITE_BATCH):
         check()
         conn.execute(insert(LOG), log_rows[start : start + WRITE_BATCH])

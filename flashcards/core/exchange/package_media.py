@@ -34,6 +34,8 @@ class StagedMedia:
     """Files the folder held already (same name, same bytes)."""
     created: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Names whose file was stored under another name (taken by different bytes)."""
 
     def undo(self) -> None:
         """Remove the files this import added (its transaction did not commit)."""
@@ -134,6 +136,7 @@ def stage_media(
             f"{len(unusable)} media file(s) have names no file can have and were left out: {shown}."
         )
     _rename_in(incoming, renamed)
+    staged.renamed = renamed
     return staged
 
 

@@ -1,0 +1,386 @@
+"""New notes copied from a package inside SQLite, without a Python object per note.
+
+Most notes of a shared or exported deck arrive new to the collection, in one of Anki's note
+types, with cards nobody has studied. For those the import has nothing to decide but their text:
+the reader (:mod:`~flashcards.core.exchange.ankidb`) picks them out with one query, computes
+every value they get here into a table of the package's own (private, temporary) database, and
+leaves them out of its Python reading; the importer then copies that table into the collection
+with ``INSERT … SELECT`` inside its transaction. Anything unusual about a note (a review, a
+flag, a suspended or buried card, a repeated GUID, one of our own note types, the collection
+having it already) leaves it to the Python reader, which decides everything else; so does
+any oddity of the package as a whole (a column of an unexpected type, a value too large to
+read, text that is not UTF-8): then nothing is left in the file.
+
+The values are computed by the same Python functions the reader uses (called from SQL), so a
+note gets the same row either way; ``tests/core/exchange/test_bulk_import.py`` imports packages
+both ways and compares every row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from flashcards.core.enums import CardState
+from flashcards.core.errors import InputError
+from flashcards.core.exchange.common import fields_json, html_to_text, tags_of
+from flashcards.core.media import rename_references
+
+#: The tables the reader writes into the package's database (a package holding tables of
+#: these names takes the Python path: creating them fails).
+NOTES_TABLE = "flashcards_bulk_notes"
+CARDS_TABLE = "flashcards_bulk_cards"
+#: The name the package's database is attached under while its notes are copied.
+SCHEMA = "flashcards_package"
+
+
+@dataclass
+class BulkNotes:
+    """Notes the reader left in the package's database for the importer to copy.
+
+    Attributes:
+        path: The package's database (the import's private copy) holding the two tables.
+        rows: The notes' rows in the package, ascending: new notes are numbered in the order
+            of their rows, these and those the reader read (see ``IncomingNote.row``).
+        decks: The deck name here of each package deck (by its id) the notes go into.
+        counts: How many of the notes go into each deck, by name here.
+        cards: How many cards they have.
+        notetypes: The Anki note types the notes are in.
+        kind_of: A note's kind here: (note type, has a second card, fields) -> kind (the
+            reader's rule).
+    """
+
+    path: Path
+    rows: list[int]
+    decks: dict[int, str]
+    counts: dict[str, int]
+    cards: int
+    notetypes: set[int]
+    kind_of: Callable[[int, int, str], str]
+    #: Media names the import stored a file under another name (its notes' fields change).
+    renamed: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- package side
+
+#: Columns whose values must have these types in every row for any note to be copied: then
+#: SQLite's clamping expressions the reader uses read the same numbers the copy does.
+_NOTE_TYPES = {"id": "integer", "guid": "text", "mid": "integer", "mod": "integer"}
+_NOTE_TYPES |= {"tags": "text", "flds": "text"}
+_CARD_TYPES = dict.fromkeys(
+    ("id", "nid", "ord", "did", "odid", "type", "queue", "flags"), "integer"
+)
+
+
+def _irregular(db: sqlite3.Connection, table: str, types: Mapping[str, str]) -> bool:
+    wrong = " OR ".join(f"typeof({column}) != '{kind}'" for column, kind in types.items())
+    return bool(db.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {wrong})").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class PackageSql:
+    """The reader's SQL for the columns the selection reads, so both paths read the same.
+
+    ``home`` (a card's home deck), ``type``, ``queue`` and ``flags`` are of the cards table,
+    ``mod`` of the notes table.
+    """
+
+    home: str
+    card_id: str
+    type: str
+    queue: str
+    flags: str
+    mod: str
+
+
+def select_bulk(
+    db: sqlite3.Connection,
+    tables: set[str],
+    sql: PackageSql,
+    notetypes: Collection[int],
+    known: Collection[str],
+) -> bool:
+    """Write which notes to copy (and their cards) into the package's database.
+
+    Every value of a chosen note is read here once, under the reader's limits (a value too
+    large to read fails the selection: the reader then reads every note one by one) and
+    decoded as UTF-8 (text that is not fails it too), so that the copy meets no surprise.
+
+    Args:
+        db: The package's database, as the reader opened it (its limits and budget apply).
+        tables: Its tables.
+        sql: The reader's expressions for the columns the selection reads.
+        notetypes: The Anki note types whose notes may be copied (kept as they are here).
+        known: The GUIDs of the notes the collection has.
+
+    Returns:
+        Whether any note was left for the copy (False: the reader reads every note).
+
+    Raises:
+        sqlite3.Error: If the package cannot be copied from this way (the reader then drops
+            what was made, see :func:`drop_bulk`, and reads every note).
+    """
+    if not notetypes or "revlog" not in tables:
+        return False
+    if _irregular(db, "notes", _NOTE_TYPES) or _irregular(db, "cards", _CARD_TYPES):
+        return False
+    db.create_function("flashcards_utf8", 3, _utf8, deterministic=True)
+    db.execute("CREATE TEMP TABLE flashcards_known (guid TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.executemany("INSERT OR IGNORE INTO flashcards_known VALUES (?)", ((g,) for g in known))
+    plain = f"({sql.type} = 0 AND {sql.queue} >= 0 AND ({sql.flags} & 7) = 0)"
+    types = ", ".join(str(int(mid)) for mid in notetypes)
+    # Notes whose cards are all new and unflagged, never answered, one per ordinal (from 0 to
+    # 2^31 - 1: the reader's clamping keeps those as they are); the ordinal of the first (its
+    # deck is the note's) and whether it has a second.
+    db.execute(
+        "CREATE TEMP TABLE flashcards_plain AS"
+        " SELECT nid, min(ord) AS first, max(ord = 1) AS second FROM cards"
+        " WHERE nid NOT IN (SELECT nid FROM cards WHERE id IN (SELECT cid FROM revlog))"
+        f" GROUP BY nid HAVING min({plain}) = 1 AND count(*) = count(DISTINCT ord)"
+        " AND min(ord) >= 0 AND max(ord) <= 2147483647"
+    )
+    db.execute(
+        f"CREATE TABLE {NOTES_TABLE} AS"
+        " SELECT n.rowid AS row, n.id AS nid, c.home, p.second,"
+        f" strftime('%Y-%m-%d %H:%M:%S', {sql.mod}, 'unixepoch') || '.000000' AS modified"
+        " FROM notes n JOIN temp.flashcards_plain p ON p.nid = n.id"
+        f" JOIN (SELECT nid AS cnid, ord AS cord, {sql.home} AS home FROM cards) c"
+        "  ON c.cnid = n.id AND c.cord = p.first"
+        f" WHERE n.rowid = n.id AND n.mid IN ({types}) AND length(n.guid) BETWEEN 1 AND 256"
+        "  AND n.guid NOT IN (SELECT guid FROM temp.flashcards_known)"
+        "  AND n.guid NOT IN (SELECT guid FROM notes GROUP BY guid HAVING count(*) > 1)"
+        "  AND flashcards_utf8(n.guid, n.tags, n.flds)"
+        " ORDER BY n.rowid"
+    )
+    db.execute(
+        f"CREATE TABLE {CARDS_TABLE} AS"
+        f" SELECT nid, ord, {sql.card_id} AS cid FROM cards"
+        f" WHERE nid IN (SELECT nid FROM {NOTES_TABLE})"
+    )
+    db.commit()  # the importer reads the tables through another connection
+    return bool(db.execute(f"SELECT EXISTS (SELECT 1 FROM {NOTES_TABLE})").fetchone()[0])
+
+
+def _utf8(*_values: str) -> int:
+    """True: Python's sqlite3 calls a function only with text it could decode as UTF-8."""
+    return 1
+
+
+def drop_bulk(db: sqlite3.Connection) -> None:
+    """Remove what :func:`select_bulk` made (it failed: every note is read instead)."""
+    for table in (NOTES_TABLE, CARDS_TABLE):
+        db.execute(f"DROP TABLE IF EXISTS main.{table}")
+    db.commit()
+
+
+def bulk_summary(
+    db: sqlite3.Connection,
+    path: Path,
+    deck_of: Callable[[int], str],
+    kind_of: Callable[[int, int, str], str],
+) -> BulkNotes:
+    """What the reader left for the copy.
+
+    Args:
+        db: The package's database.
+        path: Its file.
+        deck_of: A package deck's name here, by its id.
+        kind_of: A note's kind here: (note type, has a second card, fields) -> kind.
+    """
+    rows = [int(r) for (r,) in db.execute(f"SELECT row FROM {NOTES_TABLE} ORDER BY row")]
+    decks: dict[int, str] = {}
+    counts: dict[str, int] = {}
+    for home, count in db.execute(f"SELECT home, count(*) FROM {NOTES_TABLE} GROUP BY home"):
+        decks[int(home)] = name = deck_of(int(home))
+        counts[name] = counts.get(name, 0) + int(count)
+    used = f"SELECT DISTINCT n.mid FROM notes n JOIN {NOTES_TABLE} b ON n.rowid = b.row"
+    notetypes = {int(m) for (m,) in db.execute(used)}
+    cards = int(db.execute(f"SELECT count(*) FROM {CARDS_TABLE}").fetchone()[0])
+    return BulkNotes(path, rows, decks, counts, cards, notetypes, kind_of)
+
+
+def first_deck(db: sqlite3.Connection) -> tuple[int, int] | None:
+    """The row and package deck of the first note left for the copy."""
+    found = db.execute(f"SELECT row, home FROM {NOTES_TABLE} ORDER BY row LIMIT 1").fetchone()
+    return (int(found[0]), int(found[1])) if found else None
+
+
+def field_text(flds: str, index: int) -> str:
+    """The ``index``-th field of Anki's fields (``flds``) as our plain text; "" if none."""
+    fields = flds.split("\x1f", index + 1)
+    return html_to_text(fields[index]) if index < len(fields) else ""
+
+
+def _tags(tags: str) -> str:
+    return " ".join(tags_of(tags))
+
+
+def _fields(flds: str) -> str:
+    return fields_json(flds.split("\x1f"))
+
+
+# ---------------------------------------------------------------------------- collection side
+
+#: An SQL function: its number of arguments and the Python function.
+Function = tuple[int, Callable[..., str | int | None]]
+
+
+@contextmanager
+def attached(conn: Connection, bulk: BulkNotes | None) -> Iterator[None]:
+    """The package's database attached to ``conn`` (outside its transaction) while in use."""
+    if bulk is None:
+        yield
+        return
+    # Outside the transaction (SQLite detaches only outside one); SQLAlchemy begins one for
+    # any statement, so each is ended at once.
+    conn.exec_driver_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(bulk.path),))
+    conn.commit()
+    try:
+        yield
+    finally:
+        if conn.in_transaction():
+            conn.rollback()
+        conn.exec_driver_sql(f"DETACH DATABASE {SCHEMA}")
+        conn.commit()
+
+
+def copy_bulk(
+    conn: Connection,
+    bulk: BulkNotes,
+    note_ids: list[tuple[int, int]],
+    deck_ids: Mapping[str, int],
+    now_text: str,
+    check: Callable[[], None],
+) -> None:
+    """Insert the notes and cards :func:`select_bulk` chose (the package is attached).
+
+    Args:
+        conn: The collection, in the import's transaction (a failure rolls it back).
+        bulk: The notes.
+        note_ids: (row in the package, note id here) of each note.
+        deck_ids: Our deck ids by name (every deck in ``bulk.decks`` is there).
+        now_text: The import time as the card columns store it (the new cards' due).
+        check: Called while SQLite works; it raises (an :class:`InputError`) to stop, and
+            that error is what this function raises.
+    """
+    raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
+    # Made inside the transaction: a failure takes them away with it.
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE flashcards_ids (row INTEGER PRIMARY KEY, note_id INTEGER NOT NULL)"
+    )
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE flashcards_decks (home INTEGER PRIMARY KEY, deck_id INTEGER NOT NULL)"
+    )
+    conn.exec_driver_sql("INSERT INTO temp.flashcards_ids VALUES (?, ?)", note_ids)
+    decks = [(home, deck_ids[name]) for home, name in bulk.decks.items()]
+    conn.exec_driver_sql("INSERT INTO temp.flashcards_decks VALUES (?, ?)", decks)
+    functions: dict[str, Function] = {
+        "flashcards_text": (2, field_text),
+        "flashcards_tags": (1, _tags),
+        "flashcards_fields": (1, _fields),
+        "flashcards_kind": (3, bulk.kind_of),
+    }
+    fields = "flashcards_fields(n.flds)"
+    if bulk.renamed:  # files stored under other names: the fields name those
+        renamed = dict(bulk.renamed)
+
+        def rename(flds: str) -> str:
+            return fields_json([rename_references(f, renamed) for f in flds.split("\x1f")])
+
+        functions["flashcards_rename"] = (1, rename)
+        fields = "flashcards_rename(n.flds)"
+    source = f"{SCHEMA}.{NOTES_TABLE} b JOIN temp.flashcards_ids i ON i.row = b.row"
+    source += f" JOIN {SCHEMA}.notes n ON n.rowid = b.row"
+    source += " JOIN temp.flashcards_decks d ON d.home = b.home"
+    with _functions(raw, functions), _stoppable(raw, check):
+        conn.exec_driver_sql(
+            "INSERT INTO note (id, uid, deck_id, kind, front, back, tags, source_title,"
+            " source_section, source_sentence, created, modified, anki_notetype_id, anki_fields)"
+            " SELECT i.note_id, 'anki:' || n.guid, d.deck_id,"
+            " flashcards_kind(n.mid, b.second, n.flds),"
+            " flashcards_text(n.flds, 0), flashcards_text(n.flds, 1), flashcards_tags(n.tags),"
+            f" '', '', '', b.modified, b.modified, n.mid, {fields}"
+            f" FROM {source}"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO card (note_id, deck_id, ord, position, state, due, reps, lapses,"
+            " suspended, anki_id, flags, buried_by_user)"
+            f" SELECT i.note_id, d.deck_id, c.ord, i.note_id, ?, ?, 0, 0, 0, c.cid, 0, 0"
+            f" FROM {SCHEMA}.{CARDS_TABLE} c JOIN {SCHEMA}.{NOTES_TABLE} b ON b.nid = c.nid"
+            " JOIN temp.flashcards_ids i ON i.row = b.row"
+            " JOIN temp.flashcards_decks d ON d.home = b.home ORDER BY i.note_id, c.ord",
+            (int(CardState.NEW), now_text),
+        )
+    conn.exec_driver_sql("DROP TABLE temp.flashcards_ids")
+    conn.exec_driver_sql("DROP TABLE temp.flashcards_decks")
+
+
+@contextmanager
+def _functions(raw: sqlite3.Connection, functions: Mapping[str, Function]) -> Iterator[None]:
+    """SQL functions on the collection's connection while the copy runs."""
+    for name, (count, function) in functions.items():
+        raw.create_function(name, count, function, deterministic=True)
+    try:
+        yield
+    finally:
+        for name, (count, _) in functions.items():
+            raw.create_function(name, count, None)
+
+
+@contextmanager
+def _stoppable(raw: sqlite3.Connection, check: Callable[[], None]) -> Iterator[None]:
+    """Statements that stop (SQLite interrupts them) once ``check()`` raises."""
+    stopped: list[InputError] = []
+
+    def handler() -> int:
+        try:
+            check()
+        except InputError as exc:
+            stopped.append(exc)
+            return 1
+        return 0
+
+    raw.set_progress_handler(handler, 100_000)
+    try:
+        yield
+    except DBAPIError:
+        if stopped:
+            raise stopped[0] from None
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
+def number_notes(
+    first: int, bulk_rows: list[int], read_rows: list[int | None]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Note ids for new notes, in the order of their rows in the package.
+
+    Args:
+        first: The first free note id.
+        bulk_rows: The rows of the notes left for the copy, ascending.
+        read_rows: The rows of the notes read one by one, in their order (None: not from a
+            package row; numbered after the rest).
+
+    Returns:
+        (row, note id) of the copied notes, and the note id of each note read.
+    """
+    merged = sorted(
+        [(row, 0, i) for i, row in enumerate(bulk_rows)]
+        + [(row if row is not None else 1 << 63, 1, i) for i, row in enumerate(read_rows)]
+    )
+    copied: list[tuple[int, int]] = []
+    read: list[int] = [0] * len(read_rows)
+    for offset, (row, which, index) in enumerate(merged):
+        if which == 0:
+            copied.append((row, first + offset))
+        else:
+            read[index] = first + offset
+    return copied, read
