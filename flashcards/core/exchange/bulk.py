@@ -19,6 +19,7 @@ both ways and compares every row.
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -254,7 +255,8 @@ def attached(conn: Connection, bulk: BulkNotes | None) -> Iterator[None]:
 def copy_bulk(
     conn: Connection,
     bulk: BulkNotes,
-    note_ids: list[tuple[int, int]],
+    first: int,
+    read_rows: list[int],
     deck_ids: Mapping[str, int],
     now_text: str,
     check: Callable[[], None],
@@ -264,7 +266,9 @@ def copy_bulk(
     Args:
         conn: The collection, in the import's transaction (a failure rolls it back).
         bulk: The notes.
-        note_ids: (row in the package, note id here) of each note.
+        first: The first free note id.
+        read_rows: The rows of the new notes read one by one (numbered by
+            :func:`number_read`: the copied ones take the ids between theirs).
         deck_ids: Our deck ids by name (every deck in ``bulk.decks`` is there).
         now_text: The import time as the card columns store it (the new cards' due).
         check: Called while SQLite works; it raises (an :class:`InputError`) to stop, and
@@ -272,13 +276,22 @@ def copy_bulk(
     """
     raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
     # Made inside the transaction: a failure takes them away with it.
+    conn.exec_driver_sql("CREATE TEMP TABLE flashcards_read (row INTEGER NOT NULL)")
+    conn.exec_driver_sql("CREATE INDEX temp.flashcards_read_row ON flashcards_read (row)")
+    if read_rows:
+        rows = [(r,) for r in read_rows]
+        conn.exec_driver_sql("INSERT INTO temp.flashcards_read VALUES (?)", rows)
+    # Each copied note's id: its place among the new notes by row (see number_read).
     conn.exec_driver_sql(
-        "CREATE TEMP TABLE flashcards_ids (row INTEGER PRIMARY KEY, note_id INTEGER NOT NULL)"
+        "CREATE TEMP TABLE flashcards_ids AS SELECT row,"
+        f" {first - 1} + row_number() OVER (ORDER BY row)"
+        " + (SELECT count(*) FROM temp.flashcards_read r WHERE r.row < b.row) AS note_id"
+        f" FROM {SCHEMA}.{NOTES_TABLE} b"
     )
+    conn.exec_driver_sql("CREATE UNIQUE INDEX temp.flashcards_ids_row ON flashcards_ids (row)")
     conn.exec_driver_sql(
         "CREATE TEMP TABLE flashcards_decks (home INTEGER PRIMARY KEY, deck_id INTEGER NOT NULL)"
     )
-    conn.exec_driver_sql("INSERT INTO temp.flashcards_ids VALUES (?, ?)", note_ids)
     decks = [(home, deck_ids[name]) for home, name in bulk.decks.items()]
     conn.exec_driver_sql("INSERT INTO temp.flashcards_decks VALUES (?, ?)", decks)
     functions: dict[str, Function] = {
@@ -318,8 +331,8 @@ def copy_bulk(
             " JOIN temp.flashcards_decks d ON d.home = b.home ORDER BY i.note_id, c.ord",
             (int(CardState.NEW), now_text),
         )
-    conn.exec_driver_sql("DROP TABLE temp.flashcards_ids")
-    conn.exec_driver_sql("DROP TABLE temp.flashcards_decks")
+    for table in ("flashcards_read", "flashcards_ids", "flashcards_decks"):
+        conn.exec_driver_sql(f"DROP TABLE temp.{table}")
 
 
 @contextmanager
@@ -358,29 +371,24 @@ def _stoppable(raw: sqlite3.Connection, check: Callable[[], None]) -> Iterator[N
         raw.set_progress_handler(None, 0)
 
 
-def number_notes(
-    first: int, bulk_rows: list[int], read_rows: list[int | None]
-) -> tuple[list[tuple[int, int]], list[int]]:
-    """Note ids for new notes, in the order of their rows in the package.
+def number_read(first: int, bulk_rows: list[int], read_rows: list[int | None]) -> list[int]:
+    """Note ids for the new notes read one by one, numbered with the copied ones by row.
+
+    New notes are numbered in the order of their rows in the package, wherever they were read
+    (their new cards come in that order); a note read that has no row (a copy kept beside a
+    note the collection has) comes after the rest. :func:`copy_bulk` numbers the copied notes
+    by the same rule.
 
     Args:
         first: The first free note id.
         bulk_rows: The rows of the notes left for the copy, ascending.
-        read_rows: The rows of the notes read one by one, in their order (None: not from a
-            package row; numbered after the rest).
+        read_rows: The rows of the notes read, in their order.
 
     Returns:
-        (row, note id) of the copied notes, and the note id of each note read.
+        The note id of each note read.
     """
-    merged = sorted(
-        [(row, 0, i) for i, row in enumerate(bulk_rows)]
-        + [(row if row is not None else 1 << 63, 1, i) for i, row in enumerate(read_rows)]
-    )
-    copied: list[tuple[int, int]] = []
-    read: list[int] = [0] * len(read_rows)
-    for offset, (row, which, index) in enumerate(merged):
-        if which == 0:
-            copied.append((row, first + offset))
-        else:
-            read[index] = first + offset
-    return copied, read
+    rows = [(1 << 63) if row is None else row for row in read_rows]
+    ids = [0] * len(rows)
+    for rank, index in enumerate(sorted(range(len(rows)), key=lambda i: (rows[i], i))):
+        ids[index] = first + rank + bisect_left(bulk_rows, rows[index])
+    return ids

@@ -27,7 +27,7 @@ from flashcards.core.errors import InputError
 from flashcards.core.exchange.anki_presets import anki_id_of
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import open_package
-from flashcards.core.exchange.bulk import BulkNotes, attached, copy_bulk, number_notes
+from flashcards.core.exchange.bulk import BulkNotes, attached, copy_bulk, number_read
 from flashcards.core.exchange.common import (
     AnkiPreset,
     Incoming,
@@ -688,7 +688,7 @@ def _insert_fresh(
     first_note = _next_id(conn, NOTE)
     card_id = first_card = _next_id(conn, CARD)
     rows = [n.row for n, _ in fresh]
-    copied, read_ids = number_notes(first_note, bulk.rows if bulk else [], rows)
+    read_ids = number_read(first_note, bulk.rows if bulk else [], rows)
     notes = _Rows(conn, NOTE, _NOTE_COLUMNS)
     cards = _Rows(conn, CARD, _CARD_COLUMNS)
     log_rows: list[dict[str, Any]] = []
@@ -765,7 +765,7 @@ def _insert_fresh(
                 log_rows += _log_rows(card_id, deck_id, card, [])
             card_id += 1
     # The largest ids bound the rows the tables hold (ids only grow, from 1).
-    adding_notes = len(notes.rows) + len(copied)
+    adding_notes = len(notes.rows) + (len(bulk.rows) if bulk else 0)
     adding_cards = len(cards.rows) + (bulk.cards if bulk else 0)
     with (
         _indexes_rebuilt(conn, NOTE, adding_notes, first_note - 1),
@@ -775,7 +775,8 @@ def _insert_fresh(
         cards.flush(check)
         if bulk is not None:
             check()
-            copy_bulk(conn, bulk, copied, deck_ids, when, check)
+            read_rows = [r for r in rows if r is not None]
+            copy_bulk(conn, bulk, first_note, read_rows, deck_ids, when, check)
     for start in range(0, len(log_rows), WRITE_BATCH):
         check()
         conn.execute(insert(LOG), log_rows[start : start + WRITE_BATCH])
