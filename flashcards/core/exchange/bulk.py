@@ -147,8 +147,14 @@ def select_bulk(
         f" GROUP BY nid HAVING min({plain}) = 1 AND count(*) = count(DISTINCT ord)"
         " AND min(ord) >= 0 AND max(ord) <= 2147483647"
     )
+    # Numbered 1, 2... in the order of their rows (the copy numbers the notes by it).
     db.execute(
-        f"CREATE TABLE {NOTES_TABLE} AS"
+        f"CREATE TABLE {NOTES_TABLE} (rank INTEGER PRIMARY KEY, row INTEGER NOT NULL,"
+        " nid INTEGER NOT NULL, home INTEGER NOT NULL, second INTEGER NOT NULL,"
+        " modified TEXT NOT NULL)"
+    )
+    db.execute(
+        f"INSERT INTO {NOTES_TABLE} (row, nid, home, second, modified)"
         " SELECT n.rowid AS row, n.id AS nid, c.home, p.second,"
         f" strftime('%Y-%m-%d %H:%M:%S', {sql.mod}, 'unixepoch') || '.000000' AS modified"
         " FROM notes n JOIN temp.flashcards_plain p ON p.nid = n.id"
@@ -278,17 +284,14 @@ def copy_bulk(
     # Made inside the transaction: a failure takes them away with it.
     conn.exec_driver_sql("CREATE TEMP TABLE flashcards_read (row INTEGER NOT NULL)")
     conn.exec_driver_sql("CREATE INDEX temp.flashcards_read_row ON flashcards_read (row)")
+    # A copied note's id: its place among the new notes by row (see number_read), one more
+    # for each note read one by one before it.
+    note_id = f"({first - 1} + b.rank)"
     if read_rows:
         rows = [(r,) for r in read_rows]
         conn.exec_driver_sql("INSERT INTO temp.flashcards_read VALUES (?)", rows)
-    # Each copied note's id: its place among the new notes by row (see number_read).
-    conn.exec_driver_sql(
-        "CREATE TEMP TABLE flashcards_ids AS SELECT row,"
-        f" {first - 1} + row_number() OVER (ORDER BY row)"
-        " + (SELECT count(*) FROM temp.flashcards_read r WHERE r.row < b.row) AS note_id"
-        f" FROM {SCHEMA}.{NOTES_TABLE} b"
-    )
-    conn.exec_driver_sql("CREATE UNIQUE INDEX temp.flashcards_ids_row ON flashcards_ids (row)")
+        count = "(SELECT count(*) FROM temp.flashcards_read r WHERE r.row < b.row)"
+        note_id = f"({first - 1} + b.rank + {count})"
     conn.exec_driver_sql(
         "CREATE TEMP TABLE flashcards_decks (home INTEGER PRIMARY KEY, deck_id INTEGER NOT NULL)"
     )
@@ -309,14 +312,13 @@ def copy_bulk(
 
         functions["flashcards_rename"] = (1, rename)
         fields = "flashcards_rename(n.flds)"
-    source = f"{SCHEMA}.{NOTES_TABLE} b JOIN temp.flashcards_ids i ON i.row = b.row"
-    source += f" JOIN {SCHEMA}.notes n ON n.rowid = b.row"
+    source = f"{SCHEMA}.{NOTES_TABLE} b JOIN {SCHEMA}.notes n ON n.rowid = b.row"
     source += " JOIN temp.flashcards_decks d ON d.home = b.home"
     with _functions(raw, functions), _stoppable(raw, check):
         conn.exec_driver_sql(
             "INSERT INTO note (id, uid, deck_id, kind, front, back, tags, source_title,"
             " source_section, source_sentence, created, modified, anki_notetype_id, anki_fields)"
-            " SELECT i.note_id, 'anki:' || n.guid, d.deck_id,"
+            f" SELECT {note_id}, 'anki:' || n.guid, d.deck_id,"
             " flashcards_kind(n.mid, b.second, n.flds),"
             " flashcards_text(n.flds, 0), flashcards_text(n.flds, 1), flashcards_tags(n.tags),"
             f" '', '', '', b.modified, b.modified, n.mid, {fields}"
@@ -325,13 +327,12 @@ def copy_bulk(
         conn.exec_driver_sql(
             "INSERT INTO card (note_id, deck_id, ord, position, state, due, reps, lapses,"
             " suspended, anki_id, flags, buried_by_user)"
-            f" SELECT i.note_id, d.deck_id, c.ord, i.note_id, ?, ?, 0, 0, 0, c.cid, 0, 0"
+            f" SELECT {note_id} AS note_id, d.deck_id, c.ord, {note_id}, ?, ?, 0, 0, 0, c.cid, 0, 0"
             f" FROM {SCHEMA}.{CARDS_TABLE} c JOIN {SCHEMA}.{NOTES_TABLE} b ON b.nid = c.nid"
-            " JOIN temp.flashcards_ids i ON i.row = b.row"
-            " JOIN temp.flashcards_decks d ON d.home = b.home ORDER BY i.note_id, c.ord",
+            " JOIN temp.flashcards_decks d ON d.home = b.home ORDER BY b.rank, c.ord",
             (int(CardState.NEW), now_text),
         )
-    for table in ("flashcards_read", "flashcards_ids", "flashcards_decks"):
+    for table in ("flashcards_read", "flashcards_decks"):
         conn.exec_driver_sql(f"DROP TABLE temp.{table}")
 
 
