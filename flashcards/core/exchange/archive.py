@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import FileIO
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, cast
 
 import zstandard
@@ -58,14 +58,13 @@ def _check_name(name: str, origin: str, *, flat: bool = False) -> None:
     if flat:  # a media name: one plain file name (checked for up to 100,000 names, kept fast)
         bad = not name or name in (".", "..") or any(c in name for c in "/\\\x00:")
     else:
-        parts = PurePosixPath(name.replace("\\", "/")).parts
+        # A member's name: a relative path with no ".." part, split by hand (PurePosixPath
+        # took 5 ms for the 1,000 members of a large package; any backslash is refused).
         bad = (
             not name
-            or name.startswith(("/", "\\"))
-            or "\\" in name
-            or "\x00" in name
-            or ":" in name
-            or any(part == ".." for part in parts)
+            or name.startswith("/")
+            or any(c in name for c in "\\\x00:")
+            or ".." in name.split("/")
         )
     if bad:
         raise InputError(f"{origin} holds a file name that escapes its folder ({name[:80]!r}).")

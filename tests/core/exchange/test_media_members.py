@@ -192,3 +192,39 @@ def test_stored_media_over_the_budget_are_refused(anki: Anki, tmp_path: Path, le
         else:
             with pytest.raises(InputError, match=f"more than {cap:,} bytes of media"):
                 extract_collection(package, work, media_cap=cap)
+
+
+@pytest.mark.parametrize(
+    ("member", "escapes"),
+    [
+        ("../evil.png", True),
+        ("a/../../evil.png", True),
+        ("/etc/evil", True),
+        ("a\\b.png", True),
+        ("c:evil.png", True),
+        ("..", True),
+        ("a/b/c.png", False),
+        ("./a.png", False),
+        ("a..b.png", False),
+        ("...", False),
+    ],
+)
+def test_a_member_name_that_escapes_the_folder_refuses_the_package(
+    anki: Anki, tmp_path: Path, member: str, escapes: bool
+) -> None:
+    """Every member's name is checked, listed as media or not (an unpacker could write it)."""
+    parts = members(_anki_package(anki, tmp_path / "pets.apkg", legacy=False))
+    parts[member] = b"a file the media list does not name"
+    package = tmp_path / "extra.apkg"
+    with zipfile.ZipFile(package, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    work = tmp_path / "work"
+    work.mkdir()
+    if escapes:
+        with pytest.raises(InputError, match="escapes its folder"):
+            extract_collection(package, work)
+        assert list(work.iterdir()) == []
+    else:
+        extracted = extract_collection(package, work)
+        assert {name: path.read_bytes() for name, path in extracted.media} == FILES
