@@ -246,7 +246,11 @@ def attached(conn: Connection, bulk: BulkNotes | None) -> Iterator[None]:
         yield
         return
     # Outside the transaction (SQLite detaches only outside one); SQLAlchemy begins one for
-    # any statement, so each is ended at once.
+    # any statement, so each is ended at once. The package's schema was checked by the
+    # reader (no views, triggers or generated columns); still, none of its SQL may call a
+    # function while it is attached.
+    trusted = conn.exec_driver_sql("PRAGMA trusted_schema").scalar()
+    conn.exec_driver_sql("PRAGMA trusted_schema = OFF")
     conn.exec_driver_sql(f"ATTACH DATABASE ? AS {SCHEMA}", (str(bulk.path),))
     conn.commit()
     try:
@@ -255,6 +259,7 @@ def attached(conn: Connection, bulk: BulkNotes | None) -> Iterator[None]:
         if conn.in_transaction():
             conn.rollback()
         conn.exec_driver_sql(f"DETACH DATABASE {SCHEMA}")
+        conn.exec_driver_sql(f"PRAGMA trusted_schema = {1 if trusted else 0}")
         conn.commit()
 
 

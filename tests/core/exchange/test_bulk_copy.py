@@ -32,6 +32,7 @@ from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import open_package
+from flashcards.core.exchange.bulk import NOTES_TABLE
 from flashcards.core.exchange.common import Incoming
 from flashcards.core.exchange.importer import ExchangeReport, ImportCancelled, apply_incoming
 from flashcards.core.exchange.package_media import stage_media
@@ -316,3 +317,21 @@ def test_the_copy_reads_what_sqlite_gives(tmp_path: Path) -> None:
     db.create_function("f", 1, lambda s: 1)
     with pytest.raises(sqlite3.OperationalError):
         db.execute("SELECT f(CAST(X'61ff' AS TEXT))").fetchall()
+
+
+def test_a_package_holding_the_copy_s_table_names_is_read_one_by_one(
+    anki: Anki, tmp_path: Path, col: Collection, now: datetime
+) -> None:
+    acol = anki()
+    _build(acol)
+    plain = anki_package(acol, tmp_path / "plain.apkg", legacy=False)
+    odd = rewrite(
+        plain,
+        tmp_path / "odd.apkg",
+        [f"CREATE TABLE {NOTES_TABLE} (row)", f"INSERT INTO {NOTES_TABLE} VALUES (1)"],
+        tmp_path,
+    )
+    with tempfile.TemporaryDirectory(dir=tmp_path) as work, open_package(odd, Path(work)) as opened:
+        incoming = read_collection(opened.collection, odd.name, now, None, known=set())
+    assert incoming.bulk is None and len(incoming.notes) == 45
+    assert exchange.import_file(col, odd, now).value.added == 45
