@@ -13,6 +13,7 @@ scripts) its note types name, under Anki's legacy media list (``{"0": "name"}``)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +39,8 @@ class StagedMedia:
     """Files that were not in the folder before."""
     present: int = 0
     """Files the folder held already (same name, same bytes)."""
-    created: list[Path] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    """The paths of the files this import added to the folder."""
     warnings: list[str] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)
     """Names whose file was stored under another name (taken by different bytes)."""
@@ -46,7 +48,8 @@ class StagedMedia:
     def undo(self) -> None:
         """Remove the files this import added (its transaction did not commit)."""
         for path in self.created:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
         self.created.clear()
 
 
@@ -91,6 +94,7 @@ def stage_media(
         return staged
     folder = media.folder
     folder.mkdir(parents=True, exist_ok=True)
+    base = str(folder)  # paths as strings: a Path per file cost 3-6 ms for 1,000 files
     before: set[str] | None = None  # the folder's names, listed once a name is found taken
     renamed: dict[str, str] = {}
     unusable: list[str] = []
@@ -101,7 +105,7 @@ def stage_media(
             except InputError:
                 unusable.append(name)
                 continue
-            target = folder / wanted
+            target = os.path.join(base, wanted)
             try:
                 out = os.open(target, _NEW_FILE, 0o666)
             except FileExistsError:
@@ -116,7 +120,7 @@ def stage_media(
                 staged.added += 1
             else:  # the name is taken: compared and named as any file added to the folder
                 if before is None:
-                    before = set(media.names()) | {p.name for p in staged.created}
+                    before = set(media.names()) | {os.path.basename(p) for p in staged.created}
                 spare = work / f"media-{index}"
                 _write_all(spare, chunks)
                 try:
@@ -127,7 +131,7 @@ def stage_media(
                 if final in before:
                     staged.present += 1
                 else:
-                    staged.created.append(folder / final)
+                    staged.created.append(os.path.join(base, final))
                     staged.added += 1
             if before is not None:
                 before.add(final)
