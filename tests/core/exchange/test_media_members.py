@@ -16,9 +16,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import zstandard
 from anki.collection import Collection as AnkiCollection
 from exchange_helpers import snapshot
-from hostile_build import anki_package, members
+from hostile_build import anki_package, members, zstd_zeros
 
 from flashcards.core import exchange
 from flashcards.core.collection import Collection
@@ -228,3 +229,33 @@ def test_a_member_name_that_escapes_the_folder_refuses_the_package(
     else:
         extracted = extract_collection(package, work)
         assert {name: path.read_bytes() for name, path in extracted.media} == FILES
+
+
+@pytest.mark.parametrize("with_size", [False, True], ids=["streamed frame", "sized frame"])
+def test_a_stored_zstd_member_is_uncompressed_within_the_budget(
+    anki: Anki, tmp_path: Path, with_size: bool
+) -> None:
+    """A current-format member that expands far (10 MiB of zeros from a few hundred bytes):
+    written whole, across several chunks of the reused buffer, when the budget allows it;
+    refused when it does not, whether its frame declares its size or not."""
+    parts = members(_anki_package(anki, tmp_path / "pets.apkg", legacy=False))
+    zeros = 10 << 20  # more than the 4 MiB buffer: three chunks
+    held = zstandard.ZstdDecompressor().decompress(parts["0"], max_output_size=1 << 20)
+    (replaced,) = [name for name, data in FILES.items() if data == held]
+    parts["0"] = zstd_zeros(zeros, with_size=with_size)
+    package = tmp_path / "zeros.apkg"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    others = sum(len(data) for data in FILES.values()) + 1024
+    for cap, fits in ((zeros - 1, False), (zeros + others, True)):
+        work = tmp_path / f"work{cap}"
+        work.mkdir()
+        if not fits:
+            with pytest.raises(InputError, match=f"more than {cap:,} bytes of media"):
+                extract_collection(package, work, media_cap=cap)
+            continue
+        extracted = extract_collection(package, work, media_cap=cap)
+        written = {name: path.read_bytes() for name, path in extracted.media}
+        assert written.pop(replaced) == bytes(zeros)
+        assert written == {name: data for name, data in FILES.items() if name != replaced}
