@@ -21,10 +21,7 @@ from __future__ import annotations
 import struct
 import zipfile
 from io import FileIO
-
-# ISA-L's CRC-32 (the zip's, the same value as zlib's) uses the CPU's carry-less multiply:
-# 110 MB of media in 0.009 s where zlib's takes 0.029 s, a third of reading the media.
-from isal.isal_zlib import crc32
+from zlib import crc32
 
 #: The local file header (as zipfile's ``structFileHeader``): signature, versions, flags,
 #: method, time, date, CRC-32, compressed and uncompressed sizes, name and extra lengths.
