@@ -100,15 +100,22 @@ def _build(acol: AnkiCollection) -> None:
     media.joinpath("pic.png").write_bytes(b"the package's picture")
 
 
-@pytest.fixture(params=["legacy", "current"])
-def package(request: pytest.FixtureRequest, anki: Anki, tmp_path: Path) -> Path:
+def _package(anki: Anki, folder: Path, name: str, sql: list[str], *, legacy: bool) -> Path:
+    """The notes of :func:`_build` in a package by the real Anki, ``sql`` run on its database."""
     acol = anki()
     _build(acol)
-    plain = anki_package(acol, tmp_path / f"{request.param}.apkg", legacy=request.param == "legacy")
-    # Two notes share a GUID (the last one wins, as in Anki), and tags repeat.
-    return rewrite(
-        plain,
-        tmp_path / f"{request.param}-edited.apkg",
+    plain = anki_package(acol, folder / f"{name}-plain.apkg", legacy=legacy)
+    return rewrite(plain, folder / f"{name}.apkg", sql, folder)
+
+
+@pytest.fixture(params=["legacy", "current"])
+def package(request: pytest.FixtureRequest, anki: Anki, tmp_path: Path) -> Path:
+    # Two notes share a GUID (the last one wins, as in Anki), tags repeat, a cloze note has
+    # lost its deletions.
+    return _package(
+        anki,
+        tmp_path,
+        request.param,
         [
             "UPDATE notes SET guid = (SELECT guid FROM notes WHERE flds LIKE 'twin one%')"
             " WHERE flds LIKE 'twin two%'",
@@ -117,7 +124,7 @@ def package(request: pytest.FixtureRequest, anki: Anki, tmp_path: Path) -> Path:
             "UPDATE notes SET flds = replace(flds, '{{c1::gone}}', 'gone')"
             " WHERE flds LIKE '%gone%'",
         ],
-        tmp_path,
+        legacy=request.param == "legacy",
     )
 
 
@@ -247,17 +254,15 @@ def test_a_copied_note_names_a_media_file_stored_under_another_name(
 def test_text_that_is_not_utf8_is_read_one_by_one(
     anki: Anki, tmp_path: Path, col: Collection, now: datetime
 ) -> None:
-    acol = anki()
-    _build(acol)
-    plain = anki_package(acol, tmp_path / "plain.apkg", legacy=True)
-    bad = rewrite(
-        plain,
-        tmp_path / "bad.apkg",
+    bad = _package(
+        anki,
+        tmp_path,
+        "bad",
         [
             "UPDATE notes SET flds = CAST(X'6d616e792031ff1f6261636b2031' AS TEXT)"
             " WHERE flds = 'many 1' || char(31) || 'back 1'"
         ],
-        tmp_path,
+        legacy=True,
     )
     report = exchange.import_file(col, bad, now).value
     assert report.added == 45 and not report.warnings
@@ -322,15 +327,8 @@ def test_the_copy_reads_what_sqlite_gives(tmp_path: Path) -> None:
 def test_a_package_holding_the_copy_s_table_names_is_read_one_by_one(
     anki: Anki, tmp_path: Path, col: Collection, now: datetime
 ) -> None:
-    acol = anki()
-    _build(acol)
-    plain = anki_package(acol, tmp_path / "plain.apkg", legacy=False)
-    odd = rewrite(
-        plain,
-        tmp_path / "odd.apkg",
-        [f"CREATE TABLE {NOTES_TABLE} (row)", f"INSERT INTO {NOTES_TABLE} VALUES (1)"],
-        tmp_path,
-    )
+    sql = [f"CREATE TABLE {NOTES_TABLE} (row)", f"INSERT INTO {NOTES_TABLE} VALUES (1)"]
+    odd = _package(anki, tmp_path, "odd", sql, legacy=False)
     with tempfile.TemporaryDirectory(dir=tmp_path) as work, open_package(odd, Path(work)) as opened:
         incoming = read_collection(opened.collection, odd.name, now, None, known=set())
     assert incoming.bulk is None and len(incoming.notes) == 45
