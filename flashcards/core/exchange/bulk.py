@@ -291,13 +291,18 @@ def copy_bulk(
     conn.exec_driver_sql("CREATE TEMP TABLE flashcards_read (row INTEGER NOT NULL)")
     conn.exec_driver_sql("CREATE INDEX temp.flashcards_read_row ON flashcards_read (row)")
     # A copied note's id: its place among the new notes by row (see number_read), one more
-    # for each note read one by one before it.
-    note_id = f"({first - 1} + b.rank)"
+    # for each note read one by one before it. Worked out once per note, kept by its rank.
+    note_id = f"{first - 1} + rank"
     if read_rows:
         rows = [(r,) for r in read_rows]
         conn.exec_driver_sql("INSERT INTO temp.flashcards_read VALUES (?)", rows)
-        count = "(SELECT count(*) FROM temp.flashcards_read r WHERE r.row < b.row)"
-        note_id = f"({first - 1} + b.rank + {count})"
+        note_id += " + (SELECT count(*) FROM temp.flashcards_read r WHERE r.row < b.row)"
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE flashcards_ids (rank INTEGER PRIMARY KEY, note_id INTEGER NOT NULL)"
+    )
+    conn.exec_driver_sql(
+        f"INSERT INTO temp.flashcards_ids SELECT rank, {note_id} FROM {SCHEMA}.{NOTES_TABLE} b"
+    )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE flashcards_decks (home INTEGER PRIMARY KEY, deck_id INTEGER NOT NULL)"
     )
@@ -319,12 +324,13 @@ def copy_bulk(
         functions["flashcards_rename"] = (1, rename)
         fields = "flashcards_rename(n.flds)"
     source = f"{SCHEMA}.{NOTES_TABLE} b JOIN {SCHEMA}.notes n ON n.rowid = b.row"
+    source += " JOIN temp.flashcards_ids i ON i.rank = b.rank"
     source += " JOIN temp.flashcards_decks d ON d.home = b.home"
     with _functions(raw, functions), _stoppable(raw, check):
         conn.exec_driver_sql(
             "INSERT INTO note (id, uid, deck_id, kind, front, back, tags, source_title,"
             " source_section, source_sentence, created, modified, anki_notetype_id, anki_fields)"
-            f" SELECT {note_id}, 'anki:' || n.guid, d.deck_id,"
+            " SELECT i.note_id, 'anki:' || n.guid, d.deck_id,"
             " flashcards_kind(n.mid, b.second, n.flds),"
             " flashcards_text(n.flds, 0), flashcards_text(n.flds, 1), flashcards_tags(n.tags),"
             f" '', '', '', b.modified, b.modified, n.mid, {fields}"
@@ -333,12 +339,13 @@ def copy_bulk(
         conn.exec_driver_sql(
             "INSERT INTO card (note_id, deck_id, ord, position, state, due, reps, lapses,"
             " suspended, anki_id, flags, buried_by_user)"
-            f" SELECT {note_id} AS note_id, d.deck_id, c.ord, {note_id}, ?, ?, 0, 0, 0, c.cid, 0, 0"
+            " SELECT i.note_id, d.deck_id, c.ord, i.note_id, ?, ?, 0, 0, 0, c.cid, 0, 0"
             f" FROM {SCHEMA}.{CARDS_TABLE} c JOIN {SCHEMA}.{NOTES_TABLE} b ON b.nid = c.nid"
+            " JOIN temp.flashcards_ids i ON i.rank = b.rank"
             " JOIN temp.flashcards_decks d ON d.home = b.home ORDER BY b.rank, c.ord",
             (int(CardState.NEW), now_text),
         )
-    for table in ("flashcards_read", "flashcards_decks"):
+    for table in ("flashcards_read", "flashcards_ids", "flashcards_decks"):
         conn.exec_driver_sql(f"DROP TABLE temp.{table}")
 
 
