@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import genanki
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -36,6 +35,7 @@ from flashcards.core.exchange.common import (
     content_guid,
     fields_json,
 )
+from flashcards.core.exchange.export import guid_of
 from flashcards.core.exchange.package_media import stage_media
 from flashcards.core.exchange.report import REFUSED_WARNING, ImportReport
 from flashcards.core.exchange.text import TextOptions, read_text
@@ -194,16 +194,11 @@ def _import_package(
 
 
 def _known_guids(col: Collection) -> set[str] | None:
-    """The GUIDs the collection's notes have in packages (None: not a SQLite collection).
-
-    A note from Anki keeps its GUID in its uid; one of ours goes out under the GUID genanki
-    derives from its uid.
-    """
+    """The GUIDs the collection's notes have in packages (None: not a SQLite collection)."""
     if col.engine.dialect.name != "sqlite":
         return None  # the bulk copy attaches the package's database: SQLite only
     with col.engine.connect() as conn:
-        uids = [str(u) for (u,) in conn.execute(select(NOTE.c.uid))]
-    return {u[5:] if u.startswith("anki:") else str(genanki.guid_for(u)) for u in uids}
+        return {guid_of(str(u)) for (u,) in conn.execute(select(NOTE.c.uid))}
 
 
 def _fields_json(note: IncomingNote) -> str | None:
@@ -513,11 +508,7 @@ def apply_incoming(
                 uids[guid] = "anki:" + guid
                 continue
             if generated is None:  # GUIDs our exports derived from our own note ids
-                generated = {
-                    str(genanki.guid_for(uid)): uid
-                    for uid in uid_to_id
-                    if not uid.startswith("anki:")
-                }
+                generated = {guid_of(uid): uid for uid in uid_to_id if not uid.startswith("anki:")}
             uids[guid] = generated.get(guid, "anki:" + guid)
         _keep_notetypes(conn, incoming, now)
         existing = [g for g in notes if uids[g] in uid_to_id]
