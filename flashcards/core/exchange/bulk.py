@@ -316,10 +316,10 @@ def copy_bulk(
     }
     fields = "flashcards_fields(n.flds)"
     if bulk.renamed:  # files stored under other names: the fields name those
-        renamed = dict(bulk.renamed)
 
         def rename(flds: str) -> str:
-            return fields_json([rename_references(f, renamed) for f in flds.split("\x1f")])
+            fields = flds.split("\x1f")
+            return fields_json([rename_references(f, bulk.renamed) for f in fields])
 
         functions["flashcards_rename"] = (1, rename)
         fields = "flashcards_rename(n.flds)"

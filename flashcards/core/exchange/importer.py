@@ -181,8 +181,6 @@ def _import_package(
             package.collection, path.name, now, deck, check=check, known=known
         )
         staged = stage_media(col.media, package, incoming, work, check)
-    if incoming.bulk is not None:
-        incoming.bulk.renamed = staged.renamed
     try:
         incoming.warnings[:0] = package.warnings + staged.warnings
         result = apply_incoming(col, incoming, now, check=check)

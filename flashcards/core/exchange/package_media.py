@@ -42,8 +42,6 @@ class StagedMedia:
     created: list[str] = field(default_factory=list)
     """The paths of the files this import added to the folder."""
     warnings: list[str] = field(default_factory=list)
-    renamed: dict[str, str] = field(default_factory=dict)
-    """Names whose file was stored under another name (taken by different bytes)."""
 
     def undo(self) -> None:
         """Remove the files this import added (its transaction did not commit)."""
@@ -146,7 +144,6 @@ def stage_media(
             f"{len(unusable)} media file(s) have names no file can have and were left out: {shown}."
         )
     _rename_in(incoming, renamed)
-    staged.renamed = renamed
     return staged
 
 
@@ -189,6 +186,8 @@ def _rename_in(incoming: Incoming, renamed: Mapping[str, str]) -> None:
     """Point the incoming notes and note types at the names their files were stored under."""
     if not renamed:
         return
+    if incoming.bulk is not None:  # notes left in the package: renamed as they are copied
+        incoming.bulk.renamed = dict(renamed)
     for note in incoming.notes:
         if note.anki_fields is not None:
             note.anki_fields = tuple(rename_references(f, renamed) for f in note.anki_fields)

@@ -135,9 +135,7 @@ def _import(
     with tempfile.TemporaryDirectory(dir=path.parent) as work:
         with open_package(path, Path(work)) as opened:
             incoming = read_collection(opened.collection, path.name, now, None, known=known)
-            staged = stage_media(col.media, opened, incoming, Path(work), lambda: None)
-        if incoming.bulk is not None:
-            incoming.bulk.renamed = staged.renamed
+            stage_media(col.media, opened, incoming, Path(work), lambda: None)
         report = apply_incoming(col, incoming, now).value
     return report, incoming
 
