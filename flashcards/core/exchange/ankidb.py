@@ -43,7 +43,6 @@ from flashcards.core.exchange.bulk import (
     bulk_summary,
     drop_bulk,
     field_text,
-    first_deck,
     select_bulk,
 )
 from flashcards.core.exchange.common import (
@@ -921,9 +920,8 @@ def _read(
             found = preset_of(deck_id)
             if found is not None:
                 incoming.presets[_deck_name(name, fallback)] = found
-    first = first_deck(db) if bulk else None
-    if first is not None and (not incoming.notes or first[0] < (incoming.notes[0].row or 0)):
-        incoming.main_deck = deck_of(first[1]).split("::")[0] if deck is None else deck
+    if bulk is not None and (not incoming.notes or bulk.rows[0] < (incoming.notes[0].row or 0)):
+        incoming.main_deck = bulk.first_deck.split("::")[0] if deck is None else deck
     elif incoming.notes:
         incoming.main_deck = incoming.notes[0].deck.split("::")[0] if deck is None else deck
     incoming.bulk = bulk

@@ -57,6 +57,7 @@ class BulkNotes:
         notetypes: The Anki note types the notes are in.
         kind_of: A note's kind here: (note type, has a second card, fields) -> kind (the
             reader's rule).
+        first_deck: The deck name here of the first of the notes (by row).
     """
 
     path: Path
@@ -66,6 +67,7 @@ class BulkNotes:
     cards: int
     notetypes: set[int]
     kind_of: Callable[[int, int, str], str]
+    first_deck: str
     #: Media names the import stored a file under another name (its notes' fields change).
     renamed: dict[str, str] = field(default_factory=dict)
 
@@ -202,7 +204,8 @@ def bulk_summary(
         deck_of: A package deck's name here, by its id.
         kind_of: A note's kind here: (note type, has a second card, fields) -> kind.
     """
-    rows = [int(r) for (r,) in db.execute(f"SELECT row FROM {NOTES_TABLE} ORDER BY row")]
+    rows = [int(r) for (r,) in db.execute(f"SELECT row FROM {NOTES_TABLE} ORDER BY rank")]
+    first = int(db.execute(f"SELECT home FROM {NOTES_TABLE} WHERE rank = 1").fetchone()[0])
     decks: dict[int, str] = {}
     counts: dict[str, int] = {}
     for home, count in db.execute(f"SELECT home, count(*) FROM {NOTES_TABLE} GROUP BY home"):
@@ -211,13 +214,7 @@ def bulk_summary(
     used = f"SELECT DISTINCT n.mid FROM notes n JOIN {NOTES_TABLE} b ON n.rowid = b.row"
     notetypes = {int(m) for (m,) in db.execute(used)}
     cards = int(db.execute(f"SELECT count(*) FROM {CARDS_TABLE}").fetchone()[0])
-    return BulkNotes(path, rows, decks, counts, cards, notetypes, kind_of)
-
-
-def first_deck(db: sqlite3.Connection) -> tuple[int, int] | None:
-    """The row and package deck of the first note left for the copy."""
-    found = db.execute(f"SELECT row, home FROM {NOTES_TABLE} ORDER BY row LIMIT 1").fetchone()
-    return (int(found[0]), int(found[1])) if found else None
+    return BulkNotes(path, rows, decks, counts, cards, notetypes, kind_of, decks[first])
 
 
 def field_text(flds: str, index: int) -> str:
