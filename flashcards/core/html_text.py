@@ -66,6 +66,11 @@ def _drop_scripts(text: str) -> str:
     return "".join(out)
 
 
+def _has_br(text: str) -> bool:
+    """Whether ``text`` may hold a ``<br>`` of any case (``b``, ``r`` fold only to ``B``, ``R``)."""
+    return "<br" in text or "<BR" in text or "<Br" in text or "<bR" in text
+
+
 def html_to_text(value: str) -> str:
     """An Anki field (HTML) as our plain text; the inverse of :func:`text_to_html`.
 
@@ -81,12 +86,11 @@ def html_to_text(value: str) -> str:
         # an import converts two fields of every note).
         if "<s" in text or "<S" in text:
             text = _drop_scripts(text)
-        if "<b" in text or "<B" in text:
+        if _has_br(text):  # not for every bold "<b>"
             text = _BR_RE.sub("\n", text)
         if "</" in text:
-            blocks = _BLOCK_END_RE.search(text) is not None
-            if blocks:
-                text = _BLOCK_END_RE.sub("\n", text)
+            text, ends = _BLOCK_END_RE.subn("\n", text)
+            blocks = ends > 0
         # A "<" after the last ">" starts no tag: leaving that tail out of the substitution
         # keeps "<<<<…" linear (the regex would rescan the tail from every "<").
         last = text.rfind(">")

@@ -85,7 +85,8 @@ def _tuples(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, str, st
 CLOZE_BITS = ["{{c1::", "{{c2::", "{{c", "}}", "}", "::", ":", "{", "1", "a", "\n", "１"]
 HTML_BITS = [
     "<", ">", "/", "script", "style", "SCRIPT", "<script>", "</script>", "</style >", "<style",
-    "<br>", "<br/>", "</div>", "</p >", "&amp;", "&lt;", "&", "a", " ", "\n", "x",
+    "<br>", "<br/>", "</div>", "</p >", "&amp;", "&lt;", "&", "a", " ", "\n", "x", "b", "B", "r",
+    "R", "<b>", "</b>", "<BR>", "<bR />", "<Br", "</DIV>", "</Li\t>", "<p>",
 ]  # fmt: skip
 CARD_BITS = [
     "a", "&", "<", ">", '"', "'", "{{c1::", "{{c2::", "}}", "::", "\n", "\r", "\x00", "\xa0",

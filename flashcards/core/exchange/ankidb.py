@@ -671,11 +671,16 @@ def _read(
         return name
 
     def kind_of(mid: int, second: int, flds: str) -> str:
-        """A copied note's kind (:func:`_kind`), its text converted only if it matters."""
+        """A copied note's kind (:func:`_kind`), for the notes that need more than its type.
+
+        A note of another type than these, or of a two-template type without its second
+        card, is basic: the copy does not ask (see ``BulkNotes.cloze_types``).
+        """
         ntype = types.get(mid) or _NoteType(False, 0, 1)
-        if ntype.cloze or (ntype.templates == 2 and second):
-            return _kind(ntype, bool(second), field_text(flds, 0), field_text(flds, 1))
-        return NoteKind.BASIC.value
+        return _kind(ntype, bool(second), field_text(flds, 0), field_text(flds, 1))
+
+    cloze_types = frozenset(mid for mid, t in types.items() if t.cloze)
+    pair_types = frozenset(mid for mid, t in types.items() if not t.cloze and t.templates == 2)
 
     path, known = bulk_from
     bulk = None
@@ -683,7 +688,8 @@ def _read(
         own = [mid for mid in anki_types if mid not in KIND_OF_MODEL]
         try:
             if select_bulk(db, tables, _BULK_SQL, own, known):
-                bulk = bulk_summary(db, path, deck_of, kind_of)
+                kinds = (kind_of, cloze_types, pair_types)
+                bulk = bulk_summary(db, path, deck_of, kinds)
         except sqlite3.Error:
             check()  # a cancel stops the import; anything else: every note is read
             drop_bulk(db)

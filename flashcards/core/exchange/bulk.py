@@ -24,13 +24,14 @@ from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from flashcards.core.enums import CardState
+from flashcards.core.enums import CardState, NoteKind
 from flashcards.core.errors import InputError
 from flashcards.core.exchange.common import fields_json, html_to_text, tags_of
 from flashcards.core.media import rename_references
@@ -41,6 +42,10 @@ NOTES_TABLE = "flashcards_bulk_notes"
 CARDS_TABLE = "flashcards_bulk_cards"
 #: The name the package's database is attached under while its notes are copied.
 SCHEMA = "flashcards_package"
+
+#: A note's kind: (note type, has a second card, fields) -> kind; the cloze note types; the
+#: other two-template types (see ``BulkNotes``).
+Kinds = tuple[Callable[[int, int, str], str], frozenset[int], frozenset[int]]
 
 
 @dataclass
@@ -56,7 +61,10 @@ class BulkNotes:
         cards: How many cards they have.
         notetypes: The Anki note types the notes are in.
         kind_of: A note's kind here: (note type, has a second card, fields) -> kind (the
-            reader's rule).
+            reader's rule), for the notes of ``cloze_types`` and those of ``pair_types``
+            with a second card; every other note is basic.
+        cloze_types: Anki's cloze note types among the package's.
+        pair_types: Its other note types of two templates (reversed, if a note has both).
         first_deck: The deck name here of the first of the notes (by row).
     """
 
@@ -67,6 +75,8 @@ class BulkNotes:
     cards: int
     notetypes: set[int]
     kind_of: Callable[[int, int, str], str]
+    cloze_types: frozenset[int]
+    pair_types: frozenset[int]
     first_deck: str
     #: Media names the import stored a file under another name (its notes' fields change).
     renamed: dict[str, str] = field(default_factory=dict)
@@ -159,7 +169,7 @@ def select_bulk(
     db.execute(
         f"INSERT INTO {NOTES_TABLE} (row, nid, home, second, modified)"
         " SELECT n.rowid AS row, n.id AS nid, c.home, p.second,"
-        f" strftime('%Y-%m-%d %H:%M:%S', {sql.mod}, 'unixepoch') || '.000000' AS modified"
+        f" datetime({sql.mod}, 'unixepoch') || '.000000' AS modified"
         " FROM notes n JOIN temp.flashcards_plain p ON p.nid = n.id"
         f" JOIN (SELECT nid AS cnid, ord AS cord, {sql.home} AS home FROM cards) c"
         "  ON c.cnid = n.id AND c.cord = p.first"
@@ -194,7 +204,7 @@ def bulk_summary(
     db: sqlite3.Connection,
     path: Path,
     deck_of: Callable[[int], str],
-    kind_of: Callable[[int, int, str], str],
+    kinds: Kinds,
 ) -> BulkNotes:
     """What the reader left for the copy.
 
@@ -202,7 +212,8 @@ def bulk_summary(
         db: The package's database.
         path: Its file.
         deck_of: A package deck's name here, by its id.
-        kind_of: A note's kind here: (note type, has a second card, fields) -> kind.
+        kinds: The reader's rule for a note's kind (see ``BulkNotes.kind_of``), the cloze
+            note types and the other two-template types.
     """
     rows = [int(r) for (r,) in db.execute(f"SELECT row FROM {NOTES_TABLE} ORDER BY rank")]
     first = int(db.execute(f"SELECT home FROM {NOTES_TABLE} WHERE rank = 1").fetchone()[0])
@@ -214,7 +225,7 @@ def bulk_summary(
     used = f"SELECT DISTINCT n.mid FROM notes n JOIN {NOTES_TABLE} b ON n.rowid = b.row"
     notetypes = {int(m) for (m,) in db.execute(used)}
     cards = int(db.execute(f"SELECT count(*) FROM {CARDS_TABLE}").fetchone()[0])
-    return BulkNotes(path, rows, decks, counts, cards, notetypes, kind_of, decks[first])
+    return BulkNotes(path, rows, decks, counts, cards, notetypes, *kinds, decks[first])
 
 
 def field_text(flds: str, index: int) -> str:
@@ -227,8 +238,21 @@ def _tags(tags: str) -> str:
     return " ".join(tags_of(tags))
 
 
-def _fields(flds: str) -> str:
+def anki_fields_json(flds: str) -> str:
+    r"""Anki's fields (``flds``, separated by \x1f) as the note's fields column stores them."""
     return fields_json(flds.split("\x1f"))
+
+
+#: Anki's fields (``n.flds``) as :func:`anki_fields_json` gives them, by SQLite where it can
+#: (in C): ``json_quote`` escapes as ``json.dumps`` does (the quote, the backslash, control
+#: characters, Anki's separator \x1f as \u001f), so the fields are its string with each
+#: \u001f closing one field and opening the next. In fields holding a backslash the text
+#: \u001f may be their own: those go through :func:`anki_fields_json`.
+FIELDS_JSON = (
+    "CASE WHEN instr(n.flds, '\\') = 0"
+    " THEN '[' || replace(json_quote(n.flds), '\\u001f', '\", \"') || ']'"
+    " ELSE flashcards_fields(n.flds) END"
+)
 
 
 # ---------------------------------------------------------------------------- collection side
@@ -307,11 +331,15 @@ def copy_bulk(
     conn.exec_driver_sql("INSERT INTO temp.flashcards_decks VALUES (?, ?)", decks)
     functions: dict[str, Function] = {
         "flashcards_text": (2, field_text),
-        "flashcards_tags": (1, _tags),
-        "flashcards_fields": (1, _fields),
+        "flashcards_tags": (1, lru_cache(maxsize=4096)(_tags)),  # the same tags note after note
+        "flashcards_fields": (1, anki_fields_json),
         "flashcards_kind": (3, bulk.kind_of),
     }
-    fields = "flashcards_fields(n.flds)"
+    fields = FIELDS_JSON
+    types = ", ".join(str(int(m)) for m in bulk.cloze_types)
+    pairs = ", ".join(str(int(m)) for m in bulk.pair_types)
+    kind = f"CASE WHEN n.mid IN ({types}) OR (b.second AND n.mid IN ({pairs}))"
+    kind += f" THEN flashcards_kind(n.mid, b.second, n.flds) ELSE '{NoteKind.BASIC.value}' END"
     if bulk.renamed:  # files stored under other names: the fields name those
 
         def rename(flds: str) -> str:
@@ -327,8 +355,7 @@ def copy_bulk(
         conn.exec_driver_sql(
             "INSERT INTO note (id, uid, deck_id, kind, front, back, tags, source_title,"
             " source_section, source_sentence, created, modified, anki_notetype_id, anki_fields)"
-            " SELECT i.note_id, 'anki:' || n.guid, d.deck_id,"
-            " flashcards_kind(n.mid, b.second, n.flds),"
+            f" SELECT i.note_id, 'anki:' || n.guid, d.deck_id, {kind},"
             " flashcards_text(n.flds, 0), flashcards_text(n.flds, 1), flashcards_tags(n.tags),"
             f" '', '', '', b.modified, b.modified, n.mid, {fields}"
             f" FROM {source}"

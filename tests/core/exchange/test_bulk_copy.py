@@ -25,6 +25,8 @@ from anki.collection import Collection as AnkiCollection
 from anki.decks import DeckId
 from exchange_helpers import snapshot
 from hostile_build import anki_package, rewrite
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from flashcards.core import exchange
@@ -32,8 +34,8 @@ from flashcards.core.collection import Collection, open_collection
 from flashcards.core.db import sqlite_url
 from flashcards.core.exchange.ankidb import read_collection
 from flashcards.core.exchange.archive import open_package
-from flashcards.core.exchange.bulk import NOTES_TABLE
-from flashcards.core.exchange.common import Incoming
+from flashcards.core.exchange.bulk import FIELDS_JSON, NOTES_TABLE, anki_fields_json
+from flashcards.core.exchange.common import Incoming, fields_json
 from flashcards.core.exchange.importer import ExchangeReport, ImportCancelled, apply_incoming
 from flashcards.core.exchange.package_media import stage_media
 
@@ -123,6 +125,22 @@ def package(request: pytest.FixtureRequest, anki: Anki, tmp_path: Path) -> Path:
             " WHERE flds = 'many 1' || char(31) || 'back 1'",
             "UPDATE notes SET flds = replace(flds, '{{c1::gone}}', 'gone')"
             " WHERE flds LIKE '%gone%'",
+            # Fields JSON must escape (quoted by Python), and some it need not (by SQLite).
+            *(
+                f"UPDATE notes SET flds = {value} WHERE flds = 'many {i}' || char(31) || 'back {i}'"
+                for i, value in enumerate(
+                    (
+                        """'many "hi"' || char(31) || 'a\\b'""",
+                        "'many line' || char(10) || 'two' || char(9) || 'tab' || char(31) || 'x'",
+                        "'many nul' || char(0) || 'inside' || char(31) || 'y'",
+                        "'many record' || char(30) || 'mark' || char(31) || 'z'",
+                        "'many emoji ' || char(128512) || char(31) || 'ü & ] [ * ?'",
+                        "'many with one field'",
+                        "'many three' || char(31) || 'fields' || char(31) || 'here'",
+                    ),
+                    start=2,
+                )
+            ),
         ],
         legacy=request.param == "legacy",
     )
@@ -331,3 +349,17 @@ def test_a_package_holding_the_copy_s_table_names_is_read_one_by_one(
         incoming = read_collection(opened.collection, odd.name, now, None, known=set())
     assert incoming.bulk is None and len(incoming.notes) == 45
     assert exchange.import_file(col, odd, now).value.added == 45
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list('a"\\\x00\x01\n\t\r\x08\x0c\x1e\x1f\x7f\u2028あ😀u01f')))
+)
+def test_sqlite_writes_the_fields_json_python_writes(flds: str) -> None:
+    """The copy's SQL for the fields column gives the text the reader's Python gives."""
+    db = sqlite3.connect(":memory:")
+    db.create_function("flashcards_fields", 1, anki_fields_json)
+    db.execute("CREATE TABLE notes (flds TEXT)")
+    db.execute("INSERT INTO notes VALUES (?)", (flds,))
+    (got,) = db.execute(f"SELECT {FIELDS_JSON} FROM notes n").fetchone()
+    assert got == fields_json(flds.split("\x1f"))
