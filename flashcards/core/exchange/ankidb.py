@@ -496,28 +496,47 @@ def _scan(
         yield row
 
 
-def _clamped(column: str, low: int, high: int, default: int) -> str:
-    """SQL for :func:`clamp_int` of a column, evaluated by SQLite (millions of values)."""
+def _clamped(column: str, low: int, high: int, default: int, *, integer: bool = False) -> str:
+    """SQL for :func:`clamp_int` of a column, evaluated by SQLite (millions of values).
+
+    ``integer``: the column is known to hold integers only (the rest is the same for them).
+    """
     bounded = f"min(max({column}, {low}), {high})"
+    if integer:
+        return bounded
     return (
         f"CASE typeof({column}) WHEN 'integer' THEN {bounded}"
         f" WHEN 'real' THEN CAST({bounded} AS INTEGER) ELSE {default} END"
     )
 
 
-def _id(column: str) -> str:
+def _id(column: str, *, integer: bool = False) -> str:
     # -(2**63 - 1): SQLite reads the literal -9223372036854775808 as a real.
-    return _clamped(column, -_INT64, _INT64, 0)
+    return _clamped(column, -_INT64, _INT64, 0, integer=integer)
 
 
-#: A card's home deck: in a filtered deck, the deck it came from.
-_HOME_SQL = f"CASE WHEN {_id('odid')} != 0 THEN {_id('odid')} ELSE {_id('did')} END"
-_TYPE_SQL = _clamped("type", -1, 3, 0)
-_QUEUE_SQL = _clamped("queue", -3, 4, 0)
-_FLAGS_SQL = _clamped("flags", 0, _INT32, 0)
-_MOD_SQL = _clamped("mod", 0, LAST_MOD, 0)
-#: The same expressions for the notes left for the bulk copy.
-_BULK_SQL = PackageSql(_HOME_SQL, _id("id"), _TYPE_SQL, _QUEUE_SQL, _FLAGS_SQL, _MOD_SQL)
+def _package_sql(*, integer: bool = False) -> PackageSql:
+    """The reader's SQL for the columns the bulk selection reads too (see ``PackageSql``).
+
+    A card's home deck is the deck it came from when it is in a filtered deck.
+    """
+    odid, did = _id("odid", integer=integer), _id("did", integer=integer)
+    return PackageSql(
+        home=f"CASE WHEN {odid} != 0 THEN {odid} ELSE {did} END",
+        card_id=_id("id", integer=integer),
+        type=_clamped("type", -1, 3, 0, integer=integer),
+        queue=_clamped("queue", -3, 4, 0, integer=integer),
+        flags=_clamped("flags", 0, _INT32, 0, integer=integer),
+        mod=_clamped("mod", 0, LAST_MOD, 0, integer=integer),
+    )
+
+
+_READ_SQL = _package_sql()
+_HOME_SQL, _TYPE_SQL, _QUEUE_SQL = _READ_SQL.home, _READ_SQL.type, _READ_SQL.queue
+_FLAGS_SQL, _MOD_SQL = _READ_SQL.flags, _READ_SQL.mod
+#: The same for the notes left for the bulk copy: the selection reads them once it has found
+#: every number of those columns an integer (see bulk.select_bulk).
+_BULK_SQL = _package_sql(integer=True)
 
 #: A card row, every number clamped by SQLite (see :class:`_Card`).
 _CARDS_SQL = ", ".join(

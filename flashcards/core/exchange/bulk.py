@@ -85,7 +85,8 @@ class BulkNotes:
 # ---------------------------------------------------------------------------- package side
 
 #: Columns whose values must have these types in every row for any note to be copied: then
-#: SQLite's clamping expressions the reader uses read the same numbers the copy does.
+#: the selection clamps their numbers as the reader does without testing their types (see
+#: ``PackageSql``), and the copy reads the same numbers.
 _NOTE_TYPES = {"id": "integer", "guid": "text", "mid": "integer", "mod": "integer"}
 _NOTE_TYPES |= {"tags": "text", "flds": "text"}
 _CARD_TYPES = dict.fromkeys(
@@ -103,7 +104,8 @@ class PackageSql:
     """The reader's SQL for the columns the selection reads, so both paths read the same.
 
     ``home`` (a card's home deck), ``type``, ``queue`` and ``flags`` are of the cards table,
-    ``mod`` of the notes table.
+    ``mod`` of the notes table. They may take every value for an integer (the selection
+    makes sure of it first).
     """
 
     home: str
@@ -152,10 +154,13 @@ def select_bulk(
     types = ", ".join(str(int(mid)) for mid in notetypes)
     # Notes whose cards are all new and unflagged, never answered, one per ordinal (from 0 to
     # 2^31 - 1: the reader's clamping keeps those as they are); the ordinal of the first (its
-    # deck is the note's) and whether it has a second.
+    # deck is the note's), whether it has a second, how many; the home deck of one of them
+    # (the only one, when there is one: SQLite takes a column outside the aggregates from
+    # some row of the group).
     db.execute(
         "CREATE TEMP TABLE flashcards_plain AS"
-        " SELECT nid, min(ord) AS first, max(ord = 1) AS second FROM cards"
+        " SELECT nid, min(ord) AS first, max(ord = 1) AS second, count(*) AS cards,"
+        f" {sql.home} AS home FROM cards"
         " WHERE nid NOT IN (SELECT nid FROM cards WHERE id IN (SELECT cid FROM revlog))"
         f" GROUP BY nid HAVING min({plain}) = 1 AND count(*) = count(DISTINCT ord)"
         " AND min(ord) >= 0 AND max(ord) <= 2147483647"
@@ -167,12 +172,12 @@ def select_bulk(
         " modified TEXT NOT NULL)"
     )
     db.execute(
-        f"INSERT INTO {NOTES_TABLE} (row, nid, home, second, modified)"
-        " SELECT n.rowid AS row, n.id AS nid, c.home, p.second,"
+        f"INSERT INTO {NOTES_TABLE} (row, nid, second, home, modified)"
+        " SELECT n.rowid AS row, n.id AS nid, p.second,"
+        " CASE WHEN p.cards = 1 THEN p.home"
+        f"  ELSE (SELECT {sql.home} FROM cards c WHERE c.nid = n.id AND c.ord = p.first) END,"
         f" datetime({sql.mod}, 'unixepoch') || '.000000' AS modified"
         " FROM notes n JOIN temp.flashcards_plain p ON p.nid = n.id"
-        f" JOIN (SELECT nid AS cnid, ord AS cord, {sql.home} AS home FROM cards) c"
-        "  ON c.cnid = n.id AND c.cord = p.first"
         f" WHERE n.rowid = n.id AND n.mid IN ({types}) AND length(n.guid) BETWEEN 1 AND 256"
         "  AND n.guid NOT IN (SELECT guid FROM temp.flashcards_known)"
         "  AND n.guid NOT IN (SELECT guid FROM notes GROUP BY guid HAVING count(*) > 1)"

@@ -125,6 +125,9 @@ def package(request: pytest.FixtureRequest, anki: Anki, tmp_path: Path) -> Path:
             " WHERE flds = 'many 1' || char(31) || 'back 1'",
             "UPDATE notes SET flds = replace(flds, '{{c1::gone}}', 'gone')"
             " WHERE flds LIKE '%gone%'",
+            # A note's cards in two decks: the note goes where its first card is.
+            "UPDATE cards SET did = 1 WHERE ord = 0"
+            " AND nid = (SELECT id FROM notes WHERE flds LIKE 'front side%')",
             # Fields JSON must escape (quoted by Python), and some it need not (by SQLite).
             *(
                 f"UPDATE notes SET flds = {value} WHERE flds = 'many {i}' || char(31) || 'back {i}'"
