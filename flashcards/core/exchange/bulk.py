@@ -19,6 +19,7 @@ of the Python memory and takes about a sixth less time.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -184,10 +185,14 @@ def select_bulk(
         "  AND flashcards_utf8(n.guid, n.tags, n.flds)"
         " ORDER BY n.rowid"
     )
+    # Their cards by note (its rank) and ordinal: the copy reads them in that order.
     db.execute(
-        f"CREATE TABLE {CARDS_TABLE} AS"
-        f" SELECT nid, ord, {sql.card_id} AS cid FROM cards"
-        f" WHERE nid IN (SELECT nid FROM {NOTES_TABLE})"
+        f"CREATE TABLE {CARDS_TABLE} (rank INTEGER NOT NULL, ord INTEGER NOT NULL,"
+        " cid INTEGER NOT NULL, PRIMARY KEY (rank, ord)) WITHOUT ROWID"
+    )
+    db.execute(
+        f"INSERT INTO {CARDS_TABLE} SELECT b.rank, c.ord, {sql.card_id}"
+        f" FROM {NOTES_TABLE} b JOIN cards c ON c.nid = b.nid"
     )
     db.commit()  # the importer reads the tables through another connection
     return bool(db.execute(f"SELECT EXISTS (SELECT 1 FROM {NOTES_TABLE})").fetchone()[0])
@@ -220,7 +225,8 @@ def bulk_summary(
         kinds: The reader's rule for a note's kind (see ``BulkNotes.kind_of``), the cloze
             note types and the other two-template types.
     """
-    rows = [int(r) for (r,) in db.execute(f"SELECT row FROM {NOTES_TABLE} ORDER BY rank")]
+    ordered = f"SELECT json_group_array(row) FROM (SELECT row FROM {NOTES_TABLE} ORDER BY rank)"
+    rows: list[int] = json.loads(db.execute(ordered).fetchone()[0])  # a tenth of a row each
     first = int(db.execute(f"SELECT home FROM {NOTES_TABLE} WHERE rank = 1").fetchone()[0])
     decks: dict[int, str] = {}
     counts: dict[str, int] = {}
@@ -306,7 +312,8 @@ def copy_bulk(
         bulk: The notes.
         first: The first free note id.
         read_rows: The rows of the new notes read one by one (numbered by
-            :func:`number_read`: the copied ones take the ids between theirs).
+            :func:`number_read`: the copied ones take the ids between theirs, see
+            :func:`number_bulk`).
         deck_ids: Our deck ids by name (every deck in ``bulk.decks`` is there).
         now_text: The import time as the card columns store it (the new cards' due).
         check: Called while SQLite works; it raises (an :class:`InputError`) to stop, and
@@ -314,21 +321,20 @@ def copy_bulk(
     """
     raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
     # Made inside the transaction: a failure takes them away with it.
-    conn.exec_driver_sql("CREATE TEMP TABLE flashcards_read (row INTEGER NOT NULL)")
-    conn.exec_driver_sql("CREATE INDEX temp.flashcards_read_row ON flashcards_read (row)")
-    # A copied note's id: its place among the new notes by row (see number_read), one more
-    # for each note read one by one before it. Worked out once per note, kept by its rank.
-    note_id = f"{first - 1} + rank"
-    if read_rows:
-        rows = [(r,) for r in read_rows]
-        conn.exec_driver_sql("INSERT INTO temp.flashcards_read VALUES (?)", rows)
-        note_id += " + (SELECT count(*) FROM temp.flashcards_read r WHERE r.row < b.row)"
     conn.exec_driver_sql(
         "CREATE TEMP TABLE flashcards_ids (rank INTEGER PRIMARY KEY, note_id INTEGER NOT NULL)"
     )
-    conn.exec_driver_sql(
-        f"INSERT INTO temp.flashcards_ids SELECT rank, {note_id} FROM {SCHEMA}.{NOTES_TABLE} b"
-    )
+    # A copied note's id, by its rank: its place among the new notes by row (number_bulk).
+    if read_rows:
+        numbers = json.dumps(number_bulk(first, bulk.rows, read_rows))
+        conn.exec_driver_sql(
+            "INSERT INTO temp.flashcards_ids SELECT key + 1, value FROM json_each(?)", (numbers,)
+        )
+    else:  # the same: every new note before a copied one is a copied one
+        conn.exec_driver_sql(
+            f"INSERT INTO temp.flashcards_ids SELECT rank, {first - 1} + rank"
+            f" FROM {SCHEMA}.{NOTES_TABLE}"
+        )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE flashcards_decks (home INTEGER PRIMARY KEY, deck_id INTEGER NOT NULL)"
     )
@@ -369,12 +375,12 @@ def copy_bulk(
             "INSERT INTO card (note_id, deck_id, ord, position, state, due, reps, lapses,"
             " suspended, anki_id, flags, buried_by_user)"
             " SELECT i.note_id, d.deck_id, c.ord, i.note_id, ?, ?, 0, 0, 0, c.cid, 0, 0"
-            f" FROM {SCHEMA}.{CARDS_TABLE} c JOIN {SCHEMA}.{NOTES_TABLE} b ON b.nid = c.nid"
-            " JOIN temp.flashcards_ids i ON i.rank = b.rank"
-            " JOIN temp.flashcards_decks d ON d.home = b.home ORDER BY b.rank, c.ord",
+            f" FROM {SCHEMA}.{CARDS_TABLE} c JOIN {SCHEMA}.{NOTES_TABLE} b ON b.rank = c.rank"
+            " JOIN temp.flashcards_ids i ON i.rank = c.rank"
+            " JOIN temp.flashcards_decks d ON d.home = b.home ORDER BY c.rank, c.ord",
             (int(CardState.NEW), now_text),
         )
-    for table in ("flashcards_read", "flashcards_ids", "flashcards_decks"):
+    for table in ("flashcards_ids", "flashcards_decks"):
         conn.exec_driver_sql(f"DROP TABLE temp.{table}")
 
 
@@ -435,3 +441,18 @@ def number_read(first: int, bulk_rows: list[int], read_rows: list[int | None]) -
     for rank, index in enumerate(sorted(range(len(rows)), key=lambda i: (rows[i], i))):
         ids[index] = first + rank + bisect_left(bulk_rows, rows[index])
     return ids
+
+
+def number_bulk(first: int, bulk_rows: list[int], read_rows: list[int]) -> list[int]:
+    """Note ids for the copied notes (by rank), numbered with those read by row.
+
+    The rule of :func:`number_read`: a new note's id is ``first`` plus the number of new notes
+    before it by row, copied or read.
+
+    Args:
+        first: The first free note id.
+        bulk_rows: The rows of the notes left for the copy, ascending.
+        read_rows: The rows of the new notes read one by one.
+    """
+    read = sorted(read_rows)
+    return [first + rank + bisect_left(read, row) for rank, row in enumerate(bulk_rows)]
