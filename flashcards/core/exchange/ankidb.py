@@ -373,6 +373,9 @@ def read_collection(
     try:
         db.execute("PRAGMA trusted_schema = OFF")  # no functions with side effects from it
         db.execute("PRAGMA ignore_check_constraints = ON")  # quick_check would evaluate them
+        if known is not None:  # the import's own copy, written to and then deleted
+            db.execute("PRAGMA synchronous = OFF")
+            db.execute("PRAGMA journal_mode = MEMORY")
         try:
             return _checked_read(db, db_path, origin, now, deck, check, known)
         except sqlite3.OperationalError as exc:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import struct
 import zipfile
 from io import FileIO
-from zlib import crc32
+
+from zlib_ng.zlib_ng import crc32  # zlib's CRC-32, with the CPU's carry-less multiply
 
 #: The local file header (as zipfile's ``structFileHeader``): signature, versions, flags,
 #: method, time, date, CRC-32, compressed and uncompressed sizes, name and extra lengths.
