@@ -129,14 +129,16 @@ Attempt = tuple[Callable[[], None], Callable[[], None]]
 def _race(makers: dict[str, Callable[[int], Attempt]]) -> dict[str, float]:
     """Each importer's best time of ``REPEAT`` rounds, taking turns round by round.
 
-    Turns, so that both meet the same load on a shared machine; ``make(attempt)`` prepares a
+    Turns, so that both meet the same load on a shared machine (the first of a round changes
+    from round to round); ``make(attempt)`` prepares a
     fresh target untimed. Only the import is timed, for both: opening the target before it,
     and closing it (our WAL checkpoint, Anki's close) after it, are not.
     """
     best = dict.fromkeys(makers, float("inf"))
+    names = list(makers)
     for attempt in range(REPEAT):
-        for name, make in makers.items():
-            go, finish = make(attempt)
+        for name in names if attempt % 2 == 0 else names[::-1]:  # each first in turn
+            go, finish = makers[name](attempt)
             start = time.perf_counter()
             go()
             best[name] = min(best[name], time.perf_counter() - start)
